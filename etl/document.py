@@ -1,0 +1,89 @@
+"""The neutral representation every reader produces, and the project's own error type.
+
+A reader (text, markdown, HTML, DOCX, PDF) turns a file into a :class:`Document`: an ordered
+list of blocks, each a :class:`Paragraph` or a :class:`Table`.  A table is a grid of
+:class:`Cell` s after span expansion: a cell covered by a rowspan/colspan appears in every
+grid position it covers, with ``is_span_copy`` set on all but the top-left one, so the
+parser can read labels from copies but never counts a number twice.
+
+Nothing here knows about the report templates; :mod:`etl.extract` does.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class ReportError(Exception):
+    """A file that cannot be read as a supported report.  The message is one line for the user,
+    naming the reason; callers prefix the file name."""
+
+    def __init__(self, reason: str, code: str = "unreadable"):
+        super().__init__(reason)
+        self.reason = reason
+        self.code = code  # short machine word: empty, binary, scanned_pdf, pre_2019, not_a_report, ...
+
+
+@dataclass
+class Cell:
+    text: str
+    row: int
+    col: int
+    rowspan: int = 1
+    colspan: int = 1
+    is_span_copy: bool = False
+    page: int | None = None
+
+
+@dataclass
+class Table:
+    rows: list[list[Cell]]
+    index: int = 0  # position among the document's tables
+    page: int | None = None
+
+    @classmethod
+    def from_texts(cls, rows: list[list[str]], index: int = 0, page: int | None = None) -> "Table":
+        """Build a table from plain rows of strings (no spans)."""
+        grid = [[Cell(t, r, c, page=page) for c, t in enumerate(row)] for r, row in enumerate(rows)]
+        return cls(grid, index=index, page=page)
+
+    def texts(self) -> list[list[str]]:
+        return [[c.text for c in row] for row in self.rows]
+
+
+@dataclass
+class Paragraph:
+    text: str
+    page: int | None = None
+
+
+@dataclass
+class Document:
+    """What a reader saw in a file.
+
+    ``fmt`` is the detected format (txt, md, html, docx, pdf).  ``title_hint`` is a title the
+    container declares (HTML ``<title>``, PDF metadata) — a hint, not the report title.
+    ``flat`` is set by readers that could not recover any table structure, so that the
+    parser knows cell boundaries may be lost.
+    """
+
+    source: str
+    fmt: str
+    blocks: list[Paragraph | Table] = field(default_factory=list)
+    title_hint: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    damaged: bool = False  # OCR / converter output: blank cells are not trusted as zero
+
+    @property
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+    def text(self) -> str:
+        """All paragraph text and table cell text, in order, one line per paragraph/row."""
+        out: list[str] = []
+        for b in self.blocks:
+            if isinstance(b, Paragraph):
+                out.append(b.text)
+            else:
+                for row in b.rows:
+                    out.append(" ".join(c.text for c in row if not c.is_span_copy))
+        return "\n".join(out)

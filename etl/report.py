@@ -1,0 +1,80 @@
+"""One parsed report: the spec's JSON (agency, year, template, cells, uncertain) plus provenance.
+
+This is the hand-off between the parser and everything after it (checks, warehouse, bundled
+data files in ``data/reports/``).  ``to_json()`` gives exactly what ``python -m etl parse``
+prints; ``from_json()`` reads it back, so a structured report file is just another input.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+PARSER_VERSION = "1.0.0"
+
+
+@dataclass
+class Provenance:
+    """Where a value came from and how it was read."""
+
+    raw: str = ""                 # text as printed ('' = blank cell)
+    semantic: str = "number"      # number | blank | na | unknown
+    method: str = "cell"          # cell | split (digit run segmented) | order (row label lost) | text
+    table: int | None = None      # index of the table in the source document
+    row: int | None = None
+    col: int | None = None
+    page: int | None = None
+
+
+@dataclass
+class ParsedReport:
+    agency: str
+    year: int
+    template: str                              # '2019' | '2021'
+    cells: dict[str, float | int | None] = field(default_factory=dict)
+    uncertain: dict[str, str] = field(default_factory=dict)
+    provenance: dict[str, Provenance] = field(default_factory=dict)
+    title: str = ""
+    agency_as_printed: str = ""
+    other_as_single_row: bool = False
+    source: dict[str, Any] = field(default_factory=dict)   # path, name, sha256, format, bytes
+    warnings: list[str] = field(default_factory=list)
+    checks: list[dict[str, Any]] = field(default_factory=list)
+    parser_version: str = PARSER_VERSION
+    synthetic: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "agency": self.agency,
+            "year": self.year,
+            "template": self.template,
+            "cells": self.cells,
+            "uncertain": self.uncertain,
+            "title": self.title,
+            "agency_as_printed": self.agency_as_printed,
+            "other_as_single_row": self.other_as_single_row,
+            "source": self.source,
+            "parser_version": self.parser_version,
+            "synthetic": self.synthetic,
+            "warnings": self.warnings,
+            "checks": self.checks,
+            "provenance": {k: asdict(v) for k, v in self.provenance.items()},
+        }
+
+    def dumps(self) -> str:
+        return json.dumps(self.to_json(), ensure_ascii=False, indent=1)
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> "ParsedReport":
+        prov = {k: Provenance(**v) for k, v in (d.get("provenance") or {}).items()}
+        return cls(
+            agency=d["agency"], year=int(d["year"]), template=str(d["template"]),
+            cells=dict(d.get("cells") or {}), uncertain=dict(d.get("uncertain") or {}),
+            provenance=prov, title=d.get("title", ""),
+            agency_as_printed=d.get("agency_as_printed", ""),
+            other_as_single_row=bool(d.get("other_as_single_row", False)),
+            source=dict(d.get("source") or {}), warnings=list(d.get("warnings") or []),
+            checks=list(d.get("checks") or []),
+            parser_version=d.get("parser_version", PARSER_VERSION),
+            synthetic=bool(d.get("synthetic", False)),
+        )
