@@ -1,0 +1,334 @@
+"""HTML reader: turns a saved web page (or an HTML fragment) into a neutral :class:`Document`.
+
+Role in the ETL: decode the bytes robustly (BOM, declared charset, else UTF-8 then GB18030),
+parse with lxml, and walk the tree *iteratively* (``etree.iterwalk``), emitting
+
+* :class:`Paragraph` blocks for block-level text outside data tables, in document order;
+* :class:`Table` blocks for data tables, with rowspan/colspan expanded into a grid (copies
+  flagged ``is_span_copy``).  A table whose cells contain other tables is a layout table: it is
+  not emitted; its loose text becomes paragraphs and its inner tables are emitted.
+
+Cell text joins inline markup without spaces (Word-pasted ``<span>``/``<font>``/``<o:p>`` runs
+split words), turns ``<br>``/``<p>`` boundaries inside a cell into ``\\n``, and maps cells that
+hold only ``&nbsp;``/U+3000 to ``''``.  No NFKC here: the parser normalises.
+
+Hostile input: 20 MB cap (:data:`MAX_BYTES`), lxml with ``huge_tree=False`` and no network;
+pages nested beyond libxml2's depth limit are flattened and re-parsed instead of crashing.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+
+from lxml import etree
+
+from etl.document import Cell, Document, Paragraph, ReportError, Table
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_COLSPAN = 1000  # HTML spec limit
+MAX_GRID_CELLS = 2_000_000  # a hostile rowspan/colspan combination must not exhaust memory
+
+_SKIP_TAGS = frozenset({"script", "style", "head", "title", "noscript", "template", "iframe",
+                        "object", "embed", "svg", "math", "select", "option", "textarea",
+                        "button", "meta", "link", "input"})
+_BLOCK_TAGS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl",
+                         "dt", "dd", "table", "tbody", "thead", "tfoot", "tr", "td", "th",
+                         "caption", "blockquote", "pre", "section", "article", "header",
+                         "footer", "nav", "aside", "main", "form", "hr", "br", "address",
+                         "figure", "figcaption", "center", "body", "html", "fieldset",
+                         "legend", "details", "summary", "menu", "dir", "ucapcontent"})
+_BREAK = "\ue000"  # private-use marker for a block boundary inside collected text
+
+_CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
+_WS = r"[ \t\r\n\f\v\xa0\u3000\u2002\u2003\u2009\u200b\ufeff]"
+_NL_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\r\n\f\v]*\n[ \t\r\n\f\v]*(?=[{_CJK}])")
+_WS_RUN = re.compile(_WS + "+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,400}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_FLATTEN_TAGS = re.compile(
+    r"</?(?:div|span|font|section|article|center|b|i|u|em|strong|small|big|a|o:p|"
+    r"blockquote|ul|ol|li|dl|dd|dt|main|aside|header|footer|nav|form|label|sup|sub)\b[^>]*>",
+    re.I)
+
+_CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030",
+                    "cp936": "gb18030", "x-euc-cn": "gb18030", "euc-cn": "gb18030",
+                    "unicode": "utf-8", "utf8": "utf-8"}
+
+
+# ----------------------------------------------------------------------------- decoding
+
+def decode_html(data: bytes) -> tuple[str, str]:
+    """Return (text, encoding used): BOM, else strict UTF-8, else the declared charset, else GB18030.
+
+    Raises ReportError(code="encoding") if nothing fits."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+        return data.decode("utf-16", errors="replace"), "utf-16"
+    # Strictly valid UTF-8 with non-ASCII bytes is practically never GBK text, whatever the
+    # page declares (saved pages often keep a stale gb2312 <meta>), so try it first.
+    candidates: list[str] = ["utf-8"]
+    m = _META_CHARSET.search(data[:8192])
+    if m:
+        name = m.group(1).decode("ascii", "ignore").lower()
+        name = _CHARSET_ALIASES.get(name, name)
+        try:
+            declared = codecs.lookup(name).name
+        except LookupError:
+            declared = None
+        if declared and declared not in candidates:
+            candidates.append(declared)
+    for enc in ("utf-8", "gb18030"):
+        if enc not in candidates:
+            candidates.append(enc)
+    for enc in candidates:
+        if enc.startswith("utf-16"):
+            continue  # a declared utf-16 without BOM is almost always a lie
+        try:
+            return data.decode(enc), enc
+        except (UnicodeDecodeError, LookupError):
+            continue
+    # Nothing decodes cleanly: take the candidate with the fewest replacement characters.
+    best = min(candidates, key=lambda e: data.decode(e, errors="replace").count("\ufffd"))
+    text = data.decode(best, errors="replace")
+    if text.count("\ufffd") > max(50, len(text) // 20):
+        raise ReportError("无法识别网页的字符编码（既非 UTF-8 也非 GBK/GB18030）", "encoding")
+    return text, best + "?"
+
+
+# ----------------------------------------------------------------------------- text helpers
+
+def _clean(raw: str) -> list[str]:
+    """Normalise collected text into non-empty lines (split at block-boundary markers)."""
+    raw = _NL_BETWEEN_CJK.sub("", _CONTROL.sub("", raw))  # source wraps between Chinese chars
+    out = []
+    for part in raw.split(_BREAK):
+        part = _WS_RUN.sub(" ", part).strip()
+        if part:
+            out.append(part)
+    return out
+
+
+def _tag(el) -> str | None:
+    t = el.tag
+    if not isinstance(t, str):
+        return None  # comment / processing instruction
+    return t.lower()
+
+
+def _cell_text(td) -> str:
+    """All text inside a cell; inline elements joined without spaces, blocks separated by \\n."""
+    parts: list[str] = []
+    walker = etree.iterwalk(td, events=("start", "end"))
+    for event, el in walker:
+        tag = _tag(el)
+        if event == "start":
+            if el is not td and (tag is None or tag in _SKIP_TAGS):
+                walker.skip_subtree()  # its "end" event still fires and adds the tail
+                continue
+            if tag in _BLOCK_TAGS and el is not td:
+                parts.append(_BREAK)
+            if el.text:
+                parts.append(el.text)
+        else:
+            if el is td:
+                break
+            if tag in _BLOCK_TAGS:
+                parts.append(_BREAK)
+            if el.tail:
+                parts.append(el.tail)
+    return join_cell_lines(_clean("".join(parts)))
+
+
+_IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def join_cell_lines(lines: list[str]) -> str:
+    """Join the lines of one cell: Word wraps labels across paragraphs ("商业" / "企业",
+    "本年新<br>制作数量"), so a boundary between two Chinese ideographs is dropped; any other
+    boundary (digits, punctuation, Latin) stays a newline so numbers never run together."""
+    if not lines:
+        return ""
+    out = lines[0]
+    for line in lines[1:]:
+        if _IDEOGRAPH.match(out[-1]) and _IDEOGRAPH.match(line[0]):
+            out += line
+        else:
+            out += "\n" + line
+    return out
+
+
+# ----------------------------------------------------------------------------- tables
+
+def _direct_rows(table) -> list:
+    """<tr> elements belonging to this table (not to a nested one), in document order."""
+    rows = []
+    for child in table:
+        tag = _tag(child)
+        if tag == "tr":
+            rows.append(child)
+        elif tag in ("tbody", "thead", "tfoot"):
+            rows.extend(c for c in child if _tag(c) == "tr")
+    return rows
+
+
+def _span(el, attr: str, default: int = 1) -> int:
+    v = el.get(attr)
+    if not v:
+        return default
+    m = re.match(r"\s*(\d+)", v)
+    if not m:
+        return default
+    n = int(m.group(1)[:7])
+    return n
+
+
+def build_grid(table, index: int) -> Table:
+    """Expand rowspan/colspan into a grid of Cells; copies get is_span_copy=True.
+
+    Interior holes (positions never covered in a row that has cells further right) are filled
+    with blank cells so that every row lists its cells in column order; rows are not padded at
+    the end.
+    """
+    trs = _direct_rows(table)
+    n_rows = len(trs)
+    grid: list[dict[int, Cell]] = [dict() for _ in range(n_rows)]
+    budget = MAX_GRID_CELLS
+    for r, tr in enumerate(trs):
+        c = 0
+        for td in tr:
+            if _tag(td) not in ("td", "th"):
+                continue
+            while c in grid[r]:
+                c += 1
+            rowspan = _span(td, "rowspan")
+            colspan = max(1, min(_span(td, "colspan"), MAX_COLSPAN))
+            if rowspan <= 0:  # rowspan="0": to the end of the table
+                rowspan = n_rows - r
+            rowspan = max(1, min(rowspan, n_rows - r))
+            if rowspan * colspan > budget:
+                rowspan, colspan = 1, 1
+            budget -= rowspan * colspan
+            text = _cell_text(td)
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    grid[r + dr][c + dc] = Cell(text, r + dr, c + dc, rowspan, colspan,
+                                                is_span_copy=(dr or dc) != 0)
+            c += colspan
+    rows: list[list[Cell]] = []
+    for r, row in enumerate(grid):
+        if not row:
+            rows.append([])
+            continue
+        width = max(row) + 1
+        rows.append([row.get(c) or Cell("", r, c) for c in range(width)])
+    # drop trailing empty rows (e.g. <tr></tr> at the end)
+    while rows and not rows[-1]:
+        rows.pop()
+    return Table(rows, index=index)
+
+
+# ----------------------------------------------------------------------------- walk
+
+def _parse(text: str):
+    text = _XML_DECL.sub("", text, count=1)
+    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
+                              huge_tree=False, no_network=True, recover=True)
+    root = etree.fromstring(text.encode("utf-8", errors="replace"), parser)
+    too_deep = any("depth" in (e.message or "").lower() for e in parser.error_log)
+    return root, too_deep
+
+
+def _layout_tables(root) -> set:
+    """Tables that contain another table: layout, not data."""
+    layout = set()
+    for t in root.iter("table"):
+        for anc in t.iterancestors("table"):
+            layout.add(anc)
+            break
+    return layout
+
+
+def _walk(root, doc: Document) -> None:
+    layout = _layout_tables(root)
+    buf: list[str] = []
+    n_tables = 0
+
+    def flush() -> None:
+        if buf:
+            for line in _clean("".join(buf)):
+                doc.blocks.append(Paragraph(line))
+            buf.clear()
+
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, el in walker:
+        tag = _tag(el)
+        if event == "start":
+            if tag is None or tag in _SKIP_TAGS:
+                walker.skip_subtree()  # its "end" event still fires and adds the tail
+                continue
+            if tag == "table" and el not in layout:
+                flush()
+                table = build_grid(el, n_tables)
+                if table.rows:
+                    doc.blocks.append(table)
+                    n_tables += 1
+                walker.skip_subtree()
+                continue
+            if tag in _BLOCK_TAGS:
+                buf.append(_BREAK)
+            if el.text:
+                buf.append(el.text)
+        else:
+            if tag in _BLOCK_TAGS:
+                buf.append(_BREAK)
+            if el.tail:
+                buf.append(el.tail)
+    flush()
+
+
+def _title(root) -> str | None:
+    for t in root.iter("title"):
+        s = " ".join(_clean("".join(t.itertext())))
+        if s:
+            return s
+    return None
+
+
+def read_html(data: bytes, source: str) -> Document:
+    """Read an HTML page or fragment into a Document (fmt="html")."""
+    if len(data) > MAX_BYTES:
+        raise ReportError(f"网页文件过大（{len(data) // 1024 // 1024} MB，上限 {MAX_BYTES // 1024 // 1024} MB）",
+                          "too_large")
+    if not data or not data.strip():
+        raise ReportError("空文件：没有任何文字", "not_a_report")
+    text, encoding = decode_html(data)
+    doc = Document(source=source, fmt="html")
+    if encoding.endswith("?"):
+        doc.warnings.append(f"charset guessed as {encoding[:-1]} with undecodable bytes replaced")
+    try:
+        root, too_deep = _parse(text)
+        if too_deep:
+            # Hostile or broken nesting: flatten inline/div wrappers (keep tables and <p>)
+            doc.warnings.append("HTML nested beyond parser depth limit; wrappers flattened")
+            flat = _FLATTEN_TAGS.sub(lambda m: "<br>" if m.group(0)[1:4].lower() in ("div", "/di") else "",
+                                     text)
+            root, too_deep = _parse(flat)
+            if too_deep:
+                doc.warnings.append("still too deep after flattening; text only")
+                plain = re.sub(r"<[^>]*>", "\n", flat)
+                root, _ = _parse("<html><body><pre>" + plain.replace("&", "&amp;").replace("<", "&lt;")
+                                 + "</pre></body></html>")
+                doc.damaged = True
+        if root is None:
+            raise ReportError("网页中没有任何文字", "not_a_report")
+        doc.title_hint = _title(root)
+        _walk(root, doc)
+    except ReportError:
+        raise
+    except (etree.LxmlError, RecursionError, ValueError, MemoryError) as e:
+        raise ReportError(f"无法解析网页：{type(e).__name__}", "not_a_report") from e
+    if not doc.blocks:
+        raise ReportError("网页中没有任何文字", "not_a_report")
+    return doc

@@ -1,0 +1,258 @@
+"""Tests for the HTML reader (etl/readers/html.py): decoding, span grids, cell text, layout
+tables, hostile input, and the real corpus pages 011/015 when /work/shared/corpus exists."""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from etl.document import Paragraph, ReportError, Table
+from etl.readers import html as html_reader
+from etl.readers.html import MAX_BYTES, read_html
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus not available")
+
+
+def _row(table: Table, label: str) -> list[str]:
+    for row in table.rows:
+        if row and row[0].text == label:
+            return [c.text for c in row]
+    raise AssertionError(f"no row {label!r} in {table.texts()}")
+
+
+def _find_row(doc, label: str) -> list[str]:
+    """First row in any table whose some cell equals label; returns texts from that cell on."""
+    for t in doc.tables:
+        for row in t.rows:
+            for i, c in enumerate(row):
+                if c.text == label and not c.is_span_copy:
+                    return [x.text for x in row[i:]]
+    raise AssertionError(f"label {label!r} not found")
+
+
+SPAN_PAGE = """<html><head><title> 某局2023年政府信息公开工作年度报告 </title>
+<style>td {color: red}</style><script>var x = "<table><tr><td>假</td></tr></table>";</script></head>
+<body>
+<div class="nav"><a href="/">首页</a></div>
+<h1>某局2023年政府信息公开工作年度报告</h1>
+<p>一、总体情况</p>
+<p>第一段<br>第二段</p>
+<table border="1">
+  <tr><td rowspan="3" colspan="3">（本列数据的勾稽关系）</td><td colspan="7">申请人情况</td></tr>
+  <tr><td rowspan="2">自然人</td><td colspan="5">法人或其他组织</td><td rowspan="2">总计</td></tr>
+  <tr><td>商业<br/>企业</td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td></tr>
+  <tr><td colspan="3">一、本年新收政府信息公开申请数量</td>
+      <td>5</td><td>&nbsp;</td><td>\u3000</td><td> </td><td>1</td><td>0</td><td>6</td></tr>
+  <tr><td rowspan="2">三、本年度办理结果</td><td rowspan="2">（三）不予公开</td><td>1.属于国家秘密</td>
+      <td>2</td><td></td><td></td><td></td><td></td><td></td><td>2</td></tr>
+  <tr><td>2.其他法律行政法规禁止公开</td>
+      <td>0</td><td></td><td></td><td></td><td></td><td></td><td>0</td></tr>
+</table>
+<p>四、结束语</p>
+</body></html>"""
+
+
+def test_span_grid_and_copies():
+    doc = read_html(SPAN_PAGE.encode("utf-8"), "span.html")
+    assert doc.fmt == "html" and doc.source == "span.html"
+    assert doc.title_hint == "某局2023年政府信息公开工作年度报告"
+    assert len(doc.tables) == 1  # the table inside <script> is not a table
+    t = doc.tables[0]
+    assert len(t.rows) == 6 and all(len(r) == 10 for r in t.rows)
+    top = t.rows[0]
+    assert not top[0].is_span_copy and top[0].rowspan == 3 and top[0].colspan == 3
+    assert all(c.is_span_copy and c.text == "（本列数据的勾稽关系）" for c in top[1:3])
+    assert t.rows[2][0].is_span_copy and t.rows[2][3].is_span_copy and t.rows[2][3].text == "自然人"
+    assert [c.text for c in t.rows[2][4:9]] == ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+    assert _row(t, "一、本年新收政府信息公开申请数量") == [
+        "一、本年新收政府信息公开申请数量", "一、本年新收政府信息公开申请数量",
+        "一、本年新收政府信息公开申请数量", "5", "", "", "", "1", "0", "6"]
+    # vertical copies of group labels, originals only in the first row
+    r5 = t.rows[5]
+    assert [c.text for c in r5[:3]] == ["三、本年度办理结果", "（三）不予公开", "2.其他法律行政法规禁止公开"]
+    assert r5[0].is_span_copy and r5[1].is_span_copy and not r5[2].is_span_copy
+    assert [c.text for c in r5[3:]] == ["0", "", "", "", "", "", "0"]
+    # row/col coordinates are grid positions
+    assert all(c.row == r and c.col == i for r, row in enumerate(t.rows) for i, c in enumerate(row))
+
+
+def test_paragraph_order_and_skipped_content():
+    doc = read_html(SPAN_PAGE.encode("utf-8"), "x")
+    kinds = [("T" if isinstance(b, Table) else b.text) for b in doc.blocks]
+    assert kinds == ["首页", "某局2023年政府信息公开工作年度报告", "一、总体情况", "第一段", "第二段",
+                     "T", "四、结束语"]
+    assert "var x" not in doc.text() and "color" not in doc.text()
+
+
+def test_word_pasted_spans_join_without_spaces():
+    page = """<table><tr>
+      <td><p><span style="x">申请人情</span><span><font face="宋体">况</font></span><span><o:p></o:p></span></p></td>
+      <td><p><span>（三）</span><span>不予公开</span></p>
+          <p><span>1.属于国家</span><span>秘密</span></p></td>
+      <td><p><span>1</span><span>2</span></p></td>
+      <td><p>3</p><p>4</p></td></tr></table>"""
+    doc = read_html(page.encode("utf-8"), "w")
+    assert doc.tables[0].texts() == [["申请人情况", "（三）不予公开\n1.属于国家秘密", "12", "3\n4"]]
+
+
+def test_source_line_wraps_inside_chinese_text_are_dropped():
+    page = "<p>本年新收政府信息\n      公开申请数量 共 12 件</p>"
+    doc = read_html(page.encode("utf-8"), "w")
+    assert doc.blocks == [Paragraph("本年新收政府信息公开申请数量 共 12 件")]
+
+
+def test_layout_table_is_descended_into():
+    page = """<table class="layout"><tr><td>栏目导航</td>
+      <td><p>正文标题</p>
+        <table><tr><td>行政许可</td><td>7</td></tr><tr><td>行政处罚</td><td>3</td></tr></table>
+        <p>落款</p>
+      </td></tr></table>"""
+    doc = read_html(page.encode("utf-8"), "l")
+    assert [t.texts() for t in doc.tables] == [[["行政许可", "7"], ["行政处罚", "3"]]]
+    texts = [b.text if isinstance(b, Paragraph) else "T" for b in doc.blocks]
+    assert texts == ["栏目导航", "正文标题", "T", "落款"]
+
+
+def test_ragged_rows_and_hostile_spans():
+    page = """<table><tr><td colspan="0">a</td><td colspan="99999">b</td></tr>
+              <tr><td rowspan="500">c</td><td rowspan="abc">d</td></tr>
+              <tr><td>e</td></tr></table>"""
+    doc = read_html(page.encode("utf-8"), "r")
+    t = doc.tables[0]
+    assert t.rows[0][0].text == "a" and len(t.rows[0]) == 1 + html_reader.MAX_COLSPAN
+    assert t.rows[1][0].rowspan == 2  # clamped to the rows that exist
+    assert [c.text for c in t.rows[2]] == ["c", "e"] and t.rows[2][0].is_span_copy
+
+
+# ----------------------------------------------------------------------------- decoding
+
+GBK_BODY = "<html><body><p>一、本年新收政府信息公开申请数量</p><table><tr><td>自然人</td><td>12</td></tr></table></body></html>"
+
+
+def test_gbk_without_declaration():
+    doc = read_html(GBK_BODY.encode("gbk"), "gbk.html")
+    assert doc.blocks[0] == Paragraph("一、本年新收政府信息公开申请数量")
+    assert doc.tables[0].texts() == [["自然人", "12"]]
+    assert not doc.warnings
+
+
+def test_declared_gb2312_meta_and_http_equiv():
+    for head in ('<meta charset="gb2312">',
+                 '<meta http-equiv="Content-Type" content="text/html; charset=GBK">'):
+        page = f"<html><head>{head}<title>标题</title></head><body><p>行政复议</p></body></html>"
+        doc = read_html(page.encode("gbk"), "g")
+        assert doc.title_hint == "标题" and doc.blocks == [Paragraph("行政复议")]
+
+
+def test_stale_declaration_on_utf8_page():
+    page = '<html><head><meta charset="gb2312"></head><body><p>结果纠正</p></body></html>'
+    assert read_html(page.encode("utf-8"), "stale").blocks == [Paragraph("结果纠正")]
+    assert read_html(b"\xef\xbb\xbf" + page.encode("utf-8"), "bom").blocks == [Paragraph("结果纠正")]
+
+
+def test_declared_big5():
+    page = '<html><head><meta charset="big5"></head><body><p>政府資訊公開</p></body></html>'
+    assert read_html(page.encode("big5"), "b5").blocks == [Paragraph("政府資訊公開")]
+
+
+def test_utf16_bom():
+    page = "<p>行政诉讼</p>"
+    doc = read_html(page.encode("utf-16"), "u16")
+    assert doc.blocks == [Paragraph("行政诉讼")]
+
+
+def test_xml_declaration_is_tolerated():
+    page = '<?xml version="1.0" encoding="utf-8"?><html><body><p>总计</p></body></html>'
+    assert read_html(page.encode("utf-8"), "x").blocks == [Paragraph("总计")]
+
+
+# ----------------------------------------------------------------------------- hostile input
+
+@pytest.mark.parametrize("data", [b"", b"   \n ", b"<html><head><title>t</title></head><body></body></html>"])
+def test_empty_input_is_not_a_report(data):
+    with pytest.raises(ReportError) as e:
+        read_html(data, "e")
+    assert e.value.code == "not_a_report"
+
+
+def test_too_large(monkeypatch):
+    assert MAX_BYTES == 20 * 1024 * 1024
+    monkeypatch.setattr(html_reader, "MAX_BYTES", 1000)
+    with pytest.raises(ReportError) as e:
+        read_html(b"<p>x</p>" * 200, "big")
+    assert e.value.code == "too_large"
+
+
+def test_nested_5000_levels_does_not_crash_and_keeps_content():
+    page = ("<html><body><p>前言</p>" + "<div><span>" * 5000 + "深层文字" + "</span></div>" * 5000
+            + "<table><tr><td>行政许可</td><td>3</td></tr></table><p>结尾</p></body></html>")
+    doc = read_html(page.encode("utf-8"), "deep")
+    assert doc.tables[0].texts() == [["行政许可", "3"]]
+    texts = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
+    assert texts == ["前言", "深层文字", "结尾"]
+    assert doc.warnings
+
+
+def test_nested_5000_tables_does_not_crash():
+    page = "<table><tr><td>" * 5000 + "核心" + "</td></tr></table>" * 5000
+    doc = read_html(page.encode("utf-8"), "deep-tables")
+    assert "核心" in doc.text()
+
+
+# ----------------------------------------------------------------------------- real corpus
+
+def _gold(name):
+    return json.loads((CORPUS / "gold" / f"{name}.json").read_text(encoding="utf-8"))["cells"]
+
+
+@needs_corpus
+def test_corpus_011_fragment():
+    doc = read_html((CORPUS / "raw" / "011.html").read_bytes(), "011.html")
+    gold = _gold("011")
+    assert len(doc.tables) == 3
+    t2 = doc.tables[0]
+    assert _row(t2, "规章")[1:] == ["13", "13", "13", "524"]
+    lic = t2.rows[[c.text for c in (r[0] for r in t2.rows)].index("行政许可")]
+    assert [c.text for c in lic if not c.is_span_copy] == ["行政许可", "0", "0", "0"]
+    assert _row(t2, "信息内容")[1] == "本年新制作数量"
+    new = _find_row(doc, "一、本年新收政府信息公开申请数量")
+    values = [v for v in new if v != new[0]]
+    assert values == ["821", "35", "", "", "2", "1", "859"]
+    assert int(values[0]) == gold["t3.new_received.natural_person"]
+    secret = _find_row(doc, "1.属于国家秘密")
+    assert secret[1:] == ["14", "", "", "", "", "", ""]
+    assert gold["t3.denied_state_secret.natural_person"] == 14
+    t4 = doc.tables[2]
+    assert [c.text for c in t4.rows[-1]][:5] == ["5", "", "", "2", "7"]
+
+
+@needs_corpus
+def test_corpus_015_saved_page():
+    doc = read_html((CORPUS / "raw" / "015.html").read_bytes(), "015.html")
+    gold = _gold("015")
+    assert doc.title_hint and "政府信息公开年度报告" in doc.title_hint
+    t3 = next(t for t in doc.tables if any(c.text == "申请人情况" for c in t.rows[0]))
+    header = [c.text for c in t3.rows[2] if not c.is_span_copy]
+    assert header == ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+    new = _find_row(doc, "一、本年新收政府信息公开申请数量")
+    values = [v for v in new if v != new[0]]
+    assert values == ["26", "", "", "", "", "", "26"]
+    assert gold["t3.new_received.natural_person"] == 26 and gold["t3.new_received.total"] == 26
+    other = _find_row(doc, "3.其他")
+    assert other[1:] == ["0", "", "", "", "", "", "0"]
+    norm = _find_row(doc, "规范性文件")
+    assert norm == ["规范性文件", "8", "0", "18"]
+    assert gold["t2.normative_documents.in_force_count"] == 18
+
+
+@needs_corpus
+def test_corpus_throughput():
+    data = (CORPUS / "raw" / "015.html").read_bytes()
+    start = time.perf_counter()
+    for _ in range(20):
+        read_html(data, "015.html")
+    per_second = 20 / (time.perf_counter() - start)
+    assert per_second > 30  # target 100/s; loose bound for slow CI machines
