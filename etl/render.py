@@ -1,0 +1,836 @@
+"""Print one report in every input format the ETL reads, the way real agencies publish them.
+
+The renderers are the other half of the parser: the synthetic corpus (:mod:`etl.synth`) and
+the parser's test fixtures are made with them.  Each takes a *report* — a mapping with
+``agency``, ``year``, ``template`` ('2019' | '2021') and ``cells`` keyed as in
+``shared/spec/report-schema.md`` (or a :class:`etl.report.ParsedReport`) — and options for the
+quirks seen in real files.  All narrative text is short fictional boilerplate that says the
+report is an example.
+
+Layout is taken from the cells, so a report renders the variant its cells describe:
+
+* ``t2.*.current_item_count`` present → Shandong's extra 本年项目数量 column in 第（五）/（六）项;
+* ``t2.other_proactive_documents.*`` present → Hubei's extra row 其他主动公开文件 in 第（一）项;
+* ``t3.other_total.*`` present → the 2019-style single （六）其他处理 row (also in 2021 reports);
+  otherwise the three 2021 sub-rows.
+
+Options (keyword arguments, or a dict under ``report["options"]``; keywords win):
+
+``blank_zeros``       print 0 in tables 三 and 四 as an empty cell (default False)
+``procurement_unit``  '' | '万元' | '元' — unit written inside the 采购总金额 cell (default '万元');
+                      '元' prints the amount in yuan (434.936 万元 → ``4349360元``)
+``pad_numbers``       share of number cells wrapped in full-width spaces (text only; default 0.15)
+``wrap_headers``      break some header words over two lines (default True for text)
+``t4_heading``        'standard' | 'regulation' (四、因政府信息公开工作被申请行政复议、提起行政诉讼情况)
+``seed``              seed of the per-render randomness (default: CRC of agency and year)
+
+Entry points: :func:`render_text`, :func:`render_flat`, :func:`render_markdown`,
+:func:`render_html`, :func:`render_docx`, :func:`render_pdf`, and :func:`render` (by format
+name, always bytes).  Output is deterministic for given report and options.
+"""
+from __future__ import annotations
+
+import html as _html
+import io
+import random
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Mapping
+
+from etl import vocab
+
+__all__ = ["render", "render_text", "render_flat", "render_markdown", "render_html",
+           "render_docx", "render_pdf", "FORMATS", "report_layout"]
+
+FORMATS = ("txt", "flat", "md", "html", "docx", "pdf")
+
+# --------------------------------------------------------------------------- table model
+
+
+@dataclass(frozen=True)
+class _C:
+    """One printed cell of the skeleton: a label (text) or a number slot (key)."""
+
+    text: str = ""
+    rs: int = 1
+    cs: int = 1
+    kind: str = "label"        # title | head | label | group | note | num
+    key: str = ""              # cell key for kind == 'num'
+
+
+@dataclass(frozen=True)
+class _Table:
+    name: str                  # t2 | t3 | t4
+    rows: tuple[tuple[_C, ...], ...]
+    ncols: int
+    header_rows: int           # number of leading header rows (t3: 3, t4: 3)
+    # placed[r] = tuple of (col, cell, is_continuation) in column order; a continuation is the
+    # first column of a rowspan cell that started in an earlier row (Word prints it empty).
+    placed: tuple[tuple[tuple[int, _C, bool], ...], ...] = ()
+
+
+def _place(rows: list[list[_C]], ncols: int) -> tuple:
+    occ: dict[tuple[int, int], tuple[_C, int, int]] = {}
+    out = []
+    for r, row in enumerate(rows):
+        c = 0
+        line = []
+        it = iter(row)
+        while c < ncols:
+            if (r, c) in occ:
+                cell, r0, c0 = occ[(r, c)]
+                if c == c0:
+                    line.append((c, cell, True))
+                c += cell.cs if c == c0 else 1
+                continue
+            cell = next(it, None)
+            if cell is None:
+                break
+            for dr in range(cell.rs):
+                for dc in range(cell.cs):
+                    occ[(r + dr, c + dc)] = (cell, r, c)
+            line.append((c, cell, False))
+            c += cell.cs
+        rest = list(it)
+        if rest:
+            raise ValueError(f"row {r} has more cells than {ncols} columns")
+        out.append(tuple(line))
+    return tuple(out)
+
+
+_T2_GROUPS = {
+    "2019": (("第二十条第（一）项", ("regulations", "normative_documents")),
+             ("第二十条第（五）项", ("admin_licensing", "other_external_services")),
+             ("第二十条第（六）项", ("admin_penalty", "admin_coercion")),
+             ("第二十条第（八）项", ("admin_fees",)),
+             ("第二十条第（九）项", ("centralized_procurement",))),
+    "2021": (("第二十条第（一）项", ("regulations", "normative_documents")),
+             ("第二十条第（五）项", ("admin_licensing",)),
+             ("第二十条第（六）项", ("admin_penalty", "admin_coercion")),
+             ("第二十条第（八）项", ("admin_fees",))),
+}
+_T2_COL_HEAD = {
+    "2019": {"newly_made_count": "本年新制作数量", "newly_published_count": "本年新公开数量",
+             "total_published_count": "对外公开总数量", "prior_year_item_count": "上一年项目数量",
+             "current_item_count": "本年项目数量", "item_count_change": "本年增/减",
+             "decision_count": "处理决定数量", "procurement_project_count": "采购项目数量",
+             "procurement_amount_wan_yuan": "采购总金额"},
+    "2021": {"issued_count": "本年制发件数", "repealed_count": "本年废止件数",
+             "in_force_count": "现行有效件数", "decision_count": "本年处理决定数量",
+             "fee_amount_wan_yuan": "本年收费金额（单位：万元）"},
+}
+_T2_ROW_LABEL = {
+    "2019": {"normative_documents": "规范性文件"},
+    "2021": {"normative_documents": "行政规范性文件"},
+}
+_T3_LABEL = {r.key: r.zh for r in vocab.T3_ROWS}
+_T3_LABEL["partially_granted"] = "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+_T3_GROUPS = (  # (heading, sub-rows)
+    ("（三）不予公开", vocab.T3_ROW_KEYS[4:12]),
+    ("（四）无法提供", vocab.T3_ROW_KEYS[12:15]),
+    ("（五）不予处理", vocab.T3_ROW_KEYS[15:20]),
+    ("（六）其他处理", vocab.T3_OTHER_SUBROWS),
+)
+_T3_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+_T4_HEAD = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+
+
+def report_layout(cells: Mapping[str, Any]) -> tuple[bool, bool, bool]:
+    """(shandong_column, hubei_row, other_as_single_row) as the cells describe them."""
+    shandong = hubei = single = False
+    for k in cells:
+        if k.endswith(".current_item_count"):
+            shandong = True
+        elif k.startswith("t2.other_proactive_documents."):
+            hubei = True
+        elif k.startswith("t3.other_total."):
+            single = True
+    return shandong, hubei, single
+
+
+@lru_cache(maxsize=64)
+def _skeleton(template: str, shandong: bool, hubei: bool, single: bool) -> tuple[_Table, _Table, _Table]:
+    # ---- table 二
+    groups = []
+    for title, rows in _T2_GROUPS[template]:
+        rows = list(rows)
+        if hubei and title.endswith("（一）项"):
+            rows.append("other_proactive_documents")
+        cols = list(vocab.T2_LAYOUT[template][rows[0]])
+        if shandong and template == "2019" and "decision_count" in cols:
+            cols.insert(1, "current_item_count")
+        groups.append((title, rows, cols))
+    width = max(len(c) for _, _, c in groups)
+    t2rows: list[list[_C]] = []
+    for title, rows, cols in groups:
+        t2rows.append([_C(title, cs=width + 1, kind="title")])
+        heads = []
+        for col in cols:
+            h = _T2_COL_HEAD[template][col]
+            if shandong and col == "decision_count" and title.endswith("（五）项"):
+                h = "本年处理决定数量"
+            heads.append(h)
+        span = width - len(cols) + 1
+        t2rows.append([_C("信息内容", kind="head")]
+                      + [_C(h, cs=span if i == len(cols) - 1 else 1, kind="head") for i, h in enumerate(heads)])
+        for row in rows:
+            label = _T2_ROW_LABEL[template].get(row) or vocab.row_zh("t2", row)
+            t2rows.append([_C(label)] + [_C(cs=span if i == len(cols) - 1 else 1, kind="num", key=f"t2.{row}.{col}")
+                                         for i, col in enumerate(cols)])
+    t2 = _Table("t2", tuple(map(tuple, t2rows)), width + 1, 0, _place(t2rows, width + 1))
+
+    # ---- table 三
+    def nums(row: str) -> list[_C]:
+        return [_C(kind="num", key=f"t3.{row}.{c}") for c in vocab.T3_COL_KEYS]
+
+    t3rows: list[list[_C]] = [
+        [_C(_T3_NOTE, rs=3, cs=3, kind="note"), _C("申请人情况", cs=7, kind="head")],
+        [_C("自然人", rs=2, kind="head"), _C("法人或其他组织", cs=5, kind="head"), _C("总计", rs=2, kind="head")],
+        [_C(h, kind="head") for h in ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")],
+        [_C(_T3_LABEL["new_received"], cs=3)] + nums("new_received"),
+        [_C(_T3_LABEL["carried_over_from_prior"], cs=3)] + nums("carried_over_from_prior"),
+    ]
+    outcome: list[list[_C]] = []
+    for row in ("granted", "partially_granted"):
+        outcome.append([_C(_T3_LABEL[row], cs=2)] + nums(row))
+    for heading, subs in _T3_GROUPS:
+        if heading.startswith("（六）") and single:
+            outcome.append([_C(heading, cs=2)] + nums("other_total"))
+            continue
+        for i, sub in enumerate(subs):
+            lead = [_C(heading, rs=len(subs), kind="group")] if i == 0 else []
+            outcome.append(lead + [_C(_T3_LABEL[sub])] + nums(sub))
+    outcome.append([_C(_T3_LABEL["result_total"], cs=2)] + nums("result_total"))
+    outcome[0].insert(0, _C("三、本年度办理结果", rs=len(outcome), kind="group"))
+    t3rows += outcome
+    t3rows.append([_C(_T3_LABEL["carried_to_next"], cs=3)] + nums("carried_to_next"))
+    t3 = _Table("t3", tuple(map(tuple, t3rows)), 10, 3, _place(t3rows, 10))
+
+    # ---- table 四
+    t4rows: list[list[_C]] = [
+        [_C("行政复议", cs=5, kind="head"), _C("行政诉讼", cs=10, kind="head")],
+        [_C(h, rs=2, kind="head") for h in _T4_HEAD] + [_C("未经复议直接起诉", cs=5, kind="head"),
+                                                        _C("复议后起诉", cs=5, kind="head")],
+        [_C(h, kind="head") for h in _T4_HEAD] * 2,
+        [_C(kind="num", key=f"t4.{r}.{c}") for r in vocab.T4_ROW_KEYS for c in vocab.T4_COL_KEYS],
+    ]
+    t4 = _Table("t4", tuple(map(tuple, t4rows)), 15, 3, _place(t4rows, 15))
+    return t2, t3, t4
+
+
+# --------------------------------------------------------------------------- report + options
+
+_DEFAULTS = {"blank_zeros": False, "procurement_unit": "万元", "pad_numbers": 0.15,
+             "wrap_headers": True, "t4_heading": "standard", "seed": None}
+
+
+class _R:
+    """A report resolved for printing: cells, layout, options, per-render randomness."""
+
+    def __init__(self, report: Any, opts: Mapping[str, Any]):
+        if hasattr(report, "cells") and hasattr(report, "agency"):
+            d = {"agency": report.agency, "year": report.year, "template": report.template,
+                 "cells": report.cells}
+        else:
+            d = report
+        self.agency: str = d["agency"]
+        self.year: int = int(d["year"])
+        self.template: str = str(d["template"])
+        self.cells: Mapping[str, Any] = d["cells"]
+        o = dict(_DEFAULTS)
+        o.update(d.get("options") or {} if isinstance(d, Mapping) else {})
+        o.update({k: v for k, v in opts.items() if v is not None})
+        self.o = o
+        seed = o["seed"]
+        if seed is None:
+            seed = zlib.crc32(f"{self.agency}|{self.year}".encode())
+        self.rng = random.Random(seed)
+        self.tables = _skeleton(self.template, *report_layout(self.cells))
+
+    # ---- values
+    def value(self, key: str) -> str:
+        """The cell's text as printed (no padding)."""
+        if key not in self.cells:
+            return ""
+        v = self.cells[key]
+        if v is None:
+            return "/"
+        col = key.rsplit(".", 1)[1]
+        if col in vocab.MONEY_COLS:
+            if col == "procurement_amount_wan_yuan":
+                unit = self.o["procurement_unit"]
+                if unit == "元":
+                    return f"{round(v * 10000)}元"
+                return _fmt_money(v) + unit
+            return _fmt_money(v)
+        if v == 0 and self.o["blank_zeros"] and key[:2] in ("t3", "t4"):
+            return ""
+        return str(int(v))
+
+    def title(self) -> str:
+        return f"{self.agency}{self.year}年政府信息公开工作年度报告"
+
+    def t4_heading(self) -> str:
+        if self.o["t4_heading"] == "regulation":
+            return "四、因政府信息公开工作被申请行政复议、提起行政诉讼情况"
+        return vocab.TABLE_ZH["t4"]
+
+    # ---- narrative (fictional boilerplate, deliberately generic)
+    def narrative(self) -> dict[str, list[str]]:
+        c = self.cells
+        new = c.get("t3.new_received.total") or 0
+        done = c.get("t3.result_total.total") or 0
+        nxt = c.get("t3.carried_to_next.total") or 0
+        n_pub = 40 + (zlib.crc32(self.agency.encode()) % 900)
+        rng = self.rng
+        intro = [f"本报告由{self.agency}编制，说明本机关{self.year}年度政府信息公开工作的情况。"
+                 f"报告所列数据的统计期限为{self.year}年1月1日至{self.year}年12月31日。"
+                 "本报告为示例文本，所列机关与数据均为虚构，仅供测试解析程序使用。"]
+        general = [f"{self.year}年，本机关按照年度工作安排，持续整理公开目录，规范信息发布流程。",
+                   f"全年通过门户网站和政务新媒体发布各类信息{n_pub}条。"]
+        if rng.random() < 0.5:
+            general.append("各科室明确专人负责信息报送，发布前经过保密审查和内容审核。")
+        general.append(f"全年新收政府信息公开申请{new}件，办结{done}件，结转下年度继续办理{nxt}件。")
+        problems = ["工作中仍存在信息更新不够及时、政策解读形式较为单一等不足。",
+                    "下一步将加强业务培训，完善审核机制，提高公开信息的质量。"]
+        other = [rng.choice(["本年度未收取信息处理费。", "无其他需要报告的事项。",
+                             "本年度没有收取信息处理费，无其他需要报告的事项。"])]
+        return {"intro": intro, "general": general, "problems": problems, "other": other}
+
+
+def _fmt_money(v: float) -> str:
+    s = f"{v:.4f}".rstrip("0").rstrip(".")
+    return s or "0"
+
+
+def _split_word(text: str, rng: random.Random) -> list[str]:
+    """Break a header word in two or three pieces the way narrow cells do."""
+    n = len(text)
+    if n < 4:
+        return [text[:n // 2], text[n // 2:]] if n >= 2 else [text]
+    if n >= 8 and rng.random() < 0.3:
+        a, b = n // 3, 2 * n // 3
+        return [text[:a], text[a:b], text[b:]]
+    cut = rng.randint(2, n - 2)
+    return [text[:cut], text[cut:]]
+
+
+# --------------------------------------------------------------------------- Word-export text
+
+
+def render_text(report: Any, *, style: str = "word", **opts: Any) -> str:
+    """Plain text as Word's “save as text” writes it (the layout of corpus file 000.txt).
+
+    One cell per line prefixed by a TAB, a blank line between table rows, merged cells printed
+    once (horizontal) or as empty cells on the rows they cover (vertical), some header words
+    broken over two lines with the second line not tab-prefixed, some numbers wrapped in
+    full-width spaces.  ``style="flat"`` gives :func:`render_flat`.
+    """
+    if style == "flat":
+        return render_flat(report, **opts)
+    if style != "word":
+        raise ValueError(f"unknown text style {style!r}")
+    r = _R(report, opts)
+    rng = r.rng
+    pad = float(r.o["pad_numbers"] or 0)
+    wrap = bool(r.o["wrap_headers"])
+    nar = r.narrative()
+    out: list[str] = []
+    if rng.random() < 0.6:
+        out += [r.agency, f"{r.year}年政府信息公开工作年度报告"]
+    else:
+        out.append(r.title())
+    out += nar["intro"]
+    out.append("一、总体情况")
+    out += nar["general"]
+    out += ["", "", " "]
+    t2, t3, t4 = r.tables
+
+    def cell_text(cell: _C, cont: bool) -> str:
+        if cont:
+            return ""
+        if cell.kind == "num":
+            s = r.value(cell.key)
+            if s and pad and rng.random() < pad:
+                s = rng.choice(("\u3000{}\u3000", "{}\u3000", "\u3000{}", "{} ", " {}")).format(s)
+            return s
+        t = cell.text
+        if wrap and t and ((cell.kind == "head" and rng.random() < 0.35)
+                           or (cell.kind == "label" and len(t) > 16 and rng.random() < 0.4)
+                           or cell.kind == "note"):
+            parts = [t[:len(t) // 2 + 1], t[len(t) // 2 + 1:]] if cell.kind == "note" else _split_word(t, rng)
+            joiner = "\n  " if rng.random() < 0.3 else "\n"
+            return joiner.join(parts)
+        return t
+
+    def table(t: _Table, trailing_empty: bool = False) -> None:
+        for line in t.placed:
+            for _, cell, cont in line:
+                out.append("\t" + cell_text(cell, cont))
+            out.append("")
+        if trailing_empty:
+            out.extend(["\t"] * 6 + [""])
+
+    out.append(vocab.TABLE_ZH["t2"])
+    table(t2, trailing_empty=rng.random() < 0.5)
+    out += ["", ""]
+    out.append(vocab.TABLE_ZH["t3"])
+    table(t3)
+    out += ["", " "]
+    out.append(r.t4_heading())
+    out.append(" ")
+    table(t4)
+    out += ["", " "]
+    out.append("五、存在的主要问题及改进情况")
+    out += nar["problems"]
+    out.append("六、其他需要报告的事项")
+    out += nar["other"]
+    out.append(" ")
+    return "\n".join(out) + "\n"
+
+
+# --------------------------------------------------------------------------- crawler text
+
+
+def render_flat(report: Any, **opts: Any) -> str:
+    """Crawler text (corpus files 004/006.txt): a metadata header, then the page body as one run of
+    text in which all table cells are joined without separators (digits of neighbouring cells
+    run together; an occasional stray space).  Blank cells vanish, so ``blank_zeros`` makes the
+    text ambiguous — as it is in real crawls."""
+    r = _R(report, opts)
+    rng = r.rng
+    nar = r.narrative()
+    path = f"{r.year + 1}01/t{r.year + 1}01{rng.randint(10, 28)}_{rng.randint(10000, 99999)}"
+    head = [f"标题: {r.title()}", f"发布时间: {r.year + 1}-01-{rng.randint(10, 28)} {rng.randint(8, 18):02d}:{rng.randint(0, 59):02d}",
+            "文号: ", "发布机构: ", "栏目: 政府信息公开年报",
+            f"原文链接: https://www.example.gov.cn/zwgk/ndbg/{path}.htm",
+            "==================== 正文 ===================="]
+
+    def cells_run(t: _Table) -> str:
+        parts = []
+        for line in t.placed:
+            for _, cell, cont in line:
+                if cont:
+                    continue
+                s = r.value(cell.key) if cell.kind == "num" else cell.text
+                if rng.random() < 0.04:
+                    s += " "
+                parts.append(s)
+        return "".join(parts)
+
+    t2, t3, t4 = r.tables
+    body = (r.title() + " " + "".join(nar["intro"]) + "一、总体情况" + "".join(nar["general"])
+            + vocab.TABLE_ZH["t2"] + " " + cells_run(t2) + vocab.TABLE_ZH["t3"] + cells_run(t3)
+            + " " + r.t4_heading() + cells_run(t4) + " 五、存在的主要问题及改进情况" + "".join(nar["problems"])
+            + "六、其他需要报告的事项" + "".join(nar["other"]))
+    return "\n".join(head) + "\n" + body + "\n"
+
+
+# --------------------------------------------------------------------------- markdown
+
+
+def render_markdown(report: Any, **opts: Any) -> str:
+    """Markdown as PDF-to-markdown converters write it: headings, paragraphs, and pipe tables
+    (one pipe row per grid row, merged cells' text in their first grid cell and empty cells
+    elsewhere, the first row followed by ``|---|``).  Table 二 is one pipe table per
+    第二十条 item, its heading as a line above."""
+    r = _R(report, opts)
+    nar = r.narrative()
+    out = [f"# {r.title()}", ""]
+    out += [p + "\n" for p in nar["intro"]]
+    out += ["## 一、总体情况", ""] + [p + "\n" for p in nar["general"]]
+
+    def grid_rows(t: _Table, start: int, stop: int) -> list[list[str]]:
+        rows = []
+        for line in t.placed[start:stop]:
+            row = [""] * t.ncols
+            for c, cell, cont in line:
+                if not cont:
+                    row[c] = r.value(cell.key) if cell.kind == "num" else cell.text
+            rows.append(row)
+        return rows
+
+    def pipe(rows: list[list[str]], width: int) -> list[str]:
+        lines = []
+        for i, row in enumerate(rows):
+            lines.append("| " + " | ".join(row[:width]) + " |")
+            if i == 0:
+                lines.append("|" + "---|" * width)
+        return lines + [""]
+
+    t2, t3, t4 = r.tables
+    out += [f"## {vocab.TABLE_ZH['t2']}", ""]
+    block: list[list[str]] = []
+
+    def flush() -> None:
+        if block:
+            width = max(len(x) for x in block)
+            out.extend(pipe([x + [""] * (width - len(x)) for x in block], width))
+            block.clear()
+
+    for row in t2.rows:
+        if row[0].kind == "title":
+            flush()
+            out.extend([row[0].text, ""])
+        else:
+            block.append([r.value(c.key) if c.kind == "num" else c.text for c in row])
+    flush()
+    out += [f"## {vocab.TABLE_ZH['t3']}", ""] + pipe(grid_rows(t3, 0, len(t3.placed)), t3.ncols)
+    out += [f"## {r.t4_heading()}", ""] + pipe(grid_rows(t4, 0, len(t4.placed)), t4.ncols)
+    out += ["## 五、存在的主要问题及改进情况", ""] + [p + "\n" for p in nar["problems"]]
+    out += ["## 六、其他需要报告的事项", ""] + [p + "\n" for p in nar["other"]]
+    return "\n".join(out)
+
+
+# --------------------------------------------------------------------------- HTML
+
+_WORD_SPAN = ("<span style='font-size:10.5pt;font-family:宋体;mso-ascii-font-family:\"Times New Roman\"'>"
+              "<font face=\"宋体\">{}</font></span>")
+_WORD_SPAN_EN = "<span lang=EN-US style='font-size:10.5pt;font-family:\"Times New Roman\"'><font>{}</font></span>"
+_WORD_BLANK = "<p class=MsoNormal align=center style='text-align:center'><span lang=EN-US><o:p>&nbsp;</o:p></span></p>"
+
+
+def _esc(s: str) -> str:
+    return _html.escape(s, quote=False)
+
+
+def render_html(report: Any, *, style: str = "plain", encoding: str = "utf-8",
+                declare_charset: bool = True, **opts: Any) -> bytes:
+    """A web page with the report's tables as ``<table>`` with rowspan/colspan.
+
+    ``style``: ``plain`` (CMS markup), ``word`` (Word-pasted markup: MsoNormal paragraphs,
+    words split across spans, blank cells as ``<o:p>&nbsp;</o:p>``), ``nested`` (the report
+    inside a layout table with site navigation).  ``encoding`` 'utf-8' or 'gb18030' (declared
+    as gb2312, as real sites do); ``declare_charset=False`` omits the meta tag."""
+    if style not in ("plain", "word", "nested"):
+        raise ValueError(f"unknown html style {style!r}")
+    r = _R(report, opts)
+    rng = r.rng
+    word = style == "word"
+    wrap = bool(r.o["wrap_headers"])
+    nar = r.narrative()
+
+    def para(text: str) -> str:
+        if word:
+            return f"<p class=MsoNormal style='text-indent:21.0pt'>{_spans(text)}<o:p></o:p></p>"
+        return f"<p>{_esc(text)}</p>"
+
+    def _spans(text: str) -> str:
+        if not text:
+            return ""
+        pieces = [text]
+        if len(text) >= 2 and rng.random() < 0.5:
+            cut = rng.randint(1, len(text) - 1)
+            pieces = [text[:cut], text[cut:]]
+        return "".join((_WORD_SPAN_EN if p[:1].isdigit() or p[:1] == "-" else _WORD_SPAN).format(_esc(p))
+                       for p in pieces)
+
+    def cell_html(cell: _C) -> str:
+        attrs = ""
+        if cell.rs > 1:
+            attrs += f' rowspan="{cell.rs}"'
+        if cell.cs > 1:
+            attrs += f' colspan="{cell.cs}"'
+        text = r.value(cell.key) if cell.kind == "num" else cell.text
+        lines = [text]
+        if wrap and cell.kind == "head" and rng.random() < 0.3:
+            lines = _split_word(text, rng)
+        if word:
+            w = 40 * cell.cs
+            if not text:
+                inner = _WORD_BLANK
+            else:
+                inner = "".join(f"<p class=MsoNormal align=center style='text-align:center'>{_spans(x)}"
+                                f"<span lang=EN-US><o:p></o:p></span></p>" for x in lines)
+            return (f"<td width={w}{attrs} valign=top style='width:{w * 0.75:.1f}pt;border:solid windowtext 1.0pt;"
+                    f"padding:0cm 5.4pt 0cm 5.4pt'>{inner}</td>")
+        if not text:
+            return f"<td{attrs}>&nbsp;</td>"
+        align = ' align="center"' if cell.kind != "label" else ""
+        return f"<td{attrs}><p{align}>{'<br />'.join(_esc(x) for x in lines)}</p></td>"
+
+    def table(t: _Table) -> str:
+        if word:
+            open_ = ("<table class=MsoNormalTable border=0 cellspacing=0 cellpadding=0 "
+                     "style='border-collapse:collapse;mso-table-layout-alt:fixed'>")
+        else:
+            open_ = '<table border="1" cellspacing="0" cellpadding="2" align="center" style="border-collapse:collapse">'
+        rows = "".join("<tr>" + "".join(cell_html(c) for c in row) + "</tr>\n" for row in t.rows)
+        return f"{open_}<tbody>\n{rows}</tbody></table>"
+
+    def heading(text: str) -> str:
+        if word:
+            return (f"<p class=MsoNormal style='text-indent:32.0pt'><b><span style='font-family:黑体'>"
+                    f"<font face=\"黑体\">{_esc(text)}</font></span></b><o:p></o:p></p>")
+        return f"<p><strong>{_esc(text)}</strong></p>"
+
+    t2, t3, t4 = r.tables
+    body = [f'<p style="text-align:center;font-weight:bold">{_esc(r.title())}</p>']
+    body += [para(p) for p in nar["intro"]]
+    body.append(heading("一、总体情况"))
+    body += [para(p) for p in nar["general"]]
+    body += [heading(vocab.TABLE_ZH["t2"]), table(t2), heading(vocab.TABLE_ZH["t3"]), table(t3),
+             heading(r.t4_heading()), table(t4), heading("五、存在的主要问题及改进情况")]
+    body += [para(p) for p in nar["problems"]]
+    body.append(heading("六、其他需要报告的事项"))
+    body += [para(p) for p in nar["other"]]
+    content = "\n".join(body)
+
+    if encoding.lower().replace("-", "") in ("utf8",):
+        meta = '<meta charset="utf-8" />'
+        codec = "utf-8"
+    elif encoding.lower() in ("gb18030", "gbk", "gb2312"):
+        meta = '<meta http-equiv="Content-Type" content="text/html; charset=gb2312" />'
+        codec = "gb18030"
+    else:
+        raise ValueError(f"unsupported encoding {encoding!r}")
+    if not declare_charset:
+        meta = ""
+    title = _esc(r.title())
+    if word:
+        doc = ("<html xmlns:v=\"urn:schemas-microsoft-com:vml\" xmlns:o=\"urn:schemas-microsoft-com:office:office\" "
+               "xmlns:w=\"urn:schemas-microsoft-com:office:word\">\n"
+               f"<head>{meta}<meta name=Generator content=\"Microsoft Word 15 (filtered)\"><title>{title}</title>"
+               "<style>p.MsoNormal{margin:0cm;text-align:justify;font-size:10.5pt;font-family:等线;}</style></head>\n"
+               f"<body lang=ZH-CN style='text-justify-trim:punctuation'><div class=WordSection1>\n{content}\n</div></body></html>")
+    elif style == "plain":
+        doc = (f"<!DOCTYPE html>\n<html>\n<head>{meta}<title>{title}</title></head>\n<body>\n"
+               f"<div class=\"article\">\n{content}\n</div>\n</body>\n</html>")
+    else:
+        nav = "".join(f'<a href="#">{x}</a> | ' for x in ("首页", "政务公开", "政务服务", "互动交流", "走进示例"))
+        side = "".join(f"<li><a href=\"#\">{x}</a></li>" for x in
+                       ("政府信息公开指南", "政府信息公开制度", "法定主动公开内容", "政府信息公开年报"))
+        visits = 10000 + zlib.crc32(r.agency.encode()) % 90000
+        doc = (f"<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\">\n<html>\n<head>{meta}<title>{title}</title></head>\n"
+               "<body>\n<table width=\"1000\" align=\"center\" cellpadding=\"0\" cellspacing=\"0\" border=\"0\">\n"
+               f"<tr><td class=\"banner\">示例政府门户网站（虚构）</td></tr>\n<tr><td class=\"nav\">{nav}</td></tr>\n"
+               "<tr><td><table width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" border=\"0\"><tr>\n"
+               f"<td width=\"220\" valign=\"top\"><ul>{side}</ul></td>\n"
+               f"<td valign=\"top\"><div class=\"position\">当前位置：首页 &gt; 政务公开 &gt; 政府信息公开年报</div>\n"
+               f"<table width=\"100%\"><tr><td>来源：{_esc(r.agency)}</td><td>发布日期：{r.year + 1}-01-2{r.year % 8}</td></tr></table>\n"
+               f"<div class=\"content\">\n{content}\n</div></td>\n</tr></table></td></tr>\n"
+               f"<tr><td class=\"footer\"><table><tr><td>主办：示例单位</td><td>访问量：{visits}</td></tr></table></td></tr>\n"
+               "</table>\n</body>\n</html>")
+    return doc.encode(codec)
+
+
+# --------------------------------------------------------------------------- DOCX
+
+
+def render_docx(report: Any, **opts: Any) -> bytes:
+    """A Word document (python-docx): paragraphs and the three tables, merged cells made with
+    ``cell.merge`` (table 二 item headings, table 三's group labels, table 四's headers)."""
+    import docx  # python-docx
+    from docx.shared import Pt
+
+    r = _R(report, opts)
+    nar = r.narrative()
+    d = docx.Document()
+    d.styles["Normal"].font.size = Pt(10.5)
+    d.add_paragraph(r.agency)
+    d.add_paragraph(f"{r.year}年政府信息公开工作年度报告")
+    for p in nar["intro"]:
+        d.add_paragraph(p)
+    d.add_paragraph("一、总体情况")
+    for p in nar["general"]:
+        d.add_paragraph(p)
+
+    def table(t: _Table) -> None:
+        tab = d.add_table(rows=len(t.placed), cols=t.ncols)
+        tab.style = "Table Grid"
+        rows = tab.rows
+        grid = [row.cells for row in rows]
+        for ri, line in enumerate(t.placed):
+            for c, cell, cont in line:
+                if cont:
+                    continue
+                target = grid[ri][c]
+                if cell.rs > 1 or cell.cs > 1:
+                    target = target.merge(grid[ri + cell.rs - 1][c + cell.cs - 1])
+                text = r.value(cell.key) if cell.kind == "num" else cell.text
+                if text:
+                    target.paragraphs[0].text = text
+
+    t2, t3, t4 = r.tables
+    d.add_paragraph(vocab.TABLE_ZH["t2"])
+    table(t2)
+    d.add_paragraph(vocab.TABLE_ZH["t3"])
+    table(t3)
+    d.add_paragraph(r.t4_heading())
+    table(t4)
+    d.add_paragraph("五、存在的主要问题及改进情况")
+    for p in nar["problems"]:
+        d.add_paragraph(p)
+    d.add_paragraph("六、其他需要报告的事项")
+    for p in nar["other"]:
+        d.add_paragraph(p)
+    # fixed metadata so that the same report gives the same bytes
+    import datetime as _dt
+    cp = d.core_properties
+    cp.author = "示例"
+    cp.title = r.title()
+    cp.created = cp.modified = _dt.datetime(r.year + 1, 1, 15)
+    cp.last_modified_by = "示例"
+    cp.revision = 1
+    buf = io.BytesIO()
+    d.save(buf)
+    return _zip_fixed_time(buf.getvalue())
+
+
+def _zip_fixed_time(data: bytes) -> bytes:
+    """Rewrite a zip with fixed member timestamps (python-docx stamps the current time)."""
+    import zipfile
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            zi = zipfile.ZipInfo(info.filename, date_time=(2020, 1, 1, 0, 0, 0))
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(zi, src.read(info.filename))
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------- PDF
+
+_FONT = "STSong-Light"
+_font_ready = False
+
+
+def _register_font() -> None:
+    global _font_ready
+    if not _font_ready:
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+        pdfmetrics.registerFont(UnicodeCIDFont(_FONT))
+        _font_ready = True
+
+
+def render_pdf(report: Any, *, ruled: bool = True, split_table3: bool = False,
+               wrap_headers: bool = False, repeat_header: bool = True, **opts: Any) -> bytes:
+    """A PDF (reportlab, CID font STSong-Light, whose text pdfplumber extracts as Unicode).
+
+    ``ruled=False`` draws no grid lines; ``split_table3`` breaks table 三 before （四）无法提供
+    onto the next page (the 三、本年度办理结果 cell continues empty there; ``repeat_header``
+    repeats the three header rows); ``wrap_headers`` breaks header words over 2–3 lines.
+    Every page has a footer ``- N -``.  Table 四 uses a small font; its 15 narrow columns may
+    still wrap long header words."""
+    _register_font()
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import cm
+    from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    r = _R(report, opts)
+    rng = r.rng
+    nar = r.narrative()
+    body = ParagraphStyle("body", fontName=_FONT, fontSize=10.5, leading=16, wordWrap="CJK", firstLineIndent=21)
+    head = ParagraphStyle("head", parent=body, firstLineIndent=0, spaceBefore=6)
+    title = ParagraphStyle("title", parent=body, fontSize=15, leading=22, alignment=1, firstLineIndent=0)
+    cellst = ParagraphStyle("cell", fontName=_FONT, fontSize=8, leading=10, wordWrap="CJK", alignment=1)
+    cell4 = ParagraphStyle("cell4", parent=cellst, fontSize=7, leading=9)
+
+    def pdf_table(t: _Table, start: int, stop: int, widths: list[float], style: ParagraphStyle,
+                  prefix: tuple[int, ...] = (), blank_group_at: int | None = None) -> Table:
+        idx = list(prefix) + list(range(start, stop))
+        data = []
+        spans = []
+        rowmap = {ri: k for k, ri in enumerate(idx)}
+        for k, ri in enumerate(idx):
+            row: list[Any] = [""] * t.ncols
+            for c, cell, cont in t.placed[ri]:
+                if cont:
+                    if ri == blank_group_at:
+                        # the group cell started on the previous page: print it empty here
+                        rs_left = sum(1 for rj in idx[k:] if rj < _group_end(t, ri, c))
+                        if rs_left > 1 or cell.cs > 1:
+                            spans.append(("SPAN", (c, k), (c + cell.cs - 1, k + rs_left - 1)))
+                    continue
+                text = r.value(cell.key) if cell.kind == "num" else cell.text
+                if cell.kind in ("head", "note") and wrap_headers and len(text) >= 4:
+                    text = "<br/>".join(_split_word(text, rng))
+                row[c] = Paragraph(_esc(text).replace("&lt;br/&gt;", "<br/>"), style) if text else ""
+                last_r = ri + cell.rs - 1
+                k_end = rowmap.get(min(last_r, idx[-1]), k)
+                if cell.rs > 1 or cell.cs > 1:
+                    spans.append(("SPAN", (c, k), (c + cell.cs - 1, k_end)))
+            data.append(row)
+        ts = [("FONTNAME", (0, 0), (-1, -1), _FONT), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+              ("LEFTPADDING", (0, 0), (-1, -1), 1.5), ("RIGHTPADDING", (0, 0), (-1, -1), 1.5)] + spans
+        if ruled:
+            ts.append(("GRID", (0, 0), (-1, -1), 0.5, colors.black))
+        tab = Table(data, colWidths=widths)
+        tab.setStyle(TableStyle(ts))
+        return tab
+
+    t2, t3, t4 = r.tables
+    w2 = [5.0 * cm] + [12.0 * cm / (t2.ncols - 1)] * (t2.ncols - 1)
+    w3 = [1.5 * cm, 1.8 * cm, 4.8 * cm] + [1.3 * cm] * 7
+    w4 = [1.15 * cm] * 15
+    story: list[Any] = [Paragraph(_esc(r.agency), title),
+                        Paragraph(f"{r.year}年政府信息公开工作年度报告", title), Spacer(1, 8)]
+    story += [Paragraph(_esc(p), body) for p in nar["intro"]]
+    story.append(Paragraph("一、总体情况", head))
+    story += [Paragraph(_esc(p), body) for p in nar["general"]]
+    story += [Paragraph(vocab.TABLE_ZH["t2"], head), pdf_table(t2, 0, len(t2.placed), w2, cellst)]
+    h3 = Paragraph(vocab.TABLE_ZH["t3"], head)
+    if split_table3:
+        cut = next(i for i, line in enumerate(t3.placed)
+                   if any(c.text == "（四）无法提供" for _, c, cont in line if not cont))
+        story.append(KeepTogether([h3, pdf_table(t3, 0, cut, w3, cellst)]))
+        story.append(PageBreak())
+        story.append(pdf_table(t3, cut, len(t3.placed), w3, cellst,
+                               prefix=(0, 1, 2) if repeat_header else (), blank_group_at=cut))
+    else:  # kept on one page: a table that moves to the next page rather than splitting
+        story.append(KeepTogether([h3, pdf_table(t3, 0, len(t3.placed), w3, cellst)]))
+    story += [Paragraph(_esc(r.t4_heading()), head), pdf_table(t4, 0, len(t4.placed), w4, cell4)]
+    story.append(Paragraph("五、存在的主要问题及改进情况", head))
+    story += [Paragraph(_esc(p), body) for p in nar["problems"]]
+    story.append(Paragraph("六、其他需要报告的事项", head))
+    story += [Paragraph(_esc(p), body) for p in nar["other"]]
+
+    def footer(canvas, doc):  # noqa: ANN001
+        canvas.saveState()
+        canvas.setFont(_FONT, 10)
+        canvas.drawCentredString(A4[0] / 2, 1.2 * cm, f"- {doc.page} -")
+        canvas.restoreState()
+
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=1.5 * cm, rightMargin=1.5 * cm,
+                            topMargin=2 * cm, bottomMargin=2 * cm, title=r.title(), author="示例",
+                            creator="etl.render", invariant=1)
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buf.getvalue()
+
+
+def _group_end(t: _Table, row: int, col: int) -> int:
+    """Exclusive end row of the rowspan cell covering (row, col)."""
+    for ri in range(row, -1, -1):
+        for c, cell, cont in t.placed[ri]:
+            if c == col and not cont:
+                return ri + cell.rs
+    return row + 1
+
+
+# --------------------------------------------------------------------------- dispatcher
+
+
+def render(report: Any, fmt: str, **opts: Any) -> bytes:
+    """Render in a format by name (txt | flat | md | html | docx | pdf); always bytes (UTF-8 for text).
+
+    Format-specific keywords (``style``, ``encoding``, ``declare_charset``, ``ruled``,
+    ``split_table3``, ``wrap_headers``, ``repeat_header``) are passed through."""
+    if fmt == "txt":
+        return render_text(report, **opts).encode("utf-8")
+    if fmt == "flat":
+        return render_flat(report, **opts).encode("utf-8")
+    if fmt == "md":
+        return render_markdown(report, **opts).encode("utf-8")
+    if fmt == "html":
+        return render_html(report, **opts)
+    if fmt == "docx":
+        return render_docx(report, **opts)
+    if fmt == "pdf":
+        return render_pdf(report, **opts)
+    raise ValueError(f"unknown format {fmt!r}")
