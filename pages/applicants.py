@@ -1,0 +1,3 @@
+import streamlit as st
+import ui
+f = ui.page_header("TODO", "")
