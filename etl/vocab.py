@@ -141,7 +141,7 @@ T3_ROWS: tuple[Label, ...] = (
     Label("other_total", "（六）其他处理", ("其他处理",)),
     Label("other_no_correction", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", ("逾期不补正",), ("2021",)),
     Label("other_fee_unpaid", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", ("收费通知", "缴纳费用"), ("2021",)),
-    Label("other_other", "3.其他", ("3.其他",), ("2021",)),
+    Label("other_other", "3.其他", ("3.其他", "3、其他"), ("2021",)),
     Label("result_total", "（七）总计", ("(七)总计", "七)总计"),),
     Label("carried_to_next", "四、结转下年度继续办理", ("结转下年度", "转下一年度", "结转下一年")),
 )
@@ -266,3 +266,9 @@ def match_t3_row(text: str) -> Label | None:
             if pos >= 0 and pos + len(frag) > best_end:
                 best, best_end = lab, pos + len(frag)
     return best
+
+
+def match_t4_any(text: str) -> bool:
+    """Does a label belong to table 四 (行政复议 / 行政诉讼 / 结果维持 …)?"""
+    n = norm(text)
+    return any(f in n for f in ("行政复议", "行政诉讼", "结果维持", "复议后起诉"))

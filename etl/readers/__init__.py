@@ -1,0 +1,73 @@
+"""Pick a reader by content (magic bytes, markup) as well as by extension, and run it.
+
+``read_document(path)`` returns a :class:`etl.document.Document` or raises
+:class:`etl.document.ReportError` with a one-line reason.  Structured report files
+(the spec's JSON, as bundled in ``data/reports/``) are not documents: :mod:`etl.extract`
+recognises them before calling this.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from etl.document import Document, ReportError
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+_HTML_SNIFF = re.compile(rb"<\s*(html|body|table|p|div|meta|!doctype)\b", re.I)
+
+
+def sniff_format(data: bytes, name: str) -> str:
+    """Detected format: pdf, docx, html, md, txt, doc (legacy Word) or zip (other archive)."""
+    head = data[:2048]
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "docx" if b"word/" in data[:65536] or name.lower().endswith(".docx") else "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "doc"
+    ext = Path(name).suffix.lower()
+    stripped = head.lstrip()
+    if ext in (".html", ".htm", ".shtml", ".xhtml") or _HTML_SNIFF.search(stripped[:512]):
+        return "html"
+    if ext in (".md", ".markdown"):
+        return "md"
+    if ext == ".pdf":
+        return "pdf"
+    if ext == ".docx":
+        return "docx"
+    return "txt"
+
+
+def read_bytes(data: bytes, source: str) -> Document:
+    if not data or not data.strip():
+        raise ReportError("空文件", "empty")
+    if len(data) > MAX_FILE_BYTES:
+        raise ReportError(f"文件过大（{len(data) // 1024 // 1024} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB）", "too_large")
+    fmt = sniff_format(data, source)
+    if fmt == "pdf":
+        from etl.readers.pdf import read_pdf
+        return read_pdf(data, source)
+    if fmt == "docx":
+        from etl.readers.docx import read_docx
+        return read_docx(data, source)
+    if fmt == "doc":
+        raise ReportError("旧版 Word（.doc）文件不支持，请另存为 .docx", "unsupported")
+    if fmt == "zip":
+        raise ReportError("压缩包或未知的 Office 文件，不是 Word 文档", "unsupported")
+    if fmt == "html":
+        from etl.readers.html import read_html
+        return read_html(data, source)
+    from etl.readers.text import read_text
+    return read_text(data, source, fmt)
+
+
+def read_document(path: str | Path) -> Document:
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise ReportError(f"无法读取文件：{e.strerror or e}", "io") from e
+    if size > MAX_FILE_BYTES:
+        raise ReportError(f"文件过大（{size // 1024 // 1024} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB）", "too_large")
+    return read_bytes(path.read_bytes(), str(path))

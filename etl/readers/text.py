@@ -1,0 +1,146 @@
+"""Plain-text and markdown readers: Word-exported text, converter markdown, crawler text.
+
+* Word's "save as text" (the seed): a table cell is a line starting with a TAB, a line
+  without a TAB continues the cell above (header words broken across lines), a blank line
+  ends a table row.  Rows with at least one TAB line form tables; other lines are paragraphs.
+* Markdown from PDF converters: ``| a | b |`` lines form table rows, ``|---|`` lines are
+  skipped, everything else is a paragraph (leading ``#`` removed).  Such output is lossy, so
+  the document is marked ``damaged``.
+* Anything else: one paragraph per line.  Crawler text that runs a whole table into one line
+  is recognised later by the parser (:mod:`etl.recover`).
+
+Decoding: BOM, then UTF-8, then GB18030 (a superset of GBK/GB2312); the choice is recorded
+as a warning when it is not UTF-8.
+"""
+from __future__ import annotations
+
+import codecs
+
+from etl.document import Document, Paragraph, ReportError, Table
+
+MAX_BYTES = 20 * 1024 * 1024
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Decode bytes of a text file; returns (text, encoding)."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError:
+        pass
+    try:
+        from charset_normalizer import from_bytes
+        best = from_bytes(data).best()
+        if best is not None:
+            return str(best), best.encoding
+    except Exception:  # pragma: no cover - library failure falls through to the error
+        pass
+    raise ReportError("无法识别文本编码（不是 UTF-8、GBK/GB18030）", "encoding")
+
+
+def looks_binary(data: bytes) -> bool:
+    head = data[:4096]
+    if b"\x00" in head:
+        return True
+    ctrl = sum(1 for b in head if b < 9 or (13 < b < 32))
+    return len(head) > 0 and ctrl / len(head) > 0.05
+
+
+def read_text(data: bytes, source: str, fmt: str = "txt") -> Document:
+    if len(data) > MAX_BYTES:
+        raise ReportError(f"文件过大（{len(data) // 1024 // 1024} MB，上限 {MAX_BYTES // 1024 // 1024} MB）", "too_large")
+    if looks_binary(data):
+        raise ReportError("不是文本文件（二进制内容）", "binary")
+    text, enc = decode_text(data)
+    doc = Document(source=source, fmt=fmt)
+    if enc not in ("utf-8", "utf-8-sig"):
+        doc.warnings.append(f"文本编码按 {enc} 读取")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if fmt == "md" or sum(1 for ln in lines if ln.lstrip().startswith("|")) >= 5:
+        doc.fmt = "md"
+        doc.damaged = True
+        doc.blocks = _markdown_blocks(lines)
+    elif sum(1 for ln in lines if ln.startswith("\t")) >= 20:
+        doc.blocks = _word_text_blocks(lines)
+    else:
+        doc.blocks = [Paragraph(ln.strip()) for ln in lines if ln.strip()]
+    return doc
+
+
+def _word_text_blocks(lines: list[str]) -> list:
+    """Word-exported text: TAB lines are cells, blank lines end rows."""
+    blocks: list = []
+    table_rows: list[list[str]] = []
+
+    def flush_table() -> None:
+        if table_rows:
+            blocks.append(Table.from_texts([r[:] for r in table_rows]))
+            table_rows.clear()
+
+    group: list[str] = []
+
+    def flush_group() -> None:
+        if not group:
+            return
+        if any(ln.startswith("\t") for ln in group):
+            cells: list[str] = []
+            for ln in group:
+                if ln.startswith("\t"):
+                    cells.append(ln[1:])
+                elif cells:
+                    cells[-1] = cells[-1] + ln
+                else:
+                    cells.append(ln)
+            table_rows.append(cells)
+        else:
+            flush_table()
+            for ln in group:
+                if ln.strip():
+                    blocks.append(Paragraph(ln.strip()))
+        group.clear()
+
+    for ln in lines:
+        if ln.strip() == "" and not ln.startswith("\t"):
+            flush_group()
+        else:
+            group.append(ln)
+    flush_group()
+    flush_table()
+    for i, t in enumerate(b for b in blocks if isinstance(b, Table)):
+        t.index = i
+    return blocks
+
+
+def _markdown_blocks(lines: list[str]) -> list:
+    blocks: list = []
+    rows: list[list[str]] = []
+
+    def flush() -> None:
+        if rows:
+            blocks.append(Table.from_texts([r[:] for r in rows]))
+            rows.clear()
+
+    for ln in lines:
+        s = ln.strip()
+        if s.startswith("|"):
+            inner = s.strip("|")
+            cells = [c.strip() for c in inner.split("|")]
+            if all(set(c) <= set("-: ") and c for c in cells):
+                continue  # |---|---| separator
+            rows.append(cells)
+            continue
+        flush()
+        if s:
+            blocks.append(Paragraph(s.lstrip("#").strip()))
+    flush()
+    for i, t in enumerate(b for b in blocks if isinstance(b, Table)):
+        t.index = i
+    return blocks

@@ -1,0 +1,357 @@
+"""Recovering figures from damaged text, using the structure the template guarantees.
+
+Crawler text often runs a whole table together: ``…予以公开7000007（二）部分公开…``.  The
+labels survive, the cell boundaries do not.  :func:`parse_flat` cuts the text into
+(label, digit run) pairs, strips the ordinal of the next label (``…00000002.其他法律…``: the
+final ``2`` is the ordinal) and segments each digit run into the row's cells:
+
+* a run is split into non-negative integers without leading zeros (``0`` itself is fine);
+  spaces in the run are cell boundaries that must be kept;
+* table 三: each row must satisfy 总计 = sum of the six applicant columns; if several rows
+  still have more than one split, the column identities (outcomes sum to （七）总计, new +
+  carried = total + carried to next) choose among the combinations;
+* table 四: the 15 cells must satisfy 维持 + 纠正 + 其他 + 尚未审结 = 总计 in each block;
+* table 二 has no identity: a run with more than one split is flagged ``uncertain`` with
+  its candidates, and the value shown is the most plausible one (本年增/减 = 0, equal
+  新制作/新公开 counts, stock ≥ flow), never presented as certain.
+
+Every value read this way has provenance method ``split``.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+from decimal import Decimal
+from typing import Iterator
+
+from etl import vocab
+from etl.numbers import CellValue, parse_cell
+
+_VALID = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
+MAX_CANDIDATES = 5000
+
+
+def looks_flat(text: str) -> bool:
+    """Table 三's first row label directly followed by a run of digits (no cell separators)."""
+    n = vocab.norm(text)
+    return bool(re.search(r"本年新收政府信息公开申请数量\d{3,}", n)) or bool(
+        re.search(r"予以公开\d{4,}", n))
+
+
+def _splits(token: str, parts: int) -> Iterator[list[str]]:
+    if parts == 1:
+        if _VALID.fullmatch(token):
+            yield [token]
+        return
+    for i in range(1, len(token)):
+        head = token[:i]
+        if not _VALID.fullmatch(head):
+            if head.startswith("0"):
+                return  # '0x…' can never become valid by growing
+            continue
+        for rest in _splits(token[i:], parts - 1):
+            yield [head, *rest]
+
+
+def segment(tokens: list[str], k: int, limit: int = MAX_CANDIDATES) -> list[list[str]]:
+    """All ways to cut the tokens (space-separated digit strings) into exactly k numbers."""
+    tokens = [t for t in tokens if t]
+    out: list[list[str]] = []
+
+    def rec(i: int, left: int, acc: list[str]) -> None:
+        if len(out) >= limit:
+            return
+        if i == len(tokens):
+            if left == 0:
+                out.append(acc)
+            return
+        remaining_tokens = len(tokens) - i - 1
+        tok = tokens[i]
+        for n in range(1, min(len(tok), left - remaining_tokens) + 1):
+            for parts in _splits(tok, n):
+                rec(i + 1, left - n, acc + parts)
+
+    if k >= len(tokens):
+        rec(0, k, [])
+    return out
+
+
+def _chunks(region: str, allow_decimal: bool) -> list[tuple[str, str, str]]:
+    """(label text, digit run, unit) triples in order; ordinals of following labels removed."""
+    pat = re.compile(r"\d[\d ]*(?:\.\d+)?" if allow_decimal else r"\d[\d ]*")
+    out: list[tuple[str, str, str]] = []
+    label_acc = ""
+    pos = 0
+    for m in pat.finditer(region):
+        run = m.group(0)
+        label_acc += region[pos:m.start()]
+        after = region[m.end():m.end() + 2]
+        pos = m.end()
+        ordinal = ""
+        if after[:1] in (".", "、", "．") and len(after) > 1 and not after[1].isdigit() and not after[1].isspace():
+            # '…00000002.其他法律…': the last digit is the next label's ordinal
+            stripped = run.rstrip()
+            ordinal, run = stripped[-1], stripped[:-1]
+        unit = ""
+        rest = region[pos:pos + 2]
+        if rest.startswith("万元"):
+            unit = "万元"
+        elif rest.startswith("元"):
+            unit = "元"
+        if run.strip():
+            out.append((label_acc, run.strip(), unit))
+            label_acc = ""
+        label_acc += ordinal
+    return out
+
+
+def _region(n: str, start_marks: tuple[str, ...], end_marks: tuple[str, ...], after: int = 0) -> tuple[int, int]:
+    starts = [n.find(m, after) for m in start_marks]
+    starts = [s for s in starts if s >= 0]
+    if not starts:
+        return -1, -1
+    s = min(starts)
+    ends = [n.find(m, s + 1) for m in end_marks]
+    ends = [e for e in ends if e > s]
+    return s, (min(ends) if ends else len(n))
+
+
+def _flat_text(text: str) -> str:
+    import unicodedata
+    t = unicodedata.normalize("NFKC", text)
+    t = t.replace("\u3000", " ").replace("\xa0", " ")
+    return re.sub(r"[\t\r\n ]+", " ", t)
+
+
+def parse_flat(text: str, template: str, st) -> None:
+    """Read tables 二/三/四 from run-together text into the parser state ``st``."""
+    n = _flat_text(text)
+    t3_marks = ("收到和处理政府信息公开申请情况", "本列数据的勾稽关系")
+    s2, _ = _region(n, ("第二十条第",), t3_marks)
+    s3, e3 = _region(n, t3_marks, ("行政复议",), after=max(s2, 0))
+    if s2 >= 0:
+        _flat_t2(n[s2:s3 if s3 > s2 else len(n)], template, st)
+    if s3 >= 0:
+        _flat_t3(n[s3:e3], st)
+        s4, e4 = _region(n, ("行政复议",), ("存在的主要问题", "五、", "其他需要报告"), after=e3 - 1)
+        if s4 >= 0:
+            _flat_t4(n[s4:e4], st)
+
+
+def _row(label: str):
+    from etl.extract import Row
+    return Row([label], [], [], table=None, row=None, page=None)
+
+
+def _put_split(st, key: str, raw: str, value, row, method: str = "split") -> None:
+    cv = CellValue(Decimal(str(value)) if value is not None else None,
+                   "number" if value is not None else "unknown", "", raw)
+    st.put(key, cv, row, 0, method=method)
+
+
+# --------------------------------------------------------------------------- table 三
+
+def _flat_t3(region: str, st) -> None:
+    rows: dict[str, tuple[str, list[list[int]]]] = {}
+    for label, run, _ in _chunks(region, allow_decimal=False):
+        lab = vocab.match_t3_row(label)
+        if lab is None or lab.key in rows:
+            continue
+        toks = run.split()
+        cands = [[int(x) for x in c] for c in segment(toks, 7)]
+        ok = [c for c in cands if c[6] == sum(c[:6])]
+        rows[lab.key] = (run, ok if ok else cands)
+        if not ok and cands:
+            st.warnings.append(f"表三「{lab.zh}」数字串 {run!r} 的任何切分都不满足行合计")
+    single = "other_total" in rows and not (set(rows) & set(vocab.T3_OTHER_SUBROWS))
+    order = vocab.t3_rows_for("", single)
+    keys = [k for k in order if k in rows]
+    ambiguous = [k for k in keys if len(rows[k][1]) > 1]
+    chosen: dict[str, list[int]] = {k: rows[k][1][0] for k in keys if len(rows[k][1]) == 1}
+    resolved_by_columns: set[str] = set()
+    if ambiguous:
+        combos = itertools.product(*[rows[k][1] for k in ambiguous])
+        good = []
+        for i, combo in enumerate(combos):
+            if i > 200_000:
+                break
+            trial = dict(chosen)
+            trial.update(zip(ambiguous, combo))
+            if _t3_columns_ok(trial, single):
+                good.append(combo)
+                if len(good) > 1:
+                    break
+        if len(good) == 1:
+            chosen.update(zip(ambiguous, good[0]))
+            resolved_by_columns = set(ambiguous)
+        else:
+            for k in ambiguous:
+                chosen[k] = rows[k][1][0]
+                cands = "；".join("/".join(map(str, c)) for c in rows[k][1][:5])
+                for c in vocab.T3_COL_KEYS:
+                    st.uncertain[f"t3.{k}.{c}"] = f"单元格连在一起的数字串 {rows[k][0]!r} 有多种切分：{cands}"
+    for k in keys:
+        if k not in chosen:
+            for c in vocab.T3_COL_KEYS:
+                st.cells.setdefault(f"t3.{k}.{c}", None)
+                st.uncertain[f"t3.{k}.{c}"] = f"数字串 {rows[k][0]!r} 无法切分为 7 个单元格"
+            continue
+        row = _row(vocab.row_zh("t3", k))
+        for c, v in zip(vocab.T3_COL_KEYS, chosen[k]):
+            _put_split(st, f"t3.{k}.{c}", rows[k][0], v, row)
+    if resolved_by_columns:
+        st.warnings.append("表三以下行的数字串由列勾稽关系唯一确定切分：" + "、".join(
+            vocab.row_zh("t3", k) for k in sorted(resolved_by_columns)))
+
+
+def _t3_columns_ok(rows: dict[str, list[int]], single: bool) -> bool:
+    outcome = vocab.T3_OUTCOME_2019 if single else vocab.T3_OUTCOME_2021
+    for ci in range(7):
+        if all(k in rows for k in outcome) and "result_total" in rows:
+            if sum(rows[k][ci] for k in outcome) != rows["result_total"][ci]:
+                return False
+        need = ("new_received", "carried_over_from_prior", "result_total", "carried_to_next")
+        if all(k in rows for k in need):
+            if rows["new_received"][ci] + rows["carried_over_from_prior"][ci] != rows["result_total"][ci] + rows["carried_to_next"][ci]:
+                return False
+    return True
+
+
+# --------------------------------------------------------------------------- table 四
+
+def _flat_t4(region: str, st) -> None:
+    cut = region.rfind("总计")
+    tail = region[cut + 2:] if cut >= 0 else region
+    m = re.match(r"\s*(\d[\d ]*)", tail)
+    if not m:
+        return
+    run = m.group(1).strip()
+    toks = run.split()
+    cands = []
+    for c in segment(toks, 15, limit=200_000):
+        vals = [int(x) for x in c]
+        if all(sum(vals[b * 5:b * 5 + 4]) == vals[b * 5 + 4] for b in range(3)):
+            cands.append(vals)
+            if len(cands) > 20:
+                break
+    row = _row("行政复议、行政诉讼")
+    keys = [f"t4.{r}.{c}" for r in vocab.T4_ROW_KEYS for c in vocab.T4_COL_KEYS]
+    if not cands:
+        for k in keys:
+            st.cells.setdefault(k, None)
+            st.uncertain[k] = f"表四数字串 {run!r} 没有满足各块合计的切分"
+        return
+    for k, v in zip(keys, cands[0]):
+        _put_split(st, k, run, v, row)
+    if len(cands) > 1:
+        alts = "；".join("/".join(map(str, c)) for c in cands[:3])
+        for k in keys:
+            st.uncertain[k] = f"表四数字串 {run!r} 有多种满足合计的切分：{alts}"
+
+
+# --------------------------------------------------------------------------- table 二
+
+_T2_ROW_NAMES = re.compile(
+    r"其他对外管理服务事项(?:\([^)]*\))?|行政规范性文件|规范性文件|规章|行政许可|行政处罚|行政强制|"
+    r"行政事业性收费|政府集中采购|其他主动公开文件")
+
+
+def _flat_t2(region: str, template: str, st) -> None:
+    cols: list[str] = []
+    for label, run, unit in _chunks(region, allow_decimal=True):
+        names = list(_T2_ROW_NAMES.finditer(label))
+        if not names:
+            continue
+        last = names[-1]
+        header = label[:last.start()]
+        if "信息内容" in header:
+            h = header[header.rfind("信息内容"):]
+            hits = sorted((m.start(), lab.key) for lab in vocab.T2_COLS for f in lab.match
+                          for m in re.finditer(re.escape(f), h))
+            cols = []
+            for _, k in hits:
+                if k not in cols:
+                    cols.append(k)
+        lab = vocab.match_t2_row(last.group(0))
+        if lab is None:
+            continue
+        layout = cols or list(vocab.T2_LAYOUT.get(template, {}).get(lab.key, ()))
+        if not layout:
+            continue
+        _flat_t2_row(lab.key, layout, run, unit, st)
+
+
+def _flat_t2_row(row_key: str, layout: list[str], run: str, unit: str, st) -> None:
+    toks = run.split()
+    cands = []
+    for c in segment(toks, len(layout)):
+        if any("." in x for x in c[:-1]) or ("." in c[-1] and layout[-1] not in vocab.MONEY_COLS):
+            continue
+        cands.append(c)
+    row = _row(vocab.row_zh("t2", row_key))
+    keys = [f"t2.{row_key}.{c}" for c in layout]
+    if not cands:
+        for k in keys:
+            st.cells.setdefault(k, None)
+            st.uncertain[k] = f"数字串 {run!r} 无法切分为 {len(layout)} 个单元格"
+        return
+    best = max(cands, key=lambda c: _plausibility(layout, c))
+    if len(cands) > 1 and layout[-1] == "procurement_amount_wan_yuan":
+        best = None  # count and amount run together: no basis for a guess
+    for i, k in enumerate(keys):
+        if best is None:
+            st.cells.setdefault(k, None)
+            continue
+        raw = best[i]
+        cv = parse_cell(raw + (unit if i == len(keys) - 1 else ""))
+        st.put(k, CellValue(cv.value, "number", cv.unit, run), row, 0, method="split")
+    if len(cands) > 1:
+        alts = "；".join("/".join(c) for c in cands[:6]) + ("…" if len(cands) > 6 else "")
+        for k in keys:
+            st.uncertain[k] = (f"单元格连在一起的数字串 {run!r} 有 {len(cands)} 种切分（{alts}），"
+                               "表二没有勾稽关系可以判定" + ("；显示的是最可能的一种" if best else ""))
+
+
+def _plausibility(layout: list[str], cand: list[str]) -> tuple:
+    vals = {k: Decimal(v) for k, v in zip(layout, cand)}
+    score = 0
+    if vals.get("item_count_change") == 0:
+        score += 2
+    if "newly_made_count" in vals and vals["newly_made_count"] == vals.get("newly_published_count"):
+        score += 2
+    if "total_published_count" in vals and vals["total_published_count"] >= vals.get("newly_published_count", 0):
+        score += 1
+    if "in_force_count" in vals:
+        if vals["in_force_count"] >= vals.get("issued_count", 0) >= vals.get("repealed_count", 0):
+            score += 2
+    return (score, -max(len(x) for x in cand))
+
+
+# --------------------------------------------------------------------------- damaged blanks
+
+def flag_damaged_blanks(st, single: bool) -> None:
+    """In converter/OCR output a blank cell may be a lost digit: where a blank cell sits in a
+    failing table-三 row identity (or column identity), flag it rather than trust the zero."""
+    cells = st.cells
+
+    def blank(k: str) -> bool:
+        p = st.prov.get(k)
+        return p is not None and p.semantic == "blank"
+
+    for r in vocab.T3_ROW_KEYS:
+        ks = [f"t3.{r}.{c}" for c in vocab.T3_COL_KEYS]
+        if any(cells.get(k) is None for k in ks):
+            continue
+        if sum(cells[k] for k in ks[:6]) != cells[ks[6]]:
+            for k in ks:
+                if blank(k):
+                    st.uncertain.setdefault(k, "转换后的文本中此格为空（按 0 记录），但该行合计不符：可能是提取时丢失的数字")
+    for c in vocab.T3_COL_KEYS:
+        need = [f"t3.{r}.{c}" for r in ("new_received", "carried_over_from_prior", "result_total", "carried_to_next")]
+        if any(cells.get(k) is None for k in need):
+            continue
+        a, b, t, nx = (cells[k] for k in need)
+        if a + b != t + nx:
+            for k in need:
+                if blank(k):
+                    st.uncertain.setdefault(k, "转换后的文本中此格为空（按 0 记录），但本列勾稽关系不符：可能是提取时丢失的数字")
