@@ -1,3 +1,67 @@
+"""数据质量: identity failures (where and by how much), uncertain cells, coverage agency × year."""
+import plotly.express as px
 import streamlit as st
+
 import ui
-f = ui.page_header("TODO", "")
+
+f = ui.page_header("数据质量", "哪些年报的勾稽关系不成立、差多少？哪些数字读取不确定？哪些年报缺失？")
+summary = ui.query("q_check_summary", f)
+fails = ui.query("q_check_failures", f)
+cross = ui.query("q_cross_failures", f)
+unc = ui.query("q_uncertain_cells", f)
+cov = ui.query("q_coverage", f)
+n_missing = int((cov["present"] == 0).sum()) if len(cov) else 0
+c = st.columns(4)
+c[0].metric("校验未通过（本年报内）", f"{len(fails)} 项", help="年报自身的勾稽关系 I1–I5、I7 未成立的项数")
+c[1].metric("跨年校验未通过/提示", f"{len(cross)} 项", help="I6 上年结转 = 上一年结转下年度；I8 现行有效件数（仅提示）")
+c[2].metric("读取不确定的单元格", f"{len(unc)} 个")
+c[3].metric("缺失的年报（机构×年度）", f"{n_missing} 份")
+
+st.subheader("勾稽关系未成立")
+st.caption("数据保留机构所印的数字；这里说明哪一处、两边各是多少、差多少（差额 = 左边 − 右边）。")
+if len(fails):
+    st.dataframe(fails.drop(columns=["report_id"]), hide_index=True, width="stretch", column_config={
+        "agency_name": "机构", "year": st.column_config.NumberColumn("年度", format="%d"), "source_name": "文件",
+        "identity": "规则", "check_id": "校验项", "scope": "位置", "lhs": "左边", "rhs": "右边", "delta": "差额",
+        "detail": "说明"})
+    ui.csv_download(fails, "下载 CSV", f"校验未通过_{f.file_stem()}", key="dq_fail_csv")
+else:
+    st.success("当前筛选下所有年报内校验均通过或无法评估。")
+if len(cross):
+    st.subheader("跨年校验")
+    st.dataframe(cross, hide_index=True, width="stretch", column_config={
+        "agency_name": "机构", "year": st.column_config.NumberColumn("年度", format="%d"), "identity": "规则",
+        "check_id": "校验项", "scope": "位置", "lhs": "左边", "rhs": "右边", "delta": "差额", "status": "状态", "detail": "说明"})
+if len(summary):
+    with st.expander("各规则的校验结果统计"):
+        st.dataframe(summary.pivot_table(index="identity", columns="status", values="n", aggfunc="sum").reset_index(),
+                     hide_index=True)
+
+st.subheader("读取不确定的单元格")
+if len(unc):
+    st.dataframe(unc.drop(columns=["report_id"]), hide_index=True, width="stretch", column_config={
+        "agency_name": "机构", "year": st.column_config.NumberColumn("年度", format="%d"), "source_name": "文件",
+        "cell_key": "单元格", "label_zh": "含义", "value": "读取值", "value_raw": "原文", "uncertain_reason": "原因",
+        "method": "读取方式", "page": "页", "source_table": "表", "source_row": "行", "source_col": "列"})
+    ui.csv_download(unc, "下载 CSV", f"不确定单元格_{f.file_stem()}", key="dq_unc_csv")
+else:
+    st.caption("没有标记为不确定的单元格。")
+
+st.subheader("覆盖情况：机构 × 年度")
+if len(cov):
+    cov = cov.copy()
+    cov["状态"] = ["缺失" if p == 0 else ("有校验问题" if (k or 0) > 0 else ("有不确定单元格" if (u or 0) > 0 else "正常"))
+                 for p, k, u in zip(cov["present"], cov["n_checks_failed"], cov["n_uncertain"])]
+    code = {"缺失": 0, "有校验问题": 1, "有不确定单元格": 2, "正常": 3}
+    cov["code"] = cov["状态"].map(code)
+    mat = cov.pivot_table(index="agency_name", columns="year", values="code", aggfunc="max")
+    txt = cov.pivot_table(index="agency_name", columns="year", values="状态", aggfunc="first")
+    fig = px.imshow(mat, color_continuous_scale=[[0, "#e74c3c"], [0.34, "#f39c12"], [0.67, "#f1c40f"], [1, "#27ae60"]],
+                    zmin=0, zmax=3, aspect="auto", labels={"x": "年度", "y": "机构", "color": "状态"})
+    fig.update_traces(customdata=txt.values, hovertemplate="%{y} %{x}年：%{customdata}<extra></extra>")
+    fig.update_coloraxes(showscale=False)
+    fig.update_xaxes(dtick=1, tickformat="d")
+    fig.update_layout(title="红 = 缺失，橙 = 有校验问题，黄 = 有不确定单元格，绿 = 正常", height=max(300, 26 * len(mat) + 120))
+    ui.chart(fig, cov[["agency_name", "year", "状态", "n_checks_failed", "n_uncertain"]].rename(columns={
+        "agency_name": "机构", "year": "年度", "n_checks_failed": "未通过校验数", "n_uncertain": "不确定单元格数"}),
+        "覆盖情况", f, "dq_cov")

@@ -1,3 +1,118 @@
+"""报告详情: one report's three tables as the template prints them, with provenance per cell."""
+import pandas as pd
 import streamlit as st
+
 import ui
-f = ui.page_header("TODO", "")
+from etl import vocab
+
+f = ui.page_header("报告详情", "一份年报的表二、表三、表四，每个数字从哪里读来、怎样读的，以及它的校验结果。")
+reports = ui.query("q_report_list", f)
+rid = st.query_params.get("report")
+ids = reports["report_id"].tolist()
+if rid and rid not in ids:
+    ids = [rid] + ids  # a linked report outside the current filters (or superseded) is still shown
+if not ids:
+    st.info("当前筛选下没有年报。")
+    st.stop()
+label = {r: f"{n} · {y}年{' · 示例' if s else ''}{' · ⚠' if (k or u) else ''}"
+         for r, n, y, s, k, u in zip(reports["report_id"], reports["agency_name"], reports["year"],
+                                     reports["is_synthetic"], reports["n_checks_failed"], reports["n_uncertain"])}
+
+
+def _pick():
+    st.query_params["report"] = st.session_state["report_pick"]
+
+
+if rid not in ids:
+    rid = ids[0]
+st.selectbox("年报", ids, index=ids.index(rid), format_func=lambda r: label.get(r, r), key="report_pick",
+             on_change=_pick, help="所选年报的编号保存在网址中（?report=…），可直接分享。")
+head = ui.query("q_report", None, rid)
+if head.empty:
+    st.error("找不到这份年报（编号可能已失效）。")
+    st.stop()
+h = head.iloc[0]
+st.subheader(ui.md_escape(f"{h['agency_name']} · {int(h['year'])}年度"))
+if h["is_synthetic"]:
+    st.warning(ui.SYNTH_BANNER, icon=":material/science:")
+if not h["is_current"]:
+    st.warning(f"这份文件已被较新的文件替代（{h['superseded_by']}），不计入统计。")
+meta = pd.DataFrame({
+    "项目": ["文件", "格式", "模板", "表三其他处理", "解析器版本", "导入时间", "年报编号", "SHA-256"],
+    "内容": [h["source_name"], h["source_format"], ui.TEMPLATE_ZH.get(h["template"], h["template"]),
+           "单行" if h["other_as_single_row"] else "三个子项", h["parser_version"], str(h["loaded_at"]),
+           h["report_id"], h["source_sha256"]]})
+st.dataframe(meta, hide_index=True, width="stretch")
+cells = ui.query("q_report_cells", None, rid)
+checks = ui.query("q_report_checks", None, rid)
+c = st.columns(3)
+c[0].metric("单元格", len(cells))
+c[1].metric("读取不确定", int(cells["uncertain"].sum()) if len(cells) else 0)
+c[2].metric("校验未通过", int((checks["status"] == "fail").sum()) if len(checks) else 0)
+
+
+def shown(v, raw, sem):
+    if sem == "na":
+        return raw or "/"
+    if v is None or pd.isna(v):
+        return "?"
+    return f"{v:g}"
+
+
+def grid(table: str, rows: list[str], cols: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    sub = cells[cells["table_key"] == table]
+    by = {(r, c_): x for r, c_, x in zip(sub["row_key"], sub["col_key"], sub.itertuples())}
+    extra_rows = [r for r in dict.fromkeys(sub["row_key"]) if r not in rows]
+    extra_cols = [x for x in dict.fromkeys(sub["col_key"]) if x not in cols]
+    rows, cols = rows + extra_rows, cols + extra_cols
+    vals, flags = [], []
+    for r in rows:
+        vr, fr = [], []
+        for col in cols:
+            x = by.get((r, col))
+            vr.append("" if x is None else shown(x.value, x.value_raw, x.semantic))
+            fr.append("" if x is None else ("uncertain" if x.uncertain else ("na" if x.semantic == "na" else
+                                                                              ("blank" if x.semantic == "blank" else ""))))
+        vals.append(vr)
+        flags.append(fr)
+    idx = [vocab.row_zh(table, r) for r in rows]
+    colz = [vocab.col_zh(table, x) for x in cols]
+    return pd.DataFrame(vals, index=idx, columns=colz), pd.DataFrame(flags, index=idx, columns=colz)
+
+
+STYLE = {"uncertain": "background-color: #f9e79f; font-weight: bold", "na": "color: #7f8c8d", "blank": "color: #2e86de"}
+
+
+def show_table(table: str, rows: list[str], cols: list[str]) -> None:
+    st.subheader(vocab.TABLE_ZH[table])
+    vals, flags = grid(table, rows, cols)
+    st.dataframe(vals.style.apply(lambda _: flags.map(lambda x: STYLE.get(x, "")), axis=None), width="stretch")
+    sub = cells[cells["table_key"] == table]
+    with st.expander("每个单元格的来源（文件、页、表格行列、原文、读取方式）"):
+        prov = sub[["label_zh", "cell_key", "value", "value_raw", "semantic", "uncertain", "uncertain_reason",
+                    "method", "page", "source_table", "source_row", "source_col"]].copy()
+        prov.insert(0, "file", h["source_name"])
+        prov = prov.sort_values("uncertain", ascending=False, kind="stable")
+        st.dataframe(prov, hide_index=True, width="stretch", column_config={
+            "file": "文件", "label_zh": "含义", "cell_key": "键", "value": "数值", "value_raw": "原文",
+            "semantic": "类型", "uncertain": st.column_config.CheckboxColumn("不确定"), "uncertain_reason": "原因",
+            "method": "读取方式", "page": "页", "source_table": "第几个表", "source_row": "行", "source_col": "列"})
+
+
+st.caption("黄色加粗 = 读取不确定；灰色 = 不适用（原文为“/”“—”等）；蓝色 = 原文空白、按 0 计。"
+           "读取方式：cell = 按单元格读取，split = 数字粘连后拆分，order = 行标签缺失、按顺序推定，text = 从正文读取。")
+tmpl = h["template"]
+t2_rows = list(vocab.T2_LAYOUT.get(tmpl, {}))
+t2_cols = list(dict.fromkeys(c_ for cs in vocab.T2_LAYOUT.get(tmpl, {}).values() for c_ in cs))
+show_table("t2", t2_rows, t2_cols)
+show_table("t3", list(vocab.t3_rows_for(tmpl, bool(h["other_as_single_row"]))), list(vocab.T3_COL_KEYS))
+show_table("t4", list(vocab.T4_ROW_KEYS), list(vocab.T4_COL_KEYS))
+
+st.subheader("校验")
+if len(checks):
+    st.dataframe(checks, hide_index=True, width="stretch", column_config={
+        "identity": "规则", "check_id": "校验项", "scope": "位置", "lhs": "左边", "rhs": "右边", "delta": "差额",
+        "status": "结果", "detail": "说明"})
+else:
+    st.caption("没有校验记录。")
+ui.csv_download(cells, "下载本年报全部单元格 CSV", f"{h['agency_name']}_{int(h['year'])}_单元格", key="rp_csv")
