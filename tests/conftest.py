@@ -1,0 +1,36 @@
+"""Shared pytest setup: the --e2e switch for browser tests and the path to ../shared/corpus.
+
+Browser tests (marked ``e2e``) run only with ``pytest --e2e``; CI passes it after installing
+Debian's chromium.  Tests that read the real corpus skip cleanly when ``../shared`` is absent.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("GKNB_SHARED", ROOT.parent / "shared"))
+CORPUS = SHARED / "corpus"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--e2e", action="store_true", default=False,
+                     help="run browser end-to-end tests (needs /usr/bin/chromium)")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--e2e"):
+        return
+    skip = pytest.mark.skip(reason="browser test: run with --e2e")
+    for item in items:
+        if "e2e" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    if not (CORPUS / "gold").is_dir():
+        pytest.skip("../shared/corpus is absent")
+    return CORPUS

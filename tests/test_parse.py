@@ -1,0 +1,291 @@
+"""The parser on the project's own fixtures: one report in every format, both templates, the
+local variants, damaged text, and every kind of bad input.
+
+Fixture reports are fictional and built by code (:func:`make_report`); the renderers in
+:mod:`etl.render` print them the way agencies publish.
+"""
+from __future__ import annotations
+
+import io
+import random
+import zipfile
+
+import pytest
+
+from etl import recover, vocab
+from etl.document import ReportError
+from etl.extract import parse_bytes
+from etl.numbers import parse_cell
+from etl.render import render, render_flat, render_html, render_text
+
+
+def make_report(template: str = "2021", *, seed: int = 7, shandong: bool = False,
+                hubei: bool = False, single_other: bool | None = None, year: int | None = None) -> dict:
+    """A fictional report whose figures satisfy every identity."""
+    rng = random.Random(seed)
+    year = year or (2020 if template == "2019" else 2023)
+    single = (template == "2019") if single_other is None else single_other
+    cells: dict[str, int | float] = {}
+    for row, cols in vocab.T2_LAYOUT[template].items():
+        for col in cols:
+            if col in vocab.MONEY_COLS:
+                cells[f"t2.{row}.{col}"] = round(rng.uniform(1, 900), 3)
+            elif col == "item_count_change":
+                cells[f"t2.{row}.{col}"] = rng.randint(-9, 9)
+            else:
+                cells[f"t2.{row}.{col}"] = rng.randint(0, 400)
+    if shandong:
+        for row in ("admin_licensing", "other_external_services", "admin_penalty", "admin_coercion"):
+            prior = cells[f"t2.{row}.prior_year_item_count"]
+            cur = rng.randint(0, 50)
+            cells[f"t2.{row}.current_item_count"] = cur
+            cells[f"t2.{row}.item_count_change"] = cur - prior
+    if hubei:
+        for col in vocab.T2_LAYOUT[template]["regulations"]:
+            cells[f"t2.other_proactive_documents.{col}"] = rng.randint(0, 30)
+    outcome = [k for k in vocab.t3_rows_for(template, single)
+               if k not in ("new_received", "carried_over_from_prior", "result_total", "carried_to_next")]
+    for c in vocab.T3_APPLICANT_COLS:
+        scale = 40 if c == "natural_person" else 3
+        vals = {k: (rng.randint(0, scale) if rng.random() < 0.5 else 0) for k in outcome}
+        carried_in = rng.randint(0, 4)
+        carried_out = rng.randint(0, 4)
+        result = sum(vals.values())
+        new = result + carried_out - carried_in
+        if new < 0:
+            carried_in += -new
+            new = 0
+        vals.update(new_received=new, carried_over_from_prior=carried_in, result_total=result,
+                    carried_to_next=carried_out)
+        for k, v in vals.items():
+            cells[f"t3.{k}.{c}"] = v
+    for k in vocab.t3_rows_for(template, single):
+        cells[f"t3.{k}.total"] = sum(cells[f"t3.{k}.{c}"] for c in vocab.T3_APPLICANT_COLS)
+    for r in vocab.T4_ROW_KEYS:
+        parts = [rng.randint(0, 12) for _ in range(4)]
+        for c, v in zip(vocab.T4_COL_KEYS, parts + [sum(parts)]):
+            cells[f"t4.{r}.{c}"] = v
+    return {"agency": "示例省示例市示例局", "year": year, "template": template, "cells": cells}
+
+
+def parse(data: bytes | str, name: str):
+    return parse_bytes(data.encode("utf-8") if isinstance(data, str) else data, name)
+
+
+FORMATS = [
+    ("txt", {}, "r.txt"),
+    ("html", {"style": "plain"}, "r.html"),
+    ("html", {"style": "word"}, "r.html"),
+    ("html", {"style": "nested"}, "r.html"),
+    ("html", {"style": "plain", "encoding": "gb18030", "declare_charset": False}, "r.html"),
+    ("docx", {}, "r.docx"),
+    ("md", {}, "r.md"),
+    ("pdf", {"ruled": True}, "r.pdf"),
+    ("pdf", {"ruled": False}, "r.pdf"),
+    ("pdf", {"split_table3": True}, "r.pdf"),
+    ("pdf", {"wrap_headers": True}, "r.pdf"),
+]
+
+
+@pytest.mark.parametrize("template", ["2019", "2021"])
+@pytest.mark.parametrize("fmt,opts,name", FORMATS, ids=[f"{f}-{'-'.join(map(str, o.values())) or 'default'}" for f, o, _ in FORMATS])
+def test_every_format_parses_to_the_same_cells(template, fmt, opts, name):
+    if fmt == "pdf":
+        pytest.importorskip("etl.readers.pdf")
+    report = make_report(template)
+    rep = parse(render(report, fmt, **opts), name)
+    assert (rep.agency, rep.year, rep.template) == (report["agency"], report["year"], template)
+    assert rep.cells == pytest.approx(report["cells"])
+    assert rep.uncertain == {}
+    assert all(c["status"] != "fail" for c in rep.checks)
+
+
+def test_blank_cells_are_zero_and_remembered_as_blank():
+    report = make_report("2019")
+    rep = parse(render_text(report, blank_zeros=True), "r.txt")
+    assert rep.cells == pytest.approx(report["cells"])
+    zero_keys = [k for k, v in report["cells"].items() if v == 0 and k.startswith("t3.")]
+    assert zero_keys and all(rep.provenance[k].semantic == "blank" for k in zero_keys)
+
+
+def test_shandong_extra_column_is_kept():
+    report = make_report("2019", shandong=True)
+    rep = parse(render_text(report), "r.txt")
+    assert rep.cells == pytest.approx(report["cells"])
+    assert "t2.admin_licensing.current_item_count" in rep.cells
+    i7 = [c for c in rep.checks if c["identity"] == "I7"]
+    assert i7 and all(c["status"] == "pass" for c in i7)
+
+
+def test_hubei_extra_row_is_kept():
+    report = make_report("2019", hubei=True)
+    rep = parse(render_html(report), "r.html")
+    assert rep.cells["t2.other_proactive_documents.newly_made_count"] == report["cells"]["t2.other_proactive_documents.newly_made_count"]
+
+
+def test_2021_report_with_old_single_other_row():
+    report = make_report("2021", single_other=True)
+    rep = parse(render_html(report), "r.html")
+    assert rep.template == "2021" and rep.other_as_single_row
+    assert rep.cells == pytest.approx(report["cells"])
+    assert not any(k.startswith("t3.other_no_correction") for k in rep.cells)
+
+
+def test_procurement_in_yuan_is_converted_to_wan_yuan():
+    report = make_report("2019")
+    report["cells"]["t2.centralized_procurement.procurement_amount_wan_yuan"] = 25.1
+    rep = parse(render_text(report, procurement_unit="元"), "r.txt")
+    assert rep.cells["t2.centralized_procurement.procurement_amount_wan_yuan"] == 25.1
+    assert rep.provenance["t2.centralized_procurement.procurement_amount_wan_yuan"].raw.strip().endswith("元")
+
+
+def test_template_comes_from_table_two_not_the_year():
+    report = make_report("2019", year=2021)  # a 2021 report still printed on the old form
+    rep = parse(render_text(report), "r.txt")
+    assert rep.template == "2019"
+
+
+# --------------------------------------------------------------------------- damaged text
+
+def test_flattened_digits_recovered_by_identities():
+    report = make_report("2021", seed=11)
+    rep = parse(render_flat(report), "r.txt")
+    t34 = {k: v for k, v in report["cells"].items() if not k.startswith("t2.")}
+    for k, v in t34.items():
+        assert rep.cells[k] == v or k in rep.uncertain, k
+    assert all(rep.provenance[k].method == "split" for k in t34)
+
+
+def test_segment_one_and_several_valid_splits():
+    # one valid split: 151/3/0/0/0/0/154 is the only one whose total is the sum
+    cands = [c for c in recover.segment(["15130000154"], 7) if int(c[6]) == sum(map(int, c[:6]))]
+    assert cands == [["151", "3", "0", "0", "0", "0", "154"]]
+    # several: 27/0/0/2/0/1/30 and 2/7/0/0/20/1/30 both satisfy the row total
+    cands = {tuple(c) for c in recover.segment(["270020130"], 7) if int(c[6]) == sum(map(int, c[:6]))}
+    assert ("27", "0", "0", "2", "0", "1", "30") in cands and ("2", "7", "0", "0", "20", "1", "30") in cands
+    # spaces are cell boundaries that must be kept: '230 000023' never becomes 2/30/…
+    splits = recover.segment(["230", "000023"], 7)
+    assert ["230", "0", "0", "0", "0", "2", "3"] in splits
+    assert all(not c[0].startswith("2") or c[0] in ("2", "23", "230") for c in splits)
+    valid = [c for c in splits if int(c[6]) == sum(map(int, c[:6]))]
+    assert valid == [["23", "0", "0", "0", "0", "0", "23"]]
+    # a leading zero is never part of a longer number
+    assert all(not (len(x) > 1 and x.startswith("0")) for c in recover.segment(["1000001"], 7) for x in c)
+
+
+def test_ambiguous_table_two_run_is_flagged_not_guessed_silently():
+    text = ("示例县人民政府2019年政府信息公开工作年度报告 二、主动公开政府信息情况 第二十条第（一）项"
+            "信息内容本年新制作数量本年新公开数量对外公开总数量规章000规范性文件898989"
+            "第二十条第（九）项信息内容采购项目数量采购总金额政府集中采购13575394432.52元"
+            "三、收到和处理政府信息公开申请情况（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+            "一、本年新收政府信息公开申请数量15130000154二、上年结转政府信息公开申请数量0000000"
+            "四、政府信息公开行政复议、行政诉讼情况行政复议总计000000000000000五、存在的主要问题")
+    rep = parse(text, "r.txt")
+    assert rep.cells["t2.regulations.newly_made_count"] == 0 and "t2.regulations.newly_made_count" not in rep.uncertain
+    assert "t2.normative_documents.newly_made_count" in rep.uncertain
+    assert rep.cells["t2.centralized_procurement.procurement_amount_wan_yuan"] is None
+    assert "t2.centralized_procurement.procurement_amount_wan_yuan" in rep.uncertain
+    assert [rep.cells[f"t3.new_received.{c}"] for c in vocab.T3_COL_KEYS] == [151, 3, 0, 0, 0, 0, 154]
+
+
+def test_rows_that_lost_their_labels_are_placed_by_order_and_flagged():
+    report = make_report("2021", seed=3)
+    md = render(report, "md").decode("utf-8")
+    # remove the labels of two adjacent rows, as PDF-to-markdown converters do
+    lines = md.split("\n")
+    for lab in ("2.没有现成信息需要另行制作", "3.补正后申请内容仍不明确"):
+        lines = [ln.replace(f"| {lab} |", "|", 1) if f"| {lab} |" in ln else ln for ln in lines]
+    rep = parse("\n".join(lines), "r.md")
+    for r in ("unavailable_needs_creation", "unavailable_unclear_after_correction"):
+        for c in vocab.T3_COL_KEYS:
+            key = f"t3.{r}.{c}"
+            assert rep.cells[key] == report["cells"][key]
+            assert rep.provenance[key].method == "order"
+            a, b = (report["cells"][f"t3.{x}.{c}"] for x in ("unavailable_needs_creation", "unavailable_unclear_after_correction"))
+            assert (key in rep.uncertain) == (a != b)
+
+
+# --------------------------------------------------------------------------- bad input
+
+def _docx_bytes() -> bytes:
+    return render(make_report("2021"), "docx")
+
+
+BAD = {
+    "empty": (b"", "empty.txt", "empty"),
+    "whitespace": (b"  \n\t\n", "blank.txt", "empty"),
+    "binary": (bytes(range(256)) * 40, "garbage.txt", "binary"),
+    "corrupt_docx": (b"PK\x03\x04" + b"\x00garbage" * 100, "broken.docx", None),
+    "not_a_report_html": ("<html><head><title>首页</title></head><body><p>欢迎访问示例市人民政府门户网站</p>"
+                          "<table><tr><td>新闻</td><td>通知公告</td></tr></table></body></html>".encode(), "index.html", "not_a_report"),
+    "pre_2019": ("示例市示例局2017年政府信息公开工作年度报告\n一、概述\n二、主动公开政府信息情况\n"
+                 "三、依申请公开政府信息情况\n当面申请 3 件，网络申请 5 件，信息不存在 1 件。\n".encode(), "old.txt", "pre_2019"),
+    "tables_missing": ("示例市示例局2022年政府信息公开工作年度报告\n一、总体情况\n本年度工作平稳有序。\n"
+                       "五、存在的主要问题及改进情况\n无。\n".encode(), "notables.txt", "no_tables"),
+    "legacy_doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "old.doc", "unsupported"),
+    "bad_json": (b'{"agency": "x"', "r.json", "bad_json"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_input_gives_one_clear_reason(case):
+    data, name, code = BAD[case]
+    with pytest.raises(ReportError) as ei:
+        parse_bytes(data, name)
+    assert ei.value.reason and "\n" not in ei.value.reason
+    if code:
+        assert ei.value.code == code
+
+
+def test_gbk_text_without_declaration_is_read():
+    report = make_report("2021")
+    data = render_text(report).encode("gb18030")
+    rep = parse_bytes(data, "gbk.txt")
+    assert rep.cells == pytest.approx(report["cells"])
+    assert any("gb18030" in w for w in rep.warnings)
+
+
+def test_zip_that_is_not_word():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("hello.txt", "hi")
+    with pytest.raises(ReportError):
+        parse_bytes(buf.getvalue(), "x.zip")
+
+
+# --------------------------------------------------------------------------- values and labels
+
+@pytest.mark.parametrize("text,value,semantic,unit", [
+    ("", 0, "blank", ""), ("\u3000", 0, "blank", ""), ("\xa0", 0, "blank", ""),
+    ("　2　", 2, "number", ""), ("１２３", 123, "number", ""), ("1,234", 1234, "number", ""),
+    ("-85", -85, "number", ""), ("减6", -6, "number", ""), ("434.936万元", 434.936, "number", "万元"),
+    ("251000元", 251000, "number", "元"), ("/", None, "na", ""), ("—", None, "na", ""),
+    ("无", None, "na", ""), ("1 234", 1234, "number", ""),
+])
+def test_parse_cell(text, value, semantic, unit):
+    cv = parse_cell(text)
+    assert cv is not None and cv.semantic == semantic and cv.unit == unit
+    assert (cv.value is None and value is None) or float(cv.value) == value
+
+
+@pytest.mark.parametrize("text", ["规章", "申请人情况", "本年增/减", "三、本年度办理结果"])
+def test_labels_are_not_values(text):
+    assert parse_cell(text) is None
+
+
+@pytest.mark.parametrize("label,key", [
+    ("（六）其他处理1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "other_no_correction"),
+    ("三、本年度办理结果（三）不予公开 1.属于国家秘密", "denied_state_secret"),
+    ("2.其他法律行政止公开", "denied_prohibited_by_law"),
+    ("5.要求行政机关确认或重新\n出具已获取信息", "not_processed_confirmation"),
+    ("（七）总计", "result_total"),
+    ("四、结转下年度继续办理", "carried_to_next"),
+    ("3. 其他", "other_other"),
+])
+def test_t3_label_variants(label, key):
+    assert vocab.match_t3_row(label).key == key
+
+
+def test_t2_note_in_brackets_does_not_confuse_rows():
+    assert vocab.match_t2_row("其他对外管理服务事项（指除行政许可以外的行政权力事项）").key == "other_external_services"
+    assert vocab.match_t2_row("规章（设区的市、自治州人民政府应提供相关数据）").key == "regulations"
