@@ -1,0 +1,278 @@
+"""Tests for the PDF reader (etl/readers/pdf.py).  Fixture PDFs are drawn with reportlab in the
+test (ruled table with spans, unruled table, a table split over two pages with "- N -"
+footers, an image-only "scan"); the real corpus file 001.pdf is checked when present."""
+from __future__ import annotations
+
+import io
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+from reportlab.platypus import Paragraph as RLParagraph
+from reportlab.platypus import SimpleDocTemplate, Spacer, TableStyle
+from reportlab.platypus import Table as RLTable
+
+from etl.document import Paragraph, ReportError, Table
+from etl.readers import pdf as pdf_reader
+from etl.readers.pdf import MAX_PAGES, SCANNED_REASON, is_page_furniture, read_pdf
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus not available")
+
+FONT = "STSong-Light"  # built-in CID font: no font file needed
+pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+STYLE = ParagraphStyle("zh", fontName=FONT, fontSize=11, leading=16)
+
+T3_ROWS = [
+    "（一）予以公开", "（二）部分公开", "1.属于国家秘密", "2.其他法律行政法规禁止公开",
+    "3.危及“三安全一稳定”", "4.保护第三方合法权益", "5.属于三类内部事务信息",
+    "6.属于四类过程性信息", "7.属于行政执法案卷", "8.属于行政查询事项",
+    "1.本机关不掌握相关政府信息", "2.没有现成信息需要另行制作", "3.补正后申请内容仍不明确",
+    "1.信访举报投诉类申请", "2.重复申请", "3.要求提供公开出版物", "4.无正当理由大量反复申请",
+    "（六）其他处理", "（七）总计",
+]
+
+
+def _footer(c, doc):
+    c.setFont(FONT, 9)
+    c.drawCentredString(A4[0] / 2, 30, f"- {doc.page} -")
+
+
+def _build(flowables, footer=False) -> bytes:
+    b = io.BytesIO()
+    doc = SimpleDocTemplate(b, pagesize=A4, title="测试报告")
+    if footer:
+        doc.build(flowables, onFirstPage=_footer, onLaterPages=_footer)
+    else:
+        doc.build(flowables)
+    return b.getvalue()
+
+
+def _grid_table(data, spans=()):
+    t = RLTable(data)
+    t.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 10),
+                           ("GRID", (0, 0), (-1, -1), 0.5, "black"),
+                           *[("SPAN", a, b) for a, b in spans]]))
+    return t
+
+
+def _ruled_pdf() -> bytes:
+    data = [["申请人情况", "", "自然人", "商业企业", "总计"],
+            ["三、本年度办理结果", "（一）予以公开", "5", "", "5"],
+            ["", "（二）部分公开", "4", "0", "4"],
+            ["四、结转下年度继续办理", "", "1", "0", "1"]]
+    return _build([RLParagraph("三、收到和处理政府信息公开申请情况", STYLE), Spacer(1, 12),
+                   _grid_table(data, [((0, 0), (1, 0)), ((0, 1), (0, 2)), ((0, 3), (1, 3))]),
+                   Spacer(1, 12), RLParagraph("四、结束语", STYLE)])
+
+
+def _row(table: Table, label: str) -> list[str]:
+    for row in table.rows:
+        for i, c in enumerate(row):
+            if c.text == label and not c.is_span_copy:
+                return [x.text for x in row[i:]]
+    raise AssertionError(f"{label!r} not in {table.texts()}")
+
+
+def test_ruled_table_spans_and_order():
+    doc = read_pdf(_ruled_pdf(), "ruled.pdf")
+    assert doc.fmt == "pdf" and doc.title_hint == "测试报告"
+    assert [type(b).__name__ for b in doc.blocks] == ["Paragraph", "Table", "Paragraph"]
+    assert doc.blocks[0] == Paragraph("三、收到和处理政府信息公开申请情况", page=1)
+    t = doc.tables[0]
+    assert t.page == 1 and all(c.page == 1 for row in t.rows for c in row)
+    assert t.texts() == [["申请人情况", "申请人情况", "自然人", "商业企业", "总计"],
+                         ["三、本年度办理结果", "（一）予以公开", "5", "", "5"],
+                         ["三、本年度办理结果", "（二）部分公开", "4", "0", "4"],
+                         ["四、结转下年度继续办理", "四、结转下年度继续办理", "1", "0", "1"]]
+    flags = [[c.is_span_copy for c in r] for r in t.rows]
+    assert flags == [[False, True, False, False, False], [False] * 5,
+                     [True, False, False, False, False], [False, True, False, False, False]]
+    assert t.rows[1][0].rowspan == 2 and t.rows[0][0].colspan == 2
+
+
+def test_unruled_table_rebuilt_from_x_positions():
+    b = io.BytesIO()
+    c = canvas.Canvas(b, pagesize=A4)
+    c.setFont(FONT, 11)
+    c.drawString(72, 780, "二、主动公开政府信息情况")
+    c.drawString(72, 750, "信息内容")
+    for x, h in zip((260, 350, 440), ("本年制发件数", "本年废止件数", "现行有效件数")):
+        c.drawString(x, 750, h)
+    rows = [("规章", "3", "0", "12"), ("行政规范性文件", "7", "", "40"), ("行政许可", "550", "", "")]
+    for i, (label, *nums) in enumerate(rows):
+        y = 725 - 25 * i
+        c.drawString(72, y, label)
+        for x, n in zip((280, 370, 460), nums):
+            if n:
+                c.drawString(x, y, n)
+    c.drawString(72, 600, "三、收到和处理政府信息公开申请情况")
+    c.showPage()
+    c.save()
+    doc = read_pdf(b.getvalue(), "unruled.pdf")
+    assert len(doc.tables) == 1
+    t = doc.tables[0]
+    assert t.texts() == [["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+                         ["规章", "3", "0", "12"],
+                         ["行政规范性文件", "7", "", "40"],
+                         ["行政许可", "550", "", ""]]
+    texts = [b.text if isinstance(b, Paragraph) else "T" for b in doc.blocks]
+    assert texts == ["二、主动公开政府信息情况", "T", "三、收到和处理政府信息公开申请情况"]
+
+
+def test_justified_prose_is_not_a_table():
+    b = io.BytesIO()
+    c = canvas.Canvas(b, pagesize=A4)
+    c.setFont(FONT, 11)
+    c.drawString(72, 780, "2023年全区受理政府信息公开申请21件，均在法定期限答复。")
+    c.drawString(72, 760, "全年主动公开政府信息1136条，其中规章3件。")
+    c.showPage()
+    c.save()
+    doc = read_pdf(b.getvalue(), "prose.pdf")
+    assert not doc.tables and len(doc.blocks) == 2
+
+
+def test_table_split_across_pages_with_footer():
+    data = [["项目", "自然人", "商业企业", "总计"]]
+    data += [[label, str(i), "0", str(i)] for i, label in enumerate(T3_ROWS * 3)]
+    pdf = _build([RLParagraph("三、收到和处理政府信息公开申请情况", STYLE), Spacer(1, 300),
+                  _grid_table(data), RLParagraph("四、结束语", STYLE)], footer=True)
+    doc = read_pdf(pdf, "split.pdf")
+    assert len(doc.tables) >= 2
+    first, second = doc.tables[0], doc.tables[1]
+    assert (first.page, second.page) == (1, 2)
+    assert [t.index for t in doc.tables] == list(range(len(doc.tables)))
+    all_rows = [r for t in doc.tables for r in t.texts()]
+    assert all_rows == data  # every row once, in order, nothing lost at the page break
+    assert all(c.page == 2 for row in second.rows for c in row)
+    assert "- 1 -" not in doc.text() and "- 2 -" not in doc.text()
+    assert doc.blocks[-1] == Paragraph("四、结束语", page=doc.blocks[-1].page)
+
+
+def test_image_only_pdf_is_scanned():
+    from PIL import Image
+
+    img = Image.new("RGB", (200, 100), "white")
+    for x in range(20, 180):
+        img.putpixel((x, 50), (0, 0, 0))
+    b = io.BytesIO()
+    c = canvas.Canvas(b, pagesize=A4)
+    c.drawImage(ImageReader(img), 50, 400, width=400, height=200)
+    c.showPage()
+    c.save()
+    with pytest.raises(ReportError) as e:
+        read_pdf(b.getvalue(), "scan.pdf")
+    assert e.value.code == "scanned_pdf" and e.value.reason == SCANNED_REASON
+
+
+@pytest.mark.parametrize("data", [b"%PDF-1.4\n" + os.urandom(2000), b"%PDF-1.7\n1 0 obj\n<<>>\nxref\nbroken",
+                                  os.urandom(1000)])
+def test_corrupt_pdf(data):
+    with pytest.raises(ReportError) as e:
+        read_pdf(data, "bad.pdf")
+    assert e.value.code == "corrupt_pdf"
+
+
+def test_truncated_pdf_never_leaks_other_exceptions():
+    data = _ruled_pdf()
+    for cut in (len(data) // 3, len(data) // 2, len(data) - 200):
+        try:
+            doc = read_pdf(data[:cut], "cut.pdf")
+        except ReportError as e:
+            assert e.code in ("corrupt_pdf", "not_a_report", "scanned_pdf")
+        else:
+            assert doc.tables  # pdfminer could recover from the damage
+
+
+def test_empty_and_blank():
+    with pytest.raises(ReportError) as e:
+        read_pdf(b"", "empty.pdf")
+    assert e.value.code == "not_a_report"
+    b = io.BytesIO()
+    c = canvas.Canvas(b, pagesize=A4)
+    c.showPage()
+    c.save()
+    with pytest.raises(ReportError) as e:
+        read_pdf(b.getvalue(), "blank.pdf")
+    assert e.value.code == "not_a_report"
+
+
+def test_too_many_pages(monkeypatch):
+    assert MAX_PAGES == 200
+    monkeypatch.setattr(pdf_reader, "MAX_PAGES", 2)
+    b = io.BytesIO()
+    c = canvas.Canvas(b, pagesize=A4)
+    for i in range(3):
+        c.setFont(FONT, 11)
+        c.drawString(72, 700, f"第{i}页正文")
+        c.showPage()
+    c.save()
+    with pytest.raises(ReportError) as e:
+        read_pdf(b.getvalue(), "long.pdf")
+    assert e.value.code == "too_large"
+
+
+@pytest.mark.parametrize("text,top,expected", [
+    ("- 3 -", 790, True), ("— 12 —", 790, True), ("第 3 页", 790, True), ("第3页 共5页", 20, True),
+    ("3/5", 800, True), ("3", 800, True), ("3", 400, False), ("- 3 -", 400, True),
+    ("一、总体情况", 800, False), ("2023 年", 800, False),
+])
+def test_page_furniture(text, top, expected):
+    assert is_page_furniture(text, top, top + 10, 842) is expected
+
+
+# ----------------------------------------------------------------------------- real corpus
+
+@needs_corpus
+def test_corpus_001_wps_pdf():
+    doc = read_pdf((CORPUS / "raw" / "001.pdf").read_bytes(), "001.pdf")
+    gold = json.loads((CORPUS / "gold" / "001.json").read_text(encoding="utf-8"))["cells"]
+    # the white line-background rectangles must not turn prose into a one-column "table"
+    assert all(len(t.rows[0]) > 1 for t in doc.tables)
+    assert any(isinstance(b, Paragraph) and b.text == "一、总体情况" and b.page == 1 for b in doc.blocks)
+    assert not any(isinstance(b, Paragraph) and b.text.strip("- ").isdigit() for b in doc.blocks)
+
+    part = _find(doc, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）")
+    values = [v for v in part[1:] if v != part[0]]
+    assert values == ["4", "0", "0", "0", "0", "0", "4"]
+    assert int(values[0]) == gold["t3.partially_granted.natural_person"]
+    # table 三 is cut by the page break between pages 3 and 4: the last row of page 3 survives
+    made = _find(doc, "2.没有现成信息需要另行制作")
+    assert made[1:] == ["3", "0", "0", "0", "0", "0", "3"]
+    assert gold["t3.unavailable_needs_creation.total"] == 3
+    assert _find(doc, "3.补正后申请内容仍不明确")[1:2] == ["0"]
+    carried = _find(doc, "四、结转下年度继续办理")
+    assert [v for v in carried if v != carried[0]] == ["0"] * 7
+    pages = {t.page for t in doc.tables if any(c.text == "（七）总计" for r in t.rows for c in r)}
+    assert pages == {4}
+    fee = _find(doc, "行政事业性收费")
+    assert fee[1] == "7730.28"
+    t4 = next(t for t in doc.tables if t.rows[0][0].text == "行政复议")
+    assert [c.text for c in t4.rows[-1]] == ["10", "1", "0", "0", "0", "0", "0", "0", "0", "0",
+                                             "5", "0", "0", "0", "0"]
+
+
+def _find(doc, label: str) -> list[str]:
+    for t in doc.tables:
+        for row in t.rows:
+            for i, c in enumerate(row):
+                if c.text == label and not c.is_span_copy:
+                    return [x.text for x in row[i:]]
+    raise AssertionError(f"{label!r} not found")
+
+
+@needs_corpus
+def test_corpus_001_throughput():
+    data = (CORPUS / "raw" / "001.pdf").read_bytes()
+    start = time.perf_counter()
+    for _ in range(3):
+        read_pdf(data, "001.pdf")
+    assert 3 / (time.perf_counter() - start) > 1  # measured ~4/s; loose bound for slow CI
