@@ -1,0 +1,155 @@
+"""Every page through AppTest (no browser): no exception, and the numbers shown equal the fixture's.
+
+One AppTest per scenario, state seeded before the first run (stack.md §1.10: frame widgets
+vanish from AppTest after a rerun in st.navigation apps).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests import dashboard_fixtures as fx
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+PAGES = ["overview", "proactive", "requests", "applicants", "procurement_fees", "review_litigation",
+         "compare", "quality", "report", "export", "upload"]
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    return fx.build_warehouse(tmp_path_factory.mktemp("wh") / "w.duckdb")
+
+
+@pytest.fixture()
+def app(db, monkeypatch, tmp_path):
+    monkeypatch.setenv("GKNB_DB", str(db))
+    monkeypatch.setenv("GKNB_UPLOADS", str(tmp_path / "uploads"))
+
+    def make(page: str = "overview", query: dict | None = None, state: dict | None = None) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=60)
+        for k, v in (query or {}).items():
+            at.query_params[k] = v
+        for k, v in (state or {}).items():
+            at.session_state[k] = v
+        at.run()
+        if page != "overview":
+            at.switch_page(f"pages/{page}.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+    return make
+
+
+def plotly_array(a) -> list:
+    """Plotly 7 serialises numeric arrays as typed arrays ({dtype, bdata}); decode either form."""
+    if isinstance(a, dict) and "bdata" in a:
+        import base64
+
+        import numpy as np
+        return np.frombuffer(base64.b64decode(a["bdata"]), dtype=a["dtype"]).tolist()
+    return list(a)
+
+
+def metric(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def captions(at) -> list[str]:
+    return [c.value for c in at.caption]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders(app, page):
+    at = app(page)
+    assert at.title
+    assert not at.error
+    if page != "upload":
+        assert any(c.startswith("当前筛选：") for c in captions(at))
+        assert not at.warning or all("示例" not in w.value for w in at.warning)
+
+
+def test_overview_headline_equals_fixture(app):
+    at = app()
+    reps = [r for r in fx.current() if r.year == 2024]
+    prev = [r for r in fx.current() if r.year == 2023]
+    new = sum(r.v("t3.new_received.total") for r in reps)
+    assert metric(at, "本年新收申请") == f"{new:,.0f}"
+    num = sum(r.v("t3.granted.total") + r.v("t3.partially_granted.total") for r in reps)
+    den = sum(r.v("t3.result_total.total") for r in reps)
+    assert metric(at, "公开率（予以公开+部分公开）") == f"{num / den * 100:.1f}%"
+    delta = next(m for m in at.metric if m.label == "本年新收申请").delta
+    assert delta == f"{new - sum(r.v('t3.new_received.total') for r in prev):+,.0f} 件"
+    charts = at.get("plotly_chart")
+    assert len(charts) >= 3
+    spec = json.loads(charts[0].proto.spec)
+    ys = plotly_array([t for t in spec["data"] if t["name"] == "本年新收"][0]["y"])
+    assert ys[-1] == new
+
+
+def test_filter_from_url_applies(app):
+    # bound multiselects put the option's label in the URL (?level=县级), as Streamlit serialises it
+    at = app(query={"province": "江苏省", "level": ["县级"]})
+    reps = [r for r in fx.current() if r.year == 2024 and r.agency.region[4] == "江苏省" and r.agency.level == "county"]
+    assert metric(at, "本年新收申请") == f"{sum(r.v('t3.new_received.total') for r in reps):,.0f}"
+    assert "当前筛选：江苏省 · 县级 · 全部年度" in captions(at)
+
+
+def test_synthetic_toggle_adds_banner_and_data(app):
+    at = app(state={"synthetic": True})
+    assert any("包含示例（虚构）数据" in w.value for w in at.warning)
+    reps = [r for r in fx.current(include_synthetic=True) if r.year == 2024]
+    assert metric(at, "本年新收申请") == f"{sum(r.v('t3.new_received.total') for r in reps):,.0f}"
+
+
+def test_procurement_page_numbers(app):
+    at = app("procurement_fees")
+    reps = [r for r in fx.current() if r.template == "2019"]
+    amount = sum(r.v("t2.centralized_procurement.procurement_amount_wan_yuan") for r in reps)
+    assert metric(at, "采购总金额（万元）") == f"{amount:,.2f}"
+    fee = sum(r.v("t2.admin_fees.fee_amount_wan_yuan") for r in fx.current() if r.template == "2021")
+    assert metric(at, "收费金额合计（万元）") == f"{fee:,.2f}"
+
+
+def test_quality_page_numbers(app):
+    at = app("quality")
+    assert metric(at, "校验未通过（本年报内）") == "2 项"
+    assert metric(at, "读取不确定的单元格") == "2 个"
+    assert metric(at, "缺失的年报（机构×年度）") == "1 份"
+    fails = at.dataframe[0].value
+    assert set(fails["agency_name"]) == {"淮安市人民政府"} and sorted(fails["delta"]) == [-2.0, 2.0]
+
+
+def test_report_page_reads_id_from_url(app):
+    r = fx.find("dcf_gov", 2023)
+    at = app("report", query={"report": r.report_id})
+    assert metric(at, "单元格") == str(len(r.cells))
+    assert metric(at, "读取不确定") == "1"
+    t3 = next(d.value for d in at.dataframe if "自然人" in getattr(d.value, "columns", []))
+    data = t3.data if hasattr(t3, "data") else t3
+    assert data.loc["一、本年新收政府信息公开申请数量", "总计"] == f"{r.cells['t3.new_received.total']:g}"
+
+
+def test_compare_page_keeps_small_samples_out_of_ranking(app):
+    at = app("compare", state={"cmp_year": 2024, "cmp_metric": "disclosure_rate"})
+    table = at.dataframe[-1].value
+    small = table[table["agency_name"] == "聊城市民政局"].iloc[0]
+    assert bool(small["small_sample"]) and small["rank"] != small["rank"]
+    assert table["rank"].min() == 1
+
+
+def test_review_page_decided_cases(app):
+    at = app("review_litigation")
+    df = next(d.value for d in at.dataframe if "已审结" in d.value.columns)
+    row = df[(df["年度"] == "2024") & (df["类别"] == "行政复议")].iloc[0]
+    reps = [r for r in fx.current() if r.year == 2024]
+    corr = sum(r.v("t4.admin_reconsideration.corrected") for r in reps)
+    dec = sum(r.v("t4.admin_reconsideration.total") - r.v("t4.admin_reconsideration.pending") for r in reps)
+    assert row["已审结"] == dec and row["纠错率"] == f"{corr / dec * 100:.1f}%"
+
+
+def test_export_page_offers_downloads(app):
+    at = app("export")
+    labels = [b.label for b in at.get("download_button")]
+    assert {"下载长表 CSV", "下载宽表 CSV", "下载长表 Parquet", "下载宽表 Parquet"} <= set(labels)
