@@ -127,6 +127,16 @@ def test_ragged_rows_and_hostile_spans():
     assert [c.text for c in t.rows[2]] == ["c", "e"] and t.rows[2][0].is_span_copy
 
 
+def test_span_explosion_is_bounded(monkeypatch):
+    monkeypatch.setattr(html_reader, "MAX_GRID_CELLS", 50)
+    page = '<table><tr><td rowspan="40" colspan="40">x</td></tr>' + "<tr><td>y</td></tr>" * 39 + "</table>"
+    t = read_html(page.encode("utf-8"), "s").tables[0]
+    assert t.rows[0][0].rowspan == 1 and t.rows[0][0].colspan == 1  # span refused, cell kept
+    with pytest.raises(ReportError) as e:
+        read_html(("<table>" + "<tr><td>1</td></tr>" * 60 + "</table>").encode(), "many")
+    assert e.value.code == "too_large"
+
+
 # ----------------------------------------------------------------------------- decoding
 
 GBK_BODY = "<html><body><p>一、本年新收政府信息公开申请数量</p><table><tr><td>自然人</td><td>12</td></tr></table></body></html>"

@@ -26,7 +26,7 @@ from etl.document import Cell, Document, Paragraph, ReportError, Table
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_COLSPAN = 1000  # HTML spec limit
-MAX_GRID_CELLS = 2_000_000  # a hostile rowspan/colspan combination must not exhaust memory
+MAX_GRID_CELLS = 200_000  # per table; hostile rowspan/colspan must not exhaust memory
 
 _SKIP_TAGS = frozenset({"script", "style", "head", "title", "noscript", "template", "iframe",
                         "object", "embed", "svg", "math", "select", "option", "textarea",
@@ -208,8 +208,10 @@ def build_grid(table, index: int) -> Table:
                 rowspan = n_rows - r
             rowspan = max(1, min(rowspan, n_rows - r))
             if rowspan * colspan > budget:
-                rowspan, colspan = 1, 1
+                rowspan, colspan = 1, 1  # refuse the span, keep the cell
             budget -= rowspan * colspan
+            if budget < 0:
+                raise ReportError(f"网页表格过大（超过 {MAX_GRID_CELLS} 个单元格）", "too_large")
             text = _cell_text(td)
             for dr in range(rowspan):
                 for dc in range(colspan):
