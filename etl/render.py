@@ -300,7 +300,7 @@ class _R:
 
 
 def _fmt_money(v: float) -> str:
-    s = f"{v:.4f}".rstrip("0").rstrip(".")
+    s = f"{v:.6f}".rstrip("0").rstrip(".")
     return s or "0"
 
 

@@ -315,7 +315,7 @@ class _Agency:
                 for row in ("admin_licensing", "admin_penalty", "admin_coercion"):
                     cells[f"t2.{row}.decision_count"] = _poisson(rng, items[row] * decision_rate[row] * trend)
                 fee = 0.0 if rng.random() < 0.5 else math.exp(rng.gauss(2.0, 1.5)) * size
-                cells["t2.admin_fees.fee_amount_wan_yuan"] = round(fee, rng.choice((2, 4, 6 if fee < 1 else 2)))
+                cells["t2.admin_fees.fee_amount_wan_yuan"] = round(fee, rng.choice((2, 2, 3, 4)))  # 4 decimals of 万元 = whole yuan
             # ---- table 三, per column
             single = template == "2019" or self.single_other_2021
             lam = self.scale * trend * math.exp(rng.gauss(0, 0.3))
