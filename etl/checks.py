@@ -33,6 +33,9 @@ I8_ROWS = ("regulations", "normative_documents")
 
 
 def _num(x: Any) -> float | int | None:
+    t = type(x)
+    if t is int or t is float:
+        return x
     return x if isinstance(x, (int, float)) and not isinstance(x, bool) else None
 
 
@@ -46,8 +49,8 @@ def _check(check_id: str, scope: str, lhs_terms: Iterable[str], rhs_terms: Itera
            cells: Cells, detail: str = "", fail_status: str = "fail") -> dict[str, Any]:
     """Compare sum(lhs_terms) with sum(rhs_terms); missing input → not_assessable."""
     lhs_terms, rhs_terms = list(lhs_terms), list(rhs_terms)
-    missing = [k for k in lhs_terms + rhs_terms if _num(cells.get(k)) is None]
     identity = check_id.split(".", 1)[0]
+    missing = [k for k in lhs_terms + rhs_terms if _num(cells.get(k)) is None]
     if missing:
         return {"check_id": check_id, "identity": identity, "scope": scope, "lhs": None,
                 "rhs": None, "delta": None, "status": "not_assessable",
@@ -103,10 +106,13 @@ def check_cells(cells: Cells, template: str, other_as_single_row: bool) -> list[
             f"I4.t4.{r}", f"表四 {_T4_ROW_ZH[r]}：总计 = 维持+纠正+其他结果+尚未审结",
             [f"t4.{r}.total"], [f"t4.{r}.{p}" for p in _T4_PARTS], cells))
     # I5 — non-negativity, per table; one fail row per negative cell
+    by_table: dict[str, dict[str, float | int]] = {"t2": {}, "t3": {}, "t4": {}}
+    for k, v in cells.items():
+        n = _num(v)
+        if n is not None and k[:2] in by_table and k.rsplit(".", 1)[-1] not in vocab.SIGNED_COLS:
+            by_table[k[:2]][k] = n
     for t in ("t2", "t3", "t4"):
-        vals = {k: _num(v) for k, v in cells.items()
-                if k.startswith(t + ".") and k.rsplit(".", 1)[1] not in vocab.SIGNED_COLS}
-        known = {k: v for k, v in vals.items() if v is not None}
+        known = by_table[t]
         scope = f"{vocab.TABLE_ZH[t].split('、', 1)[1]}：数值不为负（本年增/减除外）"
         negative = {k: v for k, v in known.items() if v < 0}
         if negative:

@@ -364,6 +364,10 @@ class Staging:
             con.execute("rollback")
             raise
 
+    def log_unchanged(self, path: str, report_id: str) -> None:
+        """Count a file known by its sha256 as unchanged (no load_log row, nothing written)."""
+        self.summary.unchanged += 1
+
     def _reconcile(self, expected: dict[str, tuple[int, int]]) -> None:
         if not expected:
             return
@@ -415,6 +419,17 @@ class Staging:
         os.replace(self.tmp, self.db_path)
         _fsync_dir(self.db_path.parent)
         return self.summary
+
+
+def _file_report_id(path: Path) -> str | None:
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+    except OSError:
+        return None
+    return h.hexdigest()[:16]
 
 
 def _before_replace_hook() -> None:
@@ -577,8 +592,17 @@ def ingest(paths: list[Path], db_path: Path, *, workers: int = 0, progress: bool
     with staging(Path(db_path), batch_id, lock_timeout) as st:
         chunk: list[ParsedReport] = []
         fails: list[tuple[str, str]] = []
+        # a file whose sha256 is already stored is unchanged: no need to parse it again
+        todo: list[Path] = []
+        for f in files:
+            rid = _file_report_id(f)
+            if rid is not None and rid in st._known:
+                st.log_unchanged(str(f), rid)
+                bar.step()
+            else:
+                todo.append(f)
         try:
-            for path, rep, err in _parsed(files, workers):
+            for path, rep, err in _parsed(todo, workers):
                 if rep is None:
                     fails.append((path, err or "unknown error"))
                 else:
