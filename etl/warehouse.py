@@ -22,6 +22,9 @@ Guarantees
   ``len(report.cells)`` (and ``fact_check`` rows equal the checks run); otherwise the
   publish is aborted (:class:`ReconciliationError`).
 * Facts go in through the DuckDB appender (never ``executemany``).
+* :func:`ingest` hashes each file first; a file whose sha256 is already stored is counted as
+  unchanged without being parsed (so a new parser version does not reload old files: use
+  ``python -m etl verify`` to see what it would change).
 
 Batching choice: :func:`ingest` holds at most ``chunk_size`` (500) parsed reports in memory;
 each chunk is applied to the *same* staging copy in its own transaction, and the staging
