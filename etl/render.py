@@ -246,6 +246,7 @@ class _R:
         if seed is None:
             seed = zlib.crc32(f"{self.agency}|{self.year}".encode())
         self.rng = random.Random(seed)
+        self.blank_zeros = bool(o["blank_zeros"])
         self.tables = _skeleton(self.template, *report_layout(self.cells))
 
     # ---- values
@@ -256,15 +257,15 @@ class _R:
         v = self.cells[key]
         if v is None:
             return "/"
-        col = key.rsplit(".", 1)[1]
-        if col in vocab.MONEY_COLS:
+        if key.endswith("wan_yuan"):
+            col = key.rsplit(".", 1)[1]
             if col == "procurement_amount_wan_yuan":
                 unit = self.o["procurement_unit"]
                 if unit == "元":
                     return f"{round(v * 10000)}元"
                 return _fmt_money(v) + unit
             return _fmt_money(v)
-        if v == 0 and self.o["blank_zeros"] and key[:2] in ("t3", "t4"):
+        if v == 0 and self.blank_zeros and key[1] != "2":
             return ""
         return str(int(v))
 
@@ -491,6 +492,11 @@ _WORD_SPAN_EN = "<span lang=EN-US style='font-size:10.5pt;font-family:\"Times Ne
 _WORD_BLANK = "<p class=MsoNormal align=center style='text-align:center'><span lang=EN-US><o:p>&nbsp;</o:p></span></p>"
 
 
+_WORD_P = "<p class=MsoNormal align=center style='text-align:center'>{}<span lang=EN-US><o:p></o:p></span></p>"
+_WORD_TD = {cs: (f"<td width={40 * cs}{{}} valign=top style='width:{30 * cs:.1f}pt;border:solid windowtext 1.0pt;"
+                 "padding:0cm 5.4pt 0cm 5.4pt'>{}</td>") for cs in range(1, 16)}
+
+
 def _esc(s: str) -> str:
     return _html.escape(s, quote=False)
 
@@ -516,15 +522,18 @@ def render_html(report: Any, *, style: str = "plain", encoding: str = "utf-8",
             return f"<p class=MsoNormal style='text-indent:21.0pt'>{_spans(text)}<o:p></o:p></p>"
         return f"<p>{_esc(text)}</p>"
 
+    rand = rng.random
+
     def _spans(text: str) -> str:
         if not text:
             return ""
-        pieces = [text]
-        if len(text) >= 2 and rng.random() < 0.5:
-            cut = rng.randint(1, len(text) - 1)
-            pieces = [text[:cut], text[cut:]]
-        return "".join((_WORD_SPAN_EN if p[:1].isdigit() or p[:1] == "-" else _WORD_SPAN).format(_esc(p))
-                       for p in pieces)
+        tpl = _WORD_SPAN_EN if text[0] in "-0123456789" else _WORD_SPAN
+        text = _esc(text)
+        n = len(text)
+        if n >= 2 and rand() < 0.5 and "&" not in text:
+            cut = 1 + int(rand() * (n - 1))
+            return tpl.format(text[:cut]) + tpl.format(text[cut:])
+        return tpl.format(text)
 
     def cell_html(cell: _C) -> str:
         attrs = ""
@@ -534,17 +543,14 @@ def render_html(report: Any, *, style: str = "plain", encoding: str = "utf-8",
             attrs += f' colspan="{cell.cs}"'
         text = r.value(cell.key) if cell.kind == "num" else cell.text
         lines = [text]
-        if wrap and cell.kind == "head" and rng.random() < 0.3:
+        if wrap and cell.kind == "head" and rand() < 0.3:
             lines = _split_word(text, rng)
         if word:
-            w = 40 * cell.cs
             if not text:
                 inner = _WORD_BLANK
             else:
-                inner = "".join(f"<p class=MsoNormal align=center style='text-align:center'>{_spans(x)}"
-                                f"<span lang=EN-US><o:p></o:p></span></p>" for x in lines)
-            return (f"<td width={w}{attrs} valign=top style='width:{w * 0.75:.1f}pt;border:solid windowtext 1.0pt;"
-                    f"padding:0cm 5.4pt 0cm 5.4pt'>{inner}</td>")
+                inner = "".join(_WORD_P.format(_spans(x)) for x in lines)
+            return _WORD_TD[cell.cs].format(attrs, inner)
         if not text:
             return f"<td{attrs}>&nbsp;</td>"
         align = ' align="center"' if cell.kind != "label" else ""
