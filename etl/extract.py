@@ -415,8 +415,8 @@ def parse_document(doc: Document) -> ParsedReport:
 
     from etl import recover
     if not any(r.values for r in sections["t3"]) and recover.looks_flat(text):
-        recover.parse_flat(text, template, st)
-        found3, single = True, "t3.other_total.total" in st.cells
+        single = recover.parse_flat(text, template, st)
+        found3 = True
         doc.damaged = True
     else:
         _read_t2(sections["t2"], template, st)

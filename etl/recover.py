@@ -27,15 +27,14 @@ from typing import Iterator
 from etl import vocab
 from etl.numbers import CellValue, parse_cell
 
-_VALID = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
+_VALID = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?")
 MAX_CANDIDATES = 5000
 
 
 def looks_flat(text: str) -> bool:
-    """Table 三's first row label directly followed by a run of digits (no cell separators)."""
+    """Table 三's labels run together with the digits of their rows (no cell separators)."""
     n = vocab.norm(text)
-    return bool(re.search(r"本年新收政府信息公开申请数量\d{3,}", n)) or bool(
-        re.search(r"予以公开\d{4,}", n))
+    return "本年新收政府信息公开申请数量" in n and ("结转下年度" in n or "转下一年度" in n)
 
 
 def _splits(token: str, parts: int) -> Iterator[list[str]]:
@@ -78,7 +77,7 @@ def segment(tokens: list[str], k: int, limit: int = MAX_CANDIDATES) -> list[list
 
 def _chunks(region: str, allow_decimal: bool) -> list[tuple[str, str, str]]:
     """(label text, digit run, unit) triples in order; ordinals of following labels removed."""
-    pat = re.compile(r"\d[\d ]*(?:\.\d+)?" if allow_decimal else r"\d[\d ]*")
+    pat = re.compile(r"-?\d[\d -]*(?:\.\d+)?" if allow_decimal else r"\d[\d ]*")
     out: list[tuple[str, str, str]] = []
     label_acc = ""
     pos = 0
@@ -123,7 +122,7 @@ def _flat_text(text: str) -> str:
     return re.sub(r"[\t\r\n ]+", " ", t)
 
 
-def parse_flat(text: str, template: str, st) -> None:
+def parse_flat(text: str, template: str, st) -> bool:
     """Read tables 二/三/四 from run-together text into the parser state ``st``."""
     n = _flat_text(text)
     t3_marks = ("收到和处理政府信息公开申请情况", "本列数据的勾稽关系")
@@ -131,11 +130,13 @@ def parse_flat(text: str, template: str, st) -> None:
     s3, e3 = _region(n, t3_marks, ("行政复议",), after=max(s2, 0))
     if s2 >= 0:
         _flat_t2(n[s2:s3 if s3 > s2 else len(n)], template, st)
+    single = template == "2019"
     if s3 >= 0:
-        _flat_t3(n[s3:e3], st)
+        single = _flat_t3(n[s3:e3], st)
         s4, e4 = _region(n, ("行政复议",), ("存在的主要问题", "五、", "其他需要报告"), after=e3 - 1)
         if s4 >= 0:
             _flat_t4(n[s4:e4], st)
+    return single
 
 
 def _row(label: str):
@@ -151,8 +152,10 @@ def _put_split(st, key: str, raw: str, value, row, method: str = "split") -> Non
 
 # --------------------------------------------------------------------------- table 三
 
-def _flat_t3(region: str, st) -> None:
+def _flat_t3(region: str, st) -> bool:
+    """Read table 三; returns whether （六）其他处理 is printed as a single row."""
     rows: dict[str, tuple[str, list[list[int]]]] = {}
+    no_fit: set[str] = set()  # rows none of whose splits satisfies the row total
     for label, run, _ in _chunks(region, allow_decimal=False):
         lab = vocab.match_t3_row(label)
         if lab is None or lab.key in rows:
@@ -162,9 +165,25 @@ def _flat_t3(region: str, st) -> None:
         ok = [c for c in cands if c[6] == sum(c[:6])]
         rows[lab.key] = (run, ok if ok else cands)
         if not ok and cands:
-            st.warnings.append(f"表三「{lab.zh}」数字串 {run!r} 的任何切分都不满足行合计")
-    single = "other_total" in rows and not (set(rows) & set(vocab.T3_OTHER_SUBROWS))
+            no_fit.add(lab.key)
+    nreg = vocab.norm(region)
+    if not re.search(r"\d", re.sub(r"\d[.、．](?=\D)", "", nreg)):
+        # not a single digit in the whole table: every cell was blank in the source
+        single = "其他处理" in nreg and not any(f in nreg for f in ("逾期不补正", "收费通知"))
+        row = _row("表三")
+        for k in vocab.t3_rows_for("", single):
+            for c in vocab.T3_COL_KEYS:
+                st.put(f"t3.{k}.{c}", CellValue(Decimal(0), "blank", "", ""), row, 0, method="split")
+                st.uncertain[f"t3.{k}.{c}"] = "转换后的文本中整张表三没有数字：按空白=0 记录，但无法确认原表确为空白"
+        return single
+    has_sub = any(f in nreg for k in vocab.T3_OTHER_SUBROWS for lab in vocab.T3_ROWS if lab.key == k
+                  for f in lab.match)
+    single = not has_sub and ("other_total" in rows or "其他处理" in nreg)
     order = vocab.t3_rows_for("", single)
+    labels = {lab.key: lab for lab in vocab.T3_ROWS}
+    for k in order:
+        if k not in rows and labels[k].matches(nreg):
+            rows[k] = ("", [[0] * 7])  # label printed, no digit after it: a row of blank cells
     keys = [k for k in order if k in rows]
     ambiguous = [k for k in keys if len(rows[k][1]) > 1]
     chosen: dict[str, list[int]] = {k: rows[k][1][0] for k in keys if len(rows[k][1]) == 1}
@@ -190,6 +209,19 @@ def _flat_t3(region: str, st) -> None:
                 cands = "；".join("/".join(map(str, c)) for c in rows[k][1][:5])
                 for c in vocab.T3_COL_KEYS:
                     st.uncertain[f"t3.{k}.{c}"] = f"单元格连在一起的数字串 {rows[k][0]!r} 有多种切分：{cands}"
+    for k in no_fit & set(chosen):
+        for c in vocab.T3_COL_KEYS:
+            st.uncertain[f"t3.{k}.{c}"] = (f"连写数字串 {rows[k][0]!r} 的任何切分都不满足行合计（总计 = 六类申请人之和）："
+                                           "单元格可能在转换中丢失，或原表有误")
+    complete = all(k in chosen for k in order)
+    if chosen and not (complete and _t3_columns_ok(chosen, single)):
+        # a valid table satisfies its column identities; when the chosen splits do not (or some
+        # rows could not be split at all, so they cannot be verified), cells may have vanished in
+        # the flattening (blank cells leave no digit) or the agency erred: trust no split
+        for k in chosen:
+            for c in vocab.T3_COL_KEYS:
+                st.uncertain.setdefault(
+                    f"t3.{k}.{c}", "连写文本切分后无法用表三列勾稽关系验证：可能有空白单元格在转换中消失，切分不可靠")
     for k in keys:
         if k not in chosen:
             for c in vocab.T3_COL_KEYS:
@@ -202,6 +234,7 @@ def _flat_t3(region: str, st) -> None:
     if resolved_by_columns:
         st.warnings.append("表三以下行的数字串由列勾稽关系唯一确定切分：" + "、".join(
             vocab.row_zh("t3", k) for k in sorted(resolved_by_columns)))
+    return single
 
 
 def _t3_columns_ok(rows: dict[str, list[int]], single: bool) -> bool:
@@ -224,6 +257,12 @@ def _flat_t4(region: str, st) -> None:
     tail = region[cut + 2:] if cut >= 0 else region
     m = re.match(r"\s*(\d[\d ]*)", tail)
     if not m:
+        if cut >= 0 and not re.search(r"\d", tail[:40]):
+            row = _row("表四")
+            for r in vocab.T4_ROW_KEYS:
+                for c in vocab.T4_COL_KEYS:
+                    st.put(f"t4.{r}.{c}", CellValue(Decimal(0), "blank", "", ""), row, 0, method="split")
+                    st.uncertain[f"t4.{r}.{c}"] = "转换后的文本中表四没有数字：按空白=0 记录，但无法确认原表确为空白"
         return
     run = m.group(1).strip()
     toks = run.split()
@@ -282,10 +321,12 @@ def _flat_t2(region: str, template: str, st) -> None:
 
 
 def _flat_t2_row(row_key: str, layout: list[str], run: str, unit: str, st) -> None:
-    toks = run.split()
+    toks = re.findall(r"-?[\d.]+", run)  # a minus sign always starts a new cell
     cands = []
     for c in segment(toks, len(layout)):
         if any("." in x for x in c[:-1]) or ("." in c[-1] and layout[-1] not in vocab.MONEY_COLS):
+            continue
+        if any(x.startswith("-") and col not in vocab.SIGNED_COLS for x, col in zip(c, layout)):
             continue
         cands.append(c)
     row = _row(vocab.row_zh("t2", row_key))
