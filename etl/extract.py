@@ -53,8 +53,8 @@ class Row:
 
 
 _HEADING_MAX = 48
-_TEXT_ROW = re.compile(r"^(?P<label>[^\d\s|]{2,}?[^\s|]*?)\s*(?P<vals>(?:[+\-−]?[\d.,]+(?:万元|元)?\s+)*[+\-−]?[\d.,]+(?:万元|元)?)$")
-_NUMBER_ONLY_LINE = re.compile(r"^(?:[+\-−]?[\d.,]+(?:万元|元)?\s+)*[+\-−]?[\d.,]+(?:万元|元)?$")
+_LINE_VALUE = re.compile(r"[+\-−]?\d[\d,]*(?:\.\d+)?(?:万元|元)?|[/—－-]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _is_label(text: str) -> bool:
@@ -82,17 +82,18 @@ def _table_rows(table: Table) -> list[Row]:
 
 def _line_row(line: str, page: int | None) -> Row:
     """A text line: 'label v1 v2 …' (values separated by white space) or a label/heading."""
-    s = line.strip()
-    if _NUMBER_ONLY_LINE.match(s):
-        toks = s.split()
-        return Row([], [parse_cell(t) for t in toks], list(range(len(toks))), page=page)
-    m = _TEXT_ROW.match(s)
-    if m and len(m.group("label")) <= 60:
-        toks = m.group("vals").split()
-        cvs = [parse_cell(t) for t in toks]
+    toks = line.split()
+    n_vals = 0
+    while n_vals < len(toks) and _LINE_VALUE.fullmatch(toks[-1 - n_vals]):
+        n_vals += 1
+    label = " ".join(toks[: len(toks) - n_vals])
+    if n_vals and (not label or (_CJK.search(label) and len(label) <= 60)):
+        vals = toks[len(toks) - n_vals:]
+        cvs = [parse_cell(t) for t in vals]
         if all(cvs):
-            return Row([m.group("label")], cvs, list(range(1, len(toks) + 1)), page=page)
-    return Row([s], [], [], page=page, header_like=True)
+            start = 1 if label else 0
+            return Row([label] if label else [], cvs, list(range(start, start + n_vals)), page=page)
+    return Row([line.strip()], [], [], page=page, header_like=True)
 
 
 def document_rows(doc: Document) -> list[Row]:
@@ -291,22 +292,46 @@ def _t3_values(row: Row) -> list[tuple[CellValue, int]] | None:
 
 def _read_t3(rows: list[Row], st: _State, damaged: bool) -> tuple[bool, bool]:
     """Read table 三; returns (found, other_as_single_row)."""
-    items: list[tuple[str | None, Row, list]] = []
+    items: list[tuple[str | None, Row, list, str | None]] = []  # (key, row, values, hint)
+    seq: list[tuple[str, object]] = []
+    broken: set[str] = set()  # rows found with the wrong number of values
     for row in rows:
         if not row.values:
+            lab = vocab.match_t3_row(row.label) if row.labels else None
+            seq.append(("label", lab.key if lab else None))
             continue
         vals = _t3_values(row)
         if vals is None:
-            if len(row.values) > 1 and row.labels:
-                lab = vocab.match_t3_row(row.label)
-                if lab:
-                    st.warnings.append(f"表三「{lab.zh}」行有 {len(row.values)} 个数值，应为 7 个")
+            lab = vocab.match_t3_row(row.label) if row.labels else None
+            if lab:
+                # cells lost in extraction (a blank cell leaves no trace in unruled PDF text):
+                # the row is known to exist, its values are not
+                broken.add(lab.key)
+                for c in vocab.T3_COL_KEYS:
+                    st.uncertain[f"t3.{lab.key}.{c}"] = (
+                        f"该行只读到 {len(row.values)} 个数值（应为 7 个）：可能有空白单元格在提取中丢失，无法对应到列")
+            seq.append(("label", lab.key if lab else None))
             continue
         lab = vocab.match_t3_row(row.label) if row.labels else None
-        items.append((lab.key if lab else None, row, vals))
+        seq.append(("row", (lab.key if lab else None, row, vals)))
+    # A value row whose label did not match may sit between the lines of its wrapped label
+    # (PDF text, unruled tables): the label line just above it, else just below, is its hint.
+    used: set[str] = set()
+    for i, (kind, payload) in enumerate(seq):
+        if kind != "row":
+            continue
+        key, row, vals = payload
+        hint = None
+        if key is None:
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(seq) and seq[j][0] == "label" and seq[j][1] and seq[j][1] not in used:
+                    hint = seq[j][1]
+                    used.add(hint)
+                    break
+        items.append((key, row, vals, hint))
     if not items:
-        return False, False
-    keys_seen = {k for k, _, _ in items if k}
+        return bool(broken), False
+    keys_seen = {k for k, _, _, _ in items if k} | used | broken
     single = not (keys_seen & set(vocab.T3_OTHER_SUBROWS)) and "other_total" in keys_seen
     if not (keys_seen & set(vocab.T3_OTHER_SUBROWS)) and "other_total" not in keys_seen:
         single = None  # decided by template later
@@ -320,10 +345,14 @@ def _read_t3(rows: list[Row], st: _State, damaged: bool) -> tuple[bool, bool]:
 
 def _align_unlabelled(items, order: list[str], st: _State) -> dict:
     """Place rows by label; rows that lost their label go, in printed order, into the gaps
-    between labelled rows when the gap has exactly as many missing rows as unlabelled ones."""
+    between labelled rows when the gap has exactly as many missing rows as unlabelled ones.
+
+    A row placed by order is certain when its wrapped label line (the hint) names the same
+    row, or when every row of the gap has the same value in that column; otherwise the
+    cell is flagged uncertain."""
     pos = {k: i for i, k in enumerate(order)}
     out: dict[str, tuple] = {}
-    pending: list[tuple[Row, list]] = []
+    pending: list[tuple[Row, list, str | None]] = []
     last_idx = -1
 
     def fill(upto: int) -> None:
@@ -331,9 +360,11 @@ def _align_unlabelled(items, order: list[str], st: _State) -> dict:
         if not pending:
             return
         if len(missing) == len(pending):
-            # a column whose value is the same in every row of the gap is right whatever the order
-            differing = [ci for ci in range(7) if len({v[ci][0].value for _, v in pending}) > 1]
-            for k, (row, vals) in zip(missing, pending):
+            differing = [ci for ci in range(7) if len({v[ci][0].value for _, v, _ in pending}) > 1]
+            for k, (row, vals, hint) in zip(missing, pending):
+                if hint == k:
+                    out[k] = (row, vals, "cell")
+                    continue
                 out[k] = (row, vals, "order")
                 st.warnings.append(f"表三「{vocab.row_zh('t3', k)}」行标签丢失，按印刷顺序归位")
                 for ci in differing:
@@ -344,9 +375,9 @@ def _align_unlabelled(items, order: list[str], st: _State) -> dict:
             st.warnings.append(f"表三有 {len(pending)} 行数值丢失了标签，无法按顺序归位（空档 {len(missing)} 行）")
         pending.clear()
 
-    for key, row, vals in items:
+    for key, row, vals, hint in items:
         if key is None:
-            pending.append((row, vals))
+            pending.append((row, vals, hint))
             continue
         if key not in pos:
             continue

@@ -31,7 +31,8 @@ Output
 meta); :func:`to_parsed_report` turns one into a :class:`~etl.report.ParsedReport`.
 :func:`cli_synth` (``python -m etl synth``) writes, under ``--out``:
 
-* ``NNNNNN.<ext>`` — report *i* is rendered in ONE format, ``formats[i % len(formats)]``
+* ``reports/NNNNNN.<ext>`` — the input files (ingest this folder, not ``--out``: the truth
+  files are valid structured reports too and would load every report twice); report *i* is rendered in ONE format, ``formats[i % len(formats)]``
   (rotation over ``--formats``; ``json`` writes the ParsedReport JSON, ``flat`` crawler text
   as ``.txt``); the style within a format (Word text or crawler text, HTML plain/word/nested
   and its encoding, PDF ruled/split/wrapped) is drawn per report;
@@ -522,6 +523,7 @@ def write_corpus(out: Path, n_reports: int, seed: int = 1, formats: list[str] | 
             raise ValueError(f"unknown format {f!r} (known: {', '.join(_EXT)})")
     out.mkdir(parents=True, exist_ok=True)
     (out / "truth").mkdir(exist_ok=True)
+    (out / "reports").mkdir(exist_ok=True)
     t0 = time.perf_counter()
     per_fmt: dict[str, list[float]] = {}
     rows = []
@@ -537,7 +539,7 @@ def write_corpus(out: Path, n_reports: int, seed: int = 1, formats: list[str] | 
         t = time.perf_counter()
         data, style, used = _render_one(rep, fmt, rng, damaged=bool(defect and defect["kind"] == "damaged_text"))
         per_fmt.setdefault(fmt, []).append(time.perf_counter() - t)
-        name = f"{i:06d}.{_EXT[fmt]}"
+        name = f"reports/{i:06d}.{_EXT[fmt]}"
         (out / name).write_bytes(data)
         truth = to_parsed_report(rep).to_json()
         truth.pop("provenance", None)

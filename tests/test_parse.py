@@ -179,6 +179,7 @@ def test_ambiguous_table_two_run_is_flagged_not_guessed_silently():
             "第二十条第（九）项信息内容采购项目数量采购总金额政府集中采购13575394432.52元"
             "三、收到和处理政府信息公开申请情况（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
             "一、本年新收政府信息公开申请数量15130000154二、上年结转政府信息公开申请数量0000000"
+            "四、结转下年度继续办理0000000"
             "四、政府信息公开行政复议、行政诉讼情况行政复议总计000000000000000五、存在的主要问题")
     rep = parse(text, "r.txt")
     assert rep.cells["t2.regulations.newly_made_count"] == 0 and "t2.regulations.newly_made_count" not in rep.uncertain

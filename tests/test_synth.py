@@ -448,8 +448,6 @@ def test_round_trip_crawler_text_never_silently_wrong(samples, tmp_path, shape):
     assert not silent
 
 
-@pytest.mark.xfail(strict=True, reason="known parser gap (2026-11): unruled PDF with blank zeros leaves tables 三/四 "
-                                       "empty without listing the keys under 'uncertain'; remove this mark when fixed")
 def test_round_trip_unruled_pdf_blank_zeros_is_flagged(samples, tmp_path):
     rep = samples["2021"]
     path = tmp_path / "report.pdf"
