@@ -37,6 +37,7 @@ def run() -> None:
         ],
     })
     ui.sidebar_filters()
+    ui.mark_frame()
     pg.run()
 
 

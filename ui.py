@@ -254,8 +254,37 @@ def md_escape(text: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
+def mark_frame() -> None:
+    """Called by dashboard.py before ``pg.run()``: the frame ran in this script run."""
+    st.session_state["_frame_ran"] = True
+
+
+def ensure_frame() -> None:
+    """Rerun through the frame if a page was started without it.
+
+    On a fresh server, the very first request for a deep link (``/report``) is served by
+    Streamlit's legacy ``pages/`` auto-discovery (``PagesManager.uses_pages_directory``), which
+    runs the page file alone: no page config, no filters.  That flag only drops when the
+    *public* ``st.navigation`` runs, which the legacy path never calls, so we drop it here and
+    rerun once; the rerun goes through ``dashboard.py`` and keeps the URL.  (Renaming the folder
+    away from ``pages/`` would avoid this; the team convention keeps ``pages/``.)
+    """
+    if st.session_state.get("_frame_ran"):
+        st.session_state.pop("_frame_reruns", None)
+        return
+    from streamlit.runtime.pages_manager import PagesManager
+    PagesManager.uses_pages_directory = False
+    n = st.session_state.get("_frame_reruns", 0)
+    if n >= 2:
+        st.error("页面框架未能加载，请从首页进入。")
+        st.stop()
+    st.session_state["_frame_reruns"] = n + 1
+    st.rerun()
+
+
 def page_header(title: str, question: str) -> Filters:
     """Title, the question the page answers, the filter sentence; stops if there is no data."""
+    ensure_frame()
     require_warehouse()
     f = filters()
     st.title(title)

@@ -30,7 +30,8 @@ def delta_rate(col):
     import math
     if math.isnan(latest[col]) or math.isnan(prev[col]):
         return None
-    return f"{(latest[col] - prev[col]) * 100:+.1f} 个百分点"
+    d = round((latest[col] - prev[col]) * 100, 1)
+    return "持平" if d == 0 else f"{d:+.1f} 个百分点"
 
 
 c = st.columns(6)

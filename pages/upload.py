@@ -53,6 +53,7 @@ def safe_name(data: bytes, name: str) -> str:
     return f"{hashlib.sha256(data).hexdigest()[:16]}_{stem}{Path(name).suffix.lower()}"
 
 
+ui.ensure_frame()
 st.title("导入年报")
 st.caption("上传年报文件（PDF、Word .docx、网页 .html、文本 .txt/.md，或结构化 .json），先解析和校验，确认后载入数据库。")
 st.caption(f"每个文件不超过 {MAX_MB} MB；按文件内容而非扩展名判断类型。文件保存在服务器的 data/uploads/ 下。")
