@@ -22,7 +22,7 @@ from __future__ import annotations
 import itertools
 import re
 from decimal import Decimal
-from typing import Iterator
+from typing import Callable
 
 from etl import vocab
 from etl.numbers import CellValue, parse_cell
@@ -37,41 +37,52 @@ def looks_flat(text: str) -> bool:
     return "本年新收政府信息公开申请数量" in n and ("结转下年度" in n or "转下一年度" in n)
 
 
-def _splits(token: str, parts: int) -> Iterator[list[str]]:
-    if parts == 1:
-        if _VALID.fullmatch(token):
-            yield [token]
-        return
-    for i in range(1, len(token)):
-        head = token[:i]
-        if not _VALID.fullmatch(head):
-            if head.startswith("0"):
-                return  # '0x…' can never become valid by growing
-            continue
-        for rest in _splits(token[i:], parts - 1):
-            yield [head, *rest]
+MAX_DIGITS = 10  # a printed count or amount never has more digits than this
 
 
-def segment(tokens: list[str], k: int, limit: int = MAX_CANDIDATES) -> list[list[str]]:
-    """All ways to cut the tokens (space-separated digit strings) into exactly k numbers."""
+def segment(tokens: list[str], k: int, limit: int = MAX_CANDIDATES,
+            prune: Callable[[list[str]], bool] | None = None) -> list[list[str]]:
+    """All ways to cut the tokens (space-separated digit strings) into exactly k numbers.
+
+    Spaces are kept as cell boundaries; a number has no leading zero (``0`` itself is fine)
+    and at most :data:`MAX_DIGITS` digits.  ``prune(parts)`` is called on every prefix and
+    may return False to abandon it (identities checked as soon as their cells are known).
+    """
     tokens = [t for t in tokens if t]
+    text = "".join(tokens)
+    ends: list[int] = []
+    pos = 0
+    for t in tokens:
+        pos += len(t)
+        ends.append(pos)
+    boundary = set(ends)
+    n = len(text)
     out: list[list[str]] = []
 
-    def rec(i: int, left: int, acc: list[str]) -> None:
+    def rec(start: int, parts: list[str]) -> None:
         if len(out) >= limit:
             return
-        if i == len(tokens):
-            if left == 0:
-                out.append(acc)
+        left = k - len(parts)
+        if left == 0:
+            if start == n:
+                out.append(parts)
             return
-        remaining_tokens = len(tokens) - i - 1
-        tok = tokens[i]
-        for n in range(1, min(len(tok), left - remaining_tokens) + 1):
-            for parts in _splits(tok, n):
-                rec(i + 1, left - n, acc + parts)
+        # every remaining token boundary needs a cut, and every part needs a character
+        if n - start < left or sum(1 for e in ends if e > start) > left:
+            return
+        for end in range(start + 1, min(n, start + MAX_DIGITS + 1) + 1):
+            piece = text[start:end]
+            if _VALID.fullmatch(piece):
+                nxt = parts + [piece]
+                if prune is None or prune(nxt):
+                    rec(end, nxt)
+            elif piece[0] == "0" or (piece[0] == "-" and piece[1:2] == "0"):
+                break  # a leading zero never becomes valid by growing
+            if end in boundary:
+                break  # cannot cut across a space
 
     if k >= len(tokens):
-        rec(0, k, [])
+        rec(0, [])
     return out
 
 
@@ -163,6 +174,9 @@ def _flat_t3(region: str, st) -> bool:
         toks = run.split()
         cands = [[int(x) for x in c] for c in segment(toks, 7)]
         ok = [c for c in cands if c[6] == sum(c[:6])]
+        if len(cands) >= MAX_CANDIDATES:  # too many raw splits to list: keep only valid ones
+            ok = [[int(x) for x in c] for c in segment(
+                toks, 7, prune=lambda p: len(p) < 7 or int(p[6]) == sum(map(int, p[:6])))]
         rows[lab.key] = (run, ok if ok else cands)
         if not ok and cands:
             no_fit.add(lab.key)
@@ -266,13 +280,13 @@ def _flat_t4(region: str, st) -> None:
         return
     run = m.group(1).strip()
     toks = run.split()
-    cands = []
-    for c in segment(toks, 15, limit=200_000):
-        vals = [int(x) for x in c]
-        if all(sum(vals[b * 5:b * 5 + 4]) == vals[b * 5 + 4] for b in range(3)):
-            cands.append(vals)
-            if len(cands) > 20:
-                break
+    def blocks_ok(parts: list[str]) -> bool:
+        if len(parts) % 5:
+            return True
+        v = [int(x) for x in parts[-5:]]
+        return sum(v[:4]) == v[4]
+
+    cands = [[int(x) for x in c] for c in segment(toks, 15, limit=21, prune=blocks_ok)]
     row = _row("行政复议、行政诉讼")
     keys = [f"t4.{r}.{c}" for r in vocab.T4_ROW_KEYS for c in vocab.T4_COL_KEYS]
     if not cands:
