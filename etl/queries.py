@@ -516,11 +516,22 @@ def q_uncertain_cells(con, f: Filters, limit: int = 5000) -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------------------- one report
-def q_report_list(con, f: Filters) -> pd.DataFrame:
+def q_report_list(con, f: Filters, limit: int = 5000) -> pd.DataFrame:
+    """Reports for the picker (at most ``limit``; flagged reports first)."""
     rel = metrics_relation(con)
     where, params = f.where_clause()
     return _df(con, f"""select report_id, agency_name, year, template, n_uncertain, n_checks_failed, is_synthetic
-                        from {rel} where {where} order by agency_name, year desc""", params)
+                        from {rel} where {where}
+                        order by (n_checks_failed + n_uncertain) > 0 desc, agency_name, year desc
+                        limit ?""", params + [limit])
+
+
+def q_export_size(con, f: Filters) -> pd.DataFrame:
+    """Number of reports and cells an export of the current filters would hold."""
+    rel = metrics_relation(con)
+    where, params = f.where_clause()
+    return _df(con, f"select count(*) as n_reports, coalesce(sum(n_cells), 0) as n_cells from {rel} where {where}",
+               params)
 
 
 def q_report(con, report_id: str) -> pd.DataFrame:

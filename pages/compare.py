@@ -25,7 +25,11 @@ if is_rate:
                + "的机构标为“样本过小”，照常显示但不参加排名，也不计入中位数。")
 median = df["peer_median"].iloc[0]
 st.metric("同侪中位数（参与排名的机构）", fmt_rate(median) if is_rate else ui.fmt_num(median))
+MAX_BARS = 40
 d = df[df["value"].notna()].sort_values("value")
+if len(d) > MAX_BARS:
+    st.caption(f"共 {len(d):,} 个机构，图中只画排名前 {MAX_BARS} 的机构（参与排名者），完整排名见下表。")
+    d = d[d["rank"].notna()].sort_values("rank").head(MAX_BARS).sort_values("value")
 colors = ["#bdc3c7" if s else "#c0392b" for s in d["small_sample"]]
 text = [(fmt_rate(v) if is_rate else ui.fmt_num(v)) + ("（样本过小）" if s else "") for v, s in zip(d["value"], d["small_sample"])]
 fig = go.Figure(go.Bar(x=d["value"], y=d["agency_name"], orientation="h", marker_color=colors, text=text,

@@ -5,12 +5,16 @@ import streamlit as st
 
 import ui
 
+MAX_CELLS = 1_000_000  # beyond this the long export is not built in the browser session
+
 f = ui.page_header("数据导出", "把当前筛选下的数据下载下来，用 Excel 或其他工具继续分析。")
-long = ui.query("q_export_long", f)
+size = ui.query("q_export_size", f).iloc[0]
+too_big = int(size["n_cells"]) > MAX_CELLS
+long = ui.query("q_export_long", f) if not too_big else None
 wide = ui.query("q_export_wide", f)
 if ui.empty_notice(wide):
     st.stop()
-st.write(f"当前筛选：{wide['report_id'].nunique()} 份年报，{len(long):,} 个单元格。")
+st.write(f"当前筛选：{int(size['n_reports']):,} 份年报，{int(size['n_cells']):,} 个单元格。")
 st.caption("CSV 为 UTF-8（带 BOM），可直接用 Excel 打开；数字不带千分位。键（英文）旁附中文含义。"
            "只含当前有效的年报（被替代的旧文件不导出）。")
 
@@ -25,6 +29,10 @@ left, right = st.columns(2)
 with left:
     st.subheader("长表：每个单元格一行")
     st.caption("含来源：页、表格行列、原文、读取方式、是否不确定。")
+    if too_big:
+        st.warning(f"单元格超过 {MAX_CELLS:,} 个，长表不在网页中生成。请缩小筛选（如选择省份或年度），"
+                   "或在服务器上用 DuckDB 直接导出：COPY (SELECT * FROM v_cell) TO 'cells.parquet'。")
+        st.stop()
     ui.csv_download(long, "下载长表 CSV", f"单元格_{f.file_stem()}", key="ex_long_csv")
     st.download_button("下载长表 Parquet", data=parquet(long), file_name=f"单元格_{f.file_stem()}.parquet",
                        mime="application/vnd.apache.parquet", on_click="ignore", key="ex_long_pq",

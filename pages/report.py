@@ -7,6 +7,8 @@ from etl import vocab
 
 f = ui.page_header("报告详情", "一份年报的表二、表三、表四，每个数字从哪里读来、怎样读的，以及它的校验结果。")
 reports = ui.query("q_report_list", f)
+if len(reports) >= 5000:
+    st.caption("只列出前 5,000 份（有问题的年报排在前面）；请用左侧筛选缩小范围。")
 rid = st.query_params.get("report")
 ids = reports["report_id"].tolist()
 if rid and rid not in ids:
