@@ -70,8 +70,10 @@ def segment(tokens: list[str], k: int, limit: int = MAX_CANDIDATES,
         # every remaining token boundary needs a cut, and every part needs a character
         if n - start < left or sum(1 for e in ends if e > start) > left:
             return
-        for end in range(start + 1, min(n, start + MAX_DIGITS + 1) + 1):
+        for end in range(start + 1, min(n, start + MAX_DIGITS + 12) + 1):
             piece = text[start:end]
+            if len(piece.split(".")[0].lstrip("-")) > MAX_DIGITS:
+                break
             if _VALID.fullmatch(piece):
                 nxt = parts + [piece]
                 if prune is None or prune(nxt):
