@@ -104,7 +104,8 @@ def _bootstrap(path: Path) -> None:
             return
         with st.spinner(f"首次启动：正在从 {len(bundled)} 份结构化年报建立数据库…"):
             path.parent.mkdir(parents=True, exist_ok=True)
-            wh.ingest([reports_dir()], path, progress=False)
+            # in-process: a worker pool spawned from the Streamlit server would re-run this script
+            wh.ingest([reports_dir()], path, progress=False, workers=1)
 
 
 def warehouse() -> Warehouse | None:
