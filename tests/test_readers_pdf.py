@@ -276,3 +276,53 @@ def test_corpus_001_throughput():
     for _ in range(3):
         read_pdf(data, "001.pdf")
     assert 3 / (time.perf_counter() - start) > 1  # measured ~4/s; loose bound for slow CI
+
+
+# ----------------------------------------------------------------------------- pdfium fast path
+
+def _via_pdfminer(monkeypatch, data, name):
+    monkeypatch.setattr(pdf_reader, "_pdfium_open", lambda data: None)
+    try:
+        return read_pdf(data, name)
+    finally:
+        monkeypatch.undo()
+
+
+def _unruled_pdf() -> bytes:
+    b = io.BytesIO()
+    c = canvas.Canvas(b, pagesize=A4)
+    c.setFont(FONT, 11)
+    c.drawString(72, 750, "信息内容")
+    for x, h in zip((260, 350), ("本年制发件数", "现行有效件数")):
+        c.drawString(x, 750, h)
+    for i, (label, a, z) in enumerate([("规章", "3", "12"), ("行政规范性文件", "7", "40")]):
+        c.drawString(72, 725 - 25 * i, label)
+        c.drawString(280, 725 - 25 * i, a)
+        c.drawString(370, 725 - 25 * i, z)
+    c.showPage()
+    c.save()
+    return b.getvalue()
+
+
+def test_pdfium_objects_give_the_same_document_as_pdfminer(monkeypatch):
+    """Chars/rects/lines from pdfium (fast path) must yield exactly pdfminer's Document."""
+    data = [["项目", "自然人", "商业企业", "总计"]]
+    data += [[label, str(i), "0", str(i)] for i, label in enumerate(T3_ROWS * 3)]
+    split = _build([RLParagraph("三、收到和处理政府信息公开申请情况", STYLE), Spacer(1, 300),
+                    _grid_table(data), RLParagraph("四、结束语", STYLE)], footer=True)
+    for name, pdf in [("ruled.pdf", _ruled_pdf()), ("split.pdf", split), ("unruled.pdf", _unruled_pdf())]:
+        import pdfplumber
+        import pypdfium2
+
+        with pdfplumber.open(io.BytesIO(pdf)) as p:
+            pdoc = pypdfium2.PdfDocument(pdf)
+            assert all(pdf_reader._pdfium_objects(pdoc, i, page) is not None
+                       for i, page in enumerate(p.pages)), name  # the fast path is really taken
+            pdoc.close()
+        assert read_pdf(pdf, name) == _via_pdfminer(monkeypatch, pdf, name), name
+
+
+@needs_corpus
+def test_corpus_001_pdfium_same_as_pdfminer(monkeypatch):
+    data = (CORPUS / "raw" / "001.pdf").read_bytes()
+    assert read_pdf(data, "001.pdf") == _via_pdfminer(monkeypatch, data, "001.pdf")
