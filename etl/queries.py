@@ -310,6 +310,27 @@ def q_yearly(con, f: Filters, skip_years: bool = False) -> pd.DataFrame:
     return df
 
 
+def q_yoy_panel(con, f: Filters, year: int) -> pd.DataFrame:
+    """Like :func:`q_yearly` for ``year``-1 and ``year``, but only over agencies that have a
+    report in both years (a like-for-like panel), so a change is never an artefact of which
+    agencies happened to report."""
+    rel = metrics_relation(con)
+    where, params = f.where_clause(skip=("years",))
+    sums = ",\n".join(f"sum({m}) as {m}" for m in METRICS)
+    rates = ",\n".join(f"sum({r.num}) as {k}__num, sum({r.den}) as {k}__den" for k, r in RATES.items())
+    df = _df(con, f"""
+        with m as (select * from {rel} where {where} and year in (?, ?)),
+        panel as (select agency_id from m group by agency_id having count(distinct year) = 2)
+        select year, count(*) as n_reports, count(distinct agency_id) as n_agencies,
+               {sums},
+               {rates}
+        from m where agency_id in (select agency_id from panel)
+        group by year order by year""", params + [year - 1, year])
+    for k in RATES:
+        df[k] = [rate_value(n, d) for n, d in zip(df[f"{k}__num"], df[f"{k}__den"])]
+    return df
+
+
 def q_movers(con, f: Filters, metric: str, year: int, limit: int = 10) -> pd.DataFrame:
     """Agencies whose ``metric`` changed most from ``year``-1 to ``year`` (absolute change)."""
     col = _check_ident(metric, METRICS)

@@ -11,26 +11,33 @@ if ui.empty_notice(yearly):
     st.stop()
 
 latest = yearly.iloc[-1]
-prev = yearly.iloc[-2] if len(yearly) > 1 and yearly.iloc[-2]["year"] == latest["year"] - 1 else None
 year = int(latest["year"])
+# changes are computed like for like: only agencies with a report in both years
+panel = ui.query("q_yoy_panel", f, year)
+prev = cur = None
+if len(panel) == 2:
+    prev, cur = panel.iloc[0], panel.iloc[1]
 st.subheader(f"{year}年度")
-st.caption(f"{int(latest['n_reports'])} 份年报 · {int(latest['n_agencies'])} 个机构"
-           + ("" if prev is None else f"（上一年度 {int(prev['n_reports'])} 份；机构不同时，同比只作参考）"))
+st.caption(f"{int(latest['n_reports'])} 份年报 · {int(latest['n_agencies'])} 个机构。"
+           + ("与上一年度相比的增减按两年都有年报的 "
+              f"{int(cur['n_agencies'])} 个机构同口径计算。" if cur is not None
+              else "没有机构同时具备上一年度的年报，不计算同比增减。"))
 
 
 def delta_count(col):
-    if prev is None or prev[col] is None:
+    if cur is None or cur[col] is None or prev[col] is None:
         return None
-    return f"{latest[col] - prev[col]:+,.0f} 件"
+    d = cur[col] - prev[col]
+    return "持平" if d == 0 else f"{d:+,.0f} 件"
 
 
 def delta_rate(col):
-    if prev is None or latest[col] is None or prev[col] is None:
+    if cur is None or cur[col] is None or prev[col] is None:
         return None
     import math
-    if math.isnan(latest[col]) or math.isnan(prev[col]):
+    if math.isnan(cur[col]) or math.isnan(prev[col]):
         return None
-    d = round((latest[col] - prev[col]) * 100, 1)
+    d = round((cur[col] - prev[col]) * 100, 1)
     return "持平" if d == 0 else f"{d:+.1f} 个百分点"
 
 
@@ -41,7 +48,7 @@ c[1].metric("公开率（予以公开+部分公开）", fmt_rate(latest["disclos
 c[2].metric("本机关不掌握占比", fmt_rate(latest["not_held_rate"]), delta_rate("not_held_rate"),
             delta_color="inverse", help=ui.rate_help("not_held_rate"))
 c[3].metric("行政复议 / 行政诉讼", f"{ui.fmt_num(latest['recon_total'])} / {ui.fmt_num(latest['lit_total'])}",
-            None if prev is None else f"{latest['recon_total'] + latest['lit_total'] - prev['recon_total'] - prev['lit_total']:+,.0f} 件",
+            None if cur is None else f"{cur['recon_total'] + cur['lit_total'] - prev['recon_total'] - prev['lit_total']:+,.0f} 件",
             delta_color="off")
 c[4].metric("复议纠错率（已审结）", fmt_rate(latest["recon_correction_rate"]),
             delta_rate("recon_correction_rate"), delta_color="inverse", help=ui.rate_help("recon_correction_rate"))

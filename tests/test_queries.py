@@ -186,3 +186,32 @@ def test_materialised_mart_is_used_and_agrees(db, tmp_path):
     finally:
         c.close()
     assert a.equals(b)
+
+
+def test_yoy_panel_only_counts_agencies_present_in_both_years(con):
+    f = q.Filters()
+    yearly = q.q_yearly(con, f).set_index("year")
+    years = sorted(yearly.index)
+    year = years[-1]
+    panel = q.q_yoy_panel(con, f, year).set_index("year")
+    rows = con.execute("""select agency_id, year, new_received from mart_report_metrics
+                          where not is_synthetic and year in (?, ?)""", [year - 1, year]).fetchall() \
+        if con.execute("select count(*) from information_schema.tables where table_name = 'mart_report_metrics'").fetchone()[0] \
+        else con.execute("""select agency_id, year, new_received from v_report_metrics
+                            where not is_synthetic and year in (?, ?)""", [year - 1, year]).fetchall()
+    by_agency: dict = {}
+    for a, y, v in rows:
+        by_agency.setdefault(a, {})[y] = v
+    both = {a: d for a, d in by_agency.items() if len(d) == 2}
+    if not both:
+        assert panel.empty
+        return
+    assert int(panel.loc[year, "n_agencies"]) == len(both)
+    assert panel.loc[year, "new_received"] == sum(d[year] or 0 for d in both.values())
+    assert panel.loc[year - 1, "new_received"] == sum(d[year - 1] or 0 for d in both.values())
+
+
+def test_fixture_has_a_like_for_like_panel(con):
+    """Guard for the test above: the fixture must give it agencies present in both years."""
+    year = int(q.q_yearly(con, q.Filters())["year"].max())
+    assert len(q.q_yoy_panel(con, q.Filters(), year)) == 2
