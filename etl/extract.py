@@ -207,6 +207,8 @@ class _State:
         money = key.rsplit(".", 1)[1] in vocab.MONEY_COLS
         value = cv.value
         if money and value is not None:
+            if not cv.unit and not money_unit and value != 0:
+                self.warnings.append(f"{vocab.label_zh(key)}：单元格和表头都没有写单位，按万元读取")
             value = to_wan_yuan(value, cv.unit, money_unit or "万元")
         if key in self.cells:
             self.warnings.append(f"{key} 出现两次，保留第一次读到的值")

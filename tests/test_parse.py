@@ -290,3 +290,11 @@ def test_t3_label_variants(label, key):
 def test_t2_note_in_brackets_does_not_confuse_rows():
     assert vocab.match_t2_row("其他对外管理服务事项（指除行政许可以外的行政权力事项）").key == "other_external_services"
     assert vocab.match_t2_row("规章（设区的市、自治州人民政府应提供相关数据）").key == "regulations"
+
+
+def test_money_without_any_unit_is_read_as_wan_yuan_with_a_warning():
+    report = make_report("2019")
+    report["cells"]["t2.centralized_procurement.procurement_amount_wan_yuan"] = 12.5
+    rep = parse(render_text(report, procurement_unit=""), "r.txt")
+    assert rep.cells["t2.centralized_procurement.procurement_amount_wan_yuan"] == 12.5
+    assert any("没有写单位" in w for w in rep.warnings)
