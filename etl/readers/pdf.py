@@ -248,24 +248,70 @@ def _fill_unclosed(grid, unclosed, page, table, cells_bbox, col_rng, row_rng, pa
 
 
 # ----------------------------------------------------------------------------- unruled tables
+#
+# A table without ruling lines is rebuilt from the text lines of a page region:
+#
+# * Region: it starts at an anchor line — a data line (a label and numbers, or several numbers,
+#   separated by wide gaps) or a header line (>= 3 gap-separated cells, or >= 3 short CJK words
+#   with narrow gaps as in 15-column headers) — and grows over neighbouring lines of the same
+#   font size that are vertically close.  Zones come from the data lines: row labels end at
+#   ``lx``, numbers start at ``v0``.  Going down, data lines and label-only lines (row labels of
+#   blank rows, wrapped label lines) join; a line with non-numeric text in the number zone after
+#   the first data line starts another table (table 二's sub-tables).  Going up, header lines
+#   join; a line straddling both zones (a heading) ends the region either way.
+# * Column grid: numeric words of all data lines, merged where they overlap in x (right- or
+#   centre-aligned numbers of one column overlap, neighbouring columns do not), then the header
+#   words bottom-up: a word over one column widens it, over none adds a column (a blank
+#   column), over two or more is a spanning header and changes nothing.
+# * Rows: every line is a row with the same cells: label columns (label pieces, merged where
+#   they overlap in x) then one cell per column band, '' where the band is empty.  A label-only
+#   line is a blank row ('' values) unless its label block (the wrapped lines of one cell) is
+#   beside a data line (its own numbers: the line stays a label row, the parser pairs it) or
+#   beside row labels to its right (a merged group label); such lines and header lines get
+#   their empty value cells as span copies, so they carry no values.  The wrapped lines of a
+#   blank row's label are joined into its first line.
+# * A table with no label column whose only data row is blank prints nothing at all (table 四
+#   with every zero left empty): when the header is followed by at least a row's height of
+#   empty space before the next line, one blank row is added.
+
+_ENUM = re.compile(r"^[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]")
+_HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _words(chars: list, gap: float) -> list[dict]:
+    out: list[list] = []
+    for ch in chars:
+        if out and ch["x0"] - out[-1][-1]["x1"] <= gap:
+            out[-1].append(ch)
+        else:
+            out.append([ch])
+    return [{"text": _clean_line("".join(c["text"] for c in cs)), "x0": cs[0]["x0"],
+             "x1": max(c["x1"] for c in cs), "top": min(c["top"] for c in cs),
+             "bottom": max(c["bottom"] for c in cs)} for cs in out]
+
 
 def _split_line_cells(chars: list) -> list[dict]:
-    """Split one text line into cells where the x-gap exceeds ~1.5 character widths."""
+    """Split one text line into cells where the x-gap exceeds ~1.5 character widths; each cell
+    keeps its finer words (gaps over 0.4 character widths) for header column finding."""
     chars = sorted((ch for ch in chars if ch["text"].strip()), key=lambda ch: ch["x0"])
     if not chars:
         return []
     width = median(ch.get("size") or (ch["x1"] - ch["x0"]) or 10 for ch in chars)
-    cells: list[dict] = []
-    cur = [chars[0]]
-    for prev, ch in zip(chars, chars[1:]):
-        if ch["x0"] - prev["x1"] > 1.5 * width:
-            cells.append(cur)
-            cur = [ch]
+    cells: list[list] = []
+    for ch in chars:
+        if cells and ch["x0"] - cells[-1][-1]["x1"] > 1.5 * width:
+            cells.append([ch])
+        elif cells:
+            cells[-1].append(ch)
         else:
-            cur.append(ch)
-    cells.append(cur)
-    return [{"text": _clean_line("".join(ch["text"] for ch in cs)), "x0": cs[0]["x0"],
-             "x1": max(ch["x1"] for ch in cs)} for cs in cells]
+            cells.append([ch])
+    out = []
+    for cs in cells:
+        cell = _words(cs, 1.5 * width)[0]
+        cell["words"] = _words(cs, 0.4 * width)
+        cell["num"] = bool(_NUMERIC.match(cell["text"]))
+        out.append(cell)
+    return out
 
 
 def _row_like(cells: list[dict]) -> bool:
@@ -273,28 +319,219 @@ def _row_like(cells: list[dict]) -> bool:
         any(_NUMERIC.match(c["text"]) for c in cells[1:])
 
 
-def _header_like(cells: list[dict]) -> bool:
-    return len(cells) >= 3
+def _data_line(cells: list[dict]) -> bool:
+    return _row_like(cells) or (len(cells) >= 2 and all(c["num"] for c in cells))
 
 
-def _align_columns(rows: list[list[dict]]) -> list[list[str]]:
-    """Columns = groups of x-overlapping cells across rows; missing cells become ''."""
-    spans = sorted((c["x0"], c["x1"]) for row in rows for c in row)
+def _header_anchor(cells: list[dict]) -> bool:
+    if len(cells) >= 3:
+        return True
+    words = [w for c in cells for w in c["words"]]
+    return len(words) >= 3 and all(len(w["text"]) <= 8 and _HAS_CJK.search(w["text"])
+                                   and not _NUMERIC.match(w["text"]) for w in words)
+
+
+def _line_kind(ln: dict, lx: float | None, v0n: float, tol: float) -> str:
+    """D data, L label zone only, H text in the number zone, X straddles both zones.
+    ``lx`` (right end of the row labels seen) is None while no row label is known."""
+    if ln["data"]:
+        return "D"
+    kind = "L"
+    for c in ln["cells"]:
+        if c["x1"] <= v0n + tol and (lx is None or c["x0"] < lx):
+            continue  # ends before the numbers, starts among the row labels
+        if lx is None or c["x0"] >= lx - tol:
+            kind = "H"
+        else:
+            return "X"
+    return kind
+
+
+def _data_zones(ln: dict) -> tuple[float | None, float]:
+    """(right end of the row label or None, left end of the numbers) of a data line."""
+    first = next(i for i, c in enumerate(ln["cells"]) if c["num"])
+    lx = max((c["x1"] for c in ln["cells"][:first]), default=None)
+    return lx, min(c["x0"] for c in ln["cells"] if c["num"])
+
+
+def _max(a: float | None, b: float | None) -> float | None:
+    return b if a is None else a if b is None else max(a, b)
+
+
+def _unruled_regions(lines: list[dict]) -> list[tuple[int, int, int]]:
+    """(start, body_start, end) line index ranges of tables without ruling lines."""
+    regions = []
+    floor = 0
+    i = 0
+    n = len(lines)
+    while i < n:
+        ln = lines[i]
+        if not (ln["data"] or _header_anchor(ln["cells"])):
+            i += 1
+            continue
+        size = ln["size"]
+        tol = 0.5 * size
+
+        def close(a: dict, b: dict) -> bool:
+            return abs(a["size"] - size) <= 1.0 and abs(b["size"] - size) <= 1.0 and \
+                b["top"] - a["bottom"] <= 2.0 * size
+
+        if ln["data"]:
+            lx, v0n = _data_zones(ln)
+            body = i
+        else:
+            lx, v0n = None, min(c["x0"] for c in ln["cells"])
+            body = None
+        end = i + 1
+        while end < n and close(lines[end - 1], lines[end]):
+            kind = _line_kind(lines[end], lx, v0n, tol)
+            if kind == "X" or (kind == "H" and body is not None):
+                break
+            if kind == "D":
+                a, b = _data_zones(lines[end])
+                lx, v0n = _max(lx, a), min(v0n, b)
+            elif kind == "L":
+                lx = _max(lx, max(c["x1"] for c in lines[end]["cells"]))
+            if kind in ("D", "L") and body is None:
+                body = end
+            end += 1
+        start = i
+        while start > floor and close(lines[start - 1], lines[start]) and \
+                _line_kind(lines[start - 1], lx, v0n, tol) in ("H", "L"):
+            start -= 1
+        while start < i and _line_kind(lines[start], lx, v0n, tol) == "L":
+            start += 1  # a label line above the header is a heading, not part of the table
+        regions.append((start, end if body is None else body, end))
+        floor = i = end
+    return regions
+
+
+def _merge_spans(spans: list[tuple[float, float]]) -> list[list[float]]:
     cols: list[list[float]] = []
-    for x0, x1 in spans:
-        if cols and x0 <= cols[-1][1]:
+    for x0, x1 in sorted(spans):
+        if cols and x0 < cols[-1][1]:
             cols[-1][1] = max(cols[-1][1], x1)
         else:
             cols.append([x0, x1])
-    out = []
-    for row in rows:
-        texts = [""] * len(cols)
-        for c in row:
-            mid = (c["x0"] + c["x1"]) / 2
-            i = next((k for k, (a, z) in enumerate(cols) if a <= mid <= z), len(cols) - 1)
-            texts[i] = (texts[i] + c["text"]) if texts[i] else c["text"]
-        out.append(texts)
-    return out
+    return cols
+
+
+def _band_of(bands: list[list[float]], x0: float, x1: float) -> int:
+    xm = (x0 + x1) / 2
+    for k, (a, z) in enumerate(bands):
+        if a <= xm <= z:
+            return k
+    return min(range(len(bands)), key=lambda k: max(bands[k][0] - xm, xm - bands[k][1]))
+
+
+def _column_bands(header: list[dict], body: list[dict], lx: float | None, tol: float) -> list[list[float]]:
+    """Number columns: overlapping numbers of the data lines, then header words bottom-up
+    (a lone word on its line — a title, a spanning header — only widens a column)."""
+    bands = _merge_spans([(c["x0"], c["x1"]) for ln in body if ln["data"]
+                          for c in ln["cells"] if c["num"]])
+    for ln in reversed(header):
+        words = [w for c in ln["cells"] if lx is None or c["x0"] >= lx - tol
+                 for w in c["words"] if not _NUMERIC.match(w["text"])]
+        for w in words:
+            hit = [k for k, (a, z) in enumerate(bands) if w["x0"] < z and a < w["x1"]]
+            if len(hit) == 1:
+                b = bands[hit[0]]
+                b[0], b[1] = min(b[0], w["x0"]), max(b[1], w["x1"])
+            elif not hit and len(words) >= 2:
+                bands.append([w["x0"], w["x1"]])
+                bands.sort()
+    return bands
+
+
+def _unruled_table(lines: list[dict], body_start: int, next_top: float | None,
+                   index: int, page_no: int) -> Table | None:
+    """One region's lines as a Table (see the section comment), or None if it has no rows."""
+    header, body = lines[:body_start], lines[body_start:]
+    size = median(ln["size"] for ln in lines)
+    tol = 0.5 * size
+    lx = None
+    for ln in body:
+        lx = _max(lx, _data_zones(ln)[0] if ln["data"] else max(c["x1"] for c in ln["cells"]))
+    bands = _column_bands(header, body, lx, tol)
+    if not bands:
+        return None
+    v0 = bands[0][0]
+
+    # label pieces (left of the number columns) and value words of every line
+    labels: list[list[dict]] = []
+    values: list[list[dict]] = []
+    for ln in lines:
+        lab, val = [], []
+        for c in ln["cells"]:
+            if (c["x0"] + c["x1"]) / 2 < v0 and not (ln["data"] and c["num"]):
+                lab.extend(dict(w) for w in c["words"])  # group and row labels may nearly touch
+            elif c["num"]:
+                val.append(c)
+            else:
+                val.extend(c["words"])
+        labels.append(lab)
+        values.append(val)
+
+    # label blocks of the body: the wrapped lines of one label cell
+    blocks: list[list[tuple[int, dict]]] = []
+    for li in range(body_start, len(lines)):
+        for p in labels[li]:
+            best, best_overlap = None, 0.0
+            for b in blocks:
+                qi, q = b[-1]
+                overlap = min(p["x1"], q["x1"]) - max(p["x0"], q["x0"])
+                if qi < li and -0.5 * size <= p["top"] - q["bottom"] <= 0.5 * size and \
+                        overlap > best_overlap and not _ENUM.match(p["text"]):
+                    best, best_overlap = b, overlap
+            if best is None:
+                blocks.append([(li, p)])
+            else:
+                best.append((li, p))
+    data_mids = [(ln["top"] + ln["bottom"]) / 2 for ln in body if ln["data"]]
+    spans = [(min(p["top"] for _, p in b), max(p["bottom"] for _, p in b),
+              min(p["x0"] for _, p in b), max(p["x1"] for _, p in b)) for b in blocks]
+    blank_rows: set[int] = set()
+    for k, b in enumerate(blocks):
+        top, bottom, x0, x1 = spans[k]
+        if any(top - 0.25 * size <= y <= bottom + 0.25 * size for y in data_mids):
+            continue  # beside its own numbers (or a data line's label)
+        if any(j != k and s[2] >= x1 - tol and top <= (s[0] + s[1]) / 2 <= bottom
+               for j, s in enumerate(spans)):
+            continue  # a merged group label: row labels to its right
+        li0, first = b[0]
+        if lines[li0]["data"]:
+            continue
+        for li, p in b[1:]:  # wrapped lines of a blank row's label join its first line
+            first["text"] = join_cell_lines([first["text"], p["text"]])
+            first["x1"] = max(first["x1"], p["x1"])
+            first["x0"] = min(first["x0"], p["x0"])
+            labels[li] = [q for q in labels[li] if q is not p]
+        blank_rows.add(li0)
+
+    label_cols = _merge_spans([(p["x0"], p["x1"]) for lab in labels for p in lab])
+    n_lab, n_val = len(label_cols), len(bands)
+    rows: list[list[Cell]] = []
+    for li, ln in enumerate(lines):
+        if li >= body_start and not labels[li] and not values[li] and li not in blank_rows:
+            continue  # every piece moved into a blank row's label
+        r = len(rows)
+        texts = [""] * (n_lab + n_val)
+        for p in labels[li]:
+            k = _band_of(label_cols, p["x0"], p["x1"])
+            texts[k] = texts[k] + p["text"]
+        for w in values[li]:
+            k = n_lab + _band_of(bands, w["x0"], w["x1"])
+            texts[k] = f"{texts[k]} {w['text']}" if texts[k] else w["text"]
+        carries_values = ln["data"] or li in blank_rows
+        rows.append([Cell(_clean_line(t), r, c, page=page_no,
+                          is_span_copy=not t and c >= n_lab and not carries_values)
+                     for c, t in enumerate(texts)])
+    if body_start >= len(lines):  # header only
+        if n_lab or n_val < 5 or next_top is None or next_top - lines[-1]["bottom"] < 2.5 * size:
+            return None
+        r = len(rows)
+        rows.append([Cell("", r, c, page=page_no) for c in range(n_val)])
+    return Table(rows, index=index, page=page_no)
 
 
 # ----------------------------------------------------------------------------- pdfium objects
@@ -564,27 +801,25 @@ def _read_page(page, page_no: int, doc: Document, n_tables: int) -> int:
         n_tables += 1
 
     height = float(page.height)
-    pending: list[tuple[float, float, list[dict], str]] = []  # (top, bottom, cells, text)
+    pending: list[dict] = []  # text lines outside ruled tables, top to bottom
 
     def flush_pending() -> None:
         nonlocal n_tables
-        # find runs of row-like lines (>= 2 row-like) and make tables of them
-        i = 0
-        while i < len(pending):
-            j = i
-            n_row_like = 0
-            while j < len(pending) and (_row_like(pending[j][2]) or _header_like(pending[j][2])):
-                n_row_like += _row_like(pending[j][2])
-                j += 1
-            if n_row_like >= 2:
-                rows = [p[2] for p in pending[i:j]]
-                table = Table.from_texts(_align_columns(rows), index=n_tables, page=page_no)
-                items.append((pending[i][0], table))
-                n_tables += 1
-                i = j
+        done = 0
+        for start, body, end in _unruled_regions(pending):
+            for ln in pending[done:start]:
+                items.append((ln["top"], Paragraph(ln["text"], page=page_no)))
+            next_top = pending[end]["top"] if end < len(pending) else None
+            table = _unruled_table(pending[start:end], body - start, next_top, n_tables, page_no)
+            if table is None:
+                for ln in pending[start:end]:
+                    items.append((ln["top"], Paragraph(ln["text"], page=page_no)))
             else:
-                items.append((pending[i][0], Paragraph(pending[i][3], page=page_no)))
-                i += 1
+                items.append((pending[start]["top"], table))
+                n_tables += 1
+            done = end
+        for ln in pending[done:]:
+            items.append((ln["top"], Paragraph(ln["text"], page=page_no)))
         pending.clear()
 
     for line in page.extract_text_lines(return_chars=True):
@@ -596,7 +831,12 @@ def _read_page(page, page_no: int, doc: Document, n_tables: int) -> int:
         text = _clean_line(line["text"])
         if is_page_furniture(text, line["top"], line["bottom"], height):
             continue
-        pending.append((line["top"], line["bottom"], _split_line_cells(line["chars"]), text))
+        cells = _split_line_cells(line["chars"])
+        if not cells:
+            continue
+        sizes = [ch.get("size") or (ch["x1"] - ch["x0"]) or 10 for ch in line["chars"] if ch["text"].strip()]
+        pending.append({"top": line["top"], "bottom": line["bottom"], "text": text, "cells": cells,
+                        "size": median(sizes), "data": _data_line(cells)})
     flush_pending()
 
     items.sort(key=lambda it: it[0])  # stable: ties keep extraction order
