@@ -326,3 +326,90 @@ def test_pdfium_objects_give_the_same_document_as_pdfminer(monkeypatch):
 def test_corpus_001_pdfium_same_as_pdfminer(monkeypatch):
     data = (CORPUS / "raw" / "001.pdf").read_bytes()
     assert read_pdf(data, "001.pdf") == _via_pdfminer(monkeypatch, data, "001.pdf")
+
+
+# --------------------------------------------------------------------------- unruled tables with blank cells
+
+def _unruled_blank_pdf() -> bytes:
+    """Centred numbers without rules: a blank column (其他), a blank row, a label wrapped
+    around its number-only line, and a header over two columns (法人或其他组织)."""
+    b = io.BytesIO()
+    c = canvas.Canvas(b, pagesize=A4)
+    c.setFont(FONT, 9)
+    cols = (250, 300, 350, 400)
+    c.drawCentredString(325, 780, "法人或其他组织")
+    for x, h in zip(cols, ("自然人", "商业企业", "其他", "总计")):
+        c.drawCentredString(x, 765, h)
+    rows = [(745, "（一）予以公开", ("5", "", "", "5")),
+            (730, "1.属于国家秘密", ("", "", "", "")),
+            (715, "（二）部分公开（区分处理的，", None),
+            (709, None, ("", "2", "", "2")),
+            (703, "只计这一情形）", None),
+            (688, "（七）总计", ("5", "2", "", "7"))]
+    for y, label, nums in rows:
+        if label:
+            c.drawString(72, y, label)
+        for x, n in zip(cols, nums or ()):
+            if n:
+                c.drawCentredString(x, y, n)
+    c.setFont(FONT, 11)
+    c.drawString(72, 640, "四、结束语")
+    c.showPage()
+    c.save()
+    return b.getvalue()
+
+
+def test_unruled_blank_cells_keep_their_columns():
+    doc = read_pdf(_unruled_blank_pdf(), "blank.pdf")
+    assert len(doc.tables) == 1
+    t = doc.tables[0]
+    assert t.texts() == [["", "", "法人或其他组织", "", ""],
+                         ["", "自然人", "商业企业", "其他", "总计"],
+                         ["（一）予以公开", "5", "", "", "5"],
+                         ["1.属于国家秘密", "", "", "", ""],
+                         ["（二）部分公开（区分处理的，", "", "", "", ""],
+                         ["", "", "2", "", "2"],
+                         ["只计这一情形）", "", "", "", ""],
+                         ["（七）总计", "5", "2", "", "7"]]
+    copies = [[c.is_span_copy for c in row[1:]] for row in t.rows]
+    # the blank row's values are real '' cells; wrapped label lines and headers carry no values
+    assert copies[3] == copies[2] == copies[5] == copies[7] == [False] * 4
+    assert copies[4] == copies[6] == [True] * 4
+    assert copies[0] == [True, False, True, True]
+    assert doc.blocks[-1] == Paragraph("四、结束语", page=1)
+
+
+def _synth_reports() -> dict[str, dict]:
+    from etl import synth
+
+    reps = list(synth.generate(120, seed=11))
+    pick = lambda pred: next(r for r in reps if pred(r))  # noqa: E731
+    plain = lambda r: not r["meta"]["variants"] or r["meta"]["variants"] == ["blank_zeros"]  # noqa: E731
+    out = {"2019": pick(lambda r: r["template"] == "2019" and plain(r)),
+           "2021": pick(lambda r: r["template"] == "2021" and plain(r)),
+           "shandong": pick(lambda r: "shandong_item_count" in r["meta"]["variants"]),
+           "single_other_2021": pick(lambda r: "single_other_row_2021" in r["meta"]["variants"])}
+    zero = dict(out["2021"])  # every table-三/四 cell 0: with blank_zeros both tables print no number
+    zero["cells"] = {k: (0 if k[:2] in ("t3", "t4") else v) for k, v in out["2021"]["cells"].items()}
+    out["all_zero_2021"] = zero
+    return out
+
+
+@pytest.fixture(scope="module")
+def synth_reports():
+    return _synth_reports()
+
+
+@pytest.mark.parametrize("blank_zeros", [False, True])
+@pytest.mark.parametrize("shape", ["2019", "2021", "shandong", "single_other_2021", "all_zero_2021"])
+def test_unruled_synthetic_pdf_parses_exactly(synth_reports, shape, blank_zeros):
+    from etl.extract import parse_bytes
+    from etl.render import render_pdf
+
+    rep = synth_reports[shape]
+    parsed = parse_bytes(render_pdf(rep, ruled=False, blank_zeros=blank_zeros), "unruled.pdf")
+    assert parsed.uncertain == {}
+    assert parsed.cells == rep["cells"]
+    doc = read_pdf(render_pdf(rep, ruled=False, blank_zeros=blank_zeros), "unruled.pdf")
+    for t in doc.tables:  # every row of a rebuilt table has the same number of cells
+        assert len({len(row) for row in t.rows}) == 1

@@ -425,21 +425,34 @@ def _band_of(bands: list[list[float]], x0: float, x1: float) -> int:
 
 
 def _column_bands(header: list[dict], body: list[dict], lx: float | None, tol: float) -> list[list[float]]:
-    """Number columns: overlapping numbers of the data lines, then header words bottom-up
-    (a lone word on its line — a title, a spanning header — only widens a column)."""
+    """Number columns: overlapping numbers of the data lines, then header words bottom-up,
+    lines of several words before lone words; a lone word on the first line (a title, a
+    spanning header) only widens a column."""
     bands = _merge_spans([(c["x0"], c["x1"]) for ln in body if ln["data"]
                           for c in ln["cells"] if c["num"]])
-    for ln in reversed(header):
+    lines = []
+    for i, ln in enumerate(header):
         words = [w for c in ln["cells"] if lx is None or c["x0"] >= lx - tol
                  for w in c["words"] if not _NUMERIC.match(w["text"])]
+        lines.append((len(words) < 2, -i, words, not (i == 0 and len(words) < 2)))
+    # column pitch: the smallest distance between neighbouring numbers or header words of a line
+    gaps = [b - a for mids in [[(a + z) / 2 for a, z in bands]] +
+            [sorted((w["x0"] + w["x1"]) / 2 for w in t[2]) for t in lines if not t[0]]
+            for a, b in zip(mids, mids[1:])]
+    pitch = min(gaps, default=0.0)
+    for _, _, words, may_add in sorted(lines, key=lambda t: t[:2]):
         for w in words:
             hit = [k for k, (a, z) in enumerate(bands) if w["x0"] < z and a < w["x1"]]
             if len(hit) == 1:
                 b = bands[hit[0]]
                 b[0], b[1] = min(b[0], w["x0"]), max(b[1], w["x1"])
-            elif not hit and len(words) >= 2:
-                bands.append([w["x0"], w["x1"]])
-                bands.sort()
+            elif not hit and may_add:
+                # a new column nearer than 0.6 pitch to another is a header spanning an even
+                # number of columns (its narrow text sits between two of them)
+                xm = (w["x0"] + w["x1"]) / 2
+                if not any(abs(xm - (a + z) / 2) < 0.6 * pitch for a, z in bands):
+                    bands.append([w["x0"], w["x1"]])
+                    bands.sort()
     return bands
 
 
