@@ -98,8 +98,12 @@ def time_queries(db: Path, runs: int, filters: dict[str, q.Filters]) -> list[tup
     return rows
 
 
-def cold_start(db: Path) -> float | None:
-    """Seconds from starting `streamlit run` to the first plotly chart visible in chromium."""
+def cold_start(db: Path, after=None, query: str = "") -> float | None:
+    """Seconds from starting `streamlit run` to the first plotly chart visible in chromium.
+
+    ``after(page, base_url, server_process)``, if given, runs once the first chart is shown,
+    before the browser and server stop (benchmarks/bench_scale.py visits every page with it);
+    ``query`` is appended to the first URL (e.g. ``?synthetic=true`` for a synthetic corpus)."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -122,12 +126,14 @@ def cold_start(db: Path) -> float | None:
             page = b.new_page()
             for _ in range(200):
                 try:
-                    page.goto(f"http://127.0.0.1:{port}/", timeout=2000)
+                    page.goto(f"http://127.0.0.1:{port}/{query}", timeout=2000)
                     break
                 except Exception:  # noqa: BLE001 — server not up yet
                     time.sleep(0.1)
             page.locator("[data-testid='stPlotlyChart']").first.wait_for(timeout=120_000)
             elapsed = time.perf_counter() - t0
+            if after is not None:
+                after(page, f"http://127.0.0.1:{port}", proc)
             b.close()
         return elapsed
     finally:
