@@ -5,14 +5,11 @@ Debian's chromium.  Tests that read the real corpus skip cleanly when ``../share
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("GKNB_SHARED", ROOT.parent / "shared"))
-CORPUS = SHARED / "corpus"
+from paths import CORPUS
 
 
 def pytest_addoption(parser):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, ROOT
+from paths import CORPUS, ROOT
 from etl.extract import parse_file
 
 BUNDLE = sorted((ROOT / "data" / "reports").glob("*.json"))

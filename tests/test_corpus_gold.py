@@ -10,7 +10,7 @@ import math
 
 import pytest
 
-from conftest import CORPUS
+from paths import CORPUS
 from etl.extract import parse_file
 
 GOLD = sorted((CORPUS / "gold").glob("*.json")) if (CORPUS / "gold").is_dir() else []
