@@ -4,7 +4,8 @@
 
 Inputs: the real corpus file ../shared/corpus/raw/001.pdf (if present; parsed --repeat x 5
 times) and N fictional reports (etl.synth.generate, seed 42) rendered by etl.render.render_pdf in
-three layouts: ruled grid, unruled (no rules), ruled with table 三 split over two pages.
+four layouts: ruled grid, unruled (no rules; blank_zeros as each report's options say), ruled
+with table 三 split over two pages, unruled with every table-三/四 zero printed as a blank cell.
 Rendering happens before timing.  Accuracy on the same run: share of generated truth cells
 parsed to exactly the true value (and, for 001.pdf, share of gold cells equal).
 Times are CPU seconds of this process (time.process_time), so that reports/s per core holds
@@ -29,7 +30,8 @@ from etl.render import render_pdf  # noqa: E402
 from etl.synth import generate  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
-LAYOUTS = {"ruled": {}, "unruled": {"ruled": False}, "split": {"split_table3": True}}
+LAYOUTS = {"ruled": {}, "unruled": {"ruled": False}, "split": {"split_table3": True},
+           "unruled blank": {"ruled": False, "blank_zeros": True}}
 
 
 def _same(a, b) -> bool:
@@ -67,14 +69,14 @@ def main() -> None:
     ap.add_argument("--profile", action="store_true")
     args = ap.parse_args()
     print(f"machine: {_cpu()}, nproc {os.cpu_count()}, Python {platform.python_version()}, one process")
-    print(f"{'input':14} {'pages':>5} {'reports/s':>10} {'ms/report':>10} {'cells right':>14}")
+    print(f"{'input':20} {'pages':>5} {'reports/s':>10} {'ms/report':>10} {'cells right':>14}")
     raw = CORPUS / "raw" / "001.pdf"
     if raw.exists():
         data = raw.read_bytes()
         gold = json.loads((CORPUS / "gold" / "001.json").read_text(encoding="utf-8"))["cells"]
         parse_bytes(data, "001.pdf")  # warm-up (imports)
         rps, ms, right, total = _time([(data, "001.pdf", gold)] * 5, args.repeat)
-        print(f"{'001.pdf':14} {_pages(data):5} {rps:10.2f} {ms:10.1f} {right:>7}/{total:<6}")
+        print(f"{'001.pdf':20} {_pages(data):5} {rps:10.2f} {ms:10.1f} {right:>7}/{total:<6}")
         if args.profile:
             import cProfile
             import pstats
@@ -89,7 +91,7 @@ def main() -> None:
         items = [(render_pdf(r, **opts), "r.pdf", r["cells"]) for r in reports]
         pages = sum(_pages(d) for d, _, _ in items) / len(items)
         rps, ms, right, total = _time(items, 1)
-        print(f"{'synth ' + layout:14} {pages:5.1f} {rps:10.2f} {ms:10.1f} {right:>7}/{total:<6}")
+        print(f"{'synth ' + layout:20} {pages:5.1f} {rps:10.2f} {ms:10.1f} {right:>7}/{total:<6}")
 
 
 def _pages(data: bytes) -> int:
