@@ -5,8 +5,8 @@
     python benchmarks/bench_dashboard.py --scale 100000 --no-mart  # the view, not the materialised table
 
 ``--scale N`` builds a throwaway warehouse by replicating the fictional test fixture (each copy
-gets new report and agency ids) and, unless ``--no-mart``, materialises ``mart_report_metrics``
-as the publisher does.  Prints a table; results go to BENCHMARKS.md by hand.
+gets new report and agency ids) and, unless ``--no-mart``, materialises the marts
+(``etl.warehouse.materialize_marts``) as the publisher does.  Prints a table; results go to BENCHMARKS.md by hand.
 """
 from __future__ import annotations
 
@@ -62,7 +62,8 @@ def build_scaled(n_reports: int, folder: Path, mart: bool) -> Path:
     con.execute("insert into fact_check select t.* replace (t.report_id || '_' || k as report_id) from fact_check t, k")
     con.execute("insert into fact_cross_check select t.* replace (t.agency_id || '_' || k as agency_id) from fact_cross_check t, k")
     if mart:
-        con.execute("create or replace table mart_report_metrics as select * from v_report_metrics")
+        from etl.warehouse import materialize_marts
+        materialize_marts(con)
     con.execute("checkpoint")
     n = con.execute("select count(*) from dim_report").fetchone()[0]
     cells = con.execute("select count(*) from fact_cell").fetchone()[0]
@@ -145,7 +146,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", type=Path, help="an existing warehouse")
     ap.add_argument("--scale", type=int, help="build a replicated fixture warehouse with about N reports")
-    ap.add_argument("--no-mart", action="store_true", help="do not materialise mart_report_metrics")
+    ap.add_argument("--no-mart", action="store_true", help="do not materialise the marts")
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--no-browser", action="store_true", help="skip the cold-start browser measurement")
     args = ap.parse_args()

@@ -8,19 +8,27 @@ the only text spliced into SQL are identifiers chosen from the fixed registries 
 The pages read one pre-aggregated relation, ``v_report_metrics`` (one row per current
 report with the key figures, declared in ``etl/schema.sql``), or the table
 ``mart_report_metrics`` when the publisher materialised it (same columns, much faster at
-100k reports).  Derived rates are *not official*: each carries its formula and caveat,
+100k reports).  Pages on table 二/三 cells and on data quality read the marts declared in
+``etl/schema.sql`` (``v_cell_by_group``, ``v_check_by_group``, ``v_check_failure``,
+``v_uncertain_cell``), materialised at publish as ``mart_*`` (:func:`has_mart`); without
+them (a warehouse from an older version), and with an agency filter for the per-group marts
+(they have no agency column), those queries read ``fact_cell`` / ``fact_check``.  Derived rates are *not official*: each carries its formula and caveat,
 and a zero denominator yields null (shown as "—"), never 0 % or 100 %.
 
 No streamlit import here: the pages get caching from ``ui.py``.
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from etl import vocab
+
+# _df_arrow: DuckDB notes that Arrow output of an execute() result copies the rows; still faster
+warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
 
 # ----------------------------------------------------------------------------- labels
 LEVEL_ZH = {"province": "省级", "city": "市级", "county": "县级", "township": "乡镇级"}
@@ -259,8 +267,29 @@ def metrics_relation(con) -> str:
     return "mart_report_metrics" if row and row[0] else "v_report_metrics"
 
 
+def has_mart(con, table: str) -> bool:
+    """Whether the publisher materialised ``table`` (etl.warehouse.MARTS); a warehouse written by
+    an older version has none, and the queries then read fact_cell / fact_check directly."""
+    row = con.execute("select count(*) from information_schema.tables where table_name = ?", [table]).fetchone()
+    return bool(row and row[0])
+
+
 def _df(con, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
     return con.execute(sql, params or []).df()
+
+
+def _df_arrow(con, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
+    """Like :func:`_df` through Arrow: about 2× faster for wide results of many rows (the wide
+    export at 100k reports).  The same frame as ``.df()`` (an empty result is fetched with
+    ``.df()``, and an all-null text column gets the object dtype, as ``.df()`` gives them)."""
+    tbl = con.execute(sql, params or []).to_arrow_table()
+    if not tbl.num_rows:
+        return _df(con, sql, params)
+    df = tbl.to_pandas()
+    for col in df.columns:       # .df() gives an all-null text column the object dtype
+        if isinstance(df[col].dtype, pd.StringDtype) and df[col].isna().all():
+            df[col] = pd.Series([None] * len(df), dtype=object, index=df.index)
+    return df
 
 
 def _check_ident(name: str, allowed) -> str:
@@ -369,6 +398,13 @@ def q_coverage(con, f: Filters) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- table 二
 def q_t2_by_year(con, f: Filters) -> pd.DataFrame:
     """Table 二 sums per year, template, row and column (long), with report counts."""
+    if not f.agencies and has_mart(con, "mart_cell_by_group"):   # pre-summed per filter group
+        rel = "mart_cell_by_group"
+        where, params = f.where_clause()
+        return _df(con, f"""
+            select year, template, row_key, col_key, sum(value) as value, sum(n_values)::bigint as n_reports
+            from {rel} where table_key = 't2' and {where}
+            group by all order by year, row_key, col_key""", params)
     where, params = f.where_clause(alias="r")
     return _df(con, f"""
         select r.year, r.template, c.row_key, c.col_key, sum(c.value) as value,
@@ -418,13 +454,21 @@ def q_t3_rows(con, f: Filters, rows: tuple[str, ...], col: str = "total") -> pd.
     for r in rows:
         _check_ident(r, vocab.T3_ROW_KEYS)
     _check_ident(col, vocab.T3_COL_KEYS)
-    where, params = f.where_clause(alias="r")
     keys = [f"t3.{r}.{col}" for r in rows]
-    df = _df(con, f"""
-        select r.year, c.row_key, sum(c.value) as value, count(c.value) as n_reports
-        from fact_cell c join v_report r using (report_id)
-        where c.cell_key in ({', '.join('?' * len(keys))}) and {where}
-        group by all order by r.year, c.row_key""", keys + params)
+    if not f.agencies and has_mart(con, "mart_cell_by_group"):
+        rel = "mart_cell_by_group"
+        where, params = f.where_clause()
+        df = _df(con, f"""
+            select year, row_key, sum(value) as value, sum(n_values)::bigint as n_reports
+            from {rel} where cell_key in ({', '.join('?' * len(keys))}) and {where}
+            group by all order by year, row_key""", keys + params)
+    else:
+        where, params = f.where_clause(alias="r")
+        df = _df(con, f"""
+            select r.year, c.row_key, sum(c.value) as value, count(c.value) as n_reports
+            from fact_cell c join v_report r using (report_id)
+            where c.cell_key in ({', '.join('?' * len(keys))}) and {where}
+            group by all order by r.year, c.row_key""", keys + params)
     df["row_zh"] = [vocab.row_zh("t3", k) for k in df["row_key"]]
     return df
 
@@ -432,13 +476,21 @@ def q_t3_rows(con, f: Filters, rows: tuple[str, ...], col: str = "total") -> pd.
 def q_applicants(con, f: Filters, row: str = "new_received") -> pd.DataFrame:
     """Per year and applicant type (the six applicant columns of one table-三 row)."""
     _check_ident(row, vocab.T3_ROW_KEYS)
-    where, params = f.where_clause(alias="r")
     keys = [f"t3.{row}.{c}" for c in vocab.T3_APPLICANT_COLS]
-    df = _df(con, f"""
-        select r.year, c.col_key, sum(c.value) as value
-        from fact_cell c join v_report r using (report_id)
-        where c.cell_key in ({', '.join('?' * len(keys))}) and {where}
-        group by all order by r.year, c.col_key""", keys + params)
+    if not f.agencies and has_mart(con, "mart_cell_by_group"):
+        rel = "mart_cell_by_group"
+        where, params = f.where_clause()
+        df = _df(con, f"""
+            select year, col_key, sum(value) as value
+            from {rel} where cell_key in ({', '.join('?' * len(keys))}) and {where}
+            group by all order by year, col_key""", keys + params)
+    else:
+        where, params = f.where_clause(alias="r")
+        df = _df(con, f"""
+            select r.year, c.col_key, sum(c.value) as value
+            from fact_cell c join v_report r using (report_id)
+            where c.cell_key in ({', '.join('?' * len(keys))}) and {where}
+            group by all order by r.year, c.col_key""", keys + params)
     df["col_zh"] = [vocab.col_zh("t3", k) for k in df["col_key"]]
     tot = df.groupby("year")["value"].transform("sum")
     df["share"] = [rate_value(v, t) for v, t in zip(df["value"], tot)]
@@ -497,6 +549,14 @@ def q_agency_compare(con, f: Filters, year: int, metric: str) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- data quality
 def q_check_failures(con, f: Filters) -> pd.DataFrame:
     """Failing per-report identity checks: where (agency, year, check, scope) and by how much."""
+    if has_mart(con, "mart_check_failure"):
+        where, params = f.where_clause()
+        return _df(con, f"""
+            select agency_name, year, report_id, source_name, identity, check_id, scope,
+                   lhs, rhs, delta, detail
+            from mart_check_failure
+            where {where}
+            order by agency_name, year, check_id""", params)
     where, params = f.where_clause(alias="r")
     return _df(con, f"""
         select r.agency_name, r.year, r.report_id, r.source_name, k.identity, k.check_id, k.scope,
@@ -517,6 +577,12 @@ def q_cross_failures(con, f: Filters) -> pd.DataFrame:
 
 
 def q_check_summary(con, f: Filters) -> pd.DataFrame:
+    if not f.agencies and has_mart(con, "mart_check_by_group"):
+        rel = "mart_check_by_group"
+        where, params = f.where_clause()
+        return _df(con, f"""
+            select identity, status, sum(n)::bigint as n from {rel}
+            where {where} group by all order by identity, status""", params)
     where, params = f.where_clause(alias="r")
     return _df(con, f"""
         select k.identity, k.status, count(*) as n
@@ -525,13 +591,22 @@ def q_check_summary(con, f: Filters) -> pd.DataFrame:
 
 
 def q_uncertain_cells(con, f: Filters, limit: int = 5000) -> pd.DataFrame:
-    where, params = f.where_clause(alias="r")
-    df = _df(con, f"""
-        select r.agency_name, r.year, r.report_id, r.source_name, c.cell_key, c.value, c.value_raw,
-               c.uncertain_reason, c.method, c.page, c.source_table, c.source_row, c.source_col
-        from fact_cell c join v_report r using (report_id)
-        where c.uncertain and {where}
-        order by r.agency_name, r.year, c.cell_key limit ?""", params + [limit])
+    if has_mart(con, "mart_uncertain_cell"):
+        where, params = f.where_clause()
+        df = _df(con, f"""
+            select agency_name, year, report_id, source_name, cell_key, value, value_raw,
+                   uncertain_reason, method, page, source_table, source_row, source_col
+            from mart_uncertain_cell
+            where {where}
+            order by agency_name, year, cell_key limit ?""", params + [limit])
+    else:
+        where, params = f.where_clause(alias="r")
+        df = _df(con, f"""
+            select r.agency_name, r.year, r.report_id, r.source_name, c.cell_key, c.value, c.value_raw,
+                   c.uncertain_reason, c.method, c.page, c.source_table, c.source_row, c.source_col
+            from fact_cell c join v_report r using (report_id)
+            where c.uncertain and {where}
+            order by r.agency_name, r.year, c.cell_key limit ?""", params + [limit])
     df.insert(5, "label_zh", [vocab.label_zh(k) for k in df["cell_key"]])
     return df
 
@@ -598,7 +673,7 @@ def q_export_wide(con, f: Filters) -> pd.DataFrame:
     """One row per filtered current report: the metrics mart with its key columns."""
     rel = metrics_relation(con)
     where, params = f.where_clause()
-    df = _df(con, f"select * from {rel} where {where} order by agency_name, year", params)
+    df = _df_arrow(con, f"select * from {rel} where {where} order by agency_name, year", params)
     df.insert(df.columns.get_loc("level") + 1, "level_zh", df["level"].map(LEVEL_ZH))
     return df
 

@@ -406,9 +406,7 @@ class Staging:
             con.execute("""update dim_agency set is_synthetic = s.syn
                            from (select agency_id, bool_and(is_synthetic) as syn from dim_report group by all) s
                            where dim_agency.agency_id = s.agency_id and dim_agency.is_synthetic <> s.syn""")
-            con.execute("create or replace table mart_report_metrics as select * from v_report_metrics")
-            con.execute("comment on table mart_report_metrics is "
-                        "'v_report_metrics materialised at publish (one row per current report)'")
+            materialize_marts(con)
             con.execute("commit")
         except BaseException:
             con.execute("rollback")
@@ -461,6 +459,25 @@ def load_reports(reports: list[ParsedReport], db_path: Path, *, batch_id: str | 
         st.apply(reports, failures)
     st.summary.seconds = time.perf_counter() - t0
     return st.summary
+
+
+# ----------------------------------------------------------------------------- marts
+# table materialised at publish ← the view in schema.sql that defines it (etl.queries reads the
+# table when present, else the view)
+MARTS = {
+    "mart_report_metrics": ("v_report_metrics", "one row per current report with the key figures"),
+    "mart_cell_by_group": ("v_cell_by_group", "cells summed per year × template × region × level × kind × synthetic"),
+    "mart_check_by_group": ("v_check_by_group", "check outcomes counted per filter group"),
+    "mart_check_failure": ("v_check_failure", "failing per-report checks with report context"),
+    "mart_uncertain_cell": ("v_uncertain_cell", "uncertain cells with report context"),
+}
+
+
+def materialize_marts(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)build every mart table from its view (called at publish, inside its transaction)."""
+    for table, (view, what) in MARTS.items():
+        con.execute(f"create or replace table {table} as select * from {view}")
+        con.execute(f"comment on table {table} is '{view} materialised at publish ({what})'")
 
 
 # ----------------------------------------------------------------------------- cross-year checks (SQL)
