@@ -13,8 +13,9 @@ Guarantees
   ``warehouse.duckdb`` to a hidden temp file in the same folder (or creates one), applies the
   batch there, recomputes ``fact_cross_check`` and ``mart_report_metrics``, ``CHECKPOINT``,
   closes, fsyncs and ``os.replace`` s it onto the live path.  Any exception before the
-  replace deletes the temp file: the live file stays byte-identical.  Readers holding the old
-  file keep reading the old inode; new connections see the new data.
+  replace deletes the temp file: the live file stays byte-identical.  A run killed outright
+  (``kill -9``) leaves its temp file behind; the next writer deletes it under the lock.
+  Readers holding the old file keep reading the old inode; new connections see the new data.
 * **One writer**: ``fcntl.flock`` on ``warehouse.duckdb.lock``: a second ingest tries once
   without blocking, then waits up to ``lock_timeout`` seconds, then stops with
   "另一个导入正在进行".
@@ -52,7 +53,7 @@ from typing import Any
 
 import duckdb
 
-from etl import agencies, checks, vocab
+from etl import agencies, checks, limits, vocab
 from etl.report import ParsedReport
 
 SCHEMA_SQL = Path(__file__).resolve().parent / "schema.sql"
@@ -361,6 +362,7 @@ class Staging:
                 con.execute("""update dim_report set is_current = false, superseded_by = s.new_id
                                from _superseded s where dim_report.report_id = s.old_id""")
                 con.execute("drop table _superseded")
+            limits.pause_at("load")       # test seam: kill -9 mid-load (etl/limits.py)
             self._reconcile(expected)
             con.execute("commit")
         except BaseException:
@@ -411,12 +413,14 @@ class Staging:
         except BaseException:
             con.execute("rollback")
             raise
+        limits.pause_at("checkpoint")
         con.execute("checkpoint")
         con.close()
         self.con = None
         with open(self.tmp, "rb+") as f:
             os.fsync(f.fileno())
         _before_replace_hook()
+        limits.pause_at("replace")
         os.replace(self.tmp, self.db_path)
         _fsync_dir(self.db_path.parent)
         return self.summary
@@ -433,6 +437,20 @@ def _file_report_id(path: Path) -> str | None:
     return h.hexdigest()[:16]
 
 
+def remove_stale_temps(db_path: Path) -> list[Path]:
+    """Delete staging copies left by a killed run.  Call only while holding the writer lock:
+    then no other writer exists, so every staging file of this warehouse is stale."""
+    gone = []
+    for p in db_path.parent.glob(f".{db_path.name}.*.tmp*"):
+        if p.name.endswith((".tmp", ".tmp.wal")):
+            try:
+                p.unlink()
+                gone.append(p)
+            except OSError:
+                pass
+    return gone
+
+
 def _before_replace_hook() -> None:
     """Test seam: raising here simulates a crash after the copy was built, before publish."""
 
@@ -442,6 +460,7 @@ def staging(db_path: Path, batch_id: str | None = None, lock_timeout: float = DE
     """Lock, open a staging copy, yield it; publish on normal exit, discard on any exception."""
     batch_id = batch_id or f"{datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     with writer_lock(Path(db_path), timeout=lock_timeout):
+        remove_stale_temps(Path(db_path))
         st = Staging(Path(db_path), batch_id)
         try:
             st.open()
@@ -544,14 +563,15 @@ def iter_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def _parse_one(path: str) -> tuple[str, ParsedReport | None, str | None]:
-    """Worker: parse one file; never raises (spawn-safe: module-level, picklable results)."""
+    """Worker: parse one file under the per-file time/memory limits of :mod:`etl.limits`;
+    never raises (spawn-safe: module-level, picklable results)."""
     try:
         from etl.document import ReportError
-        from etl.extract import parse_file
+        from etl.limits import parse_file_limited
     except Exception as e:            # parser not importable: every file fails with the reason
         return path, None, f"解析器不可用 parser unavailable: {type(e).__name__}: {e}"
     try:
-        rep = parse_file(Path(path))
+        rep = parse_file_limited(Path(path))
         rep.source["path"] = path
         return path, rep, None
     except ReportError as e:
@@ -588,11 +608,25 @@ class Progress:
             sys.stderr.flush()
 
 
+def _spawn_safe() -> bool:
+    """Spawned workers re-run the parent's ``__main__`` unless it was run with ``-m`` or is the
+    script on the command line.  A Streamlit script (``streamlit run``, AppTest) is neither:
+    each worker would render the app and may start its own ingest (and a worker that dies at
+    start-up hangs the pool).  Then parse in-process instead."""
+    main = sys.modules.get("__main__")
+    if getattr(getattr(main, "__spec__", None), "name", None) or getattr(main, "__file__", None) is None:
+        return True
+    try:
+        return Path(main.__file__).resolve() == Path(sys.argv[0]).resolve()
+    except (OSError, IndexError, ValueError, TypeError):
+        return False
+
+
 def _parsed(files: list[Path], workers: int) -> Iterator[tuple[str, ParsedReport | None, str | None]]:
     names = [str(f) for f in files]
     n = workers if workers > 0 else (os.cpu_count() or 1)
     n = min(n, len(names))
-    if n <= 1:
+    if n <= 1 or not _spawn_safe():
         for name in names:
             yield _parse_one(name)
         return
@@ -648,6 +682,11 @@ def cli_ingest(args) -> int:
     except ReconciliationError as e:
         print(f"导入中止，数据库未改变 (aborted, warehouse unchanged): {e}", file=sys.stderr)
         return 2
+    except (OSError, duckdb.Error) as e:   # read-only folder, disk full, ...: one line, no traceback
+        detail = " ".join(str(e).split())[:300]
+        print(f"导入失败，数据库未改变 (ingest failed, warehouse unchanged): {type(e).__name__}: {detail}",
+              file=sys.stderr)
+        return 4
     print(summary)
     return 0 if summary.ok else 1
 
