@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
 NA_TOKENS = frozenset({"/", "-", "—", "——", "–", "－", "―", "无", "不适用", "n/a", "N/A", "NA", "／", "\\", "…", "--", "---"})
@@ -37,8 +38,10 @@ def clean(text: str) -> str:
     return re.sub(r"[\s\u3000\xa0\u200b\ufeff]+", "", text)
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_cell(text: str) -> CellValue | None:
-    """Interpret a cell's text; ``None`` when it is not a value at all (a label, prose)."""
+    """Interpret a cell's text; ``None`` when it is not a value at all (a label, prose).
+    Cached: reports repeat the same few cell texts ('0', '', '/') thousands of times."""
     raw = text or ""
     t = clean(raw)
     if t == "":

@@ -103,13 +103,3 @@ def test_region_rows_tree():
         assert (r["parent_code"] is None) == (r["level"] == "province")
         if r["parent_code"]:
             assert r["parent_code"] in by_code
-
-
-def test_place_agency_speed():
-    names = [r["name"] + "测试局" for r in region_rows()]
-    agencies._place.cache_clear()
-    t = time.perf_counter()
-    for n in names:
-        place_agency(n)
-    rate = len(names) / (time.perf_counter() - t)
-    assert rate >= 5000, rate

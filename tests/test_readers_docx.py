@@ -213,19 +213,3 @@ def test_docx_without_text_is_not_a_report():
     with pytest.raises(ReportError) as e:
         read_docx(_save(docx.Document()), "empty.docx")
     assert e.value.code == "not_a_report"
-
-
-def test_throughput_reasonable():
-    d = docx.Document()
-    for _ in range(40):
-        d.add_paragraph("正文段落。" * 20)
-    for rows, cols in [(12, 4), (28, 10), (4, 15)]:
-        t = d.add_table(rows=rows, cols=cols)
-        for r in range(rows):
-            for c in range(cols):
-                t.cell(r, c).text = str(r * c)
-    data = _save(d)
-    start = time.perf_counter()
-    for _ in range(20):
-        read_docx(data, "x.docx")
-    assert 20 / (time.perf_counter() - start) > 25  # target 100/s; loose for slow CI

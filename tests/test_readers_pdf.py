@@ -269,17 +269,6 @@ def _find(doc, label: str) -> list[str]:
     raise AssertionError(f"{label!r} not found")
 
 
-@needs_corpus
-def test_corpus_001_throughput():
-    data = (CORPUS / "raw" / "001.pdf").read_bytes()
-    start = time.perf_counter()
-    for _ in range(3):
-        read_pdf(data, "001.pdf")
-    assert 3 / (time.perf_counter() - start) > 1  # measured ~4/s; loose bound for slow CI
-
-
-# ----------------------------------------------------------------------------- pdfium fast path
-
 def _via_pdfminer(monkeypatch, data, name):
     monkeypatch.setattr(pdf_reader, "_pdfium_open", lambda data: None)
     try:
