@@ -309,8 +309,14 @@ class Staging:
                     raise ValueError(f"年度不合理：{rep.year!r}")
                 if rep.template not in vocab.TEMPLATES:
                     raise ValueError(f"未知模板：{rep.template!r}")
-                cells = cell_rows(rep, rid)
-                rep_checks = checks.run_checks(rep)
+                pre = rep.__dict__.pop("_prepared", None)     # rows built by the parse worker
+                if pre is not None:
+                    if pre[0] != rid or pre[1] != len(rep.cells):
+                        raise ValueError("解析进程交来的行与报告不符 (prepared rows do not match the report)")
+                    cells, rep_checks = pre[2], rep.checks
+                else:
+                    cells = cell_rows(rep, rid)
+                    rep_checks = checks.run_checks(rep)
             except Exception as e:   # a malformed report: record it, load the others
                 reason = f"{type(e).__name__}: {e}" if not isinstance(e, ValueError) else str(e)
                 log_rows.append((self.batch_id, now, path, "failed", rid, reason))
@@ -622,18 +628,37 @@ def _spawn_safe() -> bool:
         return False
 
 
+def _parse_prepared(path: str) -> tuple[str, ParsedReport | None, str | None]:
+    """Worker: :func:`_parse_one`, then the report's fact_cell rows, built here rather than in
+    the loading process (one process for all workers).  The identity checks come as
+    ``rep.checks``: ``extract.parse_bytes`` ran them on these very cells.  Provenance is in the
+    rows now and is not sent twice.  :meth:`Staging.apply` uses rows and checks only for the
+    report they were built for, and builds both itself for reports from anywhere else."""
+    path, rep, err = _parse_one(path)
+    if rep is not None:
+        try:
+            rid = report_id_of(rep)
+            if not rep.checks:          # not from parse_bytes (a stand-in parser): run them here
+                rep.checks = checks.run_checks(rep)
+            rep._prepared = (rid, len(rep.cells), cell_rows(rep, rid))  # type: ignore[attr-defined]
+            rep.provenance = {}
+        except Exception:   # malformed: apply() builds the rows again and records why it fails
+            pass
+    return path, rep, err
+
+
 def _parsed(files: list[Path], workers: int) -> Iterator[tuple[str, ParsedReport | None, str | None]]:
     names = [str(f) for f in files]
     n = workers if workers > 0 else (os.cpu_count() or 1)
     n = min(n, len(names))
     if n <= 1 or not _spawn_safe():
         for name in names:
-            yield _parse_one(name)
+            yield _parse_prepared(name)
         return
     ctx = mp.get_context("spawn")     # never fork a process that holds DuckDB threads
     chunksize = max(1, min(16, len(names) // (n * 8)))
     with ctx.Pool(n, maxtasksperchild=500) as pool:
-        yield from pool.imap_unordered(_parse_one, names, chunksize=chunksize)
+        yield from pool.imap_unordered(_parse_prepared, names, chunksize=chunksize)
 
 
 def ingest(paths: list[Path], db_path: Path, *, workers: int = 0, progress: bool = True,
