@@ -55,6 +55,7 @@ import duckdb
 
 from etl import agencies, checks, limits, vocab
 from etl.report import ParsedReport
+from etl.safe_names import printable, storable
 
 SCHEMA_SQL = Path(__file__).resolve().parent / "schema.sql"
 DEFAULT_LOCK_TIMEOUT = 30.0
@@ -110,7 +111,7 @@ class IngestSummary:
         if self.db_path:
             lines.append(f"  数据库 warehouse: {self.db_path}")
         for path, reason in self.failed:
-            lines.append(f"  失败 FAILED {path}: {reason}")
+            lines.append(f"  失败 FAILED {printable(path)}: {printable(reason)}")  # one line, no escapes
         return "\n".join(lines)
 
 
@@ -224,8 +225,8 @@ def check_rows(report_checks: list[dict], report_id: str) -> list[tuple]:
 
 def _source_fields(report: ParsedReport) -> tuple[str, str, str, int | None]:
     src = report.source
-    path = str(src.get("path") or src.get("name") or "<memory>")
-    name = str(src.get("name") or Path(path).name)
+    path = storable(str(src.get("path") or src.get("name") or "<memory>"))  # file names need not be UTF-8
+    name = storable(str(src.get("name") or Path(path).name))
     fmt = str(src.get("format") or Path(name).suffix.lstrip(".").lower() or "json")
     size = src.get("bytes")
     return path, name, fmt, (int(size) if size is not None else None)
@@ -290,8 +291,9 @@ class Staging:
         superseded: dict[str, str] = {}
         expected: dict[str, tuple[int, int]] = {}
         for path, reason in failures:
-            log_rows.append((self.batch_id, now, str(path), "failed", None, reason))
-            s.failed.append((str(path), reason))
+            path, reason = storable(str(path)), storable(str(reason))
+            log_rows.append((self.batch_id, now, path, "failed", None, reason))
+            s.failed.append((path, reason))
         ordered = sorted(reports, key=lambda r: (_source_fields(r)[0], report_id_of(r)))
         for rep in ordered:
             rid = report_id_of(rep)

@@ -9,8 +9,9 @@
 * Anything else: one paragraph per line.  Crawler text that runs a whole table into one line
   is recognised later by the parser (:mod:`etl.recover`).
 
-Decoding: BOM, then UTF-8, then GB18030 (a superset of GBK/GB2312); the choice is recorded
-as a warning when it is not UTF-8.
+Decoding: BOM, then UTF-16 without BOM (zero bytes in every other position), then UTF-8,
+then GB18030 (a superset of GBK/GB2312); the choice is recorded as a warning when it is not
+UTF-8.
 """
 from __future__ import annotations
 
@@ -45,6 +46,24 @@ def decode_text(data: bytes) -> tuple[str, str]:
     raise ReportError("无法识别文本编码（不是 UTF-8、GBK/GB18030）", "encoding")
 
 
+def utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 text saved without a BOM (Windows "Unicode" text): ASCII characters (digits, tabs,
+    newlines) leave a zero byte in every other position.  Returns (text, encoding) or None."""
+    head = data[:4096]
+    pairs = len(head) // 2
+    if pairs < 8 or b"\x00" not in head:
+        return None
+    even, odd = head[0::2].count(0) / pairs, head[1::2].count(0) / pairs
+    for enc, zeros, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if zeros >= 0.1 and other <= zeros / 5:  # 开, 所, 一 … end in a zero byte too
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                return None
+            return None if looks_binary(text[:4096].encode("utf-8")) else (text, enc)
+    return None
+
+
 def looks_binary(data: bytes) -> bool:
     head = data[:4096]
     if b"\x00" in head:
@@ -56,9 +75,10 @@ def looks_binary(data: bytes) -> bool:
 def read_text(data: bytes, source: str, fmt: str = "txt") -> Document:
     if len(data) > MAX_BYTES:
         raise ReportError(f"文件过大（{len(data) // 1024 // 1024} MB，上限 {MAX_BYTES // 1024 // 1024} MB）", "too_large")
-    if looks_binary(data):
+    utf16 = utf16_without_bom(data)
+    if utf16 is None and looks_binary(data):
         raise ReportError("不是文本文件（二进制内容）", "binary")
-    text, enc = decode_text(data)
+    text, enc = utf16 or decode_text(data)
     doc = Document(source=source, fmt=fmt)
     if enc not in ("utf-8", "utf-8-sig"):
         doc.warnings.append(f"文本编码按 {enc} 读取")
