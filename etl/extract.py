@@ -46,6 +46,7 @@ class Row:
     row: int | None = None
     page: int | None = None
     header_like: bool = False         # all cells are labels
+    label_cols: list[int] = field(default_factory=list)  # grid column of each label (tables only)
 
     @property
     def label(self) -> str:
@@ -71,12 +72,13 @@ def _table_rows(table: Table) -> list[Row]:
         for i, c in enumerate(real):
             if _is_label(c.text):
                 last_label = i
-        labels = [c.text for c in real[: last_label + 1] if c.text.strip()]
+        label_cells = [c for c in real[: last_label + 1] if c.text.strip()]
+        labels = [c.text for c in label_cells]
         vals = real[last_label + 1:]
         page = next((c.page for c in real if c.page is not None), table.page)
         out.append(Row(labels=labels, values=[parse_cell(c.text) for c in vals],
                        value_cols=[c.col for c in vals], table=table.index, row=r, page=page,
-                       header_like=not vals))
+                       header_like=not vals, label_cols=[c.col for c in label_cells]))
     return out
 
 
@@ -251,20 +253,41 @@ def _t2_header_cols(row: Row) -> tuple[list[str], str] | None:
     return [k for _, k in found], unit
 
 
+def _merge_header_rows(rows: list[Row]) -> Row:
+    """Header words wrapped over several rows (本年处理决 / 定数量), joined column by column."""
+    if all(r.label_cols for r in rows):
+        by_col: dict[int, str] = {}
+        for r in rows:
+            for text, col in zip(r.labels, r.label_cols):
+                by_col[col] = by_col.get(col, "") + text
+        cols = sorted(by_col)
+        return Row([by_col[c] for c in cols], [], [], header_like=True, label_cols=cols)
+    return Row(["".join(r.label for r in rows)], [], [], header_like=True)
+
+
 def _read_t2(rows: list[Row], template: str, st: _State) -> None:
     cols: list[str] | None = None
     unit = ""
+    header_rows: list[Row] = []   # label-only rows since the sub-table heading
     for row in rows:
-        hdr = _t2_header_cols(row) if row.header_like or not row.values else None
-        if hdr:
-            cols, unit = hdr
+        if not row.values:
+            if "第二十条" in vocab.norm(row.label):
+                cols, unit, header_rows = None, "", []   # a new sub-table: its own header
+                continue
+            header_rows.append(row)
+            hdr = _t2_header_cols(_merge_header_rows(header_rows)) or _t2_header_cols(row)
+            if hdr and len(hdr[0]) >= len(cols or ()):
+                cols, unit = hdr
             continue
+        header_rows = []
         lab = vocab.match_t2_row(row.label) if row.labels else None
-        if lab is None or not row.values:
+        if lab is None or vocab.norm(row.label).startswith("第二十条"):
             continue
-        if vocab.norm(row.label).startswith("第二十条"):
-            continue
-        layout = cols or list(vocab.T2_LAYOUT.get(template, {}).get(lab.key, ()))
+        default = list(vocab.T2_LAYOUT.get(template, {}).get(lab.key, ()))
+        layout = cols or default
+        if cols and not set(cols) <= vocab.T2_ROW_COLS.get(lab.key, set(cols)):
+            st.warnings.append(f"表二「{lab.zh}」行的表头列（{'、'.join(cols)}）不属于该行，按模板列读取")
+            layout = default
         vals = list(zip(row.values, range(len(row.values))))
         # trailing/leading blank cells beyond the header width are layout, not data
         while len(vals) > len(layout) and vals and vals[-1][0].semantic == "blank":

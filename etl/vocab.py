@@ -54,7 +54,7 @@ T2_ROWS: tuple[Label, ...] = (
     Label("admin_coercion", "行政强制", ("行政强制",)),
     Label("admin_fees", "行政事业性收费", ("事业性收费",)),
     Label("centralized_procurement", "政府集中采购", ("集中采购",), ("2019",)),
-    Label("other_proactive_documents", "其他主动公开文件", ("其他主动公开文件",)),
+    Label("other_proactive_documents", "其他主动公开文件", ("其他主动公开文件", "其他主动公开")),
 )
 
 # Column labels; order matters where one fragment contains another (本年项目数量 vs 上一年项目数量).
@@ -95,6 +95,19 @@ T2_LAYOUT: dict[str, dict[str, tuple[str, ...]]] = {
         "admin_coercion": ("decision_count",),
         "admin_fees": ("fee_amount_wan_yuan",),
     },
+}
+
+_DOC_COLS = frozenset(T2_LAYOUT["2019"]["regulations"] + T2_LAYOUT["2021"]["regulations"])
+_ITEM_COLS = frozenset({"prior_year_item_count", "current_item_count", "item_count_change", "decision_count"})
+#: Every column a table-二 row may have in either template or a known local variant: a header
+#: that gives a row columns outside its set belongs to another sub-table.
+T2_ROW_COLS: dict[str, frozenset[str]] = {
+    "regulations": _DOC_COLS, "normative_documents": _DOC_COLS, "other_proactive_documents": _DOC_COLS,
+    "admin_licensing": _ITEM_COLS, "other_external_services": _ITEM_COLS,
+    "admin_penalty": _ITEM_COLS, "admin_coercion": _ITEM_COLS,
+    "admin_fees": frozenset({"prior_year_item_count", "current_item_count", "item_count_change",
+                             "fee_amount_wan_yuan"}),
+    "centralized_procurement": frozenset({"procurement_project_count", "procurement_amount_wan_yuan"}),
 }
 
 #: Table-二 column labels that decide the template (spec: detect from table 二, not the year).

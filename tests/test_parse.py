@@ -298,3 +298,14 @@ def test_money_without_any_unit_is_read_as_wan_yuan_with_a_warning():
     rep = parse(render_text(report, procurement_unit=""), "r.txt")
     assert rep.cells["t2.centralized_procurement.procurement_amount_wan_yuan"] == 12.5
     assert any("没有写单位" in w for w in rep.warnings)
+
+
+def test_table_two_header_wrapped_over_rows_and_reset_per_sub_table():
+    """A sub-table header whose words wrap onto a second row is joined column by column, and a
+    row is never read with another sub-table's columns (wrapped header in an unruled PDF)."""
+    report = make_report("2019", shandong=True)
+    rep = parse(render(report, "pdf", ruled=False, wrap_headers=True), "r.pdf")
+    t2 = {k: v for k, v in report["cells"].items() if k.startswith("t2.")}
+    assert {k: rep.cells.get(k) for k in t2} == pytest.approx(t2)
+    assert not any(k.startswith("t2.admin_licensing.") and k.split(".")[2] not in vocab.T2_ROW_COLS["admin_licensing"]
+                   for k in rep.cells)
