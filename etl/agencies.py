@@ -24,10 +24,11 @@ Name rules (:func:`canonical_agency`):
 
 Classification (:func:`place_agency`): ``level`` is the level of the most specific region in
 the name (province-level for 直辖市 and their departments, township for 乡/镇/街道);
-``kind`` is ``government`` for a 人民政府, a 管委会/管理委员会 of an area, a 街道办事处, an
-area named alone (平潭综合实验区), and — a decision — the government's own general office
-(人民政府办公厅/办公室), which publishes the government's report; everything else is a
-``department``.  A name whose place cannot be settled is ``name_source = 'unplaced'`` with
+``kind`` is ``government`` for a 人民政府, a 管委会/管理委员会 of an area, a 街道办事处 and an
+area named alone (平潭综合实验区); everything else is a ``department`` — including the
+government's general office (人民政府办公厅/办公室), which publishes a report of its own beside
+the government's (the corpus manifest classes 上海市人民政府办公厅 as a department), so counting
+it as a government would count one government twice.  A name whose place cannot be settled is ``name_source = 'unplaced'`` with
 ``level = 'unknown'``.
 """
 from __future__ import annotations
@@ -301,7 +302,7 @@ def canonical_agency(raw: str, region_hint: str | None = None) -> tuple[str, lis
 
 
 def _kind(rest: str) -> str:
-    if rest == "" or re.fullmatch(r"(?:人民)?政府(?:办公厅|办公室)?", rest):
+    if rest == "" or re.fullmatch(r"(?:人民)?政府", rest):
         return "government"
     if re.search(r"(?:管委会|管理委员会|街道办事处)$", rest) and "城市管理" not in rest:
         return "government"

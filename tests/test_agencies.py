@@ -67,7 +67,7 @@ def test_no_fragment_expansion():
     ("沭阳县发展和改革局", "321322", "江苏省", "宿迁市", "沭阳县", "county", "department", "gazetteer"),
     ("聊城市民政局", "371500", "山东省", "聊城市", None, "city", "department", "gazetteer"),
     ("平潭综合实验区", "350128", "福建省", "平潭综合实验区", None, "city", "government", "override"),
-    ("上海市人民政府办公厅", "310000", "上海市", None, None, "province", "government", "gazetteer"),
+    ("上海市人民政府办公厅", "310000", "上海市", None, None, "province", "department", "gazetteer"),
     ("淮安市洪泽区岔河镇人民政府", "320813", "江苏省", "淮安市", "洪泽区", "township", "government", "gazetteer"),
     ("上海市徐汇区人民政府", "310104", "上海市", "上海市", "徐汇区", "county", "government", "gazetteer"),
 ])
