@@ -10,7 +10,10 @@ Nothing here knows about the report templates; :mod:`etl.extract` does.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+_CONTROL_RUN = re.compile(r"[\x00-\x1f\x7f]+")
 
 
 class ReportError(Exception):
@@ -18,6 +21,7 @@ class ReportError(Exception):
     naming the reason; callers prefix the file name."""
 
     def __init__(self, reason: str, code: str = "unreadable"):
+        reason = _CONTROL_RUN.sub(" ", str(reason)).strip()  # one line, whatever a library's message held
         super().__init__(reason)
         self.reason = reason
         self.code = code  # short machine word: empty, binary, scanned_pdf, pre_2019, not_a_report, ...

@@ -643,3 +643,15 @@ def test_each_ingest_reports_its_reconciliation(tmp_path, capsys, monkeypatch):
     err = capsys.readouterr().err
     assert "导入中止，数据库未改变" in err and "入库核对失败" in err
     assert sha(db) == before
+
+
+def test_pdf_page_count_is_checked_before_listing_pages(monkeypatch):
+    """3000 tiny pages: rejected from the page tree's /Count, without listing pages (listing
+    costs ~1 ms a page, and pdfplumber's close() lists them all)."""
+    import pdfplumber.pdf
+    from etl.readers import read_bytes
+    data = _HOSTILE["pages.pdf"][0] if _HOSTILE else _tiny_pages_pdf(3000)
+    monkeypatch.setattr(pdfplumber.pdf.PDF, "pages", property(lambda self: pytest.fail("pages were listed")))
+    with pytest.raises(ReportError) as ei:
+        read_bytes(data, "pages.pdf")
+    assert (ei.value.code, ei.value.reason) == ("too_large", "PDF 页数过多（3000 页，上限 200）")

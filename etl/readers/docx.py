@@ -21,6 +21,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 
 from lxml import etree
 
@@ -82,7 +83,7 @@ def _check_zip(data: bytes) -> None:
             try:
                 part = zf.read(info)
             except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError,
-                    RuntimeError) as e:
+                    RuntimeError, zlib.error) as e:   # zlib.error: a corrupt deflate stream
                 raise ReportError(f"DOCX 成员 {info.filename} 无法解压：{e}", "corrupt_docx") from e
             head = part
             if part[:2] in (b"\xff\xfe", b"\xfe\xff"):

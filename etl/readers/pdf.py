@@ -881,6 +881,17 @@ def _read_pages(pdf, pdoc, doc: Document, image_only_pages: list[int]) -> tuple[
     return n_chars, n_tables
 
 
+def _declared_page_count(pdf) -> int | None:
+    """The page tree's /Count (what the file claims), or None if unreadable.  A lie only delays
+    the exact count; the ingest's time limit bounds that."""
+    try:
+        from pdfminer.pdftypes import resolve1
+        n = resolve1(resolve1(pdf.doc.catalog.get("Pages")).get("Count"))
+    except Exception:
+        return None
+    return n if isinstance(n, int) and not isinstance(n, bool) else None
+
+
 def read_pdf(data: bytes, source: str) -> Document:
     """Read a text-layer PDF into a Document (fmt="pdf")."""
     if not data:
@@ -897,6 +908,11 @@ def read_pdf(data: bytes, source: str) -> Document:
             raise ReportError("PDF 已加密，无法读取", "corrupt_pdf") from e
         raise ReportError(f"PDF 文件损坏，无法解析（{name}）", "corrupt_pdf") from e
     doc = Document(source=source, fmt="pdf")
+    # Listing pages costs ~1 ms each (and pdfplumber's close() lists them all): check the
+    # declared /Count before entering the `with`.
+    declared = _declared_page_count(pdf)
+    if declared is not None and declared > MAX_PAGES:
+        raise ReportError(f"PDF 页数过多（{declared} 页，上限 {MAX_PAGES}）", "too_large")
     try:
         with pdf:
             try:
