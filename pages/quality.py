@@ -4,6 +4,8 @@ import streamlit as st
 
 import ui
 
+MAX_HEATMAP_AGENCIES = 60
+
 f = ui.page_header("数据质量", "哪些年报的勾稽关系不成立、差多少？哪些数字读取不确定？哪些年报缺失？")
 summary = ui.query("q_check_summary", f)
 fails = ui.query("q_check_failures", f)
@@ -54,8 +56,16 @@ if len(cov):
                  for p, k, u in zip(cov["present"], cov["n_checks_failed"], cov["n_uncertain"])]
     code = {"缺失": 0, "有校验问题": 1, "有不确定单元格": 2, "正常": 3}
     cov["code"] = cov["状态"].map(code)
-    mat = cov.pivot_table(index="agency_name", columns="year", values="code", aggfunc="max")
-    txt = cov.pivot_table(index="agency_name", columns="year", values="状态", aggfunc="first")
+    shown = cov
+    n_agencies = cov["agency_name"].nunique()
+    if n_agencies > MAX_HEATMAP_AGENCIES:   # one row per agency: 20k rows would be a 500k-pixel chart
+        bad = (cov["code"] < 3).groupby(cov["agency_name"]).sum().sort_values(ascending=False, kind="stable")
+        keep = set(bad.head(MAX_HEATMAP_AGENCIES).index)
+        shown = cov[cov["agency_name"].isin(keep)]
+        st.caption(f"共 {n_agencies:,} 个机构；图中只画问题最多的 {MAX_HEATMAP_AGENCIES} 个（缺失、校验问题、不确定单元格），"
+                   "全部机构 × 年度见图下的数据表。")
+    mat = shown.pivot_table(index="agency_name", columns="year", values="code", aggfunc="max")
+    txt = shown.pivot_table(index="agency_name", columns="year", values="状态", aggfunc="first")
     fig = px.imshow(mat, color_continuous_scale=[[0, "#e74c3c"], [0.34, "#f39c12"], [0.67, "#f1c40f"], [1, "#27ae60"]],
                     zmin=0, zmax=3, aspect="auto", labels={"x": "年度", "y": "机构", "color": "状态"})
     fig.update_traces(customdata=txt.values, hovertemplate="%{y} %{x}年：%{customdata}<extra></extra>")
