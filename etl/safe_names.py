@@ -17,6 +17,7 @@ which DuckDB and ``print`` refuse).
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -68,3 +69,9 @@ def safe_filename(name: str, default: str = "report") -> str:
         stem = stem[:-1]
     stem = stem.rstrip(" .") or default
     return stem + ext
+
+
+def upload_name(data: bytes, name: str) -> str:
+    """Where an uploaded file is stored: its content hash (so the same file twice is one file)
+    and a safe version of the name the browser sent, extension kept for the reader."""
+    return f"{hashlib.sha256(data).hexdigest()[:16]}_{safe_filename(name)}"

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from etl.safe_names import upload_name
 
 MAX_MB = 20
 EXTS = ["pdf", "docx", "html", "htm", "txt", "md", "json"]
@@ -48,11 +49,6 @@ def content_kind(data: bytes, name: str) -> str | None:
     return ext if ext in ("txt", "md") else None
 
 
-def safe_name(data: bytes, name: str) -> str:
-    stem = re.sub(r"[^\w\u4e00-\u9fff-]+", "_", Path(name).stem).strip("_")[:60] or "report"
-    return f"{hashlib.sha256(data).hexdigest()[:16]}_{stem}{Path(name).suffix.lower()}"
-
-
 ui.ensure_frame()
 st.title("导入年报")
 st.caption("上传年报文件（PDF、Word .docx、网页 .html、文本 .txt/.md，或结构化 .json），先解析和校验，确认后载入数据库。")
@@ -71,7 +67,7 @@ for uf in files or []:
         continue
     key = hashlib.sha256(data).hexdigest()
     if key not in parsed:
-        target = uploads_dir() / safe_name(data, uf.name)
+        target = uploads_dir() / upload_name(data, uf.name)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         try:
