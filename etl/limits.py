@@ -24,7 +24,8 @@ Defaults come from the environment so that they reach spawned workers:
 :func:`pause_at` is a test seam: with ``GKNB_TEST_PAUSE_AT=<stage>`` in the environment the
 loader announces ``GKNB_TEST_PAUSE <stage> <pid>`` on stderr and sleeps
 (``GKNB_TEST_PAUSE_SECONDS``, default 60) at that stage, so a test can ``kill -9`` it there;
-``GKNB_TEST_PAUSE_MATCH=<text>`` restricts the ``parse`` pause to paths containing the text.
+``GKNB_TEST_PAUSE_MATCH=<text>`` restricts the ``parse`` pause to paths containing the text;
+``GKNB_TEST_PAUSE_WHILE=<path>`` ends the pause early once that file is gone.
 Stages: ``parse`` (inside the time limit, per file), ``load`` (rows appended to the staging
 copy, before commit), ``checkpoint`` and ``replace`` (staging copy complete, right before
 ``os.replace``).  Without the variable it does nothing.
@@ -137,4 +138,10 @@ def pause_at(stage: str, detail: str = "") -> None:
     if os.environ.get("GKNB_TEST_PAUSE_MATCH", "") not in detail:
         return
     print(f"GKNB_TEST_PAUSE {stage} {os.getpid()}", file=sys.stderr, flush=True)
-    time.sleep(_env_number("GKNB_TEST_PAUSE_SECONDS", 60.0))
+    end = time.monotonic() + _env_number("GKNB_TEST_PAUSE_SECONDS", 60.0)
+    gate = os.environ.get("GKNB_TEST_PAUSE_WHILE")
+    while True:
+        left = end - time.monotonic()
+        if left <= 0 or (gate and not os.path.exists(gate)):
+            return
+        time.sleep(min(left, 0.05) if gate else left)
