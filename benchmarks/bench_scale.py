@@ -97,12 +97,15 @@ class TreeSampler(threading.Thread):
         super().__init__(daemon=True)
         self.pid, self.every = pid, every
         self.peak_rss = self.peak_pss = self.peak_procs = 0
+        self.series: list[tuple[float, int]] = []     # (seconds since start, tree RSS kB)
         self._halt = threading.Event()
 
     def run(self) -> None:
+        t0 = time.perf_counter()
         while not self._halt.is_set():
             pids = tree(self.pid)
             mems = [_mem_kb(p) for p in pids]
+            self.series.append((time.perf_counter() - t0, sum(m[0] for m in mems)))
             self.peak_rss = max(self.peak_rss, sum(m[0] for m in mems))
             self.peak_pss = max(self.peak_pss, sum(m[1] for m in mems))
             self.peak_procs = max(self.peak_procs, len(pids))
@@ -134,6 +137,8 @@ def run_measured(cmd: list[str], log: Path) -> dict:
     return {"seconds": round(wall, 2), "rc": rc, "cpu_seconds": round(cpu, 1),
             "loadavg_1m": [round(load0, 2), round(os.getloadavg()[0], 2)], "peak_tree_rss_mb": round(s.peak_rss / 1024, 1),
             "peak_tree_pss_mb": round(s.peak_pss / 1024, 1), "peak_procs": s.peak_procs,
+            # tree RSS over time (MB), at most ~100 points: where in the run memory peaks
+            "rss_series_mb": [(round(t, 1), round(kb / 1024)) for t, kb in s.series[::max(1, len(s.series) // 100)]],
             "max_single_rss_mb": round(after / 1024, 1) if after > before else None}
 
 
@@ -147,7 +152,8 @@ def accuracy(out: Path, db: Path) -> dict:
     identity check), ``rejected`` (the file failed to load: reported by ingest),
     ``silent`` (differs or missing with no flag at all — must be 0).  ``extra``: cells in the
     warehouse that the truth does not have.  Per report: injected defects and whether each
-    was flagged (uncertain cell, failing check, or rejected)."""
+    was flagged (uncertain cell, failing check, or rejected) or at least shows in provenance that
+    its cells were recovered from damaged text (``fact_cell.method`` split/order)."""
     import duckdb
     import pyarrow as pa
     acc_db = out / "accuracy.duckdb"
@@ -157,7 +163,7 @@ def accuracy(out: Path, db: Path) -> dict:
     con.execute("set preserve_insertion_order = false")
     con.execute("create table truth_cell (name varchar, cell_key varchar, value double)")
     con.execute("""create table truth_report (name varchar, defect varchar, defect_key varchar,
-                   n_expected_fail integer)""")
+                   n_expected_fail integer, style varchar)""")
     t0 = time.perf_counter()
     files = sorted((out / "truth").glob("*.json"))
     names, keys, vals, reps = [], [], [], []
@@ -178,7 +184,8 @@ def accuracy(out: Path, db: Path) -> dict:
         keys += list(cells)
         vals += [None if v is None else float(v) for v in cells.values()]
         d = t.get("defect") or {}
-        reps.append((name, d.get("kind"), d.get("key"), len(t.get("expected_check_failures") or [])))
+        reps.append((name, d.get("kind"), d.get("key"), len(t.get("expected_check_failures") or []),
+                     f'{t["source"].get("format")}/{t["source"].get("style")}'))
         if len(names) > 1_000_000:
             flush()
     flush()
@@ -187,8 +194,12 @@ def accuracy(out: Path, db: Path) -> dict:
     load_s = time.perf_counter() - t0
     con.execute(f"attach '{db}' as w (read_only)")
     con.execute("""create temp table cur as
-                   select report_id, source_name as name, n_uncertain, n_checks_failed
-                   from w.dim_report where is_current""")
+                   select r.report_id, r.source_name as name, r.n_uncertain, r.n_checks_failed,
+                          coalesce(m.n_recovered, 0) as n_recovered
+                   from w.dim_report r
+                   left join (select report_id, count(*) as n_recovered from w.fact_cell
+                              where method in ('split', 'order') group by all) m using (report_id)
+                   where r.is_current""")
     con.execute("""create temp table rejected as
                    select distinct parse_filename(source_path) as name, reason from w.load_log
                    where status = 'failed'""")
@@ -224,15 +235,34 @@ def accuracy(out: Path, db: Path) -> dict:
                count(*) filter (where r.n_checks_failed > 0) as checks_fail,
                count(*) filter (where r.n_uncertain > 0) as has_uncertain,
                count(*) filter (where (r.n_checks_failed > 0 or r.n_uncertain > 0) or (r.name is null and x.name is not null)) as flagged,
+               count(*) filter (where r.n_recovered > 0) as recovered,
+               count(*) filter (where r.n_checks_failed > 0 or r.n_uncertain > 0 or r.n_recovered > 0
+                                      or (r.name is null and x.name is not null)) as flagged_or_recovered,
                count(*) filter (where r.name is null and x.name is null) as missing
         from truth_report t left join cur r using (name) left join rejected x using (name)
         group by all order by defect""").fetchall()
-    defects = {d: dict(zip(["n", "rejected", "checks_fail", "has_uncertain", "flagged", "missing"], vals_))
+    defects = {d: dict(zip(["n", "rejected", "checks_fail", "has_uncertain", "flagged", "recovered",
+                            "flagged_or_recovered", "missing"], vals_))
                for d, *vals_ in rows}
     reasons = con.execute("select reason, count(*) from rejected group by all order by 2 desc limit 5").fetchall()
+    # per rendering style (format/style of the file): reports, and those with any flag or wrong cell
+    by_style = {st: dict(zip(["reports", "defective", "flagged", "with_wrong_cells", "wrong_cells"], v))
+                for st, *v in con.execute("""
+        with wrong as (
+            select t.name, count(*) as n from truth_cell t
+            left join (select cur.name, c.cell_key, c.value from w.fact_cell c join cur using (report_id)) wc
+                   on wc.name = t.name and wc.cell_key = t.cell_key
+            where not coalesce(t.value is not distinct from wc.value
+                               or abs(t.value - wc.value) <= 1e-9 * greatest(1, abs(t.value)), false)
+            group by all)
+        select t.style, count(*), count(t.defect),
+               count(*) filter (where r.n_checks_failed > 0 or r.n_uncertain > 0 or r.name is null),
+               count(wrong.name), coalesce(sum(wrong.n), 0)::bigint
+        from truth_report t left join cur r using (name) left join wrong using (name)
+        group by all order by all""").fetchall()}
     con.close()
     acc_db.unlink(missing_ok=True)
-    return {"cells": cells, "defects": defects, "rejected_reasons": reasons, "seconds": round(time.perf_counter() - t0, 1),
+    return {"cells": cells, "defects": defects, "rejected_reasons": reasons, "by_style": by_style, "seconds": round(time.perf_counter() - t0, 1),
             "truth_load_seconds": round(load_s, 1)}
 
 
@@ -431,7 +461,8 @@ def plot(png: bool) -> None:
                       width=1200, height=880, template="plotly_white", font=dict(family="Noto Sans CJK SC, sans-serif"),
                       legend=dict(orientation="h", y=-0.08))
     html = ROOT / "benchmarks" / "scale.html"
-    fig.write_html(html, include_plotlyjs="inline", full_html=True, config={"displayModeBar": False})
+    # plotly.min.js beside the page (offline, and unchanged between regenerations of the page)
+    fig.write_html(html, include_plotlyjs="directory", full_html=True, config={"displayModeBar": False})
     print(f"wrote {html}")
     if png:
         png_path = ROOT / "benchmarks" / "scale.png"
@@ -456,11 +487,22 @@ def main() -> int:
     r.add_argument("--app-rss", action="store_true", help="also start streamlit and measure its RSS")
     r.add_argument("--reuse", action="store_true", help="reuse an existing corpus under --root")
     r.add_argument("--no-save", action="store_true")
+    a = sub.add_parser("accuracy", help="recompute accuracy of stored runs (no new ingest)")
+    a.add_argument("tags", nargs="+")
+    a.add_argument("--root", type=Path, default=Path("/tmp/scale"))
     p = sub.add_parser("plot")
     p.add_argument("--no-png", action="store_true")
     args = ap.parse_args()
     if args.cmd == "plot":
         plot(not args.no_png)
+        return 0
+    if args.cmd == "accuracy":
+        data = json.loads(RESULTS.read_text(encoding="utf-8"))
+        for tag in args.tags:
+            res = data["runs"][tag]
+            res["accuracy"] = accuracy(args.root / tag, args.root / tag / "warehouse.duckdb")
+            print(f"[{tag}] {json.dumps(res['accuracy'], ensure_ascii=False)}")
+            save(res)
         return 0
     for n in [int(x) for x in args.sizes.split(",")]:
         res = run_one(n, args.formats, args.defect_rate, args.root, args.workers, args.runs, args.app_rss,
