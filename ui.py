@@ -13,6 +13,7 @@ render plain text (dataframes, ``st.text``) or after ``md_escape``; never as HTM
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import threading
@@ -76,10 +77,8 @@ class Warehouse:
         return ok
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(Exception):  # already closed
             self.con.close()
-        except Exception:  # noqa: BLE001 — already closed
-            pass
 
 
 @st.cache_resource(validate=Warehouse.fresh, on_release=Warehouse.close, show_spinner=False)

@@ -114,7 +114,7 @@ def cold_start(db: Path, after=None, query: str = "") -> float | None:
     from tests.e2e.conftest import free_port
     port = free_port()
     env = {**os.environ, "GKNB_DB": str(db)}
-    log = tempfile.TemporaryFile()
+    log = tempfile.TemporaryFile()  # noqa: SIM115 — lives as long as the server
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
                              "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1",
@@ -154,12 +154,12 @@ def main() -> int:
     db = args.db or build_scaled(args.scale or 1000, Path(tmp.name), not args.no_mart)
     filters = {"全部": q.Filters(), "江苏省·县级": q.Filters(province="江苏省", levels=("county",))}
     rows = time_queries(db, args.runs, filters)
-    print(f"\n| 筛选 | 页面 | p50 ms | p95 ms | 行数 |\n|---|---|---:|---:|---:|")
+    print("\n| 筛选 | 页面 | p50 ms | p95 ms | 行数 |\n|---|---|---:|---:|---:|")
     for fname, page, p50, p95, n in rows:
         print(f"| {fname} | {page} | {p50:.1f} | {p95:.1f} | {n:,} |")
     if not args.no_browser:
         t = cold_start(db)
-        print(f"\n冷启动到第一张图（streamlit run → chromium 中出现第一张 plotly 图）："
+        print("\n冷启动到第一张图（streamlit run → chromium 中出现第一张 plotly 图）："
               + ("不可用" if t is None else f"{t:.1f} s"))
     tmp.cleanup()
     return 0

@@ -176,7 +176,7 @@ def accuracy(out: Path, db: Path) -> dict:
             con.unregister("tbl")
             names.clear(), keys.clear(), vals.clear()
 
-    for i, f in enumerate(files):
+    for _i, f in enumerate(files):
         t = json.loads(f.read_bytes())
         name = Path(t["source"]["name"]).name
         cells = t["cells"]
@@ -438,7 +438,7 @@ def plot(png: bool) -> None:
     fig = make_subplots(rows=2, cols=2, subplot_titles=[t for _, t, _ in panels],
                         horizontal_spacing=0.1, vertical_spacing=0.16)
     xs_proj = [1_000, 10_000, 100_000, 300_000, 600_000, PROJECT_TO]
-    for i, (k, title, target) in enumerate(panels):
+    for i, (k, _title, target) in enumerate(panels):
         r, c = i // 2 + 1, i % 2 + 1
         pts = [(x, y) for x, y in zip(s["n"], s[k]) if y is not None]
         fig.add_trace(go.Scatter(x=[x for x, _ in pts], y=[y for _, y in pts], mode="lines+markers+text",

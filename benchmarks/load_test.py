@@ -30,6 +30,7 @@ import time
 import urllib.request
 from datetime import datetime
 from pathlib import Path
+import contextlib
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -92,10 +93,8 @@ def tree_cpu_seconds(root: int, exclude: int) -> float:
     parent: dict[int, int] = {}
     for d in Path("/proc").iterdir():
         if d.name.isdigit():
-            try:
+            with contextlib.suppress(OSError, IndexError, ValueError):
                 parent[int(d.name)] = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                pass
     total = 0.0
     for pid in parent:
         p, inside = pid, False
@@ -116,7 +115,7 @@ class Server:
     def __init__(self, db: Path, folder: Path):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log = open(folder / "streamlit.log", "wb")
+        self.log = open(folder / "streamlit.log", "wb")  # noqa: SIM115 — lives as long as the server
         env = {**os.environ, "GKNB_DB": str(db), "GKNB_UPLOADS": str(folder / "uploads"),
                "GKNB_REPORTS": str(folder / "no-bundled-reports")}
         self.proc = subprocess.Popen(

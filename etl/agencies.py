@@ -294,9 +294,8 @@ def canonical_agency(raw: str, region_hint: str | None = None) -> tuple[str, lis
             warnings.append(f"机构名称补全地区：{region_hint}")
     elif chain and chain[0].level == "county" and chain[0].name.endswith("区") and chain[0].source == "gazetteer":
         parent = gazetteer().regions.get(chain[0].parent_code or "")
-        if parent is not None and parent.level == "province" and parent.code[:2] in MUNICIPALITIES:
-            prefix = parent.name + prefix
-        elif parent is not None and parent.level == "city":
+        in_municipality = parent is not None and parent.level == "province" and parent.code[:2] in MUNICIPALITIES
+        if in_municipality or (parent is not None and parent.level == "city"):
             prefix = parent.name + prefix
     return prefix + rest, warnings
 

@@ -26,7 +26,6 @@ import json
 import re
 import sys
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 from etl import vocab

@@ -256,13 +256,13 @@ def _flat_t3(region: str, st) -> bool:
 def _t3_columns_ok(rows: dict[str, list[int]], single: bool) -> bool:
     outcome = vocab.T3_OUTCOME_2019 if single else vocab.T3_OUTCOME_2021
     for ci in range(7):
-        if all(k in rows for k in outcome) and "result_total" in rows:
-            if sum(rows[k][ci] for k in outcome) != rows["result_total"][ci]:
-                return False
+        if (all(k in rows for k in outcome) and "result_total" in rows
+                and sum(rows[k][ci] for k in outcome) != rows["result_total"][ci]):
+            return False
         need = ("new_received", "carried_over_from_prior", "result_total", "carried_to_next")
-        if all(k in rows for k in need):
-            if rows["new_received"][ci] + rows["carried_over_from_prior"][ci] != rows["result_total"][ci] + rows["carried_to_next"][ci]:
-                return False
+        if all(k in rows for k in need) and (rows["new_received"][ci] + rows["carried_over_from_prior"][ci]
+                                             != rows["result_total"][ci] + rows["carried_to_next"][ci]):
+            return False
     return True
 
 
@@ -378,9 +378,9 @@ def _plausibility(layout: list[str], cand: list[str]) -> tuple:
         score += 2
     if "total_published_count" in vals and vals["total_published_count"] >= vals.get("newly_published_count", 0):
         score += 1
-    if "in_force_count" in vals:
-        if vals["in_force_count"] >= vals.get("issued_count", 0) >= vals.get("repealed_count", 0):
-            score += 2
+    if "in_force_count" in vals and \
+            vals["in_force_count"] >= vals.get("issued_count", 0) >= vals.get("repealed_count", 0):
+        score += 2
     return (score, -max(len(x) for x in cand))
 
 

@@ -46,7 +46,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -269,16 +269,12 @@ class Staging:
 
     def discard(self) -> None:
         if self.con is not None:
-            try:
+            with suppress(Exception):
                 self.con.close()
-            except Exception:
-                pass
             self.con = None
         for p in (self.tmp, Path(str(self.tmp) + ".wal")):
-            try:
+            with suppress(FileNotFoundError):
                 p.unlink()
-            except FileNotFoundError:
-                pass
 
     def apply(self, reports: Sequence[ParsedReport], failures: Iterable[tuple[str, str]] = ()) -> None:
         """Load one chunk in one transaction: dims, facts, checks, load_log (reconciled at finish)."""
@@ -795,7 +791,7 @@ def verify(db_path: Path) -> tuple[int, list[str]]:
         con.close()
     diffs: list[str] = []
     compared = 0
-    for rid, path, sha, agency, year in reports:
+    for rid, path, _sha, agency, year in reports:
         p = Path(path)
         if not p.is_file():
             diffs.append(f"{rid}\t{agency} {year}\t源文件不存在 source missing: {path}")

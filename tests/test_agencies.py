@@ -1,11 +1,9 @@
 """Agency registry: canonical names from report titles, region placement, classification."""
 from __future__ import annotations
 
-import time
 
 import pytest
 
-from etl import agencies
 from etl.agencies import agency_id, canonical_agency, place_agency, region_rows
 
 

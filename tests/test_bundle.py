@@ -3,7 +3,6 @@ with the parser, and they load like any other input."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 

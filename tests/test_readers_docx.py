@@ -11,7 +11,7 @@ import zipfile
 import docx
 import pytest
 
-from etl.document import Paragraph, ReportError, Table
+from etl.document import Paragraph, ReportError
 from etl.readers import docx as docx_reader
 from etl.readers.docx import read_docx
 

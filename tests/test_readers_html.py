@@ -3,7 +3,6 @@ tables, hostile input, and the real corpus pages 011/015 when /work/shared/corpu
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest

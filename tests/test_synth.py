@@ -351,7 +351,7 @@ def test_cli_writes_files_truth_and_manifest(tmp_path):
     rc = main(["synth", "--reports", "21", "--seed", "2", "--out", str(out),
                "--formats", "txt,html,md,json,docx,pdf,flat", "--defect-rate", "0.3"])
     assert rc == 0
-    rows = list(csv.DictReader(open(out / "manifest.csv", encoding="utf-8")))
+    rows = list(csv.DictReader((out / "manifest.csv").read_text(encoding="utf-8").splitlines()))
     assert len(rows) == 21
     assert [r["format"] for r in rows[:7]] == ["txt", "html", "md", "json", "docx", "pdf", "flat"]
     for r in rows:
@@ -366,7 +366,7 @@ def test_cli_writes_files_truth_and_manifest(tmp_path):
 def test_defects_are_recorded(tmp_path):
     stats = synth.write_corpus(tmp_path, 60, seed=9, formats=("txt", "html", "md", "json"), defect_rate=1.0)
     assert stats["reports"] == 60
-    rows = list(csv.DictReader(open(tmp_path / "manifest.csv", encoding="utf-8")))
+    rows = list(csv.DictReader((tmp_path / "manifest.csv").read_text(encoding="utf-8").splitlines()))
     kinds = {r["defect"] for r in rows}
     assert kinds == {"broken_identity", "damaged_text"}
     for r in rows:

@@ -116,13 +116,13 @@ def _iter_block_items(container):
             stack.pop()
             continue
         tag = el.tag
-        if tag == _P or tag == _TBL:
+        if tag in (_P, _TBL):
             yield el
         elif tag == _SDT:
             content = el.find(_SDT_CONTENT)
             if content is not None:
                 stack.append(iter(content))
-        elif tag == _CUSTOM_XML or tag == _SDT_CONTENT:
+        elif tag in (_CUSTOM_XML, _SDT_CONTENT):
             stack.append(iter(el))
 
 
@@ -177,7 +177,7 @@ class _Reader:
                     lines.extend(_clean_lines(text))
             elif tag == _TBL:
                 nested.append(item)
-            elif tag == _SDT or tag == _CUSTOM_XML:
+            elif tag in (_SDT, _CUSTOM_XML):
                 for sub in _iter_block_items([item]):
                     if sub.tag == _P:
                         lines.extend(_clean_lines(paragraph_text(sub)))

@@ -81,9 +81,8 @@ def _visible(obj) -> bool:
             return False
         if stroke and not fill and _is_white(obj.get("stroking_color")):
             return False
-    elif kind == "line":
-        if _is_white(obj.get("stroking_color")):
-            return False
+    elif kind == "line" and _is_white(obj.get("stroking_color")):
+        return False
     return True
 
 
@@ -372,7 +371,7 @@ def _unruled_regions(lines: list[dict]) -> list[tuple[int, int, int]]:
         size = ln["size"]
         tol = 0.5 * size
 
-        def close(a: dict, b: dict) -> bool:
+        def close(a: dict, b: dict, size: float = size) -> bool:
             return abs(a["size"] - size) <= 1.0 and abs(b["size"] - size) <= 1.0 and \
                 b["top"] - a["bottom"] <= 2.0 * size
 

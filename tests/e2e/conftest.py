@@ -60,7 +60,7 @@ class Server:
         self.uploads = folder / "uploads"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log = tempfile.TemporaryFile()
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 — lives as long as the server
         env = {**os.environ, "GKNB_DB": str(self.db), "GKNB_UPLOADS": str(self.uploads),
                "GKNB_REPORTS": str(folder / "no-bundled-reports")}
         self.proc = subprocess.Popen(
