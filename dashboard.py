@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-import ui
+from app import ui
 
 HERE = Path(__file__).resolve().parent
 

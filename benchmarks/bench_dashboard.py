@@ -24,7 +24,7 @@ import duckdb
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from etl import queries as q  # noqa: E402
+from app import queries as q  # noqa: E402
 
 PAGES = {
     "总览": [("q_yearly", ()), ("q_movers", ("new_received", 2024))],

@@ -2,7 +2,7 @@
 
     python benchmarks/bench_parse.py [--n 200] [--formats txt,html,docx,md,pdf,flat]
 
-Reports are fictional (etl.synth), rendered once per format before timing.  Two timings:
+Reports are fictional (synth.generate), rendered once per format before timing.  Two timings:
 
 * parse: ``etl.extract.parse_bytes`` (read + parse + checks) per report, CPU seconds of this
   process (``time.process_time``, so a busy machine does not distort it), p50/p95 per report;
@@ -26,8 +26,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from etl.extract import parse_bytes  # noqa: E402
-from etl.render import render  # noqa: E402
-from etl.synth import generate  # noqa: E402
+from synth.render import render  # noqa: E402
+from synth.generate import generate  # noqa: E402
 from etl.warehouse import ingest  # noqa: E402
 
 EXT = {"txt": "r.txt", "html": "r.html", "docx": "r.docx", "md": "r.md", "pdf": "r.pdf", "flat": "r.txt"}

@@ -3,7 +3,7 @@
     python benchmarks/bench_pdf.py [--n 20] [--repeat 3] [--profile]
 
 Inputs: the real corpus file ../shared/corpus/raw/001.pdf (if present; parsed --repeat x 5
-times) and N fictional reports (etl.synth.generate, seed 42) rendered by etl.render.render_pdf in
+times) and N fictional reports (synth.generate.generate, seed 42) rendered by synth.render.render_pdf in
 four layouts: ruled grid, unruled (no rules; blank_zeros as each report's options say), ruled
 with table 三 split over two pages, unruled with every table-三/四 zero printed as a blank cell.
 Rendering happens before timing.  Accuracy on the same run: share of generated truth cells
@@ -26,8 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from etl.extract import parse_bytes  # noqa: E402
-from etl.render import render_pdf  # noqa: E402
-from etl.synth import generate  # noqa: E402
+from synth.render import render_pdf  # noqa: E402
+from synth.generate import generate  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 LAYOUTS = {"ruled": {}, "unruled": {"ruled": False}, "split": {"split_table3": True},

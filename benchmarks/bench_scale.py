@@ -7,7 +7,7 @@
     python benchmarks/bench_scale.py run --sizes 100000 --app-rss           # + streamlit server RSS
     python benchmarks/bench_scale.py plot                                   # benchmarks/scale.html (+ .png)
 
-For each N: ``python -m etl synth --reports N --formats F --out ROOT/<tag>`` (ROOT defaults to
+For each N: ``python -m synth --reports N --formats F --out ROOT/<tag>`` (ROOT defaults to
 /tmp/scale), then ``python -m etl ingest ROOT/<tag>/reports --db ROOT/<tag>/warehouse.duckdb
 --workers W`` into a fresh warehouse, timed, with the peak memory of the whole process tree
 (parent + spawned parser workers) sampled from /proc every 0.2 s (sum of RSS, and sum of PSS
@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import bench_dashboard as bd  # noqa: E402
-from etl import queries as q  # noqa: E402
+from app import queries as q  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "scale_results.json"
 PY = sys.executable
@@ -312,7 +312,7 @@ def run_one(n: int, formats: str, defect_rate: float, root: Path, workers: int, 
     out = root / tag
     res: dict = {"tag": tag, "n": n, "formats": formats, "defect_rate": defect_rate, "workers": workers,
                  "date": datetime.now().isoformat(timespec="seconds")}
-    synth_cmd = [PY, "-m", "etl", "synth", "--reports", str(n), "--formats", formats, "--out", str(out),
+    synth_cmd = [PY, "-m", "synth", "--reports", str(n), "--formats", formats, "--out", str(out),
                  "--seed", str(seed)] + (["--defect-rate", str(defect_rate)] if defect_rate else [])
     res["synth_cmd"] = " ".join(synth_cmd[1:])
     if not (reuse and (out / "manifest.csv").exists()):

@@ -53,7 +53,8 @@ def free_port() -> int:
 
 
 def build_warehouse(folder: Path, n_synth: int) -> Path:
-    from etl import synth, warehouse
+    from etl import warehouse
+    from synth import generate as synth
     db = folder / "warehouse.duckdb"
     warehouse.ingest([ROOT / "data" / "reports"], db, workers=1, progress=False)
     if n_synth:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -580,37 +579,3 @@ def parse_file(path: str | Path) -> ParsedReport:
     if not data.strip():
         raise ReportError("空文件", "empty")
     return parse_bytes(data, str(path))
-
-
-def cli_parse(args) -> int:
-    try:
-        rep = parse_file(args.file)
-    except ReportError as e:
-        print(f"{args.file}: {e.reason}", file=sys.stderr)
-        return 1
-    d = rep.to_json()
-    if args.compact:
-        d = {k: d[k] for k in ("agency", "year", "template", "cells", "uncertain")}
-    print(json.dumps(d, ensure_ascii=False, indent=1))
-    return 0
-
-
-def cli_bundle(args) -> int:
-    """Parse files into structured report JSON (figures and provenance, no prose)."""
-    out: Path = args.out
-    out.mkdir(parents=True, exist_ok=True)
-    failed = 0
-    files = [p for a in args.paths for p in (sorted(a.rglob("*")) if a.is_dir() else [a]) if p.is_file()]
-    for p in files:
-        try:
-            rep = parse_file(p)
-        except ReportError as e:
-            print(f"{p}: {e.reason}", file=sys.stderr)
-            failed += 1
-            continue
-        d = rep.to_json()
-        d.pop("checks", None)
-        name = f"{rep.year}_{rep.source['sha256'][:12]}.json"
-        (out / name).write_text(json.dumps(d, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        print(f"{p} → {out / name}")
-    return 1 if failed else 0

@@ -490,7 +490,7 @@ def load_reports(reports: list[ParsedReport], db_path: Path, *, batch_id: str | 
 
 
 # ----------------------------------------------------------------------------- marts
-# table materialised at publish ← the view in schema.sql that defines it (etl.queries reads the
+# table materialised at publish ← the view in schema.sql that defines it (the read model (app.queries) reads the
 # table when present, else the view)
 MARTS = {
     "mart_report_metrics": ("v_report_metrics", "one row per current report with the key figures"),

@@ -2,11 +2,11 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-import ui
-from etl.queries import METRICS, RATES, fmt_rate
+from app import queries, ui
+from app.queries import METRICS, RATES, fmt_rate
 
 f = ui.page_header("机构对比", "同一年度、同一指标下，各机构的排名与同侪中位数。")
-yearly = ui.query("q_yearly", f)
+yearly = ui.query(queries.q_yearly, f)
 if ui.empty_notice(yearly):
     st.stop()
 years = sorted(yearly["year"].astype(int).tolist(), reverse=True)
@@ -15,7 +15,7 @@ labels = {**{k: f"{r.zh}（比率）" for k, r in RATES.items()}, **{k: m.zh for
 c1, c2 = st.columns([1, 2])
 year = c1.selectbox("年度", years, key="cmp_year", persist_state="session")
 metric = c2.selectbox("指标", options, format_func=labels.get, key="cmp_metric", persist_state="session")
-df = ui.query("q_agency_compare", f, int(year), metric)
+df = ui.query(queries.q_agency_compare, f, int(year), metric)
 if ui.empty_notice(df):
     st.stop()
 is_rate = metric in RATES
@@ -42,8 +42,8 @@ if is_rate:
 fig.update_layout(title=f"{year}年 {labels[metric]}", height=max(300, 28 * len(d) + 120))
 table = df[["rank", "agency_name", "level", "kind", "value", "small_sample", "new_received"]
            + (["num", "den"] if is_rate else [])].copy()
-table["level"] = table["level"].map(ui.LEVEL_ZH)
-table["kind"] = table["kind"].map(ui.KIND_ZH)
+table["level"] = table["level"].map(queries.LEVEL_ZH)
+table["kind"] = table["kind"].map(queries.KIND_ZH)
 cc = {"rank": st.column_config.NumberColumn("排名", format="%d"), "agency_name": "机构", "level": "层级",
       "kind": "类型", "value": st.column_config.NumberColumn(labels[metric], format="percent" if is_rate else "%d"),
       "small_sample": st.column_config.CheckboxColumn("样本过小"),

@@ -3,15 +3,15 @@ import io
 
 import streamlit as st
 
-import ui
+from app import queries, ui
 
 MAX_CELLS = 1_000_000  # beyond this the long export is not built in the browser session
 
 f = ui.page_header("数据导出", "把当前筛选下的数据下载下来，用 Excel 或其他工具继续分析。")
-size = ui.query("q_export_size", f).iloc[0]
+size = ui.query(queries.q_export_size, f).iloc[0]
 too_big = int(size["n_cells"]) > MAX_CELLS
-long = ui.query("q_export_long", f) if not too_big else None
-wide = ui.query("q_export_wide", f)
+long = ui.query(queries.q_export_long, f) if not too_big else None
+wide = ui.query(queries.q_export_wide, f)
 if ui.empty_notice(wide):
     st.stop()
 st.write(f"当前筛选：{int(size['n_reports']):,} 份年报，{int(size['n_cells']):,} 个单元格。")

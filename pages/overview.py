@@ -2,18 +2,18 @@
 import plotly.express as px
 import streamlit as st
 
-import ui
-from etl.queries import fmt_rate
+from app import queries, ui
+from app.queries import fmt_rate
 
 f = ui.page_header("总览", "最近一个年度的主要数字、与上一年度相比的变化，以及历年走势。")
-yearly = ui.query("q_yearly", f)
+yearly = ui.query(queries.q_yearly, f)
 if ui.empty_notice(yearly):
     st.stop()
 
 latest = yearly.iloc[-1]
 year = int(latest["year"])
 # changes are computed like for like: only agencies with a report in both years
-panel = ui.query("q_yoy_panel", f, year)
+panel = ui.query(queries.q_yoy_panel, f, year)
 prev = cur = None
 if len(panel) == 2:
     prev, cur = panel.iloc[0], panel.iloc[1]
@@ -70,7 +70,7 @@ with left:
 with right:
     rates = yearly[["year", "disclosure_rate", "not_held_rate", "recon_correction_rate"]]
     rl = rates.melt(id_vars="year", var_name="指标", value_name="比率")
-    rl["指标"] = rl["指标"].map({k: ui.RATES[k].zh for k in ui.RATES})
+    rl["指标"] = rl["指标"].map({k: queries.RATES[k].zh for k in queries.RATES})
     rl["年度"] = rl["year"].astype(str)
     fig = px.line(rl, x="年度", y="比率", color="指标", markers=True, title="主要比率（非官方）")
     fig.update_traces(hovertemplate="%{x}年 %{fullData.name}：%{y:.1%}<extra></extra>")
@@ -79,7 +79,7 @@ with right:
              {"比率": st.column_config.NumberColumn(format="percent")})
 
 st.subheader(f"变化最大的机构（本年新收申请，{year - 1}→{year}）")
-movers = ui.query("q_movers", f, "new_received", year)
+movers = ui.query(queries.q_movers, f, "new_received", year)
 if len(movers):
     st.dataframe(movers, hide_index=True, width="stretch", column_config={
         "agency_name": "机构", "prev": st.column_config.NumberColumn(f"{year - 1}年", format="%d"),

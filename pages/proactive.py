@@ -2,11 +2,11 @@
 import plotly.express as px
 import streamlit as st
 
-import ui
+from app import queries, ui
 from etl import vocab
 
 f = ui.page_header("主动公开", "规章、规范性文件与行政许可、处罚、强制等主动公开的数字怎样变化？")
-t2 = ui.query("q_t2_by_year", f)
+t2 = ui.query(queries.q_t2_by_year, f)
 if ui.empty_notice(t2):
     st.stop()
 st.info("2021年起表二换用新模板：2019年版的“本年新制作数量/对外公开总数量”与2021年版的“本年制发件数/现行有效件数”"

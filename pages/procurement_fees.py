@@ -2,10 +2,10 @@
 import plotly.express as px
 import streamlit as st
 
-import ui
+from app import queries, ui
 
 f = ui.page_header("采购与收费", "政府集中采购金额与项目数（2019–2020年度），行政事业性收费金额（2021年度起）。")
-df = ui.query("q_procurement_fees", f)
+df = ui.query(queries.q_procurement_fees, f)
 if ui.empty_notice(df):
     st.stop()
 df = df.copy()

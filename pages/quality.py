@@ -2,16 +2,16 @@
 import plotly.express as px
 import streamlit as st
 
-import ui
+from app import queries, ui
 
 MAX_HEATMAP_AGENCIES = 60
 
 f = ui.page_header("数据质量", "哪些年报的勾稽关系不成立、差多少？哪些数字读取不确定？哪些年报缺失？")
-summary = ui.query("q_check_summary", f)
-fails = ui.query("q_check_failures", f)
-cross = ui.query("q_cross_failures", f)
-unc = ui.query("q_uncertain_cells", f)
-cov = ui.query("q_coverage", f)
+summary = ui.query(queries.q_check_summary, f)
+fails = ui.query(queries.q_check_failures, f)
+cross = ui.query(queries.q_cross_failures, f)
+unc = ui.query(queries.q_uncertain_cells, f)
+cov = ui.query(queries.q_coverage, f)
 n_missing = int((cov["present"] == 0).sum()) if len(cov) else 0
 c = st.columns(4)
 c[0].metric("校验未通过（本年报内）", f"{len(fails)} 项", help="年报自身的勾稽关系 I1–I5、I7 未成立的项数")

@@ -2,11 +2,11 @@
 import pandas as pd
 import streamlit as st
 
-import ui
+from app import queries, ui
 from etl import vocab
 
 f = ui.page_header("报告详情", "一份年报的表二、表三、表四，每个数字从哪里读来、怎样读的，以及它的校验结果。")
-reports = ui.query("q_report_list", f)
+reports = ui.query(queries.q_report_list, f)
 if len(reports) >= 5000:
     st.caption("只列出前 5,000 份（有问题的年报排在前面）；请用左侧筛选缩小范围。")
 rid = st.query_params.get("report")
@@ -29,7 +29,7 @@ if rid not in ids:
     rid = ids[0]
 st.selectbox("年报", ids, index=ids.index(rid), format_func=lambda r: label.get(r, r), key="report_pick",
              on_change=_pick, help="所选年报的编号保存在网址中（?report=…），可直接分享。")
-head = ui.query("q_report", None, rid)
+head = ui.query(queries.q_report, None, rid)
 if head.empty:
     st.error("找不到这份年报（编号可能已失效）。")
     st.stop()
@@ -41,12 +41,12 @@ if not h["is_current"]:
     st.warning(f"这份文件已被较新的文件替代（{h['superseded_by']}），不计入统计。")
 meta = pd.DataFrame({
     "项目": ["文件", "格式", "模板", "表三其他处理", "解析器版本", "导入时间", "年报编号", "SHA-256"],
-    "内容": [h["source_name"], h["source_format"], ui.TEMPLATE_ZH.get(h["template"], h["template"]),
+    "内容": [h["source_name"], h["source_format"], queries.TEMPLATE_ZH.get(h["template"], h["template"]),
            "单行" if h["other_as_single_row"] else "三个子项", h["parser_version"], str(h["loaded_at"]),
            h["report_id"], h["source_sha256"]]})
 st.dataframe(meta, hide_index=True, width="stretch")
-cells = ui.query("q_report_cells", None, rid)
-checks = ui.query("q_report_checks", None, rid)
+cells = ui.query(queries.q_report_cells, None, rid)
+checks = ui.query(queries.q_report_checks, None, rid)
 c = st.columns(3)
 c[0].metric("单元格", len(cells))
 c[1].metric("读取不确定", int(cells["uncertain"].sum()) if len(cells) else 0)

@@ -3,12 +3,12 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-import ui
+from app import queries, ui
 from etl import vocab
-from etl.queries import OUTCOME_GROUPS, fmt_rate
+from app.queries import OUTCOME_GROUPS, fmt_rate
 
 f = ui.page_header("依申请公开", "申请是怎样办理的？各类办理结果的构成、不予公开与无法提供的理由、主要比率。")
-out = ui.query("q_outcomes", f)
+out = ui.query(queries.q_outcomes, f)
 if ui.empty_notice(out):
     st.stop()
 out["年度"] = out["year"].astype(str)
@@ -28,7 +28,7 @@ unavail_rows = tuple(k for k in vocab.T3_ROW_KEYS if k.startswith("unavailable_"
 for col, rows, name, key in ((left, denied_rows, "不予公开的理由", "rq_denied"),
                              (right, unavail_rows, "无法提供的理由", "rq_unavail")):
     with col:
-        df = ui.query("q_t3_rows", f, rows, "total")
+        df = ui.query(queries.q_t3_rows, f, rows, "total")
         df["年度"] = df["year"].astype(str)
         fig = px.bar(df, x="年度", y="value", color="row_zh", title=name, labels={"value": "件数", "row_zh": "理由"})
         fig.update_traces(hovertemplate="%{x}年 %{fullData.name}：%{y:,.0f} 件<extra></extra>")
@@ -37,13 +37,13 @@ for col, rows, name, key in ((left, denied_rows, "不予公开的理由", "rq_de
             columns={"row_zh": "理由", "value": "件数", "n_reports": "年报数"}), name, f, key)
 
 st.subheader("主要比率（非官方）")
-yearly = ui.query("q_yearly", f)
+yearly = ui.query(queries.q_yearly, f)
 keys = ["disclosure_rate", "denied_rate", "not_held_rate", "carry_rate"]
 table = yearly[["year"] + [f"{k}__num" for k in keys] + [f"{k}__den" for k in keys] + keys].copy()
 show = {"年度": table["year"].astype(str)}
 for k in keys:
-    show[ui.RATES[k].zh] = [fmt_rate(v) for v in table[k]]
+    show[queries.RATES[k].zh] = [fmt_rate(v) for v in table[k]]
 st.dataframe(pd.DataFrame(show), hide_index=True, width="stretch")
 for k in keys:
-    st.caption(f"**{ui.RATES[k].zh}**：{ui.rate_help(k)}")
+    st.caption(f"**{queries.RATES[k].zh}**：{ui.rate_help(k)}")
 ui.csv_download(table.rename(columns={"year": "年度"}), "下载比率及分子分母 CSV", f"依申请公开比率_{f.file_stem()}", key="rq_rates_csv")

@@ -2,12 +2,12 @@
 import plotly.express as px
 import streamlit as st
 
-import ui
+from app import queries, ui
 from etl import vocab
-from etl.queries import fmt_rate
+from app.queries import fmt_rate
 
 f = ui.page_header("复议诉讼", "因政府信息公开引发的行政复议、行政诉讼有多少？结果如何？")
-df = ui.query("q_review_litigation", f)
+df = ui.query(queries.q_review_litigation, f)
 if ui.empty_notice(df):
     st.stop()
 df = df.copy()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-import ui
+from app import ui
 from etl.safe_names import upload_name
 
 MAX_MB = 20

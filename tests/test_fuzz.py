@@ -4,7 +4,7 @@ Short and deterministic here (``derandomize=True``, no example database, 30–20
 target); ``benchmarks/fuzz_long.py`` runs the same targets for longer with random seeds.
 
 * every reader, through :func:`etl.extract.parse_bytes`: arbitrary bytes (behind the magic
-  bytes of each format), and valid reports rendered by :mod:`etl.render` in each format then
+  bytes of each format), and valid reports rendered by :mod:`synth.render` in each format then
   mutated (byte flips, deletions, insertions of format tokens, duplication, truncation; DOCX
   also inside ``word/document.xml``).  The only acceptable failure is ReportError;
 * the label matchers (:func:`etl.vocab.match_t3_row` / :func:`~etl.vocab.match_t2_row`):
@@ -31,7 +31,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from etl import numbers, recover, render, synth, vocab
+from etl import numbers, recover, vocab
+from synth import render
+from synth import generate as synth
 from etl.document import ReportError
 from etl.extract import parse_bytes
 

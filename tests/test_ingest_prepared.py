@@ -6,7 +6,9 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from etl import checks, render, synth
+from etl import checks
+from synth import render
+from synth import generate as synth
 from etl import warehouse as wh
 from etl.extract import parse_file
 

@@ -9,8 +9,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from etl import queries as q
-from etl import synth, vocab
+from app import queries as q
+from etl import vocab
+from synth import generate as synth
 from etl import warehouse as wh
 from tests import dashboard_fixtures as fx
 

@@ -2,7 +2,7 @@
 local variants, damaged text, and every kind of bad input.
 
 Fixture reports are fictional and built by code (:func:`make_report`); the renderers in
-:mod:`etl.render` print them the way agencies publish.
+:mod:`synth.render` print them the way agencies publish.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from etl import recover, vocab
 from etl.document import ReportError
 from etl.extract import parse_bytes
 from etl.numbers import parse_cell
-from etl.render import render, render_flat, render_html, render_text
+from synth.render import render, render_flat, render_html, render_text
 
 
 def make_report(template: str = "2021", *, seed: int = 7, shandong: bool = False,

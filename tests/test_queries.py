@@ -6,7 +6,8 @@ import shutil
 import duckdb
 import pytest
 
-from etl import queries as q
+from app import queries as q
+from etl.metrics import metrics_view_sql
 from tests import dashboard_fixtures as fx
 
 
@@ -29,8 +30,8 @@ def sum_cell(reports, key):
 def test_schema_block_is_last_and_matches_queries():
     text = fx.SCHEMA.read_text(encoding="utf-8")
     block = text[text.index("-- ---------------------------------------------------------------- marts: dashboard"):]
-    assert q.metrics_view_sql() in block
-    assert block.rstrip().endswith(q.metrics_view_sql().rstrip())
+    assert metrics_view_sql() in block
+    assert block.rstrip().endswith(metrics_view_sql().rstrip())
 
 
 def test_where_clause_uses_parameters_only():

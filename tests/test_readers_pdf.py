@@ -368,8 +368,7 @@ def test_unruled_blank_cells_keep_their_columns():
 
 
 def _synth_reports() -> dict[str, dict]:
-    from etl import synth
-
+    from synth import generate as synth
     reps = list(synth.generate(120, seed=11))
     pick = lambda pred: next(r for r in reps if pred(r))  # noqa: E731
     plain = lambda r: not r["meta"]["variants"] or r["meta"]["variants"] == ["blank_zeros"]  # noqa: E731
@@ -392,7 +391,7 @@ def synth_reports():
 @pytest.mark.parametrize("shape", ["2019", "2021", "shandong", "single_other_2021", "all_zero_2021"])
 def test_unruled_synthetic_pdf_parses_exactly(synth_reports, shape, blank_zeros):
     from etl.extract import parse_bytes
-    from etl.render import render_pdf
+    from synth.render import render_pdf
 
     rep = synth_reports[shape]
     parsed = parse_bytes(render_pdf(rep, ruled=False, blank_zeros=blank_zeros), "unruled.pdf")

@@ -19,7 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from etl import limits, render, synth, warehouse
+from etl import limits, warehouse
+from synth import render
+from synth import generate as synth
 from etl.document import ReportError
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,7 +1,7 @@
-"""The synthetic corpus generator (etl.synth) and the renderers (etl.render).
+"""The synthetic corpus generator (synth.generate) and the renderers (synth.render).
 
 Identities are recomputed here from shared/spec/report-schema.md, independently of
-``etl.synth.identity_failures``.  The round-trip tests (render → file → etl.extract.parse_file)
+``synth.generate.identity_failures``.  The round-trip tests (render → file → etl.extract.parse_file)
 check the parser against the truth for every format; a format whose reader is not written yet
 is skipped, not failed.
 """
@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from etl import render as R
-from etl import synth, vocab
-
+from synth import render as R
+from etl import vocab
+from synth import generate as synth
 N = 3000  # reports checked for identities (about 0.3 s to generate)
 
 
@@ -346,9 +346,9 @@ def test_pdf_text_is_extractable(samples):
 
 
 def test_cli_writes_files_truth_and_manifest(tmp_path):
-    from etl.__main__ import main
+    from synth.__main__ import main
     out = tmp_path / "syn"
-    rc = main(["synth", "--reports", "21", "--seed", "2", "--out", str(out),
+    rc = main(["--reports", "21", "--seed", "2", "--out", str(out),
                "--formats", "txt,html,md,json,docx,pdf,flat", "--defect-rate", "0.3"])
     assert rc == 0
     rows = list(csv.DictReader((out / "manifest.csv").read_text(encoding="utf-8").splitlines()))

@@ -135,5 +135,5 @@ def test_views_work(con):
 
 
 def test_schema_carries_the_metrics_view_text():
-    from etl.queries import metrics_view_sql
+    from etl.metrics import metrics_view_sql
     assert metrics_view_sql() in warehouse.schema_sql()

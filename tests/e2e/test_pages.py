@@ -9,7 +9,7 @@ import duckdb
 import pytest
 from playwright.sync_api import expect
 
-from etl import queries as q
+from app import queries as q
 from tests.e2e.conftest import wait_for_app
 
 pytestmark = pytest.mark.e2e

@@ -1,6 +1,6 @@
 """Print one report in every input format the ETL reads, the way real agencies publish them.
 
-The renderers are the other half of the parser: the synthetic corpus (:mod:`etl.synth`) and
+The renderers are the other half of the parser: the synthetic corpus (:mod:`synth.generate`) and
 the parser's test fixtures are made with them.  Each takes a *report* — a mapping with
 ``agency``, ``year``, ``template`` ('2019' | '2021') and ``cells`` keyed as in
 ``shared/spec/report-schema.md`` (or a :class:`etl.report.ParsedReport`) — and options for the
@@ -805,7 +805,7 @@ def render_pdf(report: Any, *, ruled: bool = True, split_table3: bool = False,
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=1.5 * cm, rightMargin=1.5 * cm,
                             topMargin=2 * cm, bottomMargin=2 * cm, title=r.title(), author="示例",
-                            creator="etl.render", invariant=1)
+                            creator="synth.render", invariant=1)
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buf.getvalue()
 

@@ -3,8 +3,9 @@
 * ``warehouse()``: one cached read-only DuckDB connection per warehouse file, re-opened when
   the file is swapped (inode / mtime change, see etl.warehouse's atomic publish); a cursor per
   query, so sessions on different threads never share a busy connection.
-* ``query(name, filters, *args)``: runs ``etl.queries.<name>`` through ``st.cache_data``,
-  keyed on small tuples plus the file's stamp (new data → new cache keys).
+* ``query(queries.q_x, filters, *args)``: runs a read-model function of :mod:`app.queries`
+  through ``st.cache_data``, keyed on its name, small tuples and the file's stamp (new data →
+  new cache keys).
 * ``sidebar_filters()``: the shared filters (ASCII keys bound to the URL) → ``Filters``.
 * ``page_header()``, ``chart()``, ``csv_download()``, ``rate_help()``: the page furniture.
 
@@ -18,6 +19,7 @@ import os
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import astuple
 from pathlib import Path
 
@@ -25,10 +27,10 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from etl import queries
-from etl.queries import KIND_ZH, LEVEL_ZH, RATES, TEMPLATE_ZH, Filters, fmt_rate  # noqa: F401 (re-exported)
+from app import queries
+from app.queries import KIND_ZH, LEVEL_ZH, RATES, TEMPLATE_ZH, Filters
 
-ROOT = Path(__file__).resolve().parent
+ROOT = Path(__file__).resolve().parents[1]
 SYNTH_BANNER = "包含示例（虚构）数据：当前结果混有示例年报，其中的机构与数字均为虚构，不可引用。"
 
 
@@ -136,11 +138,13 @@ def reload_data() -> None:
 
 # ----------------------------------------------------------------------------- cached queries
 @st.cache_data(max_entries=512, ttl="1h", show_spinner=False)
-def _cached(name: str, path: str, stamp: tuple, fkey: tuple | None, args: tuple) -> pd.DataFrame:
+def _cached(_fn: Callable[..., pd.DataFrame], name: str, path: str, stamp: tuple, fkey: tuple | None,
+            args: tuple) -> pd.DataFrame:
+    """``_fn`` is not hashed (leading underscore); ``name`` stands for it in the cache key."""
     w = _open(path)
     cur = w.con.cursor()
+    fn = _fn
     try:
-        fn = getattr(queries, name)
         if fkey is None:
             return fn(cur, *args)
         return fn(cur, Filters(*fkey), *args)
@@ -148,10 +152,11 @@ def _cached(name: str, path: str, stamp: tuple, fkey: tuple | None, args: tuple)
         cur.close()
 
 
-def query(name: str, f: Filters | None = None, *args) -> pd.DataFrame:
-    """Run ``etl.queries.<name>(cursor, f, *args)`` with caching; args must be small and hashable."""
+def query(fn: Callable[..., pd.DataFrame], f: Filters | None = None, *args) -> pd.DataFrame:
+    """Run a read-model function ``fn(cursor, f, *args)`` with caching; args must be small and hashable."""
     w = require_warehouse()
-    return _cached(name, str(w.path), w.stamp, None if f is None else astuple(f), tuple(args))
+    return _cached(fn, f"{fn.__module__}.{fn.__qualname__}", str(w.path), w.stamp,
+                   None if f is None else astuple(f), tuple(args))
 
 
 # ----------------------------------------------------------------------------- filters
@@ -181,7 +186,7 @@ def sidebar_filters() -> Filters | None:
         if st.button("重新加载数据", icon=":material/refresh:", help="数据库更新后刷新缓存"):
             reload_data()
             st.rerun()
-    opts = query("q_filter_options", None, bool(synth))
+    opts = query(queries.q_filter_options, None, bool(synth))
     with top:
         st.markdown("**筛选**")
         years_all = sorted({y for a, b in zip(opts["first_year"], opts["last_year"]) for y in range(int(a), int(b) + 1)})

@@ -29,7 +29,7 @@ Output
 ------
 :func:`generate` yields report dicts (agency, year, template, cells, synthetic, options,
 meta); :func:`to_parsed_report` turns one into a :class:`~etl.report.ParsedReport`.
-:func:`cli_synth` (``python -m etl synth``) writes, under ``--out``:
+:func:`cli_synth` (``python -m synth``) writes, under ``--out``:
 
 * ``reports/NNNNNN.<ext>`` — the input files (ingest this folder, not ``--out``: the truth
   files are valid structured reports too and would load every report twice); report *i* is rendered in ONE format, ``formats[i % len(formats)]``
@@ -452,7 +452,7 @@ _EXT = {"txt": "txt", "flat": "txt", "html": "html", "md": "md", "docx": "docx",
 
 def _render_one(rep: dict[str, Any], fmt: str, rng: random.Random, damaged: bool) -> tuple[bytes, str, dict]:
     """Bytes of one report in a format, the style label and the options used."""
-    from etl import render as R
+    from synth import render as R
     opts = dict(rep["options"])
     if fmt == "json":
         return to_parsed_report(rep).dumps().encode("utf-8"), "parsed_json", {}
@@ -505,7 +505,7 @@ def _flat_pdf(text: str) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, SimpleDocTemplate
-    from etl import render as R
+    from synth import render as R
     R._register_font()
     import io
     st = ParagraphStyle("b", fontName=R._FONT, fontSize=10.5, leading=16, wordWrap="CJK")
@@ -568,7 +568,7 @@ def write_corpus(out: Path, n_reports: int, seed: int = 1, formats: list[str] | 
 
 
 def cli_synth(args) -> int:  # noqa: ANN001
-    """``python -m etl synth --reports N --seed S --out DIR --formats txt,html,… --defect-rate R``."""
+    """``python -m synth --reports N --seed S --out DIR --formats txt,html,… --defect-rate R``."""
     formats = [f.strip() for f in str(args.formats).split(",") if f.strip()]
     if not 0.0 <= args.defect_rate <= 1.0:
         print("synth: --defect-rate must be between 0 and 1", file=sys.stderr)
