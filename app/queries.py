@@ -241,15 +241,6 @@ def q_filter_options(con, include_synthetic: bool = False) -> pd.DataFrame:
         order by province, city nulls first, county nulls first, agency_name""", [include_synthetic])
 
 
-def q_warehouse_info(con) -> pd.DataFrame:
-    return _df(con, """
-        select count(*) as n_reports, count(distinct agency_id) as n_agencies,
-               min(year) as first_year, max(year) as last_year,
-               sum(is_synthetic::int) as n_synthetic,
-               (select max("at") from load_log) as last_load
-        from v_report""")
-
-
 # ----------------------------------------------------------------------------- overview and trends
 def q_yearly(con, f: Filters, skip_years: bool = False) -> pd.DataFrame:
     """Per year: number of reports/agencies, sums of every METRIC, and each RATE's num/den/value."""

@@ -99,10 +99,7 @@ def _bootstrap(path: Path) -> None:
     with _build_lock:
         if path.exists():
             return
-        try:
-            from etl import warehouse as wh
-        except ImportError:
-            return
+        from etl import warehouse as wh
         with st.spinner(f"首次启动：正在从 {len(bundled)} 份结构化年报建立数据库…"):
             path.parent.mkdir(parents=True, exist_ok=True)
             # in-process: a worker pool spawned from the Streamlit server would re-run this script
@@ -267,24 +264,55 @@ def mark_frame() -> None:
 def ensure_frame() -> None:
     """Rerun through the frame if a page was started without it.
 
-    On a fresh server, the very first request for a deep link (``/report``) is served by
-    Streamlit's legacy ``pages/`` auto-discovery (``PagesManager.uses_pages_directory``), which
-    runs the page file alone: no page config, no filters.  That flag only drops when the
-    *public* ``st.navigation`` runs, which the legacy path never calls, so we drop it here and
-    rerun once; the rerun goes through ``dashboard.py`` and keeps the URL.  (Renaming the folder
-    away from ``pages/`` would avoid this; the team convention keeps ``pages/``.)
+    A folder named ``pages/`` beside the entry script makes Streamlit start in its legacy
+    multipage mode: on a fresh server the very first request for a deep link (``/report``)
+    runs the page file alone (no page config, no filters).  The public ``st.navigation``
+    switches the legacy mode off for the process, so a page started without the frame calls
+    it (hidden, with just itself) and reruns; the rerun goes through ``dashboard.py`` and
+    keeps the URL.  ``client.showSidebarNavigation = false`` in ``.streamlit/config.toml``
+    hides the legacy file-name menu, and the frame draws its own menu at the top.
+    tests/test_pages_apptest.py checks both halves against the installed Streamlit.
     """
     if st.session_state.get("_frame_ran"):
         st.session_state.pop("_frame_reruns", None)
         return
-    from streamlit.runtime.pages_manager import PagesManager
-    PagesManager.uses_pages_directory = False
     n = st.session_state.get("_frame_reruns", 0)
     if n >= 2:
         st.error("页面框架未能加载，请从首页进入。")
         st.stop()
     st.session_state["_frame_reruns"] = n + 1
+    st.navigation(app_pages(), position="hidden")
     st.rerun()
+
+
+# the router's menu: (section, file in pages/, title, url path, material icon)
+MENU: tuple[tuple[str, str, str, str, str], ...] = (
+    ("分析", "overview", "总览", "overview", "dashboard"),
+    ("分析", "proactive", "主动公开", "proactive", "campaign"),
+    ("分析", "requests", "依申请公开", "requests", "inbox"),
+    ("分析", "applicants", "申请人构成", "applicants", "groups"),
+    ("分析", "procurement_fees", "采购与收费", "procurement-fees", "payments"),
+    ("分析", "review_litigation", "复议诉讼", "review-litigation", "gavel"),
+    ("分析", "compare", "机构对比", "compare", "leaderboard"),
+    ("数据", "quality", "数据质量", "quality", "fact_check"),
+    ("数据", "report", "报告详情", "report", "description"),
+    ("数据", "export", "数据导出", "export", "download"),
+    ("数据", "upload", "导入年报", "upload", "upload_file"),
+)
+
+
+def nav_section(title: str) -> str:
+    """The menu section a page title sits in (browser tests open it before clicking the page)."""
+    return next(sec for sec, _, t, _, _ in MENU if t == title)
+
+
+def app_pages() -> dict[str, list[st.Page]]:
+    """The page list of the router (dashboard.py), one page one file in pages/; the first is the default."""
+    out: dict[str, list[st.Page]] = {}
+    for i, (section, name, title, url, icon) in enumerate(MENU):
+        out.setdefault(section, []).append(
+            st.Page(ROOT / "pages" / f"{name}.py", title=title, url_path=url, icon=f":material/{icon}:", default=i == 0))
+    return out
 
 
 def page_header(title: str, question: str) -> Filters:

@@ -11,9 +11,7 @@ gets new report and agency ids) and, unless ``--no-mart``, materialises the mart
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -111,15 +109,10 @@ def cold_start(db: Path, after=None, query: str = "") -> float | None:
         return None
     if not Path("/usr/bin/chromium").exists():
         return None
-    from tests.e2e.conftest import free_port
-    port = free_port()
-    env = {**os.environ, "GKNB_DB": str(db)}
-    log = tempfile.TemporaryFile()  # noqa: SIM115 — lives as long as the server
+    from app.server import DashboardServer
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
-                             "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1",
-                             "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = DashboardServer(db, Path(tempfile.mkdtemp(prefix="gknb_cold_")), env={"GKNB_REPORTS": ""})
+    port, proc = server.port, server.proc
     try:
         with sync_playwright() as p:
             b = p.chromium.launch(executable_path="/usr/bin/chromium",
@@ -138,8 +131,7 @@ def cold_start(db: Path, after=None, query: str = "") -> float | None:
             b.close()
         return elapsed
     finally:
-        proc.terminate()
-        proc.wait(10)
+        server.stop()
 
 
 def main() -> int:

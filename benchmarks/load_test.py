@@ -19,37 +19,30 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import platform
 import random
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import datetime
 from pathlib import Path
-import contextlib
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from app.server import DashboardServer  # noqa: E402
+from app.ui import nav_section  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
-# sidebar title → url path (the router in dashboard.py)
+# menu title → url path (the router in dashboard.py)
 PAGES = {"总览": "", "主动公开": "proactive", "依申请公开": "requests", "申请人构成": "applicants",
          "采购与收费": "procurement-fees", "复议诉讼": "review-litigation", "机构对比": "compare",
          "数据质量": "quality", "报告详情": "report", "数据导出": "export", "导入年报": "upload"}
 MAX_USERS, MAX_SECONDS = 50, 600
 TIMEOUT_MS = 60_000
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def build_warehouse(folder: Path, n_synth: int) -> Path:
@@ -112,40 +105,16 @@ def tree_cpu_seconds(root: int, exclude: int) -> float:
     return total
 
 
-class Server:
+class Server(DashboardServer):
+    """The shared harness (app/server.py) plus what the load test measures."""
+
     def __init__(self, db: Path, folder: Path):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = open(folder / "streamlit.log", "wb")  # noqa: SIM115 — lives as long as the server
-        env = {**os.environ, "GKNB_DB": str(db), "GKNB_UPLOADS": str(folder / "uploads"),
-               "GKNB_REPORTS": str(folder / "no-bundled-reports")}
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.headless=true",
-             f"--server.port={self.port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false",
-             "--server.fileWatcherType=none"], cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        super().__init__(db, folder, log=open(folder / "streamlit.log", "wb"))  # noqa: SIM115 — closed in stop()
         self.peak_rss = 0.0
         self.browser_cpu = 0.0
 
-    def wait_healthy(self, timeout: float = 60) -> float:
-        t0 = time.monotonic()
-        while time.monotonic() - t0 < timeout:
-            if self.proc.poll() is not None:
-                break
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=1) as r:
-                    if r.read().strip() == b"ok":
-                        return time.monotonic() - t0
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"streamlit did not start; see {self.log.name}")
-
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        super().stop()
         self.log.close()
 
 
@@ -183,7 +152,10 @@ async def user(i: int, browser, base: str, deadline: float, samples: list, error
                     break
                 t = time.monotonic()
                 try:
-                    await page.get_by_test_id("stSidebarNav").get_by_text(title, exact=True).click(timeout=TIMEOUT_MS)
+                    await page.get_by_test_id("stTopNavSection").filter(has_text=nav_section(title)).click(
+                        timeout=TIMEOUT_MS)
+                    await page.get_by_test_id("stTopNavDropdownLink").filter(has_text=title).first.click(
+                        timeout=TIMEOUT_MS)
                     await wait_for_run(page, title)
                     dt = time.monotonic() - t
                     n_exc = await page.locator('[data-testid="stException"]').count()

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from etl import vocab
+from etl.agencies import canonical_agency
 from etl.document import Document, Paragraph, ReportError, Table
 from etl.numbers import CellValue, parse_cell, to_json_number, to_wan_yuan
 from etl.report import ParsedReport, Provenance
@@ -517,14 +518,6 @@ def _mark_missing(st: _State, template: str, single: bool, found3: bool) -> None
         if key not in st.cells:
             st.cells[key] = None
             st.uncertain.setdefault(key, "源文件中未找到该单元格")
-
-
-def canonical_agency(raw: str) -> tuple[str, list[str]]:
-    try:
-        from etl.agencies import canonical_agency as canon
-    except ImportError:  # registry not available: keep the printed name
-        return raw, []
-    return canon(raw)
 
 
 # --------------------------------------------------------------------------- files

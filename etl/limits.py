@@ -44,7 +44,6 @@ from etl.document import ReportError
 
 DEFAULT_SECONDS = 120.0
 DEFAULT_MEMORY_MB = 2048
-STAGES = ("parse", "load", "checkpoint", "replace")
 
 
 class _Deadline(BaseException):

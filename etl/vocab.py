@@ -38,7 +38,6 @@ class Label:
     key: str
     zh: str
     match: tuple[str, ...]
-    templates: tuple[str, ...] = TEMPLATES
 
     def matches(self, normalised: str) -> bool:
         return any(m in normalised for m in self.match)
@@ -48,30 +47,30 @@ class Label:
 T2_ROWS: tuple[Label, ...] = (
     Label("regulations", "规章", ("规章",)),
     Label("normative_documents", "规范性文件", ("规范性文件",)),
-    Label("other_external_services", "其他对外管理服务事项", ("其他对外管理服务", "对外管理服务事项"), ("2019",)),
+    Label("other_external_services", "其他对外管理服务事项", ("其他对外管理服务", "对外管理服务事项")),
     Label("admin_licensing", "行政许可", ("行政许可",)),
     Label("admin_penalty", "行政处罚", ("行政处罚",)),
     Label("admin_coercion", "行政强制", ("行政强制",)),
     Label("admin_fees", "行政事业性收费", ("事业性收费",)),
-    Label("centralized_procurement", "政府集中采购", ("集中采购",), ("2019",)),
+    Label("centralized_procurement", "政府集中采购", ("集中采购",)),
     Label("other_proactive_documents", "其他主动公开文件", ("其他主动公开文件", "其他主动公开")),
 )
 
 # Column labels; order matters where one fragment contains another (本年项目数量 vs 上一年项目数量).
 T2_COLS: tuple[Label, ...] = (
-    Label("newly_made_count", "本年新制作数量", ("新制作",), ("2019",)),
-    Label("newly_published_count", "本年新公开数量", ("新公开",), ("2019",)),
-    Label("total_published_count", "对外公开总数量", ("对外公开总",), ("2019",)),
-    Label("issued_count", "本年制发件数", ("制发",), ("2021",)),
-    Label("repealed_count", "本年废止件数", ("废止",), ("2021",)),
-    Label("in_force_count", "现行有效件数", ("现行有效",), ("2021",)),
-    Label("prior_year_item_count", "上一年项目数量", ("上一年项目", "上年项目"), ("2019",)),
-    Label("current_item_count", "本年项目数量", ("本年项目数量",), ("2019",)),
-    Label("item_count_change", "本年增/减", ("增/减", "增减", "增(减)"), ("2019",)),
+    Label("newly_made_count", "本年新制作数量", ("新制作",)),
+    Label("newly_published_count", "本年新公开数量", ("新公开",)),
+    Label("total_published_count", "对外公开总数量", ("对外公开总",)),
+    Label("issued_count", "本年制发件数", ("制发",)),
+    Label("repealed_count", "本年废止件数", ("废止",)),
+    Label("in_force_count", "现行有效件数", ("现行有效",)),
+    Label("prior_year_item_count", "上一年项目数量", ("上一年项目", "上年项目")),
+    Label("current_item_count", "本年项目数量", ("本年项目数量",)),
+    Label("item_count_change", "本年增/减", ("增/减", "增减", "增(减)")),
     Label("decision_count", "处理决定数量", ("处理决定",)),
-    Label("fee_amount_wan_yuan", "本年收费金额（单位：万元）", ("收费金额",), ("2021",)),
-    Label("procurement_project_count", "采购项目数量", ("采购项目数",), ("2019",)),
-    Label("procurement_amount_wan_yuan", "采购总金额", ("采购总金额", "采购金额"), ("2019",)),
+    Label("fee_amount_wan_yuan", "本年收费金额（单位：万元）", ("收费金额",)),
+    Label("procurement_project_count", "采购项目数量", ("采购项目数",)),
+    Label("procurement_amount_wan_yuan", "采购总金额", ("采购总金额", "采购金额")),
 )
 
 #: Column layout of each table-二 row as the national templates print it (local variants add
@@ -152,9 +151,9 @@ T3_ROWS: tuple[Label, ...] = (
     Label("not_processed_excessive", "4.无正当理由大量反复申请", ("大量反复",)),
     Label("not_processed_confirmation", "5.要求行政机关确认或重新出具已获取信息", ("重新出具", "确认或重新")),
     Label("other_total", "（六）其他处理", ("其他处理",)),
-    Label("other_no_correction", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", ("逾期不补正",), ("2021",)),
-    Label("other_fee_unpaid", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", ("收费通知", "缴纳费用"), ("2021",)),
-    Label("other_other", "3.其他", ("3.其他", "3、其他"), ("2021",)),
+    Label("other_no_correction", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", ("逾期不补正",)),
+    Label("other_fee_unpaid", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", ("收费通知", "缴纳费用")),
+    Label("other_other", "3.其他", ("3.其他", "3、其他")),
     Label("result_total", "（七）总计", ("(七)总计", "七)总计"),),
     Label("carried_to_next", "四、结转下年度继续办理", ("结转下年度", "转下一年度", "结转下一年")),
 )
@@ -162,19 +161,6 @@ T3_ROW_KEYS = tuple(r.key for r in T3_ROWS)
 T3_OUTCOME_2019 = T3_ROW_KEYS[2:21]  # granted … other_total
 T3_OUTCOME_2021 = T3_ROW_KEYS[2:20] + T3_ROW_KEYS[21:24]  # granted … confirmation + three 其他处理 rows
 T3_OTHER_SUBROWS = ("other_no_correction", "other_fee_unpaid", "other_other")
-
-#: The printed ordinal of each sub-row ("2." in "2.重复申请") — used to strip the ordinal of the
-#: *next* label from a run of digits in flattened text.
-T3_ORDINAL = {
-    "denied_state_secret": 1, "denied_prohibited_by_law": 2, "denied_security_stability": 3,
-    "denied_third_party_rights": 4, "denied_internal_affairs": 5, "denied_process_info": 6,
-    "denied_enforcement_file": 7, "denied_admin_query": 8, "unavailable_not_held": 1,
-    "unavailable_needs_creation": 2, "unavailable_unclear_after_correction": 3,
-    "not_processed_petition_complaint": 1, "not_processed_duplicate": 2,
-    "not_processed_publication": 3, "not_processed_excessive": 4,
-    "not_processed_confirmation": 5, "other_no_correction": 1, "other_fee_unpaid": 2,
-    "other_other": 3,
-}
 
 # --------------------------------------------------------------------------- table 四
 T4_ROWS: tuple[Label, ...] = (

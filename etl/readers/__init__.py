@@ -1,6 +1,6 @@
 """Pick a reader by content (magic bytes, markup) as well as by extension, and run it.
 
-``read_document(path)`` returns a :class:`etl.document.Document` or raises
+``read_bytes(data, name)`` returns a :class:`etl.document.Document` or raises
 :class:`etl.document.ReportError` with a one-line reason.  Structured report files
 (the spec's JSON, as bundled in ``data/reports/``) are not documents: :mod:`etl.extract`
 recognises them before calling this.
@@ -60,14 +60,3 @@ def read_bytes(data: bytes, source: str) -> Document:
         return read_html(data, source)
     from etl.readers.text import read_text
     return read_text(data, source, fmt)
-
-
-def read_document(path: str | Path) -> Document:
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as e:
-        raise ReportError(f"无法读取文件：{e.strerror or e}", "io") from e
-    if size > MAX_FILE_BYTES:
-        raise ReportError(f"文件过大（{size // 1024 // 1024} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB）", "too_large")
-    return read_bytes(path.read_bytes(), str(path))

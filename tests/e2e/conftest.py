@@ -7,18 +7,11 @@ file that is printed when the server fails to come up), as in Streamlit's own e2
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
+from app.server import CHROMIUM, DashboardServer
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -45,59 +38,20 @@ def browser_context_args(browser_context_args):
             "viewport": {"width": 1400, "height": 1000}, "accept_downloads": True}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+class Server(DashboardServer):
+    """The app on a fixture warehouse built by code (tests/dashboard_fixtures.py) in ``folder``."""
 
-
-class Server:
     def __init__(self, folder: Path):
-        sys.path.insert(0, str(ROOT))
         from tests import dashboard_fixtures as fx
-        self.folder = folder
-        self.db = fx.build_warehouse(folder / "warehouse.duckdb")
+        super().__init__(fx.build_warehouse(folder / "warehouse.duckdb"), folder)
         self.uploads = folder / "uploads"
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = tempfile.TemporaryFile()  # noqa: SIM115 — lives as long as the server
-        env = {**os.environ, "GKNB_DB": str(self.db), "GKNB_UPLOADS": str(self.uploads),
-               "GKNB_REPORTS": str(folder / "no-bundled-reports")}
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.headless=true",
-             f"--server.port={self.port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false",
-             "--server.fileWatcherType=none"], cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
-
-    def wait_healthy(self, timeout: float = 30) -> None:
-        end = time.time() + timeout
-        while time.time() < end:
-            if self.proc.poll() is not None:
-                break
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=1) as r:
-                    if r.read().strip() == b"ok":
-                        return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"streamlit did not start:\n{self.output()}")
-
-    def output(self) -> str:
-        self.log.seek(0)
-        return self.log.read().decode("utf-8", "replace")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
 
 
 @pytest.fixture(scope="module")
 def app_server(tmp_path_factory):
     s = Server(tmp_path_factory.mktemp("e2e"))
     try:
-        s.wait_healthy()
+        s.wait_healthy(30)
         yield s
     finally:
         s.stop()
@@ -113,3 +67,10 @@ def wait_for_app(page, timeout: float = 60_000) -> None:
     page.wait_for_timeout(300)
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
     expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=timeout)
+
+
+def nav_to(page, title: str) -> None:
+    """Open the page ``title`` from the menu at the top (section dropdown, then the link)."""
+    from app.ui import nav_section
+    page.get_by_test_id("stTopNavSection").filter(has_text=nav_section(title)).click()
+    page.get_by_test_id("stTopNavDropdownLink").filter(has_text=title).first.click()

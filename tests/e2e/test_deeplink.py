@@ -13,5 +13,5 @@ def test_first_request_deep_link_runs_through_frame(app_server, page):
     page.wait_for_timeout(1000)
     wait_for_app(page)
     expect(page.get_by_role("heading", name="报告详情", exact=True).first).to_be_visible()
-    expect(page.get_by_test_id("stSidebarNav").get_by_text("数据质量")).to_be_visible()
+    expect(page.get_by_test_id("stTopNavSection").filter(has_text="数据")).to_be_visible()
     expect(page.get_by_text("当前筛选：山东省", exact=False).first).to_be_visible()

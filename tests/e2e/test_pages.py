@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app import queries as q
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import nav_to, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -42,7 +42,7 @@ def test_filter_survives_page_switch_and_reload(app_server, page):
     wait_for_app(page)
     assert "province=" in page.url and "江苏省" in unquote(page.url)
     expect(page.get_by_text("当前筛选：江苏省", exact=False).first).to_be_visible()
-    page.get_by_test_id("stSidebarNav").get_by_text("依申请公开").click()
+    nav_to(page, "依申请公开")
     wait_for_app(page)
     assert "/requests" in page.url and "江苏省" in unquote(page.url)
     expect(page.get_by_text("当前筛选：江苏省", exact=False).first).to_be_visible()
