@@ -1,6 +1,6 @@
 """The canonical vocabulary of a report: cell keys, their Chinese labels, and how labels are recognised.
 
-This module is the single Python rendering of ``shared/spec/report-schema.md``.  Every other
+This module is the single Python rendering of ``docs/report-schema.md``.  Every other
 module (parser, checks, warehouse, dashboard) takes keys and labels from here, so a figure
 means the same thing whatever template, format or agency it came from.
 

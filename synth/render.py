@@ -3,7 +3,7 @@
 The renderers are the other half of the parser: the synthetic corpus (:mod:`synth.generate`) and
 the parser's test fixtures are made with them.  Each takes a *report* — a mapping with
 ``agency``, ``year``, ``template`` ('2019' | '2021') and ``cells`` keyed as in
-``shared/spec/report-schema.md`` (or a :class:`etl.report.ParsedReport`) — and options for the
+``docs/report-schema.md`` (or a :class:`etl.report.ParsedReport`) — and options for the
 quirks seen in real files.  All narrative text is short fictional boilerplate that says the
 report is an example.
 

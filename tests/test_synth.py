@@ -1,6 +1,6 @@
 """The synthetic corpus generator (synth.generate) and the renderers (synth.render).
 
-Identities are recomputed here from shared/spec/report-schema.md, independently of
+Identities are recomputed here from docs/report-schema.md, independently of
 ``synth.generate.identity_failures``.  The round-trip tests (render → file → etl.extract.parse_file)
 check the parser against the truth for every format; a format whose reader is not written yet
 is skipped, not failed.
