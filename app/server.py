@@ -71,3 +71,12 @@ class DashboardServer:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait(10)
+
+
+def wait_for_app(page, timeout: float = 60_000) -> None:
+    """Wait until the script run that the last action triggered has finished (Streamlit's wait_for_app_run)."""
+    from playwright.sync_api import expect  # the browser tests' extra
+    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=timeout)
+    page.wait_for_timeout(300)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=timeout)

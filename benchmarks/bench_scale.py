@@ -280,7 +280,7 @@ APP_PAGES = ["", "proactive", "requests", "applicants", "procurement-fees", "rev
 
 def app_rss(db: Path) -> dict:
     """Cold start to first chart, then every page (示例 data included); the server's RSS after."""
-    from tests.e2e.conftest import wait_for_app
+    from app.server import wait_for_app
     out: dict = {}
     t_page: dict[str, float] = {}
 
@@ -474,7 +474,7 @@ def plot(png: bool) -> None:
                       width=1200, height=880, template="plotly_white", font=dict(family="Noto Sans CJK SC, sans-serif"),
                       legend=dict(orientation="h", y=-0.08))
     html = ROOT / "benchmarks" / "scale.html"
-    # plotly.min.js beside the page (offline, and unchanged between regenerations of the page)
+    # plotly.min.js beside the page, copied from the installed plotly (untracked: `bench_scale.py plot` writes it)
     fig.write_html(html, include_plotlyjs="directory", full_html=True, config={"displayModeBar": False})
     print(f"wrote {html}")
     if png:

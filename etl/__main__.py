@@ -106,4 +106,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:  # `python -m etl parse f | head`: the reader left; not an error of ours
+        sys.stderr.close()
+        sys.exit(0)

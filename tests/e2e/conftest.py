@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from app.server import CHROMIUM, DashboardServer
+from app.server import CHROMIUM, DashboardServer, wait_for_app  # noqa: F401 (tests import it from here)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -58,15 +58,6 @@ def app_server(tmp_path_factory):
         out = s.output()
         if "Traceback" in out:
             print(out)
-
-
-def wait_for_app(page, timeout: float = 60_000) -> None:
-    """Wait until the script run that the last action triggered has finished (Streamlit's wait_for_app_run)."""
-    from playwright.sync_api import expect
-    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=timeout)
-    page.wait_for_timeout(300)
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
-    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=timeout)
 
 
 def nav_to(page, title: str) -> None:
