@@ -24,6 +24,17 @@ Options (keyword arguments, or a dict under ``report["options"]``; keywords win)
 ``t4_heading``        'standard' | 'regulation' (四、因政府信息公开工作被申请行政复议、提起行政诉讼情况)
 ``seed``              seed of the per-render randomness (default: CRC of agency and year)
 
+Hooks for re-layouts (used by the metamorphic tests; absent = the default layout, byte-identical):
+
+``tables``            callable ``(t2, t3, t4, r) -> (t2, t3, t4)``; each result is a table
+                      (see :func:`make_table`) or a list of *pieces* printed in order: tables
+                      and strings (a caption or note line printed as a paragraph)
+``value_text``        callable ``(key, text) -> text`` applied to every number cell as printed
+``title_lines``       the title as printed in the body (a list of lines; ``[]`` = no title)
+``meta_title``        the title in the file's metadata (HTML ``<title>``, DOCX/PDF properties,
+                      crawler header)
+``thead``             HTML: header rows in ``<thead>`` as ``<th>`` cells (plain/nested style)
+
 Entry points: :func:`render_text`, :func:`render_flat`, :func:`render_markdown`,
 :func:`render_html`, :func:`render_docx`, :func:`render_pdf`, and :func:`render` (by format
 name, always bytes).  Output is deterministic for given report and options.
@@ -41,7 +52,8 @@ from typing import Any, Mapping
 from etl import vocab
 
 __all__ = ["render", "render_text", "render_flat", "render_markdown", "render_html",
-           "render_docx", "render_pdf", "FORMATS", "report_layout"]
+           "render_docx", "render_pdf", "FORMATS", "report_layout", "Cell", "Table", "make_table",
+           "skeleton"]
 
 FORMATS = ("txt", "flat", "md", "html", "docx", "pdf")
 
@@ -55,7 +67,7 @@ class _C:
     text: str = ""
     rs: int = 1
     cs: int = 1
-    kind: str = "label"        # title | head | label | group | note | num
+    kind: str = "label"        # title | head | label | group | note | num | lit (literal text)
     key: str = ""              # cell key for kind == 'num'
 
 
@@ -134,6 +146,26 @@ _T3_GROUPS = (  # (heading, sub-rows)
 )
 _T3_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 _T4_HEAD = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+
+
+Cell = _C
+Table = _Table
+
+
+def make_table(name: str, rows: list[list[_C]] | tuple, ncols: int, header_rows: int = 0) -> _Table:
+    """A table of the printing model from rows of cells (rowspan/colspan as in HTML)."""
+    rows = [list(r) for r in rows]
+    return _Table(name, tuple(map(tuple, rows)), ncols, header_rows, _place(rows, ncols))
+
+
+def skeleton(template: str, cells: Mapping[str, Any]) -> tuple[_Table, _Table, _Table]:
+    """The default tables 二, 三, 四 for a report's template and layout variants."""
+    return _skeleton(template, *report_layout(cells))
+
+
+def _pieces(x: Any) -> list:
+    """A table slot as printed: a table, or a list of tables and caption strings."""
+    return [x] if isinstance(x, _Table) else list(x)
 
 
 def report_layout(cells: Mapping[str, Any]) -> tuple[bool, bool, bool]:
@@ -248,10 +280,25 @@ class _R:
         self.rng = random.Random(seed)
         self.blank_zeros = bool(o["blank_zeros"])
         self.tables = _skeleton(self.template, *report_layout(self.cells))
+        if o.get("tables") is not None:
+            self.tables = tuple(o["tables"](*self.tables, self))
+        self._value_text = o.get("value_text")
+
+    def title_lines(self, default: list[str]) -> list[str]:
+        """The title as printed in the body: the ``title_lines`` option, else ``default``."""
+        lines = self.o.get("title_lines")
+        return default if lines is None else list(lines)
+
+    def meta_title(self) -> str:
+        return self.o.get("meta_title") or self.title()
 
     # ---- values
     def value(self, key: str) -> str:
         """The cell's text as printed (no padding)."""
+        s = self._value(key)
+        return self._value_text(key, s) if self._value_text is not None else s
+
+    def _value(self, key: str) -> str:
         if key not in self.cells:
             return ""
         v = self.cells[key]
@@ -339,9 +386,9 @@ def render_text(report: Any, *, style: str = "word", **opts: Any) -> str:
     nar = r.narrative()
     out: list[str] = []
     if rng.random() < 0.6:
-        out += [r.agency, f"{r.year}年政府信息公开工作年度报告"]
+        out += r.title_lines([r.agency, f"{r.year}年政府信息公开工作年度报告"])
     else:
-        out.append(r.title())
+        out += r.title_lines([r.title()])
     out += nar["intro"]
     out.append("一、总体情况")
     out += nar["general"]
@@ -365,7 +412,16 @@ def render_text(report: Any, *, style: str = "word", **opts: Any) -> str:
             return joiner.join(parts)
         return t
 
-    def table(t: _Table, trailing_empty: bool = False) -> None:
+    def table(t: Any, trailing_empty: bool = False) -> None:
+        if not isinstance(t, _Table):
+            for piece in _pieces(t):
+                if isinstance(piece, str):
+                    out.append(piece)
+                else:
+                    table(piece)
+            if trailing_empty:
+                out.extend(["\t"] * 6 + [""])
+            return
         for line in t.placed:
             for _, cell, cont in line:
                 out.append("\t" + cell_text(cell, cont))
@@ -403,12 +459,14 @@ def render_flat(report: Any, **opts: Any) -> str:
     rng = r.rng
     nar = r.narrative()
     path = f"{r.year + 1}01/t{r.year + 1}01{rng.randint(10, 28)}_{rng.randint(10000, 99999)}"
-    head = [f"标题: {r.title()}", f"发布时间: {r.year + 1}-01-{rng.randint(10, 28)} {rng.randint(8, 18):02d}:{rng.randint(0, 59):02d}",
+    head = [f"标题: {r.meta_title()}", f"发布时间: {r.year + 1}-01-{rng.randint(10, 28)} {rng.randint(8, 18):02d}:{rng.randint(0, 59):02d}",
             "文号: ", "发布机构: ", "栏目: 政府信息公开年报",
             f"原文链接: https://www.example.gov.cn/zwgk/ndbg/{path}.htm",
             "==================== 正文 ===================="]
 
-    def cells_run(t: _Table) -> str:
+    def cells_run(t: Any) -> str:
+        if not isinstance(t, _Table):
+            return "".join(x if isinstance(x, str) else cells_run(x) for x in _pieces(t))
         parts = []
         for line in t.placed:
             for _, cell, cont in line:
@@ -421,7 +479,7 @@ def render_flat(report: Any, **opts: Any) -> str:
         return "".join(parts)
 
     t2, t3, t4 = r.tables
-    body = (r.title() + " " + "".join(nar["intro"]) + "一、总体情况" + "".join(nar["general"])
+    body = ("".join(x + " " for x in r.title_lines([r.title()])) + "".join(nar["intro"]) + "一、总体情况" + "".join(nar["general"])
             + vocab.TABLE_ZH["t2"] + " " + cells_run(t2) + vocab.TABLE_ZH["t3"] + cells_run(t3)
             + " " + r.t4_heading() + cells_run(t4) + " 五、存在的主要问题及改进情况" + "".join(nar["problems"])
             + "六、其他需要报告的事项" + "".join(nar["other"]))
@@ -438,7 +496,7 @@ def render_markdown(report: Any, **opts: Any) -> str:
     第二十条 item, its heading as a line above."""
     r = _R(report, opts)
     nar = r.narrative()
-    out = [f"# {r.title()}", ""]
+    out = [f"# {x}" for x in r.title_lines([r.title()])] + [""]
     out += [p + "\n" for p in nar["intro"]]
     out += ["## 一、总体情况", ""] + [p + "\n" for p in nar["general"]]
 
@@ -470,15 +528,26 @@ def render_markdown(report: Any, **opts: Any) -> str:
             out.extend(pipe([x + [""] * (width - len(x)) for x in block], width))
             block.clear()
 
-    for row in t2.rows:
-        if row[0].kind == "title":
+    for piece in _pieces(t2):
+        if isinstance(piece, str):
             flush()
-            out.extend([row[0].text, ""])
-        else:
-            block.append([r.value(c.key) if c.kind == "num" else c.text for c in row])
-    flush()
-    out += [f"## {vocab.TABLE_ZH['t3']}", ""] + pipe(grid_rows(t3, 0, len(t3.placed)), t3.ncols)
-    out += [f"## {r.t4_heading()}", ""] + pipe(grid_rows(t4, 0, len(t4.placed)), t4.ncols)
+            out.extend([piece, ""])
+            continue
+        for row in piece.rows:
+            if row and row[0].kind == "title":
+                flush()
+                out.extend([row[0].text, ""])
+            else:
+                block.append([r.value(c.key) if c.kind == "num" else c.text for c in row])
+        flush()
+
+    def grid(t: Any) -> list[str]:
+        if isinstance(t, _Table):
+            return pipe(grid_rows(t, 0, len(t.placed)), t.ncols)
+        return [y for x in _pieces(t) for y in ([x, ""] if isinstance(x, str) else grid(x))]
+
+    out += [f"## {vocab.TABLE_ZH['t3']}", ""] + grid(t3)
+    out += [f"## {r.t4_heading()}", ""] + grid(t4)
     out += ["## 五、存在的主要问题及改进情况", ""] + [p + "\n" for p in nar["problems"]]
     out += ["## 六、其他需要报告的事项", ""] + [p + "\n" for p in nar["other"]]
     return "\n".join(out)
@@ -556,12 +625,21 @@ def render_html(report: Any, *, style: str = "plain", encoding: str = "utf-8",
         align = ' align="center"' if cell.kind != "label" else ""
         return f"<td{attrs}><p{align}>{'<br />'.join(_esc(x) for x in lines)}</p></td>"
 
-    def table(t: _Table) -> str:
+    def table(t: Any) -> str:
+        if not isinstance(t, _Table):
+            return "\n".join(para(x) if isinstance(x, str) else table(x) for x in _pieces(t))
         if word:
             open_ = ("<table class=MsoNormalTable border=0 cellspacing=0 cellpadding=0 "
                      "style='border-collapse:collapse;mso-table-layout-alt:fixed'>")
         else:
             open_ = '<table border="1" cellspacing="0" cellpadding="2" align="center" style="border-collapse:collapse">'
+        if r.o.get("thead") and not word and t.header_rows:
+            def th(c: _C) -> str:
+                h = cell_html(c)
+                return "<th" + h[3:-5] + "</th>" if h.startswith("<td") else h
+            head = "".join("<tr>" + "".join(th(c) for c in row) + "</tr>\n" for row in t.rows[:t.header_rows])
+            rows = "".join("<tr>" + "".join(cell_html(c) for c in row) + "</tr>\n" for row in t.rows[t.header_rows:])
+            return f"{open_}<thead>\n{head}</thead><tbody>\n{rows}</tbody></table>"
         rows = "".join("<tr>" + "".join(cell_html(c) for c in row) + "</tr>\n" for row in t.rows)
         return f"{open_}<tbody>\n{rows}</tbody></table>"
 
@@ -572,7 +650,7 @@ def render_html(report: Any, *, style: str = "plain", encoding: str = "utf-8",
         return f"<p><strong>{_esc(text)}</strong></p>"
 
     t2, t3, t4 = r.tables
-    body = [f'<p style="text-align:center;font-weight:bold">{_esc(r.title())}</p>']
+    body = [f'<p style="text-align:center;font-weight:bold">{_esc(x)}</p>' for x in r.title_lines([r.title()])]
     body += [para(p) for p in nar["intro"]]
     body.append(heading("一、总体情况"))
     body += [para(p) for p in nar["general"]]
@@ -593,7 +671,7 @@ def render_html(report: Any, *, style: str = "plain", encoding: str = "utf-8",
         raise ValueError(f"unsupported encoding {encoding!r}")
     if not declare_charset:
         meta = ""
-    title = _esc(r.title())
+    title = _esc(r.meta_title())
     if word:
         doc = ("<html xmlns:v=\"urn:schemas-microsoft-com:vml\" xmlns:o=\"urn:schemas-microsoft-com:office:office\" "
                "xmlns:w=\"urn:schemas-microsoft-com:office:word\">\n"
@@ -634,15 +712,22 @@ def render_docx(report: Any, **opts: Any) -> bytes:
     nar = r.narrative()
     d = docx.Document()
     d.styles["Normal"].font.size = Pt(10.5)
-    d.add_paragraph(r.agency)
-    d.add_paragraph(f"{r.year}年政府信息公开工作年度报告")
+    for x in r.title_lines([r.agency, f"{r.year}年政府信息公开工作年度报告"]):
+        d.add_paragraph(x)
     for p in nar["intro"]:
         d.add_paragraph(p)
     d.add_paragraph("一、总体情况")
     for p in nar["general"]:
         d.add_paragraph(p)
 
-    def table(t: _Table) -> None:
+    def table(t: Any) -> None:
+        if not isinstance(t, _Table):
+            for x in _pieces(t):
+                if isinstance(x, str):
+                    d.add_paragraph(x)
+                else:
+                    table(x)
+            return
         tab = d.add_table(rows=len(t.placed), cols=t.ncols)
         tab.style = "Table Grid"
         rows = tab.rows
@@ -675,7 +760,7 @@ def render_docx(report: Any, **opts: Any) -> bytes:
     import datetime as _dt
     cp = d.core_properties
     cp.author = "示例"
-    cp.title = r.title()
+    cp.title = r.meta_title()
     cp.created = cp.modified = _dt.datetime(r.year + 1, 1, 15)
     cp.last_modified_by = "示例"
     cp.revision = 1
@@ -771,17 +856,34 @@ def render_pdf(report: Any, *, ruled: bool = True, split_table3: bool = False,
         return tab
 
     t2, t3, t4 = r.tables
-    w2 = [5.0 * cm] + [12.0 * cm / (t2.ncols - 1)] * (t2.ncols - 1)
+    n2 = next(x for x in _pieces(t2) if isinstance(x, _Table)).ncols
+    w2 = [5.0 * cm] + [12.0 * cm / (n2 - 1)] * (n2 - 1)
     w3 = [1.5 * cm, 1.8 * cm, 4.8 * cm] + [1.3 * cm] * 7
     w4 = [1.15 * cm] * 15
-    story: list[Any] = [Paragraph(_esc(r.agency), title),
-                        Paragraph(f"{r.year}年政府信息公开工作年度报告", title), Spacer(1, 8)]
+    story: list[Any] = [Paragraph(_esc(x), title) for x in
+                        r.title_lines([r.agency, f"{r.year}年政府信息公开工作年度报告"])] + [Spacer(1, 8)]
     story += [Paragraph(_esc(p), body) for p in nar["intro"]]
     story.append(Paragraph("一、总体情况", head))
     story += [Paragraph(_esc(p), body) for p in nar["general"]]
-    story += [Paragraph(vocab.TABLE_ZH["t2"], head), pdf_table(t2, 0, len(t2.placed), w2, cellst)]
+
+    def pieces(t: Any, widths: list[float], style: ParagraphStyle) -> list[Any]:
+        out = []
+        for x in _pieces(t):
+            if isinstance(x, str):
+                out.append(Paragraph(_esc(x), body))
+            else:
+                w = widths if x.ncols == len(widths) else _fit_widths(x, 17.2 * cm)
+                out.append(pdf_table(x, 0, len(x.placed), w, style))
+        return out
+
+    if not isinstance(t2, _Table):
+        story += [Paragraph(vocab.TABLE_ZH["t2"], head)] + pieces(t2, w2, cellst)
+    else:
+        story += [Paragraph(vocab.TABLE_ZH["t2"], head), pdf_table(t2, 0, len(t2.placed), w2, cellst)]
     h3 = Paragraph(vocab.TABLE_ZH["t3"], head)
-    if split_table3:
+    if not isinstance(t3, _Table) or t3.ncols != len(w3):
+        story += [h3] + pieces(t3, w3, cellst)
+    elif split_table3:
         cut = next(i for i, line in enumerate(t3.placed)
                    if any(c.text == "（四）无法提供" for _, c, cont in line if not cont))
         story.append(KeepTogether([h3, pdf_table(t3, 0, cut, w3, cellst)]))
@@ -790,7 +892,7 @@ def render_pdf(report: Any, *, ruled: bool = True, split_table3: bool = False,
                                prefix=(0, 1, 2) if repeat_header else (), blank_group_at=cut))
     else:  # kept on one page: a table that moves to the next page rather than splitting
         story.append(KeepTogether([h3, pdf_table(t3, 0, len(t3.placed), w3, cellst)]))
-    story += [Paragraph(_esc(r.t4_heading()), head), pdf_table(t4, 0, len(t4.placed), w4, cell4)]
+    story += [Paragraph(_esc(r.t4_heading()), head)] + pieces(t4, w4, cell4)
     story.append(Paragraph("五、存在的主要问题及改进情况", head))
     story += [Paragraph(_esc(p), body) for p in nar["problems"]]
     story.append(Paragraph("六、其他需要报告的事项", head))
@@ -804,10 +906,20 @@ def render_pdf(report: Any, *, ruled: bool = True, split_table3: bool = False,
 
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=1.5 * cm, rightMargin=1.5 * cm,
-                            topMargin=2 * cm, bottomMargin=2 * cm, title=r.title(), author="示例",
+                            topMargin=2 * cm, bottomMargin=2 * cm, title=r.meta_title(), author="示例",
                             creator="synth.render", invariant=1)
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buf.getvalue()
+
+
+def _fit_widths(t: _Table, total: float) -> list[float]:
+    """Column widths of a re-laid table: shares by the longest one-column text in each column."""
+    longest = [2] * t.ncols
+    for line in t.placed:
+        for c, cell, cont in line:
+            if not cont and cell.cs == 1 and cell.kind != "num":
+                longest[c] = max(longest[c], min(len(cell.text), 10))
+    return [total * n / sum(longest) for n in longest]
 
 
 def _group_end(t: _Table, row: int, col: int) -> int:

@@ -1,0 +1,878 @@
+"""Transformations of a report that publishers, converters and crawlers really produce.
+
+Each :class:`Transform` takes a *source report* (agency, year, template, cells — a real corpus
+gold's figures or a synthetic report) and a format, and returns a :class:`Plan`: how to render
+it (options and hooks of :mod:`synth.render`: re-laid tables, number spellings, titles), an
+optional byte/text-level edit of the rendered file (what a crawler or converter does), and
+what the truth becomes:
+
+* ``truth`` — every cell the file prints, with its value (unchanged, changed or removed);
+* ``flag_ok`` — cells whose evidence the transform destroys or makes ambiguous: for them a
+  flag (``uncertain``) is the honest answer (a right value is fine too);
+* ``complete`` — the file still holds every figure unambiguously, so a parser may flag only
+  a small share of cells beyond ``flag_ok``;
+* ``may_reject`` — refusing the file with a reason is acceptable (title not in the body,
+  traditional characters).
+
+Most transforms act on the table model before rendering (:class:`Grid`: cells with rowspan /
+colspan, rows and columns inserted, deleted, permuted, transposed); some edit the rendered
+bytes afterwards.  Labels, captions, notes and titles here are invented text.
+"""
+from __future__ import annotations
+
+import copy
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable
+
+from etl import vocab
+from synth import render as R
+
+Cell = R.Cell
+FORMATS = ("txt", "flat", "md", "html", "docx", "pdf")
+TEXT_FORMATS = ("txt", "flat", "md", "html", "docx")   # formats a text-level edit can reach
+ALL = FORMATS
+TABLED = ("txt", "md", "html", "docx", "pdf")            # formats that keep a table's cells apart
+
+
+# --------------------------------------------------------------------------- table model
+
+
+class Grid:
+    """A table as a grid of slots, each holding the id of the printed cell covering it.
+
+    Any edit of rows or columns keeps spans: a cell's extent is the bounding box of its slots.
+    """
+
+    def __init__(self, t: R.Table):
+        self.name, self.header_rows = t.name, t.header_rows
+        self.cells: list[Cell] = []
+        self.slots: list[list[int]] = []
+        occ: dict[tuple[int, int], int] = {}
+        for r, row in enumerate(t.rows):
+            c = 0
+            for cell in row:
+                while (r, c) in occ:
+                    c += 1
+                cid = len(self.cells)
+                self.cells.append(cell)
+                for dr in range(cell.rs):
+                    for dc in range(cell.cs):
+                        occ[(r + dr, c + dc)] = cid
+                c += cell.cs
+        nrows = max(r for r, _ in occ) + 1
+        self.slots = [[occ.get((r, c), -1) for c in range(t.ncols)] for r in range(nrows)]
+        for row in self.slots:   # short rows: fill with empty cells
+            for c, cid in enumerate(row):
+                if cid < 0:
+                    row[c] = self.new(Cell(kind="lit"))
+
+    @property
+    def ncols(self) -> int:
+        return len(self.slots[0])
+
+    def new(self, cell: Cell) -> int:
+        self.cells.append(cell)
+        return len(self.cells) - 1
+
+    def table(self, name: str | None = None, header_rows: int | None = None) -> R.Table:
+        box: dict[int, list[int]] = {}
+        for r, row in enumerate(self.slots):
+            for c, cid in enumerate(row):
+                b = box.setdefault(cid, [r, c, r, c])
+                b[0], b[1], b[2], b[3] = min(b[0], r), min(b[1], c), max(b[2], r), max(b[3], c)
+        rows: list[list[tuple[int, Cell]]] = [[] for _ in self.slots]
+        for cid, (r0, c0, r1, c1) in box.items():
+            rows[r0].append((c0, replace(self.cells[cid], rs=r1 - r0 + 1, cs=c1 - c0 + 1)))
+        out = [[cell for _, cell in sorted(row, key=lambda x: x[0])] for row in rows]
+        return R.make_table(name or self.name, out, self.ncols,
+                            self.header_rows if header_rows is None else header_rows)
+
+    # ---- rows
+    def row_of(self, key_prefix: str) -> int:
+        """Index of the first row holding a number cell whose key starts with ``key_prefix``."""
+        for r, row in enumerate(self.slots):
+            if any(self.cells[cid].kind == "num" and self.cells[cid].key.startswith(key_prefix) for cid in row):
+                return r
+        raise KeyError(key_prefix)
+
+    def delete_rows(self, rows: list[int]) -> None:
+        self.slots = [row for r, row in enumerate(self.slots) if r not in set(rows)]
+
+    def insert_row(self, at: int, cells: list[Cell], keep_spans: bool = True) -> None:
+        """Insert a row of 1-row cells (their ``cs`` fill the columns not kept by spans).
+
+        ``keep_spans``: a cell spanning across ``at`` (above and below) covers the new row too;
+        otherwise it is cut in two and its lower part printed empty."""
+        above = self.slots[at - 1] if at > 0 else None
+        below = self.slots[at] if at < len(self.slots) else None
+        new: list[int] = []
+        free = []
+        for c in range(self.ncols):
+            if above and below and above[c] == below[c]:
+                if keep_spans:
+                    new.append(above[c])
+                    continue
+                old = below[c]
+                lower = self.new(replace(self.cells[old], text="", kind="lit"))
+                for row in self.slots[at:]:
+                    for cc in range(self.ncols):
+                        if row[cc] == old:
+                            row[cc] = lower
+            new.append(-1)
+            free.append(c)
+        it = iter(free)
+        for cell in cells:
+            cid = self.new(replace(cell, rs=1, cs=1))
+            for _ in range(cell.cs):
+                new[next(it)] = cid
+        for c in it:
+            new[c] = self.new(Cell(kind="lit"))
+        self.slots.insert(at, new)
+
+    # ---- columns
+    def permute_cols(self, perm: list[int]) -> None:
+        """New column j is old column ``perm[j]``."""
+        self.slots = [[row[p] for p in perm] for row in self.slots]
+
+    def insert_col(self, at: int, cells: list[Cell | None]) -> None:
+        """Insert a column; ``None`` extends the cell on its left (a header spanning it)."""
+        for row, cell in zip(self.slots, cells):
+            if cell is None:
+                row.insert(at, row[at - 1])
+            else:
+                row.insert(at, self.new(replace(cell, rs=1, cs=1)))
+
+    def transpose(self) -> None:
+        self.slots = [list(col) for col in zip(*self.slots)]
+
+    def relabel(self, fn: Callable[[Cell], Cell]) -> None:
+        self.cells = [fn(c) for c in self.cells]
+
+    def copy(self) -> "Grid":
+        return copy.deepcopy(self)
+
+
+def lit(text: str = "", cs: int = 1) -> Cell:
+    return Cell(text, cs=cs, kind="lit")
+
+
+def head(text: str, cs: int = 1) -> Cell:
+    return Cell(text, cs=cs, kind="head")
+
+
+def num(key: str) -> Cell:
+    return Cell(kind="num", key=key)
+
+
+# --------------------------------------------------------------------------- plans
+
+
+@dataclass
+class Plan:
+    """How to make the transformed file and what its truth is (see the module docstring)."""
+
+    opts: dict[str, Any] = field(default_factory=dict)
+    truth: dict[str, Any] | None = None           # None: the source's cells
+    flag_ok: set[str] = field(default_factory=set)
+    complete: bool = True
+    may_reject: bool = False
+    post: Callable[[bytes, str], bytes] | None = None
+    cells: dict[str, Any] | None = None           # cells to render, if not the truth
+
+
+@dataclass(frozen=True)
+class Transform:
+    name: str
+    klass: str          # the issue's class number ('1'…'14') or 'extra'
+    formats: tuple[str, ...]
+    make: Callable[[dict, str], Plan | None]      # None: does not apply to this report
+    doc: str = ""
+
+
+TRANSFORMS: dict[str, Transform] = {}
+
+
+def transform(name: str, klass: str, formats: tuple[str, ...] = ALL):
+    def deco(fn: Callable[[dict, str], Plan | None]) -> Callable:
+        TRANSFORMS[name] = Transform(name, klass, formats, fn, (fn.__doc__ or "").strip())
+        return fn
+    return deco
+
+
+def tables_hook(t2: Callable | None = None, t3: Callable | None = None, t4: Callable | None = None,
+                pieces: Callable | None = None) -> Callable:
+    """A ``tables`` render hook applying Grid edits (``fn(grid, rep) -> None``) per table.
+    ``pieces(t2, t3, t4, r)`` may then wrap tables in lists with captions."""
+    def hook(a: R.Table, b: R.Table, c: R.Table, r: Any) -> tuple:
+        out = []
+        for t, fn in ((a, t2), (b, t3), (c, t4)):
+            if fn is None:
+                out.append(t)
+                continue
+            g = Grid(t)
+            res = fn(g, r)
+            out.append(res if res is not None else g.table())
+        return tuple(pieces(*out, r)) if pieces else tuple(out)
+    return hook
+
+
+def _keys(cells: dict, prefix: str) -> set[str]:
+    return {k for k in cells if k.startswith(prefix)}
+
+
+# --------------------------------------------------------------------------- 1. columns by header
+
+_T3_COL0 = 3   # first value column of table 三
+
+
+@transform("t3_total_first", "1")
+def _t3_total_first(rep: dict, fmt: str) -> Plan:
+    """Table 三 prints 总计 as its first applicant column."""
+    perm = [0, 1, 2, 9, 3, 4, 5, 6, 7, 8]
+    return Plan(opts={"tables": tables_hook(t3=lambda g, r: g.permute_cols(perm))})
+
+
+@transform("t3_legal_reordered", "1")
+def _t3_legal_reordered(rep: dict, fmt: str) -> Plan:
+    """Table 三's five 法人或其他组织 sub-columns in reverse order (其他 … 商业企业)."""
+    perm = [0, 1, 2, 3, 8, 7, 6, 5, 4, 9]
+    return Plan(opts={"tables": tables_hook(t3=lambda g, r: g.permute_cols(perm))})
+
+
+@transform("t4_after_before_direct", "1")
+def _t4_after_before_direct(rep: dict, fmt: str) -> Plan:
+    """Table 四's 复议后起诉 block printed before 未经复议直接起诉."""
+    perm = list(range(5)) + list(range(10, 15)) + list(range(5, 10))
+    return Plan(opts={"tables": tables_hook(t4=lambda g, r: g.permute_cols(perm))})
+
+
+@transform("t4_pending_before_other", "1")
+def _t4_pending_before_other(rep: dict, fmt: str) -> Plan:
+    """Every table-四 block prints 尚未审结 before 其他结果."""
+    perm = [b + i for b in (0, 5, 10) for i in (0, 1, 3, 2, 4)]
+    return Plan(opts={"tables": tables_hook(t4=lambda g, r: g.permute_cols(perm))})
+
+
+@transform("t4_total_first", "1")
+def _t4_total_first(rep: dict, fmt: str) -> Plan:
+    """Every table-四 block prints 总计 first."""
+    perm = [b + i for b in (0, 5, 10) for i in (4, 0, 1, 2, 3)]
+    return Plan(opts={"tables": tables_hook(t4=lambda g, r: g.permute_cols(perm))})
+
+
+# --------------------------------------------------------------------------- 5. blank rows
+
+@transform("t3_spacer_row", "5")
+def _t3_spacer_row(rep: dict, fmt: str) -> Plan:
+    """An all-blank spacer row between table 三's header and its first row."""
+    return Plan(opts={"tables": tables_hook(t3=lambda g, r: g.insert_row(3, [lit() for _ in range(10)]))})
+
+
+@transform("empty_first_rows", "5")
+def _empty_first_rows(rep: dict, fmt: str) -> Plan:
+    """Every table starts with an empty row (Word/CMS tables)."""
+    def ins(g: Grid, r: Any) -> None:
+        g.insert_row(0, [lit() for _ in range(g.ncols)])
+        g.header_rows += 1 if g.header_rows else 0
+    return Plan(opts={"tables": tables_hook(t2=ins, t3=ins, t4=ins)})
+
+
+# --------------------------------------------------------------------------- 6. prior-year figures
+
+def _prior(v: Any, salt: int) -> str:
+    """A plausible different figure for the previous year."""
+    if v is None:
+        return "/"
+    if isinstance(v, float) and not float(v).is_integer():
+        return R._fmt_money(round(v * 0.8 + 1, 4))
+    return str(abs(int(v)) + 1 + salt % 7)
+
+
+@transform("t2_prior_year_cols", "6")
+def _t2_prior_year_cols(rep: dict, fmt: str) -> Plan | None:
+    """2021 table 二: 上年处理决定数量 | 本年处理决定数量 columns in 第（五）/（六）项."""
+    if rep["template"] != "2021":
+        return None
+    cells = rep["cells"]
+
+    def t2(g: Grid, r: Any) -> None:
+        for rr, row in enumerate(g.slots):
+            first = g.cells[row[1]]
+            if first.kind == "head" and first.text == "本年处理决定数量":
+                g.cells[row[1]] = replace(first, text="上年处理决定数量")
+                g.cells.append(head("本年处理决定数量"))
+                nid = len(g.cells) - 1
+                for c in range(2, g.ncols):
+                    row[c] = nid
+            elif first.kind == "num" and first.key.endswith(".decision_count"):
+                key = first.key
+                g.cells[row[1]] = lit(_prior(cells.get(key), rr))
+                g.cells.append(num(key))
+                nid = len(g.cells) - 1
+                for c in range(2, g.ncols):
+                    row[c] = nid
+    return Plan(opts={"tables": tables_hook(t2=t2)})
+
+
+@transform("t4_prior_year_row", "6")
+def _t4_prior_year_row(rep: dict, fmt: str) -> Plan:
+    """Table 四 with a year column: the previous year's row above the report year's."""
+    cells = rep["cells"]
+    y = int(rep["year"])
+
+    def t4(g: Grid, r: Any) -> None:
+        g.insert_col(0, [head("年度"), None, None, lit(f"{y}年")])
+        # the header cell spans the three header rows
+        hid = g.slots[0][0]
+        g.slots[1][0] = g.slots[2][0] = hid
+        prior = [lit(_prior(cells.get(g.cells[cid].key), i)) for i, cid in enumerate(g.slots[3][1:])]
+        g.insert_row(3, [lit(f"{y - 1}年")] + prior)
+    return Plan(opts={"tables": tables_hook(t4=t4)})
+
+
+# --------------------------------------------------------------------------- 8. split rows
+
+@transform("t2_coercion_split", "8")
+def _t2_coercion_split(rep: dict, fmt: str) -> Plan | None:
+    """行政强制 printed as two rows, 行政强制措施 and 行政强制执行 (truth: their sum, or a flag)."""
+    cells = rep["cells"]
+    keys = sorted(_keys(cells, "t2.admin_coercion."))
+    if not keys:
+        return None
+
+    def part(v: Any, first: bool) -> str:
+        if v is None:
+            return "/"
+        a = int(v) - int(v) // 2 if first else int(v) // 2
+        return str(a)
+
+    def t2(g: Grid, r: Any) -> None:
+        at = g.row_of("t2.admin_coercion.")
+        row = g.slots[at]
+        label = g.cells[row[0]]
+        g.cells[row[0]] = replace(label, text="行政强制措施")
+        second = []
+        for c in range(1, g.ncols):
+            cell = g.cells[row[c]]
+            if c > 1 and row[c] == row[c - 1]:
+                continue
+            if cell.kind == "num":
+                g.cells[row[c]] = lit(part(cells.get(cell.key), True), cs=cell.cs)
+                second.append(lit(part(cells.get(cell.key), False), cs=cell.cs))
+            else:
+                second.append(cell)
+        # keep the column spans of the original row
+        g.slots.insert(at + 1, [-1] * g.ncols)
+        g.slots[at + 1][0] = g.new(replace(label, text="行政强制执行"))
+        c = 1
+        for cell in second:
+            cid = g.new(replace(cell, cs=1))
+            width = sum(1 for cc in range(1, g.ncols) if g.slots[at][cc] == g.slots[at][c])
+            for cc in range(c, c + width):
+                g.slots[at + 1][cc] = cid
+            c += width
+    return Plan(opts={"tables": tables_hook(t2=t2)}, flag_ok=set(keys))
+
+
+# --------------------------------------------------------------------------- 9. footnote markers
+
+def _nonzero(cells: dict, prefix: str, n: int = 1, minimum: int = 1) -> list[str]:
+    return [k for k, v in cells.items() if k.startswith(prefix) and isinstance(v, int) and v >= minimum][:n]
+
+
+@transform("footnote_markers", "9")
+def _footnote_markers(rep: dict, fmt: str) -> Plan | None:
+    """Footnote markers after numbers (``9①``, ``66※``) with the notes under the table."""
+    keys = _nonzero(rep["cells"], "t3.", 2) + _nonzero(rep["cells"], "t2.", 1)
+    if not keys:
+        return None
+    marks = dict(zip(keys, ("①", "②", "※")))
+
+    def value_text(key: str, s: str) -> str:
+        return s + marks[key] if key in marks and s else s
+
+    def pieces(t2: Any, t3: Any, t4: Any, r: Any) -> tuple:
+        return ([t2, "注：※含网上申请的数量。"], [t3, "注：①含上年度结转事项。②为当面申请的数量。"], t4)
+    return Plan(opts={"value_text": value_text, "tables": tables_hook(pieces=pieces)})
+
+
+# --------------------------------------------------------------------------- 10. omitted rows
+
+@transform("t3_row_omitted_next_unlabelled", "10")
+def _t3_row_omitted(rep: dict, fmt: str) -> Plan | None:
+    """A table-三 row the agency left out (all zero) and the next row printed without its label."""
+    cells = rep["cells"]
+    rows = [r for r in vocab.T3_ROW_KEYS[4:19]
+            if f"t3.{r}.total" in cells and all(not cells.get(f"t3.{r}.{c}") for c in vocab.T3_COL_KEYS)]
+    rows = [r for r in rows if vocab.T3_ROW_KEYS[vocab.T3_ROW_KEYS.index(r) + 1] in
+            {k.split(".")[1] for k in cells}]
+    if not rows:
+        return None
+    gone = rows[len(rows) // 2]
+    nxt = vocab.T3_ROW_KEYS[vocab.T3_ROW_KEYS.index(gone) + 1]
+
+    def t3(g: Grid, r: Any) -> None:
+        at = g.row_of(f"t3.{gone}.")
+        row_next = g.slots[at + 1]
+        for c in range(g.ncols):
+            cell = g.cells[row_next[c]]
+            if cell.kind == "label" and row_next[c] not in g.slots[at]:
+                g.cells[row_next[c]] = replace(cell, text="")
+        g.delete_rows([at])
+    truth = {k: v for k, v in cells.items() if not k.startswith(f"t3.{gone}.")}
+    return Plan(opts={"tables": tables_hook(t3=t3)}, truth=truth,
+                flag_ok=_keys(cells, f"t3.{nxt}.") | _keys(cells, f"t3.{gone}."))
+
+
+# --------------------------------------------------------------------------- 11. table not found
+
+@transform("t3_transposed", "11")
+def _t3_transposed(rep: dict, fmt: str) -> Plan:
+    """Table 三 transposed: applicant categories as rows, outcomes as columns."""
+    def t3(g: Grid, r: Any) -> None:
+        g.transpose()
+        g.header_rows = 3
+    return Plan(opts={"tables": tables_hook(t3=t3)}, flag_ok=_keys(rep["cells"], "t3."))
+
+
+def _one_cell_per_line(data: bytes, fmt: str) -> bytes:
+    """Text as pdfminer-based crawlers write it: every cell on a line of its own, no tabs,
+    no blank lines between rows."""
+    lines = [ln.strip() for ln in data.decode("utf-8").splitlines()]
+    return ("\n".join(ln for ln in lines if ln) + "\n").encode("utf-8")
+
+
+@transform("one_cell_per_line", "11", ("txt",))
+def _one_cell_per_line_t(rep: dict, fmt: str) -> Plan:
+    """Word text with tabs and row breaks lost: one cell per line."""
+    return Plan(post=_one_cell_per_line, flag_ok=set(rep["cells"]), complete=False)
+
+
+# --------------------------------------------------------------------------- 12. garbled values
+
+@transform("garbled_values", "12")
+def _garbled_values(rep: dict, fmt: str) -> Plan | None:
+    """OCR-like garbling: a digit 1 printed as l in table 二, a 0 printed as O in table 三."""
+    cells = rep["cells"]
+    k2 = next((k for k, v in cells.items() if k.startswith("t2.") and isinstance(v, int) and "1" in str(v)), None)
+    k3 = next((k for k, v in cells.items() if k.startswith("t3.") and v == 0 and k.endswith(".natural_person")), None)
+    keys = [k for k in (k2, k3) if k]
+    if not keys:
+        return None
+
+    def value_text(key: str, s: str) -> str:
+        if key == k2:
+            return s.replace("1", "l", 1)
+        if key == k3:
+            return "O"
+        return s
+    return Plan(opts={"value_text": value_text, "blank_zeros": False}, flag_ok=set(keys))
+
+
+# --------------------------------------------------------------------------- 13. traditional characters
+
+_S2T = None
+
+
+def to_traditional(text: str) -> str:
+    global _S2T
+    if _S2T is None:
+        import opencc
+        _S2T = opencc.OpenCC("s2t")
+    return _S2T.convert(text)
+
+
+def _traditional(data: bytes, fmt: str) -> bytes:
+    if fmt == "docx":
+        return _docx_edit(data, to_traditional)
+    if fmt == "html":
+        text = data.decode("utf-8")
+        return to_traditional(text).encode("utf-8")
+    return to_traditional(data.decode("utf-8")).encode("utf-8")
+
+
+@transform("traditional_chars", "13", TEXT_FORMATS)
+def _traditional_t(rep: dict, fmt: str) -> Plan:
+    """The page fetched through the site's 繁體 switch: every character traditional."""
+    return Plan(post=_traditional, may_reject=True)
+
+
+# --------------------------------------------------------------------------- 14. titles
+
+def _title(t: str) -> Plan:
+    return Plan(opts={"title_lines": [t], "meta_title": t})
+
+
+@transform("title_guanyu", "14")
+def _title_guanyu(rep: dict, fmt: str) -> Plan:
+    """Title form 「…关于2020年度政府信息公开工作年度报告」."""
+    return _title(f"{rep['agency']}关于{rep['year']}年度政府信息公开工作年度报告")
+
+
+@transform("title_guanyu_de", "14")
+def _title_guanyu_de(rep: dict, fmt: str) -> Plan:
+    """Title form 「…关于2020年政府信息公开工作的年度报告」."""
+    return _title(f"{rep['agency']}关于{rep['year']}年政府信息公开工作的年度报告")
+
+
+@transform("title_year_suffix", "14")
+def _title_year_suffix(rep: dict, fmt: str) -> Plan:
+    """Title form 「…政府信息公开工作2020年度报告」."""
+    return _title(f"{rep['agency']}政府信息公开工作{rep['year']}年度报告")
+
+
+@transform("title_two_lines", "14")
+def _title_two_lines(rep: dict, fmt: str) -> Plan:
+    """The title broken over two lines inside the agency name."""
+    a = rep["agency"]
+    cut = max(2, len(a) // 2)
+    return Plan(opts={"title_lines": [a[:cut], f"{a[cut:]}{rep['year']}年政府信息公开工作年度报告"]})
+
+
+@transform("title_only_in_metadata", "14", ("flat", "html", "docx", "pdf"))
+def _title_only_in_metadata(rep: dict, fmt: str) -> Plan:
+    """No title in the body; only the page's metadata (HTML <title>, document properties)."""
+    return Plan(opts={"title_lines": []}, may_reject=True)
+
+
+# --------------------------------------------------------------------------- 3. decimal counts
+
+@transform("decimal_counts", "3")
+def _decimal_counts(rep: dict, fmt: str) -> Plan | None:
+    """Counts printed with a decimal point: ``517.645`` (a thousands dot) and OCR's ``13.2``."""
+    cells = rep["cells"]
+    big = [k for k, v in cells.items() if isinstance(v, int) and v >= 1000 and not k.endswith("item_count_change")][:1]
+    small = [k for k, v in cells.items() if isinstance(v, int) and 10 <= v < 1000 and k.startswith("t3.")][:1]
+    keys = big + small
+    if not keys:
+        return None
+
+    def value_text(key: str, s: str) -> str:
+        if key in big and s.isdigit():
+            return f"{int(s):,}".replace(",", ".")
+        if key in small and s.isdigit():
+            return s[:-1] + "." + s[-1]
+        return s
+    return Plan(opts={"value_text": value_text}, flag_ok=set(keys))
+
+
+# --------------------------------------------------------------------------- 4. money units
+
+_MONEY = ("fee_amount_wan_yuan", "procurement_amount_wan_yuan")
+
+
+def _money_keys(cells: dict) -> list[str]:
+    return [k for k, v in cells.items() if k.endswith(_MONEY) and isinstance(v, (int, float)) and v]
+
+
+def _money_plan(rep: dict, unit: str, caption: str | None, flag: bool) -> Plan | None:
+    keys = _money_keys(rep["cells"])
+    if not keys:
+        return None
+    factor = {"元": 10000, "亿元": 0.0001, "万元": 1}[unit]
+
+    def value_text(key: str, s: str) -> str:
+        if key in keys:
+            v = rep["cells"][key] * factor
+            return str(round(v)) if unit == "元" else R._fmt_money(round(v, 8))
+        return s
+
+    def t2(g: Grid, r: Any) -> None:
+        g.relabel(lambda c: replace(c, text=c.text.replace("（单位：万元）", "")) if c.kind == "head" else c)
+
+    def pieces(a: Any, b: Any, c: Any, r: Any) -> tuple:
+        return ([caption, a] if caption else a, b, c)
+    return Plan(opts={"value_text": value_text, "procurement_unit": "",
+                      "tables": tables_hook(t2=t2, pieces=pieces)}, flag_ok=set(keys) if flag else set())
+
+
+@transform("money_caption_yuan", "4")
+def _money_caption_yuan(rep: dict, fmt: str) -> Plan | None:
+    """Amounts in 元 with the unit only in a caption line （金额单位：元）."""
+    return _money_plan(rep, "元", "（金额单位：元）", flag=False)
+
+
+@transform("money_caption_yiyuan", "4")
+def _money_caption_yiyuan(rep: dict, fmt: str) -> Plan | None:
+    """Amounts in 亿元 with the unit only in a caption line 单位：件、亿元."""
+    return _money_plan(rep, "亿元", "单位：件、亿元", flag=False)
+
+
+@transform("money_no_unit", "4")
+def _money_no_unit(rep: dict, fmt: str) -> Plan | None:
+    """Amounts printed in 元 with no unit anywhere: the amount must be flagged."""
+    return _money_plan(rep, "元", None, flag=True)
+
+
+# --------------------------------------------------------------------------- 7. several reports
+
+def _docx_edit(data: bytes, fn: Callable[[str], str]) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "word/document.xml":
+                body = fn(body.decode("utf-8")).encode("utf-8")
+            z.writestr(info, body)
+    return out.getvalue()
+
+
+def concat_files(first: bytes, second: bytes, fmt: str, joiner: str = "附件") -> bytes:
+    """Two rendered reports as one file (a report with a 附件 sub-unit report)."""
+    if fmt in ("txt", "flat", "md"):
+        b = second.decode("utf-8")
+        if fmt == "flat":
+            b = b.split("==================== 正文 ====================\n", 1)[-1]
+        return (first.decode("utf-8") + f"\n{joiner}\n" + b).encode("utf-8")
+    if fmt == "html":
+        a, b = first.decode("utf-8"), second.decode("utf-8")
+        inner = re.search(r"<body[^>]*>(.*)</body>", b, re.S).group(1)
+        i = a.rindex("</body>")
+        return (a[:i] + f"<p>{joiner}</p>\n" + inner + a[i:]).encode("utf-8")
+    if fmt == "docx":
+        body2 = re.search(r"<w:body>(.*?)<w:sectPr", zipfile.ZipFile(io.BytesIO(second)).read(
+            "word/document.xml").decode("utf-8"), re.S).group(1)
+        return _docx_edit(first, lambda x: x.replace(
+            "<w:sectPr", f"<w:p><w:r><w:t>{joiner}</w:t></w:r></w:p>{body2}<w:sectPr", 1)
+            if x.count("<w:sectPr") == 1 else x[: x.rindex("<w:sectPr")] + body2 + x[x.rindex("<w:sectPr"):])
+    if fmt == "pdf":
+        import pypdfium2 as pdfium
+        a, b = pdfium.PdfDocument(first), pdfium.PdfDocument(second)
+        a.import_pages(b)
+        buf = io.BytesIO()
+        a.save(buf)
+        return buf.getvalue()
+    raise ValueError(fmt)
+
+
+@transform("two_reports_in_file", "7")
+def _two_reports(rep: dict, fmt: str) -> Plan:
+    """A second report (a sub-unit's, with its own title and other figures) after the first."""
+    other = second_report(rep)
+    opts = {"style": "plain"} if fmt == "html" else {}
+
+    def post(data: bytes, f: str) -> bytes:
+        return concat_files(data, R.render(other, f, **opts), f)
+    return Plan(post=post)
+
+
+def second_report(rep: dict) -> dict:
+    """Another report of the same template and year: a fictional sub-unit with other figures."""
+    cells = {k: round(v * 0.5, 4) if isinstance(v, float) else v for k, v in rep["cells"].items()}
+    # rows the first report does not print: a Hubei-style extra table-二 row, the other form of
+    # table 三's （六）其他处理
+    for col in vocab.T2_LAYOUT[rep["template"]]["regulations"]:
+        cells.setdefault(f"t2.other_proactive_documents.{col}", 2)
+    single = any(k.startswith("t3.other_total.") for k in cells)
+    for k in [k for k in cells if k.startswith("t3.other_")]:
+        del cells[k]
+    for col in vocab.T3_COL_KEYS:
+        rows = ("other_no_correction", "other_fee_unpaid", "other_other") if single else ("other_total",)
+        for row in rows:
+            cells[f"t3.{row}.{col}"] = 0
+    # a different table 三/四: shift applicants to natural persons (identities still hold)
+    for k in list(cells):
+        if k.startswith("t3.") and isinstance(cells[k], int):
+            col = k.split(".")[2]
+            row = k.split(".")[1]
+            tot = rep["cells"].get(f"t3.{row}.total") or 0
+            cells[k] = {"natural_person": tot, "total": tot}.get(col, 0)
+        if k.startswith("t4.") and isinstance(cells[k], int):
+            cells[k] = cells[k] + (3 if k.endswith((".upheld", ".total")) else 0)
+    return {"agency": "示例附属事务中心", "year": rep["year"], "template": rep["template"], "cells": cells}
+
+
+# --------------------------------------------------------------------------- extras: columns
+
+@transform("t3_remark_col", "extra")
+def _t3_remark_col(rep: dict, fmt: str) -> Plan:
+    """Table 三 with an extra 备注 column on the right holding short notes."""
+    notes = {"t3.new_received.": "含网上申请", "t3.result_total.": "均按期办结"}
+
+    def t3(g: Grid, r: Any) -> None:
+        col = []
+        for i, row in enumerate(g.slots):
+            if i == 0:
+                col.append(head("备注"))
+            elif i < 3:
+                col.append(None)
+            else:
+                key = next((g.cells[c].key for c in row if g.cells[c].kind == "num"), "")
+                col.append(lit(next((t for p, t in notes.items() if key.startswith(p)), "")))
+        g.insert_col(g.ncols, col)
+        g.slots[1][-1] = g.slots[2][-1] = g.slots[0][-1]
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+@transform("t3_yoy_col", "extra")
+def _t3_yoy_col(rep: dict, fmt: str) -> Plan:
+    """Table 三 with an extra 同比增减 column of signed numbers after 总计."""
+    cells = rep["cells"]
+
+    def t3(g: Grid, r: Any) -> None:
+        col = []
+        for i, row in enumerate(g.slots):
+            if i == 0:
+                col.append(head("同比增减"))
+            elif i < 3:
+                col.append(None)
+            else:
+                key = next((g.cells[c].key for c in row if g.cells[c].kind == "num"), "")
+                v = cells.get(key.rsplit(".", 1)[0] + ".total") if key else None
+                col.append(lit(f"{'+' if i % 2 else '-'}{(v or 0) % 5 + 1}" if key else ""))
+        g.insert_col(g.ncols, col)
+        g.slots[1][-1] = g.slots[2][-1] = g.slots[0][-1]
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+@transform("t4_sum_row", "extra")
+def _t4_sum_row(rep: dict, fmt: str) -> Plan:
+    """Table 四 with a 合计 column: 行政复议 + 行政诉讼 totals after the 15 columns."""
+    cells = rep["cells"]
+
+    def t4(g: Grid, r: Any) -> None:
+        tot = sum(cells.get(f"t4.{row}.total") or 0 for row in vocab.T4_ROW_KEYS)
+        g.insert_col(g.ncols, [head("合计"), None, None, lit(str(tot))])
+        g.slots[1][-1] = g.slots[2][-1] = g.slots[0][-1]
+    return Plan(opts={"tables": tables_hook(t4=t4)})
+
+
+# --------------------------------------------------------------------------- extras: headers, rows, tables
+
+@transform("t3_repeated_header", "extra")
+def _t3_repeated_header(rep: dict, fmt: str) -> Plan:
+    """Table 三's three header rows repeated before （四）无法提供 (a page break)."""
+    def t3(g: Grid, r: Any) -> None:
+        at = g.row_of("t3.unavailable_not_held.")
+        hdr = [list(row) for row in g.slots[:3]]
+        # cut the spans crossing the break, then put copies of the header rows there
+        g.insert_row(at, [lit() for _ in range(g.ncols)], keep_spans=False)
+        fresh: dict[int, int] = {}
+        g.slots[at:at + 1] = [[fresh[cid] if cid in fresh else fresh.setdefault(cid, g.new(g.cells[cid]))
+                               for cid in row] for row in hdr]
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+@transform("t3_two_tables", "extra")
+def _t3_two_tables(rep: dict, fmt: str) -> Plan:
+    """Table 三 printed as two tables (split before （三）不予公开), the second without header."""
+    def t3(g: Grid, r: Any) -> list:
+        at = g.row_of("t3.denied_state_secret.")
+        g.insert_row(at, [lit() for _ in range(g.ncols)], keep_spans=False)
+        lower = g.copy()
+        g.slots = g.slots[:at]
+        lower.slots = lower.slots[at + 1:]
+        lower.header_rows = 0
+        return [g.table(), lower.table()]
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+@transform("t4_two_tables", "extra")
+def _t4_two_tables(rep: dict, fmt: str) -> Plan:
+    """Table 四 printed as two tables: 行政复议 (5 columns) and 行政诉讼 (10 columns)."""
+    def t4(g: Grid, r: Any) -> list:
+        a, b = g.copy(), g.copy()
+        a.slots = [row[:5] for row in g.slots]
+        b.slots = [row[5:] for row in g.slots]
+        return [a.table(header_rows=3), b.table(header_rows=3)]
+    return Plan(opts={"tables": tables_hook(t4=t4)})
+
+
+_PARAPHRASE = (("本年新收政府信息公开申请数量", "本年度新收到的政府信息公开申请"),
+               ("上年结转政府信息公开申请数量", "上一年度结转的申请"),
+               ("结转下年度继续办理", "结转至下一年度继续办理的申请"),
+               ("本机关不掌握相关政府信息", "本机关不掌握该信息"),
+               ("补正后申请内容仍不明确", "经补正后申请内容仍然不明确"),
+               ("没有现成信息需要另行制作", "没有现成信息、需要另行制作"))
+
+
+@transform("labels_paraphrased", "extra")
+def _labels_paraphrased(rep: dict, fmt: str) -> Plan:
+    """Table-三 row labels in other words (the agency's own wording of the template)."""
+    def fn(c: Cell) -> Cell:
+        t = c.text
+        for a, b in _PARAPHRASE:
+            t = t.replace(a, b)
+        return replace(c, text=t)
+    keys = {k for k in rep["cells"] if k.split(".")[1] in
+            ("new_received", "carried_over_from_prior", "carried_to_next", "unavailable_not_held",
+             "unavailable_needs_creation", "unavailable_unclear_after_correction")}
+    return Plan(opts={"tables": tables_hook(t3=lambda g, r: g.relabel(fn))}, flag_ok=keys)
+
+
+# --------------------------------------------------------------------------- extras: number spellings
+
+def _spell(fn: Callable[[str], str]) -> Callable[[str, str], str]:
+    def value_text(key: str, s: str) -> str:
+        return fn(s) if s and s[0].isdigit() and not key.endswith(_MONEY) else s
+    return value_text
+
+
+@transform("numbers_thousands_sep", "extra")
+def _numbers_thousands(rep: dict, fmt: str) -> Plan | None:
+    """Counts of 1,000 and more printed with thousands separators."""
+    if not _nonzero(rep["cells"], "t", 1, minimum=1000):
+        return None
+    return Plan(opts={"value_text": _spell(lambda s: f"{int(s):,}" if s.isdigit() else s)})
+
+
+@transform("numbers_fullwidth", "extra")
+def _numbers_fullwidth(rep: dict, fmt: str) -> Plan:
+    """Every digit printed full-width (０-９)."""
+    fw = str.maketrans("0123456789", "０１２３４５６７８９")
+    return Plan(opts={"value_text": _spell(lambda s: s.translate(fw))})
+
+
+# --------------------------------------------------------------------------- extras: format variants
+
+@transform("html_word_pasted", "extra", ("html",))
+def _html_word(rep: dict, fmt: str) -> Plan:
+    """Word-pasted HTML: MsoNormal paragraphs, words split across spans."""
+    return Plan(opts={"style": "word"})
+
+
+@transform("html_nested_thead", "extra", ("html",))
+def _html_nested_thead(rep: dict, fmt: str) -> Plan:
+    """The report inside a layout table, header rows as <thead>/<th>."""
+    return Plan(opts={"style": "nested", "thead": True})
+
+
+@transform("pdf_unruled_split_wrapped", "extra", ("pdf",))
+def _pdf_unruled(rep: dict, fmt: str) -> Plan:
+    """An unruled PDF, table 三 split over two pages with repeated header, wrapped headers."""
+    return Plan(opts={"ruled": False, "split_table3": True, "wrap_headers": True, "repeat_header": True})
+
+
+@transform("docx_vmerge_continue", "extra", ("docx",))
+def _docx_vmerge(rep: dict, fmt: str) -> Plan:
+    """DOCX whose vertical merges are written ``w:val="continue"`` (WPS) instead of bare."""
+    def post(data: bytes, f: str) -> bytes:
+        return _docx_edit(data, lambda x: x.replace("<w:vMerge/>", '<w:vMerge w:val="continue"/>'))
+    return Plan(post=post)
+
+
+# --------------------------------------------------------------------------- 2. inferred readings
+
+
+@transform("t3_headerless_total_first", "2", TABLED)
+def _t3_headerless(rep: dict, fmt: str) -> Plan:
+    """Table 三 without its header rows, 总计 printed first: columns can only be read by
+    position, and the row identities (总计 = Σ applicants) fail through every cell so read."""
+    perm = [0, 1, 2, 9, 3, 4, 5, 6, 7, 8]
+
+    def t3(g: Grid, r: Any) -> None:
+        g.permute_cols(perm)
+        g.delete_rows([0, 1, 2])
+        g.header_rows = 0
+    return Plan(opts={"tables": tables_hook(t3=t3)}, flag_ok=_keys(rep["cells"], "t3."), complete=False)
+
+
+def identity_plan(rep: dict, fmt: str) -> Plan:
+    return Plan()
+
+
+TRANSFORMS = {"identity": Transform("identity", "0", ALL, identity_plan, "the report as rendered"), **TRANSFORMS}
