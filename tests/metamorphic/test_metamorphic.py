@@ -2,7 +2,7 @@
 
 For each (transform, format) pair: a synthetic report and a real corpus gold's figures (one
 synthetic report for PDF), chosen by rotation so that every source is used, are transformed,
-rendered, parsed in-process, and scored (:mod:`metamorphic.runner`): every truth cell right or
+rendered, parsed in-process, and scored (:mod:`synth.metamorphic.runner`): every truth cell right or
 flagged, no phantom key, agency and year right, flags bounded where the evidence is complete.
 
 Pairs today's parser fails are listed in ``KNOWN_FAILING`` and marked ``xfail(strict=True)``:
@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from paths import CORPUS
 from synth import render as R
+from synth.metamorphic import runner
+from synth.metamorphic.transforms import TRANSFORMS, Grid, tables_hook
 
-from . import runner
-from .transforms import TRANSFORMS, Grid, tables_hook
-
-SOURCES = runner.all_sources()
+SOURCES = runner.all_sources(CORPUS)
 
 # (transform, format) pairs the parser fails today; see /BENCHMARKS.md "Metamorphic re-layouts".
 KNOWN_FAILING = {

@@ -688,24 +688,23 @@ def second_report(rep: dict) -> dict:
 
 # --------------------------------------------------------------------------- extras: columns
 
+def _t3_extra_col(title: str, text: Callable[[int, str], str]) -> Plan:
+    """Table 三 with one more column on the right: ``text(row index, first key of the row)``."""
+    def t3(g: Grid, r: Any) -> None:
+        col: list[Cell | None] = [head(title), None, None]
+        for i, row in enumerate(g.slots[3:], start=3):
+            key = next((g.cells[c].key for c in row if g.cells[c].kind == "num"), "")
+            col.append(lit(text(i, key) if key else ""))
+        g.insert_col(g.ncols, col)
+        g.slots[1][-1] = g.slots[2][-1] = g.slots[0][-1]
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
 @transform("t3_remark_col", "extra")
 def _t3_remark_col(rep: dict, fmt: str) -> Plan:
     """Table 三 with an extra 备注 column on the right holding short notes."""
     notes = {"t3.new_received.": "含网上申请", "t3.result_total.": "均按期办结"}
-
-    def t3(g: Grid, r: Any) -> None:
-        col = []
-        for i, row in enumerate(g.slots):
-            if i == 0:
-                col.append(head("备注"))
-            elif i < 3:
-                col.append(None)
-            else:
-                key = next((g.cells[c].key for c in row if g.cells[c].kind == "num"), "")
-                col.append(lit(next((t for p, t in notes.items() if key.startswith(p)), "")))
-        g.insert_col(g.ncols, col)
-        g.slots[1][-1] = g.slots[2][-1] = g.slots[0][-1]
-    return Plan(opts={"tables": tables_hook(t3=t3)})
+    return _t3_extra_col("备注", lambda i, key: next((t for p, t in notes.items() if key.startswith(p)), ""))
 
 
 @transform("t3_yoy_col", "extra")
@@ -713,20 +712,10 @@ def _t3_yoy_col(rep: dict, fmt: str) -> Plan:
     """Table 三 with an extra 同比增减 column of signed numbers after 总计."""
     cells = rep["cells"]
 
-    def t3(g: Grid, r: Any) -> None:
-        col = []
-        for i, row in enumerate(g.slots):
-            if i == 0:
-                col.append(head("同比增减"))
-            elif i < 3:
-                col.append(None)
-            else:
-                key = next((g.cells[c].key for c in row if g.cells[c].kind == "num"), "")
-                v = cells.get(key.rsplit(".", 1)[0] + ".total") if key else None
-                col.append(lit(f"{'+' if i % 2 else '-'}{(v or 0) % 5 + 1}" if key else ""))
-        g.insert_col(g.ncols, col)
-        g.slots[1][-1] = g.slots[2][-1] = g.slots[0][-1]
-    return Plan(opts={"tables": tables_hook(t3=t3)})
+    def text(i: int, key: str) -> str:
+        v = cells.get(key.rsplit(".", 1)[0] + ".total") or 0
+        return f"{'+' if i % 2 else '-'}{v % 5 + 1}"
+    return _t3_extra_col("同比增减", text)
 
 
 @transform("t4_sum_row", "extra")

@@ -13,14 +13,14 @@ file refused with a reason where the transform allows it), and — where the tra
 evidence complete — at most a small share of cells flagged beyond those the transform damaged,
 so that a parser that flags everything fails too.
 
-Sources: the sixteen real corpus golds' figures (read at run time from ``tests/paths.CORPUS``)
+Sources: the sixteen real corpus golds' figures (read at run time from the shared corpus)
 and a few synthetic reports of every shape :mod:`synth.generate` makes.
 """
 from __future__ import annotations
 
 import json
 import math
-import sys
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -32,10 +32,8 @@ from synth import render as R
 
 from .transforms import FORMATS, TRANSFORMS, Plan
 
-_HERE = Path(__file__).resolve().parent
-if str(_HERE.parent) not in sys.path:   # tests/ (for paths.py) when imported from benchmarks/
-    sys.path.insert(0, str(_HERE.parent))
-from paths import CORPUS  # noqa: E402
+#: the shared corpus (``GKNB_SHARED`` overrides ../shared beside the project), as tests/paths.py
+CORPUS = Path(os.environ.get("GKNB_SHARED", Path(__file__).resolve().parents[2].parent / "shared")) / "corpus"
 
 _EXT = {"txt": "txt", "flat": "txt", "md": "md", "html": "html", "docx": "docx", "pdf": "pdf"}
 FLAG_SHARE = 0.05      # share of cells a parser may flag beyond the damaged ones (complete evidence)
@@ -75,10 +73,11 @@ def synth_sources(seed: int = 17, n: int = 1500) -> dict[str, dict]:
     return {f"s_{k}": found[k] for k in _SHAPES if k in found}
 
 
-def all_sources() -> dict[str, dict]:
+def all_sources(corpus: Path = CORPUS) -> dict[str, dict]:
+    """Synthetic sources, then the corpus golds when the shared corpus is present."""
     src = dict(synth_sources())
-    if (CORPUS / "gold").is_dir():
-        src.update(gold_sources())
+    if (corpus / "gold").is_dir():
+        src.update(gold_sources(corpus))
     return src
 
 
