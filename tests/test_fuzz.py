@@ -1,7 +1,7 @@
 """Property tests (hypothesis) of everything that reads outside input.
 
 Short and deterministic here (``derandomize=True``, no example database, 30–200 examples per
-target); ``benchmarks/fuzz_long.py`` runs the same targets for longer with random seeds.
+target); ``tests/fuzz_long.py`` runs the same targets for longer with random seeds.
 
 * every reader, through :func:`etl.extract.parse_bytes`: arbitrary bytes (behind the magic
   bytes of each format), and valid reports rendered by :mod:`synth.render` in each format then

@@ -2,9 +2,9 @@
 time budget or an example count per target.  Prints, per target, the inputs tried, the time
 spent, the slowest input and every distinct failure (with hypothesis's shrunk falsifying input); exits 1 if any.
 
-    python benchmarks/fuzz_long.py --minutes 5                  # budget split evenly over targets
-    python benchmarks/fuzz_long.py --examples 20000 --only segment,parse_cell_total
-    python benchmarks/fuzz_long.py --list
+    python tests/fuzz_long.py --minutes 5                  # budget split evenly over targets
+    python tests/fuzz_long.py --examples 20000 --only segment,parse_cell_total
+    python tests/fuzz_long.py --list
 
 Bounded: no network, no files written; each target stops at its share of the budget (checked
 between batches of ``--batch`` examples, so a target may overrun by one batch).
