@@ -1,4 +1,4 @@
-"""Command line: ``python -m etl {parse,ingest,checks,verify,bundle} …``.
+"""Command line: ``python -m etl {parse,ingest,crawl,checks,verify,bundle} …``.
 
 Only argument parsing lives here; each command calls one function of the module that owns
 the work, imported lazily so that ``--help`` is instant.
@@ -11,11 +11,14 @@ import sys
 from pathlib import Path
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "warehouse.duckdb"
+DEFAULT_ARCHIVE = Path("data/archive")
 
 EPILOG = """\
 examples:
   python -m etl parse report.html            # print one report as JSON (the spec's format)
   python -m etl ingest data/reports/ new/    # load files or folders into data/warehouse.duckdb
+  python -m etl crawl seeds.csv              # harvest reports from websites into data/archive/
+  python -m etl ingest data/archive          # load a crawl archive (source URL and publication date kept)
   python -m etl checks                       # list identity checks that fail, and where
   python -m etl verify                       # re-read every stored source, compare with the warehouse
 """
@@ -33,10 +36,23 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--compact", action="store_true", help="only agency, year, template, cells, uncertain")
 
     sp = sub.add_parser("ingest", help="parse files/folders and load them into the warehouse")
-    sp.add_argument("paths", nargs="+", type=Path, help="report files or folders (searched recursively)")
+    sp.add_argument("paths", nargs="+", type=Path,
+                    help="report files or folders (searched recursively); a crawl archive folder is read by its manifest")
     sp.add_argument("--db", type=Path, default=DEFAULT_DB, help="warehouse file (default: %(default)s)")
     sp.add_argument("--workers", type=int, default=0, help="parser processes (default: all cores)")
     sp.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    sp = sub.add_parser("crawl", help="harvest reports from government websites into an archive")
+    sp.add_argument("seeds", type=Path, help="CSV with columns agency,url (a 年报 column, a report page or a file)")
+    sp.add_argument("--out", type=Path, default=DEFAULT_ARCHIVE, help="archive folder (default: %(default)s)")
+    sp.add_argument("--max-pages", type=int, default=500, help="requests per seed at most (default: %(default)s)")
+    sp.add_argument("--delay", type=float, default=1.0,
+                    help="seconds between two requests to one host (default: %(default)s)")
+    sp.add_argument("--timeout", type=float, default=20.0, help="seconds per request (default: %(default)s)")
+    sp.add_argument("--retries", type=int, default=2, help="retries on 5xx/timeouts (default: %(default)s)")
+    sp.add_argument("--backoff", type=float, default=1.0, help="first retry wait, doubled each time (default: %(default)s)")
+    sp.add_argument("--resume", action="store_true", help="continue the last unfinished crawl of this archive")
+    sp.add_argument("--quiet", action="store_true", help="no progress lines")
 
     sp = sub.add_parser("checks", help="show identity checks that fail (per report and across years)")
     sp.add_argument("--db", type=Path, default=DEFAULT_DB)
@@ -100,6 +116,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in ("ingest", "checks", "verify"):
         from etl import warehouse
         return getattr(warehouse, f"cli_{args.command}")(args)
+    if args.command == "crawl":
+        from etl.crawl import cli_crawl
+        return cli_crawl(args)
     if args.command == "bundle":
         return cli_bundle(args)
     return 2

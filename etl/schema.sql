@@ -55,6 +55,16 @@ create table if not exists dim_report (
     n_checks_failed integer not null
 );
 comment on table dim_report is '年报: one row per loaded source file; history kept, is_current marks the live one per agency-year';
+-- crawl provenance (python -m etl crawl → ingest of the archive; etl/archive.py); null for files
+-- ingested from disk.  Added by ALTER so that warehouses built before keep working.
+alter table dim_report add column if not exists source_url varchar;          -- URL of the file used
+alter table dim_report add column if not exists page_url varchar;            -- the report's page (its attachments' referrer)
+alter table dim_report add column if not exists published_at date;           -- publication date read from the page
+alter table dim_report add column if not exists published_at_method varchar; -- meta:pubdate | label:发布日期 | url:… | page:… | header:last-modified
+alter table dim_report add column if not exists fetched_at timestamptz;
+alter table dim_report add column if not exists source_version integer;      -- 1 = first content fetched at source_url
+alter table dim_report add column if not exists first_fetched_at timestamptz;-- when version 1 was fetched
+alter table dim_report add column if not exists source_choice varchar;       -- page or attachment used, and what the other gave
 
 create table if not exists fact_cell (
     report_id    varchar not null,

@@ -54,7 +54,7 @@ from typing import Any
 
 import duckdb
 
-from etl import agencies, checks, limits, vocab
+from etl import agencies, archive, checks, limits, vocab
 from etl.report import ParsedReport
 from etl.safe_names import printable, storable
 
@@ -74,6 +74,11 @@ DIM_REPORT_COLS = ("report_id", "agency_id", "agency_name", "year", "template", 
 DIM_AGENCY_COLS = ("agency_id", "name", "region_code", "province", "city", "county", "level", "kind",
                    "is_synthetic", "name_source")
 _TABLES = ("t2", "t3", "t4")
+# crawl provenance (etl/archive.py puts it in ParsedReport.source): dim_report column ← source key
+CRAWL_COLS = (("source_url", "url"), ("page_url", "page_url"), ("published_at", "published_at"),
+              ("published_at_method", "published_at_method"), ("fetched_at", "fetched_at"),
+              ("source_version", "version"), ("first_fetched_at", "first_fetched_at"),
+              ("source_choice", "choice"))
 
 
 class WarehouseBusy(RuntimeError):
@@ -233,6 +238,20 @@ def _source_fields(report: ParsedReport) -> tuple[str, str, str, int | None]:
     return path, name, fmt, (int(size) if size is not None else None)
 
 
+def _set_crawl_provenance(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
+    """Source URL, publication date and version of crawled reports (etl/archive.py)."""
+    cols = [c for c, _k in CRAWL_COLS]
+    types = {"published_at": "date", "fetched_at": "timestamptz", "first_fetched_at": "timestamptz",
+             "source_version": "integer"}
+    con.execute("create or replace temp table _crawl (report_id varchar, "
+                + ", ".join(f"{c} {types.get(c, 'varchar')}" for c in cols) + ")")
+    with con.appender("_crawl") as ap:
+        ap.append_rows(rows)
+    con.execute("update dim_report set " + ", ".join(f"{c} = k.{c}" for c in cols)
+                + " from _crawl k where dim_report.report_id = k.report_id")
+    con.execute("drop table _crawl")
+
+
 # ----------------------------------------------------------------------------- staging copy
 class Staging:
     """A private copy of the warehouse that batches are applied to, then published once."""
@@ -294,7 +313,10 @@ class Staging:
             path, reason = storable(str(path)), storable(str(reason))
             log_rows.append((self.batch_id, now, path, "failed", None, reason))
             s.failed.append((path, reason))
-        ordered = sorted(reports, key=lambda r: (_source_fields(r)[0], report_id_of(r)))
+        # crawled versions of a report load in fetch order (the latest is current); files: by path
+        ordered = sorted(reports, key=lambda r: (str(r.source.get("fetched_at") or ""), _source_fields(r)[0],
+                                                 report_id_of(r)))
+        crawl_rows: list[tuple] = []
         for rep in ordered:
             rid = report_id_of(rep)
             path, name, fmt, size = _source_fields(rep)
@@ -348,6 +370,8 @@ class Staging:
             if name_c != rep.agency:
                 warn_rows.append((rid, "loader", f"机构名称规范化：{rep.agency} → {name_c}"))
             expected[rid] = (len(rep.cells), len(rep_checks))
+            if rep.source.get("url"):
+                crawl_rows.append((rid, *(rep.source.get(k) for _c, k in CRAWL_COLS)))
             log_rows.append((self.batch_id, now, path, status, rid, f"replaces {old}" if old else None))
             s.loaded += status == "loaded"
             s.replaced += status == "replaced"
@@ -361,8 +385,11 @@ class Staging:
                                 ("fact_check", chk_rows), ("report_warning", warn_rows),
                                 ("load_log", log_rows)):
                 if rows:
-                    with con.appender(table) as ap:
+                    cols = list(DIM_REPORT_COLS) if table == "dim_report" else None
+                    with con.appender(table, columns=cols) as ap:
                         ap.append_rows(rows)
+            if crawl_rows:
+                _set_crawl_provenance(con, crawl_rows)
             if superseded:
                 con.execute("create or replace temp table _superseded (old_id varchar, new_id varchar)")
                 with con.appender("_superseded") as ap:
@@ -669,7 +696,8 @@ def ingest(paths: list[Path], db_path: Path, *, workers: int = 0, progress: bool
            batch_id: str | None = None) -> IngestSummary:
     """Parse every file under ``paths`` (in parallel) and load them; one atomic publish at the end."""
     t0 = time.perf_counter()
-    files = iter_files(paths)
+    archives = [Path(p) for p in paths if archive.is_archive(Path(p))]   # crawl archives: by manifest
+    files = iter_files([p for p in paths if Path(p) not in archives])
     bar = Progress(len(files), progress)
     with staging(Path(db_path), batch_id, lock_timeout) as st:
         chunk: list[ParsedReport] = []
@@ -683,8 +711,9 @@ def ingest(paths: list[Path], db_path: Path, *, workers: int = 0, progress: bool
                 bar.step()
             else:
                 todo.append(f)
-        try:
-            for path, rep, err in _parsed(todo, workers):
+        def take(items: Iterable[tuple[str, ParsedReport | None, str | None]]) -> None:
+            nonlocal chunk, fails
+            for path, rep, err in items:
                 if rep is None:
                     fails.append((path, err or "unknown error"))
                 else:
@@ -693,6 +722,16 @@ def ingest(paths: list[Path], db_path: Path, *, workers: int = 0, progress: bool
                 if len(chunk) + len(fails) >= chunk_size:
                     st.apply(chunk, fails)
                     chunk, fails = [], []
+
+        try:
+            take(_parsed(todo, workers))
+            for root in archives:
+                n_known, n_todo, items = archive.load(root, st._known, lambda fs: _parsed(fs, workers), chunk_size)
+                bar.total += n_known + n_todo
+                for _ in range(n_known):
+                    st.log_unchanged(str(root), "")
+                    bar.step()
+                take(items)
             st.apply(chunk, fails)
         finally:
             bar.close()
