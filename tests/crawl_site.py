@@ -28,12 +28,8 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-try:                                     # after the architecture move
-    from synth import generate as _gen
-    from synth import render as _render
-except ImportError:                      # before it
-    from etl import render as _render
-    from etl import synth as _gen
+from synth import generate as _gen
+from synth import render as _render
 
 LAST_MODIFIED = "Wed, 01 Feb 2023 08:00:00 GMT"
 SLOW_SECONDS = 2.0
