@@ -543,6 +543,32 @@ def q_report_list(con, f: Filters, limit: int = 5000) -> pd.DataFrame:
                         limit ?""", params + [limit])
 
 
+TIMELINESS_COLS = ["report_id", "agency_name", "year", "level", "kind", "published_at", "published_at_method",
+                   "source_url", "source_version", "timeliness_status", "days_late", "deadline", "timeliness"]
+
+
+def q_report_timeliness(con, f: Filters) -> pd.DataFrame:
+    """Current reports with their publication date, source URL and timeliness (按时 / 逾期 N 天 /
+    无法判断) under 条例第四十九条 (etl.timeliness).  Reports loaded from files, not crawled,
+    have no publication date: 无法判断.  Empty for a warehouse built before the crawl columns."""
+    from etl import timeliness
+    cols = {r[0] for r in con.execute("select column_name from information_schema.columns "
+                                      "where table_name = 'v_report'").fetchall()}
+    if "published_at" not in cols:
+        return pd.DataFrame(columns=TIMELINESS_COLS)
+    where, params = f.where_clause()
+    df = _df(con, f"""select report_id, agency_name, year, level, kind, published_at, published_at_method,
+                             source_url, source_version
+                      from v_report where {where} order by agency_name, year""", params)
+    judged = [timeliness.assess(y, p, lv, k) for y, p, lv, k in
+              zip(df["year"], df["published_at"].astype(object), df["level"], df["kind"])]
+    df["timeliness_status"] = [t.status for t in judged]
+    df["days_late"] = pd.array([t.days_late for t in judged], dtype="Int64")
+    df["deadline"] = [t.deadline for t in judged]
+    df["timeliness"] = [t.label for t in judged]
+    return df[TIMELINESS_COLS]
+
+
 def q_export_size(con, f: Filters) -> pd.DataFrame:
     """Number of reports and cells an export of the current filters would hold."""
     rel = metrics_relation(con)

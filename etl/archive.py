@@ -43,6 +43,35 @@ def read_records(root: Path) -> list[dict]:
     return out
 
 
+def crawl_runs(root: Path, limit: int = 20) -> list[dict]:
+    """The last crawl runs of an archive, newest first: seeds, requests (pages), reports found,
+    new, changed, unchanged, failed URLs with reasons, skipped; ``finished`` is False for a run
+    that was interrupted (counted from its journal lines so far)."""
+    runs: dict[str, dict] = {}
+    for r in read_records(root):
+        t, rid = r.get("type"), r.get("run_id")
+        if t == "run":
+            runs[rid] = {"run_id": rid, "started_at": r.get("started_at"), "ended_at": None,
+                         "seeds": len(r.get("seeds") or []), "finished": False, "pages": 0, "found": 0,
+                         "new": 0, "changed": 0, "unchanged": 0, "failed": [], "skipped": 0}
+        elif rid not in runs:
+            continue
+        elif t == "run_end":
+            runs[rid].update(ended_at=r.get("ended_at"), finished=True)
+        elif t == "skip":
+            runs[rid]["skipped"] += 1
+        elif t == "fetch":
+            run = runs[rid]
+            run["pages"] += 1
+            if r.get("error"):
+                run["failed"].append((r["url"], r["error"]))
+            elif r.get("kind") in ("report", "attachment"):
+                run["found"] += 1
+                change = r.get("change")
+                run[change if change in ("new", "changed") else "unchanged"] += 1
+    return list(reversed(runs.values()))[:limit]
+
+
 @dataclass
 class Member:
     """One file of a report snapshot."""

@@ -626,6 +626,8 @@ class Crawler:
             if prev.get("last_modified"):
                 headers["If-Modified-Since"] = prev["last_modified"]
         f = self.fetcher.fetch(url, headers, same_host=host_of(seed.url))
+        if f.status == 304 and not (prev and prev.get("path") and (self.archive.root / prev["path"]).is_file()):
+            f = self.fetcher.fetch(url, {}, same_host=host_of(seed.url))   # archived body gone: fetch it whole
         rec: dict[str, Any] = {
             "seed": seed.url, "agency": seed.agency, "url": url, "final_url": f.final_url,
             "redirects": f.redirects, "referrer": task.referrer, "anchor": task.anchor or None,

@@ -23,7 +23,8 @@ import pytest
 
 import crawl_site
 from etl import crawl, timeliness
-from etl.archive import read_records, snapshots
+from app.queries import Filters, q_report_timeliness
+from etl.archive import crawl_runs, read_records, snapshots
 from etl.warehouse import ingest
 from paths import ROOT
 
@@ -242,6 +243,18 @@ def test_readme_crawl_then_ingest_works_against_the_test_site(site, tmp_path):
     # the GBK reports' pages hold no tables: their attachment was used, and said so
     gbk = by_key[("示例县民政局", 2021)]
     assert gbk[0].endswith(".pdf") and gbk[1].endswith("show.php?id=1") and "附件" in gbk[4].split(";")[0]
+    # the read models of the 采集 page: the last crawl, and timeliness per report
+    runs = crawl_runs(tmp_path / "data" / "archive")
+    assert len(runs) == 1 and runs[0]["finished"] and runs[0]["found"] == len(expected)
+    assert {u.replace(s.base, "") for u, _why in runs[0]["failed"]} == {"/trs/nb/202001/t20200120_404.html",
+                                                                     "/portal/art/slow.html"}
+    con = duckdb.connect(str(db), read_only=True)
+    tl = q_report_timeliness(con, Filters(include_synthetic=True))
+    con.close()
+    assert len(tl) == len(want)
+    for row in tl.itertuples():
+        t = timeliness.assess(row.year, row.published_at, row.level, row.kind)
+        assert (row.timeliness_status, row.timeliness) == (t.status, t.label)
 
 
 # --------------------------------------------------------------------------- rules
