@@ -95,7 +95,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--pages", type=int, default=10000)
     ap.add_argument("--per-list", type=int, default=20)
-    ap.add_argument("--out", type=Path, default=None, help="write the results as JSON here")
+    ap.add_argument("--out", type=Path, default=None, help="write the results as JSON here (benchmarks/crawl_results.json)")
     args = ap.parse_args()
     lists = max(1, round(args.pages / (args.per_list + 1)))
     server = subprocess.Popen([sys.executable, "-c", SERVER, str(args.per_list), str(lists)],

@@ -807,16 +807,6 @@ class Crawler:
         self.archive.close()
 
 
-def crawl(seeds_csv: Path, out: Path, **kw: Any) -> tuple[RunStats, list[str]]:
-    seeds, errors = read_seeds(seeds_csv)
-    c = Crawler(out, **kw)
-    try:
-        stats = c.run(seeds)
-    finally:
-        c.close()
-    return stats, errors
-
-
 def cli_crawl(args) -> int:
     log = (lambda m: None) if args.quiet else (lambda m: print(m, file=sys.stderr))
     seeds, errors = read_seeds(args.seeds)
