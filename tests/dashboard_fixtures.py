@@ -326,8 +326,9 @@ def build_warehouse(path: str | Path) -> Path:
         for table, rows in (("dim_report", rep_rows), ("fact_cell", cell_rows), ("fact_check", check_rows),
                             ("fact_cross_check", _cross_checks())):
             cols = [d[0] for d in con.execute(f"select * from {table} limit 0").description]
+            cols = cols[:len(rows[0])] if rows else cols   # columns added later (crawl provenance) stay null
             df = pd.DataFrame(rows, columns=cols)  # noqa: F841 — scanned by DuckDB
-            con.execute(f"insert into {table} select * from df")
+            con.execute(f"insert into {table} ({', '.join(cols)}) select * from df")
         con.execute("insert into load_log values ('fixture', ?, 'fixture', 'loaded', null, null)", [loaded])
         con.execute("checkpoint")
     finally:
