@@ -15,8 +15,9 @@ Politeness and safety
   timeouts and connection errors; redirects followed by hand (≤ 5), each hop recorded and
   checked against robots.txt and the seed's host (never leaves it).
 * Bounds: ``max_pages`` requests per seed; URLs longer than 500 characters, paths repeating a
-  segment, more than 20 query-string variants of one path, and pagination chains that go 3
-  pages without a new report link (a calendar, an endless "下一页") are not followed.
+  segment, more than 100 list pages of one path differing by query string, and pagination
+  chains that go 3 pages without a report link not seen before (a calendar, an endless
+  "下一页", a sidebar repeating the same reports) are not followed.
 * Conditional requests: a URL fetched before is asked for with ``If-None-Match`` /
   ``If-Modified-Since``; a 304 reuses the archived body (its links are still followed).
 * Same URL, new content = a new ``version`` (both files kept; version 1 is the first seen).
@@ -62,7 +63,7 @@ FILES = "files"
 FILE_EXTS = (".pdf", ".docx", ".doc", ".wps", ".xlsx", ".xls", ".et")
 MAX_BYTES = 60 * 1024 * 1024
 MAX_URL = 500
-MAX_QUERY_VARIANTS = 20
+MAX_QUERY_VARIANTS = 100     # list pages of one path with different query strings (list.php?page=N)
 MAX_BARREN_LISTS = 3
 MAX_REDIRECTS = 5
 SYNC_SECONDS = 0.5            # group commit of bodies + journal (a kill -9 loses nothing either way)
@@ -724,7 +725,7 @@ class Crawler:
                     self.stats.unchanged += 1
             if page is None:
                 continue
-            for t in self._next_tasks(task, rec, page, kind):
+            for t in self._next_tasks(task, rec, page, kind, seen):
                 if t.url in seen:
                     continue
                 seen.add(t.url)
@@ -732,7 +733,7 @@ class Crawler:
                     continue                       # never leave the seed's host
                 reason = _trap_reason(t.url)
                 p = urlsplit(t.url)
-                if reason is None and p.query:
+                if reason is None and p.query and t.kind == "list":
                     variants = query_variants.setdefault(p.path, set())
                     variants.add(p.query)
                     if len(variants) > MAX_QUERY_VARIANTS:
@@ -754,7 +755,7 @@ class Crawler:
             return "page"                          # opened from a report-like link, but is not one
         return "list"
 
-    def _next_tasks(self, task: Task, rec: dict, page: Page, kind: str) -> list[Task]:
+    def _next_tasks(self, task: Task, rec: dict, page: Page, kind: str, seen: set[str]) -> list[Task]:
         out: list[Task] = []
         here = rec["final_url"]
         if kind == "report":
@@ -774,7 +775,7 @@ class Crawler:
                 if year is not None and year < 2019:
                     continue                       # pre-2019 report: old 条例, another layout
                 out.append(Task(url, "file" if is_file_url(url) else "article", here, text))
-                new_reports += 1
+                new_reports += url not in seen     # a sidebar repeating old links is not progress
         barren = 0 if new_reports else task.barren + 1
         if barren >= MAX_BARREN_LISTS:
             return out                             # 3 list pages without a report link: a trap

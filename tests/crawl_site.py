@@ -12,7 +12,7 @@ synthetic renderer:
 * ``/portal/``   absolute links, 下一页 pagination, ``firstpublishedtime`` meta, report inline
   (Word-pasted HTML) and as a PDF attachment; a report under robots-disallowed
   ``/portal/private/``; a page slower than the crawler's timeout; the last list page's
-  下一页 leads into an endless calendar.
+  下一页 leads into an endless calendar (whose sidebar repeats a report link on every day).
 * ``/files/direct.docx``  a report file given directly as a seed.
 
 Every response carries an ETag and Last-Modified and answers conditional requests with 304.
@@ -163,7 +163,8 @@ class Site:
         except ValueError:
             n = 20240101
         links = "".join(f'<a href="?view={i}">{i}</a> ' for i in range(1, 31))
-        return _page(f"活动日历 {day}", f"<h2>活动日历 {day}</h2>{links}"
+        side = f'<div class="side"><a href="/portal/art/2024/0131/c1.html">{report_title("示例区人民政府", 2023)}</a></div>'
+        return _page(f"活动日历 {day}", f"<h2>活动日历 {day}</h2>{links}{side}"
                      f'<a href="{self.calendar_prefix}{n + 1}.html">下一页</a>')
 
 
