@@ -134,11 +134,18 @@ def snapshots(root: Path) -> list[list[Member]]:
 
 
 def plan(root: Path, known: set[str]) -> tuple[list[list[Member]], int]:
-    """Snapshots still to load, and how many are already in the warehouse (a member's
-    sha256 prefix is a known report_id: the choice is deterministic, so it was loaded)."""
+    """Snapshots still to load, and how many are already in the warehouse.  A report's first
+    snapshot was loaded if one of its files is a known report_id (sha256 prefix: the choice is
+    deterministic); a later one if one of the files that *changed* in it is known — so a
+    corrected page that is richer than the attachment loaded before is not skipped.  (A changed
+    file that lost the choice is parsed again at each ingest: correct, and rare.)"""
     todo, n_known = [], 0
+    before: dict[str, set[str]] = {}
     for snap in snapshots(root):
-        if any(m.sha256[:16] in known for m in snap):
+        shas = {m.sha256 for m in snap}
+        prev = before.get(snap[0].page_url)
+        before[snap[0].page_url] = shas
+        if any(sha[:16] in known for sha in (shas if prev is None else shas - prev)):
             n_known += 1
         else:
             todo.append(snap)

@@ -331,3 +331,26 @@ def test_timeliness_unknown_when_no_rule_or_no_date():
     assert timeliness.assess(2017, "2018-01-02", "city", "department").status == "unknown"
     t = timeliness.assess(2023, None, "city", "department")
     assert t.status == "unknown" and t.deadline == date(2024, 1, 31)
+
+
+def test_a_corrected_page_richer_than_the_loaded_attachment_is_loaded(site, tmp_path):
+    """Snapshot 1: the page only says 全文见附件 (the PDF is loaded).  The agency then puts the
+    whole report on the page: the next ingest loads the page, although the PDF is known."""
+    s, _expected, seeds = site
+    out, db = tmp_path / "archive", tmp_path / "w.duckdb"
+    _run(s, seeds[1:2], out)
+    assert ingest([out], db, workers=1, progress=False).ok
+    path = "/gbk/show.php?id=1"
+    body, ctype = s.pages[path]
+    rep = crawl_site.fictional_report("示例县民政局", 2021, 3)
+    inline = crawl_site._render.render_html(rep, style="plain", encoding="gb18030").decode("gb18030")
+    table_html = inline.split('<div class="article">', 1)[1].rsplit("</div>", 1)[0]
+    s.set(path, body.decode("gb18030").replace("</body>", table_html + "</body>").encode("gb18030"), ctype)
+    _run(s, seeds[1:2], out)
+    summary = ingest([out], db, workers=1, progress=False)
+    assert summary.ok and summary.replaced == 1
+    con = duckdb.connect(str(db), read_only=True)
+    cur = con.execute("""select source_url, source_version, source_choice from dim_report
+                         where is_current and agency_name = '示例县民政局' and year = 2021""").fetchall()
+    con.close()
+    assert len(cur) == 1 and cur[0][0] == s.base + path and cur[0][1] == 2 and "网页" in cur[0][2].split(";")[0]
