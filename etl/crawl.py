@@ -21,6 +21,7 @@ Politeness and safety
 * Conditional requests: a URL fetched before is asked for with ``If-None-Match`` /
   ``If-Modified-Since``; a 304 reuses the archived body (its links are still followed).
 * Same URL, new content = a new ``version`` (both files kept; version 1 is the first seen).
+  "New content" ignores a page's view counter (浏览次数：123): see :func:`fingerprint`.
 
 Journal and resume
 ------------------
@@ -170,6 +171,19 @@ def is_file_url(url: str) -> bool:
 
 
 # --------------------------------------------------------------------------- HTML
+_SP = r"(?:\s|&nbsp;|</?\w+[^>]*>)*"       # blanks and tags between a counter's label and its number
+_VOLATILE_RE = re.compile(r"(浏览|访问|点击|阅读|查看)(次数|量|数|人次)?" + _SP + "[:：]?" + _SP + r"\d+")
+
+
+def fingerprint(body: bytes, content_type: str = "") -> str:
+    """What makes a new version: the sha256 of the body, for an HTML page with its view
+    counters (浏览次数：123, 访问量 …) blanked — they change on every visit, the report does not."""
+    if b"<" not in body[:1024] or not ("html" in content_type.lower() or not content_type):
+        return hashlib.sha256(body).hexdigest()
+    text = _VOLATILE_RE.sub(r"\1", decode_html(body, content_type))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def decode_html(body: bytes, content_type: str = "") -> str:
     """Text of an HTML body: header charset, then meta charset, then UTF-8, then GB18030."""
     cands = []
@@ -646,6 +660,13 @@ class Crawler:
                        content_type=rec["content_type"] or prev.get("content_type"))
         elif f.error is None and f.status == 200 and f.body is not None:
             body = f.body
+            rec["fingerprint"] = fingerprint(body, rec["content_type"] or "")
+            if prev and prev.get("path") and prev.get("fingerprint") == rec["fingerprint"] \
+                    and (self.archive.root / prev["path"]).is_file():
+                # only a view counter moved: the archived body stands for this one (no new version)
+                rec.update(sha256=prev["sha256"], bytes=prev.get("bytes"), path=prev["path"], change="unchanged",
+                           version=self.versions.get(url, 1))
+                return rec, body
             sha, path = self.archive.store(body, file_ext(f.final_url, rec["content_type"] or ""))
             rec.update(sha256=sha, bytes=len(body), path=str(path.relative_to(self.archive.root)))
             if prev is None:

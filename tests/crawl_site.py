@@ -5,7 +5,8 @@ synthetic renderer:
 
 * ``/trs/nb/``   TRS-like, UTF-8: ``createPageHTML(3, 0, "index", "html")`` pagination
   (index_1.html, index_2.html), relative links, ``<meta name="PubDate">``, report inline.
-  A non-report notice, a pre-2019 report, a 404 report link, a 301 to the 2020 report.
+  A non-report notice, a pre-2019 report, a 404 report link, a 301 to the 2020 report; the
+  article pages carry a server-side view counter (浏览次数) that changes on every request.
 * ``/gbk/``      a GBK-encoded list.php?page=N with 下一页 links; article pages with a
   metadata table (发文日期 / 成文日期, no meta tags) and the report as a PDF or DOCX attachment;
   one article answers 500 once, then 200.
@@ -89,6 +90,7 @@ class Site:
     log: list[list] = field(default_factory=list)                       # [path, status] per request
     base: str = ""
     calendar_prefix: str = "/portal/cal/"
+    views: int = 100
 
     def set(self, path: str, body: bytes, ctype: str = "text/html; charset=utf-8") -> None:
         self.pages[path] = (body, ctype)
@@ -140,6 +142,9 @@ class Site:
                     if path not in site.pages:
                         return self._send(404, b"<h1>404 Not Found</h1>")
                     body, ctype = site.pages[path]
+                    if b"{views}" in body:             # a server-side view counter: new bytes each visit
+                        site.views += 1
+                        body = body.replace(b"{views}", str(site.views).encode())
                     etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
                     headers = {"ETag": etag, "Last-Modified": LAST_MODIFIED}
                     if self.headers.get("If-None-Match") == etag:
@@ -181,7 +186,7 @@ def build_site(k: int = 0) -> tuple[Site, list[Expected], list[tuple[str, str]]]
         inner = _render.render_html(fictional_report(ag_a, year, i + k), style="plain")
         head = (f'<meta name="ArticleTitle" content="{report_title(ag_a, year)}">'
                 f'<meta name="PubDate" content="{pub}"><meta name="ContentSource" content="{ag_a}">')
-        box = f'<div class="info">来源：{ag_a} 发布时间：{pub[:10]} 浏览次数：123</div>'
+        box = f'<div class="info">来源：{ag_a} 发布时间：{pub[:10]} 浏览次数：<span>{{views}}</span></div>'
         s.set(path, _wrap(inner, head=head, box=box))
         exp.append(Expected(path, pub[:10], "report", ag_a, year))
     s.redirects["/trs/nb/old/2020.html"] = "/trs/nb/202103/t20210305_9.html"
