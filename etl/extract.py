@@ -24,32 +24,16 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from etl import vocab
+from etl import recover, vocab
 from etl.agencies import canonical_agency
 from etl.document import Document, Paragraph, ReportError, Table
-from etl.numbers import CellValue, parse_cell, to_json_number, to_wan_yuan
-from etl.report import ParsedReport, Provenance
+from etl.numbers import CellValue, parse_cell
+from etl.parse_state import ParseState, Row
+from etl.report import ParsedReport
 
 # --------------------------------------------------------------------------- rows
-
-
-@dataclass
-class Row:
-    labels: list[str]                 # label cell texts, in order
-    values: list[CellValue]           # value cells after the last label
-    value_cols: list[int]             # grid column of each value cell
-    table: int | None = None          # table index (None for a text line)
-    row: int | None = None
-    page: int | None = None
-    header_like: bool = False         # all cells are labels
-    label_cols: list[int] = field(default_factory=list)  # grid column of each label (tables only)
-
-    @property
-    def label(self) -> str:
-        return "".join(self.labels)
 
 
 _HEADING_MAX = 48
@@ -200,31 +184,6 @@ _PRE_2019 = ("当面申请", "信息不存在", "不属于本行政机关公开"
 
 # --------------------------------------------------------------------------- the parse
 
-@dataclass
-class _State:
-    cells: dict[str, int | float | None] = field(default_factory=dict)
-    prov: dict[str, Provenance] = field(default_factory=dict)
-    uncertain: dict[str, str] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-
-    def put(self, key: str, cv: CellValue, row: Row, idx: int, *, money_unit: str = "",
-            method: str = "cell") -> None:
-        money = key.rsplit(".", 1)[1] in vocab.MONEY_COLS
-        value = cv.value
-        if money and value is not None:
-            if not cv.unit and not money_unit and value != 0:
-                self.warnings.append(f"{vocab.label_zh(key)}：单元格和表头都没有写单位，按万元读取")
-            value = to_wan_yuan(value, cv.unit, money_unit or "万元")
-        if key in self.cells:
-            self.warnings.append(f"{key} 出现两次，保留第一次读到的值")
-            return
-        self.cells[key] = to_json_number(value, money)
-        self.prov[key] = Provenance(raw=cv.raw, semantic=cv.semantic, method=method,
-                                    table=row.table, row=row.row,
-                                    col=row.value_cols[idx] if idx < len(row.value_cols) else None,
-                                    page=row.page)
-
-
 def _t2_header_cols(row: Row) -> tuple[list[str], str] | None:
     """Column keys of a table-二 header row and the money unit its header prints."""
     n = vocab.norm(row.label)
@@ -268,7 +227,7 @@ def _merge_header_rows(rows: list[Row]) -> Row:
     return Row(["".join(r.label for r in rows)], [], [], header_like=True)
 
 
-def _read_t2(rows: list[Row], template: str, st: _State) -> None:
+def _read_t2(rows: list[Row], template: str, state: ParseState) -> None:
     cols: list[str] | None = None
     unit = ""
     header_rows: list[Row] = []   # label-only rows since the sub-table heading
@@ -289,7 +248,7 @@ def _read_t2(rows: list[Row], template: str, st: _State) -> None:
         default = list(vocab.T2_LAYOUT.get(template, {}).get(lab.key, ()))
         layout = cols or default
         if cols and not set(cols) <= vocab.T2_ROW_COLS.get(lab.key, set(cols)):
-            st.warnings.append(f"表二「{lab.zh}」行的表头列（{'、'.join(cols)}）不属于该行，按模板列读取")
+            state.warnings.append(f"表二「{lab.zh}」行的表头列（{'、'.join(cols)}）不属于该行，按模板列读取")
             layout = default
         vals = list(zip(row.values, range(len(row.values))))
         # trailing/leading blank cells beyond the header width are layout, not data
@@ -302,11 +261,11 @@ def _read_t2(rows: list[Row], template: str, st: _State) -> None:
         if len(vals) != len(layout):
             for c in layout:
                 key = f"t2.{lab.key}.{c}"
-                st.cells.setdefault(key, None)
-                st.uncertain[key] = f"该行有 {len(vals)} 个数值单元格，表头有 {len(layout)} 列，无法对应"
+                state.cells.setdefault(key, None)
+                state.uncertain[key] = f"该行有 {len(vals)} 个数值单元格，表头有 {len(layout)} 列，无法对应"
             continue
         for c, (cv, idx) in zip(layout, vals):
-            st.put(f"t2.{lab.key}.{c}", cv, row, idx, money_unit=unit)
+            state.put(f"t2.{lab.key}.{c}", cv, row, idx, money_unit=unit)
 
 
 def _t3_values(row: Row) -> list[tuple[CellValue, int]] | None:
@@ -318,7 +277,7 @@ def _t3_values(row: Row) -> list[tuple[CellValue, int]] | None:
     return vals if len(vals) == 7 else None
 
 
-def _read_t3(rows: list[Row], st: _State, damaged: bool) -> tuple[bool, bool]:
+def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, bool]:
     """Read table 三; returns (found, other_as_single_row)."""
     items: list[tuple[str | None, Row, list, str | None]] = []  # (key, row, values, hint)
     seq: list[tuple[str, object]] = []
@@ -336,7 +295,7 @@ def _read_t3(rows: list[Row], st: _State, damaged: bool) -> tuple[bool, bool]:
                 # the row is known to exist, its values are not
                 broken.add(lab.key)
                 for c in vocab.T3_COL_KEYS:
-                    st.uncertain[f"t3.{lab.key}.{c}"] = (
+                    state.uncertain[f"t3.{lab.key}.{c}"] = (
                         f"该行只读到 {len(row.values)} 个数值（应为 7 个）：可能有空白单元格在提取中丢失，无法对应到列")
             seq.append(("label", lab.key if lab else None))
             continue
@@ -364,14 +323,14 @@ def _read_t3(rows: list[Row], st: _State, damaged: bool) -> tuple[bool, bool]:
     if not (keys_seen & set(vocab.T3_OTHER_SUBROWS)) and "other_total" not in keys_seen:
         single = None  # decided by template later
     order = list(vocab.t3_rows_for("", bool(single)))
-    assigned = _align_unlabelled(items, order, st)
+    assigned = _align_unlabelled(items, order, state)
     for key, (row, vals, method) in assigned.items():
         for c, (cv, idx) in zip(vocab.T3_COL_KEYS, vals):
-            st.put(f"t3.{key}.{c}", cv, row, idx, method=method)
+            state.put(f"t3.{key}.{c}", cv, row, idx, method=method)
     return True, bool(single)
 
 
-def _align_unlabelled(items, order: list[str], st: _State) -> dict:
+def _align_unlabelled(items, order: list[str], state: ParseState) -> dict:
     """Place rows by label; rows that lost their label go, in printed order, into the gaps
     between labelled rows when the gap has exactly as many missing rows as unlabelled ones.
 
@@ -394,13 +353,13 @@ def _align_unlabelled(items, order: list[str], st: _State) -> dict:
                     out[k] = (row, vals, "cell")
                     continue
                 out[k] = (row, vals, "order")
-                st.warnings.append(f"表三「{vocab.row_zh('t3', k)}」行标签丢失，按印刷顺序归位")
+                state.warnings.append(f"表三「{vocab.row_zh('t3', k)}」行标签丢失，按印刷顺序归位")
                 for ci in differing:
-                    st.uncertain[f"t3.{k}.{vocab.T3_COL_KEYS[ci]}"] = (
+                    state.uncertain[f"t3.{k}.{vocab.T3_COL_KEYS[ci]}"] = (
                         f"该行标签在源文件中丢失，按印刷顺序归入此行；同一空档的 {len(pending)} 行在此列数值不同，"
                         "顺序无法由勾稽关系验证")
         else:
-            st.warnings.append(f"表三有 {len(pending)} 行数值丢失了标签，无法按顺序归位（空档 {len(missing)} 行）")
+            state.warnings.append(f"表三有 {len(pending)} 行数值丢失了标签，无法按顺序归位（空档 {len(missing)} 行）")
         pending.clear()
 
     for key, row, vals, hint in items:
@@ -410,7 +369,7 @@ def _align_unlabelled(items, order: list[str], st: _State) -> dict:
         if key not in pos:
             continue
         if key in out:
-            st.warnings.append(f"表三「{vocab.row_zh('t3', key)}」出现两次，保留第一次")
+            state.warnings.append(f"表三「{vocab.row_zh('t3', key)}」出现两次，保留第一次")
             continue
         fill(pos[key])
         out[key] = (row, vals, "cell")
@@ -419,7 +378,7 @@ def _align_unlabelled(items, order: list[str], st: _State) -> dict:
     return out
 
 
-def _read_t4(rows: list[Row], st: _State) -> bool:
+def _read_t4(rows: list[Row], state: ParseState) -> bool:
     block: str | None = None
     found = False
     for row in rows:
@@ -436,12 +395,12 @@ def _read_t4(rows: list[Row], st: _State) -> bool:
             for bi, rk in enumerate(vocab.T4_ROW_KEYS):
                 for ci, ck in enumerate(vocab.T4_COL_KEYS):
                     cv, idx = vals[bi * 5 + ci]
-                    st.put(f"t4.{rk}.{ck}", cv, row, idx)
+                    state.put(f"t4.{rk}.{ck}", cv, row, idx)
             found = True
         elif len(vals) == 5 and block:
             for ci, ck in enumerate(vocab.T4_COL_KEYS):
                 cv, idx = vals[ci]
-                st.put(f"t4.{block}.{ck}", cv, row, idx)
+                state.put(f"t4.{block}.{ck}", cv, row, idx)
             found = True
             block = None
     return found
@@ -467,45 +426,44 @@ def parse_document(doc: Document) -> ParsedReport:
         raise ReportError(f"{year} 年度报告：2019 年以前的旧格式不在支持范围内", "pre_2019")
     rows = document_rows(doc)
     text = doc.text()
-    st = _State(warnings=list(doc.warnings))
+    state = ParseState(warnings=list(doc.warnings))
     sections = _split_sections(rows)
     template, tw = detect_template(sections["t2"], text, year)
-    st.warnings.extend(tw)
+    state.warnings.extend(tw)
 
-    from etl import recover
     if not any(r.values for r in sections["t3"]) and recover.looks_flat(text):
-        single = recover.parse_flat(text, template, st)
+        single = recover.parse_flat(text, template, state)
         found3 = True
         doc.damaged = True
     else:
-        _read_t2(sections["t2"], template, st)
-        found3, single = _read_t3(sections["t3"], st, doc.damaged)
-        _read_t4(sections["t4"], st)
+        _read_t2(sections["t2"], template, state)
+        found3, single = _read_t3(sections["t3"], state, doc.damaged)
+        _read_t4(sections["t4"], state)
     if not found3 and not sections["t2"]:
         n = vocab.norm(text)
         if any(m in n for m in _PRE_2019):
             raise ReportError("旧版（2019 年以前）年报格式，不在支持范围内", "pre_2019")
         raise ReportError("找不到表二、表三（主动公开、依申请公开）：不是年度报告或表格缺失", "no_tables")
     if not found3:
-        st.warnings.append("未找到表三（收到和处理政府信息公开申请情况）")
-    if template == "2019" and not any(k.startswith("t3.other_") and k != "t3.other_total.total" for k in st.cells):
+        state.warnings.append("未找到表三（收到和处理政府信息公开申请情况）")
+    if template == "2019" and not any(k.startswith("t3.other_") and k != "t3.other_total.total" for k in state.cells):
         single = True if found3 else single
-    _mark_missing(st, template, single, found3)
+    _mark_missing(state, template, single, found3)
     if doc.damaged:
-        recover.flag_damaged_blanks(st, single)
+        recover.flag_damaged_blanks(state, single)
 
     agency, aw = canonical_agency(agency_raw)
-    st.warnings.extend(aw)
+    state.warnings.extend(aw)
     order = {k: i for i, k in enumerate(vocab.expected_keys(template, single))}
-    cells = dict(sorted(st.cells.items(), key=lambda kv: (order.get(kv[0], 10_000), kv[0])))
+    cells = dict(sorted(state.cells.items(), key=lambda kv: (order.get(kv[0], 10_000), kv[0])))
     report = ParsedReport(agency=agency, year=year, template=template, cells=cells,
-                          uncertain=st.uncertain, provenance=st.prov, title=title,
+                          uncertain=state.uncertain, provenance=state.prov, title=title,
                           agency_as_printed=agency_raw, other_as_single_row=bool(single),
-                          warnings=st.warnings)
+                          warnings=state.warnings)
     return report
 
 
-def _mark_missing(st: _State, template: str, single: bool, found3: bool) -> None:
+def _mark_missing(state: ParseState, template: str, single: bool, found3: bool) -> None:
     """Cells the template prints but the parser could not find: null and flagged."""
     for key in vocab.expected_keys(template, single):
         table = key[:2]
@@ -513,11 +471,11 @@ def _mark_missing(st: _State, template: str, single: bool, found3: bool) -> None
             continue
         if table == "t2":
             row = key.split(".")[1]
-            if not any(k.startswith(f"t2.{row}.") for k in st.cells):
+            if not any(k.startswith(f"t2.{row}.") for k in state.cells):
                 continue  # whole row absent: agencies omit rows; not a cell we lost
-        if key not in st.cells:
-            st.cells[key] = None
-            st.uncertain.setdefault(key, "源文件中未找到该单元格")
+        if key not in state.cells:
+            state.cells[key] = None
+            state.uncertain.setdefault(key, "源文件中未找到该单元格")
 
 
 # --------------------------------------------------------------------------- files

@@ -26,6 +26,7 @@ from typing import Callable
 
 from etl import vocab
 from etl.numbers import CellValue, parse_cell
+from etl.parse_state import ParseState, Row
 
 _VALID = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?")
 MAX_CANDIDATES = 5000
@@ -135,37 +136,37 @@ def _flat_text(text: str) -> str:
     return re.sub(r"[\t\r\n ]+", " ", t)
 
 
-def parse_flat(text: str, template: str, st) -> bool:
-    """Read tables 二/三/四 from run-together text into the parser state ``st``."""
+def parse_flat(text: str, template: str, state: ParseState) -> bool:
+    """Read tables 二/三/四 from run-together text into the parser state ``state``."""
     n = _flat_text(text)
     t3_marks = ("收到和处理政府信息公开申请情况", "本列数据的勾稽关系")
     s2, _ = _region(n, ("第二十条第",), t3_marks)
     s3, e3 = _region(n, t3_marks, ("行政复议",), after=max(s2, 0))
     if s2 >= 0:
-        _flat_t2(n[s2:s3 if s3 > s2 else len(n)], template, st)
+        _flat_t2(n[s2:s3 if s3 > s2 else len(n)], template, state)
     single = template == "2019"
     if s3 >= 0:
-        single = _flat_t3(n[s3:e3], st)
+        single = _flat_t3(n[s3:e3], state)
         s4, e4 = _region(n, ("行政复议",), ("存在的主要问题", "五、", "其他需要报告"), after=e3 - 1)
         if s4 >= 0:
-            _flat_t4(n[s4:e4], st)
+            _flat_t4(n[s4:e4], state)
     return single
 
 
-def _row(label: str):
-    from etl.extract import Row
+def _row(label: str) -> Row:
     return Row([label], [], [], table=None, row=None, page=None)
 
 
-def _put_split(st, key: str, raw: str, value, row, method: str = "split") -> None:
+def _put_split(state: ParseState, key: str, raw: str, value: int | None, row: Row,
+               method: str = "split") -> None:
     cv = CellValue(Decimal(str(value)) if value is not None else None,
                    "number" if value is not None else "unknown", "", raw)
-    st.put(key, cv, row, 0, method=method)
+    state.put(key, cv, row, 0, method=method)
 
 
 # --------------------------------------------------------------------------- table 三
 
-def _flat_t3(region: str, st) -> bool:
+def _flat_t3(region: str, state: ParseState) -> bool:
     """Read table 三; returns whether （六）其他处理 is printed as a single row."""
     rows: dict[str, tuple[str, list[list[int]]]] = {}
     no_fit: set[str] = set()  # rows none of whose splits satisfies the row total
@@ -189,8 +190,8 @@ def _flat_t3(region: str, st) -> bool:
         row = _row("表三")
         for k in vocab.t3_rows_for("", single):
             for c in vocab.T3_COL_KEYS:
-                st.put(f"t3.{k}.{c}", CellValue(Decimal(0), "blank", "", ""), row, 0, method="split")
-                st.uncertain[f"t3.{k}.{c}"] = "转换后的文本中整张表三没有数字：按空白=0 记录，但无法确认原表确为空白"
+                state.put(f"t3.{k}.{c}", CellValue(Decimal(0), "blank", "", ""), row, 0, method="split")
+                state.uncertain[f"t3.{k}.{c}"] = "转换后的文本中整张表三没有数字：按空白=0 记录，但无法确认原表确为空白"
         return single
     has_sub = any(f in nreg for k in vocab.T3_OTHER_SUBROWS for lab in vocab.T3_ROWS if lab.key == k
                   for f in lab.match)
@@ -224,10 +225,10 @@ def _flat_t3(region: str, st) -> bool:
                 chosen[k] = rows[k][1][0]
                 cands = "；".join("/".join(map(str, c)) for c in rows[k][1][:5])
                 for c in vocab.T3_COL_KEYS:
-                    st.uncertain[f"t3.{k}.{c}"] = f"单元格连在一起的数字串 {rows[k][0]!r} 有多种切分：{cands}"
+                    state.uncertain[f"t3.{k}.{c}"] = f"单元格连在一起的数字串 {rows[k][0]!r} 有多种切分：{cands}"
     for k in no_fit & set(chosen):
         for c in vocab.T3_COL_KEYS:
-            st.uncertain[f"t3.{k}.{c}"] = (f"连写数字串 {rows[k][0]!r} 的任何切分都不满足行合计（总计 = 六类申请人之和）："
+            state.uncertain[f"t3.{k}.{c}"] = (f"连写数字串 {rows[k][0]!r} 的任何切分都不满足行合计（总计 = 六类申请人之和）："
                                            "单元格可能在转换中丢失，或原表有误")
     complete = all(k in chosen for k in order)
     if chosen and not (complete and _t3_columns_ok(chosen, single)):
@@ -236,19 +237,19 @@ def _flat_t3(region: str, st) -> bool:
         # the flattening (blank cells leave no digit) or the agency erred: trust no split
         for k in chosen:
             for c in vocab.T3_COL_KEYS:
-                st.uncertain.setdefault(
+                state.uncertain.setdefault(
                     f"t3.{k}.{c}", "连写文本切分后无法用表三列勾稽关系验证：可能有空白单元格在转换中消失，切分不可靠")
     for k in keys:
         if k not in chosen:
             for c in vocab.T3_COL_KEYS:
-                st.cells.setdefault(f"t3.{k}.{c}", None)
-                st.uncertain[f"t3.{k}.{c}"] = f"数字串 {rows[k][0]!r} 无法切分为 7 个单元格"
+                state.cells.setdefault(f"t3.{k}.{c}", None)
+                state.uncertain[f"t3.{k}.{c}"] = f"数字串 {rows[k][0]!r} 无法切分为 7 个单元格"
             continue
         row = _row(vocab.row_zh("t3", k))
         for c, v in zip(vocab.T3_COL_KEYS, chosen[k]):
-            _put_split(st, f"t3.{k}.{c}", rows[k][0], v, row)
+            _put_split(state, f"t3.{k}.{c}", rows[k][0], v, row)
     if resolved_by_columns:
-        st.warnings.append("表三以下行的数字串由列勾稽关系唯一确定切分：" + "、".join(
+        state.warnings.append("表三以下行的数字串由列勾稽关系唯一确定切分：" + "、".join(
             vocab.row_zh("t3", k) for k in sorted(resolved_by_columns)))
     return single
 
@@ -268,7 +269,7 @@ def _t3_columns_ok(rows: dict[str, list[int]], single: bool) -> bool:
 
 # --------------------------------------------------------------------------- table 四
 
-def _flat_t4(region: str, st) -> None:
+def _flat_t4(region: str, state: ParseState) -> None:
     cut = region.rfind("总计")
     tail = region[cut + 2:] if cut >= 0 else region
     m = re.match(r"\s*(\d[\d ]*)", tail)
@@ -277,8 +278,8 @@ def _flat_t4(region: str, st) -> None:
             row = _row("表四")
             for r in vocab.T4_ROW_KEYS:
                 for c in vocab.T4_COL_KEYS:
-                    st.put(f"t4.{r}.{c}", CellValue(Decimal(0), "blank", "", ""), row, 0, method="split")
-                    st.uncertain[f"t4.{r}.{c}"] = "转换后的文本中表四没有数字：按空白=0 记录，但无法确认原表确为空白"
+                    state.put(f"t4.{r}.{c}", CellValue(Decimal(0), "blank", "", ""), row, 0, method="split")
+                    state.uncertain[f"t4.{r}.{c}"] = "转换后的文本中表四没有数字：按空白=0 记录，但无法确认原表确为空白"
         return
     run = m.group(1).strip()
     toks = run.split()
@@ -293,15 +294,15 @@ def _flat_t4(region: str, st) -> None:
     keys = [f"t4.{r}.{c}" for r in vocab.T4_ROW_KEYS for c in vocab.T4_COL_KEYS]
     if not cands:
         for k in keys:
-            st.cells.setdefault(k, None)
-            st.uncertain[k] = f"表四数字串 {run!r} 没有满足各块合计的切分"
+            state.cells.setdefault(k, None)
+            state.uncertain[k] = f"表四数字串 {run!r} 没有满足各块合计的切分"
         return
     for k, v in zip(keys, cands[0]):
-        _put_split(st, k, run, v, row)
+        _put_split(state, k, run, v, row)
     if len(cands) > 1:
         alts = "；".join("/".join(map(str, c)) for c in cands[:3])
         for k in keys:
-            st.uncertain[k] = f"表四数字串 {run!r} 有多种满足合计的切分：{alts}"
+            state.uncertain[k] = f"表四数字串 {run!r} 有多种满足合计的切分：{alts}"
 
 
 # --------------------------------------------------------------------------- table 二
@@ -311,7 +312,7 @@ _T2_ROW_NAMES = re.compile(
     r"行政事业性收费|政府集中采购|其他主动公开文件")
 
 
-def _flat_t2(region: str, template: str, st) -> None:
+def _flat_t2(region: str, template: str, state: ParseState) -> None:
     cols: list[str] = []
     for label, run, unit in _chunks(region, allow_decimal=True):
         names = list(_T2_ROW_NAMES.finditer(label))
@@ -333,10 +334,10 @@ def _flat_t2(region: str, template: str, st) -> None:
         layout = cols or list(vocab.T2_LAYOUT.get(template, {}).get(lab.key, ()))
         if not layout:
             continue
-        _flat_t2_row(lab.key, layout, run, unit, st)
+        _flat_t2_row(lab.key, layout, run, unit, state)
 
 
-def _flat_t2_row(row_key: str, layout: list[str], run: str, unit: str, st) -> None:
+def _flat_t2_row(row_key: str, layout: list[str], run: str, unit: str, state: ParseState) -> None:
     toks = re.findall(r"-?[\d.]+", run)  # a minus sign always starts a new cell
     cands = []
     for c in segment(toks, len(layout)):
@@ -349,23 +350,23 @@ def _flat_t2_row(row_key: str, layout: list[str], run: str, unit: str, st) -> No
     keys = [f"t2.{row_key}.{c}" for c in layout]
     if not cands:
         for k in keys:
-            st.cells.setdefault(k, None)
-            st.uncertain[k] = f"数字串 {run!r} 无法切分为 {len(layout)} 个单元格"
+            state.cells.setdefault(k, None)
+            state.uncertain[k] = f"数字串 {run!r} 无法切分为 {len(layout)} 个单元格"
         return
     best = max(cands, key=lambda c: _plausibility(layout, c))
     if len(cands) > 1 and layout[-1] == "procurement_amount_wan_yuan":
         best = None  # count and amount run together: no basis for a guess
     for i, k in enumerate(keys):
         if best is None:
-            st.cells.setdefault(k, None)
+            state.cells.setdefault(k, None)
             continue
         raw = best[i]
         cv = parse_cell(raw + (unit if i == len(keys) - 1 else ""))
-        st.put(k, CellValue(cv.value, "number", cv.unit, run), row, 0, method="split")
+        state.put(k, CellValue(cv.value, "number", cv.unit, run), row, 0, method="split")
     if len(cands) > 1:
         alts = "；".join("/".join(c) for c in cands[:6]) + ("…" if len(cands) > 6 else "")
         for k in keys:
-            st.uncertain[k] = (f"单元格连在一起的数字串 {run!r} 有 {len(cands)} 种切分（{alts}），"
+            state.uncertain[k] = (f"单元格连在一起的数字串 {run!r} 有 {len(cands)} 种切分（{alts}），"
                                "表二没有勾稽关系可以判定" + ("；显示的是最可能的一种" if best else ""))
 
 
@@ -386,13 +387,13 @@ def _plausibility(layout: list[str], cand: list[str]) -> tuple:
 
 # --------------------------------------------------------------------------- damaged blanks
 
-def flag_damaged_blanks(st, single: bool) -> None:
+def flag_damaged_blanks(state: ParseState, single: bool) -> None:
     """In converter/OCR output a blank cell may be a lost digit: where a blank cell sits in a
     failing table-三 row identity (or column identity), flag it rather than trust the zero."""
-    cells = st.cells
+    cells = state.cells
 
     def blank(k: str) -> bool:
-        p = st.prov.get(k)
+        p = state.prov.get(k)
         return p is not None and p.semantic == "blank"
 
     for r in vocab.T3_ROW_KEYS:
@@ -402,7 +403,7 @@ def flag_damaged_blanks(st, single: bool) -> None:
         if sum(cells[k] for k in ks[:6]) != cells[ks[6]]:
             for k in ks:
                 if blank(k):
-                    st.uncertain.setdefault(k, "转换后的文本中此格为空（按 0 记录），但该行合计不符：可能是提取时丢失的数字")
+                    state.uncertain.setdefault(k, "转换后的文本中此格为空（按 0 记录），但该行合计不符：可能是提取时丢失的数字")
     for c in vocab.T3_COL_KEYS:
         need = [f"t3.{r}.{c}" for r in ("new_received", "carried_over_from_prior", "result_total", "carried_to_next")]
         if any(cells.get(k) is None for k in need):
@@ -411,4 +412,4 @@ def flag_damaged_blanks(st, single: bool) -> None:
         if a + b != t + nx:
             for k in need:
                 if blank(k):
-                    st.uncertain.setdefault(k, "转换后的文本中此格为空（按 0 记录），但本列勾稽关系不符：可能是提取时丢失的数字")
+                    state.uncertain.setdefault(k, "转换后的文本中此格为空（按 0 记录），但本列勾稽关系不符：可能是提取时丢失的数字")

@@ -1,0 +1,84 @@
+"""The parser's working types, shared by :mod:`etl.extract` (tables) and :mod:`etl.recover`
+(damaged text): a :class:`Row` of a document and the :class:`ParseState` the cells are put in.
+
+Both modules import this one and never each other's internals, so there is no import cycle.
+:meth:`ParseState.put` is the only way a value enters a report: it converts money to 万元,
+records provenance, and settles a key read twice (same value: fine; different values:
+``uncertain``, never "first wins").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from etl import vocab
+from etl.numbers import CellValue, to_json_number, to_wan_yuan
+from etl.report import Provenance
+
+
+@dataclass
+class Row:
+    """One table row or one short text line: label cells, then value cells."""
+
+    labels: list[str]                 # label cell texts, in order
+    values: list[CellValue]           # value cells after the last label
+    value_cols: list[int]             # grid column of each value cell
+    table: int | None = None          # table index (None for a text line)
+    row: int | None = None
+    page: int | None = None
+    header_like: bool = False         # all cells are labels
+    label_cols: list[int] = field(default_factory=list)  # grid column of each label (tables only)
+    # header cells as (grid column, colspan, text), empty ones included (tables only): the
+    # column paths of table 三/四 headers are built from these
+    head_cells: list[tuple[int, int, str]] = field(default_factory=list)
+    spans_known: bool = False         # the reader expanded merged cells (HTML, DOCX, PDF grid)
+
+    @property
+    def label(self) -> str:
+        return "".join(self.labels)
+
+    @property
+    def blank(self) -> bool:
+        """No ink at all: no label and every value cell blank (a spacer row)."""
+        return not self.labels and all(v.semantic == "blank" for v in self.values)
+
+
+@dataclass
+class ParseState:
+    """Cells read so far, with provenance, uncertainties and warnings."""
+
+    cells: dict[str, int | float | None] = field(default_factory=dict)
+    prov: dict[str, Provenance] = field(default_factory=dict)
+    uncertain: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def put(self, key: str, cv: CellValue, row: Row, idx: int, *, money_unit: str = "",
+            method: str = "cell") -> None:
+        money = key.rsplit(".", 1)[1] in vocab.MONEY_COLS
+        value = cv.value
+        if money and value is not None:
+            if not cv.unit and not money_unit and value != 0:
+                self.warnings.append(f"{vocab.label_zh(key)}：单元格和表头都没有写单位，按万元读取")
+            value = to_wan_yuan(value, cv.unit, money_unit or "万元")
+        number = to_json_number(value, money)
+        if key in self.cells:
+            self._read_twice(key, number, cv)
+            return
+        self.cells[key] = number
+        self.prov[key] = Provenance(raw=cv.raw, semantic=cv.semantic, method=method,
+                                    table=row.table, row=row.row,
+                                    col=row.value_cols[idx] if idx < len(row.value_cols) else None,
+                                    page=row.page)
+
+    def _read_twice(self, key: str, number: int | float | None, cv: CellValue) -> None:
+        """A key read a second time: the same value confirms it; another value makes it uncertain."""
+        first = self.cells[key]
+        if first == number:
+            return
+        self.uncertain[key] = (f"源文件中该单元格出现两次，数值不同（{first!r} 与 {cv.raw.strip() or '空白'}），"
+                               "无法判断哪一个是本报告的数")
+        self.warnings.append(f"{key} 出现两次且数值不同")
+
+    def flag(self, key: str, why: str) -> None:
+        """List a key under ``uncertain`` (keeping the first reason); null if it was never read."""
+        self.cells.setdefault(key, None)
+        self.uncertain.setdefault(key, why)
