@@ -79,6 +79,33 @@ def _t3_rows(cells: Cells, other_as_single_row: bool) -> list[str]:
     return rows + extra
 
 
+def identity_terms(other_as_single_row: bool) -> list[tuple[str, list[str], list[str]]]:
+    """(check id, lhs keys, rhs keys) of the exact identities I1–I4 of one report."""
+    out: list[tuple[str, list[str], list[str]]] = []
+    rows = outcome_rows(other_as_single_row)
+    for c in vocab.T3_COL_KEYS:
+        out.append((f"I1.t3.{c}", [f"t3.new_received.{c}", f"t3.carried_over_from_prior.{c}"],
+                    [f"t3.result_total.{c}", f"t3.carried_to_next.{c}"]))
+        out.append((f"I2.t3.{c}", [f"t3.result_total.{c}"], [f"t3.{r}.{c}" for r in rows]))
+    for r in vocab.t3_rows_for("", other_as_single_row):
+        out.append((f"I3.t3.{r}", [f"t3.{r}.total"], [f"t3.{r}.{c}" for c in vocab.T3_APPLICANT_COLS]))
+    for r in vocab.T4_ROW_KEYS:
+        out.append((f"I4.t4.{r}", [f"t4.{r}.total"], [f"t4.{r}.{p}" for p in _T4_PARTS]))
+    return out
+
+
+def failing_identities(cells: Cells, other_as_single_row: bool) -> list[tuple[str, list[str]]]:
+    """(check id, every key it sums) of each I1–I4 identity that fails on these cells."""
+    out = []
+    for cid, lhs, rhs in identity_terms(other_as_single_row):
+        vals = [_num(cells.get(k)) for k in lhs + rhs]
+        if any(v is None for v in vals):
+            continue
+        if _clean(sum(vals[:len(lhs)]) - sum(vals[len(lhs):])) != 0:  # type: ignore[arg-type]
+            out.append((cid, lhs + rhs))
+    return out
+
+
 def check_cells(cells: Cells, template: str, other_as_single_row: bool) -> list[dict[str, Any]]:
     """All single-report identities on a cells mapping (see :func:`run_checks`)."""
     out: list[dict[str, Any]] = []

@@ -26,7 +26,7 @@ import json
 import re
 from pathlib import Path
 
-from etl import recover, vocab
+from etl import checks, headers, recover, vocab
 from etl.agencies import canonical_agency
 from etl.document import Document, Paragraph, ReportError, Table
 from etl.numbers import CellValue, parse_cell
@@ -47,10 +47,11 @@ def _is_label(text: str) -> bool:
 
 def _table_rows(table: Table) -> list[Row]:
     out = []
+    spans_known = any(c.is_span_copy for cells in table.rows for c in cells)
     for r, cells in enumerate(table.rows):
         real = [c for c in cells if not c.is_span_copy]
-        if not real:
-            continue
+        if not real or not any(c.text.strip() for c in real):
+            continue  # no ink: a spacer row or an empty first row carries no values
         last_label = -1
         for i, c in enumerate(real):
             if _is_label(c.text):
@@ -61,7 +62,10 @@ def _table_rows(table: Table) -> list[Row]:
         page = next((c.page for c in real if c.page is not None), table.page)
         out.append(Row(labels=labels, values=[parse_cell(c.text) for c in vals],
                        value_cols=[c.col for c in vals], table=table.index, row=r, page=page,
-                       header_like=not vals, label_cols=[c.col for c in label_cells]))
+                       header_like=not vals, label_cols=[c.col for c in label_cells],
+                       head_cells=[(c.col, c.colspan, c.text) for c in cells]
+                       if all(not c.text.strip() for c in vals) else [],
+                       spans_known=spans_known))
     return out
 
 
@@ -268,26 +272,72 @@ def _read_t2(rows: list[Row], template: str, state: ParseState) -> None:
             state.put(f"t2.{lab.key}.{c}", cv, row, idx, money_unit=unit)
 
 
-def _t3_values(row: Row) -> list[tuple[CellValue, int]] | None:
+def _t3_values(row: Row, cmap: headers.ColumnMap) -> tuple[list[tuple[CellValue, int]] | None, bool]:
+    """The row's seven values in the order of vocab.T3_COL_KEYS, placed by the header's map,
+    and whether a header named their columns (False: template order)."""
+    if cmap.how == "grid":
+        placed: dict[str, tuple[CellValue, int]] = {}
+        for i, (cv, col) in enumerate(zip(row.values, row.value_cols)):
+            key = cmap.by_col.get(col)
+            if key is None or key in placed:
+                if cv.semantic != "blank" and key is None:
+                    break  # ink in a column the header does not name: not this map
+                continue
+            placed[key] = (cv, i)
+        else:
+            if len(placed) == 7:
+                return [placed[k] for k in vocab.T3_COL_KEYS], True
     vals = list(zip(row.values, range(len(row.values))))
     while len(vals) > 7 and vals[-1][0].semantic == "blank":
         vals.pop()
     while len(vals) > 7 and vals[0][0].semantic == "blank":
         vals.pop(0)
-    return vals if len(vals) == 7 else None
+    if len(vals) != 7:
+        return None, False
+    if cmap.order:
+        by_key = dict(zip(cmap.order, vals))
+        return [by_key[k] for k in vocab.T3_COL_KEYS], True
+    return vals, False
 
 
-def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, bool]:
-    """Read table 三; returns (found, other_as_single_row)."""
+def _header_map(header: list[Row], by_grid, by_order, size: int) -> headers.ColumnMap | None:
+    """The column map a header block gives: by grid column, else by word order; None when the
+    block holds no column words at all (keep the previous map), an unmapped map when it holds
+    some but cannot be read."""
+    grid = by_grid(header)
+    order = by_order(header)
+    if len(set(grid.values())) == size:
+        return headers.ColumnMap(by_col=grid, order=order, how="grid")
+    if order:
+        return headers.ColumnMap(order=order, how="order")
+    if grid:
+        return headers.ColumnMap()
+    return None
+
+
+def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, bool, set[str]]:
+    """Read table 三; returns (found, other_as_single_row, keys of rows read in template order
+    because no header named the columns)."""
     items: list[tuple[str | None, Row, list, str | None]] = []  # (key, row, values, hint)
     seq: list[tuple[str, object]] = []
     broken: set[str] = set()  # rows found with the wrong number of values
+    cmap = headers.ColumnMap()
+    header: list[Row] = []
+    unmapped: set[int] = set()  # ids of rows read in template order
     for row in rows:
-        if not row.values:
+        if not row.values or (row.head_cells and row.labels and vocab.match_t3_row(row.label) is None):
+            header.append(row)  # a header row (pipe tables pad it with empty cells)
             lab = vocab.match_t3_row(row.label) if row.labels else None
             seq.append(("label", lab.key if lab else None))
             continue
-        vals = _t3_values(row)
+        if header:
+            found = _header_map(header, headers.t3_by_grid, headers.t3_order, 7)
+            if found is not None and (found.mapped or not cmap.mapped):
+                cmap = found  # a repeated header that names fewer columns keeps the full one
+            header = []
+        vals, proven = _t3_values(row, cmap)
+        if vals is not None and not proven:
+            unmapped.add(id(row))
         if vals is None:
             lab = vocab.match_t3_row(row.label) if row.labels else None
             if lab:
@@ -317,17 +367,20 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
                     break
         items.append((key, row, vals, hint))
     if not items:
-        return bool(broken), False
+        return bool(broken), False, set()
     keys_seen = {k for k, _, _, _ in items if k} | used | broken
     single = not (keys_seen & set(vocab.T3_OTHER_SUBROWS)) and "other_total" in keys_seen
     if not (keys_seen & set(vocab.T3_OTHER_SUBROWS)) and "other_total" not in keys_seen:
         single = None  # decided by template later
     order = list(vocab.t3_rows_for("", bool(single)))
     assigned = _align_unlabelled(items, order, state)
+    unproven: set[str] = set()
     for key, (row, vals, method) in assigned.items():
         for c, (cv, idx) in zip(vocab.T3_COL_KEYS, vals):
             state.put(f"t3.{key}.{c}", cv, row, idx, method=method)
-    return True, bool(single)
+            if id(row) in unmapped:
+                unproven.add(f"t3.{key}.{c}")
+    return True, bool(single), unproven
 
 
 def _align_unlabelled(items, order: list[str], state: ParseState) -> dict:
@@ -378,32 +431,77 @@ def _align_unlabelled(items, order: list[str], state: ParseState) -> dict:
     return out
 
 
-def _read_t4(rows: list[Row], state: ParseState) -> bool:
+_YEAR = re.compile(r"((?:19|20)\d\d)年")
+
+
+def _t4_keys(row: Row, vals: list[tuple[CellValue, int]], cmap: headers.ColumnMap,
+             blocks: list[str], cols: list[str]) -> tuple[list[str], bool]:
+    """Keys of a 15-value table-四 row: by grid column, else by the header's block and column
+    order, else the template's (second item False: not named by a header)."""
+    if cmap.how == "grid":
+        keys = [cmap.by_col.get(row.value_cols[idx], "") for _, idx in vals]
+        if len(set(keys)) == 15 and all(keys):
+            return keys, True
+    if blocks and cols:
+        return [f"{b}.{c}" for b in blocks for c in cols], True
+    return [f"{b}.{c}" for b in vocab.T4_ROW_KEYS for c in vocab.T4_COL_KEYS], False
+
+
+def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[str]]:
+    """Read table 四; returns (found, keys read in template order because no header named them).
+
+    Rows labelled with another year than the report's (a 2022年 row above the 2023年 one) are
+    skipped."""
     block: str | None = None
     found = False
+    header: list[Row] = []
+    cmap = headers.ColumnMap()
+    blocks: list[str] = []
+    cols: list[str] = []
+    unproven: set[str] = set()
+    row_year: int | None = None
     for row in rows:
         n = vocab.norm(row.label)
+        years = {int(y) for y in _YEAR.findall(n)}
+        if row.labels and years and len(n) <= 30:
+            row_year = years.pop() if len(years) == 1 else None
         lab = vocab.match_label(vocab.T4_ROWS[::-1], n) if row.labels else None
         if lab and len(n) <= 30 and not ("行政复议" in n and "行政诉讼" in n):
             block = lab.key
+        if not row.values or (row.head_cells and row.labels and not (lab and len(row.values) == 5)):
+            header.append(row)
+            continue
+        if header:
+            found_map = _header_map(header, headers.t4_by_grid, headers.t4_col_order, 15)
+            hb, hc = headers.t4_block_order(header), headers.t4_col_order(header)
+            if found_map is not None or hc:
+                cmap = found_map or headers.ColumnMap()
+                blocks, cols = hb, hc
+            header = []
+        if row_year is not None and row_year != year:
+            state.warnings.append(f"表四跳过 {row_year} 年的数据行（报告年度 {year}）")
+            continue
         vals = [(cv, i) for i, cv in enumerate(row.values)]
         if len(vals) >= 15:
             while len(vals) > 15 and vals[-1][0].semantic == "blank":
                 vals.pop()
             if len(vals) != 15:
                 continue
-            for bi, rk in enumerate(vocab.T4_ROW_KEYS):
-                for ci, ck in enumerate(vocab.T4_COL_KEYS):
-                    cv, idx = vals[bi * 5 + ci]
-                    state.put(f"t4.{rk}.{ck}", cv, row, idx)
+            keys, proven = _t4_keys(row, vals, cmap, blocks, cols)
+            for key, (cv, idx) in zip(keys, vals):
+                state.put(f"t4.{key}", cv, row, idx)
+                if not proven:
+                    unproven.add(f"t4.{key}")
             found = True
         elif len(vals) == 5 and block:
-            for ci, ck in enumerate(vocab.T4_COL_KEYS):
-                cv, idx = vals[ci]
+            order = cols or list(vocab.T4_COL_KEYS)
+            for ck, (cv, idx) in zip(order, vals):
                 state.put(f"t4.{block}.{ck}", cv, row, idx)
+                if not cols:
+                    unproven.add(f"t4.{block}.{ck}")
             found = True
             block = None
-    return found
+    return found, unproven
 
 
 def _split_sections(rows: list[Row]) -> dict[str, list[Row]]:
@@ -435,10 +533,15 @@ def parse_document(doc: Document) -> ParsedReport:
         single = recover.parse_flat(text, template, state)
         found3 = True
         doc.damaged = True
+        unproven: set[str] = set()
     else:
         _read_t2(sections["t2"], template, state)
-        found3, single = _read_t3(sections["t3"], state, doc.damaged)
-        _read_t4(sections["t4"], state)
+        found3, single, unproven = _read_t3(sections["t3"], state, doc.damaged)
+        _, unproven4 = _read_t4(sections["t4"], state, year)
+        unproven |= unproven4
+        if not found3 and recover.looks_flat(text):
+            found3, single = _recover_flat_t3(text, template, state), None
+            doc.damaged = doc.damaged or found3
     if not found3 and not sections["t2"]:
         n = vocab.norm(text)
         if any(m in n for m in _PRE_2019):
@@ -451,6 +554,7 @@ def parse_document(doc: Document) -> ParsedReport:
     _mark_missing(state, template, single, found3)
     if doc.damaged:
         recover.flag_damaged_blanks(state, single)
+    _flag_unverified(state, bool(single), unproven, doc.damaged)
 
     agency, aw = canonical_agency(agency_raw)
     state.warnings.extend(aw)
@@ -463,19 +567,61 @@ def parse_document(doc: Document) -> ParsedReport:
     return report
 
 
-def _mark_missing(state: ParseState, template: str, single: bool, found3: bool) -> None:
-    """Cells the template prints but the parser could not find: null and flagged."""
+def _recover_flat_t3(text: str, template: str, state: ParseState) -> bool:
+    """No table 三 row was found, but its labels are in the text (one cell per line, as
+    pdfminer-based crawlers write it): read the text as run-together cells and take the cells
+    the table reading did not give.  Returns whether table 三 was found this way."""
+    flat = ParseState()
+    recover.parse_flat(text, template, flat)
+    got = False
+    for key, value in flat.cells.items():
+        if key in state.cells:
+            continue
+        got = got or key.startswith("t3.")
+        state.cells[key] = value
+        if key in flat.prov:
+            state.prov[key] = flat.prov[key]
+        if key in flat.uncertain:
+            state.uncertain[key] = flat.uncertain[key]
+    if got:
+        state.warnings.append("表三未按表格读出，按连写文本恢复（单元格边界不可靠，结果按勾稽关系验证）")
+    return got
+
+
+def _flag_unverified(state: ParseState, single: bool, unproven: set[str], damaged: bool) -> None:
+    """Class-2 rule: a cell whose reading was inferred (placed by order, split from a run,
+    summed from parts, read from converter/OCR text) and that sits in a failing identity is
+    uncertain.  Cells read in template order because no header named the columns are
+    uncertain unless the source is exact and every identity of their table holds.  An exact
+    source read by its labels keeps its own printing errors as check failures."""
+    failing = checks.failing_identities(state.cells, single)
+    bad_tables = {k[:2] for _, keys in failing for k in keys}
+    for k in sorted(unproven):
+        if damaged or k[:2] in bad_tables:
+            state.flag(k, "表头无法确定列的含义，按模板列序读取" + (
+                "，且本表勾稽关系不成立" if not damaged else "（源文件为转换/识别文本）"))
+    for cid, keys in failing:
+        for k in keys:
+            p = state.prov.get(k)
+            if p is not None and (damaged or p.method != "cell"):
+                how = {"order": "按印刷顺序归位", "split": "由连写数字切分", "sum": "由拆分行相加"}.get(
+                    p.method, "来自转换/识别文本")
+                state.flag(k, f"该格{how}，且经过它的勾稽关系 {cid} 不成立")
+
+
+def _mark_missing(state: ParseState, template: str, single: bool | None, found3: bool) -> None:
+    """Cells the template prints but the parser could not find: null and flagged.  A table
+    not found at all (transposed, shredded) is flagged cell by cell in every format; a whole
+    table-二 row the agency did not print is simply absent."""
+    why3 = "源文件中未找到该单元格" if found3 else "未能读出表三（表格结构无法识别）"
     for key in vocab.expected_keys(template, single):
         table = key[:2]
-        if table == "t3" and not found3:
-            continue
         if table == "t2":
             row = key.split(".")[1]
             if not any(k.startswith(f"t2.{row}.") for k in state.cells):
                 continue  # whole row absent: agencies omit rows; not a cell we lost
         if key not in state.cells:
-            state.cells[key] = None
-            state.uncertain.setdefault(key, "源文件中未找到该单元格")
+            state.flag(key, why3 if table == "t3" else "源文件中未找到该单元格")
 
 
 # --------------------------------------------------------------------------- files

@@ -1,0 +1,209 @@
+"""Column keys of tables 三 and 四 from the header the report prints, whatever its order.
+
+Agencies reorder columns (总计 first, 法人 sub-columns shuffled, 复议后起诉 before 未经复议,
+尚未审结 before 其他结果) and half of such tables still pass every identity, so only the
+header can tell.  Two readings of a header block (the label-only rows above the values):
+
+* **by grid column** (:func:`column_paths`): every grid column gets the header words above it,
+  top to bottom (merged cells' copies included; in pipe tables a merged cell's text is carried
+  right over the empty cells after it).  A value is keyed by its column's path.  Used when
+  every value column of a row gets a distinct key.
+* **by word order** (:func:`t3_order`, :func:`t4_order`): where grid positions are not
+  reliable (Word "save as text" prints a merged cell once), the header words in reading order,
+  with the 法人或其他组织 group replaced by its sub-columns.
+
+A header that gives neither is *unmapped*: the caller reads the template order and flags
+the cells unless the layout is exact and the identities hold.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from etl import vocab
+from etl.parse_state import Row
+
+# leaf words of table 三's applicant columns; 其他 only outside 法人或其他组织 / 其他处理
+_T3_LEAF = (("natural_person", ("自然人",)), ("commercial_enterprise", ("商业企业", "商业")),
+            ("research_institution", ("科研机构", "科研")), ("social_welfare_org", ("社会公益",)),
+            ("legal_service_org", ("法律服务",)), ("total", ("总计", "合计")), ("other_org", ("其他",)))
+_T3_GROUP = "法人或其他组织"
+_T4_BLOCK = (("litigation_direct", ("未经复议", "直接起诉")), ("litigation_after_reconsideration", ("复议后起诉", "复议后")),
+             ("admin_reconsideration", ("行政复议",)))
+_T4_LEAF = (("upheld", ("维持",)), ("corrected", ("纠正",)), ("other", ("其他",)),
+            ("pending", ("尚未审结", "尚未", "未审结")), ("total", ("总计", "合计")))
+
+
+@dataclass
+class ColumnMap:
+    """How the values of a table's rows map to column keys."""
+
+    by_col: dict[int, str] = field(default_factory=dict)   # grid column → key (or "block.col")
+    order: list[str] = field(default_factory=list)         # keys in printed order
+    how: str = ""                                          # grid | order | "" (unmapped)
+
+    @property
+    def mapped(self) -> bool:
+        return bool(self.how)
+
+
+def _strip_t3(text: str) -> str:
+    return text.replace(_T3_GROUP, "").replace("其他处理", "").replace("其他组织", "")
+
+
+def t3_leaf_keys(text: str) -> list[tuple[int, str]]:
+    """(position, key) of every table-三 applicant column word in a normalised text."""
+    t = _strip_t3(text)
+    hits: list[tuple[int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for key, frags in _T3_LEAF:
+        for frag in frags:
+            for m in re.finditer(re.escape(frag), t):
+                if any(a <= m.start() < b for a, b in taken):
+                    continue
+                hits.append((m.start(), key))
+                taken.append((m.start(), m.end()))
+    return sorted(hits)
+
+
+def t4_leaf_keys(text: str) -> list[tuple[int, str]]:
+    hits: list[tuple[int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for key, frags in _T4_LEAF:
+        for frag in frags:
+            for m in re.finditer(re.escape(frag), text):
+                if any(a <= m.start() < b for a, b in taken):
+                    continue
+                hits.append((m.start(), key))
+                taken.append((m.start(), m.end()))
+    return sorted(hits)
+
+
+def t4_block_of(text: str) -> str | None:
+    for key, frags in _T4_BLOCK:
+        if any(f in text for f in frags):
+            return key
+    return None
+
+
+def column_paths(header: list[Row]) -> dict[int, str]:
+    """Grid column → normalised header words above it, top to bottom."""
+    paths: dict[int, str] = {}
+    for row in header:
+        cells = sorted(row.head_cells)
+        carry = ""
+        for col, _span, text in cells:
+            t = vocab.norm(text)
+            if not t and not row.spans_known:
+                t = carry  # a pipe table prints a merged cell once, then empty cells
+            else:
+                carry = t
+            if t:
+                paths[col] = paths.get(col, "") + t
+    return paths
+
+
+def _unique(keys: list[str]) -> str | None:
+    s = set(keys)
+    return s.pop() if len(s) == 1 else None
+
+
+def t3_by_grid(header: list[Row]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for col, path in column_paths(header).items():
+        key = _unique([k for _, k in t3_leaf_keys(path)])
+        if key:
+            out[col] = key
+    return out
+
+
+def t4_by_grid(header: list[Row]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for col, path in column_paths(header).items():
+        leaf = _unique([k for _, k in t4_leaf_keys(path.replace("复议后起诉", "").replace("未经复议", ""))])
+        block = t4_block_of(path)
+        if leaf and block:
+            out[col] = f"{block}.{leaf}"
+    return out
+
+
+def _t3_tokens(row: Row) -> list[str]:
+    """Column words of one header row in reading order; the 法人或其他组织 group as GROUP."""
+    seq: list[str] = []
+    for part in (vocab.norm(t) for t in row.labels):
+        for piece in re.split(f"({_T3_GROUP})", part):
+            if piece == _T3_GROUP:
+                seq.append("GROUP")
+            else:
+                seq.extend(k for _, k in t3_leaf_keys(piece))
+    return seq
+
+
+_T3_TOP = ("natural_person", "total", "GROUP")
+
+
+def t3_order(header: list[Row]) -> list[str]:
+    """Applicant columns in printed order from header words, or [] when they do not settle it.
+
+    The usual two-level header has one row with 自然人 / 法人或其他组织 / 总计 (in any order)
+    and a row of the group's sub-columns below.  Converters also print each top-level word on
+    a line of its own (自然人, then 法人或其他组织 and its sub-columns, then 总计): then the
+    lines' order is the columns' order.  Anything else (top-level words split over rows that
+    also hold others) is ambiguous."""
+    rows = [t for t in (_t3_tokens(r) for r in header) if t]
+    top_rows = [[k for k in t if k in _T3_TOP] for t in rows]
+    subs: list[str] = []
+    for t in rows:
+        subs.extend(k for k in t if k not in _T3_TOP and k not in subs)
+    wide = [i for i, t in enumerate(top_rows) if len(set(t)) >= 2]
+    if wide:
+        top = list(dict.fromkeys(top_rows[wide[0]]))
+        others = {k for i, t in enumerate(top_rows) if i != wide[0] for k in t}
+        if not others <= set(top):
+            return []
+    else:
+        top = list(dict.fromkeys(k for t in top_rows for k in t))
+    if "GROUP" in top:
+        i = top.index("GROUP")
+        order = top[:i] + subs + top[i + 1:]
+    else:
+        order = top + [k for k in subs if k not in top] if not subs or not top else []
+        if not order:  # all seven words in one row, no group word
+            flat = list(dict.fromkeys(k for t in rows for k in t))
+            order = flat if len(rows) == 1 else []
+    return order if sorted(order) == sorted(vocab.T3_COL_KEYS) else []
+
+
+def t4_col_order(header: list[Row]) -> list[str]:
+    """Table-四 result columns in printed order, when every block prints them in the same order."""
+    seq: list[str] = []
+    for row in header:
+        for t in row.labels:
+            n = vocab.norm(t).replace("复议后起诉", "").replace("未经复议", "")
+            seq.extend(k for _, k in t4_leaf_keys(n))
+    if not seq or len(seq) % 5:
+        return []
+    groups = [seq[i:i + 5] for i in range(0, len(seq), 5)]
+    if sorted(groups[0]) != sorted(vocab.T4_COL_KEYS) or any(g != groups[0] for g in groups):
+        return []
+    return groups[0]
+
+
+def t4_block_order(header: list[Row]) -> list[str]:
+    """Table-四 blocks in printed order: the litigation sub-blocks as their words come, and
+    行政复议 first or last as it stands to 行政诉讼."""
+    lit: list[str] = []
+    recon_last: bool | None = None
+    for row in header:
+        text = "".join(vocab.norm(t) for t in row.labels)
+        for _pos, key in sorted(
+                (m.start(), k) for k, frags in _T4_BLOCK[:2] for f in frags[:1]
+                for m in re.finditer(re.escape(f), text)):
+            if key not in lit:
+                lit.append(key)
+        a, b = text.find("行政复议"), text.find("行政诉讼")
+        if a >= 0 and b >= 0 and recon_last is None:
+            recon_last = b < a
+    if len(lit) != 2 or recon_last is None:
+        return []
+    return lit + ["admin_reconsideration"] if recon_last else ["admin_reconsideration"] + lit
