@@ -50,8 +50,8 @@ def _table_rows(table: Table) -> list[Row]:
     spans_known = any(c.is_span_copy for cells in table.rows for c in cells)
     for r, cells in enumerate(table.rows):
         real = [c for c in cells if not c.is_span_copy]
-        if not real or not any(c.text.strip() for c in real):
-            continue  # no ink: a spacer row or an empty first row carries no values
+        if not real:
+            continue
         last_label = -1
         for i, c in enumerate(real):
             if _is_label(c.text):
@@ -325,6 +325,8 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
     header: list[Row] = []
     unmapped: set[int] = set()  # ids of rows read in template order
     for row in rows:
+        if row.blank:
+            continue  # no ink: a spacer row or an empty first row carries no values
         if not row.values or (row.head_cells and row.labels and vocab.match_t3_row(row.label) is None):
             header.append(row)  # a header row (pipe tables pad it with empty cells)
             lab = vocab.match_t3_row(row.label) if row.labels else None
@@ -447,6 +449,11 @@ def _t4_keys(row: Row, vals: list[tuple[CellValue, int]], cmap: headers.ColumnMa
     return [f"{b}.{c}" for b in vocab.T4_ROW_KEYS for c in vocab.T4_COL_KEYS], False
 
 
+def spacer_as_data(row: Row) -> Row:
+    """An all-blank row taken as data (every cell blank = 0) when the table has no other."""
+    return Row(["\u3000"], row.values, row.value_cols, table=row.table, row=row.row, page=row.page)
+
+
 def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[str]]:
     """Read table 四; returns (found, keys read in template order because no header named them).
 
@@ -460,7 +467,11 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
     cols: list[str] = []
     unproven: set[str] = set()
     row_year: int | None = None
+    spacer: Row | None = None  # an all-blank 15-cell row: the data row only if there is no other
     for row in rows:
+        if row.blank and len(row.values) >= 15:
+            spacer = spacer or row
+            continue
         n = vocab.norm(row.label)
         years = {int(y) for y in _YEAR.findall(n)}
         if row.labels and years and len(n) <= 30:
@@ -501,6 +512,8 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
                     unproven.add(f"t4.{block}.{ck}")
             found = True
             block = None
+    if not found and spacer is not None:
+        return _read_t4([spacer_as_data(r) if r is spacer else r for r in rows], state, year)
     return found, unproven
 
 
