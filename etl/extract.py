@@ -367,6 +367,10 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
                     hint = seq[j][1]
                     used.add(hint)
                     break
+            if hint is None and _CJK.search(row.label) and not _template_fragment(row.label):
+                # a label the template does not know (合计, 其中…): another row, not a lost label
+                state.warnings.append(f"表三「{row.label[:20]}」行不是模板中的行，未读取")
+                continue
         items.append((key, row, vals, hint))
     if not items:
         return bool(broken), False, set()
@@ -375,9 +379,10 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
     if not (keys_seen & set(vocab.T3_OTHER_SUBROWS)) and "other_total" not in keys_seen:
         single = None  # decided by template later
     order = list(vocab.t3_rows_for("", bool(single)))
-    assigned = _align_unlabelled(items, order, state)
+    assigned, again = _align_unlabelled(items, order, state)
     unproven: set[str] = set()
-    for key, (row, vals, method) in assigned.items():
+    # a row printed twice is read twice: equal values are fine, different ones uncertain
+    for key, (row, vals, method) in [*assigned.items(), *((k, (r, v, "cell")) for k, r, v in again)]:
         for c, (cv, idx) in zip(vocab.T3_COL_KEYS, vals):
             state.put(f"t3.{key}.{c}", cv, row, idx, method=method)
             if id(row) in unmapped:
@@ -385,15 +390,27 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
     return True, bool(single), unproven
 
 
-def _align_unlabelled(items, order: list[str], state: ParseState) -> dict:
+_T3_LABEL_TEXT = vocab.norm("".join(lab.zh for lab in vocab.T3_ROWS) + "申请人逾期不补正行政机关不再处理其政府信息公开申请")
+
+
+def _template_fragment(label: str) -> bool:
+    """Is this label a piece of a template row label (a wrapped or damaged label) rather than
+    a row the template does not have?  Any four characters in a row of a template label."""
+    n = re.sub(r"[\d.、()]", "", vocab.norm(label))
+    return len(n) < 4 or any(n[i:i + 4] in _T3_LABEL_TEXT for i in range(len(n) - 3))
+
+
+def _align_unlabelled(items, order: list[str], state: ParseState) -> tuple[dict, list]:
     """Place rows by label; rows that lost their label go, in printed order, into the gaps
     between labelled rows when the gap has exactly as many missing rows as unlabelled ones.
 
-    A row placed by order is certain when its wrapped label line (the hint) names the same
-    row, or when every row of the gap has the same value in that column; otherwise the
-    cell is flagged uncertain."""
+    A row placed by order is certain only when its wrapped label line (the hint) names the
+    same row; otherwise every cell is flagged: nothing proves the report printed that row
+    (an unlabelled row may be something else, and a zero placed by order is a phantom).
+    Returns the placed rows and the rows read a second time under a key already placed."""
     pos = {k: i for i, k in enumerate(order)}
     out: dict[str, tuple] = {}
+    again: list[tuple[str, Row, list]] = []
     pending: list[tuple[Row, list, str | None]] = []
     last_idx = -1
 
@@ -402,17 +419,15 @@ def _align_unlabelled(items, order: list[str], state: ParseState) -> dict:
         if not pending:
             return
         if len(missing) == len(pending):
-            differing = [ci for ci in range(7) if len({v[ci][0].value for _, v, _ in pending}) > 1]
             for k, (row, vals, hint) in zip(missing, pending):
                 if hint == k:
                     out[k] = (row, vals, "cell")
                     continue
                 out[k] = (row, vals, "order")
                 state.warnings.append(f"表三「{vocab.row_zh('t3', k)}」行标签丢失，按印刷顺序归位")
-                for ci in differing:
-                    state.uncertain[f"t3.{k}.{vocab.T3_COL_KEYS[ci]}"] = (
-                        f"该行标签在源文件中丢失，按印刷顺序归入此行；同一空档的 {len(pending)} 行在此列数值不同，"
-                        "顺序无法由勾稽关系验证")
+                for c in vocab.T3_COL_KEYS:
+                    state.uncertain[f"t3.{k}.{c}"] = (
+                        f"该行标签在源文件中丢失，按印刷顺序归入此行（空档 {len(pending)} 行）：无法证明报告印有此行")
         else:
             state.warnings.append(f"表三有 {len(pending)} 行数值丢失了标签，无法按顺序归位（空档 {len(missing)} 行）")
         pending.clear()
@@ -424,13 +439,13 @@ def _align_unlabelled(items, order: list[str], state: ParseState) -> dict:
         if key not in pos:
             continue
         if key in out:
-            state.warnings.append(f"表三「{vocab.row_zh('t3', key)}」出现两次，保留第一次")
+            again.append((key, row, vals))
             continue
         fill(pos[key])
         out[key] = (row, vals, "cell")
         last_idx = max(last_idx, pos[key])
     fill(len(order))
-    return out
+    return out, again
 
 
 _YEAR = re.compile(r"((?:19|20)\d\d)年")

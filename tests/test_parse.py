@@ -202,8 +202,8 @@ def test_rows_that_lost_their_labels_are_placed_by_order_and_flagged():
             key = f"t3.{r}.{c}"
             assert rep.cells[key] == report["cells"][key]
             assert rep.provenance[key].method == "order"
-            a, b = (report["cells"][f"t3.{x}.{c}"] for x in ("unavailable_needs_creation", "unavailable_unclear_after_correction"))
-            assert (key in rep.uncertain) == (a != b)
+            # nothing proves the report printed the row a label-less line is placed in
+            assert key in rep.uncertain
 
 
 # --------------------------------------------------------------------------- bad input
