@@ -188,8 +188,26 @@ _PRE_2019 = ("当面申请", "信息不存在", "不属于本行政机关公开"
 
 # --------------------------------------------------------------------------- the parse
 
-def _t2_header_cols(row: Row) -> tuple[list[str], str] | None:
-    """Column keys of a table-二 header row and the money unit its header prints."""
+_PRIOR = re.compile(r"上年|去年|上一年|同比|上期|增长率|增幅")
+
+
+def _t2_col_key(cell: str, year: int | None) -> str | None:
+    """Key of one table-二 header cell; "" for a column of another year's figures (上年处理决定数量,
+    2022年, 同比) that is not this report's; None when the cell names no column."""
+    lab = vocab.match_label(vocab.T2_COLS, cell)
+    if lab is None:
+        return None
+    years = {int(y) for y in re.findall(r"((?:19|20)\d\d)年?", cell)}
+    if year is not None and years and year not in years:
+        return ""
+    if lab.key != "prior_year_item_count" and _PRIOR.search(cell):
+        return ""
+    return lab.key
+
+
+def _t2_header_cols(row: Row, year: int | None = None) -> tuple[list[str], str] | None:
+    """Column keys of a table-二 header row ("" = a column to skip) and the money unit its
+    header prints."""
     n = vocab.norm(row.label)
     if not any(lab.matches(n) for lab in vocab.T2_COLS):
         return None
@@ -198,9 +216,9 @@ def _t2_header_cols(row: Row) -> tuple[list[str], str] | None:
         cn = vocab.norm(cell)
         if "信息内容" in cn and len(cn) <= 6:
             continue
-        lab = vocab.match_label(vocab.T2_COLS, cn)
-        if lab:
-            found.append((len(found), lab.key))
+        key = _t2_col_key(cn, year)
+        if key is not None:
+            found.append((len(found), key))
     if len(row.labels) <= 2 and len(found) <= 1:
         # run-together header ("信息内容本年处理决定数量…"): find labels by position
         hits = []
@@ -231,17 +249,18 @@ def _merge_header_rows(rows: list[Row]) -> Row:
     return Row(["".join(r.label for r in rows)], [], [], header_like=True)
 
 
-def _read_t2(rows: list[Row], template: str, state: ParseState) -> None:
+def _read_t2(rows: list[Row], template: str, state: ParseState, year: int | None = None) -> None:
     cols: list[str] | None = None
     unit = ""
     header_rows: list[Row] = []   # label-only rows since the sub-table heading
+    reads: dict[str, list[tuple[Row, list[tuple[str, CellValue, int]], str]]] = {}
     for row in rows:
         if not row.values:
             if "第二十条" in vocab.norm(row.label):
                 cols, unit, header_rows = None, "", []   # a new sub-table: its own header
                 continue
             header_rows.append(row)
-            hdr = _t2_header_cols(_merge_header_rows(header_rows)) or _t2_header_cols(row)
+            hdr = _t2_header_cols(_merge_header_rows(header_rows), year) or _t2_header_cols(row, year)
             if hdr and len(hdr[0]) >= len(cols or ()):
                 cols, unit = hdr
             continue
@@ -251,7 +270,7 @@ def _read_t2(rows: list[Row], template: str, state: ParseState) -> None:
             continue
         default = list(vocab.T2_LAYOUT.get(template, {}).get(lab.key, ()))
         layout = cols or default
-        if cols and not set(cols) <= vocab.T2_ROW_COLS.get(lab.key, set(cols)):
+        if cols and not set(cols) - {""} <= vocab.T2_ROW_COLS.get(lab.key, set(cols)):
             state.warnings.append(f"表二「{lab.zh}」行的表头列（{'、'.join(cols)}）不属于该行，按模板列读取")
             layout = default
         vals = list(zip(row.values, range(len(row.values))))
@@ -264,12 +283,56 @@ def _read_t2(rows: list[Row], template: str, state: ParseState) -> None:
             continue
         if len(vals) != len(layout):
             for c in layout:
-                key = f"t2.{lab.key}.{c}"
-                state.cells.setdefault(key, None)
-                state.uncertain[key] = f"该行有 {len(vals)} 个数值单元格，表头有 {len(layout)} 列，无法对应"
+                if c:
+                    state.flag(f"t2.{lab.key}.{c}", f"该行有 {len(vals)} 个数值单元格，表头有 {len(layout)} 列，无法对应")
             continue
-        for c, (cv, idx) in zip(layout, vals):
-            state.put(f"t2.{lab.key}.{c}", cv, row, idx, money_unit=unit)
+        if "" in layout:
+            state.warnings.append(f"表二「{lab.zh}」行跳过上年/同比列，只读本年度的数")
+        got = [(c, cv, idx) for c, (cv, idx) in zip(layout, vals) if c]
+        reads.setdefault(lab.key, []).append((row, got, unit))
+    for key, found in reads.items():
+        _put_t2_row(key, found, state)
+
+
+def _is_part_label(label: str, row_key: str) -> bool:
+    """A label that names a part of a row (行政强制措施, 行政强制执行 for 行政强制): the row's
+    own words plus more words, not the row's label itself."""
+    n = vocab.PAREN.sub("", vocab.norm(label))
+    lab = next(x for x in vocab.T2_ROWS if x.key == row_key)
+    frag = next((f for f in lab.match if f in n), "")
+    rest = n.replace(frag, "", 1) if frag else n
+    return bool(_CJK.search(rest)) and not rest.startswith(("其中", "合计"))
+
+
+def _put_t2_row(key: str, found: list, state: ParseState) -> None:
+    """Put a table-二 row read once, or settle one read several times: a row split into parts
+    (行政强制措施 / 行政强制执行) is their sum, with method "sum"; a row printed again is read
+    again (equal values fine, different ones uncertain)."""
+    labels = [vocab.norm(r.label) for r, _, _ in found]
+    parts = len(found) > 1 and len(set(labels)) == len(labels) and all(
+        _is_part_label(lb, key) for lb in labels)
+    if not parts:
+        whole = [f for f, lb in zip(found, labels) if not _is_part_label(lb, key)] or found
+        for row, got, unit in whole:
+            for c, cv, idx in got:
+                state.put(f"t2.{key}.{c}", cv, row, idx, money_unit=unit)
+        return
+    row0, _, unit = found[0]
+    by_col: dict[str, list[CellValue]] = {}
+    for _, got, _ in found:
+        for c, cv, _ in got:
+            by_col.setdefault(c, []).append(cv)
+    names = "、".join(r.label for r, _, _ in found)
+    for c, cvs in by_col.items():
+        k = f"t2.{key}.{c}"
+        raw = " + ".join(cv.raw.strip() or "空白" for cv in cvs)
+        if len(cvs) != len(found) or len({cv.unit for cv in cvs}) > 1 or any(cv.value is None for cv in cvs):
+            state.flag(k, f"该行拆成 {names} 印刷，各部分（{raw}）无法相加")
+            continue
+        total = sum(cv.value for cv in cvs)
+        state.put(k, CellValue(total, "number", cvs[0].unit, raw), row0, 0, money_unit=unit, method="sum")
+        state.prov[k].col = None
+    state.warnings.append(f"表二「{vocab.row_zh('t2', key)}」由 {names} 相加得出")
 
 
 def _t3_values(row: Row, cmap: headers.ColumnMap) -> tuple[list[tuple[CellValue, int]] | None, bool]:
@@ -563,7 +626,7 @@ def parse_document(doc: Document) -> ParsedReport:
         doc.damaged = True
         unproven: set[str] = set()
     else:
-        _read_t2(sections["t2"], template, state)
+        _read_t2(sections["t2"], template, state, year)
         found3, single, unproven = _read_t3(sections["t3"], state, doc.damaged)
         _, unproven4 = _read_t4(sections["t4"], state, year)
         unproven |= unproven4

@@ -235,7 +235,7 @@ def expected_keys(template: str, other_as_single_row: bool | None = None) -> lis
     return keys
 
 
-_PAREN = re.compile(r"\([^()]*\)")
+PAREN = re.compile(r"\([^()]*\)")
 
 
 def match_label(labels: tuple[Label, ...], text: str) -> Label | None:
@@ -250,7 +250,7 @@ def match_label(labels: tuple[Label, ...], text: str) -> Label | None:
 def match_t2_row(text: str) -> Label | None:
     """Table-二 row label; explanatory notes in brackets are ignored (其他对外管理服务事项（指除行政许可以外…）)."""
     n = norm(text)
-    stripped = _PAREN.sub("", n) or n
+    stripped = PAREN.sub("", n) or n
     return match_label(T2_ROWS, stripped)
 
 
