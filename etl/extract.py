@@ -443,13 +443,22 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
         single = None  # decided by template later
     order = list(vocab.t3_rows_for("", bool(single)))
     assigned, again = _align_unlabelled(items, order, state)
+    section = vocab.norm("".join(r.label for r in rows))
+    printed = {lab.key for lab in vocab.T3_ROWS if lab.matches(section)}
     unproven: set[str] = set()
     # a row printed twice is read twice: equal values are fine, different ones uncertain
     for key, (row, vals, method) in [*assigned.items(), *((k, (r, v, "cell")) for k, r, v in again)]:
         for c, (cv, idx) in zip(vocab.T3_COL_KEYS, vals):
-            state.put(f"t3.{key}.{c}", cv, row, idx, method=method)
+            k = f"t3.{key}.{c}"
+            state.put(k, cv, row, idx, method=method)
             if id(row) in unmapped:
-                unproven.add(f"t3.{key}.{c}")
+                unproven.add(k)
+            if method == "order" and key not in printed:
+                # the row's label words are nowhere in the table: nothing shows the report
+                # prints this row (an omitted row leaves a gap an unlabelled row fits), so the
+                # candidate stays in the reason and the provenance, not in cells
+                state.uncertain[k] += f"；表中找不到该行的标签文字，按顺序读到的值 {cv.raw.strip() or '空白'} 不采用"
+                state.cells[k] = None
     return True, bool(single), unproven
 
 

@@ -1,0 +1,235 @@
+"""Re-layouts a publisher or converter produces, over every format: columns reordered, spacer
+rows, prior-year columns and rows, split rows, omitted rows, a table not found.
+
+Each transform rewrites the printed skeleton of :mod:`synth.render` (so one change reaches
+txt, HTML, DOCX, markdown and PDF alike) and knows what the truth becomes.  One property holds
+for every transform × format: every cell is right or flagged, no key appears that the report
+does not print (a key the template expects may be null and flagged), and no more cells are
+flagged than the transform can justify — a parser that flags everything fails.
+"""
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+
+from etl import vocab
+from etl.extract import parse_bytes
+from synth import render as R
+from test_parse import make_report
+
+_C = R._C
+_ORIG_SKELETON = R._skeleton
+_T3_ZH = {c.key: c.zh for c in vocab.T3_COLS}
+_T4_ZH = {"upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果", "pending": "尚未审结", "total": "总计"}
+_T4_BLOCK_ZH = {"litigation_direct": "未经复议直接起诉", "litigation_after_reconsideration": "复议后起诉"}
+_SUBS = ("commercial_enterprise", "research_institution", "social_welfare_org", "legal_service_org", "other_org")
+
+
+def _retable(t, rows: list[list]):
+    return R._Table(t.name, tuple(map(tuple, rows)), t.ncols, t.header_rows, R._place(rows, t.ncols))
+
+
+# --------------------------------------------------------------------------- skeleton transforms
+# each takes and returns the (t2, t3, t4) skeleton
+
+
+def t3_columns(top: tuple[str, ...], subs: tuple[str, ...]) -> Callable:
+    """Table 三's header in another order: ``top`` orders 自然人 / GROUP / 总计, ``subs`` the
+    法人或其他组织 sub-columns; the numbers follow their columns."""
+    def tf(t2, t3, t4):
+        head = {"natural_person": _C("自然人", rs=2, kind="head"),
+                "GROUP": _C("法人或其他组织", cs=5, kind="head"), "total": _C("总计", rs=2, kind="head")}
+        rows = [list(r) for r in t3.rows]
+        rows[1] = [head[k] for k in top]
+        rows[2] = [_C(_T3_ZH[k], kind="head") for k in subs]
+        leaf = [x for k in top for x in (subs if k == "GROUP" else (k,))]
+        for r in rows[3:]:
+            by = {c.key.rsplit(".", 1)[1]: c for c in r[-7:]}
+            r[-7:] = [by[k] for k in leaf]
+        return t2, _retable(t3, rows), t4
+    return tf
+
+
+def t4_columns(blocks: tuple[str, ...], cols: tuple[str, ...]) -> Callable:
+    """Table 四 with its blocks and result columns in another order (行政复议 first or last)."""
+    def tf(t2, t3, t4):
+        recon_first = blocks[0] == "admin_reconsideration"
+        lit = [b for b in blocks if b != "admin_reconsideration"]
+        top = [_C("行政复议", cs=5, kind="head"), _C("行政诉讼", cs=10, kind="head")]
+        mid_recon = [_C(_T4_ZH[c], rs=2, kind="head") for c in cols]
+        mid_lit = [_C(_T4_BLOCK_ZH[b], cs=5, kind="head") for b in lit]
+        rows = [top if recon_first else top[::-1],
+                mid_recon + mid_lit if recon_first else mid_lit + mid_recon,
+                [_C(_T4_ZH[c], kind="head") for c in cols] * 2,
+                [_C(kind="num", key=f"t4.{b}.{c}") for b in blocks for c in cols]]
+        return t2, t3, _retable(t4, rows)
+    return tf
+
+
+def spacer_rows(t2, t3, t4):
+    """An empty first row in every table and an empty row between table 三's header and data."""
+    def blank(t) -> list:
+        return [_C("") for _ in range(t.ncols)]
+    r2 = [blank(t2)] + [list(r) for r in t2.rows]
+    r3 = [list(r) for r in t3.rows]
+    r3 = [blank(t3)] + r3[:3] + [blank(t3)] + r3[3:]
+    r4 = [blank(t4)] + [list(r) for r in t4.rows]
+    return _retable(t2, r2), _retable(t3, r3), _retable(t4, r4)
+
+
+def prior_year_t2(label_prior: str, label_now: str) -> Callable:
+    """2021 table 二: 处理决定 sub-tables print a prior-year column before this year's."""
+    def tf(t2, t3, t4):
+        rows = []
+        for r in t2.rows:
+            r = list(r)
+            if len(r) == 2 and r[1].kind == "head" and "处理决定" in r[1].text:
+                r = [r[0], _C(label_prior, kind="head"), _C(label_now, cs=r[1].cs - 1, kind="head")]
+            elif len(r) == 2 and r[1].kind == "num" and r[1].key.endswith(".decision_count"):
+                r = [r[0], _C(kind="num", key="prior." + r[1].key), _C(cs=r[1].cs - 1, kind="num", key=r[1].key)]
+            rows.append(r)
+        return _retable(t2, rows), t3, t4
+    return tf
+
+
+def prior_year_t4(t2, t3, t4):
+    """Table 四 with a 年度 column and a 2022年 row above the report year's row."""
+    rows = [list(r) for r in t4.rows]
+    head = [[_C("年度", rs=3, kind="head")] + rows[0], rows[1], rows[2]]
+    prior = [_C("2022年")] + [_C(kind="num", key="prior." + c.key) for c in rows[3]]
+    now = [_C("2023年")] + rows[3]
+    new = R._Table("t4", tuple(map(tuple, head + [prior, now])), 16, 3,
+                   R._place(head + [prior, now], 16))
+    return t2, t3, new
+
+
+def split_coercion(t2, t3, t4):
+    """Table 二's 行政强制 row printed as 行政强制措施 and 行政强制执行."""
+    rows = []
+    for r in t2.rows:
+        if r[0].text == "行政强制":
+            for i, name in enumerate(("行政强制措施", "行政强制执行")):
+                rows.append([_C(name)] + [_C(cs=c.cs, kind="num", key=f"part{i}.{c.key}") for c in r[1:]])
+        else:
+            rows.append(list(r))
+    return _retable(t2, rows), t3, t4
+
+
+def omit_t3_row(row_key: str, unlabelled_zero_row: bool) -> Callable:
+    """Table 三 without one row; optionally a label-less row of zeros elsewhere in the table."""
+    def tf(t2, t3, t4):
+        rows = []
+        for r in t3.rows:
+            keys = {c.key.split(".")[1] for c in r if c.kind == "num"}
+            if keys == {row_key}:
+                if any(c.kind == "group" for c in r):
+                    continue  # keep it simple: only rows without a group cell are omitted
+                if unlabelled_zero_row:
+                    rows.append([_C("", cs=3 - sum(1 for c in r if c.kind == "group"))]
+                                + [_C(kind="num", key="zero.t3") for _ in range(7)])
+                continue
+            rows.append(list(r))
+        return t2, _retable(t3, rows), t4
+    return tf
+
+
+# --------------------------------------------------------------------------- the cases
+
+
+@dataclass
+class Case:
+    name: str
+    transform: Callable
+    template: str = "2021"
+    truth: Callable[[dict, dict], dict] = lambda cells, extra: cells  # noqa: E731
+    extra: Callable[[dict, random.Random], dict] = lambda cells, rng: {}  # noqa: E731
+    max_flagged: int = 0   # cells of the truth that may be flagged
+    formats: tuple[str, ...] = ("txt", "html", "docx", "md", "pdf")
+    opts: dict = field(default_factory=dict)
+
+
+def _prior(cells: dict, rng: random.Random) -> dict:
+    return {f"prior.{k}": v + rng.randint(1, 9) for k, v in cells.items()
+            if k.endswith(".decision_count") or k.startswith("t4.")}
+
+
+def _split(cells: dict, rng: random.Random) -> dict:
+    out = {}
+    for k, v in cells.items():
+        if k.startswith("t2.admin_coercion."):
+            a = rng.randint(0, max(0, int(v)))
+            out[f"part0.{k}"], out[f"part1.{k}"] = a, v - a
+    return out
+
+
+def _without(row: str) -> Callable[[dict, dict], dict]:
+    return lambda cells, extra: {k: v for k, v in cells.items() if not k.startswith(f"t3.{row}.")}
+
+
+CASES = [
+    Case("t3_total_first", t3_columns(("total", "natural_person", "GROUP"), _SUBS)),
+    Case("t3_group_first_subs_reversed", t3_columns(("GROUP", "natural_person", "total"), _SUBS[::-1])),
+    Case("t3_subs_shuffled", t3_columns(("natural_person", "GROUP", "total"),
+                                        ("legal_service_org", "commercial_enterprise", "other_org",
+                                         "research_institution", "social_welfare_org")), template="2019"),
+    Case("t4_after_before_direct", t4_columns(
+        ("admin_reconsideration", "litigation_after_reconsideration", "litigation_direct"), vocab.T4_COL_KEYS)),
+    Case("t4_pending_before_other", t4_columns(
+        vocab.T4_ROW_KEYS, ("upheld", "corrected", "pending", "other", "total"))),
+    Case("t4_reconsideration_last_total_first", t4_columns(
+        ("litigation_direct", "litigation_after_reconsideration", "admin_reconsideration"),
+        ("total", "upheld", "corrected", "other", "pending"))),
+    Case("spacer_rows", spacer_rows),
+    Case("spacer_rows_blank_zeros", spacer_rows, template="2019", opts={"blank_zeros": True}),
+    Case("t2_prior_year_column", prior_year_t2("上年处理决定数量", "本年处理决定数量"), extra=_prior),
+    Case("t2_year_columns", prior_year_t2("2022年处理决定数量", "2023年处理决定数量"), extra=_prior),
+    Case("t4_prior_year_row", prior_year_t4, extra=_prior),
+    Case("t2_split_rows", split_coercion, extra=_split),
+    Case("t3_row_omitted", omit_t3_row("denied_admin_query", False),
+         truth=_without("denied_admin_query"), max_flagged=0),
+    Case("t3_row_omitted_unlabelled_zeros", omit_t3_row("denied_admin_query", True),
+         truth=_without("denied_admin_query"), max_flagged=0),
+]
+
+_EXT = {"txt": "r.txt", "html": "r.html", "docx": "r.docx", "md": "r.md", "pdf": "r.pdf"}
+
+
+def _render(case: Case, fmt: str, monkeypatch) -> tuple[dict, bytes]:
+    report = make_report(case.template, seed=5)
+    if case.name.startswith("t4_prior"):
+        report["year"] = 2023
+    rng = random.Random(9)
+    extra = case.extra(report["cells"], rng)
+    if any(k.startswith("part") for k in extra):
+        for k in {k.split(".", 1)[1] for k in extra}:
+            report["cells"][k] = extra[f"part0.{k}"] + extra[f"part1.{k}"]
+    truth = case.truth(dict(report["cells"]), extra)
+    printed = dict(report, cells={**report["cells"], **extra, "zero.t3": 0})
+    monkeypatch.setattr(R, "_skeleton", lambda *a: case.transform(*_ORIG_SKELETON(*a)))
+    data = R.render(printed, fmt, **case.opts)
+    return truth, data
+
+
+def _verdict(truth: dict, rep) -> tuple[dict, list, list]:
+    silent = {k: (v, rep.cells.get(k, "absent")) for k, v in truth.items()
+              if k not in rep.uncertain and rep.cells.get(k) != pytest.approx(v)}
+    phantom = [k for k, v in rep.cells.items()
+               if k not in truth and not (v is None and k in rep.uncertain)]
+    flagged = [k for k in truth if k in rep.uncertain]
+    return silent, phantom, flagged
+
+
+@pytest.mark.parametrize("fmt", list(_EXT))
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_relayout_is_right_or_flagged(case, fmt, monkeypatch):
+    if fmt not in case.formats:
+        pytest.skip("format not covered by this transform")
+    truth, data = _render(case, fmt, monkeypatch)
+    rep = parse_bytes(data, _EXT[fmt])
+    silent, phantom, flagged = _verdict(truth, rep)
+    assert silent == {}, f"silently wrong: {silent}"
+    assert phantom == [], f"keys the report does not print: {phantom}"
+    assert len(flagged) <= case.max_flagged, f"{len(flagged)} cells flagged: {flagged[:8]}"
