@@ -201,8 +201,10 @@ def t4_block_order(header: list[Row]) -> list[str]:
                 for m in re.finditer(re.escape(f), text)):
             if key not in lit:
                 lit.append(key)
-        a, b = text.find("行政复议"), text.find("行政诉讼")
-        if a >= 0 and b >= 0 and recon_last is None:
+        cells = [vocab.norm(t) for t in row.labels]
+        a = next((i for i, t in enumerate(cells) if "行政复议" in t and "行政诉讼" not in t), -1)
+        b = next((i for i, t in enumerate(cells) if "行政诉讼" in t and "行政复议" not in t), -1)
+        if a >= 0 and b >= 0 and recon_last is None:  # two header cells (a heading names both)
             recon_last = b < a
     if len(lit) != 2 or recon_last is None:
         return []

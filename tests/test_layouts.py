@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pytest
 
@@ -119,19 +119,19 @@ def split_coercion(t2, t3, t4):
 
 
 def omit_t3_row(row_key: str, unlabelled_zero_row: bool) -> Callable:
-    """Table 三 without one row; optionally a label-less row of zeros elsewhere in the table."""
+    """Table 三 without one row (not the first of a group); optionally a label-less row of
+    zeros in its place.  Group cells that spanned the row span one row fewer."""
     def tf(t2, t3, t4):
-        rows = []
-        for r in t3.rows:
-            keys = {c.key.split(".")[1] for c in r if c.kind == "num"}
-            if keys == {row_key}:
-                if any(c.kind == "group" for c in r):
-                    continue  # keep it simple: only rows without a group cell are omitted
+        gone = next(i for i, r in enumerate(t3.rows)
+                    if {c.key.split(".")[1] for c in r if c.kind == "num"} == {row_key})
+        rows: list[list] = []
+        for ri, r in enumerate(t3.rows):
+            if ri == gone:
                 if unlabelled_zero_row:
-                    rows.append([_C("", cs=3 - sum(1 for c in r if c.kind == "group"))]
-                                + [_C(kind="num", key="zero.t3") for _ in range(7)])
+                    rows.append([_C("")] + [_C(kind="num", key="zero.t3") for _ in range(7)])
                 continue
-            rows.append(list(r))
+            rows.append([replace(c, rs=c.rs - 1) if c.rs > 1 and ri < gone < ri + c.rs
+                         and not unlabelled_zero_row else c for c in r])
         return t2, _retable(t3, rows), t4
     return tf
 
