@@ -94,8 +94,6 @@ def test_etl_imports_nothing_of_the_dashboard_or_synth():
     assert not {m: d for m, d in bad.items() if d}
 
 
-@pytest.mark.xfail(strict=True, reason="etl.extract <-> etl.recover: being opened (issue 9 item 3); "
-                   "remove this marker when the circle is gone")
 def test_no_import_circles():
     graph = _graph()
     state: dict[str, int] = {}
