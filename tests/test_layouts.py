@@ -233,3 +233,166 @@ def test_relayout_is_right_or_flagged(case, fmt, monkeypatch):
     assert silent == {}, f"silently wrong: {silent}"
     assert phantom == [], f"keys the report does not print: {phantom}"
     assert len(flagged) <= case.max_flagged, f"{len(flagged)} cells flagged: {flagged[:8]}"
+
+
+def drop_t3_header(t2, t3, t4):
+    """Table 三 printed without its header rows (the columns named nowhere)."""
+    return t2, _retable(t3, [list(r) for r in t3.rows[3:]]), t4
+
+
+def _then(*tfs: Callable) -> Callable:
+    def tf(t2, t3, t4):
+        for f in tfs:
+            t2, t3, t4 = f(t2, t3, t4)
+        return t2, t3, t4
+    return tf
+
+
+_ALL_T3 = 25 * 7
+
+HEADERLESS = [
+    # exact source, template order, every identity holds: read as printed
+    Case("t3_header_absent_exact", drop_t3_header, formats=("html", "docx")),
+    # converter output: nothing proves the order, every table-三 cell flagged
+    Case("t3_header_absent_converter", drop_t3_header, formats=("md",), max_flagged=_ALL_T3),
+    # the order is not the template's and no header says so: identities fail, all flagged
+    Case("t3_header_absent_total_first",
+         _then(t3_columns(("total", "natural_person", "GROUP"), _SUBS), drop_t3_header),
+         formats=("txt", "html", "docx", "md"), max_flagged=_ALL_T3),
+]
+
+
+@pytest.mark.parametrize("case", HEADERLESS, ids=[c.name for c in HEADERLESS])
+def test_unnamed_columns_are_read_only_when_proven(case, monkeypatch):
+    for fmt in case.formats:
+        truth, data = _render(case, fmt, monkeypatch)
+        rep = parse_bytes(data, _EXT[fmt])
+        silent, phantom, flagged = _verdict(truth, rep)
+        assert silent == {} and phantom == [], (fmt, silent, phantom)
+        assert len(flagged) <= case.max_flagged, (fmt, len(flagged))
+        t3_flagged = [k for k in flagged if k.startswith("t3.")]
+        if case.max_flagged:  # unproven: the whole table is flagged, not a sample of it
+            assert len(t3_flagged) == _ALL_T3, (fmt, len(t3_flagged))
+
+
+# --------------------------------------------------------------------------- literal reports
+# Small reports written out by hand: literal labels in, literal keys out.
+
+_TITLE = "示例县示例局2023年政府信息公开工作年度报告"
+_T2_HTML = ("<p>二、主动公开政府信息情况</p><table border=1>"
+            "<tr><td colspan=4>第二十条第（一）项</td></tr>"
+            "<tr><td>信息内容</td><td>本年制发件数</td><td>本年废止件数</td><td>现行有效件数</td></tr>"
+            "<tr><td>规章</td><td>1</td><td>0</td><td>5</td></tr>"
+            "<tr><td>行政规范性文件</td><td>2</td><td>1</td><td>9</td></tr>"
+            "<tr><td colspan=4>第二十条第（六）项</td></tr>"
+            "<tr><td>信息内容</td><td>上年处理决定数量</td><td colspan=2>本年处理决定数量</td></tr>"
+            "<tr><td>行政处罚</td><td>40</td><td colspan=2>31</td></tr>"
+            "<tr><td>行政强制措施</td><td>6</td><td colspan=2>4</td></tr>"
+            "<tr><td>行政强制执行</td><td>3</td><td colspan=2>2</td></tr>"
+            "</table>")
+
+
+def _html(*parts: str) -> bytes:
+    return ("<html><head><title>" + _TITLE + "</title></head><body><p>" + _TITLE + "</p>"
+            + "".join(parts) + "<p>五、存在的主要问题及改进情况</p><p>无。</p></body></html>").encode()
+
+
+def _tr(*cells: str) -> str:
+    out = []
+    for c in cells:
+        attrs = ""
+        if "@" in c:
+            c, spec = c.split("@")
+            rs, cs = spec.split("x")
+            attrs = f" rowspan={rs} colspan={cs}"
+        out.append(f"<td{attrs}>{c}</td>")
+    return "<tr>" + "".join(out) + "</tr>"
+
+
+def test_literal_t2_prior_year_column_and_split_row():
+    rep = parse_bytes(_html(_T2_HTML), "r.html")
+    assert rep.cells["t2.admin_penalty.decision_count"] == 31
+    # 行政强制措施 4 + 行政强制执行 2, the parts' text kept
+    assert rep.cells["t2.admin_coercion.decision_count"] == 6
+    assert rep.provenance["t2.admin_coercion.decision_count"].method == "sum"
+    assert rep.provenance["t2.admin_coercion.decision_count"].raw == "4 + 2"
+    assert "t2.admin_coercion.decision_count" not in rep.uncertain
+    assert rep.cells["t2.normative_documents.in_force_count"] == 9
+
+
+def test_literal_t3_total_first_and_t4_blocks_swapped():
+    t3 = ("<p>三、收到和处理政府信息公开申请情况</p><table border=1>"
+          + _tr("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）@3x3", "申请人情况@1x7")
+          + _tr("总计@2x1", "自然人@2x1", "法人或其他组织@1x5")
+          + _tr("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")
+          + _tr("一、本年新收政府信息公开申请数量@1x3", "10", "7", "1", "0", "0", "2", "0")
+          + "</table>")
+    t4 = ("<p>四、政府信息公开行政复议、行政诉讼情况</p><table border=1>"
+          + _tr("行政诉讼@1x10", "行政复议@1x5")
+          + _tr("复议后起诉@1x5", "未经复议直接起诉@1x5", "结果维持@2x1", "结果纠正@2x1", "尚未审结@2x1",
+                "其他结果@2x1", "总计@2x1")
+          + _tr(*["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2)
+          + _tr("1", "0", "0", "0", "1", "2", "1", "0", "0", "3", "4", "0", "5", "0", "9")
+          + "</table>")
+    rep = parse_bytes(_html(_T2_HTML, t3, t4), "r.html")
+    assert [rep.cells[f"t3.new_received.{c}"] for c in vocab.T3_COL_KEYS] == [7, 1, 0, 0, 2, 0, 10]
+    assert rep.cells["t4.litigation_after_reconsideration.upheld"] == 1
+    assert rep.cells["t4.litigation_direct.total"] == 3
+    assert rep.cells["t4.admin_reconsideration.upheld"] == 4
+    assert rep.cells["t4.admin_reconsideration.pending"] == 5   # 尚未审结 printed before 其他结果
+    assert rep.cells["t4.admin_reconsideration.other"] == 0
+    assert rep.cells["t4.admin_reconsideration.total"] == 9
+    assert not any(k.startswith("t4.") for k in rep.uncertain)
+
+
+def test_literal_key_read_twice_with_different_values_is_uncertain():
+    t4 = ("<p>四、政府信息公开行政复议、行政诉讼情况</p><table border=1>"
+          + _tr("行政复议@1x5", "行政诉讼@1x10")
+          + _tr("结果维持@2x1", "结果纠正@2x1", "其他结果@2x1", "尚未审结@2x1", "总计@2x1",
+                "未经复议直接起诉@1x5", "复议后起诉@1x5")
+          + _tr(*["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2)
+          + _tr(*["0"] * 15) + _tr(*["1"] + ["0"] * 3 + ["1"] + ["0"] * 10)
+          + "</table>")
+    rep = parse_bytes(_html(_T2_HTML, t4), "r.html")
+    assert "t4.admin_reconsideration.upheld" in rep.uncertain      # 0 then 1: never first-wins
+    assert "t4.litigation_direct.upheld" not in rep.uncertain      # 0 twice is fine
+    assert rep.cells["t4.litigation_direct.upheld"] == 0
+
+
+def test_literal_transposed_t3_is_flagged_cell_by_cell():
+    rows = [r.zh for r in vocab.T3_ROWS if r.key not in ("other_total",)]
+    t3 = ("<p>三、收到和处理政府信息公开申请情况</p><table border=1>"
+          + _tr("申请人情况", *rows)
+          + "".join(_tr(c.zh, *["0"] * len(rows)) for c in vocab.T3_COLS)
+          + "</table>")
+    rep = parse_bytes(_html(_T2_HTML, t3), "r.html")
+    t3_keys = [k for k in vocab.expected_keys("2021", False) if k.startswith("t3.")]
+    assert all(rep.cells.get(k, "absent") in (0, None) for k in t3_keys)
+    assert all(k in rep.uncertain for k in t3_keys if rep.cells.get(k) is None)
+    assert not [k for k in rep.cells if k.startswith("t3.") and k not in t3_keys]
+
+
+def _one_cell_per_line(report: dict) -> bytes:
+    """Text as pdfminer-based crawlers write a report: every table cell on a line of its own."""
+    r = R._R(report, {})
+    lines = [r.title(), "一、总体情况", "本年度工作平稳有序。"]
+    for heading, t in zip((vocab.TABLE_ZH["t2"], vocab.TABLE_ZH["t3"], vocab.TABLE_ZH["t4"]), r.tables):
+        lines.append(heading)
+        for line in t.placed:
+            for _, cell, cont in line:
+                if not cont:
+                    text = r.value(cell.key) if cell.kind == "num" else cell.text
+                    lines.append(text or "")
+    lines += ["五、存在的主要问题及改进情况", "无。"]
+    return "\n".join(lines).encode()
+
+
+@pytest.mark.parametrize("template,seed", [("2021", 5), ("2019", 8), ("2021", 13)])
+def test_one_cell_per_line_text_is_recovered_or_flagged(template, seed):
+    report = make_report(template, seed=seed)
+    rep = parse_bytes(_one_cell_per_line(report), "r.txt")
+    silent, phantom, flagged = _verdict(report["cells"], rep)
+    assert silent == {} and phantom == []
+    # the flat-text recovery reads table 三 and 四 from the cell runs, not "not found"
+    t34 = [k for k in report["cells"] if not k.startswith("t2.")]
+    assert sum(1 for k in t34 if k not in rep.uncertain) >= len(t34) // 2
