@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from etl import vocab
 from etl.parse_state import Row
@@ -51,32 +52,26 @@ def _strip_t3(text: str) -> str:
     return text.replace(_T3_GROUP, "").replace("其他处理", "").replace("其他组织", "")
 
 
-def t3_leaf_keys(text: str) -> list[tuple[int, str]]:
+def _leaf_pattern(leaves: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[re.Pattern, dict[str, str]]:
+    key_of = {f: k for k, frags in leaves for f in frags}
+    frags = sorted(key_of, key=len, reverse=True)  # the longest word wins where one holds another
+    return re.compile("|".join(map(re.escape, frags))), key_of
+
+
+_T3_PAT, _T3_KEY = _leaf_pattern(_T3_LEAF)
+_T4_PAT, _T4_KEY = _leaf_pattern(_T4_LEAF)
+
+
+@lru_cache(maxsize=4096)
+def t3_leaf_keys(text: str) -> tuple[tuple[int, str], ...]:
     """(position, key) of every table-三 applicant column word in a normalised text."""
-    t = _strip_t3(text)
-    hits: list[tuple[int, str]] = []
-    taken: list[tuple[int, int]] = []
-    for key, frags in _T3_LEAF:
-        for frag in frags:
-            for m in re.finditer(re.escape(frag), t):
-                if any(a <= m.start() < b for a, b in taken):
-                    continue
-                hits.append((m.start(), key))
-                taken.append((m.start(), m.end()))
-    return sorted(hits)
+    return tuple((m.start(), _T3_KEY[m.group(0)]) for m in _T3_PAT.finditer(_strip_t3(text)))
 
 
-def t4_leaf_keys(text: str) -> list[tuple[int, str]]:
-    hits: list[tuple[int, str]] = []
-    taken: list[tuple[int, int]] = []
-    for key, frags in _T4_LEAF:
-        for frag in frags:
-            for m in re.finditer(re.escape(frag), text):
-                if any(a <= m.start() < b for a, b in taken):
-                    continue
-                hits.append((m.start(), key))
-                taken.append((m.start(), m.end()))
-    return sorted(hits)
+@lru_cache(maxsize=4096)
+def t4_leaf_keys(text: str) -> tuple[tuple[int, str], ...]:
+    """(position, key) of every table-四 result column word in a normalised text."""
+    return tuple((m.start(), _T4_KEY[m.group(0)]) for m in _T4_PAT.finditer(text))
 
 
 def t4_block_of(text: str) -> str | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 TEMPLATES = ("2019", "2021")
 
@@ -23,6 +24,7 @@ _QUOTES = str.maketrans("", "", "\"'“”‘’「」『』")
 _WS = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=65536)
 def norm(text: str) -> str:
     """Normalise a label for matching: NFKC (full-width → ASCII), drop white space and quotes."""
     text = unicodedata.normalize("NFKC", text or "")
