@@ -651,7 +651,7 @@ def parse_document(doc: Document) -> ParsedReport:
         state.warnings.append("未找到表三（收到和处理政府信息公开申请情况）")
     if template == "2019" and not any(k.startswith("t3.other_") and k != "t3.other_total.total" for k in state.cells):
         single = True if found3 else single
-    _mark_missing(state, template, single, found3)
+    _mark_missing(state, template, single, found3, any(r.values for r in sections["t2"]))
     if doc.damaged:
         recover.flag_damaged_blanks(state, single)
     _flag_unverified(state, bool(single), unproven, doc.damaged)
@@ -709,13 +709,19 @@ def _flag_unverified(state: ParseState, single: bool, unproven: set[str], damage
                 state.flag(k, f"该格{how}，且经过它的勾稽关系 {cid} 不成立")
 
 
-def _mark_missing(state: ParseState, template: str, single: bool | None, found3: bool) -> None:
+def _mark_missing(state: ParseState, template: str, single: bool | None, found3: bool,
+                  t2_printed: bool = False) -> None:
     """Cells the template prints but the parser could not find: null and flagged.  A table
     not found at all (transposed, shredded) is flagged cell by cell in every format; a whole
-    table-二 row the agency did not print is simply absent."""
+    table-二 row the agency did not print is simply absent — unless table 二 prints numbers
+    and not one of its rows could be read (then every cell it should have is flagged)."""
     why3 = "源文件中未找到该单元格" if found3 else "未能读出表三（表格结构无法识别）"
+    t2_lost = t2_printed and not any(k.startswith("t2.") for k in state.cells)
     for key in vocab.expected_keys(template, single):
         table = key[:2]
+        if table == "t2" and t2_lost:
+            state.flag(key, "表二印有数字，但没有一行能读出（表格结构无法识别）")
+            continue
         if table == "t2":
             row = key.split(".")[1]
             if not any(k.startswith(f"t2.{row}.") for k in state.cells):

@@ -396,3 +396,13 @@ def test_one_cell_per_line_text_is_recovered_or_flagged(template, seed):
     # the flat-text recovery reads table 三 and 四 from the cell runs, not "not found"
     t34 = [k for k in report["cells"] if not k.startswith("t2.")]
     assert sum(1 for k in t34 if k not in rep.uncertain) >= len(t34) // 2
+
+
+def test_literal_transposed_t2_is_flagged_not_dropped():
+    t2 = ("<p>二、主动公开政府信息情况</p><table border=1>"
+          + _tr("信息内容", "规章", "行政规范性文件")
+          + _tr("本年制发件数", "1", "2") + _tr("本年废止件数", "0", "1") + _tr("现行有效件数", "5", "9")
+          + "</table>")
+    rep = parse_bytes(_html(t2), "r.html")
+    t2_keys = [k for k in vocab.expected_keys("2021") if k.startswith("t2.")]
+    assert all(rep.cells[k] is None and k in rep.uncertain for k in t2_keys)
