@@ -290,6 +290,10 @@ def _read_t2(rows: list[Row], template: str, state: ParseState, year: int | None
             state.warnings.append(f"表二「{lab.zh}」行跳过上年/同比列，只读本年度的数")
         got = [(c, cv, idx) for c, (cv, idx) in zip(layout, vals) if c]
         reads.setdefault(lab.key, []).append((row, got, unit))
+        if layout is default and len(layout) > 1:
+            # no header named these columns, and table 二 has no identity to prove their order
+            for c in layout:
+                state.uncertain[f"t2.{lab.key}.{c}"] = "表头缺失或无法识别，按模板列序读取，无法验证列的对应"
     for key, found in reads.items():
         _put_t2_row(key, found, state)
 

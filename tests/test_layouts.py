@@ -406,3 +406,21 @@ def test_literal_transposed_t2_is_flagged_not_dropped():
     rep = parse_bytes(_html(t2), "r.html")
     t2_keys = [k for k in vocab.expected_keys("2021") if k.startswith("t2.")]
     assert all(rep.cells[k] is None and k in rep.uncertain for k in t2_keys)
+
+
+def drop_t2_header(t2, t3, t4):
+    """Table 二 printed without its column header rows (信息内容 | 本年制发件数 | …)."""
+    return _retable(t2, [list(r) for r in t2.rows if r[0].kind != "head"]), t3, t4
+
+
+@pytest.mark.parametrize("fmt", ["txt", "html", "docx", "md"])
+def test_t2_columns_without_header_are_flagged(fmt, monkeypatch):
+    """Table 二 has no identity: a multi-column row read in template order is flagged; a
+    one-column row (本年处理决定数量) needs no header."""
+    case = Case("t2_header_absent", drop_t2_header, max_flagged=6)
+    truth, data = _render(case, fmt, monkeypatch)
+    rep = parse_bytes(data, _EXT[fmt])
+    silent, phantom, flagged = _verdict(truth, rep)
+    assert silent == {} and phantom == []
+    assert sorted(flagged) == sorted(f"t2.{r}.{c}" for r in ("regulations", "normative_documents")
+                                     for c in ("issued_count", "repealed_count", "in_force_count"))
