@@ -643,6 +643,10 @@ def parse_document(doc: Document) -> ParsedReport:
         found3, single, unproven = _read_t3(sections["t3"], state, doc.damaged)
         _, unproven4 = _read_t4(sections["t4"], state, year)
         unproven |= unproven4
+        if not found3 and _read_t3_transposed(sections["t3"], state):
+            found3 = True
+            single = any(k.startswith("t3.other_total.") for k in state.cells) and not any(
+                k.startswith(f"t3.{r}.") for r in vocab.T3_OTHER_SUBROWS for k in state.cells)
         if not found3 and recover.looks_flat(text):
             found3, single = _recover_flat_t3(text, template, state), None
             doc.damaged = doc.damaged or found3
@@ -669,6 +673,31 @@ def parse_document(doc: Document) -> ParsedReport:
                           agency_as_printed=agency_raw, other_as_single_row=bool(single),
                           warnings=state.warnings)
     return report
+
+
+def _read_t3_transposed(rows: list[Row], state: ParseState) -> bool:
+    """Table 三 printed transposed (applicant types as rows, outcomes as columns): read each
+    value by its column's header words and its row's applicant word.  Returns whether the
+    table was read this way; a cell whose column or row is not named stays unread."""
+    header = [r for r in rows if r.head_cells and not (r.labels and headers.t3_applicant_of(r.label))]
+    by_col = headers.t3_rows_by_grid(header)
+    if len(set(by_col.values())) < 10:
+        return False
+    got = False
+    for row in rows:
+        col_key = headers.t3_applicant_of(row.label) if row.labels and row.values else None
+        if col_key is None:
+            continue
+        keys = [by_col.get(c) for c in row.value_cols]
+        if len({k for k in keys if k}) != sum(1 for k in keys if k):
+            continue  # two columns name one row: not a map to trust
+        for i, (cv, key) in enumerate(zip(row.values, keys)):
+            if key:
+                state.put(f"t3.{key}.{col_key}", cv, row, i)
+                got = True
+    if got:
+        state.warnings.append("表三为转置排版（申请人类型为行），按表头文字读取")
+    return got
 
 
 def _recover_flat_t3(text: str, template: str, state: ParseState) -> bool:

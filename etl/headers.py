@@ -204,3 +204,19 @@ def t4_block_order(header: list[Row]) -> list[str]:
     if len(lit) != 2 or recon_last is None:
         return []
     return lit + ["admin_reconsideration"] if recon_last else ["admin_reconsideration"] + lit
+
+
+def t3_rows_by_grid(header: list[Row]) -> dict[int, str]:
+    """A transposed table 三 (outcomes as columns): grid column → table-三 row key."""
+    out: dict[int, str] = {}
+    for col, path in column_paths(header).items():
+        lab = vocab.match_t3_row(path)
+        if lab is not None:
+            out[col] = lab.key
+    return out
+
+
+def t3_applicant_of(label: str) -> str | None:
+    """The applicant column a transposed row's label names (自然人, 法人或其他组织·商业企业 …)."""
+    keys = {k for _, k in t3_leaf_keys(vocab.norm(label))}
+    return keys.pop() if len(keys) == 1 else None

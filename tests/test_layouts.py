@@ -359,17 +359,30 @@ def test_literal_key_read_twice_with_different_values_is_uncertain():
     assert rep.cells["t4.litigation_direct.upheld"] == 0
 
 
-def test_literal_transposed_t3_is_flagged_cell_by_cell():
-    rows = [r.zh for r in vocab.T3_ROWS if r.key not in ("other_total",)]
+def test_literal_transposed_t3_is_read_by_its_header_words():
+    """Applicant types as rows, outcomes as columns: every value keyed by its row's applicant
+    word and its column's outcome words; a column the header does not name is flagged."""
+    rows = [r.zh for r in vocab.T3_ROWS if r.key not in ("other_total", "other_fee_unpaid")]
+    keys = [r.key for r in vocab.T3_ROWS if r.key not in ("other_total", "other_fee_unpaid")]
     t3 = ("<p>三、收到和处理政府信息公开申请情况</p><table border=1>"
           + _tr("申请人情况", *rows)
-          + "".join(_tr(c.zh, *["0"] * len(rows)) for c in vocab.T3_COLS)
+          + "".join(_tr(c.zh, *[str(i * 100 + j) for j in range(len(rows))]) for i, c in enumerate(vocab.T3_COLS))
           + "</table>")
     rep = parse_bytes(_html(_T2_HTML, t3), "r.html")
+    for i, c in enumerate(vocab.T3_COL_KEYS):
+        for j, r in enumerate(keys):
+            assert rep.cells[f"t3.{r}.{c}"] == i * 100 + j
+            assert f"t3.{r}.{c}" not in rep.uncertain
+    assert rep.cells["t3.other_fee_unpaid.natural_person"] is None   # the column not printed
+    assert "t3.other_fee_unpaid.natural_person" in rep.uncertain
+
+
+def test_literal_unreadable_t3_is_flagged_cell_by_cell():
+    t3 = ("<p>三、收到和处理政府信息公开申请情况</p><table border=1>"
+          + _tr("申请人情况", "第一项", "第二项") + _tr("甲", "1", "2") + "</table>")
+    rep = parse_bytes(_html(_T2_HTML, t3), "r.html")
     t3_keys = [k for k in vocab.expected_keys("2021", False) if k.startswith("t3.")]
-    assert all(rep.cells.get(k, "absent") in (0, None) for k in t3_keys)
-    assert all(k in rep.uncertain for k in t3_keys if rep.cells.get(k) is None)
-    assert not [k for k in rep.cells if k.startswith("t3.") and k not in t3_keys]
+    assert all(rep.cells[k] is None and k in rep.uncertain for k in t3_keys)
 
 
 def _one_cell_per_line(report: dict) -> bytes:
