@@ -374,6 +374,9 @@ def _header_map(header: list[Row], by_grid, by_order, size: int) -> headers.Colu
     grid = by_grid(header)
     order = by_order(header)
     if len(set(grid.values())) == size:
+        leaf = [grid[c].rsplit(".", 1)[-1] for c in sorted(grid)]
+        if order and leaf != order * (len(leaf) // len(order)):
+            return headers.ColumnMap()  # the two readings of the header disagree: trust neither
         return headers.ColumnMap(by_col=grid, order=order, how="grid")
     if order:
         return headers.ColumnMap(order=order, how="order")
