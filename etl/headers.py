@@ -220,3 +220,23 @@ def t3_applicant_of(label: str) -> str | None:
     """The applicant column a transposed row's label names (自然人, 法人或其他组织·商业企业 …)."""
     keys = {k for _, k in t3_leaf_keys(vocab.norm(label))}
     return keys.pop() if len(keys) == 1 else None
+
+
+_T3_TWO_ROWS = ["natural_person", "GROUP", "total", *vocab.T3_COL_KEYS[1:6]]
+_T3_ONE_ROW = list(vocab.T3_COL_KEYS)
+
+
+def flat_t3_header_is_template(text: str) -> bool:
+    """Run-together text of table 三's header (crawler text): are the column words in the
+    template's order (the usual two-row header, or one row of seven)?"""
+    tokens = _t3_tokens(Row([text], [], []))
+    return tokens in (_T3_TWO_ROWS, _T3_ONE_ROW)
+
+
+def flat_t4_header_is_template(text: str) -> bool:
+    """Run-together text of table 四's header: blocks and result columns in the template's order."""
+    n = vocab.norm(text)
+    leaves = [k for _, k in t4_leaf_keys(n.replace("复议后起诉", "").replace("未经复议", ""))]
+    a, b = n.rfind("行政复议"), n.rfind("行政诉讼")
+    d, r = n.find("未经复议"), n.find("复议后起诉")
+    return leaves == list(vocab.T4_COL_KEYS) * 3 and 0 <= a < b and 0 <= d < r

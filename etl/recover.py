@@ -24,7 +24,7 @@ import re
 from decimal import Decimal
 from typing import Callable
 
-from etl import vocab
+from etl import headers, vocab
 from etl.numbers import CellValue, parse_cell
 from etl.parse_state import ParseState, Row
 
@@ -230,6 +230,14 @@ def _flat_t3(region: str, state: ParseState) -> bool:
         for c in vocab.T3_COL_KEYS:
             state.uncertain[f"t3.{k}.{c}"] = (f"连写数字串 {rows[k][0]!r} 的任何切分都不满足行合计（总计 = 六类申请人之和）："
                                            "单元格可能在转换中丢失，或原表有误")
+    head = region[:region.find("本年新收")] if "本年新收" in region else ""
+    if "申请人情况" in head:
+        head = head[head.rfind("申请人情况"):]
+    if not headers.flat_t3_header_is_template(head):
+        for k in chosen:  # the splits verify rows and columns, not which column is which
+            for c in vocab.T3_COL_KEYS:
+                state.uncertain.setdefault(
+                    f"t3.{k}.{c}", "连写文本中表三的表头列序与模板不同或无法识别：列的对应无法验证")
     complete = all(k in chosen for k in order)
     if chosen and not (complete and _t3_columns_ok(chosen, single)):
         # a valid table satisfies its column identities; when the chosen splits do not (or some
@@ -283,6 +291,7 @@ def _flat_t4(region: str, state: ParseState) -> None:
         return
     run = m.group(1).strip()
     toks = run.split()
+    header_ok = headers.flat_t4_header_is_template(region[:cut + 2 + m.start(1)])
     def blocks_ok(parts: list[str]) -> bool:
         if len(parts) % 5:
             return True
@@ -299,6 +308,8 @@ def _flat_t4(region: str, state: ParseState) -> None:
         return
     for k, v in zip(keys, cands[0]):
         _put_split(state, k, run, v, row)
+        if not header_ok:
+            state.uncertain.setdefault(k, "连写文本中表四的表头顺序与模板不同或无法识别：列的对应无法验证")
     if len(cands) > 1:
         alts = "；".join("/".join(map(str, c)) for c in cands[:3])
         for k in keys:

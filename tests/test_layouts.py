@@ -437,3 +437,31 @@ def test_t2_columns_without_header_are_flagged(fmt, monkeypatch):
     assert silent == {} and phantom == []
     assert sorted(flagged) == sorted(f"t2.{r}.{c}" for r in ("regulations", "normative_documents")
                                      for c in ("issued_count", "repealed_count", "in_force_count"))
+
+
+_REORDERED = [c for c in CASES if c.name.startswith(("t3_total", "t3_group", "t3_subs", "t4_"))
+              and "prior" not in c.name]
+
+
+@pytest.mark.parametrize("case", _REORDERED, ids=[c.name for c in _REORDERED])
+def test_reordered_columns_in_crawler_text_are_flagged(case, monkeypatch):
+    """Run-together crawler text keeps the header words but not the cell boundaries: a header
+    in another order than the template's cannot be applied to the split digits, so the table's
+    cells are flagged, never read in template order."""
+    truth, data = _render(case, "flat", monkeypatch)
+    rep = parse_bytes(data, "r.txt")
+    silent, phantom, _ = _verdict(truth, rep)
+    assert silent == {} and phantom == []
+    table = case.name[:2]
+    assert all(k in rep.uncertain for k in truth if k.startswith(table + "."))
+
+
+def test_template_order_crawler_text_is_not_flagged_wholesale():
+    report = make_report("2021", seed=5)
+    rep = parse_bytes(R.render(report, "flat"), "r.txt")
+    silent, phantom, flagged = _verdict(report["cells"], rep)
+    assert silent == {} and phantom == []
+    # the header is the template's: no cell is flagged for its column order (a digit run with
+    # several valid splits still is)
+    assert not [k for k in flagged if "表头" in rep.uncertain[k]]
+    assert len([k for k in flagged if k.startswith("t3.")]) < 25 * 7 // 2
