@@ -726,8 +726,8 @@ def _recover_flat_t3(text: str, template: str, state: ParseState) -> bool:
 
 def _flag_unverified(state: ParseState, single: bool, unproven: set[str], damaged: bool) -> None:
     """Class-2 rule: a cell whose reading was inferred (placed by order, split from a run,
-    summed from parts, read from converter/OCR text) and that sits in a failing identity is
-    uncertain.  Cells read in template order because no header named the columns are
+    summed from parts) and that sits in a failing identity is uncertain (a blank cell of
+    converter/OCR text in one is flagged by :func:`recover.flag_damaged_blanks`).  Cells read in template order because no header named the columns are
     uncertain unless the source is exact and every identity of their table holds.  An exact
     source read by its labels keeps its own printing errors as check failures."""
     failing = checks.failing_identities(state.cells, single)
@@ -739,9 +739,9 @@ def _flag_unverified(state: ParseState, single: bool, unproven: set[str], damage
     for cid, keys in failing:
         for k in keys:
             p = state.prov.get(k)
-            if p is not None and (damaged or p.method != "cell"):
+            if p is not None and p.method != "cell":
                 how = {"order": "按印刷顺序归位", "split": "由连写数字切分", "sum": "由拆分行相加"}.get(
-                    p.method, "来自转换/识别文本")
+                    p.method, "推断得出")
                 state.flag(k, f"该格{how}，且经过它的勾稽关系 {cid} 不成立")
 
 
