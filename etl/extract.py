@@ -52,13 +52,20 @@ def _table_rows(table: Table) -> list[Row]:
         real = [c for c in cells if not c.is_span_copy]
         if not real:
             continue
-        last_label = -1
-        for i, c in enumerate(real):
-            if _is_label(c.text):
-                last_label = i
+        is_label = [_is_label(c.text) for c in real]
+        last_label = max((i for i, x in enumerate(is_label) if x), default=-1)
+        first_value = next((i for i, x in enumerate(is_label) if not x), len(real))
+        end = len(real)
+        tail = last_label
+        while tail >= first_value and is_label[tail]:
+            tail -= 1
+        if first_value <= tail < last_label and not any(is_label[first_value:tail + 1]) and any(
+                real[i].text.strip() for i in range(first_value, tail + 1)):
+            # text after the numbers (a 备注 column): a remark, not the row's label
+            last_label, end = first_value - 1, tail + 1
         label_cells = [c for c in real[: last_label + 1] if c.text.strip()]
         labels = [c.text for c in label_cells]
-        vals = real[last_label + 1:]
+        vals = real[last_label + 1:end]
         page = next((c.page for c in real if c.page is not None), table.page)
         out.append(Row(labels=labels, values=[parse_cell(c.text) for c in vals],
                        value_cols=[c.col for c in vals], table=table.index, row=r, page=page,
@@ -339,24 +346,38 @@ def _put_t2_row(key: str, found: list, state: ParseState) -> None:
     state.warnings.append(f"表二「{vocab.row_zh('t2', key)}」由 {names} 相加得出")
 
 
+def _t3_by_cols(row: Row, cols: list[int], cmap: headers.ColumnMap) -> list[tuple[CellValue, int]] | None:
+    """Place a row's values by the header's grid columns ``cols`` (one per value cell)."""
+    placed: dict[str, tuple[CellValue, int]] = {}
+    for i, (cv, col) in enumerate(zip(row.values, cols)):
+        key = cmap.by_col.get(col)
+        if key is None or key in placed:
+            if cv.semantic != "blank" and key is None and col not in cmap.other:
+                return None  # ink in a column the header does not name as a value column
+            continue  # a column the header names as something else (备注, 同比): not read
+        placed[key] = (cv, i)
+    return [placed[k] for k in vocab.T3_COL_KEYS] if len(placed) == 7 else None
+
+
 def _t3_values(row: Row, cmap: headers.ColumnMap) -> tuple[list[tuple[CellValue, int]] | None, bool]:
     """The row's seven values in the order of vocab.T3_COL_KEYS, placed by the header's map,
-    and whether a header named their columns (False: template order)."""
+    and whether a header named their columns (False: template order).
+
+    By grid column; else, for a table continued on another page whose columns sit elsewhere,
+    by rank when the row has one value cell per header column; else by position."""
     if cmap.how == "grid":
-        placed: dict[str, tuple[CellValue, int]] = {}
-        for i, (cv, col) in enumerate(zip(row.values, row.value_cols)):
-            key = cmap.by_col.get(col)
-            if key is None or key in placed:
-                if cv.semantic != "blank" and key is None:
-                    break  # ink in a column the header does not name: not this map
-                continue
-            placed[key] = (cv, i)
-        else:
-            if len(placed) == 7:
-                return [placed[k] for k in vocab.T3_COL_KEYS], True
+        got = _t3_by_cols(row, row.value_cols, cmap)
+        if got is None:
+            head_cols = sorted(set(cmap.by_col) | cmap.other)
+            if len(head_cols) == len(row.values):
+                got = _t3_by_cols(row, head_cols, cmap)
+        if got is not None:
+            return got, True
     vals = list(zip(row.values, range(len(row.values))))
     while len(vals) > 7 and vals[-1][0].semantic == "blank":
         vals.pop()
+    if len(vals) > 7 and (cmap.other or vals[-1][0].raw.strip()[:1] in ("+", "-", "＋", "－")):
+        return None, False  # an extra column with ink: which seven are the table's is unknown
     while len(vals) > 7 and vals[0][0].semantic == "blank":
         vals.pop(0)
     if len(vals) != 7:
@@ -373,11 +394,14 @@ def _header_map(header: list[Row], by_grid, by_order, size: int) -> headers.Colu
     some but cannot be read."""
     grid = by_grid(header)
     order = by_order(header)
-    if len(set(grid.values())) == size:
+    n_keys = len(set(grid.values()))
+    if n_keys == size or (size == 15 and n_keys == len(grid) and n_keys % 5 == 0 and n_keys):
         leaf = [grid[c].rsplit(".", 1)[-1] for c in sorted(grid)]
         if order and leaf != order * (len(leaf) // len(order)):
             return headers.ColumnMap()  # the two readings of the header disagree: trust neither
-        return headers.ColumnMap(by_col=grid, order=order, how="grid")
+        first = min(grid)  # columns right of the first value column headed by other words
+        other = {c for c in headers.column_paths(header) if c > first and c not in grid}
+        return headers.ColumnMap(by_col=grid, order=order, how="grid", other=other)
     if order:
         return headers.ColumnMap(order=order, how="order")
     if grid:
@@ -543,6 +567,23 @@ def _t4_keys(row: Row, vals: list[tuple[CellValue, int]], cmap: headers.ColumnMa
     return [f"{b}.{c}" for b in vocab.T4_ROW_KEYS for c in vocab.T4_COL_KEYS], False
 
 
+def _t4_by_grid(row: Row, cmap: headers.ColumnMap) -> list[tuple[str, CellValue, int]]:
+    """A table-四 row's values keyed by their grid columns' header words (a table of one or two
+    blocks, an extra 合计 column): [] unless every inked value sits in a named column."""
+    if cmap.how != "grid":
+        return []
+    picked, stray = [], False
+    for i, (cv, col) in enumerate(zip(row.values, row.value_cols)):
+        if col in cmap.by_col:
+            picked.append((cmap.by_col[col], cv, i))
+        elif cv.semantic != "blank" and col not in cmap.other:
+            stray = True
+    keys = [k for k, _, _ in picked]
+    if stray or len(keys) < 5 or len(set(keys)) != len(keys):
+        return []
+    return picked
+
+
 def spacer_as_data(row: Row) -> Row:
     """An all-blank row taken as data (every cell blank = 0) when the table has no other."""
     return Row(["\u3000"], row.values, row.value_cols, table=row.table, row=row.row, page=row.page)
@@ -587,6 +628,12 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
             state.warnings.append(f"表四跳过 {row_year} 年的数据行（报告年度 {year}）")
             continue
         vals = [(cv, i) for i, cv in enumerate(row.values)]
+        picked = _t4_by_grid(row, cmap)
+        if picked:
+            for key, cv, idx in picked:
+                state.put(f"t4.{key}", cv, row, idx)
+            found = True
+            continue
         if len(vals) >= 15:
             while len(vals) > 15 and vals[-1][0].semantic == "blank":
                 vals.pop()

@@ -42,6 +42,7 @@ class ColumnMap:
     by_col: dict[int, str] = field(default_factory=dict)   # grid column → key (or "block.col")
     order: list[str] = field(default_factory=list)         # keys in printed order
     how: str = ""                                          # grid | order | "" (unmapped)
+    other: set[int] = field(default_factory=set)           # value columns headed by other words (备注, 同比)
 
     @property
     def mapped(self) -> bool:
@@ -82,19 +83,25 @@ def t4_block_of(text: str) -> str | None:
 
 
 def column_paths(header: list[Row]) -> dict[int, str]:
-    """Grid column → normalised header words above it, top to bottom."""
+    """Grid column → normalised header words above it, top to bottom.
+
+    Pipe tables print a merged cell once, then empty cells: an empty cell takes the text on
+    its left when the row above spans both columns (same words there), so a group heading
+    reaches its sub-columns but never crosses into a neighbouring column."""
     paths: dict[int, str] = {}
+    above: dict[int, str] = {}
     for row in header:
-        cells = sorted(row.head_cells)
-        carry = ""
-        for col, _span, text in cells:
+        here: dict[int, str] = {}
+        carry, prev = "", None
+        for col, _span, text in sorted(row.head_cells):
             t = vocab.norm(text)
-            if not t and not row.spans_known:
-                t = carry  # a pipe table prints a merged cell once, then empty cells
-            else:
-                carry = t
+            if not t and not row.spans_known and prev is not None and above.get(col) == above.get(prev):
+                t = carry
+            carry, prev = t, col
+            here[col] = t
             if t:
                 paths[col] = paths.get(col, "") + t
+        above = {c: paths.get(c, "") for c in here}
     return paths
 
 
