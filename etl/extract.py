@@ -604,8 +604,9 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
     row_year: int | None = None
     spacer: Row | None = None  # an all-blank 15-cell row: the data row only if there is no other
     for row in rows:
-        if row.blank and len(row.values) >= 15:
-            spacer = spacer or row
+        if row.blank:  # a spacer, or the empty continuation of merged header cells
+            if len(row.values) >= 15:
+                spacer = spacer or row
             continue
         n = vocab.norm(row.label)
         years = {int(y) for y in _YEAR.findall(n)}

@@ -332,13 +332,7 @@ def _flat_t2(region: str, template: str, state: ParseState) -> None:
         last = names[-1]
         header = label[:last.start()]
         if "信息内容" in header:
-            h = header[header.rfind("信息内容"):]
-            hits = sorted((m.start(), lab.key) for lab in vocab.T2_COLS for f in lab.match
-                          for m in re.finditer(re.escape(f), h))
-            cols = []
-            for _, k in hits:
-                if k not in cols:
-                    cols.append(k)
+            cols = _flat_t2_cols(header[header.rfind("信息内容"):])
         lab = vocab.match_t2_row(last.group(0))
         if lab is None:
             continue
@@ -346,6 +340,25 @@ def _flat_t2(region: str, template: str, state: ParseState) -> None:
         if not layout:
             continue
         _flat_t2_row(lab.key, layout, run, unit, state)
+
+
+_PRIOR = re.compile(r"上年|去年|同比|上期")
+
+
+def _flat_t2_cols(h: str) -> list[str]:
+    """Column keys of a run-together table-二 header, in order; "" for a column of another
+    year's figures (上年处理决定数量 before 本年处理决定数量)."""
+    hits = sorted((m.start(), m.end(), lab.key) for lab in vocab.T2_COLS for f in lab.match
+                  for m in re.finditer(re.escape(f), h))
+    cols: list[str] = []
+    last_end = 0
+    for start, end, k in hits:
+        if start < last_end:
+            continue  # a shorter fragment inside a word already read
+        before = h[last_end:start]
+        cols.append("" if k != "prior_year_item_count" and _PRIOR.search(before) else k)
+        last_end = end
+    return cols
 
 
 def _flat_t2_row(row_key: str, layout: list[str], run: str, unit: str, state: ParseState) -> None:
@@ -358,9 +371,9 @@ def _flat_t2_row(row_key: str, layout: list[str], run: str, unit: str, state: Pa
             continue
         cands.append(c)
     row = _row(vocab.row_zh("t2", row_key))
-    keys = [f"t2.{row_key}.{c}" for c in layout]
+    keys = [f"t2.{row_key}.{c}" if c else "" for c in layout]  # "": another year's column
     if not cands:
-        for k in keys:
+        for k in filter(None, keys):
             state.cells.setdefault(k, None)
             state.uncertain[k] = f"数字串 {run!r} 无法切分为 {len(layout)} 个单元格"
         return
@@ -368,6 +381,8 @@ def _flat_t2_row(row_key: str, layout: list[str], run: str, unit: str, state: Pa
     if len(cands) > 1 and layout[-1] == "procurement_amount_wan_yuan":
         best = None  # count and amount run together: no basis for a guess
     for i, k in enumerate(keys):
+        if not k:
+            continue
         if best is None:
             state.cells.setdefault(k, None)
             continue
@@ -376,7 +391,7 @@ def _flat_t2_row(row_key: str, layout: list[str], run: str, unit: str, state: Pa
         state.put(k, CellValue(cv.value, "number", cv.unit, run), row, 0, method="split")
     if len(cands) > 1:
         alts = "；".join("/".join(c) for c in cands[:6]) + ("…" if len(cands) > 6 else "")
-        for k in keys:
+        for k in filter(None, keys):
             state.uncertain[k] = (f"单元格连在一起的数字串 {run!r} 有 {len(cands)} 种切分（{alts}），"
                                "表二没有勾稽关系可以判定" + ("；显示的是最可能的一种" if best else ""))
 
