@@ -32,6 +32,7 @@ from etl.agencies import canonical_agency
 from etl.document import Document, Paragraph, ReportError, Table
 from etl.numbers import CellValue, parse_cell, to_json_number, to_wan_yuan
 from etl.report import ParsedReport, Provenance
+from etl.sections import sections_json
 
 # --------------------------------------------------------------------------- rows
 
@@ -502,6 +503,7 @@ def parse_document(doc: Document) -> ParsedReport:
                           uncertain=st.uncertain, provenance=st.prov, title=title,
                           agency_as_printed=agency_raw, other_as_single_row=bool(single),
                           warnings=st.warnings)
+    report.sections = sections_json(doc)   # the text, for the assessment (etl.assess)
     return report
 
 

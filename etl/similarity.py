@@ -1,0 +1,138 @@
+"""Text similarity for the 雷同 indicator: shingles, MinHash/LSH (datasketch), matching passages.
+
+A section's text is normalised (NFKC, white space and punctuation dropped, every run of digits
+replaced by ``#`` so that a copy with this year's figures still counts as a copy) and cut into
+character k-shingles (k = 5 by default: Chinese has no spaces, and 5 characters are about two
+words).  Similarity is the Jaccard index of two shingle sets.
+
+* **Previous report** of the same agency: the exact Jaccard index (two texts, cheap).
+* **Peers** of the same year: a MinHash signature per section and an LSH index per
+  (year, section) (``datasketch.MinHashLSH``); a candidate pair of two agencies is confirmed
+  with the exact index when both texts are at hand, else it keeps the MinHash estimate.  This is
+  what lets the pass scale to 100k reports (benchmarks/bench_similarity.py).
+* **Passages**: :func:`passages` lists the runs of text the two sections share
+  (``difflib.SequenceMatcher``), as character offsets into each section's text, so the
+  evidence can be shown (or, for bundled reports without text, located) later.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+_DROP = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+def normalise(text: str) -> str:
+    t = unicodedata.normalize("NFKC", text or "")
+    t = _DIGITS.sub("#", t)
+    return _DROP.sub("", t)
+
+
+def shingles(text: str, k: int = 5) -> set[str]:
+    t = normalise(text)
+    if len(t) <= k:
+        return {t} if t else set()
+    return {t[i:i + k] for i in range(len(t) - k + 1)}
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def signature(sh: set[str], num_perm: int = 128) -> LeanMinHash:
+    m = MinHash(num_perm=num_perm, seed=1)
+    m.update_batch([s.encode("utf-8") for s in sh])
+    return LeanMinHash(m)
+
+
+def passages(a: str, b: str, min_len: int = 12) -> list[tuple[int, int, int]]:
+    """Runs the two texts share, at least ``min_len`` characters: (offset in a, offset in b, length)."""
+    if not a or not b:
+        return []
+    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    return [(m.a, m.b, m.size) for m in sm.get_matching_blocks() if m.size >= min_len]
+
+
+@dataclass(frozen=True)
+class SectionDoc:
+    """One section of one report, as the similarity pass sees it."""
+
+    report_id: str
+    agency_id: str
+    year: int
+    key: str          # section key (etl.sections)
+    text: str
+
+
+@dataclass
+class Match:
+    report_id: str
+    key: str
+    kind: str                 # previous | peer
+    other_report_id: str
+    other_year: int
+    similarity: float         # Jaccard of shingle sets (exact, or the MinHash estimate)
+    exact: bool
+
+
+def previous_matches(docs: Iterable[SectionDoc], k: int = 5, min_chars: int = 50) -> list[Match]:
+    """Each section against the same section of the agency's latest earlier report (any year
+    before; the page says which).  Every pair is returned, whatever its similarity."""
+    by_agency: dict[tuple[str, str], list[SectionDoc]] = defaultdict(list)
+    for d in docs:
+        if len(normalise(d.text)) >= min_chars:
+            by_agency[(d.agency_id, d.key)].append(d)
+    out: list[Match] = []
+    for group in by_agency.values():
+        group.sort(key=lambda d: d.year)
+        prev_sh: set[str] | None = None
+        prev: SectionDoc | None = None
+        for d in group:
+            sh = shingles(d.text, k)
+            if prev is not None and prev.year < d.year and prev_sh is not None:
+                out.append(Match(d.report_id, d.key, "previous", prev.report_id, prev.year,
+                                 round(jaccard(sh, prev_sh), 4), True))
+            if prev is None or prev.year < d.year:
+                prev, prev_sh = d, sh
+    return out
+
+
+def peer_matches(docs: Iterable[SectionDoc], threshold: float = 0.8, num_perm: int = 128, k: int = 5,
+                 min_chars: int = 50) -> list[Match]:
+    """For each section, the most similar section of another agency in the same year, when
+    its similarity reaches ``threshold`` (LSH candidates, then exact Jaccard)."""
+    groups: dict[tuple[int, str], list[SectionDoc]] = defaultdict(list)
+    for d in docs:
+        if len(normalise(d.text)) >= min_chars:
+            groups[(d.year, d.key)].append(d)
+    out: list[Match] = []
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        sh = [shingles(d.text, k) for d in group]
+        sigs = [signature(s, num_perm) for s in sh]
+        with lsh.insertion_session() as ins:
+            for i, s in enumerate(sigs):
+                ins.insert(i, s, check_duplication=False)
+        for i, d in enumerate(group):
+            best: tuple[float, int] | None = None
+            for j in lsh.query(sigs[i]):
+                if j == i or group[j].agency_id == d.agency_id:
+                    continue
+                sim = jaccard(sh[i], sh[j])
+                if sim >= threshold and (best is None or sim > best[0]):
+                    best = (sim, j)
+            if best is not None:
+                o = group[best[1]]
+                out.append(Match(d.report_id, d.key, "peer", o.report_id, o.year, round(best[0], 4), True))
+    return out
