@@ -118,7 +118,9 @@ def peer_matches(docs: Iterable[SectionDoc], threshold: float = 0.8, num_perm: i
     for group in groups.values():
         if len(group) < 2:
             continue
-        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        # the LSH is tuned below the decision threshold (more candidates, fewer misses near it);
+        # each candidate is then confirmed with the exact Jaccard index
+        lsh = MinHashLSH(threshold=max(0.3, threshold - 0.2), num_perm=num_perm)
         sh = [shingles(d.text, k) for d in group]
         sigs = [signature(s, num_perm) for s in sh]
         with lsh.insertion_session() as ins:
