@@ -646,15 +646,17 @@ def q_assessment_scores(con, f: Filters) -> pd.DataFrame:
     where, params = f.where_clause()
     lost = ", ".join(f"lost_{k}" for k in ASSESS_INDICATORS)
     df = _df(con, f"""
-        select s.report_id, s.agency_id, s.agency_name, s.year, s.province, s.city, s.level, s.kind,
-               s.source_name, s.score, s.max_score, {lost}, s.rubric,
+        select s.agency_name, s.year, s.score, s.max_score, {lost},
                (select count(*) from fact_score x where x.report_id = s.report_id and x.status = 'unknown'
-                  and x.indicator <> 'timeliness') as n_unknown
+                  and x.indicator <> 'timeliness') as n_unknown,
+               s.province, s.city, s.level, s.kind, s.source_name, s.report_id, s.agency_id, s.rubric
         from v_assessment_score s where {where}
         order by s.score, s.agency_name, s.year""", params)
     df["small_sample"] = df["n_unknown"] > 0
     ranked = df[~df["small_sample"]]
-    df["rank"] = ranked["score"].rank(ascending=False, method="min").reindex(df.index)
+    df.insert(0, "rank", ranked["score"].rank(ascending=False, method="min").reindex(df.index))
+    df.insert(4 + len(ASSESS_INDICATORS) + 2, "evidence_url", "assessment?report=" + df["report_id"])
+    df.insert(4 + len(ASSESS_INDICATORS) + 3, "detail_url", "report?report=" + df["report_id"])
     return df
 
 
@@ -677,14 +679,26 @@ def q_assessment_deductions(con, f: Filters) -> pd.DataFrame:
     整改清单."""
     where, params = f.where_clause(alias="r")
     df = _df(con, f"""
-        select r.agency_name, r.year, a.indicator, a.item, a.points_lost, a.message, a.section_key,
-               a.position, a.length, a.quote, a.cell_key, a.cell_value, a.stated_value,
+        select r.agency_name, r.year, a.indicator, a.item, a.points_lost, a.message, a.quote, a.section_key,
+               a.position, a.length, a.cell_key, a.cell_value, a.stated_value,
                a.other_report_id, a.other_year, a.similarity, a.origin, r.report_id, r.source_name
         from fact_assessment a join v_report r using (report_id)
         where a.status = 'fail' and {where}
         order by r.agency_name, r.year, a.indicator, a.item""", params)
     df.insert(2, "indicator_zh", df["indicator"].map(ASSESS_INDICATORS))
+    df.insert(9, "evidence_url", [evidence_url(r, i, it, o, s) for r, i, it, o, s in zip(
+        df["report_id"], df["indicator"], df["item"], df["other_report_id"], df["section_key"])])
     return df
+
+
+def evidence_url(report_id: str, indicator: str, item: str, other: Any = None, section: Any = None) -> str:
+    """Where a deduction's evidence is: the two reports side by side (雷同), the report's cells and
+    checks (报告详情: tables, figures, identities), or the report's findings with its words (年报评估)."""
+    if indicator == "similarity" and isinstance(other, str) and other:
+        return text_diff_url(report_id, other, section if isinstance(section, str) else None)
+    if indicator in ("checks", "mechanical") or item.startswith("table."):
+        return f"report?report={report_id}"
+    return f"assessment?report={report_id}"
 
 
 def q_report_findings(con, report_id: str) -> pd.DataFrame:

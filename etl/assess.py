@@ -181,6 +181,8 @@ def text_table_findings(facts: ReportFacts, rubric: dict) -> list[Finding]:
                     out.append(Finding("text_tables", f"claim.{claim.key}", "fail", r["per_mismatch"],
                                        f"正文称{claim.zh} {stated:g}，表格为 {table[1]:g}（{'+'.join(table[0])}）",
                                        **base | {"cell_value": table[1]}))
+    if facts.sections and not out:
+        out.append(Finding("text_tables", "claim.none", "pass", 0, "正文没有陈述可与表格核对的数字（无从核对，不扣分）"))
     return out
 
 
@@ -359,6 +361,10 @@ def assess_report(facts: ReportFacts, matches: list[Match], rubric: dict) -> lis
         out += text_table_findings(facts, rubric)
         out += problems_findings(facts, rubric)
         out += similarity_findings(matches, rubric)
+        if not any(m.kind == "peer" for m in matches):
+            th = rubric["similarity"]["threshold_peer"]
+            out.append(Finding("similarity", "peer.none", "pass", 0,
+                               f"与同年其他机关年报相比，没有哪一部分的相似度达到 {th:.0%}"))
     else:
         shipped = [Finding(**b) for b in facts.bundled]
         out = [f for f in out if not is_text_finding(f)] + shipped

@@ -26,18 +26,17 @@ c[3].metric("不参与排名", f"{int(scores['small_sample'].sum())} 份",
 
 ind = queries.ASSESS_INDICATORS
 st.subheader("各年报得分")
-table = scores.copy()
-table["detail"] = "report?report=" + table["report_id"]
-table["evidence"] = "assessment?report=" + table["report_id"]
-cols = ["rank", "agency_name", "year", "score", *[f"lost_{k}" for k in ind], "small_sample", "evidence", "detail"]
-st.dataframe(table[cols], hide_index=True, width="stretch", column_config={
-    "rank": st.column_config.NumberColumn("排名", format="%d"), "agency_name": "机构",
+st.caption("下表与“下载得分 CSV”内容相同；有指标无法评估（如只有结构化数字）的年报不参与排名。")
+st.dataframe(scores, hide_index=True, width="stretch", column_config={
+    "rank": st.column_config.NumberColumn("排名", format="%d"), "agency_name": "机构", "agency_id": "机构编号",
     "year": st.column_config.NumberColumn("年度", format="%d"), "score": st.column_config.NumberColumn("得分", format="%.1f"),
+    "max_score": "满分", "province": "省份", "city": "地市", "level": "层级", "kind": "类型", "source_name": "文件",
+    "report_id": "年报编号", "rubric": "评分规则", "n_unknown": "无法评估的指标数",
     **{f"lost_{k}": st.column_config.NumberColumn(f"扣分·{zh}", format="%g") for k, zh in ind.items()},
     "small_sample": st.column_config.CheckboxColumn("不排名", help="有指标无法评估"),
-    "evidence": st.column_config.LinkColumn("扣分依据", display_text="查看依据"),
-    "detail": st.column_config.LinkColumn("报告详情", display_text="打开")})
-ui.csv_download(scores.drop(columns=["rubric"]), "下载得分 CSV", f"年报得分_{f.file_stem()}", key="as_scores_csv")
+    "evidence_url": st.column_config.LinkColumn("扣分依据", display_text="查看依据"),
+    "detail_url": st.column_config.LinkColumn("报告详情", display_text="打开")})
+ui.csv_download(scores, "下载得分 CSV", f"年报得分_{f.file_stem()}", key="as_scores_csv")
 
 st.subheader("各机构得分")
 st.caption(f"机构得分为其各年度年报得分的平均；评估年报少于 {queries.MIN_AGENCY_REPORTS} 份的机构不参与排名。")
@@ -53,19 +52,14 @@ st.subheader("整改清单（全部扣分项）")
 st.caption("每一行是一处扣分：依据是原文句子（导入原文件后才有）、表格单元格或另一份年报。"
            "内置的真实年报只带数字与位置，不带原文；导入原文件后显示原文。")
 if len(deductions):
-    shown = deductions.copy()
-    shown["link"] = [queries.text_diff_url(r, o, s) if i == "similarity" and isinstance(o, str) and o else
-                     f"assessment?report={r}"
-                     for r, o, s, i in zip(shown["report_id"], shown["other_report_id"], shown["section_key"],
-                                           shown["indicator"])]
-    st.dataframe(shown, hide_index=True, width="stretch", column_config={
+    st.dataframe(deductions, hide_index=True, width="stretch", column_config={
         "agency_name": "机构", "year": st.column_config.NumberColumn("年度", format="%d"), "indicator_zh": "指标",
-        "indicator": None, "item": "扣分项", "points_lost": st.column_config.NumberColumn("扣分", format="%g"),
+        "indicator": "指标键", "item": "扣分项", "points_lost": st.column_config.NumberColumn("扣分", format="%g"),
         "message": "说明", "section_key": "部分", "position": "位置（字）", "length": "长度", "quote": "原文",
         "cell_key": "单元格", "cell_value": "表格数", "stated_value": "正文数", "other_report_id": "另一份年报",
         "other_year": st.column_config.NumberColumn("另一份年度", format="%d"), "similarity": "相似度",
         "origin": "来源", "report_id": "年报编号", "source_name": "文件",
-        "link": st.column_config.LinkColumn("依据", display_text="查看依据")})
+        "evidence_url": st.column_config.LinkColumn("依据", display_text="查看依据")})
     ui.csv_download(deductions, "下载整改清单 CSV", f"整改清单_{f.file_stem()}", key="as_deductions_csv")
 else:
     st.success("当前筛选下没有扣分项。")
