@@ -17,8 +17,10 @@ words).  Similarity is the Jaccard index of two shingle sets.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -35,8 +37,8 @@ def normalise(text: str) -> str:
     return _DROP.sub("", t)
 
 
-def shingles(text: str, k: int = 5) -> set[str]:
-    t = normalise(text)
+def shingles(text: str, k: int = 5, normalised: bool = False) -> set[str]:
+    t = text if normalised else normalise(text)
     if len(t) <= k:
         return {t} if t else set()
     return {t[i:i + k] for i in range(len(t) - k + 1)}
@@ -48,8 +50,23 @@ def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b)
 
 
+@functools.lru_cache(maxsize=8)
+def _lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    """Bands and rows for the LSH (datasketch's optimum, computed once rather than per index)."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return lsh.b, lsh.r
+
+
+@functools.lru_cache(maxsize=4)
+def _permutations(num_perm: int):
+    return MinHash(num_perm=num_perm, seed=1).permutations
+
+
 def signature(sh: set[str], num_perm: int = 128) -> LeanMinHash:
-    m = MinHash(num_perm=num_perm, seed=1)
+    """MinHash signature of a shingle set: permutations drawn once per size (not per section)
+    and CRC-32 as the 32-bit hash (C speed; deterministic across processes)."""
+    m = MinHash(num_perm=num_perm, seed=1, hashfunc=zlib.crc32, permutations=_permutations(num_perm),
+                scheme="affine32")
     m.update_batch([s.encode("utf-8") for s in sh])
     return LeanMinHash(m)
 
@@ -110,18 +127,21 @@ def peer_matches(docs: Iterable[SectionDoc], threshold: float = 0.8, num_perm: i
                  min_chars: int = 50) -> list[Match]:
     """For each section, the most similar section of another agency in the same year, when
     its similarity reaches ``threshold`` (LSH candidates, then exact Jaccard)."""
-    groups: dict[tuple[int, str], list[SectionDoc]] = defaultdict(list)
+    groups: dict[tuple[int, str], list[tuple[SectionDoc, str]]] = defaultdict(list)
     for d in docs:
-        if len(normalise(d.text)) >= min_chars:
-            groups[(d.year, d.key)].append(d)
+        t = normalise(d.text)
+        if len(t) >= min_chars:
+            groups[(d.year, d.key)].append((d, t))
     out: list[Match] = []
-    for group in groups.values():
-        if len(group) < 2:
+    # the LSH is tuned below the decision threshold (more candidates, fewer misses near it);
+    # each candidate is then confirmed with the exact Jaccard index
+    params = _lsh_params(max(0.3, threshold - 0.2), num_perm)
+    for pairs in groups.values():
+        if len(pairs) < 2:
             continue
-        # the LSH is tuned below the decision threshold (more candidates, fewer misses near it);
-        # each candidate is then confirmed with the exact Jaccard index
-        lsh = MinHashLSH(threshold=max(0.3, threshold - 0.2), num_perm=num_perm)
-        sh = [shingles(d.text, k) for d in group]
+        group = [d for d, _ in pairs]
+        lsh = MinHashLSH(num_perm=num_perm, params=params)
+        sh = [shingles(t, k, normalised=True) for _, t in pairs]
         sigs = [signature(s, num_perm) for s in sh]
         with lsh.insertion_session() as ins:
             for i, s in enumerate(sigs):
