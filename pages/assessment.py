@@ -104,3 +104,17 @@ with st.expander("全部评估结果（含通过和无法评估的项）"):
     st.dataframe(findings, hide_index=True, width="stretch", column_config={
         "indicator": None, "indicator_zh": "指标", "item": "项目", "status": "结果", "points_lost": "扣分",
         "message": "说明", "quote": "原文", "passages": None})
+
+# ----------------------------------------------------------------------------- text search
+with st.expander("在年报正文中检索（已导入原文件的年报）"):
+    words = st.text_input("检索词", key="as_search", placeholder="例如：信息处理费")
+    if words.strip():
+        hits = ui.query(queries.q_section_search, f, words.strip())
+        if len(hits):
+            hits = hits.assign(link="assessment?report=" + hits["report_id"])
+            st.dataframe(hits, hide_index=True, width="stretch", column_config={
+                "agency_name": "机构", "year": st.column_config.NumberColumn("年度", format="%d"),
+                "section_key": "部分", "heading": "标题", "report_id": "年报编号", "position": "位置（字）",
+                "link": st.column_config.LinkColumn("评估", display_text="查看")})
+        else:
+            st.caption("没有找到。内置的真实年报不带正文，导入原文件后才能检索。")

@@ -270,6 +270,11 @@ def test_warehouse_stores_sections_and_scores(tmp_path):
         assert sim[4] == "aaaaaaaaaaaaaaaa" and sim[5] > 0.9 and json.loads(sim[6])
         score = dict(con.execute("select report_id, score from v_assessment_score").fetchall())
         assert score["bbbbbbbbbbbbbbbb"] < score["aaaaaaaaaaaaaaaa"]
+        from app import queries as q
+        hits = q.q_section_search(con, q.Filters(), "信息处理费")
+        assert set(hits["report_id"]) == {"aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"}
+        other = next(s["text"] for s in b.sections if s["key"] == "other")
+        assert (hits["position"] == other.index("信息处理费")).all()
     finally:
         con.close()
 
