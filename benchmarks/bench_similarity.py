@@ -31,7 +31,7 @@ from synth.generate import COPY_SECTIONS, generate_with_text  # noqa: E402
 
 def run(n: int, seed: int = 1) -> dict:
     rub = load_rubric()["similarity"]
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     docs: list[SectionDoc] = []
     truth_prev: set[tuple[str, str]] = set()
     truth_peer: list[tuple[str, str, str]] = []           # (report, section, source report)
@@ -47,14 +47,16 @@ def run(n: int, seed: int = 1) -> dict:
                 truth_prev.add((rid, key))
             else:
                 truth_peer.append((rid, key, ids[(c["agency"], c["year"])]))
-    t_gen = time.perf_counter() - t0
-    t1 = time.perf_counter()
+    t_gen, c_gen = time.perf_counter() - t0, time.process_time() - c0
+    t1, c1 = time.perf_counter(), time.process_time()
     prev = previous_matches(docs, rub["shingle"], rub["min_chars"])
-    t_prev = time.perf_counter() - t1
-    t2 = time.perf_counter()
+    t_prev, c_prev = time.perf_counter() - t1, time.process_time() - c1
+    t2, c2 = time.perf_counter(), time.process_time()
     peer = peer_matches(docs, rub["threshold_peer"], rub["num_perm"], rub["shingle"], rub["min_chars"])
-    t_peer = time.perf_counter() - t2
-    # previous: per section
+    t_peer, c_peer = time.perf_counter() - t2, time.process_time() - c2
+    # previous: per section; "comparable" = long enough to be compared (rubric min_chars)
+    from etl.similarity import normalise
+    comparable = {(d.report_id, d.key) for d in docs if len(normalise(d.text)) >= rub["min_chars"]}
     pred_prev = {(m.report_id, m.key) for m in prev if m.similarity >= rub["threshold_previous"]}
     tp = len(pred_prev & truth_prev)
     # peers: by copy cluster (union-find over truth edges, per section)
@@ -73,9 +75,14 @@ def run(n: int, seed: int = 1) -> dict:
     for a, b, k in pred_pairs:
         found[(a, k)].add(b)
     rec_peer = sum(1 for rid, key, _ in truth_peer if found.get((rid, key)))
+    peer_cmp = [(rid, key) for rid, key, _ in truth_peer if (rid, key) in comparable]
+    rec_peer_cmp = sum(1 for x in peer_cmp if found.get(x))
     return {
         "reports": n, "sections_compared": len(docs), "seconds_generate": round(t_gen, 1),
         "seconds_previous": round(t_prev, 1), "seconds_peer": round(t_peer, 1),
+        "cpu_seconds": {"generate": round(c_gen, 1), "previous": round(c_prev, 1), "peer": round(c_peer, 1)},
+        "comparable": {"truth_previous": len(truth_prev & comparable), "found": len(pred_prev & truth_prev & comparable),
+                       "truth_peer": len(peer_cmp), "found_peer": rec_peer_cmp},
         "previous": {"truth": len(truth_prev), "predicted": len(pred_prev), "true_positive": tp,
                      "precision": round(tp / len(pred_prev), 4) if pred_prev else None,
                      "recall": round(tp / len(truth_prev), 4) if truth_prev else None},
