@@ -516,8 +516,10 @@ def _flat_pdf(text: str) -> bytes:
 
 
 def write_corpus(out: Path, n_reports: int, seed: int = 1, formats: list[str] | tuple[str, ...] = ("txt",),
-                 defect_rate: float = 0.0) -> dict[str, Any]:
-    """Write the corpus (see the module docstring); return counts and timing."""
+                 defect_rate: float = 0.0, text: bool = False) -> dict[str, Any]:
+    """Write the corpus (see the module docstring); return counts and timing.  ``text``: reports
+    carry varied narrative text with deliberate copies (:func:`generate_with_text`), and each
+    truth file says which sections were copied from where (``meta.copies``)."""
     for f in formats:
         if f not in _EXT:
             raise ValueError(f"unknown format {f!r} (known: {', '.join(_EXT)})")
@@ -527,7 +529,7 @@ def write_corpus(out: Path, n_reports: int, seed: int = 1, formats: list[str] | 
     t0 = time.perf_counter()
     per_fmt: dict[str, list[float]] = {}
     rows = []
-    for i, rep in enumerate(generate(n_reports, seed)):
+    for i, rep in enumerate(generate_with_text(n_reports, seed) if text else generate(n_reports, seed)):
         fmt = formats[i % len(formats)]
         rng = random.Random(seed * 9_999_991 + i)
         defect = None
@@ -549,6 +551,8 @@ def write_corpus(out: Path, n_reports: int, seed: int = 1, formats: list[str] | 
                                  "options": {k: v for k, v in used.items()}},
                       "defect": defect,
                       "expected_check_failures": identity_failures(rep["cells"])})
+        if text:
+            truth["sections"] = rep["sections"]
         (out / "truth" / f"{i:06d}.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
         rows.append({"id": f"{i:06d}", "file": name, "format": fmt, "style": style, "agency": rep["agency"],
                      "level": rep["meta"]["level"], "year": rep["year"], "template": rep["template"],
@@ -574,7 +578,8 @@ def cli_synth(args) -> int:  # noqa: ANN001
         print("synth: --defect-rate must be between 0 and 1", file=sys.stderr)
         return 2
     try:
-        stats = write_corpus(Path(args.out), args.reports, args.seed, formats, args.defect_rate)
+        stats = write_corpus(Path(args.out), args.reports, args.seed, formats, args.defect_rate,
+                             text=bool(getattr(args, "text", False)))
     except ValueError as e:
         print(f"synth: {e}", file=sys.stderr)
         return 2

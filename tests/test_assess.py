@@ -297,3 +297,38 @@ def test_real_corpus_sections_and_scores():
     sims = [d["similarity"] for fs in shipped.values() for d in fs
             if d["indicator"] == "similarity" and d["similarity"] is not None]
     assert sims and max(sims) < RUBRIC["similarity"]["threshold_previous"]
+
+
+def test_rendered_synthetic_copies_are_flagged_in_the_warehouse(tmp_path):
+    """Render synthetic reports with text to files, ingest them: every deliberate copy of the
+    previous report (long enough to compare) is a 雷同 deduction naming that report, with passages."""
+    from etl.similarity import normalise
+    from etl.warehouse import ingest
+    from synth.generate import generate_with_text
+    from synth.render import render
+    reps = list(generate_with_text(24, seed=6, copy_previous=0.5, copy_peer=0.0))
+    files = tmp_path / "in"
+    files.mkdir()
+    for i, r in enumerate(reps):
+        (files / f"{i:03d}.txt").write_bytes(render(r, "txt"))
+    db = tmp_path / "w.duckdb"
+    ingest([files], db, workers=1, progress=False)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        ids = {(a, int(y)): rid for rid, a, y in con.execute(
+            "select report_id, agency_name, year from dim_report").fetchall()}
+        flagged = {(rid, key): (other, passages) for rid, key, other, passages in con.execute(
+            """select report_id, section_key, other_report_id, passages from fact_assessment
+               where indicator = 'similarity' and status = 'fail'""").fetchall()}
+    finally:
+        con.close()
+    truth = {}
+    for r in reps:
+        for key, c in r["meta"]["copies"].items():
+            text = next(s["text"] for s in r["sections"] if s["key"] == key)
+            if len(normalise(text)) >= RUBRIC["similarity"]["min_chars"]:
+                truth[(ids[(r["agency"], r["year"])], key)] = ids[(c["agency"], c["year"])]
+    assert truth, "the sample has copies"
+    assert set(truth) == set(flagged)
+    for k, other in truth.items():
+        assert flagged[k][0] == other and json.loads(flagged[k][1])
