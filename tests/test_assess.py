@@ -332,3 +332,14 @@ def test_rendered_synthetic_copies_are_flagged_in_the_warehouse(tmp_path):
     assert set(truth) == set(flagged)
     for k, other in truth.items():
         assert flagged[k][0] == other and json.loads(flagged[k][1])
+
+
+def test_bundled_reports_ship_findings_without_sentences():
+    from paths import ROOT
+    files = sorted((ROOT / "data" / "reports").glob("*.json"))
+    assert files
+    for p in files:
+        d = json.loads(p.read_text(encoding="utf-8"))
+        assert "sections" not in d
+        assert d["assessment"], p.name
+        assert all(f["quote"] is None for f in d["assessment"]), p.name
