@@ -630,3 +630,115 @@ def wide_labels() -> dict[str, str]:
     out = {col: vocab.label_zh(key) for col, key in PIVOT_COLUMNS}
     out.update({k: m.zh for k, m in METRICS.items()})
     return out
+
+
+# ----------------------------------------------------------------------------- 年报评估 (assessment)
+ASSESS_INDICATORS = {"completeness": "完整性", "text_tables": "文表一致", "similarity": "内容雷同",
+                     "timeliness": "发布及时", "mechanical": "机械填报", "problems": "问题与整改", "checks": "勾稽校验"}
+MIN_AGENCY_REPORTS = 2   # an agency is ranked by its mean score only with this many assessed reports
+
+
+def q_assessment_scores(con, f: Filters) -> pd.DataFrame:
+    """One row per filtered current report: score, points lost per indicator, a rank.
+
+    A report with an indicator that could not be assessed (other than timeliness, which needs
+    a publication date) is shown but not ranked (``small_sample``)."""
+    where, params = f.where_clause()
+    lost = ", ".join(f"lost_{k}" for k in ASSESS_INDICATORS)
+    df = _df(con, f"""
+        select s.agency_name, s.year, s.score, s.max_score, {lost},
+               (select count(*) from fact_score x where x.report_id = s.report_id and x.status = 'unknown'
+                  and x.indicator <> 'timeliness') as n_unknown,
+               s.province, s.city, s.level, s.kind, s.source_name, s.report_id, s.agency_id, s.rubric
+        from v_assessment_score s where {where}
+        order by s.score, s.agency_name, s.year""", params)
+    df["small_sample"] = df["n_unknown"] > 0
+    ranked = df[~df["small_sample"]]
+    df.insert(0, "rank", ranked["score"].rank(ascending=False, method="min").reindex(df.index))
+    df.insert(4 + len(ASSESS_INDICATORS) + 2, "evidence_url", "assessment?report=" + df["report_id"])
+    df.insert(4 + len(ASSESS_INDICATORS) + 3, "detail_url", "report?report=" + df["report_id"])
+    return df
+
+
+def q_assessment_agencies(con, f: Filters) -> pd.DataFrame:
+    """Per agency: reports assessed, mean / lowest score; ranked only with MIN_AGENCY_REPORTS reports."""
+    where, params = f.where_clause()
+    df = _df(con, f"""
+        select agency_id, agency_name, province, city, level, kind, count(*) as n_reports,
+               avg(score) as mean_score, min(score) as min_score, min(year) as first_year, max(year) as last_year
+        from v_assessment_score where {where}
+        group by all order by mean_score, agency_name""", params)
+    df["small_sample"] = df["n_reports"] < MIN_AGENCY_REPORTS
+    ranked = df[~df["small_sample"]]
+    df["rank"] = ranked["mean_score"].rank(ascending=False, method="min").reindex(df.index)
+    return df
+
+
+def q_assessment_deductions(con, f: Filters) -> pd.DataFrame:
+    """Every deduction (failed finding) of the filtered current reports with its evidence: the
+    整改清单."""
+    where, params = f.where_clause(alias="r")
+    df = _df(con, f"""
+        select r.agency_name, r.year, a.indicator, a.item, a.points_lost, a.message, a.quote, a.section_key,
+               a.position, a.length, a.cell_key, a.cell_value, a.stated_value,
+               a.other_report_id, a.other_year, a.similarity, a.origin, r.report_id, r.source_name
+        from fact_assessment a join v_report r using (report_id)
+        where a.status = 'fail' and {where}
+        order by r.agency_name, r.year, a.indicator, a.item""", params)
+    df.insert(2, "indicator_zh", df["indicator"].map(ASSESS_INDICATORS))
+    df.insert(9, "evidence_url", [evidence_url(r, i, it, o, s) for r, i, it, o, s in zip(
+        df["report_id"], df["indicator"], df["item"], df["other_report_id"], df["section_key"])])
+    return df
+
+
+def evidence_url(report_id: str, indicator: str, item: str, other: Any = None, section: Any = None) -> str:
+    """Where a deduction's evidence is: the two reports side by side (雷同), the report's cells and
+    checks (报告详情: tables, figures, identities), or the report's findings with its words (年报评估)."""
+    if indicator == "similarity" and isinstance(other, str) and other:
+        return text_diff_url(report_id, other, section if isinstance(section, str) else None)
+    if indicator in ("checks", "mechanical") or item.startswith("table."):
+        return f"report?report={report_id}"
+    return f"assessment?report={report_id}"
+
+
+def q_report_findings(con, report_id: str) -> pd.DataFrame:
+    """Every finding (pass, fail, unknown) of one report, deductions first."""
+    df = _df(con, """select indicator, item, status, points_lost, message, section_key, position, length, quote,
+                            cell_key, cell_value, stated_value, other_report_id, other_year, similarity,
+                            passages, origin
+                     from fact_assessment where report_id = ?
+                     order by status = 'fail' desc, status = 'unknown' desc, indicator, item""", [report_id])
+    df.insert(1, "indicator_zh", df["indicator"].map(ASSESS_INDICATORS))
+    return df
+
+
+def q_report_sections(con, report_id: str) -> pd.DataFrame:
+    """The report's text sections as printed (empty for a report loaded without text)."""
+    return _df(con, """select ord, section_key, heading, text, position, page, level
+                       from report_section where report_id = ? order by ord""", [report_id])
+
+
+def q_agency_reports(con, agency_id: str) -> pd.DataFrame:
+    """Every current report of one agency (for the side-by-side text comparison)."""
+    return _df(con, """select r.report_id, r.year, r.source_name,
+                              (select count(*) from report_section s where s.report_id = r.report_id) as n_sections
+                       from v_report r where r.agency_id = ? order by r.year""", [agency_id])
+
+
+def q_section_search(con, f: Filters, words: str, limit: int = 200) -> pd.DataFrame:
+    """Sections whose text contains ``words`` (plain ILIKE: DuckDB's fts extension is not
+    bundled with the wheel, and the warehouse downloads nothing)."""
+    where, params = f.where_clause(alias="r")
+    return _df(con, f"""
+        select r.agency_name, r.year, s.section_key, s.heading, r.report_id,
+               instr(lower(s.text), lower(?)) - 1 as position
+        from report_section s join v_report r using (report_id)
+        where s.text ilike '%' || ? || '%' and {where}
+        order by r.agency_name, r.year, s.ord limit ?""", [words, words, *params, limit])
+
+
+def text_diff_url(a: str, b: str, section: str | None = None) -> str:
+    """Link to the side-by-side text comparison of two reports (pages/text_diff.py), for any page."""
+    from urllib.parse import urlencode
+    q = {"a": a, "b": b} | ({"section": section} if section else {})
+    return "text-diff?" + urlencode(q)

@@ -298,6 +298,8 @@ MENU: tuple[tuple[str, str, str, str, str], ...] = (
     ("数据", "report", "报告详情", "report", "description"),
     ("数据", "export", "数据导出", "export", "download"),
     ("数据", "upload", "导入年报", "upload", "upload_file"),
+    ("数据", "assessment", "年报评估", "assessment", "grading"),
+    ("数据", "text_diff", "年报对照", "text-diff", "difference"),
 )
 
 

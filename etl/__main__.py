@@ -65,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("bundle", help="parse report files into structured JSON report files (data/reports/)")
     sp.add_argument("paths", nargs="+", type=Path)
     sp.add_argument("--out", type=Path, default=Path("data/reports"))
+    sp.add_argument("--only", nargs="*", default=None,
+                    help="write only these file names (all files are still read: 雷同 compares them)")
     return p
 
 
@@ -92,15 +94,24 @@ def cli_bundle(args: argparse.Namespace) -> int:
     from etl.safe_names import printable
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
+    from etl.assess_store import bundle_findings
     failed = 0
     files = [p for a in args.paths for p in (sorted(a.rglob("*")) if a.is_dir() else [a]) if p.is_file()]
+    parsed = []
     for p in files:
         try:
-            rep = parse_file(p)
+            parsed.append((p, parse_file(p)))
         except ReportError as e:
             print(f"{printable(str(p))}: {e.reason}", file=sys.stderr)
             failed += 1
+    # the text indicators are computed over the whole batch (雷同 needs the other reports) and
+    # shipped as figures and positions; the text itself never goes into data/
+    findings = bundle_findings([r for _, r in parsed])
+    for p, rep in parsed:
+        if args.only and p.name not in args.only:
             continue
+        rep.assessment = findings.get(str(rep.source["sha256"])[:16], [])
+        rep.sections = []
         d = rep.to_json()
         d.pop("checks", None)
         name = f"{rep.year}_{rep.source['sha256'][:12]}.json"

@@ -32,6 +32,7 @@ from etl.document import Document, Paragraph, ReportError, Table
 from etl.numbers import CellValue, parse_cell
 from etl.parse_state import ParseState, Row
 from etl.report import ParsedReport
+from etl.sections import sections_json
 
 # --------------------------------------------------------------------------- rows
 
@@ -723,6 +724,7 @@ def parse_document(doc: Document) -> ParsedReport:
                           uncertain=state.uncertain, provenance=state.prov, title=title,
                           agency_as_printed=agency_raw, other_as_single_row=bool(single),
                           warnings=state.warnings)
+    report.sections = sections_json(doc)   # the text, for the assessment (etl.assess)
     return report
 
 

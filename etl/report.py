@@ -42,6 +42,10 @@ class ParsedReport:
     checks: list[dict[str, Any]] = field(default_factory=list)
     parser_version: str = PARSER_VERSION
     synthetic: bool = False
+    # the text sections as printed (etl.sections: key, heading, text, position, page, level)
+    sections: list[dict[str, Any]] = field(default_factory=list)
+    # text indicators computed where the text was (a bundled report ships these, not its text)
+    assessment: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -59,7 +63,8 @@ class ParsedReport:
             "warnings": self.warnings,
             "checks": self.checks,
             "provenance": {k: asdict(v) for k, v in self.provenance.items()},
-        }
+        } | ({"sections": self.sections} if self.sections else {}) | (
+            {"assessment": self.assessment} if self.assessment else {})
 
     def dumps(self) -> str:
         return json.dumps(self.to_json(), ensure_ascii=False, indent=1)
@@ -77,4 +82,5 @@ class ParsedReport:
             checks=list(d.get("checks") or []),
             parser_version=d.get("parser_version", PARSER_VERSION),
             synthetic=bool(d.get("synthetic", False)),
+            sections=list(d.get("sections") or []), assessment=list(d.get("assessment") or []),
         )

@@ -54,7 +54,7 @@ from typing import Any
 
 import duckdb
 
-from etl import agencies, archive, checks, limits, vocab
+from etl import agencies, archive, assess_store, checks, limits, vocab
 from etl.report import ParsedReport
 from etl.safe_names import printable, storable
 
@@ -305,6 +305,8 @@ class Staging:
         fact_rows: list[tuple] = []
         chk_rows: list[tuple] = []
         warn_rows: list[tuple] = []
+        text_rows: list[tuple] = []     # report_section (etl.assess_store)
+        input_rows: list[tuple] = []    # report_assessment_input
         ag_rows: dict[str, tuple] = {}
         log_rows: list[tuple] = []
         superseded: dict[str, str] = {}
@@ -363,6 +365,8 @@ class Staging:
                              len(rep.uncertain), n_failed))
             fact_rows += cells
             chk_rows += check_rows(rep_checks, rid)
+            text_rows += assess_store.section_rows(rep, rid)
+            input_rows += assess_store.input_rows(rep, rid)
             for w in rep.warnings:
                 warn_rows.append((rid, "parser", str(w)))
             for w in name_warn:
@@ -383,6 +387,7 @@ class Staging:
                     ap.append_rows(list(ag_rows.values()))
             for table, rows in (("dim_report", rep_rows), ("fact_cell", fact_rows),
                                 ("fact_check", chk_rows), ("report_warning", warn_rows),
+                                ("report_section", text_rows), ("report_assessment_input", input_rows),
                                 ("load_log", log_rows)):
                 if rows:
                     cols = list(DIM_REPORT_COLS) if table == "dim_report" else None
@@ -441,6 +446,7 @@ class Staging:
         try:
             self._reconcile(self._expected)
             recompute_cross_checks(con)
+            assess_store.recompute(con)     # 年报评估: findings and scores of every current report
             con.execute("""update dim_agency set is_synthetic = s.syn
                            from (select agency_id, bool_and(is_synthetic) as syn from dim_report group by all) s
                            where dim_agency.agency_id = s.agency_id and dim_agency.is_synthetic <> s.syn""")

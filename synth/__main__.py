@@ -17,6 +17,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="comma-separated formats to render (default: %(default)s)")
     p.add_argument("--defect-rate", type=float, default=0.0,
                    help="share of reports with an injected defect (broken identity or damaged text)")
+    p.add_argument("--text", action="store_true",
+                   help="varied report text with deliberate copies (truth in meta.copies) for 年报评估")
     args = p.parse_args(argv)
     from synth.generate import cli_synth
     return cli_synth(args)

@@ -516,8 +516,10 @@ def _flat_pdf(text: str) -> bytes:
 
 
 def write_corpus(out: Path, n_reports: int, seed: int = 1, formats: list[str] | tuple[str, ...] = ("txt",),
-                 defect_rate: float = 0.0) -> dict[str, Any]:
-    """Write the corpus (see the module docstring); return counts and timing."""
+                 defect_rate: float = 0.0, text: bool = False) -> dict[str, Any]:
+    """Write the corpus (see the module docstring); return counts and timing.  ``text``: reports
+    carry varied narrative text with deliberate copies (:func:`generate_with_text`), and each
+    truth file says which sections were copied from where (``meta.copies``)."""
     for f in formats:
         if f not in _EXT:
             raise ValueError(f"unknown format {f!r} (known: {', '.join(_EXT)})")
@@ -527,7 +529,7 @@ def write_corpus(out: Path, n_reports: int, seed: int = 1, formats: list[str] | 
     t0 = time.perf_counter()
     per_fmt: dict[str, list[float]] = {}
     rows = []
-    for i, rep in enumerate(generate(n_reports, seed)):
+    for i, rep in enumerate(generate_with_text(n_reports, seed) if text else generate(n_reports, seed)):
         fmt = formats[i % len(formats)]
         rng = random.Random(seed * 9_999_991 + i)
         defect = None
@@ -549,6 +551,8 @@ def write_corpus(out: Path, n_reports: int, seed: int = 1, formats: list[str] | 
                                  "options": {k: v for k, v in used.items()}},
                       "defect": defect,
                       "expected_check_failures": identity_failures(rep["cells"])})
+        if text:
+            truth["sections"] = rep["sections"]
         (out / "truth" / f"{i:06d}.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
         rows.append({"id": f"{i:06d}", "file": name, "format": fmt, "style": style, "agency": rep["agency"],
                      "level": rep["meta"]["level"], "year": rep["year"], "template": rep["template"],
@@ -574,7 +578,8 @@ def cli_synth(args) -> int:  # noqa: ANN001
         print("synth: --defect-rate must be between 0 and 1", file=sys.stderr)
         return 2
     try:
-        stats = write_corpus(Path(args.out), args.reports, args.seed, formats, args.defect_rate)
+        stats = write_corpus(Path(args.out), args.reports, args.seed, formats, args.defect_rate,
+                             text=bool(getattr(args, "text", False)))
     except ValueError as e:
         print(f"synth: {e}", file=sys.stderr)
         return 2
@@ -582,3 +587,94 @@ def cli_synth(args) -> int:  # noqa: ANN001
     print(f"synth: wrote {stats['reports']} synthetic reports to {args.out} in {stats['seconds']:.1f} s "
           f"(render per report: {per})", file=sys.stderr)
     return 0
+
+
+# --------------------------------------------------------------------------- text (年报评估)
+# Fictional sentences we wrote for the synthetic corpus (no real report's words): fragments
+# combined at random so that two independent sections share few 5-character shingles.
+_SUBJ = ("本机关", "我单位", "本部门", "机关各科室", "办公室", "信息公开工作机构")
+_VERB = ("进一步完善", "持续优化", "认真落实", "全面梳理", "扎实推进", "稳步推进", "严格执行", "不断加强",
+         "着力健全", "深入开展", "系统整理", "规范管理", "定期更新", "集中清理", "统筹做好")
+_OBJ = ("政府信息公开目录", "政策解读机制", "依申请公开办理流程", "政务新媒体管理", "公开属性源头认定",
+        "保密审查制度", "门户网站栏目", "重点领域信息公开", "公开工作标准化建设", "基层公开事项清单",
+        "规范性文件清理", "开放日活动安排", "信息发布审核流程", "公开平台建设", "回应社会关切工作",
+        "办件答复文书", "公开工作台账", "人员业务培训", "公开考核评议", "数据开放目录", "意见征集渠道",
+        "建议提案办理结果公开", "财政预决算公开", "行政执法信息公示", "公共服务事项清单")
+_PURPOSE = ("，切实提高公开质量。", "，确保信息发布及时准确。", "，不断提升群众满意度。", "，推动公开工作制度化。",
+            "，做到应公开尽公开。", "，方便群众查询办事。", "，防止泄密和不当公开。", "，提升答复的规范性。",
+            "，压实各环节责任。", "，形成长效工作机制。", "，扩大公众参与。", "，提高工作透明度。")
+_PROBLEM = ("栏目更新不够及时", "政策解读形式较为单一", "答复文书规范性有待提升", "工作人员业务能力仍需加强",
+            "公开内容与群众需求衔接不够", "基层公开标准化水平有待提高", "新媒体互动回应不够充分",
+            "公开目录动态调整不到位", "数据开放程度不够", "考核评议机制尚需完善")
+
+
+def _sentences(rng: random.Random, n: int) -> list[str]:
+    return [f"{rng.choice(_SUBJ)}{rng.choice(_VERB)}{rng.choice(_OBJ)}{rng.choice(_PURPOSE)}" for _ in range(n)]
+
+
+def narrative_sections(rep: dict[str, Any], rng: random.Random) -> list[dict[str, Any]]:
+    """The six sections' text of a fictional report (the tables' sections say only where the
+    table is): varied sentences, the year's own figures, problems and their follow-up."""
+    c, y = rep["cells"], rep["year"]
+    new, done, nxt = (c.get(f"t3.{k}.total") or 0 for k in ("new_received", "result_total", "carried_to_next"))
+    recon = c.get("t4.admin_reconsideration.total") or 0
+    general = " ".join(_sentences(rng, rng.randint(4, 7))) + (
+        f" 全年新收政府信息公开申请{new}件，办结{done}件，结转下年度继续办理{nxt}件。"
+        f" 全年因政府信息公开被申请行政复议{recon}起。")
+    probs = rng.sample(_PROBLEM, 3)
+    problems = (f"{y}年工作中仍存在一些不足：一是{probs[0]}；二是{probs[1]}；三是{probs[2]}。"
+                + (f"针对{y - 1}年度报告所列问题，已逐项落实整改。" if rng.random() < 0.6 else "")
+                + " ".join(_sentences(rng, rng.randint(2, 4))))
+    fee = rng.choice(("本年度未收取信息处理费。", "本年度没有收取信息处理费。", "无其他需要报告的事项。"))
+    other = fee + " ".join(_sentences(rng, rng.randint(1, 3)))
+    body = {"general": general, "proactive": "主动公开情况见下表。", "requests": "依申请公开情况见下表。",
+            "review": "行政复议、行政诉讼情况见下表。", "problems": problems, "other": other}
+    from etl.sections import SECTION_ZH   # headings as the format prints them
+    return [{"key": k, "heading": SECTION_ZH[k], "text": t} for k, t in body.items()]
+
+
+COPY_SECTIONS = ("general", "problems", "other")
+
+
+def generate_with_text(n_reports: int, seed: int = 1, copy_previous: float = 0.1,
+                       copy_peer: float = 0.03) -> Iterator[dict[str, Any]]:
+    """:func:`generate` plus ``sections`` (the report's text) and ``meta["copies"]``: the truth of
+    every deliberate copy, ``{section: {"kind": previous|peer, "agency": …, "year": …}}``.
+
+    A copy repeats a section of the agency's previous report (``copy_previous``) or of another
+    agency's report of the same year (``copy_peer``), with this year's figures (digits differ,
+    words do not).  The figures and every other field equal :func:`generate`'s for the seed."""
+    rng = random.Random(seed * 7_919 + 17)
+    last: dict[str, dict[str, Any]] = {}                 # agency → its latest report with text
+    pool: dict[int, list[dict[str, Any]]] = {}           # year → recent reports of other agencies
+    for rep in generate(n_reports, seed):
+        secs = narrative_sections(rep, rng)
+        copies: dict[str, dict[str, Any]] = {}
+        prev = last.get(rep["agency"])
+        peers = [p for p in pool.get(rep["year"], []) if p["agency"] != rep["agency"]]
+        for s in secs:
+            if s["key"] not in COPY_SECTIONS:
+                continue
+            src = None
+            if prev is not None and prev["year"] == rep["year"] - 1 and rng.random() < copy_previous:
+                src, kind = prev, "previous"
+            elif peers and rng.random() < copy_peer:
+                src, kind = rng.choice(peers), "peer"
+            if src is not None:
+                old = next(x for x in src["sections"] if x["key"] == s["key"])
+                s["text"] = _refigure(old["text"], rng)
+                copies[s["key"]] = {"kind": kind, "agency": src["agency"], "year": src["year"]}
+        rep["sections"] = secs
+        rep["meta"]["copies"] = copies
+        last[rep["agency"]] = rep
+        bucket = pool.setdefault(rep["year"], [])
+        bucket.append(rep)
+        if len(bucket) > 200:
+            del bucket[0]
+        yield rep
+
+
+def _refigure(text: str, rng: random.Random) -> str:
+    """A copied section with this year's figures: every number changed, the words kept."""
+    import re
+    return re.sub(r"\d+", lambda m: str(max(0, int(m.group()) + rng.randint(-3, 3))), text)

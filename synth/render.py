@@ -270,6 +270,9 @@ class _R:
         self.year: int = int(d["year"])
         self.template: str = str(d["template"])
         self.cells: Mapping[str, Any] = d["cells"]
+        # text written by synth.generate.generate_with_text replaces the boilerplate narrative
+        secs = d.get("sections") if isinstance(d, Mapping) else getattr(report, "sections", None)
+        self.sections: dict[str, str] = {x["key"]: x["text"] for x in (secs or [])}
         o = dict(_DEFAULTS)
         o.update(d.get("options") or {} if isinstance(d, Mapping) else {})
         o.update({k: v for k, v in opts.items() if v is not None})
@@ -344,7 +347,11 @@ class _R:
                     "下一步将加强业务培训，完善审核机制，提高公开信息的质量。"]
         other = [rng.choice(["本年度未收取信息处理费。", "无其他需要报告的事项。",
                              "本年度没有收取信息处理费，无其他需要报告的事项。"])]
-        return {"intro": intro, "general": general, "problems": problems, "other": other}
+        nar = {"intro": intro, "general": general, "problems": problems, "other": other}
+        for k in ("general", "problems", "other"):   # after the draws above: other output unchanged
+            if self.sections.get(k):
+                nar[k] = [self.sections[k]]
+        return nar
 
 
 def _fmt_money(v: float) -> str:

@@ -330,6 +330,8 @@ def build_warehouse(path: str | Path) -> Path:
             df = pd.DataFrame(rows, columns=cols)  # noqa: F841 — scanned by DuckDB
             con.execute(f"insert into {table} ({', '.join(cols)}) select * from df")
         con.execute("insert into load_log values ('fixture', ?, 'fixture', 'loaded', null, null)", [loaded])
+        from etl import assess_store
+        assess_store.recompute(con)      # 年报评估 scores, as a publish computes them
         con.execute("checkpoint")
     finally:
         con.close()

@@ -15,7 +15,7 @@ from tests import dashboard_fixtures as fx
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 PAGES = ["overview", "proactive", "requests", "applicants", "procurement_fees", "review_litigation",
-         "compare", "quality", "report", "export", "upload"]
+         "compare", "quality", "report", "export", "upload", "assessment", "text_diff"]
 
 
 @pytest.fixture(scope="module")

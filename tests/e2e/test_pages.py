@@ -16,7 +16,8 @@ pytestmark = pytest.mark.e2e
 
 PAGES = {"": "总览", "proactive": "主动公开", "requests": "依申请公开", "applicants": "申请人构成",
          "procurement-fees": "采购与收费", "review-litigation": "复议诉讼", "compare": "机构对比",
-         "quality": "数据质量", "report": "报告详情", "export": "数据导出", "upload": "导入年报"}
+         "quality": "数据质量", "report": "报告详情", "export": "数据导出", "upload": "导入年报",
+         "assessment": "年报评估", "text-diff": "年报对照"}
 
 
 @pytest.mark.parametrize("url,title", PAGES.items())
