@@ -14,8 +14,9 @@ import pytest
 
 from etl import cli, checks, warehouse
 from etl.report import ParsedReport
+from paths import CORPUS
 
-GOLD = Path("/work/shared/corpus/gold")
+GOLD = CORPUS / "gold"
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -314,7 +314,10 @@ def cap_tags(text: str) -> tuple[str, int]:
     def cut(m: re.Match) -> str:
         nonlocal n
         n += 1
-        spans = "".join(f' {k.lower()}="{v}"' for k, v in _SPAN_ATTR.findall(m.group(2)[:MAX_TAG_CHARS])[:2])
+        found: dict[str, str] = {}
+        for k, v in _SPAN_ATTR.findall(m.group(2)):
+            found.setdefault(k.lower(), v)
+        spans = "".join(f' {k}="{v}"' for k, v in found.items())
         return f"<{m.group(1)}{spans}>"
 
     return _LONG_TAG.sub(cut, text), n
