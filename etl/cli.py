@@ -123,7 +123,7 @@ def cli_verify(args: argparse.Namespace) -> int:
     if not db.exists():
         print(f"没有数据库 no warehouse at {printable(str(db))}", file=sys.stderr)
         return 2
-    compared, diffs = verify(db, workers=getattr(args, "workers", 1) or 1,
+    compared, diffs = verify(db, workers=getattr(args, "workers", 1),
                              in_process=getattr(args, "in_process", False))
     for line in diffs:
         print("\t".join(printable(f) for f in line.split("\t")))   # one line each, tabs between fields
