@@ -12,7 +12,8 @@ nothing in it that it can derive again:
   without a report; every mart table equals the view it materialises; ``fact_cross_check``
   equals a fresh computation.
 * **Against the source** (every stored report, current and history, re-parsed in supervised
-  workers): the source file exists and has the stored sha256; agency, year, template,
+  workers): the source file exists and has the stored sha256 (an old version whose file a
+  newer version has since rewritten in place is only checked for presence); agency, year, template,
   the single-other-row flag and the synthetic mark; every cell's value and its uncertain
   flag; every identity check's status and sides.
 
@@ -119,7 +120,8 @@ def verify(db_path: Path, *, workers: int = 1, in_process: bool = False) -> tupl
     try:
         diffs = _structure(con)
         reports = con.execute("""select report_id, source_path, agency_name, year, template, other_as_single_row,
-                                        is_synthetic from dim_report order by source_path, report_id""").fetchall()
+                                        is_synthetic, is_current from dim_report
+                                 order by source_path, report_id""").fetchall()
         cells: dict[str, dict[str, tuple[float | None, bool]]] = {}
         for rid, key, value, unc in con.execute("select report_id, cell_key, value, uncertain from fact_cell").fetchall():
             cells.setdefault(rid, {})[key] = (value, bool(unc))
@@ -138,16 +140,18 @@ def verify(db_path: Path, *, workers: int = 1, in_process: bool = False) -> tupl
             by_path.setdefault(r[1], []).append(r)
     compared = 0
     for res in warehouse.parse_results([Path(p) for p in by_path], workers, in_process=in_process):
-        for rid, path, agency, year, template, single, synthetic in by_path.get(res.path, []):
+        for rid, path, agency, year, template, single, synthetic, current in by_path.get(res.path, []):
             who = f"{agency} {year}"
             rep = res.report
             if rep is None:
                 diffs.append(f"{rid}\t{who}\t无法重新解析 cannot re-parse\t{printable(path)}: {printable(res.error or '')}")
                 continue
-            compared += 1
             d: list[tuple[str, str]] = []
             if rep.source.get("sha256") and str(rep.source["sha256"])[:16] != rid:
+                if not current:
+                    continue      # an old version whose file was since rewritten by a newer one
                 d.append(("源文件已改变 source file changed since load", printable(path)))
+            compared += 1
             name_c = agencies.canonical_agency(rep.agency)[0] or rep.agency
             for what, have, new in (("机构 agency", agency, name_c), ("年度 year", year, rep.year),
                                     ("模板 template", template, rep.template),
