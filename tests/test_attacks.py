@@ -398,3 +398,21 @@ def test_publish_replaces_the_file_and_readers_keep_the_old_one(tmp_path):
         assert old.read() == before
     finally:
         old.close()
+
+
+def test_a_run_of_only_failures_still_records_them(tmp_path):
+    """(a survivor of the publish's mutation run) failures alone are published to load_log."""
+    src = tmp_path / "in"
+    _write(src, _reports(1, seed=88))
+    db = tmp_path / "w.duckdb"
+    warehouse.ingest([src], db, workers=1, progress=False)
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "not_a_report.txt").write_text("这不是年报", encoding="utf-8")
+    s = warehouse.ingest([bad], db, workers=1, progress=False)
+    assert len(s.failed) == 1
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("select count(*) from load_log where status = 'failed'").fetchall() == [(1,)]
+    finally:
+        con.close()
