@@ -119,7 +119,7 @@ class IngestSummary:
         if self.db_path:
             lines.append(f"  数据库 warehouse: {self.db_path}")
         for line in self.conflicts:
-            lines.append(f"  警告 WARNING {line}")
+            lines.append(f"  警告 WARNING {printable(line)}")
         for path, reason in self.failed:
             lines.append(f"  失败 FAILED {printable(path)}: {printable(reason)}")  # one line, no escapes
         return "\n".join(lines)
