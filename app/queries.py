@@ -511,6 +511,28 @@ def q_check_summary(con, f: Filters) -> pd.DataFrame:
         where {where} group by all order by k.identity, k.status""", params)
 
 
+def q_conflicts(con, f: Filters) -> pd.DataFrame:
+    """Agency-years for which one batch brought two files with different figures: which file
+    is current, which is kept as history, why (rule in NOTES.md), and how many cells differ.
+    Empty on a warehouse built before conflicts were recorded."""
+    if not has_mart(con, "report_conflict"):
+        return pd.DataFrame(columns=["agency_name", "year", "chosen_id", "chosen_source", "other_id",
+                                     "other_source", "n_cells_differ", "rule"])
+    where, params = f.where_clause(alias="r")
+    return _df(con, f"""
+        select r.agency_name, k.year, k.chosen_id, k.chosen_path as chosen_source, k.other_id,
+               k.other_path as other_source,
+               (select count(*) from (select cell_key, value from fact_cell where report_id = k.chosen_id
+                                      except select cell_key, value from fact_cell where report_id = k.other_id)
+               ) as n_cells_differ,
+               k.rule
+        from report_conflict k
+        join (select d.*, a.province, a.city, a.county, a.level, a.kind
+              from dim_report d left join dim_agency a using (agency_id)) r on r.report_id = k.chosen_id
+        where {where}
+        order by r.agency_name, k.year""", params)
+
+
 def q_uncertain_cells(con, f: Filters, limit: int = 5000) -> pd.DataFrame:
     if has_mart(con, "mart_uncertain_cell"):
         where, params = f.where_clause()

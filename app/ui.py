@@ -335,9 +335,14 @@ def rate_help(rate_key: str) -> str:
     return f"公式：{r.formula}。{r.caveat} 分母为 0 时显示“—”。"
 
 
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    """CSV for Excel: UTF-8 with a BOM (without it Excel reads Chinese as GBK), plain numbers."""
+    return df.to_csv(index=False).encode("utf-8-sig")
+
+
 def csv_download(df: pd.DataFrame, label: str, stem: str, key: str | None = None) -> None:
-    """CSV for Excel: UTF-8 with BOM, plain numbers, a Chinese file name; no rerun on click."""
-    st.download_button(label, data=df.to_csv(index=False).encode("utf-8-sig"), file_name=f"{stem}.csv",
+    """CSV for Excel (:func:`csv_bytes`), a Chinese file name; no rerun on click."""
+    st.download_button(label, data=csv_bytes(df), file_name=f"{stem}.csv",
                        mime="text/csv", on_click="ignore", key=key, icon=":material/download:")
 
 

@@ -29,7 +29,7 @@ from etl.extract import parse_bytes  # noqa: E402
 from synth.render import render_pdf  # noqa: E402
 from synth.generate import generate  # noqa: E402
 
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = Path(os.environ.get("GKNB_SHARED") or ROOT.parent / "shared") / "corpus"
 LAYOUTS = {"ruled": {}, "unruled": {"ruled": False}, "split": {"split_table3": True},
            "unruled blank": {"ruled": False, "blank_zeros": True}}
 

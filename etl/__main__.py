@@ -1,12 +1,11 @@
 """Command line: ``python -m etl {parse,ingest,crawl,checks,verify,bundle} …``.
 
-Only argument parsing lives here; each command calls one function of the module that owns
-the work, imported lazily so that ``--help`` is instant.
+Only argument parsing lives here; each command is a function of :mod:`etl.cli`, imported
+lazily so that ``--help`` is instant.
 """
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -61,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = sub.add_parser("verify", help="re-read every stored source and compare with the warehouse")
     sp.add_argument("--db", type=Path, default=DEFAULT_DB)
+    sp.add_argument("--workers", type=int, default=0, help="parser processes (default: all cores)")
 
     sp = sub.add_parser("bundle", help="parse report files into structured JSON report files (data/reports/)")
     sp.add_argument("paths", nargs="+", type=Path)
@@ -70,69 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def cli_parse(args: argparse.Namespace) -> int:
-    """Print one report as the spec's JSON; a file that is not a report gets one line and exit 1."""
-    from etl.extract import parse_file
-    from etl.document import ReportError
-    from etl.safe_names import printable
-    try:
-        rep = parse_file(args.file)
-    except ReportError as e:
-        print(f"{printable(str(args.file))}: {e.reason}", file=sys.stderr)
-        return 1
-    d = rep.to_json()
-    if args.compact:
-        d = {k: d[k] for k in ("agency", "year", "template", "cells", "uncertain")}
-    print(json.dumps(d, ensure_ascii=False, indent=1))
-    return 0
-
-
-def cli_bundle(args: argparse.Namespace) -> int:
-    """Parse files into structured report JSON (figures and provenance, no prose)."""
-    from etl.extract import parse_file
-    from etl.document import ReportError
-    from etl.safe_names import printable
-    out: Path = args.out
-    out.mkdir(parents=True, exist_ok=True)
-    from etl.assess_store import bundle_findings
-    failed = 0
-    files = [p for a in args.paths for p in (sorted(a.rglob("*")) if a.is_dir() else [a]) if p.is_file()]
-    parsed = []
-    for p in files:
-        try:
-            parsed.append((p, parse_file(p)))
-        except ReportError as e:
-            print(f"{printable(str(p))}: {e.reason}", file=sys.stderr)
-            failed += 1
-    # the text indicators are computed over the whole batch (雷同 needs the other reports) and
-    # shipped as figures and positions; the text itself never goes into data/
-    findings = bundle_findings([r for _, r in parsed])
-    for p, rep in parsed:
-        if args.only and p.name not in args.only:
-            continue
-        rep.assessment = findings.get(str(rep.source["sha256"])[:16], [])
-        rep.sections = []
-        d = rep.to_json()
-        d.pop("checks", None)
-        name = f"{rep.year}_{rep.source['sha256'][:12]}.json"
-        (out / name).write_text(json.dumps(d, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        print(f"{printable(str(p))} → {out / name}")
-    return 1 if failed else 0
-
-
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command == "parse":
-        return cli_parse(args)
-    if args.command in ("ingest", "checks", "verify"):
-        from etl import warehouse
-        return getattr(warehouse, f"cli_{args.command}")(args)
     if args.command == "crawl":
         from etl.crawl import cli_crawl
         return cli_crawl(args)
-    if args.command == "bundle":
-        return cli_bundle(args)
-    return 2
+    from etl import cli
+    return getattr(cli, f"cli_{args.command}")(args)
 
 
 if __name__ == "__main__":

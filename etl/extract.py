@@ -31,7 +31,7 @@ from etl.agencies import canonical_agency
 from etl.document import Document, Paragraph, ReportError, Table
 from etl.numbers import CellValue, parse_cell
 from etl.parse_state import ParseState, Row
-from etl.report import ParsedReport
+from etl.report import ParsedReport, looks_synthetic
 from etl.sections import sections_json
 
 # --------------------------------------------------------------------------- rows
@@ -845,8 +845,10 @@ def parse_bytes(data: bytes, name: str) -> ParsedReport:
         doc = read_bytes(data, str(path))
         rep = parse_document(doc)
         fmt = doc.fmt
+        rep.synthetic = looks_synthetic(rep.agency_as_printed or rep.agency, doc.text()[:200_000])
     else:
         fmt = "json"
+        rep.synthetic = rep.synthetic or looks_synthetic(rep.agency_as_printed or rep.agency)
     from etl.checks import run_checks
     rep.checks = run_checks(rep)
     src = dict(rep.source)
@@ -860,11 +862,9 @@ def parse_bytes(data: bytes, name: str) -> ParsedReport:
 
 def parse_file(path: str | Path) -> ParsedReport:
     """Parse one file (any supported format, or a structured report JSON)."""
+    from etl.readers import read_regular
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise ReportError(f"无法读取文件：{e.strerror or e}", "io") from e
+    data = read_regular(path)
     if not data.strip():
         raise ReportError("空文件", "empty")
     return parse_bytes(data, str(path))

@@ -26,6 +26,9 @@ loader announces ``GKNB_TEST_PAUSE <stage> <pid>`` on stderr and sleeps
 (``GKNB_TEST_PAUSE_SECONDS``, default 60) at that stage, so a test can ``kill -9`` it there;
 ``GKNB_TEST_PAUSE_MATCH=<text>`` restricts the ``parse`` pause to paths containing the text;
 ``GKNB_TEST_PAUSE_WHILE=<path>`` ends the pause early once that file is gone.
+``GKNB_TEST_PAUSE_ACTION=hang`` blocks SIGALRM for the pause (a C call that never returns to
+Python: only the parent's deadline ends it); ``=abort`` aborts the process instead (a worker
+killed by pdfium at its memory cap, or by the OOM killer).
 Stages: ``parse`` (inside the time limit, per file), ``load`` (rows appended to the staging
 copy, before commit), ``checkpoint`` and ``replace`` (staging copy complete, right before
 ``os.replace``).  Without the variable it does nothing.
@@ -137,6 +140,11 @@ def pause_at(stage: str, detail: str = "") -> None:
     if os.environ.get("GKNB_TEST_PAUSE_MATCH", "") not in detail:
         return
     print(f"GKNB_TEST_PAUSE {stage} {os.getpid()}", file=sys.stderr, flush=True)
+    action = os.environ.get("GKNB_TEST_PAUSE_ACTION", "")
+    if action == "abort":
+        os.abort()
+    if action == "hang":
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
     end = time.monotonic() + _env_number("GKNB_TEST_PAUSE_SECONDS", 60.0)
     gate = os.environ.get("GKNB_TEST_PAUSE_WHILE")
     while True:

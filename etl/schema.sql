@@ -127,6 +127,18 @@ create table if not exists report_warning (
     source       varchar not null,       -- parser | agency (name canonicalisation) | loader
     message      varchar not null
 );
+create table if not exists report_conflict (
+    batch_id     varchar not null,
+    agency_id    varchar not null,
+    year         integer not null,
+    chosen_id    varchar not null,       -- the version that is current after this batch
+    other_id     varchar not null,       -- the version kept as history (is_current = false)
+    chosen_path  varchar,
+    other_path   varchar,
+    rule         varchar not null        -- why chosen_id won (etl.warehouse.preference, NOTES.md)
+);
+comment on table report_conflict is '版本冲突: two files with different figures for one agency-year in one batch';
+
 comment on table report_warning is '导入提示: parser and loader warnings per report (agency name fixes, OCR suspicions, …)';
 
 -- ---------------------------------------------------------------- text and assessment (年报评估, etl/assess.py)

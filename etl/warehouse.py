@@ -38,25 +38,27 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import math
-import multiprocessing as mp
+import json
 import os
 import shutil
 import sys
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import duckdb
 
 from etl import agencies, archive, assess_store, checks, limits, vocab
+from etl import workers as workers_mod
+from etl.readers import hash_regular
 from etl.report import ParsedReport
+from etl.rows import cell_rows, check_rows, report_id_of
 from etl.safe_names import printable, storable
+from etl.workers import ParseResult
 
 SCHEMA_SQL = Path(__file__).resolve().parent / "schema.sql"
 DEFAULT_LOCK_TIMEOUT = 30.0
@@ -73,7 +75,6 @@ DIM_REPORT_COLS = ("report_id", "agency_id", "agency_name", "year", "template", 
                    "n_uncertain", "n_checks_failed")
 DIM_AGENCY_COLS = ("agency_id", "name", "region_code", "province", "city", "county", "level", "kind",
                    "is_synthetic", "name_source")
-_TABLES = ("t2", "t3", "t4")
 # crawl provenance (etl/archive.py puts it in ParsedReport.source): dim_report column ← source key
 CRAWL_COLS = (("source_url", "url"), ("page_url", "page_url"), ("published_at", "published_at"),
               ("published_at_method", "published_at_method"), ("fetched_at", "fetched_at"),
@@ -95,6 +96,7 @@ class IngestSummary:
     replaced: int = 0
     unchanged: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
     reconciled: bool = True
     cells: int = 0
     seconds: float = 0.0
@@ -116,6 +118,8 @@ class IngestSummary:
         ]
         if self.db_path:
             lines.append(f"  数据库 warehouse: {self.db_path}")
+        for line in self.conflicts:
+            lines.append(f"  警告 WARNING {printable(line)}")
         for path, reason in self.failed:
             lines.append(f"  失败 FAILED {printable(path)}: {printable(reason)}")  # one line, no escapes
         return "\n".join(lines)
@@ -181,54 +185,6 @@ def connect_readonly(db_path: Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(db_path), read_only=True)
 
 
-# ----------------------------------------------------------------------------- rows of one report
-def report_id_of(report: ParsedReport) -> str:
-    sha = report.source.get("sha256")
-    if not sha:
-        # no source file (a report built in memory): hash its canonical JSON instead
-        sha = hashlib.sha256(report.dumps().encode("utf-8")).hexdigest()
-        report.source["sha256"] = sha
-    return str(sha)[:16]
-
-
-def _num(v: Any, key: str) -> float | None:
-    if v is None:
-        return None
-    if isinstance(v, bool) or not isinstance(v, (int, float)):
-        raise ValueError(f"单元格 {key} 的值不是数字：{v!r}")
-    if isinstance(v, float) and not math.isfinite(v):
-        raise ValueError(f"单元格 {key} 的值不是有限数：{v!r}")
-    return float(v)
-
-
-def cell_rows(report: ParsedReport, report_id: str) -> list[tuple]:
-    """fact_cell rows of a report (raises ValueError on a malformed key or value)."""
-    rows = []
-    for key, v in report.cells.items():
-        parts = key.split(".")
-        if len(parts) != 3 or parts[0] not in _TABLES or not all(parts):
-            raise ValueError(f"非法单元格键 invalid cell key: {key!r}")
-        value = _num(v, key)
-        prov = report.provenance.get(key)
-        reason = report.uncertain.get(key)
-        if prov is not None:
-            semantic, raw, method = prov.semantic, prov.raw, prov.method
-            pos = (prov.table, prov.row, prov.col, prov.page)
-        else:
-            semantic = "number" if value is not None else ("unknown" if reason else "na")
-            raw, method, pos = None, "cell", (None, None, None, None)
-        rows.append((report_id, parts[0], parts[1], parts[2], key, value, raw, semantic or "unknown",
-                     reason is not None, reason, method or "cell", *pos))
-    return rows
-
-
-def check_rows(report_checks: list[dict], report_id: str) -> list[tuple]:
-    return [(report_id, c["check_id"], c["identity"], c["scope"],
-             None if c["lhs"] is None else float(c["lhs"]), None if c["rhs"] is None else float(c["rhs"]),
-             None if c["delta"] is None else float(c["delta"]), c["status"], c.get("detail") or None)
-            for c in report_checks]
-
-
 def _source_fields(report: ParsedReport) -> tuple[str, str, str, int | None]:
     src = report.source
     path = storable(str(src.get("path") or src.get("name") or "<memory>"))  # file names need not be UTF-8
@@ -252,6 +208,76 @@ def _set_crawl_provenance(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> 
     con.execute("drop table _crawl")
 
 
+# ----------------------------------------------------------------------------- versions of one agency-year
+@dataclass
+class _Version:
+    rid: str
+    path: str
+    rank: tuple
+    figures: str
+    url: str = ""          # crawled: the address it was fetched from (a later fetch is a new version)
+
+
+PREFERENCE_RULE = ("更少校验未通过 fewer failed checks > 更少不确定单元格 fewer uncertain cells > "
+                   "更多有值单元格 more cells with a value > 更大的源文件 larger source file > sha256")
+
+
+def preference(rep: ParsedReport, n_failed: int) -> tuple:
+    """Which of two files for one agency-year in one batch becomes current: the larger tuple.
+
+    The rule (NOTES.md, "Conflicting files"): fewer failed identity checks, then fewer uncertain
+    cells, then more cells with a value, then the larger source file, then the larger sha256
+    (arbitrary but fixed by the contents).  Never the file's path or the order of arrival."""
+    filled = sum(1 for v in rep.cells.values() if v is not None)
+    return (-n_failed, -len(rep.uncertain), filled, int(rep.source.get("bytes") or 0), str(rep.source.get("sha256")))
+
+
+_RANK_WHY = ("校验未通过更少 fewer failed checks", "不确定单元格更少 fewer uncertain cells",
+             "有值单元格更多 more cells with a value", "源文件更大 larger source file", "sha256 较大 (tie)")
+
+
+def _explain(win: tuple, lose: tuple) -> str:
+    for i, (a, b) in enumerate(zip(win, lose)):
+        if a != b:
+            return f"规则 rule: {_RANK_WHY[i]}"
+    return "规则 rule: 相同 identical"
+
+
+def _figures(rep: ParsedReport) -> str:
+    return hashlib.sha256(json.dumps(sorted(rep.cells.items()), default=str).encode()).hexdigest()
+
+
+def _validate(rep: ParsedReport) -> tuple[str, list[str]]:
+    """The canonical agency name and its warnings; ValueError when the report cannot be stored."""
+    name_c, name_warn = agencies.canonical_agency(rep.agency)
+    name_c = name_c or rep.agency
+    if not name_c:
+        raise ValueError("报告没有机构名称 (no agency)")
+    if not isinstance(rep.year, int) or not 2000 <= rep.year <= 2100:
+        raise ValueError(f"年度不合理：{rep.year!r}")
+    if rep.template not in vocab.TEMPLATES:
+        raise ValueError(f"未知模板：{rep.template!r}")
+    return name_c, name_warn
+
+
+@dataclass
+class _Batch:
+    """The rows of one chunk, built before anything is written."""
+    now: datetime
+    reports: list[tuple] = field(default_factory=list)
+    cells: list[tuple] = field(default_factory=list)
+    checks: list[tuple] = field(default_factory=list)
+    warnings: list[tuple] = field(default_factory=list)
+    conflicts: list[tuple] = field(default_factory=list)
+    log: list[tuple] = field(default_factory=list)
+    agencies: dict[str, tuple] = field(default_factory=dict)
+    superseded: dict[str, str] = field(default_factory=dict)
+    expected: dict[str, tuple[int, int]] = field(default_factory=dict)
+    crawl: list[tuple] = field(default_factory=list)
+    sections: list[tuple] = field(default_factory=list)        # report_section (etl.assess_store)
+    assess_inputs: list[tuple] = field(default_factory=list)   # report_assessment_input
+
+
 # ----------------------------------------------------------------------------- staging copy
 class Staging:
     """A private copy of the warehouse that batches are applied to, then published once."""
@@ -268,6 +294,7 @@ class Staging:
         # report → (cells, checks) loaded by this run; reconciled once, in finish(): a check per
         # chunk scanned the whole growing fact_cell table (quadratic over a national corpus)
         self._expected: dict[str, tuple[int, int]] = {}
+        self._batch_versions: dict[str, _Version] = {}    # reports loaded by this run
 
     def open(self) -> "Staging":
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -295,116 +322,130 @@ class Staging:
             with suppress(FileNotFoundError):
                 p.unlink()
 
-    def apply(self, reports: Sequence[ParsedReport], failures: Iterable[tuple[str, str]] = ()) -> None:
-        """Load one chunk in one transaction: dims, facts, checks, load_log (reconciled at finish)."""
-        assert self.con is not None
-        con = self.con
-        now = datetime.now()
+    def apply(self, reports: Sequence[ParsedReport], failures: Iterable[tuple[str, str]] = (),
+              prepared: Mapping[str, list[tuple]] | None = None) -> None:
+        """Load one chunk in one transaction: dims, facts, checks, load_log (reconciled at finish).
+
+        ``prepared`` maps a report_id to the fact_cell rows a parse worker built for it
+        (:class:`etl.workers.ParseResult`); reports without them get their rows built here."""
+        self._write(self._build(reports, failures, prepared or {}))
+
+    def _fail(self, b: _Batch, path: str, reason: str, rid: str | None = None) -> None:
+        path, reason = storable(str(path)), storable(str(reason))
+        b.log.append((self.batch_id, b.now, path, "failed", rid, reason))
+        self.summary.failed.append((path, reason))
+
+    def _build(self, reports: Sequence[ParsedReport], failures: Iterable[tuple[str, str]],
+               prepared: Mapping[str, list[tuple]]) -> _Batch:
+        """The rows of one chunk (nothing written): validates each report, decides which version
+        of an agency-year is current (:func:`preference`), records conflicts."""
+        b = _Batch(now=datetime.now())
         s = self.summary
-        rep_rows: list[tuple] = []
-        fact_rows: list[tuple] = []
-        chk_rows: list[tuple] = []
-        warn_rows: list[tuple] = []
-        text_rows: list[tuple] = []     # report_section (etl.assess_store)
-        input_rows: list[tuple] = []    # report_assessment_input
-        ag_rows: dict[str, tuple] = {}
-        log_rows: list[tuple] = []
-        superseded: dict[str, str] = {}
-        expected: dict[str, tuple[int, int]] = {}
         for path, reason in failures:
-            path, reason = storable(str(path)), storable(str(reason))
-            log_rows.append((self.batch_id, now, path, "failed", None, reason))
-            s.failed.append((path, reason))
+            self._fail(b, path, reason)
         # crawled versions of a report load in fetch order (the latest is current); files: by path
-        ordered = sorted(reports, key=lambda r: (str(r.source.get("fetched_at") or ""), _source_fields(r)[0],
-                                                 report_id_of(r)))
-        crawl_rows: list[tuple] = []
-        for rep in ordered:
+        for rep in sorted(reports, key=lambda r: (str(r.source.get("fetched_at") or ""), _source_fields(r)[0],
+                                                  report_id_of(r))):
             rid = report_id_of(rep)
             path, name, fmt, size = _source_fields(rep)
             if rid in self._known:
-                log_rows.append((self.batch_id, now, path, "unchanged", rid, None))
+                b.log.append((self.batch_id, b.now, path, "unchanged", rid, None))
                 s.unchanged += 1
                 continue
             try:
-                name_c, name_warn = agencies.canonical_agency(rep.agency)
-                name_c = name_c or rep.agency
-                if not name_c:
-                    raise ValueError("报告没有机构名称 (no agency)")
-                if not isinstance(rep.year, int) or not 2000 <= rep.year <= 2100:
-                    raise ValueError(f"年度不合理：{rep.year!r}")
-                if rep.template not in vocab.TEMPLATES:
-                    raise ValueError(f"未知模板：{rep.template!r}")
-                pre = rep.__dict__.pop("_prepared", None)     # rows built by the parse worker
-                if pre is not None:
-                    if pre[0] != rid or pre[1] != len(rep.cells):
+                name_c, name_warn = _validate(rep)
+                if rid in prepared:
+                    cells = prepared[rid]
+                    if len(cells) != len(rep.cells) or any(r[0] != rid for r in cells):
                         raise ValueError("解析进程交来的行与报告不符 (prepared rows do not match the report)")
-                    cells, rep_checks = pre[2], rep.checks
+                    rep_checks = rep.checks
                 else:
                     cells = cell_rows(rep, rid)
                     rep_checks = checks.run_checks(rep)
             except Exception as e:   # a malformed report: record it, load the others
-                reason = f"{type(e).__name__}: {e}" if not isinstance(e, ValueError) else str(e)
-                log_rows.append((self.batch_id, now, path, "failed", rid, reason))
-                s.failed.append((path, reason))
+                self._fail(b, path, f"{type(e).__name__}: {e}" if not isinstance(e, ValueError) else str(e), rid)
                 continue
             place = agencies.place_agency(name_c)
             aid = place["agency_id"]
-            ag_rows[aid] = tuple(place[c] if c != "is_synthetic" else bool(rep.synthetic) for c in DIM_AGENCY_COLS)
+            b.agencies[aid] = tuple(place[c] if c != "is_synthetic" else bool(rep.synthetic) for c in DIM_AGENCY_COLS)
+            n_failed = sum(1 for c in rep_checks if c["status"] == "fail")
+            mine = _Version(rid, path, preference(rep, n_failed), _figures(rep), str(rep.source.get("url") or ""))
             key = (aid, rep.year)
             old = self._current.get(key)
+            rival = self._batch_versions.get(old) if old else None
+            current, superseded_by, detail = True, None, f"replaces {old}" if old else None
             status = "replaced" if old else "loaded"
-            if old:
-                superseded[old] = rid
-            self._current[key] = rid
+            if rival is not None and mine.url and mine.url == rival.url:
+                rival = None               # a later fetch of one address: the newer version is current
+            if rival is not None:          # two files for one agency-year in this batch
+                win, lose = (mine, rival) if mine.rank > rival.rank else (rival, mine)
+                if mine.figures != rival.figures:
+                    why = _explain(win.rank, lose.rank)
+                    b.conflicts.append((self.batch_id, aid, rep.year, win.rid, lose.rid, win.path, lose.path, why))
+                    msg = (f"版本冲突 CONFLICT {name_c} {rep.year}: {printable(win.path)} 为当前版本，"
+                           f"{printable(lose.path)} 保留为历史版本（数字不同；{why}）")
+                    s.conflicts.append(msg)
+                    for r in (win.rid, lose.rid):
+                        b.warnings.append((r, "conflict", msg))
+                if win is rival:           # the earlier file stays current; this one is history
+                    current, superseded_by, status = False, rival.rid, "loaded"
+                    detail = f"version of {rival.rid} (not current)"
+            if current:
+                if old:
+                    b.superseded[old] = rid
+                self._current[key] = rid
             self._known.add(rid)
-            n_failed = sum(1 for c in rep_checks if c["status"] == "fail")
-            rep_rows.append((rid, aid, name_c, rep.year, rep.template, bool(rep.other_as_single_row),
-                             rep.title or None, path, name, str(rep.source["sha256"]), fmt, size,
-                             rep.parser_version, now, True, None, bool(rep.synthetic), len(rep.cells),
-                             len(rep.uncertain), n_failed))
-            fact_rows += cells
-            chk_rows += check_rows(rep_checks, rid)
-            text_rows += assess_store.section_rows(rep, rid)
-            input_rows += assess_store.input_rows(rep, rid)
-            for w in rep.warnings:
-                warn_rows.append((rid, "parser", str(w)))
-            for w in name_warn:
-                warn_rows.append((rid, "agency", w))
+            self._batch_versions[rid] = mine
+            b.reports.append((rid, aid, name_c, rep.year, rep.template, bool(rep.other_as_single_row),
+                              rep.title or None, path, name, str(rep.source["sha256"]), fmt, size,
+                              rep.parser_version, b.now, current, superseded_by, bool(rep.synthetic),
+                              len(rep.cells), len(rep.uncertain), n_failed))
+            b.cells += cells
+            b.checks += check_rows(rep_checks, rid)
+            b.sections += assess_store.section_rows(rep, rid)
+            b.assess_inputs += assess_store.input_rows(rep, rid)
+            b.warnings += [(rid, "parser", str(w)) for w in rep.warnings]
+            b.warnings += [(rid, "agency", w) for w in name_warn]
             if name_c != rep.agency:
-                warn_rows.append((rid, "loader", f"机构名称规范化：{rep.agency} → {name_c}"))
-            expected[rid] = (len(rep.cells), len(rep_checks))
+                b.warnings.append((rid, "loader", f"机构名称规范化：{rep.agency} → {name_c}"))
+            b.expected[rid] = (len(rep.cells), len(rep_checks))
             if rep.source.get("url"):
-                crawl_rows.append((rid, *(rep.source.get(k) for _c, k in CRAWL_COLS)))
-            log_rows.append((self.batch_id, now, path, status, rid, f"replaces {old}" if old else None))
+                b.crawl.append((rid, *(rep.source.get(k) for _c, k in CRAWL_COLS)))
+            b.log.append((self.batch_id, b.now, path, status, rid, detail))
             s.loaded += status == "loaded"
             s.replaced += status == "replaced"
             s.cells += len(cells)
+        return b
+
+    def _write(self, b: _Batch) -> None:
+        """Append one chunk's rows in one transaction (the appender, never executemany)."""
+        assert self.con is not None
+        con = self.con
         con.execute("begin transaction")
         try:
-            if ag_rows:
+            if b.agencies:
                 with con.appender("dim_agency", action="upsert") as ap:
-                    ap.append_rows(list(ag_rows.values()))
-            for table, rows in (("dim_report", rep_rows), ("fact_cell", fact_rows),
-                                ("fact_check", chk_rows), ("report_warning", warn_rows),
-                                ("report_section", text_rows), ("report_assessment_input", input_rows),
-                                ("load_log", log_rows)):
+                    ap.append_rows(list(b.agencies.values()))
+            for table, rows in (("dim_report", b.reports), ("fact_cell", b.cells),
+                                ("fact_check", b.checks), ("report_warning", b.warnings),
+                                ("report_conflict", b.conflicts), ("report_section", b.sections),
+                                ("report_assessment_input", b.assess_inputs), ("load_log", b.log)):
                 if rows:
                     cols = list(DIM_REPORT_COLS) if table == "dim_report" else None
                     with con.appender(table, columns=cols) as ap:
                         ap.append_rows(rows)
-            if crawl_rows:
-                _set_crawl_provenance(con, crawl_rows)
-            if superseded:
+            if b.crawl:
+                _set_crawl_provenance(con, b.crawl)
+            if b.superseded:
                 con.execute("create or replace temp table _superseded (old_id varchar, new_id varchar)")
                 with con.appender("_superseded") as ap:
-                    ap.append_rows(list(superseded.items()))
+                    ap.append_rows(list(b.superseded.items()))
                 con.execute("""update dim_report set is_current = false, superseded_by = s.new_id
                                from _superseded s where dim_report.report_id = s.old_id""")
                 con.execute("drop table _superseded")
             limits.pause_at("load")       # test seam: kill -9 mid-load (etl/limits.py)
             con.execute("commit")
-            self._expected.update(expected)
+            self._expected.update(b.expected)
         except BaseException:
             con.execute("rollback")
             raise
@@ -468,17 +509,6 @@ class Staging:
         return self.summary
 
 
-def _file_report_id(path: Path) -> str | None:
-    h = hashlib.sha256()
-    try:
-        with open(path, "rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                h.update(block)
-    except OSError:
-        return None
-    return h.hexdigest()[:16]
-
-
 def remove_stale_temps(db_path: Path) -> list[Path]:
     """Delete staging copies left by a killed run.  Call only while holding the writer lock:
     then no other writer exists, so every staging file of this warehouse is stale."""
@@ -513,11 +543,13 @@ def staging(db_path: Path, batch_id: str | None = None, lock_timeout: float = DE
 
 
 def load_reports(reports: list[ParsedReport], db_path: Path, *, batch_id: str | None = None,
-                 failures: Sequence[tuple[str, str]] = (), lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> IngestSummary:
-    """Load parsed reports in one transaction and publish atomically (see the module docstring)."""
+                 failures: Sequence[tuple[str, str]] = (), lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+                 prepared: Mapping[str, list[tuple]] | None = None) -> IngestSummary:
+    """Load parsed reports in one transaction and publish atomically (see the module docstring);
+    ``prepared``: fact_cell rows by report_id, as parse workers return them."""
     t0 = time.perf_counter()
     with staging(Path(db_path), batch_id, lock_timeout) as st:
-        st.apply(reports, failures)
+        st.apply(reports, failures, prepared)
     st.summary.seconds = time.perf_counter() - t0
     return st.summary
 
@@ -548,11 +580,15 @@ def _values(pairs: Iterable[tuple[str, str]]) -> str:
 
 def recompute_cross_checks(con: duckdb.DuckDBPyConnection) -> None:
     """I6 and I8 over all current reports (same results as :func:`etl.checks.run_cross_year`)."""
+    con.execute("delete from fact_cross_check")
+    con.execute("insert into fact_cross_check " + cross_checks_sql())
+
+
+def cross_checks_sql() -> str:
+    """The query whose rows ``fact_cross_check`` holds (also what ``etl verify`` recomputes)."""
     t3_cols = _values((c.key, c.zh) for c in vocab.T3_COLS)
     i8_rows = _values((r, vocab.row_zh("t2", r)) for r in checks.I8_ROWS)
-    con.execute("delete from fact_cross_check")
-    con.execute(f"""
-        insert into fact_cross_check
+    return f"""
         with cur as (select report_id, agency_id, year, template from dim_report where is_current),
         pairs as (
             select n.agency_id, n.year, n.report_id as cur_id, p.report_id as prev_id,
@@ -585,12 +621,14 @@ def recompute_cross_checks(con: duckdb.DuckDBPyConnection) -> None:
                case when lhs is null or rhs is null then '缺少输入 missing input'
                     when identity = 'I8' then '仅提示（修订、清理等会打破此关系）' else '' end
         from (select * from i6 union all select * from i8)
-        order by agency_id, year, check_id""")
+        order by agency_id, year, check_id"""
 
 
 # ----------------------------------------------------------------------------- ingest
 def iter_files(paths: Iterable[Path]) -> list[Path]:
-    """Files under the given paths (recursive, sorted), skipping hidden files and folders."""
+    """Files under the given paths (recursive, sorted), skipping hidden files and folders.
+    Anything that is not a regular file (a FIFO, a link to a device) is listed too and fails
+    with its reason when read (:func:`etl.readers.read_regular`)."""
     out: list[Path] = []
     for p in paths:
         p = Path(p)
@@ -602,24 +640,6 @@ def iter_files(paths: Iterable[Path]) -> list[Path]:
             out.append(p)       # a file named explicitly is taken even if hidden (and may fail)
     seen: set[Path] = set()
     return [p for p in out if not (p in seen or seen.add(p))]
-
-
-def _parse_one(path: str) -> tuple[str, ParsedReport | None, str | None]:
-    """Worker: parse one file under the per-file time/memory limits of :mod:`etl.limits`;
-    never raises (spawn-safe: module-level, picklable results)."""
-    try:
-        from etl.document import ReportError
-        from etl.limits import parse_file_limited
-    except Exception as e:            # parser not importable: every file fails with the reason
-        return path, None, f"解析器不可用 parser unavailable: {type(e).__name__}: {e}"
-    try:
-        rep = parse_file_limited(Path(path))
-        rep.source["path"] = path
-        return path, rep, None
-    except ReportError as e:
-        return path, None, e.reason
-    except Exception as e:            # a parser bug must not stop the batch
-        return path, None, f"{type(e).__name__}: {e}"
 
 
 class Progress:
@@ -650,228 +670,75 @@ class Progress:
             sys.stderr.flush()
 
 
-def _spawn_safe() -> bool:
-    """Spawned workers re-run the parent's ``__main__`` unless it was run with ``-m`` or is the
-    script on the command line.  A Streamlit script (``streamlit run``, AppTest) is neither:
-    each worker would render the app and may start its own ingest (and a worker that dies at
-    start-up hangs the pool).  Then parse in-process instead."""
-    main = sys.modules.get("__main__")
-    if getattr(getattr(main, "__spec__", None), "name", None) or getattr(main, "__file__", None) is None:
-        return True
-    try:
-        return Path(main.__file__).resolve() == Path(sys.argv[0]).resolve()
-    except (OSError, IndexError, ValueError, TypeError):
-        return False
-
-
-def _parse_prepared(path: str) -> tuple[str, ParsedReport | None, str | None]:
-    """Worker: :func:`_parse_one`, then the report's fact_cell rows, built here rather than in
-    the loading process (one process for all workers).  The identity checks come as
-    ``rep.checks``: ``extract.parse_bytes`` ran them on these very cells.  Provenance is in the
-    rows now and is not sent twice.  :meth:`Staging.apply` uses rows and checks only for the
-    report they were built for, and builds both itself for reports from anywhere else."""
-    path, rep, err = _parse_one(path)
-    if rep is not None:
-        try:
-            rid = report_id_of(rep)
-            if not rep.checks:          # not from parse_bytes (a stand-in parser): run them here
-                rep.checks = checks.run_checks(rep)
-            rep._prepared = (rid, len(rep.cells), cell_rows(rep, rid))  # type: ignore[attr-defined]
-            rep.provenance = {}
-        except Exception:   # malformed: apply() builds the rows again and records why it fails
-            pass
-    return path, rep, err
-
-
-def _parsed(files: list[Path], workers: int) -> Iterator[tuple[str, ParsedReport | None, str | None]]:
+def parse_results(files: Sequence[Path], workers: int = 0, *, in_process: bool = False) -> Iterator[ParseResult]:
+    """Each file's :class:`etl.workers.ParseResult`, from supervised worker processes (the
+    parent enforces the time limit and survives a worker's death); ``in_process`` parses here
+    instead (tests that replace the parser, one-off tools)."""
     names = [str(f) for f in files]
-    n = workers if workers > 0 else (os.cpu_count() or 1)
-    n = min(n, len(names))
-    if n <= 1 or not _spawn_safe():
+    if in_process:
         for name in names:
-            yield _parse_prepared(name)
+            yield workers_mod.parse_prepared(name)
         return
-    ctx = mp.get_context("spawn")     # never fork a process that holds DuckDB threads
-    chunksize = max(1, min(16, len(names) // (n * 8)))
-    with ctx.Pool(n, maxtasksperchild=500) as pool:
-        yield from pool.imap_unordered(_parse_prepared, names, chunksize=chunksize)
+    n = workers if workers > 0 else (os.cpu_count() or 1)
+    yield from workers_mod.parse_files(names, n)
 
 
 def ingest(paths: list[Path], db_path: Path, *, workers: int = 0, progress: bool = True,
            chunk_size: int = CHUNK_SIZE, lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
-           batch_id: str | None = None) -> IngestSummary:
-    """Parse every file under ``paths`` (in parallel) and load them; one atomic publish at the end."""
+           batch_id: str | None = None, in_process: bool = False) -> IngestSummary:
+    """Parse every file under ``paths`` (in worker processes) and load them; one atomic publish."""
     t0 = time.perf_counter()
     archives = [Path(p) for p in paths if archive.is_archive(Path(p))]   # crawl archives: by manifest
     files = iter_files([p for p in paths if Path(p) not in archives])
     bar = Progress(len(files), progress)
     with staging(Path(db_path), batch_id, lock_timeout) as st:
         chunk: list[ParsedReport] = []
+        rows: dict[str, list[tuple]] = {}        # the workers' fact_cell rows of the reports in chunk
+        pending: dict[str, list[tuple]] = {}     # rows of parsed files not yet taken (archive members)
         fails: list[tuple[str, str]] = []
         # a file whose sha256 is already stored is unchanged: no need to parse it again
         todo: list[Path] = []
         for f in files:
-            rid = _file_report_id(f)
-            if rid is not None and rid in st._known:
-                st.log_unchanged(str(f), rid)
+            sha = hash_regular(f)       # regular files only, bounded like the parse
+            if sha is not None and sha[:16] in st._known:
+                st.log_unchanged(str(f), sha[:16])
                 bar.step()
             else:
                 todo.append(f)
+
+        def parsed(fs: Sequence[Path]) -> Iterator[tuple[str, ParsedReport | None, str | None]]:
+            pending.clear()             # members of an earlier archive batch that were not chosen
+            for res in parse_results(fs, workers, in_process=in_process):
+                if res.report is not None and res.rows is not None and res.report_id is not None:
+                    pending[res.report_id] = res.rows
+                yield res.path, res.report, res.error
+
         def take(items: Iterable[tuple[str, ParsedReport | None, str | None]]) -> None:
-            nonlocal chunk, fails
+            nonlocal chunk, fails, rows
             for path, rep, err in items:
                 if rep is None:
                     fails.append((path, err or "unknown error"))
                 else:
                     chunk.append(rep)
+                    rid = report_id_of(rep)
+                    if rid in pending:
+                        rows[rid] = pending.pop(rid)
                 bar.step(rep is None)
                 if len(chunk) + len(fails) >= chunk_size:
-                    st.apply(chunk, fails)
-                    chunk, fails = [], []
+                    st.apply(chunk, fails, rows)
+                    chunk, fails, rows = [], [], {}
 
         try:
-            take(_parsed(todo, workers))
+            take(parsed(todo))
             for root in archives:
-                n_known, n_todo, items = archive.load(root, st._known, lambda fs: _parsed(fs, workers), chunk_size)
+                n_known, n_todo, items = archive.load(root, st._known, parsed, chunk_size)
                 bar.total += n_known + n_todo
                 for _ in range(n_known):
                     st.log_unchanged(str(root), "")
                     bar.step()
                 take(items)
-            st.apply(chunk, fails)
+            st.apply(chunk, fails, rows)
         finally:
             bar.close()
     st.summary.seconds = time.perf_counter() - t0
     return st.summary
-
-
-# ----------------------------------------------------------------------------- CLI
-def cli_ingest(args) -> int:
-    try:
-        summary = ingest(list(args.paths), Path(args.db), workers=args.workers, progress=not args.quiet)
-    except WarehouseBusy as e:
-        print(str(e), file=sys.stderr)
-        return 3
-    except ReconciliationError as e:
-        print(f"导入中止，数据库未改变 (aborted, warehouse unchanged): {e}", file=sys.stderr)
-        return 2
-    except (OSError, duckdb.Error) as e:   # read-only folder, disk full, ...: one line, no traceback
-        detail = " ".join(str(e).split())[:300]
-        print(f"导入失败，数据库未改变 (ingest failed, warehouse unchanged): {type(e).__name__}: {detail}",
-              file=sys.stderr)
-        return 4
-    print(summary)
-    return 0 if summary.ok else 1
-
-
-def _fmt(v: Any) -> str:
-    if v is None:
-        return "—"
-    if isinstance(v, float) and v == int(v):
-        return str(int(v))
-    return str(v)
-
-
-def cli_checks(args) -> int:
-    db = Path(args.db)
-    if not db.exists():
-        print(f"没有数据库 no warehouse at {db}; run `python -m etl ingest` first", file=sys.stderr)
-        return 2
-    statuses = ("pass", "fail", "not_assessable", "warn") if args.all else ("fail", "warn")
-    where = "k.status in (" + ", ".join("?" for _ in statuses) + ")"
-    params: list[Any] = list(statuses)
-    agency_filter = ""
-    if args.agency:
-        agency_filter = " and agency_name like ?"
-        params_agency = [f"%{args.agency}%"]
-    else:
-        params_agency = []
-    con = connect_readonly(db)
-    try:
-        rows = con.execute(f"""
-            select r.report_id, r.agency_name, r.year, k.check_id, k.scope, k.lhs, k.rhs, k.delta, k.status
-            from fact_check k join v_report r using (report_id)
-            where {where}{agency_filter.replace('agency_name', 'r.agency_name')}
-            order by r.agency_name, r.year, k.identity, k.check_id""", params + params_agency).fetchall()
-        cross = con.execute(f"""
-            select a.name, x.year, x.check_id, x.scope, x.lhs, x.rhs, x.delta, x.status
-            from fact_cross_check x left join dim_agency a using (agency_id)
-            where {where.replace('k.', 'x.')}{agency_filter.replace('agency_name', 'a.name')}
-            order by a.name, x.year, x.check_id""", params + params_agency).fetchall()
-        n_reports = con.execute("select count(*) from v_report").fetchall()[0][0]
-    finally:
-        con.close()
-    print(f"单年校验 per-report checks ({len(rows)} rows, {n_reports} current reports):")
-    print("report_id\tagency\tyear\tcheck\tstatus\tlhs\trhs\tdelta\tscope")
-    for rid, ag, yr, cid, scope, lhs, rhs, delta, status in rows:
-        print(f"{rid}\t{ag}\t{yr}\t{cid}\t{status}\t{_fmt(lhs)}\t{_fmt(rhs)}\t{_fmt(delta)}\t{scope}")
-    print(f"\n跨年校验 cross-year checks ({len(cross)} rows):")
-    print("agency\tyear\tcheck\tstatus\tlhs\trhs\tdelta\tscope")
-    for ag, yr, cid, scope, lhs, rhs, delta, status in cross:
-        print(f"{ag}\t{yr}\t{cid}\t{status}\t{_fmt(lhs)}\t{_fmt(rhs)}\t{_fmt(delta)}\t{scope}")
-    return 0
-
-
-def _same(a: float | None, b: float | None) -> bool:
-    if a is None or b is None:
-        return a is None and b is None
-    return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(a)))
-
-
-def verify(db_path: Path) -> tuple[int, list[str]]:
-    """Re-parse every current report's source (if it still exists) and compare its cells.
-
-    Returns (number of reports compared, list of difference lines)."""
-    from etl.document import ReportError
-    from etl.extract import parse_file
-    con = connect_readonly(Path(db_path))
-    try:
-        reports = con.execute("""select report_id, source_path, source_sha256, agency_name, year
-                                 from dim_report where is_current order by source_path""").fetchall()
-        stored: dict[str, dict[str, float | None]] = {}
-        for rid, key, value in con.execute("""select c.report_id, c.cell_key, c.value from fact_cell c
-                                              join dim_report r using (report_id) where r.is_current""").fetchall():
-            stored.setdefault(rid, {})[key] = value
-    finally:
-        con.close()
-    diffs: list[str] = []
-    compared = 0
-    for rid, path, _sha, agency, year in reports:
-        p = Path(path)
-        if not p.is_file():
-            diffs.append(f"{rid}\t{agency} {year}\t源文件不存在 source missing: {path}")
-            continue
-        try:
-            rep = parse_file(p)
-        except ReportError as e:
-            diffs.append(f"{rid}\t{agency} {year}\t无法重新解析 cannot re-parse {path}: {e.reason}")
-            continue
-        except Exception as e:
-            diffs.append(f"{rid}\t{agency} {year}\t解析出错 parser error {path}: {type(e).__name__}: {e}")
-            continue
-        compared += 1
-        if rep.source.get("sha256") and str(rep.source["sha256"])[:16] != rid:
-            diffs.append(f"{rid}\t{agency} {year}\t源文件已改变 source file changed since load: {path}")
-        have = stored.get(rid, {})
-        new = {k: (None if v is None else float(v)) for k, v in rep.cells.items()}
-        for k in sorted(set(have) | set(new)):
-            if k not in new:
-                diffs.append(f"{rid}\t{agency} {year}\t{k}\t仓库有、重新解析无 stored={_fmt(have[k])} reparsed=absent")
-            elif k not in have:
-                diffs.append(f"{rid}\t{agency} {year}\t{k}\t重新解析多出 stored=absent reparsed={_fmt(new[k])}")
-            elif not _same(have[k], new[k]):
-                diffs.append(f"{rid}\t{agency} {year}\t{k}\t值不同 stored={_fmt(have[k])} reparsed={_fmt(new[k])}")
-    return compared, diffs
-
-
-def cli_verify(args) -> int:
-    db = Path(args.db)
-    if not db.exists():
-        print(f"没有数据库 no warehouse at {db}", file=sys.stderr)
-        return 2
-    compared, diffs = verify(db)
-    for line in diffs:
-        print(line)
-    print(f"核验 verify: 重新解析 {compared} 份报告 re-parsed, 差异 {len(diffs)} differences",
-          file=sys.stderr)
-    return 1 if diffs else 0

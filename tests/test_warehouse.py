@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from etl import checks, warehouse
+from etl import cli, checks, warehouse
 from etl.report import ParsedReport
+from paths import CORPUS
 
-GOLD = Path("/work/shared/corpus/gold")
+GOLD = CORPUS / "gold"
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -128,16 +129,27 @@ def test_replacement_keeps_history(tmp_path):
         con.close()
 
 
-def test_two_versions_in_one_batch_are_ordered_by_path(tmp_path):
-    db = tmp_path / "w.duckdb"
-    a, b = make_report(tag="a"), make_report(tag="b", cells={**_consistent_cells(), "t2.admin_penalty.decision_count": 7})
-    warehouse.load_reports([b, a], db)
-    con = warehouse.connect_readonly(db)
-    try:
-        cur = con.execute("select source_name from v_report").fetchall()
-        assert cur == [("沭阳县人民政府2023b.txt",)]
-    finally:
-        con.close()
+def test_two_versions_in_one_batch_follow_the_preference_not_the_path(tmp_path):
+    """Which of two files for one agency-year is current depends on their contents
+    (warehouse.preference), not on their names or the order they arrive in."""
+    worse_cells = {**_consistent_cells(), "t2.admin_penalty.decision_count": 7}
+    outcomes = set()
+    for i, (tag_a, tag_b) in enumerate((("a", "b"), ("b", "a"))):
+        for order in (0, 1):
+            good, worse = make_report(tag=tag_a), make_report(tag=tag_b, cells=worse_cells)
+            worse.uncertain = {**worse.uncertain, "t2.admin_penalty.decision_count": "test flag"}
+            db = tmp_path / f"w{i}{order}.duckdb"
+            s = warehouse.load_reports([good, worse] if order else [worse, good], db)
+            assert s.loaded + s.replaced == 2 and len(s.conflicts) == 1
+            con = warehouse.connect_readonly(db)
+            try:
+                cur = con.execute("select report_id from v_report").fetchall()
+                assert cur == [(warehouse.report_id_of(good),)]
+                assert con.execute("select count(*) from dim_report where not is_current").fetchall() == [(1,)]
+            finally:
+                con.close()
+            outcomes.add(cur[0][0])
+    assert len(outcomes) == 2      # one per content pair; the tags differ, so the ids do
 
 
 def test_malformed_report_is_a_failure_not_a_crash(tmp_path):
@@ -180,11 +192,11 @@ def test_ingest_failures_do_not_stop_the_batch(tmp_path, monkeypatch, capsys):
     src = tmp_path / "in"
     (src / "sub").mkdir(parents=True)
     (src / "2021.txt").write_text("x")
-    warehouse.ingest([src], db, workers=1, progress=False)
+    warehouse.ingest([src], db, workers=1, progress=False, in_process=True)
     before = cell_checksum(db)
     for n in ("bad.txt", "crash.txt", "sub/2022.txt", ".hidden2023.txt"):
         (src / n).write_text("x")
-    s = warehouse.ingest([src], db, workers=1, progress=False)
+    s = warehouse.ingest([src], db, workers=1, progress=False, in_process=True)
     assert (s.loaded, s.unchanged) == (1, 1)
     reasons = dict((Path(p).name, r) for p, r in s.failed)
     assert reasons == {"bad.txt": "不是年报 not a report", "crash.txt": "ZeroDivisionError: parser bug"}
@@ -201,7 +213,7 @@ def test_ingest_failures_do_not_stop_the_batch(tmp_path, monkeypatch, capsys):
     # the CLI exits 1 when a file failed, and prints the summary
     import argparse
     (src / "2024.txt").write_text("x")
-    rc = warehouse.cli_ingest(argparse.Namespace(paths=[src], db=db, workers=1, quiet=True))
+    rc = cli.cli_ingest(argparse.Namespace(paths=[src], db=db, workers=1, quiet=True, in_process=True))
     out = capsys.readouterr().out
     assert rc == 1 and "失败 FAILED" in out and "bad.txt" in out
 
@@ -341,7 +353,7 @@ def test_checks_stored_and_cli(tmp_path, capsys):
     cells = _consistent_cells()
     cells["t4.litigation_direct.total"] += 2
     warehouse.load_reports([make_report(cells=cells)], db)
-    rc = warehouse.cli_checks(argparse.Namespace(db=db, all=False, agency="沭阳"))
+    rc = cli.cli_checks(argparse.Namespace(db=db, all=False, agency="沭阳"))
     out = capsys.readouterr().out
     assert rc == 0 and "I4.t4.litigation_direct" in out and "沭阳县人民政府" in out
     con = warehouse.connect_readonly(db)
@@ -360,15 +372,15 @@ def test_verify_reparses_sources(tmp_path, monkeypatch, capsys):
     src.mkdir()
     (src / "2021.txt").write_text("x")
     db = tmp_path / "w.duckdb"
-    warehouse.ingest([src], db, workers=1, progress=False)
-    assert warehouse.cli_verify(argparse.Namespace(db=db)) == 0
+    warehouse.ingest([src], db, workers=1, progress=False, in_process=True)
+    assert cli.cli_verify(argparse.Namespace(db=db, in_process=True)) == 0
 
     def changed(path):
         r = _stub_parse(path)
         r.cells["t3.granted.total"] = 12345
         return r
     monkeypatch.setattr(etl.extract, "parse_file", changed)
-    assert warehouse.cli_verify(argparse.Namespace(db=db)) == 1
+    assert cli.cli_verify(argparse.Namespace(db=db, in_process=True)) == 1
     assert "t3.granted.total" in capsys.readouterr().out
 
 

@@ -1,13 +1,18 @@
 """Pick a reader by content (magic bytes, markup) as well as by extension, and run it.
 
 ``read_bytes(data, name)`` returns a :class:`etl.document.Document` or raises
-:class:`etl.document.ReportError` with a one-line reason.  Structured report files
+:class:`etl.document.ReportError` with a one-line reason.  ``read_regular(path)`` is the only
+way the ETL reads a file from disk: regular files only (after resolving links), size-bounded.
+Structured report files
 (the spec's JSON, as bundled in ``data/reports/``) are not documents: :mod:`etl.extract`
 recognises them before calling this.
 """
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+import stat
 from pathlib import Path
 
 from etl.document import Document, ReportError
@@ -60,3 +65,41 @@ def read_bytes(data: bytes, source: str) -> Document:
         return read_html(data, source)
     from etl.readers.text import read_text
     return read_text(data, source, fmt)
+
+
+def read_regular(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file (links resolved), at most ``max_bytes``; else ReportError.
+
+    A FIFO, a device (``/dev/zero``, ``/dev/urandom``), a socket or a folder is refused before
+    anything is read: the file is opened non-blocking (a FIFO without writer would block the
+    open) and checked with ``fstat`` on the open descriptor (no race with a rename)."""
+    path = Path(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    except OSError as e:
+        raise ReportError(f"无法读取文件：{e.strerror or e}", "io") from e
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise ReportError("不是普通文件（管道、设备或文件夹），未读取", "not_regular")
+        if st.st_size > max_bytes:
+            raise ReportError(f"文件过大（{st.st_size // 1024 // 1024} MB，上限 {max_bytes // 1024 // 1024} MB）",
+                              "too_large")
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read(max_bytes + 1)     # a file growing while read is still bounded
+    except OSError as e:
+        raise ReportError(f"无法读取文件：{e.strerror or e}", "io") from e
+    finally:
+        os.close(fd)
+    if len(data) > max_bytes:
+        raise ReportError(f"文件过大（上限 {max_bytes // 1024 // 1024} MB）", "too_large")
+    return data
+
+
+def hash_regular(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> str | None:
+    """sha256 hex of a regular file of at most ``max_bytes``, else None (the parse then says why)."""
+    try:
+        return hashlib.sha256(read_regular(path, max_bytes)).hexdigest()
+    except ReportError:
+        return None

@@ -12,7 +12,8 @@ Cell text joins inline markup without spaces (Word-pasted ``<span>``/``<font>``/
 split words), turns ``<br>``/``<p>`` boundaries inside a cell into ``\\n``, and maps cells that
 hold only ``&nbsp;``/U+3000 to ``''``.  No NFKC here: the parser normalises.
 
-Hostile input: 20 MB cap (:data:`MAX_BYTES`), lxml with ``huge_tree=False`` and no network;
+Hostile input: 20 MB cap (:data:`MAX_BYTES`), over-long start tags cut before parsing
+(:func:`cap_tags`), lxml with ``huge_tree=False`` and no network;
 pages nested beyond libxml2's depth limit are flattened and re-parsed instead of crashing.
 """
 from __future__ import annotations
@@ -27,6 +28,13 @@ from etl.document import Cell, Document, Paragraph, ReportError, Table
 MAX_BYTES = 20 * 1024 * 1024
 MAX_COLSPAN = 1000  # HTML spec limit
 MAX_GRID_CELLS = 200_000  # per table; hostile rowspan/colspan must not exhaust memory
+# A start tag longer than this (tens of thousands of attributes, one 15 MB attribute, an
+# inline image) is cut to its name and its rowspan/colspan before lxml sees it: libxml2's
+# duplicate-attribute check is quadratic (50k attributes cost minutes of uninterruptible C),
+# and a text node past 10 MB makes it drop the rest of the page.  No report needs such a tag.
+MAX_TAG_CHARS = 4096
+_LONG_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9:_-]*)([^<>]{%d,})>" % MAX_TAG_CHARS)
+_SPAN_ATTR = re.compile(r"""\s((?:row|col)span)\s*=\s*["']?\s*(\d{1,6})""", re.I)
 
 _SKIP_TAGS = frozenset({"script", "style", "head", "title", "noscript", "template", "iframe",
                         "object", "embed", "svg", "math", "select", "option", "textarea",
@@ -298,6 +306,23 @@ def _title(root) -> str | None:
     return None
 
 
+def cap_tags(text: str) -> tuple[str, int]:
+    """``text`` with every start tag longer than :data:`MAX_TAG_CHARS` cut to its name and
+    its rowspan/colspan (the only attributes the reader uses); and how many were cut."""
+    n = 0
+
+    def cut(m: re.Match) -> str:
+        nonlocal n
+        n += 1
+        found: dict[str, str] = {}
+        for k, v in _SPAN_ATTR.findall(m.group(2)):
+            found.setdefault(k.lower(), v)
+        spans = "".join(f' {k}="{v}"' for k, v in found.items())
+        return f"<{m.group(1)}{spans}>"
+
+    return _LONG_TAG.sub(cut, text), n
+
+
 def read_html(data: bytes, source: str) -> Document:
     """Read an HTML page or fragment into a Document (fmt="html")."""
     if len(data) > MAX_BYTES:
@@ -309,6 +334,9 @@ def read_html(data: bytes, source: str) -> Document:
     doc = Document(source=source, fmt="html")
     if encoding.endswith("?"):
         doc.warnings.append(f"charset guessed as {encoding[:-1]} with undecodable bytes replaced")
+    text, n_cut = cap_tags(text)
+    if n_cut:
+        doc.warnings.append(f"{n_cut} over-long HTML tag(s) (> {MAX_TAG_CHARS} characters) reduced to their names")
     try:
         root, too_deep = _parse(text)
         if too_deep:

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import io
 import re
+import zlib
 from statistics import median
 
 from etl.document import Cell, Document, Paragraph, ReportError, Table
@@ -38,6 +39,11 @@ from etl.readers.html import join_cell_lines
 
 MAX_PAGES = 200
 MAX_BYTES = 100 * 1024 * 1024
+# Decompressed page content (content streams and the form XObjects they draw), counted before
+# pdfium or pdfminer materialise it: a 20 KB file whose /Contents repeats one 1 MB stream
+# 3,000 times, or a stream that inflates 1.5 MB → 1.5 GB, is refused, not parsed.
+MAX_PAGE_CONTENT_BYTES = 64 * 1024 * 1024
+MAX_DOC_CONTENT_BYTES = 256 * 1024 * 1024
 SCANNED_REASON = "扫描件（无文字层）：需要 OCR，本工具不支持"
 
 _CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’"
@@ -891,6 +897,81 @@ def _declared_page_count(pdf) -> int | None:
     return n if isinstance(n, int) and not isinstance(n, bool) else None
 
 
+def _inflated_size(stream, limit: int) -> int:
+    """Decoded size of a pdfminer stream, decoding at most ``limit`` + 1 bytes (never more)."""
+    from pdfminer.pdftypes import resolve1
+    filters = resolve1(stream.attrs.get("Filter") or stream.attrs.get("F"))
+    if isinstance(filters, list):
+        filters = [resolve1(f) for f in filters]
+    else:
+        filters = [filters] if filters is not None else []
+    raw = stream.rawdata if stream.rawdata is not None else (stream.data or b"")
+    names = [getattr(f, "name", str(f)) for f in filters]
+    if not names:
+        return len(raw)
+    if names[0] not in ("FlateDecode", "Fl"):
+        return len(raw) * (4 if len(names) == 1 else 1000)  # other filters: a rough bound
+    d = zlib.decompressobj()
+    total, chunk = 0, raw
+    try:
+        while chunk and total <= limit:
+            out = d.decompress(chunk, 1 << 20)
+            total += len(out)
+            chunk = d.unconsumed_tail
+    except zlib.error:
+        pass                               # broken data: pdfminer decides later
+    return total if len(names) == 1 else total * 1000 if total else 0
+
+
+def check_content_size(pdf) -> None:
+    """Raise ReportError("too_large") when a page's decompressed content (its content streams,
+    each counted as often as /Contents lists it, plus the forms it draws) exceeds
+    :data:`MAX_PAGE_CONTENT_BYTES`, or the document's exceeds :data:`MAX_DOC_CONTENT_BYTES`."""
+    from pdfminer.pdftypes import PDFStream, resolve1
+    sizes: dict[int, int] = {}
+    doc_total = 0
+
+    def size(obj) -> int:
+        key = id(obj)
+        if key not in sizes:
+            sizes[key] = _inflated_size(obj, MAX_PAGE_CONTENT_BYTES)
+        return sizes[key]
+
+    for page_no, page in enumerate(pdf.pages, start=1):
+        total = 0
+        for c in page.page_obj.contents or []:
+            c = resolve1(c)
+            if isinstance(c, PDFStream):
+                total += size(c)
+            if total > MAX_PAGE_CONTENT_BYTES:
+                break
+        xobjs = resolve1((resolve1(page.page_obj.resources) or {}).get("XObject")) or {}
+        for x in list(xobjs.values())[:10_000] if isinstance(xobjs, dict) else []:
+            x = resolve1(x)
+            if isinstance(x, PDFStream) and getattr(resolve1(x.attrs.get("Subtype")), "name", "") == "Form":
+                total += size(x)
+        doc_total += total
+        if total > MAX_PAGE_CONTENT_BYTES or doc_total > MAX_DOC_CONTENT_BYTES:
+            raise ReportError(f"PDF 内容解压后过大（第 {page_no} 页，上限 {MAX_PAGE_CONTENT_BYTES // 2**20} MB/页、"
+                              f"{MAX_DOC_CONTENT_BYTES // 2**20} MB/文件），疑似压缩炸弹", "too_large")
+
+
+def _encrypted(e: BaseException) -> bool:
+    """True if ``e`` (or what it wraps: pdfplumber raises PdfminerException(PDFPasswordIncorrect()))
+    says the file needs a password or uses an encryption pdfminer cannot open."""
+    seen: list[BaseException] = [e]
+    while seen:
+        x = seen.pop()
+        name = type(x).__name__
+        if "Password" in name or "Encrypt" in name:
+            return True
+        seen += [a for a in getattr(x, "args", ()) if isinstance(a, BaseException)]
+        seen += [c for c in (x.__cause__, x.__context__) if c is not None and c is not x]
+        if len(seen) > 20:
+            break
+    return False
+
+
 def read_pdf(data: bytes, source: str) -> Document:
     """Read a text-layer PDF into a Document (fmt="pdf")."""
     if not data:
@@ -902,10 +983,9 @@ def read_pdf(data: bytes, source: str) -> Document:
 
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as e:  # pdfminer raises PDFSyntaxError, PSEOF, KeyError, ... on bad files
-        name = type(e).__name__
-        if "Password" in name or "Encrypt" in name:
-            raise ReportError("PDF 已加密，无法读取", "corrupt_pdf") from e
-        raise ReportError(f"PDF 文件损坏，无法解析（{name}）", "corrupt_pdf") from e
+        if _encrypted(e):
+            raise ReportError("PDF 已加密（需要密码），无法读取", "encrypted") from e
+        raise ReportError(f"PDF 文件损坏，无法解析（{type(e).__name__}）", "corrupt_pdf") from e
     doc = Document(source=source, fmt="pdf")
     # Listing pages costs ~1 ms each (and pdfplumber's close() lists them all): check the
     # declared /Count before entering the `with`.
@@ -922,6 +1002,7 @@ def read_pdf(data: bytes, source: str) -> Document:
                 raise ReportError(f"PDF 页数过多（{n_pages} 页，上限 {MAX_PAGES}）", "too_large")
             if n_pages == 0:
                 raise ReportError("PDF 没有页面", "corrupt_pdf")
+            check_content_size(pdf)
             doc.title_hint = _fix_pdf_string((pdf.metadata or {}).get("Title"))
             image_only_pages: list[int] = []
             pdoc = _pdfium_open(data)

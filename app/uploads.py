@@ -1,0 +1,29 @@
+"""Uploaded report files: parsed in a supervised worker process, kept only when they parse.
+
+Role in the dashboard: the 导入年报 page hands each uploaded file here.  The file is written
+under the uploads folder (content-hash name, :func:`etl.safe_names.upload_name`) and parsed by
+:func:`etl.workers.parse_one` under the same time and memory limits as ``python -m etl
+ingest`` (a PDF bomb or a pathological page costs a child process, never the server).  A file
+that does not parse is deleted again: ``data/uploads/`` holds only reports that can be loaded.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from etl.safe_names import upload_name
+from etl.workers import parse_one
+
+
+def parse_upload(data: bytes, name: str, folder: Path) -> dict[str, Any]:
+    """``{"name", "error"}`` for a rejected file (not kept), else ``{"name", "report", "checks",
+    "path", "rows"}`` with ``rows`` = {report_id: fact_cell rows} for :func:`etl.warehouse.load_reports`."""
+    target = Path(folder) / upload_name(data, name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    res = parse_one(target)
+    if res.report is None:
+        target.unlink(missing_ok=True)
+        return {"name": name, "error": res.error or "无法解析"}
+    rows = {res.report_id: res.rows} if res.report_id and res.rows is not None else {}
+    return {"name": name, "report": res.report, "checks": res.report.checks, "path": str(target), "rows": rows}

@@ -1,0 +1,141 @@
+"""The commands of ``python -m etl`` (argument parsing is in :mod:`etl.__main__`).
+
+Each command calls the module that owns the work and turns its outcome into terminal lines and
+an exit code.  Anything that came from a file (a file name, an agency name) is printed through
+:func:`etl.safe_names.printable`, so a name cannot forge lines or colour the terminal.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from etl import warehouse
+from etl.safe_names import printable
+from etl.verify import _fmt
+
+
+def cli_parse(args: argparse.Namespace) -> int:
+    """Print one report as the spec's JSON; a file that is not a report gets one line and exit 1."""
+    from etl.document import ReportError
+    from etl.extract import parse_file
+    try:
+        rep = parse_file(args.file)
+    except ReportError as e:
+        print(f"{printable(str(args.file))}: {e.reason}", file=sys.stderr)
+        return 1
+    d = rep.to_json()
+    if args.compact:
+        d = {k: d[k] for k in ("agency", "year", "template", "cells", "uncertain")}
+    print(json.dumps(d, ensure_ascii=False, indent=1))
+    return 0
+
+
+def cli_bundle(args: argparse.Namespace) -> int:
+    """Parse files into structured report JSON (figures and provenance, no prose)."""
+    from etl.assess_store import bundle_findings
+    from etl.document import ReportError
+    from etl.extract import parse_file
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    failed = 0
+    files = [p for a in args.paths for p in (sorted(a.rglob("*")) if a.is_dir() else [a]) if p.is_file()]
+    parsed = []
+    for p in files:
+        try:
+            parsed.append((p, parse_file(p)))
+        except ReportError as e:
+            print(f"{printable(str(p))}: {e.reason}", file=sys.stderr)
+            failed += 1
+    # the text indicators are computed over the whole batch (雷同 needs the other reports) and
+    # shipped as figures and positions; the text itself never goes into data/
+    findings = bundle_findings([r for _, r in parsed])
+    for p, rep in parsed:
+        if args.only and p.name not in args.only:
+            continue
+        rep.assessment = findings.get(str(rep.source["sha256"])[:16], [])
+        rep.sections = []
+        d = rep.to_json()
+        d.pop("checks", None)
+        name = f"{rep.year}_{rep.source['sha256'][:12]}.json"
+        (out / name).write_text(json.dumps(d, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        print(f"{printable(str(p))} → {out / name}")
+    return 1 if failed else 0
+
+
+def cli_ingest(args: argparse.Namespace) -> int:
+    try:
+        summary = warehouse.ingest(list(args.paths), Path(args.db), workers=args.workers,
+                                   progress=not args.quiet, in_process=getattr(args, "in_process", False))
+    except warehouse.WarehouseBusy as e:
+        print(str(e), file=sys.stderr)
+        return 3
+    except warehouse.ReconciliationError as e:
+        print(f"导入中止，数据库未改变 (aborted, warehouse unchanged): {e}", file=sys.stderr)
+        return 2
+    except (OSError, duckdb.Error) as e:   # read-only folder, disk full, ...: one line, no traceback
+        detail = printable(" ".join(str(e).split())[:300])
+        print(f"导入失败，数据库未改变 (ingest failed, warehouse unchanged): {type(e).__name__}: {detail}",
+              file=sys.stderr)
+        return 4
+    print(summary)
+    return 0 if summary.ok else 1
+
+
+def cli_checks(args) -> int:
+    db = Path(args.db)
+    if not db.exists():
+        print(f"没有数据库 no warehouse at {db}; run `python -m etl ingest` first", file=sys.stderr)
+        return 2
+    statuses = ("pass", "fail", "not_assessable", "warn") if args.all else ("fail", "warn")
+    where = "k.status in (" + ", ".join("?" for _ in statuses) + ")"
+    params: list[Any] = list(statuses)
+    agency_filter = ""
+    if args.agency:
+        agency_filter = " and agency_name like ?"
+        params_agency = [f"%{args.agency}%"]
+    else:
+        params_agency = []
+    con = warehouse.connect_readonly(db)
+    try:
+        rows = con.execute(f"""
+            select r.report_id, r.agency_name, r.year, k.check_id, k.scope, k.lhs, k.rhs, k.delta, k.status
+            from fact_check k join v_report r using (report_id)
+            where {where}{agency_filter.replace('agency_name', 'r.agency_name')}
+            order by r.agency_name, r.year, k.identity, k.check_id""", params + params_agency).fetchall()
+        cross = con.execute(f"""
+            select a.name, x.year, x.check_id, x.scope, x.lhs, x.rhs, x.delta, x.status
+            from fact_cross_check x left join dim_agency a using (agency_id)
+            where {where.replace('k.', 'x.')}{agency_filter.replace('agency_name', 'a.name')}
+            order by a.name, x.year, x.check_id""", params + params_agency).fetchall()
+        n_reports = con.execute("select count(*) from v_report").fetchall()[0][0]
+    finally:
+        con.close()
+    print(f"单年校验 per-report checks ({len(rows)} rows, {n_reports} current reports):")
+    print("report_id\tagency\tyear\tcheck\tstatus\tlhs\trhs\tdelta\tscope")
+    for rid, ag, yr, cid, scope, lhs, rhs, delta, status in rows:
+        print(f"{rid}\t{printable(ag)}\t{yr}\t{cid}\t{status}\t{_fmt(lhs)}\t{_fmt(rhs)}\t{_fmt(delta)}\t{scope}")
+    print(f"\n跨年校验 cross-year checks ({len(cross)} rows):")
+    print("agency\tyear\tcheck\tstatus\tlhs\trhs\tdelta\tscope")
+    for ag, yr, cid, scope, lhs, rhs, delta, status in cross:
+        print(f"{printable(str(ag))}\t{yr}\t{cid}\t{status}\t{_fmt(lhs)}\t{_fmt(rhs)}\t{_fmt(delta)}\t{scope}")
+    return 0
+
+
+def cli_verify(args: argparse.Namespace) -> int:
+    from etl.verify import verify
+    db = Path(args.db)
+    if not db.exists():
+        print(f"没有数据库 no warehouse at {printable(str(db))}", file=sys.stderr)
+        return 2
+    compared, diffs = verify(db, workers=getattr(args, "workers", 1),
+                             in_process=getattr(args, "in_process", False))
+    for line in diffs:
+        print("\t".join(printable(f) for f in line.split("\t")))   # one line each, tabs between fields
+    print(f"核验 verify: 重新解析 {compared} 份报告 re-parsed, 差异 {len(diffs)} differences",
+          file=sys.stderr)
+    return 1 if diffs else 0
