@@ -29,10 +29,12 @@ from pathlib import Path
 from etl import checks, headers, recover, vocab
 from etl.agencies import canonical_agency
 from etl.document import Document, Paragraph, ReportError, Table
-from etl.numbers import CellValue, parse_cell
+from etl.numbers import CellValue, declared_unit, parse_cell, strip_markers
 from etl.parse_state import ParseState, Row
 from etl.report import ParsedReport, looks_synthetic
 from etl.sections import sections_json
+from etl.titles import find_title, report_starts, split_reports
+from etl.traditional import to_simplified
 
 # --------------------------------------------------------------------------- rows
 
@@ -81,7 +83,7 @@ def _line_row(line: str, page: int | None) -> Row:
     """A text line: 'label v1 v2 …' (values separated by white space) or a label/heading."""
     toks = line.split()
     n_vals = 0
-    while n_vals < len(toks) and _LINE_VALUE.fullmatch(toks[-1 - n_vals]):
+    while n_vals < len(toks) and _line_value(toks[-1 - n_vals]):
         n_vals += 1
     label = " ".join(toks[: len(toks) - n_vals])
     if n_vals and (not label or (_CJK.search(label) and len(label) <= 60)):
@@ -91,6 +93,15 @@ def _line_row(line: str, page: int | None) -> Row:
             start = 1 if label else 0
             return Row([label] if label else [], cvs, list(range(start, start + n_vals)), page=page)
     return Row([line.strip()], [], [], page=page, header_like=True)
+
+
+def _line_value(tok: str) -> bool:
+    """Is a token at the end of a text line a value: a number or mark, a number with a footnote
+    marker (9①), or a damaged number (l100) that must keep its row?"""
+    if _LINE_VALUE.fullmatch(tok):
+        return True
+    cv = parse_cell(tok)
+    return cv is not None and (cv.semantic == "garbled" or bool(strip_markers(tok)[1]))
 
 
 def document_rows(doc: Document) -> list[Row]:
@@ -135,51 +146,6 @@ def _row_section(row: Row) -> str | None:
     return None
 
 
-# --------------------------------------------------------------------------- title
-
-_TITLE = re.compile(r"(?P<pre>.*?)(?P<year>(?:19|20)\d\d)年度?(?P<mid>.*?)政府信息公开(?:工作)?(?:年度)?(?:报告|年报)")
-
-
-def find_title(doc: Document) -> tuple[str, int, str]:
-    """(agency as printed, year, title) from the first lines of the document."""
-    lines: list[str] = []
-    for b in doc.blocks[:60]:
-        if isinstance(b, Paragraph):
-            lines.extend(x for x in b.text.split("\n") if x.strip())
-        else:
-            for r in b.rows[:3]:
-                lines.append("".join(c.text for c in r if not c.is_span_copy))
-        if len(lines) > 40:
-            break
-    candidates = []
-    if doc.title_hint:
-        candidates.append((doc.title_hint, ""))
-    norm_lines = [re.sub(r"^(标题|题目|title)[:：]", "", vocab.norm(x), flags=re.I) for x in lines[:40]]
-    for i, ln in enumerate(norm_lines):
-        prev = norm_lines[i - 1] if i else ""
-        nxt = norm_lines[i + 1] if i + 1 < len(norm_lines) else ""
-        candidates.append((ln, prev))
-        candidates.append((ln + nxt, prev))
-    for text, prev in candidates:
-        t = vocab.norm(text)
-        # ``pre`` absorbs anything and ``t`` has no newline, so a match exists iff one starts at
-        # 0, and lazy ``pre``/``mid`` end it at the first title suffix after the first viable
-        # year: only a match inside the first 80 characters is kept.  match() on t[:80] gives
-        # exactly that; search() on a long line was cubic (fuzzing: 14 s on a 47 KB line).
-        m = _TITLE.match(t[:80])
-        if not m:
-            continue
-        year = int(m.group("year"))
-        agency = (m.group("pre") or m.group("mid") or "").strip("-—_:：·# ")
-        agency = re.sub(r"^(关于|.*?[:：])", "", agency)
-        if not agency and prev and len(prev) <= 30 and not re.search(r"\d{4}", prev):
-            agency = prev
-        title = m.group(0)
-        if agency:
-            return agency, year, title
-    raise ReportError("找不到报告标题（机构名称与年份），不像政府信息公开工作年度报告", "not_a_report")
-
-
 # --------------------------------------------------------------------------- template
 
 def detect_template(rows: list[Row], text: str, year: int) -> tuple[str, list[str]]:
@@ -220,6 +186,7 @@ def _t2_header_cols(row: Row, year: int | None = None) -> tuple[list[str], str] 
     if not any(lab.matches(n) for lab in vocab.T2_COLS):
         return None
     found: list[tuple[int, str]] = []
+    units: list[tuple[str | None, str]] = []   # (column key or None, unit its cell declares)
     for cell in row.labels:
         cn = vocab.norm(cell)
         if "信息内容" in cn and len(cn) <= 6:
@@ -227,6 +194,9 @@ def _t2_header_cols(row: Row, year: int | None = None) -> tuple[list[str], str] 
         key = _t2_col_key(cn, year)
         if key is not None:
             found.append((len(found), key))
+        cell_unit = declared_unit(cn)
+        if cell_unit:
+            units.append((key or None, cell_unit))
     if len(row.labels) <= 2 and len(found) <= 1:
         # run-together header ("信息内容本年处理决定数量…"): find labels by position
         hits = []
@@ -241,8 +211,20 @@ def _t2_header_cols(row: Row, year: int | None = None) -> tuple[list[str], str] 
                 keys.append(k)
         # 本年项目数量 also matches inside 上一年项目数量? no — fragments are distinct.
         found = list(enumerate(keys))
-    unit = "元" if re.search(r"[(（]元[)）]|单位[:：]元", n) else ("万元" if "万元" in n else "")
-    return [k for _, k in found], unit
+    return [k for _, k in found], _header_money_unit(units, n)
+
+
+def _header_money_unit(units: list[tuple[str | None, str]], header: str) -> str:
+    """The money unit a table-二 header declares: the money column's own cell first, then a
+    cell that is no column (a unit note), then the header as a whole (run-together text);
+    a unit in a count column's cell says nothing about money."""
+    for key, unit in units:
+        if key in vocab.MONEY_COLS:
+            return unit
+    for key, unit in units:
+        if key is None:
+            return unit
+    return "" if units else declared_unit(header)
 
 
 def _merge_header_rows(rows: list[Row]) -> Row:
@@ -260,17 +242,21 @@ def _merge_header_rows(rows: list[Row]) -> Row:
 def _read_t2(rows: list[Row], template: str, state: ParseState, year: int | None = None) -> None:
     cols: list[str] | None = None
     unit = ""
+    caption = ""                  # a unit note above or inside the table (（金额单位：元）)
     header_rows: list[Row] = []   # label-only rows since the sub-table heading
     reads: dict[str, list[tuple[Row, list[tuple[str, CellValue, int]], str]]] = {}
     for row in rows:
         if not row.values:
             if "第二十条" in vocab.norm(row.label):
                 cols, unit, header_rows = None, "", []   # a new sub-table: its own header
+                caption = _caption_unit(row) or caption
                 continue
             header_rows.append(row)
             hdr = _t2_header_cols(_merge_header_rows(header_rows), year) or _t2_header_cols(row, year)
             if hdr and len(hdr[0]) >= len(cols or ()):
                 cols, unit = hdr
+            elif not hdr:
+                caption = _caption_unit(row) or caption
             continue
         header_rows = []
         lab = vocab.match_t2_row(row.label) if row.labels else None
@@ -297,13 +283,29 @@ def _read_t2(rows: list[Row], template: str, state: ParseState, year: int | None
         if "" in layout:
             state.warnings.append(f"表二「{lab.zh}」行跳过上年/同比列，只读本年度的数")
         got = [(c, cv, idx) for c, (cv, idx) in zip(layout, vals) if c]
-        reads.setdefault(lab.key, []).append((row, got, unit))
+        reads.setdefault(lab.key, []).append((row, got, unit or caption))
         if layout is default and len(layout) > 1:
             # no header named these columns, and table 二 has no identity to prove their order
             for c in layout:
                 state.uncertain[f"t2.{lab.key}.{c}"] = "表头缺失或无法识别，按模板列序读取，无法验证列的对应"
     for key, found in reads.items():
         _put_t2_row(key, found, state)
+
+
+def _caption_unit(row: Row) -> str:
+    """The money unit a short note row declares (单位：件、元 above or inside table 二)."""
+    n = vocab.norm(row.label)
+    return declared_unit(n) if len(n) <= 60 and ("单位" in n or n.startswith("(")) else ""
+
+
+def document_money_unit(text: str) -> str:
+    """The money unit the document declares as a whole: the one money unit of every unit
+    note in it ('' when there is none, or notes disagree)."""
+    units = {u for m in _UNIT_NOTE.finditer(text) if (u := declared_unit(m.group(0)))}
+    return units.pop() if len(units) == 1 else ""
+
+
+_UNIT_NOTE = re.compile(r"[(（][^()（）\n]{0,16}单位[^()（）\n]{0,16}[)）]|单位[:：][^\n，。;；]{0,16}|[(（](?:人民币)?(?:亿元|千元|万元|元)[)）]")
 
 
 def _is_part_label(label: str, row_key: str) -> bool:
@@ -675,12 +677,36 @@ def _split_sections(rows: list[Row]) -> dict[str, list[Row]]:
 
 
 def parse_document(doc: Document) -> ParsedReport:
+    """The report a document holds; a bundle of reports gives its first, naming the others
+    (``other_reports``) and carrying them parsed in ``parts`` for ``ingest``."""
+    text = doc.text()
+    if to_simplified(doc, text):
+        text = doc.text()
+    starts = report_starts(doc)
+    if len(starts) < 2:
+        return _parse_one_report(doc, text)
+    docs = split_reports(doc, starts)
+    rep = _parse_one_report(docs[0], docs[0].text())
+    rep.other_reports = [{"title": s.title.text, "agency": s.title.agency, "year": s.title.year,
+                          "where": f"第 {s.page} 页" if s.page else f"第 {s.block + 1} 段"}
+                         for s in starts[1:]]
+    rep.warnings.append(f"文件中还有 {len(starts) - 1} 份报告（"
+                        + "、".join(f"{s.title.agency}{s.title.year}年" for s in starts[1:])
+                        + "），这里只读取第一份；导入时各自作为一份报告")
+    for part in docs[1:]:
+        try:
+            rep.parts.append(_parse_one_report(part, part.text()))
+        except ReportError as e:
+            rep.warnings.append(f"附带的报告无法读取：{e.reason}")
+    return rep
+
+
+def _parse_one_report(doc: Document, text: str) -> ParsedReport:
     agency_raw, year, title = find_title(doc)
     if year < 2019:
         raise ReportError(f"{year} 年度报告：2019 年以前的旧格式不在支持范围内", "pre_2019")
     rows = document_rows(doc)
-    text = doc.text()
-    state = ParseState(warnings=list(doc.warnings))
+    state = ParseState(warnings=list(doc.warnings), money_unit=document_money_unit(text))
     sections = _split_sections(rows)
     template, tw = detect_template(sections["t2"], text, year)
     state.warnings.extend(tw)
@@ -852,11 +878,15 @@ def parse_bytes(data: bytes, name: str) -> ParsedReport:
     from etl.checks import run_checks
     rep.checks = run_checks(rep)
     src = dict(rep.source)
-    src.update({"path": str(path), "name": path.name, "sha256": hashlib.sha256(data).hexdigest(),
-                "format": fmt, "bytes": len(data)})
+    sha = hashlib.sha256(data).hexdigest()
+    src.update({"path": str(path), "name": path.name, "sha256": sha, "format": fmt, "bytes": len(data)})
     if fmt == "json" and rep.source.get("sha256"):
         src["original"] = {k: rep.source.get(k) for k in ("name", "sha256", "format", "bytes")}
     rep.source = src
+    for i, part in enumerate(rep.parts, start=2):
+        part.checks = run_checks(part)
+        part.source = dict(src, sha256=hashlib.sha256(f"{sha}#{i}".encode()).hexdigest(),
+                           bundle_sha256=sha, part=i)
     return rep
 
 

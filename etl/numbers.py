@@ -5,10 +5,20 @@
 * ``''`` (blank, &nbsp;, full-width spaces) → 0 with semantic ``blank``;
 * ``/ - — 无 不适用`` … → ``None`` with semantic ``na``;
 * numbers with full-width digits, spaces, thousands separators, a sign or 增/减, and a unit
-  (万元, 元, 亿元, 件, 个, 项, 条) → the number, semantic ``number``; money is converted to
-  万元 by :func:`to_wan_yuan` (exact decimal arithmetic, so 251000元 is 25.1, not 25.099…).
+  (万元, 元, 千元, 亿元, 件, 个, 项, 条) → the number, semantic ``number``; money is converted to
+  万元 by :func:`to_wan_yuan` (exact decimal arithmetic, so 251000元 is 25.1, not 25.099…);
+* footnote markers after (or before) a number (①–⑳, ⑴, ¹²³, [1], 注1) are stripped *before*
+  NFKC, which would fold ``9①`` into ``91``; the raw text keeps them.  Markers that may as well
+  be a damaged digit (※ * †) are stripped too, but the cell is marked doubtful (``doubt``);
+* text that is a number with look-alike letters (``l100``, ``24l8``, ``O``) → semantic
+  ``garbled``, value ``None``, the look-alike reading offered in ``doubt`` (never auto-corrected);
+  digits mixing widths or spaced off the thousands grouping (``１2 3``) are read but doubtful.
 
 Anything else (a label, prose) is not a value: ``parse_cell`` returns ``None``.
+
+:func:`count_value` and :func:`money_value` judge a read value for its column: a count is a
+whole number no larger than the column's plausible bound (:data:`etl.vocab.COUNT_BOUNDS`);
+money needs a unit from the cell or its scope (:func:`declared_unit`), else it is doubtful.
 """
 from __future__ import annotations
 
@@ -22,15 +32,33 @@ NA_TOKENS = frozenset({"/", "-", "—", "——", "–", "－", "―", "无", "�
 
 _NUM = re.compile(
     r"^(?P<sign>[+\-−]|增|减|增加|减少)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
-    r"(?P<unit>万元|元|亿元|万|件|个|项|条|次|宗|人次)?$")
+    r"(?P<unit>万元|千元|亿元|元|万|亿|件|个|项|条|次|宗|人次)?$")
+
+#: Footnote markers that cannot be a digit: stripped, the number is trusted.
+_SURE_MARK = (r"[\u2460-\u249b\u24ea\u2776-\u2793\u00b9\u00b2\u00b3\u2070-\u2079]"
+              r"|[\[［〔【]\s*(?:注\s*)?\d{1,2}\s*[\]］〕】]|注\s*\d{1,2}")
+#: Markers that may also be a damaged digit: stripped, the number is doubtful.
+_ODD_MARK = r"[※*＊†‡§]"
+_MARKS = re.compile(rf"^(?P<pre>(?:{_SURE_MARK}|{_ODD_MARK})*)(?P<body>.*?)(?P<post>(?:{_SURE_MARK}|{_ODD_MARK})*)$",
+                    re.S)
+_ODD_RE = re.compile(_ODD_MARK)
+_MARK_HINT = re.compile(rf"{_SURE_MARK}|{_ODD_MARK}")
+#: Letters OCR and typists put for digits, and the digit each stands for.
+_LOOKALIKE = str.maketrans({"l": "1", "I": "1", "i": "1", "|": "1", "O": "0", "o": "0", "〇": "0",
+                            "S": "5", "Z": "2", "B": "8"})
+_GARBLED = re.compile(r"[\dlIi|Oo〇SZB]*[lIi|Oo〇SZB][\dlIi|Oo〇SZB]*(?:\.\d+)?")
+_WIDE_DIGIT = re.compile(r"[０-９]")
+_SPACED = re.compile(r"\d[\s\u3000\xa0]+\d")
+_GROUPED = re.compile(r"[+\-−]?\d{1,3}(?:[\s\u3000\xa0]+\d{3})+(?:\.\d+)?\D*")
 
 
 @dataclass(frozen=True)
 class CellValue:
     value: Decimal | None
-    semantic: str          # number | blank | na
+    semantic: str          # number | blank | na | garbled
     unit: str = ""         # unit printed inside the cell ('' if none)
     raw: str = ""
+    doubt: str = ""        # why the reading cannot be trusted ('' = it can)
 
 
 def clean(text: str) -> str:
@@ -43,14 +71,18 @@ def parse_cell(text: str) -> CellValue | None:
     """Interpret a cell's text; ``None`` when it is not a value at all (a label, prose).
     Cached: reports repeat the same few cell texts ('0', '', '/') thousands of times."""
     raw = text or ""
-    t = clean(raw)
+    body, marks = strip_markers(raw)
+    t = clean(body)
     if t == "":
         return CellValue(Decimal(0), "blank", "", raw)
     if t in NA_TOKENS or t.lower() in NA_TOKENS:
         return CellValue(None, "na", "", raw)
     m = _NUM.match(t)
     if not m:
-        return None
+        if marks or not _GARBLED.fullmatch(t):
+            return None
+        cand = t.translate(_LOOKALIKE)
+        return CellValue(None, "garbled", "", raw, f"数值无法识别（原文「{raw.strip()}」），可能是 {cand}，未自动更正")
     try:
         num = Decimal(m.group("num").replace(",", ""))
     except InvalidOperation:
@@ -58,17 +90,95 @@ def parse_cell(text: str) -> CellValue | None:
     sign = m.group("sign") or ""
     if sign in ("-", "−", "减", "减少"):
         num = -num
-    return CellValue(num, "number", m.group("unit") or "", raw)
+    return CellValue(num, "number", m.group("unit") or "", raw, _doubt(body, marks, num))
+
+
+def strip_markers(raw: str) -> tuple[str, str]:
+    """(text without footnote markers around it, the markers) — before NFKC folds ① into 1."""
+    if not _MARK_HINT.search(raw):
+        return raw, ""
+    s = raw.strip()
+    m = _MARKS.match(s)
+    if not m or not m.group("body"):
+        return raw, ""
+    marks = m.group("pre") + m.group("post")
+    return (m.group("body"), marks) if marks else (raw, "")
+
+
+def _doubt(body: str, marks: str, num: Decimal) -> str:
+    """Why a number that did parse is still not to be trusted ('' when it is)."""
+    if _ODD_RE.search(marks):
+        return f"数值带有符号「{marks}」（脚注标记或识别错误），读作 {num}，未必正确"
+    if _WIDE_DIGIT.search(body) and re.search(r"[0-9]", body):
+        return f"数值中全角、半角数字混排（原文「{body.strip()}」），读作 {num}，未必正确"
+    if _SPACED.search(body) and not _GROUPED.fullmatch(body.strip()):
+        return f"数值中间有空格（原文「{body.strip()}」），读作 {num}，未必正确"
+    return ""
+
+
+_UNIT_LIST = re.compile(r"单位\s*[:：为是]?\s*(?:人民币)?(?P<list>[^)）\]】。；;]{0,12})")
+_UNIT_BRACKET = re.compile(r"[(（](?:人民币)?(?P<unit>亿元|千元|万元|元)[)）]")
+_MONEY_UNIT = re.compile(r"亿元|千元|万元|元")
+
+
+def declared_unit(text: str) -> str:
+    """The money unit a caption or header declares: 单位：万元, （金额单位：元）, 单位：件、元,
+    （亿元）.  '' when it declares none, or more than one."""
+    if "元" not in text:
+        return ""
+    found: set[str] = set()
+    for m in _UNIT_LIST.finditer(text):
+        found.update(_MONEY_UNIT.findall(m.group("list")))
+    found.update(m.group("unit") for m in _UNIT_BRACKET.finditer(text))
+    return found.pop() if len(found) == 1 else ""
+
+
+_DOTTED = re.compile(r"\d[.．]\d")
+_WAN = {"万元": Decimal(1), "万": Decimal(1), "元": Decimal(1) / Decimal(10000),
+        "千元": Decimal(1) / Decimal(10), "亿元": Decimal(10000), "亿": Decimal(10000)}
+#: Money above this (万元, i.e. 1 万亿元) is no single agency's fee or procurement total.
+MONEY_BOUND_WAN = Decimal(10) ** 8
+#: Significant digits a money value may have and still go through a float (JSON, warehouse) exactly.
+_EXACT_DIGITS = 15
+
+
+def count_value(cv: CellValue, bound: int) -> tuple[Decimal | None, str]:
+    """A count as stored, and why it is doubtful: a count is whole and at most ``bound``."""
+    v = cv.value
+    if v is None:
+        return None, cv.doubt
+    if v != v.to_integral_value() or (("." in cv.raw or "．" in cv.raw)          # 2.1, also 2.0
+                                      and _DOTTED.search(clean(strip_markers(cv.raw)[0]))):
+        cand = re.sub(r"\D", "", clean(cv.raw).split("元")[0]) or "?"
+        return None, f"计数不应有小数（原文「{cv.raw.strip()}」），可能是 {cand}"
+    if abs(v) > bound:
+        return None, f"计数 {v} 超过合理上限 {bound:,}（原文「{cv.raw.strip()}」）"
+    return v, cv.doubt
+
+
+def money_value(cv: CellValue, scope_unit: str) -> tuple[Decimal | None, str]:
+    """Money in 万元 and why it is doubtful: the cell's own unit wins over its scope's
+    (column header > table caption > document); with no unit anywhere a non-zero amount is
+    read as 万元 but doubtful."""
+    v = cv.value
+    if v is None:
+        return None, cv.doubt
+    unit = cv.unit if cv.unit in _WAN else scope_unit
+    doubt = cv.doubt
+    if not unit and v != 0:
+        doubt = doubt or f"单元格、表头、表格标注和全文都没有写金额单位（原文「{cv.raw.strip()}」），按万元读取，未必正确"
+    wan = to_wan_yuan(v, unit)
+    if abs(wan) > MONEY_BOUND_WAN:
+        return None, f"金额 {wan} 万元超过合理上限（原文「{cv.raw.strip()}」）"
+    if len(wan.normalize().as_tuple().digits) > _EXACT_DIGITS:
+        return None, f"金额 {wan} 万元的有效数字超过 {_EXACT_DIGITS} 位，无法精确存储（原文「{cv.raw.strip()}」）"
+    return wan, doubt
 
 
 def to_wan_yuan(value: Decimal, unit: str, default_unit: str = "万元") -> Decimal:
     """Money in 万元 whatever unit the cell (or, failing that, its header) used."""
-    unit = unit or default_unit
-    if unit == "元":
-        return value / Decimal(10000)
-    if unit == "亿元":
-        return value * Decimal(10000)
-    return value
+    factor = _WAN.get(unit or default_unit, Decimal(1))
+    return value if factor == 1 else value * factor
 
 
 def to_json_number(value: Decimal | None, money: bool) -> int | float | None:

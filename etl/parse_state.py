@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from etl import vocab
-from etl.numbers import CellValue, to_json_number, to_wan_yuan
+from etl.numbers import CellValue, count_value, money_value, to_json_number
 from etl.report import Provenance
 
 
@@ -50,19 +50,19 @@ class ParseState:
     prov: dict[str, Provenance] = field(default_factory=dict)
     uncertain: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    money_unit: str = ""   # the money unit the whole document declares (the widest scope)
 
     def put(self, key: str, cv: CellValue, row: Row, idx: int, *, money_unit: str = "",
             method: str = "cell") -> None:
         money = key.rsplit(".", 1)[1] in vocab.MONEY_COLS
-        value = cv.value
-        if money and value is not None:
-            if not cv.unit and not money_unit and value != 0:
-                self.warnings.append(f"{vocab.label_zh(key)}：单元格和表头都没有写单位，按万元读取")
-            value = to_wan_yuan(value, cv.unit, money_unit or "万元")
+        value, doubt = (money_value(cv, money_unit or self.money_unit) if money
+                        else count_value(cv, vocab.count_bound(key)))
         number = to_json_number(value, money)
         if key in self.cells:
             self._read_twice(key, number, cv)
             return
+        if doubt:
+            self.uncertain.setdefault(key, doubt)
         self.cells[key] = number
         self.prov[key] = Provenance(raw=cv.raw, semantic=cv.semantic, method=method,
                                     table=row.table, row=row.row,

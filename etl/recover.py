@@ -129,8 +129,25 @@ def _region(n: str, start_marks: tuple[str, ...], end_marks: tuple[str, ...], af
     return s, (min(ends) if ends else len(n))
 
 
+_FLAT_MARK = re.compile(r"(?<=[0-9０-９])(?:[\u2460-\u249b\u24ea\u2776-\u2793\u00b9\u00b2\u00b3\u2070-\u2079]"
+                        r"|[\[［〔【]\s*(?:注\s*)?\d{1,2}\s*[\]］〕】]|注\s*\d{1,2})")
+_DIGIT_RUN = re.compile(r"[0-9０-９][0-9０-９ \u3000]*[0-9０-９]")
+GARBLE_MARK = "⸮"   # put before a run of digits that cannot be read as printed
+
+
+def _mark_mixed_width(m: re.Match) -> str:
+    run = m.group(0)
+    wide = any("０" <= c <= "９" for c in run)
+    return GARBLE_MARK + run if wide and any("0" <= c <= "9" for c in run) else run
+
+
 def _flat_text(text: str) -> str:
+    """Run-together text for the flat readers: footnote markers after a digit become a cell
+    boundary before NFKC (which would fold ① into 1: 48① → 481); a run mixing full- and
+    half-width digits (１2 3) is marked as unreadable (:data:`GARBLE_MARK`)."""
     import unicodedata
+    if not text.isascii():
+        text = _DIGIT_RUN.sub(_mark_mixed_width, _FLAT_MARK.sub(" ", text))
     t = unicodedata.normalize("NFKC", text)
     t = t.replace("\u3000", " ").replace("\xa0", " ")
     return re.sub(r"[\t\r\n ]+", " ", t)
@@ -323,8 +340,28 @@ _T2_ROW_NAMES = re.compile(
     r"行政事业性收费|政府集中采购|其他主动公开文件")
 
 
+_GARBLED_RUN = re.compile(r"\d[lIi|Oo〇SZB]|[lIi|Oo〇SZB⸮]\d")
+
+
+def _garbled_t2_rows(region: str) -> dict[str, str]:
+    """Table-二 rows whose run of digits holds a look-alike letter (l100, 24l8): the digits
+    alone would read as a shorter, wrong number.  {row key: the damaged run}."""
+    if not _GARBLED_RUN.search(region):
+        return {}
+    names = list(_T2_ROW_NAMES.finditer(region))
+    out: dict[str, str] = {}
+    for i, m in enumerate(names):
+        body = region[m.end(): names[i + 1].start() if i + 1 < len(names) else len(region)]
+        lab = vocab.match_t2_row(m.group(0))
+        bad = _GARBLED_RUN.search(body)
+        if lab and bad:
+            out[lab.key] = body[max(0, bad.start() - 6): bad.end() + 6]
+    return out
+
+
 def _flat_t2(region: str, template: str, state: ParseState) -> None:
     cols: list[str] = []
+    garbled = _garbled_t2_rows(region)
     for label, run, unit in _chunks(region, allow_decimal=True):
         names = list(_T2_ROW_NAMES.finditer(label))
         if not names:
@@ -338,6 +375,11 @@ def _flat_t2(region: str, template: str, state: ParseState) -> None:
             continue
         layout = cols or list(vocab.T2_LAYOUT.get(template, {}).get(lab.key, ()))
         if not layout:
+            continue
+        if lab.key in garbled:
+            for c in layout:
+                state.cells.setdefault(f"t2.{lab.key}.{c}", None)
+                state.uncertain[f"t2.{lab.key}.{c}"] = f"数字串 {garbled[lab.key]!r} 中夹有字母（识别错误），无法读取"
             continue
         _flat_t2_row(lab.key, layout, run, unit, state)
 

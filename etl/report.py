@@ -58,8 +58,13 @@ class ParsedReport:
     sections: list[dict[str, Any]] = field(default_factory=list)
     # text indicators computed where the text was (a bundled report ships these, not its text)
     assessment: list[dict[str, Any]] = field(default_factory=list)
+    #: the other reports of a bundle file (title, agency, year, where), named but not parsed here
+    other_reports: list[dict[str, Any]] = field(default_factory=list)
+    #: those reports parsed, for ``ingest`` to load each as its own report (not serialised)
+    parts: list["ParsedReport"] = field(default_factory=list, repr=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
+        extra = {"other_reports": self.other_reports} if self.other_reports else {}
         return {
             "agency": self.agency,
             "year": self.year,
@@ -76,7 +81,7 @@ class ParsedReport:
             "checks": self.checks,
             "provenance": {k: asdict(v) for k, v in self.provenance.items()},
         } | ({"sections": self.sections} if self.sections else {}) | (
-            {"assessment": self.assessment} if self.assessment else {})
+            {"assessment": self.assessment} if self.assessment else {}) | extra
 
     def dumps(self) -> str:
         return json.dumps(self.to_json(), ensure_ascii=False, indent=1)
@@ -95,4 +100,5 @@ class ParsedReport:
             parser_version=d.get("parser_version", PARSER_VERSION),
             synthetic=bool(d.get("synthetic", False)),
             sections=list(d.get("sections") or []), assessment=list(d.get("assessment") or []),
+            other_reports=list(d.get("other_reports") or []),
         )

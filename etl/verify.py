@@ -147,6 +147,7 @@ def verify(db_path: Path, *, workers: int = 1, in_process: bool = False) -> tupl
                 diffs.append(f"{rid}\t{who}\t无法重新解析 cannot re-parse\t{printable(path)}: {printable(res.error or '')}")
                 continue
             d: list[tuple[str, str]] = []
+            rep = next((p for p in rep.parts if str(p.source.get("sha256"))[:16] == rid), rep)  # a bundle's part
             if rep.source.get("sha256") and str(rep.source["sha256"])[:16] != rid:
                 if not current:
                     continue      # an old version whose file was since rewritten by a newer one

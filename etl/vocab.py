@@ -189,6 +189,22 @@ MONEY_COLS = frozenset({"fee_amount_wan_yuan", "procurement_amount_wan_yuan"})
 #: The only column that may be negative.
 SIGNED_COLS = frozenset({"item_count_change"})
 
+#: Plausible upper bound of a count, by table (and table-二 column).  A count above it is no real
+#: agency's order of magnitude and is flagged, never stored.  Orders of magnitude from real
+#: reports: the busiest agencies receive ~10^5 disclosure applications a year (a city: ~3·10^3,
+#: corpus 003) → table 三 ≤ 10^6; reconsideration and litigation cases are far fewer → table 四
+#: ≤ 10^5; 处理决定数量 counts every licence and penalty decision (a city's 行政处罚: ~4·10^6,
+#: corpus 003; national traffic penalties ~10^8) → ≤ 10^9; documents and listed items ≤ 10^7.
+#: Every bound is far below 2^53, so a stored count is always exact in a double.
+COUNT_BOUNDS = {"t3": 10**6, "t4": 10**5, "t2": 10**7, "t2.decision_count": 10**9}
+
+
+@lru_cache(maxsize=4096)
+def count_bound(key: str) -> int:
+    """The plausible upper bound of the count in cell ``key`` (see :data:`COUNT_BOUNDS`)."""
+    table, _, col = key.partition(".")
+    return COUNT_BOUNDS.get(f"{table}.{col.rpartition('.')[2]}", COUNT_BOUNDS.get(table, 10**7))
+
 _ROW_ZH = {**{r.key: r.zh for r in T2_ROWS}, **{r.key: r.zh for r in T3_ROWS}}
 _T4_ROW_ZH = {r.key: r.zh for r in T4_ROWS}
 _COL_ZH = {**{c.key: c.zh for c in T2_COLS}, **{c.key: c.zh for c in T3_COLS}}

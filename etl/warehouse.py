@@ -723,6 +723,7 @@ def ingest(paths: list[Path], db_path: Path, *, workers: int = 0, progress: bool
                     rid = report_id_of(rep)
                     if rid in pending:
                         rows[rid] = pending.pop(rid)
+                    chunk.extend(rep.parts)   # the other reports of a bundle file, each its own
                 bar.step(rep is None)
                 if len(chunk) + len(fails) >= chunk_size:
                     st.apply(chunk, fails, rows)

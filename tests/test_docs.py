@@ -118,7 +118,8 @@ def test_production_dependencies_are_imported_by_production_code():
     """Every production dependency in pyproject.toml is imported by etl/, app/, pages/ or dashboard.py."""
     import tomllib
     deps = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
-    module_of = {"python-docx": "docx", "charset-normalizer": "charset_normalizer", "pypdfium2": "pypdfium2"}
+    module_of = {"python-docx": "docx", "charset-normalizer": "charset_normalizer", "pypdfium2": "pypdfium2",
+                 "opencc-python-reimplemented": "opencc"}
     indirect = {"pyarrow"}  # pandas/duckdb Arrow output (DataFrame.to_parquet, fetch_arrow_table)
     text = "\n".join(p.read_text(encoding="utf-8") for p in _modules() if p.parts[len(ROOT.parts)] != "synth")
     unused = []

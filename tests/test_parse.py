@@ -309,12 +309,15 @@ def test_t2_note_in_brackets_does_not_confuse_rows():
     assert vocab.match_t2_row("规章（设区的市、自治州人民政府应提供相关数据）").key == "regulations"
 
 
-def test_money_without_any_unit_is_read_as_wan_yuan_with_a_warning():
+def test_money_without_any_unit_is_flagged_not_assumed():
+    """No unit in the cell, header, caption or text: the amount is shown as 万元 but flagged,
+    and it is the only cell flagged."""
     report = make_report("2019")
     report["cells"]["t2.centralized_procurement.procurement_amount_wan_yuan"] = 12.5
     rep = parse(render_text(report, procurement_unit=""), "r.txt")
-    assert rep.cells["t2.centralized_procurement.procurement_amount_wan_yuan"] == 12.5
-    assert any("没有写单位" in w for w in rep.warnings)
+    key = "t2.centralized_procurement.procurement_amount_wan_yuan"
+    assert rep.cells[key] == 12.5
+    assert set(rep.uncertain) == {key} and "没有写金额单位" in rep.uncertain[key]
 
 
 def test_table_two_header_wrapped_over_rows_and_reset_per_sub_table():

@@ -299,6 +299,11 @@ def _walk(root, doc: Document) -> None:
 
 
 def _title(root) -> str | None:
+    """The page's own title: a government CMS's ``<meta name="ArticleTitle">`` (the article, not
+    the site), else ``<title>``."""
+    for m in root.iter("meta"):
+        if (m.get("name") or "").lower() == "articletitle" and (m.get("content") or "").strip():
+            return " ".join(_clean(m.get("content")))
     for t in root.iter("title"):
         s = " ".join(_clean("".join(t.itertext())))
         if s:

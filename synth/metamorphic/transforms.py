@@ -25,6 +25,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from typing import Any, Callable
 
 from etl import vocab
@@ -572,12 +573,11 @@ def _money_plan(rep: dict, unit: str, caption: str | None, flag: bool) -> Plan |
     keys = _money_keys(rep["cells"])
     if not keys:
         return None
-    factor = {"元": 10000, "亿元": 0.0001, "万元": 1}[unit]
+    factor = {"元": Decimal(10000), "亿元": Decimal("0.0001"), "万元": Decimal(1)}[unit]
 
     def value_text(key: str, s: str) -> str:
-        if key in keys:
-            v = rep["cells"][key] * factor
-            return str(round(v)) if unit == "元" else R._fmt_money(round(v, 8))
+        if key in keys:   # exact: the printed amount must still be the truth (41662416.19元)
+            return format((Decimal(str(rep["cells"][key])) * factor).normalize(), "f")
         return s
 
     def t2(g: Grid, r: Any) -> None:

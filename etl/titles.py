@@ -1,0 +1,247 @@
+"""Report titles: the agency and the year a report names itself by, and where a report starts.
+
+A title is found by its tail, 政府信息公开(工作)(的)(年度)报告 / 年报, and the year and agency
+around it, in every form agencies print:
+
+* ``{agency}{year}年(度)政府信息公开工作年度报告`` and ``{year}年{agency}政府信息公开…报告``;
+* ``{agency}关于{year}年(度)政府信息公开工作的年度报告``;
+* ``{agency}政府信息公开工作{year}年度报告`` and ``{agency}政府信息公开工作年度报告（{year}年度）``;
+* years in Chinese numerals (二〇二〇年);
+* crawler or CMS noise before the agency (``标题：``, ``首页>信息公开>``, a publication date):
+  the agency is what follows the last separator.
+
+The agency must look like one (Chinese characters ending in an agency or place word: 局, 委,
+办, 府, 院, 区, 县, 中心 …, at most 40 characters); otherwise the line is not taken as the title.
+:func:`find_title` looks at the container's title (HTML ``<title>``/ArticleTitle, PDF and DOCX
+metadata), the first lines and table cells (a CMS metadata box), a title split over two lines,
+and an agency printed on the line above a bare ``2020年…报告``.  When nothing qualifies the
+report fails with one line saying so — an agency is right or absent, never a fragment.
+
+:func:`report_starts` finds where the reports of a bundle (a 附件 sub-unit report, a department
+汇编) begin, so that :mod:`etl.extract` can parse the first and name the rest.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from etl import vocab
+from etl.document import Document, Paragraph, ReportError
+
+_YEAR = r"(?:19|20)\d\d"
+_TAIL = re.compile(
+    rf"政府信息公开(?:工作)?(?:情况)?的?(?:(?P<y2>{_YEAR})年?度?)?(?:年度)?(?:工作)?(?:报告|年报)"
+    rf"(?:[(\[](?P<y3>{_YEAR})年?度?[)\]])?(?!汇编|合集|目录)")
+_YEAR_AT_END = re.compile(rf"(?P<y>{_YEAR})年?度?(?:的)?(?:关于)?$")
+_YEAR_ANY = re.compile(rf"(?P<y>{_YEAR})年度?")
+_DATE = re.compile(r"\d{2,4}[年\-/.]\d{1,2}[月\-/.]\d{1,2}日?|\d{1,2}月\d{1,2}日")
+_SEPARATOR = re.compile(r"[\d:：>》|｜】\]_—\-·、，,。;；!！?？\"'“”《〈<{}\s]")
+_CN_DIGITS = str.maketrans("〇零○Ｏ一二三四五六七八九", "0000123456789")
+_CN_YEAR = re.compile(r"[〇零○Ｏ一二三四五六七八九]{4}(?=年)")
+_AGENCY = re.compile(r"[\u4e00-\u9fff（）()·]{2,40}")
+#: Last characters of an agency or place name (局, 委员会, 办事处, 人民政府, 中心, 海关, 监狱 …).
+_AGENCY_END = set("局委办院府厅室会处所站队部署行馆司区县市镇乡道旗盟州省心社组团场校台庭关狱军")
+_NOT_AGENCY = ("报告", "公开", "年度", "关于", "本机关", "我局", "我委", "我办", "本局", "本单位")
+
+
+@dataclass(frozen=True)
+class Title:
+    agency: str      # as printed (noise removed)
+    year: int
+    text: str        # the title as matched
+
+
+def _prep(text: str) -> str:
+    t = vocab.norm(text)
+    return _CN_YEAR.sub(lambda m: m.group(0).translate(_CN_DIGITS), t) if "年" in t else t
+
+
+def _agency(text: str) -> str | None:
+    """The agency in the text before a title's year/tail: what follows the last separator,
+    without a trailing 关于/的; None unless it looks like an agency name."""
+    s = _DATE.sub("|", text)
+    s = _SEPARATOR.split(s)[-1]
+    s = re.sub(r"(?:关于|的|本级)+$", "", s)
+    s = re.sub(r"^(?:关于|标题|题目|名称|文件名称)+", "", s)
+    if not _AGENCY.fullmatch(s):
+        return None
+    core = re.sub(r"[（(][^（）()]*[）)]$", "", s)
+    if len(core) < 2 or core[-1] not in _AGENCY_END or any(w in core for w in _NOT_AGENCY):
+        return None
+    return s
+
+
+def parse_title(text: str) -> Title | None:
+    """(agency, year) from one line that is a report title; None when it is not one.  A title
+    whose agency is not printed (``2020年度政府信息公开工作年度报告``) gives agency ''."""
+    if "公开" not in text:
+        return None
+    t = _prep(text)
+    m = _TAIL.search(t)
+    if not m:
+        return None
+    pre = t[max(0, m.start() - 80): m.start()]   # a title is short: never scan a long line twice
+    year = m.group("y2") or m.group("y3")
+    agency, start, leftover = None, 0, pre
+    if year is None:
+        ym = _YEAR_AT_END.search(pre)
+        if ym:                                   # {agency}(关于){year}年…
+            year, agency = ym.group("y"), _agency(pre[: ym.start()])
+            start = pre.rfind(agency, 0, ym.start()) if agency else ym.start()
+            leftover = pre[: ym.start()]
+        else:                                    # {year}年{agency}…
+            for ym in reversed(list(_YEAR_ANY.finditer(pre))):
+                agency = _agency(pre[ym.end():])
+                if agency:
+                    year, start = ym.group("y"), ym.start()
+                    break
+    else:                                        # {agency}政府信息公开工作{year}年度报告
+        agency = _agency(pre)
+        start = pre.rfind(agency) if agency else m.start()
+    if not year:
+        return None
+    if not agency:   # a bare title (its agency on the line above), or not a title at all
+        return None if re.search(r"[\u4e00-\u9fff]", leftover) else Title("", int(year), pre[start:] + m.group(0))
+    return Title(agency, int(year), pre[start:] + m.group(0))
+
+
+def _lines(doc: Document, max_lines: int = 40) -> list[str]:
+    lines: list[str] = []
+    for b in doc.blocks[:60]:
+        if isinstance(b, Paragraph):
+            lines.extend(x for x in b.text.split("\n") if x.strip())
+        else:
+            for r in b.rows[:8]:
+                real = [c.text for c in r if not c.is_span_copy]
+                lines.append("".join(real))
+                lines.extend(c for c in real if len(real) > 1 and c.strip())   # metadata box cells
+        if len(lines) > max_lines:
+            break
+    return lines[:max_lines]
+
+
+def find_title(doc: Document) -> tuple[str, int, str]:
+    """(agency as printed, year, title) from the container's title or the first lines."""
+    lines = _lines(doc)
+    bare: Title | None = None                 # a title without its agency (2020年…报告)
+    hints = [doc.title_hint] if doc.title_hint else []
+    for hint in hints:
+        got = parse_title(hint)
+        if got and got.agency:
+            return got.agency, got.year, got.text
+    for i, ln in enumerate(lines):
+        if "公开" not in ln and (i + 1 >= len(lines) or "公开" not in lines[i + 1]):
+            continue
+        got = parse_title(ln)
+        if got and got.agency:
+            return got.agency, got.year, got.text
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        joined = parse_title(ln + nxt) if nxt else None
+        if joined and joined.agency and (got is None or joined.year == got.year):
+            return joined.agency, joined.year, joined.text
+        if got and not got.agency:
+            prev = _agency(_prep(lines[i - 1])) if i else None
+            if prev:
+                return prev, got.year, prev + got.text
+            bare = bare or got
+    if bare:
+        raise ReportError(f"标题「{bare.text}」没有写机构名称，前后也找不到", "not_a_report")
+    raise ReportError("找不到报告标题（机构名称与年份），不像政府信息公开工作年度报告", "not_a_report")
+
+
+# --------------------------------------------------------------------------- bundles
+
+@dataclass(frozen=True)
+class Start:
+    block: int       # index of the block where a report's title is
+    line: int        # line in that block (paragraphs)
+    title: Title
+    page: int | None
+
+
+def report_starts(doc: Document) -> list[Start]:
+    """Report titles printed as a line of their own, in order, that begin a new report: the
+    first, then every title naming another agency or year once table 三 of the report before it
+    has been seen (a running header or a contents list repeats titles with no table between)."""
+    starts: list[Start] = []
+    seen_t3 = False
+    prev: tuple[int, int, str] | None = None   # the line before (an agency above a bare title)
+    for bi, b in enumerate(doc.blocks):
+        if not isinstance(b, Paragraph):
+            seen_t3 = seen_t3 or any(r and "申请" in r[0].text and _T3_MARK.search(r[0].text) for r in b.rows)
+            prev = None
+            continue
+        for li, ln in enumerate(b.text.split("\n")):
+            if not ln.strip():
+                continue
+            line_before, prev = prev, (bi, li, ln)
+            if "公开" not in ln or len(ln) > 80 or ("报告" not in ln and "年报" not in ln):
+                seen_t3 = seen_t3 or ("申请" in ln and bool(_T3_MARK.search(ln)))
+                continue
+            got = parse_title(ln)
+            if not got or len(_prep(ln)) > got_end(ln, got) + 12:   # a sentence, not a title line
+                seen_t3 = seen_t3 or bool(_T3_MARK.search(ln))
+                continue
+            sb, sl = bi, li
+            if not got.agency and line_before and len(line_before[2]) <= 40:
+                above = _agency(_prep(line_before[2]))   # 示例中心 / 2020年度…报告
+                if above:
+                    got = Title(above, got.year, above + got.text)
+                    sb, sl = line_before[0], line_before[1]
+            if not got.agency:
+                continue
+            if not starts and seen_t3:   # the first report's title is not a line of its own
+                starts.append(Start(0, 0, _first_title(doc), None))
+            if not starts or (seen_t3 and (got.agency, got.year) != (starts[-1].title.agency,
+                                                                        starts[-1].title.year)):
+                starts.append(Start(sb, sl, got, b.page))
+                seen_t3 = False
+    return starts
+
+
+def _first_title(doc: Document) -> Title:
+    """The title of a document's first report when it is not a line of its own (container
+    title, two lines, a metadata box); an empty title when there is none."""
+    try:
+        agency, year, text = find_title(doc)
+    except ReportError:
+        return Title("", 0, "")
+    return Title(agency, year, text)
+
+
+_T3_MARK = re.compile(r"本年新收政府信息公开申请|申请人情况|收到和处理政府信息公开申请")   # all hold 申请
+
+
+def got_end(line: str, title: Title) -> int:
+    """Where a title ends in its (normalised) line: what follows is not the title."""
+    t = _prep(line)
+    return t.find(title.text) + len(title.text)
+
+
+def split_reports(doc: Document, starts: list[Start] | None = None) -> list[Document]:
+    """The reports of a bundle, each as a Document of its own (one element for a plain report).
+    A report runs from its title to the next report's title; the first also keeps what comes
+    before its title (site header, container title)."""
+    starts = report_starts(doc) if starts is None else starts
+    if len(starts) < 2:
+        return [doc]
+    parts: list[Document] = []
+    cuts = [(s.block, s.line) for s in starts[1:]] + [(len(doc.blocks), 0)]
+    begin = (0, 0)
+    for i, (cb, cl) in enumerate(cuts):
+        blocks: list = []
+        for bi in range(begin[0], min(cb + 1, len(doc.blocks))):
+            b = doc.blocks[bi]
+            lo = begin[1] if bi == begin[0] else 0
+            hi = cl if bi == cb else None
+            if isinstance(b, Paragraph):
+                lines = b.text.split("\n")[lo:hi]
+                if lines:
+                    blocks.append(Paragraph("\n".join(lines), b.page))
+            elif bi != cb:
+                blocks.append(b)
+        parts.append(Document(source=doc.source, fmt=doc.fmt, blocks=blocks,
+                              title_hint=doc.title_hint if i == 0 else None,
+                              warnings=list(doc.warnings), damaged=doc.damaged))
+        begin = (cb, cl)
+    return parts

@@ -1,0 +1,267 @@
+"""Report titles, traditional characters and bundles of reports in one file.
+
+Titles: every form agencies print (…关于…的年度报告, YYYY年…, …工作YYYY年度报告, 年度报告（YYYY年度）,
+Chinese-numeral years, two lines, container title only, crawler headers before it) gives the right
+agency and year, or the report fails with one line.  Property: generated agency names × title
+templates × years.  Bundles: the first report is parsed, the rest are named and carried parsed
+for ``ingest``; no value of one report appears in another.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings, strategies as hs
+
+from etl.document import ReportError
+from etl.titles import parse_title
+from synth import render as render_mod
+from test_parse import make_report, parse
+
+CN = str.maketrans("0123456789", "〇一二三四五六七八九")
+
+TEMPLATES = [
+    "{a}{y}年政府信息公开工作年度报告",
+    "{a}{y}年度政府信息公开工作年度报告",
+    "{y}年{a}政府信息公开工作年度报告",
+    "{y}年度{a}政府信息公开工作年度报告",
+    "{a}关于{y}年政府信息公开工作的年度报告",
+    "{a}关于{y}年度政府信息公开工作情况的报告",
+    "{a}政府信息公开工作{y}年度报告",
+    "{a}政府信息公开工作年度报告（{y}年度）",
+    "{a}{cy}年政府信息公开工作年度报告",
+    "{a}{y}年政府信息公开年报",
+    "{a}{y}年政府信息公开工作报告",
+    "标题：{a}{y}年政府信息公开工作年度报告",
+    "首页 > 政务公开 > 年度报告 > {a}{y}年度政府信息公开工作年度报告",
+    "{a}{y}年政府信息公开工作年度报告_示例网站",
+]
+
+PLACES = ["示例县", "某某市", "示例省示例市", "示例市示例区", "某某自治县", "示例市某某镇"]
+DEPTS = ["交通运输局", "人民政府", "人民政府办公室", "发展和改革委员会", "市场监督管理局", "教育局",
+         "卫生健康委员会", "自然资源和规划局", "街道办事处", "综合行政执法局", "公安局",
+         "政务服务数据管理局", "公共资源交易中心", "退役军人事务局", "医疗保障局", ""]
+
+
+def title_of(template: str, agency: str, year: int) -> str:
+    return template.format(a=agency, y=year, cy=str(year).translate(CN))
+
+
+@given(hs.sampled_from(PLACES), hs.sampled_from(DEPTS), hs.sampled_from(TEMPLATES),
+       hs.integers(min_value=2019, max_value=2030))
+@settings(max_examples=400, deadline=None)
+def test_title_forms_give_agency_and_year(place, dept, template, year):
+    agency = place + dept
+    got = parse_title(title_of(template, agency, year))
+    assert got is not None and (got.agency, got.year) == (agency, year)
+
+
+@pytest.mark.parametrize("line", [
+    "现将2020年政府信息公开工作年度报告如下", "本机关2020年政府信息公开工作年度报告",
+    "根据《中华人民共和国政府信息公开条例》规定", "一、总体情况", "2020年政府信息公开工作要点",
+    "示例市2020年政府信息公开工作年度报告汇编",
+])
+def test_sentences_are_not_titles(line):
+    got = parse_title(line)
+    assert got is None or got.agency == ""
+
+
+AGENCY = "示例省示例市示例局"   # make_report's agency: fictional, kept as printed
+
+
+def _parse_titled(monkeypatch, title: str, fmt: str = "txt", **opts):
+    """The report printed with ``title`` (the text renderer may also print the agency on a line
+    of its own above 2022年…报告: that form is replaced too)."""
+    monkeypatch.setattr(render_mod._R, "title", lambda self: title)
+    report = make_report("2021", year=2022)
+    data = render_mod.render(report, fmt, **opts)
+    if fmt in ("txt", "md"):
+        data = data.replace(f"{AGENCY}\n2022年政府信息公开工作年度报告".encode(), title.encode(), 1)
+    return report, parse(data, f"r.{'txt' if fmt == 'flat' else fmt}")
+
+
+@pytest.mark.parametrize("fmt", ["txt", "html", "docx", "md", "flat"])
+@pytest.mark.parametrize("template", TEMPLATES[:9], ids=range(9))
+def test_title_forms_in_every_format(monkeypatch, fmt, template):
+    report, rep = _parse_titled(monkeypatch, title_of(template, AGENCY, 2022), fmt)
+    assert (rep.agency, rep.year) == (AGENCY, 2022)
+    if fmt != "flat":
+        assert rep.cells == pytest.approx(report["cells"]) and rep.uncertain == {}
+
+
+def test_the_guan_yu_form_is_not_an_agency(monkeypatch):
+    """The issue's example: 关于 is not part of the agency."""
+    _, rep = _parse_titled(monkeypatch, "示例县交通运输局关于2020年政府信息公开工作的年度报告")
+    assert (rep.agency, rep.year) == ("示例县交通运输局", 2020)
+
+
+def test_title_split_over_two_lines(monkeypatch):
+    report = make_report("2021", year=2022)
+    text = render_mod.render_text(report).replace(
+        f"{AGENCY}2022年政府信息公开工作年度报告", f"{AGENCY}2022年政府\n信息公开工作年度报告", 1)
+    assert (parse(text, "r.txt").agency, parse(text, "r.txt").year) == (AGENCY, 2022)
+    text = render_mod.render_text(report).replace(
+        f"{AGENCY}2022年政府信息公开工作年度报告", f"{AGENCY}\n2022年度政府信息公开工作年度报告", 1)
+    rep = parse(text, "r.txt")
+    assert (rep.agency, rep.year) == (AGENCY, 2022)
+
+
+def test_title_only_in_the_html_title(monkeypatch):
+    report = make_report("2021", year=2022)
+    html = render_mod.render_html(report, style="plain").decode("utf-8")
+    title = f"{AGENCY}2022年政府信息公开工作年度报告"
+    body_title = f'<p style="text-align:center;font-weight:bold">{title}</p>'
+    assert body_title in html
+    html = html.replace(body_title, "").replace(f"<title>{title}</title>", f"<title>{title}_示例网站</title>")
+    rep = parse(html, "r.html")
+    assert (rep.agency, rep.year) == (AGENCY, 2022) and rep.cells == pytest.approx(report["cells"])
+
+
+def test_title_only_in_the_cms_article_title_meta():
+    report = make_report("2021", year=2022)
+    html = render_mod.render_html(report, style="plain").decode("utf-8")
+    title = f"{AGENCY}2022年政府信息公开工作年度报告"
+    html = html.replace(f'<p style="text-align:center;font-weight:bold">{title}</p>', "")
+    html = html.replace(f"<title>{title}</title>", f'<title>示例网站</title><meta name="ArticleTitle" content="{title}">')
+    rep = parse(html, "r.html")
+    assert (rep.agency, rep.year) == (AGENCY, 2022) and rep.cells == pytest.approx(report["cells"])
+
+
+def test_title_in_a_cms_metadata_box():
+    report = make_report("2021", year=2022)
+    html = render_mod.render_html(report, style="plain").decode("utf-8")
+    title = f"{AGENCY}2022年政府信息公开工作年度报告"
+    box = ("<table><tr><td>索引号：</td><td>11350000-2023-00012</td><td>发布机构：</td><td>示例局</td></tr>"
+           f"<tr><td>名　　称：</td><td>{title}</td><td>发布日期：</td><td>2023年01月15日</td></tr></table>")
+    html = html.replace(f'<p style="text-align:center;font-weight:bold">{title}</p>', box)
+    html = html.replace(f"<title>{title}</title>", "<title>示例网站</title>")
+    rep = parse(html, "r.html")
+    assert (rep.agency, rep.year) == (AGENCY, 2022) and rep.cells == pytest.approx(report["cells"])
+
+
+def test_crawler_header_before_the_title():
+    report = make_report("2021", year=2022)
+    header = ("示例市人民政府门户网站\n首页 > 政务公开 > 政府信息公开年报\n"
+              "发布时间：2023年01月15日 10:20  来源：示例局  浏览次数：128\n")
+    rep = parse(header + render_mod.render_text(report), "r.txt")
+    assert (rep.agency, rep.year) == (AGENCY, 2022) and rep.cells == pytest.approx(report["cells"])
+
+
+def test_no_agency_anywhere_fails_with_one_line(monkeypatch):
+    with pytest.raises(ReportError) as ei:
+        _parse_titled(monkeypatch, "2022年度政府信息公开工作年度报告")
+    assert "机构名称" in ei.value.reason and "\n" not in ei.value.reason
+
+
+# --------------------------------------------------------------------------- traditional characters
+
+@pytest.mark.parametrize("fmt", ["txt", "html", "docx"])
+def test_traditional_characters_are_converted(fmt):
+    from opencc import OpenCC
+    report = make_report("2019")
+    report["agency"] = "示例省示例市民政局"
+    data = render_mod.render(report, fmt)
+    if fmt == "docx":
+        import io
+        import zipfile
+        src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+        with zipfile.ZipFile(out, "w") as z:
+            for item in src.infolist():
+                body = src.read(item)
+                if item.filename.endswith(".xml"):
+                    body = OpenCC("s2t").convert(body.decode("utf-8")).encode("utf-8")
+                z.writestr(item, body)
+        data = out.getvalue()
+    else:
+        data = OpenCC("s2t").convert(data.decode("utf-8")).encode("utf-8")
+        assert "處理".encode() in data and "处理".encode() not in data   # really traditional
+    rep = parse(data, f"r.{fmt}")
+    assert (rep.agency, rep.year) == ("示例省示例市民政局", 2020)
+    assert rep.cells == pytest.approx(report["cells"]) and rep.uncertain == {}
+    assert any("繁体" in w and "简体" in w for w in rep.warnings)
+
+
+def test_simplified_text_is_not_converted():
+    rep = parse(render_mod.render_text(make_report("2021")), "r.txt")
+    assert not any("繁体" in w for w in rep.warnings)
+
+
+# --------------------------------------------------------------------------- bundles
+
+def _two_reports():
+    a = make_report("2021", seed=1, year=2022)
+    b = make_report("2021", seed=2, year=2022)
+    b["agency"] = "示例省示例市示例中心"
+    return a, b
+
+
+def _bundle(fmt: str, a: dict, b: dict, attach: str = "附件：") -> bytes:
+    if fmt == "html":
+        ha = render_mod.render_html(a, style="plain").decode("utf-8")
+        hb = render_mod.render_html(b, style="plain").decode("utf-8")
+        body_b = hb[hb.index("<body"):].split(">", 1)[1].rsplit("</body>", 1)[0]
+        body_b = body_b.replace('<p style="text-align:center;font-weight:bold">',
+                                f'<p style="text-align:center;font-weight:bold">{attach}', 1)
+        return ha.replace("</body>", body_b + "</body>").encode("utf-8")
+    ta = render_mod.render(a, fmt).decode("utf-8")
+    tb = render_mod.render(b, fmt).decode("utf-8")
+    return (ta + "\n\n" + attach + tb.lstrip("# ")).encode("utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["txt", "html", "md"])
+@pytest.mark.parametrize("attach", ["附件：", "", "附件2\n"])
+def test_bundle_parses_the_first_and_names_the_rest(fmt, attach):
+    a, b = _two_reports()
+    rep = parse(_bundle(fmt, a, b, attach), f"r.{fmt}")
+    assert (rep.agency, rep.year) == (a["agency"], 2022)
+    assert rep.cells == pytest.approx(a["cells"])
+    assert rep.uncertain == {}
+    assert [(o["agency"], o["year"]) for o in rep.other_reports] == [(b["agency"], 2022)]
+    assert json.loads(rep.dumps())["other_reports"][0]["agency"] == b["agency"]
+    assert len(rep.parts) == 1 and rep.parts[0].agency == b["agency"]
+    assert rep.parts[0].cells == pytest.approx(b["cells"]) and rep.parts[0].uncertain == {}
+    assert rep.parts[0].source["sha256"] != rep.source["sha256"]
+
+
+def test_a_repeated_title_is_not_a_second_report():
+    """Running headers and a contents list repeat the report's own title: one report."""
+    a = make_report("2021", year=2022)
+    text = render_mod.render_text(a)
+    title = f"{AGENCY}2022年政府信息公开工作年度报告"
+    text = text.replace("三、收到和处理政府信息公开申请情况", f"{title}\n三、收到和处理政府信息公开申请情况", 1)
+    rep = parse(text + "\n" + title + "\n", "r.txt")
+    assert rep.other_reports == [] and rep.cells == pytest.approx(a["cells"])
+
+
+def test_ingest_loads_each_report_of_a_bundle(tmp_path):
+    import duckdb
+
+    from etl import verify, warehouse
+    a, b = _two_reports()
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "bundle.txt").write_bytes(_bundle("txt", a, b))
+    db = tmp_path / "w.duckdb"
+    warehouse.ingest([src], db, workers=1, progress=False)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        names = sorted(r[0] for r in con.execute("select agency_name from dim_report").fetchall())
+        fee = dict(con.execute("""select r.agency_name, c.value from fact_cell c join dim_report r using (report_id)
+                                  where c.cell_key = 't3.new_received.total'""").fetchall())
+    finally:
+        con.close()
+    assert names == sorted([a["agency"], b["agency"]])
+    assert fee == {a["agency"]: a["cells"]["t3.new_received.total"], b["agency"]: b["cells"]["t3.new_received.total"]}
+    count, diffs = verify.verify(db, in_process=True)
+    assert count == 2 and diffs == []
+
+
+def test_a_collection_with_cover_and_contents_splits_at_the_second_report():
+    """A department 汇编: cover title (…报告汇编, not a report), a contents list naming both
+    reports, then the reports: the first is read, the second named and carried."""
+    a, b = _two_reports()
+    cover = (f"示例市2022年政府信息公开工作年度报告汇编\n目录\n一、{a['agency']}2022年政府信息公开工作年度报告……1\n"
+             f"二、{b['agency']}2022年政府信息公开工作年度报告……9\n\n")
+    rep = parse(cover.encode("utf-8") + _bundle("txt", a, b, ""), "r.txt")
+    assert rep.agency == a["agency"] and rep.cells == pytest.approx(a["cells"])
+    assert [p.agency for p in rep.parts] == [b["agency"]] and rep.parts[0].cells == pytest.approx(b["cells"])
