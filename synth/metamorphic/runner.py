@@ -4,7 +4,8 @@ A parse of one transformed file is scored cell by cell against the transform's t
 
 * **right** — the value equals the truth and the cell is not flagged;
 * **flagged** — the cell is listed under ``uncertain`` (whatever its value);
-* **silent** — the value differs from the truth and the cell is not flagged (the worst defect);
+* **silent** — the value differs from the truth and the cell is not flagged (the worst defect),
+  or the file prints the cell twice with different values and the parse does not flag it;
 * **missing** — a cell the file prints is absent from ``cells`` and not flagged;
 * **phantom** — a key the file does not print appears in ``cells`` without a flag.
 
@@ -193,6 +194,9 @@ def score(case: Case, parsed: Any | None, error: str | None = None, crash: str |
         elif key not in cells:
             s.missing += 1
             s.details.append(f"missing {key} (truth {want})")
+        elif key in plan.must_flag:
+            s.silent += 1
+            s.details.append(f"unflagged {key}: the file prints two values, parsed {cells[key]} (truth {want})")
         elif same(cells[key], want):
             s.right += 1
         else:

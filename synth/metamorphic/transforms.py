@@ -9,6 +9,7 @@ what the truth becomes:
 * ``truth`` — every cell the file prints, with its value (unchanged, changed or removed);
 * ``flag_ok`` — cells whose evidence the transform destroys or makes ambiguous: for them a
   flag (``uncertain``) is the honest answer (a right value is fine too);
+* ``must_flag`` — cells the file prints twice with different values: only a flag is right;
 * ``complete`` — the file still holds every figure unambiguously, so a parser may flag only
   a small share of cells beyond ``flag_ok``;
 * ``may_reject`` — refusing the file with a reason is acceptable (title not in the body,
@@ -178,6 +179,7 @@ class Plan:
     opts: dict[str, Any] = field(default_factory=dict)
     truth: dict[str, Any] | None = None           # None: the source's cells
     flag_ok: set[str] = field(default_factory=set)
+    must_flag: set[str] = field(default_factory=set)   # printed twice, differently: only a flag is right
     complete: bool = True
     may_reject: bool = False
     post: Callable[[bytes, str], bytes] | None = None
@@ -858,6 +860,156 @@ def _t3_headerless(rep: dict, fmt: str) -> Plan:
         g.delete_rows([0, 1, 2])
         g.header_rows = 0
     return Plan(opts={"tables": tables_hook(t3=t3)}, flag_ok=_keys(rep["cells"], "t3."), complete=False)
+
+
+# --------------------------------------------------------------------------- more shapes (second round)
+
+
+@transform("t3_header_two_rows", "extra")
+def _t3_header_two_rows(rep: dict, fmt: str) -> Plan:
+    """Table 三's header in two rows: no 申请人情况 line, 法人或其他组织 over its sub-columns."""
+    def t3(g: Grid, r: Any) -> None:
+        note = g.slots[0][0]
+        g.delete_rows([0])
+        g.header_rows = 2
+        for c in range(3):
+            g.slots[0][c] = g.slots[1][c] = note
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+@transform("t4_header_one_row", "extra")
+def _t4_header_one_row(rep: dict, fmt: str) -> Plan:
+    """Table 四's three header rows flattened into one, each column's words joined."""
+    def t4(g: Grid, r: Any) -> None:
+        words = []
+        for c in range(g.ncols):
+            parts = []
+            for row in g.slots[:3]:
+                t = g.cells[row[c]].text
+                if t and t not in parts:
+                    parts.append(t)
+            words.append(head("".join(parts)))
+        g.delete_rows([0, 1, 2])
+        g.insert_row(0, words)
+        g.header_rows = 1
+    return Plan(opts={"tables": tables_hook(t4=t4)})
+
+
+@transform("t3_label_wrapped_row", "extra")
+def _t3_label_wrapped_row(rep: dict, fmt: str) -> Plan:
+    """Converter output: long table-三 labels continue in a row of their own with no values."""
+    def t3(g: Grid, r: Any) -> None:
+        for key in ("t3.partially_granted.", "t3.not_processed_confirmation.", "t3.carried_to_next."):
+            try:
+                at = g.row_of(key)
+            except KeyError:
+                continue
+            row = g.slots[at]
+            c = next(c for c in range(g.ncols) if g.cells[row[c]].kind == "label"
+                     and (c == 0 or row[c] != row[c - 1]) and g.cells[row[c]].text
+                     and all(g.slots[a][c] != row[c] for a in range(at)))
+            text = g.cells[row[c]].text
+            cut = len(text) // 2
+            g.cells[row[c]] = replace(g.cells[row[c]], text=text[:cut])
+            width = sum(1 for cc in range(g.ncols) if row[cc] == row[c])
+            g.insert_row(at + 1, [])
+            cid = g.new(lit(text[cut:]))
+            g.slots[at + 1][c:c + width] = [cid] * width
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+@transform("numbers_spaced", "extra")
+def _numbers_spaced(rep: dict, fmt: str) -> Plan | None:
+    """Counts of 1,000 and more with a space as thousands separator (``3 001``)."""
+    if not _nonzero(rep["cells"], "t", 1, minimum=1000):
+        return None
+    return Plan(opts={"value_text": _spell(lambda s: f"{int(s):,}".replace(",", " ") if s.isdigit() else s)})
+
+
+@transform("t2_split_items", "extra", TABLED)
+def _t2_split_items(rep: dict, fmt: str) -> Plan:
+    """Table 二 printed as one table per 第二十条 item, the item's title as a line above it."""
+    def t2(g: Grid, r: Any) -> list:
+        out: list = []
+        starts = [i for i, row in enumerate(g.slots) if g.cells[row[0]].kind == "title"] + [len(g.slots)]
+        for a, b in zip(starts, starts[1:]):
+            part = g.copy()
+            out.append(g.cells[g.slots[a][0]].text)
+            part.slots = g.slots[a + 1:b]
+            out.append(part.table())
+        return out
+    return Plan(opts={"tables": tables_hook(t2=t2)})
+
+
+@transform("t3_group_inline", "extra")
+def _t3_group_inline(rep: dict, fmt: str) -> Plan:
+    """Table 三's group headings （三）…（六） printed inside each sub-row's label, no group cell."""
+    def t3(g: Grid, r: Any) -> None:
+        for row in g.slots:
+            grp, sub = g.cells[row[1]], g.cells[row[2]]
+            if grp.kind == "group" and row[1] != row[2] and sub.kind == "label":
+                row[1] = row[2] = g.new(replace(sub, text=f"{grp.text}{sub.text}"))
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+@transform("t3_row_repeated_different", "5")
+def _t3_row_repeated_different(rep: dict, fmt: str) -> Plan | None:
+    """Table 三's 予以公开 row printed twice with different figures (a revised row left in):
+    the parser cannot know which is right — it must flag, never take the first."""
+    cells = rep["cells"]
+    if not cells.get("t3.granted.total"):
+        return None
+
+    def t3(g: Grid, r: Any) -> None:
+        at = g.row_of("t3.granted.")
+        row = g.slots[at]
+        new = []
+        for c in range(g.ncols):
+            cell = g.cells[row[c]]
+            if g.slots[at + 1][c] == row[c] or (c and row[c] == row[c - 1]):
+                continue   # a cell spanning into the next row, or the rest of a wide cell
+            new.append(lit(str((cells.get(cell.key) or 0) + 1)) if cell.kind == "num" else cell)
+        g.insert_row(at + 1, new)
+    keys = _keys(cells, "t3.granted.")
+    return Plan(opts={"tables": tables_hook(t3=t3)}, flag_ok=keys | _keys(cells, "t3.result_total."),
+                must_flag=keys)
+
+
+@transform("t3_legal_subtotal_col", "extra")
+def _t3_legal_subtotal_col(rep: dict, fmt: str) -> Plan:
+    """Table 三 with a 小计 column closing the 法人或其他组织 block (a derived sum the template
+    does not print: never stored, never shifting 总计)."""
+    cells = rep["cells"]
+
+    def t3(g: Grid, r: Any) -> None:
+        col: list[Cell | None] = [None, None, head("小计")]
+        for row in g.slots[3:]:
+            key = next((g.cells[c].key for c in row if g.cells[c].kind == "num"), "")
+            base = key.rsplit(".", 1)[0]
+            col.append(lit(str(sum(cells.get(f"{base}.{c}") or 0 for c in vocab.T3_APPLICANT_COLS[1:])))
+                       if key else lit())
+        g.insert_col(9, col)
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+@transform("t3_denied_subtotal_row", "extra")
+def _t3_denied_subtotal_row(rep: dict, fmt: str) -> Plan:
+    """Table 三 with a （三）不予公开 小计 row after its eight sub-rows (a derived sum)."""
+    cells = rep["cells"]
+
+    def t3(g: Grid, r: Any) -> None:
+        at = g.row_of("t3.denied_admin_query.") + 1
+        vals = [lit(str(sum(cells.get(f"t3.{row}.{c}") or 0 for row in vocab.T3_ROW_KEYS[4:12])))
+                for c in vocab.T3_COL_KEYS]
+        # inside 三、本年度办理结果 (its cell spans the new row), after the （三） group
+        g.insert_row(at, [lit("不予公开小计", cs=2)] + vals)
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+@transform("pdf_split_no_repeat", "extra", ("pdf",))
+def _pdf_split_no_repeat(rep: dict, fmt: str) -> Plan:
+    """A ruled PDF with table 三 split over two pages, the header not repeated."""
+    return Plan(opts={"split_table3": True, "repeat_header": False})
 
 
 def identity_plan(rep: dict, fmt: str) -> Plan:
