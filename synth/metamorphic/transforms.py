@@ -1012,6 +1012,24 @@ def _pdf_split_no_repeat(rep: dict, fmt: str) -> Plan:
     return Plan(opts={"split_table3": True, "repeat_header": False})
 
 
+@transform("html_rowspan_lost", "extra", ("html",))
+def _html_rowspan_lost(rep: dict, fmt: str) -> Plan:
+    """A CMS that strips ``rowspan``: group cells sit in their first row only, later rows are short."""
+    return Plan(post=lambda data, f: re.sub(rb' rowspan="\d+"', b"", data))
+
+
+@transform("html_colspan_lost", "extra", ("html",))
+def _html_colspan_lost(rep: dict, fmt: str) -> Plan:
+    """A CMS that strips ``colspan``: wide labels and headers take one column each."""
+    return Plan(post=lambda data, f: re.sub(rb' colspan="\d+"', b"", data))
+
+
+@transform("txt_gbk_crlf", "extra", ("txt", "flat", "md"))
+def _txt_gbk_crlf(rep: dict, fmt: str) -> Plan:
+    """Windows text: GB18030 bytes, CRLF line ends (no declaration, as Notepad saves it)."""
+    return Plan(post=lambda data, f: data.decode("utf-8").replace("\n", "\r\n").encode("gb18030"))
+
+
 def identity_plan(rep: dict, fmt: str) -> Plan:
     return Plan()
 
