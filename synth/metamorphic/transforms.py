@@ -147,6 +147,17 @@ class Grid:
             else:
                 row.insert(at, self.new(replace(cell, rs=1, cs=1)))
 
+    def unmerge(self, repeat: bool) -> None:
+        """Every merged cell split into one cell per slot: its text repeated in each (what
+        pandas-like converters write) or kept in the first slot only (the others blank)."""
+        seen: set[int] = set()
+        for row in self.slots:
+            for c, cid in enumerate(row):
+                if cid in seen:
+                    cell = self.cells[cid]
+                    row[c] = self.new(replace(cell) if repeat else lit())
+                seen.add(cid)
+
     def transpose(self) -> None:
         self.slots = [list(col) for col in zip(*self.slots)]
 
@@ -1028,6 +1039,23 @@ def _html_colspan_lost(rep: dict, fmt: str) -> Plan:
 def _txt_gbk_crlf(rep: dict, fmt: str) -> Plan:
     """Windows text: GB18030 bytes, CRLF line ends (no declaration, as Notepad saves it)."""
     return Plan(post=lambda data, f: data.decode("utf-8").replace("\n", "\r\n").encode("gb18030"))
+
+
+@transform("unmerged_repeat", "extra")
+def _unmerged_repeat(rep: dict, fmt: str) -> Plan:
+    """Merged cells split, their text repeated in every cell they covered (labels, headers and
+    the wide value cells of table 二, as pandas-like converters write them)."""
+    def un(g: Grid, r: Any) -> None:
+        g.unmerge(repeat=True)
+    return Plan(opts={"tables": tables_hook(t2=un, t3=un, t4=un)})
+
+
+@transform("unmerged_blank", "extra")
+def _unmerged_blank(rep: dict, fmt: str) -> Plan:
+    """Merged cells split, the text in the first cell and the others empty."""
+    def un(g: Grid, r: Any) -> None:
+        g.unmerge(repeat=False)
+    return Plan(opts={"tables": tables_hook(t2=un, t3=un, t4=un)})
 
 
 def identity_plan(rep: dict, fmt: str) -> Plan:

@@ -81,6 +81,7 @@ KNOWN_FAILING = {
     ("t3_row_repeated_different", "docx"), ("t3_row_repeated_different", "pdf"),
     ("t3_legal_subtotal_col", "txt"), ("t3_legal_subtotal_col", "md"), ("t3_legal_subtotal_col", "html"),
     ("t3_legal_subtotal_col", "docx"), ("t3_legal_subtotal_col", "pdf"),
+    ("unmerged_repeat", "flat"),
 }
 
 
