@@ -158,6 +158,20 @@ class Grid:
                     row[c] = self.new(replace(cell) if repeat else lit())
                 seen.add(cid)
 
+    def delete_cols(self, cols: list[int]) -> None:
+        self.slots = [[cid for c, cid in enumerate(row) if c not in set(cols)] for row in self.slots]
+
+    def reverse_segments(self, start: int) -> None:
+        """In every row, the cells from column ``start`` on in reverse order (spans kept whole)."""
+        for r, row in enumerate(self.slots):
+            segs: list[list[int]] = []
+            for cid in row[start:]:
+                if segs and segs[-1][-1] == cid:
+                    segs[-1].append(cid)
+                else:
+                    segs.append([cid])
+            self.slots[r] = row[:start] + [cid for seg in reversed(segs) for cid in seg]
+
     def transpose(self) -> None:
         self.slots = [list(col) for col in zip(*self.slots)]
 
@@ -1056,6 +1070,61 @@ def _unmerged_blank(rep: dict, fmt: str) -> Plan:
     def un(g: Grid, r: Any) -> None:
         g.unmerge(repeat=False)
     return Plan(opts={"tables": tables_hook(t2=un, t3=un, t4=un)})
+
+
+@transform("t3_legal_collapsed", "extra")
+def _t3_legal_collapsed(rep: dict, fmt: str) -> Plan:
+    """Table 三 with three applicant columns only: 自然人, 法人或其他组织 (one column), 总计.
+    The five legal-person sub-columns are not printed (their sum is not a key of its own)."""
+    cells = rep["cells"]
+
+    def t3(g: Grid, r: Any) -> None:
+        legal = g.slots[1][4]
+        g.slots[2][4] = legal
+        for row in g.slots[3:]:
+            key = next((g.cells[c].key for c in row if g.cells[c].kind == "num"), "")
+            if key:
+                base = key.rsplit(".", 1)[0]
+                row[4] = g.new(lit(str(sum(cells.get(f"{base}.{c}") or 0 for c in vocab.T3_APPLICANT_COLS[1:]))))
+        g.delete_cols([5, 6, 7, 8])
+    gone = {f".{c}" for c in vocab.T3_APPLICANT_COLS[1:]}
+    truth = {k: v for k, v in cells.items() if not (k.startswith("t3.") and any(k.endswith(x) for x in gone))}
+    return Plan(opts={"tables": tables_hook(t3=t3)}, truth=truth, flag_ok=set(cells) - set(truth))
+
+
+@transform("t4_three_rows", "extra")
+def _t4_three_rows(rep: dict, fmt: str) -> Plan:
+    """Table 四 as three rows (行政复议, 未经复议直接起诉, 复议后起诉) under one five-column header."""
+    labels = ("行政复议", "行政诉讼（未经复议直接起诉）", "行政诉讼（复议后起诉）")
+
+    def t4(g: Grid, r: Any) -> R.Table:
+        rows = [[head("")] + [head(h) for h in R._T4_HEAD]]
+        for label, row in zip(labels, vocab.T4_ROW_KEYS):
+            rows.append([Cell(label)] + [num(f"t4.{row}.{c}") for c in vocab.T4_COL_KEYS])
+        return R.make_table("t4", rows, 6, 1)
+    return Plan(opts={"tables": tables_hook(t4=t4)})
+
+
+_ABBREV = {"商业企业": "企业", "科研机构": "科研", "社会公益组织": "公益组织", "法律服务机构": "法律服务",
+           "其他": "其他组织"}
+
+
+@transform("t3_abbrev_reordered", "1")
+def _t3_abbrev_reordered(rep: dict, fmt: str) -> Plan:
+    """Table 三's legal-person sub-columns with abbreviated words (企业, 科研, 公益组织, 法律服务,
+    其他组织) in another order."""
+    perm = [0, 1, 2, 3, 6, 4, 8, 5, 7, 9]
+
+    def t3(g: Grid, r: Any) -> None:
+        g.relabel(lambda c: replace(c, text=_ABBREV.get(c.text, c.text)) if c.kind == "head" else c)
+        g.permute_cols(perm)
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+@transform("t2_cols_reversed", "1")
+def _t2_cols_reversed(rep: dict, fmt: str) -> Plan:
+    """Table 二's columns printed in reverse order in every item (headers with them)."""
+    return Plan(opts={"tables": tables_hook(t2=lambda g, r: g.reverse_segments(1))})
 
 
 def identity_plan(rep: dict, fmt: str) -> Plan:
