@@ -253,42 +253,62 @@ def _keys(cells: dict, prefix: str) -> set[str]:
 
 # --------------------------------------------------------------------------- 1. columns by header
 
-_T3_COL0 = 3   # first value column of table 三
+def moves_values(rep: dict, table: str, fn: Callable[[Grid, Any], Any]) -> bool:
+    """Whether a Grid edit moves any printed figure: a column permutation of equal figures
+    (all zero, say) leaves the file's numbers where they were and proves nothing."""
+    t = R.skeleton(rep["template"], rep["cells"])[("t2", "t3", "t4").index(table)]
+    g = Grid(t)
+
+    def figures(grid: Grid) -> list[tuple]:
+        rows = []
+        for row in grid.slots:
+            cells = [grid.cells[c] for c in row]
+            if any(c.kind == "num" for c in cells):
+                rows.append(tuple(rep["cells"].get(c.key) if c.kind == "num" else None for c in cells))
+        return rows
+    before = figures(g)
+    fn(g, None)
+    return figures(g) != before
+
+
+def _moved(rep: dict, table: str, fn: Callable[[Grid, Any], Any], **plan: Any) -> Plan | None:
+    if not moves_values(rep, table, fn):
+        return None
+    return Plan(opts={"tables": tables_hook(**{table: fn})}, **plan)
+
+
+def _permute(perm: list[int]) -> Callable[[Grid, Any], None]:
+    return lambda g, r: g.permute_cols(perm)
 
 
 @transform("t3_total_first", "1")
-def _t3_total_first(rep: dict, fmt: str) -> Plan:
+def _t3_total_first(rep: dict, fmt: str) -> Plan | None:
     """Table 三 prints 总计 as its first applicant column."""
-    perm = [0, 1, 2, 9, 3, 4, 5, 6, 7, 8]
-    return Plan(opts={"tables": tables_hook(t3=lambda g, r: g.permute_cols(perm))})
+    return _moved(rep, "t3", _permute([0, 1, 2, 9, 3, 4, 5, 6, 7, 8]))
 
 
 @transform("t3_legal_reordered", "1")
-def _t3_legal_reordered(rep: dict, fmt: str) -> Plan:
+def _t3_legal_reordered(rep: dict, fmt: str) -> Plan | None:
     """Table 三's five 法人或其他组织 sub-columns in reverse order (其他 … 商业企业)."""
-    perm = [0, 1, 2, 3, 8, 7, 6, 5, 4, 9]
-    return Plan(opts={"tables": tables_hook(t3=lambda g, r: g.permute_cols(perm))})
+    return _moved(rep, "t3", _permute([0, 1, 2, 3, 8, 7, 6, 5, 4, 9]))
 
 
 @transform("t4_after_before_direct", "1")
-def _t4_after_before_direct(rep: dict, fmt: str) -> Plan:
+def _t4_after_before_direct(rep: dict, fmt: str) -> Plan | None:
     """Table 四's 复议后起诉 block printed before 未经复议直接起诉."""
-    perm = list(range(5)) + list(range(10, 15)) + list(range(5, 10))
-    return Plan(opts={"tables": tables_hook(t4=lambda g, r: g.permute_cols(perm))})
+    return _moved(rep, "t4", _permute(list(range(5)) + list(range(10, 15)) + list(range(5, 10))))
 
 
 @transform("t4_pending_before_other", "1")
-def _t4_pending_before_other(rep: dict, fmt: str) -> Plan:
+def _t4_pending_before_other(rep: dict, fmt: str) -> Plan | None:
     """Every table-四 block prints 尚未审结 before 其他结果."""
-    perm = [b + i for b in (0, 5, 10) for i in (0, 1, 3, 2, 4)]
-    return Plan(opts={"tables": tables_hook(t4=lambda g, r: g.permute_cols(perm))})
+    return _moved(rep, "t4", _permute([b + i for b in (0, 5, 10) for i in (0, 1, 3, 2, 4)]))
 
 
 @transform("t4_total_first", "1")
-def _t4_total_first(rep: dict, fmt: str) -> Plan:
+def _t4_total_first(rep: dict, fmt: str) -> Plan | None:
     """Every table-四 block prints 总计 first."""
-    perm = [b + i for b in (0, 5, 10) for i in (4, 0, 1, 2, 3)]
-    return Plan(opts={"tables": tables_hook(t4=lambda g, r: g.permute_cols(perm))})
+    return _moved(rep, "t4", _permute([b + i for b in (0, 5, 10) for i in (4, 0, 1, 2, 3)]))
 
 
 # --------------------------------------------------------------------------- 5. blank rows
@@ -875,16 +895,14 @@ def _docx_vmerge(rep: dict, fmt: str) -> Plan:
 
 
 @transform("t3_headerless_total_first", "2", TABLED)
-def _t3_headerless(rep: dict, fmt: str) -> Plan:
+def _t3_headerless(rep: dict, fmt: str) -> Plan | None:
     """Table 三 without its header rows, 总计 printed first: columns can only be read by
     position, and the row identities (总计 = Σ applicants) fail through every cell so read."""
-    perm = [0, 1, 2, 9, 3, 4, 5, 6, 7, 8]
-
     def t3(g: Grid, r: Any) -> None:
-        g.permute_cols(perm)
+        g.permute_cols([0, 1, 2, 9, 3, 4, 5, 6, 7, 8])
         g.delete_rows([0, 1, 2])
         g.header_rows = 0
-    return Plan(opts={"tables": tables_hook(t3=t3)}, flag_ok=_keys(rep["cells"], "t3."), complete=False)
+    return _moved(rep, "t3", t3, flag_ok=_keys(rep["cells"], "t3."), complete=False)
 
 
 # --------------------------------------------------------------------------- more shapes (second round)
@@ -1110,21 +1128,19 @@ _ABBREV = {"商业企业": "企业", "科研机构": "科研", "社会公益组�
 
 
 @transform("t3_abbrev_reordered", "1")
-def _t3_abbrev_reordered(rep: dict, fmt: str) -> Plan:
+def _t3_abbrev_reordered(rep: dict, fmt: str) -> Plan | None:
     """Table 三's legal-person sub-columns with abbreviated words (企业, 科研, 公益组织, 法律服务,
     其他组织) in another order."""
-    perm = [0, 1, 2, 3, 6, 4, 8, 5, 7, 9]
-
     def t3(g: Grid, r: Any) -> None:
         g.relabel(lambda c: replace(c, text=_ABBREV.get(c.text, c.text)) if c.kind == "head" else c)
-        g.permute_cols(perm)
-    return Plan(opts={"tables": tables_hook(t3=t3)})
+        g.permute_cols([0, 1, 2, 3, 6, 4, 8, 5, 7, 9])
+    return _moved(rep, "t3", t3)
 
 
 @transform("t2_cols_reversed", "1")
-def _t2_cols_reversed(rep: dict, fmt: str) -> Plan:
+def _t2_cols_reversed(rep: dict, fmt: str) -> Plan | None:
     """Table 二's columns printed in reverse order in every item (headers with them)."""
-    return Plan(opts={"tables": tables_hook(t2=lambda g, r: g.reverse_segments(1))})
+    return _moved(rep, "t2", lambda g, r: g.reverse_segments(1))
 
 
 def identity_plan(rep: dict, fmt: str) -> Plan:
