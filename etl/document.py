@@ -36,6 +36,9 @@ class Cell:
     colspan: int = 1
     is_span_copy: bool = False
     page: int | None = None
+    bbox: tuple[float, float, float, float] | None = None  # (x0, top, x1, bottom) in points (PDF, OCR)
+    conf: float | None = None    # OCR: lowest character confidence of the text (None: not OCR'd)
+    doubt: str | None = None     # OCR: why the cell's value cannot be trusted (seal, low confidence)
 
 
 @dataclass
@@ -76,6 +79,7 @@ class Document:
     title_hint: str | None = None
     warnings: list[str] = field(default_factory=list)
     damaged: bool = False  # OCR / converter output: blank cells are not trusted as zero
+    ocr: dict | None = None  # set when the text was recognised from images (etl.readers.ocr)
 
     @property
     def tables(self) -> list[Table]:

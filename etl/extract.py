@@ -840,6 +840,7 @@ def _structured(data: bytes, path: Path) -> ParsedReport | None:
 def parse_bytes(data: bytes, name: str) -> ParsedReport:
     path = Path(name)
     rep = _structured(data, path)
+    doc = None
     if rep is None:
         from etl.readers import read_bytes
         doc = read_bytes(data, str(path))
@@ -857,6 +858,9 @@ def parse_bytes(data: bytes, name: str) -> ParsedReport:
     if fmt == "json" and rep.source.get("sha256"):
         src["original"] = {k: rep.source.get(k) for k in ("name", "sha256", "format", "bytes")}
     rep.source = src
+    if doc is not None and doc.ocr is not None:
+        from etl.readers.ocr import review_report
+        review_report(doc, rep)   # hook: method/confidence per cell; OCR doubts → uncertain
     return rep
 
 
