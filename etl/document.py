@@ -36,9 +36,11 @@ class Cell:
     colspan: int = 1
     is_span_copy: bool = False
     page: int | None = None
-    bbox: tuple[float, float, float, float] | None = None  # (x0, top, x1, bottom) in points (PDF, OCR)
-    conf: float | None = None    # OCR: lowest character confidence of the text (None: not OCR'd)
-    doubt: str | None = None     # OCR: why the cell's value cannot be trusted (seal, low confidence)
+    # where and how well it was read (not part of equality: two readers of one page agree on
+    # the grid, not on the last decimal of a position)
+    bbox: tuple[float, float, float, float] | None = field(default=None, compare=False)  # x0, top, x1, bottom (pt)
+    conf: float | None = field(default=None, compare=False)   # OCR: lowest character confidence of the text
+    doubt: str | None = field(default=None, compare=False)    # OCR: why the value cannot be trusted
 
 
 @dataclass

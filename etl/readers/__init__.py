@@ -45,6 +45,15 @@ def sniff_format(data: bytes, name: str) -> str:
 
 
 def read_bytes(data: bytes, source: str) -> Document:
+    doc = _read_bytes(data, source)
+    if doc.ocr is None:
+        from etl.readers.ocr import SKIPPED_PREFIX, mode
+        if mode() == "only":
+            raise ReportError(f"{SKIPPED_PREFIX}：有文字层，不需要 OCR", "ocr_skipped")
+    return doc
+
+
+def _read_bytes(data: bytes, source: str) -> Document:
     if not data or not data.strip():
         raise ReportError("空文件", "empty")
     if len(data) > MAX_FILE_BYTES:

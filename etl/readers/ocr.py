@@ -51,6 +51,8 @@ MIN_DPI, MAX_DPI, DEFAULT_DPI = 150, 300, 200
 MIN_CONFIDENCE = 0.90
 MAX_PAGES = 60
 MODES = ("auto", "never", "only")
+#: reason prefix of a file that ``--ocr only`` leaves for a normal run (not a failure)
+SKIPPED_PREFIX = "跳过（--ocr only）"
 NOT_INSTALLED = "扫描件（无文字层）：需要 OCR，但未安装 OCR 组件（pip install '.[ocr]'）"
 NO_TEXT = "扫描件经 OCR 未识别出任何文字（空白页或照片，不是年度报告）"
 
@@ -328,8 +330,47 @@ class _Page:
     angle: float
 
 
-def _analyse(rgb, dpi: float) -> _Page:
+def _detect(gray) -> list:
+    import numpy as np
+
+    boxes, _ = _engine().text_det(np.dstack([gray, gray, gray]))
+    return [] if boxes is None else list(boxes)
+
+
+def _upright(gray, stamp):
+    """Turn a page whose text runs vertically (a landscape table scanned sideways) upright:
+    a quarter turn when most text boxes are tall, then the angle classifier decides 0/180."""
     import cv2
+    import numpy as np
+
+    boxes = _detect(gray)
+    dims = [(q[:, 0].max() - q[:, 0].min(), q[:, 1].max() - q[:, 1].min()) for q in boxes]
+    tall = sum(1 for w, h in dims if h > 3 * w)   # a run of text, not one tall digit
+    wide = sum(1 for w, h in dims if w > 3 * h)
+    if tall <= wide or tall < 3:
+        return gray, stamp, boxes
+
+    def turn(img, code):
+        return None if img is None else cv2.rotate(img, code)
+
+    gray, stamp = turn(gray, cv2.ROTATE_90_CLOCKWISE), turn(stamp, cv2.ROTATE_90_CLOCKWISE)
+    boxes = _detect(gray)
+    crops = []
+    for q in sorted(boxes, key=lambda q: -(q[:, 0].max() - q[:, 0].min()))[:12]:
+        x0, y0 = int(max(0, q[:, 0].min())), int(max(0, q[:, 1].min()))
+        x1, y1 = int(q[:, 0].max()), int(q[:, 1].max())
+        c = gray[y0:y1, x0:x1]
+        if c.size:
+            crops.append(np.dstack([c, c, c]))
+    if crops:
+        _, res, _ = _engine().text_cls(crops)
+        if sum(1 for label, _ in res if label == "180") > len(res) / 2:
+            gray, stamp = turn(gray, cv2.ROTATE_180), turn(stamp, cv2.ROTATE_180)
+            boxes = _detect(gray)
+    return gray, stamp, boxes
+
+
+def _analyse(rgb, dpi: float) -> _Page:
     import numpy as np
 
     stamp = _stamp_mask(rgb)
@@ -339,11 +380,8 @@ def _analyse(rgb, dpi: float) -> _Page:
         gray = _rotate(gray, angle, 255)
         if stamp is not None:
             stamp = _rotate(stamp, angle, 0)
+    gray, stamp, boxes = _upright(gray, stamp)
     ink = (gray < 150).astype(np.uint8)
-    eng = _engine()
-    det_img = np.dstack([gray, gray, gray])
-    boxes, _ = eng.text_det(det_img)
-    boxes = [] if boxes is None else list(boxes)
     rects = []
     for q in boxes:
         xs, ys = q[:, 0], q[:, 1]
@@ -363,7 +401,6 @@ def _analyse(rgb, dpi: float) -> _Page:
     pieces = _recognise(gray_clean, cut)
     scale = 72.0 / dpi
     h, w = gray.shape
-    del cv2
     return _Page(pieces, hsegs, vsegs, clean, stamp, scale, (w * scale, h * scale), angle)
 
 
@@ -436,6 +473,8 @@ def _check_mode() -> None:
         raise ReportError("扫描件（无文字层）：本次导入未启用 OCR（--ocr never）", "scanned_pdf")
     if not available():
         raise ReportError(NOT_INSTALLED, "scanned_pdf")
+    from etl.limits import allow_ocr_time
+    allow_ocr_time()
 
 
 def read_scanned_pdf(data: bytes, source: str) -> Document:
@@ -505,6 +544,7 @@ def read_images(blobs: list[bytes], source: str, fmt: str) -> Document:
 # ----------------------------------------------------------------------------- after the parse
 
 _COUNT_SHAPE = re.compile(r"^(?:[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*|0)(?:件|个|项|条|次)?$")
+_SIGNED = re.compile(r"^(?:[+\-−]|增加?|减少?)")
 _MONEY_SHAPE = re.compile(r"^(?:[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*|0)(?:\.\d+)?(?:万元|元|亿元)?$")
 
 
@@ -560,7 +600,10 @@ def review_report(doc: Document, rep) -> None:
         raw = unicodedata.normalize("NFKC", prov.raw or "").replace(" ", "")
         if prov.semantic != "number" or not raw:
             continue
-        money = key.rsplit(".", 1)[1] in vocab.MONEY_COLS
+        col = key.rsplit(".", 1)[1]
+        money = col in vocab.MONEY_COLS
+        if col.endswith("_change"):   # 本年增/减 may carry a sign
+            raw = _SIGNED.sub("", raw, count=1)
         if not (_MONEY_SHAPE if money else _COUNT_SHAPE).match(raw):
             rep.uncertain.setdefault(key, f"OCR 读出「{prov.raw}」，不是{'金额' if money else '件数'}应有的写法")
     failed = [c for c in rep.checks if c.get("status") == "fail"]
