@@ -32,7 +32,8 @@ CONFIGS = {
     "skew 1.5°": dict(dpi=200, skew=1.5),
     "seal": dict(dpi=200, stamp=True),
     "perspective": dict(dpi=200, perspective=0.005),
-    "sideways page": dict(dpi=200, rotate_page=True),
+    "sideways page (/Rotate)": dict(dpi=200, rotate_page=True),
+    "upside down": dict(dpi=200, upside_down=True),
     "150dpi jpeg+noise+skew": dict(dpi=150, jpeg=40, noise=6, skew=-0.8),
 }
 

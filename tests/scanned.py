@@ -5,7 +5,8 @@ photos are, and wrapped as an image-only PDF.  The truth is the report's cells.
 Damage (keyword arguments of :func:`scan`): ``dpi`` (150–300), ``jpeg`` (quality, None =
 lossless), ``skew`` (degrees), ``noise`` (grey-level sigma), ``stamp`` (a red seal centred
 on a printed number of table 三), ``perspective`` (corner shift as a share of the page),
-``rotate_page`` (the image is stored sideways and the PDF page says /Rotate 90).
+``rotate_page`` (the image is stored sideways and the PDF page says /Rotate 90),
+``upside_down`` (the page was scanned upside down).
 
 Reports: :func:`synthetic_reports` (``etl.synth``) and :func:`gold_reports` (the real corpus
 golds' *figures*, re-rendered with the renderer's fictional text: no report sentence is used).
@@ -21,7 +22,10 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw
 
-from tests.paths import CORPUS
+try:
+    from paths import CORPUS          # under pytest (tests/ on sys.path)
+except ImportError:                   # benchmarks: the project root on sys.path
+    from tests.paths import CORPUS
 
 
 @dataclass
@@ -93,6 +97,7 @@ def _perspective(img: Image.Image, amount: float, rng: random.Random) -> Image.I
 
 def scan(report: dict, *, name: str = "", dpi: int = 200, jpeg: int | None = None, skew: float = 0.0,
          noise: float = 0.0, stamp: bool = False, perspective: float = 0.0, rotate_page: bool = False,
+         upside_down: bool = False,
          seed: int = 0, render_opts: dict | None = None) -> Scan:
     rng = random.Random(seed)
     pdf = render_report(report, **(render_opts or {}))
@@ -117,6 +122,8 @@ def scan(report: dict, *, name: str = "", dpi: int = 200, jpeg: int | None = Non
             img = Image.open(io.BytesIO(b.getvalue())).convert("RGB")
         if rotate_page:
             img = img.rotate(90, expand=True)
+        if upside_down:
+            img = img.rotate(180)
         out.append(img)
     b = io.BytesIO()
     out[0].save(b, "PDF", resolution=float(dpi), save_all=True, append_images=out[1:])
@@ -126,13 +133,13 @@ def scan(report: dict, *, name: str = "", dpi: int = 200, jpeg: int | None = Non
 
         doc = pdfium.PdfDocument(data)
         for p in doc:
-            p.set_rotation(270)
+            p.set_rotation(90)
         b = io.BytesIO()
         doc.save(b)
         doc.close()
         data = b.getvalue()
     damage = {"dpi": dpi, "jpeg": jpeg, "skew": skew, "noise": noise, "stamp": stamp,
-              "perspective": perspective, "rotate_page": rotate_page}
+              "perspective": perspective, "rotate_page": rotate_page, "upside_down": upside_down}
     return Scan(name or report.get("agency", "report"), data, dict(report["cells"]), damage)
 
 

@@ -338,23 +338,22 @@ def _detect(gray) -> list:
 
 
 def _upright(gray, stamp):
-    """Turn a page whose text runs vertically (a landscape table scanned sideways) upright:
-    a quarter turn when most text boxes are tall, then the angle classifier decides 0/180."""
+    """Turn a page upright: a quarter turn when most text runs are tall (a landscape table
+    scanned sideways), then the angle classifier on the longest runs decides 0/180."""
     import cv2
     import numpy as np
 
     boxes = _detect(gray)
     dims = [(q[:, 0].max() - q[:, 0].min(), q[:, 1].max() - q[:, 1].min()) for q in boxes]
-    tall = sum(1 for w, h in dims if h > 3 * w)   # a run of text, not one tall digit
-    wide = sum(1 for w, h in dims if w > 3 * h)
-    if tall <= wide or tall < 3:
-        return gray, stamp, boxes
+    tall = sum(1 for w, h in dims if h > 5 * w)   # a run of several characters, not one tall "1"
+    wide = sum(1 for w, h in dims if w > 5 * h)
 
     def turn(img, code):
         return None if img is None else cv2.rotate(img, code)
 
-    gray, stamp = turn(gray, cv2.ROTATE_90_CLOCKWISE), turn(stamp, cv2.ROTATE_90_CLOCKWISE)
-    boxes = _detect(gray)
+    if tall > wide and tall >= 3:
+        gray, stamp = turn(gray, cv2.ROTATE_90_CLOCKWISE), turn(stamp, cv2.ROTATE_90_CLOCKWISE)
+        boxes = _detect(gray)
     crops = []
     for q in sorted(boxes, key=lambda q: -(q[:, 0].max() - q[:, 0].min()))[:12]:
         x0, y0 = int(max(0, q[:, 0].min())), int(max(0, q[:, 1].min()))
