@@ -173,9 +173,8 @@ def score(truth: dict, cells: dict, uncertain: dict) -> dict:
         elif k not in cells:
             missing += 1
             wrong_keys.append(k)
-        elif cells[k] is not None and v is not None and abs(float(cells[k]) - float(v)) < 1e-6:
-            right += 1
-        elif cells[k] is None and v is None:
+        elif (cells[k] is None and v is None) or \
+                (cells[k] is not None and v is not None and abs(float(cells[k]) - float(v)) < 1e-6):
             right += 1
         else:
             silent += 1

@@ -162,3 +162,36 @@ def test_damaged_scan_through_ingest_is_right_or_flagged(tmp_path):
     read = [r for r in rows if r[3] == "ocr"]
     assert read and all(r[4] is None or 0 <= r[4] <= 1 for r in read)
     assert any(r[4] is not None for r in read)
+
+
+def test_docx_of_pictures_goes_to_ocr(monkeypatch):
+    """A Word file holding the report as pictures and no text table is handed to OCR, its
+    pictures in order, its typed paragraphs first; a Word file with tables is not."""
+    import docx
+    from PIL import Image
+
+    from etl.document import Document, Paragraph
+    from etl.readers import read_bytes
+
+    seen = {}
+
+    def fake_read_images(blobs, source, fmt):
+        seen["sizes"] = [Image.open(io.BytesIO(b)).size for b in blobs]
+        return Document(source, fmt, [Paragraph("OCR 文本")], ocr={"engine": "fake"})
+
+    monkeypatch.setattr(ocr, "read_images", fake_read_images)
+    d = docx.Document()
+    d.add_paragraph("示例县人民政府2023年政府信息公开工作年度报告")
+    for w in (900, 1000):
+        b = io.BytesIO()
+        Image.new("RGB", (w, 1200), "white").save(b, "PNG")
+        b.seek(0)
+        d.add_picture(b)
+    out = io.BytesIO()
+    d.save(out)
+    doc = read_bytes(out.getvalue(), "pictures.docx")
+    assert seen["sizes"] == [(900, 1200), (1000, 1200)]
+    assert doc.ocr and doc.blocks[0].text.startswith("示例县") and doc.blocks[-1].text == "OCR 文本"
+    seen.clear()
+    text_docx = render.render_docx(_report())
+    assert read_bytes(text_docx, "text.docx").ocr is None and not seen

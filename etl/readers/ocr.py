@@ -162,9 +162,7 @@ def _rules(ink, glyph: float):
         n, _, stats, _ = cv2.connectedComponentsWithStats(mask)
         for i in range(1, n):
             x, y, w, h = stats[i, :4]
-            if horiz and w >= hk and h <= max(6, w / 12):
-                segs.append((x, y, x + w, y + h))
-            elif not horiz and h >= vk and w <= max(6, h / 12):
+            if (horiz and w >= hk and h <= max(6, w / 12)) or (not horiz and h >= vk and w <= max(6, h / 12)):
                 segs.append((x, y, x + w, y + h))
         out.append(segs)
     both = cv2.dilate(((hmask | vmask) > 0).astype(np.uint8), np.ones((3, 3), np.uint8))
@@ -204,22 +202,13 @@ def _cut_box(ink, x0: int, y0: int, x1: int, y1: int, vrule_xs: list[int]) -> li
         if x0 < vx < x1:
             cols[max(0, vx - x0 - 2): vx - x0 + 3] = False
             cols[vx - x0] = False
-    pieces = []
-    start, gap = None, 0
-    for i, on in enumerate(cols):
-        if on:
-            if start is None:
-                start = i
-            elif gap:
-                if gap > 1.1 * glyph or any(x0 + end < vx < x0 + i for vx in vrule_xs):
-                    pieces.append((start, end))
-                    start = i
-            end = i + 1
-            gap = 0
-        elif start is not None:
-            gap += 1
-    if start is not None:
-        pieces.append((start, end))
+    pieces: list[list[int]] = []   # [start, end) runs of ink columns, split at wide gaps and rules
+    for i in np.nonzero(cols)[0].tolist():
+        if pieces and i - pieces[-1][1] <= 1.1 * glyph and \
+                not any(x0 + pieces[-1][1] <= vx < x0 + i for vx in vrule_xs):
+            pieces[-1][1] = i + 1
+        else:
+            pieces.append([i, i + 1])
     out = []
     for a, z in pieces:
         sub2 = ink[y0:y1, x0 + a:x0 + z]
