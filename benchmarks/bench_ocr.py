@@ -1,4 +1,4 @@
-"""OCR accuracy and speed sweep: scanned reports with known cells (tests/scanned.py) at
+"""OCR accuracy and speed sweep: scanned reports with known cells (synth/scanned.py) at
 150/200/300 dpi and each kind of damage, parsed by ``etl.extract.parse_bytes``.
 
 Per configuration it prints cells right / flagged / silent (wrong and not flagged) /
@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from etl.document import ReportError  # noqa: E402
 from etl.extract import parse_bytes  # noqa: E402
-from tests import scanned  # noqa: E402
+from synth import scanned  # noqa: E402
 
 CONFIGS = {
     "150dpi": dict(dpi=150),

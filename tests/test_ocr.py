@@ -12,18 +12,19 @@ import io
 import duckdb
 import pytest
 
-from etl import checks, render, synth
+from etl import checks
 from etl import warehouse as wh
 from etl.document import ReportError
 from etl.extract import parse_bytes, parse_document
 from etl.readers import ocr
 from etl.readers.pdf import read_pdf
+from synth import generate, render, scanned
 
 needs_ocr = pytest.mark.skipif(not ocr.available(), reason="OCR extra not installed (pip install '.[ocr]')")
 
 
 def _report(seed: int = 5) -> dict:
-    return next(iter(synth.generate(1, seed=seed)))
+    return next(iter(generate.generate(1, seed=seed)))
 
 
 # ----------------------------------------------------------------------------- the doubt rules (no OCR)
@@ -137,8 +138,6 @@ def test_blank_page_and_photo_are_refused_clearly():
 
 @needs_ocr
 def test_damaged_scan_through_ingest_is_right_or_flagged(tmp_path):
-    import scanned
-
     rep = _report(seed=9)
     s = scanned.scan(rep, dpi=200, jpeg=50, skew=1.0, stamp=True, seed=2)
     (tmp_path / "in").mkdir()

@@ -8,13 +8,12 @@ on a printed number of table 三), ``perspective`` (corner shift as a share of t
 ``rotate_page`` (the image is stored sideways and the PDF page says /Rotate 90),
 ``upside_down`` (the page was scanned upside down).
 
-Reports: :func:`synthetic_reports` (``etl.synth``) and :func:`gold_reports` (the real corpus
+Reports: :func:`synthetic_reports` (``synth.generate``) and :func:`gold_reports` (the real corpus
 golds' *figures*, re-rendered with the renderer's fictional text: no report sentence is used).
 """
 from __future__ import annotations
 
 import io
-import json
 import math
 import random
 from dataclasses import dataclass
@@ -22,10 +21,6 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw
 
-try:
-    from paths import CORPUS          # under pytest (tests/ on sys.path)
-except ImportError:                   # benchmarks: the project root on sys.path
-    from tests.paths import CORPUS
 
 
 @dataclass
@@ -37,7 +32,7 @@ class Scan:
 
 
 def render_report(report: dict, **opts) -> bytes:
-    from etl import render
+    from synth import render
 
     return render.render_pdf(report, **opts)
 
@@ -144,21 +139,21 @@ def scan(report: dict, *, name: str = "", dpi: int = 200, jpeg: int | None = Non
 
 
 def synthetic_reports(n: int, seed: int = 7) -> list[dict]:
-    from etl import synth
+    from synth import generate
 
-    return list(synth.generate(n, seed=seed))
+    return list(generate.generate(n, seed=seed))
 
 
 def gold_reports() -> list[dict]:
-    """The corpus golds' figures as printable reports (cells only; no sentences)."""
+    """The corpus golds' figures as printable reports (cells only; no sentences); [] without
+    the shared corpus."""
+    from synth.metamorphic.runner import gold_sources
+
     out = []
-    for p in sorted((CORPUS / "gold").glob("*.json")):
-        d = json.loads(p.read_text(encoding="utf-8"))
+    for gid, d in gold_sources().items():
         cells = {k: v for k, v in d["cells"].items() if v is not None}
-        if not cells:
-            continue
-        out.append({"agency": d["agency"], "year": int(d["year"]), "template": str(d["template"]),
-                    "cells": cells, "name": f"gold_{p.stem}"})
+        if cells:
+            out.append(dict(d, cells=cells, name=gid))
     return out
 
 
