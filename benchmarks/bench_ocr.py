@@ -35,6 +35,7 @@ CONFIGS = {
     "sideways page (/Rotate)": dict(dpi=200, rotate_page=True),
     "upside down": dict(dpi=200, upside_down=True),
     "150dpi jpeg+noise+skew": dict(dpi=150, jpeg=40, noise=6, skew=-0.8),
+    "table 三 split over pages": dict(dpi=200, render_opts={"split_table3": True}),
 }
 
 

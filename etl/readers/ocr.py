@@ -548,25 +548,25 @@ def _cell_at(doc: Document, table: int | None, row: int | None, col: int | None)
     return rows[row][col]
 
 
-def _check_terms(rep, check_id: str) -> list[str]:
-    """Keys whose value moves the given check (found by perturbing each value once)."""
+def _failing_terms(rep, keys: list[str]) -> dict[str, list[str]]:
+    """Failed check id → the given keys whose value moves it (each value perturbed once)."""
     from etl.checks import run_checks
 
-    base = {c["check_id"]: c.get("delta") for c in rep.checks}
-    terms = []
-    saved = dict(rep.cells)
-    try:
-        for key, v in saved.items():
-            if not isinstance(v, (int, float)):
-                continue
-            rep.cells[key] = v + 1
+    base = {c["check_id"]: c.get("delta") for c in rep.checks if c.get("status") == "fail"}
+    terms: dict[str, list[str]] = {}
+    if not base:
+        return terms
+    for key in keys:
+        v = rep.cells.get(key)
+        if not isinstance(v, (int, float)) or isinstance(v, bool):
+            continue
+        rep.cells[key] = v + 1
+        try:
             for c in run_checks(rep):
-                if c["check_id"] == check_id and c.get("delta") != base.get(check_id):
-                    terms.append(key)
-                    break
+                if c["check_id"] in base and c.get("delta") != base[c["check_id"]]:
+                    terms.setdefault(c["check_id"], []).append(key)
+        finally:
             rep.cells[key] = v
-    finally:
-        rep.cells = saved
     return terms
 
 
@@ -594,11 +594,9 @@ def review_report(doc: Document, rep) -> None:
             raw = _SIGNED.sub("", raw, count=1)
         if not (_MONEY_SHAPE if money else _COUNT_SHAPE).match(raw):
             rep.uncertain.setdefault(key, f"OCR 读出「{prov.raw}」，不是{'金额' if money else '件数'}应有的写法")
-    failed = [c for c in rep.checks if c.get("status") == "fail"]
-    ocr_set = set(ocr_keys)
-    for c in failed[:20]:
-        for key in _check_terms(rep, c["check_id"]):
-            if key in ocr_set:
-                rep.uncertain.setdefault(
-                    key, f"勾稽校验 {c['check_id']} 不成立（差 {c.get('delta')}）：OCR 读数可能有误")
+    deltas = {c["check_id"]: c.get("delta") for c in rep.checks}
+    for check_id, keys in _failing_terms(rep, ocr_keys).items():
+        for key in keys:
+            rep.uncertain.setdefault(
+                key, f"勾稽校验 {check_id} 不成立（差 {deltas.get(check_id)}）：OCR 读数可能有误")
     rep.source["ocr"] = dict(doc.ocr or {}, cells=len(ocr_keys))
