@@ -130,6 +130,9 @@ def parse_file_limited(path: str | Path, seconds: float | None = None, memory_mb
         memory_limit = in_worker()
     if memory_limit:
         limit_memory(memory_mb)
+    from etl.readers import ocr
+    if allow_ocr_time not in ocr.ON_START:
+        ocr.ON_START.append(allow_ocr_time)
     timer = seconds > 0 and threading.current_thread() is threading.main_thread()
     old_handler = None
     if timer:

@@ -160,7 +160,7 @@ def test_image_only_pdf_without_text_is_refused(monkeypatch):
     (``--ocr never``) the reason says so.  tests/test_ocr.py reads real scans."""
     from PIL import Image
 
-    from etl.readers import ocr
+    from etl.readers import ocr, read_bytes
 
     img = Image.new("RGB", (200, 100), "white")
     for x in range(20, 180):
@@ -170,19 +170,22 @@ def test_image_only_pdf_without_text_is_refused(monkeypatch):
     c.drawImage(ImageReader(img), 50, 400, width=400, height=200)
     c.showPage()
     c.save()
+    with pytest.raises(ReportError) as e:
+        read_pdf(b.getvalue(), "scan.pdf")      # the PDF reader itself: no text layer
+    assert e.value.code == "scanned_pdf"
     monkeypatch.setenv("GKNB_OCR", "never")
     with pytest.raises(ReportError) as e:
-        read_pdf(b.getvalue(), "scan.pdf")
+        read_bytes(b.getvalue(), "scan.pdf")
     assert e.value.code == "scanned_pdf" and "--ocr never" in e.value.reason
     monkeypatch.setenv("GKNB_OCR", "auto")
     monkeypatch.setattr(ocr, "available", lambda: False)
     with pytest.raises(ReportError) as e:
-        read_pdf(b.getvalue(), "scan.pdf")
+        read_bytes(b.getvalue(), "scan.pdf")
     assert e.value.code == "scanned_pdf" and e.value.reason == ocr.NOT_INSTALLED
     monkeypatch.undo()
     if ocr.available():
         with pytest.raises(ReportError) as e:
-            read_pdf(b.getvalue(), "scan.pdf")
+            read_bytes(b.getvalue(), "scan.pdf")
         assert e.value.code == "scanned_pdf" and e.value.reason == ocr.NO_TEXT
 
 

@@ -66,7 +66,13 @@ def _read_bytes(data: bytes, source: str) -> Document:
     fmt = sniff_format(data, source)
     if fmt == "pdf":
         from etl.readers.pdf import read_pdf
-        return read_pdf(data, source)
+        try:
+            return read_pdf(data, source)
+        except ReportError as e:
+            if e.code != "scanned_pdf":
+                raise
+        from etl.readers.ocr import read_scanned_pdf
+        return read_scanned_pdf(data, source)   # or a refusal saying why (no OCR, --ocr never)
     if fmt == "docx":
         from etl.readers.docx import read_docx
         try:

@@ -40,6 +40,7 @@ from etl.readers.html import join_cell_lines
 
 MAX_PAGES = 200
 MAX_BYTES = 100 * 1024 * 1024
+SCANNED_REASON = "扫描件（无文字层）"
 # Decompressed page content (content streams and the form XObjects they draw), counted before
 # pdfium or pdfminer materialise it: a 20 KB file whose /Contents repeats one 1 MB stream
 # 3,000 times, or a stream that inflates 1.5 MB → 1.5 GB, is refused, not parsed.
@@ -1022,8 +1023,7 @@ def read_pdf(data: bytes, source: str) -> Document:
         raise ReportError(f"PDF 内容无法解析（{type(e).__name__}）", "corrupt_pdf") from e
     if n_chars == 0:
         if image_only_pages:
-            from etl.readers.ocr import read_scanned_pdf
-            return read_scanned_pdf(data, source)  # refuses with its reason (no OCR, --ocr never)
+            raise ReportError(SCANNED_REASON, "scanned_pdf")  # etl.readers hands it to OCR
         raise ReportError("PDF 中没有任何文字", "not_a_report")
     if image_only_pages:
         doc.warnings.append(f"pages without text layer (scanned?): {image_only_pages}")
