@@ -40,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--db", type=Path, default=DEFAULT_DB, help="warehouse file (default: %(default)s)")
     sp.add_argument("--workers", type=int, default=0, help="parser processes (default: all cores)")
     sp.add_argument("--quiet", action="store_true", help="no progress bar")
+    sp.add_argument("--ocr", choices=("auto", "never", "only"), default="auto",
+                    help="scanned reports: auto = read them by OCR (slow, own time limit GKNB_OCR_TIMEOUT), "
+                         "never = refuse them (defer), only = read nothing but scans (default: %(default)s)")
 
     sp = sub.add_parser("crawl", help="harvest reports from government websites into an archive")
     sp.add_argument("seeds", type=Path, help="CSV with columns agency,url (a 年报 column, a report page or a file)")

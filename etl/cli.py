@@ -70,7 +70,8 @@ def cli_bundle(args: argparse.Namespace) -> int:
 def cli_ingest(args: argparse.Namespace) -> int:
     try:
         summary = warehouse.ingest(list(args.paths), Path(args.db), workers=args.workers,
-                                   progress=not args.quiet, in_process=getattr(args, "in_process", False))
+                                   progress=not args.quiet, in_process=getattr(args, "in_process", False),
+                                   ocr=getattr(args, "ocr", None))
     except warehouse.WarehouseBusy as e:
         print(str(e), file=sys.stderr)
         return 3

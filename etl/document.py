@@ -36,6 +36,11 @@ class Cell:
     colspan: int = 1
     is_span_copy: bool = False
     page: int | None = None
+    # where and how well it was read (not part of equality: two readers of one page agree on
+    # the grid, not on the last decimal of a position)
+    bbox: tuple[float, float, float, float] | None = field(default=None, compare=False)  # x0, top, x1, bottom (pt)
+    conf: float | None = field(default=None, compare=False)   # OCR: lowest character confidence of the text
+    doubt: str | None = field(default=None, compare=False)    # OCR: why the value cannot be trusted
 
 
 @dataclass
@@ -76,6 +81,7 @@ class Document:
     title_hint: str | None = None
     warnings: list[str] = field(default_factory=list)
     damaged: bool = False  # OCR / converter output: blank cells are not trusted as zero
+    ocr: dict | None = None  # set when the text was recognised from images (etl.readers.ocr)
 
     @property
     def tables(self) -> list[Table]:

@@ -866,6 +866,7 @@ def _structured(data: bytes, path: Path) -> ParsedReport | None:
 def parse_bytes(data: bytes, name: str) -> ParsedReport:
     path = Path(name)
     rep = _structured(data, path)
+    doc = None
     if rep is None:
         from etl.readers import read_bytes
         doc = read_bytes(data, str(path))
@@ -887,6 +888,10 @@ def parse_bytes(data: bytes, name: str) -> ParsedReport:
         part.checks = run_checks(part)
         part.source = dict(src, sha256=hashlib.sha256(f"{sha}#{i}".encode()).hexdigest(),
                            bundle_sha256=sha, part=i)
+    if doc is not None and doc.ocr is not None:
+        from etl.readers.ocr import review_report
+        for r in (rep, *rep.parts):
+            review_report(doc, r)   # hook: method/confidence per cell; OCR doubts → uncertain
     return rep
 
 

@@ -20,6 +20,8 @@ each file.  It calls :func:`etl.extract.parse_file` under
 
 Defaults come from the environment so that they reach spawned workers:
 ``GKNB_PARSE_TIMEOUT`` (seconds, default 120) and ``GKNB_PARSE_MEMORY_MB`` (default 2048).
+OCR is slower: when a reader starts OCR it calls :func:`allow_ocr_time`, which resets the
+running alarm to ``GKNB_OCR_TIMEOUT`` (seconds from that moment, default 900).
 
 :func:`pause_at` is a test seam: with ``GKNB_TEST_PAUSE_AT=<stage>`` in the environment the
 loader announces ``GKNB_TEST_PAUSE <stage> <pid>`` on stderr and sleeps
@@ -46,6 +48,8 @@ from pathlib import Path
 from etl.document import ReportError
 
 DEFAULT_SECONDS = 120.0
+DEFAULT_OCR_SECONDS = 900.0
+_limit_in_force: list[float] = []   # the alarm's current limit (seconds), for the timeout message
 DEFAULT_MEMORY_MB = 2048
 
 
@@ -63,6 +67,21 @@ def _env_number(name: str, default: float) -> float:
 
 def default_seconds() -> float:
     return _env_number("GKNB_PARSE_TIMEOUT", DEFAULT_SECONDS)
+
+
+def ocr_seconds() -> float:
+    return _env_number("GKNB_OCR_TIMEOUT", DEFAULT_OCR_SECONDS)
+
+
+def allow_ocr_time() -> None:
+    """Called by a reader about to OCR: the running per-file alarm (if any) becomes the OCR
+    limit.  Outside :func:`parse_file_limited` (no alarm) it does nothing."""
+    if not _limit_in_force or threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getitimer(signal.ITIMER_REAL)[0] > 0:
+        seconds = ocr_seconds()
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        _limit_in_force[-1] = seconds
 
 
 def default_memory_mb() -> int:
@@ -111,11 +130,15 @@ def parse_file_limited(path: str | Path, seconds: float | None = None, memory_mb
         memory_limit = in_worker()
     if memory_limit:
         limit_memory(memory_mb)
+    from etl.readers import ocr
+    if allow_ocr_time not in ocr.ON_START:
+        ocr.ON_START.append(allow_ocr_time)
     timer = seconds > 0 and threading.current_thread() is threading.main_thread()
     old_handler = None
     if timer:
         old_handler = signal.signal(signal.SIGALRM, _on_alarm)
         signal.setitimer(signal.ITIMER_REAL, seconds)
+        _limit_in_force.append(seconds)
     try:
         try:
             pause_at("parse", str(path))
@@ -124,12 +147,14 @@ def parse_file_limited(path: str | Path, seconds: float | None = None, memory_mb
             if timer:  # an alarm firing in here is caught below like one during the parse
                 signal.setitimer(signal.ITIMER_REAL, 0)
     except _Deadline:
-        raise ReportError(f"解析超时（超过 {seconds:g} 秒）", "timeout") from None
+        limit = _limit_in_force[-1] if timer and _limit_in_force else seconds
+        raise ReportError(f"解析超时（超过 {limit:g} 秒）", "timeout") from None
     except MemoryError:
         raise ReportError(f"解析所需内存超过上限（{memory_mb} MB），文件过大或结构异常", "too_large") from None
     finally:
         if timer:
             signal.signal(signal.SIGALRM, old_handler)
+            _limit_in_force.pop()
 
 
 def pause_at(stage: str, detail: str = "") -> None:

@@ -31,11 +31,18 @@ class Provenance:
 
     raw: str = ""                 # text as printed ('' = blank cell)
     semantic: str = "number"      # number | blank | na | unknown
-    method: str = "cell"          # cell | split (digit run segmented) | order (row label lost) | text
+    method: str = "cell"          # cell | split (digit run segmented) | order (row label lost) | text | ocr
     table: int | None = None      # index of the table in the source document
     row: int | None = None
     col: int | None = None
     page: int | None = None
+    confidence: float | None = None  # OCR: recognition confidence (0–1) of the cell's text
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        if d["confidence"] is None:
+            del d["confidence"]      # only OCR'd cells carry one
+        return d
 
 
 @dataclass
@@ -79,7 +86,7 @@ class ParsedReport:
             "synthetic": self.synthetic,
             "warnings": self.warnings,
             "checks": self.checks,
-            "provenance": {k: asdict(v) for k, v in self.provenance.items()},
+            "provenance": {k: v.to_json() for k, v in self.provenance.items()},
         } | ({"sections": self.sections} if self.sections else {}) | (
             {"assessment": self.assessment} if self.assessment else {}) | extra
 

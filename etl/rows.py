@@ -47,10 +47,10 @@ def cell_rows(report: ParsedReport, report_id: str) -> list[tuple]:
         reason = report.uncertain.get(key)
         if prov is not None:
             semantic, raw, method = prov.semantic, prov.raw, prov.method
-            pos = (prov.table, prov.row, prov.col, prov.page)
+            pos = (prov.table, prov.row, prov.col, prov.page, prov.confidence)
         else:
             semantic = "number" if value is not None else ("unknown" if reason else "na")
-            raw, method, pos = None, "cell", (None, None, None, None)
+            raw, method, pos = None, "cell", (None, None, None, None, None)
         rows.append((report_id, parts[0], parts[1], parts[2], key, value, raw, semantic or "unknown",
                      reason is not None, reason, method or "cell", *pos))
     return rows

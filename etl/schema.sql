@@ -52,8 +52,10 @@ create table if not exists dim_report (
     is_synthetic    boolean not null default false,
     n_cells         integer not null,
     n_uncertain     integer not null,
-    n_checks_failed integer not null
+    n_checks_failed integer not null,
+    read_by_ocr     boolean not null default false -- text recognised from page images (scans)
 );
+alter table dim_report add column if not exists read_by_ocr boolean default false;
 comment on table dim_report is '年报: one row per loaded source file; history kept, is_current marks the live one per agency-year';
 -- crawl provenance (python -m etl crawl → ingest of the archive; etl/archive.py); null for files
 -- ingested from disk.  Added by ALTER so that warehouses built before keep working.
@@ -77,12 +79,14 @@ create table if not exists fact_cell (
     semantic     varchar not null,       -- number | blank (blank read as 0) | na | unknown
     uncertain    boolean not null,
     uncertain_reason varchar,
-    method       varchar not null,       -- cell | split | order | text: how the value was read
+    method       varchar not null,       -- cell | split | order | text | ocr: how the value was read
     source_table integer,                -- index of the table in the source document
     source_row   integer,
     source_col   integer,
-    page         integer
+    page         integer,
+    confidence   double                  -- OCR recognition confidence (0-1); null if not OCR'd
 );
+alter table fact_cell add column if not exists confidence double;
 comment on table fact_cell is '单元格: one row per printed cell of tables 二/三/四, with provenance';
 
 create table if not exists fact_check (

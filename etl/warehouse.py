@@ -67,12 +67,12 @@ LOCK_MESSAGE = "另一个导入正在进行"
 
 FACT_CELL_COLS = ("report_id", "table_key", "row_key", "col_key", "cell_key", "value", "value_raw",
                   "semantic", "uncertain", "uncertain_reason", "method", "source_table", "source_row",
-                  "source_col", "page")
+                  "source_col", "page", "confidence")
 FACT_CHECK_COLS = ("report_id", "check_id", "identity", "scope", "lhs", "rhs", "delta", "status", "detail")
 DIM_REPORT_COLS = ("report_id", "agency_id", "agency_name", "year", "template", "other_as_single_row",
                    "title", "source_path", "source_name", "source_sha256", "source_format", "source_bytes",
                    "parser_version", "loaded_at", "is_current", "superseded_by", "is_synthetic", "n_cells",
-                   "n_uncertain", "n_checks_failed")
+                   "n_uncertain", "n_checks_failed", "read_by_ocr")
 DIM_AGENCY_COLS = ("agency_id", "name", "region_code", "province", "city", "county", "level", "kind",
                    "is_synthetic", "name_source")
 # crawl provenance (etl/archive.py puts it in ParsedReport.source): dim_report column ← source key
@@ -95,6 +95,7 @@ class IngestSummary:
     loaded: int = 0
     replaced: int = 0
     unchanged: int = 0
+    skipped: int = 0            # left for another run (``--ocr only``: files with a text layer)
     failed: list[tuple[str, str]] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     reconciled: bool = True
@@ -112,7 +113,8 @@ class IngestSummary:
         rate = f" · {n / self.seconds:.1f} 份/s" if self.seconds > 0 else ""
         lines = [
             f"导入完成 ingest {self.batch_id}: 共 {n} 个文件 files · 新增 loaded {self.loaded} · "
-            f"替换 replaced {self.replaced} · 未变 unchanged {self.unchanged} · 失败 failed {len(self.failed)} · "
+            f"替换 replaced {self.replaced} · 未变 unchanged {self.unchanged} · "
+            + (f"跳过 skipped {self.skipped} · " if self.skipped else "") + f"失败 failed {len(self.failed)} · "
             f"单元格 cells {self.cells} · 核对 reconciled {'✓' if self.reconciled else '✗'} · "
             f"{self.seconds:.1f} s{rate}",
         ]
@@ -399,7 +401,8 @@ class Staging:
             b.reports.append((rid, aid, name_c, rep.year, rep.template, bool(rep.other_as_single_row),
                               rep.title or None, path, name, str(rep.source["sha256"]), fmt, size,
                               rep.parser_version, b.now, current, superseded_by, bool(rep.synthetic),
-                              len(rep.cells), len(rep.uncertain), n_failed))
+                              len(rep.cells), len(rep.uncertain), n_failed,
+                              bool(rep.source.get("ocr"))))
             b.cells += cells
             b.checks += check_rows(rep_checks, rid)
             b.sections += assess_store.section_rows(rep, rid)
@@ -685,8 +688,22 @@ def parse_results(files: Sequence[Path], workers: int = 0, *, in_process: bool =
 
 def ingest(paths: list[Path], db_path: Path, *, workers: int = 0, progress: bool = True,
            chunk_size: int = CHUNK_SIZE, lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
-           batch_id: str | None = None, in_process: bool = False) -> IngestSummary:
-    """Parse every file under ``paths`` (in worker processes) and load them; one atomic publish."""
+           batch_id: str | None = None, in_process: bool = False, ocr: str | None = None) -> IngestSummary:
+    """Parse every file under ``paths`` (in worker processes) and load them; one atomic publish.
+    ``ocr``: auto (read scans by OCR), never (refuse scans), only (read nothing else); it
+    reaches the workers as ``GKNB_OCR``."""
+    if ocr is not None:
+        old = os.environ.get("GKNB_OCR")
+        os.environ["GKNB_OCR"] = ocr
+        try:
+            return ingest(paths, db_path, workers=workers, progress=progress, chunk_size=chunk_size,
+                          lock_timeout=lock_timeout, batch_id=batch_id, in_process=in_process)
+        finally:
+            if old is None:
+                os.environ.pop("GKNB_OCR", None)
+            else:
+                os.environ["GKNB_OCR"] = old
+    from etl.readers.ocr import SKIPPED_PREFIX
     t0 = time.perf_counter()
     archives = [Path(p) for p in paths if archive.is_archive(Path(p))]   # crawl archives: by manifest
     files = iter_files([p for p in paths if Path(p) not in archives])
@@ -716,7 +733,9 @@ def ingest(paths: list[Path], db_path: Path, *, workers: int = 0, progress: bool
         def take(items: Iterable[tuple[str, ParsedReport | None, str | None]]) -> None:
             nonlocal chunk, fails, rows
             for path, rep, err in items:
-                if rep is None:
+                if rep is None and err and err.startswith(SKIPPED_PREFIX):
+                    st.summary.skipped += 1
+                elif rep is None:
                     fails.append((path, err or "unknown error"))
                 else:
                     chunk.append(rep)
@@ -724,7 +743,7 @@ def ingest(paths: list[Path], db_path: Path, *, workers: int = 0, progress: bool
                     if rid in pending:
                         rows[rid] = pending.pop(rid)
                     chunk.extend(rep.parts)   # the other reports of a bundle file, each its own
-                bar.step(rep is None)
+                bar.step(rep is None and not (err or "").startswith(SKIPPED_PREFIX))
                 if len(chunk) + len(fails) >= chunk_size:
                     st.apply(chunk, fails, rows)
                     chunk, fails, rows = [], [], {}

@@ -20,7 +20,7 @@ from reportlab.platypus import Table as RLTable
 
 from etl.document import Paragraph, ReportError, Table
 from etl.readers import pdf as pdf_reader
-from etl.readers.pdf import MAX_PAGES, SCANNED_REASON, is_page_furniture, read_pdf
+from etl.readers.pdf import MAX_PAGES, is_page_furniture, read_pdf
 from paths import CORPUS, HAVE_CORPUS
 
 needs_corpus = pytest.mark.skipif(not HAVE_CORPUS, reason="shared corpus not available")
@@ -155,8 +155,12 @@ def test_table_split_across_pages_with_footer():
     assert doc.blocks[-1] == Paragraph("四、结束语", page=doc.blocks[-1].page)
 
 
-def test_image_only_pdf_is_scanned():
+def test_image_only_pdf_without_text_is_refused(monkeypatch):
+    """A scan whose image holds no text (a rule) is refused with the reason; with OCR off
+    (``--ocr never``) the reason says so.  tests/test_ocr.py reads real scans."""
     from PIL import Image
+
+    from etl.readers import ocr, read_bytes
 
     img = Image.new("RGB", (200, 100), "white")
     for x in range(20, 180):
@@ -167,8 +171,22 @@ def test_image_only_pdf_is_scanned():
     c.showPage()
     c.save()
     with pytest.raises(ReportError) as e:
-        read_pdf(b.getvalue(), "scan.pdf")
-    assert e.value.code == "scanned_pdf" and e.value.reason == SCANNED_REASON
+        read_pdf(b.getvalue(), "scan.pdf")      # the PDF reader itself: no text layer
+    assert e.value.code == "scanned_pdf"
+    monkeypatch.setenv("GKNB_OCR", "never")
+    with pytest.raises(ReportError) as e:
+        read_bytes(b.getvalue(), "scan.pdf")
+    assert e.value.code == "scanned_pdf" and "--ocr never" in e.value.reason
+    monkeypatch.setenv("GKNB_OCR", "auto")
+    monkeypatch.setattr(ocr, "available", lambda: False)
+    with pytest.raises(ReportError) as e:
+        read_bytes(b.getvalue(), "scan.pdf")
+    assert e.value.code == "scanned_pdf" and e.value.reason == ocr.NOT_INSTALLED
+    monkeypatch.undo()
+    if ocr.available():
+        with pytest.raises(ReportError) as e:
+            read_bytes(b.getvalue(), "scan.pdf")
+        assert e.value.code == "scanned_pdf" and e.value.reason == ocr.NO_TEXT
 
 
 @pytest.mark.parametrize("data", [b"%PDF-1.4\n" + os.urandom(2000), b"%PDF-1.7\n1 0 obj\n<<>>\nxref\nbroken",

@@ -1,5 +1,9 @@
 """Pick a reader by content (magic bytes, markup) as well as by extension, and run it.
 
+A DOCX without any text table but with pictures (a scan pasted into Word) is read by OCR
+(:mod:`etl.readers.ocr`); under ``GKNB_OCR=only`` (``ingest --ocr only``) every file that needs
+no OCR is skipped.
+
 ``read_bytes(data, name)`` returns a :class:`etl.document.Document` or raises
 :class:`etl.document.ReportError` with a one-line reason.  ``read_regular(path)`` is the only
 way the ETL reads a file from disk: regular files only (after resolving links), size-bounded.
@@ -10,12 +14,13 @@ recognises them before calling this.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import stat
 from pathlib import Path
 
-from etl.document import Document, ReportError
+from etl.document import Document, Paragraph, ReportError
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
@@ -45,6 +50,15 @@ def sniff_format(data: bytes, name: str) -> str:
 
 
 def read_bytes(data: bytes, source: str) -> Document:
+    doc = _read_bytes(data, source)
+    if doc.ocr is None:
+        from etl.readers.ocr import SKIPPED_PREFIX, mode
+        if mode() == "only":
+            raise ReportError(f"{SKIPPED_PREFIX}：有文字层，不需要 OCR", "ocr_skipped")
+    return doc
+
+
+def _read_bytes(data: bytes, source: str) -> Document:
     if not data or not data.strip():
         raise ReportError("空文件", "empty")
     if len(data) > MAX_FILE_BYTES:
@@ -52,10 +66,24 @@ def read_bytes(data: bytes, source: str) -> Document:
     fmt = sniff_format(data, source)
     if fmt == "pdf":
         from etl.readers.pdf import read_pdf
-        return read_pdf(data, source)
+        try:
+            return read_pdf(data, source)
+        except ReportError as e:
+            if e.code != "scanned_pdf":
+                raise
+        from etl.readers.ocr import read_scanned_pdf
+        return read_scanned_pdf(data, source)   # or a refusal saying why (no OCR, --ocr never)
     if fmt == "docx":
         from etl.readers.docx import read_docx
-        return read_docx(data, source)
+        try:
+            doc = read_docx(data, source)
+        except ReportError as e:
+            if e.code != "not_a_report" or not _docx_pictures(data):
+                raise
+            doc = Document(source=source, fmt="docx")
+        if not doc.tables and _docx_pictures(data):
+            return _ocr_pictures(doc, _docx_pictures(data))
+        return doc
     if fmt == "doc":
         raise ReportError("旧版 Word（.doc）文件不支持，请另存为 .docx", "unsupported")
     if fmt == "zip":
@@ -103,3 +131,31 @@ def hash_regular(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> str | Non
         return hashlib.sha256(read_regular(path, max_bytes)).hexdigest()
     except ReportError:
         return None
+
+
+_PICTURE = re.compile(r"^word/media/[^/]+\.(png|jpe?g|tiff?|bmp)$", re.I)
+
+
+def _docx_pictures(data: bytes) -> list[bytes]:
+    """Pictures of a (vetted) DOCX package in their numbering order: image1, image2, …"""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = [n for n in zf.namelist() if _PICTURE.match(n)]
+            names.sort(key=lambda n: [int(x) if x.isdigit() else x for x in re.split(r"(\d+)", n)])
+            return [zf.read(n) for n in names]
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError):
+        return []
+
+
+def _ocr_pictures(text_doc: Document, pictures: list[bytes]) -> Document:
+    """A report pasted into Word as pictures (no text table): OCR them; the file's own text
+    paragraphs (a typed title) come first."""
+    from etl.readers.ocr import read_images
+
+    doc = read_images(pictures, text_doc.source, text_doc.fmt)
+    doc.blocks[:0] = [b for b in text_doc.blocks if isinstance(b, Paragraph)]
+    doc.title_hint = text_doc.title_hint
+    doc.warnings[:0] = text_doc.warnings
+    return doc

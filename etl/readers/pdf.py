@@ -24,7 +24,8 @@ rotated text, unmapped glyphs, images, rotated/offset page boxes) are read by pd
 before.  See the "pdfium objects" section.
 
 A table split across pages comes out as two Table blocks.  Scanned PDFs (images, no text
-layer) raise ``ReportError(code="scanned_pdf")``; more than :data:`MAX_PAGES` pages raise
+layer) are read by OCR (:mod:`etl.readers.ocr`, which reuses :func:`_read_page`) or refused
+with ``ReportError(code="scanned_pdf")`` naming why; more than :data:`MAX_PAGES` pages raise
 ``too_large``; files pdfminer cannot parse raise ``corrupt_pdf``.
 """
 from __future__ import annotations
@@ -39,12 +40,12 @@ from etl.readers.html import join_cell_lines
 
 MAX_PAGES = 200
 MAX_BYTES = 100 * 1024 * 1024
+SCANNED_REASON = "扫描件（无文字层）"
 # Decompressed page content (content streams and the form XObjects they draw), counted before
 # pdfium or pdfminer materialise it: a 20 KB file whose /Contents repeats one 1 MB stream
 # 3,000 times, or a stream that inflates 1.5 MB → 1.5 GB, is refused, not parsed.
 MAX_PAGE_CONTENT_BYTES = 64 * 1024 * 1024
 MAX_DOC_CONTENT_BYTES = 256 * 1024 * 1024
-SCANNED_REASON = "扫描件（无文字层）：需要 OCR，本工具不支持"
 
 _CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’"
 _SPACE_IN_CJK = re.compile(rf"(?<=[{_CJK}]) +(?=[{_CJK}])")
@@ -179,7 +180,7 @@ def _ruled_table(table, page, page_no: int, index: int) -> Table:
             bbox = rows[r].cells[c] if c < len(rows[r].cells) else None
             if bbox is not None:
                 text = texts[r][c] if r < len(texts) and c < len(texts[r]) else ""
-                grid[r][c] = Cell(_clean_cell_text(text), r, c, page=page_no)
+                grid[r][c] = Cell(_clean_cell_text(text), r, c, page=page_no, bbox=tuple(bbox))
                 continue
             if c >= len(col_rng):
                 continue
@@ -247,7 +248,8 @@ def _fill_unclosed(grid, unclosed, page, table, cells_bbox, col_rng, row_rng, pa
             chars = [ch for r in run for ch in orphans.get((r, c), [])]
             text = _clean_cell_text(extract_text(chars)) if chars else ""
             first = run[0]
-            grid[first][c] = Cell(text, first, c, rowspan=len(run), page=page_no)
+            grid[first][c] = Cell(text, first, c, rowspan=len(run), page=page_no,
+                                  bbox=(col_rng[c][0], row_rng[first][0], col_rng[c][1], row_rng[run[-1]][1]))
             for r in run[1:]:
                 grid[r][c] = Cell(text, r, c, rowspan=len(run), is_span_copy=True, page=page_no)
 
@@ -541,8 +543,10 @@ def _unruled_table(lines: list[dict], body_start: int, next_top: float | None,
             k = n_lab + _band_of(bands, w["x0"], w["x1"])
             texts[k] = f"{texts[k]} {w['text']}" if texts[k] else w["text"]
         carries_values = ln["data"] or li in blank_rows
+        xs = label_cols + bands
         rows.append([Cell(_clean_line(t), r, c, page=page_no,
-                          is_span_copy=not t and c >= n_lab and not carries_values)
+                          is_span_copy=not t and c >= n_lab and not carries_values,
+                          bbox=(xs[c][0], ln["top"], xs[c][1], ln["bottom"]))
                      for c, t in enumerate(texts)])
     if body_start >= len(lines):  # header only
         if n_lab or n_val < 5 or next_top is None or next_top - lines[-1]["bottom"] < 2.5 * size:
@@ -1019,7 +1023,7 @@ def read_pdf(data: bytes, source: str) -> Document:
         raise ReportError(f"PDF 内容无法解析（{type(e).__name__}）", "corrupt_pdf") from e
     if n_chars == 0:
         if image_only_pages:
-            raise ReportError(SCANNED_REASON, "scanned_pdf")
+            raise ReportError(SCANNED_REASON, "scanned_pdf")  # etl.readers hands it to OCR
         raise ReportError("PDF 中没有任何文字", "not_a_report")
     if image_only_pages:
         doc.warnings.append(f"pages without text layer (scanned?): {image_only_pages}")
