@@ -67,6 +67,7 @@ if len(cov):
         shown = cov[cov["agency_name"].isin(keep)]
         st.caption(f"共 {n_agencies:,} 个机构；图中只画问题最多的 {MAX_HEATMAP_AGENCIES} 个（缺失、校验问题、不确定单元格），"
                    "全部机构 × 年度见图下的数据表。")
+    shown = shown.assign(agency_name=shown["agency_name"].map(ui.plot_text))   # plotly renders HTML
     mat = shown.pivot_table(index="agency_name", columns="year", values="code", aggfunc="max")
     txt = shown.pivot_table(index="agency_name", columns="year", values="状态", aggfunc="first")
     fig = px.imshow(mat, color_continuous_scale=[[0, "#e74c3c"], [0.34, "#f39c12"], [0.67, "#f1c40f"], [1, "#27ae60"]],
