@@ -19,10 +19,13 @@ if where.empty:
 names = dict(zip(where["agency_id"], where["agency_name"]))
 default = f.agencies[0] if len(f.agencies) == 1 and f.agencies[0] in names else \
     where.sort_values(["n_reports", "agency_name"], ascending=[False, True])["agency_id"].iloc[0]
-if st.session_state.get("profile") not in names:
-    st.session_state["profile"] = default
-agency = st.selectbox("机构", list(names), format_func=lambda a: names.get(a, a), key="profile",
-                      bind="query-params", help="可输入名称搜索；所选机构保存在网址中。")
+# the agency lives in the URL (?profile=…), like ?report= on 报告详情: written on every run
+wanted = st.query_params.get("profile")
+if st.session_state.get("profile_pick") not in names:
+    st.session_state["profile_pick"] = wanted if wanted in names else default
+agency = st.selectbox("机构", list(names), format_func=lambda a: names.get(a, a), key="profile_pick",
+                      help="可输入名称搜索；所选机构保存在网址中（?profile=…），可直接分享。")
+st.query_params["profile"] = agency
 reps = ui.query(queries.q_agency_profile, None, agency)
 if ui.empty_notice(reps):
     st.stop()
