@@ -8,7 +8,7 @@ from etl import vocab
 f = ui.page_header("申请人构成", "谁在申请？自然人与各类法人或其他组织的申请量及其变化。")
 rows = {"new_received": "本年新收申请", "granted": "予以公开", "unavailable_not_held": "本机关不掌握"}
 row = st.segmented_control("按哪一行统计", list(rows), format_func=rows.get, default="new_received",
-                           key="applicant_row", persist_state="session") or "new_received"
+                           key="applicant_row", bind="query-params") or "new_received"
 df = ui.query(queries.q_applicants, f, row)
 if ui.empty_notice(df):
     st.stop()

@@ -25,6 +25,10 @@ st.subheader("纠错率（只计已审结案件，非官方）")
 st.caption("纠错率 = 结果纠正 ÷（总计 − 尚未审结）。尚未审结的案件没有结果，不计入分母；已审结为 0 时显示“—”。")
 table = df[["年度", "block_zh", "total", "pending", "decided", "corrected", "correction_rate"]].copy()
 table["纠错率"] = [fmt_rate(v) for v in table["correction_rate"]]
+# a contradiction is said next to the figure, not left for the reader to spot
+table["提示"] = ["结果纠正多于已审结：数字互相矛盾，见数据质量" if c > d else
+               ("有年报的表四合计未通过校验，不计入纠错率" if n else "")
+               for c, d, n in zip(table["corrected"], table["decided"], df["n_rate_excluded"])]
 table = table.drop(columns="correction_rate").rename(columns={
     "block_zh": "类别", "total": "总计", "pending": "尚未审结", "decided": "已审结", "corrected": "结果纠正"})
 ui.table(table, hide_index=True, width="stretch")

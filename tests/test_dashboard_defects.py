@@ -146,6 +146,18 @@ def test_flagged_reports_are_said_next_to_the_figures(fixture_db, monkeypatch):
     assert links
 
 
+def test_contradiction_is_said_beside_the_figure_on_real_data(bundled_db, monkeypatch):
+    """淮安市洪泽区 2023 (001) prints 复议 total 0 beside 结果纠正 1."""
+    con = duckdb.connect(str(bundled_db), read_only=True)
+    aid = con.execute("select agency_id from v_report where agency_name = '淮安市洪泽区人民政府'").fetchone()[0]
+    con.close()
+    at = run(bundled_db, monkeypatch, "review_litigation", state={"agency": [aid]})
+    t = next(d for d in frames(at) if "已审结" in d.columns)
+    row = t[(t["年度"] == "2023") & (t["类别"] == "行政复议")].iloc[0]
+    assert row["结果纠正"] > row["已审结"] and "矛盾" in row["提示"]
+    assert row["纠错率"] == "—"                      # no rate from a total the checks reject
+
+
 def _rejected_t3(rep) -> bool:
     return any(c["status"] == "fail" and (c["check_id"] in ("I1.t3.total", "I2.t3.total")
                                           or c["check_id"].startswith("I3.t3."))
