@@ -419,19 +419,20 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
 
 
 def csv_download(df: pd.DataFrame, label: str, stem: str, key: str | None = None) -> None:
-    """CSV for Excel (:func:`csv_bytes`), a Chinese file name; no rerun on click."""
-    st.download_button(label, data=csv_bytes(df), file_name=f"{stem}.csv",
+    """CSV for Excel (:func:`csv_bytes`), a Chinese file name; built when clicked, no rerun."""
+    st.download_button(label, data=lambda: csv_bytes(df), file_name=f"{stem}.csv",
                        mime="text/csv", on_click="ignore", key=key, icon=":material/download:")
 
 
 def downloads(df: pd.DataFrame, stem: str, key: str) -> None:
-    """CSV and JSON of exactly the rows shown (Datasette's habit)."""
+    """CSV and JSON of exactly the rows shown (Datasette's habit), each built only when clicked."""
     c1, c2 = st.columns(2)
     with c1:
         csv_download(df, "下载 CSV", stem, key=f"{key}_csv")
     with c2:
-        st.download_button("下载 JSON", data=json_bytes(df), file_name=f"{stem}.json", mime="application/json",
-                           on_click="ignore", key=f"{key}_json", icon=":material/data_object:")
+        st.download_button("下载 JSON", data=lambda: json_bytes(df), file_name=f"{stem}.json",
+                           mime="application/json", on_click="ignore", key=f"{key}_json",
+                           icon=":material/data_object:")
 
 
 def display_frame(df: pd.DataFrame) -> pd.DataFrame:
