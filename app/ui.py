@@ -367,8 +367,7 @@ def report_links(df: pd.DataFrame, key: str | None = None) -> None:
 
 def share_button() -> None:
     """复制链接: copies the page's current address (every filter and choice is in it)."""
-    import streamlit.components.v1 as components
-    components.html("""
+    st.iframe("""
 <div style="font-family:sans-serif;font-size:13px;display:flex;gap:6px;align-items:center">
 <button id="b" style="border:1px solid #ccc;border-radius:6px;background:#fff;padding:3px 10px;cursor:pointer"
  title="网址里包含页面、筛选、年度、指标和机构，发给同事即可看到同一视图">🔗 复制链接</button>
