@@ -47,7 +47,9 @@ def test_bundled_report_loads_as_input(path):
     d = _doc(path)
     # figures, not prose: no raw cell text longer than a number, no sentence anywhere
     assert all(len(p["raw"]) <= 40 for p in d["provenance"].values())
-    ours = {k: v for k, v in d.items() if k not in ("uncertain", "warnings")}  # parser's own notes
+    # the parser's and the assessment's own notes are the project's words; report text is not kept
+    ours = {k: v for k, v in d.items() if k not in ("uncertain", "warnings", "assessment")}
+    assert not [a.get("quote") for a in d.get("assessment", []) if a.get("quote")]
     assert not [s for s in _strings(ours) if re.search(r"[。；！？，]", s)]
     # no path of the machine that built it
     assert "/" not in d["source"]["path"]
