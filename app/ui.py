@@ -412,11 +412,6 @@ def json_bytes(df: pd.DataFrame) -> bytes:
     return json.dumps(clean, ensure_ascii=False, indent=1).encode("utf-8")
 
 
-def csv_bytes(df: pd.DataFrame) -> bytes:
-    """CSV for Excel: UTF-8 with a BOM (without it Excel reads Chinese as GBK), plain numbers."""
-    return df.to_csv(index=False).encode("utf-8-sig")
-
-
 def csv_download(df: pd.DataFrame, label: str, stem: str, key: str | None = None) -> None:
     """CSV for Excel (:func:`csv_bytes`), a Chinese file name; built when clicked, no rerun."""
     st.download_button(label, data=lambda: csv_bytes(df), file_name=f"{stem}.csv",
