@@ -77,6 +77,7 @@ class Rate:
     formula: str        # shown to the user
     caveat: str = "非官方指标，由本看板按年报数字计算。"
     min_den: int = 30   # below this the rate is shown but kept out of rankings
+    basis: str = "t3"   # the table whose totals it divides: a report whose checks reject them is left out
 
 
 RATES: dict[str, Rate] = {r.key: r for r in [
@@ -94,10 +95,10 @@ RATES: dict[str, Rate] = {r.key: r for r in [
          "本年新收申请中自然人 ÷ 本年新收申请总计", "非官方指标。"),
     Rate("recon_correction_rate", "行政复议纠错率", "recon_corrected", "recon_decided",
          "复议结果纠正 ÷（复议总计 − 尚未审结）",
-         "非官方指标。分母只计已审结案件，尚未审结的案件不计入。", min_den=1),
+         "非官方指标。分母只计已审结案件，尚未审结的案件不计入。", min_den=1, basis="t4"),
     Rate("lit_correction_rate", "行政诉讼纠错率", "lit_corrected", "lit_decided",
          "诉讼结果纠正 ÷（诉讼总计 − 尚未审结），两类诉讼合计",
-         "非官方指标。分母只计已审结案件，尚未审结的案件不计入。", min_den=1),
+         "非官方指标。分母只计已审结案件，尚未审结的案件不计入。", min_den=1, basis="t4"),
 ]}
 
 
@@ -242,78 +243,117 @@ def q_filter_options(con, include_synthetic: bool = False) -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------------------- overview and trends
-def q_yearly(con, f: Filters, skip_years: bool = False) -> pd.DataFrame:
-    """Per year: number of reports/agencies, sums of every METRIC, and each RATE's num/den/value."""
-    rel = metrics_relation(con)
-    where, params = f.where_clause(skip=("years",) if skip_years else ())
-    sums = ",\n".join(f"sum({m}) as {m}" for m in METRICS)
-    rates = ",\n".join(f"sum({r.num}) as {k}__num, sum({r.den}) as {k}__den" for k, r in RATES.items())
-    df = _df(con, f"""
-        select year, count(*) as n_reports, count(distinct agency_id) as n_agencies,
-               sum(is_synthetic::int) as n_synthetic,
-               {sums},
-               {rates}
-        from {rel} where {where}
-        group by year order by year""", params)
+# a report's table-三 (table-四) totals are rejected when one of these checks fails: rates never divide them
+REJECTED_SQL = """select report_id,
+           bool_or(check_id in ('I1.t3.total', 'I2.t3.total') or check_id like 'I3.t3.%') as t3_bad,
+           bool_or(check_id like 'I4.t4.%') as t4_bad
+    from fact_check where status = 'fail' group by report_id"""
+
+
+def _rate_sums(alias: str = "m") -> str:
+    """num/den sums of every RATE over reports whose totals the checks do not reject."""
+    return ",\n".join(
+        f"sum({r.num}) filter (where not coalesce(b.{r.basis}_bad, false)) as {k}__num, "
+        f"sum({r.den}) filter (where not coalesce(b.{r.basis}_bad, false)) as {k}__den"
+        for k, r in RATES.items())
+
+
+def _add_rates(df: pd.DataFrame) -> pd.DataFrame:
     for k in RATES:
         df[k] = [rate_value(n, d) for n, d in zip(df[f"{k}__num"], df[f"{k}__den"])]
     return df
 
 
-def q_yoy_panel(con, f: Filters, year: int) -> pd.DataFrame:
-    """Like :func:`q_yearly` for ``year``-1 and ``year``, but only over agencies that have a
-    report in both years (a like-for-like panel), so a change is never an artefact of which
+def q_yearly(con, f: Filters, skip_years: bool = False) -> pd.DataFrame:
+    """Per year: number of reports/agencies, sums of every METRIC, and each RATE's num/den/value.
+
+    Rates leave out reports whose table 三 (四) totals fail their identities (``n_rate_excluded``,
+    ``n_rate_excluded_t4``); ``n_flagged`` counts reports with a failed check or an uncertain cell.
+    """
+    rel = metrics_relation(con)
+    where, params = f.where_clause(skip=("years",) if skip_years else ())
+    sums = ",\n".join(f"sum({m}) as {m}" for m in METRICS)
+    return _add_rates(_df(con, f"""
+        with b as ({REJECTED_SQL})
+        select year, count(*) as n_reports, count(distinct agency_id) as n_agencies,
+               sum(is_synthetic::int) as n_synthetic,
+               count(*) filter (where n_checks_failed > 0 or n_uncertain > 0) as n_flagged,
+               count(*) filter (where coalesce(b.t3_bad, false)) as n_rate_excluded,
+               count(*) filter (where coalesce(b.t4_bad, false)) as n_rate_excluded_t4,
+               {sums},
+               {_rate_sums()}
+        from {rel} m left join b using (report_id) where {where}
+        group by year order by year""", params))
+
+
+def q_change_panel(con, f: Filters, y0: int, y1: int) -> pd.DataFrame:
+    """Like :func:`q_yearly` for two years ``y0`` and ``y1`` (any two, gaps allowed), only over the
+    agencies with a report in both (a like-for-like panel): a change is never an artefact of which
     agencies happened to report."""
     rel = metrics_relation(con)
     where, params = f.where_clause(skip=("years",))
     sums = ",\n".join(f"sum({m}) as {m}" for m in METRICS)
-    rates = ",\n".join(f"sum({r.num}) as {k}__num, sum({r.den}) as {k}__den" for k, r in RATES.items())
-    df = _df(con, f"""
-        with m as (select * from {rel} where {where} and year in (?, ?)),
+    return _add_rates(_df(con, f"""
+        with b as ({REJECTED_SQL}),
+        m as (select * from {rel} where {where} and year in (?, ?)),
         panel as (select agency_id from m group by agency_id having count(distinct year) = 2)
         select year, count(*) as n_reports, count(distinct agency_id) as n_agencies,
                {sums},
-               {rates}
-        from m where agency_id in (select agency_id from panel)
-        group by year order by year""", params + [year - 1, year])
-    for k in RATES:
-        df[k] = [rate_value(n, d) for n, d in zip(df[f"{k}__num"], df[f"{k}__den"])]
-    return df
+               {_rate_sums()}
+        from m left join b using (report_id) where agency_id in (select agency_id from panel)
+        group by year order by year""", params + [int(y0), int(y1)]))
 
 
-def q_movers(con, f: Filters, metric: str, year: int, limit: int = 10) -> pd.DataFrame:
-    """Agencies whose ``metric`` changed most from ``year``-1 to ``year`` (absolute change)."""
-    col = _check_ident(metric, METRICS)
+def q_panel_agencies(con, f: Filters, y0: int, y1: int) -> pd.DataFrame:
+    """The filtered agencies with a report in ``y0`` or ``y1``, and whether the panel covers them."""
     rel = metrics_relation(con)
     where, params = f.where_clause(skip=("years",))
     return _df(con, f"""
+        select agency_id, agency_name,
+               bool_or(year = ?) as in_y0, bool_or(year = ?) as in_y1,
+               bool_or(year = ?) and bool_or(year = ?) as in_panel
+        from {rel} where {where} and year in (?, ?)
+        group by all order by in_panel desc, agency_name""",
+               [int(y0), int(y1), int(y0), int(y1)] + params + [int(y0), int(y1)])
+
+
+def q_movers(con, f: Filters, metric: str, year: int, limit: int = 10, prev: int | None = None) -> pd.DataFrame:
+    """Agencies whose ``metric`` changed most from ``prev`` (default ``year``-1) to ``year``."""
+    col = _check_ident(metric, METRICS)
+    rel = metrics_relation(con)
+    where, params = f.where_clause(skip=("years",))
+    y0 = int(year) - 1 if prev is None else int(prev)
+    return _df(con, f"""
         with m as (select agency_id, agency_name, year, {col} as v from {rel} where {where} and year in (?, ?))
-        select c.agency_name, p.v as prev, c.v as cur, c.v - p.v as change,
+        select c.agency_id, c.agency_name, p.v as prev, c.v as cur, c.v - p.v as change,
                case when p.v = 0 then null else (c.v - p.v) / p.v end as change_pct
-        from m c join m p on p.agency_id = c.agency_id and p.year = c.year - 1
+        from m c join m p on p.agency_id = c.agency_id and p.year = ?
         where c.year = ? and c.v is not null and p.v is not null
         order by abs(c.v - p.v) desc, c.agency_name limit ?""",
-               params + [year - 1, year, year, limit])
+               params + [y0, int(year), y0, int(year), limit])
 
 
 def q_coverage(con, f: Filters) -> pd.DataFrame:
     """Agency × year presence (1 = a current report exists) for the filtered agencies.
 
-    Years span the selected range (or all years in the warehouse); missing reports are 0.
+    A year counts for an agency only inside its own span (first to last year it reported) and
+    only when some agency reported that year (and within the selected range): a year before an agency's first report, or one nobody reported, is not "missing".
     """
     rel = metrics_relation(con)
     where, params = f.where_clause(skip=("years",))
     y0, y1 = f.years if f.years else (None, None)
     return _df(con, f"""
-        with ag as (select distinct agency_id, agency_name from {rel} where {where}),
-             yr as (select unnest(range(coalesce(?, (select min(year) from v_report))::int,
-                                        coalesce(?, (select max(year) from v_report))::int + 1)) as year),
-             have as (select agency_id, year, n_checks_failed, n_uncertain from {rel} where {where})
+        with have as (select agency_id, agency_name, year, n_checks_failed, n_uncertain from {rel} where {where}),
+             ag as (select agency_id, any_value(agency_name) as agency_name, min(year) as y_first,
+                           max(year) as y_last from have group by agency_id),
+             yr as (select distinct year from v_report
+                    where (? or not is_synthetic) and year between coalesce(?, year) and coalesce(?, year))
         select ag.agency_name, ag.agency_id, yr.year,
                (have.agency_id is not null)::int as present,
                have.n_checks_failed, have.n_uncertain
-        from ag cross join yr left join have using (agency_id, year)
-        order by ag.agency_name, yr.year""", params + [y0, y1] + params)
+        from ag join yr on yr.year between ag.y_first and ag.y_last
+             left join have using (agency_id, year)
+        order by ag.agency_name, yr.year""", params + [f.include_synthetic, y0, y1])
 
 
 # ----------------------------------------------------------------------------- table 二
@@ -358,16 +398,24 @@ OUTCOME_GROUPS = [
 
 
 def q_outcomes(con, f: Filters) -> pd.DataFrame:
-    """Per year and outcome group (long): sum of the 总计 column."""
+    """Per year and outcome group (long): sum of the 总计 column, and its share of （七）总计 over
+    the reports whose table-三 totals pass their checks (``n_rate_excluded`` are left out)."""
     rel = metrics_relation(con)
     where, params = f.where_clause()
-    cols = ", ".join(f"sum({k}) as {k}" for k, _ in OUTCOME_GROUPS)
-    wide = _df(con, f"select year, {cols}, sum(result_total) as result_total from {rel} "
-                    f"where {where} group by year order by year", params)
-    long = wide.melt(id_vars=["year", "result_total"], var_name="group_key", value_name="value")
-    long["group_zh"] = long["group_key"].map(dict(OUTCOME_GROUPS))
-    long["share"] = [rate_value(v, t) for v, t in zip(long["value"], long["result_total"])]
-    return long
+    ok = "filter (where not coalesce(b.t3_bad, false))"
+    cols = ", ".join(f"sum({k}) as {k}, sum({k}) {ok} as {k}__ok" for k, _ in OUTCOME_GROUPS)
+    wide = _df(con, f"with b as ({REJECTED_SQL}) select year, {cols}, sum(result_total) as result_total, "
+                    f"sum(result_total) {ok} as result_total__ok, "
+                    f"count(*) filter (where coalesce(b.t3_bad, false)) as n_rate_excluded "
+                    f"from {rel} m left join b using (report_id) where {where} group by year order by year", params)
+    rows = []
+    for _, w in wide.iterrows():
+        for k, zh in OUTCOME_GROUPS:
+            rows.append({"year": w["year"], "result_total": w["result_total"], "group_key": k, "value": w[k],
+                         "group_zh": zh, "share": rate_value(w[f"{k}__ok"], w["result_total__ok"]),
+                         "n_rate_excluded": w["n_rate_excluded"]})
+    return pd.DataFrame(rows, columns=["year", "result_total", "group_key", "value", "group_zh", "share",
+                                       "n_rate_excluded"])
 
 
 def q_t3_rows(con, f: Filters, rows: tuple[str, ...], col: str = "total") -> pd.DataFrame:
@@ -394,23 +442,38 @@ def q_t3_rows(con, f: Filters, rows: tuple[str, ...], col: str = "total") -> pd.
     return df
 
 
-def q_applicants(con, f: Filters, row: str = "new_received") -> pd.DataFrame:
-    """Per year and applicant type (the six applicant columns of one table-三 row)."""
+def q_applicants(con, f: Filters, row: str = "new_received", panel: tuple[int, int] | None = None) -> pd.DataFrame:
+    """Per year and applicant type (the six applicant columns of one table-三 row).
+
+    With ``panel=(y0, y1)``: only those two years and only the agencies with a report in both
+    (like for like, for a change between them); ``n_agencies`` says how many.
+    """
     _check_ident(row, vocab.T3_ROW_KEYS)
     keys = [f"t3.{row}.{c}" for c in vocab.T3_APPLICANT_COLS]
-    if not f.agencies and has_mart(con, "mart_cell_by_group"):
+    marks = ", ".join("?" * len(keys))
+    if panel is not None:
+        where, params = f.where_clause(alias="r", skip=("years",))
+        y0, y1 = int(panel[0]), int(panel[1])
+        df = _df(con, f"""
+            with p as (select agency_id from v_report r where {where} and year in (?, ?)
+                       group by agency_id having count(distinct year) = 2)
+            select r.year, c.col_key, sum(c.value) as value, count(distinct r.agency_id) as n_agencies
+            from fact_cell c join v_report r using (report_id)
+            where c.cell_key in ({marks}) and r.year in (?, ?) and r.agency_id in (select agency_id from p)
+            group by all order by r.year, c.col_key""", params + [y0, y1] + keys + [y0, y1])
+    elif not f.agencies and has_mart(con, "mart_cell_by_group"):
         rel = "mart_cell_by_group"
         where, params = f.where_clause()
         df = _df(con, f"""
             select year, col_key, sum(value) as value
-            from {rel} where cell_key in ({', '.join('?' * len(keys))}) and {where}
+            from {rel} where cell_key in ({marks}) and {where}
             group by all order by year, col_key""", keys + params)
     else:
         where, params = f.where_clause(alias="r")
         df = _df(con, f"""
             select r.year, c.col_key, sum(c.value) as value
             from fact_cell c join v_report r using (report_id)
-            where c.cell_key in ({', '.join('?' * len(keys))}) and {where}
+            where c.cell_key in ({marks}) and {where}
             group by all order by r.year, c.col_key""", keys + params)
     df["col_zh"] = [vocab.col_zh("t3", k) for k in df["col_key"]]
     tot = df.groupby("year")["value"].transform("sum")
@@ -420,19 +483,24 @@ def q_applicants(con, f: Filters, row: str = "new_received") -> pd.DataFrame:
 
 # ----------------------------------------------------------------------------- table 四
 def q_review_litigation(con, f: Filters) -> pd.DataFrame:
-    """Per year and block: the five columns, decided = total − pending, and correction rate."""
+    """Per year and block: the five columns, decided = total − pending, and correction rate (over
+    the reports whose table-四 totals pass their checks: ``corrected_ok`` / ``decided_ok``)."""
     rel = metrics_relation(con)
     where, params = f.where_clause()
     blocks = []
+    ok = "filter (where not coalesce(b.t4_bad, false))"
     for row, p in _T4_PREFIX.items():
         blocks.append(f"""select year, '{row}' as block,
             sum({p}_upheld) as upheld, sum({p}_corrected) as corrected, sum({p}_other) as other,
-            sum({p}_pending) as pending, sum({p}_total) as total
-            from {rel} where {where} group by year""")
-    df = _df(con, " union all ".join(blocks) + " order by year, block", params * len(blocks))
+            sum({p}_pending) as pending, sum({p}_total) as total,
+            sum({p}_corrected) {ok} as corrected_ok, sum({p}_total - {p}_pending) {ok} as decided_ok,
+            count(*) filter (where coalesce(b.t4_bad, false)) as n_rate_excluded
+            from {rel} m left join b using (report_id) where {where} group by year""")
+    df = _df(con, f"with b as ({REJECTED_SQL}) " + " union all ".join(blocks) + " order by year, block",
+             params * len(blocks))
     df["block_zh"] = [vocab.row_zh("t4", b) for b in df["block"]]
     df["decided"] = df["total"] - df["pending"]
-    df["correction_rate"] = [rate_value(c, d) for c, d in zip(df["corrected"], df["decided"])]
+    df["correction_rate"] = [rate_value(c, d) for c, d in zip(df["corrected_ok"], df["decided_ok"])]
     return df
 
 
@@ -448,10 +516,13 @@ def q_agency_compare(con, f: Filters, year: int, metric: str) -> pd.DataFrame:
     where, params = f.where_clause(skip=("years",))
     if metric in RATES:
         r = RATES[metric]
-        df = _df(con, f"""select agency_name, agency_id, level, kind, province, city, county,
-                    new_received, {r.num} as num, {r.den} as den
-                 from {rel} where {where} and year = ? order by agency_name""", params + [year])
-        df["value"] = [rate_value(n, d) for n, d in zip(df["num"], df["den"])]
+        df = _df(con, f"""with b as ({REJECTED_SQL})
+                 select agency_name, agency_id, level, kind, province, city, county,
+                    new_received, {r.num} as num, {r.den} as den, coalesce(b.{r.basis}_bad, false) as rejected
+                 from {rel} m left join b using (report_id) where {where} and year = ? order by agency_name""",
+                 params + [year])
+        # a total the checks reject is no denominator: the rate is not computed ("—")
+        df["value"] = [None if bad else rate_value(n, d) for n, d, bad in zip(df["num"], df["den"], df["rejected"])]
         df["small_sample"] = df["den"].fillna(0) < r.min_den
         if metric in ("disclosure_rate", "not_held_rate", "denied_rate", "carry_rate", "natural_person_share"):
             df["small_sample"] = df["small_sample"] | (df["new_received"].fillna(0) < 30)
@@ -764,3 +835,190 @@ def text_diff_url(a: str, b: str, section: str | None = None) -> str:
     from urllib.parse import urlencode
     q = {"a": a, "b": b} | ({"section": section} if section else {})
     return "text-diff?" + urlencode(q)
+
+
+# ----------------------------------------------------------------------------- flags and drill-down
+STATUS_ZH = {"pass": "通过", "fail": "未通过", "warn": "提示", "not_assessable": "无法评估"}
+METHOD_ZH = {"cell": "按单元格读取", "split": "数字粘连后拆分", "order": "行标签缺失、按顺序推定",
+             "text": "从正文读取"}
+SEMANTIC_ZH = {"number": "数字", "blank": "空白（按0计）", "na": "不适用", "unknown": "未知"}
+
+
+def q_flagged_reports(con, f: Filters) -> pd.DataFrame:
+    """Filtered current reports with a failed check or an uncertain cell (the figures to warn about),
+    and whether their table-三/四 totals are rejected (left out of rates)."""
+    rel = metrics_relation(con)
+    where, params = f.where_clause()
+    return _df(con, f"""
+        with b as ({REJECTED_SQL})
+        select report_id, agency_name, year, n_checks_failed, n_uncertain,
+               coalesce(b.t3_bad, false) as t3_rejected, coalesce(b.t4_bad, false) as t4_rejected
+        from {rel} m left join b using (report_id)
+        where {where} and (n_checks_failed > 0 or n_uncertain > 0)
+        order by year, agency_name""", params)
+
+
+def q_reports_for(con, f: Filters, year: int | None = None, agency_id: str | None = None,
+                  limit: int = 500) -> pd.DataFrame:
+    """The reports behind one point of a chart (a year, an agency, or both) under the filters."""
+    rel = metrics_relation(con)
+    where, params = f.where_clause(skip=("years",) if year is not None else ())
+    extra, more = [], []
+    if year is not None:
+        extra.append("year = ?")
+        more.append(int(year))
+    if agency_id is not None:
+        extra.append("agency_id = ?")
+        more.append(agency_id)
+    cond = " and ".join([where] + extra)
+    return _df(con, f"""
+        select report_id, agency_name, year, template, n_checks_failed, n_uncertain, source_name
+        from {rel} where {cond} order by agency_name, year limit ?""", params + more + [limit])
+
+
+# ----------------------------------------------------------------------------- one agency over time
+def q_agency_profile(con, agency_id: str) -> pd.DataFrame:
+    """Every current report of one agency (all years, whatever the filters), with its key figures."""
+    rel = metrics_relation(con)
+    return _df(con, f"""with b as ({REJECTED_SQL})
+        select m.*, coalesce(b.t3_bad, false) as t3_bad, coalesce(b.t4_bad, false) as t4_bad
+        from {rel} m left join b using (report_id) where agency_id = ? order by year""", [agency_id])
+
+
+def report_rate(row, key: str) -> float | None:
+    """One report's RATE from its metrics row; None when its totals are rejected or the denominator is 0."""
+    r = RATES[key]
+    if bool(row.get(f"{r.basis}_bad", False)):
+        return None
+
+    def val(expr: str):
+        vals = [row.get(c.strip()) for c in expr.split("+")]
+        return None if any(v is None or pd.isna(v) for v in vals) else sum(vals)
+    return rate_value(val(r.num), val(r.den))
+
+
+def q_agency_cells(con, agency_id: str) -> pd.DataFrame:
+    """Every cell of the agency's current reports: one row per year and cell key."""
+    df = _df(con, """
+        select r.year, r.template, r.report_id, c.table_key, c.row_key, c.col_key, c.cell_key, c.value,
+               c.uncertain
+        from fact_cell c join v_report r using (report_id)
+        where r.agency_id = ? order by c.table_key, c.cell_key, r.year""", [agency_id])
+    df["label_zh"] = [vocab.label_zh(k) for k in df["cell_key"]]
+    return df
+
+
+def q_agency_checks(con, agency_id: str) -> pd.DataFrame:
+    """The agency's failed checks, within each report and across years."""
+    return _df(con, """
+        select r.year, r.report_id, k.identity, k.check_id, k.scope, k.lhs, k.rhs, k.delta, k.status
+        from fact_check k join v_report r using (report_id)
+        where r.agency_id = ? and k.status = 'fail'
+        union all
+        select k.year, null as report_id, k.identity, k.check_id, k.scope, k.lhs, k.rhs, k.delta, k.status
+        from fact_cross_check k where k.agency_id = ? and k.status in ('fail', 'warn')
+        order by 1, 3, 4""", [agency_id, agency_id])
+
+
+def comparable(metric: str, template_a: str | None, template_b: str | None) -> bool:
+    """Whether ``metric`` may be compared between reports of these two templates (2020→2021 break)."""
+    m = METRICS.get(metric)
+    return m is None or m.comparable or template_a == template_b
+
+
+# ----------------------------------------------------------------------------- map
+def q_by_region(con, f: Filters, metric: str, level: str = "province") -> pd.DataFrame:
+    """Per province (or per city of the filtered province): a METRIC's sum or a RATE, with counts."""
+    rel = metrics_relation(con)
+    col = _check_ident(level, ("province", "city"))
+    where, params = f.where_clause()
+    if metric in RATES:
+        r = RATES[metric]
+        val = (f"sum({r.num}) filter (where not coalesce(b.{r.basis}_bad, false)) as num, "
+               f"sum({r.den}) filter (where not coalesce(b.{r.basis}_bad, false)) as den")
+    else:
+        val = f"sum({_check_ident(metric, METRICS)}) as value"
+    code = ("left(any_value(region_code), 2) || '0000'" if level == "province" else
+            "any_value(case when level = 'city' then region_code else left(region_code, 4) || '00' end)")
+    df = _df(con, f"""
+        with b as ({REJECTED_SQL})
+        select {col} as region, {code} as code, count(*) as n_reports, count(distinct agency_id) as n_agencies,
+               {val}
+        from {rel} m left join b using (report_id) where {where} and {col} is not null
+        group by all order by region""", params)
+    if metric in RATES:
+        df["value"] = [rate_value(n, d) for n, d in zip(df["num"], df["den"])]
+    return df
+
+
+# ----------------------------------------------------------------------------- provenance
+def q_report_origin(con, report_id: str) -> dict[str, Any]:
+    """Where a report came from: the original file name, its origin (repository:path or URL) when
+    known, and the stored file to offer for download (None when only figures were bundled)."""
+    import json
+    from pathlib import Path
+    row = con.execute("select source_path, source_name, source_format from dim_report where report_id = ?",
+                      [report_id]).fetchone()
+    if row is None:
+        return {}
+    path, name, fmt = Path(row[0]), row[1], row[2]
+    out: dict[str, Any] = {"original_name": name, "origin": None, "url": None,
+                           "stored": str(path) if fmt != "json" and path.is_file() else None}
+    if fmt == "json" and path.is_file():
+        try:
+            src = json.loads(path.read_text(encoding="utf-8")).get("source") or {}
+        except (OSError, ValueError):
+            src = {}
+        out["original_name"] = src.get("name") or name
+        out["origin"] = src.get("origin")
+    origin = out["origin"] or ""
+    if origin.startswith(("http://", "https://")):
+        out["url"] = origin
+    elif ":" in origin and "/" in origin.split(":", 1)[0] and " " not in origin.split(":", 1)[0]:
+        repo, rel = origin.split(":", 1)
+        out["url"] = f"https://github.com/{repo}/blob/HEAD/{rel}"
+    return out
+
+
+# ----------------------------------------------------------------------------- metric catalogue
+def metric_catalog() -> pd.DataFrame:
+    """Every metric and rate the pages show: formula, the template cells it reads, caveats."""
+    from etl.metrics import PIVOT_COLUMNS
+    cell_of = dict(PIVOT_COLUMNS)
+    derived = {"denied_total": "t3.denied_*.total（8 行）", "unavailable_total": "t3.unavailable_*.total（3 行）",
+               "not_processed_total": "t3.not_processed_*.total（5 行）",
+               "other_all": "t3.other_total.total，或 2021年版三个子项之和",
+               "accepted": "t3.new_received.total + t3.carried_over_from_prior.total",
+               "recon_decided": "t4.admin_reconsideration.total − t4.admin_reconsideration.pending",
+               "lit_total": "t4.litigation_direct.total + t4.litigation_after_reconsideration.total",
+               "lit_corrected": "t4.litigation_direct.corrected + t4.litigation_after_reconsideration.corrected",
+               "lit_decided": "两类诉讼的（总计 − 尚未审结）"}
+
+    def cells(col: str) -> str:
+        return cell_of.get(col) or derived.get(col) or col
+
+    def labels(col: str) -> str:
+        key = cell_of.get(col)
+        return vocab.label_zh(key) if key else ""
+
+    rows = []
+    for k, m in METRICS.items():
+        rows.append({"key": k, "指标": m.zh, "类型": f"件数（{m.unit}）", "公式": m.zh, "模板单元格": cells(k),
+                     "模板行": labels(k),
+                     "注意": ("2019年版与2021年版模板口径不同：跨 2020→2021 年不比较。" if not m.comparable
+                            else "各年机构不同时，合计的升降不全是变化；变化按两年都有年报的机构同口径计算。")})
+    for k, r in RATES.items():
+        rows.append({"key": k, "指标": r.zh, "类型": "比率（非官方）", "公式": r.formula,
+                     "模板单元格": f"分子 {r.num}；分母 {r.den}", "模板行": f"{cells(r.num)} ÷ {cells(r.den)}",
+                     "注意": f"{r.caveat} 分母为 0 时显示“—”；分母不足 {r.min_den} 的机构不参加排名；"
+                           f"表{'三' if r.basis == 't3' else '四'}合计未通过校验的年报不计入。"})
+    return pd.DataFrame(rows)
+
+
+def q_export_preview(con, f: Filters, limit: int = 200) -> pd.DataFrame:
+    """The first ``limit`` rows of the wide export (what the export page shows before any file is built)."""
+    rel = metrics_relation(con)
+    where, params = f.where_clause()
+    df = _df(con, f"select * from {rel} where {where} order by agency_name, year limit ?", params + [limit])
+    df.insert(df.columns.get_loc("level") + 1, "level_zh", df["level"].map(LEVEL_ZH))
+    return df

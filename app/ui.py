@@ -300,6 +300,9 @@ MENU: tuple[tuple[str, str, str, str, str], ...] = (
     ("数据", "upload", "导入年报", "upload", "upload_file"),
     ("数据", "assessment", "年报评估", "assessment", "grading"),
     ("数据", "text_diff", "年报对照", "text-diff", "difference"),
+    ("分析", "profile", "机构画像", "profile", "person_search"),
+    ("分析", "map", "地图", "map", "map"),
+    ("数据", "metrics", "指标说明", "metrics", "menu_book"),
 )
 
 
@@ -317,44 +320,229 @@ def app_pages() -> dict[str, list[st.Page]]:
     return out
 
 
-def page_header(title: str, question: str) -> Filters:
-    """Title, the question the page answers, the filter sentence; stops if there is no data."""
+def page_header(title: str, question: str, flags: bool = True) -> Filters:
+    """Title, the question the page answers, the filter sentence (as text), a share button, and a
+    warning with links when figures on the page come from reports with failed checks or uncertain
+    cells; stops if there is no data."""
     ensure_frame()
     require_warehouse()
     f = filters()
     st.title(title)
     st.caption(question)
-    st.caption(f"当前筛选：{f.human_clause()}")
+    st.caption(f"当前筛选：{md_escape(f.human_clause())}")
+    share_button()
     if f.include_synthetic:
         st.warning(SYNTH_BANNER, icon=":material/science:")
+    if flags:
+        flag_note(f)
     return f
+
+
+def flag_note(f: Filters) -> None:
+    """Say, next to the figures, which reports behind them have failed checks or uncertain cells."""
+    flagged = query(queries.q_flagged_reports, f)
+    if flagged.empty:
+        return
+    n3, n4 = int(flagged["t3_rejected"].sum()), int(flagged["t4_rejected"].sum())
+    years = "、".join(str(int(y)) for y in sorted(flagged["year"].unique()))
+    st.warning(f"本页数字中有 {len(flagged)} 份年报（{years}年）含校验未通过或读取不确定的数字，"
+               "合计照年报所印计入；比率不使用未通过校验的合计"
+               f"（表三合计被拒 {n3} 份，表四合计被拒 {n4} 份，均不计入比率）。", icon=":material/warning:")
+    c1, c2 = st.columns([1, 3])
+    c1.page_link("pages/quality.py", label="查看数据质量", icon=":material/fact_check:")
+    with c2.expander(f"涉及的 {len(flagged)} 份年报（点击打开报告详情）"):
+        report_links(flagged[["report_id", "agency_name", "year", "n_checks_failed", "n_uncertain"]])
+
+
+def report_links(df: pd.DataFrame, key: str | None = None) -> None:
+    """A table of reports, each with a link to 报告详情."""
+    d = df.copy()
+    d.insert(0, "link", [f"./report?report={r}" for r in d["report_id"]])
+    table(d.drop(columns=["report_id"]), hide_index=True, width="stretch", key=key, column_config={
+        "link": st.column_config.LinkColumn("报告详情", display_text="打开"), "agency_name": "机构",
+        "year": st.column_config.NumberColumn("年度", format="%d"), "template": "模板",
+        "n_checks_failed": st.column_config.NumberColumn("校验未通过", format="%d"),
+        "n_uncertain": st.column_config.NumberColumn("读取不确定", format="%d"), "source_name": "文件"})
+
+
+def share_button() -> None:
+    """复制链接: copies the page's current address (every filter and choice is in it)."""
+    st.iframe("""
+<div style="font-family:sans-serif;font-size:13px;display:flex;gap:6px;align-items:center">
+<button id="b" style="border:1px solid #ccc;border-radius:6px;background:#fff;padding:3px 10px;cursor:pointer"
+ title="网址里包含页面、筛选、年度、指标和机构，发给同事即可看到同一视图">🔗 复制链接</button>
+<input id="u" readonly style="flex:1;border:none;color:#666;font-size:12px;background:transparent" value="">
+</div>
+<script>
+const b=document.getElementById('b'), u=document.getElementById('u');
+b.onclick=async()=>{const href=window.parent.location.href; u.value=href; u.select();
+ try{await navigator.clipboard.writeText(href); b.textContent='✓ 已复制';}
+ catch(e){try{document.execCommand('copy'); b.textContent='✓ 已复制';}catch(e2){b.textContent='请手动复制';}}};
+</script>""", height=34)
 
 
 def rate_help(rate_key: str) -> str:
     r = RATES[rate_key]
-    return f"公式：{r.formula}。{r.caveat} 分母为 0 时显示“—”。"
+    return f"公式：{r.formula}。{r.caveat} 分母为 0 时显示“—”。[指标说明](./metrics#{rate_key})"
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:
-    """CSV for Excel: UTF-8 with a BOM (without it Excel reads Chinese as GBK), plain numbers."""
-    return df.to_csv(index=False).encode("utf-8-sig")
+    """CSV for Excel: UTF-8 with BOM, plain numbers; a count is written as an integer (713, not 713.0)."""
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        if pd.api.types.is_float_dtype(s.dtype):
+            whole = s.dropna()
+            if len(whole) and (whole == whole.round()).all() and whole.abs().max() < 2**53:
+                out[col] = s.astype("Int64")
+            elif len(whole) and (whole == whole.round()).any():
+                out[col] = pd.Series([None if pd.isna(v) else (int(v) if float(v).is_integer() else v) for v in s],
+                                     dtype=object, index=s.index)
+    return out.to_csv(index=False).encode("utf-8-sig")
+
+
+def json_bytes(df: pd.DataFrame) -> bytes:
+    """The same rows as JSON records (UTF-8, Chinese kept, counts as integers)."""
+    import json
+    recs = df.to_dict(orient="records")
+    clean = [{k: (None if v is None or (isinstance(v, float) and v != v) else
+                  int(v) if isinstance(v, float) and v.is_integer() and abs(v) < 2**53 else
+                  v.item() if hasattr(v, "item") else str(v) if not isinstance(v, (str, int, float, bool)) else v)
+              for k, v in r.items()} for r in recs]
+    return json.dumps(clean, ensure_ascii=False, indent=1).encode("utf-8")
 
 
 def csv_download(df: pd.DataFrame, label: str, stem: str, key: str | None = None) -> None:
-    """CSV for Excel (:func:`csv_bytes`), a Chinese file name; no rerun on click."""
-    st.download_button(label, data=csv_bytes(df), file_name=f"{stem}.csv",
+    """CSV for Excel (:func:`csv_bytes`), a Chinese file name; built when clicked, no rerun."""
+    st.download_button(label, data=lambda: csv_bytes(df), file_name=f"{stem}.csv",
                        mime="text/csv", on_click="ignore", key=key, icon=":material/download:")
 
 
-def chart(fig, data: pd.DataFrame, name: str, f: Filters, key: str, column_config: dict | None = None) -> None:
-    """A plotly chart with exact hover values, and its data table + CSV one click away."""
-    fig.update_layout(height=fig.layout.height or 380, margin=dict(l=10, r=10, t=40, b=10),
+def downloads(df: pd.DataFrame, stem: str, key: str) -> None:
+    """CSV and JSON of exactly the rows shown (Datasette's habit), each built only when clicked."""
+    c1, c2 = st.columns(2)
+    with c1:
+        csv_download(df, "下载 CSV", stem, key=f"{key}_csv")
+    with c2:
+        st.download_button("下载 JSON", data=lambda: json_bytes(df), file_name=f"{stem}.json",
+                           mime="application/json", on_click="ignore", key=f"{key}_json",
+                           icon=":material/data_object:")
+
+
+def display_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Codes to Chinese (status, method, semantic, level, kind) and empty text cells as “—”, never None."""
+    out = df.copy()
+    maps = {"status": queries.STATUS_ZH, "method": queries.METHOD_ZH, "semantic": queries.SEMANTIC_ZH,
+            "level": LEVEL_ZH, "kind": KIND_ZH}
+    for col, m in maps.items():
+        if col in out.columns and out[col].dtype != bool:
+            out[col] = [m.get(v, v) if isinstance(v, str) else v for v in out[col]]
+    for col in out.columns:
+        if out[col].dtype == object or isinstance(out[col].dtype, pd.StringDtype):
+            out[col] = out[col].astype(object).where(out[col].notna(), "—")
+    return out
+
+
+def table(df, **kw):
+    """``st.dataframe`` of :func:`display_frame` (a Styler is shown as it is)."""
+    return st.dataframe(df if not isinstance(df, pd.DataFrame) else display_frame(df), **kw)
+
+
+def plot_text(text: object) -> str:
+    """Report text inside a plotly label: plotly renders a subset of HTML, so escape it."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def full_years(years) -> list[str]:
+    ys = [int(y) for y in years if y == y]
+    return [str(y) for y in range(min(ys), max(ys) + 1)] if ys else []
+
+
+def with_gaps(df: pd.DataFrame, by: str | list[str] | None = None, year: str = "年度") -> pd.DataFrame:
+    """Add an empty row for every year without data (per group ``by``), so a line breaks there."""
+    if df.empty:
+        return df
+    years = full_years(pd.to_numeric(df[year]))
+    keys = [by] if isinstance(by, str) else (by or [])
+    groups = df[keys].drop_duplicates().to_dict("records") if keys else [{}]
+    rows = [dict(g, **{year: y}) for g in groups for y in years]
+    out = pd.DataFrame(rows).merge(df.astype({year: str}), how="left", on=keys + [year])
+    return out
+
+
+SOURCE_NOTE = "来源：各机构政府信息公开工作年度报告，公开年报看板整理；比率等派生数字为非官方计算"
+
+
+def counts_note(counts: dict | None) -> str | None:
+    """When the agencies behind yearly sums differ, a note saying so (drawn on the chart)."""
+    if not counts or len(set(counts.values())) <= 1:
+        return None
+    bits = " · ".join(f"{int(y)}年 {int(n)} 个" for y, n in sorted(counts.items()))
+    return f"各年机构数不同（{bits}）：合计的升降含机构增减，不全是变化"
+
+
+def chart(fig, data: pd.DataFrame, name: str, f: Filters, key: str, column_config: dict | None = None, *,
+          counts: dict | None = None, drill: str | None = None, show_table: bool = True) -> None:
+    """A plotly chart with exact hover values, its data table + CSV/JSON one click away.
+
+    Years are categories (every year of the range on the axis; a year without data is a gap).
+    The figure carries its title, the filter sentence, the source and the 非官方计算 note, so a
+    downloaded image (the camera button) says what it shows.  ``counts`` (year → agencies) puts
+    the agency count on the chart when it varies.  ``drill="year"`` / ``"agency"`` lists the
+    reports behind a clicked bar or point (agency: the trace's customdata is the agency id).
+    """
+    title = fig.layout.title.text or name
+    note = counts_note(counts)
+    if note:
+        fig.update_layout(title=dict(text=title, subtitle=dict(text=plot_text(note))))
+    if "年度" in data.columns and len(data):
+        cats = full_years(pd.to_numeric(data["年度"], errors="coerce").dropna())
+        if cats and fig.layout.xaxis.title.text in (None, "年度") and not getattr(fig.layout, "yaxis2", None):
+            fig.update_xaxes(type="category", categoryorder="array", categoryarray=cats, title_text="年度")
+        elif cats:
+            fig.update_xaxes(type="category", categoryorder="array", categoryarray=cats)
+    fig.add_annotation(text=plot_text(f"筛选：{f.human_clause()}　{SOURCE_NOTE}"), xref="paper", yref="paper",
+                       x=0, y=-0.02, yshift=-48, showarrow=False, xanchor="left", yanchor="top",
+                       font=dict(size=10, color="#7f8c8d"))
+    fig.update_layout(height=fig.layout.height or 400, margin=dict(l=10, r=10, t=70 if note else 50, b=70),
                       font=dict(family="Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"),
                       legend_title_text="", hovermode="closest")
-    st.plotly_chart(fig, width="stretch", key=f"chart_{key}")
-    with st.expander(f"数据表：{name}"):
-        st.dataframe(data, hide_index=True, width="stretch", column_config=column_config)
-        csv_download(data, "下载 CSV", f"{name}_{f.file_stem()}", key=f"csv_{key}")
+    config = {"displaylogo": False, "toImageButtonOptions": {"filename": f"{name}_{f.file_stem()}", "scale": 2}}
+    if drill:
+        event = st.plotly_chart(fig, width="stretch", key=f"chart_{key}", config=config, on_select="rerun",
+                                selection_mode=("points",))
+        points = (event or {}).get("selection", {}).get("points", []) if event else []
+        if points:
+            drill_down(points[0], drill, f, key)
+        else:
+            st.caption("点击图中的柱或点，可列出背后的年报。")
+    else:
+        st.plotly_chart(fig, width="stretch", key=f"chart_{key}", config=config)
+    if show_table:
+        with st.expander(f"数据表：{name}"):
+            table(data, hide_index=True, width="stretch", column_config=column_config)
+            downloads(data, f"{name}_{f.file_stem()}", key=f"dl_{key}")
+
+
+def drill_down(point: dict, how: str, f: Filters, key: str) -> None:
+    """The reports behind one clicked point, with links to 报告详情."""
+    year = agency = None
+    if how == "year":
+        x = point.get("x")
+        try:
+            year = int(float(x))
+        except (TypeError, ValueError):
+            return
+    else:
+        cd = point.get("customdata")
+        agency = cd[0] if isinstance(cd, (list, tuple)) else cd
+        if not agency:
+            return
+    reps = query(queries.q_reports_for, f, year, agency)
+    what = f"{year}年" if year is not None else "该机构"
+    st.markdown(f"**{md_escape(what)}背后的 {len(reps)} 份年报**")
+    if len(reps):
+        report_links(reps, key=f"drill_{key}")
 
 
 def empty_notice(df: pd.DataFrame) -> bool:
@@ -366,6 +554,15 @@ def empty_notice(df: pd.DataFrame) -> bool:
 
 
 def fmt_num(v, digits: int = 0) -> str:
+    """Thousands separators; a value that is not whole keeps its decimals (a median of 23.5)."""
     if v is None or pd.isna(v):
         return "—"
+    if digits == 0 and float(v) != round(float(v)):
+        return f"{v:,.2f}".rstrip("0").rstrip(".")
     return f"{v:,.{digits}f}"
+
+
+def agency_counts(f: Filters) -> dict[int, int]:
+    """Year → number of agencies behind the yearly sums under ``f``."""
+    y = query(queries.q_yearly, f)
+    return {int(a): int(b) for a, b in zip(y["year"], y["n_agencies"])}

@@ -3,6 +3,7 @@
     python benchmarks/bench_dashboard.py --db data/warehouse.duckdb
     python benchmarks/bench_dashboard.py --scale 100000          # fixture replicated to ~100k reports
     python benchmarks/bench_dashboard.py --scale 100000 --no-mart  # the view, not the materialised table
+    python benchmarks/bench_dashboard.py --scale 100000 --keep /tmp/b100k --pages  # + every page in chromium
 
 ``--scale N`` builds a throwaway warehouse by replicating the fictional test fixture (each copy
 gets new report and agency ids) and, unless ``--no-mart``, materialises the marts
@@ -25,7 +26,8 @@ sys.path.insert(0, str(ROOT))
 from app import queries as q  # noqa: E402
 
 PAGES = {
-    "总览": [("q_yearly", ()), ("q_movers", ("new_received", 2024))],
+    "总览": [("q_yearly", ()), ("q_flagged_reports", ()), ("q_change_panel", (2021, 2024)),
+           ("q_panel_agencies", (2021, 2024)), ("q_movers", ("new_received", 2024, 10, 2021))],
     "主动公开": [("q_t2_by_year", ())],
     "依申请公开": [("q_outcomes", ()), ("q_t3_rows", (tuple(k for k in q.vocab.T3_ROW_KEYS if k.startswith("denied_")), "total")),
                 ("q_yearly", ())],
@@ -36,10 +38,16 @@ PAGES = {
     "数据质量": [("q_check_summary", ()), ("q_check_failures", ()), ("q_cross_failures", ()),
               ("q_uncertain_cells", ()), ("q_coverage", ())],
     "报告详情": [("q_report_list", ())],
-    "数据导出": [("q_export_size", ()), ("q_export_wide", ())],
+    "数据导出": [("q_export_size", ()), ("q_export_preview", (200,))],
+    "数据导出·生成宽表": [("q_export_wide", ())],
+    "地图": [("q_by_region", ("new_received", "province"))],
+    "地图·比率": [("q_by_region", ("disclosure_rate", "province"))],
+    "下钻（点击一年）": [("q_reports_for", (2024,))],
     "数据导出·长表": [("q_export_long", ())],
     "侧栏选项": [("q_filter_options", None)],
 }
+# pages about one agency take its id, not the filters
+AGENCY_PAGES = {"机构画像": ["q_agency_profile", "q_agency_cells", "q_agency_checks"]}
 
 
 def build_scaled(n_reports: int, folder: Path, mart: bool) -> Path:
@@ -93,8 +101,80 @@ def time_queries(db: Path, runs: int, filters: dict[str, q.Filters]) -> list[tup
             samples.sort()
             p95 = samples[min(len(samples) - 1, int(round(0.95 * (len(samples) - 1))))]
             rows.append((fname, page, statistics.median(samples), p95, len(df)))
+    aid = con.execute("select agency_id from v_report group by agency_id order by count(*) desc, agency_id limit 1"
+                      ).fetchone()[0]
+    for page, names in AGENCY_PAGES.items():
+        samples = []
+        for _ in range(runs):
+            cur = con.cursor()
+            t0 = time.perf_counter()
+            opts = q.q_filter_options(cur, False)
+            for name in names:
+                df = getattr(q, name)(cur, aid)
+            samples.append((time.perf_counter() - t0) * 1000)
+            cur.close()
+        samples.sort()
+        p95 = samples[min(len(samples) - 1, int(round(0.95 * (len(samples) - 1))))]
+        rows.append(("一个机构", page, statistics.median(samples), p95, len(df) + 0 * len(opts)))
     con.close()
     return rows
+
+
+def page_loads(db: Path) -> list[tuple[str, float]] | None:
+    """Each page in chromium on a warm server: seconds from navigation to the script run finished
+    (Streamlit's ``notRunning`` state, no skeleton), then the server's RSS after every page."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    from app.server import DashboardServer
+    from app.ui import MENU
+    server = DashboardServer(db, Path(tempfile.mkdtemp(prefix="gknb_pages_")), env={"GKNB_REPORTS": ""})
+    out = []
+    try:
+        server.wait_healthy(60)
+        with sync_playwright() as p:
+            b = p.chromium.launch(executable_path="/usr/bin/chromium",
+                                  args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+            page = b.new_page(viewport={"width": 1400, "height": 1000})
+
+            def settle(timeout=180_000):
+                page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=timeout)
+                page.wait_for_timeout(200)
+                page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+                page.wait_for_function("document.querySelectorAll('[data-testid=stSkeleton]').length === 0",
+                                       timeout=timeout)
+            page.goto(f"{server.url}/", timeout=180_000)
+            settle()                                   # warm: the first run builds caches
+            for _, _, title, url, _ in MENU:
+                for attempt in ("冷", "热"):
+                    t0 = time.perf_counter()
+                    page.goto(f"{server.url}/{url}", timeout=180_000)
+                    settle()
+                    out.append((f"{title}（{attempt}缓存）", time.perf_counter() - t0))
+            b.close()
+        rss = _tree_rss_mb(server.proc.pid)
+        out.append(("服务器内存（访问全部页面后，RSS MB）", rss))
+    finally:
+        server.stop()
+    return out
+
+
+def _tree_rss_mb(pid: int) -> float:
+    """RSS of a process and its children, from /proc."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+            for t in Path(f"/proc/{p}/task").iterdir():
+                kids = (t / "children").read_text().split()
+                todo += [int(k) for k in kids]
+        except OSError:
+            continue
+    return total / 1024
 
 
 def cold_start(db: Path, after=None, query: str = "") -> float | None:
@@ -141,14 +221,24 @@ def main() -> int:
     ap.add_argument("--no-mart", action="store_true", help="do not materialise the marts")
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--no-browser", action="store_true", help="skip the cold-start browser measurement")
+    ap.add_argument("--pages", action="store_true", help="also load every page in chromium (seconds) and "
+                    "report the server's memory after visiting them all")
+    ap.add_argument("--keep", type=Path, help="with --scale: build the warehouse here and keep it")
     args = ap.parse_args()
     tmp = tempfile.TemporaryDirectory(prefix="gknb_bench_")
-    db = args.db or build_scaled(args.scale or 1000, Path(tmp.name), not args.no_mart)
+    folder = args.keep or Path(tmp.name)
+    folder.mkdir(parents=True, exist_ok=True)
+    db = args.db or build_scaled(args.scale or 1000, folder, not args.no_mart)
     filters = {"全部": q.Filters(), "江苏省·县级": q.Filters(province="江苏省", levels=("county",))}
     rows = time_queries(db, args.runs, filters)
     print("\n| 筛选 | 页面 | p50 ms | p95 ms | 行数 |\n|---|---|---:|---:|---:|")
     for fname, page, p50, p95, n in rows:
         print(f"| {fname} | {page} | {p50:.1f} | {p95:.1f} | {n:,} |")
+    if args.pages:
+        loads = page_loads(db)
+        print("\n| 页面 | 到可交互 s |\n|---|---:|")
+        for name, sec in loads or []:
+            print(f"| {name} | {sec:.2f} |")
     if not args.no_browser:
         t = cold_start(db)
         print("\n冷启动到第一张图（streamlit run → chromium 中出现第一张 plotly 图）："

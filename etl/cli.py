@@ -35,15 +35,31 @@ def cli_parse(args: argparse.Namespace) -> int:
     return 0
 
 
+def _manifest_origins(folder: Path) -> dict[str, str]:
+    """``file name → where it was published`` from a corpus ``manifest.csv`` beside or above ``folder``."""
+    import csv
+    for m in (folder / "manifest.csv", folder.parent / "manifest.csv"):
+        if m.is_file():
+            with m.open(encoding="utf-8", newline="") as fh:
+                return {Path(r["file"]).name: r["source"] for r in csv.DictReader(fh)
+                        if r.get("file") and r.get("source")}
+    return {}
+
+
 def cli_bundle(args: argparse.Namespace) -> int:
-    """Parse files into structured report JSON (figures and provenance, no prose)."""
+    """Parse files into structured report JSON (figures and provenance, no prose).
+
+    The source keeps the file's name (no path of this machine) and, when the folder comes with a
+    corpus ``manifest.csv``, where the file was published (``origin``: repository:path or URL).
+    """
     from etl.assess_store import bundle_findings
     from etl.document import ReportError
     from etl.extract import parse_file
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     failed = 0
-    files = [p for a in args.paths for p in (sorted(a.rglob("*")) if a.is_dir() else [a]) if p.is_file()]
+    files = [p for a in args.paths for p in (sorted(a.rglob("*")) if a.is_dir() else [a])
+             if p.is_file() and p.name != "manifest.csv"]
     parsed = []
     for p in files:
         try:
@@ -54,6 +70,7 @@ def cli_bundle(args: argparse.Namespace) -> int:
     # the text indicators are computed over the whole batch (雷同 needs the other reports) and
     # shipped as figures and positions; the text itself never goes into data/
     findings = bundle_findings([r for _, r in parsed])
+    origins: dict[Path, dict[str, str]] = {}
     for p, rep in parsed:
         if args.only and p.name not in args.only:
             continue
@@ -61,6 +78,10 @@ def cli_bundle(args: argparse.Namespace) -> int:
         rep.sections = []
         d = rep.to_json()
         d.pop("checks", None)
+        d["source"]["path"] = p.name
+        origin = origins.setdefault(p.parent, _manifest_origins(p.parent)).get(p.name)
+        if origin:
+            d["source"]["origin"] = origin
         name = f"{rep.year}_{rep.source['sha256'][:12]}.json"
         (out / name).write_text(json.dumps(d, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         print(f"{printable(str(p))} → {out / name}")

@@ -26,7 +26,7 @@ with left:
         fig.update_traces(hovertemplate="%{x}年：%{y:,.3f} 万元<extra></extra>")
         ui.chart(fig, p[["年度", "procurement_wan_yuan", "procurement_projects", "n_procurement_reports"]].rename(
             columns={"procurement_wan_yuan": "采购总金额（万元）", "procurement_projects": "采购项目数量",
-                     "n_procurement_reports": "年报数"}), "政府集中采购", f, "pf_proc")
+                     "n_procurement_reports": "年报数"}), "政府集中采购", f, "pf_proc", drill="year")
 with right:
     q = df[df["template"] == "2021"]
     st.subheader("行政事业性收费（2021年版模板）")
@@ -38,4 +38,4 @@ with right:
                      labels={"fee_wan_yuan": "万元"})
         fig.update_traces(hovertemplate="%{x}年：%{y:,.2f} 万元<extra></extra>")
         ui.chart(fig, q[["年度", "fee_wan_yuan", "n_fee_reports"]].rename(
-            columns={"fee_wan_yuan": "收费金额（万元）", "n_fee_reports": "年报数"}), "行政事业性收费", f, "pf_fee")
+            columns={"fee_wan_yuan": "收费金额（万元）", "n_fee_reports": "年报数"}), "行政事业性收费", f, "pf_fee", drill="year")

@@ -6,7 +6,7 @@ from app import queries, ui
 
 MAX_HEATMAP_AGENCIES = 60
 
-f = ui.page_header("数据质量", "哪些年报的勾稽关系不成立、差多少？哪些数字读取不确定？哪些年报缺失？")
+f = ui.page_header("数据质量", "哪些年报的勾稽关系不成立、差多少？哪些数字读取不确定？哪些年报缺失？", flags=False)
 summary = ui.query(queries.q_check_summary, f)
 fails = ui.query(queries.q_check_failures, f)
 cross = ui.query(queries.q_cross_failures, f)
@@ -17,35 +17,38 @@ c = st.columns(4)
 c[0].metric("校验未通过（本年报内）", f"{len(fails)} 项", help="年报自身的勾稽关系 I1–I5、I7 未成立的项数")
 c[1].metric("跨年校验未通过/提示", f"{len(cross)} 项", help="I6 上年结转 = 上一年结转下年度；I8 现行有效件数（仅提示）")
 c[2].metric("读取不确定的单元格", f"{len(unc)} 个")
-c[3].metric("缺失的年报（机构×年度）", f"{n_missing} 份")
+c[3].metric("缺失的年报（机构×年度）", f"{n_missing} 份",
+            help="只计每个机构首份与末份年报之间、且当前数据中有其他机构报送的年度")
 
 st.subheader("勾稽关系未成立")
 st.caption("数据保留机构所印的数字；这里说明哪一处、两边各是多少、差多少（差额 = 左边 − 右边）。")
 if len(fails):
-    st.dataframe(fails.drop(columns=["report_id"]), hide_index=True, width="stretch", column_config={
+    ui.table(fails.assign(link=[f"./report?report={r}" for r in fails["report_id"]]).drop(columns=["report_id"]),
+             hide_index=True, width="stretch", column_config={
+        "link": st.column_config.LinkColumn("报告详情", display_text="打开"),
         "agency_name": "机构", "year": st.column_config.NumberColumn("年度", format="%d"), "source_name": "文件",
         "identity": "规则", "check_id": "校验项", "scope": "位置", "lhs": "左边", "rhs": "右边", "delta": "差额",
         "detail": "说明"})
-    ui.csv_download(fails, "下载 CSV", f"校验未通过_{f.file_stem()}", key="dq_fail_csv")
+    ui.downloads(fails, f"校验未通过_{f.file_stem()}", "dq_fail")
 else:
     st.success("当前筛选下所有年报内校验均通过或无法评估。")
 if len(cross):
     st.subheader("跨年校验")
-    st.dataframe(cross, hide_index=True, width="stretch", column_config={
+    ui.table(cross, hide_index=True, width="stretch", column_config={
         "agency_name": "机构", "year": st.column_config.NumberColumn("年度", format="%d"), "identity": "规则",
         "check_id": "校验项", "scope": "位置", "lhs": "左边", "rhs": "右边", "delta": "差额", "status": "状态", "detail": "说明"})
 if len(summary):
     with st.expander("各规则的校验结果统计"):
-        st.dataframe(summary.pivot_table(index="identity", columns="status", values="n", aggfunc="sum").reset_index(),
+        ui.table(summary.pivot_table(index="identity", columns="status", values="n", aggfunc="sum").reset_index(),
                      hide_index=True)
 
 st.subheader("读取不确定的单元格")
 if len(unc):
-    st.dataframe(unc.drop(columns=["report_id"]), hide_index=True, width="stretch", column_config={
+    ui.table(unc.drop(columns=["report_id"]), hide_index=True, width="stretch", column_config={
         "agency_name": "机构", "year": st.column_config.NumberColumn("年度", format="%d"), "source_name": "文件",
         "cell_key": "单元格", "label_zh": "含义", "value": "读取值", "value_raw": "原文", "uncertain_reason": "原因",
         "method": "读取方式", "page": "页", "source_table": "表", "source_row": "行", "source_col": "列"})
-    ui.csv_download(unc, "下载 CSV", f"不确定单元格_{f.file_stem()}", key="dq_unc_csv")
+    ui.downloads(unc, f"不确定单元格_{f.file_stem()}", "dq_unc")
 else:
     st.caption("没有标记为不确定的单元格。")
 
@@ -64,6 +67,7 @@ if len(cov):
         shown = cov[cov["agency_name"].isin(keep)]
         st.caption(f"共 {n_agencies:,} 个机构；图中只画问题最多的 {MAX_HEATMAP_AGENCIES} 个（缺失、校验问题、不确定单元格），"
                    "全部机构 × 年度见图下的数据表。")
+    shown = shown.assign(agency_name=shown["agency_name"].map(ui.plot_text))   # plotly renders HTML
     mat = shown.pivot_table(index="agency_name", columns="year", values="code", aggfunc="max")
     txt = shown.pivot_table(index="agency_name", columns="year", values="状态", aggfunc="first")
     fig = px.imshow(mat, color_continuous_scale=[[0, "#e74c3c"], [0.34, "#f39c12"], [0.67, "#f1c40f"], [1, "#27ae60"]],

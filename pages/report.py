@@ -39,12 +39,24 @@ if h["is_synthetic"]:
     st.warning(ui.SYNTH_BANNER, icon=":material/science:")
 if not h["is_current"]:
     st.warning(f"这份文件已被较新的文件替代（{h['superseded_by']}），不计入统计。")
+origin = ui.query(queries.q_report_origin, None, rid)
+src_name = origin.get("original_name") or h["source_name"]
 meta = pd.DataFrame({
-    "项目": ["文件", "格式", "模板", "表三其他处理", "解析器版本", "导入时间", "年报编号", "SHA-256"],
-    "内容": [h["source_name"], h["source_format"], queries.TEMPLATE_ZH.get(h["template"], h["template"]),
+    "项目": ["原始文件", "来源", "格式", "模板", "表三其他处理", "解析器版本", "导入时间", "年报编号", "SHA-256",
+           "入库文件"],
+    "内容": [src_name, origin.get("origin") or "未记录", h["source_format"],
+           queries.TEMPLATE_ZH.get(h["template"], h["template"]),
            "单行" if h["other_as_single_row"] else "三个子项", h["parser_version"], str(h["loaded_at"]),
-           h["report_id"], h["source_sha256"]]})
-st.dataframe(meta, hide_index=True, width="stretch")
+           h["report_id"], h["source_sha256"], h["source_name"]]})
+ui.table(meta, hide_index=True, width="stretch")
+if origin.get("url"):
+    st.link_button("打开原始发布位置", origin["url"], icon=":material/open_in_new:")
+if origin.get("stored"):
+    from pathlib import Path
+    st.download_button(f"下载原始文件（{src_name}）", data=Path(origin["stored"]).read_bytes(), file_name=src_name,
+                       on_click="ignore", key="rp_original", icon=":material/download:")
+elif h["source_format"] == "json":
+    st.caption("这份年报随项目附带的是结构化数字（每个数字的来源位置见下），原始文件未随项目保存；可按“来源”查找原文。")
 cells = ui.query(queries.q_report_cells, None, rid)
 checks = ui.query(queries.q_report_checks, None, rid)
 c = st.columns(3)
@@ -93,12 +105,17 @@ def show_table(table: str, rows: list[str], cols: list[str]) -> None:
     with st.expander("每个单元格的来源（文件、页、表格行列、原文、读取方式）"):
         prov = sub[["label_zh", "cell_key", "value", "value_raw", "semantic", "uncertain", "uncertain_reason",
                     "method", "page", "source_table", "source_row", "source_col"]].copy()
-        prov.insert(0, "file", h["source_name"])
+        for col in ("source_table", "source_row", "source_col"):   # stored from 0; people count from 1
+            prov[col] = (prov[col] + 1).astype("Int64")
+        prov.insert(0, "file", src_name)
         prov = prov.sort_values("uncertain", ascending=False, kind="stable")
-        st.dataframe(prov, hide_index=True, width="stretch", column_config={
-            "file": "文件", "label_zh": "含义", "cell_key": "键", "value": "数值", "value_raw": "原文",
+        ui.table(prov, hide_index=True, width="stretch", column_config={
+            "file": "原始文件", "label_zh": "含义", "cell_key": "键", "value": "数值", "value_raw": "原文",
             "semantic": "类型", "uncertain": st.column_config.CheckboxColumn("不确定"), "uncertain_reason": "原因",
-            "method": "读取方式", "page": "页", "source_table": "第几个表", "source_row": "行", "source_col": "列"})
+            "method": "读取方式", "page": st.column_config.NumberColumn("页", format="%d"),
+            "source_table": st.column_config.NumberColumn("第几个表格（从1数）", format="%d"),
+            "source_row": st.column_config.NumberColumn("第几行（从1数）", format="%d"),
+            "source_col": st.column_config.NumberColumn("第几列（从1数）", format="%d")})
 
 
 st.caption("黄色加粗 = 读取不确定；灰色 = 不适用（原文为“/”“—”等）；蓝色 = 原文空白、按 0 计。"
@@ -112,9 +129,9 @@ show_table("t4", list(vocab.T4_ROW_KEYS), list(vocab.T4_COL_KEYS))
 
 st.subheader("校验")
 if len(checks):
-    st.dataframe(checks, hide_index=True, width="stretch", column_config={
+    ui.table(checks, hide_index=True, width="stretch", column_config={
         "identity": "规则", "check_id": "校验项", "scope": "位置", "lhs": "左边", "rhs": "右边", "delta": "差额",
         "status": "结果", "detail": "说明"})
 else:
     st.caption("没有校验记录。")
-ui.csv_download(cells, "下载本年报全部单元格 CSV", f"{h['agency_name']}_{int(h['year'])}_单元格", key="rp_csv")
+ui.downloads(cells, f"{h['agency_name']}_{int(h['year'])}_单元格", key="rp_cells")

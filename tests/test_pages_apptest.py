@@ -15,7 +15,7 @@ from tests import dashboard_fixtures as fx
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 PAGES = ["overview", "proactive", "requests", "applicants", "procurement_fees", "review_litigation",
-         "compare", "quality", "report", "export", "upload", "assessment", "text_diff"]
+         "compare", "quality", "report", "export", "upload", "assessment", "text_diff", "profile", "map", "metrics"]
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +65,7 @@ def test_page_renders(app, page):
     at = app(page)
     assert at.title
     assert not at.error
-    if page != "upload":
+    if page not in ("upload", "metrics"):
         assert any(c.startswith("当前筛选：") for c in captions(at))
         assert not at.warning or all("示例" not in w.value for w in at.warning)
 
@@ -80,7 +80,7 @@ def test_overview_headline_equals_fixture(app):
     den = sum(r.v("t3.result_total.total") for r in reps)
     assert metric(at, "公开率（予以公开+部分公开）") == f"{num / den * 100:.1f}%"
     delta = next(m for m in at.metric if m.label == "本年新收申请").delta
-    assert delta == f"{new - sum(r.v('t3.new_received.total') for r in prev):+,.0f} 件"
+    assert delta == f"{new - sum(r.v('t3.new_received.total') for r in prev):+,.0f} 件（同口径）"
     charts = at.get("plotly_chart")
     assert len(charts) >= 3
     spec = json.loads(charts[0].proto.spec)
@@ -149,7 +149,12 @@ def test_review_page_decided_cases(app):
     assert row["已审结"] == dec and row["纠错率"] == f"{corr / dec * 100:.1f}%"
 
 
-def test_export_page_offers_downloads(app):
+def test_export_builds_files_only_when_asked(app):
+    """Defect 7: the page shows no file until asked; after 生成 the CSV/JSON/Parquet buttons appear."""
     at = app("export")
-    labels = [b.label for b in at.get("download_button")]
-    assert {"下载长表 CSV", "下载宽表 CSV", "下载长表 Parquet", "下载宽表 Parquet"} <= set(labels)
+    assert not at.get("download_button")
+    assert {"生成长表文件", "生成宽表文件"} <= {b.label for b in at.button}
+    at.button(key="ex_build_wide").click().run()
+    assert not at.exception
+    labels = {b.label for b in at.get("download_button")}
+    assert {"下载宽表 CSV", "下载宽表 JSON", "下载宽表 Parquet"} <= labels
