@@ -662,6 +662,27 @@ def q_report_timeliness(con, f: Filters) -> pd.DataFrame:
     return df[TIMELINESS_COLS]
 
 
+def q_report_publication(con, report_id: str) -> dict[str, Any]:
+    """One report's publication facts for 报告详情: publication date (and how it was read), source
+    URL, crawl version, timeliness under 条例第四十九条, and whether it was read by OCR.  Keys are
+    absent where the warehouse predates the column."""
+    from etl import timeliness
+    cols = {r[0] for r in con.execute("select column_name from information_schema.columns "
+                                      "where table_name = 'dim_report'").fetchall()}
+    want = [c for c in ("published_at", "published_at_method", "source_url", "source_version", "read_by_ocr")
+            if c in cols]
+    row = con.execute(f"""select r.year, a.level, a.kind{''.join(', r.' + c for c in want)}
+                          from dim_report r left join dim_agency a using (agency_id)
+                          where r.report_id = ?""", [report_id]).fetchone()
+    if row is None:
+        return {}
+    out = dict(zip(["year", "level", "kind", *want], row))
+    t = timeliness.assess(out["year"], out.get("published_at"), out["level"], out["kind"])
+    out["timeliness"] = t.label
+    out["timeliness_status"] = t.status
+    return out
+
+
 def q_export_size(con, f: Filters) -> pd.DataFrame:
     """Number of reports and cells an export of the current filters would hold."""
     rel = metrics_relation(con)

@@ -303,6 +303,7 @@ MENU: tuple[tuple[str, str, str, str, str], ...] = (
     ("分析", "profile", "机构画像", "profile", "person_search"),
     ("分析", "map", "地图", "map", "map"),
     ("数据", "metrics", "指标说明", "metrics", "menu_book"),
+    ("数据", "crawl", "采集", "crawl", "travel_explore"),
 )
 
 

@@ -53,7 +53,7 @@ def deadline(year: int, level: str | None, kind: str | None) -> tuple[date | Non
 
 
 def _as_date(value: date | datetime | str | None) -> date | None:
-    if value is None or value == "":
+    if value is None or value == "" or value != value:   # value != value: NaN / pandas NaT (no date)
         return None
     if isinstance(value, datetime):
         return value.date()

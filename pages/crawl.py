@@ -1,5 +1,5 @@
 """采集: the last crawls of the archive (seeds, found, new, changed, failed with reasons) and the
-timeliness of the crawled reports (条例第四十九条).  Not yet in the router: the dashboard wires it."""
+timeliness of the crawled reports (条例第四十九条)."""
 import os
 from pathlib import Path
 

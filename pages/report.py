@@ -48,7 +48,18 @@ meta = pd.DataFrame({
            queries.TEMPLATE_ZH.get(h["template"], h["template"]),
            "单行" if h["other_as_single_row"] else "三个子项", h["parser_version"], str(h["loaded_at"]),
            h["report_id"], h["source_sha256"], h["source_name"]]})
+pub = ui.query(queries.q_report_publication, None, rid)
+extra = [("发布日期", (f"{pub['published_at']}（{pub.get('published_at_method') or '读取方式未记录'}）"
+                   if pub.get("published_at") else "未知（非网站采集的文件没有发布日期）")),
+         ("按时公布", pub.get("timeliness") or "无法判断"),
+         ("网址", pub.get("source_url") or "—"),
+         ("读取方式", "OCR 识别（扫描件；每个数字的识别置信度见下表）" if pub.get("read_by_ocr") else "文字层")]
+meta = pd.concat([meta, pd.DataFrame({"项目": [k for k, _ in extra], "内容": [v for _, v in extra]})],
+                 ignore_index=True)
 ui.table(meta, hide_index=True, width="stretch")
+if pub.get("read_by_ocr"):
+    st.info("这份年报是扫描件，数字由 OCR 识别：置信度低、被印章覆盖或校验不通过的数字已标为“读取不确定”。",
+            icon=":material/document_scanner:")
 if origin.get("url"):
     st.link_button("打开原始发布位置", origin["url"], icon=":material/open_in_new:")
 if origin.get("stored"):

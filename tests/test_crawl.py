@@ -373,3 +373,13 @@ def test_view_counters_do_not_make_a_version_but_figures_do(counter):
         return crawl.fingerprint(page.format(c=counter.format(n=n), v=v).encode(), "text/html; charset=utf-8")
     assert fp(12, 5) == fp(13579, 5)
     assert fp(12, 5) != fp(12, 6)
+
+
+def test_timeliness_of_a_missing_date_from_a_dataframe_is_unknown():
+    """A report without a publication date reaches timeliness as pandas NaT (a datetime subclass)."""
+    import pandas as pd
+
+    from etl import timeliness
+    assert timeliness.assess(2023, pd.NaT, "county", "government").status == "unknown"
+    assert timeliness.assess(2023, float("nan"), "county", "department").status == "unknown"
+    assert timeliness.assess(2023, pd.Timestamp("2024-04-02"), "county", "government").label == "逾期 2 天"

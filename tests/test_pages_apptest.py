@@ -15,7 +15,7 @@ from tests import dashboard_fixtures as fx
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 PAGES = ["overview", "proactive", "requests", "applicants", "procurement_fees", "review_litigation",
-         "compare", "quality", "report", "export", "upload", "assessment", "text_diff", "profile", "map", "metrics"]
+         "compare", "quality", "report", "export", "upload", "assessment", "text_diff", "profile", "map", "metrics", "crawl"]
 
 
 @pytest.fixture(scope="module")
@@ -158,3 +158,32 @@ def test_export_builds_files_only_when_asked(app):
     assert not at.exception
     labels = {b.label for b in at.get("download_button")}
     assert {"下载宽表 CSV", "下载宽表 JSON", "下载宽表 Parquet"} <= labels
+
+
+def test_report_page_says_when_published_whether_on_time_and_how_read(db, monkeypatch, tmp_path):
+    """报告详情 shows the publication date, timeliness (条例第四十九条) and OCR reading of a report."""
+    import shutil
+
+    import duckdb
+    wh = tmp_path / "w.duckdb"
+    shutil.copy(db, wh)
+    con = duckdb.connect(str(wh))
+    rid, year = con.execute("""select r.report_id, r.year from dim_report r join dim_agency a using (agency_id)
+                               where r.is_current and a.kind = 'department' and a.level in ('province', 'city', 'county')
+                               order by r.report_id limit 1""").fetchone()
+    con.execute("update dim_report set published_at = ?, published_at_method = 'meta', read_by_ocr = true "
+                "where report_id = ?", [f"{year + 1}-02-10", rid])
+    con.close()
+    monkeypatch.setenv("GKNB_DB", str(wh))
+    monkeypatch.setenv("GKNB_UPLOADS", str(tmp_path / "uploads"))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["report"] = rid
+    at.run()
+    at.switch_page("pages/report.py").run()
+    assert not at.exception
+    meta = next(d.value for d in at.dataframe if "项目" in getattr(d.value, "columns", []))
+    rows = dict(zip(meta["项目"], meta["内容"]))
+    assert rows["发布日期"].startswith(f"{year + 1}-02-10")
+    assert rows["按时公布"] == "逾期 10 天"          # departments: 31 January
+    assert rows["读取方式"].startswith("OCR")
+    assert any("OCR" in i.value for i in at.info)

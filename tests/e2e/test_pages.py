@@ -19,7 +19,7 @@ PAGES = {"": "总览", "proactive": "主动公开", "requests": "依申请公开
          "procurement-fees": "采购与收费", "review-litigation": "复议诉讼", "compare": "机构对比",
          "quality": "数据质量", "report": "报告详情", "export": "数据导出", "upload": "导入年报",
          "assessment": "年报评估", "text-diff": "年报对照",
-         "profile": "机构画像", "map": "地图", "metrics": "指标说明"}
+         "profile": "机构画像", "map": "地图", "metrics": "指标说明", "crawl": "采集"}
 
 
 @pytest.mark.parametrize("url,title", PAGES.items())
