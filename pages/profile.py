@@ -46,6 +46,10 @@ if len(flagged):
                "不确定的数字；见下方“校验”和各年报详情。", icon=":material/warning:")
 
 st.subheader("各年年报")
+_tl = ui.query(queries.q_report_timeliness, queries.Filters(agencies=(agency,),
+                                                            include_synthetic=f.include_synthetic))
+if len(_tl) and (_tl["timeliness_status"] != "unknown").any():
+    st.caption("按时公布：" + "；".join(f"{int(y)}年 {t}" for y, t in zip(_tl["year"], _tl["timeliness"])))
 ui.report_links(reps[["report_id", "agency_name", "year", "template", "n_checks_failed", "n_uncertain",
                       "source_name"]].assign(template=lambda d: d["template"].map(queries.TEMPLATE_ZH)),
                 key="pf_reports")

@@ -52,6 +52,30 @@ if len(unc):
 else:
     st.caption("没有标记为不确定的单元格。")
 
+st.subheader("版本冲突：同一机构同一年度的两份文件数字不同")
+conflicts = ui.query(queries.q_conflicts, f)
+if len(conflicts):
+    st.caption("两份文件都保留；当前版本按 NOTES.md 中的规则选出（校验失败少者优先，其次读取不确定少者……），与文件名和导入顺序无关。")
+    ui.table(conflicts, hide_index=True, width="stretch", column_config={
+        "agency_name": "机构", "year": st.column_config.NumberColumn("年度", format="%d"), "chosen_id": "当前版本",
+        "chosen_source": "当前文件", "other_id": "历史版本", "other_source": "历史文件",
+        "n_cells_differ": "不同的单元格", "rule": "选择依据"})
+    ui.downloads(conflicts, f"版本冲突_{f.file_stem()}", "dq_conflict")
+else:
+    st.caption("没有数字不同的重复文件。")
+
+st.subheader("按时公布（条例第四十九条）")
+tl = ui.query(queries.q_report_timeliness, f)
+if len(tl):
+    c = st.columns(3)
+    c[0].metric("按时", int((tl["timeliness_status"] == "on_time").sum()))
+    c[1].metric("逾期", int((tl["timeliness_status"] == "late").sum()))
+    c[2].metric("无法判断", int((tl["timeliness_status"] == "unknown").sum()),
+                help="没有发布日期（文件不是从网站采集的）或条例未规定期限（乡镇）。")
+    late = tl[tl["timeliness_status"] == "late"]
+    if len(late):
+        ui.table(late.drop(columns=["report_id", "timeliness_status"]), hide_index=True, width="stretch")
+
 st.subheader("覆盖情况：机构 × 年度")
 if len(cov):
     cov = cov.copy()

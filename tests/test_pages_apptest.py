@@ -160,22 +160,45 @@ def test_export_builds_files_only_when_asked(app):
     assert {"下载宽表 CSV", "下载宽表 JSON", "下载宽表 Parquet"} <= labels
 
 
-def test_report_page_says_when_published_whether_on_time_and_how_read(db, monkeypatch, tmp_path):
-    """报告详情 shows the publication date, timeliness (条例第四十九条) and OCR reading of a report."""
+def _published_late(db, monkeypatch, tmp_path) -> tuple[str, str, int]:
+    """A copy of the fixture warehouse where one department's report was published 10 days late
+    and read by OCR: (report_id, agency_id, year)."""
     import shutil
 
     import duckdb
     wh = tmp_path / "w.duckdb"
     shutil.copy(db, wh)
     con = duckdb.connect(str(wh))
-    rid, year = con.execute("""select r.report_id, r.year from dim_report r join dim_agency a using (agency_id)
+    rid, aid, year = con.execute("""select r.report_id, r.agency_id, r.year from dim_report r join dim_agency a using (agency_id)
                                where r.is_current and a.kind = 'department' and a.level in ('province', 'city', 'county')
-                               order by r.report_id limit 1""").fetchone()
+                               and not r.is_synthetic order by r.report_id limit 1""").fetchone()
     con.execute("update dim_report set published_at = ?, published_at_method = 'meta', read_by_ocr = true "
                 "where report_id = ?", [f"{year + 1}-02-10", rid])
     con.close()
     monkeypatch.setenv("GKNB_DB", str(wh))
     monkeypatch.setenv("GKNB_UPLOADS", str(tmp_path / "uploads"))
+    return rid, aid, year
+
+
+def test_quality_and_profile_pages_show_timeliness(db, monkeypatch, tmp_path):
+    rid, aid, year = _published_late(db, monkeypatch, tmp_path)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("pages/quality.py").run()
+    assert not at.exception
+    assert metric(at, "逾期") == "1"
+    assert any(s.value.startswith("版本冲突") for s in at.subheader)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["profile"] = aid
+    at.run()
+    at.switch_page("pages/profile.py").run()
+    assert not at.exception
+    assert any(f"{year}年 逾期 10 天" in c for c in captions(at))
+
+
+def test_report_page_says_when_published_whether_on_time_and_how_read(db, monkeypatch, tmp_path):
+    """报告详情 shows the publication date, timeliness (条例第四十九条) and OCR reading of a report."""
+    rid, _, year = _published_late(db, monkeypatch, tmp_path)
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["report"] = rid
     at.run()
