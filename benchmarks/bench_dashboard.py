@@ -51,7 +51,7 @@ AGENCY_PAGES = {"机构画像": ["q_agency_profile", "q_agency_cells", "q_agency
 
 
 def build_scaled(n_reports: int, folder: Path, mart: bool) -> Path:
-    from tests import dashboard_fixtures as fx
+    from synth import fixture_warehouse as fx
     db = fx.build_warehouse(folder / "bench.duckdb")
     base = len(fx.REPORTS)
     copies = max(1, n_reports // base)

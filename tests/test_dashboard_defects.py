@@ -1,5 +1,5 @@
 """Issue 10's defects and issue 11 item 9 through AppTest: each test fails on the dashboard before
-the fix.  Two warehouses: the fictional fixture (tests/dashboard_fixtures.py) and the bundled real
+the fix.  Two warehouses: the fictional fixture (synth/fixture_warehouse.py) and the bundled real
 figures (data/reports, the sixteen corpus reports), loaded by the project's own ingest."""
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from app import queries as q
 from app import ui
 from etl import checks as chk
 from etl.extract import parse_file
-from tests import dashboard_fixtures as fx
+from synth import fixture_warehouse as fx
 from tests.test_pages_apptest import APP, captions, metric, plotly_array
 
 ROOT = Path(__file__).resolve().parent.parent

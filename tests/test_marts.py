@@ -13,7 +13,7 @@ from app import queries as q
 from etl import vocab
 from synth import generate as synth
 from etl import warehouse as wh
-from tests import dashboard_fixtures as fx
+from synth import fixture_warehouse as fx
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests import dashboard_fixtures as fx
+from synth import fixture_warehouse as fx
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 PAGES = ["overview", "proactive", "requests", "applicants", "procurement_fees", "review_litigation",

@@ -8,7 +8,7 @@ import pytest
 
 from app import queries as q
 from etl.metrics import metrics_view_sql
-from tests import dashboard_fixtures as fx
+from synth import fixture_warehouse as fx
 
 
 @pytest.fixture(scope="module")

@@ -39,10 +39,10 @@ def browser_context_args(browser_context_args):
 
 
 class Server(DashboardServer):
-    """The app on a fixture warehouse built by code (tests/dashboard_fixtures.py) in ``folder``."""
+    """The app on a fixture warehouse built by code (synth/fixture_warehouse.py) in ``folder``."""
 
     def __init__(self, folder: Path):
-        from tests import dashboard_fixtures as fx
+        from synth import fixture_warehouse as fx
         super().__init__(fx.build_warehouse(folder / "warehouse.duckdb"), folder)
         self.uploads = folder / "uploads"
 

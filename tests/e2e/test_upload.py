@@ -5,7 +5,7 @@ import duckdb
 import pytest
 from playwright.sync_api import expect
 
-from tests import dashboard_fixtures as fx
+from synth import fixture_warehouse as fx
 from tests.e2e.conftest import wait_for_app
 
 pytestmark = pytest.mark.e2e

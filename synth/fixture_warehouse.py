@@ -1,4 +1,4 @@
-"""A small fictional warehouse for dashboard tests, built by code (Datasette's write_fixture_database).
+"""A small fixture warehouse for dashboard tests and benchmarks, built by code (Datasette's write_fixture_database).
 
 ``build_warehouse(path)`` executes ``etl/schema.sql`` in a fresh DuckDB file and inserts a
 handful of fictional reports: two provinces, province/city/county agencies, governments and
