@@ -24,11 +24,14 @@ from functools import lru_cache
 from etl import vocab
 from etl.parse_state import Row
 
-# leaf words of table 三's applicant columns; 其他 only outside 法人或其他组织 / 其他处理
-_T3_LEAF = (("natural_person", ("自然人",)), ("commercial_enterprise", ("商业企业", "商业")),
-            ("research_institution", ("科研机构", "科研")), ("social_welfare_org", ("社会公益",)),
+# leaf words of table 三's applicant columns, abbreviations included (企业, 科研, 公益组织,
+# 法律服务, 其他组织); 其他 only outside 法人或其他组织 / 其他处理.  Each word names one column
+# only: a header cell holding words of two columns maps to none (:func:`_unique`).
+_T3_LEAF = (("natural_person", ("自然人",)), ("commercial_enterprise", ("商业企业", "商业", "企业")),
+            ("research_institution", ("科研机构", "科研")), ("social_welfare_org", ("社会公益", "公益")),
             ("legal_service_org", ("法律服务",)), ("total", ("总计", "合计")), ("other_org", ("其他",)))
-_T3_GROUP = "法人或其他组织"
+_T3_GROUP_RE = re.compile("法人[或和及与、]?其他组织")
+_T3_GROUP_SPLIT = re.compile(f"({_T3_GROUP_RE.pattern})")
 _T4_BLOCK = (("litigation_direct", ("未经复议", "直接起诉")), ("litigation_after_reconsideration", ("复议后起诉", "复议后")),
              ("admin_reconsideration", ("行政复议",)))
 _T4_LEAF = (("upheld", ("维持",)), ("corrected", ("纠正",)), ("other", ("其他",)),
@@ -50,7 +53,7 @@ class ColumnMap:
 
 
 def _strip_t3(text: str) -> str:
-    return text.replace(_T3_GROUP, "").replace("其他处理", "").replace("其他组织", "")
+    return _T3_GROUP_RE.sub("", text).replace("其他处理", "")
 
 
 def _leaf_pattern(leaves: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[re.Pattern, dict[str, str]]:
@@ -133,8 +136,8 @@ def _t3_tokens(row: Row) -> list[str]:
     """Column words of one header row in reading order; the 法人或其他组织 group as GROUP."""
     seq: list[str] = []
     for part in (vocab.norm(t) for t in row.labels):
-        for piece in re.split(f"({_T3_GROUP})", part):
-            if piece == _T3_GROUP:
+        for piece in _T3_GROUP_SPLIT.split(part):
+            if _T3_GROUP_RE.fullmatch(piece):
                 seq.append("GROUP")
             else:
                 seq.extend(k for _, k in t3_leaf_keys(piece))

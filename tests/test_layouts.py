@@ -468,3 +468,21 @@ def test_template_order_crawler_text_is_not_flagged_wholesale():
     # several valid splits still is)
     assert not [k for k in flagged if "表头" in rep.uncertain[k]]
     assert len([k for k in flagged if k.startswith("t3.")]) < 25 * 7 // 2
+
+
+def _t3_abbrev(subs: tuple[str, ...]) -> bytes:
+    return _html(_T2_HTML, "<p>三、收到和处理政府信息公开申请情况</p><table border=1>"
+                 + _tr("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）@3x3", "申请人情况@1x7")
+                 + _tr("自然人@2x1", "法人或其他组织@1x5", "总计@2x1")
+                 + _tr(*subs)
+                 + _tr("一、本年新收政府信息公开申请数量@1x3", "7", "1", "2", "3", "4", "5", "22")
+                 + "</table>")
+
+
+def test_literal_t3_abbreviated_reordered_subcolumns_are_read_by_their_words():
+    """企业 / 科研 / 公益组织 / 法律服务 / 其他组织 each name one column, whatever their order."""
+    rep = parse_bytes(_t3_abbrev(("科研", "其他组织", "企业", "法律服务", "公益组织")), "r.html")
+    got = {c: rep.cells[f"t3.new_received.{c}"] for c in vocab.T3_COL_KEYS}
+    assert got == {"natural_person": 7, "research_institution": 1, "other_org": 2, "commercial_enterprise": 3,
+                   "legal_service_org": 4, "social_welfare_org": 5, "total": 22}
+    assert not any(k.startswith("t3.new_received.") for k in rep.uncertain)

@@ -38,8 +38,6 @@ KNOWN_FAILING = {
     ("html_colspan_lost", "html"),
     ("t3_legal_collapsed", "txt"), ("t3_legal_collapsed", "md"), ("t3_legal_collapsed", "html"),
     ("t3_legal_collapsed", "docx"), ("t3_legal_collapsed", "pdf"),
-    ("t3_abbrev_reordered", "txt"), ("t3_abbrev_reordered", "md"), ("t3_abbrev_reordered", "html"),
-    ("t3_abbrev_reordered", "docx"), ("t3_abbrev_reordered", "pdf"),
 }
 
 
