@@ -401,14 +401,14 @@ def _header_map(header: list[Row], by_grid, by_order, size: int) -> headers.Colu
     if n_keys == size or (size == 15 and n_keys == len(grid) and n_keys % 5 == 0 and n_keys):
         leaf = [grid[c].rsplit(".", 1)[-1] for c in sorted(grid)]
         if order and leaf != order * (len(leaf) // len(order)):
-            return headers.ColumnMap()  # the two readings of the header disagree: trust neither
+            return headers.ColumnMap(seen=True)  # the two readings disagree: trust neither
         first = min(grid)  # columns right of the first value column headed by other words
         other = {c for c in headers.column_paths(header) if c > first and c not in grid}
         return headers.ColumnMap(by_col=grid, order=order, how="grid", other=other)
     if order:
         return headers.ColumnMap(order=order, how="order")
     if grid:
-        return headers.ColumnMap()
+        return headers.ColumnMap(seen=True)
     return None
 
 
@@ -421,6 +421,7 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
     cmap = headers.ColumnMap()
     header: list[Row] = []
     unmapped: set[int] = set()  # ids of rows read in template order
+    unnamed: set[int] = set()   # … under a header whose column words could not be mapped
     for row in rows:
         if row.blank:
             continue  # no ink: a spacer row or an empty first row carries no values
@@ -437,6 +438,8 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
         vals, proven = _t3_values(row, cmap)
         if vals is not None and not proven:
             unmapped.add(id(row))
+            if cmap.seen:
+                unnamed.add(id(row))
         if vals is None:
             lab = vocab.match_t3_row(row.label) if row.labels else None
             if lab:
@@ -487,6 +490,8 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
             state.put(k, cv, row, idx, method=method)
             if id(row) in unmapped:
                 unproven.add(k)
+            if id(row) in unnamed:
+                state.flag(k, "表头印有列名，但无法把每个列名对应到唯一的列（缩写或次序不明），按模板列序读取的值未经证实")
             if method == "order" and key not in printed:
                 # the row's label words are nowhere in the table: nothing shows the report
                 # prints this row (an omitted row leaves a gap an unlabelled row fits), so the

@@ -12,8 +12,10 @@ header can tell.  Two readings of a header block (the label-only rows above the 
   reliable (Word "save as text" prints a merged cell once), the header words in reading order,
   with the 法人或其他组织 group replaced by its sub-columns.
 
-A header that gives neither is *unmapped*: the caller reads the template order and flags
-the cells unless the layout is exact and the identities hold.
+A header that gives neither is *unmapped*.  With no column words at all the caller reads the
+template order and flags the cells unless the layout is exact and the identities hold; a
+header that prints column words it cannot map (an unknown or ambiguous word) is ``seen``:
+the cells read in template order are always flagged.
 """
 from __future__ import annotations
 
@@ -46,6 +48,8 @@ class ColumnMap:
     order: list[str] = field(default_factory=list)         # keys in printed order
     how: str = ""                                          # grid | order | "" (unmapped)
     other: set[int] = field(default_factory=set)           # value columns headed by other words (备注, 同比)
+    seen: bool = False      # unmapped, though the header prints column words: never read by position
+
 
     @property
     def mapped(self) -> bool:

@@ -486,3 +486,10 @@ def test_literal_t3_abbreviated_reordered_subcolumns_are_read_by_their_words():
     assert got == {"natural_person": 7, "research_institution": 1, "other_org": 2, "commercial_enterprise": 3,
                    "legal_service_org": 4, "social_welfare_org": 5, "total": 22}
     assert not any(k.startswith("t3.new_received.") for k in rep.uncertain)
+
+
+def test_literal_t3_header_with_an_unknown_word_is_not_read_by_position():
+    """社会组织 names no template column: the header is present but unmapped, so the row read in
+    template order is flagged even though every identity holds."""
+    rep = parse_bytes(_t3_abbrev(("企业", "科研", "公益组织", "法律服务", "社会组织")), "r.html")
+    assert all(f"t3.new_received.{c}" in rep.uncertain for c in _SUBS)
