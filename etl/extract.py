@@ -359,6 +359,8 @@ def _t3_by_cols(row: Row, cols: list[int], cmap: headers.ColumnMap) -> list[tupl
                 return None  # ink in a column the header does not name as a value column
             continue  # a column the header names as something else (备注, 同比): not read
         placed[key] = (cv, i)
+    if cmap.collapsed and len(placed) == 2:
+        return [placed.get(k) for k in vocab.T3_COL_KEYS]  # None: a column not printed
     return [placed[k] for k in vocab.T3_COL_KEYS] if len(placed) == 7 else None
 
 
@@ -432,6 +434,8 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
             continue
         if header:
             found = _header_map(header, headers.t3_by_grid, headers.t3_order, 7)
+            if found is not None and not found.mapped:
+                found = headers.t3_collapsed(header) or found
             if found is not None and (found.mapped or not cmap.mapped):
                 cmap = found  # a repeated header that names fewer columns keeps the full one
             header = []
@@ -485,7 +489,10 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
     unproven: set[str] = set()
     # a row printed twice is read twice: equal values are fine, different ones uncertain
     for key, (row, vals, method) in [*assigned.items(), *((k, (r, v, "cell")) for k, r, v in again)]:
-        for c, (cv, idx) in zip(vocab.T3_COL_KEYS, vals):
+        for c, got in zip(vocab.T3_COL_KEYS, vals):
+            if got is None:
+                continue  # a column the table does not print (法人或其他组织 as one column)
+            cv, idx = got
             k = f"t3.{key}.{c}"
             state.put(k, cv, row, idx, method=method)
             if id(row) in unmapped:

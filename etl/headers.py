@@ -49,6 +49,7 @@ class ColumnMap:
     how: str = ""                                          # grid | order | "" (unmapped)
     other: set[int] = field(default_factory=set)           # value columns headed by other words (备注, 同比)
     seen: bool = False      # unmapped, though the header prints column words: never read by position
+    collapsed: bool = False  # table 三 with 法人或其他组织 as one column: only 自然人 and 总计 are read
 
 
     @property
@@ -124,6 +125,24 @@ def t3_by_grid(header: list[Row]) -> dict[int, str]:
         if key:
             out[col] = key
     return out
+
+
+def t3_collapsed(header: list[Row]) -> ColumnMap | None:
+    """Table 三 printed with three applicant columns (自然人, 法人或其他组织 as one, 总计): a map
+    of the two named leaf columns; the group column is read as nothing (its sub-columns are
+    not printed, their sum is no key).  None unless each of the three words heads exactly one
+    column and no sub-column word is printed."""
+    paths = column_paths(header)
+    grid = t3_by_grid(header)
+    group = [c for c, p in paths.items() if _T3_GROUP_RE.search(p) and not t3_leaf_keys(p)]
+    keys = sorted(grid.values())
+    if keys != ["natural_person", "total"] or len(group) != 1:
+        return None
+    if any(t3_leaf_keys(p) and c not in grid for c, p in paths.items()):
+        return None   # a column with two column words: the header is not this layout
+    first = min(grid)
+    other = {c for c in paths if c > first and c not in grid}
+    return ColumnMap(by_col=grid, how="grid", other=other, collapsed=True)
 
 
 def t4_by_grid(header: list[Row]) -> dict[int, str]:

@@ -493,3 +493,20 @@ def test_literal_t3_header_with_an_unknown_word_is_not_read_by_position():
     template order is flagged even though every identity holds."""
     rep = parse_bytes(_t3_abbrev(("企业", "科研", "公益组织", "法律服务", "社会组织")), "r.html")
     assert all(f"t3.new_received.{c}" in rep.uncertain for c in _SUBS)
+
+
+def test_literal_t3_with_legal_persons_as_one_column_reads_only_the_named_columns():
+    """自然人 / 法人或其他组织 / 总计 only: the group's figure is no key, its sub-columns are
+    not printed (null and flagged, never given a value)."""
+    t3 = ("<p>三、收到和处理政府信息公开申请情况</p><table border=1>"
+          + _tr("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）@3x3", "申请人情况@1x3")
+          + _tr("自然人@2x1", "法人或其他组织@2x1", "总计@2x1") + _tr()
+          + _tr("一、本年新收政府信息公开申请数量@1x3", "7", "3", "10")
+          + "</table>")
+    rep = parse_bytes(_html(_T2_HTML, t3), "r.html")
+    assert rep.cells["t3.new_received.natural_person"] == 7
+    assert rep.cells["t3.new_received.total"] == 10
+    assert "t3.new_received.total" not in rep.uncertain
+    for c in _SUBS:
+        assert rep.cells.get(f"t3.new_received.{c}") is None
+        assert f"t3.new_received.{c}" in rep.uncertain

@@ -36,8 +36,6 @@ KNOWN_FAILING = {
     ("t3_row_repeated_different", "flat"),
     ("t3_legal_subtotal_col", "txt"),
     ("html_colspan_lost", "html"),
-    ("t3_legal_collapsed", "txt"), ("t3_legal_collapsed", "md"), ("t3_legal_collapsed", "html"),
-    ("t3_legal_collapsed", "docx"), ("t3_legal_collapsed", "pdf"),
 }
 
 
