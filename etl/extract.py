@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from etl import checks, headers, recover, vocab
@@ -414,9 +415,33 @@ def _header_map(header: list[Row], by_grid, by_order, size: int) -> headers.Colu
     return None
 
 
+def _join_wrapped_labels(rows: list[Row]) -> list[Row]:
+    """A long table-三 label continued in a row of its own (converter output): the label row
+    with no ink in its value cells joins the value row above it, and is not read as zeros.
+
+    Only when the joined label names a template row that neither part names otherwise, and
+    the part above is a piece of a template label (a 合计 row above a blank row stays apart)."""
+    out: list[Row] = []
+    for row in rows:
+        prev = out[-1] if out else None
+        if (prev is not None and row.labels and row.values and all(v.semantic == "blank" for v in row.values)
+                and prev.labels and any(v.semantic != "blank" for v in prev.values)):
+            joined = vocab.match_t3_row(prev.label + row.label)
+            parts = {vocab.match_t3_row(prev.label), vocab.match_t3_row(row.label)}
+            keys = {lab.key for lab in parts if lab is not None}
+            if joined is not None and keys <= {joined.key} and (
+                    keys or len(vocab.norm(prev.label)) >= 4 and (
+                        _template_fragment(prev.label) or vocab.norm(prev.label) in vocab.norm(joined.zh))):
+                out[-1] = replace(prev, labels=prev.labels + row.labels)
+                continue
+        out.append(row)
+    return out
+
+
 def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, bool, set[str]]:
     """Read table 三; returns (found, other_as_single_row, keys of rows read in template order
     because no header named the columns)."""
+    rows = _join_wrapped_labels(rows)
     items: list[tuple[str | None, Row, list, str | None]] = []  # (key, row, values, hint)
     seq: list[tuple[str, object]] = []
     broken: set[str] = set()  # rows found with the wrong number of values

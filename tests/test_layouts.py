@@ -510,3 +510,22 @@ def test_literal_t3_with_legal_persons_as_one_column_reads_only_the_named_column
     for c in _SUBS:
         assert rep.cells.get(f"t3.new_received.{c}") is None
         assert f"t3.new_received.{c}" in rep.uncertain
+
+
+def test_literal_t3_wrapped_label_row_is_not_read_as_zeros():
+    """A long label continued in a row of its own with empty value cells: the row above holds
+    the figures; the continuation is part of its label, not a row of zeros."""
+    t3 = ("<p>三、收到和处理政府信息公开申请情况</p><table border=1>"
+          + _tr("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）@3x3", "申请人情况@1x7")
+          + _tr("自然人@2x1", "法人或其他组织@1x5", "总计@2x1")
+          + _tr("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")
+          + _tr("5.要求行政机关确认@1x3", "2", "0", "0", "0", "0", "0", "2")
+          + _tr("或重新出具已获取信息@1x3", *[""] * 7)
+          + _tr("四、结转下@1x3", "1", "0", "0", "0", "0", "0", "1")
+          + _tr("年度继续办理@1x3", *[""] * 7)
+          + "</table>")
+    rep = parse_bytes(_html(_T2_HTML, t3), "r.html")
+    assert rep.cells["t3.not_processed_confirmation.natural_person"] == 2
+    assert rep.cells["t3.not_processed_confirmation.total"] == 2
+    assert rep.cells["t3.carried_to_next.total"] == 1
+    assert "t3.carried_to_next.total" not in rep.uncertain

@@ -31,7 +31,6 @@ KNOWN_FAILING = {
     ("t4_two_tables", "txt"), ("t4_two_tables", "pdf"),
     ("labels_paraphrased", "flat"),
     ("numbers_thousands_sep", "flat"),
-    ("t3_label_wrapped_row", "md"), ("t3_label_wrapped_row", "html"), ("t3_label_wrapped_row", "docx"),
     ("t2_split_items", "txt"),
     ("t3_row_repeated_different", "flat"),
     ("t3_legal_subtotal_col", "txt"),
