@@ -449,6 +449,7 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
     header: list[Row] = []
     unmapped: set[int] = set()  # ids of rows read in template order
     unnamed: set[int] = set()   # … under a header whose column words could not be mapped
+    values_read = False
     for row in rows:
         if row.blank:
             continue  # no ink: a spacer row or an empty first row carries no values
@@ -461,9 +462,12 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
             found = _header_map(header, headers.t3_by_grid, headers.t3_order, 7)
             if found is not None and not found.mapped:
                 found = headers.t3_collapsed(header) or found
-            if found is not None and (found.mapped or not cmap.mapped):
-                cmap = found  # a repeated header that names fewer columns keeps the full one
+            if found is not None and (found.mapped or not cmap.mapped) and not (found.seen and values_read):
+                # a repeated header that names fewer columns keeps the full one; label rows
+                # among the values (a wrapped 其他情形) are no header to flag the rest by
+                cmap = found
             header = []
+        values_read = True
         vals, proven = _t3_values(row, cmap)
         if vals is not None and not proven:
             unmapped.add(id(row))
