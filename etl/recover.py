@@ -187,8 +187,11 @@ def _flat_t3(region: str, state: ParseState) -> bool:
     """Read table 三; returns whether （六）其他处理 is printed as a single row."""
     rows: dict[str, tuple[str, list[list[int]]]] = {}
     no_fit: set[str] = set()  # rows none of whose splits satisfies the row total
+    twice: dict[str, str] = {}  # rows printed again with other digits: the second run
     for label, run, _ in _chunks(region, allow_decimal=False):
         lab = vocab.match_t3_row(label)
+        if lab is not None and lab.key in rows and run.replace(" ", "") != rows[lab.key][0].replace(" ", ""):
+            twice.setdefault(lab.key, run)
         if lab is None or lab.key in rows:
             continue
         toks = run.split()
@@ -273,6 +276,11 @@ def _flat_t3(region: str, state: ParseState) -> bool:
         row = _row(vocab.row_zh("t3", k))
         for c, v in zip(vocab.T3_COL_KEYS, chosen[k]):
             _put_split(state, f"t3.{k}.{c}", rows[k][0], v, row)
+    for k, run in twice.items():  # never "first wins": which printing is the report's is unknown
+        state.warnings.append(f"表三「{vocab.row_zh('t3', k)}」行出现两次且数字不同")
+        for c in vocab.T3_COL_KEYS:
+            state.flag(f"t3.{k}.{c}", f"表三该行在连写文本中出现两次，数字串不同（{rows[k][0]!r} 与 {run!r}），"
+                                      "无法判断哪一个是本报告的数")
     if resolved_by_columns:
         state.warnings.append("表三以下行的数字串由列勾稽关系唯一确定切分：" + "、".join(
             vocab.row_zh("t3", k) for k in sorted(resolved_by_columns)))

@@ -529,3 +529,16 @@ def test_literal_t3_wrapped_label_row_is_not_read_as_zeros():
     assert rep.cells["t3.not_processed_confirmation.total"] == 2
     assert rep.cells["t3.carried_to_next.total"] == 1
     assert "t3.carried_to_next.total" not in rep.uncertain
+
+
+def test_literal_t3_row_printed_twice_in_crawler_text_is_flagged():
+    """予以公开 printed twice with other digits (a revised row left in): never first-wins."""
+    report = make_report("2021", seed=5)
+    text = R.render(report, "flat").decode()
+    vals = [report["cells"][f"t3.granted.{c}"] + 1 for c in vocab.T3_COL_KEYS[:-1]]
+    again = "（一）予以公开" + "".join(map(str, [*vals, sum(vals)]))
+    at = text.index("（一）予以公开")
+    at = text.index("（二）", at)
+    rep = parse_bytes((text[:at] + again + text[at:]).encode(), "r.txt")
+    assert all(f"t3.granted.{c}" in rep.uncertain for c in vocab.T3_COL_KEYS)
+    assert "t3.new_received.total" not in rep.uncertain

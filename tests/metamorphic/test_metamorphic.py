@@ -32,7 +32,6 @@ KNOWN_FAILING = {
     ("labels_paraphrased", "flat"),
     ("numbers_thousands_sep", "flat"),
     ("t2_split_items", "txt"),
-    ("t3_row_repeated_different", "flat"),
     ("t3_legal_subtotal_col", "txt"),
     ("html_colspan_lost", "html"),
 }
