@@ -91,7 +91,8 @@ def segment(tokens: list[str], k: int, limit: int = MAX_CANDIDATES,
 
 def _chunks(region: str, allow_decimal: bool) -> list[tuple[str, str, str]]:
     """(label text, digit run, unit) triples in order; ordinals of following labels removed."""
-    pat = re.compile(r"-?\d[\d -]*(?:\.\d+)?" if allow_decimal else r"\d[\d ]*")
+    # a comma before three digits is a thousands separator inside a cell (4,119), not a label
+    pat = re.compile(r"-?\d(?:[\d -]|,(?=\d{3}))*(?:\.\d+)?" if allow_decimal else r"\d(?:[\d ]|,(?=\d{3}))*")
     out: list[tuple[str, str, str]] = []
     label_acc = ""
     pos = 0
@@ -112,7 +113,7 @@ def _chunks(region: str, allow_decimal: bool) -> list[tuple[str, str, str]]:
         elif rest.startswith("元"):
             unit = "元"
         if run.strip():
-            out.append((label_acc, run.strip(), unit))
+            out.append((label_acc, run.replace(",", "").strip(), unit))
             label_acc = ""
         label_acc += ordinal
     return out

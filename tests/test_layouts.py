@@ -542,3 +542,15 @@ def test_literal_t3_row_printed_twice_in_crawler_text_is_flagged():
     rep = parse_bytes((text[:at] + again + text[at:]).encode(), "r.txt")
     assert all(f"t3.granted.{c}" in rep.uncertain for c in vocab.T3_COL_KEYS)
     assert "t3.new_received.total" not in rep.uncertain
+
+
+def test_literal_thousands_separator_in_crawler_text_is_one_cell():
+    """行政处罚4,119 in run-together text: one count of 4119, not 4 and a stray 119."""
+    report = make_report("2021", seed=5)
+    text = R.render(report, "flat").decode()
+    value = report["cells"]["t2.admin_penalty.decision_count"]
+    at = text.index("行政处罚") + len("行政处罚")
+    assert text[at:].startswith(str(value))
+    text = text[:at] + "4,119" + text[at + len(str(value)):]
+    rep = parse_bytes(text.encode(), "r.txt")
+    assert rep.cells["t2.admin_penalty.decision_count"] == 4119

@@ -30,7 +30,6 @@ KNOWN_FAILING = {
     ("t4_sum_row", "txt"), ("t4_sum_row", "md"),
     ("t4_two_tables", "txt"), ("t4_two_tables", "pdf"),
     ("labels_paraphrased", "flat"),
-    ("numbers_thousands_sep", "flat"),
     ("t2_split_items", "txt"),
     ("t3_legal_subtotal_col", "txt"),
     ("html_colspan_lost", "html"),
