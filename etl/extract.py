@@ -526,7 +526,7 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
             state.put(k, cv, row, idx, method=method)
             if id(row) in unmapped:
                 unproven.add(k)
-            if id(row) in unnamed:
+            if id(row) in unnamed and not damaged:  # damaged text: flagged with all unproven cells
                 state.flag(k, "表头印有列名，但无法把每个列名对应到唯一的列（缩写或次序不明），按模板列序读取的值未经证实")
             if method == "order" and key not in printed:
                 # the row's label words are nowhere in the table: nothing shows the report
@@ -762,7 +762,12 @@ def _parse_one_report(doc: Document, text: str) -> ParsedReport:
         found3, single, unproven = _read_t3(sections["t3"], state, doc.damaged)
         _, unproven4 = _read_t4(sections["t4"], state, year)
         unproven |= unproven4
-        if not found3 and _read_t3_transposed(sections["t3"], state):
+        read3 = any(k.startswith("t3.") for k in state.cells)
+        lost = {k for k in state.uncertain if k.startswith("t3.")} if found3 and not read3 else set()
+        if (not found3 or not read3) and _read_t3_transposed(sections["t3"], state):
+            # rows "found" with the wrong number of values were the transposed table's rows
+            for k in lost - set(state.cells):
+                del state.uncertain[k]
             found3 = True
             single = any(k.startswith("t3.other_total.") for k in state.cells) and not any(
                 k.startswith(f"t3.{r}.") for r in vocab.T3_OTHER_SUBROWS for k in state.cells)
@@ -799,7 +804,12 @@ def _read_t3_transposed(rows: list[Row], state: ParseState) -> bool:
     """Table 三 printed transposed (applicant types as rows, outcomes as columns): read each
     value by its column's header words and its row's applicant word.  Returns whether the
     table was read this way; a cell whose column or row is not named stays unread."""
-    header = [r for r in rows if r.head_cells and not (r.labels and headers.t3_applicant_of(r.label))]
+    # header rows: no ink in their value cells; an applicant row left blank is data (a header
+    # row of outcome words may hold 其他 in 不计其他情形 / 其他法律行政法规: it names outcomes)
+    # header rows: no ink in their value cells; an applicant row left blank is data (a header
+    # row of outcome words may hold 其他 in 不计其他情形 / 其他法律行政法规: it names outcomes)
+    header = [r for r in rows if r.head_cells and not (
+        r.labels and headers.t3_applicant_of(r.label) and vocab.match_t3_row(r.label) is None)]
     by_col = headers.t3_rows_by_grid(header)
     if len(set(by_col.values())) < 10:
         return False
@@ -811,6 +821,8 @@ def _read_t3_transposed(rows: list[Row], state: ParseState) -> bool:
         keys = [by_col.get(c) for c in row.value_cols]
         if len({k for k in keys if k}) != sum(1 for k in keys if k):
             continue  # two columns name one row: not a map to trust
+        if any(cv.semantic != "blank" and not k for cv, k in zip(row.values, keys)):
+            continue  # ink in a column no header names: the grids of header and rows disagree
         for i, (cv, key) in enumerate(zip(row.values, keys)):
             if key:
                 state.put(f"t3.{key}.{col_key}", cv, row, i)
