@@ -411,7 +411,14 @@ def _header_map(header: list[Row], by_grid, by_order, size: int) -> headers.Colu
     if order:
         return headers.ColumnMap(order=order, how="order")
     if grid:
-        return headers.ColumnMap(seen=True)
+        # words that could be read all at their template places (an OCR header with garbled
+        # sub-columns): the template order is not contradicted; else the header says the
+        # columns are elsewhere and reading by position would be silently wrong
+        template = (list(vocab.T3_COL_KEYS) if size == 7 else
+                    [f"{b}.{c}" for b in vocab.T4_ROW_KEYS for c in vocab.T4_COL_KEYS])
+        cols = sorted(c for c in headers.column_paths(header) if c >= min(grid))
+        agree = len(cols) == size and all(template[cols.index(c)] == k for c, k in grid.items())
+        return headers.ColumnMap(seen=not agree)
     return None
 
 

@@ -58,7 +58,12 @@ class ColumnMap:
 
 
 def _strip_t3(text: str) -> str:
-    return _T3_GROUP_RE.sub("", text).replace("其他处理", "")
+    # 其他组织 names a column as a cell's last words; with more text after it, it is a wrapped
+    # header read line by line across cells (其他 + 组织 of 社会公益组织, OCR): no evidence
+    return _OTHER_RUN_ON.sub("", _T3_GROUP_RE.sub("", text)).replace("其他处理", "")
+
+
+_OTHER_RUN_ON = re.compile("其他组织(?=.)")
 
 
 def _leaf_pattern(leaves: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[re.Pattern, dict[str, str]]:
