@@ -18,34 +18,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from synth import generate, render  # noqa: E402
-
-
-def pdf_stream_bomb(plain_chunk: bytes, n_chunks: int, repeat: int) -> bytes:
-    """One page; /Contents = a text stream + one Flate stream (plain_chunk × n_chunks) × repeat."""
-    co = zlib.compressobj(9)
-    comp = b"".join(co.compress(plain_chunk) for _ in range(n_chunks)) + co.flush()
-    text = b"BT /F1 12 Tf 72 720 Td (2023) Tj ET\n"
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 6 0 R >> >> "
-            b"/Contents [4 0 R " + b"5 0 R " * repeat + b"] >>",
-            b"<< /Length %d >>\nstream\n" % len(text) + text + b"\nendstream",
-            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(comp) + comp + b"\nendstream",
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    out, offs = bytearray(b"%PDF-1.4\n"), []
-    for i, o in enumerate(objs, 1):
-        offs.append(len(out))
-        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
-    x = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offs)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, x)
-    return bytes(out)
+from synth.hostile import pdf_stream_bomb  # noqa: E402
 
 
 def encrypted_pdf() -> bytes:

@@ -10,12 +10,13 @@ import os
 import shutil
 import subprocess
 import sys
-import zlib
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
+
+from synth.hostile import pdf_stream_bomb
 
 from etl import cli, warehouse
 from etl.document import ReportError
@@ -42,22 +43,7 @@ def _write(folder: Path, reps: list[dict], fmt: str = "txt", prefix: str = "r") 
 
 def pdf_with_contents(plain: bytes, repeat: int) -> bytes:
     """A one-page PDF whose /Contents lists a text stream, then one Flate stream ``repeat`` times."""
-    comp = zlib.compress(plain, 9)
-    text = b"BT /F1 12 Tf 72 720 Td (2023) Tj ET\n"
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 6 0 R >> >> "
-            b"/Contents [4 0 R " + b"5 0 R " * repeat + b"] >>",
-            b"<< /Length %d >>\nstream\n" % len(text) + text + b"\nendstream",
-            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(comp) + comp + b"\nendstream",
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    out, offs = bytearray(b"%PDF-1.4\n"), []
-    for i, o in enumerate(objs, 1):
-        offs.append(len(out))
-        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
-    x = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offs)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, x)
-    return bytes(out)
+    return pdf_stream_bomb(plain, 1, repeat)
 
 
 # ----------------------------------------------------------------------------- 1. PDF bombs, dead workers
