@@ -444,6 +444,15 @@ def display_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def timeliness_metrics(tl: pd.DataFrame) -> None:
+    """Three metrics over ``queries.q_report_timeliness`` rows: on time, late, cannot tell."""
+    c = st.columns(3)
+    c[0].metric("按时", int((tl["timeliness_status"] == "on_time").sum()))
+    c[1].metric("逾期", int((tl["timeliness_status"] == "late").sum()))
+    c[2].metric("无法判断", int((tl["timeliness_status"] == "unknown").sum()),
+                help="没有发布日期（文件不是从网站采集的）或条例未规定期限（乡镇）。")
+
+
 def table(df, **kw):
     """``st.dataframe`` of :func:`display_frame` (a Styler is shown as it is)."""
     return st.dataframe(df if not isinstance(df, pd.DataFrame) else display_frame(df), **kw)

@@ -36,10 +36,7 @@ st.caption("依据《政府信息公开条例》第四十九条：县级以上�
            "乡镇及层级不明的机构条例未规定期限，不作判断。发布日期取自网页（方法列注明从何处读取）。")
 tl = ui.query(queries.q_report_timeliness, f)
 if len(tl):
-    c = st.columns(3)
-    c[0].metric("按时", int((tl["timeliness_status"] == "on_time").sum()))
-    c[1].metric("逾期", int((tl["timeliness_status"] == "late").sum()))
-    c[2].metric("无法判断", int((tl["timeliness_status"] == "unknown").sum()))
+    ui.timeliness_metrics(tl)
     show = tl.drop(columns=["report_id", "timeliness_status"])
     st.dataframe(show, hide_index=True, width="stretch", column_config={
         "agency_name": "机构", "year": st.column_config.NumberColumn("年度", format="%d"), "level": "层级",

@@ -67,11 +67,7 @@ else:
 st.subheader("按时公布（条例第四十九条）")
 tl = ui.query(queries.q_report_timeliness, f)
 if len(tl):
-    c = st.columns(3)
-    c[0].metric("按时", int((tl["timeliness_status"] == "on_time").sum()))
-    c[1].metric("逾期", int((tl["timeliness_status"] == "late").sum()))
-    c[2].metric("无法判断", int((tl["timeliness_status"] == "unknown").sum()),
-                help="没有发布日期（文件不是从网站采集的）或条例未规定期限（乡镇）。")
+    ui.timeliness_metrics(tl)
     late = tl[tl["timeliness_status"] == "late"]
     if len(late):
         ui.table(late.drop(columns=["report_id", "timeliness_status"]), hide_index=True, width="stretch")
