@@ -60,6 +60,25 @@ def app_server(tmp_path_factory):
             print(out)
 
 
+@pytest.fixture(scope="module")
+def bundled_server(tmp_path_factory):
+    """The app on the bundled real figures: a copy of data/reports ingested into a temp warehouse."""
+    import shutil
+
+    from etl.warehouse import ingest
+    folder = tmp_path_factory.mktemp("bundled")
+    src = folder / "reports"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "data" / "reports", src)
+    db = folder / "warehouse.duckdb"
+    assert ingest([src], db, workers=1, progress=False).ok
+    s = DashboardServer(db, folder)
+    try:
+        s.wait_healthy(60)
+        yield s
+    finally:
+        s.stop()
+
+
 def nav_to(page, title: str) -> None:
     """Open the page ``title`` from the menu at the top (section dropdown, then the link)."""
     from app.ui import nav_section

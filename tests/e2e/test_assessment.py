@@ -4,7 +4,6 @@ frames), and once an original file is ingested its evidence shows the report's o
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -12,28 +11,11 @@ import pytest
 from playwright.sync_api import expect
 
 from app import queries as q
-from app.server import DashboardServer
 from app.ui import csv_bytes
 from etl.warehouse import ingest
-from paths import ROOT
 from tests.e2e.conftest import wait_for_app
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def bundled_server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("assess")
-    db = folder / "warehouse.duckdb"
-    src = folder / "reports"
-    shutil.copytree(ROOT / "data" / "reports", src)
-    ingest([src], db, workers=1, progress=False)
-    s = DashboardServer(db, folder)
-    try:
-        s.wait_healthy(60)
-        yield s
-    finally:
-        s.stop()
 
 
 def _frame(db: Path, fn, *args):

@@ -10,26 +10,11 @@ import pytest
 from playwright.sync_api import expect
 
 from app import queries as q
-from app.server import DashboardServer
 from app.ui import csv_bytes
 from tests.e2e.conftest import nav_to, wait_for_app
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def bundled_server(tmp_path_factory):
-    from etl import warehouse as wh
-    folder = tmp_path_factory.mktemp("walk")
-    db = folder / "warehouse.duckdb"
-    assert wh.ingest([ROOT / "data" / "reports"], db, progress=False, workers=1).ok
-    s = DashboardServer(db, folder)
-    try:
-        s.wait_healthy(60)
-        yield s
-    finally:
-        s.stop()
 
 
 def params(page) -> dict:
