@@ -213,11 +213,11 @@ def sidebar_filters() -> Filters | None:
         levels_all = [x for x in LEVEL_ZH if x in set(opts["level"])]
         _prune("level", levels_all, True)
         levels = st.multiselect("层级", levels_all, format_func=lambda x: LEVEL_ZH.get(x, x), key="level",
-                                bind="query-params", placeholder="全部")
+                                bind="query-params", placeholder="全部", select_all=False)
         kinds_all = [x for x in KIND_ZH if x in set(opts["kind"])]
         _prune("kind", kinds_all, True)
         kinds = st.multiselect("机构类型", kinds_all, format_func=lambda x: KIND_ZH.get(x, x), key="kind",
-                               bind="query-params", placeholder="全部")
+                               bind="query-params", placeholder="全部", select_all=False)
         ag = opts
         if province:
             ag = ag[ag["province"] == province]
@@ -232,7 +232,7 @@ def sidebar_filters() -> Filters | None:
         names = dict(zip(ag["agency_id"], ag["agency_name"]))
         _prune("agency", names, True)
         agencies = st.multiselect("机构", list(names), format_func=lambda x: names.get(x, x), key="agency",
-                                  bind="query-params", placeholder="全部（可输入名称搜索）")
+                                  bind="query-params", placeholder="全部（可输入名称搜索）", select_all=False)
         template = st.selectbox("模板", ["2019", "2021"], index=None, placeholder="全部",
                                 format_func=lambda x: TEMPLATE_ZH[x], key="template", bind="query-params")
     f = Filters(years=years, province=province, city=city, county=county, levels=tuple(levels),

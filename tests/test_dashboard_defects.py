@@ -235,6 +235,9 @@ def test_no_english_codes_or_none_shown(bundled_db, monkeypatch, page):
                 shown = {str(v) for v in d[col].tolist() if isinstance(v, str)}
                 assert not {v for v in shown if bad.match(v)}, (col, shown)
     assert not [t for t in texts(at) if re.search(r"\bNone\b", t)]
+    # Streamlit's multiselect offers an English "Select all" bulk action unless select_all=False
+    assert all(m.proto.select_all == 0 for m in at.multiselect)
+    assert page != "overview" or len(at.multiselect) >= 3          # the filter frame's three
 
 
 # ------------------------------------------------------------------ 10. 缺失的年报
