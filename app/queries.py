@@ -12,7 +12,8 @@ report with the key figures, declared in ``etl/schema.sql``), or the table
 ``etl/schema.sql`` (``v_cell_by_group``, ``v_check_by_group``, ``v_check_failure``,
 ``v_uncertain_cell``), materialised at publish as ``mart_*`` (:func:`has_mart`); without
 them (a warehouse from an older version), and with an agency filter for the per-group marts
-(they have no agency column), those queries read ``fact_cell`` / ``fact_check``.  Derived rates are *not official*: each carries its formula and caveat,
+(they have no agency column), those queries read ``v_fact_cell`` / ``v_fact_check`` (the parsed
+cells and checks with reviewers' corrections applied, etl/corrections.py).  Derived rates are *not official*: each carries its formula and caveat,
 and a zero denominator yields null (shown as "—"), never 0 % or 100 %.
 
 No streamlit import here: the pages get caching from :mod:`app.ui`.  The metrics view itself
@@ -20,6 +21,7 @@ No streamlit import here: the pages get caching from :mod:`app.ui`.  The metrics
 """
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,7 +29,7 @@ from typing import Any
 import pandas as pd
 
 from etl import vocab
-from etl.metrics import _T4_PREFIX, PIVOT_COLUMNS
+from etl.metrics import _T4_PREFIX, PIVOT_COLUMNS, derived_columns
 
 # _df_arrow: DuckDB notes that Arrow output of an execute() result copies the rows; still faster
 warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
@@ -247,7 +249,7 @@ def q_filter_options(con, include_synthetic: bool = False) -> pd.DataFrame:
 REJECTED_SQL = """select report_id,
            bool_or(check_id in ('I1.t3.total', 'I2.t3.total') or check_id like 'I3.t3.%') as t3_bad,
            bool_or(check_id like 'I4.t4.%') as t4_bad
-    from fact_check where status = 'fail' group by report_id"""
+    from v_fact_check where status = 'fail' group by report_id"""
 
 
 def _rate_sums(alias: str = "m") -> str:
@@ -370,7 +372,7 @@ def q_t2_by_year(con, f: Filters) -> pd.DataFrame:
     return _df(con, f"""
         select r.year, r.template, c.row_key, c.col_key, sum(c.value) as value,
                count(c.value) as n_reports
-        from fact_cell c join v_report r using (report_id)
+        from v_fact_cell c join v_report r using (report_id)
         where c.table_key = 't2' and {where}
         group by all order by r.year, c.row_key, c.col_key""", params)
 
@@ -435,7 +437,7 @@ def q_t3_rows(con, f: Filters, rows: tuple[str, ...], col: str = "total") -> pd.
         where, params = f.where_clause(alias="r")
         df = _df(con, f"""
             select r.year, c.row_key, sum(c.value) as value, count(c.value) as n_reports
-            from fact_cell c join v_report r using (report_id)
+            from v_fact_cell c join v_report r using (report_id)
             where c.cell_key in ({', '.join('?' * len(keys))}) and {where}
             group by all order by r.year, c.row_key""", keys + params)
     df["row_zh"] = [vocab.row_zh("t3", k) for k in df["row_key"]]
@@ -458,7 +460,7 @@ def q_applicants(con, f: Filters, row: str = "new_received", panel: tuple[int, i
             with p as (select agency_id from v_report r where {where} and year in (?, ?)
                        group by agency_id having count(distinct year) = 2)
             select r.year, c.col_key, sum(c.value) as value, count(distinct r.agency_id) as n_agencies
-            from fact_cell c join v_report r using (report_id)
+            from v_fact_cell c join v_report r using (report_id)
             where c.cell_key in ({marks}) and r.year in (?, ?) and r.agency_id in (select agency_id from p)
             group by all order by r.year, c.col_key""", params + [y0, y1] + keys + [y0, y1])
     elif not f.agencies and has_mart(con, "mart_cell_by_group"):
@@ -472,7 +474,7 @@ def q_applicants(con, f: Filters, row: str = "new_received", panel: tuple[int, i
         where, params = f.where_clause(alias="r")
         df = _df(con, f"""
             select r.year, c.col_key, sum(c.value) as value
-            from fact_cell c join v_report r using (report_id)
+            from v_fact_cell c join v_report r using (report_id)
             where c.cell_key in ({marks}) and {where}
             group by all order by r.year, c.col_key""", keys + params)
     df["col_zh"] = [vocab.col_zh("t3", k) for k in df["col_key"]]
@@ -553,7 +555,7 @@ def q_check_failures(con, f: Filters) -> pd.DataFrame:
     return _df(con, f"""
         select r.agency_name, r.year, r.report_id, r.source_name, k.identity, k.check_id, k.scope,
                k.lhs, k.rhs, k.delta, k.detail
-        from fact_check k join v_report r using (report_id)
+        from v_fact_check k join v_report r using (report_id)
         where k.status = 'fail' and {where}
         order by r.agency_name, r.year, k.check_id""", params)
 
@@ -578,7 +580,7 @@ def q_check_summary(con, f: Filters) -> pd.DataFrame:
     where, params = f.where_clause(alias="r")
     return _df(con, f"""
         select k.identity, k.status, count(*) as n
-        from fact_check k join v_report r using (report_id)
+        from v_fact_check k join v_report r using (report_id)
         where {where} group by all order by k.identity, k.status""", params)
 
 
@@ -618,7 +620,7 @@ def q_uncertain_cells(con, f: Filters, limit: int = 5000) -> pd.DataFrame:
         df = _df(con, f"""
             select r.agency_name, r.year, r.report_id, r.source_name, c.cell_key, c.value, c.value_raw,
                    c.uncertain_reason, c.method, c.page, c.source_table, c.source_row, c.source_col
-            from fact_cell c join v_report r using (report_id)
+            from v_fact_cell c join v_report r using (report_id)
             where c.uncertain and {where}
             order by r.agency_name, r.year, c.cell_key limit ?""", params + [limit])
     df.insert(5, "label_zh", [vocab.label_zh(k) for k in df["cell_key"]])
@@ -693,15 +695,20 @@ def q_export_size(con, f: Filters) -> pd.DataFrame:
 
 def q_report(con, report_id: str) -> pd.DataFrame:
     """The report's header row (any report, current or superseded)."""
-    return _df(con, """select r.*, a.province, a.city, a.county, a.level, a.kind
+    return _df(con, """select r.* replace (coalesce(x.n_uncertain, r.n_uncertain) as n_uncertain,
+                                   coalesce(x.n_checks_failed, r.n_checks_failed) as n_checks_failed),
+                              coalesce(x.n_corrected, 0) as n_corrected, x.reviewed_at,
+                              a.province, a.city, a.county, a.level, a.kind
                        from dim_report r left join dim_agency a using (agency_id)
+                       left join report_reviewed x using (report_id)
                        where r.report_id = ?""", [report_id])
 
 
 def q_report_cells(con, report_id: str) -> pd.DataFrame:
     df = _df(con, """select table_key, row_key, col_key, cell_key, value, value_raw, semantic, uncertain,
-                            uncertain_reason, method, source_table, source_row, source_col, page
-                     from fact_cell where report_id = ? order by source_table, source_row, source_col""",
+                            uncertain_reason, method, source_table, source_row, source_col, page,
+                            corrected, corrected_by, corrected_at, parsed_value
+                     from v_fact_cell where report_id = ? order by source_table, source_row, source_col""",
              [report_id])
     df["label_zh"] = [vocab.label_zh(k) for k in df["cell_key"]]
     return df
@@ -709,7 +716,7 @@ def q_report_cells(con, report_id: str) -> pd.DataFrame:
 
 def q_report_checks(con, report_id: str) -> pd.DataFrame:
     return _df(con, """select identity, check_id, scope, lhs, rhs, delta, status, detail
-                       from fact_check where report_id = ?
+                       from v_fact_check where report_id = ?
                        order by status = 'fail' desc, identity, check_id""", [report_id])
 
 
@@ -721,8 +728,9 @@ def q_export_long(con, f: Filters) -> pd.DataFrame:
         select r.report_id, r.agency_id, r.agency_name, r.province, r.city, r.county, r.level, r.kind,
                r.year, r.template, c.table_key, c.row_key, c.col_key, c.cell_key,
                c.value, c.value_raw, c.semantic, c.uncertain, c.uncertain_reason, c.method,
-               c.page, c.source_table, c.source_row, c.source_col, r.source_name, r.is_synthetic
-        from fact_cell c join v_report r using (report_id)
+               c.page, c.source_table, c.source_row, c.source_col, r.source_name, r.is_synthetic,
+               c.corrected, c.corrected_by, c.corrected_at, c.parsed_value
+        from v_fact_cell c join v_report r using (report_id)
         where {where}
         order by r.agency_name, r.year, c.table_key, c.source_row, c.source_col""", params)
     df.insert(df.columns.get_loc("cell_key") + 1, "label_zh", [vocab.label_zh(k) for k in df["cell_key"]])
@@ -923,7 +931,7 @@ def q_agency_cells(con, agency_id: str) -> pd.DataFrame:
     df = _df(con, """
         select r.year, r.template, r.report_id, c.table_key, c.row_key, c.col_key, c.cell_key, c.value,
                c.uncertain
-        from fact_cell c join v_report r using (report_id)
+        from v_fact_cell c join v_report r using (report_id)
         where r.agency_id = ? order by c.table_key, c.cell_key, r.year""", [agency_id])
     df["label_zh"] = [vocab.label_zh(k) for k in df["cell_key"]]
     return df
@@ -933,7 +941,7 @@ def q_agency_checks(con, agency_id: str) -> pd.DataFrame:
     """The agency's failed checks, within each report and across years."""
     return _df(con, """
         select r.year, r.report_id, k.identity, k.check_id, k.scope, k.lhs, k.rhs, k.delta, k.status
-        from fact_check k join v_report r using (report_id)
+        from v_fact_check k join v_report r using (report_id)
         where r.agency_id = ? and k.status = 'fail'
         union all
         select k.year, null as report_id, k.identity, k.check_id, k.scope, k.lhs, k.rhs, k.delta, k.status
@@ -1042,4 +1050,123 @@ def q_export_preview(con, f: Filters, limit: int = 200) -> pd.DataFrame:
     where, params = f.where_clause()
     df = _df(con, f"select * from {rel} where {where} order by agency_name, year limit ?", params + [limit])
     df.insert(df.columns.get_loc("level") + 1, "level_zh", df["level"].map(LEVEL_ZH))
+    return df
+
+
+# ----------------------------------------------------------------------------- 复核 (review, etl/corrections.py)
+REVIEW_KIND_ZH = {"uncertain": "读取不确定", "check": "校验未通过", "recheck": "待重新核对"}
+
+
+def dependent_figures(cell_key: str) -> list[str]:
+    """Published figures computed from this cell: columns of v_report_metrics and rates."""
+    cols = {c for c, k in PIVOT_COLUMNS if k == cell_key}
+    for name, expr in derived_columns():
+        if any(re.search(rf"\b{c}\b", expr) for c in list(cols)):
+            cols.add(name)
+    rates = [k for k, r in RATES.items() if any(re.search(rf"\b{c}\b", f"{r.num} {r.den}") for c in cols)]
+    return sorted(cols) + rates
+
+
+def figure_impact(cell_key: str) -> int:
+    """How many published figures depend on the cell: its table's sums (1) + metrics + rates."""
+    return 1 + len(dependent_figures(cell_key))
+
+
+def q_review_queue(con, f: Filters) -> pd.DataFrame:
+    """Open items of the filtered current reports: uncertain cells, failed checks and corrections
+    to re-check (their file was replaced), with ``impact`` = published figures depending on them;
+    reports with the most impact first, then items by impact."""
+    from etl.corrections import cells_of_check
+    where, params = f.where_clause(alias="r")
+    df = _df(con, f"""
+        select r.report_id, r.agency_name, r.year, r.other_as_single_row, 'uncertain' as kind,
+               c.cell_key as item, c.value, c.value_raw, c.uncertain_reason as detail,
+               null::double as lhs, null::double as rhs
+        from v_fact_cell c join v_report r using (report_id) where c.uncertain and {where}
+        union all
+        select r.report_id, r.agency_name, r.year, r.other_as_single_row, 'check', k.check_id, null, null,
+               k.scope, k.lhs, k.rhs
+        from v_fact_check k join v_report r using (report_id) where k.status = 'fail' and {where}
+        union all
+        select r.report_id, r.agency_name, r.year, r.other_as_single_row, 'recheck', k.cell_key, k.new_value,
+               k.old_value_raw,
+               '原文件（' || k.report_id || '）上的更正：' || k.reviewer || ' 于 ' || strftime(k.created_at, '%Y-%m-%d %H:%M')
+               || ' 改为 ' || coalesce(k.new_value::varchar, '空') || coalesce('；理由：' || nullif(k.reason, ''), ''),
+               null, null
+        from correction k join v_report r on r.agency_id = k.agency_id and r.year = k.year
+        where k.status = 'to_recheck' and {where}""", params * 3)
+    cols = ["report_id", "agency_name", "year", "kind", "kind_zh", "item", "label_zh", "value", "value_raw",
+            "detail", "lhs", "rhs", "impact", "figures", "report_impact"]
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+
+    def keys(kind, item, single):
+        return cells_of_check(item, bool(single)) if kind == "check" else [item]
+    impacts, figures, labels = [], [], []
+    for kind, item, single in zip(df["kind"], df["item"], df["other_as_single_row"]):
+        ks = keys(kind, item, single)
+        impacts.append(max((figure_impact(k) for k in ks), default=1))
+        figures.append("、".join(dict.fromkeys(METRICS[c].zh if c in METRICS else (RATES[c].zh if c in RATES else c)
+                                               for k in ks for c in dependent_figures(k))))
+        labels.append(vocab.label_zh(item) if kind != "check" else item)
+    df["impact"], df["figures"], df["label_zh"] = impacts, figures, labels
+    df["kind_zh"] = df["kind"].map(REVIEW_KIND_ZH)
+    df["report_impact"] = df.groupby("report_id")["impact"].transform("sum")
+    df = df.sort_values(["report_impact", "report_id", "impact", "kind", "item"],
+                        ascending=[False, True, False, True, True], kind="stable")
+    return df[cols].reset_index(drop=True)
+
+
+def q_cell_review(con, report_id: str, cell_key: str) -> pd.DataFrame:
+    """One cell as a reviewer sees it: effective value, the text as printed, provenance, the
+    parser's reason (its candidates), and the correction version (0 = never corrected)."""
+    return _df(con, """
+        select c.cell_key, c.value, c.value_raw, c.semantic, c.uncertain, c.uncertain_reason, c.method,
+               c.page, c.source_table, c.source_row, c.source_col, c.parsed_value, c.corrected,
+               c.corrected_by, c.corrected_at, c.correction_reason,
+               (select coalesce(max(version), 0) from correction k
+                where k.report_id = c.report_id and k.cell_key = c.cell_key) as version
+        from v_fact_cell c where c.report_id = ? and c.cell_key = ?""", [report_id, cell_key])
+
+
+def q_cell_identities(con, report_id: str, cell_key: str, candidate: float | None) -> pd.DataFrame:
+    """The identities through the cell if it held ``candidate`` (computed, nothing written)."""
+    from etl.corrections import preview
+    rows = preview(con, report_id, cell_key, candidate)
+    return pd.DataFrame(rows, columns=["check_id", "identity", "scope", "lhs", "rhs", "delta", "status", "detail"])
+
+
+def q_cell_snippet(con, report_id: str, value_raw: str | None, limit: int = 3) -> pd.DataFrame:
+    """Lines of the report's stored text containing the cell's printed text (its context)."""
+    if not value_raw or not value_raw.strip() or not has_mart(con, "report_section"):
+        return pd.DataFrame(columns=["heading", "line"])
+    df = _df(con, "select heading, text from report_section where report_id = ? order by ord", [report_id])
+    out = []
+    for heading, text in zip(df["heading"], df["text"]):
+        for line in str(text).splitlines():
+            if value_raw.strip() in line:
+                out.append((heading, line.strip()[:400]))
+                if len(out) >= limit:
+                    return pd.DataFrame(out, columns=["heading", "line"])
+    return pd.DataFrame(out, columns=["heading", "line"])
+
+
+CORRECTION_EXPORT_COLS = {
+    "agency_name": "机构", "year": "年度", "cell_key": "单元格键", "label_zh": "单元格", "old_value": "原值",
+    "old_value_raw": "原文", "new_value": "复核值", "reason": "理由", "reviewer": "复核人", "created_at": "时间",
+    "evidence": "依据", "status_zh": "状态", "version": "版本", "keeps_failure": "保留机关所印（勾稽仍不成立）",
+    "report_id": "年报编号", "source_sha256": "源文件 SHA-256"}
+
+
+def q_corrections(con, f: Filters) -> pd.DataFrame:
+    """Every correction of the filtered agency-years (整改/复核清单), newest first."""
+    from etl.corrections import STATUS_ZH
+    where, params = f.where_clause(alias="r")
+    df = _df(con, f"""
+        select r.agency_name, k.year, k.cell_key, k.old_value, k.old_value_raw, k.new_value, k.reason, k.reviewer,
+               k.created_at, k.evidence, k.status, k.version, k.keeps_failure, k.report_id, k.source_sha256
+        from correction k join v_report r on r.agency_id = k.agency_id and r.year = k.year
+        where {where} order by k.created_at desc""", params)
+    df.insert(3, "label_zh", [vocab.label_zh(k) for k in df["cell_key"]])
+    df.insert(df.columns.get_loc("status"), "status_zh", df["status"].map(STATUS_ZH))
     return df

@@ -1,4 +1,4 @@
-"""Command line: ``python -m etl {parse,ingest,crawl,checks,verify,bundle} …``.
+"""Command line: ``python -m etl {parse,ingest,crawl,checks,verify,account,bundle} …``.
 
 Only argument parsing lives here; each command is a function of :mod:`etl.cli`, imported
 lazily so that ``--help`` is instant.
@@ -20,6 +20,7 @@ examples:
   python -m etl ingest data/archive          # load a crawl archive (source URL and publication date kept)
   python -m etl checks                       # list identity checks that fail, and where
   python -m etl verify                       # re-read every stored source, compare with the warehouse
+  python -m etl account add 张三              # a local account for 复核 and 导入 (password from prompt/stdin)
 """
 
 
@@ -64,6 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("verify", help="re-read every stored source and compare with the warehouse")
     sp.add_argument("--db", type=Path, default=DEFAULT_DB)
     sp.add_argument("--workers", type=int, default=0, help="parser processes (default: all cores)")
+
+    sp = sub.add_parser("account", help="add or replace a local reviewer account (复核/导入 sign-in)")
+    sp.add_argument("action", choices=("add",))
+    sp.add_argument("name")
+    sp.add_argument("--accounts", type=Path, default=None,
+                    help="account file (default: $GKNB_ACCOUNTS or data/accounts.toml)")
 
     sp = sub.add_parser("bundle", help="parse report files into structured JSON report files (data/reports/)")
     sp.add_argument("paths", nargs="+", type=Path)

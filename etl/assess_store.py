@@ -64,12 +64,12 @@ def gather(con) -> list[assess.ReportFacts]:
         facts[rid].bundled = shipped
     for rid, table, n, zero in con.execute("""
             select c.report_id, c.table_key, count(c.value), coalesce(bool_and(c.value = 0), false)
-            from fact_cell c join dim_report r using (report_id) where r.is_current group by all""").fetchall():
+            from v_fact_cell c join dim_report r using (report_id) where r.is_current group by all""").fetchall():
         facts[rid].table_values[table] = int(n)
         facts[rid].table_zero[table] = bool(zero)
     keys = ", ".join(f"'{k}'" for k in assess.CLAIM_KEYS)   # fixed registry, no user text
     for rid, key, value in con.execute(f"""
-            select c.report_id, c.cell_key, c.value from fact_cell c join dim_report r using (report_id)
+            select c.report_id, c.cell_key, c.value from v_fact_cell c join dim_report r using (report_id)
             where r.is_current and c.cell_key in ({keys})
               and c.report_id in (select report_id from report_section)""").fetchall():
         facts[rid].cells[key] = value
@@ -78,13 +78,13 @@ def gather(con) -> list[assess.ReportFacts]:
             pairs as (select n.report_id as cur_id, p.report_id as prev_id, p.year as prev_year
                       from cur n join cur p on p.agency_id = n.agency_id and p.year = n.year - 1)
             select pr.cur_id, pr.prev_id, pr.prev_year, count(*), count(*) filter (where a.value = b.value)
-            from pairs pr join fact_cell a on a.report_id = pr.cur_id
-            join fact_cell b on b.report_id = pr.prev_id and b.cell_key = a.cell_key
+            from pairs pr join v_fact_cell a on a.report_id = pr.cur_id
+            join v_fact_cell b on b.report_id = pr.prev_id and b.cell_key = a.cell_key
             where a.value is not null and b.value is not null and not (a.value = 0 and b.value = 0)
             group by all""").fetchall():
         facts[rid].previous = (prev_id, int(prev_year), int(compared), int(same))
     for rid, cid, scope, lhs, rhs in con.execute("""
-            select k.report_id, k.check_id, k.scope, k.lhs, k.rhs from fact_check k
+            select k.report_id, k.check_id, k.scope, k.lhs, k.rhs from v_fact_check k
             join dim_report r using (report_id) where r.is_current and k.status = 'fail'
             order by k.report_id, k.check_id""").fetchall():
         facts[rid].failed_checks.append((cid, scope, _n(lhs), _n(rhs)))

@@ -161,3 +161,24 @@ def cli_verify(args: argparse.Namespace) -> int:
     print(f"核验 verify: 重新解析 {compared} 份报告 re-parsed, 差异 {len(diffs)} differences",
           file=sys.stderr)
     return 1 if diffs else 0
+
+
+def cli_account(args) -> int:
+    """``account add NAME``: the password from a prompt (twice), or from stdin's first line."""
+    import getpass
+
+    from etl import accounts
+    if sys.stdin.isatty():
+        pw = getpass.getpass("密码 password: ")
+        if getpass.getpass("再输入一次 again: ") != pw:
+            print("两次输入的密码不一致", file=sys.stderr)
+            return 2
+    else:
+        pw = sys.stdin.readline().rstrip("\r\n")
+    try:
+        path = accounts.add(args.name, pw, args.accounts)
+    except ValueError as e:
+        print(e, file=sys.stderr)
+        return 2
+    print(f"账号 {args.name} 已写入 {path}")
+    return 0

@@ -45,12 +45,9 @@ def _sum_nullable(cols: list[str]) -> str:
         " + ".join(f"coalesce({c}, 0)" for c in cols) + " end"
 
 
-def metrics_view_sql() -> str:
-    """DDL of ``v_report_metrics``; ``etl/schema.sql`` carries exactly this text (a test checks)."""
-    pivots = ",\n".join(f"        max(value) filter (where cell_key = '{key}') as {col}"
-                        for col, key in PIVOT_COLUMNS)
-    keys = ", ".join(f"'{key}'" for _, key in PIVOT_COLUMNS)
-    derived = [
+def derived_columns() -> list[tuple[str, str]]:
+    """(column, SQL expression over the pivoted columns) of v_report_metrics' derived figures."""
+    return [
         ("denied_total", _sum_nullable(_DENIED)),
         ("unavailable_total", _sum_nullable(_UNAVAIL)),
         ("not_processed_total", _sum_nullable(_NOTPROC)),
@@ -62,18 +59,26 @@ def metrics_view_sql() -> str:
         ("lit_corrected", "litd_corrected + lita_corrected"),
         ("lit_decided", "litd_total - litd_pending + lita_total - lita_pending"),
     ]
+
+
+def metrics_view_sql() -> str:
+    """DDL of ``v_report_metrics``; ``etl/schema.sql`` carries exactly this text (a test checks)."""
+    pivots = ",\n".join(f"        max(value) filter (where cell_key = '{key}') as {col}"
+                        for col, key in PIVOT_COLUMNS)
+    keys = ", ".join(f"'{key}'" for _, key in PIVOT_COLUMNS)
+    derived = derived_columns()
     derived_sql = ",\n".join(f"    {expr} as {name}" for name, expr in derived)
     return f"""create or replace view v_report_metrics as
 with pivoted as (
     select report_id,
 {pivots}
-    from fact_cell
+    from v_fact_cell
     where cell_key in ({keys})
     group by report_id
 )
 select r.report_id, r.agency_id, r.agency_name, r.year, r.template, r.other_as_single_row,
        r.province, r.city, r.county, r.region_code, r.level, r.kind, r.is_synthetic,
-       r.source_name, r.n_cells, r.n_uncertain, r.n_checks_failed,
+       r.source_name, r.n_cells, r.n_uncertain, r.n_checks_failed, r.n_corrected,
        p.* exclude (report_id),
 {derived_sql}
 from v_report r left join pivoted p using (report_id);"""

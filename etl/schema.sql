@@ -197,24 +197,89 @@ create table if not exists fact_score (
 );
 comment on table fact_score is '年报评估得分: one row per report and indicator';
 
+-- ---------------------------------------------------------------- 复核: corrections (etl/corrections.py)
+-- Corrections are data, not edits: fact_cell / fact_check keep what the parser read; the
+-- published views read v_fact_cell (fact_cell overlaid by applied corrections) and
+-- v_fact_check (the checks re-run on corrected reports replace the parsed ones).
+create table if not exists correction (
+    correction_id  varchar primary key,  -- uuid hex
+    report_id      varchar not null,     -- the report (file) it was made against
+    agency_id      varchar not null,
+    year           smallint not null,
+    cell_key       varchar not null,
+    old_value      double,               -- the value the reviewer saw (effective value at that version)
+    old_value_raw  varchar,              -- the text as printed
+    new_value      double,               -- the reviewed value (= old_value when the printing is kept)
+    reason         varchar not null,     -- required when an identity through the cell still fails
+    reviewer       varchar not null,
+    created_at     timestamp not null,
+    evidence       varchar,              -- e.g. page/line looked at, a URL
+    source_sha256  varchar not null,     -- sha256 of the report file it was made against
+    status         varchar not null,     -- applied | to_recheck (the file was replaced) | superseded
+    version        integer not null,     -- 1, 2, … per report_id × cell_key
+    keeps_failure  boolean not null default false, -- an identity through the cell still fails (reason says why)
+    recheck_report_id varchar            -- status to_recheck: the report that replaced it
+);
+comment on table correction is '人工复核: one row per correction of a cell; applied on top of fact_cell in v_fact_cell';
+
+create table if not exists audit_log (
+    "at"     timestamp not null,
+    actor    varchar not null,           -- reviewer / uploader, or 'system' (a publish reopened it)
+    action   varchar not null,           -- correct | refuse | reopen | upload | account
+    target   varchar not null,           -- report_id.cell_key, file name, …
+    detail   varchar
+);
+comment on table audit_log is '操作日志: every write by a person (who, when, what)';
+
+-- checks re-run on reports with applied corrections (replace their fact_check rows in v_fact_check)
+create table if not exists fact_check_reviewed as select * from fact_check limit 0;
+create table if not exists report_reviewed (
+    report_id       varchar primary key,
+    n_uncertain     integer not null,
+    n_checks_failed integer not null,
+    n_corrected     integer not null,
+    reviewed_at     timestamp not null   -- the latest applied correction
+);
+
+create or replace view v_fact_cell as
+select c.* replace (
+           case when k.report_id is null then c.value else k.new_value end as value,
+           case when k.report_id is null then c.semantic
+                when k.new_value is null then 'na' else 'number' end as semantic,
+           c.uncertain and k.report_id is null as uncertain,
+           case when k.report_id is null then c.uncertain_reason end as uncertain_reason,
+           case when k.report_id is null then c.method else 'review' end as method),
+       k.report_id is not null as corrected, k.reviewer as corrected_by, k.created_at as corrected_at,
+       k.reason as correction_reason, c.value as parsed_value
+from fact_cell c left join correction k
+  on k.status = 'applied' and k.report_id = c.report_id and k.cell_key = c.cell_key;
+
+create or replace view v_fact_check as
+select * from fact_check where report_id not in (select report_id from report_reviewed)
+union all
+select * from fact_check_reviewed;
+
 -- ---------------------------------------------------------------- marts (views the dashboard reads)
 
 create or replace view v_report as
-select r.*, a.province, a.city, a.county, a.region_code, a.level, a.kind, a.name as agency_canonical
-from dim_report r left join dim_agency a using (agency_id)
+select r.* replace (coalesce(x.n_uncertain, r.n_uncertain) as n_uncertain,
+                    coalesce(x.n_checks_failed, r.n_checks_failed) as n_checks_failed),
+       coalesce(x.n_corrected, 0) as n_corrected,
+       a.province, a.city, a.county, a.region_code, a.level, a.kind, a.name as agency_canonical
+from dim_report r left join dim_agency a using (agency_id) left join report_reviewed x using (report_id)
 where r.is_current;
 
 create or replace view v_cell as
 select c.*, r.agency_id, r.agency_name, r.year, r.template, r.province, r.city, r.county,
        r.level, r.kind, r.is_synthetic, r.source_name
-from fact_cell c join v_report r using (report_id);
+from v_fact_cell c join v_report r using (report_id);
 
 
 -- per-report checks with report context (current reports only)
 create or replace view v_check as
 select k.*, r.agency_id, r.agency_name, r.year, r.template, r.province, r.city, r.level, r.kind,
        r.is_synthetic, r.source_name
-from fact_check k join v_report r using (report_id);
+from v_fact_check k join v_report r using (report_id);
 
 -- cross-year checks with the agency's name
 create or replace view v_cross_check as
@@ -236,14 +301,14 @@ create or replace view v_cell_by_group as
 select r.year, r.template, r.province, r.city, r.county, r.level, r.kind, r.is_synthetic,
        c.table_key, c.row_key, c.col_key, c.cell_key,
        sum(c.value) as value, count(c.value) as n_values, count(*) as n_cells
-from fact_cell c join v_report r using (report_id)
+from v_fact_cell c join v_report r using (report_id)
 group by all;
 
 -- check outcomes counted per filter group (数据质量: q_check_summary)
 create or replace view v_check_by_group as
 select r.year, r.template, r.province, r.city, r.county, r.level, r.kind, r.is_synthetic,
        k.identity, k.status, count(*) as n
-from fact_check k join v_report r using (report_id)
+from v_fact_check k join v_report r using (report_id)
 group by all;
 
 -- failing per-report checks with report context (数据质量: q_check_failures)
@@ -251,7 +316,7 @@ create or replace view v_check_failure as
 select r.agency_id, r.agency_name, r.year, r.template, r.province, r.city, r.county, r.level, r.kind,
        r.is_synthetic, r.report_id, r.source_name,
        k.identity, k.check_id, k.scope, k.lhs, k.rhs, k.delta, k.detail
-from fact_check k join v_report r using (report_id)
+from v_fact_check k join v_report r using (report_id)
 where k.status = 'fail';
 
 -- uncertain cells with report context (数据质量: q_uncertain_cells)
@@ -260,7 +325,7 @@ select r.agency_id, r.agency_name, r.year, r.template, r.province, r.city, r.cou
        r.is_synthetic, r.report_id, r.source_name,
        c.cell_key, c.value, c.value_raw, c.uncertain_reason, c.method, c.page,
        c.source_table, c.source_row, c.source_col
-from fact_cell c join v_report r using (report_id)
+from v_fact_cell c join v_report r using (report_id)
 where c.uncertain;
 
 -- per current report: score = full points − points lost (capped per indicator), with report context
@@ -352,13 +417,13 @@ with pivoted as (
         max(value) filter (where cell_key = 't2.centralized_procurement.procurement_project_count') as procurement_projects,
         max(value) filter (where cell_key = 't2.centralized_procurement.procurement_amount_wan_yuan') as procurement_wan_yuan,
         max(value) filter (where cell_key = 't2.admin_fees.fee_amount_wan_yuan') as fee_wan_yuan
-    from fact_cell
+    from v_fact_cell
     where cell_key in ('t3.new_received.total', 't3.carried_over_from_prior.total', 't3.granted.total', 't3.partially_granted.total', 't3.denied_state_secret.total', 't3.denied_prohibited_by_law.total', 't3.denied_security_stability.total', 't3.denied_third_party_rights.total', 't3.denied_internal_affairs.total', 't3.denied_process_info.total', 't3.denied_enforcement_file.total', 't3.denied_admin_query.total', 't3.unavailable_not_held.total', 't3.unavailable_needs_creation.total', 't3.unavailable_unclear_after_correction.total', 't3.not_processed_petition_complaint.total', 't3.not_processed_duplicate.total', 't3.not_processed_publication.total', 't3.not_processed_excessive.total', 't3.not_processed_confirmation.total', 't3.other_total.total', 't3.other_no_correction.total', 't3.other_fee_unpaid.total', 't3.other_other.total', 't3.result_total.total', 't3.carried_to_next.total', 't3.new_received.natural_person', 't3.new_received.commercial_enterprise', 't3.new_received.research_institution', 't3.new_received.social_welfare_org', 't3.new_received.legal_service_org', 't3.new_received.other_org', 't4.admin_reconsideration.upheld', 't4.admin_reconsideration.corrected', 't4.admin_reconsideration.other', 't4.admin_reconsideration.pending', 't4.admin_reconsideration.total', 't4.litigation_direct.upheld', 't4.litigation_direct.corrected', 't4.litigation_direct.other', 't4.litigation_direct.pending', 't4.litigation_direct.total', 't4.litigation_after_reconsideration.upheld', 't4.litigation_after_reconsideration.corrected', 't4.litigation_after_reconsideration.other', 't4.litigation_after_reconsideration.pending', 't4.litigation_after_reconsideration.total', 't2.regulations.newly_made_count', 't2.regulations.total_published_count', 't2.regulations.issued_count', 't2.regulations.repealed_count', 't2.regulations.in_force_count', 't2.normative_documents.newly_made_count', 't2.normative_documents.total_published_count', 't2.normative_documents.issued_count', 't2.normative_documents.repealed_count', 't2.normative_documents.in_force_count', 't2.admin_licensing.decision_count', 't2.admin_penalty.decision_count', 't2.admin_coercion.decision_count', 't2.centralized_procurement.procurement_project_count', 't2.centralized_procurement.procurement_amount_wan_yuan', 't2.admin_fees.fee_amount_wan_yuan')
     group by report_id
 )
 select r.report_id, r.agency_id, r.agency_name, r.year, r.template, r.other_as_single_row,
        r.province, r.city, r.county, r.region_code, r.level, r.kind, r.is_synthetic,
-       r.source_name, r.n_cells, r.n_uncertain, r.n_checks_failed,
+       r.source_name, r.n_cells, r.n_uncertain, r.n_checks_failed, r.n_corrected,
        p.* exclude (report_id),
     case when denied_state_secret is null and denied_prohibited_by_law is null and denied_security_stability is null and denied_third_party_rights is null and denied_internal_affairs is null and denied_process_info is null and denied_enforcement_file is null and denied_admin_query is null then null else coalesce(denied_state_secret, 0) + coalesce(denied_prohibited_by_law, 0) + coalesce(denied_security_stability, 0) + coalesce(denied_third_party_rights, 0) + coalesce(denied_internal_affairs, 0) + coalesce(denied_process_info, 0) + coalesce(denied_enforcement_file, 0) + coalesce(denied_admin_query, 0) end as denied_total,
     case when unavailable_not_held is null and unavailable_needs_creation is null and unavailable_unclear_after_correction is null then null else coalesce(unavailable_not_held, 0) + coalesce(unavailable_needs_creation, 0) + coalesce(unavailable_unclear_after_correction, 0) end as unavailable_total,

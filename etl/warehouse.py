@@ -52,7 +52,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl import agencies, archive, assess_store, checks, limits, vocab
+from etl import agencies, archive, assess_store, checks, corrections, limits, vocab
 from etl import workers as workers_mod
 from etl.readers import hash_regular
 from etl.report import ParsedReport
@@ -297,6 +297,10 @@ class Staging:
         # chunk scanned the whole growing fact_cell table (quadratic over a national corpus)
         self._expected: dict[str, tuple[int, int]] = {}
         self._batch_versions: dict[str, _Version] = {}    # reports loaded by this run
+        # [复核] etl/corrections.py: a correction sets ``changed`` (publish with no file loaded);
+        # ``audit`` holds audit_log rows of this write (who uploaded, …), written at publish
+        self.changed = False
+        self.audit: list[tuple] = []
 
     def open(self) -> "Staging":
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -484,11 +488,13 @@ class Staging:
         """Cross-year checks, marts, checkpoint, close, atomic replace of the live file."""
         assert self.con is not None
         con = self.con
-        if not (self.summary.loaded or self.summary.replaced or self.summary.failed or self._fresh):
+        if not (self.summary.loaded or self.summary.replaced or self.summary.failed or self._fresh
+                or self.changed):
             return self.summary          # every file unchanged: nothing is written, no publish
         con.execute("begin transaction")
         try:
             self._reconcile(self._expected)
+            corrections.on_publish(con, self.audit)   # [复核] reopen/re-check corrections before the marts
             recompute_cross_checks(con)
             assess_store.recompute(con)     # 年报评估: findings and scores of every current report
             con.execute("""update dim_agency set is_synthetic = s.syn
@@ -602,17 +608,17 @@ def cross_checks_sql() -> str:
                    '表三 ' || c.zh || '列：' || pr.year || '年上年结转 = ' || (pr.year - 1) || '年结转下年度' as scope,
                    a.value as lhs, b.value as rhs
             from pairs pr cross join (values {t3_cols}) c(col, zh)
-            left join fact_cell a on a.report_id = pr.cur_id and a.cell_key = 't3.carried_over_from_prior.' || c.col
-            left join fact_cell b on b.report_id = pr.prev_id and b.cell_key = 't3.carried_to_next.' || c.col),
+            left join v_fact_cell a on a.report_id = pr.cur_id and a.cell_key = 't3.carried_over_from_prior.' || c.col
+            left join v_fact_cell b on b.report_id = pr.prev_id and b.cell_key = 't3.carried_to_next.' || c.col),
         i8 as (
             select pr.agency_id, pr.year, 'I8.' || r.row_key as check_id, 'I8' as identity,
                    '表二 ' || r.zh || '：' || pr.year || '年现行有效 ≈ ' || (pr.year - 1) || '年现行有效+本年制发−本年废止' as scope,
                    now_.value as lhs, before_.value + iss.value - rep.value as rhs
             from pairs pr cross join (values {i8_rows}) r(row_key, zh)
-            left join fact_cell now_ on now_.report_id = pr.cur_id and now_.cell_key = 't2.' || r.row_key || '.in_force_count'
-            left join fact_cell before_ on before_.report_id = pr.prev_id and before_.cell_key = 't2.' || r.row_key || '.in_force_count'
-            left join fact_cell iss on iss.report_id = pr.cur_id and iss.cell_key = 't2.' || r.row_key || '.issued_count'
-            left join fact_cell rep on rep.report_id = pr.cur_id and rep.cell_key = 't2.' || r.row_key || '.repealed_count'
+            left join v_fact_cell now_ on now_.report_id = pr.cur_id and now_.cell_key = 't2.' || r.row_key || '.in_force_count'
+            left join v_fact_cell before_ on before_.report_id = pr.prev_id and before_.cell_key = 't2.' || r.row_key || '.in_force_count'
+            left join v_fact_cell iss on iss.report_id = pr.cur_id and iss.cell_key = 't2.' || r.row_key || '.issued_count'
+            left join v_fact_cell rep on rep.report_id = pr.cur_id and rep.cell_key = 't2.' || r.row_key || '.repealed_count'
             where pr.cur_t = '2021' and pr.prev_t = '2021')
         select agency_id, year, check_id, identity, scope,
                case when lhs is null or rhs is null then null else lhs end,
