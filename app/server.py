@@ -36,7 +36,8 @@ class DashboardServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log if log is not None else tempfile.TemporaryFile()  # noqa: SIM115 — lives with the server
         full_env = {**os.environ, "GKNB_DB": str(db), "GKNB_UPLOADS": str(folder / "uploads"),
-                    "GKNB_REPORTS": str(folder / "no-bundled-reports"), **(env or {})}
+                    "GKNB_REPORTS": str(folder / "no-bundled-reports"),
+                    "GKNB_ACCOUNTS": str(folder / "accounts.toml"), **(env or {})}
         self.started = time.monotonic()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.headless=true",

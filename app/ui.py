@@ -62,6 +62,9 @@ class Warehouse:
                 time.sleep(0.2)
         else:
             raise last  # type: ignore[misc]
+        # a warehouse written before 复核 lacks the views the read model reads (v_fact_cell …)
+        self.has_review = bool(self.con.execute(
+            "select count(*) from information_schema.tables where table_name = 'v_fact_cell'").fetchall()[0][0])
 
     @staticmethod
     def _stamp(path: Path) -> tuple[int, int, int]:
@@ -112,7 +115,13 @@ def warehouse() -> Warehouse | None:
         _bootstrap(path)
     if not path.exists():
         return None
-    return _open(str(path))
+    w = _open(str(path))
+    if not w.has_review:
+        with _build_lock:
+            from etl import corrections
+            corrections.upgrade(path)     # one publish under the writer lock adds the new schema objects
+        w = _open(str(path))
+    return w
 
 
 def require_warehouse() -> Warehouse:
@@ -298,6 +307,7 @@ MENU: tuple[tuple[str, str, str, str, str], ...] = (
     ("数据", "report", "报告详情", "report", "description"),
     ("数据", "export", "数据导出", "export", "download"),
     ("数据", "upload", "导入年报", "upload", "upload_file"),
+    ("数据", "review", "复核", "review", "rate_review"),
     ("数据", "assessment", "年报评估", "assessment", "grading"),
     ("数据", "text_diff", "年报对照", "text-diff", "difference"),
     ("分析", "profile", "机构画像", "profile", "person_search"),

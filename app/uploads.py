@@ -5,12 +5,15 @@ under the uploads folder (content-hash name, :func:`etl.safe_names.upload_name`)
 :func:`etl.workers.parse_one` under the same time and memory limits as ``python -m etl
 ingest`` (a PDF bomb or a pathological page costs a child process, never the server).  A file
 that does not parse is deleted again: ``data/uploads/`` holds only reports that can be loaded.
+:func:`load_uploaded` loads them through the warehouse's one writer, with an audit_log row
+naming who uploaded what.
 """
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from etl import corrections, warehouse
 from etl.safe_names import upload_name
 from etl.workers import parse_one
 
@@ -27,3 +30,17 @@ def parse_upload(data: bytes, name: str, folder: Path) -> dict[str, Any]:
         return {"name": name, "error": res.error or "无法解析"}
     rows = {res.report_id: res.rows} if res.report_id and res.rows is not None else {}
     return {"name": name, "report": res.report, "checks": res.report.checks, "path": str(target), "rows": rows}
+
+
+def load_uploaded(reports: list, db_path: Path, prepared: dict, actor: str) -> warehouse.IngestSummary:
+    """Load parsed uploads in one atomic publish, recording ``actor`` in the audit log."""
+    import time
+    t0 = time.perf_counter()
+    with warehouse.staging(Path(db_path)) as st:
+        st.apply(reports, (), prepared)
+        names = ", ".join(str(r.source.get("name") or "") for r in reports)
+        s = st.summary
+        st.audit.append(corrections.audit_rows(actor, "upload", names[:500],
+                                               f"新增 {s.loaded}，替换 {s.replaced}，未变 {s.unchanged}，失败 {len(s.failed)}"))
+    st.summary.seconds = time.perf_counter() - t0
+    return st.summary

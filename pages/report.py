@@ -70,10 +70,15 @@ elif h["source_format"] == "json":
     st.caption("这份年报随项目附带的是结构化数字（每个数字的来源位置见下），原始文件未随项目保存；可按“来源”查找原文。")
 cells = ui.query(queries.q_report_cells, None, rid)
 checks = ui.query(queries.q_report_checks, None, rid)
-c = st.columns(3)
+c = st.columns(4)
 c[0].metric("单元格", len(cells))
 c[1].metric("读取不确定", int(cells["uncertain"].sum()) if len(cells) else 0)
 c[2].metric("校验未通过", int((checks["status"] == "fail").sum()) if len(checks) else 0)
+n_corrected = int(cells["corrected"].sum()) if len(cells) else 0
+c[3].metric("人工复核更正", n_corrected)
+if n_corrected:
+    st.info(f"本报告有 {n_corrected} 个数字经人工复核更正（表中绿色）；统计与校验使用复核后的数值，"
+            "原解析值与复核人、时间见各表“来源”。", icon=":material/rate_review:")
 
 
 def shown(v, raw, sem):
@@ -96,8 +101,8 @@ def grid(table: str, rows: list[str], cols: list[str]) -> tuple[pd.DataFrame, pd
         for col in cols:
             x = by.get((r, col))
             vr.append("" if x is None else shown(x.value, x.value_raw, x.semantic))
-            fr.append("" if x is None else ("uncertain" if x.uncertain else ("na" if x.semantic == "na" else
-                                                                              ("blank" if x.semantic == "blank" else ""))))
+            fr.append("" if x is None else "corrected" if x.corrected else "uncertain" if x.uncertain else
+                      "na" if x.semantic == "na" else "blank" if x.semantic == "blank" else "")
         vals.append(vr)
         flags.append(fr)
     idx = [vocab.row_zh(table, r) for r in rows]
@@ -105,7 +110,8 @@ def grid(table: str, rows: list[str], cols: list[str]) -> tuple[pd.DataFrame, pd
     return pd.DataFrame(vals, index=idx, columns=colz), pd.DataFrame(flags, index=idx, columns=colz)
 
 
-STYLE = {"uncertain": "background-color: #f9e79f; font-weight: bold", "na": "color: #7f8c8d", "blank": "color: #2e86de"}
+STYLE = {"uncertain": "background-color: #f9e79f; font-weight: bold", "na": "color: #7f8c8d", "blank": "color: #2e86de",
+         "corrected": "background-color: #d5f5e3; font-weight: bold"}
 
 
 def show_table(table: str, rows: list[str], cols: list[str]) -> None:
@@ -115,22 +121,26 @@ def show_table(table: str, rows: list[str], cols: list[str]) -> None:
     sub = cells[cells["table_key"] == table]
     with st.expander("每个单元格的来源（文件、页、表格行列、原文、读取方式）"):
         prov = sub[["label_zh", "cell_key", "value", "value_raw", "semantic", "uncertain", "uncertain_reason",
-                    "method", "page", "source_table", "source_row", "source_col"]].copy()
+                    "method", "corrected", "parsed_value", "corrected_by", "corrected_at", "page",
+                    "source_table", "source_row", "source_col"]].copy()
+        prov["method"] = prov["method"].replace({"review": "人工复核"})
         for col in ("source_table", "source_row", "source_col"):   # stored from 0; people count from 1
             prov[col] = (prov[col] + 1).astype("Int64")
         prov.insert(0, "file", src_name)
-        prov = prov.sort_values("uncertain", ascending=False, kind="stable")
+        prov = prov.sort_values(["corrected", "uncertain"], ascending=False, kind="stable")
         ui.table(prov, hide_index=True, width="stretch", column_config={
             "file": "原始文件", "label_zh": "含义", "cell_key": "键", "value": "数值", "value_raw": "原文",
             "semantic": "类型", "uncertain": st.column_config.CheckboxColumn("不确定"), "uncertain_reason": "原因",
-            "method": "读取方式", "page": st.column_config.NumberColumn("页", format="%d"),
+            "method": "读取方式", "corrected": st.column_config.CheckboxColumn("人工复核"),
+            "parsed_value": "解析值", "corrected_by": "复核人", "corrected_at": "复核时间", "page": st.column_config.NumberColumn("页", format="%d"),
             "source_table": st.column_config.NumberColumn("第几个表格（从1数）", format="%d"),
             "source_row": st.column_config.NumberColumn("第几行（从1数）", format="%d"),
             "source_col": st.column_config.NumberColumn("第几列（从1数）", format="%d")})
 
 
-st.caption("黄色加粗 = 读取不确定；灰色 = 不适用（原文为“/”“—”等）；蓝色 = 原文空白、按 0 计。"
-           "读取方式：cell = 按单元格读取，split = 数字粘连后拆分，order = 行标签缺失、按顺序推定，text = 从正文读取。")
+st.caption("黄色加粗 = 读取不确定；绿色加粗 = 人工复核更正；灰色 = 不适用（原文为“/”“—”等）；蓝色 = 原文空白、按 0 计。"
+           "读取方式：cell = 按单元格读取，split = 数字粘连后拆分，order = 行标签缺失、按顺序推定，text = 从正文读取，"
+           "人工复核 = 复核人按原件更正（见“复核”页）。")
 tmpl = h["template"]
 t2_rows = list(vocab.T2_LAYOUT.get(tmpl, {}))
 t2_cols = list(dict.fromkeys(c_ for cs in vocab.T2_LAYOUT.get(tmpl, {}).values() for c_ in cs))

@@ -1,5 +1,6 @@
 """导入年报: upload report files, check type by content, parse and check them (in a supervised
-worker process, :mod:`app.uploads`), then load them."""
+worker process, :mod:`app.uploads`), then load them.  Writing needs a signed-in name
+(:mod:`app.auth`); without one the page only explains why it is read-only."""
 import hashlib
 import json
 import os
@@ -9,9 +10,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from app import ui
-from app.uploads import parse_upload
-from etl.warehouse import load_reports
+from app import auth, ui
+from app.uploads import load_uploaded, parse_upload
 
 MAX_MB = 20
 EXTS = ["pdf", "docx", "html", "htm", "txt", "md", "json"]
@@ -55,6 +55,9 @@ ui.ensure_frame()
 st.title("导入年报")
 st.caption("上传年报文件（PDF、Word .docx、网页 .html、文本 .txt/.md，或结构化 .json），先解析和校验，确认后载入数据库。")
 st.caption(f"每个文件不超过 {MAX_MB} MB；按文件内容而非扩展名判断类型。文件保存在服务器的 data/uploads/ 下。")
+user = auth.require_writer("上传年报", "upload")
+if user is None:
+    st.stop()
 files = st.file_uploader("选择文件", type=EXTS, accept_multiple_files=True, key="upload_files")
 parsed = st.session_state.setdefault("upload_parsed", {})
 rows, problems = [], []
@@ -104,7 +107,7 @@ if rows:
         prepared = {rid: cells for r in rows for rid, cells in parsed[r["_key"]]["rows"].items()}
         ui.reload_data()  # close our read-only connection before the publisher swaps the file
         with st.spinner("正在载入…"):
-            summary = load_reports(reports, ui.db_path(), prepared=prepared)
+            summary = load_uploaded(reports, ui.db_path(), prepared, user)
         ui.reload_data()
         st.session_state["upload_parsed"] = {}
         st.success(f"已载入：新增 {summary.loaded} 份，替换 {summary.replaced} 份，未变 {summary.unchanged} 份。"

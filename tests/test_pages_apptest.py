@@ -15,7 +15,7 @@ from synth import fixture_warehouse as fx
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 PAGES = ["overview", "proactive", "requests", "applicants", "procurement_fees", "review_litigation",
-         "compare", "quality", "report", "export", "upload", "assessment", "text_diff", "profile", "map", "metrics", "crawl"]
+         "compare", "quality", "report", "export", "upload", "review", "assessment", "text_diff", "profile", "map", "metrics", "crawl"]
 
 
 @pytest.fixture(scope="module")
@@ -27,6 +27,7 @@ def db(tmp_path_factory):
 def app(db, monkeypatch, tmp_path):
     monkeypatch.setenv("GKNB_DB", str(db))
     monkeypatch.setenv("GKNB_UPLOADS", str(tmp_path / "uploads"))
+    monkeypatch.setenv("GKNB_ACCOUNTS", str(tmp_path / "accounts.toml"))   # none: writing pages read-only
 
     def make(page: str = "overview", query: dict | None = None, state: dict | None = None) -> AppTest:
         at = AppTest.from_file(APP, default_timeout=60)

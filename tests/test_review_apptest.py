@@ -1,0 +1,109 @@
+"""复核 and 导入年报 through AppTest: writing needs a signed-in name; a correction made on the
+复核 page shows on 报告详情.
+
+Without any sign-in configured both pages are read-only; with a local account file a session
+that names a non-existent account (a scripted request) is still read-only; a signed-in
+reviewer resolves a flagged cell of the fixture warehouse and 报告详情 marks it.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app import auth
+from etl import accounts
+from synth import fixture_warehouse as fx
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    return fx.build_warehouse(tmp_path_factory.mktemp("wh") / "w.duckdb")
+
+
+@pytest.fixture()
+def env(built, monkeypatch, tmp_path):
+    db = tmp_path / "w.duckdb"
+    shutil.copy(built, db)
+    monkeypatch.setenv("GKNB_DB", str(db))
+    monkeypatch.setenv("GKNB_UPLOADS", str(tmp_path / "uploads"))
+    monkeypatch.setenv("GKNB_ACCOUNTS", str(tmp_path / "accounts.toml"))
+    return db, tmp_path / "accounts.toml"
+
+
+def run(page: str, state: dict | None = None, query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    for k, v in (state or {}).items():
+        at.session_state[k] = v
+    at.run()
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def buttons(at, label: str):
+    return [b for b in at.button if b.label == label]
+
+
+def test_without_sign_in_configured_upload_and_review_are_read_only(env):
+    at = run("upload", query={"user": "张三"})
+    assert any("尚未配置登录" in i.value for i in at.info)
+    assert not buttons(at, "载入数据库") and not at.get("file_uploader")
+    at = run("review", state={auth.SESSION_KEY: "张三"}, query={"user": "张三"})
+    assert any("尚未配置登录" in i.value for i in at.info)
+    assert all(b.disabled for b in buttons(at, "提交更正"))
+    assert all(t.disabled for t in at.text_input if t.label.startswith("复核值"))
+
+
+def test_an_unknown_session_name_is_not_a_sign_in(env):
+    _db, acct = env
+    accounts.add("张三", "correct horse", acct)
+    at = run("upload", state={auth.SESSION_KEY: "冒名者"})
+    assert any("需要登录" in w.value for w in at.warning)
+    assert not at.get("file_uploader")
+    # the sign-in form: a wrong password is refused, the right one signs in
+    at.text_input(key="upload_name").input("张三")
+    at.text_input(key="upload_password").input("wrong password")
+    next(b for b in at.button if b.label == "登录").click().run()
+    assert any("不正确" in e.value for e in at.error)
+    at.text_input(key="upload_name").input("张三")
+    at.text_input(key="upload_password").input("correct horse")
+    next(b for b in at.button if b.label == "登录").click().run()
+    assert any("已登录：张三" in c.value for c in at.caption)
+    assert at.get("file_uploader")
+
+
+def test_a_signed_in_reviewer_resolves_a_cell_and_the_report_page_marks_it(env):
+    db, acct = env
+    accounts.add("张三", "correct horse", acct)
+    con = duckdb.connect(str(db), read_only=True)
+    rid, key, value = con.execute("""select report_id, cell_key, value from v_fact_cell c join v_report r
+                                     using (report_id) where c.uncertain order by r.agency_name, c.cell_key
+                                     limit 1""").fetchall()[0]
+    con.close()
+    at = run("review", state={auth.SESSION_KEY: "张三"})
+    assert any("已登录：张三" in c.value for c in at.caption)
+    at.selectbox(key="rv_report").set_value(rid).run()
+    items = at.selectbox(key=f"rv_item_{rid}")
+    assert items.options
+    box = at.text_input(key=f"rv_val_{rid}_{key}")
+    box.input(str(int(value) + 1)).run()
+    at.text_area(key=f"rv_reason_{rid}_{key}").input("按原件核对").run()
+    at.button(key=f"rv_submit_{rid}_{key}").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("已更正" in s.value for s in at.success)
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("select reviewer, new_value, status from correction").fetchall() == [
+        ("张三", value + 1, "applied")]
+    assert con.execute("select actor, action from audit_log").fetchall() == [("张三", "correct")]
+    con.close()
+    at = run("report", query={"report": rid})
+    assert next(m.value for m in at.metric if m.label == "人工复核更正") == "1"
+    assert any("人工复核更正" in i.value for i in at.info)
