@@ -751,6 +751,7 @@ def wide_labels() -> dict[str, str]:
     """Chinese label of each wide-export column that has one (for a second header row)."""
     out = {col: vocab.label_zh(key) for col, key in PIVOT_COLUMNS}
     out.update({k: m.zh for k, m in METRICS.items()})
+    out["n_corrected"] = "人工复核更正的数字个数"
     return out
 
 

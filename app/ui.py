@@ -118,8 +118,8 @@ def warehouse() -> Warehouse | None:
     w = _open(str(path))
     if not w.has_review:
         with _build_lock:
-            from etl import corrections
-            corrections.upgrade(path)     # one publish under the writer lock adds the new schema objects
+            from etl import review
+            review.upgrade(path)     # one publish under the writer lock adds the new schema objects
         w = _open(str(path))
     return w
 

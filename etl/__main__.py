@@ -71,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("name")
     sp.add_argument("--accounts", type=Path, default=None,
                     help="account file (default: $GKNB_ACCOUNTS or data/accounts.toml)")
+    sp.add_argument("--generate", action="store_true",
+                    help="generate a random password and print it once (instead of the prompt/stdin)")
 
     sp = sub.add_parser("bundle", help="parse report files into structured JSON report files (data/reports/)")
     sp.add_argument("paths", nargs="+", type=Path)

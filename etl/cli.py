@@ -164,11 +164,16 @@ def cli_verify(args: argparse.Namespace) -> int:
 
 
 def cli_account(args) -> int:
-    """``account add NAME``: the password from a prompt (twice), or from stdin's first line."""
+    """``account add NAME``: the password from a prompt (twice), stdin's first line, or
+    ``--generate`` (random, printed once)."""
     import getpass
 
+    import secrets
+
     from etl import accounts
-    if sys.stdin.isatty():
+    if args.generate:
+        pw = secrets.token_urlsafe(12)
+    elif sys.stdin.isatty():
         pw = getpass.getpass("密码 password: ")
         if getpass.getpass("再输入一次 again: ") != pw:
             print("两次输入的密码不一致", file=sys.stderr)
@@ -181,4 +186,6 @@ def cli_account(args) -> int:
         print(e, file=sys.stderr)
         return 2
     print(f"账号 {args.name} 已写入 {path}")
+    if args.generate:
+        print(f"密码（只显示这一次）：{pw}")
     return 0

@@ -9,9 +9,10 @@ checks and 年报评估 are built from those views.
 
 Writes
 ------
-* :func:`submit` goes through the warehouse's one-writer path (:func:`etl.warehouse.staging`:
-  writer lock, private copy, atomic ``os.replace``): a reader sees the warehouse before or
-  after a correction, never half of it.
+* :func:`etl.review.submit` runs :func:`write` through the warehouse's one-writer path
+  (:func:`etl.warehouse.staging`: writer lock, private copy, atomic ``os.replace``): a reader
+  sees the warehouse before or after a correction, never half of it.  (It lives in its own
+  module: the warehouse imports this one to call :func:`on_publish`.)
 * **Optimistic concurrency**: the reviewer sends the version and value of the cell they saw;
   if another correction was published meanwhile, the write is refused with
   :class:`CorrectionConflict` (who changed it, when, to what).
@@ -32,7 +33,6 @@ import math
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -191,26 +191,6 @@ def write(con, *, report_id: str, cell_key: str, new_value: float | None, review
            f"{_fmt(state.value)} → {_fmt(new_value)}（版本 {row['version']}）" + (f"；理由：{reason}" if reason else ""),
            now)
     return row
-
-
-def submit(db_path: Path, *, lock_timeout: float | None = None, **kw: Any) -> dict[str, Any]:
-    """Write one correction and publish it atomically (the warehouse's single-writer path);
-    the keywords are :func:`write`'s.  Raises :class:`CorrectionError` (nothing changes)."""
-    from etl import warehouse as wh
-    timeout = wh.DEFAULT_LOCK_TIMEOUT if lock_timeout is None else lock_timeout
-    with wh.staging(Path(db_path), lock_timeout=timeout) as st:
-        assert st.con is not None
-        row = write(st.con, **kw)
-        st.changed = True
-    return row
-
-
-def upgrade(db_path: Path) -> None:
-    """Publish once with nothing loaded: a warehouse written by an older version gains the
-    schema objects of 复核 (the staging copy runs ``etl/schema.sql``)."""
-    from etl import warehouse as wh
-    with wh.staging(Path(db_path)) as st:
-        st.changed = True
 
 
 def audit_rows(actor: str, action: str, target: str, detail: str = "") -> tuple:

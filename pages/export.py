@@ -60,7 +60,8 @@ def build(kind: str, fn, stem: str) -> None:
 left, right = st.columns(2)
 with left:
     st.subheader("长表：每个单元格一行")
-    st.caption("含来源：页、表格行列、原文、读取方式、是否不确定。")
+    st.caption("含来源：页、表格行列、原文、读取方式、是否不确定；corrected 列标出人工复核更正的数字"
+               "（parsed_value 为解析值，corrected_by / corrected_at 为复核人和时间）。")
     if n_cells > MAX_CELLS:
         st.warning(f"单元格超过 {MAX_CELLS:,} 个，长表不在网页中生成。请缩小筛选（如选择省份或年度），"
                    "或在服务器上用 DuckDB 直接导出：COPY (SELECT * FROM v_cell) TO 'cells.parquet'。")
@@ -68,7 +69,8 @@ with left:
         build("long", queries.q_export_long, f"单元格_{f.file_stem()}")
 with right:
     st.subheader("宽表：每份年报一行")
-    st.caption("表三取“总计”列，另有申请人分列、表四、表二主要数字及派生合计（denied_total 等为本看板相加，非年报所印）。")
+    st.caption("表三取“总计”列，另有申请人分列、表四、表二主要数字及派生合计（denied_total 等为本看板相加，非年报所印）；"
+               "n_corrected 为该年报经人工复核更正的数字个数。")
     build("wide", queries.q_export_wide, f"年报_{f.file_stem()}")
 st.subheader(f"预览（前 {PREVIEW} 份年报）")
 preview = ui.query(queries.q_export_preview, f, PREVIEW)

@@ -1,7 +1,7 @@
 """复核: the queue of uncertain cells and failed checks, and the form that settles them.
 
 Reads through app.queries (q_review_queue, q_cell_review, q_cell_identities, q_cell_snippet,
-q_corrections); writes one correction at a time through etl.corrections.submit (the
+q_corrections); writes one correction at a time through etl.review.submit (the
 warehouse's single writer, atomic publish).  Writing needs a signed-in name (app.auth); the
 version and value the reviewer saw are kept in the session, so a cell changed meanwhile by
 someone else is refused with a message instead of being overwritten.
@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from app import auth, queries, ui
-from etl import corrections, vocab
+from etl import corrections, review, vocab
 from etl.warehouse import WarehouseBusy
 
 f = ui.page_header("复核", "逐项核对读取不确定的数字和未通过的校验：改正数字，或说明为何保留机关所印数字。"
@@ -92,7 +92,7 @@ def cell_panel(rid: str, key: str) -> None:
             st.stop()
         ui.reload_data()            # close our read-only connection before the publisher swaps the file
         try:
-            row = corrections.submit(ui.db_path(), report_id=rid, cell_key=key, new_value=cand, reviewer=user,
+            row = review.submit(ui.db_path(), report_id=rid, cell_key=key, new_value=cand, reviewer=user,
                                      seen_version=seen[0], seen_value=seen[1], reason=reason, evidence=evidence)
         except corrections.CorrectionConflict as e:
             st.session_state.pop(seen_key, None)

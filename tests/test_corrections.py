@@ -2,7 +2,7 @@
 
 A real report with flagged cells (corpus 005: crawler-damaged flat text, failing table-三
 identities) is ingested into a temporary warehouse; corrections are made through
-:func:`etl.corrections.submit` (the warehouse's one writer).  Properties, not fixed numbers:
+:func:`etl.review.submit` (the warehouse's one writer).  Properties, not fixed numbers:
 the published figure equals the corrected value, the checks equal :mod:`etl.checks` re-run on
 the overlaid cells, the parsed rows never change, re-ingest keeps a correction, a replaced
 file reopens it, and of two reviewers correcting one cell, one wins and the other is told.
@@ -20,7 +20,7 @@ import duckdb
 import pytest
 
 from app import queries as q
-from etl import accounts, corrections
+from etl import accounts, corrections, review
 from etl import warehouse as wh
 from etl.metrics import PIVOT_COLUMNS
 
@@ -79,9 +79,9 @@ def test_a_correction_changes_the_published_figure_checks_and_queries(db):
     need_reason = any(c["status"] == "fail" for c in corrections.preview(ro(db), rid, key, new))
     if need_reason:
         with pytest.raises(corrections.CorrectionInvalid, match="理由"):
-            corrections.submit(db, report_id=rid, cell_key=key, new_value=new, reviewer="甲", seen_version=0,
+            review.submit(db, report_id=rid, cell_key=key, new_value=new, reviewer="甲", seen_version=0,
                                seen_value=value)
-    row = corrections.submit(db, report_id=rid, cell_key=key, new_value=new, reviewer="甲", seen_version=0,
+    row = review.submit(db, report_id=rid, cell_key=key, new_value=new, reviewer="甲", seen_version=0,
                              seen_value=value, reason="按原件" if need_reason else "", evidence="原件第2页")
     assert row["version"] == 1 and row["status"] == "applied" and row["keeps_failure"] == need_reason
     con = ro(db)
@@ -118,7 +118,7 @@ def test_reingest_of_the_same_file_and_other_publishes_keep_the_correction(db, c
     con = ro(db)
     rid, key, value, _lhs, _rhs = failing_check_on_metric(con)
     con.close()
-    corrections.submit(db, report_id=rid, cell_key=key, new_value=value + 1, reviewer="甲", seen_version=0,
+    review.submit(db, report_id=rid, cell_key=key, new_value=value + 1, reviewer="甲", seen_version=0,
                        seen_value=value, reason="按原件")
     s = wh.ingest([corpus / "raw" / FLAGGED], db, in_process=True, progress=False)
     assert s.unchanged == 1 and s.loaded == 0
@@ -134,7 +134,7 @@ def test_a_replaced_file_reopens_its_corrections_as_to_recheck(db, corpus, tmp_p
     rid, key, value, _lhs, _rhs = failing_check_on_metric(con)
     col = next(c for c, k in PIVOT_COLUMNS if k == key)
     con.close()
-    corrections.submit(db, report_id=rid, cell_key=key, new_value=value + 1, reviewer="甲", seen_version=0,
+    review.submit(db, report_id=rid, cell_key=key, new_value=value + 1, reviewer="甲", seen_version=0,
                        seen_value=value, reason="按原件")
     newer = tmp_path / "newer" / FLAGGED
     newer.parent.mkdir()
@@ -155,7 +155,7 @@ def test_a_replaced_file_reopens_its_corrections_as_to_recheck(db, corpus, tmp_p
     assert ("system", "reopen") in con.execute("select actor, action from audit_log").fetchall()
     con.close()
     # settling it on the new file closes the old one
-    corrections.submit(db, report_id=new_rid, cell_key=key, new_value=parsed, reviewer="乙", seen_version=0,
+    review.submit(db, report_id=new_rid, cell_key=key, new_value=parsed, reviewer="乙", seen_version=0,
                        seen_value=parsed, reason="新文件与原件一致")
     con = ro(db)
     assert sorted(con.execute("select report_id, status from correction").fetchall()) == sorted(
@@ -169,14 +169,14 @@ def test_two_reviewers_at_once_one_wins_the_other_is_told(db):
     barrier = threading.Barrier(2)
     out: dict[str, object] = {}
 
-    def review(who: str, v: float) -> None:
+    def attempt(who: str, v: float) -> None:
         barrier.wait()
         try:
-            out[who] = corrections.submit(db, report_id=rid, cell_key=key, new_value=v, reviewer=who,
+            out[who] = review.submit(db, report_id=rid, cell_key=key, new_value=v, reviewer=who,
                                           seen_version=0, seen_value=value, reason="按原件")
         except corrections.CorrectionError as e:
             out[who] = e
-    threads = [threading.Thread(target=review, args=(w, value + i + 1)) for i, w in enumerate(("甲", "乙"))]
+    threads = [threading.Thread(target=attempt, args=(w, value + i + 1)) for i, w in enumerate(("甲", "乙"))]
     for t in threads:
         t.start()
     for t in threads:
@@ -237,7 +237,7 @@ def test_random_corrections_effective_view_is_the_overlay_and_never_half_applied
             key = rng.choice(keys[:12])             # a few cells: repeated corrections happen
             seen = truth.get(key, parsed[key])
             new = float(rng.randint(0, 500))
-            corrections.submit(db, report_id=rid, cell_key=key, new_value=new, reviewer=rng.choice("甲乙丙"),
+            review.submit(db, report_id=rid, cell_key=key, new_value=new, reviewer=rng.choice("甲乙丙"),
                                seen_version=versions.get(key, 0), seen_value=seen, reason="性质测试")
             truth[key] = new
             versions[key] = versions.get(key, 0) + 1
@@ -270,3 +270,12 @@ def test_account_cli_stores_a_hash_and_checks_passwords(tmp_path):
     r = subprocess.run([sys.executable, "-m", "etl", "account", "add", "李四", "--accounts", str(path)],
                        input="short\n", text=True, capture_output=True, cwd=ROOT)
     assert r.returncode == 2 and not accounts.check("李四", "short", path)
+
+
+def test_account_cli_can_generate_the_password(tmp_path):
+    path = tmp_path / "accounts.toml"
+    r = subprocess.run([sys.executable, "-m", "etl", "account", "add", "王五", "--generate", "--accounts", str(path)],
+                       text=True, capture_output=True, cwd=ROOT, stdin=subprocess.DEVNULL)
+    assert r.returncode == 0, r.stderr
+    pw = r.stdout.strip().rsplit("：", 1)[1]
+    assert accounts.check("王五", pw, path) and pw not in path.read_text(encoding="utf-8")
