@@ -84,3 +84,13 @@ def nav_to(page, title: str) -> None:
     from app.ui import nav_section
     page.get_by_test_id("stTopNavSection").filter(has_text=nav_section(title)).click()
     page.get_by_test_id("stTopNavDropdownLink").filter(has_text=title).first.click()
+
+
+def sign_in(page, name: str, password: str) -> None:
+    """Sign in with a local account through a writing page's form (app/auth.py)."""
+    from playwright.sync_api import expect
+    page.get_by_label("账号").fill(name)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    wait_for_app(page)
+    expect(page.get_by_text(f"已登录：{name}", exact=False)).to_be_visible(timeout=30_000)

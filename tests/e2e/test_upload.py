@@ -5,8 +5,9 @@ import duckdb
 import pytest
 from playwright.sync_api import expect
 
+from etl import accounts
 from synth import fixture_warehouse as fx
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import sign_in, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -26,6 +27,13 @@ def test_upload_loads_a_report(app_server, page, tmp_path):
     assert count_reports(app_server.db) == 0
     page.goto(f"{app_server.url}/upload")
     wait_for_app(page)
+    # writing needs a signed-in name: read-only until an account exists and its owner signs in
+    expect(page.get_by_text("尚未配置登录", exact=False)).to_be_visible()
+    expect(page.locator("input[type=file]")).to_have_count(0)
+    accounts.add("上传员", "correct horse", app_server.folder / "accounts.toml")
+    page.reload()
+    wait_for_app(page)
+    sign_in(page, "上传员", "correct horse")
     page.locator("input[type=file]").set_input_files(str(report))
     wait_for_app(page)
     expect(page.get_by_text("解析结果")).to_be_visible(timeout=30_000)
