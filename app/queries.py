@@ -1171,3 +1171,21 @@ def q_corrections(con, f: Filters) -> pd.DataFrame:
     df.insert(3, "label_zh", [vocab.label_zh(k) for k in df["cell_key"]])
     df.insert(df.columns.get_loc("status"), "status_zh", df["status"].map(STATUS_ZH))
     return df
+
+
+def q_cell_row(con, report_id: str, cell_key: str) -> pd.DataFrame:
+    """The printed texts of the cell's source row (left to right) and which line of its page
+    prints the same texts before it (``occurrence``), for the page-region image of 复核."""
+    return _df(con, """
+        with me as (select page, source_table, source_row from fact_cell where report_id = ? and cell_key = ?),
+        rows as (select c.source_table, c.source_row,
+                        string_agg(coalesce(c.value_raw, ''), '\x1f' order by c.source_col) as raws
+                 from fact_cell c, me where c.report_id = ? and c.page = me.page group by all)
+        select c.cell_key, c.value_raw, c.page, c.source_col,
+               (select count(*) from rows a, rows b, me
+                where b.source_table = me.source_table and b.source_row = me.source_row and a.raws = b.raws
+                  and (a.source_table, a.source_row) < (me.source_table, me.source_row)) as occurrence
+        from fact_cell c, me
+        where c.report_id = ? and c.source_table = me.source_table and c.source_row = me.source_row
+          and c.page = me.page
+        order by c.source_col""", [report_id, cell_key, report_id, report_id])

@@ -9,7 +9,7 @@ someone else is refused with a message instead of being overwritten.
 import pandas as pd
 import streamlit as st
 
-from app import auth, queries, ui
+from app import auth, queries, snippets, ui
 from etl import corrections, review, vocab
 from etl.warehouse import WarehouseBusy
 
@@ -34,6 +34,23 @@ def _fmt(v) -> str:
     return "—" if v is None or pd.isna(v) else f"{float(v):g}"
 
 
+region_png = st.cache_data(max_entries=64, show_spinner=False)(snippets.pdf_row_png)
+
+
+def pdf_region(rid: str, key: str, page) -> bytes | None:
+    """The PDF page region printing the cell's row (app.snippets), or None (not a PDF, file gone)."""
+    head = ui.query(queries.q_report, None, rid)
+    if head.empty or head.iloc[0]["source_format"] != "pdf" or pd.isna(page):
+        return None
+    row = ui.query(queries.q_cell_row, None, rid, key)
+    printed = [k for k, r in zip(row["cell_key"], row["value_raw"]) if r and str(r).strip()]
+    if key not in printed:
+        return None
+    raws = [str(r) for r in row["value_raw"] if r and str(r).strip()]
+    return region_png(str(head.iloc[0]["source_path"]), int(page), raws, printed.index(key),
+                      int(row["occurrence"].iloc[0]))
+
+
 def cell_panel(rid: str, key: str) -> None:
     """One cell: as printed, where, the parser's note, the identities through it (live), the form."""
     cell_df = ui.query(queries.q_cell_review, None, rid, key)
@@ -43,9 +60,9 @@ def cell_panel(rid: str, key: str) -> None:
     cell = cell_df.iloc[0]
     value = None if pd.isna(cell["value"]) else float(cell["value"])
     st.markdown(f"**{ui.md_escape(vocab.label_zh(key))}**（`{key}`）")
-    where = "，".join(f"{n}{int(v) + (0 if n == '第页' else 1)}" for n, v in (
-        ("第页", cell["page"]), ("表格", cell["source_table"]), ("行", cell["source_row"]), ("列", cell["source_col"]))
-        if not pd.isna(v)) or "未记录"
+    where = "，".join(f"{n.format(int(v) + add)}" for n, v, add in (
+        ("第 {} 页", cell["page"], 0), ("第 {} 个表格", cell["source_table"], 1), ("第 {} 行", cell["source_row"], 1),
+        ("第 {} 列", cell["source_col"], 1)) if not pd.isna(v)) or "未记录"
     c = st.columns(3)
     c[0].metric("当前值", _fmt(value))
     c[1].metric("原文（所印）", str(cell["value_raw"]) if cell["value_raw"] not in (None, "") else "（空）")
@@ -61,6 +78,9 @@ def cell_panel(rid: str, key: str) -> None:
     if not snippet.empty:
         st.caption("原文上下文：")
         st.code("\n".join(snippet["line"]), language=None, wrap_lines=True)
+    png = pdf_region(rid, key, cell["page"])
+    if png:
+        st.image(png, caption="原件该行（红框为此单元格）")
     seen_key = f"rv_seen_{rid}_{key}"
     seen = st.session_state.setdefault(seen_key, (int(cell["version"]), value))
     text = st.text_input("复核值（按年报原件填写）", value=_fmt(value) if value is not None else "",

@@ -279,3 +279,27 @@ def test_account_cli_can_generate_the_password(tmp_path):
     assert r.returncode == 0, r.stderr
     pw = r.stdout.strip().rsplit("：", 1)[1]
     assert accounts.check("王五", pw, path) and pw not in path.read_text(encoding="utf-8")
+
+
+def test_the_page_region_of_every_printed_row_of_a_pdf_is_found(corpus, tmp_path):
+    """复核 shows a PDF cell's row as printed (app/snippets.py): for each cell with a page, the
+    line printing its row's texts is found and drawn (a PNG)."""
+    from app import snippets
+    pdf = corpus / "raw" / "001.pdf"
+    db = tmp_path / "w.duckdb"
+    assert wh.ingest([pdf], db, in_process=True, progress=False).loaded == 1
+    con = ro(db)
+    rid = one(con, "select report_id from dim_report")
+    keys = [k for (k,) in con.execute("""select cell_key from fact_cell where report_id = ? and page is not null
+                                         and coalesce(trim(value_raw), '') <> '' order by cell_key""", [rid]).fetchall()]
+    assert keys
+    found = 0
+    for key in keys[::7]:
+        row = q.q_cell_row(con, rid, key)
+        printed = [k for k, r in zip(row["cell_key"], row["value_raw"]) if r and str(r).strip()]
+        raws = [str(r) for r in row["value_raw"] if r and str(r).strip()]
+        png = snippets.pdf_row_png(pdf, int(row["page"].iloc[0]), raws, printed.index(key),
+                                   int(row["occurrence"].iloc[0]))
+        found += png is not None and png.startswith(b"\x89PNG")
+    assert found == len(keys[::7])
+    assert snippets.pdf_row_png(tmp_path / "gone.pdf", 1, ["1"], 0) is None
