@@ -36,8 +36,10 @@ def env(built, monkeypatch, tmp_path):
     return db, tmp_path / "accounts.toml"
 
 
-def run(page: str, state: dict | None = None, query: dict | None = None) -> AppTest:
+def run(page: str, state: dict | None = None, query: dict | None = None, secrets: dict | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in (secrets or {}).items():
+        at.secrets[k] = v
     for k, v in (query or {}).items():
         at.query_params[k] = v
     for k, v in (state or {}).items():
@@ -107,3 +109,17 @@ def test_a_signed_in_reviewer_resolves_a_cell_and_the_report_page_marks_it(env):
     at = run("report", query={"report": rid})
     assert next(m.value for m in at.metric if m.label == "人工复核更正") == "1"
     assert any("人工复核更正" in i.value for i in at.info)
+
+
+def test_with_oidc_configured_the_writing_pages_offer_streamlit_sign_in(env):
+    _db, acct = env
+    accounts.add("张三", "correct horse", acct)      # OIDC takes precedence over the local file
+    oidc = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-secret",
+            "client_id": "x", "client_secret": "y",
+            "server_metadata_url": "https://example.invalid/.well-known/openid-configuration"}
+    for page, key in (("upload", "upload"), ("review", "review")):
+        at = run(page, state={auth.SESSION_KEY: "张三"}, secrets={"auth": oidc})
+        assert any("需要登录" in w.value for w in at.warning)
+        assert at.button(key=f"{key}_login").label == "登录"
+        assert not at.get("file_uploader")
+        assert all(b.disabled for b in buttons(at, "提交更正"))
