@@ -8,34 +8,21 @@ import duckdb
 import pytest
 from playwright.sync_api import expect
 
-from app.server import DashboardServer
 from etl import accounts
 from tests.e2e.conftest import sign_in, wait_for_app
 
 pytestmark = pytest.mark.e2e
-ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    from etl import warehouse as wh
-    folder = tmp_path_factory.mktemp("review")
-    db = folder / "warehouse.duckdb"
-    assert wh.ingest([ROOT / "data" / "reports"], db, progress=False, workers=1).ok
-    accounts.add("复核员", "correct horse", folder / "accounts.toml")
-    s = DashboardServer(db, folder)
-    try:
-        s.wait_healthy(60)
-        yield s
-    finally:
-        s.stop()
-
-
-def test_resolve_a_flagged_cell_and_see_it_on_the_report_page(server, page):
+def test_resolve_a_flagged_cell_and_see_it_on_the_report_page(bundled_server, page):
+    server = bundled_server
     page.goto(f"{server.url}/review", timeout=90_000)
     wait_for_app(page, 120_000)
     box = page.get_by_label("复核值（按年报原件填写）")
-    expect(box).to_be_disabled()                       # read-only before signing in
+    expect(box).to_be_disabled()                       # read-only: no sign-in configured yet
+    accounts.add("复核员", "correct horse", server.folder / "accounts.toml")
+    page.reload()
+    wait_for_app(page, 120_000)
     sign_in(page, "复核员", "correct horse")
     box = page.get_by_label("复核值（按年报原件填写）")
     old = box.input_value()
