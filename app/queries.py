@@ -21,6 +21,7 @@ No streamlit import here: the pages get caching from :mod:`app.ui`.  The metrics
 """
 from __future__ import annotations
 
+import functools
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -202,7 +203,7 @@ def metrics_relation(con) -> str:
 
 def has_mart(con, table: str) -> bool:
     """Whether the publisher materialised ``table`` (etl.warehouse.MARTS); a warehouse written by
-    an older version has none, and the queries then read fact_cell / fact_check directly."""
+    an older version has none, and the queries then read v_fact_cell / v_fact_check directly."""
     row = con.execute("select count(*) from information_schema.tables where table_name = ?", [table]).fetchone()
     return bool(row and row[0])
 
@@ -1058,14 +1059,15 @@ def q_export_preview(con, f: Filters, limit: int = 200) -> pd.DataFrame:
 REVIEW_KIND_ZH = {"uncertain": "读取不确定", "check": "校验未通过", "recheck": "待重新核对"}
 
 
-def dependent_figures(cell_key: str) -> list[str]:
+@functools.lru_cache(maxsize=4096)
+def dependent_figures(cell_key: str) -> tuple[str, ...]:
     """Published figures computed from this cell: columns of v_report_metrics and rates."""
     cols = {c for c, k in PIVOT_COLUMNS if k == cell_key}
     for name, expr in derived_columns():
         if any(re.search(rf"\b{c}\b", expr) for c in list(cols)):
             cols.add(name)
     rates = [k for k, r in RATES.items() if any(re.search(rf"\b{c}\b", f"{r.num} {r.den}") for c in cols)]
-    return sorted(cols) + rates
+    return tuple(sorted(cols)) + tuple(rates)
 
 
 def figure_impact(cell_key: str) -> int:

@@ -124,9 +124,12 @@ def cli_checks(args) -> int:
         params_agency = []
     con = warehouse.connect_readonly(db)
     try:
+        # the published checks (复核 corrections applied) when the warehouse has them
+        rel = "v_fact_check" if con.execute("select count(*) from information_schema.tables "
+                                            "where table_name = 'v_fact_check'").fetchall()[0][0] else "fact_check"
         rows = con.execute(f"""
             select r.report_id, r.agency_name, r.year, k.check_id, k.scope, k.lhs, k.rhs, k.delta, k.status
-            from fact_check k join v_report r using (report_id)
+            from {rel} k join v_report r using (report_id)
             where {where}{agency_filter.replace('agency_name', 'r.agency_name')}
             order by r.agency_name, r.year, k.identity, k.check_id""", params + params_agency).fetchall()
         cross = con.execute(f"""

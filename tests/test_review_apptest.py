@@ -123,3 +123,17 @@ def test_with_oidc_configured_the_writing_pages_offer_streamlit_sign_in(env):
         assert at.button(key=f"{key}_login").label == "登录"
         assert not at.get("file_uploader")
         assert all(b.disabled for b in buttons(at, "提交更正"))
+
+
+def test_an_upload_is_recorded_in_the_audit_log(env, tmp_path):
+    from app.uploads import load_uploaded, parse_upload
+    db, _acct = env
+    item = parse_upload(fx.write_report_json(tmp_path / "测试县测试局2024年报.json").read_bytes(), "年报.json",
+                        tmp_path / "uploads")
+    summary = load_uploaded([item["report"]], db, item["rows"], "上传员")
+    assert summary.loaded == 1
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("select actor, action from audit_log").fetchall() == [("上传员", "upload")]
+    finally:
+        con.close()
