@@ -303,3 +303,14 @@ def test_the_page_region_of_every_printed_row_of_a_pdf_is_found(corpus, tmp_path
         found += png is not None and png.startswith(b"\x89PNG")
     assert found == len(keys[::7])
     assert snippets.pdf_row_png(tmp_path / "gone.pdf", 1, ["1"], 0) is None
+
+
+def test_a_warehouse_from_before_gains_the_review_views_by_one_publish(db):
+    con = duckdb.connect(str(db))
+    con.execute("drop view v_fact_check")
+    con.execute("drop view v_fact_cell")
+    con.close()
+    review.upgrade(db)
+    con = ro(db)
+    assert one(con, "select count(*) from v_fact_cell") == one(con, "select count(*) from fact_cell")
+    assert one(con, "select count(*) from v_fact_check") == one(con, "select count(*) from fact_check")
