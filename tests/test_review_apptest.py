@@ -137,3 +137,22 @@ def test_an_upload_is_recorded_in_the_audit_log(env, tmp_path):
         assert con.execute("select actor, action from audit_log").fetchall() == [("上传员", "upload")]
     finally:
         con.close()
+
+
+def test_a_correction_changes_the_overview_headline(env):
+    from etl import review
+    db, _acct = env
+
+    def headline() -> float:
+        at = run("overview")
+        return float(next(m.value for m in at.metric if m.label == "本年新收申请").replace(",", ""))
+    before = headline()
+    con = duckdb.connect(str(db), read_only=True)
+    rid, value = con.execute("""select report_id, c.value from v_fact_cell c join v_report r using (report_id)
+                                where c.cell_key = 't3.new_received.total' and not r.is_synthetic
+                                  and r.year = (select max(year) from v_report where not is_synthetic)
+                                order by report_id limit 1""").fetchall()[0]
+    con.close()
+    review.submit(db, report_id=rid, cell_key="t3.new_received.total", new_value=value + 100, reviewer="张三",
+                  seen_version=0, seen_value=value, reason="按原件")
+    assert headline() - before == 100
