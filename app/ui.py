@@ -361,6 +361,7 @@ def flag_note(f: Filters) -> None:
                f"（表三合计被拒 {n3} 份，表四合计被拒 {n4} 份，均不计入比率）。", icon=":material/warning:")
     c1, c2 = st.columns([1, 3])
     c1.page_link("pages/quality.py", label="查看数据质量", icon=":material/fact_check:")
+    c1.page_link("pages/review.py", label="去复核这些数字", icon=":material/rate_review:")
     with c2.expander(f"涉及的 {len(flagged)} 份年报（点击打开报告详情）"):
         report_links(flagged[["report_id", "agency_name", "year", "n_checks_failed", "n_uncertain"]])
 
