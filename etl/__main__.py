@@ -39,7 +39,14 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("paths", nargs="+", type=Path,
                     help="report files or folders (searched recursively); a crawl archive folder is read by its manifest")
     sp.add_argument("--db", type=Path, default=DEFAULT_DB, help="warehouse file (default: %(default)s)")
-    sp.add_argument("--workers", type=int, default=0, help="parser processes (default: all cores)")
+    sp.add_argument("--workers", type=int, default=0,
+                    help="parser processes (default: all cores); with --executor dask, the LocalCluster's workers")
+    sp.add_argument("--executor", choices=("local", "dask"), default="local",
+                    help="where files are parsed: local = supervised processes here, dask = a Dask cluster "
+                         "(the `cluster` extra); loading and publishing stay here (default: %(default)s)")
+    sp.add_argument("--scheduler", metavar="ADDRESS",
+                    help="with --executor dask: a running scheduler (tcp://host:8786) whose workers read the "
+                         "same paths; without it a LocalCluster of --workers processes starts")
     sp.add_argument("--quiet", action="store_true", help="no progress bar")
     sp.add_argument("--ocr", choices=("auto", "never", "only"), default="auto",
                     help="scanned reports: auto = read them by OCR (slow, own time limit GKNB_OCR_TIMEOUT), "

@@ -89,10 +89,14 @@ def cli_bundle(args: argparse.Namespace) -> int:
 
 
 def cli_ingest(args: argparse.Namespace) -> int:
+    if getattr(args, "scheduler", None) and getattr(args, "executor", "local") != "dask":
+        print("--scheduler 只用于 --executor dask (--scheduler needs --executor dask)", file=sys.stderr)
+        return 2
     try:
         summary = warehouse.ingest(list(args.paths), Path(args.db), workers=args.workers,
                                    progress=not args.quiet, in_process=getattr(args, "in_process", False),
-                                   ocr=getattr(args, "ocr", None))
+                                   ocr=getattr(args, "ocr", None), executor=getattr(args, "executor", "local"),
+                                   scheduler=getattr(args, "scheduler", None))
     except warehouse.WarehouseBusy as e:
         print(str(e), file=sys.stderr)
         return 3

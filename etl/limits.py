@@ -27,7 +27,9 @@ running alarm to ``GKNB_OCR_TIMEOUT`` (seconds from that moment, default 900).
 loader announces ``GKNB_TEST_PAUSE <stage> <pid>`` on stderr and sleeps
 (``GKNB_TEST_PAUSE_SECONDS``, default 60) at that stage, so a test can ``kill -9`` it there;
 ``GKNB_TEST_PAUSE_MATCH=<text>`` restricts the ``parse`` pause to paths containing the text;
-``GKNB_TEST_PAUSE_WHILE=<path>`` ends the pause early once that file is gone.
+``GKNB_TEST_PAUSE_WHILE=<path>`` ends the pause early once that file is gone;
+``GKNB_TEST_PAUSE_NOTE=<path>`` appends the pausing process's pid to that file (a parser
+process under a Dask worker, whose stderr the test does not hold).
 ``GKNB_TEST_PAUSE_ACTION=hang`` blocks SIGALRM for the pause (a C call that never returns to
 Python: only the parent's deadline ends it); ``=abort`` aborts the process instead (a worker
 killed by pdfium at its memory cap, or by the OOM killer).
@@ -43,6 +45,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 from etl.document import ReportError
@@ -57,16 +60,16 @@ class _Deadline(BaseException):
     """Raised by the SIGALRM handler; BaseException so parsers' ``except Exception`` let it by."""
 
 
-def _env_number(name: str, default: float) -> float:
+def _env_number(name: str, default: float, env: Mapping[str, str] | None = None) -> float:
     try:
-        v = float(os.environ.get(name, ""))
+        v = float((os.environ if env is None else env).get(name, ""))
     except ValueError:
         return default
     return v if v > 0 else default
 
 
-def default_seconds() -> float:
-    return _env_number("GKNB_PARSE_TIMEOUT", DEFAULT_SECONDS)
+def default_seconds(env: Mapping[str, str] | None = None) -> float:
+    return _env_number("GKNB_PARSE_TIMEOUT", DEFAULT_SECONDS, env)
 
 
 def ocr_seconds() -> float:
@@ -84,8 +87,8 @@ def allow_ocr_time() -> None:
         _limit_in_force[-1] = seconds
 
 
-def default_memory_mb() -> int:
-    return int(_env_number("GKNB_PARSE_MEMORY_MB", DEFAULT_MEMORY_MB))
+def default_memory_mb(env: Mapping[str, str] | None = None) -> int:
+    return int(_env_number("GKNB_PARSE_MEMORY_MB", DEFAULT_MEMORY_MB, env))
 
 
 def in_worker() -> bool:
@@ -165,6 +168,10 @@ def pause_at(stage: str, detail: str = "") -> None:
     if os.environ.get("GKNB_TEST_PAUSE_MATCH", "") not in detail:
         return
     print(f"GKNB_TEST_PAUSE {stage} {os.getpid()}", file=sys.stderr, flush=True)
+    note = os.environ.get("GKNB_TEST_PAUSE_NOTE")
+    if note:                        # for a test that cannot read this process's stderr
+        with open(note, "a", encoding="utf-8") as fh:
+            fh.write(f"{os.getpid()}\n")
     action = os.environ.get("GKNB_TEST_PAUSE_ACTION", "")
     if action == "abort":
         os.abort()

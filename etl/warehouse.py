@@ -679,31 +679,42 @@ class Progress:
             sys.stderr.flush()
 
 
-def parse_results(files: Sequence[Path], workers: int = 0, *, in_process: bool = False) -> Iterator[ParseResult]:
+def parse_results(files: Sequence[Path], workers: int = 0, *, in_process: bool = False,
+                  executor: str = "local", scheduler: str | None = None) -> Iterator[ParseResult]:
     """Each file's :class:`etl.workers.ParseResult`, from supervised worker processes (the
-    parent enforces the time limit and survives a worker's death); ``in_process`` parses here
+    parent enforces the time limit and survives a worker's death) — on this machine, or with
+    ``executor="dask"`` on a Dask cluster (:mod:`etl.cluster`); ``in_process`` parses here
     instead (tests that replace the parser, one-off tools)."""
     names = [str(f) for f in files]
     if in_process:
         for name in names:
             yield workers_mod.parse_prepared(name)
         return
+    if executor == "dask":
+        from etl import cluster
+        yield from cluster.parse_on_dask(names, workers=workers, scheduler=scheduler)
+        return
+    if executor != "local":
+        raise ValueError(f"unknown executor {executor!r} (local, dask)")
     n = workers if workers > 0 else (os.cpu_count() or 1)
     yield from workers_mod.parse_files(names, n)
 
 
 def ingest(paths: list[Path], db_path: Path, *, workers: int = 0, progress: bool = True,
            chunk_size: int = CHUNK_SIZE, lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
-           batch_id: str | None = None, in_process: bool = False, ocr: str | None = None) -> IngestSummary:
+           batch_id: str | None = None, in_process: bool = False, ocr: str | None = None,
+           executor: str = "local", scheduler: str | None = None) -> IngestSummary:
     """Parse every file under ``paths`` (in worker processes) and load them; one atomic publish.
     ``ocr``: auto (read scans by OCR), never (refuse scans), only (read nothing else); it
-    reaches the workers as ``GKNB_OCR``."""
+    reaches the workers as ``GKNB_OCR``.  ``executor``/``scheduler``: where the parse runs
+    (:func:`parse_results`); the loading stays here."""
     if ocr is not None:
         old = os.environ.get("GKNB_OCR")
         os.environ["GKNB_OCR"] = ocr
         try:
             return ingest(paths, db_path, workers=workers, progress=progress, chunk_size=chunk_size,
-                          lock_timeout=lock_timeout, batch_id=batch_id, in_process=in_process)
+                          lock_timeout=lock_timeout, batch_id=batch_id, in_process=in_process,
+                          executor=executor, scheduler=scheduler)
         finally:
             if old is None:
                 os.environ.pop("GKNB_OCR", None)
@@ -731,7 +742,7 @@ def ingest(paths: list[Path], db_path: Path, *, workers: int = 0, progress: bool
 
         def parsed(fs: Sequence[Path]) -> Iterator[tuple[str, ParsedReport | None, str | None]]:
             pending.clear()             # members of an earlier archive batch that were not chosen
-            for res in parse_results(fs, workers, in_process=in_process):
+            for res in parse_results(fs, workers, in_process=in_process, executor=executor, scheduler=scheduler):
                 if res.report is not None and res.rows is not None and res.report_id is not None:
                     pending[res.report_id] = res.rows
                 yield res.path, res.report, res.error

@@ -16,7 +16,13 @@ return value.
   allocation past it is ``MemoryError`` (→ "too_large") or, inside C code such as pdfium, an
   abort: the parent sees the pipe close and records the file as failed with the signal.
 * A worker that dies for any other reason (OOM killer, segfault) is the same: that file fails,
-  the batch goes on.  Orphaned workers (the parent killed) see their request pipe close and exit.
+  the batch goes on.  Orphaned workers (the parent killed) see their request pipe close and exit;
+  on Linux the kernel also kills a worker whose parent died mid-file (``PR_SET_PDEATHSIG``).
+* **OCR** has its own, longer limit: a worker that starts OCR tells the parent, which moves
+  that file's deadline to ``GKNB_OCR_TIMEOUT`` + :data:`GRACE`.
+
+:class:`Pool` keeps its processes across calls (a Dask worker thread of :mod:`etl.cluster`
+keeps one for its life); :func:`parse_files` is one pool for one batch (the local executor).
 """
 from __future__ import annotations
 
@@ -84,10 +90,10 @@ def _died(code: int | None) -> str:
 
 
 class _Worker:
-    def __init__(self, seconds: float, memory_mb: int):
+    def __init__(self, seconds: float, memory_mb: int, env: dict[str, str] | None = None):
         req_r, req_w = os.pipe()
         res_r, res_w = os.pipe()
-        env = dict(os.environ)
+        env = {**os.environ, **(env or {})}
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
         env["GKNB_PARSE_TIMEOUT"] = f"{seconds:g}"
         env["GKNB_PARSE_MEMORY_MB"] = str(memory_mb)
@@ -102,10 +108,12 @@ class _Worker:
         self.res = Connection(res_r, writable=False)
         self.path: str | None = None
         self.deadline = 0.0
+        self.limit = seconds
         self.done = 0
 
-    def send(self, path: str, deadline: float) -> None:
-        self.path, self.deadline = path, deadline
+    def send(self, path: str, seconds: float) -> None:
+        self.path, self.limit = path, seconds
+        self.deadline = time.monotonic() + seconds + GRACE
         self.req.send(path)
 
     def stop(self, kill: bool = False) -> int | None:
@@ -129,56 +137,88 @@ def _has_fileno(f) -> bool:
         return False
 
 
+class Pool:
+    """``workers`` supervised parser processes that live across calls of :meth:`imap` (the
+    local executor uses one per run; a Dask worker keeps one per thread for its whole life)."""
+
+    def __init__(self, workers: int = 1, *, seconds: float | None = None, memory_mb: int | None = None,
+                 env: dict[str, str] | None = None):
+        """``env``: settings for the parser processes over this process's environment (a Dask
+        task brings the ingesting process's ``GKNB_*``); limits default from it."""
+        self.env = dict(env or {})
+        merged = {**os.environ, **self.env}
+        self.n = max(1, int(workers))
+        self.seconds = limits.default_seconds(merged) if seconds is None else float(seconds)
+        self.memory_mb = limits.default_memory_mb(merged) if memory_mb is None else int(memory_mb)
+        self.idle: list[_Worker] = []
+
+    def __enter__(self) -> "Pool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        while self.idle:
+            self.idle.pop().stop()
+
+    def imap(self, paths: Iterable[str]) -> Iterator[ParseResult]:
+        """Parse ``paths``; yield results as they finish.  Every path yields exactly one result:
+        a worker that dies or overruns its deadline is killed and its file gets an error."""
+        seconds = self.seconds
+        todo = list(paths)[::-1]
+        n = min(self.n, len(todo))
+        busy: dict[Connection, _Worker] = {}
+        try:
+            while todo or busy:
+                while todo and len(busy) < n:
+                    w = self.idle.pop() if self.idle else _Worker(seconds, self.memory_mb, self.env)
+                    path = todo.pop()
+                    try:
+                        w.send(path, seconds)
+                    except OSError:               # died between files: take a fresh one
+                        w.stop(kill=True)
+                        todo.append(path)
+                        continue
+                    busy[w.res] = w
+                now = time.monotonic()
+                timeout = max(0.0, min(w.deadline for w in busy.values()) - now)
+                for conn in wait(list(busy), timeout=timeout):
+                    w = busy[conn]
+                    try:
+                        res = conn.recv()
+                    except (EOFError, OSError):
+                        del busy[conn]
+                        yield ParseResult(w.path or "", error=_died(w.stop(kill=True)))
+                        continue
+                    if isinstance(res, tuple) and res[:1] == ("extend",):   # OCR started: its own limit
+                        w.limit = float(res[1])
+                        w.deadline = time.monotonic() + w.limit + GRACE
+                        continue
+                    del busy[conn]
+                    yield res
+                    w.done += 1
+                    if w.done >= TASKS_PER_WORKER:
+                        w.stop()
+                    else:
+                        self.idle.append(w)
+                now = time.monotonic()
+                for conn, w in list(busy.items()):
+                    if now >= w.deadline:
+                        del busy[conn]
+                        w.stop(kill=True)
+                        yield ParseResult(w.path or "", error=f"解析超时（超过 {w.limit:g} 秒），解析进程已终止")
+        finally:
+            for w in busy.values():     # the caller stopped early: those files are not finished
+                w.stop(kill=True)
+
+
 def parse_files(paths: Iterable[str], workers: int = 1, *, seconds: float | None = None,
                 memory_mb: int | None = None) -> Iterator[ParseResult]:
-    """Parse ``paths`` in ``workers`` supervised child processes; yield results as they finish.
-
-    Every path yields exactly one result: a worker that dies or overruns its deadline is
-    killed and its file gets an error."""
-    seconds = limits.default_seconds() if seconds is None else float(seconds)
-    memory_mb = limits.default_memory_mb() if memory_mb is None else int(memory_mb)
-    todo = list(paths)[::-1]
-    n = max(1, min(workers, len(todo)))
-    idle: list[_Worker] = []
-    busy: dict[Connection, _Worker] = {}
-    try:
-        while todo or busy:
-            while todo and len(busy) < n:
-                w = idle.pop() if idle else _Worker(seconds, memory_mb)
-                path = todo.pop()
-                try:
-                    w.send(path, time.monotonic() + seconds + GRACE)
-                except OSError:               # died between files: take a fresh one
-                    w.stop(kill=True)
-                    todo.append(path)
-                    continue
-                busy[w.res] = w
-            now = time.monotonic()
-            timeout = max(0.0, min(w.deadline for w in busy.values()) - now)
-            for conn in wait(list(busy), timeout=timeout):
-                w = busy.pop(conn)
-                try:
-                    res = conn.recv()
-                except (EOFError, OSError):
-                    yield ParseResult(w.path or "", error=_died(w.stop(kill=True)))
-                    continue
-                yield res
-                w.done += 1
-                if w.done >= TASKS_PER_WORKER:
-                    w.stop()
-                else:
-                    idle.append(w)
-            now = time.monotonic()
-            for conn, w in list(busy.items()):
-                if now >= w.deadline:
-                    del busy[conn]
-                    w.stop(kill=True)
-                    yield ParseResult(w.path or "", error=f"解析超时（超过 {seconds:g} 秒），解析进程已终止")
-    finally:
-        for w in idle:
-            w.stop()
-        for w in busy.values():
-            w.stop(kill=True)
+    """Parse ``paths`` in ``workers`` supervised child processes; yield results as they finish
+    (:meth:`Pool.imap`); the processes end with the iteration."""
+    with Pool(workers, seconds=seconds, memory_mb=memory_mb) as pool:
+        yield from pool.imap(paths)
 
 
 def parse_one(path: str | Path, *, seconds: float | None = None, memory_mb: int | None = None) -> ParseResult:
@@ -187,12 +227,27 @@ def parse_one(path: str | Path, *, seconds: float | None = None, memory_mb: int 
 
 
 # ----------------------------------------------------------------------------- child side
+def _die_with_parent() -> None:
+    """Linux: the kernel sends SIGKILL when the supervising process dies (a Dask worker killed
+    mid-file must not leave its parser running); elsewhere the closed request pipe ends it."""
+    with contextlib.suppress(Exception):
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)    # PR_SET_PDEATHSIG
+        if os.getppid() == 1:            # the parent died before prctl took effect
+            os._exit(1)
+
+
 def _worker_main(req_fd: int, res_fd: int) -> None:
+    _die_with_parent()
     limits.limit_memory(limits.default_memory_mb())
     import etl.extract  # noqa: F401  - imported before the first file's clock starts
     import etl.readers.html  # noqa: F401
+    from etl.readers import ocr
     req = Connection(req_fd, writable=False)
     res = Connection(res_fd, readable=False)
+    # OCR has its own, longer limit (limits.allow_ocr_time resets the alarm in here): tell the
+    # parent, whose deadline would otherwise kill the file at the plain parse limit
+    ocr.ON_START.append(lambda: res.send(("extend", limits.ocr_seconds())))
     while True:
         try:
             path = req.recv()
