@@ -17,11 +17,14 @@ chunks and publishes once, as with the local pool.
   lost Dask worker.  The run's ``GKNB_*`` settings (limits, ``--ocr``) travel with each task.
 * **A dead Dask worker** (OOM killer, a lost node): the scheduler re-runs its file on another
   worker; for a cluster this module starts, ``allowed-failures`` is :data:`RETRIES` (1), so a
-  file whose worker dies twice fails with ``KilledWorker`` as its reason.  On any cluster, if
-  no file finishes for the longest per-file limit + a margin (:func:`stall_seconds`), the files
-  still out fail with "集群无响应" and the run finishes: it never waits on a cluster forever.
-* **Bounded.**  At most :data:`IN_FLIGHT_PER_THREAD` files per worker thread are submitted at
-  a time; a result is released as soon as it is handed on.
+  file whose worker dies twice fails with ``KilledWorker`` as its reason (a batch that fails
+  is sent again file by file first).  On any cluster, if no task finishes for the longest
+  per-file limit × files per task + a margin (:func:`stall_seconds`), the files still out
+  fail with "集群无响应" and the run finishes: it never waits on a cluster forever.
+* **Bounded.**  At most :data:`IN_FLIGHT_PER_THREAD` tasks per worker thread are out at a
+  time, a task being one file or, in a large run, a batch of up to :data:`BATCH_MAX` files
+  (a Dask task costs milliseconds; a text report's parse ~5 ms).  Results come back as
+  tasks finish and are released as soon as they are handed on.
 
 ``dask[distributed]`` is the optional ``cluster`` extra; without it ``--executor dask`` stops
 with one line saying so.
@@ -33,6 +36,7 @@ import contextlib
 import logging
 import os
 import threading
+import time
 from collections.abc import Iterator, Sequence
 
 from etl import limits
@@ -40,7 +44,9 @@ from etl import workers as workers_mod
 from etl.workers import ParseResult
 
 RETRIES = 1                  # a file whose Dask worker died is re-run once, then fails
-IN_FLIGHT_PER_THREAD = 4     # files submitted ahead per worker thread
+IN_FLIGHT_PER_THREAD = 4     # tasks submitted ahead per worker thread
+BATCH_MAX = 16               # files per task at most (large runs)
+POLL = 0.005                 # seconds between looks at finished tasks
 STALL_MARGIN = 60.0          # seconds past the longest per-file limit before the cluster counts as stuck
 WORKER_WAIT = 60.0           # seconds to wait for a running cluster to have a worker
 
@@ -66,8 +72,7 @@ def stall_seconds() -> float:
 _local = threading.local()
 
 
-def parse_task(path: str, env: dict[str, str]) -> ParseResult:
-    """Runs in a Dask worker thread: one file in this thread's supervised parser process."""
+def _pool(env: dict[str, str]) -> workers_mod.Pool:
     key = tuple(sorted(env.items()))
     pool = getattr(_local, "pool", None)
     if pool is None or _local.key != key:
@@ -76,7 +81,17 @@ def parse_task(path: str, env: dict[str, str]) -> ParseResult:
         pool = workers_mod.Pool(1, env=env)
         _local.pool, _local.key = pool, key
         atexit.register(pool.close)
-    return next(pool.imap([path]))
+    return pool
+
+
+def parse_task(path: str, env: dict[str, str]) -> ParseResult:
+    """Runs in a Dask worker thread: one file in this thread's supervised parser process."""
+    return next(_pool(env).imap([path]))
+
+
+def parse_batch(paths: list[str], env: dict[str, str]) -> list[ParseResult]:
+    """Runs in a Dask worker thread: several files, one after the other, in the same parser."""
+    return list(_pool(env).imap(paths))
 
 
 # ----------------------------------------------------------------------------- client side
@@ -125,9 +140,19 @@ def _failure(path: str, exc: BaseException) -> ParseResult:
     return ParseResult(path, error=f"解析节点出错（{type(exc).__name__}: {detail}）")
 
 
+def batch_size(n_files: int, slots: int) -> int:
+    """Files per task: 1 for a small run (a lost worker costs one file), up to :data:`BATCH_MAX`
+    for a large one (a Dask task costs a few ms of scheduler and network work: BENCHMARKS.md)."""
+    return max(1, min(BATCH_MAX, n_files // (slots * IN_FLIGHT_PER_THREAD * 4)))
+
+
 def parse_on_dask(names: Sequence[str], *, workers: int = 0, scheduler: str | None = None,
                   client=None) -> Iterator[ParseResult]:
-    """One :class:`ParseResult` per name, in the order they finish on the cluster."""
+    """One :class:`ParseResult` per name, in the order they finish on the cluster.
+
+    Files go out in batches (:func:`batch_size`); a batch whose task fails (its worker died
+    twice, or anything else) is sent again file by file, so only the file that kills its
+    worker ends as ``KilledWorker``."""
     if not names:
         return
     if client is None:
@@ -136,42 +161,46 @@ def parse_on_dask(names: Sequence[str], *, workers: int = 0, scheduler: str | No
         return
     _, distributed = _import_dask()
     env = settings()
-    stall = stall_seconds()
     slots = max(1, sum(client.nthreads().values()))
-    todo = list(names)[::-1]
-    out: dict[object, str] = {}            # future → path
+    size = batch_size(len(names), slots)
+    stall = stall_seconds() * size
+    todo = [list(names[i:i + size]) for i in range(0, len(names), size)][::-1]
+    out: dict[object, list[str]] = {}            # future → its files
+    done = distributed.as_completed(with_results=True, raise_errors=False)
+    last = time.monotonic()
     try:
         while todo or out:
             while todo and len(out) < slots * IN_FLIGHT_PER_THREAD:
-                path = todo.pop()
+                batch = todo.pop()
                 # pure=False: the same path twice is two parses, like the local pool
-                out[client.submit(parse_task, path, env, pure=False)] = path
-            try:
-                done, _ = distributed.wait(list(out), timeout=stall, return_when="FIRST_COMPLETED")
-            except TimeoutError:
-                reason = f"集群无响应（{stall:g} 秒内没有文件完成），未解析"
-                for f, path in list(out.items()):
-                    f.cancel()
-                    yield ParseResult(path, error=reason)
-                out.clear()
-                while todo:
-                    yield ParseResult(todo.pop(), error=reason)
-                return
-            for f in done:
-                path = out.pop(f)
+                f = (client.submit(parse_task, batch[0], env, pure=False) if len(batch) == 1
+                     else client.submit(parse_batch, batch, env, pure=False))
+                out[f] = batch
+                done.add(f)
+            got = done.next_batch(block=False)
+            if not got:
+                if time.monotonic() - last > stall:
+                    reason = f"集群无响应（{stall:g} 秒内没有文件完成），未解析"
+                    for f, batch in list(out.items()):
+                        f.cancel()
+                        yield from (ParseResult(p, error=reason) for p in batch)
+                    out.clear()
+                    while todo:
+                        yield from (ParseResult(p, error=reason) for p in todo.pop())
+                    return
+                time.sleep(POLL)
+                continue
+            last = time.monotonic()
+            for f, result in got:
+                batch = out.pop(f)
                 if f.status == "finished":
-                    try:
-                        res = f.result()
-                    except Exception as e:          # lost between finishing and being fetched
-                        res = _failure(path, e)
+                    yield from ([result] if len(batch) == 1 else result)
+                elif len(batch) > 1:
+                    todo.extend([p] for p in reversed(batch))    # again, one file a task
                 else:
-                    try:
-                        exc = f.exception()
-                    except BaseException as e:      # cancelled by the scheduler
-                        exc = e
-                    res = _failure(path, exc)
+                    exc = result[1] if isinstance(result, tuple) else result
+                    yield _failure(batch[0], exc)
                 f.release()
-                yield res
     finally:
         for f in out:
             f.cancel()

@@ -196,12 +196,12 @@ class Pool:
                         w.deadline = time.monotonic() + w.limit + GRACE
                         continue
                     del busy[conn]
-                    yield res
-                    w.done += 1
-                    if w.done >= TASKS_PER_WORKER:
-                        w.stop()
+                    w.done += 1                 # back in the pool before the caller sees the result:
+                    if w.done >= TASKS_PER_WORKER:  # a caller that takes one result and stops
+                        w.stop()                # (next(pool.imap([path]))) must not lose the worker
                     else:
                         self.idle.append(w)
+                    yield res
                 now = time.monotonic()
                 for conn, w in list(busy.items()):
                     if now >= w.deadline:

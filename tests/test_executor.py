@@ -59,7 +59,9 @@ def _tables(db: Path) -> dict[str, list[tuple]]:
         con.close()
 
 
-def test_dask_executor_loads_the_same_warehouse_as_the_local_pool(tmp_path):
+def test_dask_executor_loads_the_same_warehouse_as_the_local_pool(tmp_path, monkeypatch):
+    from etl import cluster
+    monkeypatch.setattr(cluster, "batch_size", lambda n, slots: 2)     # as in a large run: batches
     src = _corpus(tmp_path / "in")
     local = warehouse.ingest([src], tmp_path / "local.duckdb", workers=2, progress=False)
     dask = warehouse.ingest([src], tmp_path / "dask.duckdb", workers=2, progress=False, executor="dask")
@@ -153,10 +155,14 @@ def _only_bad_running(client, timeout: float = 60) -> None:
         time.sleep(0.05)
 
 
-def test_dask_worker_killed_mid_file_is_retried_then_failed(tmp_path, monkeypatch, two_workers):
+@pytest.mark.parametrize("batch,kills", [(1, 2), (3, 4)], ids=["file-a-task", "batches"])
+def test_dask_worker_killed_mid_file_is_retried_then_failed(tmp_path, monkeypatch, two_workers, batch, kills):
     """A Dask worker killed while it parses a file: the scheduler re-runs the file on another
     worker; killed again, the file fails naming KilledWorker; every other file loads and the
-    run finishes."""
+    run finishes.  With several files a task, the lost batch is sent again file by file, so
+    only the file that kills its worker fails (two kills for the batch, two for the file)."""
+    from etl import cluster as cluster_mod
+    monkeypatch.setattr(cluster_mod, "batch_size", lambda n, slots: batch)
     cluster, client = two_workers
     src = _corpus(tmp_path / "in", n_synth=3)
     (src / "zz_bad.txt").write_bytes(render.render(next(iter(synth.generate(1, seed=99))), "txt"))
@@ -164,7 +170,7 @@ def test_dask_worker_killed_mid_file_is_retried_then_failed(tmp_path, monkeypatc
     killed: list[int] = []
 
     def kill_twice():
-        for attempt in (1, 2):
+        for attempt in range(1, kills + 1):
             parser = _paused(note, attempt)[-1]
             _only_bad_running(client)
             worker = _parent(parser)        # the Dask worker process running the file
@@ -175,7 +181,7 @@ def test_dask_worker_killed_mid_file_is_retried_then_failed(tmp_path, monkeypatc
                          scheduler=cluster.scheduler_address)
     killer.join(5)
     assert not errors, errors
-    assert len(set(killed)) == 2, "the file was not re-run on another worker"
+    assert len(set(killed)) == kills, "the file was not re-run on another worker"
     failed = dict((Path(p).name, r) for p, r in s.failed)
     assert set(failed) == {"broken.docx", "zz_bad.txt"}
     assert "KilledWorker" in failed["zz_bad.txt"]
@@ -203,3 +209,22 @@ def test_dask_worker_killed_once_the_file_is_retried_and_loads(tmp_path, monkeyp
     killer.join(5)
     assert not errors, errors
     assert (s.loaded, s.failed) == (3, [])
+
+
+def test_a_dask_worker_thread_keeps_one_parser_process(tmp_path):
+    """parse_task (what a Dask worker thread runs) reuses its supervised parser: one process
+    for many files, not one per file (a fresh Python per report would cost more than the parse)."""
+    from etl import cluster
+    paths = []
+    for i, rep in enumerate(synth.generate(3, seed=5)):
+        paths.append(tmp_path / f"r{i}.txt")
+        paths[-1].write_bytes(render.render(rep, "txt"))
+    env = cluster.settings()
+    try:
+        results = [cluster.parse_task(str(p), env) for p in paths]
+        pool = cluster._local.pool
+        assert [r.error for r in results] == [None] * 3 and all(r.rows for r in results)
+        assert len(pool.idle) == 1 and pool.idle[0].done == 3
+    finally:
+        cluster._local.pool.close()
+        cluster._local.pool = None
