@@ -49,6 +49,7 @@ BATCH_MAX = 16               # files per task at most (large runs)
 POLL = 0.005                 # seconds between looks at finished tasks
 STALL_MARGIN = 60.0          # seconds past the longest per-file limit before the cluster counts as stuck
 WORKER_WAIT = 60.0           # seconds to wait for a running cluster to have a worker
+CONNECT_TIMEOUT = 20.0       # seconds to reach a scheduler
 
 
 class ClusterUnavailable(OSError):
@@ -111,7 +112,7 @@ def client_for(scheduler: str | None, workers: int) -> Iterator[object]:
     with dask.config.set({"distributed.scheduler.allowed-failures": RETRIES}):
         if scheduler:
             try:
-                client = distributed.Client(scheduler, timeout=WORKER_WAIT)
+                client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT)
             except (OSError, TimeoutError) as e:
                 raise ClusterUnavailable(f"无法连接 Dask 调度器 {scheduler}: {e}") from None
             try:
