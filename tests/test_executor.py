@@ -188,14 +188,18 @@ def test_dask_worker_killed_mid_file_is_retried_then_failed(tmp_path, monkeypatc
     assert s.loaded == len(list(src.iterdir())) - 2
 
 
-def test_dask_worker_killed_once_the_file_is_retried_and_loads(tmp_path, monkeypatch, two_workers):
-    cluster, client = two_workers
-    src = tmp_path / "in"
+def _two_good_one_bad(src: Path, seed: int, bad_fmt: str) -> Path:
     src.mkdir()
-    reps = list(synth.generate(3, seed=7))
+    reps = list(synth.generate(3, seed=seed))
     for i, rep in enumerate(reps[:2]):
         (src / f"r{i}.txt").write_bytes(render.render(rep, "txt"))
-    (src / "zz_bad.html").write_bytes(render.render(reps[2], "html"))
+    (src / f"zz_bad.{bad_fmt}").write_bytes(render.render(reps[2], bad_fmt))
+    return src
+
+
+def test_dask_worker_killed_once_the_file_is_retried_and_loads(tmp_path, monkeypatch, two_workers):
+    cluster, client = two_workers
+    src = _two_good_one_bad(tmp_path / "in", seed=7, bad_fmt="html")
     note, gate = _pause_bad_file(monkeypatch, tmp_path)
 
     def kill_once():
@@ -228,3 +232,19 @@ def test_a_dask_worker_thread_keeps_one_parser_process(tmp_path):
     finally:
         cluster._local.pool.close()
         cluster._local.pool = None
+
+
+def test_a_silent_cluster_fails_what_is_out_and_the_run_finishes(tmp_path, monkeypatch, two_workers):
+    """A cluster that stops answering (here: a parse that takes far longer than the stall limit)
+    does not hold the run: past the limit the files still out fail with the reason."""
+    from etl import cluster as cluster_mod
+    cluster, _client = two_workers
+    monkeypatch.setattr(cluster_mod, "stall_seconds", lambda: 3.0)
+    src = _two_good_one_bad(tmp_path / "in", seed=8, bad_fmt="txt")
+    _pause_bad_file(monkeypatch, tmp_path)
+    monkeypatch.setenv("GKNB_PARSE_TIMEOUT", "600")          # the parser's own limits do not end it
+    monkeypatch.setenv("GKNB_TEST_PAUSE_SECONDS", "600")
+    s = warehouse.ingest([src], tmp_path / "w.duckdb", progress=False, executor="dask",
+                         scheduler=cluster.scheduler_address)
+    assert s.loaded == 2
+    assert [(Path(p).name, "集群无响应" in r) for p, r in s.failed] == [("zz_bad.txt", True)]
