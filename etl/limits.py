@@ -34,7 +34,8 @@ process under a Dask worker, whose stderr the test does not hold).
 Python: only the parent's deadline ends it); ``=abort`` aborts the process instead (a worker
 killed by pdfium at its memory cap, or by the OOM killer).
 Stages: ``parse`` (inside the time limit, per file), ``load`` (rows appended to the staging
-copy, before commit), ``checkpoint`` and ``replace`` (staging copy complete, right before
+copy, before commit), ``derived`` (the publish transaction, derived tables half updated),
+``checkpoint`` and ``replace`` (staging copy complete, right before
 ``os.replace``).  Without the variable it does nothing.
 """
 from __future__ import annotations

@@ -68,19 +68,22 @@ def metrics_view_sql() -> str:
     keys = ", ".join(f"'{key}'" for _, key in PIVOT_COLUMNS)
     derived = derived_columns()
     derived_sql = ",\n".join(f"    {expr} as {name}" for name, expr in derived)
+    # pivoted has one row per current report (the left join keeps reports without such cells) and
+    # comes first: a filter on report_id then reaches fact_cell (a publish rebuilds a few reports'
+    # rows: etl.warehouse.materialize_marts)
     return f"""create or replace view v_report_metrics as
 with pivoted as (
-    select report_id,
+    select cur.report_id,
 {pivots}
-    from v_fact_cell
-    where cell_key in ({keys})
-    group by report_id
+    from dim_report cur left join v_fact_cell c on c.report_id = cur.report_id and c.cell_key in ({keys})
+    where cur.is_current
+    group by cur.report_id
 )
-select r.report_id, r.agency_id, r.agency_name, r.year, r.template, r.other_as_single_row,
+select p.report_id, r.agency_id, r.agency_name, r.year, r.template, r.other_as_single_row,
        r.province, r.city, r.county, r.region_code, r.level, r.kind, r.is_synthetic,
        r.source_name, r.n_cells, r.n_uncertain, r.n_checks_failed, r.n_corrected,
        p.* exclude (report_id),
 {derived_sql}
-from v_report r left join pivoted p using (report_id);"""
+from pivoted p join v_report r using (report_id);"""
 
 

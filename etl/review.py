@@ -24,6 +24,7 @@ def submit(db_path: Path, *, lock_timeout: float | None = None, **kw: Any) -> di
         assert st.con is not None
         row = write(st.con, **kw)
         st.changed = True
+        st.touch([row["report_id"]])      # its derived rows (marts, checks, assessment) are redone
     return row
 
 

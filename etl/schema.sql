@@ -165,6 +165,21 @@ create table if not exists report_assessment_input (
 );
 comment on table report_assessment_input is '随结构化年报提供的文字指标结果（数字与位置，无原文）';
 
+create table if not exists report_section_band (
+    report_id    varchar not null,
+    year         smallint not null,
+    section_key  varchar not null,
+    band         smallint not null,      -- LSH band number (etl.similarity.band_hashes)
+    hash         bigint not null         -- the band's key: sections sharing (year, section, band, hash) are peer candidates
+);
+comment on table report_section_band is '雷同索引: MinHash LSH band keys per compared section, written at load; a publish finds the peers of the sections it touches with one join';
+
+create table if not exists publish_meta (
+    key          varchar primary key,    -- derived_version: what the derived tables were built with
+    value        varchar not null
+);
+comment on table publish_meta is '发布元数据: a publish updates derived tables incrementally only when they were built with the same version and similarity parameters';
+
 create table if not exists fact_assessment (
     report_id    varchar not null,
     indicator    varchar not null,       -- completeness | text_tables | similarity | timeliness | mechanical | problems | checks
@@ -353,7 +368,7 @@ group by all;
 -- Keep this block last.
 create or replace view v_report_metrics as
 with pivoted as (
-    select report_id,
+    select cur.report_id,
         max(value) filter (where cell_key = 't3.new_received.total') as new_received,
         max(value) filter (where cell_key = 't3.carried_over_from_prior.total') as carried_over_from_prior,
         max(value) filter (where cell_key = 't3.granted.total') as granted,
@@ -417,11 +432,11 @@ with pivoted as (
         max(value) filter (where cell_key = 't2.centralized_procurement.procurement_project_count') as procurement_projects,
         max(value) filter (where cell_key = 't2.centralized_procurement.procurement_amount_wan_yuan') as procurement_wan_yuan,
         max(value) filter (where cell_key = 't2.admin_fees.fee_amount_wan_yuan') as fee_wan_yuan
-    from v_fact_cell
-    where cell_key in ('t3.new_received.total', 't3.carried_over_from_prior.total', 't3.granted.total', 't3.partially_granted.total', 't3.denied_state_secret.total', 't3.denied_prohibited_by_law.total', 't3.denied_security_stability.total', 't3.denied_third_party_rights.total', 't3.denied_internal_affairs.total', 't3.denied_process_info.total', 't3.denied_enforcement_file.total', 't3.denied_admin_query.total', 't3.unavailable_not_held.total', 't3.unavailable_needs_creation.total', 't3.unavailable_unclear_after_correction.total', 't3.not_processed_petition_complaint.total', 't3.not_processed_duplicate.total', 't3.not_processed_publication.total', 't3.not_processed_excessive.total', 't3.not_processed_confirmation.total', 't3.other_total.total', 't3.other_no_correction.total', 't3.other_fee_unpaid.total', 't3.other_other.total', 't3.result_total.total', 't3.carried_to_next.total', 't3.new_received.natural_person', 't3.new_received.commercial_enterprise', 't3.new_received.research_institution', 't3.new_received.social_welfare_org', 't3.new_received.legal_service_org', 't3.new_received.other_org', 't4.admin_reconsideration.upheld', 't4.admin_reconsideration.corrected', 't4.admin_reconsideration.other', 't4.admin_reconsideration.pending', 't4.admin_reconsideration.total', 't4.litigation_direct.upheld', 't4.litigation_direct.corrected', 't4.litigation_direct.other', 't4.litigation_direct.pending', 't4.litigation_direct.total', 't4.litigation_after_reconsideration.upheld', 't4.litigation_after_reconsideration.corrected', 't4.litigation_after_reconsideration.other', 't4.litigation_after_reconsideration.pending', 't4.litigation_after_reconsideration.total', 't2.regulations.newly_made_count', 't2.regulations.total_published_count', 't2.regulations.issued_count', 't2.regulations.repealed_count', 't2.regulations.in_force_count', 't2.normative_documents.newly_made_count', 't2.normative_documents.total_published_count', 't2.normative_documents.issued_count', 't2.normative_documents.repealed_count', 't2.normative_documents.in_force_count', 't2.admin_licensing.decision_count', 't2.admin_penalty.decision_count', 't2.admin_coercion.decision_count', 't2.centralized_procurement.procurement_project_count', 't2.centralized_procurement.procurement_amount_wan_yuan', 't2.admin_fees.fee_amount_wan_yuan')
-    group by report_id
+    from dim_report cur left join v_fact_cell c on c.report_id = cur.report_id and c.cell_key in ('t3.new_received.total', 't3.carried_over_from_prior.total', 't3.granted.total', 't3.partially_granted.total', 't3.denied_state_secret.total', 't3.denied_prohibited_by_law.total', 't3.denied_security_stability.total', 't3.denied_third_party_rights.total', 't3.denied_internal_affairs.total', 't3.denied_process_info.total', 't3.denied_enforcement_file.total', 't3.denied_admin_query.total', 't3.unavailable_not_held.total', 't3.unavailable_needs_creation.total', 't3.unavailable_unclear_after_correction.total', 't3.not_processed_petition_complaint.total', 't3.not_processed_duplicate.total', 't3.not_processed_publication.total', 't3.not_processed_excessive.total', 't3.not_processed_confirmation.total', 't3.other_total.total', 't3.other_no_correction.total', 't3.other_fee_unpaid.total', 't3.other_other.total', 't3.result_total.total', 't3.carried_to_next.total', 't3.new_received.natural_person', 't3.new_received.commercial_enterprise', 't3.new_received.research_institution', 't3.new_received.social_welfare_org', 't3.new_received.legal_service_org', 't3.new_received.other_org', 't4.admin_reconsideration.upheld', 't4.admin_reconsideration.corrected', 't4.admin_reconsideration.other', 't4.admin_reconsideration.pending', 't4.admin_reconsideration.total', 't4.litigation_direct.upheld', 't4.litigation_direct.corrected', 't4.litigation_direct.other', 't4.litigation_direct.pending', 't4.litigation_direct.total', 't4.litigation_after_reconsideration.upheld', 't4.litigation_after_reconsideration.corrected', 't4.litigation_after_reconsideration.other', 't4.litigation_after_reconsideration.pending', 't4.litigation_after_reconsideration.total', 't2.regulations.newly_made_count', 't2.regulations.total_published_count', 't2.regulations.issued_count', 't2.regulations.repealed_count', 't2.regulations.in_force_count', 't2.normative_documents.newly_made_count', 't2.normative_documents.total_published_count', 't2.normative_documents.issued_count', 't2.normative_documents.repealed_count', 't2.normative_documents.in_force_count', 't2.admin_licensing.decision_count', 't2.admin_penalty.decision_count', 't2.admin_coercion.decision_count', 't2.centralized_procurement.procurement_project_count', 't2.centralized_procurement.procurement_amount_wan_yuan', 't2.admin_fees.fee_amount_wan_yuan')
+    where cur.is_current
+    group by cur.report_id
 )
-select r.report_id, r.agency_id, r.agency_name, r.year, r.template, r.other_as_single_row,
+select p.report_id, r.agency_id, r.agency_name, r.year, r.template, r.other_as_single_row,
        r.province, r.city, r.county, r.region_code, r.level, r.kind, r.is_synthetic,
        r.source_name, r.n_cells, r.n_uncertain, r.n_checks_failed, r.n_corrected,
        p.* exclude (report_id),
@@ -435,4 +450,4 @@ select r.report_id, r.agency_id, r.agency_name, r.year, r.template, r.other_as_s
     litd_total + lita_total as lit_total,
     litd_corrected + lita_corrected as lit_corrected,
     litd_total - litd_pending + lita_total - lita_pending as lit_decided
-from v_report r left join pivoted p using (report_id);
+from pivoted p join v_report r using (report_id);

@@ -6,10 +6,11 @@ character k-shingles (k = 5 by default: Chinese has no spaces, and 5 characters 
 words).  Similarity is the Jaccard index of two shingle sets.
 
 * **Previous report** of the same agency: the exact Jaccard index (two texts, cheap).
-* **Peers** of the same year: a MinHash signature per section and an LSH index per
-  (year, section) (``datasketch.MinHashLSH``); a candidate pair of two agencies is confirmed
-  with the exact index when both texts are at hand, else it keeps the MinHash estimate.  This is
-  what lets the pass scale to 100k reports (benchmarks/bench_similarity.py).
+* **Peers** of the same year: a MinHash signature per section cut into LSH bands (band count
+  and width from ``datasketch.MinHashLSH``'s optimum); sections sharing a band key in one
+  (year, section) are candidates, confirmed with the exact index.  This is what lets the pass
+  scale to 100k reports (benchmarks/bench_similarity.py); the band keys are stored per section
+  (``report_section_band``) so that a publish matches only the sections it touches.
 * **Passages**: :func:`passages` lists the runs of text the two sections share
   (``difflib.SequenceMatcher``), as character offsets into each section's text, so the
   evidence can be shown (or, for bundled reports without text, located) later.
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import hashlib
 import re
 import unicodedata
 import zlib
@@ -123,38 +125,81 @@ def previous_matches(docs: Iterable[SectionDoc], k: int = 5, min_chars: int = 50
     return out
 
 
+def lsh_shape(threshold: float, num_perm: int) -> tuple[int, int]:
+    """Bands and rows of the peer index: tuned below the decision threshold (more candidates,
+    fewer misses near it); each candidate is then confirmed with the exact Jaccard index."""
+    return _lsh_params(max(0.3, threshold - 0.2), num_perm)
+
+
+def band_hashes(sig: LeanMinHash, bands: int, rows: int) -> list[int]:
+    """One signed 64-bit key per LSH band (blake2b of the band's hash values): two sections are
+    peer candidates when they share a key in the same band.  Stable across processes, so the
+    warehouse stores them (``report_section_band``) and a publish finds a new section's
+    candidates with one join instead of re-hashing every section of the year."""
+    hv = sig.hashvalues.astype("<u8")
+    return [int.from_bytes(hashlib.blake2b(hv[i * rows:(i + 1) * rows].tobytes(), digest_size=8).digest(),
+                           "little", signed=True) for i in range(bands)]
+
+
+def section_bands(text: str, threshold: float = 0.8, num_perm: int = 128, k: int = 5,
+                  min_chars: int = 50) -> list[int] | None:
+    """The band keys of one section's text; None when it is too short to be compared."""
+    t = normalise(text)
+    if len(t) < min_chars:
+        return None
+    return band_hashes(signature(shingles(t, k, normalised=True), num_perm), *lsh_shape(threshold, num_perm))
+
+
 def peer_matches(docs: Iterable[SectionDoc], threshold: float = 0.8, num_perm: int = 128, k: int = 5,
-                 min_chars: int = 50) -> list[Match]:
+                 min_chars: int = 50, *, only: set[str] | None = None,
+                 bands: dict[tuple[str, str], list[int]] | None = None) -> list[Match]:
     """For each section, the most similar section of another agency in the same year, when
-    its similarity reaches ``threshold`` (LSH candidates, then exact Jaccard)."""
+    its similarity reaches ``threshold``: candidates share an LSH band key (:func:`band_hashes`),
+    each is confirmed with the exact Jaccard index; ties go to the smaller report id, so the
+    answer does not depend on the order of ``docs``.
+
+    ``only``: report ids to match (the other docs are candidates only: a publish passes the
+    touched reports plus every section sharing a band key with them).  ``bands``: band keys by
+    (report id, section key) as stored; missing ones are computed (and added to the dict)."""
     groups: dict[tuple[int, str], list[tuple[SectionDoc, str]]] = defaultdict(list)
     for d in docs:
         t = normalise(d.text)
         if len(t) >= min_chars:
             groups[(d.year, d.key)].append((d, t))
     out: list[Match] = []
-    # the LSH is tuned below the decision threshold (more candidates, fewer misses near it);
-    # each candidate is then confirmed with the exact Jaccard index
-    params = _lsh_params(max(0.3, threshold - 0.2), num_perm)
-    for pairs in groups.values():
-        if len(pairs) < 2:
-            continue
+    n_bands, rows = lsh_shape(threshold, num_perm)
+    bands = {} if bands is None else bands
+    for pairs in groups.values():      # singletons too: their band keys are wanted for later
         group = [d for d, _ in pairs]
-        lsh = MinHashLSH(num_perm=num_perm, params=params)
-        sh = [shingles(t, k, normalised=True) for _, t in pairs]
-        sigs = [signature(s, num_perm) for s in sh]
-        with lsh.insertion_session() as ins:
-            for i, s in enumerate(sigs):
-                ins.insert(i, s, check_duplication=False)
+        sh: dict[int, set[str]] = {}
+
+        def shingled(i: int, sh: dict[int, set[str]] = sh, pairs: list = pairs) -> set[str]:
+            if i not in sh:
+                sh[i] = shingles(pairs[i][1], k, normalised=True)
+            return sh[i]
+
+        keys: list[list[int]] = []
+        buckets: dict[tuple[int, int], list[int]] = defaultdict(list)
         for i, d in enumerate(group):
-            best: tuple[float, int] | None = None
-            for j in lsh.query(sigs[i]):
-                if j == i or group[j].agency_id == d.agency_id:
+            bk = bands.get((d.report_id, d.key))
+            if bk is None:
+                bk = bands[(d.report_id, d.key)] = band_hashes(signature(shingled(i), num_perm), n_bands, rows)
+            keys.append(bk)
+            for b, h in enumerate(bk):
+                buckets[(b, h)].append(i)
+        for i, d in enumerate(group):
+            if only is not None and d.report_id not in only:
+                continue
+            cands = {j for b, h in enumerate(keys[i]) for j in buckets[(b, h)]}
+            best: tuple[float, str, int] | None = None
+            for j in cands:
+                o = group[j]
+                if j == i or o.agency_id == d.agency_id:
                     continue
-                sim = jaccard(sh[i], sh[j])
-                if sim >= threshold and (best is None or sim > best[0]):
-                    best = (sim, j)
+                sim = jaccard(shingled(i), shingled(j))
+                if sim >= threshold and (best is None or sim > best[0] or (sim == best[0] and o.report_id < best[1])):
+                    best = (sim, o.report_id, j)
             if best is not None:
-                o = group[best[1]]
+                o = group[best[2]]
                 out.append(Match(d.report_id, d.key, "peer", o.report_id, o.year, round(best[0], 4), True))
     return out

@@ -96,7 +96,7 @@ def _structure(con) -> list[str]:
             where x.stored is distinct from x.actual order by all""").fetchall():
         add(rid, f"{name} {year}", f"计数不符 {what}", f"stored={stored} facts={actual}")
     tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
-    for table, (view, _what) in warehouse.MARTS.items():
+    for table, (view, _what, _key) in warehouse.MARTS.items():
         if table not in tables:
             continue
         n = con.execute(f"""select (select count(*) from (select * from {table} except all select * from {view}))

@@ -11,8 +11,8 @@ Guarantees
   path, so the outcome does not depend on which worker finished first.
 * **Atomic publish**: the live file is never written in place.  A publish copies
   ``warehouse.duckdb`` to a hidden temp file in the same folder (or creates one), applies the
-  batch there, recomputes ``fact_cross_check`` and ``mart_report_metrics``, ``CHECKPOINT``,
-  closes, fsyncs and ``os.replace`` s it onto the live path.  Any exception before the
+  batch there, updates the derived tables (``fact_cross_check``, the assessment, the marts),
+  ``CHECKPOINT``, closes, fsyncs and ``os.replace`` s it onto the live path.  Any exception before the
   replace deletes the temp file: the live file stays byte-identical.  A run killed outright
   (``kill -9``) leaves its temp file behind; the next writer deletes it under the lock.
   Readers holding the old file keep reading the old inode; new connections see the new data.
@@ -33,6 +33,12 @@ each chunk is applied to the *same* staging copy in its own transaction, and the
 copy is published **once at the end**.  An ingest is therefore all-or-nothing for the live
 file (files that fail to parse are logged and skipped; a database error aborts the whole
 run), and the live file is copied once per run rather than once per chunk.
+
+Publish in O(change): the derived tables are updated only for the reports a run touched
+(loaded, or no longer current): :meth:`Staging._scope` says when everything is rebuilt instead
+(fresh warehouse, large batch, derived tables written by other code: ``publish_meta``); see
+``recompute_cross_checks``, ``etl.assess_store.recompute`` and :func:`materialize_marts`, each
+with a ``touched`` argument, and docs/architecture.md §6.
 """
 from __future__ import annotations
 
@@ -52,7 +58,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl import agencies, archive, assess_store, checks, corrections, limits, vocab
+from etl import agencies, archive, assess, assess_store, checks, corrections, limits, vocab
 from etl import workers as workers_mod
 from etl.readers import hash_regular
 from etl.report import ParsedReport
@@ -63,6 +69,8 @@ from etl.workers import ParseResult
 SCHEMA_SQL = Path(__file__).resolve().parent / "schema.sql"
 DEFAULT_LOCK_TIMEOUT = 30.0
 CHUNK_SIZE = 500
+FULL_REBUILD_SHARE = 0.25     # a publish touching more of the current reports rebuilds derived tables
+MART_INCREMENTAL_MAX = 5000   # more touched reports than this: marts are rebuilt whole (one scan each)
 LOCK_MESSAGE = "另一个导入正在进行"
 
 FACT_CELL_COLS = ("report_id", "table_key", "row_key", "col_key", "cell_key", "value", "value_raw",
@@ -103,6 +111,7 @@ class IngestSummary:
     seconds: float = 0.0
     batch_id: str = ""
     db_path: str = ""
+    phases: dict[str, float] = field(default_factory=dict)   # publish phase → seconds (benchmarks)
 
     @property
     def ok(self) -> bool:
@@ -277,6 +286,7 @@ class _Batch:
     expected: dict[str, tuple[int, int]] = field(default_factory=dict)
     crawl: list[tuple] = field(default_factory=list)
     sections: list[tuple] = field(default_factory=list)        # report_section (etl.assess_store)
+    bands: list[tuple] = field(default_factory=list)           # report_section_band
     assess_inputs: list[tuple] = field(default_factory=list)   # report_assessment_input
 
 
@@ -301,12 +311,20 @@ class Staging:
         # ``audit`` holds audit_log rows of this write (who uploaded, …), written at publish
         self.changed = False
         self.audit: list[tuple] = []
+        # reports loaded or no longer current: what the derived tables are updated for at publish
+        self._touched: set[str] = set()
+        self._derived_ok = False        # the derived tables were built by this code (publish_meta)
+        self._rubric: dict = {}
+        self.mode = os.environ.get("GKNB_PUBLISH", "auto")   # auto | full | incremental (see _scope)
+        self.force = False              # publish even when nothing changed (rebuild_derived)
 
     def open(self) -> "Staging":
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
         self._fresh = not self.db_path.exists()
+        t0 = time.perf_counter()
         if not self._fresh:
             shutil.copyfile(self.db_path, self.tmp)
+        self._phase("copy", t0)
         self.con = duckdb.connect(str(self.tmp))
         self.con.execute(schema_sql())
         if self.con.execute("select count(*) from dim_region").fetchall()[0][0] == 0:
@@ -314,10 +332,19 @@ class Staging:
             with self.con.appender("dim_region") as ap:
                 ap.append_rows([(r["region_code"], r["name"], r["level"], r["parent_code"], r["province"],
                                  r["city"], r["county"]) for r in regions])
+        self._rubric = assess.load_rubric()
+        stored = self.con.execute("select value from publish_meta where key = 'derived_version'").fetchall()
+        self._derived_ok = bool(stored) and stored[0][0] == derived_version(self._rubric)
         self._known = {r[0] for r in self.con.execute("select report_id from dim_report").fetchall()}
         self._current = {(a, int(y)): rid for rid, a, y in self.con.execute(
             "select report_id, agency_id, year from dim_report where is_current").fetchall()}
         return self
+
+    def _phase(self, name: str, t0: float) -> float:
+        """Add the seconds since ``t0`` to phase ``name`` (IngestSummary.phases); the time now."""
+        now = time.perf_counter()
+        self.summary.phases[name] = self.summary.phases.get(name, 0.0) + now - t0
+        return now
 
     def discard(self) -> None:
         if self.con is not None:
@@ -334,7 +361,9 @@ class Staging:
 
         ``prepared`` maps a report_id to the fact_cell rows a parse worker built for it
         (:class:`etl.workers.ParseResult`); reports without them get their rows built here."""
+        t0 = time.perf_counter()
         self._write(self._build(reports, failures, prepared or {}))
+        self._phase("apply", t0)
 
     def _fail(self, b: _Batch, path: str, reason: str, rid: str | None = None) -> None:
         path, reason = storable(str(path)), storable(str(reason))
@@ -399,7 +428,9 @@ class Staging:
             if current:
                 if old:
                     b.superseded[old] = rid
+                    self._touched.add(old)
                 self._current[key] = rid
+            self._touched.add(rid)
             self._known.add(rid)
             self._batch_versions[rid] = mine
             b.reports.append((rid, aid, name_c, rep.year, rep.template, bool(rep.other_as_single_row),
@@ -410,6 +441,7 @@ class Staging:
             b.cells += cells
             b.checks += check_rows(rep_checks, rid)
             b.sections += assess_store.section_rows(rep, rid)
+            b.bands += assess_store.band_rows(rep, rid, self._rubric)
             b.assess_inputs += assess_store.input_rows(rep, rid)
             b.warnings += [(rid, "parser", str(w)) for w in rep.warnings]
             b.warnings += [(rid, "agency", w) for w in name_warn]
@@ -430,12 +462,15 @@ class Staging:
         con = self.con
         con.execute("begin transaction")
         try:
+            if b.agencies and self._derived_ok and self._moved(list(b.agencies.values())):
+                self._derived_ok = False      # an agency's place changed: every derived table is rebuilt
             if b.agencies:
                 with con.appender("dim_agency", action="upsert") as ap:
                     ap.append_rows(list(b.agencies.values()))
             for table, rows in (("dim_report", b.reports), ("fact_cell", b.cells),
                                 ("fact_check", b.checks), ("report_warning", b.warnings),
                                 ("report_conflict", b.conflicts), ("report_section", b.sections),
+                                ("report_section_band", b.bands),
                                 ("report_assessment_input", b.assess_inputs), ("load_log", b.log)):
                 if rows:
                     cols = list(DIM_REPORT_COLS) if table == "dim_report" else None
@@ -456,6 +491,22 @@ class Staging:
         except BaseException:
             con.execute("rollback")
             raise
+
+    def touch(self, report_ids: Iterable[str]) -> None:
+        """Have this publish recompute the derived rows of these reports too (e.g. corrected)."""
+        self._touched.update(report_ids)
+
+    def _moved(self, rows: list[tuple]) -> bool:
+        """Whether upserting these dim_agency rows changes a stored agency's place or kind
+        (the marts' filter groups of its reports would move)."""
+        assert self.con is not None
+        cols = [c for c in DIM_AGENCY_COLS if c != "is_synthetic"]
+        idx = [DIM_AGENCY_COLS.index(c) for c in cols]
+        ids = [r[0] for r in rows]
+        stored = {r[0]: r for r in self.con.execute(
+            f"select {', '.join(cols)} from dim_agency where agency_id in (select unnest(?::varchar[]))",
+            [ids]).fetchall()}
+        return any(r[0] in stored and tuple(r[i] for i in idx) != stored[r[0]] for r in rows)
 
     def log_unchanged(self, path: str, report_id: str) -> None:
         """Count a file known by its sha256 as unchanged (no load_log row, nothing written)."""
@@ -489,33 +540,73 @@ class Staging:
         assert self.con is not None
         con = self.con
         if not (self.summary.loaded or self.summary.replaced or self.summary.failed or self._fresh
-                or self.changed):
+                or self.changed or self.force):
             return self.summary          # every file unchanged: nothing is written, no publish
+        scope = self._scope()
+        self.summary.phases["incremental"] = float(scope is not None)
         con.execute("begin transaction")
         try:
+            t = time.perf_counter()
             self._reconcile(self._expected)
             corrections.on_publish(con, self.audit)   # [复核] reopen/re-check corrections before the marts
-            recompute_cross_checks(con)
-            assess_store.recompute(con)     # 年报评估: findings and scores of every current report
-            con.execute("""update dim_agency set is_synthetic = s.syn
-                           from (select agency_id, bool_and(is_synthetic) as syn from dim_report group by all) s
+            t = self._phase("reconcile", t)
+            recompute_cross_checks(con, scope)
+            t = self._phase("cross_checks", t)
+            assess_store.recompute(con, self._rubric, scope)   # 年报评估: findings and scores
+            t = self._phase("assessment", t)
+            limits.pause_at("derived")       # test seam: kill -9 mid-publish, derived tables half done
+            agencies = "" if scope is None else "and agency_id in (select agency_id from _cross_agencies)"
+            con.execute(f"""update dim_agency set is_synthetic = s.syn
+                           from (select agency_id, bool_and(is_synthetic) as syn from dim_report
+                                 where true {agencies} group by all) s
                            where dim_agency.agency_id = s.agency_id and dim_agency.is_synthetic <> s.syn""")
-            materialize_marts(con)
+            materialize_marts(con, scope)
+            con.execute("insert or replace into publish_meta values ('derived_version', ?)",
+                        [derived_version(self._rubric)])
+            t = self._phase("marts", t)
             con.execute("commit")
+            self._phase("commit", t)
         except BaseException:
             con.execute("rollback")
             raise
         limits.pause_at("checkpoint")
+        t = time.perf_counter()
         con.execute("checkpoint")
         con.close()
         self.con = None
+        t = self._phase("checkpoint", t)
         with open(self.tmp, "rb+") as f:
             os.fsync(f.fileno())
         _before_replace_hook()
         limits.pause_at("replace")
         os.replace(self.tmp, self.db_path)
         _fsync_dir(self.db_path.parent)
+        self._phase("fsync_replace", t)
         return self.summary
+
+
+    def _scope(self) -> set[str] | None:
+        """The reports the derived tables are updated for, or None for a full rebuild: a fresh
+        warehouse, derived tables built by other code or rubric (publish_meta), an agency that
+        moved, or a batch touching more than FULL_REBUILD_SHARE of the current reports (then
+        rebuilding is cheaper).  ``GKNB_PUBLISH=full|incremental`` forces one (tests, repairs)."""
+        if self._fresh or not self._derived_ok or self.mode == "full":
+            return None
+        if self.mode != "incremental" and len(self._touched) > FULL_REBUILD_SHARE * len(self._current):
+            return None
+        return set(self._touched)
+
+
+def derived_version(rubric: dict) -> str:
+    """What the derived tables (cross-year checks, assessment, band keys, marts) were computed
+    by: the schema, the code that computes them and the rubric.  A publish updates them
+    incrementally only when the stored value equals this one, else rebuilds them all."""
+    h = hashlib.sha256(schema_sql().encode())
+    here = Path(__file__).resolve().parent
+    for name in ("warehouse.py", "assess_store.py", "assess.py", "similarity.py", "checks.py", "corrections.py"):
+        h.update((here / name).read_bytes())
+    h.update(json.dumps(rubric, sort_keys=True, default=str).encode())
+    return h.hexdigest()[:16]
 
 
 def remove_stale_temps(db_path: Path) -> list[Path]:
@@ -551,6 +642,14 @@ def staging(db_path: Path, batch_id: str | None = None, lock_timeout: float = DE
             st.discard()
 
 
+def rebuild_derived(db_path: Path, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> IngestSummary:
+    """Recompute every derived table from the loaded rows and publish (what the first publish
+    after an upgrade does anyway; the one O(N) step, run explicitly, e.g. by the benchmark)."""
+    with staging(Path(db_path), None, lock_timeout) as st:
+        st.mode, st.force = "full", True
+    return st.summary
+
+
 def load_reports(reports: list[ParsedReport], db_path: Path, *, batch_id: str | None = None,
                  failures: Sequence[tuple[str, str]] = (), lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
                  prepared: Mapping[str, list[tuple]] | None = None) -> IngestSummary:
@@ -564,22 +663,66 @@ def load_reports(reports: list[ParsedReport], db_path: Path, *, batch_id: str | 
 
 
 # ----------------------------------------------------------------------------- marts
-# table materialised at publish ← the view in schema.sql that defines it (the read model (app.queries) reads the
-# table when present, else the view)
+# table materialised at publish ← the view in schema.sql that defines it, and what its rows are keyed
+# by (the read model (app.queries) reads the table when present, else the view).  "report": rows
+# of one report (a publish replaces the touched reports' rows); "group": sums over the filter
+# group GROUP_COLS (a publish recomputes the groups the touched reports are in).
 MARTS = {
-    "mart_report_metrics": ("v_report_metrics", "one row per current report with the key figures"),
-    "mart_cell_by_group": ("v_cell_by_group", "cells summed per year × template × region × level × kind × synthetic"),
-    "mart_check_by_group": ("v_check_by_group", "check outcomes counted per filter group"),
-    "mart_check_failure": ("v_check_failure", "failing per-report checks with report context"),
-    "mart_uncertain_cell": ("v_uncertain_cell", "uncertain cells with report context"),
+    "mart_report_metrics": ("v_report_metrics", "one row per current report with the key figures", "report"),
+    "mart_cell_by_group": ("v_cell_by_group", "cells summed per year × template × region × level × kind × synthetic",
+                           "group"),
+    "mart_check_by_group": ("v_check_by_group", "check outcomes counted per filter group", "group"),
+    "mart_check_failure": ("v_check_failure", "failing per-report checks with report context", "report"),
+    "mart_uncertain_cell": ("v_uncertain_cell", "uncertain cells with report context", "report"),
 }
+GROUP_COLS = ("year", "template", "province", "city", "county", "level", "kind", "is_synthetic")
 
 
-def materialize_marts(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)build every mart table from its view (called at publish, inside its transaction)."""
-    for table, (view, what) in MARTS.items():
-        con.execute(f"create or replace table {table} as select * from {view}")
-        con.execute(f"comment on table {table} is '{view} materialised at publish ({what})'")
+def materialize_marts(con: duckdb.DuckDBPyConnection, touched: Iterable[str] | None = None) -> None:
+    """(Re)build every mart table from its view (called at publish, inside its transaction).
+
+    ``touched``: report ids loaded or no longer current in this publish: only their rows and
+    groups are recomputed (delete + insert from the view), which equals the full rebuild
+    because every mart row depends on the reports of one report id or of one filter group.
+    The one place marts are built: anything that changes what a view returns for some reports
+    (a correction) passes those reports here."""
+    if touched is None:
+        for table, (view, what, _key) in MARTS.items():
+            con.execute(f"create or replace table {table} as select * from {view}")
+            con.execute(f"comment on table {table} is '{view} materialised at publish ({what})'")
+        return
+    touched = sorted(set(touched))
+    if len(touched) > MART_INCREMENTAL_MAX:
+        materialize_marts(con)
+        return
+    # constants, not a temp table: DuckDB pushes a constant IN list through the views' joins and
+    # aggregates down to the fact_cell scan, a semi join with a table it does not
+    ids = ", ".join(_lit(r) for r in touched) or "null"
+    groups = con.execute(f"""select distinct r.year, r.template, a.province, a.city, a.county, a.level, a.kind,
+                                    r.is_synthetic
+                             from dim_report r left join dim_agency a using (agency_id)
+                             where r.report_id in ({ids})""").fetchall()
+    in_groups = " or ".join("(" + " and ".join(f"{c} is not distinct from {_lit(v)}" for c, v in zip(GROUP_COLS, g))
+                            + ")" for g in groups) or "false"
+    for table, (view, _what, key) in MARTS.items():
+        cond = f"report_id in ({ids})" if key == "report" else f"({in_groups})"
+        con.execute(f"delete from {table} where {cond}")
+        # insert … select from the view is planned without the pushdown: fetch, then append
+        rows = con.execute(f"select * from {view} where {cond}").fetchall()
+        if rows:
+            with con.appender(table) as ap:
+                ap.append_rows(rows)
+
+
+def _lit(v: object) -> str:
+    """An SQL literal of a report id or a group column's value (ids are hex; names are quoted)."""
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    return "'" + str(v).replace("'", "''") + "'"
 
 
 # ----------------------------------------------------------------------------- cross-year checks (SQL)
@@ -587,18 +730,32 @@ def _values(pairs: Iterable[tuple[str, str]]) -> str:
     return ", ".join("('{}', '{}')".format(a, b.replace("'", "''")) for a, b in pairs)
 
 
-def recompute_cross_checks(con: duckdb.DuckDBPyConnection) -> None:
-    """I6 and I8 over all current reports (same results as :func:`etl.checks.run_cross_year`)."""
-    con.execute("delete from fact_cross_check")
-    con.execute("insert into fact_cross_check " + cross_checks_sql())
+def recompute_cross_checks(con: duckdb.DuckDBPyConnection, touched: Iterable[str] | None = None) -> None:
+    """I6 and I8 over all current reports (same results as :func:`etl.checks.run_cross_year`);
+    ``touched``: only for the agencies of these reports (a check pairs two years of one agency)."""
+    if touched is None:
+        con.execute("delete from fact_cross_check")
+        con.execute("insert into fact_cross_check " + cross_checks_sql())
+        return
+    assess_store._id_table(con, "_cross_reports", touched)
+    con.execute("""create or replace temp table _cross_agencies as select distinct agency_id from dim_report
+                   where report_id in (select report_id from _cross_reports)""")
+    con.execute("delete from fact_cross_check where agency_id in (select agency_id from _cross_agencies)")
+    con.execute("insert into fact_cross_check "
+                + cross_checks_sql("and agency_id in (select agency_id from _cross_agencies)"))
 
 
-def cross_checks_sql() -> str:
-    """The query whose rows ``fact_cross_check`` holds (also what ``etl verify`` recomputes)."""
+def cross_checks_sql(where: str = "") -> str:
+    """The query whose rows ``fact_cross_check`` holds (also what ``etl verify`` recomputes);
+    ``where``: a further condition on the current reports (dim_report columns)."""
     t3_cols = _values((c.key, c.zh) for c in vocab.T3_COLS)
     i8_rows = _values((r, vocab.row_zh("t2", r)) for r in checks.I8_ROWS)
     return f"""
-        with cur as (select report_id, agency_id, year, template from dim_report where is_current),
+        with cur as (select report_id, agency_id, year, template from dim_report where is_current {where}),
+        cells as materialized (   -- the (corrected) cells the checks read, of these reports: one scan
+            select report_id, cell_key, value from v_fact_cell
+            where report_id in (select report_id from cur)
+              and (cell_key like 't3.carried%' or cell_key like 't2.%')),
         pairs as (
             select n.agency_id, n.year, n.report_id as cur_id, p.report_id as prev_id,
                    n.template as cur_t, p.template as prev_t
@@ -608,17 +765,17 @@ def cross_checks_sql() -> str:
                    '表三 ' || c.zh || '列：' || pr.year || '年上年结转 = ' || (pr.year - 1) || '年结转下年度' as scope,
                    a.value as lhs, b.value as rhs
             from pairs pr cross join (values {t3_cols}) c(col, zh)
-            left join v_fact_cell a on a.report_id = pr.cur_id and a.cell_key = 't3.carried_over_from_prior.' || c.col
-            left join v_fact_cell b on b.report_id = pr.prev_id and b.cell_key = 't3.carried_to_next.' || c.col),
+            left join cells a on a.report_id = pr.cur_id and a.cell_key = 't3.carried_over_from_prior.' || c.col
+            left join cells b on b.report_id = pr.prev_id and b.cell_key = 't3.carried_to_next.' || c.col),
         i8 as (
             select pr.agency_id, pr.year, 'I8.' || r.row_key as check_id, 'I8' as identity,
                    '表二 ' || r.zh || '：' || pr.year || '年现行有效 ≈ ' || (pr.year - 1) || '年现行有效+本年制发−本年废止' as scope,
                    now_.value as lhs, before_.value + iss.value - rep.value as rhs
             from pairs pr cross join (values {i8_rows}) r(row_key, zh)
-            left join v_fact_cell now_ on now_.report_id = pr.cur_id and now_.cell_key = 't2.' || r.row_key || '.in_force_count'
-            left join v_fact_cell before_ on before_.report_id = pr.prev_id and before_.cell_key = 't2.' || r.row_key || '.in_force_count'
-            left join v_fact_cell iss on iss.report_id = pr.cur_id and iss.cell_key = 't2.' || r.row_key || '.issued_count'
-            left join v_fact_cell rep on rep.report_id = pr.cur_id and rep.cell_key = 't2.' || r.row_key || '.repealed_count'
+            left join cells now_ on now_.report_id = pr.cur_id and now_.cell_key = 't2.' || r.row_key || '.in_force_count'
+            left join cells before_ on before_.report_id = pr.prev_id and before_.cell_key = 't2.' || r.row_key || '.in_force_count'
+            left join cells iss on iss.report_id = pr.cur_id and iss.cell_key = 't2.' || r.row_key || '.issued_count'
+            left join cells rep on rep.report_id = pr.cur_id and rep.cell_key = 't2.' || r.row_key || '.repealed_count'
             where pr.cur_t = '2021' and pr.prev_t = '2021')
         select agency_id, year, check_id, identity, scope,
                case when lhs is null or rhs is null then null else lhs end,

@@ -393,12 +393,17 @@ def generate(n_reports: int, seed: int = 1) -> Iterator[dict[str, Any]]:
 
 
 def to_parsed_report(rep: dict[str, Any]):
-    """The report dict as a :class:`etl.report.ParsedReport` (synthetic=True)."""
+    """The report dict as a :class:`etl.report.ParsedReport` (synthetic=True), with its text
+    sections when it has them (:func:`generate_with_text`), placed one after the other."""
     from etl.report import ParsedReport
+    sections, pos = [], 0
+    for s in rep.get("sections") or ():
+        sections.append({**s, "position": pos, "page": 1, "level": "top"})
+        pos += len(s["heading"]) + len(s["text"]) + 2
     return ParsedReport(agency=rep["agency"], year=rep["year"], template=rep["template"],
                         cells=dict(rep["cells"]), title=f"{rep['agency']}{rep['year']}年政府信息公开工作年度报告",
                         agency_as_printed=rep["agency"], other_as_single_row=rep["other_as_single_row"],
-                        synthetic=True)
+                        synthetic=True, sections=sections)
 
 
 # --------------------------------------------------------------------------- identities (for defects)

@@ -206,7 +206,7 @@ def test_publish_materialises_every_mart(tmp_path):
     wh.load_reports(reports, tmp_path / "w.duckdb")
     con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
     try:
-        for table, (view, _) in wh.MARTS.items():
+        for table, (view, *_) in wh.MARTS.items():
             _same_rows(con, table, view)
         n_cells = con.execute("select sum(n_cells)::bigint from mart_cell_by_group").fetchone()[0]
         assert n_cells == sum(len(r.cells) for r in reports)

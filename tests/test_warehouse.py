@@ -238,8 +238,8 @@ def test_crash_mid_load_leaves_live_file_identical(tmp_path, monkeypatch):
     before = file_sha(db)
     real = warehouse.recompute_cross_checks
 
-    def half(con):
-        real(con)
+    def half(con, *args):
+        real(con, *args)
         raise RuntimeError("disk full (simulated)")
     monkeypatch.setattr(warehouse, "recompute_cross_checks", half)
     with pytest.raises(RuntimeError):
