@@ -48,6 +48,9 @@ class Table:
     rows: list[list[Cell]]
     index: int = 0  # position among the document's tables
     page: int | None = None
+    # Word "save as text": a merged cell is printed once and the rows it covers below hold an
+    # empty cell, so a row's cells are not grid columns (:func:`etl.headers.packed_paths`)
+    packed: bool = False
 
     @classmethod
     def from_texts(cls, rows: list[list[str]], index: int = 0, page: int | None = None) -> "Table":

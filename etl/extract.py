@@ -76,7 +76,7 @@ def _table_rows(table: Table) -> list[Row]:
                        header_like=not vals, label_cols=[c.col for c in label_cells],
                        head_cells=[(c.col, c.colspan, c.text) for c in cells]
                        if all(not c.text.strip() for c in vals) else [],
-                       spans_known=spans_known))
+                       spans_known=spans_known, packed=len(real) if table.packed else 0))
     return out
 
 
@@ -372,7 +372,7 @@ def _t3_values(row: Row, cmap: headers.ColumnMap) -> tuple[list[tuple[CellValue,
     By grid column; else, for a table continued on another page whose columns sit elsewhere,
     by rank when the row has one value cell per header column; else by position."""
     if cmap.how == "grid":
-        got = _t3_by_cols(row, row.value_cols, cmap)
+        got = _t3_by_cols(row, row.grid_cols, cmap)
         if got is None:
             head_cols = sorted(set(cmap.by_col) | cmap.other)
             if len(head_cols) == len(row.values):
@@ -394,7 +394,7 @@ def _t3_values(row: Row, cmap: headers.ColumnMap) -> tuple[list[tuple[CellValue,
     return vals, False
 
 
-def _header_map(header: list[Row], by_grid, by_order, size: int) -> headers.ColumnMap | None:
+def _header_map(header: list[Row], by_grid, by_order, size: int, keyer) -> headers.ColumnMap | None:
     """The column map a header block gives: by grid column, else by word order; None when the
     block holds no column words at all (keep the previous map), an unmapped map when it holds
     some but cannot be read."""
@@ -406,7 +406,7 @@ def _header_map(header: list[Row], by_grid, by_order, size: int) -> headers.Colu
         if order and leaf != order * (len(leaf) // len(order)):
             return headers.ColumnMap(seen=True)  # the two readings disagree: trust neither
         first = min(grid)  # columns right of the first value column headed by other words
-        other = {c for c in headers.column_paths(header) if c > first and c not in grid}
+        other = {c for c in headers.column_paths(header, keyer) if c > first and c not in grid}
         return headers.ColumnMap(by_col=grid, order=order, how="grid", other=other)
     if order:
         return headers.ColumnMap(order=order, how="order")
@@ -416,7 +416,7 @@ def _header_map(header: list[Row], by_grid, by_order, size: int) -> headers.Colu
         # columns are elsewhere and reading by position would be silently wrong
         template = (list(vocab.T3_COL_KEYS) if size == 7 else
                     [f"{b}.{c}" for b in vocab.T4_ROW_KEYS for c in vocab.T4_COL_KEYS])
-        cols = sorted(c for c in headers.column_paths(header) if c >= min(grid))
+        cols = sorted(c for c in headers.column_paths(header, keyer) if c >= min(grid))
         agree = len(cols) == size and all(template[cols.index(c)] == k for c, k in grid.items())
         return headers.ColumnMap(seen=not agree)
     return None
@@ -466,7 +466,7 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
             seq.append(("label", lab.key if lab else None))
             continue
         if header:
-            found = _header_map(header, headers.t3_by_grid, headers.t3_order, 7)
+            found = _header_map(header, headers.t3_by_grid, headers.t3_order, 7, headers.t3_key)
             if found is not None and not found.mapped:
                 found = headers.t3_collapsed(header) or found
             if found is not None and (found.mapped or not cmap.mapped) and not (found.seen and values_read):
@@ -610,7 +610,7 @@ def _t4_keys(row: Row, vals: list[tuple[CellValue, int]], cmap: headers.ColumnMa
     """Keys of a 15-value table-四 row: by grid column, else by the header's block and column
     order, else the template's (second item False: not named by a header)."""
     if cmap.how == "grid":
-        keys = [cmap.by_col.get(row.value_cols[idx], "") for _, idx in vals]
+        keys = [cmap.by_col.get(row.grid_cols[idx], "") for _, idx in vals]
         if len(set(keys)) == 15 and all(keys):
             return keys, True
     if blocks and cols:
@@ -624,7 +624,7 @@ def _t4_by_grid(row: Row, cmap: headers.ColumnMap) -> list[tuple[str, CellValue,
     if cmap.how != "grid":
         return []
     picked, stray = [], False
-    for i, (cv, col) in enumerate(zip(row.values, row.value_cols)):
+    for i, (cv, col) in enumerate(zip(row.values, row.grid_cols)):
         if col in cmap.by_col:
             picked.append((cmap.by_col[col], cv, i))
         elif cv.semantic != "blank" and col not in cmap.other:
@@ -637,7 +637,8 @@ def _t4_by_grid(row: Row, cmap: headers.ColumnMap) -> list[tuple[str, CellValue,
 
 def spacer_as_data(row: Row) -> Row:
     """An all-blank row taken as data (every cell blank = 0) when the table has no other."""
-    return Row(["\u3000"], row.values, row.value_cols, table=row.table, row=row.row, page=row.page)
+    return Row(["\u3000"], row.values, row.value_cols, table=row.table, row=row.row, page=row.page,
+               packed=row.packed)
 
 
 def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[str]]:
@@ -670,7 +671,7 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
             header.append(row)
             continue
         if header:
-            found_map = _header_map(header, headers.t4_by_grid, headers.t4_col_order, 15)
+            found_map = _header_map(header, headers.t4_by_grid, headers.t4_col_order, 15, headers.t4_key)
             hb, hc = headers.t4_block_order(header), headers.t4_col_order(header)
             if found_map is not None or hc:
                 cmap = found_map or headers.ColumnMap()
@@ -825,7 +826,7 @@ def _read_t3_transposed(rows: list[Row], state: ParseState) -> bool:
         col_key = headers.t3_applicant_of(row.label) if row.labels and row.values else None
         if col_key is None:
             continue
-        keys = [by_col.get(c) for c in row.value_cols]
+        keys = [by_col.get(c) for c in row.grid_cols]
         if len({k for k in keys if k}) != sum(1 for k in keys if k):
             continue  # two columns name one row: not a map to trust
         if any(cv.semantic != "blank" and not k for cv, k in zip(row.values, keys)):

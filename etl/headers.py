@@ -6,10 +6,12 @@ header can tell.  Two readings of a header block (the label-only rows above the 
 
 * **by grid column** (:func:`column_paths`): every grid column gets the header words above it,
   top to bottom (merged cells' copies included; in pipe tables a merged cell's text is carried
-  right over the empty cells after it).  A value is keyed by its column's path.  Used when
-  every value column of a row gets a distinct key.
-* **by word order** (:func:`t3_order`, :func:`t4_order`): where grid positions are not
-  reliable (Word "save as text" prints a merged cell once), the header words in reading order,
+  right over the empty cells after it; in Word text, which prints a merged cell once, the
+  grid is rebuilt from the empty cells rows below a merged cell hold, :func:`packed_paths`).
+  A value is keyed by its column's path.  Used when every value column of a row gets a
+  distinct key, so extra columns (同比增减, 小计, 合计) are named and skipped.
+* **by word order** (:func:`t3_order`, :func:`t4_col_order`): where grid positions are not
+  reliable (a Word-text header of no single reading), the header words in reading order,
   with the 法人或其他组织 group replaced by its sub-columns.
 
 A header that gives neither is *unmapped*.  With no column words at all the caller reads the
@@ -22,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Callable
 
 from etl import vocab
 from etl.parse_state import Row
@@ -95,12 +98,18 @@ def t4_block_of(text: str) -> str | None:
     return None
 
 
-def column_paths(header: list[Row]) -> dict[int, str]:
+def column_paths(header: list[Row], keyer: Callable[[str], str | None] | None = None) -> dict[int, str]:
     """Grid column → normalised header words above it, top to bottom.
 
     Pipe tables print a merged cell once, then empty cells: an empty cell takes the text on
     its left when the row above spans both columns (same words there), so a group heading
-    reaches its sub-columns but never crosses into a neighbouring column."""
+    reaches its sub-columns but never crosses into a neighbouring column.  Word text prints
+    a merged cell once and nothing after it (:func:`packed_paths`); where its structure
+    allows several readings, ``keyer`` (a path's column key) picks the one reading that keys
+    the most columns, each once — a tie between different maps gives no paths at all."""
+    packed = [r for r in header if r.packed and r.head_cells]
+    if packed:
+        return _choose(packed_paths(packed), keyer)
     paths: dict[int, str] = {}
     above: dict[int, str] = {}
     for row in header:
@@ -118,15 +127,106 @@ def column_paths(header: list[Row]) -> dict[int, str]:
     return paths
 
 
+_PACKED_MAX = 256   # readings of a Word-text header tried at most
+
+
+def packed_paths(header: list[Row]) -> list[dict[int, str]]:
+    """Every reading of a Word-text header block as grid column (counted from the right, as
+    :attr:`Row.grid_cols`) → header words above it.
+
+    Word's "save as text" prints a merged cell once: a cell spanning columns is one cell, a
+    cell spanning rows leaves an empty cell in each row below.  So the bottom header row has
+    one cell per column, and each cell of the row above covers either one empty cell below
+    (the same column continued down) or a run of non-empty cells (its sub-columns).  Where a
+    run of sub-columns could be split between neighbouring group cells in several ways, every
+    split is a reading.  Returns [] when the rows do not fit this shape."""
+    rows = [[vocab.norm(t) for _c, _s, t in sorted(r.head_cells)] for r in header]
+    return _chains(rows)
+
+
+def _parents(above: list[str], below: list[tuple[str, int, int]], limit: int) -> list[list[tuple[str, int, int]]]:
+    """Ways the cells ``above`` cover the (text, from, to) cells ``below``: an empty cell
+    below is one column continued from above; a run of non-empty cells is split into groups."""
+    out: list[list[tuple[str, int, int]]] = []
+
+    def go(i: int, j: int, acc: list[tuple[str, int, int]]) -> None:
+        if len(out) >= limit:
+            return
+        if i == len(above) or j == len(below):
+            if i == len(above) and j == len(below):
+                out.append(list(acc))
+            return
+        if not below[j][0]:
+            go(i + 1, j + 1, [*acc, (above[i], below[j][1], below[j][2])])
+            return
+        k = j
+        while k < len(below) and below[k][0]:
+            k += 1
+            go(i + 1, k, [*acc, (above[i], below[j][1], below[k - 1][2])])
+    go(0, 0, [])
+    return out
+
+
+def _chains(rows: list[list[str]]) -> list[dict[int, str]]:
+    """Every top-to-bottom reading of packed header ``rows`` as column → words."""
+    out: list[dict[int, str]] = []
+    n = len(rows[-1])
+    bottom = [(t, j - n, j - n + 1) for j, t in enumerate(rows[-1])]
+
+    def up(level: int, below: list[tuple[str, int, int]], acc: list[list[tuple[str, int, int]]]) -> None:
+        if len(out) >= _PACKED_MAX:
+            return
+        if level < 0:
+            paths: dict[int, str] = {}
+            for cells in reversed(acc):
+                for t, lo, hi in cells:
+                    for c in range(lo, hi):
+                        if t:
+                            paths[c] = paths.get(c, "") + t
+            out.append(paths)
+            return
+        for cover in _parents(rows[level], below, _PACKED_MAX):
+            up(level - 1, cover, [*acc, cover])
+    up(len(rows) - 2, bottom, [bottom])
+    return out if len(out) < _PACKED_MAX else []
+
+
+def _choose(readings: list[dict[int, str]], keyer: Callable[[str], str | None] | None) -> dict[int, str]:
+    """The one reading of a header that keys the most columns, each key once; {} on a tie
+    between readings that key the columns differently."""
+    if len(readings) <= 1:
+        return readings[0] if readings else {}
+    if keyer is None:
+        return {}
+    best: list[tuple[dict[int, str], dict[int, str]]] = []
+    top = -1
+    for paths in readings:
+        keyed = {c: k for c, p in paths.items() if (k := keyer(p))}
+        if len(set(keyed.values())) != len(keyed):
+            continue
+        if len(keyed) > top:
+            top, best = len(keyed), [(paths, keyed)]
+        elif len(keyed) == top:
+            best.append((paths, keyed))
+    if not best or any(k != best[0][1] for _, k in best):
+        return {}
+    return best[0][0]
+
+
 def _unique(keys: list[str]) -> str | None:
     s = set(keys)
     return s.pop() if len(s) == 1 else None
 
 
+def t3_key(path: str) -> str | None:
+    """The table-三 applicant column a header path names (one column word only)."""
+    return _unique([k for _, k in t3_leaf_keys(path)])
+
+
 def t3_by_grid(header: list[Row]) -> dict[int, str]:
     out: dict[int, str] = {}
-    for col, path in column_paths(header).items():
-        key = _unique([k for _, k in t3_leaf_keys(path)])
+    for col, path in column_paths(header, t3_key).items():
+        key = t3_key(path)
         if key:
             out[col] = key
     return out
@@ -137,7 +237,7 @@ def t3_collapsed(header: list[Row]) -> ColumnMap | None:
     of the two named leaf columns; the group column is read as nothing (its sub-columns are
     not printed, their sum is no key).  None unless each of the three words heads exactly one
     column and no sub-column word is printed."""
-    paths = column_paths(header)
+    paths = column_paths(header, t3_key)
     grid = t3_by_grid(header)
     group = [c for c, p in paths.items() if _T3_GROUP_RE.search(p) and not t3_leaf_keys(p)]
     keys = sorted(grid.values())
@@ -150,13 +250,19 @@ def t3_collapsed(header: list[Row]) -> ColumnMap | None:
     return ColumnMap(by_col=grid, how="grid", other=other, collapsed=True)
 
 
+def t4_key(path: str) -> str | None:
+    """The table-四 block.column a header path names."""
+    leaf = _unique([k for _, k in t4_leaf_keys(path.replace("复议后起诉", "").replace("未经复议", ""))])
+    block = t4_block_of(path)
+    return f"{block}.{leaf}" if leaf and block else None
+
+
 def t4_by_grid(header: list[Row]) -> dict[int, str]:
     out: dict[int, str] = {}
-    for col, path in column_paths(header).items():
-        leaf = _unique([k for _, k in t4_leaf_keys(path.replace("复议后起诉", "").replace("未经复议", ""))])
-        block = t4_block_of(path)
-        if leaf and block:
-            out[col] = f"{block}.{leaf}"
+    for col, path in column_paths(header, t4_key).items():
+        key = t4_key(path)
+        if key:
+            out[col] = key
     return out
 
 
@@ -247,11 +353,16 @@ def t4_block_order(header: list[Row]) -> list[str]:
 def t3_rows_by_grid(header: list[Row]) -> dict[int, str]:
     """A transposed table 三 (outcomes as columns): grid column → table-三 row key."""
     out: dict[int, str] = {}
-    for col, path in column_paths(header).items():
+    for col, path in column_paths(header, _t3_row_key).items():
         lab = vocab.match_t3_row(path)
         if lab is not None:
             out[col] = lab.key
     return out
+
+
+def _t3_row_key(path: str) -> str | None:
+    lab = vocab.match_t3_row(path)
+    return lab.key if lab else None
 
 
 def t3_applicant_of(label: str) -> str | None:

@@ -31,6 +31,13 @@ class Row:
     # column paths of table 三/四 headers are built from these
     head_cells: list[tuple[int, int, str]] = field(default_factory=list)
     spans_known: bool = False         # the reader expanded merged cells (HTML, DOCX, PDF grid)
+    packed: int = 0                   # Word text (merged cells printed once): the row's cell count
+
+    @property
+    def grid_cols(self) -> list[int]:
+        """The value cells' columns as header maps key them: in Word text, counted from the
+        right (-1 = last cell), since merged label cells shorten a row on its left."""
+        return [c - self.packed for c in self.value_cols] if self.packed else self.value_cols
 
     @property
     def label(self) -> str:

@@ -103,6 +103,7 @@ def _word_text_blocks(lines: list[str]) -> list:
     def flush_table() -> None:
         if table_rows:
             blocks.append(Table.from_texts([r[:] for r in table_rows]))
+            blocks[-1].packed = True
             table_rows.clear()
 
     group: list[str] = []

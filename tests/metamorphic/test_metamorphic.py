@@ -26,12 +26,10 @@ SOURCES = runner.all_sources(CORPUS)
 KNOWN_FAILING = {
     ("t4_prior_year_row", "html"),
     ("t3_transposed", "pdf"),
-    ("t3_yoy_col", "txt"),
-    ("t4_sum_row", "txt"), ("t4_sum_row", "md"),
-    ("t4_two_tables", "txt"), ("t4_two_tables", "pdf"),
+    ("t4_sum_row", "md"),
+    ("t4_two_tables", "pdf"),
     ("labels_paraphrased", "flat"),
     ("t2_split_items", "txt"),
-    ("t3_legal_subtotal_col", "txt"),
     ("html_colspan_lost", "html"),
 }
 
