@@ -247,7 +247,8 @@ def _read_t2(rows: list[Row], template: str, state: ParseState, year: int | None
     header_rows: list[Row] = []   # label-only rows since the sub-table heading
     reads: dict[str, list[tuple[Row, list[tuple[str, CellValue, int]], str]]] = {}
     for row in rows:
-        if not row.values:
+        if not row.values or (row.head_cells and row.labels and vocab.match_t2_row(row.label) is None):
+            # a row of labels whose value cells hold no ink (pipe tables, unmerged cells) is a header
             if "第二十条" in vocab.norm(row.label):
                 cols, unit, header_rows = None, "", []   # a new sub-table: its own header
                 caption = _caption_unit(row) or caption

@@ -126,6 +126,7 @@ def declared_unit(text: str) -> str:
     （亿元）.  '' when it declares none, or more than one."""
     if "元" not in text:
         return ""
+    text = re.sub(r"[\s\u3000]+", "", text)   # 万  元 (a wrapped or justified header) is 万元
     found: set[str] = set()
     for m in _UNIT_LIST.finditer(text):
         found.update(_MONEY_UNIT.findall(m.group("list")))

@@ -376,13 +376,17 @@ def _flat_t2(region: str, template: str, state: ParseState) -> None:
         if not names:
             continue
         last = names[-1]
-        header = label[:last.start()]
+        header = re.sub(r"\s+", "", label[:last.start()])   # 信息 内容: a header word broken over lines
+        if "第二十条" in header:
+            cols = []   # a new sub-table: the previous one's columns end here
         if "信息内容" in header:
             cols = _flat_t2_cols(header[header.rfind("信息内容"):])
         lab = vocab.match_t2_row(last.group(0))
         if lab is None:
             continue
-        layout = cols or list(vocab.T2_LAYOUT.get(template, {}).get(lab.key, ()))
+        template_cols = list(vocab.T2_LAYOUT.get(template, {}).get(lab.key, ()))
+        fits = set(cols) - {""} <= vocab.T2_ROW_COLS.get(lab.key, set(cols))
+        layout = cols if cols and fits else template_cols
         if not layout:
             continue
         if lab.key in garbled:
