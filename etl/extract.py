@@ -310,25 +310,15 @@ def document_money_unit(text: str) -> str:
 _UNIT_NOTE = re.compile(r"[(（][^()（）\n]{0,16}单位[^()（）\n]{0,16}[)）]|单位[:：][^\n，。;；]{0,16}|[(（](?:人民币)?(?:亿元|千元|万元|元)[)）]")
 
 
-def _is_part_label(label: str, row_key: str) -> bool:
-    """A label that names a part of a row (行政强制措施, 行政强制执行 for 行政强制): the row's
-    own words plus more words, not the row's label itself."""
-    n = vocab.PAREN.sub("", vocab.norm(label))
-    lab = next(x for x in vocab.T2_ROWS if x.key == row_key)
-    frag = next((f for f in lab.match if f in n), "")
-    rest = n.replace(frag, "", 1) if frag else n
-    return bool(_CJK.search(rest)) and not rest.startswith(("其中", "合计"))
-
-
 def _put_t2_row(key: str, found: list, state: ParseState) -> None:
     """Put a table-二 row read once, or settle one read several times: a row split into parts
     (行政强制措施 / 行政强制执行) is their sum, with method "sum"; a row printed again is read
     again (equal values fine, different ones uncertain)."""
     labels = [vocab.norm(r.label) for r, _, _ in found]
     parts = len(found) > 1 and len(set(labels)) == len(labels) and all(
-        _is_part_label(lb, key) for lb in labels)
+        vocab.t2_part_label(lb, key) for lb in labels)
     if not parts:
-        whole = [f for f, lb in zip(found, labels) if not _is_part_label(lb, key)] or found
+        whole = [f for f, lb in zip(found, labels) if not vocab.t2_part_label(lb, key)] or found
         for row, got, unit in whole:
             for c, cv, idx in got:
                 state.put(f"t2.{key}.{c}", cv, row, idx, money_unit=unit)

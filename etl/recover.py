@@ -79,8 +79,8 @@ def segment(tokens: list[str], k: int, limit: int = MAX_CANDIDATES,
                 nxt = parts + [piece]
                 if prune is None or prune(nxt):
                     rec(end, nxt)
-            elif piece[0] == "0" or (piece[0] == "-" and piece[1:2] == "0"):
-                break  # a leading zero never becomes valid by growing
+            elif re.match(r"-?0\d", piece):
+                break  # a leading zero never becomes valid by growing (0.04 does: 0. grows)
             if end in boundary:
                 break  # cannot cut across a space
 
@@ -371,6 +371,7 @@ def _garbled_t2_rows(region: str) -> dict[str, str]:
 def _flat_t2(region: str, template: str, state: ParseState) -> None:
     cols: list[str] = []
     garbled = _garbled_t2_rows(region)
+    split = _split_t2_rows(region)
     for label, run, unit in _chunks(region, allow_decimal=True):
         names = list(_T2_ROW_NAMES.finditer(label))
         if not names:
@@ -389,6 +390,14 @@ def _flat_t2(region: str, template: str, state: ParseState) -> None:
         layout = cols if cols and fits else template_cols
         if not layout:
             continue
+        part = label[last.start():].strip()
+        if lab.key in split:
+            # 行政强制措施 / 行政强制执行 printed for 行政强制: cell boundaries are lost, so the
+            # parts cannot be summed with any proof; the row is flagged
+            for c in filter(None, layout):
+                state.cells.setdefault(f"t2.{lab.key}.{c}", None)
+                state.uncertain[f"t2.{lab.key}.{c}"] = f"该行拆成「{part}」等部分印刷，连写文本中无法按部分相加"
+            continue
         if lab.key in garbled:
             for c in layout:
                 state.cells.setdefault(f"t2.{lab.key}.{c}", None)
@@ -398,6 +407,18 @@ def _flat_t2(region: str, template: str, state: ParseState) -> None:
 
 
 _PRIOR = re.compile(r"上年|去年|同比|上期")
+
+
+def _split_t2_rows(region: str) -> set[str]:
+    """Table-二 rows printed in parts (行政强制措施 / 行政强制执行 for 行政强制): two or more
+    different labels of one row, each the row's words plus more."""
+    labels: dict[str, set[str]] = {}
+    for label, _run, _unit in _chunks(region, allow_decimal=True):
+        names = list(_T2_ROW_NAMES.finditer(label))
+        lab = vocab.match_t2_row(names[-1].group(0)) if names else None
+        if lab is not None:
+            labels.setdefault(lab.key, set()).add(vocab.norm(label[names[-1].start():]))
+    return {k for k, labs in labels.items() if len(labs) > 1 and all(vocab.t2_part_label(x, k) for x in labs)}
 
 
 def _flat_t2_cols(h: str) -> list[str]:

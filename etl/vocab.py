@@ -289,3 +289,13 @@ def match_t4_any(text: str) -> bool:
     """Does a label belong to table 四 (行政复议 / 行政诉讼 / 结果维持 …)?"""
     n = norm(text)
     return any(f in n for f in ("行政复议", "行政诉讼", "结果维持", "复议后起诉"))
+
+
+def t2_part_label(label: str, row_key: str) -> bool:
+    """A label that names a part of a table-二 row (行政强制措施, 行政强制执行 for 行政强制): the
+    row's own words plus more words, not the row's label itself."""
+    n = PAREN.sub("", norm(label))
+    lab = next(x for x in T2_ROWS if x.key == row_key)
+    frag = next((f for f in lab.match if f in n), "")
+    rest = n.replace(frag, "", 1) if frag else n
+    return bool(re.search(r"[\u4e00-\u9fff]", rest)) and not rest.startswith(("其中", "合计"))

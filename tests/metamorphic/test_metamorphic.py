@@ -59,6 +59,9 @@ SWEEP_REGRESSIONS = [
     ("one_cell_per_line", "g013", "txt"),       # the previous sub-table's columns carried over
     ("one_cell_per_line", "g004", "txt"),
     ("one_cell_per_line", "s_procurement_in_yuan", "txt"),
+    ("t2_coercion_split", "g002", "flat"),      # 行政强制措施/执行 in flat text: the first part taken
+    ("t2_coercion_split", "g000", "flat"),
+    ("money_caption_yiyuan", "g000", "flat"),   # 11|0.0434936 never offered: a split taken as sure
 ]
 
 
