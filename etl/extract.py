@@ -252,7 +252,8 @@ def _read_t2(rows: list[Row], template: str, state: ParseState, year: int | None
             if "第二十条" in vocab.norm(row.label):
                 cols, unit, header_rows = None, "", []   # a new sub-table: its own header
                 caption = _caption_unit(row) or caption
-                continue
+                if _t2_header_cols(row, year) is None:
+                    continue  # else the item's title sits in its header row's first cell
             header_rows.append(row)
             hdr = _t2_header_cols(_merge_header_rows(header_rows), year) or _t2_header_cols(row, year)
             if hdr and len(hdr[0]) >= len(cols or ()):
@@ -658,7 +659,10 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
         lab = vocab.match_label(vocab.T4_ROWS[::-1], n) if row.labels else None
         if lab and len(n) <= 30 and not ("行政复议" in n and "行政诉讼" in n):
             block = lab.key
-        if not row.values or (row.head_cells and row.labels and not (lab and len(row.values) == 5)):
+        # a data row whose cells are all blank (blank = 0): 行政复议 | 5 cells, 2023年 | 15 cells
+        data_row = (lab and len(row.values) == 5 and not headers.t4_leaf_keys(n)) or (
+            row.labels and _YEAR.search(n) and len(n) <= 30 and len(row.values) >= 5)
+        if not row.values or (row.head_cells and row.labels and not data_row):
             header.append(row)
             continue
         if header:

@@ -24,12 +24,9 @@ SOURCES = runner.all_sources(CORPUS)
 
 # (transform, format) pairs the parser fails today; see /BENCHMARKS.md "Metamorphic re-layouts".
 KNOWN_FAILING = {
-    ("t4_prior_year_row", "html"),
     ("t3_transposed", "pdf"),
-    ("t4_sum_row", "md"),
     ("t4_two_tables", "pdf"),
     ("labels_paraphrased", "flat"),
-    ("t2_split_items", "txt"),
     ("html_colspan_lost", "html"),
 }
 
