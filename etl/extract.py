@@ -52,6 +52,9 @@ def _is_label(text: str) -> bool:
 def _table_rows(table: Table) -> list[Row]:
     out = []
     spans_known = any(c.is_span_copy for cells in table.rows for c in cells)
+    # rows covering different widths: the file lost merged cells' spans (a CMS stripping
+    # colspan), so grid columns do not line up from row to row
+    ragged = not table.packed and len({max(c.col + c.colspan for c in cells) for cells in table.rows if cells}) > 1
     for r, cells in enumerate(table.rows):
         real = [c for c in cells if not c.is_span_copy]
         if not real:
@@ -76,7 +79,7 @@ def _table_rows(table: Table) -> list[Row]:
                        header_like=not vals, label_cols=[c.col for c in label_cells],
                        head_cells=[(c.col, c.colspan, c.text) for c in cells]
                        if all(not c.text.strip() for c in vals) else [],
-                       spans_known=spans_known, packed=len(real) if table.packed else 0))
+                       spans_known=spans_known, packed=len(real) if table.packed else 0, ragged=ragged))
     return out
 
 
@@ -396,6 +399,9 @@ def _header_map(header: list[Row], by_grid, by_order, size: int, keyer) -> heade
     if n_keys == size or (size == 15 and n_keys == len(grid) and n_keys % 5 == 0 and n_keys):
         leaf = [grid[c].rsplit(".", 1)[-1] for c in sorted(grid)]
         if order and leaf != order * (len(leaf) // len(order)):
+            if any(r.ragged for r in header):
+                # the grid of a table that lost its spans is no evidence; the words' order is
+                return headers.ColumnMap(order=order, how="order")
             return headers.ColumnMap(seen=True)  # the two readings disagree: trust neither
         first = min(grid)  # columns right of the first value column headed by other words
         other = {c for c in headers.column_paths(header, keyer) if c > first and c not in grid}

@@ -32,6 +32,7 @@ class Row:
     head_cells: list[tuple[int, int, str]] = field(default_factory=list)
     spans_known: bool = False         # the reader expanded merged cells (HTML, DOCX, PDF grid)
     packed: int = 0                   # Word text (merged cells printed once): the row's cell count
+    ragged: bool = False              # its table's rows cover different widths (spans lost)
 
     @property
     def grid_cols(self) -> list[int]:

@@ -27,7 +27,6 @@ KNOWN_FAILING = {
     ("t3_transposed", "pdf"),
     ("t4_two_tables", "pdf"),
     ("labels_paraphrased", "flat"),
-    ("html_colspan_lost", "html"),
 }
 
 
