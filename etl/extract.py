@@ -790,6 +790,10 @@ def _parse_one_report(doc: Document, text: str) -> ParsedReport:
         raise ReportError("找不到表二、表三（主动公开、依申请公开）：不是年度报告或表格缺失", "no_tables")
     if not found3:
         state.warnings.append("未找到表三（收到和处理政府信息公开申请情况）")
+    if not any(k.startswith("t3.other_") for k in state.cells):
+        # no 其他处理 row was read (table 三 unreadable): the labels the table prints tell
+        # its shape, so the cells it prints are the ones flagged
+        single = _t3_shape(sections["t3"], text, single)
     if template == "2019" and not any(k.startswith("t3.other_") and k != "t3.other_total.total" for k in state.cells):
         single = True if found3 else single
     _mark_missing(state, template, single, found3, any(r.values for r in sections["t2"]))
@@ -807,6 +811,19 @@ def _parse_one_report(doc: Document, text: str) -> ParsedReport:
                           warnings=state.warnings)
     report.sections = sections_json(doc)   # the text, for the assessment (etl.assess)
     return report
+
+
+def _t3_shape(rows: list[Row], text: str, single: bool | None) -> bool | None:
+    """Whether table 三 prints （六）其他处理 as one row (True) or as its sub-rows (False), by
+    the labels of its section (else of the whole text); ``single`` when they do not tell."""
+    for n in (vocab.norm("".join(r.label for r in rows)), vocab.norm(text)):
+        subs = any(lab.matches(n) for lab in vocab.T3_ROWS
+                   if lab.key in vocab.T3_OTHER_SUBROWS and lab.key != "other_other")
+        if subs:
+            return False
+        if "其他处理" in n:
+            return True
+    return single
 
 
 def _read_t3_transposed(rows: list[Row], state: ParseState) -> bool:

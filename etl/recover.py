@@ -35,7 +35,13 @@ MAX_CANDIDATES = 5000
 def looks_flat(text: str) -> bool:
     """Table 三's labels run together with the digits of their rows (no cell separators)."""
     n = vocab.norm(text)
-    return "本年新收政府信息公开申请数量" in n and ("结转下年度" in n or "转下一年度" in n)
+    if "本年新收政府信息公开申请数量" in n and ("结转下年度" in n or "转下一年度" in n):
+        return True
+    # the agency's own wording of some rows (本年度新收到的申请): table 三's heading and most of
+    # its other row labels are in the text
+    if not any(m in n for m in ("收到和处理政府信息公开申请情况", "本列数据的勾稽关系")):
+        return False
+    return sum(1 for lab in vocab.T3_ROWS if lab.matches(n)) >= len(vocab.T3_ROWS) // 2
 
 
 MAX_DIGITS = 10  # a printed count or amount never has more digits than this
