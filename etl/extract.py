@@ -396,8 +396,13 @@ def _header_map(header: list[Row], by_grid, by_order, size: int, keyer) -> heade
     grid = by_grid(header)
     order = by_order(header)
     n_keys = len(set(grid.values()))
-    if n_keys == size or (size == 15 and n_keys == len(grid) and n_keys % 5 == 0 and n_keys):
-        leaf = [grid[c].rsplit(".", 1)[-1] for c in sorted(grid)]
+    # one header cell over two grid columns (a PDF's ruling) names both: each key's columns
+    # must be next to each other
+    gcols = sorted(grid)
+    runs = [grid[c] for i, c in enumerate(gcols) if i == 0 or grid[gcols[i - 1]] != grid[c]]
+    contiguous = len(runs) == n_keys
+    if contiguous and (n_keys == size or (size == 15 and n_keys % 5 == 0 and n_keys)):
+        leaf = [k.rsplit(".", 1)[-1] for k in runs]
         if order and leaf != order * (len(leaf) // len(order)):
             if any(r.ragged for r in header):
                 # the grid of a table that lost its spans is no evidence; the words' order is
@@ -790,10 +795,13 @@ def _parse_one_report(doc: Document, text: str) -> ParsedReport:
         raise ReportError("找不到表二、表三（主动公开、依申请公开）：不是年度报告或表格缺失", "no_tables")
     if not found3:
         state.warnings.append("未找到表三（收到和处理政府信息公开申请情况）")
-    if not any(k.startswith("t3.other_") for k in state.cells):
+    read_other = {k.split(".")[1] for k in state.cells if k.startswith("t3.other_")}
+    if not read_other:
         # no 其他处理 row was read (table 三 unreadable): the labels the table prints tell
         # its shape, so the cells it prints are the ones flagged
         single = _t3_shape(sections["t3"], text, single)
+    elif single is None:   # read from run-together text: the rows read tell the shape
+        single = "other_total" in read_other and not read_other & set(vocab.T3_OTHER_SUBROWS)
     if template == "2019" and not any(k.startswith("t3.other_") and k != "t3.other_total.total" for k in state.cells):
         single = True if found3 else single
     _mark_missing(state, template, single, found3, any(r.values for r in sections["t2"]))
