@@ -61,9 +61,14 @@ class CellValue:
     doubt: str = ""        # why the reading cannot be trusted ('' = it can)
 
 
+#: Invisible format characters (zero-width spaces and joiners, soft hyphens, BOMs, bidi marks):
+#: no ink, so no part of a number or a label.
+INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+
+
 def clean(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text or "")
-    return re.sub(r"[\s\u3000\xa0\u200b\ufeff]+", "", text)
+    text = unicodedata.normalize("NFKC", INVISIBLE.sub("", text or ""))
+    return re.sub(r"[\s\u3000\xa0]+", "", text)
 
 
 @lru_cache(maxsize=1 << 16)

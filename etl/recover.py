@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import Callable
 
 from etl import headers, vocab
-from etl.numbers import CellValue, parse_cell
+from etl.numbers import INVISIBLE, CellValue, parse_cell
 from etl.parse_state import ParseState, Row
 
 _VALID = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?")
@@ -155,9 +155,13 @@ def _flat_text(text: str) -> str:
     import unicodedata
     if not text.isascii():
         text = _DIGIT_RUN.sub(_mark_mixed_width, _FLAT_MARK.sub(" ", text))
-    t = unicodedata.normalize("NFKC", text)
-    t = t.replace("\u3000", " ").replace("\xa0", " ")
-    return re.sub(r"[\t\r\n ]+", " ", t)
+    t = unicodedata.normalize("NFKC", INVISIBLE.sub("", text))
+    t = t.replace("\u3000", " ").replace("\xa0", " ").replace("\u2212", "-")
+    t = re.sub(r"[\t\r\n ]+", " ", t)
+    return _CJK_SPACE.sub("", t)   # 规 章, 行 政 许 可: spaces inside a label are no cell boundary
+
+
+_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
 
 
 def parse_flat(text: str, template: str, state: ParseState) -> bool:
@@ -378,16 +382,27 @@ def _flat_t2(region: str, template: str, state: ParseState) -> None:
     cols: list[str] = []
     garbled = _garbled_t2_rows(region)
     split = _split_t2_rows(region)
+    seq = False        # the sub-table prints a 序号 column: its numbers run into the rows'
+    prev: tuple[str, list[str], str] | None = None   # the row read last: key, layout, its run
     for label, run, unit in _chunks(region, allow_decimal=True):
         names = list(_T2_ROW_NAMES.finditer(label))
+        head = label[:names[-1].start()] if names else label
+        cut = min([i for i in (head.find("第二十条"), names[0].start() if names else -1) if i >= 0], default=len(head))
+        if prev is not None and not _ROW_END.fullmatch(label[:cut]):
+            # text inside the row's digits (11件434.936, 减少3, 持平, (3), 含修订2件, a look-alike
+            # glyph): the run read for the row is only a part of its cells
+            _flag_t2_row(state, prev[0], prev[1], f"数字串 {prev[2]!r} 后夹有文字「{label[:cut].strip()[:12]}」，"
+                         "单元格边界无法确定")
+        prev = None
+        header = re.sub(r"\s+", "", head)   # 信息 内容: a header word broken over lines
+        if "第二十条" in header:
+            cols = []   # a new sub-table: the previous one's columns end here
+            seq = "序号" in header[header.rfind("第二十条"):]
+        if "信息内容" in header:
+            cols = _flat_t2_cols(header[header.rfind("信息内容"):])
         if not names:
             continue
         last = names[-1]
-        header = re.sub(r"\s+", "", label[:last.start()])   # 信息 内容: a header word broken over lines
-        if "第二十条" in header:
-            cols = []   # a new sub-table: the previous one's columns end here
-        if "信息内容" in header:
-            cols = _flat_t2_cols(header[header.rfind("信息内容"):])
         lab = vocab.match_t2_row(last.group(0))
         if lab is None:
             continue
@@ -410,6 +425,19 @@ def _flat_t2(region: str, template: str, state: ParseState) -> None:
                 state.uncertain[f"t2.{lab.key}.{c}"] = f"数字串 {garbled[lab.key]!r} 中夹有字母（识别错误），无法读取"
             continue
         _flat_t2_row(lab.key, layout, run, unit, state)
+        prev = (lab.key, layout, run)
+        if seq:
+            _flag_t2_row(state, lab.key, layout, f"表格有序号列，序号与数字串 {run!r} 连在一起，无法区分")
+
+
+_ROW_END = re.compile(r"[\s:：;；,，。.、]*(?:万元|元)?[\s:：;；,，。.、)）]*")
+
+
+def _flag_t2_row(state: ParseState, key: str, layout: list[str], why: str) -> None:
+    for c in filter(None, layout):
+        k = f"t2.{key}.{c}"
+        state.cells.setdefault(k, None)
+        state.uncertain[k] = why
 
 
 _PRIOR = re.compile(r"上年|去年|同比|上期")

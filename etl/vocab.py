@@ -17,6 +17,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from etl.numbers import INVISIBLE
+
 TEMPLATES = ("2019", "2021")
 
 # --------------------------------------------------------------------------- text helpers
@@ -27,7 +29,7 @@ _WS = re.compile(r"\s+")
 @lru_cache(maxsize=65536)
 def norm(text: str) -> str:
     """Normalise a label for matching: NFKC (full-width → ASCII), drop white space and quotes."""
-    text = unicodedata.normalize("NFKC", text or "")
+    text = unicodedata.normalize("NFKC", INVISIBLE.sub("", text or ""))
     text = text.replace("\u3000", "").replace("\xa0", "")
     text = _WS.sub("", text)
     return text.translate(_QUOTES)

@@ -1,0 +1,71 @@
+"""Edits of a rendered report that once made the parser silently wrong (the adversary's findings).
+
+Each edit changes the bytes of a rendered report the way a CMS, converter or crawler does,
+never its figures; cells whose evidence the edit damages may be flagged.  The property is
+the metamorphic one (:mod:`synth.metamorphic.runner`): no silent, phantom or missing cell,
+agency and year right.  Each edit runs on every source of one shape it can reach (a few
+synthetic reports and corpus golds), since the damage depends on the figures.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import pytest
+
+from paths import CORPUS
+from synth.metamorphic import runner
+
+SOURCES = runner.all_sources(CORPUS)
+PICK = ["s_2019", "s_2021", "s_shandong_item_count", "s_procurement_in_yuan", "g003", "g004", "g006", "g012"]
+
+
+def _in_t2(text: str, fn) -> str:
+    """Apply ``fn`` to table 二's part of a text (from its first 第二十条 to table 三)."""
+    a = text.find("第二十条")
+    b = text.find("收到和处理政府信息公开申请情况", a)
+    return text if a < 0 or b < 0 else text[:a] + fn(text[a:b]) + text[b:]
+
+
+def _numbers(mark: str):
+    return lambda part: re.sub(r"(?<![\d.])(\d)(\d{2,})", lambda m: m.group(1) + mark + m.group(2), part)
+
+
+EDITS = {
+    # U+200B / soft hyphen inside figures (CMS markup, hyphenation)
+    "zero_width_in_numbers": (("flat", "txt", "md", "html"), _numbers("\u200b")),
+    "soft_hyphen_in_numbers": (("flat", "txt", "md", "html"), _numbers("\u00ad")),
+    # a unit or a word inside table 二's run of digits in crawler text (11件434.936万元, 持平)
+    "t2_units_in_flat_runs": (("flat",), lambda t: _in_t2(t, lambda p: re.sub(r"(?<=\d)(?=[\u4e00-\u9fff])(?!万元|元)", "件", p))),
+    # the minus sign as U+2212
+    "unicode_minus": (("flat", "txt"), lambda t: re.sub(r"-(?=\d)", "\u2212", t)),
+    # short labels spaced out (规 章, 行 政 许 可)
+    "t2_labels_spaced": (("flat",), lambda t: _in_t2(t, lambda p: re.sub(r"(规章|行政许可|行政处罚|行政强制)", lambda m: " ".join(m.group(1)), p))),
+}
+
+
+def _edited(sid: str, fmt: str, edit) -> runner.Case | None:
+    case = runner.make_case("identity", sid, SOURCES[sid], fmt)
+    if case is None:
+        return None
+    text = case.data.decode("utf-8")
+    new = edit(text)
+    if new == text:
+        return None
+    flag_ok = {k for k in case.truth if k.startswith("t2.")} | case.plan.flag_ok
+    return replace(case, data=new.encode("utf-8"), plan=replace(case.plan, flag_ok=flag_ok, complete=False))
+
+
+@pytest.mark.parametrize("name,fmt", [(n, f) for n, (fmts, _) in EDITS.items() for f in fmts])
+def test_edit_is_right_or_flagged(name, fmt):
+    bad = []
+    for sid in PICK:
+        if sid not in SOURCES:
+            continue
+        case = _edited(sid, fmt, EDITS[name][1])
+        if case is None:
+            continue
+        sc = runner.run_case(case)
+        if not sc.ok:
+            bad.append(sc.why())
+    assert not bad, "\n".join(bad)
