@@ -36,6 +36,7 @@ _YEAR_AT_END = re.compile(rf"(?P<y>{_YEAR})年?度?(?:的)?(?:关于)?$")
 _YEAR_ANY = re.compile(rf"(?P<y>{_YEAR})年度?")
 _DATE = re.compile(r"\d{2,4}[年\-/.]\d{1,2}[月\-/.]\d{1,2}日?|\d{1,2}月\d{1,2}日")
 _SEPARATOR = re.compile(r"[\d:：>》|｜】\]_—\-·、，,。;；!！?？\"'“”《〈<{}\s]")
+_DOC_NUMBER = re.compile(r"[〔\[【(（]\d{4}[〕\]】)）]\d+号|\d+号")   # a 文号 (示政办〔2023〕3号) ends a line
 _CN_DIGITS = str.maketrans("〇零○Ｏ一二三四五六七八九", "0000123456789")
 _CN_YEAR = re.compile(r"[〇零○Ｏ一二三四五六七八九]{4}(?=年)")
 _AGENCY = re.compile(r"[\u4e00-\u9fff（）()·]{2,40}")
@@ -59,7 +60,7 @@ def _prep(text: str) -> str:
 def _agency(text: str) -> str | None:
     """The agency in the text before a title's year/tail: what follows the last separator,
     without a trailing 关于/的; None unless it looks like an agency name."""
-    s = _DATE.sub("|", text)
+    s = _DATE.sub("|", _DOC_NUMBER.sub("|", text))
     s = _SEPARATOR.split(s)[-1]
     s = re.sub(r"(?:关于|的|本级)+$", "", s)
     s = re.sub(r"^(?:关于|标题|题目|名称|文件名称)+", "", s)
@@ -129,12 +130,20 @@ def find_title(doc: Document) -> tuple[str, int, str]:
         got = parse_title(hint)
         if got and got.agency:
             return got.agency, got.year, got.text
+    listed: Title | None = None               # the first of a list of titles the text never names
+    skip_to = 0
     for i, ln in enumerate(lines):
-        if "公开" not in ln and (i + 1 >= len(lines) or "公开" not in lines[i + 1]):
+        if i < skip_to or ("公开" not in ln and (i + 1 >= len(lines) or "公开" not in lines[i + 1])):
             continue
+        if _NAV.match(vocab.norm(ln)):
+            continue   # 上一篇：/下一篇：/相关阅读 — a link to another article, not this one's title
         got = parse_title(ln)
         if got and got.agency:
-            return got.agency, got.year, got.text
+            pick, skip_to = _of_a_list(lines, i, got)
+            if pick is not None:
+                return pick.agency, pick.year, pick.text
+            listed = listed or got
+            continue
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
         joined = parse_title(ln + nxt) if nxt else None
         if joined and joined.agency and (got is None or joined.year == got.year):
@@ -144,9 +153,38 @@ def find_title(doc: Document) -> tuple[str, int, str]:
             if prev:
                 return prev, got.year, prev + got.text
             bare = bare or got
+    if listed:
+        return listed.agency, listed.year, listed.text
     if bare:
         raise ReportError(f"标题「{bare.text}」没有写机构名称，前后也找不到", "not_a_report")
     raise ReportError("找不到报告标题（机构名称与年份），不像政府信息公开工作年度报告", "not_a_report")
+
+
+#: Lines that link to other articles (a CMS's navigation), whatever title they hold.
+_NAV = re.compile(r"^[\[【(（]?(?:上一篇|下一篇|上一条|下一条|上篇|下篇|前一篇|后一篇|相关阅读|相关文章|相关链接|相关信息"
+                  r"|推荐阅读|延伸阅读|热点推荐|热门文章|猜你喜欢)")
+
+
+def _of_a_list(lines: list[str], i: int, got: Title) -> tuple[Title | None, int]:
+    """A title line followed by more title lines (a 相关阅读 list, other reports' titles above
+    the article): the one whose agency the text below them names, when exactly one does; the
+    first when several are named; None when the text names none of them (links: the title is
+    further on).  Also the index of the line after the run."""
+    run = [got]
+    j = i + 1
+    while j < len(lines):
+        nxt = parse_title(lines[j]) if not _NAV.match(vocab.norm(lines[j])) else None
+        if not (nxt and nxt.agency) or len(_prep(lines[j])) > len(nxt.text) + 12:
+            break
+        run.append(nxt)
+        j += 1
+    if len(run) == 1:
+        return got, j
+    body = _prep("".join(lines[j:j + 15]))
+    named = [t for t in run if t.agency in body]
+    if not named:
+        return None, j
+    return (named[0] if len({(t.agency, t.year) for t in named}) == 1 else got), j
 
 
 # --------------------------------------------------------------------------- bundles

@@ -147,6 +147,28 @@ def test_crawler_header_before_the_title():
     assert (rep.agency, rep.year) == (AGENCY, 2022) and rep.cells == pytest.approx(report["cells"])
 
 
+@pytest.mark.parametrize("above", [
+    "上一篇：某某县人民政府2021年政府信息公开工作年度报告",          # another agency, another year
+    f"下一篇：{AGENCY}2023年政府信息公开工作年度报告",                # this agency's next report
+    "【相关阅读】\n某某市交通运输局2022年政府信息公开工作年度报告\n某某市教育局2022年政府信息公开工作年度报告",
+    "某某市人民政府办公室文件\n某政办〔2023〕3号",                    # a 红头 header and its 文号
+])
+def test_lines_above_the_title_name_other_reports(above):
+    """CMS navigation, a related-articles list or a 红头 header above the title: the agency and
+    year are the article's own (before: another agency or year, or 号 glued to the agency)."""
+    report = make_report("2021", year=2022)
+    text = render_mod.render_text(report)
+    rep = parse(above + "\n" + text, "r.txt")
+    assert (rep.agency, rep.year) == (AGENCY, 2022)
+
+
+def test_utf16_text_with_a_bom_is_read():
+    report = make_report("2021", year=2022)
+    text = render_mod.render_text(report)
+    rep = parse(b"\xff\xfe" + text.encode("utf-16-le"), "r.txt")
+    assert (rep.agency, rep.year) == (AGENCY, 2022) and rep.cells == pytest.approx(report["cells"])
+
+
 def test_no_agency_anywhere_fails_with_one_line(monkeypatch):
     with pytest.raises(ReportError) as ei:
         _parse_titled(monkeypatch, "2022年度政府信息公开工作年度报告")

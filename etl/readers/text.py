@@ -27,7 +27,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", errors="replace"), "utf-16"
+        return data.decode("utf-16", errors="replace").lstrip("\ufeff"), "utf-16"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -75,8 +75,9 @@ def looks_binary(data: bytes) -> bool:
 def read_text(data: bytes, source: str, fmt: str = "txt") -> Document:
     if len(data) > MAX_BYTES:
         raise ReportError(f"文件过大（{len(data) // 1024 // 1024} MB，上限 {MAX_BYTES // 1024 // 1024} MB）", "too_large")
-    utf16 = utf16_without_bom(data)
-    if utf16 is None and looks_binary(data):
+    bom = data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    utf16 = None if bom else utf16_without_bom(data)   # a BOM says the encoding itself
+    if utf16 is None and not bom and looks_binary(data):
         raise ReportError("不是文本文件（二进制内容）", "binary")
     text, enc = utf16 or decode_text(data)
     doc = Document(source=source, fmt=fmt)
