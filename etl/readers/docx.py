@@ -41,9 +41,9 @@ _CUSTOM_XML = _W + "customXml"
 # hyperlinks, insertions, smart tags, simple fields and inline content controls.  Text boxes
 # (w:drawing / mc:AlternateContent) and deleted runs are not part of the paragraph's text.
 _RUN_TEXT = etree.XPath(
-    "(./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:smartTag/w:r | ./w:fldSimple/w:r"
+    "(./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:moveTo/w:r | ./w:smartTag/w:r | ./w:fldSimple/w:r"
     " | ./w:customXml/w:r | ./w:sdt/w:sdtContent/w:r | ./w:hyperlink/w:ins/w:r"
-    " | ./w:ins/w:hyperlink/w:r | ./w:smartTag/w:smartTag/w:r)"
+    " | ./w:ins/w:hyperlink/w:r | ./w:moveTo/w:hyperlink/w:r | ./w:smartTag/w:smartTag/w:r)"
     "/*[self::w:t or self::w:tab or self::w:br or self::w:cr or self::w:noBreakHyphen]",
     namespaces={"w": W_NS})
 _T, _TAB, _BR, _CR = (_W + t for t in ("t", "tab", "br", "cr"))
@@ -136,11 +136,38 @@ def _int_attr(el, name: str, default: int) -> int:
         return default
 
 
+_RPR = _W + "rPr"
+_NO_INK = {_W + "strike", _W + "dstrike", _W + "vanish", _W + "webHidden"}
+_OFF = {"0", "false", "off"}
+
+
+def _no_ink(run) -> bool:
+    """A run printed struck out (the old figure before the corrected one), hidden, or as a
+    superscript (a footnote mark: 26 with a superscript 1 is 26): not part of the text read."""
+    rpr = run.find(_RPR)
+    if rpr is None:
+        return False
+    for child in rpr:
+        if child.tag in _NO_INK and child.get(_W + "val") not in _OFF:
+            return True
+        if child.tag == _W + "vertAlign" and child.get(_W + "val") == "superscript":
+            return True
+    return False
+
+
 def paragraph_text(p_el) -> str:
     """Text of one w:p: w:t text, w:tab as a tab, w:br/w:cr as a newline (like python-docx's
-    ``Paragraph.text``, but one compiled XPath instead of one per run)."""
+    ``Paragraph.text``, but one compiled XPath instead of one per run).  Moved-in runs
+    (w:moveTo) are text, moved-out (w:moveFrom) and deleted ones are not; struck, hidden and
+    superscript runs are skipped (:func:`_no_ink`)."""
     parts = []
+    last_run, skip = None, False
     for el in _RUN_TEXT(p_el):
+        run = el.getparent()
+        if run is not last_run:
+            last_run, skip = run, _no_ink(run)
+        if skip:
+            continue
         tag = el.tag
         if tag == _T:
             if el.text:

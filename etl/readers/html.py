@@ -118,6 +118,21 @@ def _clean(raw: str) -> list[str]:
     return out
 
 
+_STRUCK_TAGS = frozenset({"del", "s", "strike", "sup"})
+_NO_INK_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|line-through|vertical-align\s*:\s*super",
+                           re.I)
+
+
+def _no_ink(el, tag: str) -> bool:
+    """An element whose text is not part of what the page prints as a figure: hidden
+    (display:none, hidden), struck out (del, s, strike, line-through: the old figure before
+    the corrected one) or a superscript footnote mark (sup: 26<sup>1</sup> is 26)."""
+    if tag in _STRUCK_TAGS or el.get("hidden") is not None:
+        return True
+    style = el.get("style")
+    return bool(style) and bool(_NO_INK_STYLE.search(style))
+
+
 def _tag(el) -> str | None:
     t = el.tag
     if not isinstance(t, str):
@@ -132,7 +147,7 @@ def _cell_text(td) -> str:
     for event, el in walker:
         tag = _tag(el)
         if event == "start":
-            if el is not td and (tag is None or tag in _SKIP_TAGS):
+            if el is not td and (tag is None or tag in _SKIP_TAGS or _no_ink(el, tag)):
                 walker.skip_subtree()  # its "end" event still fires and adds the tail
                 continue
             if tag in _BLOCK_TAGS and el is not td:
@@ -176,9 +191,9 @@ def _direct_rows(table) -> list:
         tag = _tag(child)
         if tag == "tr":
             rows.append(child)
-        elif tag in ("tbody", "thead", "tfoot"):
+        elif tag in ("tbody", "thead", "tfoot") and not _no_ink(child, tag):
             rows.extend(c for c in child if _tag(c) == "tr")
-    return rows
+    return [r for r in rows if not _no_ink(r, "tr")]   # a hidden row prints nothing
 
 
 def _span(el, attr: str, default: int = 1) -> int:
@@ -275,7 +290,7 @@ def _walk(root, doc: Document) -> None:
     for event, el in walker:
         tag = _tag(el)
         if event == "start":
-            if tag is None or tag in _SKIP_TAGS:
+            if tag is None or tag in _SKIP_TAGS or _no_ink(el, tag):
                 walker.skip_subtree()  # its "end" event still fires and adds the tail
                 continue
             if tag == "table" and el not in layout:

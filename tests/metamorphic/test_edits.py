@@ -15,6 +15,7 @@ import pytest
 
 from paths import CORPUS
 from synth.metamorphic import runner
+from synth.metamorphic.transforms import _docx_edit
 
 SOURCES = runner.all_sources(CORPUS)
 PICK = ["s_2019", "s_2021", "s_shandong_item_count", "s_procurement_in_yuan", "g003", "g004", "g006", "g012"]
@@ -41,6 +42,21 @@ EDITS = {
     "unicode_minus": (("flat", "txt"), lambda t: re.sub(r"-(?=\d)", "\u2212", t)),
     # short labels spaced out (规 章, 行 政 许 可)
     "t2_labels_spaced": (("flat",), lambda t: _in_t2(t, lambda p: re.sub(r"(规章|行政许可|行政处罚|行政强制)", lambda m: " ".join(m.group(1)), p))),
+    # markup that prints no figure: a superscript footnote mark, the struck-out old figure,
+    # a hidden digit (anti-scraping), a hidden or struck run in Word
+    "html_superscript_mark": (("html",), lambda t: re.sub(r"(<p[^>]*>)(\d+)(</p>)", r"\1\2<sup>1</sup>\3", t)),
+    "html_struck_old_figure": (("html",), lambda t: re.sub(r"(<p[^>]*>)(\d+)(</p>)", r"\1<del>9</del><s>8</s>"
+                                                           r'<span style="text-decoration: line-through">7</span>\2\3', t)),
+    "html_hidden_digit": (("html",), lambda t: re.sub(r"(<p[^>]*>)(\d)(\d+</p>)", r'\1\2<span style="display:none">9</span>\3', t)),
+    "docx_superscript_struck_hidden": (("docx",), lambda t: re.sub(
+        r"<w:r>(<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?<w:t>(\d+)</w:t></w:r>",
+        r'<w:r><w:rPr><w:strike/></w:rPr><w:t>9</w:t></w:r><w:r><w:rPr><w:vanish/></w:rPr><w:t>8</w:t></w:r>'
+        r'<w:r>\1<w:t>\2</w:t></w:r><w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:t>1</w:t></w:r>', t)),
+    # a tracked move: the figures moved in are the text (moved-out ones are not)
+    "docx_moved_figures": (("docx",), lambda t: re.sub(
+        r"(<w:r>(?:<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?<w:t>\d+</w:t></w:r>)",
+        r'<w:moveFrom w:id="1" w:author="a"><w:r><w:t>7</w:t></w:r></w:moveFrom>'
+        r'<w:moveTo w:id="2" w:author="a">\1</w:moveTo>', t)),
 }
 
 
@@ -48,12 +64,17 @@ def _edited(sid: str, fmt: str, edit) -> runner.Case | None:
     case = runner.make_case("identity", sid, SOURCES[sid], fmt)
     if case is None:
         return None
-    text = case.data.decode("utf-8")
-    new = edit(text)
-    if new == text:
-        return None
+    if fmt == "docx":
+        new = _docx_edit(case.data, edit)
+        if new == _docx_edit(case.data, lambda t: t):
+            return None
+    else:
+        text = case.data.decode("utf-8")
+        new = edit(text).encode("utf-8")
+        if new == case.data:
+            return None
     flag_ok = {k for k in case.truth if k.startswith("t2.")} | case.plan.flag_ok
-    return replace(case, data=new.encode("utf-8"), plan=replace(case.plan, flag_ok=flag_ok, complete=False))
+    return replace(case, data=new, plan=replace(case.plan, flag_ok=flag_ok, complete=False))
 
 
 @pytest.mark.parametrize("name,fmt", [(n, f) for n, (fmts, _) in EDITS.items() for f in fmts])
