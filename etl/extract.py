@@ -73,6 +73,8 @@ def _table_rows(table: Table) -> list[Row]:
         label_cells = [c for c in real[: last_label + 1] if c.text.strip()]
         labels = [c.text for c in label_cells]
         vals = real[last_label + 1:end]
+        if _column_numbers(labels, vals):
+            continue   # 栏次 1 2 3 … under a header (statistical-form style): no figures
         page = next((c.page for c in real if c.page is not None), table.page)
         out.append(Row(labels=labels, values=[parse_cell(c.text) for c in vals],
                        value_cols=[c.col for c in vals], table=table.index, row=r, page=page,
@@ -81,6 +83,13 @@ def _table_rows(table: Table) -> list[Row]:
                        if all(not c.text.strip() for c in vals) else [],
                        spans_known=spans_known, packed=len(real) if table.packed else 0, ragged=ragged))
     return out
+
+
+def _column_numbers(labels: list[str], vals: list) -> bool:
+    """A row numbering the columns (1 2 3 … n, unlabelled or 栏次/序号/列号): no figures."""
+    if len(vals) < 5 or any(vocab.norm(lb) not in ("栏次", "序号", "列号", "行次", "编号") for lb in labels):
+        return False
+    return [vocab.norm(c.text) for c in vals] == [str(i) for i in range(1, len(vals) + 1)]
 
 
 def _line_row(line: str, page: int | None) -> Row:
@@ -437,7 +446,11 @@ def _join_wrapped_labels(rows: list[Row]) -> list[Row]:
         if (prev is not None and row.labels and row.values and all(v.semantic == "blank" for v in row.values)
                 and prev.labels and any(v.semantic != "blank" for v in prev.values)):
             joined = vocab.match_t3_row(prev.label + row.label)
-            parts = {vocab.match_t3_row(prev.label), vocab.match_t3_row(row.label)}
+            own = vocab.match_t3_row(row.label)
+            if own is not None and any(_ORDINAL.match(vocab.norm(lb)) for lb in row.labels):
+                out.append(row)   # a numbered row its own label names, printed blank (blank = 0)
+                continue
+            parts = {vocab.match_t3_row(prev.label), own}
             keys = {lab.key for lab in parts if lab is not None}
             if joined is not None and keys <= {joined.key} and (
                     keys or len(vocab.norm(prev.label)) >= 4 and (
@@ -446,6 +459,9 @@ def _join_wrapped_labels(rows: list[Row]) -> list[Row]:
                 continue
         out.append(row)
     return out
+
+
+_ORDINAL = re.compile(r"(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d{1,2}[.、])")
 
 
 def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, bool, set[str]]:

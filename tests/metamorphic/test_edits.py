@@ -18,7 +18,8 @@ from synth.metamorphic import runner
 from synth.metamorphic.transforms import _docx_edit
 
 SOURCES = runner.all_sources(CORPUS)
-PICK = ["s_2019", "s_2021", "s_shandong_item_count", "s_procurement_in_yuan", "g003", "g004", "g006", "g012"]
+PICK = ["s_2019", "s_2021", "s_shandong_item_count", "s_procurement_in_yuan", "s_blank_zeros",
+        "s_hubei_other_documents_row", "g003", "g004", "g006", "g012"]
 
 
 def _in_t2(text: str, fn) -> str:
@@ -58,6 +59,23 @@ EDITS = {
         r'<w:moveFrom w:id="1" w:author="a"><w:r><w:t>7</w:t></w:r></w:moveFrom>'
         r'<w:moveTo w:id="2" w:author="a">\1</w:moveTo>', t)),
 }
+
+
+def _t4_column_numbers(text: str) -> str:
+    """A 1 … 15 row (栏次) put above table 四's figures in a pipe table."""
+    a = text.find("行政复议")
+    lines = text[a:].split("\n")
+    last = max(i for i, ln in enumerate(lines) if ln.startswith("|") and i < 12)
+    lines.insert(last, "| " + " | ".join(str(i) for i in range(1, 16)) + " |")
+    return text[:a] + "\n".join(lines)
+
+
+EDITS.update({
+    # table 三's total row labelled 合计 (not the template's 总计): in a report printing zeros as
+    # blanks, its figures went to the blank 结转下年度 row below it
+    "t3_total_row_heji": (("txt", "md", "html"), lambda t: t.replace("（七）总计", "（七）合计")),
+    "t4_column_numbers": (("md",), _t4_column_numbers),
+})
 
 
 def _edited(sid: str, fmt: str, edit) -> runner.Case | None:
