@@ -52,6 +52,10 @@ _SPACED = re.compile(r"\d[\s\u3000\xa0]+\d")
 _GROUPED = re.compile(r"[+\-−]?\d{1,3}(?:[\s\u3000\xa0]+\d{3})+(?:\.\d+)?\D*")
 
 
+#: A figure followed by a bracketed note in words (NFKC brackets): 26(含网上申请24件).
+_NOTE = re.compile(r"(.+?)\([^()]*[\u4e00-\u9fff][^()]*\)")
+
+
 @dataclass(frozen=True)
 class CellValue:
     value: Decimal | None
@@ -83,6 +87,8 @@ def parse_cell(text: str) -> CellValue | None:
     if t in NA_TOKENS or t.lower() in NA_TOKENS:
         return CellValue(None, "na", "", raw)
     m = _NUM.match(t)
+    if not m and (note := _NOTE.fullmatch(t)):
+        m = _NUM.match(note.group(1))   # 26（含网上申请24件）: the figure, then a note on it
     if not m:
         if marks or not _GARBLED.fullmatch(t):
             return None

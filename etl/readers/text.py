@@ -16,6 +16,7 @@ UTF-8.
 from __future__ import annotations
 
 import codecs
+import re
 
 from etl.document import Document, Paragraph, ReportError, Table
 
@@ -85,7 +86,11 @@ def read_text(data: bytes, source: str, fmt: str = "txt") -> Document:
         doc.warnings.append(f"文本编码按 {enc} 读取")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
-    if fmt == "md" or sum(1 for ln in lines if ln.lstrip().startswith("|")) >= 5:
+    if fmt == "md" and _HTML_TABLE.search(text):
+        # converters (MinerU, marker) write a markdown file's tables as HTML <table> blocks
+        doc.damaged = True
+        doc.blocks = _markdown_with_html_tables(text, source)
+    elif fmt == "md" or sum(1 for ln in lines if ln.lstrip().startswith("|")) >= 5:
         doc.fmt = "md"
         doc.damaged = True
         doc.blocks = _markdown_blocks(lines)
@@ -141,6 +146,36 @@ def _word_text_blocks(lines: list[str]) -> list:
     return blocks
 
 
+_MD_BR = re.compile(r"<br\s*/?>", re.I)
+_HTML_TABLE = re.compile(r"<table\b.*?</table\s*>", re.I | re.S)
+
+
+def _markdown_with_html_tables(text: str, source: str) -> list:
+    """Markdown whose tables are HTML blocks: the markdown between them as markdown, each
+    <table> read by the HTML reader (spans and all)."""
+    from etl.readers.html import read_html
+    blocks: list = []
+    pos = 0
+    for m in _HTML_TABLE.finditer(text):
+        blocks.extend(_markdown_blocks(text[pos:m.start()].split("\n")))
+        blocks.extend(b for b in read_html(m.group(0).encode("utf-8"), source).blocks if isinstance(b, Table))
+        pos = m.end()
+    blocks.extend(_markdown_blocks(text[pos:].split("\n")))
+    for i, t in enumerate(b for b in blocks if isinstance(b, Table)):
+        t.index = i
+    return blocks
+
+
+def _md_cell(text: str) -> str:
+    """A pipe-table cell: ``<br>`` is a line break inside the cell (本年收费金额（单位：万<br>元）),
+    joined as HTML cells are (no break between two Chinese characters)."""
+    text = text.strip()
+    if "<" not in text:
+        return text
+    from etl.readers.html import join_cell_lines
+    return join_cell_lines([x.strip() for x in _MD_BR.split(text) if x.strip()])
+
+
 def _markdown_blocks(lines: list[str]) -> list:
     blocks: list = []
     rows: list[list[str]] = []
@@ -154,7 +189,7 @@ def _markdown_blocks(lines: list[str]) -> list:
         s = ln.strip()
         if s.startswith("|"):
             inner = s.strip("|")
-            cells = [c.strip() for c in inner.split("|")]
+            cells = [_md_cell(c) for c in inner.split("|")]
             if all(set(c) <= set("-: ") and c for c in cells):
                 continue  # |---|---| separator
             rows.append(cells)

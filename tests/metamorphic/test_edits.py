@@ -75,6 +75,11 @@ EDITS.update({
     # blanks, its figures went to the blank 结转下年度 row below it
     "t3_total_row_heji": (("txt", "md", "html"), lambda t: t.replace("（七）总计", "（七）合计")),
     "t4_column_numbers": (("md",), _t4_column_numbers),
+    # a note after a figure in its cell: 26（含网上申请2件）
+    "cell_bracket_note": (("md",), lambda t: re.sub(
+        r"^(\|[^\n]*本年新收[^\n]*\| )(\d+)( \|)$", r"\1\2（含网上申请2件）\3", t, flags=re.M)),
+    # a header's unit broken by a line break: 本年收费金额（单位：万<br>元）
+    "md_unit_broken_by_br": (("md",), lambda t: t.replace("（单位：万元）", "（单位：万<br>元）")),
 })
 
 
@@ -106,5 +111,23 @@ def test_edit_is_right_or_flagged(name, fmt):
             continue
         sc = runner.run_case(case)
         if not sc.ok:
+            bad.append(sc.why())
+    assert not bad, "\n".join(bad)
+
+
+def test_markdown_with_html_tables():
+    """PDF-to-markdown converters (MinerU, marker) write tables as HTML blocks in the .md file."""
+    bad = []
+    for sid in PICK:
+        case = runner.make_case("identity", sid, SOURCES[sid], "html")
+        html = case.data.decode("utf-8")
+        body = html[html.find("<body"):]
+        parts = re.split(r"(<table\b.*?</table>)", body, flags=re.S)
+        md = "".join(p if p.startswith("<table") else
+                     "\n".join(x.strip() for x in re.sub(r"<[^>]+>", "\n", p).split("\n") if x.strip()) + "\n\n"
+                     for p in parts)
+        md_case = replace(runner.make_case("identity", sid, SOURCES[sid], "md"), data=md.encode("utf-8"))
+        sc = runner.run_case(md_case)
+        if sc.silent or sc.phantom or sc.missing or sc.title_wrong:
             bad.append(sc.why())
     assert not bad, "\n".join(bad)
