@@ -67,7 +67,8 @@ def _table_rows(table: Table) -> list[Row]:
         while tail >= first_value and is_label[tail]:
             tail -= 1
         if first_value <= tail < last_label and not any(is_label[first_value:tail + 1]) and any(
-                real[i].text.strip() for i in range(first_value, tail + 1)):
+                real[i].text.strip() for i in range(first_value, tail + 1)) and not any(
+                real[i].text.strip() for i in range(last_label + 1, len(real))):
             # text after the numbers (a 备注 column): a remark, not the row's label
             last_label, end = first_value - 1, tail + 1
         label_cells = [c for c in real[: last_label + 1] if c.text.strip()]
@@ -398,6 +399,9 @@ def _t3_values(row: Row, cmap: headers.ColumnMap) -> tuple[list[tuple[CellValue,
     return vals, False
 
 
+_SEQ_WORDS = frozenset({"序号", "行次", "栏次", "编号", "序"})
+
+
 def _header_map(header: list[Row], by_grid, by_order, size: int, keyer) -> headers.ColumnMap | None:
     """The column map a header block gives: by grid column, else by word order; None when the
     block holds no column words at all (keep the previous map), an unmapped map when it holds
@@ -417,8 +421,10 @@ def _header_map(header: list[Row], by_grid, by_order, size: int, keyer) -> heade
                 # the grid of a table that lost its spans is no evidence; the words' order is
                 return headers.ColumnMap(order=order, how="order")
             return headers.ColumnMap(seen=True)  # the two readings disagree: trust neither
-        first = min(grid)  # columns right of the first value column headed by other words
-        other = {c for c in headers.column_paths(header, keyer) if c > first and c not in grid}
+        first = min(grid)  # columns right of the first value column headed by other words,
+        # and a 序号 column anywhere (row numbers, not figures)
+        other = {c for c, p in headers.column_paths(header, keyer).items()
+                 if (c > first or p in _SEQ_WORDS) and c not in grid}
         return headers.ColumnMap(by_col=grid, order=order, how="grid", other=other)
     if order:
         return headers.ColumnMap(order=order, how="order")
