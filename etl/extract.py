@@ -726,7 +726,9 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
                 if not proven:
                     unproven.add(f"t4.{key}")
             found = True
-        elif len(vals) == 5 and block:
+        elif len(vals) == 5 and block and lab is not None and row.labels:
+            # five figures belong to the block the row itself names (a line of only its
+            # non-blank figures, from a PDF's text layer, names none: never the last block seen)
             order = cols or list(vocab.T4_COL_KEYS)
             for ck, (cv, idx) in zip(order, vals):
                 state.put(f"t4.{block}.{ck}", cv, row, idx)

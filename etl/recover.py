@@ -112,12 +112,8 @@ def _chunks(region: str, allow_decimal: bool) -> list[tuple[str, str, str]]:
             # '…00000002.其他法律…': the last digit is the next label's ordinal
             stripped = run.rstrip()
             ordinal, run = stripped[-1], stripped[:-1]
-        unit = ""
-        rest = region[pos:pos + 2]
-        if rest.startswith("万元"):
-            unit = "万元"
-        elif rest.startswith("元"):
-            unit = "元"
+        rest = region[pos:pos + 3].lstrip()
+        unit = next((u for u in ("万元", "亿元", "千元", "元") if rest.startswith(u)), "")
         if run.strip():
             out.append((label_acc, run.replace(",", "").strip(), unit))
             label_acc = ""
@@ -430,7 +426,7 @@ def _flat_t2(region: str, template: str, state: ParseState) -> None:
             _flag_t2_row(state, lab.key, layout, f"表格有序号列，序号与数字串 {run!r} 连在一起，无法区分")
 
 
-_ROW_END = re.compile(r"[\s:：;；,，。.、]*(?:万元|元)?[\s:：;；,，。.、)）]*")
+_ROW_END = re.compile(r"[\s:：;；,，。.、]*(?:万元|亿元|千元|元)?[\s:：;；,，。.、)）]*")
 
 
 def _flag_t2_row(state: ParseState, key: str, layout: list[str], why: str) -> None:

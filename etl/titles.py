@@ -79,8 +79,8 @@ def parse_title(text: str) -> Title | None:
         return None
     t = _prep(text)
     m = _TAIL.search(t)
-    if not m:
-        return None
+    if not m or t[m.end():m.end() + 1] == "的":
+        return None   # …年度报告的更正说明: a line about a report, not its title
     pre = t[max(0, m.start() - 80): m.start()]   # a title is short: never scan a long line twice
     year = m.group("y2") or m.group("y3")
     agency, start, leftover = None, 0, pre
@@ -124,12 +124,27 @@ def _lines(doc: Document, max_lines: int = 40) -> list[str]:
 def find_title(doc: Document) -> tuple[str, int, str]:
     """(agency as printed, year, title) from the container's title or the first lines."""
     lines = _lines(doc)
+    # the title printed in the body wins over the container's (a CMS <title>, document
+    # properties or a crawler's 标题: line may be last year's or the parent government's);
+    # those are read only when the body prints none
+    meta = [ln for ln in lines if _META_LINE.match(vocab.norm(ln))]
+    hints = ([doc.title_hint] if doc.title_hint else []) + meta
+    try:
+        return _body_title([ln for ln in lines if not _META_LINE.match(vocab.norm(ln))])
+    except ReportError:
+        for hint in hints:
+            got = parse_title(hint)
+            if got and got.agency:
+                return got.agency, got.year, got.text
+        raise
+
+
+_META_LINE = re.compile(r"^(?:标题|题目|文章标题|title)[:：]", re.I)
+
+
+def _body_title(lines: list[str]) -> tuple[str, int, str]:
+    """(agency, year, title) from the body's first lines; ReportError when they hold none."""
     bare: Title | None = None                 # a title without its agency (2020年…报告)
-    hints = [doc.title_hint] if doc.title_hint else []
-    for hint in hints:
-        got = parse_title(hint)
-        if got and got.agency:
-            return got.agency, got.year, got.text
     listed: Title | None = None               # the first of a list of titles the text never names
     skip_to = 0
     for i, ln in enumerate(lines):

@@ -162,6 +162,26 @@ def test_lines_above_the_title_name_other_reports(above):
     assert (rep.agency, rep.year) == (AGENCY, 2022)
 
 
+def test_the_body_title_wins_over_a_stale_container_title():
+    """A CMS <title> or a crawler's 标题: line with last year's or the parent government's title:
+    the title the body prints is the report's."""
+    report = make_report("2021", year=2022)
+    html = render_mod.render_html(report, style="plain").decode("utf-8")
+    title = f"{AGENCY}2022年政府信息公开工作年度报告"
+    for stale in (f"{AGENCY}2021年政府信息公开工作年度报告", "某某市人民政府2022年政府信息公开工作年度报告"):
+        rep = parse(html.replace(f"<title>{title}</title>", f"<title>{stale}</title>"), "r.html")
+        assert (rep.agency, rep.year) == (AGENCY, 2022)
+        rep = parse(f"标题: {stale}\n" + render_mod.render_text(report), "r.txt")
+        assert (rep.agency, rep.year) == (AGENCY, 2022)
+
+
+def test_a_line_about_last_years_report_is_not_the_title():
+    report = make_report("2021", year=2022)
+    note = f"关于{AGENCY}2021年政府信息公开工作年度报告的更正说明见附件"
+    rep = parse(note + "\n" + render_mod.render_text(report), "r.txt")
+    assert (rep.agency, rep.year) == (AGENCY, 2022)
+
+
 def test_utf16_text_with_a_bom_is_read():
     report = make_report("2021", year=2022)
     text = render_mod.render_text(report)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 
@@ -86,7 +87,16 @@ def _t3_seq_col(text: str) -> str:
     return text[:a] + "\n".join(out) + text[b:]
 
 
+def _yiyuan(part: str) -> str:
+    """Table 二's money written in 亿元 inside its cell (crawler text): 7545 → 0.7545亿元."""
+    def conv(m: re.Match) -> str:
+        v = (Decimal(m.group(2)) / 10000).normalize()
+        return f"{m.group(1)}{format(v, 'f')}亿元"
+    return re.sub(r"(行政事业性收费\s*)(\d+(?:\.\d+)?)(?![\d.])", conv, part)
+
+
 EDITS.update({
+    "money_yiyuan_in_flat_cell": (("flat",), lambda t: _in_t2(t, _yiyuan)),
     # a 序号 column left of table 三's labels: its numbers are no figures, the row is no remark
     "t3_seq_col": (("md",), _t3_seq_col),
     # table 三's total row labelled 合计 (not the template's 总计): in a report printing zeros as
