@@ -37,9 +37,12 @@ _YEAR_ANY = re.compile(rf"(?P<y>{_YEAR})年度?")
 _DATE = re.compile(r"\d{2,4}[年\-/.]\d{1,2}[月\-/.]\d{1,2}日?|\d{1,2}月\d{1,2}日")
 _SEPARATOR = re.compile(r"[\d:：>》|｜】\]_—\-·、，,。;；!！?？\"'“”《〈<{}\s]")
 _DOC_NUMBER = re.compile(r"[〔\[【(（]\d{4}[〕\]】)）]\d+号|\d+号")   # a 文号 (示政办〔2023〕3号) ends a line
+_NAME_DIGITS = re.compile(r"(?<=[\u4e00-\u9fff])(?<!附件)(?<!附表)\d{3,}(?=[\u4e00-\u9fff])(?![年月日号届期])")
+_WIDE = str.maketrans("0123456789", "".join(chr(0xE010 + i) for i in range(10)))   # private use: not matched by \d
+_NARROW = str.maketrans("".join(chr(0xE010 + i) for i in range(10)), "0123456789")
 _CN_DIGITS = str.maketrans("〇零○Ｏ一二三四五六七八九", "0000123456789")
 _CN_YEAR = re.compile(r"[〇零○Ｏ一二三四五六七八九]{4}(?=年)")
-_AGENCY = re.compile(r"[\u4e00-\u9fff（）()·]{2,40}")
+_AGENCY = re.compile(r"[\u4e00-\u9fff（）()·0-9]{2,40}")
 #: Last characters of an agency or place name (局, 委员会, 办事处, 人民政府, 中心, 海关, 监狱 …).
 _AGENCY_END = set("局委办院府厅室会处所站队部署行馆司区县市镇乡道旗盟州省心社组团场校台庭关狱军")
 _NOT_AGENCY = ("报告", "公开", "年度", "关于", "本机关", "我局", "我委", "我办", "本局", "本单位")
@@ -61,7 +64,10 @@ def _agency(text: str) -> str | None:
     """The agency in the text before a title's year/tail: what follows the last separator,
     without a trailing 关于/的; None unless it looks like an agency name."""
     s = _DATE.sub("|", _DOC_NUMBER.sub("|", text))
-    s = _SEPARATOR.split(s)[-1]
+    # digits inside a name (示例市12345政务服务便民热线管理中心) are no separator: kept as
+    # private-use characters through the split, unless a year, date or 文号 word follows them
+    s = _NAME_DIGITS.sub(lambda m: m.group(0).translate(_WIDE), s)
+    s = _SEPARATOR.split(s)[-1].translate(_NARROW)
     s = re.sub(r"(?:关于|的|本级)+$", "", s)
     s = re.sub(r"^(?:关于|标题|题目|名称|文件名称)+", "", s)
     if not _AGENCY.fullmatch(s):

@@ -182,6 +182,11 @@ def test_a_line_about_last_years_report_is_not_the_title():
     assert (rep.agency, rep.year) == (AGENCY, 2022)
 
 
+def test_an_agency_name_with_digits_is_kept_whole():
+    got = parse_title("示例市12345政务服务便民热线管理中心2022年政府信息公开工作年度报告")
+    assert (got.agency, got.year) == ("示例市12345政务服务便民热线管理中心", 2022)
+
+
 def test_utf16_text_with_a_bom_is_read():
     report = make_report("2021", year=2022)
     text = render_mod.render_text(report)
