@@ -691,7 +691,11 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
             row_year = years.pop() if len(years) == 1 else None
         lab = vocab.match_label(vocab.T4_ROWS[::-1], n) if row.labels else None
         if lab and len(n) <= 30 and not ("行政复议" in n and "行政诉讼" in n):
-            block = lab.key
+            # a label naming one block (行政诉讼（复议后起诉）) is the block of the five figures
+            # that follow; a header naming several blocks or result words names none (a line of
+            # only the non-blank figures of a 15-column table must not go to the last block)
+            one = sum(1 for _k, frags in headers.T4_BLOCKS if any(f in n for f in frags[:1])) <= 1
+            block = lab.key if one and not headers.t4_leaf_keys(n) else None
         # a data row whose cells are all blank (blank = 0): 行政复议 | 5 cells, 2023年 | 15 cells
         data_row = (lab and len(row.values) == 5 and not headers.t4_leaf_keys(n)) or (
             row.labels and _YEAR.search(n) and len(n) <= 30 and len(row.values) >= 5)
@@ -726,9 +730,7 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
                 if not proven:
                     unproven.add(f"t4.{key}")
             found = True
-        elif len(vals) == 5 and block and lab is not None and row.labels:
-            # five figures belong to the block the row itself names (a line of only its
-            # non-blank figures, from a PDF's text layer, names none: never the last block seen)
+        elif len(vals) == 5 and block:
             order = cols or list(vocab.T4_COL_KEYS)
             for ck, (cv, idx) in zip(order, vals):
                 state.put(f"t4.{block}.{ck}", cv, row, idx)

@@ -37,7 +37,7 @@ _T3_LEAF = (("natural_person", ("自然人",)), ("commercial_enterprise", ("商�
             ("legal_service_org", ("法律服务",)), ("total", ("总计", "合计")), ("other_org", ("其他",)))
 _T3_GROUP_RE = re.compile("法人[或和及与、]?其他组织")
 _T3_GROUP_SPLIT = re.compile(f"({_T3_GROUP_RE.pattern})")
-_T4_BLOCK = (("litigation_direct", ("未经复议", "直接起诉")), ("litigation_after_reconsideration", ("复议后起诉", "复议后")),
+T4_BLOCKS = _T4_BLOCK = (("litigation_direct", ("未经复议", "直接起诉")), ("litigation_after_reconsideration", ("复议后起诉", "复议后")),
              ("admin_reconsideration", ("行政复议",)))
 _T4_LEAF = (("upheld", ("维持",)), ("corrected", ("纠正",)), ("other", ("其他",)),
             ("pending", ("尚未审结", "尚未", "未审结")), ("total", ("总计", "合计")))
