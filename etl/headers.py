@@ -109,7 +109,8 @@ def column_paths(header: list[Row], keyer: Callable[[str], str | None] | None = 
     the most columns, each once — a tie between different maps gives no paths at all."""
     packed = [r for r in header if r.packed and r.head_cells]
     if packed:
-        return _choose(packed_paths(packed), keyer)
+        return dict(_packed_choice(tuple(tuple(vocab.norm(t) for _c, _s, t in sorted(r.head_cells)) for r in packed),
+                                   keyer))
     paths: dict[int, str] = {}
     above: dict[int, str] = {}
     for row in header:
@@ -128,6 +129,12 @@ def column_paths(header: list[Row], keyer: Callable[[str], str | None] | None = 
 
 
 _PACKED_MAX = 256   # readings of a Word-text header tried at most
+
+
+@lru_cache(maxsize=1024)
+def _packed_choice(rows: tuple[tuple[str, ...], ...], keyer) -> tuple[tuple[int, str], ...]:
+    """:func:`_choose` over :func:`_chains`, cached: a header block is read several times."""
+    return tuple(_choose(_chains([list(r) for r in rows]), keyer).items())
 
 
 def packed_paths(header: list[Row]) -> list[dict[int, str]]:
