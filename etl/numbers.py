@@ -146,6 +146,9 @@ def declared_unit(text: str) -> str:
 
 
 _DOTTED = re.compile(r"\d[.．]\d")
+#: A whole count in a spreadsheet's number format (12.00): two zero decimals, never a thousands
+#: dot (517.645) nor an OCR'd digit (2.0, 13.2).
+_CENTS = re.compile(r"[+\-−]?\d+\.00(?:件|个|项|条|次|宗)?")
 _WAN = {"万元": Decimal(1), "万": Decimal(1), "元": Decimal(1) / Decimal(10000),
         "千元": Decimal(1) / Decimal(10), "亿元": Decimal(10000), "亿": Decimal(10000)}
 #: Money above this (万元, i.e. 1 万亿元) is no single agency's fee or procurement total.
@@ -159,8 +162,9 @@ def count_value(cv: CellValue, bound: int) -> tuple[Decimal | None, str]:
     v = cv.value
     if v is None:
         return None, cv.doubt
+    body = clean(strip_markers(cv.raw)[0])
     if v != v.to_integral_value() or (("." in cv.raw or "．" in cv.raw)          # 2.1, also 2.0
-                                      and _DOTTED.search(clean(strip_markers(cv.raw)[0]))):
+                                      and _DOTTED.search(body) and not _CENTS.fullmatch(body)):
         cand = re.sub(r"\D", "", clean(cv.raw).split("元")[0]) or "?"
         return None, f"计数不应有小数（原文「{cv.raw.strip()}」），可能是 {cand}"
     if abs(v) > bound:

@@ -486,6 +486,13 @@ def _flat_t2_row(row_key: str, layout: list[str], run: str, unit: str, state: Pa
     best = max(cands, key=lambda c: _plausibility(layout, c))
     if len(cands) > 1 and layout[-1] == "procurement_amount_wan_yuan":
         best = None  # count and amount run together: no basis for a guess
+    if len(layout) > 1 and re.search(r"\d\.00\d", run):
+        # 10.003831830元: a count printed as 10.00 (a spreadsheet's format) before the amount
+        # is one reading, 1|0.003831830 another — the dot cannot be placed with proof
+        for k in filter(None, keys):
+            state.cells.setdefault(k, None)
+            state.uncertain[k] = f"数字串 {run!r} 中的小数点可能属于前一个单元格（如 10.00），无法确定切分"
+        return
     for i, k in enumerate(keys):
         if not k:
             continue

@@ -97,6 +97,8 @@ def _yiyuan(part: str) -> str:
 
 EDITS.update({
     "money_yiyuan_in_flat_cell": (("flat",), lambda t: _in_t2(t, _yiyuan)),
+    # whole counts in a spreadsheet's format (12.00): whole, not doubtful
+    "counts_as_x00": (("html",), lambda t: re.sub(r"(<p[^>]*>)(\d+)(</p>)", r"\1\2.00\3", t)),
     # a 序号 column left of table 三's labels: its numbers are no figures, the row is no remark
     "t3_seq_col": (("md",), _t3_seq_col),
     # table 三's total row labelled 合计 (not the template's 总计): in a report printing zeros as
@@ -112,7 +114,7 @@ EDITS.update({
 
 
 #: edits that leave every figure readable: a parser may flag only a small share of cells
-COMPLETE = {"t3_seq_col"}
+COMPLETE = {"t3_seq_col", "counts_as_x00"}
 
 
 def _edited(sid: str, fmt: str, edit, complete: bool = False) -> runner.Case | None:
