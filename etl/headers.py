@@ -32,7 +32,7 @@ from etl.parse_state import Row
 # leaf words of table 三's applicant columns, abbreviations included (企业, 科研, 公益组织,
 # 法律服务, 其他组织); 其他 only outside 法人或其他组织 / 其他处理.  Each word names one column
 # only: a header cell holding words of two columns maps to none (:func:`_unique`).
-_T3_LEAF = (("natural_person", ("自然人",)), ("commercial_enterprise", ("商业企业", "商业", "企业")),
+_T3_LEAF = (("natural_person", ("自然人", "公民")), ("commercial_enterprise", ("商业企业", "商业", "企业")),
             ("research_institution", ("科研机构", "科研")), ("social_welfare_org", ("社会公益", "公益")),
             ("legal_service_org", ("法律服务",)), ("total", ("总计", "合计")), ("other_org", ("其他",)))
 _T3_GROUP_RE = re.compile("法人[或和及与、]?其他组织")

@@ -98,6 +98,8 @@ def _yiyuan(part: str) -> str:
 EDITS.update({
     "money_yiyuan_in_flat_cell": (("flat",), lambda t: _in_t2(t, _yiyuan)),
     # whole counts in a spreadsheet's format (12.00): whole, not doubtful
+    # table 三's 自然人 column headed 公民
+    "applicant_gongmin": (("txt", "md", "html"), lambda t: t.replace("自然人", "公民")),
     "counts_as_x00": (("html",), lambda t: re.sub(r"(<p[^>]*>)(\d+)(</p>)", r"\1\2.00\3", t)),
     # a 序号 column left of table 三's labels: its numbers are no figures, the row is no remark
     "t3_seq_col": (("md",), _t3_seq_col),
@@ -114,7 +116,7 @@ EDITS.update({
 
 
 #: edits that leave every figure readable: a parser may flag only a small share of cells
-COMPLETE = {"t3_seq_col", "counts_as_x00"}
+COMPLETE = {"t3_seq_col", "counts_as_x00", "applicant_gongmin"}
 
 
 def _edited(sid: str, fmt: str, edit, complete: bool = False) -> runner.Case | None:
