@@ -404,8 +404,13 @@ def _flat_t2(region: str, template: str, state: ParseState) -> None:
             continue
         template_cols = list(vocab.T2_LAYOUT.get(template, {}).get(lab.key, ()))
         fits = set(cols) - {""} <= vocab.T2_ROW_COLS.get(lab.key, set(cols))
-        layout = cols if cols and fits else template_cols
+        covers = set(template_cols) <= set(cols)   # a header word not read leaves a template column out
+        layout = cols if cols and fits and covers else template_cols
         if not layout:
+            # a row the template lacks (其他主动公开文件) under a header not fully read: its
+            # cells are known by the row, their values are not
+            _flag_t2_row(state, lab.key, sorted(vocab.T2_ROW_COLS.get(lab.key, ())),
+                         "该行不在模板中，表头列名无法全部识别，数字串无法对应到列")
             continue
         part = label[last.start():].strip()
         if lab.key in split:
@@ -422,6 +427,13 @@ def _flat_t2(region: str, template: str, state: ParseState) -> None:
             continue
         _flat_t2_row(lab.key, layout, run, unit, state)
         prev = (lab.key, layout, run)
+        if layout is template_cols and len(layout) > 1:
+            # no header of this sub-table names the columns (or it names fewer than the
+            # template's: words not read): the run was cut by the template's count of cells
+            why = f"表头缺失或列名无法全部识别，数字串 {run!r} 按模板列数切分，未经证实"
+            _flag_t2_row(state, lab.key, layout, why)
+            # a column some agencies add (本年项目数量) may be in the run too: known not to be absent
+            _flag_t2_row(state, lab.key, sorted(vocab.T2_ROW_COLS.get(lab.key, set()) - set(layout)), why)
         if seq:
             _flag_t2_row(state, lab.key, layout, f"表格有序号列，序号与数字串 {run!r} 连在一起，无法区分")
 

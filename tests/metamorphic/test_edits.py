@@ -98,6 +98,9 @@ def _yiyuan(part: str) -> str:
 EDITS.update({
     "money_yiyuan_in_flat_cell": (("flat",), lambda t: _in_t2(t, _yiyuan)),
     # whole counts in a spreadsheet's format (12.00): whole, not doubtful
+    # table 二's headers in other words (决定数量, 现行有效) in crawler text: a column not read
+    # must not make the run be cut into fewer cells
+    "t2_header_synonyms_flat": (("flat",), lambda t: t.replace("处理决定数量", "决定数量").replace("现行有效件数", "现行有效")),
     # table 三's 自然人 column headed 公民
     "applicant_gongmin": (("txt", "md", "html"), lambda t: t.replace("自然人", "公民")),
     "counts_as_x00": (("html",), lambda t: re.sub(r"(<p[^>]*>)(\d+)(</p>)", r"\1\2.00\3", t)),
