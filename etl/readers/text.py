@@ -166,14 +166,23 @@ def _markdown_with_html_tables(text: str, source: str) -> list:
     return blocks
 
 
+_MD_MARK = re.compile(r"<sup>.*?</sup>|\[\^[^\]]*\]|\^[^^\s|]+\^", re.I)   # 26<sup>1</sup>, 26[^1], 26^1^
+_MD_WRAP = re.compile(r"(\*\*|__|\$)(.+?)\1")                               # **26**, $26$
+
+
 def _md_cell(text: str) -> str:
     """A pipe-table cell: ``<br>`` is a line break inside the cell (本年收费金额（单位：万<br>元）),
-    joined as HTML cells are (no break between two Chinese characters)."""
+    joined as HTML cells are (no break between two Chinese characters); a footnote mark after a
+    figure (``<sup>1</sup>``, ``[^1]``, ``^1^``) is no part of it; bold and maths wrappers go."""
     text = text.strip()
-    if "<" not in text:
+    if not any(ch in text for ch in "<[^*_$"):
         return text
+    text = _MD_WRAP.sub(r"\2", _MD_MARK.sub("", text))
+    if "<" not in text:
+        return text.strip()
     from etl.readers.html import join_cell_lines
-    return join_cell_lines([x.strip() for x in _MD_BR.split(text) if x.strip()])
+    lines = [re.sub(r"<[^>]+>", "", x).strip() for x in _MD_BR.split(text)]
+    return join_cell_lines([x for x in lines if x])
 
 
 def _markdown_blocks(lines: list[str]) -> list:

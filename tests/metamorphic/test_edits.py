@@ -101,6 +101,9 @@ EDITS.update({
     # table 二's headers in other words (决定数量, 现行有效) in crawler text: a column not read
     # must not make the run be cut into fewer cells
     "t2_header_synonyms_flat": (("flat",), lambda t: t.replace("处理决定数量", "决定数量").replace("现行有效件数", "现行有效")),
+    # markdown figures with a footnote mark or wrappers: 26<sup>1</sup>, 26[^1], **26**, $26$
+    "md_figure_marks": (("md",), lambda t: re.sub(r"(?<=\| )(\d+)(?= \|)", lambda m: (
+        "{}<sup>1</sup>", "{}[^1]", "**{}**", "${}$")[int(m.group(1)) % 4].format(m.group(1)), t)),
     # table 三's 自然人 column headed 公民
     "applicant_gongmin": (("txt", "md", "html"), lambda t: t.replace("自然人", "公民")),
     "counts_as_x00": (("html",), lambda t: re.sub(r"(<p[^>]*>)(\d+)(</p>)", r"\1\2.00\3", t)),
