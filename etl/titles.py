@@ -45,6 +45,7 @@ _CN_YEAR = re.compile(r"[〇零○Ｏ一二三四五六七八九]{4}(?=年)")
 _AGENCY = re.compile(r"[\u4e00-\u9fff（）()·0-9]{2,40}")
 #: Last characters of an agency or place name (局, 委员会, 办事处, 人民政府, 中心, 海关, 监狱 …).
 _AGENCY_END = set("局委办院府厅室会处所站队部署行馆司区县市镇乡道旗盟州省心社组团场校台庭关狱军")
+_OPENNESS_OFFICE = re.compile(r"(?:政府信息|政务)公开(?:工作)?(?:领导小组)?(?:办公室|办|中心)$")
 _NOT_AGENCY = ("报告", "公开", "年度", "关于", "本机关", "我局", "我委", "我办", "本局", "本单位")
 
 
@@ -73,7 +74,9 @@ def _agency(text: str) -> str | None:
     if not _AGENCY.fullmatch(s):
         return None
     core = re.sub(r"[（(][^（）()]*[）)]$", "", s)
-    if len(core) < 2 or core[-1] not in _AGENCY_END or any(w in core for w in _NOT_AGENCY):
+    office = _OPENNESS_OFFICE.search(core)   # 示例市政府信息公开办公室: 公开 names the office
+    if len(core) < 2 or core[-1] not in _AGENCY_END or any(
+            w in (core[:office.start()] if office else core) for w in _NOT_AGENCY):
         return None
     return s
 

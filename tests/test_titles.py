@@ -187,6 +187,11 @@ def test_an_agency_name_with_digits_is_kept_whole():
     assert (got.agency, got.year) == ("示例市12345政务服务便民热线管理中心", 2022)
 
 
+def test_an_openness_office_is_an_agency():
+    got = parse_title("示例市政府信息公开办公室2022年政府信息公开工作年度报告")
+    assert (got.agency, got.year) == ("示例市政府信息公开办公室", 2022)
+
+
 def test_utf16_text_with_a_bom_is_read():
     report = make_report("2021", year=2022)
     text = render_mod.render_text(report)
