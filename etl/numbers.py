@@ -32,7 +32,9 @@ NA_TOKENS = frozenset({"/", "-", "—", "——", "–", "－", "―", "无", "�
 
 _NUM = re.compile(
     r"^(?P<sign>[+\-−]|增|减|增加|减少)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
-    r"(?P<unit>万元|千元|亿元|元|万|亿|件|个|项|条|次|宗|人次)?$")
+    r"(?P<unit>万元|千元|亿元|元|万|亿|件次|人次|件|个|项|条|次|宗|份|家|户|起|批|例)?$")
+#: The yuan sign before an amount (￥1036290): the amount is in 元.
+_YUAN_SIGN = re.compile(r"^[￥¥]")
 
 #: Footnote markers that cannot be a digit: stripped, the number is trusted.
 _SURE_MARK = (r"[\u2460-\u249b\u24ea\u2776-\u2793\u00b9\u00b2\u00b3\u2070-\u2079]"
@@ -86,6 +88,9 @@ def parse_cell(text: str) -> CellValue | None:
         return CellValue(Decimal(0), "blank", "", raw)
     if t in NA_TOKENS or t.lower() in NA_TOKENS:
         return CellValue(None, "na", "", raw)
+    yuan = bool(_YUAN_SIGN.match(t))
+    if yuan:
+        t = t[1:]
     m = _NUM.match(t)
     if not m and (note := _NOTE.fullmatch(t)):
         m = _NUM.match(note.group(1))   # 26（含网上申请24件）: the figure, then a note on it
@@ -101,7 +106,8 @@ def parse_cell(text: str) -> CellValue | None:
     sign = m.group("sign") or ""
     if sign in ("-", "−", "减", "减少"):
         num = -num
-    return CellValue(num, "number", m.group("unit") or "", raw, _doubt(body, marks, num))
+    unit = m.group("unit") or ("元" if yuan else "")
+    return CellValue(num, "number", unit, raw, _doubt(body, marks, num))
 
 
 def strip_markers(raw: str) -> tuple[str, str]:

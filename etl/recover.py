@@ -425,6 +425,8 @@ def _flat_t2(region: str, template: str, state: ParseState) -> None:
                 state.cells.setdefault(f"t2.{lab.key}.{c}", None)
                 state.uncertain[f"t2.{lab.key}.{c}"] = f"数字串 {garbled[lab.key]!r} 中夹有字母（识别错误），无法读取"
             continue
+        if re.search(r"[¥￥]\s*$", label):
+            unit = unit or "元"   # ¥1036290: the yuan sign before the amount
         _flat_t2_row(lab.key, layout, run, unit, state)
         prev = (lab.key, layout, run)
         if layout is template_cols and len(layout) > 1:

@@ -104,6 +104,15 @@ EDITS.update({
     # markdown figures with a footnote mark or wrappers: 26<sup>1</sup>, 26[^1], **26**, $26$
     "md_figure_marks": (("md",), lambda t: re.sub(r"(?<=\| )(\d+)(?= \|)", lambda m: (
         "{}<sup>1</sup>", "{}[^1]", "**{}**", "${}$")[int(m.group(1)) % 4].format(m.group(1)), t)),
+    # counts with a unit word the template does not print (12份, 12件次)
+    "t2_counts_with_units": (("html", "txt"), lambda t: _in_t2(t, lambda p: re.sub(
+        r"(<p[^>]*>|\t)(\d+)(</p>|\n)", lambda m: m.group(1) + m.group(2) + ("份", "件次")[len(m.group(2)) % 2]
+        + m.group(3), p))),
+    # the fee in 元 with the yuan sign under a 万元 header: ￥1036290
+    "money_yuan_sign": (("html", "flat"), lambda t: re.sub(
+        r"(行政事业性收费\D{0,60}?)(\d+(?:\.\d+)?)(?![\d.])",
+        lambda m: m.group(1) + "￥" + format((Decimal(m.group(2)) * 10000).normalize(), "f"), t, count=1)
+        if "收费金额" in t else t),
     # table 三's 自然人 column headed 公民
     "applicant_gongmin": (("txt", "md", "html"), lambda t: t.replace("自然人", "公民")),
     "counts_as_x00": (("html",), lambda t: re.sub(r"(<p[^>]*>)(\d+)(</p>)", r"\1\2.00\3", t)),
