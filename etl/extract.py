@@ -486,6 +486,8 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
         if row.blank:
             continue  # no ink: a spacer row or an empty first row carries no values
         if not row.values or (row.head_cells and row.labels and vocab.match_t3_row(row.label) is None):
+            if header and _other_table(header[-1], row):
+                header = []   # a header is one table's: never joined to the rows of the table above
             header.append(row)  # a header row (pipe tables pad it with empty cells)
             lab = vocab.match_t3_row(row.label) if row.labels else None
             seq.append(("label", lab.key if lab else None))
@@ -643,6 +645,10 @@ def _t4_keys(row: Row, vals: list[tuple[CellValue, int]], cmap: headers.ColumnMa
     return [f"{b}.{c}" for b in vocab.T4_ROW_KEYS for c in vocab.T4_COL_KEYS], False
 
 
+def _other_table(a: Row, b: Row) -> bool:
+    return a.table is not None and b.table is not None and a.table != b.table
+
+
 def _t4_by_grid(row: Row, cmap: headers.ColumnMap) -> list[tuple[str, CellValue, int]]:
     """A table-四 row's values keyed by their grid columns' header words (a table of one or two
     blocks, an extra 合计 column): [] unless every inked value sits in a named column."""
@@ -700,6 +706,8 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
         data_row = (lab and len(row.values) == 5 and not headers.t4_leaf_keys(n)) or (
             row.labels and _YEAR.search(n) and len(n) <= 30 and len(row.values) >= 5)
         if not row.values or (row.head_cells and row.labels and not data_row):
+            if header and _other_table(header[-1], row):
+                header = []   # a header is one table's (two tables, the first with no figures read)
             header.append(row)
             continue
         if header:

@@ -184,3 +184,16 @@ def test_markdown_with_html_tables():
         if sc.silent or sc.phantom or sc.missing or sc.title_wrong:
             bad.append(sc.why())
     assert not bad, "\n".join(bad)
+
+
+def test_two_header_blocks_of_two_tables_are_not_joined():
+    """Table 四 as two tables in a report printing zeros blank: the second's header is its own,
+    never joined to the first's whose figures row was blank (a 1 was read as 行政复议's 总计)."""
+    bad = []
+    for sid in ("s_2021", "s_2019", "s_single_other_row_2021", "g003"):
+        src = dict(SOURCES[sid], options=dict(SOURCES[sid].get("options") or {}, blank_zeros=True))
+        case = runner.make_case("t4_two_tables", sid, src, "md")
+        sc = runner.run_case(replace(case, plan=replace(case.plan, complete=False)))
+        if sc.silent or sc.phantom or sc.missing:
+            bad.append(sc.why())
+    assert not bad, "\n".join(bad)
