@@ -101,6 +101,9 @@ def read_text(data: bytes, source: str, fmt: str = "txt") -> Document:
     return doc
 
 
+_MAX_ROW_CELLS = 40   # table 四, the widest, has 16 cells with its label
+
+
 def _word_text_blocks(lines: list[str]) -> list:
     """Word-exported text: TAB lines are cells, blank lines end rows."""
     blocks: list = []
@@ -126,7 +129,13 @@ def _word_text_blocks(lines: list[str]) -> list:
                     cells[-1] = cells[-1] + ln
                 else:
                     cells.append(ln)
-            table_rows.append(cells)
+            if len(cells) > _MAX_ROW_CELLS:
+                # no table row is this wide: the blank lines between rows were lost, so the
+                # cells are text one per line (read as run-together text, never as one row)
+                flush_table()
+                blocks.extend(Paragraph(c.strip()) for c in cells if c.strip())
+            else:
+                table_rows.append(cells)
         else:
             flush_table()
             for ln in group:

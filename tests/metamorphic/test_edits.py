@@ -113,6 +113,8 @@ EDITS.update({
         r"(行政事业性收费\D{0,60}?)(\d+(?:\.\d+)?)(?![\d.])",
         lambda m: m.group(1) + "￥" + format((Decimal(m.group(2)) * 10000).normalize(), "f"), t, count=1)
         if "收费金额" in t else t),
+    # Word text without the blank lines between table rows: one giant "row" is no row
+    "txt_rows_run_together": (("txt",), lambda t: re.sub(r"\n\n(?=\t)", "\n", t)),
     # table 三's 自然人 column headed 公民
     "applicant_gongmin": (("txt", "md", "html"), lambda t: t.replace("自然人", "公民")),
     "counts_as_x00": (("html",), lambda t: re.sub(r"(<p[^>]*>)(\d+)(</p>)", r"\1\2.00\3", t)),
