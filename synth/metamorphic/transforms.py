@@ -1143,6 +1143,430 @@ def _t2_cols_reversed(rep: dict, fmt: str) -> Plan | None:
     return _moved(rep, "t2", lambda g, r: g.reverse_segments(1))
 
 
+# --------------------------------------------------------------------------- adversary round
+# Inputs the transforms above did not reach: number glyphs, row/column numbering, converter
+# markup, page furniture, titles next to other titles, encodings.  Each was run over every
+# source; the pairs today's parser fails are listed in tests/metamorphic KNOWN_FAILING.
+
+
+def _count_text(fn: Callable[[str, str], str]) -> Callable[[str, str], str]:
+    """A ``value_text`` hook for count cells printed as plain digits."""
+    def value_text(key: str, s: str) -> str:
+        return fn(key, s) if s.isdigit() and not key.endswith(_MONEY) else s
+    return value_text
+
+
+@transform("numbers_with_units", "extra")
+def _numbers_with_units(rep: dict, fmt: str) -> Plan:
+    """Every count printed with its unit inside the cell: ``12件`` (tables 三/四, table 二's
+    document counts), ``12个`` (table 二's item and decision counts)."""
+    def unit(key: str, s: str) -> str:
+        return s + ("个" if key.startswith("t2.") and ("item" in key or "decision" in key) else "件")
+    return Plan(opts={"value_text": _count_text(unit)})
+
+
+@transform("numbers_zero_width", "extra")
+def _numbers_zero_width(rep: dict, fmt: str) -> Plan:
+    """A CMS editor's invisible characters in counts: a zero-width space after the first
+    digit (``4\\u200b47``), a BOM before one-digit counts."""
+    return Plan(opts={"value_text": _count_text(lambda k, s: s[0] + "\u200b" + s[1:] if len(s) > 1 else "\ufeff" + s)})
+
+
+@transform("numbers_fullwidth_comma", "extra")
+def _numbers_fullwidth_comma(rep: dict, fmt: str) -> Plan | None:
+    """Counts of 1,000 and more with a full-width comma as thousands separator (``3，001``)."""
+    if not _nonzero(rep["cells"], "t", 1, minimum=1000):
+        return None
+    return Plan(opts={"value_text": _count_text(lambda k, s: f"{int(s):,}".replace(",", "，"))})
+
+
+@transform("numbers_spreadsheet_decimals", "3")
+def _numbers_spreadsheet_decimals(rep: dict, fmt: str) -> Plan:
+    """Counts pasted from a spreadsheet with two decimals (``12.00``): exact whole numbers."""
+    return Plan(opts={"value_text": _count_text(lambda k, s: s + ".00")})
+
+
+def _change_keys(cells: dict, sign: int) -> set[str]:
+    return {k for k, v in cells.items() if k.endswith(".item_count_change") and isinstance(v, int)
+            and (v * sign > 0 if sign else True)}
+
+
+@transform("change_unicode_minus", "extra")
+def _change_unicode_minus(rep: dict, fmt: str) -> Plan | None:
+    """本年增/减 below zero written with U+2212 or a full-width minus (``−3``, ``－3``)."""
+    keys = sorted(_change_keys(rep["cells"], -1))
+    if not keys:
+        return None
+    minus = {k: "\u2212" if i % 2 else "－" for i, k in enumerate(keys)}
+    return Plan(opts={"value_text": lambda k, s: minus[k] + s[1:] if k in minus and s.startswith("-") else s})
+
+
+@transform("change_in_words", "extra")
+def _change_in_words(rep: dict, fmt: str) -> Plan | None:
+    """本年增/减 in words: ``减少3``, ``增加2``, ``持平`` (a reading or a flag is right)."""
+    keys = _change_keys(rep["cells"], 0)
+    if not keys:
+        return None
+
+    def text(k: str, s: str) -> str:
+        if k not in keys or not s.lstrip("-").isdigit():
+            return s
+        v = int(s)
+        return f"减少{-v}" if v < 0 else f"增加{v}" if v else "持平"
+    return Plan(opts={"value_text": text}, flag_ok=keys)
+
+
+@transform("change_bracket_negative", "extra")
+def _change_bracket_negative(rep: dict, fmt: str) -> Plan | None:
+    """本年增/减 below zero in accounting brackets ``(3)`` (a reading of −3 or a flag is right)."""
+    keys = _change_keys(rep["cells"], -1)
+    if not keys:
+        return None
+    return Plan(opts={"value_text": lambda k, s: f"({s[1:]})" if k in keys and s.startswith("-") else s},
+                flag_ok=keys)
+
+
+@transform("zero_as_dash", "extra")
+def _zero_as_dash(rep: dict, fmt: str) -> Plan | None:
+    """Zeros of tables 三 and 四 printed ``-``: not applicable by the spec, so null."""
+    zeros = {k for k, v in rep["cells"].items() if k[:2] in ("t3", "t4") and v == 0}
+    if not zeros:
+        return None
+    truth = {k: None if k in zeros else v for k, v in rep["cells"].items()}
+    return Plan(opts={"value_text": lambda k, s: "-" if k in zeros else s}, truth=truth)
+
+
+@transform("cell_bracket_note", "9")
+def _cell_bracket_note(rep: dict, fmt: str) -> Plan | None:
+    """A note inside a figure's cell: ``26（含网上申请24件）`` (本年新收 and 予以公开 总计)."""
+    keys = {k for k in ("t3.new_received.total", "t3.granted.total") if (rep["cells"].get(k) or 0) > 2}
+    if not keys:
+        return None
+    return Plan(opts={"value_text": lambda k, s: f"{s}（含网上申请{int(s) - 2}件）" if k in keys else s},
+                flag_ok=keys)
+
+
+# ---- numbering printed as figures
+
+
+@transform("t3_seq_col", "extra")
+def _t3_seq_col(rep: dict, fmt: str) -> Plan:
+    """Table 三 with a 序号 column (1, 2, 3 … one per figure row) on the left."""
+    def t3(g: Grid, r: Any) -> None:
+        g.insert_col(0, [head("序号"), None, None] + [lit(str(i)) for i in range(1, len(g.slots) - 2)])
+        g.slots[1][0] = g.slots[2][0] = g.slots[0][0]
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+@transform("t2_seq_col", "extra")
+def _t2_seq_col(rep: dict, fmt: str) -> Plan:
+    """Table 二 with a 序号 column: 1, 2, … down its rows (the item titles span it)."""
+    def t2(g: Grid, r: Any) -> None:
+        n = 0
+        for row in g.slots:
+            kind = g.cells[row[0]].kind
+            if kind == "title":
+                row.insert(0, row[0])
+            elif kind == "head":
+                row.insert(0, g.new(head("序号")))
+            else:
+                n += 1
+                row.insert(0, g.new(lit(str(n))))
+    return Plan(opts={"tables": tables_hook(t2=t2)})
+
+
+@transform("t4_col_numbers_blank_zeros", "5")
+def _t4_col_numbers(rep: dict, fmt: str) -> Plan:
+    """Table 四 with a row of column numbers 1 … 15 under its header (statistical forms), zeros
+    printed blank: the numbering is not the figures."""
+    def t4(g: Grid, r: Any) -> None:
+        g.insert_row(3, [lit(str(i + 1)) for i in range(g.ncols)])
+        g.header_rows = 4
+    return Plan(opts={"tables": tables_hook(t4=t4), "blank_zeros": True})
+
+
+# ---- labels
+
+
+def _t3_total_label(rep: dict, text: str) -> Plan | None:
+    """（七）总计 relabelled; zeros blank; only where 结转下年度 is all zero (a blank row
+    below the total row that must not adopt its figures)."""
+    if any(rep["cells"].get(f"t3.carried_to_next.{c}") for c in vocab.T3_COL_KEYS):
+        return None
+
+    def t3(g: Grid, r: Any) -> None:
+        g.relabel(lambda c: replace(c, text=text) if c.text == "（七）总计" else c)
+    return Plan(opts={"tables": tables_hook(t3=t3), "blank_zeros": True})
+
+
+@transform("t3_total_row_heji_blank_zeros", "extra")
+def _t3_total_heji(rep: dict, fmt: str) -> Plan | None:
+    """Table 三's total row labelled （七）合计, zeros blank, 结转下年度 all blank."""
+    return _t3_total_label(rep, "（七）合计")
+
+
+@transform("t3_total_row_unnumbered_blank_zeros", "extra")
+def _t3_total_unnumbered(rep: dict, fmt: str) -> Plan | None:
+    """Table 三's total row labelled 总计 (no （七）), zeros blank, 结转下年度 all blank."""
+    return _t3_total_label(rep, "总计")
+
+
+_APPLICANT_WORDS = {"自然人": "公民", "商业企业": "企业", "其他": "其他组织", "总计": "合计"}
+
+
+@transform("t3_applicant_synonyms", "1")
+def _t3_applicant_synonyms(rep: dict, fmt: str) -> Plan:
+    """Table 三's applicant headers in other words: 公民, 企业, 其他组织, 合计."""
+    def t3(g: Grid, r: Any) -> None:
+        g.relabel(lambda c: replace(c, text=_APPLICANT_WORDS.get(c.text, c.text)) if c.kind == "head" else c)
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+def _spaced(c: Cell) -> Cell:
+    return replace(c, text=" ".join(c.text)) if c.kind in ("head", "label") and 2 <= len(c.text) <= 4 else c
+
+
+@transform("short_labels_spaced", "extra")
+def _short_labels_spaced(rep: dict, fmt: str) -> Plan:
+    """Word-justified short labels and headers with spaces between characters (``规 章``,
+    ``自 然 人``, ``总 计``)."""
+    def g(grid: Grid, r: Any) -> None:
+        grid.relabel(_spaced)
+    return Plan(opts={"tables": tables_hook(t2=g, t3=g, t4=g)})
+
+
+@transform("fee_unit_wrapped_no_titles", "4", ("txt", "md", "html", "docx"))
+def _fee_unit_wrapped(rep: dict, fmt: str) -> Plan | None:
+    """2021 table 二 without its item-title rows, the fee header broken inside its unit
+    (``本年收费金额（单位：万`` / ``元）``): the amount is still in 万元."""
+    if rep["template"] != "2021":
+        return None
+    brk = "<br>" if fmt == "md" else "\n"
+
+    def t2(g: Grid, r: Any) -> None:
+        g.delete_rows([i for i, row in enumerate(g.slots) if g.cells[row[0]].kind == "title"])
+        g.relabel(lambda c: replace(c, text=c.text.replace("（单位：万元）", f"（单位：万{brk}元）"))
+                  if c.kind == "head" else c)
+    return Plan(opts={"tables": tables_hook(t2=t2)})
+
+
+# ---- omitted columns (never derived)
+
+
+@transform("t3_total_col_omitted", "10")
+def _t3_total_col_omitted(rep: dict, fmt: str) -> Plan:
+    """Table 三 printed without its 总计 column: the .total keys are not printed (never derived)."""
+    truth = {k: v for k, v in rep["cells"].items() if not (k.startswith("t3.") and k.endswith(".total"))}
+    return Plan(opts={"tables": tables_hook(t3=lambda g, r: g.delete_cols([9]))}, truth=truth)
+
+
+@transform("t3_result_total_row_omitted", "10")
+def _t3_result_total_omitted(rep: dict, fmt: str) -> Plan:
+    """Table 三 printed without its （七）总计 row (its keys never derived as if printed)."""
+    truth = {k: v for k, v in rep["cells"].items() if not k.startswith("t3.result_total.")}
+    return Plan(opts={"tables": tables_hook(t3=lambda g, r: g.delete_rows([g.row_of("t3.result_total.")]))},
+                truth=truth)
+
+
+# ---- converters' markup
+
+
+@transform("md_html_tables", "extra", ("md",))
+def _md_html_tables(rep: dict, fmt: str) -> Plan:
+    """Markdown as PDF converters (MinerU, marker) write it: the tables as raw HTML
+    ``<table>`` blocks with rowspan/colspan between the markdown headings."""
+    tables = re.findall(r"<table.*?</table>", R.render(rep, "html", style="plain").decode("utf-8"), re.S)
+
+    def post(data: bytes, f: str) -> bytes:
+        parts = re.split(r"(?m)^(## .*)$", data.decode("utf-8"))
+        it = iter(tables)
+        out = []
+        for i, part in enumerate(parts):
+            if i and parts[i - 1].startswith(("## 二、", "## 三、", "## 四、")):
+                part = "\n\n" + next(it).replace("\n", "") + "\n\n"
+            out.append(part)
+        return "".join(out).encode("utf-8")
+    return Plan(post=post)
+
+
+@transform("md_br_in_labels", "extra", ("md",))
+def _md_br_in_labels(rep: dict, fmt: str) -> Plan:
+    """Pipe tables whose long labels and headers are wrapped with ``<br>`` inside the cell."""
+    def fn(c: Cell) -> Cell:
+        if c.kind in ("label", "head") and len(c.text) >= 6:
+            return replace(c, text=c.text[:len(c.text) // 2] + "<br>" + c.text[len(c.text) // 2:])
+        return c
+
+    def g(grid: Grid, r: Any) -> None:
+        grid.relabel(fn)
+    return Plan(opts={"tables": tables_hook(t2=g, t3=g, t4=g)})
+
+
+@transform("md_no_outer_pipes", "extra", ("md",))
+def _md_no_outer_pipes(rep: dict, fmt: str) -> Plan:
+    """GFM pipe tables without the leading and trailing pipe, centred ``:---:`` delimiter rows."""
+    def post(data: bytes, f: str) -> bytes:
+        out = []
+        for ln in data.decode("utf-8").split("\n"):
+            if ln.startswith("|---"):
+                ln = "|".join([":---:"] * (ln.count("|") - 1))
+            elif ln.startswith("| ") and ln.endswith(" |"):
+                ln = ln[2:-2]
+            out.append(ln)
+        return "\n".join(out).encode("utf-8")
+    return Plan(post=post)
+
+
+@transform("html_table3_image", "11", ("html",))
+def _html_table3_image(rep: dict, fmt: str) -> Plan:
+    """Table 三 published as an image with alt text: its figures are not in the file (listed
+    as uncertain or absent — never invented)."""
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8")
+        m = list(re.finditer(r"<table.*?</table>", s, re.S))[1]
+        img = f'<p><img src="t3.png" alt="{rep["year"]}年收到和处理政府信息公开申请情况表" /></p>'
+        return (s[:m.start()] + img + s[m.end():]).encode("utf-8")
+    truth = {k: v for k, v in rep["cells"].items() if not k.startswith("t3.")}
+    return Plan(post=post, truth=truth, complete=False)
+
+
+@transform("html_comment_old_table", "extra", ("html",))
+def _html_comment_old_table(rep: dict, fmt: str) -> Plan:
+    """An older draft of table 三 (other figures) left in an HTML comment before the real one."""
+    old = {k: v + 7 if isinstance(v, int) else v for k, v in rep["cells"].items()}
+    draft = re.findall(r"<table.*?</table>", R.render({**rep, "cells": old}, "html", style="plain").decode("utf-8"),
+                       re.S)[1]
+
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8")
+        i = [m.start() for m in re.finditer(r"<table", s)][1]
+        return (s[:i] + "<!-- 旧版\n" + draft + "\n-->" + s[i:]).encode("utf-8")
+    return Plan(post=post)
+
+
+def _docx_second_table(fn: Callable[[str], str]) -> Callable[[bytes, str], bytes]:
+    """A DOCX edit of table 三's ``<w:tbl>`` markup."""
+    def edit(x: str) -> str:
+        m = list(re.finditer(r"<w:tbl>.*?</w:tbl>", x, re.S))[1]
+        return x[:m.start()] + fn(m.group(0)) + x[m.end():]
+    return lambda data, f: _docx_edit(data, edit)
+
+
+@transform("docx_table_in_content_control", "extra", ("docx",))
+def _docx_sdt(rep: dict, fmt: str) -> Plan:
+    """Table 三 inside a content control (``<w:sdt>``), as Word/WPS templates hold it."""
+    return Plan(post=_docx_second_table(
+        lambda t: f'<w:sdt><w:sdtPr><w:id w:val="1"/></w:sdtPr><w:sdtContent>{t}</w:sdtContent></w:sdt>'))
+
+
+@transform("docx_tracked_changes", "extra", ("docx",))
+def _docx_tracked(rep: dict, fmt: str) -> Plan:
+    """Tracked changes left in: every figure of table 三 follows a deleted older figure
+    (``<w:del>…<w:delText>``) and sits inside ``<w:ins>``."""
+    def edit(t: str) -> str:
+        rev = 'w:id="9" w:author="示例" w:date="2024-01-01T00:00:00Z"'
+        return re.sub(r"<w:r>(<w:rPr>.*?</w:rPr>)?<w:t>(\d+)</w:t></w:r>",
+                      lambda m: (f"<w:del {rev}><w:r><w:delText>{int(m.group(2)) + 5}</w:delText></w:r></w:del>"
+                                 f"<w:ins {rev}>{m.group(0)}</w:ins>"), t)
+    return Plan(post=_docx_second_table(edit))
+
+
+@transform("docx_nested_layout_table", "extra", ("docx",))
+def _docx_nested(rep: dict, fmt: str) -> Plan:
+    """Table 三 inside the single cell of a layout table."""
+    return Plan(post=_docx_second_table(
+        lambda t: ('<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/></w:tblPr><w:tblGrid><w:gridCol w:w="9000"/>'
+                   f'</w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:w="9000" w:type="dxa"/></w:tcPr>{t}<w:p/></w:tc>'
+                   "</w:tr></w:tbl>")))
+
+
+# ---- text, pages and encodings
+
+
+@transform("txt_utf16_bom", "extra", ("txt",))
+def _txt_utf16_bom(rep: dict, fmt: str) -> Plan:
+    """Notepad's “Unicode” text: UTF-16 LE with a BOM, CRLF line ends."""
+    return Plan(post=lambda data, f: b"\xff\xfe" + data.decode("utf-8").replace("\n", "\r\n").encode("utf-16-le"))
+
+
+@transform("page_number_in_table3", "extra", ("txt", "md", "flat"))
+def _page_number_in_table3(rep: dict, fmt: str) -> Plan:
+    """PDF→text: a page break inside table 三 left a bare page-number line ``3`` before 4.保护第三方."""
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8")
+        i = s.find("4.保护第三方合法权益")
+        if f == "flat":
+            return (s[:i] + " 3 " + s[i:]).encode("utf-8")
+        j = s.rfind("\n\n", 0, i) + 2 if f == "txt" else s.rfind("\n", 0, i) + 1
+        return (s[:j] + ("3\n\n" if f == "txt" else "\n3\n\n") + s[j:]).encode("utf-8")
+    return Plan(post=post)
+
+
+def pdf_overlay(data: bytes, texts: Callable[[int, int], list[tuple[float, float, str]]]) -> bytes:
+    """Draw ``texts(page, pages) -> [(x_cm, y_cm, text)]`` on every page of a PDF."""
+    import pypdfium2 as pdfium
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import cm
+    from reportlab.pdfgen import canvas
+
+    R._register_font()
+    base = pdfium.PdfDocument(data)
+    n = len(base)
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    for i in range(n):
+        c.setFont(R._FONT, 8)
+        for x, y, t in texts(i + 1, n):
+            c.drawString(x * cm, y * cm, t)
+        c.showPage()
+    c.save()
+    layer = pdfium.PdfDocument(buf.getvalue())
+    for i in range(n):
+        base[i].insert_obj(layer.page_as_xobject(i, base).as_pageobject())
+        base[i].gen_content()
+    out = io.BytesIO()
+    base.save(out)
+    return out.getvalue()
+
+
+@transform("pdf_browser_print", "extra", ("pdf",))
+def _pdf_browser_print(rep: dict, fmt: str) -> Plan:
+    """A web page printed to PDF by a browser: date, time and page title on top of every page,
+    the URL and ``n/m`` at the bottom."""
+    y = int(rep["year"]) + 1
+    title = f"{rep['agency']}{rep['year']}年政府信息公开工作年度报告_示例市人民政府"
+
+    def texts(i: int, n: int) -> list[tuple[float, float, str]]:
+        return [(1.0, 28.9, f"{y}/1/20 10:23"), (8.0, 28.9, title),
+                (1.0, 0.6, f"https://www.example.gov.cn/art/{y}/1/20/art_1229_{7000 + i}.html"), (19.0, 0.6, f"{i}/{n}")]
+    return Plan(post=lambda data, f: pdf_overlay(data, texts))
+
+
+# ---- titles
+
+
+@transform("title_after_previous_link", "14", ("txt", "md", "html", "docx", "pdf"))
+def _title_after_previous_link(rep: dict, fmt: str) -> Plan:
+    """A CMS's ``上一篇：`` line naming another agency's previous-year report above the title."""
+    t = f"{rep['agency']}{rep['year']}年政府信息公开工作年度报告"
+    return Plan(opts={"title_lines": [f"上一篇：示例县人民政府{int(rep['year']) - 1}年政府信息公开工作年度报告", t],
+                      "meta_title": t})
+
+
+@transform("title_chinese_numeral_year", "14")
+def _title_chinese_numeral_year(rep: dict, fmt: str) -> Plan:
+    """The year in Chinese numerals: 二〇二三年."""
+    y = "".join("〇一二三四五六七八九"[int(d)] for d in str(rep["year"]))
+    return _title(f"{rep['agency']}{y}年政府信息公开工作年度报告")
+
+
+@transform("title_year_first", "14")
+def _title_year_first(rep: dict, fmt: str) -> Plan:
+    """The year before the agency: 2023年度某局政府信息公开工作年度报告."""
+    return _title(f"{rep['year']}年度{rep['agency']}政府信息公开工作年度报告")
+
+
+
 def identity_plan(rep: dict, fmt: str) -> Plan:
     return Plan()
 

@@ -23,7 +23,33 @@ from synth.metamorphic.transforms import TRANSFORMS, Grid, tables_hook
 SOURCES = runner.all_sources(CORPUS)
 
 # (transform, format) pairs the parser fails today; see /BENCHMARKS.md "Metamorphic re-layouts".
-KNOWN_FAILING: set[tuple[str, str]] = set()
+KNOWN_FAILING = {
+    ("t4_prior_year_row", "html"),
+    ("t3_transposed", "pdf"),
+    ("t3_yoy_col", "txt"),
+    ("t4_sum_row", "txt"), ("t4_sum_row", "md"),
+    ("t4_two_tables", "txt"), ("t4_two_tables", "pdf"),
+    ("labels_paraphrased", "flat"),
+    ("t2_split_items", "txt"),
+    ("t3_legal_subtotal_col", "txt"),
+    ("html_colspan_lost", "html"),
+    # adversary round (FINDINGS of the adversary branch): silent figures
+    ("md_html_tables", "md"), ("cell_bracket_note", "md"), ("fee_unit_wrapped_no_titles", "md"),
+    ("change_unicode_minus", "flat"), ("change_bracket_negative", "flat"), ("t2_seq_col", "flat"),
+    *((t, f) for t in ("t3_total_row_heji_blank_zeros", "t3_total_row_unnumbered_blank_zeros",
+                       "t4_col_numbers_blank_zeros") for f in ("txt", "md", "html", "docx", "pdf")),
+    # … wrong agency and year, or a valid file refused
+    ("title_after_previous_link", "txt"), ("title_after_previous_link", "md"), ("txt_utf16_bom", "txt"),
+    # … printed cells missing without a flag
+    ("short_labels_spaced", "flat"), ("md_br_in_labels", "md"),
+    # … right figures flagged far beyond the damage
+    *((t, f) for t in ("numbers_spreadsheet_decimals", "change_bracket_negative", "cell_bracket_note",
+                       "t3_seq_col", "t3_applicant_synonyms", "t3_total_col_omitted")
+      for f in ("txt", "md", "html", "docx", "pdf") if (t, f) != ("change_bracket_negative", "md")),
+    ("t2_seq_col", "txt"), ("t2_seq_col", "md"), ("t2_seq_col", "html"), ("t2_seq_col", "docx"),
+    ("numbers_zero_width", "html"), ("numbers_zero_width", "docx"),
+    ("zero_as_dash", "md"), ("md_no_outer_pipes", "md"),
+}
 
 
 @pytest.mark.parametrize("tname,fmt", [
@@ -132,7 +158,7 @@ def test_every_transform_changes_the_file():
     for t in TRANSFORMS.values():
         if t.name == "identity":
             continue
-        fmt = next(f for f in ("html", "txt", "docx", "pdf") if f in t.formats)
+        fmt = next(f for f in ("html", "txt", "docx", "pdf", "md", "flat") if f in t.formats)
         sid = runner.ci_sources(t.name, fmt, SOURCES)[0]
         case = runner.make_case(t.name, sid, SOURCES[sid], fmt)
         if (sid, fmt) not in base:
