@@ -1285,6 +1285,52 @@ def _t4_col_numbers(rep: dict, fmt: str) -> Plan:
     return Plan(opts={"tables": tables_hook(t4=t4), "blank_zeros": True})
 
 
+def _all_zero(cells: dict, row: str) -> bool:
+    return not any(cells.get(f"t3.{row}.{c}") for c in vocab.T3_COL_KEYS)
+
+
+@transform("t3_qizhong_rows_blank_zeros", "5")
+def _t3_qizhong_rows(rep: dict, fmt: str) -> Plan | None:
+    """Two 其中 rows (当面申请 / 网络申请) under 本年新收 with figures that are no key, zeros
+    blank, 上年结转 all blank: the blank row below must not adopt their figures."""
+    cells = rep["cells"]
+    if not _all_zero(cells, "carried_over_from_prior"):
+        return None
+    new = [cells.get(f"t3.new_received.{c}") or 0 for c in vocab.T3_COL_KEYS]
+
+    def t3(g: Grid, r: Any) -> None:
+        at = g.row_of("t3.new_received.") + 1
+        g.insert_row(at, [lit("其中：网络申请", cs=3)] + [lit(str(v - v // 3)) for v in new])
+        g.insert_row(at, [lit("其中：当面申请", cs=3)] + [lit(str(v // 3)) for v in new])
+    return Plan(opts={"tables": tables_hook(t3=t3), "blank_zeros": True})
+
+
+@transform("t3_group_sum_row_blank_zeros", "5")
+def _t3_group_sum_row(rep: dict, fmt: str) -> Plan | None:
+    """（三）不予公开 printed as a row of its own holding the group's sums (its sub-rows under a
+    merged 其中 cell), zeros blank, 1.属于国家秘密 all blank."""
+    cells = rep["cells"]
+    if not _all_zero(cells, "denied_state_secret"):
+        return None
+    sums = [sum(cells.get(f"t3.{row}.{c}") or 0 for row in vocab.T3_ROW_KEYS[4:12]) for c in vocab.T3_COL_KEYS]
+
+    def t3(g: Grid, r: Any) -> None:
+        at = g.row_of("t3.denied_state_secret.")
+        gid = g.slots[at][1]
+        g.cells[gid] = replace(g.cells[gid], text="其中")
+        g.insert_row(at, [lit("（三）不予公开", cs=2)] + [lit(str(v)) for v in sums])
+    return Plan(opts={"tables": tables_hook(t3=t3), "blank_zeros": True})
+
+
+@transform("t2_labels_with_figures", "9")
+def _t2_labels_with_figures(rep: dict, fmt: str) -> Plan:
+    """Table 二 row labels carrying a figure in brackets: 规章（含修订2件）, 行政处罚（含修订2件）."""
+    def t2(g: Grid, r: Any) -> None:
+        g.relabel(lambda c: replace(c, text=c.text + "（含修订2件）")
+                  if c.kind == "label" and c.text in ("规章", "行政处罚") else c)
+    return Plan(opts={"tables": tables_hook(t2=t2)})
+
+
 # ---- labels
 
 
