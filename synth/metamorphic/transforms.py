@@ -1599,6 +1599,24 @@ def _title_after_previous_link(rep: dict, fmt: str) -> Plan:
                       "meta_title": t})
 
 
+@transform("title_after_next_link", "14", ("txt", "md", "html", "docx", "pdf"))
+def _title_after_next_link(rep: dict, fmt: str) -> Plan:
+    """A CMS's ``下一篇：`` line naming the same agency's following-year report above the title
+    (read as the report's year, it files the report under the wrong year)."""
+    t = f"{rep['agency']}{rep['year']}年政府信息公开工作年度报告"
+    nxt = f"下一篇：{rep['agency']}{int(rep['year']) + 1}年政府信息公开工作年度报告"
+    return Plan(opts={"title_lines": [nxt, t], "meta_title": t})
+
+
+@transform("title_after_related_list", "14", ("txt", "md", "html", "docx", "pdf"))
+def _title_after_related_list(rep: dict, fmt: str) -> Plan:
+    """A 相关阅读 heading and two other agencies' reports of the same year above the title."""
+    y = rep["year"]
+    t = f"{rep['agency']}{y}年政府信息公开工作年度报告"
+    return Plan(opts={"title_lines": ["相关阅读", f"示例市交通运输局{y}年政府信息公开工作年度报告",
+                                      f"示例市教育局{y}年政府信息公开工作年度报告", t], "meta_title": t})
+
+
 @transform("title_chinese_numeral_year", "14")
 def _title_chinese_numeral_year(rep: dict, fmt: str) -> Plan:
     """The year in Chinese numerals: 二〇二三年."""
