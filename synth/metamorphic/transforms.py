@@ -1617,6 +1617,14 @@ def _title_after_related_list(rep: dict, fmt: str) -> Plan:
                                       f"示例市教育局{y}年政府信息公开工作年度报告", t], "meta_title": t})
 
 
+@transform("title_after_red_header", "14")
+def _title_after_red_header(rep: dict, fmt: str) -> Plan:
+    """A 红头 document: the issuing office's ``…文件`` line and its 文号 (next year) above the title."""
+    t = f"{rep['agency']}{rep['year']}年政府信息公开工作年度报告"
+    return Plan(opts={"title_lines": ["示例市人民政府办公室文件", f"示政办〔{int(rep['year']) + 1}〕3号", t],
+                      "meta_title": t})
+
+
 @transform("title_chinese_numeral_year", "14")
 def _title_chinese_numeral_year(rep: dict, fmt: str) -> Plan:
     """The year in Chinese numerals: 二〇二三年."""
