@@ -1246,6 +1246,30 @@ def _cell_bracket_note(rep: dict, fmt: str) -> Plan | None:
                 flag_ok=keys)
 
 
+_SUP = "\u2063"   # invisible separator: where the renderer's cell text gets its superscript
+
+
+@transform("superscript_note_digit", "9", ("html", "docx"))
+def _superscript_note_digit(rep: dict, fmt: str) -> Plan | None:
+    """Footnote references as superscript digits after figures (``26<sup>1</sup>``, a DOCX run
+    with ``w:vertAlign superscript``) and the notes under the tables: the figure is 26, not 261."""
+    keys = {k for k in ("t3.new_received.total", "t3.granted.natural_person", "t2.admin_licensing.decision_count")
+            if isinstance(rep["cells"].get(k), int) and rep["cells"][k]}
+    if not keys:
+        return None
+
+    def post(data: bytes, f: str) -> bytes:
+        if f == "html":
+            return data.decode("utf-8").replace(_SUP, "<sup>1</sup>").encode("utf-8")
+        return _docx_edit(data, lambda x: x.replace(
+            _SUP + "</w:t></w:r>", '</w:t></w:r><w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:t>1</w:t></w:r>'))
+
+    def pieces(t2: Any, t3: Any, t4: Any, r: Any) -> tuple:
+        return ([t2, "注：1.含网上办理的数量。"], [t3, "注：1.含网上申请。"], t4)
+    return Plan(opts={"value_text": lambda k, s: s + _SUP if k in keys and s else s,
+                      "tables": tables_hook(pieces=pieces)}, post=post, flag_ok=keys)
+
+
 # ---- numbering printed as figures
 
 
@@ -1458,6 +1482,21 @@ def _md_no_outer_pipes(rep: dict, fmt: str) -> Plan:
                 ln = "|".join([":---:"] * (ln.count("|") - 1))
             elif ln.startswith("| ") and ln.endswith(" |"):
                 ln = ln[2:-2]
+            out.append(ln)
+        return "\n".join(out).encode("utf-8")
+    return Plan(post=post)
+
+
+@transform("md_bold_cells", "extra", ("md",))
+def _md_bold_cells(rep: dict, fmt: str) -> Plan:
+    """Converter markdown with bold labels, headers and 总计 figures (``**申请人情况**``, ``**26**``)."""
+    def post(data: bytes, f: str) -> bytes:
+        out = []
+        for ln in data.decode("utf-8").split("\n"):
+            if ln.startswith("| ") and not ln.startswith("|---"):
+                cs = ln[2:-2].split(" | ")
+                ln = "| " + " | ".join(f"**{c}**" if c.strip() and (not c.strip().isdigit() or i == len(cs) - 1) else c
+                                       for i, c in enumerate(cs)) + " |"
             out.append(ln)
         return "\n".join(out).encode("utf-8")
     return Plan(post=post)
