@@ -1270,6 +1270,55 @@ def _superscript_note_digit(rep: dict, fmt: str) -> Plan | None:
                       "tables": tables_hook(pieces=pieces)}, post=post, flag_ok=keys)
 
 
+_OLD = ("\u2064", "\u2065")   # invisible marks around an old figure, replaced after rendering
+_STRUCK_HTML = ("del", "s", "strike", 'span style="text-decoration:line-through"')
+
+
+def _old_figure_plan(rep: dict, run_props: str) -> Plan | None:
+    """Four figures printed as ``<old struck figure><figure>``: HTML strike markup in turn,
+    DOCX a run with ``run_props`` (struck or hidden) before the figure's run."""
+    keys = sorted(k for k in ("t3.new_received.total", "t3.granted.natural_person", "t2.admin_licensing.decision_count",
+                              "t4.admin_reconsideration.total") if isinstance(rep["cells"].get(k), int))
+    if not keys:
+        return None
+    a, b = _OLD
+
+    def value_text(k: str, s: str) -> str:
+        return f"{a}{keys.index(k) % 4}{a}{int(s) + 3}{b}{s}" if k in keys and s else s
+
+    def post(data: bytes, f: str) -> bytes:
+        if f == "html":
+            def struck(m: re.Match) -> str:
+                tag = _STRUCK_HTML[int(m.group(1))]
+                return f"<{tag}>{m.group(2)}</{tag.split()[0]}>"
+            return re.sub(f"{a}(\\d){a}(\\d+){b}", struck, data.decode("utf-8")).encode("utf-8")
+        return _docx_edit(data, lambda x: re.sub(
+            f"<w:t>{a}\\d{a}(\\d+){b}", f"<w:t></w:t></w:r><w:r><w:rPr>{run_props}</w:rPr><w:t>\\1</w:t></w:r><w:r><w:t>", x))
+    return Plan(opts={"value_text": value_text}, post=post, flag_ok=set(keys))
+
+
+@transform("struck_old_figure", "12", ("html", "docx"))
+def _struck_old_figure(rep: dict, fmt: str) -> Plan | None:
+    """A corrected report: the old figure struck out before the new one (HTML ``<del>``, ``<s>``,
+    ``<strike>``, ``line-through``; DOCX ``<w:strike/>``)."""
+    return _old_figure_plan(rep, "<w:strike/>")
+
+
+@transform("docx_hidden_old_figure", "12", ("docx",))
+def _docx_hidden_old_figure(rep: dict, fmt: str) -> Plan | None:
+    """DOCX: the old figure kept as hidden text (``<w:vanish/>``) before the new one."""
+    return _old_figure_plan(rep, "<w:vanish/>")
+
+
+@transform("docx_tracked_move", "extra", ("docx",))
+def _docx_tracked_move(rep: dict, fmt: str) -> Plan:
+    """Tracked moves left in: table 三's figures inside ``<w:moveTo>`` (rows moved with track
+    changes on); they are the document's current text."""
+    rev = 'w:id="7" w:author="示例" w:date="2024-01-01T00:00:00Z"'
+    return Plan(post=_docx_second_table(lambda t: re.sub(
+        r"(<w:r>(?:<w:rPr>.*?</w:rPr>)?<w:t>\d+</w:t></w:r>)", f"<w:moveTo {rev}>\\1</w:moveTo>", t)))
+
+
 # ---- numbering printed as figures
 
 
