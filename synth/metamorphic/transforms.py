@@ -1180,6 +1180,23 @@ def _numbers_fullwidth_comma(rep: dict, fmt: str) -> Plan | None:
     return Plan(opts={"value_text": _count_text(lambda k, s: f"{int(s):,}".replace(",", "，"))})
 
 
+@transform("numbers_soft_hyphen", "extra")
+def _numbers_soft_hyphen(rep: dict, fmt: str) -> Plan | None:
+    """A soft hyphen (U+00AD, ``&shy;``) inside counts of four digits and more (CMS hyphenation)."""
+    if not _nonzero(rep["cells"], "t", 1, minimum=1000):
+        return None
+    return Plan(opts={"value_text": _count_text(lambda k, s: s[:2] + "\u00ad" + s[2:] if len(s) > 3 else s)})
+
+
+@transform("html_hidden_digits", "12", ("html",))
+def _html_hidden_digits(rep: dict, fmt: str) -> Plan:
+    """Anti-scraping markup: a hidden digit inside figures (``2<span style="display:none">9</span>6``)."""
+    def post(data: bytes, f: str) -> bytes:
+        return re.sub(r'(<td[^>]*><p align="center">)(\d)(\d+)(</p></td>)',
+                      r'\1\2<span style="display:none">9</span>\3\4', data.decode("utf-8")).encode("utf-8")
+    return Plan(post=post)
+
+
 @transform("numbers_spreadsheet_decimals", "3")
 def _numbers_spreadsheet_decimals(rep: dict, fmt: str) -> Plan:
     """Counts pasted from a spreadsheet with two decimals (``12.00``): exact whole numbers."""
