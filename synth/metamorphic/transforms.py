@@ -1640,6 +1640,14 @@ def _txt_utf16_bom(rep: dict, fmt: str) -> Plan:
     return Plan(post=lambda data, f: b"\xff\xfe" + data.decode("utf-8").replace("\n", "\r\n").encode("utf-16-le"))
 
 
+@transform("txt_tabs_stripped", "11", ("txt",))
+def _txt_tabs_stripped(rep: dict, fmt: str) -> Plan:
+    """Word text whose leading tabs a tool stripped, the blank lines between rows kept: cells and
+    wrapped header words look alike (flags are fine; keys of other columns are not)."""
+    return Plan(post=lambda data, f: "\n".join(ln.lstrip("\t") for ln in data.decode("utf-8").split("\n")).encode("utf-8"),
+                flag_ok=set(rep["cells"]), complete=False)
+
+
 @transform("page_number_in_table3", "extra", ("txt", "md", "flat"))
 def _page_number_in_table3(rep: dict, fmt: str) -> Plan:
     """PDF→text: a page break inside table 三 left a bare page-number line ``3`` before 4.保护第三方."""
