@@ -1486,6 +1486,29 @@ def _fee_unit_wrapped(rep: dict, fmt: str) -> Plan | None:
     return Plan(opts={"tables": tables_hook(t2=t2)})
 
 
+_T2_HEAD_WORDS = {"本年新制作数量": "本年制作数量", "本年新公开数量": "本年公开数量", "对外公开总数量": "累计公开数量",
+                  "本年制发件数": "本年新制发件数", "本年废止件数": "废止件数", "现行有效件数": "现行有效",
+                  "处理决定数量": "决定数量", "本年处理决定数量": "处理决定数", "本年收费金额（单位：万元）": "收费金额(万元)",
+                  "上一年项目数量": "上年项目数", "本年增/减": "增减", "采购项目数量": "项目数", "采购总金额": "总金额"}
+
+
+@transform("t2_head_synonyms", "1")
+def _t2_head_synonyms(rep: dict, fmt: str) -> Plan:
+    """Table 二's column headers in other words (本年制作数量, 现行有效, 决定数量, 收费金额(万元) …)."""
+    def t2(g: Grid, r: Any) -> None:
+        g.relabel(lambda c: replace(c, text=_T2_HEAD_WORDS.get(c.text, c.text)) if c.kind == "head" else c)
+    return Plan(opts={"tables": tables_hook(t2=t2)})
+
+
+@transform("t2_first_header_only", "extra")
+def _t2_first_header_only(rep: dict, fmt: str) -> Plan:
+    """Table 二 with a header row for 第（一）项 only; the later items print their title and rows:
+    their figures keep their own template columns, never the first item's."""
+    def t2(g: Grid, r: Any) -> None:
+        g.delete_rows([i for i, row in enumerate(g.slots) if g.cells[row[0]].kind == "head"][1:])
+    return Plan(opts={"tables": tables_hook(t2=t2)})
+
+
 # ---- omitted columns (never derived)
 
 
