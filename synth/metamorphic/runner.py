@@ -106,7 +106,8 @@ def make_case(tname: str, src_id: str, src: dict, fmt: str) -> Case | None:
     plan = t.make(src, fmt)
     if plan is None:
         return None
-    rep = {"agency": src["agency"], "year": src["year"], "template": src["template"],
+    agency = plan.agency or src["agency"]
+    rep = {"agency": agency, "year": src["year"], "template": src["template"],
            "cells": plan.cells if plan.cells is not None else src["cells"],
            "options": dict(src.get("options") or {})}
     opts = dict(plan.opts)
@@ -117,7 +118,7 @@ def make_case(tname: str, src_id: str, src: dict, fmt: str) -> Case | None:
         data = plan.post(data, fmt)
     truth = plan.truth if plan.truth is not None else dict(src["cells"])
     return Case(tname, fmt, src_id, data, f"{src_id}_{tname}.{_EXT[fmt]}", truth, plan,
-                src["agency"], int(src["year"]))
+                agency, int(src["year"]))
 
 
 # --------------------------------------------------------------------------- scoring

@@ -13,7 +13,8 @@ what the truth becomes:
 * ``complete`` — the file still holds every figure unambiguously, so a parser may flag only
   a small share of cells beyond ``flag_ok``;
 * ``may_reject`` — refusing the file with a reason is acceptable (title not in the body,
-  traditional characters).
+  traditional characters);
+* ``agency`` — another agency name printed (and so true) instead of the source's.
 
 Most transforms act on the table model before rendering (:class:`Grid`: cells with rowspan /
 colspan, rows and columns inserted, deleted, permuted, transposed); some edit the rendered
@@ -209,6 +210,7 @@ class Plan:
     may_reject: bool = False
     post: Callable[[bytes, str], bytes] | None = None
     cells: dict[str, Any] | None = None           # cells to render, if not the truth
+    agency: str | None = None                     # the agency printed (and true), if not the source's
 
 
 @dataclass(frozen=True)
@@ -1759,6 +1761,18 @@ def _title_after_red_header(rep: dict, fmt: str) -> Plan:
     t = f"{rep['agency']}{rep['year']}年政府信息公开工作年度报告"
     return Plan(opts={"title_lines": ["示例市人民政府办公室文件", f"示政办〔{int(rep['year']) + 1}〕3号", t],
                       "meta_title": t})
+
+
+@transform("agency_with_digits", "14")
+def _agency_with_digits(rep: dict, fmt: str) -> Plan:
+    """An agency whose name holds digits: 示例市12345政务服务便民热线管理中心."""
+    return Plan(agency="示例市12345政务服务便民热线管理中心")
+
+
+@transform("agency_information_office", "14")
+def _agency_information_office(rep: dict, fmt: str) -> Plan:
+    """An agency whose name holds the words of the report title: 示例市政府信息公开办公室."""
+    return Plan(agency="示例市政府信息公开办公室")
 
 
 @transform("title_chinese_numeral_year", "14")
