@@ -1245,6 +1245,20 @@ def _change_bracket_negative(rep: dict, fmt: str) -> Plan | None:
                 flag_ok=keys)
 
 
+@transform("money_yiyuan_in_cell", "4")
+def _money_yiyuan_in_cell(rep: dict, fmt: str) -> Plan | None:
+    """Money written in 亿元 inside its cell (``9.61716亿元``): still 96171.6 万元."""
+    keys = _money_keys(rep["cells"])
+    if not keys:
+        return None
+
+    def value_text(k: str, s: str) -> str:
+        if k in keys:
+            return format((Decimal(str(rep["cells"][k])) / 10000).normalize(), "f") + "亿元"
+        return s
+    return Plan(opts={"value_text": value_text, "procurement_unit": ""})
+
+
 @transform("zero_as_dash", "extra")
 def _zero_as_dash(rep: dict, fmt: str) -> Plan | None:
     """Zeros of tables 三 and 四 printed ``-``: not applicable by the spec, so null."""
