@@ -1803,6 +1803,21 @@ def _title_year_first(rep: dict, fmt: str) -> Plan:
 
 
 
+@transform("pdf_text_blank_zeros", "5", ("txt",))
+def _pdf_text_blank_zeros(rep: dict, fmt: str) -> Plan | None:
+    """A PDF's text layer saved as .txt (pdfium, as crawlers store it), the PDF printing zeros as
+    blank cells: table 四's figures lose their columns, only a flag is honest where they could be
+    anywhere (reports whose table 四 has zeros and non-zeros)."""
+    t4 = [v for k, v in rep["cells"].items() if k.startswith("t4.")]
+    if not (any(t4) and 0 in t4):
+        return None
+    def post(data: bytes, f: str) -> bytes:
+        import pypdfium2 as pdfium
+        doc = pdfium.PdfDocument(R.render(rep, "pdf", blank_zeros=True))
+        return "\n".join(page.get_textpage().get_text_range() for page in doc).encode("utf-8")
+    return Plan(post=post, complete=False)
+
+
 def identity_plan(rep: dict, fmt: str) -> Plan:
     return Plan()
 
