@@ -1818,6 +1818,30 @@ def _pdf_text_blank_zeros(rep: dict, fmt: str) -> Plan | None:
     return Plan(post=post, complete=False)
 
 
+@transform("meta_title_last_year", "14", ("flat", "html", "docx", "pdf"))
+def _meta_title_last_year(rep: dict, fmt: str) -> Plan:
+    """The file's metadata title (HTML ``<title>``, crawler 标题:, DOCX/PDF properties) left from
+    last year's report; the title printed in the body is right and wins."""
+    t = f"{rep['agency']}{rep['year']}年政府信息公开工作年度报告"
+    return Plan(opts={"title_lines": [t], "meta_title": f"{rep['agency']}{int(rep['year']) - 1}年政府信息公开工作年度报告"})
+
+
+@transform("meta_title_parent_agency", "14", ("flat", "html", "docx", "pdf"))
+def _meta_title_parent_agency(rep: dict, fmt: str) -> Plan:
+    """The file's metadata title names the parent government's report; the body's title is the
+    agency's own and wins."""
+    t = f"{rep['agency']}{rep['year']}年政府信息公开工作年度报告"
+    return Plan(opts={"title_lines": [t], "meta_title": f"示例市人民政府{rep['year']}年政府信息公开工作年度报告"})
+
+
+@transform("title_after_correction_note", "14", ("txt", "md", "html", "docx", "pdf"))
+def _title_after_correction_note(rep: dict, fmt: str) -> Plan:
+    """A line about a correction of last year's report above the title."""
+    t = f"{rep['agency']}{rep['year']}年政府信息公开工作年度报告"
+    note = f"关于{rep['agency']}{int(rep['year']) - 1}年政府信息公开工作年度报告的更正说明见附件"
+    return Plan(opts={"title_lines": [note, t], "meta_title": t})
+
+
 def identity_plan(rep: dict, fmt: str) -> Plan:
     return Plan()
 
