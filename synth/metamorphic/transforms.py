@@ -1842,6 +1842,18 @@ def _title_after_correction_note(rep: dict, fmt: str) -> Plan:
     return Plan(opts={"title_lines": [note, t], "meta_title": t})
 
 
+@transform("t3_extra_applicant_col_blank_zeros", "1")
+def _t3_extra_applicant_col(rep: dict, fmt: str) -> Plan:
+    """Table 三 with an applicant column the template does not have (个体工商户, one case per row)
+    between 自然人 and the legal-person block, zeros blank: its figures belong to no key (flags on
+    table 三 are fine — the agency's 总计 now exceeds the printed template columns)."""
+    def t3(g: Grid, r: Any) -> None:
+        g.insert_col(4, [None, head("个体工商户"), None] + [lit("1") for _ in g.slots[3:]])
+        g.slots[2][4] = g.slots[1][4]
+    return Plan(opts={"tables": tables_hook(t3=t3), "blank_zeros": True}, flag_ok=_keys(rep["cells"], "t3."),
+                complete=False)
+
+
 def identity_plan(rep: dict, fmt: str) -> Plan:
     return Plan()
 
