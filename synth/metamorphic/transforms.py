@@ -1854,6 +1854,30 @@ def _t3_extra_applicant_col(rep: dict, fmt: str) -> Plan:
                 complete=False)
 
 
+@transform("txt_browser_copy_blank_zeros", "5", ("txt",))
+def _txt_browser_copy(rep: dict, fmt: str) -> Plan:
+    """A web page copied from a browser into .txt (innerText): one line per table row, the cells
+    starting in that row joined by TABs — empty fields keep blank cells' places — and zeros
+    printed blank.  Every figure is still where it belongs."""
+    def post(data: bytes, f: str) -> bytes:
+        r = R._R(rep, {"blank_zeros": True})
+        out = [r.title(), "一、总体情况", "本报告为示例。"]
+
+        def rows(t: Any) -> None:
+            if not isinstance(t, R.Table):
+                for x in R._pieces(t):
+                    out.append(x) if isinstance(x, str) else rows(x)
+                return
+            for line in t.placed:
+                out.append("\t".join(r.value(c.key) if c.kind == "num" else c.text for _, c, cont in line if not cont))
+        for name, t in zip(("t2", "t3", "t4"), r.tables):
+            out.append(r.t4_heading() if name == "t4" else vocab.TABLE_ZH[name])
+            rows(t)
+        out += ["五、存在的主要问题及改进情况", "无。", "六、其他需要报告的事项", "无。"]
+        return ("\n".join(out) + "\n").encode("utf-8")
+    return Plan(post=post)
+
+
 def identity_plan(rep: dict, fmt: str) -> Plan:
     return Plan()
 

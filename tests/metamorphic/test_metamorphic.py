@@ -71,6 +71,7 @@ KNOWN_FAILING = {
     ("t2_head_synonyms", "txt"), ("t2_first_header_only", "pdf"), ("md_br_in_labels", "md"),
     ("txt_tabs_stripped", "txt"),
     # adversary round — right figures flagged far beyond the damage
+    ("txt_browser_copy_blank_zeros", "txt"),
     ("numbers_zero_width", "html"), ("numbers_zero_width", "docx"), ("numbers_spreadsheet_decimals", "txt"),
     ("numbers_spreadsheet_decimals", "md"), ("numbers_spreadsheet_decimals", "html"),
     ("numbers_spreadsheet_decimals", "docx"), ("numbers_spreadsheet_decimals", "pdf"),
