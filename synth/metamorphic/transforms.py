@@ -1881,6 +1881,28 @@ def _txt_browser_copy(rep: dict, fmt: str) -> Plan:
     return Plan(post=post)
 
 
+@transform("md_note_marks", "9", ("md",))
+def _md_note_marks(rep: dict, fmt: str) -> Plan | None:
+    """Converter markdown marking figures as PDF converters do: ``26<sup>1</sup>``, ``708^1^``,
+    ``13[^1]`` footnote references and ``$26$`` maths (the notes under the tables)."""
+    keys = sorted(k for k in ("t3.new_received.total", "t3.granted.natural_person", "t2.admin_licensing.decision_count")
+                  if isinstance(rep["cells"].get(k), int) and rep["cells"][k])
+    if not keys:
+        return None
+    marks = dict(zip(keys, ("{}<sup>1</sup>", "{}^1^", "{}[^1]")))
+    maths = "${}$"
+
+    def value_text(k: str, s: str) -> str:
+        if k in marks and s:
+            return marks[k].format(s)
+        return maths.format(s) if k == "t3.result_total.total" and s else s
+
+    def pieces(t2: Any, t3: Any, t4: Any, r: Any) -> tuple:
+        return ([t2, "注：1.含网上办理的数量。"], [t3, "注：1.含网上申请。"], t4)
+    return Plan(opts={"value_text": value_text, "tables": tables_hook(pieces=pieces)},
+                flag_ok=set(keys) | {"t3.result_total.total"})
+
+
 def identity_plan(rep: dict, fmt: str) -> Plan:
     return Plan()
 
