@@ -1903,6 +1903,22 @@ def _md_note_marks(rep: dict, fmt: str) -> Plan | None:
                 flag_ok=set(keys) | {"t3.result_total.total"})
 
 
+def _blank_zeros_variant(name: str, doc: str) -> None:
+    """Register ``<name>_blank_zeros``: the transform ``name`` in a report printing zeros as blank."""
+    base = TRANSFORMS[name]
+
+    def make(rep: dict, fmt: str) -> Plan | None:
+        plan = base.make(rep, fmt)
+        return None if plan is None else replace(plan, opts={**plan.opts, "blank_zeros": True})
+    TRANSFORMS[f"{name}_blank_zeros"] = Transform(f"{name}_blank_zeros", base.klass, base.formats, make, doc)
+
+
+_blank_zeros_variant("t3_row_omitted_next_unlabelled",
+                     "t3_row_omitted_next_unlabelled with zeros blank: the unlabelled row's figures move to a blank row.")
+_blank_zeros_variant("t4_two_tables", "t4_two_tables with zeros blank.")
+_blank_zeros_variant("t3_legal_subtotal_col", "t3_legal_subtotal_col with zeros blank: the 小计 column shifts figures.")
+
+
 def identity_plan(rep: dict, fmt: str) -> Plan:
     return Plan()
 
