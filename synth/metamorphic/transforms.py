@@ -1919,6 +1919,22 @@ _blank_zeros_variant("t4_two_tables", "t4_two_tables with zeros blank.")
 _blank_zeros_variant("t3_legal_subtotal_col", "t3_legal_subtotal_col with zeros blank: the 小计 column shifts figures.")
 
 
+@transform("money_rmb_sign", "4")
+def _money_rmb_sign(rep: dict, fmt: str) -> Plan | None:
+    """Money printed in 元 with a currency sign (``￥4349360``).  Under the 2021 fee header
+    （单位：万元） the sign contradicts the header: a flag is the honest answer there."""
+    keys = _money_keys(rep["cells"])
+    if not keys:
+        return None
+
+    def value_text(k: str, s: str) -> str:
+        if k in keys:
+            return "￥" + format((Decimal(str(rep["cells"][k])) * 10000).normalize(), "f")
+        return s
+    return Plan(opts={"value_text": value_text, "procurement_unit": ""},
+                flag_ok={k for k in keys if k.endswith("fee_amount_wan_yuan")})
+
+
 def identity_plan(rep: dict, fmt: str) -> Plan:
     return Plan()
 
