@@ -1935,6 +1935,19 @@ def _money_rmb_sign(rep: dict, fmt: str) -> Plan | None:
                 flag_ok={k for k in keys if k.endswith("fee_amount_wan_yuan")})
 
 
+@transform("txt_no_row_breaks", "11", ("txt",))
+def _txt_no_row_breaks(rep: dict, fmt: str) -> Plan:
+    """Word text without the blank lines between table rows (cells still TAB-prefixed): rows are
+    told apart by their labels only (flags are fine; silently dropped cells are not)."""
+    def post(data: bytes, f: str) -> bytes:
+        lines = data.decode("utf-8").split("\n")
+        keep = [ln for i, ln in enumerate(lines)
+                if not (ln == "" and 0 < i < len(lines) - 1 and lines[i - 1].startswith("\t")
+                        and lines[i + 1].startswith("\t"))]
+        return "\n".join(keep).encode("utf-8")
+    return Plan(post=post, complete=False)
+
+
 def identity_plan(rep: dict, fmt: str) -> Plan:
     return Plan()
 

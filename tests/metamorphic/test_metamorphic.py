@@ -69,6 +69,7 @@ KNOWN_FAILING = {
     ("agency_information_office", "md"), ("agency_information_office", "html"),
     ("agency_information_office", "docx"), ("agency_information_office", "pdf"),
     # adversary round — printed cells missing without a flag
+    ("txt_no_row_breaks", "txt"),
     *(("money_rmb_sign", f) for f in ("txt", "md", "docx", "pdf")),
     ("numbers_soft_hyphen", "txt"), ("numbers_soft_hyphen", "md"), ("numbers_soft_hyphen", "html"),
     ("numbers_soft_hyphen", "pdf"), ("t2_seq_col", "md"), ("t2_seq_col", "html"), ("short_labels_spaced", "flat"),
