@@ -1948,6 +1948,12 @@ def _txt_no_row_breaks(rep: dict, fmt: str) -> Plan:
     return Plan(post=post, complete=False)
 
 
+@transform("numbers_other_units", "extra")
+def _numbers_other_units(rep: dict, fmt: str) -> Plan:
+    """Counts with units beyond 件/个/条: ``12份`` (table 二), ``12件次`` (tables 三/四)."""
+    return Plan(opts={"value_text": _count_text(lambda k, s: s + ("份" if k.startswith("t2.") else "件次"))})
+
+
 def identity_plan(rep: dict, fmt: str) -> Plan:
     return Plan()
 
