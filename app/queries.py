@@ -1076,9 +1076,10 @@ def figure_impact(cell_key: str) -> int:
 
 
 def q_review_queue(con, f: Filters) -> pd.DataFrame:
-    """Open items of the filtered current reports: uncertain cells, failed checks and corrections
-    to re-check (their file was replaced), with ``impact`` = published figures depending on them;
-    reports with the most impact first, then items by impact."""
+    """Open items of the filtered current reports: uncertain cells, failed checks (but those a
+    reviewer settled by keeping the agency's printing, with a reason) and corrections to re-check
+    (their file was replaced), with ``impact`` = published figures depending on them; reports
+    with the most impact first, then items by impact."""
     from etl.corrections import cells_of_check
     where, params = f.where_clause(alias="r")
     df = _df(con, f"""
@@ -1105,6 +1106,16 @@ def q_review_queue(con, f: Filters) -> pd.DataFrame:
 
     def keys(kind, item, single):
         return cells_of_check(item, bool(single)) if kind == "check" else [item]
+    # a failed check is settled once a reviewer kept the agency's printing of one of its cells,
+    # with a reason (keeps_failure): it stays failed in the data, and leaves the queue
+    kept = set(_df(con, """select report_id, cell_key from correction
+                          where status = 'applied' and keeps_failure""").itertuples(index=False, name=None))
+    if kept:
+        settled = [kind == "check" and any((rid, k) in kept for k in keys(kind, item, single))
+                   for rid, kind, item, single in zip(df["report_id"], df["kind"], df["item"], df["other_as_single_row"])]
+        df = df[[not x for x in settled]].reset_index(drop=True)
+        if df.empty:
+            return pd.DataFrame(columns=cols)
     impacts, figures, labels = [], [], []
     for kind, item, single in zip(df["kind"], df["item"], df["other_as_single_row"]):
         ks = keys(kind, item, single)

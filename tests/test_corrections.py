@@ -314,3 +314,32 @@ def test_a_warehouse_from_before_gains_the_review_views_by_one_publish(db):
     con = ro(db)
     assert one(con, "select count(*) from v_fact_cell") == one(con, "select count(*) from fact_cell")
     assert one(con, "select count(*) from v_fact_check") == one(con, "select count(*) from fact_check")
+
+
+def test_keeping_the_agencys_printing_settles_the_check_but_it_stays_failed(db):
+    """A reviewer who confirms the printed figure (value unchanged, with a reason) settles the
+    failed identity: it leaves the 复核 queue, and the data still says it fails."""
+    con = ro(db)
+    rid, key, value, _lhs, _rhs = failing_check_on_metric(con)
+    single = one(con, "select other_as_single_row from dim_report where report_id = ?", [rid])
+    queue = q.q_review_queue(con, q.Filters(include_synthetic=True))
+    through = [c for c in queue[(queue["kind"] == "check") & (queue["report_id"] == rid)]["item"]
+               if key in corrections.cells_of_check(c, bool(single))]
+    failing_before = one(con, "select count(*) from v_fact_check where report_id = ? and status = 'fail'", [rid])
+    con.close()
+    assert through, "the failing identity through the cell is in the queue"
+    with pytest.raises(corrections.CorrectionInvalid, match="理由"):
+        review.submit(db, report_id=rid, cell_key=key, new_value=value, reviewer="甲", seen_version=0,
+                      seen_value=value)
+    row = review.submit(db, report_id=rid, cell_key=key, new_value=value, reviewer="甲", seen_version=0,
+                        seen_value=value, reason="原件如此印制")
+    assert row["keeps_failure"]
+    con = ro(db)
+    queue = q.q_review_queue(con, q.Filters(include_synthetic=True))
+    left = set(queue[(queue["kind"] == "check") & (queue["report_id"] == rid)]["item"])
+    assert not left & set(through)
+    other = [c for c in left if key not in corrections.cells_of_check(c, bool(single))]
+    assert sorted(left) == sorted(other)             # checks not through the cell stay open
+    assert one(con, "select count(*) from v_fact_check where report_id = ? and status = 'fail'",
+               [rid]) == failing_before
+    con.close()
