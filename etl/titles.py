@@ -155,6 +155,7 @@ def _body_title(lines: list[str]) -> tuple[str, int, str]:
     """(agency, year, title) from the body's first lines; ReportError when they hold none."""
     bare: Title | None = None                 # a title without its agency (2020年…报告)
     listed: Title | None = None               # the first of a list of titles the text never names
+    linked: Title | None = None               # a title under a link-list heading the text never names
     skip_to = 0
     for i, ln in enumerate(lines):
         if i < skip_to or ("公开" not in ln and (i + 1 >= len(lines) or "公开" not in lines[i + 1])):
@@ -166,11 +167,16 @@ def _body_title(lines: list[str]) -> tuple[str, int, str]:
             pick, skip_to = _of_a_list(lines, i, got)
             if pick is not None:
                 return pick.agency, pick.year, pick.text
-            listed = listed or got
+            if i and _LIST_HEAD.match(vocab.norm(lines[i - 1])):
+                linked = linked or got   # 相关阅读 / one title the text never names: a link
+            else:
+                listed = listed or got
             continue
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
         joined = parse_title(ln + nxt) if nxt else None
         if joined and joined.agency and (got is None or joined.year == got.year):
+            if _wrapped_tail(lines, i, joined):
+                continue   # the next line is the title on its own; this one ends a wrapped line
             return joined.agency, joined.year, joined.text
         if got and not got.agency:
             prev = _agency(_prep(lines[i - 1])) if i else None
@@ -179,6 +185,9 @@ def _body_title(lines: list[str]) -> tuple[str, int, str]:
             bare = bare or got
     if listed:
         return listed.agency, listed.year, listed.text
+    if linked:
+        raise ReportError(f"标题「{linked.text}」在「相关阅读」一类链接列表里，正文不提它的机构和年份，"
+                          "找不到本文自己的标题", "not_a_report")
     if bare:
         raise ReportError(f"标题「{bare.text}」没有写机构名称，前后也找不到", "not_a_report")
     raise ReportError("找不到报告标题（机构名称与年份），不像政府信息公开工作年度报告", "not_a_report")
@@ -189,11 +198,29 @@ _NAV = re.compile(r"^[\[【(（]?(?:上一篇|下一篇|上一条|下一条|上�
                   r"|推荐阅读|延伸阅读|热点推荐|热门文章|猜你喜欢)")
 
 
+#: A link-list heading on a line of its own (相关阅读, 【相关文章】：): the titles below it are links.
+_LIST_HEAD = re.compile(_NAV.pattern + r"[】\])）]?[:：]?\s*$")
+
+
+def _wrapped_tail(lines: list[str], i: int, joined: Title) -> bool:
+    """Whether line ``i`` is the wrapped end of a longer line above (``告`` of a 下一篇 link,
+    ``见附件`` of a note) rather than the start of a title split over two lines: the next line
+    is a title on its own, line ``i`` does not read as (part of) an agency, and the text below
+    names the next line's agency but not the agency the two lines would give together."""
+    alone = parse_title(lines[i + 1])
+    if not (alone and alone.agency and alone.year == joined.year and alone.agency != joined.agency
+            and joined.agency.endswith(alone.agency)) or _agency(_prep(lines[i])):
+        return False
+    body = _prep("".join(lines[i + 2:i + 17]))
+    return alone.agency in body and joined.agency not in body
+
+
 def _of_a_list(lines: list[str], i: int, got: Title) -> tuple[Title | None, int]:
     """A title line followed by more title lines (a 相关阅读 list, other reports' titles above
-    the article): the one whose agency the text below them names, when exactly one does; the
-    first when several are named; None when the text names none of them (links: the title is
-    further on).  Also the index of the line after the run."""
+    the article), or a single title under a link-list heading: the one whose agency and year the
+    text below them names, when exactly one does; the first when several are named; None when
+    the text names none of them (links: the title is further on).  Also the index of the line
+    after the run."""
     run = [got]
     j = i + 1
     while j < len(lines):
@@ -202,10 +229,10 @@ def _of_a_list(lines: list[str], i: int, got: Title) -> tuple[Title | None, int]
             break
         run.append(nxt)
         j += 1
-    if len(run) == 1:
+    if len(run) == 1 and not (i and _LIST_HEAD.match(vocab.norm(lines[i - 1]))):
         return got, j
     body = _prep("".join(lines[j:j + 15]))
-    named = [t for t in run if t.agency in body]
+    named = [t for t in run if t.agency in body and str(t.year) in body]
     if not named:
         return None, j
     return (named[0] if len({(t.agency, t.year) for t in named}) == 1 else got), j

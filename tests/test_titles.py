@@ -14,7 +14,9 @@ import pytest
 from hypothesis import given, settings, strategies as hs
 
 from etl.document import ReportError
+from etl.extract import parse_bytes
 from etl.titles import parse_title
+from paths import CORPUS
 from synth import render as render_mod
 from test_parse import make_report, parse
 
@@ -317,3 +319,42 @@ def test_a_collection_with_cover_and_contents_splits_at_the_second_report():
     rep = parse(cover.encode("utf-8") + _bundle("txt", a, b, ""), "r.txt")
     assert rep.agency == a["agency"] and rep.cells == pytest.approx(a["cells"])
     assert [p.agency for p in rep.parts] == [b["agency"]] and rep.parts[0].cells == pytest.approx(b["cells"])
+
+
+RAW_TEXT = sorted(p for p in (CORPUS / "raw").glob("*") if p.suffix in (".txt", ".md")) \
+    if (CORPUS / "raw").is_dir() else []
+
+
+def _decoded(data: bytes) -> str:
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            pass
+    raise AssertionError("corpus file in an unknown encoding")
+
+
+@pytest.mark.parametrize("above", [
+    "相关阅读\n示例市交通运输局2023年政府信息公开工作年度报告",      # one link under a list heading
+    "【相关文章】\n示例市教育局2018年政府信息公开工作年度报告",
+    "下一篇：示例县人民政府2026年政府信息公开工作年度报\n告",       # a link wrapped before its last character
+], ids=["related_list", "related_heading_bracketed", "wrapped_next_link"])
+@pytest.mark.parametrize("raw", RAW_TEXT, ids=[p.name for p in RAW_TEXT])
+def test_real_reports_keep_their_title_under_other_reports_titles(corpus, raw, above):
+    """Every real txt/md report (crawler header, a title split over two lines, a title run into
+    the first paragraph …) with a link list or a wrapped link put on top: its agency and year are
+    the ones it has without them (before: the link's agency and year, or 告 glued to the agency)."""
+    text = _decoded(raw.read_bytes())
+    base = parse_bytes(text.encode("utf-8"), raw.name)
+    rep = parse_bytes((above + "\n" + text).encode("utf-8"), raw.name)
+    assert (rep.agency, rep.year) == (base.agency, base.year)
+
+
+def test_a_single_linked_title_the_body_never_names_is_not_taken():
+    """A 相关阅读 heading, one other report's title, then a report whose body prints no title of
+    its own and never names that agency: no evidence for the link — the report fails, saying so."""
+    report = make_report("2021", year=2022)
+    text = render_mod.render_text(report, title_lines=[])
+    text = text.replace(AGENCY, "本机关")
+    with pytest.raises(ReportError, match="相关阅读"):
+        parse("相关阅读\n某某市交通运输局2022年政府信息公开工作年度报告\n" + text, "r.txt")

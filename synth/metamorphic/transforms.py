@@ -1954,6 +1954,26 @@ def _numbers_other_units(rep: dict, fmt: str) -> Plan:
     return Plan(opts={"value_text": _count_text(lambda k, s: s + ("份" if k.startswith("t2.") else "件次"))})
 
 
+@transform("title_after_wrapped_link", "14", ("txt", "md", "html", "docx", "pdf"))
+def _title_after_wrapped_link(rep: dict, fmt: str) -> Plan:
+    """A ``下一篇：`` link (the same agency's next report) wrapped before its last character, as a
+    PDF or its text layer breaks a long line: the ``告`` left on a line of its own above the title
+    is not part of the agency."""
+    t = f"{rep['agency']}{rep['year']}年政府信息公开工作年度报告"
+    nxt = f"下一篇：{rep['agency']}{int(rep['year']) + 1}年政府信息公开工作年度报告"
+    return Plan(opts={"title_lines": [nxt[:-1], nxt[-1], t], "meta_title": t})
+
+
+@transform("title_split_after_related_title", "14", ("txt", "md", "html", "docx", "pdf"))
+def _title_split_after_related_title(rep: dict, fmt: str) -> Plan:
+    """A 相关阅读 heading and one other agency's report above a title printed on two lines (the
+    agency, then ``{year}年…报告``): the link is not the report's title, the body below names its own."""
+    y = int(rep["year"])
+    return Plan(opts={"title_lines": ["相关阅读", f"示例市交通运输局{y + 1}年政府信息公开工作年度报告",
+                                      rep["agency"], f"{y}年政府信息公开工作年度报告"],
+                      "meta_title": f"{rep['agency']}{y}年政府信息公开工作年度报告"})
+
+
 def identity_plan(rep: dict, fmt: str) -> Plan:
     return Plan()
 

@@ -24,8 +24,6 @@ SOURCES = runner.all_sources(CORPUS)
 
 # (transform, format) pairs the parser fails today; see /BENCHMARKS.md "Metamorphic re-layouts".
 KNOWN_FAILING: set[tuple[str, str]] = {
-    # adversary round — wrong agency and year, or a valid file refused
-    ("title_after_next_link", "pdf"), ("title_after_correction_note", "pdf"),
     # adversary round — printed cells missing without a flag
     ("t2_head_synonyms", "txt"), ("t2_first_header_only", "pdf"),
     # adversary round — right figures flagged far beyond the damage
