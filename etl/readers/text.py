@@ -19,6 +19,7 @@ import codecs
 import re
 
 from etl.document import Document, Paragraph, ReportError, Table
+from etl.numbers import parse_cell
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -135,7 +136,7 @@ def _word_text_blocks(lines: list[str]) -> list:
                 flush_table()
                 blocks.extend(Paragraph(c.strip()) for c in cells if c.strip())
             else:
-                table_rows.append(cells)
+                table_rows.extend(_split_run_rows(cells))
         else:
             flush_table()
             for ln in group:
@@ -153,6 +154,24 @@ def _word_text_blocks(lines: list[str]) -> list:
     for i, t in enumerate(b for b in blocks if isinstance(b, Table)):
         t.index = i
     return blocks
+
+
+def _split_run_rows(cells: list[str]) -> list[list[str]]:
+    """One blank-line group's cells as table rows.  A row reads label cells then figures; a
+    label cell after a figure that more figures follow starts the next row: the blank line
+    between the rows was lost (``行政事业性收费 5 0 第二十条第（九）项 … 7 81.198``), and the
+    figures are the earlier row's, never the later label's.  A text after the last figure
+    (a 备注 column) stays in its row."""
+    is_value = [parse_cell(c) is not None and parse_cell(c).semantic != "blank" for c in cells]
+    is_label = [parse_cell(c) is None for c in cells]
+    rows, start, seen_value = [], 0, False
+    for i in range(len(cells)):
+        if is_label[i] and seen_value and any(is_value[i + 1:]):
+            rows.append(cells[start:i])
+            start, seen_value = i, False
+        seen_value = seen_value or is_value[i]
+    rows.append(cells[start:])
+    return rows
 
 
 _MD_BR = re.compile(r"<br\s*/?>", re.I)
