@@ -289,12 +289,24 @@ def _read_t2(rows: list[Row], template: str, state: ParseState, year: int | None
             vals.pop()
         while len(vals) > len(layout) and vals and vals[0][0].semantic == "blank":
             vals.pop(0)
+        inked = [v for v, _ in vals if v.semantic != "blank"]
         if not layout:
+            if inked:
+                # a row the template lacks (其他主动公开文件) under a header not read: its cells
+                # are printed, the columns they belong to are not known
+                for c in _t2_unnamed_cols(lab.key, [], template):
+                    state.flag(f"t2.{lab.key}.{c}", "该行不在模板中，表头缺失或列名无法识别，数值无法对应到列")
             continue
         if len(vals) != len(layout):
             for c in layout:
                 if c:
                     state.flag(f"t2.{lab.key}.{c}", f"该行有 {len(vals)} 个数值单元格，表头有 {len(layout)} 列，无法对应")
+            if layout is default and len(inked) > len(layout):
+                # more figures than the template's columns and no header naming them: a column
+                # some agencies add (本年项目数量) is printed, its value not placed
+                for c in _t2_unnamed_cols(lab.key, layout, template):
+                    state.flag(f"t2.{lab.key}.{c}", f"该行有 {len(vals)} 个数值单元格，多于模板的 {len(layout)} 列，"
+                               "表头未印出列名，无法对应")
             continue
         if "" in layout:
             state.warnings.append(f"表二「{lab.zh}」行跳过上年/同比列，只读本年度的数")
@@ -306,6 +318,15 @@ def _read_t2(rows: list[Row], template: str, state: ParseState, year: int | None
                 state.uncertain[f"t2.{lab.key}.{c}"] = "表头缺失或无法识别，按模板列序读取，无法验证列的对应"
     for key, found in reads.items():
         _put_t2_row(key, found, state)
+
+
+def _t2_unnamed_cols(key: str, layout: list[str], template: str) -> list[str]:
+    """Columns a table-二 row may print beyond ``layout`` when no header names them: those of
+    its row kind (:data:`vocab.T2_ROW_COLS`) the report's template or a local variant uses,
+    never the other template's own columns."""
+    mine = {c for cs in vocab.T2_LAYOUT.get(template, {}).values() for c in cs}
+    other = {c for t, rows in vocab.T2_LAYOUT.items() if t != template for cs in rows.values() for c in cs}
+    return sorted(c for c in vocab.T2_ROW_COLS.get(key, set()) - set(layout) if c in mine or c not in other)
 
 
 def _caption_unit(row: Row) -> str:

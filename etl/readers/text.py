@@ -171,7 +171,20 @@ def _split_run_rows(cells: list[str]) -> list[list[str]]:
             start, seen_value = i, False
         seen_value = seen_value or is_value[i]
     rows.append(cells[start:])
-    return rows
+    if len(rows) == 1:
+        return rows
+    out = []
+    for r in rows:
+        # a sub-table's header run into its first row (第二十条第（六）项 信息内容 上一年项目数量 …
+        # 行政处罚 16 4 60): the labels before the row's own label, at least as many as its
+        # figures, are the header row
+        n_lab = next((i for i, c in enumerate(r) if parse_cell(c) is not None), len(r))
+        n_val = sum(1 for c in r[n_lab:] if parse_cell(c) is not None and parse_cell(c).semantic != "blank")
+        if n_val and n_lab - 1 >= max(2, n_val):
+            out += [r[:n_lab - 1], r[n_lab - 1:]]
+        else:
+            out.append(r)
+    return out
 
 
 _MD_BR = re.compile(r"<br\s*/?>", re.I)
