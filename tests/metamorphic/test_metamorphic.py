@@ -66,6 +66,11 @@ SWEEP_REGRESSIONS = [
     ("t2_coercion_split", "g000", "flat"),
     ("money_caption_yiyuan", "g000", "flat"),   # 11|0.0434936 never offered: a split taken as sure
     ("t3_transposed", "g001", "txt"),           # 其他处理 cells missing: table 三's shape guessed
+    ("txt_no_row_breaks", "g011", "txt"),       # rows run together: the next item's figures taken
+    ("txt_no_row_breaks", "s_hubei_other_documents_row", "txt"),
+    ("t2_head_synonyms", "s_hubei_other_documents_row", "docx"),   # 其他主动公开文件 dropped unflagged
+    ("t2_first_header_only", "s_shandong_item_count", "html"),     # 本年项目数量 dropped unflagged
+    ("t2_first_header_only", "g000", "txt"),
 ]
 
 
