@@ -1105,7 +1105,7 @@ def q_review_queue(con, f: Filters) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
 
     def keys(kind, item, single):
-        return cells_of_check(item, bool(single)) if kind == "check" else [item]
+        return cells_of_check(item, bool(single)) if kind == "check" else (item,)
     # a failed check is settled once a reviewer kept the agency's printing of one of its cells,
     # with a reason (keeps_failure): it stays failed in the data, and leaves the queue
     kept = set(_df(con, """select report_id, cell_key from correction

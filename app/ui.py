@@ -119,7 +119,12 @@ def warehouse() -> Warehouse | None:
     if not w.has_review:
         with _build_lock:
             from etl import review
-            review.upgrade(path)     # one publish under the writer lock adds the new schema objects
+            from etl.warehouse import WarehouseBusy
+            try:
+                review.upgrade(path)     # one publish under the writer lock adds the new schema objects
+            except WarehouseBusy:
+                st.info("数据库正在更新（另一个导入正在写入），请稍后刷新页面。")
+                st.stop()
         w = _open(str(path))
     return w
 

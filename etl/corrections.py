@@ -29,6 +29,7 @@ new file by itself.  Re-ingesting the same file changes nothing (same sha256, sa
 """
 from __future__ import annotations
 
+import functools
 import math
 import uuid
 from dataclasses import dataclass
@@ -95,18 +96,8 @@ def report_checks(cells: dict[str, Any], template: str, printed_single: bool) ->
 
 
 def through(check: dict[str, Any], cell_key: str, single: bool) -> bool:
-    """Whether ``check`` involves ``cell_key``."""
-    cid = check["check_id"]
-    if cid.startswith("I5."):
-        return cid in (f"I5.{cell_key}", f"I5.{cell_key[:2]}")
-    if cid.startswith("I7."):
-        row = cid.split(".")[2]
-        return cell_key.startswith(f"t2.{row}.") and cell_key.rsplit(".", 1)[1] in (
-            "item_count_change", "prior_year_item_count", "current_item_count")
-    for ident, lhs, rhs in checks.identity_terms(single):
-        if ident == cid:
-            return cell_key in lhs or cell_key in rhs
-    return False
+    """Whether ``check`` involves ``cell_key`` (a table-wide I5 check involves each of its cells)."""
+    return check["check_id"] == f"I5.{cell_key[:2]}" or cell_key in cells_of_check(check["check_id"], single)
 
 
 def preview(con, report_id: str, cell_key: str, new_value: float | None) -> list[dict[str, Any]]:
@@ -238,16 +229,17 @@ def on_publish(con: duckdb.DuckDBPyConnection, audit: list[tuple] = ()) -> None:
             ap.append_rows(reviewed)
 
 
-def cells_of_check(check_id: str, single: bool) -> list[str]:
-    """The cell keys a per-report check sums (both sides); [] for a check over a whole table."""
+@functools.lru_cache(maxsize=4096)
+def cells_of_check(check_id: str, single: bool) -> tuple[str, ...]:
+    """The cell keys a per-report check sums (both sides); () for a check over a whole table."""
     parts = check_id.split(".")
     if parts[0] == "I5":
-        return [".".join(parts[1:])] if len(parts) == 4 else []
+        return (".".join(parts[1:]),) if len(parts) == 4 else ()
     if parts[0] == "I7" and len(parts) == 3:
-        return [f"t2.{parts[2]}.{c}" for c in ("item_count_change", "prior_year_item_count", "current_item_count")]
+        return tuple(f"t2.{parts[2]}.{c}" for c in ("item_count_change", "prior_year_item_count", "current_item_count"))
     for ident, lhs, rhs in checks.identity_terms(single):
         if ident == check_id:
-            return lhs + rhs
+            return tuple(lhs + rhs)
     if parts[0] == "I3" and len(parts) == 3:       # an extra table-三 row the report printed
-        return [f"t3.{parts[2]}.total"] + [f"t3.{parts[2]}.{c}" for c in vocab.T3_APPLICANT_COLS]
-    return []
+        return (f"t3.{parts[2]}.total",) + tuple(f"t3.{parts[2]}.{c}" for c in vocab.T3_APPLICANT_COLS)
+    return ()

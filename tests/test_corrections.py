@@ -343,3 +343,15 @@ def test_keeping_the_agencys_printing_settles_the_check_but_it_stays_failed(db):
     assert one(con, "select count(*) from v_fact_check where report_id = ? and status = 'fail'",
                [rid]) == failing_before
     con.close()
+
+
+def test_an_extra_table3_row_identity_runs_through_its_cells():
+    """A table-三 row the template lacks is still checked (I3 on the printed row): the identity
+    runs through each of its cells, so a correction there is judged by it (live and at write)."""
+    from etl import vocab
+    cells = {f"t3.extra_row.{c}": 1.0 for c in vocab.T3_APPLICANT_COLS}
+    cells["t3.extra_row.total"] = 99.0
+    found = [c for c in corrections.report_checks(cells, "2021", False) if c["check_id"] == "I3.t3.extra_row"]
+    assert found and found[0]["status"] == "fail"
+    assert all(corrections.through(found[0], k, False) for k in cells)
+    assert not corrections.through(found[0], "t3.new_received.total", False)
