@@ -190,10 +190,11 @@ def audit_rows(actor: str, action: str, target: str, detail: str = "") -> tuple:
 
 
 # ----------------------------------------------------------------------------- at publish
-def on_publish(con: duckdb.DuckDBPyConnection, audit: list[tuple] = ()) -> None:
+def on_publish(con: duckdb.DuckDBPyConnection, audit: list[tuple] = (), scope: set[str] | None = None) -> None:
     """Called once per publish inside its transaction, before the cross-year checks and marts:
-    writes pending audit rows, reopens corrections of replaced files, re-runs the checks of
-    every corrected report (``fact_check_reviewed``, ``report_reviewed``)."""
+    writes pending audit rows, reopens corrections of replaced files, re-runs the checks of the
+    corrected reports (``fact_check_reviewed``, ``report_reviewed``): every one when ``scope`` is
+    None (a full rebuild), else those among the touched reports ``scope``."""
     if audit:
         con.executemany('insert into audit_log ("at", actor, action, target, detail) values (?, ?, ?, ?, ?)',
                         [list(a) for a in audit])
@@ -207,12 +208,15 @@ def on_publish(con: duckdb.DuckDBPyConnection, audit: list[tuple] = ()) -> None:
         con.execute("update correction set status = 'to_recheck', recheck_report_id = ? where correction_id = ?",
                     [new_rid, cid])
         _audit(con, "system", "reopen", f"{rid}.{key}", f"年报文件已被 {new_rid} 取代：更正待重新核对", now)
-    con.execute("delete from fact_check_reviewed")
-    con.execute("delete from report_reviewed")
-    todo = con.execute("""
+    only, params = "", []
+    if scope is not None:           # the touched reports (a replaced file's report is one of them)
+        only, params = " and k.report_id in (select unnest(?::varchar[]))", [sorted(scope | {r[1] for r in reopened})]
+    for table in ("fact_check_reviewed", "report_reviewed"):
+        con.execute(f"delete from {table} k where true{only}", params)
+    todo = con.execute(f"""
         select k.report_id, any_value(r.template), any_value(r.other_as_single_row), count(*), max(k.created_at)
         from correction k join dim_report r using (report_id)
-        where k.status = 'applied' group by k.report_id order by k.report_id""").fetchall()
+        where k.status = 'applied'{only} group by k.report_id order by k.report_id""", params).fetchall()
     check_out: list[tuple] = []
     reviewed: list[tuple] = []
     for rid, template, single, n, last in todo:

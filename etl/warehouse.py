@@ -548,7 +548,7 @@ class Staging:
         try:
             t = time.perf_counter()
             self._reconcile(self._expected)
-            corrections.on_publish(con, self.audit)   # [复核] reopen/re-check corrections before the marts
+            corrections.on_publish(con, self.audit, scope)   # [复核] reopen/re-check corrections before the marts
             t = self._phase("reconcile", t)
             recompute_cross_checks(con, scope)
             t = self._phase("cross_checks", t)
