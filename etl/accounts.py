@@ -48,13 +48,25 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(got, want)
 
 
+_cache: dict[Path, tuple[tuple[int, int, int], dict[str, dict]]] = {}
+
+
 def load(path: Path | None = None) -> dict[str, dict]:
-    """name → {scrypt, created_at}; empty when the file is absent."""
+    """name → {scrypt, created_at}; empty when the file is absent.  Parsed once per version of
+    the file (its mtime, size and inode: ``add`` replaces it, so a change is seen at once); a
+    Streamlit rerun asks several times.  The caller gets its own dict."""
     p = path or accounts_path()
-    if not p.is_file():
+    try:
+        s = p.stat()
+    except OSError:
         return {}
-    with open(p, "rb") as f:
-        return dict(tomllib.load(f).get("accounts") or {})
+    stamp = (s.st_mtime_ns, s.st_size, s.st_ino)
+    hit = _cache.get(p)
+    if hit is None or hit[0] != stamp:
+        with open(p, "rb") as f:
+            hit = (stamp, dict(tomllib.load(f).get("accounts") or {}))
+        _cache[p] = hit
+    return dict(hit[1])
 
 
 def check(name: str, password: str, path: Path | None = None) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import duckdb
 import pytest
@@ -156,3 +157,21 @@ def test_a_correction_changes_the_overview_headline(env):
     review.submit(db, report_id=rid, cell_key="t3.new_received.total", new_value=value + 100, reviewer="张三",
                   seen_version=0, seen_value=value, reason="按原件")
     assert headline() - before == 100
+
+
+def test_a_rerun_reads_the_account_file_once_and_a_changed_file_again(env, monkeypatch):
+    """The account file is parsed once per (path, mtime, size, inode), not 2–3× per rerun."""
+    _db, acct = env
+    accounts.add("张三", "correct horse", acct)
+    reads = []
+    real = accounts.tomllib.load
+    monkeypatch.setattr(accounts, "tomllib", SimpleNamespace(load=lambda f: reads.append(1) or real(f)))
+    at = run("review", state={auth.SESSION_KEY: "张三"})
+    assert any("已登录：张三" in c.value for c in at.caption)
+    at.run()
+    assert len(reads) <= 1
+    accounts.add("李四", "battery staple", acct)           # rewritten: read again, the new name known
+    assert "李四" in accounts.load() and len(reads) == 2
+    loaded = accounts.load()
+    loaded.pop("张三")                                      # a caller's copy: the cache is not changed
+    assert "张三" in accounts.load()
