@@ -11,15 +11,20 @@ Without either, the writing pages are read-only and say why.  The check runs in 
 script on the server, before any write: a direct request (a URL with query parameters, a
 scripted session) reaches no write without a signed-in name.  The signed-in local name lives
 in the session (``st.session_state[SESSION_KEY]``) and is re-checked against the account file
-on every run (a deleted account loses access at once).
+on every run (a deleted account loses access at once).  Local sign-in goes through
+:func:`etl.accounts.sign_in`: each attempt is logged, and too many failures lock the name,
+and this browser session, out for a while (登录失败次数过多，请 X 分钟后再试).
 """
 from __future__ import annotations
+
+from datetime import datetime
 
 import streamlit as st
 
 from etl import accounts
 
 SESSION_KEY = "_auth_user"
+FAILURES_KEY = "_auth_failures"     # times of this session's failed attempts (any name)
 READ_ONLY_ZH = ("此页需要登录后才能写入。本服务器尚未配置登录：管理员可在 .streamlit/secrets.toml 中配置 [auth]"
                 "（OIDC 单点登录），或在服务器上运行 `python -m etl account add 姓名` 建立本地账号"
                 "（账号文件 data/accounts.toml，或环境变量 GKNB_ACCOUNTS 指定）。现在只能查看，不能修改。")
@@ -86,8 +91,21 @@ def require_writer(action_zh: str, key: str) -> str | None:
         pw = st.text_input("密码", type="password", key=f"{key}_password")
         ok = st.form_submit_button("登录", type="primary")
     if ok:
-        if accounts.check(name, pw):
+        fails = st.session_state.get(FAILURES_KEY, [])
+        res = accounts.sign_in(name, pw, session_failures=fails, detail=_client())
+        if res.ok:
+            st.session_state.pop(FAILURES_KEY, None)
             st.session_state[SESSION_KEY] = name.strip()
             st.rerun()
-        st.error("账号或密码不正确")
+        if res.checked:
+            st.session_state[FAILURES_KEY] = [*fails, datetime.now()][-accounts.MAX_FAILURES:]
+        st.error(res.message_zh())
     return None
+
+
+def _client() -> str:
+    """The browser's address for the sign-in log ('' when Streamlit does not know it)."""
+    try:
+        return str(st.context.ip_address or "")
+    except Exception:
+        return ""

@@ -7,6 +7,13 @@ hashes (standard library; n=2**14, r=8, p=1), never in clear.  The file's path i
 ``$GKNB_ACCOUNTS``, else ``data/accounts.toml`` (not committed).  Where Streamlit's own
 sign-in (OIDC, ``[auth]`` in secrets) is configured, this file is not used.
 
+Sign-in attempts (:func:`sign_in`): every attempt, refused or not, is appended to a log
+beside the account file (``accounts.signin.jsonl``: time, name as typed, ``ok`` / ``fail`` /
+``locked``), which is also what the lock-out reads: :data:`MAX_FAILURES` failures of one name
+within :data:`WINDOW` (since its last success) lock that name for :data:`LOCK`; attempts
+while locked are refused without checking the password and do not extend the lock.  The app
+applies the same rule to the failures of one browser session (whatever names it tries).
+
 Format::
 
     [accounts."张三"]
@@ -20,13 +27,20 @@ import hmac
 import json
 import os
 import secrets
+import math
 import tomllib
-from datetime import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "accounts.toml"
 _N, _R, _P = 2 ** 14, 8, 1
 _DUMMY = "00" * 16 + "$" + "00" * 32
+MAX_FAILURES = 5
+WINDOW = timedelta(minutes=15)
+LOCK = timedelta(minutes=15)
+LOG_MAX_BYTES = 1 << 20          # then the log is rotated (one older file kept: .1)
 
 
 def accounts_path() -> Path:
@@ -104,3 +118,96 @@ def add(name: str, password: str, path: Path | None = None) -> Path:
         f.write("\n".join(lines))
     os.replace(tmp, p)
     return p
+
+
+# ----------------------------------------------------------------------------- sign-in attempts
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of one attempt: ``ok``, or refused; ``wait_minutes`` > 0 while locked out;
+    ``checked``: False when refused for the lock-out without looking at the password."""
+    ok: bool
+    wait_minutes: int = 0
+    checked: bool = True
+
+    def message_zh(self) -> str:
+        if self.ok:
+            return ""
+        if self.wait_minutes:
+            return f"登录失败次数过多，请 {self.wait_minutes} 分钟后再试"
+        return "账号或密码不正确"
+
+
+def signin_log_path(path: Path | None = None) -> Path:
+    return (path or accounts_path()).with_suffix(".signin.jsonl")
+
+
+def wait_minutes(failures: list[datetime], now: datetime) -> int:
+    """Minutes until sign-in is allowed again after these failed attempts (0: allowed now):
+    the lock runs :data:`LOCK` from the latest failure that completed :data:`MAX_FAILURES`
+    failures within :data:`WINDOW`."""
+    fails = sorted(t for t in failures if t > now - LOCK - WINDOW)
+    for i in range(len(fails) - 1, MAX_FAILURES - 2, -1):
+        if fails[i] - fails[i - MAX_FAILURES + 1] <= WINDOW:
+            left = fails[i] + LOCK - now
+            return max(0, math.ceil(left.total_seconds() / 60))
+    return 0
+
+
+def recent_failures(name: str, now: datetime, path: Path | None = None) -> list[datetime]:
+    """Failed attempts for ``name`` since its last successful sign-in, within the lock-out's
+    reach (the log and its rotated predecessor)."""
+    log = signin_log_path(path)
+    since = now - LOCK - WINDOW
+    out: list[datetime] = []
+    for p in (log.with_name(log.name + ".1"), log):
+        try:
+            lines = p.read_text(encoding="utf-8").splitlines()
+        except OSError:
+            continue
+        for line in lines:
+            try:
+                e = json.loads(line)
+                at = datetime.fromisoformat(e["at"])
+            except (ValueError, KeyError, TypeError):
+                continue             # a torn last line of a crashed writer
+            if e.get("name") != name or at <= since:
+                continue
+            if e.get("event") == "ok":
+                out.clear()
+            elif e.get("event") == "fail":
+                out.append(at)
+    return out
+
+
+def record(name: str, event: str, now: datetime, path: Path | None = None, detail: str = "") -> None:
+    """Append one attempt to the sign-in log (created mode 600; rotated past LOG_MAX_BYTES)."""
+    log = signin_log_path(path)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if log.stat().st_size > LOG_MAX_BYTES:
+            os.replace(log, log.with_name(log.name + ".1"))
+    except FileNotFoundError:
+        pass
+    line = json.dumps({"at": now.isoformat(timespec="seconds"), "name": name, "event": event,
+                       **({"detail": detail[:200]} if detail else {})}, ensure_ascii=False)
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8") as f:
+        f.write(line + "\n")
+
+
+def sign_in(name: str, password: str, path: Path | None = None, *, session_failures: Sequence[datetime] = (),
+            now: datetime | None = None, detail: str = "") -> SignIn:
+    """Check a password under the lock-out rule and log the attempt.  ``session_failures``:
+    the failed attempts of the caller's session (any names), locked out by the same rule."""
+    now = now or datetime.now()
+    name = (name or "").strip()[:64]
+    fails = recent_failures(name, now, path)
+    wait = max(wait_minutes(fails, now), wait_minutes(list(session_failures), now))
+    if wait:
+        record(name, "locked", now, path, detail)
+        return SignIn(False, wait, checked=False)
+    ok = check(name, password, path)
+    record(name, "ok" if ok else "fail", now, path, detail)
+    if ok:
+        return SignIn(True)
+    return SignIn(False, max(wait_minutes(fails + [now], now), wait_minutes([*session_failures, now], now)))

@@ -14,6 +14,8 @@ import shutil
 import subprocess
 import sys
 import threading
+import json
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -279,6 +281,40 @@ def test_account_cli_can_generate_the_password(tmp_path):
     assert r.returncode == 0, r.stderr
     pw = r.stdout.strip().rsplit("：", 1)[1]
     assert accounts.check("王五", pw, path) and pw not in path.read_text(encoding="utf-8")
+
+
+def test_failed_sign_ins_lock_the_name_for_a_while_and_every_attempt_is_logged(tmp_path):
+    path = tmp_path / "accounts.toml"
+    accounts.add("张三", "correct horse", path)
+    t0 = datetime(2026, 1, 1, 9, 0)
+    at = [t0 + timedelta(minutes=i) for i in range(accounts.MAX_FAILURES)]
+    for t in at[:-1]:
+        assert accounts.sign_in("张三", "wrong", path, now=t) == accounts.SignIn(False)
+    last = accounts.sign_in("张三", "wrong", path, now=at[-1])
+    assert not last.ok and last.wait_minutes == accounts.LOCK.seconds // 60
+    locked = accounts.sign_in("张三", "correct horse", path, now=at[-1] + timedelta(minutes=1))
+    assert not locked.ok and not locked.checked and locked.wait_minutes == accounts.LOCK.seconds // 60 - 1
+    assert locked.message_zh() == f"登录失败次数过多，请 {locked.wait_minutes} 分钟后再试"
+    assert accounts.sign_in("李四", "wrong", path, now=at[-1]).wait_minutes == 0       # per name
+    later = at[-1] + accounts.LOCK + timedelta(seconds=1)          # attempts while locked did not extend it
+    assert accounts.sign_in("张三", "correct horse", path, now=later).ok
+    for i in range(accounts.MAX_FAILURES - 1):                     # a success starts the count again
+        assert accounts.sign_in("张三", "wrong", path, now=later + timedelta(seconds=i + 1)).wait_minutes == 0
+    log = [json.loads(x) for x in accounts.signin_log_path(path).read_text(encoding="utf-8").splitlines()]
+    assert [e["event"] for e in log if e["name"] == "张三"] == (
+        ["fail"] * accounts.MAX_FAILURES + ["locked", "ok"] + ["fail"] * (accounts.MAX_FAILURES - 1))
+    assert "correct horse" not in accounts.signin_log_path(path).read_text(encoding="utf-8")
+
+
+def test_a_session_trying_many_names_is_locked_out_too(tmp_path):
+    path = tmp_path / "accounts.toml"
+    accounts.add("张三", "correct horse", path)
+    now = datetime(2026, 1, 1, 9, 0)
+    fails = [now - timedelta(minutes=i) for i in range(accounts.MAX_FAILURES)]
+    res = accounts.sign_in("张三", "correct horse", path, session_failures=fails, now=now)
+    assert not res.ok and res.wait_minutes > 0
+    assert accounts.sign_in("张三", "correct horse", path, session_failures=fails[:-1], now=now).ok
+    assert accounts.wait_minutes(fails, now + accounts.LOCK) == 0
 
 
 def test_the_page_region_of_every_printed_row_of_a_pdf_is_found(corpus, tmp_path):

@@ -83,6 +83,31 @@ def test_an_unknown_session_name_is_not_a_sign_in(env):
     assert at.get("file_uploader")
 
 
+def test_repeated_failed_sign_ins_lock_out_and_are_logged(env):
+    import json
+    _db, acct = env
+    accounts.add("张三", "correct horse", acct)
+    at = run("review")
+
+    def attempt(name: str, pw: str) -> None:
+        at.text_input(key="review_name").input(name)
+        at.text_input(key="review_password").input(pw)
+        next(b for b in at.button if b.label == "登录").click().run()
+    for i in range(accounts.MAX_FAILURES):       # different names: this session is locked out
+        attempt(f"示例{i}", "wrong password")
+    assert any("登录失败次数过多，请 15 分钟后再试" in e.value for e in at.error)
+    attempt("张三", "correct horse")
+    assert any("登录失败次数过多" in e.value for e in at.error)
+    assert not any("已登录" in c.value for c in at.caption)
+    log = [json.loads(x) for x in accounts.signin_log_path(acct).read_text(encoding="utf-8").splitlines()]
+    assert [e["event"] for e in log] == ["fail"] * accounts.MAX_FAILURES + ["locked"]
+    at = run("review")                             # another session: the name itself is not locked
+    attempt("张三", "correct horse")
+    assert any("已登录：张三" in c.value for c in at.caption)
+    log = accounts.signin_log_path(acct).read_text(encoding="utf-8").splitlines()
+    assert json.loads(log[-1])["event"] == "ok" and json.loads(log[-1])["name"] == "张三"
+
+
 def test_a_signed_in_reviewer_resolves_a_cell_and_the_report_page_marks_it(env):
     db, acct = env
     accounts.add("张三", "correct horse", acct)
