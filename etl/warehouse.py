@@ -50,7 +50,7 @@ import shutil
 import sys
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -652,12 +652,18 @@ def rebuild_derived(db_path: Path, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -
 
 def load_reports(reports: list[ParsedReport], db_path: Path, *, batch_id: str | None = None,
                  failures: Sequence[tuple[str, str]] = (), lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
-                 prepared: Mapping[str, list[tuple]] | None = None) -> IngestSummary:
+                 prepared: Mapping[str, list[tuple]] | None = None,
+                 audit: Callable[[IngestSummary], Iterable[tuple]] | None = None) -> IngestSummary:
     """Load parsed reports in one transaction and publish atomically (see the module docstring);
-    ``prepared``: fact_cell rows by report_id, as parse workers return them."""
+    ``prepared``: fact_cell rows by report_id, as parse workers return them; ``audit``: the
+    audit_log rows of this load given its summary (who uploaded what, :func:`etl.corrections.audit_rows`),
+    published even when every file was unchanged."""
     t0 = time.perf_counter()
     with staging(Path(db_path), batch_id, lock_timeout) as st:
         st.apply(reports, failures, prepared)
+        if audit is not None:
+            st.audit += audit(st.summary)
+            st.changed = True
     st.summary.seconds = time.perf_counter() - t0
     return st.summary
 

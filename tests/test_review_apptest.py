@@ -158,9 +158,12 @@ def test_an_upload_is_recorded_in_the_audit_log(env, tmp_path):
                         tmp_path / "uploads")
     summary = load_uploaded([item["report"]], db, item["rows"], "上传员")
     assert summary.loaded == 1
+    again = load_uploaded([item["report"]], db, item["rows"], "复传员")    # the same file: unchanged
+    assert again.unchanged == 1 and again.loaded == 0
     con = duckdb.connect(str(db), read_only=True)
     try:
-        assert con.execute("select actor, action from audit_log").fetchall() == [("上传员", "upload")]
+        assert con.execute("select actor, action, detail from audit_log order by \"at\"").fetchall() == [
+            ("上传员", "upload", "新增 1，替换 0，未变 0，失败 0"), ("复传员", "upload", "新增 0，替换 0，未变 1，失败 0")]
     finally:
         con.close()
 
