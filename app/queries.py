@@ -1132,15 +1132,19 @@ def q_review_queue(con, f: Filters) -> pd.DataFrame:
 
 
 def q_cell_review(con, report_id: str, cell_key: str) -> pd.DataFrame:
-    """One cell as a reviewer sees it: effective value, the text as printed, provenance, the
-    parser's reason (its candidates), and the correction version (0 = never corrected)."""
-    return _df(con, """
-        select c.cell_key, c.value, c.value_raw, c.semantic, c.uncertain, c.uncertain_reason, c.method,
+    """One cell as a reviewer sees it: effective value and correction version (0 = never
+    corrected) as :func:`etl.corrections.cell_state` gives them (what a write compares with),
+    the text as printed, provenance, the parser's reason (its candidates)."""
+    from etl.corrections import cell_state
+    state = cell_state(con, report_id, cell_key)
+    df = _df(con, """
+        select c.cell_key, c.value_raw, c.semantic, c.uncertain, c.uncertain_reason, c.method,
                c.page, c.source_table, c.source_row, c.source_col, c.parsed_value, c.corrected,
-               c.corrected_by, c.corrected_at, c.correction_reason,
-               (select coalesce(max(version), 0) from correction k
-                where k.report_id = c.report_id and k.cell_key = c.cell_key) as version
+               c.corrected_by, c.corrected_at, c.correction_reason
         from v_fact_cell c where c.report_id = ? and c.cell_key = ?""", [report_id, cell_key])
+    if state is None:
+        return df.iloc[0:0].assign(value=None, version=None)
+    return df.assign(value=state.value, version=state.version)
 
 
 def q_cell_identities(con, report_id: str, cell_key: str, candidate: float | None) -> pd.DataFrame:

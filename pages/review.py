@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from app import auth, queries, snippets, ui
-from etl import corrections, review, vocab
+from etl import corrections, numbers, review, vocab
 from etl.warehouse import WarehouseBusy
 
 f = ui.page_header("复核", "逐项核对读取不确定的数字和未通过的校验：改正数字，或说明为何保留机关所印数字。"
@@ -22,12 +22,12 @@ if done:
 
 
 def _num(text: str) -> float | None:
-    t = (text or "").strip().replace(",", "").replace("，", "")
-    try:
-        v = float(t)
-    except ValueError:
+    """The number a reviewer typed, read as a printed cell is (:func:`etl.numbers.parse_cell`:
+    full-width digits, thousands separators, a unit; money in 万元); None for anything else."""
+    cv = numbers.parse_cell(text)
+    if cv is None or cv.semantic != "number" or cv.value is None or cv.doubt:
         return None
-    return v if v == v and abs(v) != float("inf") else None
+    return float(numbers.to_wan_yuan(cv.value, cv.unit))
 
 
 def _fmt(v) -> str:

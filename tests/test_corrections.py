@@ -114,6 +114,21 @@ def test_a_correction_changes_the_published_figure_checks_and_queries(db):
     assert corr["new_value"].tolist() == [new] and corr["status_zh"].tolist() == ["已生效"]
     audit = con.execute("select actor, action, target from audit_log").fetchall()
     assert audit == [("甲", "correct", f"{rid}.{key}")]
+    # the review page shows the version and value a next write compares with (etl.corrections.cell_state)
+    shown = q.q_cell_review(con, rid, key).iloc[0]
+    assert (shown["value"], shown["version"]) == (new, 1) == (corrections.cell_state(con, rid, key).value,
+                                                                corrections.cell_state(con, rid, key).version)
+
+
+def test_the_review_page_reads_a_cell_through_cell_state(db, monkeypatch):
+    """One definition of what a reviewer saw: q_cell_review asks etl.corrections.cell_state."""
+    con = ro(db)
+    rid, key = con.execute("select report_id, cell_key from v_fact_cell order by all limit 1").fetchall()[0]
+    monkeypatch.setattr(corrections, "cell_state", lambda _c, r, k: corrections.CellState(r, k, 12.5, "12.5", 7))
+    shown = q.q_cell_review(con, rid, key).iloc[0]
+    assert (shown["value"], shown["version"], shown["cell_key"]) == (12.5, 7, key)
+    monkeypatch.setattr(corrections, "cell_state", lambda *_a: None)
+    assert q.q_cell_review(con, rid, key).empty
 
 
 def test_reingest_of_the_same_file_and_other_publishes_keep_the_correction(db, corpus):

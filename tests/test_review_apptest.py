@@ -122,7 +122,7 @@ def test_a_signed_in_reviewer_resolves_a_cell_and_the_report_page_marks_it(env):
     items = at.selectbox(key=f"rv_item_{rid}")
     assert items.options
     box = at.text_input(key=f"rv_val_{rid}_{key}")
-    box.input(str(int(value) + 1)).run()
+    box.input(f"{int(value) + 1:,}件").run()            # as printed: separators, a unit (etl.numbers)
     at.text_area(key=f"rv_reason_{rid}_{key}").input("按原件核对").run()
     at.button(key=f"rv_submit_{rid}_{key}").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
