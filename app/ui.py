@@ -6,7 +6,7 @@
 * ``query(queries.q_x, filters, *args)``: runs a read-model function of :mod:`app.queries`
   through ``st.cache_data``, keyed on its name, small tuples and the file's stamp (new data →
   new cache keys).
-* ``sidebar_filters()``: the shared filters (ASCII keys bound to the URL) → ``Filters``.
+* ``sidebar_filters()``: the shared filters (ASCII keys bound to the URL; agencies by id) → ``Filters``.
 * ``page_header()``, ``chart()``, ``csv_download()``, ``rate_help()``: the page furniture.
 
 Text that comes from reports (agency names, raw cells) is only shown through widgets that
@@ -183,6 +183,24 @@ def _prune(key: str, allowed, multi: bool) -> None:
         st.session_state[key] = None
 
 
+def _agency_from_url(opts: pd.DataFrame) -> None:
+    """Seed a new session's agency filter from ``?agency=…``.  The URL carries agency ids (a
+    widget bound to the URL would write its label, the agency's name, which is neither unique
+    nor stable); a name, as links made before carry, resolves to the agencies of that name;
+    anything else is dropped.  The filter then writes the ids back on every run."""
+    if "agency" in st.session_state:
+        return
+    wanted = st.query_params.get_all("agency")
+    if not wanted:
+        return
+    ids = set(opts["agency_id"])
+    by_name: dict[str, list[str]] = {}
+    for aid, name in zip(opts["agency_id"], opts["agency_name"]):
+        by_name.setdefault(name, []).append(aid)
+    st.session_state["agency"] = list(dict.fromkeys(
+        aid for w in wanted for aid in ([w] if w in ids else by_name.get(w, []))))
+
+
 def sidebar_filters() -> Filters | None:
     """Draw the shared filters in the sidebar (call after st.navigation) and store the Filters."""
     w = warehouse()
@@ -244,9 +262,15 @@ def sidebar_filters() -> Filters | None:
         if kinds:
             ag = ag[ag["kind"].isin(kinds)]
         names = dict(zip(ag["agency_id"], ag["agency_name"]))
+        _agency_from_url(opts)
         _prune("agency", names, True)
         agencies = st.multiselect("机构", list(names), format_func=lambda x: names.get(x, x), key="agency",
-                                  bind="query-params", placeholder="全部（可输入名称搜索）", select_all=False)
+                                  placeholder="全部（可输入名称搜索）", select_all=False)
+        if st.query_params.get_all("agency") != list(agencies):
+            if agencies:
+                st.query_params["agency"] = list(agencies)
+            else:
+                del st.query_params["agency"]
         template = st.selectbox("模板", ["2019", "2021"], index=None, placeholder="全部",
                                 format_func=lambda x: TEMPLATE_ZH[x], key="template", bind="query-params")
     f = Filters(years=years, province=province, city=city, county=county, levels=tuple(levels),

@@ -97,6 +97,20 @@ def test_filter_from_url_applies(app):
     assert "当前筛选：江苏省 · 县级 · 全部年度" in captions(at)
 
 
+def test_the_agency_filter_travels_in_the_url_as_its_id_and_old_name_links_still_work(app):
+    a = fx.AGENCY["ha_mz"]
+    reps = [r for r in fx.current() if r.year == 2024 and r.agency.key == "ha_mz"]
+    want = f"{sum(r.v('t3.new_received.total') for r in reps):,.0f}"
+    for given in (a.agency_id, a.name):             # ?agency=<id>, and a link from before (?agency=<name>)
+        at = app(query={"agency": given})
+        assert metric(at, "本年新收申请") == want
+        assert any(c.endswith(a.name) for c in captions(at) if c.startswith("当前筛选："))
+        assert at.query_params.get("agency") == a.agency_id      # the URL now carries the id
+    at = app(query={"agency": "不存在的机构"})                     # an unknown name or id: no filter, dropped
+    assert "agency" not in at.query_params
+    assert "当前筛选：全国 · 全部年度" in captions(at)
+
+
 def test_synthetic_toggle_adds_banner_and_data(app):
     at = app(state={"synthetic": True})
     assert any("包含示例（虚构）数据" in w.value for w in at.warning)

@@ -14,7 +14,7 @@ import io
 import json
 import re
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import duckdb
 import pytest
@@ -92,6 +92,8 @@ def test_resolve_every_flagged_cell_of_a_real_report(bundled_server, page):
            ).to_be_visible(timeout=60_000)
     expect(page.get_by_text(WARNING, exact=False)).to_be_visible()          # before: 总览 warns
     open_page(page, "报告详情", rep)
+    # a link by name (made before ids) resolves; the address now carries the agency's id
+    assert parse_qs(urlparse(page.url).query).get("agency") == [rep["agency_id"]]
     expect(metric(page, "读取不确定")).to_have_text(str(n))
     expect(metric(page, "人工复核更正")).to_have_text("0")
 
