@@ -259,6 +259,7 @@ def _read_t2(rows: list[Row], template: str, state: ParseState, year: int | None
     caption = ""                  # a unit note above or inside the table (（金额单位：元）)
     header_rows: list[Row] = []   # label-only rows since the sub-table heading
     reads: dict[str, list[tuple[Row, list[tuple[str, CellValue, int]], str]]] = {}
+    printed: list[tuple[str | None, str, list[str]]] = []   # rows in printed order (None: no known label)
     for row in rows:
         if not row.values or (row.head_cells and row.labels and vocab.match_t2_row(row.label) is None):
             # a row of labels whose value cells hold no ink (pipe tables, unmerged cells) is a header
@@ -276,8 +277,14 @@ def _read_t2(rows: list[Row], template: str, state: ParseState, year: int | None
             continue
         header_rows = []
         lab = vocab.match_t2_row(row.label) if row.labels else None
-        if lab is None or vocab.norm(row.label).startswith("第二十条"):
+        if vocab.norm(row.label).startswith("第二十条"):
             continue
+        if lab is None:
+            inked = [v.raw.strip() for v in row.values if v.semantic != "blank"]
+            if inked:   # figures without a label the vocabulary knows: kept, flagged after the loop
+                printed.append((None, f"{row.label.strip() or '标签为空'}：{'、'.join(inked)}", cols or []))
+            continue
+        printed.append((lab.key, row.label, cols or []))
         default = list(vocab.T2_LAYOUT.get(template, {}).get(lab.key, ()))
         layout = cols or default
         if cols and not set(cols) - {""} <= vocab.T2_ROW_COLS.get(lab.key, set(cols)):
@@ -318,6 +325,7 @@ def _read_t2(rows: list[Row], template: str, state: ParseState, year: int | None
                 state.uncertain[f"t2.{lab.key}.{c}"] = "表头缺失或无法识别，按模板列序读取，无法验证列的对应"
     for key, found in reads.items():
         _put_t2_row(key, found, state)
+    recover.flag_unlabelled_t2(state, template, printed)
 
 
 def _t2_unnamed_cols(key: str, layout: list[str], template: str) -> list[str]:

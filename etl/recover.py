@@ -380,6 +380,7 @@ def _flat_t2(region: str, template: str, state: ParseState) -> None:
     split = _split_t2_rows(region)
     seq = False        # the sub-table prints a 序号 column: its numbers run into the rows'
     prev: tuple[str, list[str], str] | None = None   # the row read last: key, layout, its run
+    printed: list[tuple[str | None, str, list[str]]] = []   # rows in printed order (None: no known label)
     for label, run, unit in _chunks(region, allow_decimal=True):
         names = list(_T2_ROW_NAMES.finditer(label))
         head = label[:names[-1].start()] if names else label
@@ -397,11 +398,15 @@ def _flat_t2(region: str, template: str, state: ParseState) -> None:
         if "信息内容" in header:
             cols = _flat_t2_cols(header[header.rfind("信息内容"):])
         if not names:
+            words = _unlabelled_t2_words(header)
+            if words is not None:
+                printed.append((None, f"{words or '标签为空'}：{run}", cols))
             continue
         last = names[-1]
         lab = vocab.match_t2_row(last.group(0))
         if lab is None:
             continue
+        printed.append((lab.key, last.group(0), cols))
         template_cols = list(vocab.T2_LAYOUT.get(template, {}).get(lab.key, ()))
         fits = set(cols) - {""} <= vocab.T2_ROW_COLS.get(lab.key, set(cols))
         covers = set(template_cols) <= set(cols)   # a header word not read leaves a template column out
@@ -438,6 +443,56 @@ def _flat_t2(region: str, template: str, state: ParseState) -> None:
             _flag_t2_row(state, lab.key, sorted(vocab.T2_ROW_COLS.get(lab.key, set()) - set(layout)), why)
         if seq:
             _flag_t2_row(state, lab.key, layout, f"表格有序号列，序号与数字串 {run!r} 连在一起，无法区分")
+    flag_unlabelled_t2(state, template, printed)
+
+
+#: the characters of a sub-table's header in run-together text (第二十条第(六)项信息内容上一年项目数量…)
+_T2_HEAD_CHARS = frozenset("第二十条项一三四五六七八九信息内容单位万元件数量金额本上年" + "".join(
+    vocab.norm(lab.zh) + "".join(lab.match) for lab in vocab.T2_COLS) + "()（）:：/、,，.。;；")
+
+
+def _unlabelled_t2_words(label: str) -> str | None:
+    """The words of a table-二 row that prints a digit run with no row name before it: "" when
+    its label is lost (only a sub-table's header precedes the run), the words when they are a
+    short label the vocabulary does not know (规范性档案); None for a note or a header cut by a
+    digit."""
+    if not any(c not in _T2_HEAD_CHARS and not c.isspace() for c in label):
+        return ""
+    words = label.strip()
+    return words if len(words) <= 12 and "第二十条" not in words else None
+
+
+def flag_unlabelled_t2(state: ParseState, template: str, printed: list[tuple[str | None, str, list[str]]]) -> None:
+    """Table-二 rows printed with figures but no label the vocabulary knows (the label cell left
+    empty because the row above was omitted, or phrased otherwise) are never dropped silently
+    and never taken by position as sure: the template rows such a row could be are flagged.
+
+    ``printed`` is table 二's rows in printed order: (row key, None for such a row; the row as
+    printed; the column keys its sub-table's header names).  The candidates are the template
+    rows not read that sit between the labelled rows around it and whose columns include its
+    header's; else every template row not read that fits; with none, a warning says the row
+    is not the template's and was not read."""
+    layout = vocab.T2_LAYOUT.get(template, {})
+    order = list(layout)
+    pos = {k: i for i, k in enumerate(order)}
+    read = {k.split(".")[1] for k in state.cells if k.startswith("t2.")}
+    for i, (key, text, cols) in enumerate(printed):
+        if key is not None:
+            continue
+        named = set(cols) - {""}
+        unread = [k for k in order if k not in read and named <= vocab.T2_ROW_COLS.get(k, frozenset())]
+        lo = next((pos[k] for k, _, _ in reversed(printed[:i]) if k in pos), -1)
+        hi = next((pos[k] for k, _, _ in printed[i + 1:] if k in pos), len(order))
+        cands = [k for k in unread if lo < pos[k] < hi] or unread
+        if not cands:
+            state.warnings.append(f"表二「{text}」一行印有数字但标签无法识别，模板中没有未读出的行与之对应，未读取")
+            continue
+        names = "」或「".join(vocab.row_zh("t2", k) for k in cands)
+        why = f"表二一行印有数字但标签为空或无法识别（{text}），可能是「{names}」行，无法确定"
+        for k in cands:
+            for c in dict.fromkeys([*layout[k], *sorted(named)]):
+                state.flag(f"t2.{k}.{c}", why)
+        state.warnings.append(why)
 
 
 _ROW_END = re.compile(r"[\s:：;；,，。.、]*(?:万元|亿元|千元|元)?[\s:：;；,，。.、)）]*")

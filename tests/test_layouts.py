@@ -554,3 +554,56 @@ def test_literal_thousands_separator_in_crawler_text_is_one_cell():
     text = text[:at] + "4,119" + text[at + len(str(value)):]
     rep = parse_bytes(text.encode(), "r.txt")
     assert rep.cells["t2.admin_penalty.decision_count"] == 4119
+
+
+# --------------------------------------------------------------------------- table-二 rows without a known label
+
+
+def t2_unlabelled(gone: str | None, unlabelled: str, label: str = "") -> Callable:
+    """Table 二 without the row ``gone`` (the agency has none) and the row ``unlabelled`` printed
+    with ``label`` in its label cell (empty: the label lost; other words: a label the
+    vocabulary does not know)."""
+    def tf(t2, t3, t4):
+        rows = []
+        for r in t2.rows:
+            row = {c.key.split(".")[1] for c in r if c.kind == "num"}
+            if row == {gone}:
+                continue
+            rows.append([_C(label)] + list(r[1:]) if row == {unlabelled} else list(r))
+        return _retable(t2, rows), t3, t4
+    return tf
+
+
+def _row_keys(template: str, row: str) -> set[str]:
+    return {f"t2.{row}.{c}" for c in vocab.T2_LAYOUT[template][row]}
+
+
+UNLABELLED_T2 = [
+    # 行政处罚 not printed, 行政强制's label cell empty: either could be the row's
+    Case("t2_row_omitted_next_unlabelled", t2_unlabelled("admin_penalty", "admin_coercion"),
+         template="2019", truth=lambda cells, extra: {k: v for k, v in cells.items()
+                                                      if not k.startswith("t2.admin_penalty.")},
+         max_flagged=3),
+    Case("t2_row_omitted_next_unlabelled_2021", t2_unlabelled("admin_penalty", "admin_coercion"),
+         truth=lambda cells, extra: {k: v for k, v in cells.items() if not k.startswith("t2.admin_penalty.")},
+         max_flagged=1),
+    # a label phrased otherwise (a 繁體 switch's 規範性檔案 comes back as 规范性档案)
+    Case("t2_unknown_label", t2_unlabelled(None, "normative_documents", "规范性档案"), max_flagged=3),
+]
+
+
+@pytest.mark.parametrize("fmt", [*_EXT, "flat"])
+@pytest.mark.parametrize("case", UNLABELLED_T2, ids=[c.name for c in UNLABELLED_T2])
+def test_t2_row_without_a_known_label_is_flagged_not_dropped(case, fmt, monkeypatch):
+    """A table-二 row with figures and no label the vocabulary knows is kept: the template rows
+    it could be are flagged (never dropped silently, never taken by position as sure)."""
+    truth, data = _render(case, fmt, monkeypatch)
+    rep = parse_bytes(data, _EXT.get(fmt, "r.txt"))
+    silent, phantom, flagged = _verdict(truth, rep)
+    assert silent == {} and phantom == [], (silent, phantom)
+    if fmt != "flat":   # run-together text flags every digit run with several splits anyway
+        assert len(flagged) <= case.max_flagged, flagged
+    row = "normative_documents" if case.name == "t2_unknown_label" else "admin_coercion"
+    assert _row_keys(case.template, row) <= set(rep.uncertain)
+    if row == "admin_coercion":   # the omitted row is a candidate too: null and flagged
+        assert all(rep.cells[k] is None and k in rep.uncertain for k in _row_keys(case.template, "admin_penalty"))
