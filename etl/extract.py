@@ -308,12 +308,13 @@ def _read_t2(rows: list[Row], template: str, state: ParseState, year: int | None
             for c in layout:
                 if c:
                     state.flag(f"t2.{lab.key}.{c}", f"该行有 {len(vals)} 个数值单元格，表头有 {len(layout)} 列，无法对应")
-            if layout is default and len(inked) > len(layout):
-                # more figures than the template's columns and no header naming them: a column
-                # some agencies add (本年项目数量) is printed, its value not placed
+            if len(inked) > len(layout):
+                # more figures than the columns the header names (none: the template's): a
+                # column some agencies add (本年项目数量) is printed, its value not placed
                 for c in _t2_unnamed_cols(lab.key, layout, template):
-                    state.flag(f"t2.{lab.key}.{c}", f"该行有 {len(vals)} 个数值单元格，多于模板的 {len(layout)} 列，"
-                               "表头未印出列名，无法对应")
+                    state.flag(f"t2.{lab.key}.{c}", f"该行有 {len(vals)} 个数值单元格，多于"
+                               + (f"模板的 {len(layout)} 列，表头未印出列名" if layout is default
+                                  else f"表头读出的 {len(layout)} 列") + "，无法对应")
             continue
         if "" in layout:
             state.warnings.append(f"表二「{lab.zh}」行跳过上年/同比列，只读本年度的数")

@@ -607,3 +607,16 @@ def test_t2_row_without_a_known_label_is_flagged_not_dropped(case, fmt, monkeypa
     assert _row_keys(case.template, row) <= set(rep.uncertain)
     if row == "admin_coercion":   # the omitted row is a candidate too: null and flagged
         assert all(rep.cells[k] is None and k in rep.uncertain for k in _row_keys(case.template, "admin_penalty"))
+
+
+def test_t2_row_with_more_figures_than_its_header_names_flags_the_rest():
+    """A header word the vocabulary does not know (本年专案数量 for 本年项目数量): the row's
+    figures outnumber the columns read, so the columns its row kind may print are flagged —
+    the printed 本年项目数量 is never missing without a flag."""
+    t2 = ("<p>二、主动公开政府信息情况</p><table border=1>"
+          + _tr("第二十条第（五）项@1x5")
+          + _tr("信息内容", "上一年专案数量", "本年专案数量", "本年增/减", "处理决定数量")
+          + _tr("行政许可", "12", "14", "2", "30") + "</table>")
+    rep = parse_bytes(_html(t2).replace("2023年".encode(), "2020年".encode()), "r.html")
+    for c in ("prior_year_item_count", "current_item_count", "item_count_change", "decision_count"):
+        assert f"t2.admin_licensing.{c}" in rep.uncertain, c
