@@ -34,7 +34,7 @@ from etl.numbers import CellValue, declared_unit, parse_cell, strip_markers
 from etl.parse_state import ParseState, Row
 from etl.report import ParsedReport, looks_synthetic
 from etl.sections import sections_json
-from etl.titles import find_title, report_starts, split_reports
+from etl.titles import annex_unit, find_title, report_starts, split_reports
 from etl.traditional import to_simplified
 
 # --------------------------------------------------------------------------- rows
@@ -781,18 +781,52 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
     return found, unproven
 
 
-def _split_sections(rows: list[Row]) -> dict[str, list[Row]]:
+_TABLE_NO = {"t2": "表二", "t3": "表三", "t4": "表四"}
+
+
+def _table_read(sec: str, rows: list[Row]) -> bool:
+    """Has a section's table been read: figures under its table's labels (a narrative line with
+    a number, a small table of channels under a heading in 总体情况, is not its table)."""
+    if sec == "t2":
+        return sum(1 for r in rows if r.values and vocab.match_t2_row(r.label)) >= 2
+    if sec == "t3":
+        return sum(1 for r in rows if r.values and vocab.match_t3_row(r.label)) >= 3
+    return any(len(r.values) >= 5 for r in rows)
+
+
+def _split_sections(rows: list[Row], agency: str = "",
+                    warnings: list[str] | None = None) -> tuple[dict[str, list[Row]], str | None]:
+    """The rows of tables 二, 三 and 四, by their headings; and the unit an 附件 heading names
+    before any of the report's tables when the tables after it may be that unit's, not the
+    report's (None: no such heading).
+
+    A file's tables are the report's until a second set begins: a heading of a table already
+    read and left (a sub-unit's 统计表 after the report's own), or an 附件/附表 heading naming
+    another unit after a table was read.  The rest is not read (a warning says so)."""
     sec: dict[str, list[Row]] = {"t2": [], "t3": [], "t4": []}
     cur: str | None = None
+    left: set[str] = set()   # sections whose table was read and then left
+    foreign: str | None = None
     for row in rows:
         s = _row_section(row)
-        if s:
-            cur = None if s == "end" else s
-        if cur == "t3" and row.values and vocab.match_t4_any(row.label):
-            cur = "t4"
+        nxt = (None if s == "end" else s) if s else cur
+        if nxt == "t3" and row.values and vocab.match_t4_any(row.label):
+            nxt = "t4"
+        unit = annex_unit(row.label, agency) if row.labels and not row.values else None
+        if unit or nxt != cur:
+            if cur and _table_read(cur, sec[cur]):
+                left.add(cur)
+            if left and (unit or nxt in left):
+                if warnings is not None:
+                    what = f"附件「{row.label.strip()[:40]}」" if unit else \
+                        f"又一份{_TABLE_NO[nxt]}（「{row.label.strip()[:30]}」起）"
+                    warnings.append(f"本报告的表格之后印有{what}：视为附件或另一单位的数据，其后的表格未读取")
+                break
+            foreign = foreign or unit
+        cur = nxt
         if cur:
             sec[cur].append(row)
-    return sec
+    return sec, foreign
 
 
 def parse_document(doc: Document) -> ParsedReport:
@@ -826,7 +860,7 @@ def _parse_one_report(doc: Document, text: str) -> ParsedReport:
         raise ReportError(f"{year} 年度报告：2019 年以前的旧格式不在支持范围内", "pre_2019")
     rows = document_rows(doc)
     state = ParseState(warnings=list(doc.warnings), money_unit=document_money_unit(text))
-    sections = _split_sections(rows)
+    sections, foreign = _split_sections(rows, agency_raw, state.warnings)
     template, tw = detect_template(sections["t2"], text, year)
     state.warnings.extend(tw)
 
@@ -871,6 +905,9 @@ def _parse_one_report(doc: Document, text: str) -> ParsedReport:
     _mark_missing(state, template, single, found3, any(r.values for r in sections["t2"]))
     if doc.damaged:
         recover.flag_damaged_blanks(state, single)
+    if foreign:
+        for k in list(state.cells):
+            state.flag(k, f"表格印在附件（{foreign}）之下，无法确定是本报告的数据还是该单位的")
     _flag_unverified(state, bool(single), unproven, doc.damaged)
 
     agency, aw = canonical_agency(agency_raw)

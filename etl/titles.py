@@ -18,7 +18,8 @@ and an agency printed on the line above a bare ``2020年…报告``.  When nothi
 report fails with one line saying so — an agency is right or absent, never a fragment.
 
 :func:`report_starts` finds where the reports of a bundle (a 附件 sub-unit report, a department
-汇编) begin, so that :mod:`etl.extract` can parse the first and name the rest.
+汇编) begin, so that :mod:`etl.extract` can parse the first and name the rest;
+:func:`annex_unit` names the unit of an 附件 of statistics tables without a title of its own.
 """
 from __future__ import annotations
 
@@ -286,6 +287,25 @@ def report_starts(doc: Document) -> list[Start]:
                 starts.append(Start(sb, sl, got, b.page))
                 seen_t3 = False
     return starts
+
+
+_ANNEX = re.compile(r"附[件表]\d*[:：.、]?")
+_ANNEX_TAIL = re.compile(rf"{_YEAR}年度?|(?:政府)?信息公开|政务公开|统计表|情况")
+
+
+def annex_unit(line: str, agency: str) -> str | None:
+    """The unit an 附件/附表 heading names when it is not the report's own agency (附件：示例附属
+    事务中心政府信息公开情况统计表 → 示例附属事务中心): its tables are that unit's figures.
+    None for a line that is no such heading, or an annex naming no unit or the report's own."""
+    t = _prep(line)
+    m = _ANNEX.match(t)
+    if not m or len(t) > 60:
+        return None
+    rest = t[m.end():]
+    tail = _ANNEX_TAIL.search(rest)
+    unit = _agency(rest[:tail.start()] if tail else rest)
+    own = _prep(agency)
+    return None if unit is None or unit in own else unit
 
 
 def _first_title(doc: Document) -> Title:

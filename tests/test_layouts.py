@@ -620,3 +620,60 @@ def test_t2_row_with_more_figures_than_its_header_names_flags_the_rest():
     rep = parse_bytes(_html(t2).replace("2023年".encode(), "2020年".encode()), "r.html")
     for c in ("prior_year_item_count", "current_item_count", "item_count_change", "decision_count"):
         assert f"t2.admin_licensing.{c}" in rep.uncertain, c
+
+
+# --------------------------------------------------------------------------- a second set of tables
+
+
+def _annexed(t: R._Table, prefix: str) -> R._Table:
+    """A table of another unit: its figure cells keyed ``prefix.…`` (other figures)."""
+    rows = [[replace(c, key=f"{prefix}.{c.key}") if c.kind == "num" else c for c in r] for r in t.rows]
+    return _retable(t, rows)
+
+
+def annex_tables(caption: str) -> Callable:
+    """After table 四, ``caption`` (an 附件 heading, or none) and a sub-unit's own tables 三 and
+    四 under headings of their own, in the other shape of （六）其他处理 (its sub-rows)."""
+    def tf(t2, t3, t4):
+        _, a3, a4 = _ORIG_SKELETON("2021", False, False, False)
+        pieces = [t4] + ([caption] if caption else []) + [
+            "（一）收到和处理政府信息公开申请情况", _annexed(a3, "annex"),
+            "（二）政府信息公开行政复议、行政诉讼情况", _annexed(a4, "annex")]
+        return t2, t3, pieces
+    return tf
+
+
+def _annex_figures(cells: dict, rng: random.Random) -> dict:
+    keys = [f"t3.{r}.{c}" for r in vocab.t3_rows_for("2021", False) for c in vocab.T3_COL_KEYS]
+    keys += [f"t4.{r}.{c}" for r in vocab.T4_ROW_KEYS for c in vocab.T4_COL_KEYS]
+    return {f"annex.{k}": rng.randint(1, 99) for k in keys}
+
+
+ANNEXES = [
+    Case("annex_of_a_named_unit", annex_tables("附件：示例附属事务中心政府信息公开情况统计表"),
+         template="2019", extra=_annex_figures),
+    Case("second_tables_without_a_heading", annex_tables(""), template="2019", extra=_annex_figures),
+]
+
+
+@pytest.mark.parametrize("fmt", list(_EXT))
+@pytest.mark.parametrize("case", ANNEXES, ids=[c.name for c in ANNEXES])
+def test_tables_after_the_reports_own_are_not_merged_into_it(case, fmt, monkeypatch):
+    """A sub-unit's statistics tables after the report's own (an 附件 with no report title):
+    the report keeps its own figures, the second set is no part of it (a report-level warning)."""
+    truth, data = _render(case, fmt, monkeypatch)
+    rep = parse_bytes(data, _EXT[fmt])
+    silent, phantom, flagged = _verdict(truth, rep)
+    assert silent == {} and phantom == [], (silent, phantom)
+    assert flagged == []
+    assert any("未读取" in w and ("附件" in w or "又印有" in w) for w in rep.warnings), rep.warnings
+
+
+def test_tables_only_under_another_units_annex_are_flagged():
+    """The only tables sit under an 附件 naming another unit: whose figures they are is not
+    known, so every cell read is flagged; an 附件 naming the report's own agency is its own."""
+    other = parse_bytes(_html("<p>附件：示例附属事务中心政府信息公开情况统计表</p>", _T2_HTML), "r.html")
+    assert other.cells["t2.admin_penalty.decision_count"] == 31
+    assert all(k in other.uncertain for k in other.cells)
+    own = parse_bytes(_html("<p>附件：示例县示例局政府信息公开情况统计表</p>", _T2_HTML), "r.html")
+    assert "t2.admin_penalty.decision_count" not in own.uncertain
