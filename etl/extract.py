@@ -260,9 +260,13 @@ def _read_t2(rows: list[Row], template: str, state: ParseState, year: int | None
     header_rows: list[Row] = []   # label-only rows since the sub-table heading
     reads: dict[str, list[tuple[Row, list[tuple[str, CellValue, int]], str]]] = {}
     printed: list[tuple[str | None, str, list[str]]] = []   # rows in printed order (None: no known label)
+    bare: list[str] = []          # rows whose label is printed with no figure beside it
     for row in rows:
         if not row.values or (row.head_cells and row.labels and vocab.match_t2_row(row.label) is None):
             # a row of labels whose value cells hold no ink (pipe tables, unmerged cells) is a header
+            named = vocab.match_t2_row(row.label) if not row.values else None
+            if named and len(vocab.PAREN.sub("", vocab.norm(row.label))) <= 12:
+                bare.append(named.key)   # a row's label alone: its figures printed elsewhere
             if "第二十条" in vocab.norm(row.label):
                 cols, unit, header_rows = None, "", []   # a new sub-table: its own header
                 caption = _caption_unit(row) or caption
@@ -327,6 +331,12 @@ def _read_t2(rows: list[Row], template: str, state: ParseState, year: int | None
     for key, found in reads.items():
         _put_t2_row(key, found, state)
     recover.flag_unlabelled_t2(state, template, printed)
+    for key in dict.fromkeys(bare):
+        # a row label printed on its own (labels and figures in separate runs, as pdfminer
+        # writes a table): the row is printed, its figures not found — flagged, never absent
+        if not any(k.startswith(f"t2.{key}.") for k in state.cells):
+            for c in vocab.T2_LAYOUT.get(template, {}).get(key) or _t2_unnamed_cols(key, [], template):
+                state.flag(f"t2.{key}.{c}", "表中印有该行的标签，但旁边没有数字，未能读出（表格结构无法识别）")
 
 
 def _t2_unnamed_cols(key: str, layout: list[str], template: str) -> list[str]:

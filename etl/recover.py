@@ -476,6 +476,7 @@ def flag_unlabelled_t2(state: ParseState, template: str, printed: list[tuple[str
     order = list(layout)
     pos = {k: i for i, k in enumerate(order)}
     read = {k.split(".")[1] for k in state.cells if k.startswith("t2.")}
+    groups: dict[tuple[str, ...], list[tuple[str, set[str]]]] = {}   # candidates: the rows they are for
     for i, (key, text, cols) in enumerate(printed):
         if key is not None:
             continue
@@ -483,14 +484,17 @@ def flag_unlabelled_t2(state: ParseState, template: str, printed: list[tuple[str
         unread = [k for k in order if k not in read and named <= vocab.T2_ROW_COLS.get(k, frozenset())]
         lo = next((pos[k] for k, _, _ in reversed(printed[:i]) if k in pos), -1)
         hi = next((pos[k] for k, _, _ in printed[i + 1:] if k in pos), len(order))
-        cands = [k for k in unread if lo < pos[k] < hi] or unread
+        groups.setdefault(tuple(k for k in unread if lo < pos[k] < hi) or tuple(unread), []).append((text, named))
+    for cands, rows in groups.items():
+        shown = "；".join(t for t, _ in rows[:3]) + (f" 等 {len(rows)} 行" if len(rows) > 3 else "")
         if not cands:
-            state.warnings.append(f"表二「{text}」一行印有数字但标签无法识别，模板中没有未读出的行与之对应，未读取")
+            state.warnings.append(f"表二印有数字但标签无法识别的行（{shown}）：模板中没有未读出的行与之对应，未读取")
             continue
         names = "」或「".join(vocab.row_zh("t2", k) for k in cands)
-        why = f"表二一行印有数字但标签为空或无法识别（{text}），可能是「{names}」行，无法确定"
+        why = f"表二印有数字但标签为空或无法识别的行（{shown}）可能是「{names}」行，无法确定"
+        named = set().union(*(n for _, n in rows))
         for k in cands:
-            for c in dict.fromkeys([*layout[k], *sorted(named)]):
+            for c in dict.fromkeys([*layout[k], *sorted(named & vocab.T2_ROW_COLS.get(k, frozenset()))]):
                 state.flag(f"t2.{k}.{c}", why)
         state.warnings.append(why)
 

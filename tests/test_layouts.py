@@ -411,6 +411,33 @@ def test_one_cell_per_line_text_is_recovered_or_flagged(template, seed):
     assert sum(1 for k in t34 if k not in rep.uncertain) >= len(t34) // 2
 
 
+def _t2_in_column_runs(report: dict) -> bytes:
+    """Text as pdfminer's ``extract_text`` writes a report: table 二's cells column by column
+    (the label column's run, then each figure column's), one cell per line; tables 三 and 四 one
+    cell per line, row by row."""
+    r = R._R(report, {})
+    lines = [r.title(), "一、总体情况", "本年度工作平稳有序。"]
+    for name, heading, t in zip(("t2", "t3", "t4"), vocab.TABLE_ZH.values(), r.tables):
+        lines.append(heading)
+        cells = [(col, cell) for line in t.placed for col, cell, cont in line if not cont]
+        if name == "t2":
+            cells.sort(key=lambda x: x[0])   # stable: each column's cells in row order
+        lines += [r.value(c.key) if c.kind == "num" else c.text for _, c in cells]
+    lines += ["五、存在的主要问题及改进情况", "无。"]
+    return "\n".join(lines).encode()
+
+
+@pytest.mark.parametrize("template,hubei", [("2019", True), ("2021", False)])
+def test_t2_in_column_runs_is_flagged_cell_by_cell(template, hubei):
+    """Table 二 not read as a table (its labels and figures in separate runs) is flagged cell by
+    cell like table 三 — every row it prints, 其他主动公开文件 too — never missing."""
+    report = make_report(template, seed=11, hubei=hubei)
+    rep = parse_bytes(_t2_in_column_runs(report), "r.txt")
+    silent, phantom, _ = _verdict(report["cells"], rep)
+    assert silent == {} and phantom == [], (silent, phantom)
+    assert all(k in rep.uncertain for k in report["cells"] if k.startswith("t2."))
+
+
 def test_literal_transposed_t2_is_flagged_not_dropped():
     t2 = ("<p>二、主动公开政府信息情况</p><table border=1>"
           + _tr("信息内容", "规章", "行政规范性文件")
