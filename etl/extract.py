@@ -510,9 +510,9 @@ def _join_wrapped_labels(rows: list[Row]) -> list[Row]:
 _ORDINAL = re.compile(r"(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d{1,2}[.、])")
 
 
-def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, bool, set[str]]:
-    """Read table 三; returns (found, other_as_single_row, keys of rows read in template order
-    because no header named the columns)."""
+def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, bool | None, set[str]]:
+    """Read table 三; returns (found, other_as_single_row — None when no row was read —, keys
+    of rows read in template order because no header named the columns)."""
     rows = _join_wrapped_labels(rows)
     items: list[tuple[str | None, Row, list, str | None]] = []  # (key, row, values, hint)
     seq: list[tuple[str, object]] = []
@@ -580,7 +580,7 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
                 continue
         items.append((key, row, vals, hint))
     if not items:
-        return bool(broken), False, set()
+        return bool(broken), None, set()   # the shape of （六）其他处理 is not known
     keys_seen = {k for k, _, _, _ in items if k} | used | broken
     single = not (keys_seen & set(vocab.T3_OTHER_SUBROWS)) and "other_total" in keys_seen
     if not (keys_seen & set(vocab.T3_OTHER_SUBROWS)) and "other_total" not in keys_seen:
@@ -1027,7 +1027,9 @@ def _mark_missing(state: ParseState, template: str, single: bool | None, found3:
     and not one of its rows could be read (then every cell it should have is flagged)."""
     why3 = "源文件中未找到该单元格" if found3 else "未能读出表三（表格结构无法识别）"
     t2_lost = t2_printed and not any(k.startswith("t2.") for k in state.cells)
-    for key in vocab.expected_keys(template, single):
+    # table 三 not read and nothing tells the shape of （六）其他处理: either form may be printed
+    shapes = (single,) if found3 or single is not None else (True, False)
+    for key in dict.fromkeys(k for shape in shapes for k in vocab.expected_keys(template, shape)):
         table = key[:2]
         if table == "t2" and t2_lost:
             state.flag(key, "表二印有数字，但没有一行能读出（表格结构无法识别）")

@@ -438,6 +438,26 @@ def test_t2_in_column_runs_is_flagged_cell_by_cell(template, hubei):
     assert all(k in rep.uncertain for k in report["cells"] if k.startswith("t2."))
 
 
+def t3_as_picture(t2, t3, t4):
+    """Table 三 printed as a picture (a scanned page without OCR): its heading, no text."""
+    return t2, ["（表格为图片）"], t4
+
+
+@pytest.mark.parametrize("fmt", list(_EXT))
+@pytest.mark.parametrize("template", ["2019", "2021"])
+def test_t3_not_read_flags_every_row_the_template_may_print(template, fmt, monkeypatch):
+    """Table 三 not read and nothing printed tells the shape of （六）其他处理: both its forms
+    (one row, or its sub-rows) are flagged, so whichever the page prints is never missing."""
+    case = Case("t3_picture", t3_as_picture, template=template)
+    truth, data = _render(case, fmt, monkeypatch)
+    rep = parse_bytes(data, _EXT[fmt])
+    silent, phantom, _ = _verdict(truth, rep)
+    assert silent == {} and phantom == [], (silent, phantom)
+    for row in ("other_total", *vocab.T3_OTHER_SUBROWS):
+        assert all(rep.cells[f"t3.{row}.{c}"] is None and f"t3.{row}.{c}" in rep.uncertain
+                   for c in vocab.T3_COL_KEYS), row
+
+
 def test_literal_transposed_t2_is_flagged_not_dropped():
     t2 = ("<p>二、主动公开政府信息情况</p><table border=1>"
           + _tr("信息内容", "规章", "行政规范性文件")
