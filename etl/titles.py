@@ -24,6 +24,7 @@ report fails with one line saying so — an agency is right or absent, never a f
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from etl import vocab
@@ -62,9 +63,10 @@ def _prep(text: str) -> str:
     return _CN_YEAR.sub(lambda m: m.group(0).translate(_CN_DIGITS), t) if "年" in t else t
 
 
-def _agency(text: str) -> str | None:
+def _agency(text: str, loose: bool = False) -> str | None:
     """The agency in the text before a title's year/tail: what follows the last separator,
-    without a trailing 关于/的; None unless it looks like an agency name."""
+    without a trailing 关于/的; None unless it looks like an agency name (``loose``: a name of
+    four characters or more ending in any word — 少年宫, 大学 — for the caller to prove)."""
     s = _DATE.sub("|", _DOC_NUMBER.sub("|", text))
     # digits inside a name (示例市12345政务服务便民热线管理中心) are no separator: kept as
     # private-use characters through the split, unless a year, date or 文号 word follows them
@@ -76,15 +78,16 @@ def _agency(text: str) -> str | None:
         return None
     core = re.sub(r"[（(][^（）()]*[）)]$", "", s)
     office = _OPENNESS_OFFICE.search(core)   # 示例市政府信息公开办公室: 公开 names the office
-    if len(core) < 2 or core[-1] not in _AGENCY_END or any(
+    if len(core) < (4 if loose else 2) or (core[-1] not in _AGENCY_END and not loose) or any(
             w in (core[:office.start()] if office else core) for w in _NOT_AGENCY):
         return None
     return s
 
 
-def parse_title(text: str) -> Title | None:
+def parse_title(text: str, loose: bool = False) -> Title | None:
     """(agency, year) from one line that is a report title; None when it is not one.  A title
-    whose agency is not printed (``2020年度政府信息公开工作年度报告``) gives agency ''."""
+    whose agency is not printed (``2020年度政府信息公开工作年度报告``) gives agency ''.
+    ``loose``: an agency of any ending (see :func:`_agency`)."""
     if "公开" not in text:
         return None
     t = _prep(text)
@@ -97,17 +100,17 @@ def parse_title(text: str) -> Title | None:
     if year is None:
         ym = _YEAR_AT_END.search(pre)
         if ym:                                   # {agency}(关于){year}年…
-            year, agency = ym.group("y"), _agency(pre[: ym.start()])
+            year, agency = ym.group("y"), _agency(pre[: ym.start()], loose)
             start = pre.rfind(agency, 0, ym.start()) if agency else ym.start()
             leftover = pre[: ym.start()]
         else:                                    # {year}年{agency}…
             for ym in reversed(list(_YEAR_ANY.finditer(pre))):
-                agency = _agency(pre[ym.end():])
+                agency = _agency(pre[ym.end():], loose)
                 if agency:
                     year, start = ym.group("y"), ym.start()
                     break
     else:                                        # {agency}政府信息公开工作{year}年度报告
-        agency = _agency(pre)
+        agency = _agency(pre, loose)
         start = pre.rfind(agency) if agency else m.start()
     if not year:
         return None
@@ -139,21 +142,38 @@ def find_title(doc: Document) -> tuple[str, int, str]:
     # those are read only when the body prints none
     meta = [ln for ln in lines if _META_LINE.match(vocab.norm(ln))]
     hints = ([doc.title_hint] if doc.title_hint else []) + meta
+    body = [ln for ln in lines if not _META_LINE.match(vocab.norm(ln))]
     try:
-        return _body_title([ln for ln in lines if not _META_LINE.match(vocab.norm(ln))])
+        return _body_title(body)
     except ReportError:
         for hint in hints:
             got = parse_title(hint)
             if got and got.agency:
                 return got.agency, got.year, got.text
+        named = _named_elsewhere(doc, body)
+        if named:
+            return named
         raise
+
+
+def _named_elsewhere(doc: Document, lines: list[str]) -> tuple[str, int, str] | None:
+    """A title whose agency ends in a word the agency shape does not list (示例市青少年宫,
+    示例市老年大学): taken only when the document names that agency again outside its title
+    (本报告由…编制, the signature), the evidence that it is a name and not a fragment."""
+    try:
+        agency, year, title = _body_title(lines, loose=True)
+    except ReportError:
+        return None
+    text = "".join(unicodedata.normalize("NFKC", doc.text()).split())
+    return (agency, year, title) if agency in text.replace(title, "") else None
 
 
 _META_LINE = re.compile(r"^(?:标题|题目|文章标题|title)[:：]", re.I)
 
 
-def _body_title(lines: list[str]) -> tuple[str, int, str]:
-    """(agency, year, title) from the body's first lines; ReportError when they hold none."""
+def _body_title(lines: list[str], loose: bool = False) -> tuple[str, int, str]:
+    """(agency, year, title) from the body's first lines; ReportError when they hold none
+    (``loose``: agencies of any ending, see :func:`_agency`)."""
     bare: Title | None = None                 # a title without its agency (2020年…报告)
     listed: Title | None = None               # the first of a list of titles the text never names
     linked: Title | None = None               # a title under a link-list heading the text never names
@@ -163,7 +183,7 @@ def _body_title(lines: list[str]) -> tuple[str, int, str]:
             continue
         if _NAV.match(vocab.norm(ln)):
             continue   # 上一篇：/下一篇：/相关阅读 — a link to another article, not this one's title
-        got = parse_title(ln)
+        got = parse_title(ln, loose)
         if got and got.agency:
             pick, skip_to = _of_a_list(lines, i, got)
             if pick is not None:
@@ -174,13 +194,13 @@ def _body_title(lines: list[str]) -> tuple[str, int, str]:
                 listed = listed or got
             continue
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        joined = parse_title(ln + nxt) if nxt else None
+        joined = parse_title(ln + nxt, loose) if nxt else None
         if joined and joined.agency and (got is None or joined.year == got.year):
             if _wrapped_tail(lines, i, joined):
                 continue   # the next line is the title on its own; this one ends a wrapped line
             return joined.agency, joined.year, joined.text
         if got and not got.agency:
-            prev = _agency(_prep(lines[i - 1])) if i else None
+            prev = _agency(_prep(lines[i - 1]), loose) if i else None
             if prev:
                 return prev, got.year, prev + got.text
             bare = bare or got

@@ -358,3 +358,20 @@ def test_a_single_linked_title_the_body_never_names_is_not_taken():
     text = text.replace(AGENCY, "本机关")
     with pytest.raises(ReportError, match="相关阅读"):
         parse("相关阅读\n某某市交通运输局2022年政府信息公开工作年度报告\n" + text, "r.txt")
+
+
+@pytest.mark.parametrize("fmt", ["txt", "html", "docx", "md", "flat"])
+@pytest.mark.parametrize("agency", ["示例市青少年宫", "示例市老年大学", "示例县工人文化宫"])
+def test_agency_ending_in_another_word_is_taken_when_the_text_names_it(fmt, agency):
+    """An agency whose name ends in a word the agency-name shape does not list (少年宫, 大学),
+    年 inside it: taken when the report's text names it again (本报告由…编制), the year split off
+    by the year pattern."""
+    report = dict(make_report("2019", year=2019), agency=agency)
+    rep = parse(render_mod.render(report, fmt), f"r.{'txt' if fmt == 'flat' else fmt}")
+    assert (rep.agency, rep.year) == (agency, 2019)
+
+
+def test_agency_of_another_shape_not_named_by_the_text_is_refused(monkeypatch):
+    """Without the text naming it, a name that does not look like an agency is not taken."""
+    with pytest.raises(ReportError):
+        _parse_titled(monkeypatch, "示例市青少年宫2022年政府信息公开工作年度报告")
