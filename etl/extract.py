@@ -253,13 +253,18 @@ def _merge_header_rows(rows: list[Row]) -> Row:
     return Row(["".join(r.label for r in rows)], [], [], header_like=True)
 
 
-def _read_t2(rows: list[Row], template: str, state: ParseState, year: int | None = None) -> None:
+def _read_t2(rows: list[Row], template: str, state: ParseState,
+             year: int | None = None) -> tuple[list[tuple[str | None, str, list[str], int | None]], list[str]]:
+    """Read table 二's rows by their labels and header columns; returns the rows in printed
+    order (key — None for figures with no known label —, the row as printed, its header's
+    columns, its count of figures) and the rows whose label stands alone,
+    for :func:`_flag_t2_unplaced` once every reading is done."""
     cols: list[str] | None = None
     unit = ""
     caption = ""                  # a unit note above or inside the table (（金额单位：元）)
     header_rows: list[Row] = []   # label-only rows since the sub-table heading
     reads: dict[str, list[tuple[Row, list[tuple[str, CellValue, int]], str]]] = {}
-    printed: list[tuple[str | None, str, list[str]]] = []   # rows in printed order (None: no known label)
+    printed: list[tuple[str | None, str, list[str], int | None]] = []   # rows in printed order
     bare: list[str] = []          # rows whose label is printed with no figure beside it
     for row in rows:
         if not row.values or (row.head_cells and row.labels and vocab.match_t2_row(row.label) is None):
@@ -286,9 +291,9 @@ def _read_t2(rows: list[Row], template: str, state: ParseState, year: int | None
         if lab is None:
             inked = [v.raw.strip() for v in row.values if v.semantic != "blank"]
             if inked:   # figures without a label the vocabulary knows: kept, flagged after the loop
-                printed.append((None, f"{row.label.strip() or '标签为空'}：{'、'.join(inked)}", cols or []))
+                printed.append((None, f"{row.label.strip() or '标签为空'}：{'、'.join(inked)}", cols or [], len(inked)))
             continue
-        printed.append((lab.key, row.label, cols or []))
+        printed.append((lab.key, row.label, cols or [], len(row.values)))
         default = list(vocab.T2_LAYOUT.get(template, {}).get(lab.key, ()))
         layout = cols or default
         if cols and not set(cols) - {""} <= vocab.T2_ROW_COLS.get(lab.key, set(cols)):
@@ -305,7 +310,7 @@ def _read_t2(rows: list[Row], template: str, state: ParseState, year: int | None
             if inked:
                 # a row the template lacks (其他主动公开文件) under a header not read: its cells
                 # are printed, the columns they belong to are not known
-                for c in _t2_unnamed_cols(lab.key, [], template):
+                for c in vocab.t2_unnamed_cols(lab.key, [], template):
                     state.flag(f"t2.{lab.key}.{c}", "该行不在模板中，表头缺失或列名无法识别，数值无法对应到列")
             continue
         if len(vals) != len(layout):
@@ -315,7 +320,7 @@ def _read_t2(rows: list[Row], template: str, state: ParseState, year: int | None
             if len(inked) > len(layout):
                 # more figures than the columns the header names (none: the template's): a
                 # column some agencies add (本年项目数量) is printed, its value not placed
-                for c in _t2_unnamed_cols(lab.key, layout, template):
+                for c in vocab.t2_unnamed_cols(lab.key, layout, template):
                     state.flag(f"t2.{lab.key}.{c}", f"该行有 {len(vals)} 个数值单元格，多于"
                                + (f"模板的 {len(layout)} 列，表头未印出列名" if layout is default
                                   else f"表头读出的 {len(layout)} 列") + "，无法对应")
@@ -330,22 +335,19 @@ def _read_t2(rows: list[Row], template: str, state: ParseState, year: int | None
                 state.uncertain[f"t2.{lab.key}.{c}"] = "表头缺失或无法识别，按模板列序读取，无法验证列的对应"
     for key, found in reads.items():
         _put_t2_row(key, found, state)
+    return printed, bare
+
+
+def _flag_t2_unplaced(state: ParseState, template: str, printed: list, bare: list[str]) -> None:
+    """After every reading (the table's, then the run-together text's): table-二 figures with no
+    known label flag the rows they could be (:func:`recover.flag_unlabelled_t2`), and a row label
+    printed on its own (labels and figures in separate runs, as pdfminer writes a table) makes
+    its row printed: its cells, none read, are flagged — never absent."""
     recover.flag_unlabelled_t2(state, template, printed)
     for key in dict.fromkeys(bare):
-        # a row label printed on its own (labels and figures in separate runs, as pdfminer
-        # writes a table): the row is printed, its figures not found — flagged, never absent
         if not any(k.startswith(f"t2.{key}.") for k in state.cells):
-            for c in vocab.T2_LAYOUT.get(template, {}).get(key) or _t2_unnamed_cols(key, [], template):
+            for c in vocab.T2_LAYOUT.get(template, {}).get(key) or vocab.t2_unnamed_cols(key, [], template):
                 state.flag(f"t2.{key}.{c}", "表中印有该行的标签，但旁边没有数字，未能读出（表格结构无法识别）")
-
-
-def _t2_unnamed_cols(key: str, layout: list[str], template: str) -> list[str]:
-    """Columns a table-二 row may print beyond ``layout`` when no header names them: those of
-    its row kind (:data:`vocab.T2_ROW_COLS`) the report's template or a local variant uses,
-    never the other template's own columns."""
-    mine = {c for cs in vocab.T2_LAYOUT.get(template, {}).values() for c in cs}
-    other = {c for t, rows in vocab.T2_LAYOUT.items() if t != template for cs in rows.values() for c in cs}
-    return sorted(c for c in vocab.T2_ROW_COLS.get(key, set()) - set(layout) if c in mine or c not in other)
 
 
 def _caption_unit(row: Row) -> str:
@@ -880,7 +882,7 @@ def _parse_one_report(doc: Document, text: str) -> ParsedReport:
         doc.damaged = True
         unproven: set[str] = set()
     else:
-        _read_t2(sections["t2"], template, state, year)
+        printed2, bare2 = _read_t2(sections["t2"], template, state, year)
         found3, single, unproven = _read_t3(sections["t3"], state, doc.damaged)
         _, unproven4 = _read_t4(sections["t4"], state, year)
         unproven |= unproven4
@@ -896,6 +898,7 @@ def _parse_one_report(doc: Document, text: str) -> ParsedReport:
         if not found3 and recover.looks_flat(text):
             found3, single = _recover_flat_t3(text, template, state), None
             doc.damaged = doc.damaged or found3
+        _flag_t2_unplaced(state, template, printed2, bare2)
     if not found3 and not sections["t2"]:
         n = vocab.norm(text)
         if any(m in n for m in _PRE_2019):

@@ -380,7 +380,7 @@ def _flat_t2(region: str, template: str, state: ParseState) -> None:
     split = _split_t2_rows(region)
     seq = False        # the sub-table prints a 序号 column: its numbers run into the rows'
     prev: tuple[str, list[str], str] | None = None   # the row read last: key, layout, its run
-    printed: list[tuple[str | None, str, list[str]]] = []   # rows in printed order (None: no known label)
+    printed: list[tuple[str | None, str, list[str], int | None]] = []   # rows in printed order
     for label, run, unit in _chunks(region, allow_decimal=True):
         names = list(_T2_ROW_NAMES.finditer(label))
         head = label[:names[-1].start()] if names else label
@@ -400,13 +400,13 @@ def _flat_t2(region: str, template: str, state: ParseState) -> None:
         if not names:
             words = _unlabelled_t2_words(header)
             if words is not None:
-                printed.append((None, f"{words or '标签为空'}：{run}", cols))
+                printed.append((None, f"{words or '标签为空'}：{run}", cols, None))
             continue
         last = names[-1]
         lab = vocab.match_t2_row(last.group(0))
         if lab is None:
             continue
-        printed.append((lab.key, last.group(0), cols))
+        printed.append((lab.key, last.group(0), cols, None))
         template_cols = list(vocab.T2_LAYOUT.get(template, {}).get(lab.key, ()))
         fits = set(cols) - {""} <= vocab.T2_ROW_COLS.get(lab.key, set(cols))
         covers = set(template_cols) <= set(cols)   # a header word not read leaves a template column out
@@ -462,39 +462,45 @@ def _unlabelled_t2_words(label: str) -> str | None:
     return words if len(words) <= 12 and "第二十条" not in words else None
 
 
-def flag_unlabelled_t2(state: ParseState, template: str, printed: list[tuple[str | None, str, list[str]]]) -> None:
+def flag_unlabelled_t2(state: ParseState, template: str,
+                       printed: list[tuple[str | None, str, list[str], int | None]]) -> None:
     """Table-二 rows printed with figures but no label the vocabulary knows (the label cell left
     empty because the row above was omitted, or phrased otherwise) are never dropped silently
     and never taken by position as sure: the template rows such a row could be are flagged.
 
     ``printed`` is table 二's rows in printed order: (row key, None for such a row; the row as
-    printed; the column keys its sub-table's header names).  The candidates are the template
-    rows not read that sit between the labelled rows around it and whose columns include its
-    header's; else every template row not read that fits; with none, a warning says the row
-    is not the template's and was not read."""
+    printed; the column keys its sub-table's header names; its count of figures, None when
+    not known).  The candidates are the template rows not read that sit between the labelled
+    rows around it and whose columns include its header's; else every template row not read
+    that fits; with none, a warning says the row is not the template's and was not read.  A
+    candidate's cells: the template's, the header's, and — when the row prints more figures
+    than those (or their count is not known) — the columns some agencies add (本年项目数量)."""
     layout = vocab.T2_LAYOUT.get(template, {})
     order = list(layout)
     pos = {k: i for i, k in enumerate(order)}
     read = {k.split(".")[1] for k in state.cells if k.startswith("t2.")}
-    groups: dict[tuple[str, ...], list[tuple[str, set[str]]]] = {}   # candidates: the rows they are for
-    for i, (key, text, cols) in enumerate(printed):
+    groups: dict[tuple[str, ...], list[tuple[str, set[str], int | None]]] = {}   # candidates: their rows
+    for i, (key, text, cols, n) in enumerate(printed):
         if key is not None:
             continue
         named = set(cols) - {""}
         unread = [k for k in order if k not in read and named <= vocab.T2_ROW_COLS.get(k, frozenset())]
-        lo = next((pos[k] for k, _, _ in reversed(printed[:i]) if k in pos), -1)
-        hi = next((pos[k] for k, _, _ in printed[i + 1:] if k in pos), len(order))
-        groups.setdefault(tuple(k for k in unread if lo < pos[k] < hi) or tuple(unread), []).append((text, named))
+        lo = next((pos[k] for k, *_ in reversed(printed[:i]) if k in pos), -1)
+        hi = next((pos[k] for k, *_ in printed[i + 1:] if k in pos), len(order))
+        groups.setdefault(tuple(k for k in unread if lo < pos[k] < hi) or tuple(unread), []).append((text, named, n))
     for cands, rows in groups.items():
-        shown = "；".join(t for t, _ in rows[:3]) + (f" 等 {len(rows)} 行" if len(rows) > 3 else "")
+        shown = "；".join(t for t, _, _ in rows[:3]) + (f" 等 {len(rows)} 行" if len(rows) > 3 else "")
         if not cands:
             state.warnings.append(f"表二印有数字但标签无法识别的行（{shown}）：模板中没有未读出的行与之对应，未读取")
             continue
         names = "」或「".join(vocab.row_zh("t2", k) for k in cands)
         why = f"表二印有数字但标签为空或无法识别的行（{shown}）可能是「{names}」行，无法确定"
-        named = set().union(*(n for _, n in rows))
+        named = set().union(*(nm for _, nm, _ in rows))
         for k in cands:
-            for c in dict.fromkeys([*layout[k], *sorted(named & vocab.T2_ROW_COLS.get(k, frozenset()))]):
+            cols = [*layout[k], *sorted(named & vocab.T2_ROW_COLS.get(k, frozenset()))]
+            if any(n is None or n > len(set(cols)) for _, _, n in rows):
+                cols += vocab.t2_unnamed_cols(k, cols, template)
+            for c in dict.fromkeys(cols):
                 state.flag(f"t2.{k}.{c}", why)
         state.warnings.append(why)
 

@@ -113,6 +113,16 @@ T2_ROW_COLS: dict[str, frozenset[str]] = {
     "centralized_procurement": frozenset({"procurement_project_count", "procurement_amount_wan_yuan"}),
 }
 
+def t2_unnamed_cols(key: str, layout: list[str], template: str) -> list[str]:
+    """Columns a table-二 row may print beyond ``layout`` when no header names them: those of
+    its row kind (:data:`T2_ROW_COLS`) the report's template or a local variant uses,
+    never the other template's own columns."""
+    mine = {c for cs in T2_LAYOUT.get(template, {}).values() for c in cs}
+    other = {c for t, rows in T2_LAYOUT.items() if t != template for cs in rows.values() for c in cs}
+    return sorted(c for c in T2_ROW_COLS.get(key, set()) - set(layout) if c in mine or c not in other)
+
+
+
 #: Table-二 column labels that decide the template (spec: detect from table 二, not the year).
 TEMPLATE_MARKERS = {
     "2019": ("新制作", "新公开", "对外公开总", "集中采购", "上一年项目", "其他对外管理服务"),
