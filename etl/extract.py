@@ -386,9 +386,9 @@ def _t3_by_cols(row: Row, cols: list[int], cmap: headers.ColumnMap) -> list[tupl
                 return None  # ink in a column the header does not name as a value column
             continue  # a column the header names as something else (备注, 同比): not read
         placed[key] = (cv, i)
-    if cmap.collapsed and len(placed) == 2:
-        return [placed.get(k) for k in vocab.T3_COL_KEYS]  # None: a column not printed
-    return [placed[k] for k in vocab.T3_COL_KEYS] if len(placed) == 7 else None
+    if len(placed) + len(cmap.absent) != len(vocab.T3_COL_KEYS):
+        return None
+    return [placed.get(k) for k in vocab.T3_COL_KEYS]  # None: a column the table does not print
 
 
 def _t3_values(row: Row, cmap: headers.ColumnMap) -> tuple[list[tuple[CellValue, int]] | None, bool]:
@@ -516,7 +516,7 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
         if header:
             found = _header_map(header, headers.t3_by_grid, headers.t3_order, 7, headers.t3_key)
             if found is not None and not found.mapped:
-                found = headers.t3_collapsed(header) or found
+                found = headers.t3_partial(header) or found
             if found is not None and (found.mapped or not cmap.mapped) and not (found.seen and values_read):
                 # a repeated header that names fewer columns keeps the full one; label rows
                 # among the values (a wrapped 其他情形) are no header to flag the rest by
@@ -574,8 +574,9 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
     # a row printed twice is read twice: equal values are fine, different ones uncertain
     for key, (row, vals, method) in [*assigned.items(), *((k, (r, v, "cell")) for k, r, v in again)]:
         for c, got in zip(vocab.T3_COL_KEYS, vals):
-            if got is None:
-                continue  # a column the table does not print (法人或其他组织 as one column)
+            if got is None:   # a column the table visibly does not print (法人或其他组织 as
+                state.omitted.add(f"t3.{key}.{c}")  # one column, no 总计): absent, not lost
+                continue
             cv, idx = got
             k = f"t3.{key}.{c}"
             state.put(k, cv, row, idx, method=method)
@@ -980,8 +981,11 @@ def _mark_missing(state: ParseState, template: str, single: bool | None, found3:
             row = key.split(".")[1]
             if not any(k.startswith(f"t2.{row}.") for k in state.cells):
                 continue  # whole row absent: agencies omit rows; not a cell we lost
-        if key not in state.cells:
+        if key not in state.cells and key not in state.omitted:
             state.flag(key, why3 if table == "t3" else "源文件中未找到该单元格")
+    gone = sorted({vocab.col_zh("t3", k.rsplit(".", 1)[1]) for k in state.omitted - set(state.cells)})
+    if gone:
+        state.warnings.append(f"表三未印「{'」「'.join(gone)}」列：这些单元格不属于本报告，未读取")
 
 
 # --------------------------------------------------------------------------- files

@@ -59,6 +59,7 @@ class ParseState:
     uncertain: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     money_unit: str = ""   # the money unit the whole document declares (the widest scope)
+    omitted: set[str] = field(default_factory=set)  # keys of columns the table visibly does not print
 
     def put(self, key: str, cv: CellValue, row: Row, idx: int, *, money_unit: str = "",
             method: str = "cell") -> None:

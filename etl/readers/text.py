@@ -226,25 +226,57 @@ def _md_cell(text: str) -> str:
     return join_cell_lines([x for x in lines if x])
 
 
+_MD_DELIM_CELL = re.compile(r"\s*:?-+:?\s*")
+
+
+def _md_delim(s: str) -> tuple[int, bool] | None:
+    """A pipe table's delimiter row (``|---|:---:|``, or ``---|:---:`` without outer pipes):
+    its column count and whether it has outer pipes; None for any other line."""
+    if "-" not in s or "|" not in s:
+        return None
+    outer = s.startswith("|")
+    cells = (s[1:] if outer else s).removesuffix("|").split("|")
+    return (len(cells), outer) if all(_MD_DELIM_CELL.fullmatch(c) for c in cells) else None
+
+
+def _md_row(s: str, width: int | None, outer: bool) -> list[str]:
+    """A pipe-table line's cells.  With outer pipes (``| a | b |``) the first and last pipes are
+    the table's edges.  Without them (GFM allows ``a | b``) every pipe separates two cells, so a
+    row whose first cell is empty starts with a pipe and one whose last cell is empty ends with
+    one: the delimiter row's column count tells which pipes are edges."""
+    if not outer and width:
+        raw = s.split("|")
+        if len(raw) == width:
+            return [_md_cell(c) for c in raw]
+        if len(raw) == width + 1 and s.startswith("|") != s.endswith("|"):
+            return [_md_cell(c) for c in (raw[1:] if s.startswith("|") else raw[:-1])]
+    return [_md_cell(c) for c in s.strip("|").split("|")]
+
+
 def _markdown_blocks(lines: list[str]) -> list:
     blocks: list = []
     rows: list[list[str]] = []
+    width, outer = None, True   # the current table's delimiter row: column count, outer pipes
 
     def flush() -> None:
         if rows:
             blocks.append(Table.from_texts([r[:] for r in rows]))
             rows.clear()
 
-    for ln in lines:
+    delim_at = -1
+    for i, ln in enumerate(lines):
+        if i == delim_at:
+            continue  # the |---|---| delimiter row (a row of dashes further down is figures: - = n/a)
         s = ln.strip()
-        if s.startswith("|"):
-            inner = s.strip("|")
-            cells = [_md_cell(c) for c in inner.split("|")]
-            if all(set(c) <= set("-: ") and c for c in cells):
-                continue  # |---|---| separator
-            rows.append(cells)
+        head = _md_delim(lines[i + 1].strip()) if not rows and "|" in s and i + 1 < len(lines) else None
+        if head is not None:
+            width, outer = head   # a table's first row: its delimiter row follows
+            delim_at = i + 1
+        if s.startswith("|") or head is not None or (width and not outer and "|" in s):
+            rows.append(_md_row(s, width, outer))
             continue
         flush()
+        width, outer = None, True
         if s:
             blocks.append(Paragraph(s.lstrip("#").strip()))
     flush()
