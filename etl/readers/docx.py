@@ -26,6 +26,7 @@ import zlib
 from lxml import etree
 
 from etl.document import Cell, Document, Paragraph, ReportError, Table
+from etl.numbers import INVISIBLE
 from etl.readers.html import join_cell_lines
 
 MAX_BYTES = 20 * 1024 * 1024  # the .docx file itself
@@ -49,7 +50,7 @@ _RUN_TEXT = etree.XPath(
 _T, _TAB, _BR, _CR = (_W + t for t in ("t", "tab", "br", "cr"))
 _TC_PR, _GRID_SPAN, _V_MERGE = _W + "tcPr", _W + "gridSpan", _W + "vMerge"
 _DANGEROUS = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.I)
-_WS_RUN = re.compile(r"[ \t\r\f\v\xa0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
+_WS_RUN = re.compile(r"[ \t\r\f\v\xa0\u3000\u2002\u2003\u2009]+")
 
 
 def _check_zip(data: bytes) -> None:
@@ -93,6 +94,7 @@ def _check_zip(data: bytes) -> None:
 
 
 def _clean_lines(text: str) -> list[str]:
+    text = INVISIBLE.sub("", text)   # zero-width spaces, BOMs: no ink, no gap inside a figure
     if "\n" not in text:
         line = _WS_RUN.sub(" ", text).strip()
         return [line] if line else []

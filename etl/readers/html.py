@@ -24,6 +24,7 @@ import re
 from lxml import etree
 
 from etl.document import Cell, Document, Paragraph, ReportError, Table
+from etl.numbers import INVISIBLE
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_COLSPAN = 1000  # HTML spec limit
@@ -48,10 +49,12 @@ _BLOCK_TAGS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "
 _BREAK = "\ue000"  # private-use marker for a block boundary inside collected text
 
 _CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
-_WS = r"[ \t\r\n\f\v\xa0\u3000\u2002\u2003\u2009\u200b\ufeff]"
+_WS = r"[ \t\r\n\f\v\xa0\u3000\u2002\u2003\u2009]"
 _NL_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\r\n\f\v]*\n[ \t\r\n\f\v]*(?=[{_CJK}])")
 _WS_RUN = re.compile(_WS + "+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# control characters, and invisible format characters (zero-width spaces, BOMs, soft hyphens):
+# no ink, so no gap inside a figure (4\u200b47 is 447) nor a word
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]|" + INVISIBLE.pattern)
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,400}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _FLATTEN_TAGS = re.compile(
