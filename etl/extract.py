@@ -90,7 +90,7 @@ def _column_numbers(labels: list[str], vals: list) -> bool:
     """A row numbering the columns (1 2 3 … n, unlabelled or 栏次/序号/列号): no figures."""
     if len(vals) < 5 or any(vocab.norm(lb) not in ("栏次", "序号", "列号", "行次", "编号") for lb in labels):
         return False
-    return [vocab.norm(c.text) for c in vals] == [str(i) for i in range(1, len(vals) + 1)]
+    return [vocab.norm(c.text).strip("()") for c in vals] == [str(i) for i in range(1, len(vals) + 1)]
 
 
 def _line_row(line: str, page: int | None) -> Row:

@@ -54,6 +54,9 @@ _SPACED = re.compile(r"\d[\s\u3000\xa0]+\d")
 _GROUPED = re.compile(r"[+\-−]?\d{1,3}(?:[\s\u3000\xa0]+\d{3})+(?:\.\d+)?\D*")
 
 
+#: A whole number in accounting brackets (NFKC brackets), ``(3)`` or ``(-3)``: −3 in a column that
+#: may be negative (本年增/减, :func:`count_value`).
+_BRACKETED = re.compile(r"\([-−]?(\d+)\)")
 #: A figure followed by a bracketed note in words (NFKC brackets): 26(含网上申请24件).
 _NOTE = re.compile(r"(.+?)\([^()]*[\u4e00-\u9fff][^()]*\)")
 
@@ -65,6 +68,7 @@ class CellValue:
     unit: str = ""         # unit printed inside the cell ('' if none)
     raw: str = ""
     doubt: str = ""        # why the reading cannot be trusted ('' = it can)
+    bracketed: bool = False  # accounting brackets, (3): negative only where a column may be
 
 
 #: Invisible format characters (zero-width spaces and joiners, soft hyphens, BOMs, bidi marks):
@@ -92,6 +96,8 @@ def parse_cell(text: str) -> CellValue | None:
     if yuan:
         t = t[1:]
     m = _NUM.match(t)
+    if not m and (neg := _BRACKETED.fullmatch(t)):
+        return CellValue(-Decimal(neg.group(1)), "number", "", raw, _doubt(body, marks, Decimal(0)), True)
     if not m and (note := _NOTE.fullmatch(t)):
         m = _NUM.match(note.group(1))   # 26（含网上申请24件）: the figure, then a note on it
     if not m:
@@ -163,11 +169,14 @@ MONEY_BOUND_WAN = Decimal(10) ** 8
 _EXACT_DIGITS = 15
 
 
-def count_value(cv: CellValue, bound: int) -> tuple[Decimal | None, str]:
-    """A count as stored, and why it is doubtful: a count is whole and at most ``bound``."""
+def count_value(cv: CellValue, bound: int, signed: bool = False) -> tuple[Decimal | None, str]:
+    """A count as stored, and why it is doubtful: a count is whole and at most ``bound``; a
+    bracketed number is negative in a ``signed`` column (本年增/减) and doubtful elsewhere."""
     v = cv.value
     if v is None:
         return None, cv.doubt
+    if cv.bracketed and not signed:
+        return None, f"括号中的数（原文「{cv.raw.strip()}」）：此列不能为负，无法确定含义，可能是 {-v}"
     body = clean(strip_markers(cv.raw)[0])
     if v != v.to_integral_value() or (("." in cv.raw or "．" in cv.raw)          # 2.1, also 2.0
                                       and _DOTTED.search(body) and not _CENTS.fullmatch(body)):
@@ -185,6 +194,8 @@ def money_value(cv: CellValue, scope_unit: str) -> tuple[Decimal | None, str]:
     v = cv.value
     if v is None:
         return None, cv.doubt
+    if cv.bracketed:
+        return None, f"括号中的数（原文「{cv.raw.strip()}」）：金额不能为负，无法确定含义"
     unit = cv.unit if cv.unit in _WAN else scope_unit
     doubt = cv.doubt
     if not unit and v != 0:

@@ -65,7 +65,7 @@ class ParseState:
             method: str = "cell") -> None:
         money = key.rsplit(".", 1)[1] in vocab.MONEY_COLS
         value, doubt = (money_value(cv, money_unit or self.money_unit) if money
-                        else count_value(cv, vocab.count_bound(key)))
+                        else count_value(cv, vocab.count_bound(key), key.rsplit(".", 1)[1] in vocab.SIGNED_COLS))
         number = to_json_number(value, money)
         if key in self.cells:
             self._read_twice(key, number, cv)

@@ -74,6 +74,7 @@ CASES = [  # (key, printed text given the true value, must the cell be flagged?)
     ("mixed-width", T3_KEY, lambda v: "１2 3", True),
     ("too-large", T3_KEY, lambda v: "1000000000000000", True),
     ("beyond-double", T2_KEY, lambda v: str(2**53 + 1), True),
+    ("bracket-count", T3_KEY, lambda v: f"（{v}）", True),     # never negative: (n) means nothing sure
 ]
 
 
@@ -96,6 +97,14 @@ def test_flagged_count_offers_the_candidate_without_the_dot():
     assert count_value(cv, 10**6) == (None, "计数不应有小数（原文「517.645」），可能是 517645")
     cv = parse_cell("l100")
     assert cv.value is None and cv.semantic == "garbled" and "1100" in cv.doubt
+
+
+def test_accounting_brackets_are_negative_only_where_a_column_may_be():
+    cv = parse_cell("（3）")
+    assert cv.value == -3 and cv.bracketed and parse_cell("(-3)").value == -3
+    assert count_value(cv, 10**6, signed=True) == (-3, "")          # 本年增/减
+    assert count_value(cv, 10**6)[0] is None and money_value(cv, "万元")[0] is None
+    assert parse_cell("（一）") is None and not parse_cell("-3").bracketed
 
 
 def test_markers_are_stripped_before_normalisation():

@@ -27,8 +27,6 @@ KNOWN_FAILING: set[tuple[str, str]] = {
     # adversary round — printed cells missing without a flag
     ("t2_head_synonyms", "txt"), ("t2_first_header_only", "pdf"),
     # adversary round — right figures flagged far beyond the damage
-    ("change_bracket_negative", "txt"),
-    ("change_bracket_negative", "html"), ("change_bracket_negative", "docx"),
     ("t2_head_synonyms", "html"), ("t2_head_synonyms", "docx"), ("t2_first_header_only", "md"),
     ("t2_first_header_only", "html"), ("t2_first_header_only", "docx"), 
     ("txt_browser_copy_blank_zeros", "txt"),
