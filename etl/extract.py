@@ -213,17 +213,15 @@ def _t2_header_cols(row: Row, year: int | None = None) -> tuple[list[str], str] 
             units.append((key or None, cell_unit))
     if len(row.labels) <= 2 and len(found) <= 1:
         # run-together header ("信息内容本年处理决定数量…"): find labels by position
-        hits = []
-        for lab in vocab.T2_COLS:
-            for frag in lab.match:
-                for m in re.finditer(re.escape(frag), n):
-                    hits.append((m.start(), lab.key))
-        hits.sort()
+        spans = [(m.start(), m.end(), lab.key) for lab in vocab.T2_COLS for frag in lab.match
+                 for m in re.finditer(re.escape(frag), n)]
+        # a word overlapping a longer column word is no column of its own (项目数 in 上一年项目数量)
+        hits = sorted((a, k) for a, b, k in spans
+                      if not any(a2 < b and a < b2 and b2 - a2 > b - a for a2, b2, _ in spans))
         keys: list[str] = []
         for _, k in hits:
             if k not in keys:
                 keys.append(k)
-        # 本年项目数量 also matches inside 上一年项目数量? no — fragments are distinct.
         found = list(enumerate(keys))
     return [k for _, k in found], _header_money_unit(units, n)
 
