@@ -251,8 +251,15 @@ def _merge_header_rows(rows: list[Row]) -> Row:
     return Row(["".join(r.label for r in rows)], [], [], header_like=True)
 
 
-def _read_t2(rows: list[Row], template: str, state: ParseState, year: int | None = None) -> None:
+def _read_t2(rows: list[Row], template: str, state: ParseState, year: int | None = None) -> set[str]:
+    """Read table 二; returns the keys read in template order where the table prints the
+    template's own headers elsewhere (so the agency follows the template): unproven, as
+    table 三's cells read in template order (:func:`_flag_unverified`).  Where no header of
+    the table shows the template's columns in order, such keys are flagged."""
     cols: list[str] | None = None
+    layouts = {*vocab.T2_LAYOUT.get(template, {}).values(), vocab.T2_ITEM_VARIANT}
+    agree: bool | None = None     # every header read names a template layout's columns, in order
+    by_order: dict[str, str] = {}  # key read in template order → why it is unsure
     unit = ""
     caption = ""                  # a unit note above or inside the table (（金额单位：元）)
     header_rows: list[Row] = []   # label-only rows since the sub-table heading
@@ -278,6 +285,8 @@ def _read_t2(rows: list[Row], template: str, state: ParseState, year: int | None
             continue
         default = list(vocab.T2_LAYOUT.get(template, {}).get(lab.key, ()))
         layout = cols or default
+        if cols:
+            agree = agree is not False and tuple(cols) in layouts
         if cols and not set(cols) - {""} <= vocab.T2_ROW_COLS.get(lab.key, set(cols)):
             state.warnings.append(f"表二「{lab.zh}」行的表头列（{'、'.join(cols)}）不属于该行，按模板列读取")
             layout = default
@@ -287,6 +296,8 @@ def _read_t2(rows: list[Row], template: str, state: ParseState, year: int | None
             vals.pop()
         while len(vals) > len(layout) and vals and vals[0][0].semantic == "blank":
             vals.pop(0)
+        if layout is default and len(vals) == len(layout) + 1 and _item_variant(template, default, vals):
+            layout = default = list(vocab.T2_ITEM_VARIANT)
         inked = [v for v, _ in vals if v.semantic != "blank"]
         if not layout:
             if inked:
@@ -311,11 +322,26 @@ def _read_t2(rows: list[Row], template: str, state: ParseState, year: int | None
         got = [(c, cv, idx) for c, (cv, idx) in zip(layout, vals) if c]
         reads.setdefault(lab.key, []).append((row, got, unit or caption))
         if layout is default and len(layout) > 1:
-            # no header named these columns, and table 二 has no identity to prove their order
+            # no header named these columns: the template's order, proven only by the
+            # template's headers elsewhere in the table (and the identities)
             for c in layout:
-                state.uncertain[f"t2.{lab.key}.{c}"] = "表头缺失或无法识别，按模板列序读取，无法验证列的对应"
+                by_order[f"t2.{lab.key}.{c}"] = "表头缺失或无法识别，按模板列序读取，无法验证列的对应"
     for key, found in reads.items():
         _put_t2_row(key, found, state)
+    if agree:
+        return set(by_order)
+    for k, why in by_order.items():
+        state.uncertain[k] = why
+    return set()
+
+
+def _item_variant(template: str, default: list[str], vals: list[tuple[CellValue, int]]) -> bool:
+    """Four figures in a 2019 item row with no header: Shandong's layout (上一年项目数量,
+    本年项目数量, 本年增/减, 处理决定数量) when its identity holds on them."""
+    if template != "2019" or tuple(default) != tuple(c for c in vocab.T2_ITEM_VARIANT if c != "current_item_count"):
+        return False
+    prior, current, change = (cv.value for cv, _ in vals[:3])
+    return None not in (prior, current, change) and change == current - prior
 
 
 def _t2_unnamed_cols(key: str, layout: list[str], template: str) -> list[str]:
@@ -502,8 +528,8 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
     unnamed: set[int] = set()   # … under a header whose column words could not be mapped
     values_read = False
     for row in rows:
-        if row.blank:
-            continue  # no ink: a spacer row or an empty first row carries no values
+        if row.blank or (header and not row.labels and all(v.semantic == "na" for v in row.values)):
+            continue  # no ink (a spacer row, an empty first row), or only n/a marks under a header
         if not row.values or (row.head_cells and row.labels and vocab.match_t3_row(row.label) is None):
             if header and _other_table(header[-1], row):
                 header = []   # a header is one table's: never joined to the rows of the table above
@@ -820,14 +846,16 @@ def _parse_one_report(doc: Document, text: str) -> ParsedReport:
     template, tw = detect_template(sections["t2"], text, year)
     state.warnings.extend(tw)
 
+    unproven2: set[str] = set()
     if not any(r.values for r in sections["t3"]) and recover.looks_flat(text):
         single = recover.parse_flat(text, template, state)
         found3 = True
         doc.damaged = True
         unproven: set[str] = set()
     else:
-        _read_t2(sections["t2"], template, state, year)
+        unproven2 = _read_t2(sections["t2"], template, state, year)
         found3, single, unproven = _read_t3(sections["t3"], state, doc.damaged)
+        unproven |= unproven2
         _, unproven4 = _read_t4(sections["t4"], state, year)
         unproven |= unproven4
         read3 = any(k.startswith("t3.") for k in state.cells)
@@ -861,7 +889,9 @@ def _parse_one_report(doc: Document, text: str) -> ParsedReport:
     _mark_missing(state, template, single, found3, any(r.values for r in sections["t2"]))
     if doc.damaged:
         recover.flag_damaged_blanks(state, single)
-    _flag_unverified(state, bool(single), unproven, doc.damaged)
+    # pipe tables (converter markdown) keep every cell apart: a table-二 row as wide as its
+    # template layout is placed as in an exact file
+    _flag_unverified(state, bool(single), unproven, doc.damaged, unproven2 if doc.fmt == "md" else set())
 
     agency, aw = canonical_agency(agency_raw)
     state.warnings.extend(aw)
@@ -941,16 +971,18 @@ def _recover_flat_t3(text: str, template: str, state: ParseState) -> bool:
     return got
 
 
-def _flag_unverified(state: ParseState, single: bool, unproven: set[str], damaged: bool) -> None:
+def _flag_unverified(state: ParseState, single: bool, unproven: set[str], damaged: bool,
+                     kept: set[str] = frozenset()) -> None:
     """Class-2 rule: a cell whose reading was inferred (placed by order, split from a run,
     summed from parts) and that sits in a failing identity is uncertain (a blank cell of
     converter/OCR text in one is flagged by :func:`recover.flag_damaged_blanks`).  Cells read in template order because no header named the columns are
-    uncertain unless the source is exact and every identity of their table holds.  An exact
-    source read by its labels keeps its own printing errors as check failures."""
+    uncertain unless the source is exact (or their placement is one the damage cannot touch:
+    ``kept``) and every identity of their table holds.  An exact source read by its labels
+    keeps its own printing errors as check failures."""
     failing = checks.failing_identities(state.cells, single)
     bad_tables = {k[:2] for _, keys in failing for k in keys}
     for k in sorted(unproven):
-        if damaged or k[:2] in bad_tables:
+        if (damaged and k not in kept) or k[:2] in bad_tables:
             state.flag(k, "表头无法确定列的含义，按模板列序读取" + (
                 "，且本表勾稽关系不成立" if not damaged else "（源文件为转换/识别文本）"))
     for cid, keys in failing:

@@ -100,6 +100,10 @@ T2_LAYOUT: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
+#: Shandong's 2019 layout of the item rows (第（五）/（六）项 with 本年项目数量 added): without a
+#: header it is read only where its own identity (本年增/减 = 本年项目数量 − 上一年项目数量) holds.
+T2_ITEM_VARIANT = ("prior_year_item_count", "current_item_count", "item_count_change", "decision_count")
+
 _DOC_COLS = frozenset(T2_LAYOUT["2019"]["regulations"] + T2_LAYOUT["2021"]["regulations"])
 _ITEM_COLS = frozenset({"prior_year_item_count", "current_item_count", "item_count_change", "decision_count"})
 #: Every column a table-二 row may have in either template or a known local variant: a header

@@ -227,6 +227,7 @@ def _md_cell(text: str) -> str:
 
 
 _MD_DELIM_CELL = re.compile(r"\s*:?-+:?\s*")
+_MD_RULE = re.compile(r"\|?(?:\s*:?-{3,}:?\s*\|)+(?:\s*:?-{3,}:?\s*)?")
 
 
 def _md_delim(s: str) -> tuple[int, bool] | None:
@@ -265,9 +266,11 @@ def _markdown_blocks(lines: list[str]) -> list:
 
     delim_at = -1
     for i, ln in enumerate(lines):
-        if i == delim_at:
-            continue  # the |---|---| delimiter row (a row of dashes further down is figures: - = n/a)
         s = ln.strip()
+        if i == delim_at or (rows and _MD_RULE.fullmatch(s)):
+            # the |---|---| delimiter row; converters also print one after every row (a row
+            # of single dashes further down is figures: - = not applicable)
+            continue
         head = _md_delim(lines[i + 1].strip()) if not rows and "|" in s and i + 1 < len(lines) else None
         if head is not None:
             width, outer = head   # a table's first row: its delimiter row follows

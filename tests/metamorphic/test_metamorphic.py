@@ -24,11 +24,7 @@ SOURCES = runner.all_sources(CORPUS)
 
 # (transform, format) pairs the parser fails today; see /BENCHMARKS.md "Metamorphic re-layouts".
 KNOWN_FAILING: set[tuple[str, str]] = {
-    # adversary round — printed cells missing without a flag
-    ("t2_first_header_only", "pdf"),
     # adversary round — right figures flagged far beyond the damage
-    ("t2_first_header_only", "md"),
-    ("t2_first_header_only", "html"), ("t2_first_header_only", "docx"), 
     ("txt_browser_copy_blank_zeros", "txt"),
     *(("t4_two_tables_blank_zeros", f) for f in ("txt", "md", "html", "docx", "pdf")),
 }
