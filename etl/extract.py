@@ -732,10 +732,13 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
     unproven: set[str] = set()
     row_year: int | None = None
     spacer: Row | None = None  # an all-blank 15-cell row: the data row only if there is no other
+    orphan: Row | None = None  # the last all-blank row under a header no data row followed
     for row in rows:
         if row.blank:  # a spacer, or the empty continuation of merged header cells
             if len(row.values) >= 15:
                 spacer = spacer or row
+            if header and len(row.values) >= 5:
+                orphan = row
             continue
         n = vocab.norm(row.label)
         years = {int(y) for y in _YEAR.findall(n)}
@@ -752,10 +755,19 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
         data_row = (lab and len(row.values) == 5 and not headers.t4_leaf_keys(n)) or (
             row.labels and _YEAR.search(n) and len(n) <= 30 and len(row.values) >= 5)
         if not row.values or (row.head_cells and row.labels and not data_row):
-            if header and _other_table(header[-1], row):
-                header = []   # a header is one table's (two tables, the first with no figures read)
+            if header:
+                # a header is one table's (two tables, the first with no figures read); in Word
+                # text, which prints two tables as one, a blank row the header names every cell
+                # of, then header words again, is the first table's data row
+                other = _other_table(header[-1], row)
+                if _t4_blank_data(header, orphan, state):
+                    found = other = True
+                if other:
+                    header = []
+            orphan = None     # else a blank row between header rows is the header's
             header.append(row)
             continue
+        orphan = None
         if header:
             found_map = _header_map(header, headers.t4_by_grid, headers.t4_col_order, 15, headers.t4_key)
             hb, hc = headers.t4_block_order(header), headers.t4_col_order(header)
@@ -792,9 +804,27 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
                     unproven.add(f"t4.{block}.{ck}")
             found = True
             block = None
+    if header:
+        found = _t4_blank_data(header, orphan, state) or found
     if not found and spacer is not None:
         return _read_t4([spacer_as_data(r) if r is spacer else r for r in rows], state, year)
     return found, unproven
+
+
+def _t4_blank_data(header: list[Row], row: Row | None, state: ParseState) -> bool:
+    """A table-四 table (one block of five columns, two of ten: 行政复议 and 行政诉讼 printed
+    apart) whose header no row with ink follows: its last all-blank row is its data row (blank
+    = 0) when the header names every one of its cells.  Returns whether it was read."""
+    if row is None:
+        return False
+    cmap = _header_map(header, headers.t4_by_grid, headers.t4_col_order, 15, headers.t4_key)
+    data = spacer_as_data(row)
+    picked = _t4_by_grid(data, cmap) if cmap is not None else []
+    if not picked or len(picked) != len(data.values):
+        return False
+    for key, cv, idx in picked:
+        state.put(f"t4.{key}", cv, data, idx)
+    return True
 
 
 def _split_sections(rows: list[Row]) -> dict[str, list[Row]]:
