@@ -97,6 +97,8 @@ def read_text(data: bytes, source: str, fmt: str = "txt") -> Document:
         doc.blocks = _markdown_blocks(lines)
     elif sum(1 for ln in lines if ln.startswith("\t")) >= 20:
         doc.blocks = _word_text_blocks(lines)
+    elif sum(1 for ln in lines if "\t" in ln.strip(" \u3000")[1:]) >= 10:
+        doc.blocks = _tab_row_blocks(lines)
     else:
         doc.blocks = [Paragraph(ln.strip()) for ln in lines if ln.strip()]
     return doc
@@ -151,6 +153,33 @@ def _word_text_blocks(lines: list[str]) -> list:
             group.append(ln)
     flush_group()
     flush_table()
+    for i, t in enumerate(b for b in blocks if isinstance(b, Table)):
+        t.index = i
+    return blocks
+
+
+def _tab_row_blocks(lines: list[str]) -> list:
+    """Text copied from a web page (a browser's innerText): one line per table row, the cells
+    starting in that row joined by TABs, an empty field for a blank cell.  A run of such lines
+    is a table whose merged cells are printed once, as in Word text (``packed``)."""
+    blocks: list = []
+    rows: list[list[str]] = []
+
+    def flush() -> None:
+        if rows:
+            blocks.append(Table.from_texts([r[:] for r in rows]))
+            blocks[-1].packed = True
+            rows.clear()
+
+    for ln in lines:
+        s = ln.strip(" \u3000")
+        if "\t" in s[1:]:
+            rows.append([c.strip() for c in s.split("\t")])
+            continue
+        flush()
+        if s.strip():
+            blocks.append(Paragraph(s.strip()))
+    flush()
     for i, t in enumerate(b for b in blocks if isinstance(b, Table)):
         t.index = i
     return blocks

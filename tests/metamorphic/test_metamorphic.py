@@ -23,10 +23,7 @@ from synth.metamorphic.transforms import TRANSFORMS, Grid, tables_hook
 SOURCES = runner.all_sources(CORPUS)
 
 # (transform, format) pairs the parser fails today; see /BENCHMARKS.md "Metamorphic re-layouts".
-KNOWN_FAILING: set[tuple[str, str]] = {
-    # adversary round — right figures flagged far beyond the damage
-    ("txt_browser_copy_blank_zeros", "txt"),
-}
+KNOWN_FAILING: set[tuple[str, str]] = set()
 
 
 @pytest.mark.parametrize("tname,fmt", [
