@@ -598,8 +598,9 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
     # a row printed twice is read twice: equal values are fine, different ones uncertain
     for key, (row, vals, method) in [*assigned.items(), *((k, (r, v, "cell")) for k, r, v in again)]:
         for c, got in zip(vocab.T3_COL_KEYS, vals):
-            if got is None:   # a column the table visibly does not print (法人或其他组织 as
-                state.omitted.add(f"t3.{key}.{c}")  # one column, no 总计): absent, not lost
+            if got is None:   # a column the table visibly does not print: 总计, a sum the
+                if c == "total":  # database derives, is absent; 法人或其他组织's sub-columns
+                    state.omitted.add(f"t3.{key}.{c}")  # printed as one are lost (flagged)
                 continue
             cv, idx = got
             k = f"t3.{key}.{c}"
