@@ -68,8 +68,10 @@ def _table_rows(table: Table) -> list[Row]:
             tail -= 1
         if first_value <= tail < last_label and not any(is_label[first_value:tail + 1]) and any(
                 real[i].text.strip() for i in range(first_value, tail + 1)) and not any(
-                real[i].text.strip() for i in range(last_label + 1, len(real))):
-            # text after the numbers (a 备注 column): a remark, not the row's label
+                real[i].text.strip() for i in range(last_label + 1, len(real))) and not _names_row(
+                "".join(c.text for c in real[tail + 1:last_label + 1])):
+            # text after the numbers (a 备注 column): a remark, not the row's label — unless it
+            # names a template row (a 序号 before the label of a row printed blank)
             last_label, end = first_value - 1, tail + 1
         label_cells = [c for c in real[: last_label + 1] if c.text.strip()]
         labels = [c.text for c in label_cells]
@@ -84,6 +86,10 @@ def _table_rows(table: Table) -> list[Row]:
                        if all(not c.text.strip() for c in vals) else [],
                        spans_known=spans_known, packed=len(real) if table.packed else 0, ragged=ragged))
     return out
+
+
+def _names_row(text: str) -> bool:
+    return bool(vocab.match_t3_row(text) or vocab.match_t2_row(text) or vocab.match_t4_any(text))
 
 
 def _column_numbers(labels: list[str], vals: list) -> bool:
