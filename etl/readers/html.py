@@ -54,7 +54,7 @@ _NL_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\r\n\f\v]*\n[ \t\r\n\f\v]*(?=[{
 _WS_RUN = re.compile(_WS + "+")
 # control characters, and invisible format characters (zero-width spaces, BOMs, soft hyphens):
 # no ink, so no gap inside a figure (4\u200b47 is 447) nor a word
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]|" + INVISIBLE.pattern)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f" + INVISIBLE.pattern[1:])
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,400}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _FLATTEN_TAGS = re.compile(
