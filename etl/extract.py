@@ -21,13 +21,15 @@ The template is judged from table 二's labels, never from the year alone.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
+import itertools
 import json
 import re
 from dataclasses import replace
 from pathlib import Path
 
-from etl import checks, headers, recover, vocab
+from etl import checks, headers, narrative, recover, vocab
 from etl.agencies import canonical_agency
 from etl.document import Document, Paragraph, ReportError, Table
 from etl.numbers import CellValue, declared_unit, parse_cell, strip_markers
@@ -313,8 +315,9 @@ def _read_t2(rows: list[Row], template: str, state: ParseState, year: int | None
                     state.flag(f"t2.{lab.key}.{c}", "该行不在模板中，表头缺失或列名无法识别，数值无法对应到列")
             continue
         if len(vals) != len(layout):
+            told = _short_row_by_narrative(row, lab.key, layout, vals, unit or caption, state)
             for c in layout:
-                if c:
+                if c and c not in told:
                     state.flag(f"t2.{lab.key}.{c}", f"该行有 {len(vals)} 个数值单元格，表头有 {len(layout)} 列，无法对应")
             if layout is default and len(inked) > len(layout):
                 # more figures than the template's columns and no header naming them: a column
@@ -348,6 +351,39 @@ def _item_variant(template: str, default: list[str], vals: list[tuple[CellValue,
         return False
     prior, current, change = (cv.value for cv, _ in vals[:3])
     return None not in (prior, current, change) and change == current - prior
+
+
+def _short_row_by_narrative(row: Row, key: str, layout: list[str], vals: list[tuple[CellValue, int]],
+                            unit: str, state: ParseState) -> set[str]:
+    """A table-二 row that prints fewer cells than its header has columns (a cell lost in the
+    conversion): its cells keep their order, so each is one of the columns from its position
+    on.  Where the narrative states a figure for a column and the readings that print it there
+    all agree on a cell, that cell is read (etl.narrative).  The columns read."""
+    if not vals or len(vals) >= len(layout) or state.t2_claims is None or not state.t2_claims():
+        return set()
+    if any(cv.value is None for cv, _ in vals):
+        return set()
+    places = list(itertools.combinations(range(len(layout)), len(vals)))
+    cands = []
+    for cols in places:
+        cand: list = [None] * len(layout)
+        for ci, (cv, _) in zip(cols, vals):
+            cand[ci] = cv.value
+        cands.append(cand)
+    kept, told = narrative.narrow(state.t2_claims(), key, layout, cands)
+    if not told:
+        return set()
+    first = places[cands.index(kept[0])]
+    done = set()
+    for ci, v in enumerate(narrative.agreed(kept)):
+        if v is not None and layout[ci]:
+            cv, idx = vals[first.index(ci)]
+            state.put(f"t2.{key}.{layout[ci]}", cv, row, idx, money_unit=unit, method="narrative")
+            done.add(layout[ci])
+    if done:
+        state.warnings.append(f"表二「{vocab.row_zh('t2', key)}」行少印了单元格，"
+                              + "、".join(vocab.col_zh("t2", c) for c in done) + " 由正文所述数字核对确定")
+    return done
 
 
 def _t2_unnamed_cols(key: str, layout: list[str], template: str) -> list[str]:
@@ -878,7 +914,8 @@ def _parse_one_report(doc: Document, text: str) -> ParsedReport:
     if year < 2019:
         raise ReportError(f"{year} 年度报告：2019 年以前的旧格式不在支持范围内", "pre_2019")
     rows = document_rows(doc)
-    state = ParseState(warnings=list(doc.warnings), money_unit=document_money_unit(text))
+    state = ParseState(warnings=list(doc.warnings), money_unit=document_money_unit(text),
+                       t2_claims=functools.cache(lambda: narrative.t2_claims(narrative.narrative_text(doc))))
     sections = _split_sections(rows)
     template, tw = detect_template(sections["t2"], text, year)
     state.warnings.extend(tw)
