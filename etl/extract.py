@@ -1063,7 +1063,8 @@ def _flag_unverified(state: ParseState, single: bool, unproven: set[str], damage
         for k in keys:
             p = state.prov.get(k)
             if p is not None and p.method != "cell":
-                how = {"order": "按印刷顺序归位", "split": "由连写数字切分", "sum": "由拆分行相加"}.get(
+                how = {"order": "按印刷顺序归位", "split": "由连写数字切分", "sum": "由拆分行相加",
+                       "narrative": "由正文所述数字选定读法"}.get(
                     p.method, "推断得出")
                 state.flag(k, f"该格{how}，且经过它的勾稽关系 {cid} 不成立")
 

@@ -13,7 +13,9 @@ final ``2`` is the ordinal) and segments each digit run into the row's cells:
 * table 四: the 15 cells must satisfy 维持 + 纠正 + 其他 + 尚未审结 = 总计 in each block;
 * table 二 has no identity: a run with more than one split is flagged ``uncertain`` with
   its candidates, and the value shown is the most plausible one (本年增/减 = 0, equal
-  新制作/新公开 counts, stock ≥ flow), never presented as certain.
+  新制作/新公开 counts, stock ≥ flow), never presented as certain — unless the report's
+  narrative states a figure of the row that only some cuts print (:mod:`etl.narrative`):
+  those cuts are kept, and the cells they all agree on are read (method ``narrative``).
 
 Every value read this way has provenance method ``split``.
 """
