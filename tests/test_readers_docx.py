@@ -149,6 +149,26 @@ def test_body_level_content_control_and_runs_split_words():
     assert [b.text for b in doc.blocks] == ["控件内段落", "申请人情况"]
 
 
+def test_rows_and_cells_wrapped_in_content_controls_are_read_in_order():
+    # a repeating-section control around rows, a control around a cell, w:customXml around a
+    # row and a cell (Word form templates): rows and cells in document order, merges kept
+    def sdt(xml: str) -> str:
+        return f"<w:sdt><w:sdtPr/><w:sdtContent>{xml}</w:sdtContent></w:sdt>"
+
+    def cx(xml: str) -> str:
+        return f'<w:customXml w:element="row">{xml}</w:customXml>'
+
+    body = ("<w:tbl>"
+            f"<w:tr>{_tc('项目')}{_tc('本年', span=2)}</w:tr>"
+            + sdt(f"<w:tr>{_tc('甲', vmerge='restart')}{sdt(_tc('1'))}{_tc('2')}</w:tr>"
+                  + sdt(f"<w:tr>{_tc(vmerge='continue')}{cx(_tc('3'))}{_tc('4')}</w:tr>"))
+            + cx(f"<w:tr>{_tc('乙')}{_tc('5')}{sdt(cx(_tc('6')))}</w:tr>")
+            + "</w:tbl>")
+    t = read_docx(_with_body(body), "sdt_rows.docx").tables[0]
+    assert t.texts() == [["项目", "本年", "本年"], ["甲", "1", "2"], ["甲", "3", "4"], ["乙", "5", "6"]]
+    assert t.rows[2][0].is_span_copy and t.rows[1][0].rowspan == 2
+
+
 def _with_styles(body_xml: str, styles: str, background: str = "") -> bytes:
     """A package whose body is ``body_xml`` and whose styles.xml has ``styles`` appended."""
     xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'

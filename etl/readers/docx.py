@@ -6,7 +6,8 @@ carry a ``<!DOCTYPE``/``<!ENTITY`` (billion laughs).  Then open it with python-d
 the body XML in order (descending into ``w:sdt`` content controls), emitting
 
 * :class:`Paragraph` blocks for body paragraphs (one per line; ``w:br`` splits lines);
-* :class:`Table` blocks with merged cells expanded into the grid: ``w:gridSpan`` copies and
+* :class:`Table` blocks — rows and cells in document order, also those wrapped in content
+  controls or w:customXml — with merged cells expanded into the grid: ``w:gridSpan`` copies and
   ``w:vMerge="continue"`` copies are flagged ``is_span_copy`` (the same merge semantics as
   python-docx's ``row.cells``, where the repeated cells share one ``_tc``), leading
   ``w:gridBefore`` positions become blank cells.  Tables nested in cells are emitted as their
@@ -129,6 +130,27 @@ def _iter_block_items(container):
             if content is not None:
                 stack.append(iter(content))
         elif tag in (_CUSTOM_XML, _SDT_CONTENT):
+            stack.append(iter(el))
+
+
+def _wrapped_children(parent, tag: str):
+    """The ``tag`` children of ``parent`` in document order, descending (iteratively) into the
+    content controls (w:sdt/w:sdtContent) and w:customXml elements that wrap them: a
+    repeating-section control around table rows, a control around each cell (Word forms)."""
+    stack = [iter(parent)]
+    while stack:
+        el = next(stack[-1], None)
+        if el is None:
+            stack.pop()
+            continue
+        t = el.tag
+        if t == tag:
+            yield el
+        elif t == _SDT:
+            content = el.find(_SDT_CONTENT)
+            if content is not None:
+                stack.append(iter(content))
+        elif t == _CUSTOM_XML:
             stack.append(iter(el))
 
 
@@ -449,7 +471,7 @@ class _Reader:
         table_plain = self.styles is not None and self.styles.plain_ground(tbl=tbl)
         grid: list[list[Cell]] = []
         origins: list[list[Cell]] = []  # origins[r][c]: the original cell covering (r, c)
-        for r, tr in enumerate(tbl.iterchildren(_TR)):
+        for r, tr in enumerate(_wrapped_children(tbl, _TR)):
             row: list[Cell] = []
             orow: list[Cell] = []
             tr_pr = tr.find(_W + "trPr")
@@ -458,7 +480,7 @@ class _Reader:
                 blank = Cell("", r, len(row))
                 row.append(blank)
                 orow.append(blank)
-            for tc in tr.iterchildren(_TC):
+            for tc in _wrapped_children(tr, _TC):
                 span, vmerge = 1, None
                 tc_pr = tc.find(_TC_PR)
                 if tc_pr is not None:
