@@ -12,6 +12,9 @@
   be a damaged digit (※ * †) are stripped too, but the cell is marked doubtful (``doubt``);
 * text that is a number with look-alike letters (``l100``, ``24l8``, ``O``) → semantic
   ``garbled``, value ``None``, the look-alike reading offered in ``doubt`` (never auto-corrected);
+  mostly digits with other Latin letters (``13b2``) → ``garbled`` without a candidate;
+* a figure with a bracketed note in words or its share (``26（含网上申请24件）``, ``26（45.5%）``)
+  → the figure;
   digits mixing widths or spaced off the thousands grouping (``１2 3``) are read but doubtful.
 
 Anything else (a label, prose) is not a value: ``parse_cell`` returns ``None``.
@@ -57,8 +60,13 @@ _GROUPED = re.compile(r"[+\-−]?\d{1,3}(?:[\s\u3000\xa0]+\d{3})+(?:\.\d+)?\D*")
 #: A whole number in accounting brackets (NFKC brackets), ``(3)`` or ``(-3)``: −3 in a column that
 #: may be negative (本年增/减, :func:`count_value`).
 _BRACKETED = re.compile(r"\([-−]?(\d+)\)")
-#: A figure followed by a bracketed note in words (NFKC brackets): 26(含网上申请24件).
-_NOTE = re.compile(r"(.+?)\([^()]*[\u4e00-\u9fff][^()]*\)")
+#: A figure followed by a bracketed note in words (NFKC brackets): 26(含网上申请24件); or by
+#: its share of the column, a percentage: 26(45.5%).  The note and the share are no count.
+_NOTE = re.compile(r"(.+?)\((?:[^()]*[\u4e00-\u9fff][^()]*|[+\-]?\d+(?:\.\d+)?%)\)")
+#: A number some of whose digits came out as Latin letters other than the look-alikes
+#: (OCR's 13b2, 4A7): mostly digits, so a damaged value of its cell — not a label that
+#: would shift the row — with no candidate offered.
+_ALNUM = re.compile(r"(?=(?:[^\d]*\d){2})[0-9A-Za-z]{2,12}")
 
 
 @dataclass(frozen=True)
@@ -101,10 +109,14 @@ def parse_cell(text: str) -> CellValue | None:
     if not m and (note := _NOTE.fullmatch(t)):
         m = _NUM.match(note.group(1))   # 26（含网上申请24件）: the figure, then a note on it
     if not m:
-        if marks or not _GARBLED.fullmatch(t):
+        if marks:
             return None
-        cand = t.translate(_LOOKALIKE)
-        return CellValue(None, "garbled", "", raw, f"数值无法识别（原文「{raw.strip()}」），可能是 {cand}，未自动更正")
+        if _GARBLED.fullmatch(t):
+            cand = t.translate(_LOOKALIKE)
+            return CellValue(None, "garbled", "", raw, f"数值无法识别（原文「{raw.strip()}」），可能是 {cand}，未自动更正")
+        if _ALNUM.fullmatch(t) and sum(ch.isdigit() for ch in t) > len(t) / 2:
+            return CellValue(None, "garbled", "", raw, f"数值无法识别（原文「{raw.strip()}」），数字中夹有字母")
+        return None
     try:
         num = Decimal(m.group("num").replace(",", ""))
     except InvalidOperation:
@@ -178,6 +190,8 @@ def count_value(cv: CellValue, bound: int, signed: bool = False) -> tuple[Decima
     if cv.bracketed and not signed:
         return None, f"括号中的数（原文「{cv.raw.strip()}」）：此列不能为负，无法确定含义，可能是 {-v}"
     body = clean(strip_markers(cv.raw)[0])
+    if note := _NOTE.fullmatch(body):
+        body = note.group(1)   # the figure, not its note or share (26（45.5%）)
     if v != v.to_integral_value() or (("." in cv.raw or "．" in cv.raw)          # 2.1, also 2.0
                                       and _DOTTED.search(body) and not _CENTS.fullmatch(body)):
         cand = re.sub(r"\D", "", clean(cv.raw).split("元")[0]) or "?"

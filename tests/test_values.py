@@ -57,6 +57,7 @@ def assert_right_or_flagged(rep, truth: dict, changed: set[str], *, must_flag: b
 # --------------------------------------------------------------------------- markers, decimals, garbage
 
 T3_KEY, T2_KEY = "t3.granted.natural_person", "t2.admin_penalty.decision_count"
+T3_LAST = "t3.granted.total"   # the row's last cell: text there must not shift the row
 
 CASES = [  # (key, printed text given the true value, must the cell be flagged?)
     ("marker-circled", T3_KEY, lambda v: f"{v}①", False),
@@ -71,6 +72,8 @@ CASES = [  # (key, printed text given the true value, must the cell be flagged?)
     ("garbled-l", T2_KEY, lambda v: "l100", True),
     ("garbled-mid", T3_KEY, lambda v: "24l8", True),
     ("garbled-O", T2_KEY, lambda v: "O", True),
+    ("garbled-letter-last", T3_LAST, lambda v: f"1{v}b2", True),             # OCR's 13b2: no candidate
+    ("share-in-brackets-last", T3_LAST, lambda v: f"{v}（45.5%）", False),    # the count with its share
     ("mixed-width", T3_KEY, lambda v: "１2 3", True),
     ("too-large", T3_KEY, lambda v: "1000000000000000", True),
     ("beyond-double", T2_KEY, lambda v: str(2**53 + 1), True),
