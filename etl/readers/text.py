@@ -284,13 +284,18 @@ def _md_row(s: str, width: int | None, outer: bool) -> list[str]:
 
 
 def _markdown_blocks(lines: list[str]) -> list:
+    """Paragraphs and pipe tables.  A table has the columns its header and ``|---|`` rows
+    print (without a ``|---|`` row: its first row's): a shorter row is padded with empty cells
+    at its end (GFM: "the remainder of the cells are empty"), so a row whose trailing blank
+    cells were dropped keeps every cell in its column."""
     blocks: list = []
     rows: list[list[str]] = []
     width, outer = None, True   # the current table's delimiter row: column count, outer pipes
 
     def flush() -> None:
         if rows:
-            blocks.append(Table.from_texts([r[:] for r in rows]))
+            w = max(width or 0, len(rows[0]))
+            blocks.append(Table.from_texts([r + [""] * (w - len(r)) for r in rows]))
             rows.clear()
 
     delim_at = -1
