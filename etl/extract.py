@@ -457,20 +457,25 @@ def _t3_by_cols(row: Row, cols: list[int], cmap: headers.ColumnMap) -> list[tupl
     return [placed.get(k) for k in vocab.T3_COL_KEYS]  # None: a column the table does not print
 
 
-def _t3_values(row: Row, cmap: headers.ColumnMap) -> tuple[list[tuple[CellValue, int]] | None, bool]:
+def _t3_values(row: Row, cmap: headers.ColumnMap, same_table: bool = False
+               ) -> tuple[list[tuple[CellValue, int]] | None, bool]:
     """The row's seven values in the order of vocab.T3_COL_KEYS, placed by the header's map,
     and whether a header named their columns (False: template order).
 
     By grid column; else, for a table continued on another page whose columns sit elsewhere,
-    by rank when the row has one value cell per header column; else by position."""
+    by rank when the row has one value cell per header column; else by position.  In the
+    header's own table (``same_table``, spans intact) a reading by rank or position that puts
+    a figure under another column than the header prints above it is no reading: a cell was
+    lost or a text took its place (a pipe row's last cell), and the row would shift."""
     if cmap.how == "grid":
         got = _t3_by_cols(row, row.grid_cols, cmap)
-        if got is None:
-            head_cols = sorted(set(cmap.by_col) | cmap.other)
-            if len(head_cols) == len(row.values):
-                got = _t3_by_cols(row, head_cols, cmap)
         if got is not None:
             return got, True
+        head_cols = sorted(set(cmap.by_col) | cmap.other)
+        if len(head_cols) == len(row.values):
+            got = _t3_by_cols(row, head_cols, cmap)
+        if got is not None:
+            return (None, False) if same_table and _off_header(got, row, cmap) else (got, True)
     vals = list(zip(row.values, range(len(row.values))))
     while len(vals) > 7 and vals[-1][0].semantic == "blank":
         vals.pop()
@@ -482,8 +487,20 @@ def _t3_values(row: Row, cmap: headers.ColumnMap) -> tuple[list[tuple[CellValue,
         return None, False
     if cmap.order:
         by_key = dict(zip(cmap.order, vals))
-        return [by_key[k] for k in vocab.T3_COL_KEYS], True
-    return vals, False
+        vals = [by_key[k] for k in vocab.T3_COL_KEYS]
+    if cmap.how == "grid" and same_table and _off_header(vals, row, cmap):
+        return None, False
+    return vals, bool(cmap.order)
+
+
+def _off_header(vals: list[tuple[CellValue, int]], row: Row, cmap: headers.ColumnMap) -> bool:
+    """Does a figure of ``vals`` (in T3_COL_KEYS order) sit under another column key than the
+    one it is read as?"""
+    if row.ragged:
+        return False   # spans lost: grid columns do not line up from row to row
+    cols = row.grid_cols
+    return any(cv.semantic != "blank" and cmap.by_col.get(cols[i], key) != key
+               for key, (cv, i) in zip(vocab.T3_COL_KEYS, vals))
 
 
 _SEQ_WORDS = frozenset({"序号", "行次", "栏次", "编号", "序"})
@@ -565,6 +582,7 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
     seq: list[tuple[str, object]] = []
     broken: set[str] = set()  # rows found with the wrong number of values
     cmap = headers.ColumnMap()
+    head_table: int | None = None   # the table the column map's header is printed in
     header: list[Row] = []
     unmapped: set[int] = set()  # ids of rows read in template order
     unnamed: set[int] = set()   # … under a header whose column words could not be mapped
@@ -586,10 +604,11 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
             if found is not None and (found.mapped or not cmap.mapped) and not (found.seen and values_read):
                 # a repeated header that names fewer columns keeps the full one; label rows
                 # among the values (a wrapped 其他情形) are no header to flag the rest by
-                cmap = found
+                cmap, head_table = found, header[-1].table
             header = []
         values_read = True
-        vals, proven = _t3_values(row, cmap)
+        # a row without a label is placed by order and flagged: its lost cell may be the label
+        vals, proven = _t3_values(row, cmap, bool(row.labels) and row.table is not None and row.table == head_table)
         if vals is not None and not proven:
             unmapped.add(id(row))
             if cmap.seen:
@@ -600,9 +619,10 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
                 # cells lost in extraction (a blank cell leaves no trace in unruled PDF text):
                 # the row is known to exist, its values are not
                 broken.add(lab.key)
+                why = (f"该行只读到 {len(row.values)} 个数值（应为 7 个）：可能有空白单元格在提取中丢失，无法对应到列"
+                       if len(row.values) != 7 else "该行的数值与表头印的列对不上（有单元格丢失或被文字占据），无法对应到列")
                 for c in vocab.T3_COL_KEYS:
-                    state.uncertain[f"t3.{lab.key}.{c}"] = (
-                        f"该行只读到 {len(row.values)} 个数值（应为 7 个）：可能有空白单元格在提取中丢失，无法对应到列")
+                    state.uncertain[f"t3.{lab.key}.{c}"] = why
             seq.append(("label", lab.key if lab else None))
             continue
         lab = vocab.match_t3_row(row.label) if row.labels else None

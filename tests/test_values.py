@@ -95,6 +95,18 @@ def test_one_cell_printed_oddly_is_right_or_flagged(monkeypatch, fmt, opts, name
         assert rep.cells[key] == truth[key]                           # the marker is not a digit
 
 
+@pytest.mark.parametrize("fmt,opts,name", FORMATS, ids=FMT_IDS)
+def test_words_in_a_rows_last_cell_never_shift_its_figures(monkeypatch, fmt, opts, name):
+    # 见说明 where the 总计 figure should be: the row's other figures are right or flagged (a
+    # pipe row's empty label cell must not become its first figure), every other row right
+    report = make_report("2021")
+    truth = report["cells"]
+    rep = parse_printed(monkeypatch, report, {T3_LAST: "见说明"}, fmt, opts, name)
+    row = {k for k in truth if k.startswith("t3.granted.")}
+    assert_right_or_flagged(rep, truth, row, must_flag=False)
+    assert T3_LAST in rep.uncertain
+
+
 def test_flagged_count_offers_the_candidate_without_the_dot():
     cv = parse_cell("517.645")
     assert count_value(cv, 10**6) == (None, "计数不应有小数（原文「517.645」），可能是 517645")
