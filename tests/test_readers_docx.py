@@ -169,6 +169,24 @@ def test_rows_and_cells_wrapped_in_content_controls_are_read_in_order():
     assert t.rows[2][0].is_span_copy and t.rows[1][0].rowspan == 2
 
 
+def test_text_boxes_are_read_after_their_paragraph_once():
+    # WPS puts a table in a text box: DrawingML (mc:Choice) with its VML copy (mc:Fallback),
+    # or VML alone; a box inside a box is read once, with its own box
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    table = f"<w:tbl><w:tr>{_tc('予以公开')}{_tc('26')}</w:tr></w:tbl>"
+    inner = f"<w:pict><v:shape><v:textbox><w:txbxContent>{_p('内框')}</w:txbxContent></v:textbox></v:shape></w:pict>"
+    body = (f'<w:p xmlns:mc="{mc}" xmlns:v="urn:schemas-microsoft-com:vml"><w:r><w:t>表三</w:t></w:r><w:r>'
+            "<mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing><wps:txbx xmlns:wps=\"urn:wps\">"
+            f"<w:txbxContent>{table}<w:p><w:r>{inner}</w:r></w:p></w:txbxContent></wps:txbx></w:drawing></mc:Choice>"
+            f"<mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent>{table}</w:txbxContent></v:textbox></v:shape>"
+            "</w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>"
+            f'<w:p xmlns:v="urn:schemas-microsoft-com:vml"><w:r><w:pict><v:shape><v:textbox><w:txbxContent>'
+            f"{_p('框中段落')}</w:txbxContent></v:textbox></v:shape></w:pict></w:r></w:p>" + _p("结束"))
+    doc = read_docx(_with_body(body), "boxes.docx")
+    kinds = [b.text if isinstance(b, Paragraph) else b.texts() for b in doc.blocks]
+    assert kinds == ["表三", [["予以公开", "26"]], "内框", "框中段落", "结束"]
+
+
 def _with_styles(body_xml: str, styles: str, background: str = "") -> bytes:
     """A package whose body is ``body_xml`` and whose styles.xml has ``styles`` appended."""
     xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'

@@ -11,7 +11,9 @@ the body XML in order (descending into ``w:sdt`` content controls), emitting
   ``w:vMerge="continue"`` copies are flagged ``is_span_copy`` (the same merge semantics as
   python-docx's ``row.cells``, where the repeated cells share one ``_tc``), leading
   ``w:gridBefore`` positions become blank cells.  Tables nested in cells are emitted as their
-  own Table blocks right after the table that contains them.
+  own Table blocks right after the table that contains them.  Text boxes (DrawingML or VML
+shapes: a WPS layout puts a table in one) are read right after the paragraph they are anchored
+in, the mc:Fallback copy of a box skipped.
 
 Runs that print no figure ink — struck, hidden, superscript (a footnote mark) or white on a
 plain ground — are no part of the text, whether direct formatting or a style in styles.xml
@@ -45,7 +47,8 @@ _P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT = (_W + t for t in ("p", "tbl", "tr", "tc
 _CUSTOM_XML = _W + "customXml"
 # Run content of a paragraph in document order: runs directly in the paragraph or wrapped in
 # hyperlinks, insertions, smart tags, simple fields and inline content controls.  Text boxes
-# (w:drawing / mc:AlternateContent) and deleted runs are not part of the paragraph's text.
+# (w:drawing / mc:AlternateContent) and deleted runs are not part of the paragraph's text (text
+# boxes are read after it: :func:`_text_boxes`).
 _RUN_TEXT = etree.XPath(
     "(./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:moveTo/w:r | ./w:smartTag/w:r | ./w:fldSimple/w:r"
     " | ./w:customXml/w:r | ./w:sdt/w:sdtContent/w:r | ./w:hyperlink/w:ins/w:r"
@@ -152,6 +155,24 @@ def _wrapped_children(parent, tag: str):
                 stack.append(iter(content))
         elif t == _CUSTOM_XML:
             stack.append(iter(el))
+
+
+_TXBX = _W + "txbxContent"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def _text_boxes(p_el) -> list:
+    """The text boxes (w:txbxContent of a DrawingML or VML shape) anchored in paragraph
+    ``p_el``, outermost first; the mc:Fallback copy of a box its mc:Choice holds is skipped."""
+    out = []
+    for box in p_el.iter(_TXBX):
+        for anc in box.iterancestors():
+            if anc is p_el:
+                out.append(box)
+                break
+            if anc.tag in (_MC_FALLBACK, _TXBX):
+                break   # the fallback copy, or a box inside a box (read with its own box)
+    return out
 
 
 def _int_attr(el, name: str, default: int) -> int:
@@ -523,11 +544,19 @@ class _Reader:
             self.table(inner)
 
     def run(self) -> None:
-        plain = self.styles is not None and self.styles.plain_ground()
-        for item in _iter_block_items(self._body):
+        boxes = self._body.find(f".//{_TXBX}") is not None
+        self.blocks(self._body, self.styles is not None and self.styles.plain_ground(), boxes)
+
+    def blocks(self, container, plain: bool, boxes: bool) -> None:
+        """Paragraphs and tables of the body (or of a text box) in order; a paragraph's text
+        boxes right after it (their ground may be filled: white ink there is ink)."""
+        for item in _iter_block_items(container):
             if item.tag == _P:
                 for line in _clean_lines(self.paragraph_text(item, plain)):
                     self.out.blocks.append(Paragraph(line))
+                if boxes:
+                    for box in _text_boxes(item):
+                        self.blocks(box, False, True)
             else:
                 self.table(item)
 
