@@ -238,6 +238,19 @@ def test_paragraph_style_and_direct_formatting_decide_with_the_character_style()
     assert _texts(_with_styles(body, styles)) == ["264", "261"]
 
 
+def test_raised_small_mark_after_a_figure_is_a_superscript():
+    # WPS fakes a footnote mark as raised small text: 26 with a raised 6-pt 1 is 26; a raised
+    # run of the figure's size, a raised run after words, or one alone stays text
+    raised_small = '<w:position w:val="6"/><w:sz w:val="12"/>'
+    body = (_figure("1", "26", raised_small) + _figure("1", "26", '<w:position w:val="6"/>')
+            + _figure("1", "合计", raised_small)
+            + f'<w:p><w:r><w:rPr>{raised_small}</w:rPr><w:t>7</w:t></w:r></w:p>'
+            # the figure's size from a character style: 12 is no smaller than it
+            + '<w:p><w:r><w:rPr><w:rStyle w:val="small"/></w:rPr><w:t>26</w:t></w:r>'
+            f'<w:r><w:rPr>{raised_small}</w:rPr><w:t>1</w:t></w:r></w:p>')
+    assert _texts(_with_styles(body, _style("small", '<w:sz w:val="12"/>'))) == ["26", "261", "合计1", "7", "261"]
+
+
 def test_unresolvable_styles_keep_the_run():
     # a style styles.xml does not define, and one whose basedOn chain loops: read as printed
     styles = _style("loopA", "<w:strike/>", based_on="loopB") + _style("loopB", "", based_on="loopA")

@@ -188,6 +188,7 @@ def _int_attr(el, name: str, default: int) -> int:
 _RPR, _PPR, _R_STYLE, _P_STYLE, _BASED_ON = (_W + t for t in ("rPr", "pPr", "rStyle", "pStyle", "basedOn"))
 _TOGGLES = (_W + "strike", _W + "dstrike", _W + "vanish", _W + "webHidden")
 _VERT_ALIGN, _COLOR, _SHD, _HIGHLIGHT = (_W + t for t in ("vertAlign", "color", "shd", "highlight"))
+_POSITION, _SZ = _W + "position", _W + "sz"
 _OFF = {"0", "false", "off"}
 _NO_FILL = {None, "", "auto", "FFFFFF", "ffffff", "none"}
 
@@ -206,6 +207,10 @@ def _rpr_props(rpr) -> dict:
             props[tag] = child.get(_W + "fill")
         elif tag == _HIGHLIGHT:
             props[tag] = None if child.get(_W + "val") == "none" else child.get(_W + "val")
+        elif tag in (_POSITION, _SZ):
+            val = child.get(_W + "val") or ""
+            if val.lstrip("-").isdigit():
+                props[tag] = int(val)
     return props
 
 
@@ -330,7 +335,7 @@ class _Styles:
             for tag in _TOGGLES:
                 if tag in para or tag in char:
                     out[tag] = bool(para.get(tag)) != bool(char.get(tag))
-            for tag in (_VERT_ALIGN, _COLOR, _SHD, _HIGHLIGHT):
+            for tag in (_VERT_ALIGN, _COLOR, _SHD, _HIGHLIGHT, _POSITION, _SZ):
                 for level in (para, char):
                     if tag in level:
                         out[tag] = level[tag]
@@ -338,7 +343,7 @@ class _Styles:
         return out
 
 
-_MARKS = (b"strike", b"vanish", b"webHidden", b"superscript")
+_MARKS = (b"strike", b"vanish", b"webHidden", b"superscript", b"w:position")
 _WHITE = re.compile(rb"<w:color\b[^>]*\bw:val=[\"']ffffff[\"']", re.I)
 _STYLE_TYPE = re.compile(rb"""w:type=["'](\w+)""")
 
@@ -368,14 +373,16 @@ _CACHE_MAX = 256
 
 
 def _read_styles(zf: zipfile.ZipFile, document_xml: bytes) -> tuple[bytes | None, bool]:
-    """styles.xml's bytes (None when absent) and whether they or the document's white ink make
-    styles matter.  Files made from one template share styles.xml: the scan is cached by the
+    """styles.xml's bytes (None when absent) and whether they, the document's white ink or its
+    raised runs make styles matter.  Files made from one template share styles.xml: the scan is cached by the
     member's CRC-32 and size, so a cached styles.xml is not even inflated."""
     try:
         info = zf.getinfo("word/styles.xml")
     except KeyError:
         info = None
-    white = (b"FFFFFF" in document_xml or b"ffffff" in document_xml) and _WHITE.search(document_xml) is not None
+    # white ink (the ground comes from styles), raised runs (their sizes come from styles)
+    white = ((b"FFFFFF" in document_xml or b"ffffff" in document_xml) and _WHITE.search(document_xml) is not None
+             or b"w:position" in document_xml)
     if info is None:
         return None, white
     key = (info.CRC, info.file_size)
@@ -418,10 +425,15 @@ def paragraph_text(p_el, styles: _Styles | None = None, plain_ground: bool = Fal
     (struck, hidden, superscript, white on white: :func:`_no_ink_props`) are skipped, by their
     direct formatting and, given ``styles``, by their paragraph and character styles.
     ``plain_ground``: the caller knows nothing paints the ground (page, table, cell:
-    :meth:`_Styles.plain_ground`)."""
+    :meth:`_Styles.plain_ground`).
+
+    A footnote mark faked as raised small text (WPS: ``w:position`` above the baseline and a
+    smaller ``w:sz`` than the figure it follows) is a superscript too; sizes come from the run,
+    its styles and the document defaults — a size nothing gives leaves the run as text."""
     parts = []
     last_run, skip = None, False
     p_style = _MISSING
+    prev_size = None   # the size of the last run read
     for el in _RUN_TEXT(p_el):
         run = el.getparent()
         if run is not last_run:
@@ -436,7 +448,12 @@ def paragraph_text(p_el, styles: _Styles | None = None, plain_ground: bool = Fal
                 props = styles.run_props(p_style, None if rpr is None else _run_style(rpr))
                 if rpr is not None:
                     props = {**props, **_rpr_props(rpr)}
-                skip = _no_ink_props(props, plain_ground)
+                size = props.get(_SZ)
+                skip = _no_ink_props(props, plain_ground) or (
+                    props.get(_POSITION, 0) > 0 and size is not None and prev_size is not None
+                    and size < prev_size and bool(parts) and parts[-1][-1:].isdigit())
+                if not skip:
+                    prev_size = size
         if skip:
             continue
         tag = el.tag
