@@ -132,6 +132,7 @@ _GROUND_PROPS = ("background", "background-color", "background-image")
 _WHITE = re.compile(r"#fff(?:f{3})?|white|rgba?\(\s*255\s*,\s*255\s*,\s*255\s*(?:,\s*1(?:\.0*)?\s*)?\)")
 _PLAIN_GROUND = re.compile(r"(?:none|transparent|initial|inherit|unset|" + _WHITE.pattern + r")(?:\s+none)*")
 _CSS_COMMENT = re.compile(r"/\*.*?\*/|<!--|-->", re.S)
+_CSS_PUNCT = re.compile(r"[{};]")
 _SIMPLE_SELECTOR = re.compile(r"([a-z][a-z0-9]*)?((?:\.[\w-]+)*)")
 
 
@@ -161,7 +162,8 @@ def _css_rules(css: str) -> list[tuple[str | None, frozenset, tuple, dict]]:
     rules = []
     depth, start, at_rule = 0, 0, False
     selector = ""
-    for i, ch in enumerate(css):
+    for m in _CSS_PUNCT.finditer(css):
+        i, ch = m.start(), m.group()
         if ch == "{":
             if depth == 0:
                 selector = css[start:i].strip()
