@@ -54,6 +54,12 @@ def delta_path(db: Path) -> Path:
     return db.with_name(f"{db.name}.delta")
 
 
+def files(db: Path) -> list[Path]:
+    """Every file of a warehouse except its lock: the link, the twins, their WALs, the delta."""
+    return [db, Path(f"{db}.wal"), *(q for t in TWINS for q in (twin(db, t), Path(f"{twin(db, t)}.wal"))),
+            delta_path(db)]
+
+
 def resolve(db: Path) -> Path:
     """The file readers open: the twin the link names (or ``db`` itself, an older warehouse)."""
     return Path(os.path.realpath(db))
@@ -119,7 +125,7 @@ class Journal:
 
     def __init__(self, path: Path, limit: int):
         self.path, self.limit = path, limit
-        self.f: Any = open(path, "wb")
+        self.f: Any = open(path, "wb")  # noqa: SIM115 — open until close() or discard()
         self.replayable = True
         self._begin: int | None = None
         self._after_begin = -1

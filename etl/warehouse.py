@@ -9,13 +9,17 @@ Guarantees
   becomes ``is_current`` and the old one stays as history (``is_current = false``,
   ``superseded_by`` = the new id): ``replaced``.  Within one batch the order is by source
   path, so the outcome does not depend on which worker finished first.
-* **Atomic publish**: the live file is never written in place.  A publish copies
-  ``warehouse.duckdb`` to a hidden temp file in the same folder (or creates one), applies the
-  batch there, updates the derived tables (``fact_cross_check``, the assessment, the marts),
-  ``CHECKPOINT``, closes, fsyncs and ``os.replace`` s it onto the live path.  Any exception before the
-  replace deletes the temp file: the live file stays byte-identical.  A run killed outright
-  (``kill -9``) leaves its temp file behind; the next writer deletes it under the lock.
-  Readers holding the old file keep reading the old inode; new connections see the new data.
+* **Atomic publish**: the live file is never written.  ``warehouse.duckdb`` is a link to one
+  of two twin files (:mod:`etl.twins`); a publish writes the other one, the *standby*: it first
+  replays the previous publish's recorded change onto it (the catch-up, O(change)), applies the
+  batch, updates the derived tables (``fact_cross_check``, the assessment, the marts),
+  ``CHECKPOINT``, closes, fsyncs, writes its own change as the next delta and moves the link
+  (``os.replace`` of a new link).  When the standby cannot be trusted or is held by a reader,
+  the publish copies the live file to a hidden temp file instead and moves that onto the
+  standby's name (``IngestSummary.fallback`` says why).  Any exception before the link moves
+  leaves the live file byte-identical; a run killed outright (``kill -9``) leaves a temp file,
+  which the next writer deletes under the lock, or a standby marked ``dirty``, which it copies
+  over.  Readers holding the old file keep reading it; new connections see the new data.
 * **One writer**: ``fcntl.flock`` on ``warehouse.duckdb.lock``: a second ingest tries once
   without blocking, then waits up to ``lock_timeout`` seconds, then stops with
   "另一个导入正在进行".
@@ -29,10 +33,9 @@ Guarantees
   ``python -m etl verify`` to see what it would change).
 
 Batching choice: :func:`ingest` holds at most ``chunk_size`` (500) parsed reports in memory;
-each chunk is applied to the *same* staging copy in its own transaction, and the staging
-copy is published **once at the end**.  An ingest is therefore all-or-nothing for the live
-file (files that fail to parse are logged and skipped; a database error aborts the whole
-run), and the live file is copied once per run rather than once per chunk.
+each chunk is applied to the *same* staging file in its own transaction, and it is published
+**once at the end**.  An ingest is therefore all-or-nothing for the live file (files that fail
+to parse are logged and skipped; a database error aborts the whole run).
 
 Publish in O(change): the derived tables are updated only for the reports a run touched
 (loaded, or no longer current): :meth:`Staging._scope` says when everything is rebuilt instead
@@ -302,7 +305,9 @@ class _Batch:
 
 # ----------------------------------------------------------------------------- staging copy
 class Staging:
-    """A private copy of the warehouse that batches are applied to, then published once."""
+    """The file batches are applied to, then published once: the standby twin, caught up, or a
+    private copy of the live file (:meth:`open`); every write goes through ``con``, a
+    :class:`etl.twins.Recorder`, so the publish's change can be replayed onto the other twin."""
 
     def __init__(self, db_path: Path, batch_id: str):
         self.db_path = Path(db_path)
@@ -574,7 +579,7 @@ class Staging:
                                       f"checks expected/stored): {bad}")
 
     def finish(self) -> IngestSummary:
-        """Cross-year checks, marts, checkpoint, close, atomic replace of the live file."""
+        """Cross-year checks, marts, checkpoint, close, and the link moved onto the file."""
         assert self.con is not None
         con = self.con
         if not (self.summary.loaded or self.summary.replaced or self.summary.failed or self._fresh
@@ -678,8 +683,10 @@ def derived_version(rubric: dict) -> str:
 
 
 def remove_stale_temps(db_path: Path) -> list[Path]:
-    """Delete staging copies left by a killed run.  Call only while holding the writer lock:
-    then no other writer exists, so every staging file of this warehouse is stale."""
+    """Delete staging copies, journals and links left by a killed run (``.NAME.PID.HEX.tmp…``;
+    a standby it left half written is not a temp: its generation says ``dirty``, and the next
+    publish copies over it).  Call only while holding the writer lock: then no other writer
+    exists, so every staging file of this warehouse is stale."""
     gone = []
     for p in db_path.parent.glob(f".{db_path.name}.*.tmp*"):
         if p.name.endswith((".tmp", ".tmp.wal")):
