@@ -20,8 +20,9 @@ copies the live file as before (``IngestSummary.fallback`` says why):
 * the delta names the live file and its (inode, size, mtime) as that publish left it, and the
   standby with its stamp from before that publish: a file written by anything else, a publish
   killed before its flip, a missing twin: all show as a mismatch;
-* the standby's ``publish_meta.generation`` equals the delta's starting generation; a catch-up
-  first marks the standby ``dirty`` (checkpointed), so a publish killed on it is never trusted;
+* the standby's ``publish_meta.generation`` equals the delta's starting generation and it has no
+  WAL; a catch-up first marks it ``dirty`` (committed), so a publish killed on it is never
+  trusted;
 * a reader still holding the standby open makes DuckDB refuse the writer at once: copy;
 * a delta too large to beat a copy, or a full rebuild's (recomputing every derived table twice
   would cost more than the copy), is not replayable.
@@ -311,8 +312,8 @@ def catch_up(db: Path, target: Path, pause: Any = None) -> tuple[duckdb.DuckDBPy
         if generation(con) != meta["from_gen"]:
             con.close()
             return None, "", "代次不符 generation mismatch"
+        # committed: a publish killed from here on leaves a WAL or a checkpointed "dirty"
         set_generation(con, DIRTY)
-        con.execute("checkpoint")         # a publish killed from here on leaves the standby dirty
         replay(con, delta_path(db), meta["_end"], pause)
         return con, meta["to_gen"], ""
     except Exception as e:               # noqa: BLE001 — never trusted: copy instead
