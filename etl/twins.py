@@ -29,6 +29,7 @@ copies the live file as before (``IngestSummary.fallback`` says why):
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import struct
@@ -130,6 +131,7 @@ class Journal:
         self.replayable = True
         self._begin: int | None = None
         self._after_begin = -1
+        self.schema: str | None = None     # sha of the last schema text run in this session
 
     def add(self, entry: tuple) -> None:
         if not self.replayable:
@@ -198,8 +200,14 @@ def read_meta(path: Path) -> dict | None:
         return None
 
 
-def replay(con: duckdb.DuckDBPyConnection, path: Path, end: int, pause: Any = None) -> None:
-    """Apply a delta's entries to ``con`` in order (``pause``: a test seam after the first commit)."""
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def replay(con: duckdb.DuckDBPyConnection, path: Path, end: int, pause: Any = None,
+           base_schema: str | None = None) -> None:
+    """Apply a delta's entries to ``con`` in order (``pause``: a test seam after the first
+    commit).  ``base_schema``: the schema text the file last ran (sha), whose DDL need not run."""
     with open(path, "rb") as f:
         while f.tell() < end:
             kind, *rest = pickle.load(f)
@@ -209,6 +217,9 @@ def replay(con: duckdb.DuckDBPyConnection, path: Path, end: int, pause: Any = No
                 if pause is not None and sql.strip().lower().startswith("commit"):
                     pause()
                     pause = None
+            elif kind == "schema":          # idempotent DDL: only when the file saw another text
+                if base_schema is None or _sha(rest[0]) != base_schema:
+                    con.execute(rest[0])
             elif kind == "many":
                 con.executemany(*rest)
             else:
@@ -254,6 +265,12 @@ class Recorder:
         self._note(sql, params)
         return res
 
+    def schema(self, sql: str) -> None:
+        """Run the (idempotent) schema DDL; replayed only onto a file that ran another text."""
+        self.raw.execute(sql)
+        self.journal.add(("schema", sql))
+        self.journal.schema = _sha(sql)
+
     def executemany(self, sql: str, rows: Iterable) -> duckdb.DuckDBPyConnection:
         rows = list(rows)
         res = self.raw.executemany(sql, rows)
@@ -289,34 +306,34 @@ def new_tmp(db: Path) -> Path:
     return db.parent / f".{db.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
 
 
-def catch_up(db: Path, target: Path, pause: Any = None) -> tuple[duckdb.DuckDBPyConnection | None, str, str]:
-    """Open the standby ``target`` brought up to the live generation: (connection, live
-    generation, "") — or (None, "", why) when the publish must copy the live file instead."""
+def catch_up(db: Path, target: Path, pause: Any = None) -> tuple[duckdb.DuckDBPyConnection | None, dict, str]:
+    """Open the standby ``target`` brought up to the live generation: (connection, the delta's
+    meta, "") — or (None, {}, why) when the publish must copy the live file instead."""
     live = live_twin(db)
     if live is None:
-        return None, "", "旧式单文件 plain file"
+        return None, {}, "旧式单文件 plain file"
     meta = read_meta(delta_path(db))
     if meta is None:
-        return None, "", "无增量 no delta"
+        return None, {}, "无增量 no delta"
     if not meta["replayable"]:
-        return None, "", "上次发布不可重放 last publish not replayable"
+        return None, {}, "上次发布不可重放 last publish not replayable"
     if meta["live"] != live.name or stamp(live) != meta["live_stamp"]:
-        return None, "", "现行文件被改动 live file changed outside a publish"
+        return None, {}, "现行文件被改动 live file changed outside a publish"
     if meta["base"] != target.name or stamp(target) != meta["base_stamp"] or Path(f"{target}.wal").exists():
-        return None, "", "备用文件不符 standby changed"
+        return None, {}, "备用文件不符 standby changed"
     try:
         con = duckdb.connect(str(target))
     except duckdb.Error as e:
-        return None, "", f"备用文件被占用 standby in use: {type(e).__name__}"
+        return None, {}, f"备用文件被占用 standby in use: {type(e).__name__}"
     try:
         if generation(con) != meta["from_gen"]:
             con.close()
-            return None, "", "代次不符 generation mismatch"
+            return None, {}, "代次不符 generation mismatch"
         # committed: a publish killed from here on leaves a WAL or a checkpointed "dirty"
         set_generation(con, DIRTY)
-        replay(con, delta_path(db), meta["_end"], pause)
-        return con, meta["to_gen"], ""
+        replay(con, delta_path(db), meta["_end"], pause, meta.get("base_schema"))
+        return con, meta, ""
     except Exception as e:               # noqa: BLE001 — never trusted: copy instead
         with suppress(Exception):
             con.close()
-        return None, "", f"重放失败 replay failed: {type(e).__name__}: {e}"
+        return None, {}, f"重放失败 replay failed: {type(e).__name__}: {e}"

@@ -346,8 +346,9 @@ class Staging:
         self.target = twins.standby(self.db_path)
         self._live = twins.live_twin(self.db_path)
         self._base_stamp = twins.stamp(self._live) if self._live is not None else None
-        raw, self._gen, why = (None, "0", "新建 fresh") if self._fresh else twins.catch_up(
+        raw, meta, why = (None, {}, "新建 fresh") if self._fresh else twins.catch_up(
             self.db_path, self.target, lambda: limits.pause_at("catch_up"))
+        self._gen, self._base_schema = meta.get("to_gen", "0"), meta.get("schema")   # what the live file saw
         self.summary.fallback = why
         self.summary.phases["fallback"] = float(raw is None)
         if raw is None:
@@ -364,7 +365,7 @@ class Staging:
         self.journal = twins.Journal(Path(f"{self.tmp}.delta.tmp"),
                                      twins.journal_limit(None if self._fresh else twins.resolve(self.db_path)))
         self.con = twins.Recorder(raw, self.journal)
-        self.con.execute(schema_sql())
+        self.con.schema(schema_sql())
         if self.con.execute("select count(*) from dim_region").fetchall()[0][0] == 0:
             regions = agencies.region_rows()
             with self.con.appender("dim_region") as ap:
@@ -648,7 +649,9 @@ class Staging:
         self.journal.close({"from_gen": self._gen, "to_gen": gen,
                             "live": live.name, "live_stamp": twins.stamp(live),
                             "base": self.target.name if replayable else (self._live.name if self._live else None),
-                            "base_stamp": twins.stamp(self.target) if replayable else self._base_stamp},
+                            "base_stamp": twins.stamp(self.target) if replayable else self._base_stamp,
+                            "schema": None if replayable else self.journal.schema,
+                            "base_schema": None if replayable else self._base_schema},
                            twins.delta_path(self.db_path))
         self.journal = None
         if replayable is None:
