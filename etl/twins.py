@@ -241,7 +241,8 @@ class _Appender:
     def append_rows(self, rows: Iterable) -> None:
         rows = rows if isinstance(rows, list) else list(rows)
         self.real.append_rows(rows)
-        self.rows.extend(rows)
+        if self.rec.journal.replayable:      # a journal given up keeps nothing
+            self.rows.extend(rows)
 
     def __exit__(self, *exc: Any) -> Any:
         out = self.real.__exit__(*exc)
