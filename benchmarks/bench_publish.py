@@ -75,9 +75,10 @@ def clear(db: Path) -> None:
 def measure(base: Path, n: int, k: int, scratch: Path, warm: int = 3) -> dict:
     clear(scratch)
     shutil.copyfile(base, scratch)
+    todo = list(reports(n, n + warm + k))       # one pass of the generator (minutes at 100k)
     for i in range(warm):
-        warehouse.load_reports(list(reports(n + i, n + i + 1)), scratch, batch_id=f"warm-{i}")
-    batch = list(reports(n + warm, n + warm + k))
+        warehouse.load_reports(todo[i:i + 1], scratch, batch_id=f"warm-{i}")
+    batch = todo[warm:]
     load0 = os.getloadavg()[0]
     t0 = time.perf_counter()
     s = warehouse.load_reports(batch, scratch, batch_id=f"bench-{k}")
