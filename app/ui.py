@@ -1,8 +1,9 @@
 """Streamlit glue shared by the frame and the pages: connection, cached queries, filters, widgets.
 
-* ``warehouse()``: one cached read-only DuckDB connection per warehouse file, re-opened when
-  the file is swapped (inode / mtime change, see etl.warehouse's atomic publish); a cursor per
-  query, so sessions on different threads never share a busy connection.
+* ``warehouse()``: one cached read-only DuckDB connection per warehouse, to the twin file its
+  link names (etl.twins), re-opened when the link moves or the file changes (inode / mtime);
+  closing the old connection frees that twin for the next publish; a cursor per query, so
+  sessions on different threads never share a busy connection.
 * ``query(queries.q_x, filters, *args)``: runs a read-model function of :mod:`app.queries`
   through ``st.cache_data``, keyed on its name, small tuples and the file's stamp (new data →
   new cache keys).
@@ -51,9 +52,10 @@ class Warehouse:
         self.path = path
         self.stamp = self._stamp(path)
         last = None
-        for _ in range(10):  # the publisher may hold the lock for a moment during a swap
+        for _ in range(10):  # a publisher took this twin after the link moved on: resolve again
             try:
-                self.con = duckdb.connect(str(path), read_only=True)
+                # the file the link names (etl.twins.resolve), so DuckDB's per-path instance is that file's
+                self.con = duckdb.connect(os.path.realpath(path), read_only=True)
                 break
             except duckdb.IOException as e:
                 if "lock" not in str(e).lower():

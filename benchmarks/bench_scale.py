@@ -43,6 +43,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import bench_dashboard as bd  # noqa: E402
 from app import queries as q  # noqa: E402
+from etl import twins  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "scale_results.json"
 PY = sys.executable
@@ -336,8 +337,7 @@ def run_one(n: int, formats: str, defect_rate: float, root: Path, workers: int, 
     res["ingest"] = m
     res["ingest"]["summary"] = (out / "ingest.log").read_bytes().decode("utf-8", "replace").strip().splitlines()[:2]
     res["ingest"]["reports_per_s"] = round(n / m["seconds"], 1)
-    res["warehouse_mb"] = round(sum(p.stat().st_size for p in out.glob("warehouse.duckdb*")
-                                    if not p.name.endswith(".lock")) / 2**20, 1)
+    res["warehouse_mb"] = round(twins.resolve(db).stat().st_size / 2**20, 1)   # the live twin
     print(f"[{tag}] ingest {m['seconds']} s, peak tree RSS {m['peak_tree_rss_mb']} MB "
           f"(PSS {m['peak_tree_pss_mb']} MB), warehouse {res['warehouse_mb']} MB", flush=True)
     print(f"[{tag}] accuracy …", flush=True)

@@ -252,8 +252,12 @@ def _parse(name: str, fix_ocr: bool = True) -> _Parse:
     return _Parse(chain, text[i:], [], text, warnings)
 
 
+#: NFKC turns a name's full-width brackets into ASCII ones; official names print （）.
+_WIDE_BRACKETS = str.maketrans({"(": "（", ")": "）"})
+
+
 def _clean(raw: str) -> str:
-    s = unicodedata.normalize("NFKC", raw or "")
+    s = unicodedata.normalize("NFKC", raw or "").translate(_WIDE_BRACKETS)
     s = re.sub(r"\s+", "", s)
     s = _YEAR_PREFIX.sub("", s)
     s = _TITLE_TAIL.sub("", s) if len(s) > 6 else s

@@ -10,7 +10,7 @@ checks and 年报评估 are built from those views.
 Writes
 ------
 * :func:`etl.review.submit` runs :func:`write` through the warehouse's one-writer path
-  (:func:`etl.warehouse.staging`: writer lock, private copy, atomic ``os.replace``): a reader
+  (:func:`etl.warehouse.staging`: writer lock, standby twin, atomic switch): a reader
   sees the warehouse before or after a correction, never half of it.  (It lives in its own
   module: the warehouse imports this one to call :func:`on_publish`.)
 * **Optimistic concurrency**: the reviewer sends the version and value of the cell they saw;

@@ -21,13 +21,15 @@ The template is judged from table 二's labels, never from the year alone.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
+import itertools
 import json
 import re
 from dataclasses import replace
 from pathlib import Path
 
-from etl import checks, headers, recover, vocab
+from etl import checks, headers, narrative, recover, vocab
 from etl.agencies import canonical_agency
 from etl.document import Document, Paragraph, ReportError, Table
 from etl.numbers import CellValue, declared_unit, parse_cell, strip_markers
@@ -68,8 +70,10 @@ def _table_rows(table: Table) -> list[Row]:
             tail -= 1
         if first_value <= tail < last_label and not any(is_label[first_value:tail + 1]) and any(
                 real[i].text.strip() for i in range(first_value, tail + 1)) and not any(
-                real[i].text.strip() for i in range(last_label + 1, len(real))):
-            # text after the numbers (a 备注 column): a remark, not the row's label
+                real[i].text.strip() for i in range(last_label + 1, len(real))) and not _names_row(
+                "".join(c.text for c in real[tail + 1:last_label + 1])):
+            # text after the numbers (a 备注 column): a remark, not the row's label — unless it
+            # names a template row (a 序号 before the label of a row printed blank)
             last_label, end = first_value - 1, tail + 1
         label_cells = [c for c in real[: last_label + 1] if c.text.strip()]
         labels = [c.text for c in label_cells]
@@ -86,11 +90,15 @@ def _table_rows(table: Table) -> list[Row]:
     return out
 
 
+def _names_row(text: str) -> bool:
+    return bool(vocab.match_t3_row(text) or vocab.match_t2_row(text) or vocab.match_t4_any(text))
+
+
 def _column_numbers(labels: list[str], vals: list) -> bool:
     """A row numbering the columns (1 2 3 … n, unlabelled or 栏次/序号/列号): no figures."""
     if len(vals) < 5 or any(vocab.norm(lb) not in ("栏次", "序号", "列号", "行次", "编号") for lb in labels):
         return False
-    return [vocab.norm(c.text) for c in vals] == [str(i) for i in range(1, len(vals) + 1)]
+    return [vocab.norm(c.text).strip("()") for c in vals] == [str(i) for i in range(1, len(vals) + 1)]
 
 
 def _line_row(line: str, page: int | None) -> Row:
@@ -213,17 +221,15 @@ def _t2_header_cols(row: Row, year: int | None = None) -> tuple[list[str], str] 
             units.append((key or None, cell_unit))
     if len(row.labels) <= 2 and len(found) <= 1:
         # run-together header ("信息内容本年处理决定数量…"): find labels by position
-        hits = []
-        for lab in vocab.T2_COLS:
-            for frag in lab.match:
-                for m in re.finditer(re.escape(frag), n):
-                    hits.append((m.start(), lab.key))
-        hits.sort()
+        spans = [(m.start(), m.end(), lab.key) for lab in vocab.T2_COLS for frag in lab.match
+                 for m in re.finditer(re.escape(frag), n)]
+        # a word overlapping a longer column word is no column of its own (项目数 in 上一年项目数量)
+        hits = sorted((a, k) for a, b, k in spans
+                      if not any(a2 < b and a < b2 and b2 - a2 > b - a for a2, b2, _ in spans))
         keys: list[str] = []
         for _, k in hits:
             if k not in keys:
                 keys.append(k)
-        # 本年项目数量 also matches inside 上一年项目数量? no — fragments are distinct.
         found = list(enumerate(keys))
     return [k for _, k in found], _header_money_unit(units, n)
 
@@ -253,13 +259,19 @@ def _merge_header_rows(rows: list[Row]) -> Row:
     return Row(["".join(r.label for r in rows)], [], [], header_like=True)
 
 
-def _read_t2(rows: list[Row], template: str, state: ParseState,
-             year: int | None = None) -> tuple[list[tuple[str | None, str, list[str], int | None]], list[str]]:
+def _read_t2(rows: list[Row], template: str, state: ParseState, year: int | None = None
+             ) -> tuple[list[tuple[str | None, str, list[str], int | None]], list[str], set[str]]:
     """Read table 二's rows by their labels and header columns; returns the rows in printed
     order (key — None for figures with no known label —, the row as printed, its header's
-    columns, its count of figures) and the rows whose label stands alone,
-    for :func:`_flag_t2_unplaced` once every reading is done."""
+    columns, its count of figures) and the rows whose label stands alone, for
+    :func:`_flag_t2_unplaced` once every reading is done; and the keys read in template order
+    where the table prints the template's own headers elsewhere (so the agency follows the
+    template): unproven, as table 三's cells read in template order (:func:`_flag_unverified`).
+    Where no header of the table shows the template's columns in order, such keys are flagged."""
     cols: list[str] | None = None
+    layouts = {*vocab.T2_LAYOUT.get(template, {}).values(), vocab.T2_ITEM_VARIANT}
+    agree: bool | None = None     # every header read names a template layout's columns, in order
+    by_order: dict[str, str] = {}  # key read in template order → why it is unsure
     unit = ""
     caption = ""                  # a unit note above or inside the table (（金额单位：元）)
     header_rows: list[Row] = []   # label-only rows since the sub-table heading
@@ -296,6 +308,8 @@ def _read_t2(rows: list[Row], template: str, state: ParseState,
         printed.append((lab.key, row.label, cols or [], len(row.values)))
         default = list(vocab.T2_LAYOUT.get(template, {}).get(lab.key, ()))
         layout = cols or default
+        if cols:
+            agree = agree is not False and tuple(cols) in layouts
         if cols and not set(cols) - {""} <= vocab.T2_ROW_COLS.get(lab.key, set(cols)):
             state.warnings.append(f"表二「{lab.zh}」行的表头列（{'、'.join(cols)}）不属于该行，按模板列读取")
             layout = default
@@ -305,6 +319,8 @@ def _read_t2(rows: list[Row], template: str, state: ParseState,
             vals.pop()
         while len(vals) > len(layout) and vals and vals[0][0].semantic == "blank":
             vals.pop(0)
+        if layout is default and len(vals) == len(layout) + 1 and _item_variant(template, default, vals):
+            layout = default = list(vocab.T2_ITEM_VARIANT)
         inked = [v for v, _ in vals if v.semantic != "blank"]
         if not layout:
             if inked:
@@ -314,8 +330,9 @@ def _read_t2(rows: list[Row], template: str, state: ParseState,
                     state.flag(f"t2.{lab.key}.{c}", "该行不在模板中，表头缺失或列名无法识别，数值无法对应到列")
             continue
         if len(vals) != len(layout):
+            told = _short_row_by_narrative(row, lab.key, layout, vals, unit or caption, state)
             for c in layout:
-                if c:
+                if c and c not in told:
                     state.flag(f"t2.{lab.key}.{c}", f"该行有 {len(vals)} 个数值单元格，表头有 {len(layout)} 列，无法对应")
             if len(inked) > len(layout):
                 # more figures than the columns the header names (none: the template's): a
@@ -330,12 +347,58 @@ def _read_t2(rows: list[Row], template: str, state: ParseState,
         got = [(c, cv, idx) for c, (cv, idx) in zip(layout, vals) if c]
         reads.setdefault(lab.key, []).append((row, got, unit or caption))
         if layout is default and len(layout) > 1:
-            # no header named these columns, and table 二 has no identity to prove their order
+            # no header named these columns: the template's order, proven only by the
+            # template's headers elsewhere in the table (and the identities)
             for c in layout:
-                state.uncertain[f"t2.{lab.key}.{c}"] = "表头缺失或无法识别，按模板列序读取，无法验证列的对应"
+                by_order[f"t2.{lab.key}.{c}"] = "表头缺失或无法识别，按模板列序读取，无法验证列的对应"
     for key, found in reads.items():
         _put_t2_row(key, found, state)
-    return printed, bare
+    if not agree:
+        for k, why in by_order.items():
+            state.uncertain[k] = why
+    return printed, bare, (set(by_order) if agree else set())
+
+
+def _item_variant(template: str, default: list[str], vals: list[tuple[CellValue, int]]) -> bool:
+    """Four figures in a 2019 item row with no header: Shandong's layout (上一年项目数量,
+    本年项目数量, 本年增/减, 处理决定数量) when its identity holds on them."""
+    if template != "2019" or tuple(default) != tuple(c for c in vocab.T2_ITEM_VARIANT if c != "current_item_count"):
+        return False
+    prior, current, change = (cv.value for cv, _ in vals[:3])
+    return None not in (prior, current, change) and change == current - prior
+
+
+def _short_row_by_narrative(row: Row, key: str, layout: list[str], vals: list[tuple[CellValue, int]],
+                            unit: str, state: ParseState) -> set[str]:
+    """A table-二 row that prints fewer cells than its header has columns (a cell lost in the
+    conversion): its cells keep their order, so each is one of the columns from its position
+    on.  Where the narrative states a figure for a column and the readings that print it there
+    all agree on a cell, that cell is read (etl.narrative).  The columns read."""
+    if not vals or len(vals) >= len(layout) or state.t2_claims is None or not state.t2_claims():
+        return set()
+    if any(cv.value is None for cv, _ in vals):
+        return set()
+    places = list(itertools.combinations(range(len(layout)), len(vals)))
+    cands = []
+    for cols in places:
+        cand: list = [None] * len(layout)
+        for ci, (cv, _) in zip(cols, vals):
+            cand[ci] = cv.value
+        cands.append(cand)
+    kept, told = narrative.narrow(state.t2_claims(), key, layout, cands)
+    if not told:
+        return set()
+    first = places[cands.index(kept[0])]
+    done = set()
+    for ci, v in enumerate(narrative.agreed(kept)):
+        if v is not None and layout[ci]:
+            cv, idx = vals[first.index(ci)]
+            state.put(f"t2.{key}.{layout[ci]}", cv, row, idx, money_unit=unit, method="narrative")
+            done.add(layout[ci])
+    if done:
+        state.warnings.append(f"表二「{vocab.row_zh('t2', key)}」行少印了单元格，"
+                              + "、".join(vocab.col_zh("t2", c) for c in done) + " 由正文所述数字核对确定")
+    return done
 
 
 def _flag_t2_unplaced(state: ParseState, template: str, printed: list, bare: list[str]) -> None:
@@ -407,25 +470,30 @@ def _t3_by_cols(row: Row, cols: list[int], cmap: headers.ColumnMap) -> list[tupl
                 return None  # ink in a column the header does not name as a value column
             continue  # a column the header names as something else (备注, 同比): not read
         placed[key] = (cv, i)
-    if cmap.collapsed and len(placed) == 2:
-        return [placed.get(k) for k in vocab.T3_COL_KEYS]  # None: a column not printed
-    return [placed[k] for k in vocab.T3_COL_KEYS] if len(placed) == 7 else None
+    if len(placed) + len(cmap.absent) != len(vocab.T3_COL_KEYS):
+        return None
+    return [placed.get(k) for k in vocab.T3_COL_KEYS]  # None: a column the table does not print
 
 
-def _t3_values(row: Row, cmap: headers.ColumnMap) -> tuple[list[tuple[CellValue, int]] | None, bool]:
+def _t3_values(row: Row, cmap: headers.ColumnMap, same_table: bool = False
+               ) -> tuple[list[tuple[CellValue, int]] | None, bool]:
     """The row's seven values in the order of vocab.T3_COL_KEYS, placed by the header's map,
     and whether a header named their columns (False: template order).
 
     By grid column; else, for a table continued on another page whose columns sit elsewhere,
-    by rank when the row has one value cell per header column; else by position."""
+    by rank when the row has one value cell per header column; else by position.  In the
+    header's own table (``same_table``, spans intact) a reading by rank or position that puts
+    a figure under another column than the header prints above it is no reading: a cell was
+    lost or a text took its place (a pipe row's last cell), and the row would shift."""
     if cmap.how == "grid":
         got = _t3_by_cols(row, row.grid_cols, cmap)
-        if got is None:
-            head_cols = sorted(set(cmap.by_col) | cmap.other)
-            if len(head_cols) == len(row.values):
-                got = _t3_by_cols(row, head_cols, cmap)
         if got is not None:
             return got, True
+        head_cols = sorted(set(cmap.by_col) | cmap.other)
+        if len(head_cols) == len(row.values):
+            got = _t3_by_cols(row, head_cols, cmap)
+        if got is not None:
+            return (None, False) if same_table and _off_header(got, row, cmap) else (got, True)
     vals = list(zip(row.values, range(len(row.values))))
     while len(vals) > 7 and vals[-1][0].semantic == "blank":
         vals.pop()
@@ -437,8 +505,20 @@ def _t3_values(row: Row, cmap: headers.ColumnMap) -> tuple[list[tuple[CellValue,
         return None, False
     if cmap.order:
         by_key = dict(zip(cmap.order, vals))
-        return [by_key[k] for k in vocab.T3_COL_KEYS], True
-    return vals, False
+        vals = [by_key[k] for k in vocab.T3_COL_KEYS]
+    if cmap.how == "grid" and same_table and _off_header(vals, row, cmap):
+        return None, False
+    return vals, bool(cmap.order)
+
+
+def _off_header(vals: list[tuple[CellValue, int]], row: Row, cmap: headers.ColumnMap) -> bool:
+    """Does a figure of ``vals`` (in T3_COL_KEYS order) sit under another column key than the
+    one it is read as?"""
+    if row.ragged:
+        return False   # spans lost: grid columns do not line up from row to row
+    cols = row.grid_cols
+    return any(cv.semantic != "blank" and cmap.by_col.get(cols[i], key) != key
+               for key, (cv, i) in zip(vocab.T3_COL_KEYS, vals))
 
 
 _SEQ_WORDS = frozenset({"序号", "行次", "栏次", "编号", "序"})
@@ -520,13 +600,14 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
     seq: list[tuple[str, object]] = []
     broken: set[str] = set()  # rows found with the wrong number of values
     cmap = headers.ColumnMap()
+    head_table: int | None = None   # the table the column map's header is printed in
     header: list[Row] = []
     unmapped: set[int] = set()  # ids of rows read in template order
     unnamed: set[int] = set()   # … under a header whose column words could not be mapped
     values_read = False
     for row in rows:
-        if row.blank:
-            continue  # no ink: a spacer row or an empty first row carries no values
+        if row.blank or (header and not row.labels and all(v.semantic == "na" for v in row.values)):
+            continue  # no ink (a spacer row, an empty first row), or only n/a marks under a header
         if not row.values or (row.head_cells and row.labels and vocab.match_t3_row(row.label) is None):
             if header and _other_table(header[-1], row):
                 header = []   # a header is one table's: never joined to the rows of the table above
@@ -537,14 +618,15 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
         if header:
             found = _header_map(header, headers.t3_by_grid, headers.t3_order, 7, headers.t3_key)
             if found is not None and not found.mapped:
-                found = headers.t3_collapsed(header) or found
+                found = headers.t3_partial(header) or found
             if found is not None and (found.mapped or not cmap.mapped) and not (found.seen and values_read):
                 # a repeated header that names fewer columns keeps the full one; label rows
                 # among the values (a wrapped 其他情形) are no header to flag the rest by
-                cmap = found
+                cmap, head_table = found, header[-1].table
             header = []
         values_read = True
-        vals, proven = _t3_values(row, cmap)
+        # a row without a label is placed by order and flagged: its lost cell may be the label
+        vals, proven = _t3_values(row, cmap, bool(row.labels) and row.table is not None and row.table == head_table)
         if vals is not None and not proven:
             unmapped.add(id(row))
             if cmap.seen:
@@ -555,9 +637,10 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
                 # cells lost in extraction (a blank cell leaves no trace in unruled PDF text):
                 # the row is known to exist, its values are not
                 broken.add(lab.key)
+                why = (f"该行只读到 {len(row.values)} 个数值（应为 7 个）：可能有空白单元格在提取中丢失，无法对应到列"
+                       if len(row.values) != 7 else "该行的数值与表头印的列对不上（有单元格丢失或被文字占据），无法对应到列")
                 for c in vocab.T3_COL_KEYS:
-                    state.uncertain[f"t3.{lab.key}.{c}"] = (
-                        f"该行只读到 {len(row.values)} 个数值（应为 7 个）：可能有空白单元格在提取中丢失，无法对应到列")
+                    state.uncertain[f"t3.{lab.key}.{c}"] = why
             seq.append(("label", lab.key if lab else None))
             continue
         lab = vocab.match_t3_row(row.label) if row.labels else None
@@ -595,8 +678,10 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
     # a row printed twice is read twice: equal values are fine, different ones uncertain
     for key, (row, vals, method) in [*assigned.items(), *((k, (r, v, "cell")) for k, r, v in again)]:
         for c, got in zip(vocab.T3_COL_KEYS, vals):
-            if got is None:
-                continue  # a column the table does not print (法人或其他组织 as one column)
+            if got is None:   # a column the table visibly does not print: 总计, a sum the
+                if c == "total":  # database derives, is absent; 法人或其他组织's sub-columns
+                    state.omitted.add(f"t3.{key}.{c}")  # printed as one are lost (flagged)
+                continue
             cv, idx = got
             k = f"t3.{key}.{c}"
             state.put(k, cv, row, idx, method=method)
@@ -728,10 +813,13 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
     unproven: set[str] = set()
     row_year: int | None = None
     spacer: Row | None = None  # an all-blank 15-cell row: the data row only if there is no other
+    orphan: Row | None = None  # the last all-blank row under a header no data row followed
     for row in rows:
         if row.blank:  # a spacer, or the empty continuation of merged header cells
             if len(row.values) >= 15:
                 spacer = spacer or row
+            if header and len(row.values) >= 5:
+                orphan = row
             continue
         n = vocab.norm(row.label)
         years = {int(y) for y in _YEAR.findall(n)}
@@ -748,10 +836,19 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
         data_row = (lab and len(row.values) == 5 and not headers.t4_leaf_keys(n)) or (
             row.labels and _YEAR.search(n) and len(n) <= 30 and len(row.values) >= 5)
         if not row.values or (row.head_cells and row.labels and not data_row):
-            if header and _other_table(header[-1], row):
-                header = []   # a header is one table's (two tables, the first with no figures read)
+            if header:
+                # a header is one table's (two tables, the first with no figures read); in Word
+                # text, which prints two tables as one, a blank row the header names every cell
+                # of, then header words again, is the first table's data row
+                other = _other_table(header[-1], row)
+                if _t4_blank_data(header, orphan, state):
+                    found = other = True
+                if other:
+                    header = []
+            orphan = None     # else a blank row between header rows is the header's
             header.append(row)
             continue
+        orphan = None
         if header:
             found_map = _header_map(header, headers.t4_by_grid, headers.t4_col_order, 15, headers.t4_key)
             hb, hc = headers.t4_block_order(header), headers.t4_col_order(header)
@@ -788,9 +885,27 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
                     unproven.add(f"t4.{block}.{ck}")
             found = True
             block = None
+    if header:
+        found = _t4_blank_data(header, orphan, state) or found
     if not found and spacer is not None:
         return _read_t4([spacer_as_data(r) if r is spacer else r for r in rows], state, year)
     return found, unproven
+
+
+def _t4_blank_data(header: list[Row], row: Row | None, state: ParseState) -> bool:
+    """A table-四 table (one block of five columns, two of ten: 行政复议 and 行政诉讼 printed
+    apart) whose header no row with ink follows: its last all-blank row is its data row (blank
+    = 0) when the header names every one of its cells.  Returns whether it was read."""
+    if row is None:
+        return False
+    cmap = _header_map(header, headers.t4_by_grid, headers.t4_col_order, 15, headers.t4_key)
+    data = spacer_as_data(row)
+    picked = _t4_by_grid(data, cmap) if cmap is not None else []
+    if not picked or len(picked) != len(data.values):
+        return False
+    for key, cv, idx in picked:
+        state.put(f"t4.{key}", cv, data, idx)
+    return True
 
 
 _TABLE_NO = {"t2": "表二", "t3": "表三", "t4": "表四"}
@@ -871,19 +986,22 @@ def _parse_one_report(doc: Document, text: str) -> ParsedReport:
     if year < 2019:
         raise ReportError(f"{year} 年度报告：2019 年以前的旧格式不在支持范围内", "pre_2019")
     rows = document_rows(doc)
-    state = ParseState(warnings=list(doc.warnings), money_unit=document_money_unit(text))
+    state = ParseState(warnings=list(doc.warnings), money_unit=document_money_unit(text),
+                       t2_claims=functools.cache(lambda: narrative.t2_claims(narrative.narrative_text(doc))))
     sections, foreign = _split_sections(rows, agency_raw, state.warnings)
     template, tw = detect_template(sections["t2"], text, year)
     state.warnings.extend(tw)
 
+    unproven2: set[str] = set()
     if not any(r.values for r in sections["t3"]) and recover.looks_flat(text):
         single = recover.parse_flat(text, template, state)
         found3 = True
         doc.damaged = True
         unproven: set[str] = set()
     else:
-        printed2, bare2 = _read_t2(sections["t2"], template, state, year)
+        printed2, bare2, unproven2 = _read_t2(sections["t2"], template, state, year)
         found3, single, unproven = _read_t3(sections["t3"], state, doc.damaged)
+        unproven |= unproven2
         _, unproven4 = _read_t4(sections["t4"], state, year)
         unproven |= unproven4
         read3 = any(k.startswith("t3.") for k in state.cells)
@@ -921,7 +1039,9 @@ def _parse_one_report(doc: Document, text: str) -> ParsedReport:
     if foreign:
         for k in list(state.cells):
             state.flag(k, f"表格印在附件（{foreign}）之下，无法确定是本报告的数据还是该单位的")
-    _flag_unverified(state, bool(single), unproven, doc.damaged)
+    # pipe tables (converter markdown) keep every cell apart: a table-二 row as wide as its
+    # template layout is placed as in an exact file
+    _flag_unverified(state, bool(single), unproven, doc.damaged, unproven2 if doc.fmt == "md" else set())
 
     agency, aw = canonical_agency(agency_raw)
     state.warnings.extend(aw)
@@ -1001,23 +1121,26 @@ def _recover_flat_t3(text: str, template: str, state: ParseState) -> bool:
     return got
 
 
-def _flag_unverified(state: ParseState, single: bool, unproven: set[str], damaged: bool) -> None:
+def _flag_unverified(state: ParseState, single: bool, unproven: set[str], damaged: bool,
+                     kept: set[str] = frozenset()) -> None:
     """Class-2 rule: a cell whose reading was inferred (placed by order, split from a run,
     summed from parts) and that sits in a failing identity is uncertain (a blank cell of
     converter/OCR text in one is flagged by :func:`recover.flag_damaged_blanks`).  Cells read in template order because no header named the columns are
-    uncertain unless the source is exact and every identity of their table holds.  An exact
-    source read by its labels keeps its own printing errors as check failures."""
+    uncertain unless the source is exact (or their placement is one the damage cannot touch:
+    ``kept``) and every identity of their table holds.  An exact source read by its labels
+    keeps its own printing errors as check failures."""
     failing = checks.failing_identities(state.cells, single)
     bad_tables = {k[:2] for _, keys in failing for k in keys}
     for k in sorted(unproven):
-        if damaged or k[:2] in bad_tables:
+        if (damaged and k not in kept) or k[:2] in bad_tables:
             state.flag(k, "表头无法确定列的含义，按模板列序读取" + (
                 "，且本表勾稽关系不成立" if not damaged else "（源文件为转换/识别文本）"))
     for cid, keys in failing:
         for k in keys:
             p = state.prov.get(k)
             if p is not None and p.method != "cell":
-                how = {"order": "按印刷顺序归位", "split": "由连写数字切分", "sum": "由拆分行相加"}.get(
+                how = {"order": "按印刷顺序归位", "split": "由连写数字切分", "sum": "由拆分行相加",
+                       "narrative": "由正文所述数字选定读法"}.get(
                     p.method, "推断得出")
                 state.flag(k, f"该格{how}，且经过它的勾稽关系 {cid} 不成立")
 
@@ -1041,8 +1164,11 @@ def _mark_missing(state: ParseState, template: str, single: bool | None, found3:
             row = key.split(".")[1]
             if not any(k.startswith(f"t2.{row}.") for k in state.cells):
                 continue  # whole row absent: agencies omit rows; not a cell we lost
-        if key not in state.cells:
+        if key not in state.cells and key not in state.omitted:
             state.flag(key, why3 if table == "t3" else "源文件中未找到该单元格")
+    gone = sorted({vocab.col_zh("t3", k.rsplit(".", 1)[1]) for k in state.omitted - set(state.cells)})
+    if gone:
+        state.warnings.append(f"表三未印「{'」「'.join(gone)}」列：这些单元格不属于本报告，未读取")
 
 
 # --------------------------------------------------------------------------- files

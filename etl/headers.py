@@ -52,7 +52,7 @@ class ColumnMap:
     how: str = ""                                          # grid | order | "" (unmapped)
     other: set[int] = field(default_factory=set)           # value columns headed by other words (备注, 同比)
     seen: bool = False      # unmapped, though the header prints column words: never read by position
-    collapsed: bool = False  # table 三 with 法人或其他组织 as one column: only 自然人 and 总计 are read
+    absent: frozenset[str] = frozenset()  # table 三's columns the header visibly omits (not printed)
 
 
     @property
@@ -239,22 +239,30 @@ def t3_by_grid(header: list[Row]) -> dict[int, str]:
     return out
 
 
-def t3_collapsed(header: list[Row]) -> ColumnMap | None:
-    """Table 三 printed with three applicant columns (自然人, 法人或其他组织 as one, 总计): a map
-    of the two named leaf columns; the group column is read as nothing (its sub-columns are
-    not printed, their sum is no key).  None unless each of the three words heads exactly one
-    column and no sub-column word is printed."""
+def t3_partial(header: list[Row]) -> ColumnMap | None:
+    """Table 三 printed without some applicant columns, its header naming each column it
+    prints: 法人或其他组织 as one column (自然人, 法人或其他组织, 总计: the group column is read
+    as nothing, its five sub-columns are not printed and their sum is no key), or no 总计
+    column (the six applicant columns).  A map of the named columns with the keys the table
+    visibly omits (``absent``); None unless every column word heads one run of columns, no
+    other column holds a column word, and (without 总计) no unnamed column is printed."""
     paths = column_paths(header, t3_key)
     grid = t3_by_grid(header)
-    group = [c for c, p in paths.items() if _T3_GROUP_RE.search(p) and not t3_leaf_keys(p)]
-    keys = sorted(grid.values())
-    if keys != ["natural_person", "total"] or len(group) != 1:
-        return None
-    if any(t3_leaf_keys(p) and c not in grid for c, p in paths.items()):
+    if not grid or any(t3_leaf_keys(p) and c not in grid for c, p in paths.items()):
         return None   # a column with two column words: the header is not this layout
-    first = min(grid)
-    other = {c for c in paths if c > first and c not in grid}
-    return ColumnMap(by_col=grid, how="grid", other=other, collapsed=True)
+    cols = sorted(grid)
+    runs = [grid[c] for i, c in enumerate(cols) if i == 0 or grid[cols[i - 1]] != grid[c]]
+    if len(runs) != len(set(runs)):
+        return None
+    group = [c for c, p in paths.items() if _T3_GROUP_RE.search(p) and not t3_leaf_keys(p)]
+    other = {c for c in paths if c > cols[0] and c not in grid}
+    if sorted(runs) == ["natural_person", "total"] and len(group) == 1:
+        absent = frozenset(vocab.T3_COL_KEYS[1:6])
+    elif set(runs) == set(vocab.T3_COL_KEYS) - {"total"} and not group and not other:
+        absent = frozenset({"total"})
+    else:
+        return None
+    return ColumnMap(by_col=grid, how="grid", other=other, absent=absent)
 
 
 def t4_key(path: str) -> str | None:

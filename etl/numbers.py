@@ -12,6 +12,9 @@
   be a damaged digit (※ * †) are stripped too, but the cell is marked doubtful (``doubt``);
 * text that is a number with look-alike letters (``l100``, ``24l8``, ``O``) → semantic
   ``garbled``, value ``None``, the look-alike reading offered in ``doubt`` (never auto-corrected);
+  mostly digits with other Latin letters (``13b2``) → ``garbled`` without a candidate;
+* a figure with a bracketed note in words or its share (``26（含网上申请24件）``, ``26（45.5%）``)
+  → the figure;
   digits mixing widths or spaced off the thousands grouping (``１2 3``) are read but doubtful.
 
 Anything else (a label, prose) is not a value: ``parse_cell`` returns ``None``.
@@ -54,8 +57,16 @@ _SPACED = re.compile(r"\d[\s\u3000\xa0]+\d")
 _GROUPED = re.compile(r"[+\-−]?\d{1,3}(?:[\s\u3000\xa0]+\d{3})+(?:\.\d+)?\D*")
 
 
-#: A figure followed by a bracketed note in words (NFKC brackets): 26(含网上申请24件).
-_NOTE = re.compile(r"(.+?)\([^()]*[\u4e00-\u9fff][^()]*\)")
+#: A whole number in accounting brackets (NFKC brackets), ``(3)`` or ``(-3)``: −3 in a column that
+#: may be negative (本年增/减, :func:`count_value`).
+_BRACKETED = re.compile(r"\([-−]?(\d+)\)")
+#: A figure followed by a bracketed note in words (NFKC brackets): 26(含网上申请24件); or by
+#: its share of the column, a percentage: 26(45.5%).  The note and the share are no count.
+_NOTE = re.compile(r"(.+?)\((?:[^()]*[\u4e00-\u9fff][^()]*|[+\-]?\d+(?:\.\d+)?%)\)")
+#: A number some of whose digits came out as Latin letters other than the look-alikes
+#: (OCR's 13b2, 4A7): mostly digits, so a damaged value of its cell — not a label that
+#: would shift the row — with no candidate offered.
+_ALNUM = re.compile(r"(?=(?:[^\d]*\d){2})[0-9A-Za-z]{2,12}")
 
 
 @dataclass(frozen=True)
@@ -65,6 +76,7 @@ class CellValue:
     unit: str = ""         # unit printed inside the cell ('' if none)
     raw: str = ""
     doubt: str = ""        # why the reading cannot be trusted ('' = it can)
+    bracketed: bool = False  # accounting brackets, (3): negative only where a column may be
 
 
 #: Invisible format characters (zero-width spaces and joiners, soft hyphens, BOMs, bidi marks):
@@ -92,13 +104,19 @@ def parse_cell(text: str) -> CellValue | None:
     if yuan:
         t = t[1:]
     m = _NUM.match(t)
+    if not m and (neg := _BRACKETED.fullmatch(t)):
+        return CellValue(-Decimal(neg.group(1)), "number", "", raw, _doubt(body, marks, Decimal(0)), True)
     if not m and (note := _NOTE.fullmatch(t)):
         m = _NUM.match(note.group(1))   # 26（含网上申请24件）: the figure, then a note on it
     if not m:
-        if marks or not _GARBLED.fullmatch(t):
+        if marks:
             return None
-        cand = t.translate(_LOOKALIKE)
-        return CellValue(None, "garbled", "", raw, f"数值无法识别（原文「{raw.strip()}」），可能是 {cand}，未自动更正")
+        if _GARBLED.fullmatch(t):
+            cand = t.translate(_LOOKALIKE)
+            return CellValue(None, "garbled", "", raw, f"数值无法识别（原文「{raw.strip()}」），可能是 {cand}，未自动更正")
+        if _ALNUM.fullmatch(t) and sum(ch.isdigit() for ch in t) > len(t) / 2:
+            return CellValue(None, "garbled", "", raw, f"数值无法识别（原文「{raw.strip()}」），数字中夹有字母")
+        return None
     try:
         num = Decimal(m.group("num").replace(",", ""))
     except InvalidOperation:
@@ -163,12 +181,17 @@ MONEY_BOUND_WAN = Decimal(10) ** 8
 _EXACT_DIGITS = 15
 
 
-def count_value(cv: CellValue, bound: int) -> tuple[Decimal | None, str]:
-    """A count as stored, and why it is doubtful: a count is whole and at most ``bound``."""
+def count_value(cv: CellValue, bound: int, signed: bool = False) -> tuple[Decimal | None, str]:
+    """A count as stored, and why it is doubtful: a count is whole and at most ``bound``; a
+    bracketed number is negative in a ``signed`` column (本年增/减) and doubtful elsewhere."""
     v = cv.value
     if v is None:
         return None, cv.doubt
+    if cv.bracketed and not signed:
+        return None, f"括号中的数（原文「{cv.raw.strip()}」）：此列不能为负，无法确定含义，可能是 {-v}"
     body = clean(strip_markers(cv.raw)[0])
+    if note := _NOTE.fullmatch(body):
+        body = note.group(1)   # the figure, not its note or share (26（45.5%）)
     if v != v.to_integral_value() or (("." in cv.raw or "．" in cv.raw)          # 2.1, also 2.0
                                       and _DOTTED.search(body) and not _CENTS.fullmatch(body)):
         cand = re.sub(r"\D", "", clean(cv.raw).split("元")[0]) or "?"
@@ -185,6 +208,8 @@ def money_value(cv: CellValue, scope_unit: str) -> tuple[Decimal | None, str]:
     v = cv.value
     if v is None:
         return None, cv.doubt
+    if cv.bracketed:
+        return None, f"括号中的数（原文「{cv.raw.strip()}」）：金额不能为负，无法确定含义"
     unit = cv.unit if cv.unit in _WAN else scope_unit
     doubt = cv.doubt
     if not unit and v != 0:

@@ -9,6 +9,8 @@ records provenance, and settles a key read twice (same value: fine; different va
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Callable
 
 from etl import vocab
 from etl.numbers import CellValue, count_value, money_value, to_json_number
@@ -59,12 +61,16 @@ class ParseState:
     uncertain: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     money_unit: str = ""   # the money unit the whole document declares (the widest scope)
+    omitted: set[str] = field(default_factory=set)  # keys of columns the table visibly does not print
+    #: the table-二 figures the report's narrative states (etl.narrative.t2_claims), computed
+    #: when first asked for: evidence for a row the table prints ambiguously
+    t2_claims: Callable[[], dict[str, set[Decimal]]] | None = None
 
     def put(self, key: str, cv: CellValue, row: Row, idx: int, *, money_unit: str = "",
             method: str = "cell") -> None:
         money = key.rsplit(".", 1)[1] in vocab.MONEY_COLS
         value, doubt = (money_value(cv, money_unit or self.money_unit) if money
-                        else count_value(cv, vocab.count_bound(key)))
+                        else count_value(cv, vocab.count_bound(key), key.rsplit(".", 1)[1] in vocab.SIGNED_COLS))
         number = to_json_number(value, money)
         if key in self.cells:
             self._read_twice(key, number, cv)

@@ -13,7 +13,9 @@ final ``2`` is the ordinal) and segments each digit run into the row's cells:
 * table 四: the 15 cells must satisfy 维持 + 纠正 + 其他 + 尚未审结 = 总计 in each block;
 * table 二 has no identity: a run with more than one split is flagged ``uncertain`` with
   its candidates, and the value shown is the most plausible one (本年增/减 = 0, equal
-  新制作/新公开 counts, stock ≥ flow), never presented as certain.
+  新制作/新公开 counts, stock ≥ flow), never presented as certain — unless the report's
+  narrative states a figure of the row that only some cuts print (:mod:`etl.narrative`):
+  those cuts are kept, and the cells they all agree on are read (method ``narrative``).
 
 Every value read this way has provenance method ``split``.
 """
@@ -24,7 +26,7 @@ import re
 from decimal import Decimal
 from typing import Callable
 
-from etl import headers, vocab
+from etl import headers, narrative, vocab
 from etl.numbers import INVISIBLE, CellValue, parse_cell
 from etl.parse_state import ParseState, Row
 
@@ -562,9 +564,6 @@ def _flat_t2_row(row_key: str, layout: list[str], run: str, unit: str, state: Pa
             state.cells.setdefault(k, None)
             state.uncertain[k] = f"数字串 {run!r} 无法切分为 {len(layout)} 个单元格"
         return
-    best = max(cands, key=lambda c: _plausibility(layout, c))
-    if len(cands) > 1 and layout[-1] == "procurement_amount_wan_yuan":
-        best = None  # count and amount run together: no basis for a guess
     if len(layout) > 1 and re.search(r"\d\.00\d", run):
         # 10.003831830元: a count printed as 10.00 (a spreadsheet's format) before the amount
         # is one reading, 1|0.003831830 another — the dot cannot be placed with proof
@@ -572,20 +571,37 @@ def _flat_t2_row(row_key: str, layout: list[str], run: str, unit: str, state: Pa
             state.cells.setdefault(k, None)
             state.uncertain[k] = f"数字串 {run!r} 中的小数点可能属于前一个单元格（如 10.00），无法确定切分"
         return
+    told: dict[str, Decimal] = {}
+    if len(cands) > 1 and state.t2_claims is not None:
+        # the narrative's figures choose among the table's own cuts (etl.narrative)
+        vals = [[Decimal(x) for x in c] for c in cands]
+        kept, told = narrative.narrow(state.t2_claims(), row_key, layout, vals)
+        cands = [c for c, v in zip(cands, vals) if v in kept]
+    settled = narrative.agreed([[Decimal(x) for x in c] for c in cands]) if told else [None] * len(layout)
+    best = max(cands, key=lambda c: _plausibility(layout, c))
+    if len(cands) > 1 and layout[-1] == "procurement_amount_wan_yuan" and settled[-1] is None:
+        best = None  # count and amount run together: no basis for a guess
     for i, k in enumerate(keys):
         if not k:
             continue
-        if best is None:
+        if best is None and settled[i] is None:
             state.cells.setdefault(k, None)
             continue
-        raw = best[i]
+        raw = (best or cands[0])[i]   # a settled cell: every cut left gives it
         cv = parse_cell(raw + (unit if i == len(keys) - 1 else ""))
-        state.put(k, CellValue(cv.value, "number", cv.unit, run), row, 0, method="split")
+        state.put(k, CellValue(cv.value, "number", cv.unit, run), row, 0,
+                  method="narrative" if settled[i] is not None else "split")
+    if told:
+        state.warnings.append(f"表二「{vocab.row_zh('t2', row_key)}」连写数字串 {run!r} 由正文所述数字（"
+                              + "、".join(f"{vocab.col_zh('t2', c)} {v}" for c, v in told.items())
+                              + f"）选定切分，余 {len(cands)} 种")
     if len(cands) > 1:
         alts = "；".join("/".join(c) for c in cands[:6]) + ("…" if len(cands) > 6 else "")
-        for k in filter(None, keys):
-            state.uncertain[k] = (f"单元格连在一起的数字串 {run!r} 有 {len(cands)} 种切分（{alts}），"
-                               "表二没有勾稽关系可以判定" + ("；显示的是最可能的一种" if best else ""))
+        for k, fixed in zip(keys, settled):
+            if k and fixed is None:
+                state.uncertain[k] = (f"单元格连在一起的数字串 {run!r} 有 {len(cands)} 种切分（{alts}），"
+                                   "表二没有勾稽关系可以判定" + ("（正文所述数字已排除其余切分）" if told else "")
+                                   + ("；显示的是最可能的一种" if best else ""))
 
 
 def _plausibility(layout: list[str], cand: list[str]) -> tuple:

@@ -2,9 +2,9 @@
 single writer.
 
 The rules live in :mod:`etl.corrections` (which the warehouse imports to apply corrections at
-every publish); this module joins them to :func:`etl.warehouse.staging` (writer lock, private
-copy, atomic ``os.replace``), so a reader sees the warehouse before or after a correction,
-never half of it.
+every publish); this module joins them to :func:`etl.warehouse.staging` (writer lock, the standby twin or a
+private copy, atomic switch of the link), so a reader sees the warehouse before or after a
+correction, never half of it.
 """
 from __future__ import annotations
 

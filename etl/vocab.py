@@ -62,19 +62,19 @@ T2_ROWS: tuple[Label, ...] = (
 
 # Column labels; order matters where one fragment contains another (本年项目数量 vs 上一年项目数量).
 T2_COLS: tuple[Label, ...] = (
-    Label("newly_made_count", "本年新制作数量", ("新制作",)),
-    Label("newly_published_count", "本年新公开数量", ("新公开",)),
-    Label("total_published_count", "对外公开总数量", ("对外公开总",)),
+    Label("newly_made_count", "本年新制作数量", ("新制作", "制作数")),
+    Label("newly_published_count", "本年新公开数量", ("新公开", "本年公开")),
+    Label("total_published_count", "对外公开总数量", ("对外公开总", "累计公开")),
     Label("issued_count", "本年制发件数", ("制发",)),
     Label("repealed_count", "本年废止件数", ("废止",)),
     Label("in_force_count", "现行有效件数", ("现行有效",)),
     Label("prior_year_item_count", "上一年项目数量", ("上一年项目", "上年项目")),
-    Label("current_item_count", "本年项目数量", ("本年项目数量",)),
+    Label("current_item_count", "本年项目数量", ("本年项目数",)),
     Label("item_count_change", "本年增/减", ("增/减", "增减", "增(减)")),
-    Label("decision_count", "处理决定数量", ("处理决定",)),
+    Label("decision_count", "处理决定数量", ("处理决定", "决定数")),
     Label("fee_amount_wan_yuan", "本年收费金额（单位：万元）", ("收费金额",)),
-    Label("procurement_project_count", "采购项目数量", ("采购项目数",)),
-    Label("procurement_amount_wan_yuan", "采购总金额", ("采购总金额", "采购金额")),
+    Label("procurement_project_count", "采购项目数量", ("采购项目数", "项目数")),
+    Label("procurement_amount_wan_yuan", "采购总金额", ("采购总金额", "采购金额", "总金额")),
 )
 
 #: Column layout of each table-二 row as the national templates print it (local variants add
@@ -99,6 +99,10 @@ T2_LAYOUT: dict[str, dict[str, tuple[str, ...]]] = {
         "admin_fees": ("fee_amount_wan_yuan",),
     },
 }
+
+#: Shandong's 2019 layout of the item rows (第（五）/（六）项 with 本年项目数量 added): without a
+#: header it is read only where its own identity (本年增/减 = 本年项目数量 − 上一年项目数量) holds.
+T2_ITEM_VARIANT = ("prior_year_item_count", "current_item_count", "item_count_change", "decision_count")
 
 _DOC_COLS = frozenset(T2_LAYOUT["2019"]["regulations"] + T2_LAYOUT["2021"]["regulations"])
 _ITEM_COLS = frozenset({"prior_year_item_count", "current_item_count", "item_count_change", "decision_count"})

@@ -9,13 +9,17 @@ Guarantees
   becomes ``is_current`` and the old one stays as history (``is_current = false``,
   ``superseded_by`` = the new id): ``replaced``.  Within one batch the order is by source
   path, so the outcome does not depend on which worker finished first.
-* **Atomic publish**: the live file is never written in place.  A publish copies
-  ``warehouse.duckdb`` to a hidden temp file in the same folder (or creates one), applies the
-  batch there, updates the derived tables (``fact_cross_check``, the assessment, the marts),
-  ``CHECKPOINT``, closes, fsyncs and ``os.replace`` s it onto the live path.  Any exception before the
-  replace deletes the temp file: the live file stays byte-identical.  A run killed outright
-  (``kill -9``) leaves its temp file behind; the next writer deletes it under the lock.
-  Readers holding the old file keep reading the old inode; new connections see the new data.
+* **Atomic publish**: the live file is never written.  ``warehouse.duckdb`` is a link to one
+  of two twin files (:mod:`etl.twins`); a publish writes the other one, the *standby*: it first
+  replays the previous publish's recorded change onto it (the catch-up, O(change)), applies the
+  batch, updates the derived tables (``fact_cross_check``, the assessment, the marts),
+  ``CHECKPOINT``, closes, fsyncs, writes its own change as the next delta and moves the link
+  (``os.replace`` of a new link).  When the standby cannot be trusted or is held by a reader,
+  the publish copies the live file to a hidden temp file instead and moves that onto the
+  standby's name (``IngestSummary.fallback`` says why).  Any exception before the link moves
+  leaves the live file byte-identical; a run killed outright (``kill -9``) leaves a temp file,
+  which the next writer deletes under the lock, or a standby marked ``dirty``, which it copies
+  over.  Readers holding the old file keep reading it; new connections see the new data.
 * **One writer**: ``fcntl.flock`` on ``warehouse.duckdb.lock``: a second ingest tries once
   without blocking, then waits up to ``lock_timeout`` seconds, then stops with
   "另一个导入正在进行".
@@ -29,10 +33,9 @@ Guarantees
   ``python -m etl verify`` to see what it would change).
 
 Batching choice: :func:`ingest` holds at most ``chunk_size`` (500) parsed reports in memory;
-each chunk is applied to the *same* staging copy in its own transaction, and the staging
-copy is published **once at the end**.  An ingest is therefore all-or-nothing for the live
-file (files that fail to parse are logged and skipped; a database error aborts the whole
-run), and the live file is copied once per run rather than once per chunk.
+each chunk is applied to the *same* staging file in its own transaction, and it is published
+**once at the end**.  An ingest is therefore all-or-nothing for the live file (files that fail
+to parse are logged and skipped; a database error aborts the whole run).
 
 Publish in O(change): the derived tables are updated only for the reports a run touched
 (loaded, or no longer current): :meth:`Staging._scope` says when everything is rebuilt instead
@@ -58,7 +61,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl import agencies, archive, assess, assess_store, checks, corrections, limits, vocab
+from etl import agencies, archive, assess, assess_store, checks, corrections, limits, twins, vocab
 from etl import workers as workers_mod
 from etl.readers import hash_regular
 from etl.report import ParsedReport
@@ -112,6 +115,7 @@ class IngestSummary:
     batch_id: str = ""
     db_path: str = ""
     phases: dict[str, float] = field(default_factory=dict)   # publish phase → seconds (benchmarks)
+    fallback: str = ""          # why this publish copied the live file instead of catching up a twin
 
     @property
     def ok(self) -> bool:
@@ -190,10 +194,19 @@ def schema_sql() -> str:
     return SCHEMA_SQL.read_text(encoding="utf-8")
 
 
-def connect_readonly(db_path: Path) -> duckdb.DuckDBPyConnection:
-    """Read-only connection for the dashboard.  DuckDB caches instances per path inside one
-    process: close the old connection before reconnecting to see a newer publish."""
-    return duckdb.connect(str(db_path), read_only=True)
+def connect_readonly(db_path: Path, attempts: int = 20) -> duckdb.DuckDBPyConnection:
+    """Read-only connection for the dashboard and the CLI, to the file the warehouse link names
+    now (:mod:`etl.twins`).  DuckDB caches instances per path inside one process: close the old
+    connection before reconnecting to see a newer publish.  A file a writer has just taken (the
+    link moved on between resolving and opening) is retried on the new target."""
+    for attempt in range(attempts):
+        try:
+            return duckdb.connect(str(twins.resolve(Path(db_path))), read_only=True)
+        except duckdb.IOException as e:
+            if "lock" not in str(e).lower() or attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
+    raise AssertionError("unreachable")
 
 
 def _source_fields(report: ParsedReport) -> tuple[str, str, str, int | None]:
@@ -292,13 +305,15 @@ class _Batch:
 
 # ----------------------------------------------------------------------------- staging copy
 class Staging:
-    """A private copy of the warehouse that batches are applied to, then published once."""
+    """The file batches are applied to, then published once: the standby twin, caught up, or a
+    private copy of the live file (:meth:`open`); every write goes through ``con``, a
+    :class:`etl.twins.Recorder`, so the publish's change can be replayed onto the other twin."""
 
     def __init__(self, db_path: Path, batch_id: str):
         self.db_path = Path(db_path)
         self.batch_id = batch_id
-        self.tmp = self.db_path.parent / f".{self.db_path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp"
-        self.con: duckdb.DuckDBPyConnection | None = None
+        self.tmp = Path(f"{twins.new_tmp(self.db_path)}.tmp")
+        self.con: twins.Recorder | None = None
         self.summary = IngestSummary(batch_id=batch_id, db_path=str(self.db_path))
         self._current: dict[tuple[str, int], str] = {}
         self._known: set[str] = set()
@@ -317,16 +332,40 @@ class Staging:
         self._rubric: dict = {}
         self.mode = os.environ.get("GKNB_PUBLISH", "auto")   # auto | full | incremental (see _scope)
         self.force = False              # publish even when nothing changed (rebuild_derived)
+        self.journal: twins.Journal | None = None
+        self.raw: duckdb.DuckDBPyConnection | None = None
+        self.work = self.tmp            # the file being written: a private copy, or the standby twin
 
     def open(self) -> "Staging":
+        """Open the file this publish writes: the standby twin brought up to the live state by
+        replaying the last publish's delta (:mod:`etl.twins`), or else a private copy of the
+        live file (``summary.fallback`` says why)."""
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
         self._fresh = not self.db_path.exists()
         t0 = time.perf_counter()
-        if not self._fresh:
-            shutil.copyfile(self.db_path, self.tmp)
-        self._phase("copy", t0)
-        self.con = duckdb.connect(str(self.tmp))
-        self.con.execute(schema_sql())
+        self.target = twins.standby(self.db_path)
+        self._live = twins.live_twin(self.db_path)
+        self._base_stamp = twins.stamp(self._live) if self._live is not None else None
+        raw, meta, why = (None, {}, "新建 fresh") if self._fresh else twins.catch_up(
+            self.db_path, self.target, lambda: limits.pause_at("catch_up"))
+        self._gen, self._base_schema = meta.get("to_gen", "0"), meta.get("schema")   # what the live file saw
+        self.summary.fallback = why
+        self.summary.phases["fallback"] = float(raw is None)
+        if raw is None:
+            if not self._fresh:
+                shutil.copyfile(self.db_path, self.tmp)
+            self._phase("copy", t0)
+            raw = duckdb.connect(str(self.tmp))
+            self._gen = twins.generation(raw)
+            self.work = self.tmp
+        else:
+            self._phase("catch_up", t0)
+            self.work = self.target
+        self.raw = raw
+        self.journal = twins.Journal(Path(f"{self.tmp}.delta.tmp"),
+                                     twins.journal_limit(None if self._fresh else twins.resolve(self.db_path)))
+        self.con = twins.Recorder(raw, self.journal)
+        self.con.schema(schema_sql())
         if self.con.execute("select count(*) from dim_region").fetchall()[0][0] == 0:
             regions = agencies.region_rows()
             with self.con.appender("dim_region") as ap:
@@ -338,6 +377,7 @@ class Staging:
         self._known = {r[0] for r in self.con.execute("select report_id from dim_report").fetchall()}
         self._current = {(a, int(y)): rid for rid, a, y in self.con.execute(
             "select report_id, agency_id, year from dim_report where is_current").fetchall()}
+        self._opened_at = self.journal.position()
         return self
 
     def _phase(self, name: str, t0: float) -> float:
@@ -347,11 +387,15 @@ class Staging:
         return now
 
     def discard(self) -> None:
+        """Close and delete this publish's private files (a standby written in place stays:
+        it is not live, and its generation says it cannot be trusted)."""
         if self.con is not None:
             with suppress(Exception):
                 self.con.close()
             self.con = None
-        for p in (self.tmp, Path(str(self.tmp) + ".wal")):
+        if self.journal is not None:
+            self.journal.discard()
+        for p in (self.tmp, Path(str(self.tmp) + ".wal"), Path(f"{self.tmp}.link.tmp")):
             with suppress(FileNotFoundError):
                 p.unlink()
 
@@ -536,14 +580,18 @@ class Staging:
                                       f"checks expected/stored): {bad}")
 
     def finish(self) -> IngestSummary:
-        """Cross-year checks, marts, checkpoint, close, atomic replace of the live file."""
+        """Cross-year checks, marts, checkpoint, close, and the link moved onto the file."""
         assert self.con is not None
         con = self.con
         if not (self.summary.loaded or self.summary.replaced or self.summary.failed or self._fresh
                 or self.changed or self.force):
-            return self.summary          # every file unchanged: nothing is written, no publish
+            if self.work == self.target and self.journal.position() == self._opened_at:
+                self._close_work(self._gen, replayable=True)   # caught up, nothing else written
+            return self.summary          # every file unchanged: nothing is published
         scope = self._scope()
         self.summary.phases["incremental"] = float(scope is not None)
+        if scope is None:
+            self.journal.give_up()       # replaying a full rebuild would cost more than a copy
         con.execute("begin transaction")
         try:
             t = time.perf_counter()
@@ -570,20 +618,48 @@ class Staging:
             con.execute("rollback")
             raise
         limits.pause_at("checkpoint")
-        t = time.perf_counter()
-        con.execute("checkpoint")
-        con.close()
-        self.con = None
-        t = self._phase("checkpoint", t)
-        with open(self.tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        _before_replace_hook()
-        limits.pause_at("replace")
-        os.replace(self.tmp, self.db_path)
-        _fsync_dir(self.db_path.parent)
-        self._phase("fsync_replace", t)
+        self._close_work(str(int(self._gen) + 1) if self._gen.isdigit() else "1", replayable=None)
         return self.summary
 
+    def _close_work(self, gen: str, replayable: bool | None) -> None:
+        """Stamp the generation, checkpoint, close and fsync the file written; move it onto the
+        standby's name (a copy); write this publish's delta; point the link at it.
+        ``replayable``: None publishes; True only records that the standby caught up."""
+        assert self.con is not None
+        t = time.perf_counter()
+        twins.set_generation(self.raw, gen)          # not journaled: each twin gets its own
+        self.con.execute("checkpoint")
+        self.con.close()
+        self.con = None
+        t = self._phase("checkpoint", t)
+        twins.fsync_file(self.work)
+        if replayable is None:
+            _before_replace_hook()
+            limits.pause_at("replace")
+        if self.work != self.target:
+            with suppress(FileNotFoundError):
+                Path(f"{self.target}.wal").unlink()   # of a standby a killed publish wrote
+            os.replace(self.work, self.target)
+            self.work = self.target
+        assert self.journal is not None
+        if replayable:       # the delta just replayed is spent: the next one starts from here
+            self.journal.give_up()
+            self.journal.replayable = True
+        live = twins.resolve(self.db_path) if replayable else self.target
+        self.journal.close({"from_gen": self._gen, "to_gen": gen,
+                            "live": live.name, "live_stamp": twins.stamp(live),
+                            "base": self.target.name if replayable else (self._live.name if self._live else None),
+                            "base_stamp": twins.stamp(self.target) if replayable else self._base_stamp,
+                            "schema": None if replayable else self.journal.schema,
+                            "base_schema": None if replayable else self._base_schema},
+                           twins.delta_path(self.db_path))
+        self.journal = None
+        if replayable is None:
+            twins.flip(self.db_path, self.target, Path(f"{self.tmp}.link.tmp"))
+        _fsync_dir(self.db_path.parent)
+        self._phase("fsync_replace", t)
+        if replayable is None:
+            limits.pause_at("published")
 
     def _scope(self) -> set[str] | None:
         """The reports the derived tables are updated for, or None for a full rebuild: a fresh
@@ -610,8 +686,10 @@ def derived_version(rubric: dict) -> str:
 
 
 def remove_stale_temps(db_path: Path) -> list[Path]:
-    """Delete staging copies left by a killed run.  Call only while holding the writer lock:
-    then no other writer exists, so every staging file of this warehouse is stale."""
+    """Delete staging copies, journals and links left by a killed run (``.NAME.PID.HEX.tmp…``;
+    a standby it left half written is not a temp: its generation says ``dirty``, and the next
+    publish copies over it).  Call only while holding the writer lock: then no other writer
+    exists, so every staging file of this warehouse is stale."""
     gone = []
     for p in db_path.parent.glob(f".{db_path.name}.*.tmp*"):
         if p.name.endswith((".tmp", ".tmp.wal")):

@@ -23,9 +23,10 @@ if done:
 
 def _num(text: str) -> float | None:
     """The number a reviewer typed, read as a printed cell is (:func:`etl.numbers.parse_cell`:
-    full-width digits, thousands separators, a unit; money in 万元); None for anything else."""
+    full-width digits, thousands separators, a unit; money in 万元); None for anything else
+    (accounting brackets too: (3) is −3 only in a 本年增/减 column, which this does not know)."""
     cv = numbers.parse_cell(text)
-    if cv is None or cv.semantic != "number" or cv.value is None or cv.doubt:
+    if cv is None or cv.semantic != "number" or cv.value is None or cv.doubt or cv.bracketed:
         return None
     return float(numbers.to_wan_yuan(cv.value, cv.unit))
 

@@ -20,6 +20,9 @@ from etl.agencies import agency_id, canonical_agency, place_agency, region_rows
     ("徐汇区人民政府", "上海市徐汇区人民政府"),          # district of a 直辖市
     ("2024 年上海市科委政府信息公开工作年度报告", "上海市科学技术委员会"),
     ("淮安市府办", "淮安市人民政府办公室"),
+    # a second name in brackets: the full-width brackets official names print, however typed
+    ("示例市农业农村局（示例市乡村振兴局）", "示例市农业农村局（示例市乡村振兴局）"),
+    ("示例市农业农村局(示例市乡村振兴局)", "示例市农业农村局（示例市乡村振兴局）"),
 ])
 def test_canonical_names(raw, expected):
     assert canonical_agency(raw)[0] == expected

@@ -24,7 +24,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import warehouse
+from etl import twins, warehouse
 from synth.generate import generate_with_text, to_parsed_report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -165,27 +165,123 @@ def _file_sha(p: Path) -> str:
     return hashlib.sha256(p.read_bytes()).hexdigest()
 
 
-@pytest.mark.parametrize("stage", ["load", "derived", "checkpoint", "replace"])
+@pytest.mark.parametrize("stage", ["catch_up", "load", "derived", "checkpoint", "replace", "published"])
 def test_kill_9_during_an_incremental_publish(tmp_path, monkeypatch, stream, stage):
+    """Killed at each seam of a publish onto the standby twin (replaying the last delta, loading,
+    deriving, before and after the link moves): the live file is the last published state, and
+    the next publishes recover (a copy first when the standby is dirty, then twins again)."""
     db = tmp_path / "w.duckdb"
-    base, later = batches(stream, seed=7, n_batches=2)
+    base, later = batches(stream, seed=7, n_batches=3)
     warehouse.load_reports(base, db)
     monkeypatch.setenv("GKNB_PUBLISH", "incremental")
     warehouse.load_reports(later[0], db)
+    live = twins.resolve(db)
     before, state = _file_sha(db), snapshot(db)
     p = _load_in_subprocess(later[1], db, tmp_path, GKNB_TEST_PAUSE_AT=stage, GKNB_TEST_PAUSE_SECONDS="60")
     try:
         _wait_pause(p, stage)
-        os.kill(p.pid, signal.SIGKILL)
+        assert not [q for q in tmp_path.iterdir() if q.name.endswith(".tmp") and ".delta." not in q.name]
+        os.kill(p.pid, signal.SIGKILL)                        # no private copy: the standby is written
         p.wait(timeout=30)
     finally:
         if p.poll() is None:
             p.kill()
-    assert _file_sha(db) == before and snapshot(db) == state      # the last published state
-    s = warehouse.load_reports(later[1], db)                      # and the next publish works
-    assert s.ok and s.phases["incremental"] == 1 and s.loaded + s.replaced > 0
+    if stage == "published":                                  # the new state was already published
+        assert twins.resolve(db) != live and snapshot(db) != state
+        s = warehouse.load_reports(later[2], db)
+        assert s.ok and s.fallback == "" and s.loaded + s.replaced > 0
+    else:
+        assert twins.resolve(db) == live and _file_sha(db) == before and snapshot(db) == state
+        s = warehouse.load_reports(later[1], db)              # the next publish works (a copy) …
+        assert s.ok and s.phases["incremental"] == 1 and s.loaded + s.replaced > 0 and s.fallback
+        s = warehouse.load_reports(later[2], db)              # … and the one after uses the twin again
+        assert s.ok and s.fallback == ""
     assert snapshot(db) == full_rebuild(db, tmp_path)
     assert not [q for q in tmp_path.iterdir() if q.name.endswith((".tmp", ".tmp.wal"))]
+
+
+# ----------------------------------------------------------------------------- twins
+def tables(path: Path) -> dict[str, list]:
+    """Every table's rows (sorted) of one file; publish_meta without its per-file generation."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        names = [r[0] for r in con.execute("select table_name from information_schema.tables "
+                                           "where table_type = 'BASE TABLE' order by 1").fetchall()]
+        out = {t: sorted(con.execute(f"select * from {t}").fetchall(), key=repr) for t in names}
+        out["publish_meta"] = [r for r in out["publish_meta"] if r[0] != "generation"]
+        return out
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_both_twins_hold_the_same_rows_after_random_publishes(tmp_path, monkeypatch, stream, seed):
+    """After random publishes (new reports, new versions, in-batch rivals, corrections, full
+    rebuilds, runs where nothing changed), once the standby has caught up, both twins hold the
+    same rows in every table, and the derived ones equal a full rebuild."""
+    from etl import corrections, review
+    db = tmp_path / "w.duckdb"
+    base, later = batches(stream, seed, n_batches=8)
+    warehouse.load_reports(base, db)
+    monkeypatch.setenv("GKNB_PUBLISH", "incremental")
+    rng = random.Random(seed)
+    fast = 0
+    for batch in later:
+        op = rng.random()
+        if op < 0.2:
+            s = warehouse.rebuild_derived(db)
+        elif op < 0.4:
+            con = warehouse.connect_readonly(db)
+            try:
+                rid, key = rng.choice(con.execute(
+                    """select c.report_id, c.cell_key from fact_cell c join dim_report r using (report_id)
+                       where r.is_current and c.cell_key like 't3.%' order by 1, 2""").fetchall())
+                cell = corrections.cell_state(con, rid, key)
+            finally:
+                con.close()
+            review.submit(db, report_id=rid, cell_key=key, new_value=(cell.value or 0) + rng.randint(1, 9),
+                          reviewer="测试员", seen_version=cell.version, seen_value=cell.value, reason="测试")
+        s = warehouse.load_reports(batch, db)
+        assert s.ok, str(s)
+        fast += s.fallback == ""
+        warehouse.load_reports([], db)                   # nothing changes: the standby catches up
+        a, b = tables(twins.twin(db, "a")), tables(twins.twin(db, "b"))
+        assert a.keys() == b.keys()
+        for t in a:
+            assert a[t] == b[t], t
+        assert snapshot(db) == full_rebuild(db, tmp_path)
+    assert fast >= 3                                      # the twins were used, not only copies
+
+
+def test_a_standby_held_by_a_reader_or_written_outside_a_publish_is_copied_over(tmp_path, monkeypatch, stream):
+    """Safety nets: a reader still on the standby, or a live file changed by other code, makes
+    the publish copy the live file (and say so); nothing is lost, the twins resume after."""
+    db = tmp_path / "w.duckdb"
+    reps = [to_parsed_report(r) for r in stream[:30]]
+    monkeypatch.setenv("GKNB_PUBLISH", "incremental")
+    for i in range(3):
+        warehouse.load_reports(reps[i * 10:(i + 1) * 10], db)
+    assert warehouse.load_reports([], db).fallback == ""               # caught up: steady state
+    held = duckdb.connect(str(twins.standby(db)), read_only=True)      # a reader left on the old file
+    try:
+        s = warehouse.load_reports([to_parsed_report(stream[30])], db)
+        assert s.ok and s.loaded == 1 and "standby in use" in s.fallback and s.phases["fallback"] == 1
+        assert held.execute("select count(*) from dim_report").fetchone()[0] == 30    # its old snapshot
+    finally:
+        held.close()
+    s = warehouse.load_reports([to_parsed_report(stream[31])], db)
+    assert s.ok and s.fallback == ""
+    con = duckdb.connect(str(db))                                        # written outside a publish
+    con.execute("delete from load_log")
+    con.close()
+    s = warehouse.load_reports([to_parsed_report(stream[32])], db)
+    assert s.ok and "live file changed" in s.fallback
+    con = warehouse.connect_readonly(db)
+    try:
+        assert con.execute("select count(*) from dim_report").fetchone()[0] == 33
+        assert con.execute("select count(*) from load_log").fetchone()[0] == 1
+    finally:
+        con.close()
 
 
 # ----------------------------------------------------------------------------- readers
@@ -224,7 +320,8 @@ out.write_text(json.dumps({"n": n, "errors": errors, "bad": bad[:5], "n_bad": le
 
 
 def test_a_reader_during_many_incremental_publishes_never_sees_a_partial_state(tmp_path, monkeypatch, stream):
-    n_publish = int(os.environ.get("GKNB_TEST_PUBLISHES", "40"))
+    n_publish = int(os.environ.get("GKNB_TEST_PUBLISHES", "100"))
+    fast = 0
     db = tmp_path / "w.duckdb"
     extra = list(generate_with_text(60 + n_publish, seed=5, copy_previous=0.3, copy_peer=0.1))
     warehouse.load_reports([to_parsed_report(r) for r in extra[:60]], db)
@@ -240,12 +337,13 @@ def test_a_reader_during_many_incremental_publishes_never_sees_a_partial_state(t
                 batch.append(fresh(rng.choice(extra[:60 + i]), rng, extra[:60 + i]))
             s = warehouse.load_reports(batch, db)
             assert s.ok and s.phases["incremental"] == 1
+            fast += s.fallback == ""
     finally:
         stop.touch()
         reader.wait(timeout=120)
     res = json.loads(out.read_text())
     assert res["errors"] == 0 and res["n_bad"] == 0, res
-    assert res["n"] > 0
+    assert res["n"] > 0 and fast > 0          # publishes onto the standby twin, not only copies
 
 
 def test_a_correction_publishes_incrementally_and_equals_a_full_rebuild(tmp_path, monkeypatch, stream):

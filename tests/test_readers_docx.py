@@ -149,6 +149,136 @@ def test_body_level_content_control_and_runs_split_words():
     assert [b.text for b in doc.blocks] == ["控件内段落", "申请人情况"]
 
 
+def test_rows_and_cells_wrapped_in_content_controls_are_read_in_order():
+    # a repeating-section control around rows, a control around a cell, w:customXml around a
+    # row and a cell (Word form templates): rows and cells in document order, merges kept
+    def sdt(xml: str) -> str:
+        return f"<w:sdt><w:sdtPr/><w:sdtContent>{xml}</w:sdtContent></w:sdt>"
+
+    def cx(xml: str) -> str:
+        return f'<w:customXml w:element="row">{xml}</w:customXml>'
+
+    body = ("<w:tbl>"
+            f"<w:tr>{_tc('项目')}{_tc('本年', span=2)}</w:tr>"
+            + sdt(f"<w:tr>{_tc('甲', vmerge='restart')}{sdt(_tc('1'))}{_tc('2')}</w:tr>"
+                  + sdt(f"<w:tr>{_tc(vmerge='continue')}{cx(_tc('3'))}{_tc('4')}</w:tr>"))
+            + cx(f"<w:tr>{_tc('乙')}{_tc('5')}{sdt(cx(_tc('6')))}</w:tr>")
+            + "</w:tbl>")
+    t = read_docx(_with_body(body), "sdt_rows.docx").tables[0]
+    assert t.texts() == [["项目", "本年", "本年"], ["甲", "1", "2"], ["甲", "3", "4"], ["乙", "5", "6"]]
+    assert t.rows[2][0].is_span_copy and t.rows[1][0].rowspan == 2
+
+
+def test_text_boxes_are_read_after_their_paragraph_once():
+    # WPS puts a table in a text box: DrawingML (mc:Choice) with its VML copy (mc:Fallback),
+    # or VML alone; a box inside a box is read once, with its own box
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    table = f"<w:tbl><w:tr>{_tc('予以公开')}{_tc('26')}</w:tr></w:tbl>"
+    inner = f"<w:pict><v:shape><v:textbox><w:txbxContent>{_p('内框')}</w:txbxContent></v:textbox></v:shape></w:pict>"
+    body = (f'<w:p xmlns:mc="{mc}" xmlns:v="urn:schemas-microsoft-com:vml"><w:r><w:t>表三</w:t></w:r><w:r>'
+            "<mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing><wps:txbx xmlns:wps=\"urn:wps\">"
+            f"<w:txbxContent>{table}<w:p><w:r>{inner}</w:r></w:p></w:txbxContent></wps:txbx></w:drawing></mc:Choice>"
+            f"<mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent>{table}</w:txbxContent></v:textbox></v:shape>"
+            "</w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>"
+            f'<w:p xmlns:v="urn:schemas-microsoft-com:vml"><w:r><w:pict><v:shape><v:textbox><w:txbxContent>'
+            f"{_p('框中段落')}</w:txbxContent></v:textbox></v:shape></w:pict></w:r></w:p>" + _p("结束"))
+    doc = read_docx(_with_body(body), "boxes.docx")
+    kinds = [b.text if isinstance(b, Paragraph) else b.texts() for b in doc.blocks]
+    assert kinds == ["表三", [["予以公开", "26"]], "内框", "框中段落", "结束"]
+
+
+def _with_styles(body_xml: str, styles: str, background: str = "") -> bytes:
+    """A package whose body is ``body_xml`` and whose styles.xml has ``styles`` appended."""
+    xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+           f'<w:document xmlns:w="{W_NS}">{background}<w:body>{body_xml}<w:sectPr/></w:body></w:document>')
+    data = _replace_member(_save(docx.Document()), "word/document.xml", xml.encode("utf-8"))
+    old = zipfile.ZipFile(io.BytesIO(data)).read("word/styles.xml").decode("utf-8")
+    return _replace_member(data, "word/styles.xml", old.replace("</w:styles>", styles + "</w:styles>").encode("utf-8"))
+
+
+def _style(sid: str, rpr: str, kind: str = "character", based_on: str = "", ppr: str = "") -> str:
+    based = f'<w:basedOn w:val="{based_on}"/>' if based_on else ""
+    return (f'<w:style w:type="{kind}" w:styleId="{sid}"><w:name w:val="{sid}"/>{based}'
+            f'{f"<w:pPr>{ppr}</w:pPr>" if ppr else ""}<w:rPr>{rpr}</w:rPr></w:style>')
+
+
+def _figure(old: str, new: str, mark_rpr: str, ppr: str = "") -> str:
+    """A paragraph: ``new`` then a run ``old`` formatted by ``mark_rpr``."""
+    return (f"<w:p>{f'<w:pPr>{ppr}</w:pPr>' if ppr else ''}<w:r><w:t>{new}</w:t></w:r>"
+            f"<w:r><w:rPr>{mark_rpr}</w:rPr><w:t>{old}</w:t></w:r></w:p>")
+
+
+def _texts(data: bytes) -> list[str]:
+    doc = read_docx(data, "styled.docx")
+    return [b.text for b in doc.blocks if isinstance(b, Paragraph)] + [
+        c.text for t in doc.tables for row in t.rows for c in row]
+
+
+def test_character_styles_without_ink_are_skipped_through_based_on():
+    # a footnote mark superscripted by a style based on another, a struck / double-struck /
+    # hidden old figure by a character style, white ink by a style: the figure is 26
+    styles = (_style("noteBase", '<w:vertAlign w:val="superscript"/>') + _style("a7", "", based_on="noteBase")
+              + _style("a9", "<w:strike/>") + _style("dbl", "<w:dstrike/>") + _style("hid", "<w:vanish/>")
+              + _style("white", '<w:color w:val="FFFFFF"/>'))
+    body = "".join(_figure(old, "26", f'<w:rStyle w:val="{sid}"/>')
+                   for old, sid in (("1", "a7"), ("7", "a9"), ("8", "dbl"), ("9", "hid"), ("5", "white")))
+    assert _texts(_with_styles(body, styles)) == ["26"] * 5
+
+
+def test_paragraph_style_and_direct_formatting_decide_with_the_character_style():
+    styles = (_style("struckPara", "<w:strike/>", kind="paragraph") + _style("a9", "<w:strike/>")
+              + _style("sup", '<w:vertAlign w:val="superscript"/>'))
+    body = (  # the paragraph style strikes every run; direct strike="0" and a second strike by a
+        # character style (a toggle: the two cancel out) print the figure
+        '<w:p><w:pPr><w:pStyle w:val="struckPara"/></w:pPr><w:r><w:t>7</w:t></w:r>'
+        '<w:r><w:rPr><w:strike w:val="0"/></w:rPr><w:t>26</w:t></w:r>'
+        '<w:r><w:rPr><w:rStyle w:val="a9"/></w:rPr><w:t>4</w:t></w:r></w:p>'
+        # direct formatting beats the style: vertAlign baseline prints the digit
+        + _figure("1", "26", '<w:rStyle w:val="sup"/><w:vertAlign w:val="baseline"/>'))
+    assert _texts(_with_styles(body, styles)) == ["264", "261"]
+
+
+def test_raised_small_mark_after_a_figure_is_a_superscript():
+    # WPS fakes a footnote mark as raised small text: 26 with a raised 6-pt 1 is 26; a raised
+    # run of the figure's size, a raised run after words, or one alone stays text
+    raised_small = '<w:position w:val="6"/><w:sz w:val="12"/>'
+    body = (_figure("1", "26", raised_small) + _figure("1", "26", '<w:position w:val="6"/>')
+            + _figure("1", "合计", raised_small)
+            + f'<w:p><w:r><w:rPr>{raised_small}</w:rPr><w:t>7</w:t></w:r></w:p>'
+            # the figure's size from a character style: 12 is no smaller than it
+            + '<w:p><w:r><w:rPr><w:rStyle w:val="small"/></w:rPr><w:t>26</w:t></w:r>'
+            f'<w:r><w:rPr>{raised_small}</w:rPr><w:t>1</w:t></w:r></w:p>')
+    assert _texts(_with_styles(body, _style("small", '<w:sz w:val="12"/>'))) == ["26", "261", "合计1", "7", "261"]
+
+
+def test_unresolvable_styles_keep_the_run():
+    # a style styles.xml does not define, and one whose basedOn chain loops: read as printed
+    styles = _style("loopA", "<w:strike/>", based_on="loopB") + _style("loopB", "", based_on="loopA")
+    body = _figure("1", "26", '<w:rStyle w:val="noSuchStyle"/>') + _figure("7", "26", '<w:rStyle w:val="loopA"/>')
+    assert _texts(_with_styles(body, styles)) == ["261", "267"]
+
+
+def test_white_ink_is_no_ink_only_on_a_plain_ground():
+    styles = (_style("white", '<w:color w:val="FFFFFF"/>')
+              + '<w:style w:type="table" w:styleId="darkHead"><w:name w:val="darkHead"/><w:tblPr/>'
+              '<w:tblStylePr w:type="firstRow"><w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="1F4E79"/>'
+              '</w:tcPr></w:tblStylePr></w:style>')
+    white = '<w:color w:val="FFFFFF"/>'
+
+    def cell(tc_pr: str = "") -> str:
+        return f"<w:tc><w:tcPr>{tc_pr}</w:tcPr>{_figure('9', '26', white)}</w:tc>"
+
+    shaded_cell = cell('<w:shd w:val="clear" w:fill="1F4E79"/>')
+    body = (_figure("9", "26", white) + _figure("9", "26", white, ppr='<w:shd w:val="clear" w:fill="000000"/>')
+            + _figure("9", "26", white + '<w:shd w:val="clear" w:fill="333333"/>')
+            + _figure("9", "26", white + '<w:highlight w:val="black"/>')
+            + f"<w:tbl><w:tr>{cell()}{shaded_cell}</w:tr></w:tbl>"
+            + f'<w:tbl><w:tblPr><w:tblStyle w:val="darkHead"/></w:tblPr><w:tr>{cell()}</w:tr></w:tbl>')
+    assert _texts(_with_styles(body, styles)) == ["26", "269", "269", "269", "26", "269", "269"]
+    # a dark page colour: white text is printed
+    assert _texts(_with_styles(_figure("9", "26", white), "", '<w:background w:color="000000"/>')) == ["269"]
+
+
 # ----------------------------------------------------------------------------- hostile input
 
 @pytest.mark.parametrize("data", [b"", os.urandom(4096), b"PK\x03\x04" + os.urandom(500)])

@@ -114,6 +114,44 @@ def test_layout_table_is_descended_into():
     assert texts == ["栏目导航", "正文标题", "T", "落款"]
 
 
+def _cells(page: str) -> list[str]:
+    doc = read_html(page.encode("utf-8"), "css.html")
+    return [c.text for t in doc.tables for row in t.rows for c in row]
+
+
+def test_style_sheet_classes_take_ink_like_inline_styles():
+    # an old figure struck, hidden or white by a class of the page's <style>, a footnote mark
+    # superscripted by one: the figure is the new one
+    sheet = """<style><!--
+      .del { text-decoration: line-through; color: #999 }
+      span.gone, .x.y { display:none } .vis {visibility: hidden}
+      .MsoFootnoteReference { vertical-align: super } .ink { color: #FFF }
+      @media print { .noprint { display: none } }
+    --></style>"""
+    cells = ["<span class='del'>652</span>708", '<span class="gone">6</span>708', '<span class="x y">6</span>708',
+             '<span class="vis">6</span>708', '708<span class="MsoFootnoteReference">1</span>',
+             '<span class="ink">9</span>708']
+    page = sheet + "<table><tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr></table>"
+    assert _cells(page) == ["708"] * 6
+
+
+def test_style_sheet_cascade_and_what_is_not_guessed():
+    sheet = "<style>.del{text-decoration:line-through} .keep{text-decoration:none!important} .w{color:white}</style>"
+    cells = [
+        '<span class="del" style="text-decoration:none">652</span>708',   # inline wins: printed
+        '<span class="del keep">652</span>708',                           # !important wins
+        '<div class="gone">6</div>708',                                   # unknown class
+        '<span class="w" style="background:#000">9</span>708',            # white on black
+        '<b class="del">652</b>708',                                      # tag.cls elsewhere
+    ]
+    page = ("<style>@media print { .gone {display:none} } div > .gone, #id {display:none}"
+            " b.del {text-decoration:line-through}</style>" + sheet
+            + "<table><tr>" + "".join(f"<td>{c}</td>" for c in cells)
+            + '</tr><tr><td bgcolor="#1F4E79"><span class="w">9</span>708</td>'
+            '<td><span style="color:#ffffff">9</span>708</td></tr></table>')
+    assert _cells(page) == ["652708", "652708", "6\n708", "9708", "708", "9708", "708"]
+
+
 def test_ragged_rows_and_hostile_spans():
     page = """<table><tr><td colspan="0">a</td><td colspan="99999">b</td></tr>
               <tr><td rowspan="500">c</td><td rowspan="abc">d</td></tr>

@@ -57,6 +57,7 @@ def assert_right_or_flagged(rep, truth: dict, changed: set[str], *, must_flag: b
 # --------------------------------------------------------------------------- markers, decimals, garbage
 
 T3_KEY, T2_KEY = "t3.granted.natural_person", "t2.admin_penalty.decision_count"
+T3_LAST = "t3.granted.total"   # the row's last cell: text there must not shift the row
 
 CASES = [  # (key, printed text given the true value, must the cell be flagged?)
     ("marker-circled", T3_KEY, lambda v: f"{v}①", False),
@@ -71,9 +72,12 @@ CASES = [  # (key, printed text given the true value, must the cell be flagged?)
     ("garbled-l", T2_KEY, lambda v: "l100", True),
     ("garbled-mid", T3_KEY, lambda v: "24l8", True),
     ("garbled-O", T2_KEY, lambda v: "O", True),
+    ("garbled-letter-last", T3_LAST, lambda v: f"1{v}b2", True),             # OCR's 13b2: no candidate
+    ("share-in-brackets-last", T3_LAST, lambda v: f"{v}（45.5%）", False),    # the count with its share
     ("mixed-width", T3_KEY, lambda v: "１2 3", True),
     ("too-large", T3_KEY, lambda v: "1000000000000000", True),
     ("beyond-double", T2_KEY, lambda v: str(2**53 + 1), True),
+    ("bracket-count", T3_KEY, lambda v: f"（{v}）", True),     # never negative: (n) means nothing sure
 ]
 
 
@@ -91,11 +95,31 @@ def test_one_cell_printed_oddly_is_right_or_flagged(monkeypatch, fmt, opts, name
         assert rep.cells[key] == truth[key]                           # the marker is not a digit
 
 
+@pytest.mark.parametrize("fmt,opts,name", FORMATS, ids=FMT_IDS)
+def test_words_in_a_rows_last_cell_never_shift_its_figures(monkeypatch, fmt, opts, name):
+    # 见说明 where the 总计 figure should be: the row's other figures are right or flagged (a
+    # pipe row's empty label cell must not become its first figure), every other row right
+    report = make_report("2021")
+    truth = report["cells"]
+    rep = parse_printed(monkeypatch, report, {T3_LAST: "见说明"}, fmt, opts, name)
+    row = {k for k in truth if k.startswith("t3.granted.")}
+    assert_right_or_flagged(rep, truth, row, must_flag=False)
+    assert T3_LAST in rep.uncertain
+
+
 def test_flagged_count_offers_the_candidate_without_the_dot():
     cv = parse_cell("517.645")
     assert count_value(cv, 10**6) == (None, "计数不应有小数（原文「517.645」），可能是 517645")
     cv = parse_cell("l100")
     assert cv.value is None and cv.semantic == "garbled" and "1100" in cv.doubt
+
+
+def test_accounting_brackets_are_negative_only_where_a_column_may_be():
+    cv = parse_cell("（3）")
+    assert cv.value == -3 and cv.bracketed and parse_cell("(-3)").value == -3
+    assert count_value(cv, 10**6, signed=True) == (-3, "")          # 本年增/减
+    assert count_value(cv, 10**6)[0] is None and money_value(cv, "万元")[0] is None
+    assert parse_cell("（一）") is None and not parse_cell("-3").bracketed
 
 
 def test_markers_are_stripped_before_normalisation():

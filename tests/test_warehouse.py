@@ -229,7 +229,8 @@ def test_crash_before_publish_leaves_live_file_identical(tmp_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         warehouse.load_reports([make_report(year=2022)], db)
     assert file_sha(db) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb", "w.duckdb.lock"]
+    # the link, the live twin and its delta, the lock: no temp file, no half-written standby
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb", "w.duckdb.a", "w.duckdb.delta", "w.duckdb.lock"]
 
 
 def test_crash_mid_load_leaves_live_file_identical(tmp_path, monkeypatch):

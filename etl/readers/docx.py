@@ -6,11 +6,18 @@ carry a ``<!DOCTYPE``/``<!ENTITY`` (billion laughs).  Then open it with python-d
 the body XML in order (descending into ``w:sdt`` content controls), emitting
 
 * :class:`Paragraph` blocks for body paragraphs (one per line; ``w:br`` splits lines);
-* :class:`Table` blocks with merged cells expanded into the grid: ``w:gridSpan`` copies and
+* :class:`Table` blocks — rows and cells in document order, also those wrapped in content
+  controls or w:customXml — with merged cells expanded into the grid: ``w:gridSpan`` copies and
   ``w:vMerge="continue"`` copies are flagged ``is_span_copy`` (the same merge semantics as
   python-docx's ``row.cells``, where the repeated cells share one ``_tc``), leading
   ``w:gridBefore`` positions become blank cells.  Tables nested in cells are emitted as their
-  own Table blocks right after the table that contains them.
+  own Table blocks right after the table that contains them.  Text boxes (DrawingML or VML
+shapes: a WPS layout puts a table in one) are read right after the paragraph they are anchored
+in, the mc:Fallback copy of a box skipped.
+
+Runs that print no figure ink — struck, hidden, superscript (a footnote mark) or white on a
+plain ground — are no part of the text, whether direct formatting or a style in styles.xml
+(paragraph or character style, through ``w:basedOn``) makes them so (:class:`_Styles`).
 
 Cell text: the cell's paragraphs joined like the HTML reader does (a break between two Chinese
 ideographs is dropped, any other break stays ``\\n``); cells holding only spaces, U+00A0 or
@@ -26,6 +33,7 @@ import zlib
 from lxml import etree
 
 from etl.document import Cell, Document, Paragraph, ReportError, Table
+from etl.numbers import INVISIBLE
 from etl.readers.html import join_cell_lines
 
 MAX_BYTES = 20 * 1024 * 1024  # the .docx file itself
@@ -39,7 +47,8 @@ _P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT = (_W + t for t in ("p", "tbl", "tr", "tc
 _CUSTOM_XML = _W + "customXml"
 # Run content of a paragraph in document order: runs directly in the paragraph or wrapped in
 # hyperlinks, insertions, smart tags, simple fields and inline content controls.  Text boxes
-# (w:drawing / mc:AlternateContent) and deleted runs are not part of the paragraph's text.
+# (w:drawing / mc:AlternateContent) and deleted runs are not part of the paragraph's text (text
+# boxes are read after it: :func:`_text_boxes`).
 _RUN_TEXT = etree.XPath(
     "(./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:moveTo/w:r | ./w:smartTag/w:r | ./w:fldSimple/w:r"
     " | ./w:customXml/w:r | ./w:sdt/w:sdtContent/w:r | ./w:hyperlink/w:ins/w:r"
@@ -49,7 +58,7 @@ _RUN_TEXT = etree.XPath(
 _T, _TAB, _BR, _CR = (_W + t for t in ("t", "tab", "br", "cr"))
 _TC_PR, _GRID_SPAN, _V_MERGE = _W + "tcPr", _W + "gridSpan", _W + "vMerge"
 _DANGEROUS = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.I)
-_WS_RUN = re.compile(r"[ \t\r\f\v\xa0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
+_WS_RUN = re.compile(r"[ \t\r\f\v\xa0\u3000\u2002\u2003\u2009]+")
 
 
 def _check_zip(data: bytes) -> None:
@@ -93,6 +102,7 @@ def _check_zip(data: bytes) -> None:
 
 
 def _clean_lines(text: str) -> list[str]:
+    text = INVISIBLE.sub("", text)   # zero-width spaces, BOMs: no ink, no gap inside a figure
     if "\n" not in text:
         line = _WS_RUN.sub(" ", text).strip()
         return [line] if line else []
@@ -126,6 +136,45 @@ def _iter_block_items(container):
             stack.append(iter(el))
 
 
+def _wrapped_children(parent, tag: str):
+    """The ``tag`` children of ``parent`` in document order, descending (iteratively) into the
+    content controls (w:sdt/w:sdtContent) and w:customXml elements that wrap them: a
+    repeating-section control around table rows, a control around each cell (Word forms)."""
+    stack = [iter(parent)]
+    while stack:
+        el = next(stack[-1], None)
+        if el is None:
+            stack.pop()
+            continue
+        t = el.tag
+        if t == tag:
+            yield el
+        elif t == _SDT:
+            content = el.find(_SDT_CONTENT)
+            if content is not None:
+                stack.append(iter(content))
+        elif t == _CUSTOM_XML:
+            stack.append(iter(el))
+
+
+_TXBX = _W + "txbxContent"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def _text_boxes(p_el) -> list:
+    """The text boxes (w:txbxContent of a DrawingML or VML shape) anchored in paragraph
+    ``p_el``, outermost first; the mc:Fallback copy of a box its mc:Choice holds is skipped."""
+    out = []
+    for box in p_el.iter(_TXBX):
+        for anc in box.iterancestors():
+            if anc is p_el:
+                out.append(box)
+                break
+            if anc.tag in (_MC_FALLBACK, _TXBX):
+                break   # the fallback copy, or a box inside a box (read with its own box)
+    return out
+
+
 def _int_attr(el, name: str, default: int) -> int:
     if el is None:
         return default
@@ -136,36 +185,275 @@ def _int_attr(el, name: str, default: int) -> int:
         return default
 
 
-_RPR = _W + "rPr"
-_NO_INK = {_W + "strike", _W + "dstrike", _W + "vanish", _W + "webHidden"}
+_RPR, _PPR, _R_STYLE, _P_STYLE, _BASED_ON = (_W + t for t in ("rPr", "pPr", "rStyle", "pStyle", "basedOn"))
+_TOGGLES = (_W + "strike", _W + "dstrike", _W + "vanish", _W + "webHidden")
+_VERT_ALIGN, _COLOR, _SHD, _HIGHLIGHT = (_W + t for t in ("vertAlign", "color", "shd", "highlight"))
+_POSITION, _SZ = _W + "position", _W + "sz"
 _OFF = {"0", "false", "off"}
+_NO_FILL = {None, "", "auto", "FFFFFF", "ffffff", "none"}
+
+
+def _rpr_props(rpr) -> dict:
+    """The ink-related properties a w:rPr sets: the toggles (strike, dstrike, vanish, webHidden)
+    as booleans, vertAlign, color and the run's own background (shading fill, highlight)."""
+    props: dict = {}
+    for child in rpr:
+        tag = child.tag
+        if tag in _TOGGLES:
+            props[tag] = child.get(_W + "val") not in _OFF
+        elif tag in (_VERT_ALIGN, _COLOR):
+            props[tag] = child.get(_W + "val")
+        elif tag == _SHD:
+            props[tag] = child.get(_W + "fill")
+        elif tag == _HIGHLIGHT:
+            props[tag] = None if child.get(_W + "val") == "none" else child.get(_W + "val")
+        elif tag in (_POSITION, _SZ):
+            val = child.get(_W + "val") or ""
+            if val.lstrip("-").isdigit():
+                props[tag] = int(val)
+    return props
+
+
+def _no_ink_props(props: dict, plain_ground: bool) -> bool:
+    """Struck, double-struck, hidden, superscript (a footnote mark: 26 with a superscript 1 is
+    26) or white ink on a ground known to be white (the old figure "hidden" in white)."""
+    if any(props.get(t) for t in _TOGGLES) or props.get(_VERT_ALIGN) == "superscript":
+        return True
+    return (plain_ground and (props.get(_COLOR) or "").upper() == "FFFFFF"
+            and props.get(_SHD) in _NO_FILL and not props.get(_HIGHLIGHT))
 
 
 def _no_ink(run) -> bool:
-    """A run printed struck out (the old figure before the corrected one), hidden, or as a
-    superscript (a footnote mark: 26 with a superscript 1 is 26): not part of the text read."""
+    """A run whose direct formatting prints no figure ink (:func:`_no_ink_props`; white only
+    counts where the caller knows the ground is white: see :class:`_Styles`)."""
     rpr = run.find(_RPR)
-    if rpr is None:
-        return False
-    for child in rpr:
-        if child.tag in _NO_INK and child.get(_W + "val") not in _OFF:
-            return True
-        if child.tag == _W + "vertAlign" and child.get(_W + "val") == "superscript":
-            return True
+    return rpr is not None and _no_ink_props(_rpr_props(rpr), False)
+
+
+class _Styles:
+    """The ink-related run properties styles.xml gives a run: document defaults (rPrDefault),
+    the paragraph's style (w:pStyle, else the default paragraph style) and the run's character
+    style (w:rStyle), each resolved through its w:basedOn chain (a nearer definition wins).
+    As ECMA-376 §17.7.3 says, a toggle property set in both the paragraph and the character
+    style cancels out, and direct formatting is absolute.  A style id styles.xml does not
+    define (or a basedOn chain that loops or leads nowhere) contributes nothing: the run is
+    read as its direct formatting says, as before.
+
+    White ink (color FFFFFF) counts as no ink only on a ground known to be plain
+    (:meth:`plain_ground`): no page colour, no shading of the table, its table style, the cell,
+    the paragraph or its style — a white figure on a dark header fill is printed."""
+
+    def __init__(self, root, background_color: str | None):
+        self.by_id: dict[str, object] = {}
+        self.default_para: str | None = None
+        if root is not None:
+            for st in root.iterchildren(_W + "style"):
+                sid = st.get(_W + "styleId")
+                if sid is None:
+                    continue
+                self.by_id.setdefault(sid, st)
+                if st.get(_W + "type") == "paragraph" and st.get(_W + "default") in ("1", "true", "on"):
+                    self.default_para = self.default_para or sid
+        rpr_default = root.find(f"{_W}docDefaults/{_W}rPrDefault/{_RPR}") if root is not None else None
+        self.defaults = _rpr_props(rpr_default) if rpr_default is not None else {}
+        self.page_plain = (background_color or "auto").upper() in ("AUTO", "FFFFFF")
+        self._chains: dict[str, list | None] = {}
+        self._resolved: dict[str, dict | None] = {}
+        self._shaded: dict[str | None, bool] = {}
+        self._runs: dict[tuple, dict] = {}
+
+    def _chain(self, sid: str) -> list | None:
+        """The style elements from ``sid`` up its basedOn chain, or None if unresolvable."""
+        if sid in self._chains:
+            return self._chains[sid]
+        chain, cur = [], sid
+        while cur is not None:
+            st = self.by_id.get(cur)
+            if st is None or len(chain) > 32 or st in chain:
+                chain = None
+                break
+            chain.append(st)
+            based = st.find(_BASED_ON)
+            cur = based.get(_W + "val") if based is not None else None
+        self._chains[sid] = chain
+        return chain
+
+    def shaded(self, sid: str | None) -> bool:
+        """Whether style ``sid`` (through basedOn, conditional table formats included) may
+        paint a ground: any shading fill, or a style that cannot be resolved."""
+        if sid is None:
+            return False
+        if sid not in self._shaded:
+            chain = self._chain(sid)
+            self._shaded[sid] = chain is None or any(
+                shd.get(_W + "fill") not in _NO_FILL for st in chain for shd in st.iter(_SHD))
+        return self._shaded[sid]
+
+    def plain_ground(self, tbl=None, tc=None) -> bool:
+        """Nothing paints the page, the table ``tbl`` (its own or its style's shading) or the
+        cell ``tc``."""
+        if not self.page_plain:
+            return False
+        for el, style_tag in ((tbl, _W + "tblStyle"), (tc, None)):
+            if el is None:
+                continue
+            pr = el.find(_W + "tblPr" if style_tag else _TC_PR)
+            if pr is None:
+                continue
+            shd = pr.find(_SHD)
+            if shd is not None and shd.get(_W + "fill") not in _NO_FILL:
+                return False
+            st = pr.find(style_tag) if style_tag else None
+            if st is not None and self.shaded(st.get(_W + "val")):
+                return False
+        return True
+
+    def style(self, sid: str | None) -> dict | None:
+        """Ink properties of style ``sid`` through its basedOn chain, or None if unresolvable."""
+        if sid is None:
+            return None
+        if sid not in self._resolved:
+            chain = self._chain(sid)
+            props: dict | None = None
+            if chain is not None:
+                props = {}
+                for st in reversed(chain):
+                    rpr = st.find(_RPR)
+                    if rpr is not None:
+                        props.update(_rpr_props(rpr))
+            self._resolved[sid] = props
+        return self._resolved[sid]
+
+    def run_props(self, p_style: str | None, r_style: str | None) -> dict:
+        """A run's properties from the defaults and its paragraph and character styles."""
+        key = (p_style, r_style)
+        out = self._runs.get(key)
+        if out is None:
+            para = self.style(p_style if p_style is not None else self.default_para) or {}
+            char = self.style(r_style) or {}
+            out = dict(self.defaults)
+            for tag in _TOGGLES:
+                if tag in para or tag in char:
+                    out[tag] = bool(para.get(tag)) != bool(char.get(tag))
+            for tag in (_VERT_ALIGN, _COLOR, _SHD, _HIGHLIGHT, _POSITION, _SZ):
+                for level in (para, char):
+                    if tag in level:
+                        out[tag] = level[tag]
+            self._runs[key] = out
+        return out
+
+
+_MARKS = (b"strike", b"vanish", b"webHidden", b"superscript", b"w:position")
+_WHITE = re.compile(rb"<w:color\b[^>]*\bw:val=[\"']ffffff[\"']", re.I)
+_STYLE_TYPE = re.compile(rb"""w:type=["'](\w+)""")
+
+
+def _styles_take_ink(styles_xml: bytes) -> bool:
+    """Whether styles.xml may take a run's ink: a mark or white colour in the document defaults,
+    a paragraph or a character style.  A byte scan: parsing a template's 350 KB of table styles
+    for nothing costs as much as reading the document.  Styles written with another namespace
+    prefix than ``w:`` are parsed."""
+    if b"<w:styles" not in styles_xml[:4096]:
+        return True
+    for token in _MARKS:
+        if styles_xml.find(token) >= 0:
+            return True   # templates seldom strike, hide or superscript: rare, parse
+    for m in _WHITE.finditer(styles_xml):
+        start = styles_xml.rfind(b"<w:style ", 0, m.start())
+        if start < 0:
+            return True   # in the document defaults
+        kind = _STYLE_TYPE.search(styles_xml, start, styles_xml.find(b">", start))
+        if kind is None or kind.group(1) != b"table":
+            return True   # table styles' white text is printed on their own fills
     return False
 
 
-def paragraph_text(p_el) -> str:
+_TAKE_INK_CACHE: dict[tuple[int, int], bool] = {}   # styles.xml (CRC-32, size) → take ink
+_CACHE_MAX = 256
+
+
+def _read_styles(zf: zipfile.ZipFile, document_xml: bytes) -> tuple[bytes | None, bool]:
+    """styles.xml's bytes (None when absent) and whether they, the document's white ink or its
+    raised runs make styles matter.  Files made from one template share styles.xml: the scan is cached by the
+    member's CRC-32 and size, so a cached styles.xml is not even inflated."""
+    try:
+        info = zf.getinfo("word/styles.xml")
+    except KeyError:
+        info = None
+    # white ink (the ground comes from styles), raised runs (their sizes come from styles)
+    white = ((b"FFFFFF" in document_xml or b"ffffff" in document_xml) and _WHITE.search(document_xml) is not None
+             or b"w:position" in document_xml)
+    if info is None:
+        return None, white
+    key = (info.CRC, info.file_size)
+    take = _TAKE_INK_CACHE.get(key)
+    if take is False and not white:
+        return None, False
+    data = zf.read(info)
+    if take is None:
+        take = _styles_take_ink(data)
+        if len(_TAKE_INK_CACHE) >= _CACHE_MAX:
+            _TAKE_INK_CACHE.clear()
+        _TAKE_INK_CACHE[key] = take
+    return data, take or white
+
+
+def _run_style(rpr) -> str | None:
+    el = rpr.find(_R_STYLE)
+    return el.get(_W + "val") if el is not None else None
+
+
+def _paragraph_style(p_el) -> str | None:
+    ppr = p_el.find(_PPR)
+    if ppr is None:
+        return None
+    el = ppr.find(_P_STYLE)
+    return el.get(_W + "val") if el is not None else None
+
+
+def _paragraph_shaded(p_el, styles: _Styles, p_style: str | None) -> bool:
+    ppr = p_el.find(_PPR)
+    shd = ppr.find(_SHD) if ppr is not None else None
+    return ((shd is not None and shd.get(_W + "fill") not in _NO_FILL)
+            or styles.shaded(p_style if p_style is not None else styles.default_para))
+
+
+def paragraph_text(p_el, styles: _Styles | None = None, plain_ground: bool = False) -> str:
     """Text of one w:p: w:t text, w:tab as a tab, w:br/w:cr as a newline (like python-docx's
     ``Paragraph.text``, but one compiled XPath instead of one per run).  Moved-in runs
-    (w:moveTo) are text, moved-out (w:moveFrom) and deleted ones are not; struck, hidden and
-    superscript runs are skipped (:func:`_no_ink`)."""
+    (w:moveTo) are text, moved-out (w:moveFrom) and deleted ones are not; runs without ink
+    (struck, hidden, superscript, white on white: :func:`_no_ink_props`) are skipped, by their
+    direct formatting and, given ``styles``, by their paragraph and character styles.
+    ``plain_ground``: the caller knows nothing paints the ground (page, table, cell:
+    :meth:`_Styles.plain_ground`).
+
+    A footnote mark faked as raised small text (WPS: ``w:position`` above the baseline and a
+    smaller ``w:sz`` than the figure it follows) is a superscript too; sizes come from the run,
+    its styles and the document defaults — a size nothing gives leaves the run as text."""
     parts = []
     last_run, skip = None, False
+    p_style = _MISSING
+    prev_size = None   # the size of the last run read
     for el in _RUN_TEXT(p_el):
         run = el.getparent()
         if run is not last_run:
-            last_run, skip = run, _no_ink(run)
+            last_run = run
+            if styles is None:
+                skip = _no_ink(run)
+            else:
+                if p_style is _MISSING:
+                    p_style = _paragraph_style(p_el)
+                    plain_ground = plain_ground and not _paragraph_shaded(p_el, styles, p_style)
+                rpr = run.find(_RPR)
+                props = styles.run_props(p_style, None if rpr is None else _run_style(rpr))
+                if rpr is not None:
+                    props = {**props, **_rpr_props(rpr)}
+                size = props.get(_SZ)
+                skip = _no_ink_props(props, plain_ground) or (
+                    props.get(_POSITION, 0) > 0 and size is not None and prev_size is not None
+                    and size < prev_size and bool(parts) and parts[-1][-1:].isdigit())
+                if not skip:
+                    prev_size = size
         if skip:
             continue
         tag = el.tag
@@ -184,22 +472,26 @@ def paragraph_text(p_el) -> str:
     return "".join(parts)
 
 
+_MISSING = object()
+
+
 class _Reader:
-    def __init__(self, body, document: Document):
+    def __init__(self, body, document: Document, styles: _Styles | None):
         self._body = body
         self.out = document
         self.n_tables = 0
+        self.styles = styles
 
-    @staticmethod
-    def paragraph_text(p_el) -> str:
-        return paragraph_text(p_el)
+    def paragraph_text(self, p_el, plain_ground: bool) -> str:
+        return paragraph_text(p_el, self.styles, plain_ground)
 
-    def cell_text(self, tc, nested: list) -> str:
+    def cell_text(self, tc, nested: list, table_plain: bool) -> str:
         lines: list[str] = []
+        plain = table_plain and self.styles is not None and self.styles.plain_ground(tc=tc)
         for item in tc:  # fast path: a cell's children are almost always plain w:p
             tag = item.tag
             if tag == _P:
-                text = paragraph_text(item)
+                text = self.paragraph_text(item, plain)
                 if text:
                     lines.extend(_clean_lines(text))
             elif tag == _TBL:
@@ -207,16 +499,17 @@ class _Reader:
             elif tag in (_SDT, _CUSTOM_XML):
                 for sub in _iter_block_items([item]):
                     if sub.tag == _P:
-                        lines.extend(_clean_lines(paragraph_text(sub)))
+                        lines.extend(_clean_lines(self.paragraph_text(sub, plain)))
                     else:
                         nested.append(sub)
         return join_cell_lines(lines)
 
     def table(self, tbl) -> None:
         nested: list = []
+        table_plain = self.styles is not None and self.styles.plain_ground(tbl=tbl)
         grid: list[list[Cell]] = []
         origins: list[list[Cell]] = []  # origins[r][c]: the original cell covering (r, c)
-        for r, tr in enumerate(tbl.iterchildren(_TR)):
+        for r, tr in enumerate(_wrapped_children(tbl, _TR)):
             row: list[Cell] = []
             orow: list[Cell] = []
             tr_pr = tr.find(_W + "trPr")
@@ -225,7 +518,7 @@ class _Reader:
                 blank = Cell("", r, len(row))
                 row.append(blank)
                 orow.append(blank)
-            for tc in tr.iterchildren(_TC):
+            for tc in _wrapped_children(tr, _TC):
                 span, vmerge = 1, None
                 tc_pr = tc.find(_TC_PR)
                 if tc_pr is not None:
@@ -248,7 +541,7 @@ class _Reader:
                         row.append(Cell(origin.text, r, c0 + dc, is_span_copy=True))
                         orow.append(origin)
                     continue
-                text = self.cell_text(tc, nested)
+                text = self.cell_text(tc, nested, table_plain)
                 origin = Cell(text, r, c0, rowspan=1, colspan=span)
                 row.append(origin)
                 orow.append(origin)
@@ -268,10 +561,19 @@ class _Reader:
             self.table(inner)
 
     def run(self) -> None:
-        for item in _iter_block_items(self._body):
+        boxes = self._body.find(f".//{_TXBX}") is not None
+        self.blocks(self._body, self.styles is not None and self.styles.plain_ground(), boxes)
+
+    def blocks(self, container, plain: bool, boxes: bool) -> None:
+        """Paragraphs and tables of the body (or of a text box) in order; a paragraph's text
+        boxes right after it (their ground may be filled: white ink there is ink)."""
+        for item in _iter_block_items(container):
             if item.tag == _P:
-                for line in _clean_lines(self.paragraph_text(item)):
+                for line in _clean_lines(self.paragraph_text(item, plain)):
                     self.out.blocks.append(Paragraph(line))
+                if boxes:
+                    for box in _text_boxes(item):
+                        self.blocks(box, False, True)
             else:
                 self.table(item)
 
@@ -284,8 +586,11 @@ def read_docx(data: bytes, source: str) -> Document:
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            root = etree.fromstring(zf.read("word/document.xml"), parser)
-            core_xml = zf.read("docProps/core.xml") if "docProps/core.xml" in zf.namelist() else None
+            document_xml = zf.read("word/document.xml")
+            root = etree.fromstring(document_xml, parser)
+            names = zf.namelist()
+            core_xml = zf.read("docProps/core.xml") if "docProps/core.xml" in names else None
+            styles_xml, styles_matter = _read_styles(zf, document_xml)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError, etree.XMLSyntaxError) as e:
         raise ReportError(f"DOCX 文件无法打开（{type(e).__name__}: {str(e)[:80]}）", "corrupt_docx") from e
     body = root.find(f"{_W}body")
@@ -299,8 +604,17 @@ def read_docx(data: bytes, source: str) -> Document:
                 out.title_hint = title.strip()
         except etree.XMLSyntaxError:  # a broken core.xml is not fatal
             out.warnings.append("core properties unreadable")
+    styles = None
+    if styles_matter:
+        styles_root = None
+        try:
+            styles_root = etree.fromstring(styles_xml, parser) if styles_xml else None
+        except etree.XMLSyntaxError:  # unreadable styles: runs are read by direct formatting
+            out.warnings.append("styles unreadable")
+        background = root.find(f"{_W}background")
+        styles = _Styles(styles_root, background.get(_W + "color") if background is not None else None)
     try:
-        _Reader(body, out).run()
+        _Reader(body, out, styles).run()
     except RecursionError as e:
         raise ReportError("DOCX 结构嵌套过深", "corrupt_docx") from e
     except Exception as e:

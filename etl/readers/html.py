@@ -10,7 +10,9 @@ parse with lxml, and walk the tree *iteratively* (``etree.iterwalk``), emitting
 
 Cell text joins inline markup without spaces (Word-pasted ``<span>``/``<font>``/``<o:p>`` runs
 split words), turns ``<br>``/``<p>`` boundaries inside a cell into ``\\n``, and maps cells that
-hold only ``&nbsp;``/U+3000 to ``''``.  No NFKC here: the parser normalises.
+hold only ``&nbsp;``/U+3000 to ``''``.  Text without ink — hidden, struck, superscript, white on
+a plain ground, by tag, inline style or a class of the page's ``<style>`` (:class:`_Ink`) — is
+no part of it.  No NFKC here: the parser normalises.
 
 Hostile input: 20 MB cap (:data:`MAX_BYTES`), over-long start tags cut before parsing
 (:func:`cap_tags`), lxml with ``huge_tree=False`` and no network;
@@ -24,6 +26,7 @@ import re
 from lxml import etree
 
 from etl.document import Cell, Document, Paragraph, ReportError, Table
+from etl.numbers import INVISIBLE
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_COLSPAN = 1000  # HTML spec limit
@@ -48,10 +51,12 @@ _BLOCK_TAGS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "
 _BREAK = "\ue000"  # private-use marker for a block boundary inside collected text
 
 _CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
-_WS = r"[ \t\r\n\f\v\xa0\u3000\u2002\u2003\u2009\u200b\ufeff]"
+_WS = r"[ \t\r\n\f\v\xa0\u3000\u2002\u2003\u2009]"
 _NL_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\r\n\f\v]*\n[ \t\r\n\f\v]*(?=[{_CJK}])")
 _WS_RUN = re.compile(_WS + "+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# control characters, and invisible format characters (zero-width spaces, BOMs, soft hyphens):
+# no ink, so no gap inside a figure (4\u200b47 is 447) nor a word
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f" + INVISIBLE.pattern[1:])
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,400}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _FLATTEN_TAGS = re.compile(
@@ -121,16 +126,173 @@ def _clean(raw: str) -> list[str]:
 _STRUCK_TAGS = frozenset({"del", "s", "strike", "sup"})
 _NO_INK_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|line-through|vertical-align\s*:\s*super",
                            re.I)
+_INK_PROPS = frozenset({"display", "visibility", "text-decoration", "text-decoration-line", "vertical-align",
+                        "color", "background", "background-color", "background-image"})
+_GROUND_PROPS = ("background", "background-color", "background-image")
+_WHITE = re.compile(r"#fff(?:f{3})?|white|rgba?\(\s*255\s*,\s*255\s*,\s*255\s*(?:,\s*1(?:\.0*)?\s*)?\)")
+_PLAIN_GROUND = re.compile(r"(?:none|transparent|initial|inherit|unset|" + _WHITE.pattern + r")(?:\s+none)*")
+_CSS_COMMENT = re.compile(r"/\*.*?\*/|<!--|-->", re.S)
+_CSS_PUNCT = re.compile(r"[{};]")
+_SIMPLE_SELECTOR = re.compile(r"([a-z][a-z0-9]*)?((?:\.[\w-]+)*)")
 
 
-def _no_ink(el, tag: str) -> bool:
-    """An element whose text is not part of what the page prints as a figure: hidden
-    (display:none, hidden), struck out (del, s, strike, line-through: the old figure before
-    the corrected one) or a superscript footnote mark (sup: 26<sup>1</sup> is 26)."""
-    if tag in _STRUCK_TAGS or el.get("hidden") is not None:
+def _declarations(text: str) -> dict[str, tuple[str, bool]]:
+    """The ink-related declarations of a CSS block or ``style`` attribute: property → (lowercase
+    value, !important)."""
+    out: dict[str, tuple[str, bool]] = {}
+    for decl in text.split(";"):
+        prop, sep, value = decl.partition(":")
+        prop = prop.strip().lower()
+        if not sep or prop not in _INK_PROPS:
+            continue
+        value = value.strip().lower()
+        important = value.endswith("important") and "!" in value
+        if important:
+            value = value[:value.rindex("!")].strip()
+        out[prop] = (value, important)
+    return out
+
+
+def _css_rules(css: str) -> list[tuple[str | None, frozenset, tuple, dict]]:
+    """Top-level rules of a style sheet with simple selectors (``.cls``, ``tag``, ``tag.cls``,
+    ``.a.b``) and ink-related declarations: (tag or None, classes, specificity, declarations).
+    At-rules (@media, @font-face, @page …) and other selectors are left out: what they would
+    hide is not guessed."""
+    css = _CSS_COMMENT.sub(" ", css)
+    rules = []
+    depth, start, at_rule = 0, 0, False
+    selector = ""
+    for m in _CSS_PUNCT.finditer(css):
+        i, ch = m.start(), m.group()
+        if ch == "{":
+            if depth == 0:
+                selector = css[start:i].strip()
+                at_rule = selector.startswith("@")
+                start = i + 1
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth < 0:   # a stray brace: start afresh
+                depth, start = 0, i + 1
+                continue
+            if depth == 0:
+                if not at_rule:
+                    decls = _declarations(css[start:i])
+                    if decls:
+                        for sel in selector.split(","):
+                            m = _SIMPLE_SELECTOR.fullmatch(sel.strip().lower())
+                            if m and (m.group(1) or m.group(2)):
+                                classes = frozenset(c for c in m.group(2).split(".") if c)
+                                rules.append((m.group(1), classes, (len(classes), 1 if m.group(1) else 0), decls))
+                start = i + 1
+        elif ch == ";" and depth == 0:
+            start = i + 1   # @import …; @charset …;
+    return rules
+
+
+def _props_no_ink(props: dict[str, str]) -> bool | None:
+    """True: the declarations print no ink (hidden, struck, superscript, transparent); None:
+    white ink (no ink only on a plain ground); False: ink."""
+    if props.get("display") == "none" or props.get("visibility") in ("hidden", "collapse"):
         return True
-    style = el.get("style")
-    return bool(style) and bool(_NO_INK_STYLE.search(style))
+    if "line-through" in props.get("text-decoration", "") or "line-through" in props.get("text-decoration-line", ""):
+        return True
+    if props.get("vertical-align") == "super":
+        return True
+    color = props.get("color", "")
+    if color == "transparent":
+        return True
+    return None if color and _WHITE.fullmatch(color) else False
+
+
+class _Ink:
+    """What prints no ink in one page: the tags and attributes every page shares (``del``, ``s``,
+    ``strike``, ``sup``, ``hidden``, an inline ``style``) and the page's own ``<style>`` rules with
+    simple selectors — a class that strikes, hides or superscripts, as an inline style does
+    (``<span class="del">652</span>708`` is 708).  Inline declarations win over the sheet's,
+    ``!important`` over both, a more specific selector and a later rule over others.  White
+    text (``color:#fff``) is no ink only where nothing paints the ground: no ``bgcolor`` or
+    background on the element or any ancestor, by attribute, inline style or the sheet."""
+
+    def __init__(self, css: str = ""):
+        rules = _css_rules(css) if css else []
+        # a sheet none of whose rules can take ink away changes nothing: leave it out
+        inky = any(_props_no_ink({k: v for k, (v, _) in d.items()}) is not False for _, _, _, d in rules)
+        self.by_class: dict[str, list] = {}
+        self.by_tag: dict[str, list] = {}
+        if inky:
+            for order, (tag, classes, spec, decls) in enumerate(rules):
+                entry = (tag, classes, spec, order, decls)
+                if classes:
+                    self.by_class.setdefault(min(classes), []).append(entry)
+                else:
+                    self.by_tag.setdefault(tag, []).append(entry)
+
+    def _props(self, el, tag: str) -> dict[str, str] | None:
+        """The cascaded ink-related properties of ``el``, or None when no rule of the sheet
+        matches it (then the inline style alone speaks)."""
+        matched = list(self.by_tag.get(tag, ()))
+        cls = el.get("class") if self.by_class else None
+        if cls:
+            names = set(cls.lower().split())
+            for name in names:
+                for entry in self.by_class.get(name, ()):
+                    if entry[1] <= names and (entry[0] is None or entry[0] == tag):
+                        matched.append(entry)
+        if not matched:
+            return None
+        style = el.get("style")
+        inline = _declarations(style) if style else {}
+        ranked: dict[str, tuple] = {}
+        for _, _, spec, order, decls in matched:
+            for prop, (value, important) in decls.items():
+                rank = (important, 0, spec, order)
+                if prop not in ranked or rank > ranked[prop][0]:
+                    ranked[prop] = (rank, value)
+        for prop, (value, important) in inline.items():
+            rank = (important, 1, (0, 0), 0)
+            if prop not in ranked or rank > ranked[prop][0]:
+                ranked[prop] = (rank, value)
+        return {prop: value for prop, (_, value) in ranked.items()}
+
+    def no_ink(self, el, tag: str) -> bool:
+        """An element whose text is not part of what the page prints as a figure: hidden
+        (display:none, hidden, visibility:hidden), struck out (del, s, strike, line-through: the
+        old figure before the corrected one), a superscript footnote mark (sup,
+        vertical-align:super: 26<sup>1</sup> is 26) or white on a plain ground."""
+        if tag in _STRUCK_TAGS or el.get("hidden") is not None:
+            return True
+        props = self._props(el, tag) if (self.by_tag or self.by_class) else None
+        if props is None:
+            style = el.get("style")
+            if not style:
+                return False
+            if _NO_INK_STYLE.search(style):
+                return True
+            if "color" not in style.lower():
+                return False
+            props = {k: v for k, (v, _) in _declarations(style).items()}
+        verdict = _props_no_ink(props)
+        return self._plain_ground(el) if verdict is None else verdict
+
+    def _plain_ground(self, el) -> bool:
+        for node in (el, *el.iterancestors()):
+            tag = _tag(node)
+            if tag is None:
+                continue
+            bg = (node.get("bgcolor") or "").strip().lower()
+            if bg and not _PLAIN_GROUND.fullmatch(bg):
+                return False
+            props = self._props(node, tag) if (self.by_tag or self.by_class) else None
+            if props is None:
+                style = node.get("style")
+                props = {k: v for k, (v, _) in _declarations(style).items()} if style and "background" in style.lower() else {}
+            if any(props.get(p) and not _PLAIN_GROUND.fullmatch(props[p]) for p in _GROUND_PROPS):
+                return False
+        return True
+
+
+_PLAIN_INK = _Ink()
 
 
 def _tag(el) -> str | None:
@@ -140,14 +302,14 @@ def _tag(el) -> str | None:
     return t.lower()
 
 
-def _cell_text(td) -> str:
+def _cell_text(td, ink: _Ink = _PLAIN_INK) -> str:
     """All text inside a cell; inline elements joined without spaces, blocks separated by \\n."""
     parts: list[str] = []
     walker = etree.iterwalk(td, events=("start", "end"))
     for event, el in walker:
         tag = _tag(el)
         if event == "start":
-            if el is not td and (tag is None or tag in _SKIP_TAGS or _no_ink(el, tag)):
+            if el is not td and (tag is None or tag in _SKIP_TAGS or ink.no_ink(el, tag)):
                 walker.skip_subtree()  # its "end" event still fires and adds the tail
                 continue
             if tag in _BLOCK_TAGS and el is not td:
@@ -184,16 +346,16 @@ def join_cell_lines(lines: list[str]) -> str:
 
 # ----------------------------------------------------------------------------- tables
 
-def _direct_rows(table) -> list:
+def _direct_rows(table, ink: _Ink = _PLAIN_INK) -> list:
     """<tr> elements belonging to this table (not to a nested one), in document order."""
     rows = []
     for child in table:
         tag = _tag(child)
         if tag == "tr":
             rows.append(child)
-        elif tag in ("tbody", "thead", "tfoot") and not _no_ink(child, tag):
+        elif tag in ("tbody", "thead", "tfoot") and not ink.no_ink(child, tag):
             rows.extend(c for c in child if _tag(c) == "tr")
-    return [r for r in rows if not _no_ink(r, "tr")]   # a hidden row prints nothing
+    return [r for r in rows if not ink.no_ink(r, "tr")]   # a hidden row prints nothing
 
 
 def _span(el, attr: str, default: int = 1) -> int:
@@ -207,14 +369,14 @@ def _span(el, attr: str, default: int = 1) -> int:
     return n
 
 
-def build_grid(table, index: int) -> Table:
+def build_grid(table, index: int, ink: _Ink = _PLAIN_INK) -> Table:
     """Expand rowspan/colspan into a grid of Cells; copies get is_span_copy=True.
 
     Interior holes (positions never covered in a row that has cells further right) are filled
     with blank cells so that every row lists its cells in column order; rows are not padded at
     the end.
     """
-    trs = _direct_rows(table)
+    trs = _direct_rows(table, ink)
     n_rows = len(trs)
     grid: list[dict[int, Cell]] = [dict() for _ in range(n_rows)]
     budget = MAX_GRID_CELLS
@@ -235,7 +397,7 @@ def build_grid(table, index: int) -> Table:
             budget -= rowspan * colspan
             if budget < 0:
                 raise ReportError(f"网页表格过大（超过 {MAX_GRID_CELLS} 个单元格）", "too_large")
-            text = _cell_text(td)
+            text = _cell_text(td, ink)
             for dr in range(rowspan):
                 for dc in range(colspan):
                     grid[r + dr][c + dc] = Cell(text, r + dr, c + dc, rowspan, colspan,
@@ -277,6 +439,8 @@ def _layout_tables(root) -> set:
 
 def _walk(root, doc: Document) -> None:
     layout = _layout_tables(root)
+    sheets = [s.text for s in root.iter("style") if s.text]
+    ink = _Ink("\n".join(sheets)) if sheets else _PLAIN_INK
     buf: list[str] = []
     n_tables = 0
 
@@ -290,12 +454,12 @@ def _walk(root, doc: Document) -> None:
     for event, el in walker:
         tag = _tag(el)
         if event == "start":
-            if tag is None or tag in _SKIP_TAGS or _no_ink(el, tag):
+            if tag is None or tag in _SKIP_TAGS or ink.no_ink(el, tag):
                 walker.skip_subtree()  # its "end" event still fires and adds the tail
                 continue
             if tag == "table" and el not in layout:
                 flush()
-                table = build_grid(el, n_tables)
+                table = build_grid(el, n_tables, ink)
                 if table.rows:
                     doc.blocks.append(table)
                     n_tables += 1

@@ -97,6 +97,8 @@ def read_text(data: bytes, source: str, fmt: str = "txt") -> Document:
         doc.blocks = _markdown_blocks(lines)
     elif sum(1 for ln in lines if ln.startswith("\t")) >= 20:
         doc.blocks = _word_text_blocks(lines)
+    elif sum(1 for ln in lines if "\t" in ln.strip(" \u3000")[1:]) >= 10:
+        doc.blocks = _tab_row_blocks(lines)
     else:
         doc.blocks = [Paragraph(ln.strip()) for ln in lines if ln.strip()]
     return doc
@@ -151,6 +153,33 @@ def _word_text_blocks(lines: list[str]) -> list:
             group.append(ln)
     flush_group()
     flush_table()
+    for i, t in enumerate(b for b in blocks if isinstance(b, Table)):
+        t.index = i
+    return blocks
+
+
+def _tab_row_blocks(lines: list[str]) -> list:
+    """Text copied from a web page (a browser's innerText): one line per table row, the cells
+    starting in that row joined by TABs, an empty field for a blank cell.  A run of such lines
+    is a table whose merged cells are printed once, as in Word text (``packed``)."""
+    blocks: list = []
+    rows: list[list[str]] = []
+
+    def flush() -> None:
+        if rows:
+            blocks.append(Table.from_texts([r[:] for r in rows]))
+            blocks[-1].packed = True
+            rows.clear()
+
+    for ln in lines:
+        s = ln.strip(" \u3000")
+        if "\t" in s[1:]:
+            rows.append([c.strip() for c in s.split("\t")])
+            continue
+        flush()
+        if s.strip():
+            blocks.append(Paragraph(s.strip()))
+    flush()
     for i, t in enumerate(b for b in blocks if isinstance(b, Table)):
         t.index = i
     return blocks
@@ -226,25 +255,65 @@ def _md_cell(text: str) -> str:
     return join_cell_lines([x for x in lines if x])
 
 
+_MD_DELIM_CELL = re.compile(r"\s*:?-+:?\s*")
+_MD_RULE = re.compile(r"\|?(?:\s*:?-{3,}:?\s*\|)+(?:\s*:?-{3,}:?\s*)?")
+
+
+def _md_delim(s: str) -> tuple[int, bool] | None:
+    """A pipe table's delimiter row (``|---|:---:|``, or ``---|:---:`` without outer pipes):
+    its column count and whether it has outer pipes; None for any other line."""
+    if "-" not in s or "|" not in s:
+        return None
+    outer = s.startswith("|")
+    cells = (s[1:] if outer else s).removesuffix("|").split("|")
+    return (len(cells), outer) if all(_MD_DELIM_CELL.fullmatch(c) for c in cells) else None
+
+
+def _md_row(s: str, width: int | None, outer: bool) -> list[str]:
+    """A pipe-table line's cells.  With outer pipes (``| a | b |``) the first and last pipes are
+    the table's edges.  Without them (GFM allows ``a | b``) every pipe separates two cells, so a
+    row whose first cell is empty starts with a pipe and one whose last cell is empty ends with
+    one: the delimiter row's column count tells which pipes are edges."""
+    if not outer and width:
+        raw = s.split("|")
+        if len(raw) == width:
+            return [_md_cell(c) for c in raw]
+        if len(raw) == width + 1 and s.startswith("|") != s.endswith("|"):
+            return [_md_cell(c) for c in (raw[1:] if s.startswith("|") else raw[:-1])]
+    return [_md_cell(c) for c in s.strip("|").split("|")]
+
+
 def _markdown_blocks(lines: list[str]) -> list:
+    """Paragraphs and pipe tables.  A table has the columns its header and ``|---|`` rows
+    print (without a ``|---|`` row: its first row's): a shorter row is padded with empty cells
+    at its end (GFM: "the remainder of the cells are empty"), so a row whose trailing blank
+    cells were dropped keeps every cell in its column."""
     blocks: list = []
     rows: list[list[str]] = []
+    width, outer = None, True   # the current table's delimiter row: column count, outer pipes
 
     def flush() -> None:
         if rows:
-            blocks.append(Table.from_texts([r[:] for r in rows]))
+            w = max(width or 0, len(rows[0]))
+            blocks.append(Table.from_texts([r + [""] * (w - len(r)) for r in rows]))
             rows.clear()
 
-    for ln in lines:
+    delim_at = -1
+    for i, ln in enumerate(lines):
         s = ln.strip()
-        if s.startswith("|"):
-            inner = s.strip("|")
-            cells = [_md_cell(c) for c in inner.split("|")]
-            if all(set(c) <= set("-: ") and c for c in cells):
-                continue  # |---|---| separator
-            rows.append(cells)
+        if i == delim_at or (rows and _MD_RULE.fullmatch(s)):
+            # the |---|---| delimiter row; converters also print one after every row (a row
+            # of single dashes further down is figures: - = not applicable)
+            continue
+        head = _md_delim(lines[i + 1].strip()) if not rows and "|" in s and i + 1 < len(lines) else None
+        if head is not None:
+            width, outer = head   # a table's first row: its delimiter row follows
+            delim_at = i + 1
+        if s.startswith("|") or head is not None or (width and not outer and "|" in s):
+            rows.append(_md_row(s, width, outer))
             continue
         flush()
+        width, outer = None, True
         if s:
             blocks.append(Paragraph(s.lstrip("#").strip()))
     flush()

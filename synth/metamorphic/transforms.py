@@ -1974,6 +1974,1522 @@ def _title_split_after_related_title(rep: dict, fmt: str) -> Plan:
                       "meta_title": f"{rep['agency']}{y}年政府信息公开工作年度报告"})
 
 
+# --------------------------------------------------------------------------- adversary round 3
+# Publishers', CMSs' and converters' habits the rounds above did not reach: numbers in Chinese
+# numerals and with typographic spaces, percentages beside counts, rows and blocks in other
+# orders, tables 三/四 transposed or split with repeated headers, zero cells merged, comparison
+# tables of the previous year, statistics annexes of a sub-unit, page furniture and title forms.
+
+
+def _literal(t: R.Table, values: dict[str, Any], fmt_value: Callable[[Any], str] | None = None) -> R.Table:
+    """A copy of a skeleton table whose number cells print ``values`` (another report's figures)
+    as literal text, so the file carries figures that are no key of the report."""
+    def text(v: Any) -> str:
+        if fmt_value:
+            return fmt_value(v)
+        return "/" if v is None else R._fmt_money(v) if isinstance(v, float) else str(v)
+    g = Grid(t)
+    g.relabel(lambda c: lit(text(values.get(c.key, 0))) if c.kind == "num" else c)
+    return g.table()
+
+
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_numeral(n: int) -> str:
+    """0 … 9999 in Chinese numerals as people write counts (十二, 一百零五, 二千三百)."""
+    if n == 0:
+        return "零"
+    out, zero = "", False
+    for unit, div in (("千", 1000), ("百", 100), ("十", 10), ("", 1)):
+        d = n // div % 10
+        if d:
+            if zero:
+                out += "零"
+                zero = False
+            out += ("" if (unit == "十" and d == 1 and not out) else _CN_DIGITS[d]) + unit
+        elif out:
+            zero = True
+    return out
+
+
+@transform("numbers_chinese_numerals", "extra")
+def _numbers_chinese_numerals(rep: dict, fmt: str) -> Plan | None:
+    """Tables 三 and 四's counts written in Chinese numerals (``十二``, ``一百零五``, ``零``), as a
+    small agency types them: the value, or a flag, is right."""
+    keys = {k for k, v in rep["cells"].items() if k[:2] in ("t3", "t4") and isinstance(v, int) and 0 <= v < 10000}
+    if not keys:
+        return None
+    return Plan(opts={"value_text": lambda k, s: chinese_numeral(int(s)) if k in keys and s.isdigit() else s},
+                flag_ok=keys, complete=False)
+
+
+@transform("numbers_narrow_nbsp", "extra")
+def _numbers_narrow_nbsp(rep: dict, fmt: str) -> Plan | None:
+    """Counts of 1,000 and more grouped with typographic spaces: U+202F (narrow no-break) in
+    table 三, U+2009 (thin) elsewhere (``3 001``), as French/ISO-style number formats print."""
+    if not _nonzero(rep["cells"], "t", 1, minimum=1000):
+        return None
+    return Plan(opts={"value_text": _count_text(
+        lambda k, s: f"{int(s):,}".replace(",", "\u202f" if k.startswith("t3.") else "\u2009"))})
+
+
+@transform("t3_percent_col", "extra")
+def _t3_percent_col(rep: dict, fmt: str) -> Plan:
+    """Table 三 with a 占比 column after 总计: each row's share of 本年新收 as ``45.5%``."""
+    cells = rep["cells"]
+    base = cells.get("t3.new_received.total") or 0
+
+    def text(i: int, key: str) -> str:
+        v = cells.get(key.rsplit(".", 1)[0] + ".total") or 0
+        return f"{100 * v / base:.1f}%" if base else "0.0%"
+    return _t3_extra_col("占比", text)
+
+
+@transform("t3_percent_in_cells", "extra")
+def _t3_percent_in_cells(rep: dict, fmt: str) -> Plan | None:
+    """Table 三's 总计 cells print a count with its share: ``26（45.5%）``."""
+    cells = rep["cells"]
+    base = cells.get("t3.new_received.total") or 0
+    keys = {k for k, v in cells.items() if k.startswith("t3.") and k.endswith(".total") and isinstance(v, int) and v}
+    if not base or not keys:
+        return None
+    return Plan(opts={"value_text": lambda k, s: f"{s}（{100 * int(s) / base:.1f}%）" if k in keys and s.isdigit() else s},
+                flag_ok=keys)
+
+
+def _move_row(g: Grid, frm: int, to: int) -> None:
+    row = g.slots.pop(frm)
+    g.slots.insert(to if to < frm else to - 1, row)
+
+
+@transform("t3_result_total_first", "extra")
+def _t3_result_total_first(rep: dict, fmt: str) -> Plan:
+    """Table 三's （七）总计 row printed first under the header (a 合计 line at the top)."""
+    def t3(g: Grid, r: Any) -> None:
+        at = g.row_of("t3.result_total.")
+        row = g.slots[at]
+        # the 三、本年度办理结果 group cell spans it: print the label over the first three columns
+        label = g.new(lit("（七）总计"))
+        first = next(c for c in range(g.ncols) if g.cells[row[c]].kind == "num")
+        g.slots[at] = [label] * first + row[first:]
+        _move_row(g, at, g.header_rows)
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+@transform("t3_carried_over_first", "extra")
+def _t3_carried_over_first(rep: dict, fmt: str) -> Plan:
+    """Table 三's 二、上年结转 row printed before 一、本年新收."""
+    def t3(g: Grid, r: Any) -> None:
+        _move_row(g, g.row_of("t3.carried_over_from_prior."), g.row_of("t3.new_received."))
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+@transform("t4_litigation_first", "1")
+def _t4_litigation_first(rep: dict, fmt: str) -> Plan | None:
+    """Table 四 prints its 行政诉讼 blocks first and the 行政复议 block last."""
+    return _moved(rep, "t4", _permute(list(range(5, 15)) + list(range(5))))
+
+
+@transform("t4_transposed", "11")
+def _t4_transposed(rep: dict, fmt: str) -> Plan:
+    """Table 四 transposed: its 15 result columns as rows, the header words in the first columns."""
+    def t4(g: Grid, r: Any) -> None:
+        g.transpose()
+        g.header_rows = 0
+    return Plan(opts={"tables": tables_hook(t4=t4)}, flag_ok=_keys(rep["cells"], "t4."))
+
+
+@transform("comparison_table_prior_year", "6")
+def _comparison_table_prior_year(rep: dict, fmt: str) -> Plan:
+    """After table 三, a comparison table with the previous year's figures: rows labelled like
+    table 三's and 四's rows (本年新收…, 予以公开, 结转下年度…, 行政复议, 行政诉讼), columns
+    ``{Y-1}年 | {Y}年 | 增减``.  The report year's keys are table 三's and 四's, never these."""
+    cells = rep["cells"]
+    y = int(rep["year"])
+    rows = [("一、本年新收政府信息公开申请数量", "t3.new_received.total"), ("（一）予以公开", "t3.granted.total"),
+            ("（七）总计", "t3.result_total.total"), ("四、结转下年度继续办理", "t3.carried_to_next.total"),
+            ("行政复议", "t4.admin_reconsideration.total"), ("行政诉讼", "t4.litigation_direct.total")]
+
+    def pieces(t2: Any, t3: Any, t4: Any, r: Any) -> tuple:
+        out = [[head("项目"), head(f"{y - 1}年"), head(f"{y}年"), head("增减")]]
+        for i, (label, key) in enumerate(rows):
+            v = cells.get(key) or 0
+            p = v + 3 + i
+            out.append([Cell(label), lit(str(p)), lit(str(v)), lit(str(v - p))])
+        cmp = R.make_table("t3", out, 4, 1)
+        return (t2, [t3, f"表：{y}年与{y - 1}年政府信息公开申请办理情况对比", cmp], t4)
+    return Plan(opts={"tables": tables_hook(pieces=pieces)})
+
+
+@transform("annex_unit_statistics", "7")
+def _annex_unit_statistics(rep: dict, fmt: str) -> Plan:
+    """After the report's last section, an 附件 with a sub-unit's statistics tables 三 and 四 (its
+    own figures, no report title of its own): nothing of it is the report's."""
+    other = second_report(rep)
+    a2, a3, a4 = R.skeleton(other["template"], other["cells"])
+
+    def pieces(t2: Any, t3: Any, t4: Any, r: Any) -> tuple:
+        return (t2, t3, [t4, "附件：示例附属事务中心政府信息公开情况统计表", "（一）收到和处理政府信息公开申请情况",
+                         _literal(a3, other["cells"]), "（二）政府信息公开行政复议、行政诉讼情况",
+                         _literal(a4, other["cells"])])
+    return Plan(opts={"tables": tables_hook(pieces=pieces)}, flag_ok=_keys(rep["cells"], "t3.") | _keys(rep["cells"], "t4."),
+                complete=False)
+
+
+def _title_plan(lines: list[str], meta: str | None = None, may_reject: bool = False, **kw: Any) -> Plan:
+    return Plan(opts={"title_lines": lines, "meta_title": meta or lines[-1]}, may_reject=may_reject, **kw)
+
+
+@transform("cms_breadcrumb_furniture", "14", ("txt", "md", "html", "docx", "pdf"))
+def _cms_breadcrumb(rep: dict, fmt: str) -> Plan:
+    """A CMS page saved whole: navigation, a breadcrumb ending in the parent site's section, the
+    publication line (next year's date) and a font-size switcher above the title."""
+    y = int(rep["year"])
+    t = f"{rep['agency']}{y}年政府信息公开工作年度报告"
+    return _title_plan(["首页 | 机构概况 | 政务公开 | 政务服务 | 互动交流",
+                        f"当前位置：首页 > 政府信息公开 > 政府信息公开年报 > {y}年度",
+                        f"发布时间：{y + 1}-01-20 来源：示例市人民政府办公室 浏览次数：1024",
+                        "【字体：大 中 小】 打印本页", t], t)
+
+
+@transform("title_yinfa_tongzhi", "14")
+def _title_yinfa_tongzhi(rep: dict, fmt: str) -> Plan:
+    """The report published inside a 印发 notice: 「示例市人民政府办公室关于印发《…年度报告》的通知」
+    above the report's own title line."""
+    t = f"{rep['agency']}{rep['year']}年政府信息公开工作年度报告"
+    return _title_plan([f"示例市人民政府办公室关于印发《{t}》的通知", "各有关单位：", "现将年度报告印发给你们，请认真贯彻执行。", t], t)
+
+
+@transform("title_yinfa_only", "14")
+def _title_yinfa_only(rep: dict, fmt: str) -> Plan:
+    """Only the 印发 notice names the report: 「示例市人民政府办公室关于印发《…年度报告》的通知」
+    (the agency is the one in 《》, or the file is refused)."""
+    t = f"{rep['agency']}{rep['year']}年政府信息公开工作年度报告"
+    line = f"示例市人民政府办公室关于印发《{t}》的通知"
+    return _title_plan([line], line, may_reject=True)
+
+
+@transform("title_zhengwu_gongkai", "14")
+def _title_zhengwu_gongkai(rep: dict, fmt: str) -> Plan:
+    """Title form 「…2020年政务公开工作年度报告」 (政务公开 for 政府信息公开)."""
+    return _title_plan([f"{rep['agency']}{rep['year']}年政务公开工作年度报告"], may_reject=True)
+
+
+@transform("title_year_in_brackets", "14")
+def _title_year_in_brackets(rep: dict, fmt: str) -> Plan:
+    """Title form 「…政府信息公开工作年度报告（2020年）」."""
+    return _title_plan([f"{rep['agency']}政府信息公开工作年度报告（{rep['year']}年）"], may_reject=True)
+
+
+@transform("title_without_year", "14")
+def _title_without_year(rep: dict, fmt: str) -> Plan:
+    """The title without a year (「…政府信息公开工作年度报告」): the year only in the text's
+    统计期限 sentence — read it or refuse, never the publication year."""
+    t = f"{rep['agency']}政府信息公开工作年度报告"
+    return _title_plan([t], t, may_reject=True)
+
+
+@transform("title_space_before_year", "14")
+def _title_space_before_year(rep: dict, fmt: str) -> Plan:
+    """A space (ASCII, then full-width) between the agency and the year in the title."""
+    sp = "\u3000" if int(rep["year"]) % 2 else " "
+    return _title_plan([f"{rep['agency']}{sp}{rep['year']}年政府信息公开工作年度报告"])
+
+
+@transform("title_fullwidth_year", "14")
+def _title_fullwidth_year(rep: dict, fmt: str) -> Plan:
+    """The title's year in full-width digits (``２０２０年``)."""
+    y = str(rep["year"]).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    return _title_plan([f"{rep['agency']}{y}年政府信息公开工作年度报告"])
+
+
+@transform("compilation_heading", "7")
+def _compilation_heading(rep: dict, fmt: str) -> Plan:
+    """A department 汇编's heading 「示例市各部门2020年政府信息公开工作年度报告汇编」 and a 目录
+    line above the first report's title: the report is the agency's, not 各部门's."""
+    y = rep["year"]
+    t = f"{rep['agency']}{y}年政府信息公开工作年度报告"
+    return _title_plan([f"示例市各部门{y}年政府信息公开工作年度报告汇编", f"目录 1.{t}", t], t)
+
+
+@transform("same_agency_prior_year_after", "7")
+def _same_agency_prior_year_after(rep: dict, fmt: str) -> Plan:
+    """An archive page: the report, then 往年报告 and the same agency's previous-year report
+    (other figures) in full."""
+    other = second_report(rep)
+    other = {**other, "agency": rep["agency"], "year": int(rep["year"]) - 1}
+    opts = {"style": "plain"} if fmt == "html" else {}
+
+    def post(data: bytes, f: str) -> bytes:
+        return concat_files(data, R.render(other, f, **opts), f, joiner="往年报告")
+    return Plan(post=post)
+
+
+@transform("t3_legal_zeros_merged", "extra")
+def _t3_legal_zeros_merged(rep: dict, fmt: str) -> Plan | None:
+    """Table 三 rows whose five 法人或其他组织 figures are all zero print one merged ``0`` cell
+    over the five columns (a WPS user's merge): each of the five is 0, or flagged."""
+    cells = rep["cells"]
+    legal = vocab.T3_APPLICANT_COLS[1:]
+    rows = [r for r in vocab.T3_ROW_KEYS if f"t3.{r}.total" in cells
+            and all(cells.get(f"t3.{r}.{c}") == 0 for c in legal)]
+    if not rows:
+        return None
+
+    def t3(g: Grid, r: Any) -> None:
+        for row in rows:
+            at = g.row_of(f"t3.{row}.")
+            slots = g.slots[at]
+            cols = [c for c in range(g.ncols) if g.cells[slots[c]].kind == "num"
+                    and g.cells[slots[c]].key.rsplit(".", 1)[1] in legal]
+            cid = g.new(lit("0"))
+            for c in cols:
+                slots[c] = cid
+    keys = {f"t3.{r}.{c}" for r in rows for c in legal}
+    return Plan(opts={"tables": tables_hook(t3=t3)}, flag_ok=keys)
+
+
+@transform("t3_column_zeros_merged", "extra")
+def _t3_column_zeros_merged(rep: dict, fmt: str) -> Plan | None:
+    """Table 三's eight （三）不予公开 rows: a column all zero there prints one ``0`` cell merged
+    down the eight rows (rowspan 8)."""
+    cells = rep["cells"]
+    sub = vocab.T3_ROW_KEYS[4:12]
+    cols = [c for c in vocab.T3_COL_KEYS if all(cells.get(f"t3.{r}.{c}") == 0 for r in sub)]
+    if not cols or not all(f"t3.{r}.total" in cells for r in sub):
+        return None
+
+    def t3(g: Grid, r: Any) -> None:
+        rows = [g.row_of(f"t3.{k}.") for k in sub]
+        for col in cols:
+            c = next(c for c in range(g.ncols) if g.cells[g.slots[rows[0]][c]].kind == "num"
+                     and g.cells[g.slots[rows[0]][c]].key.endswith("." + col))
+            cid = g.new(lit("0"))
+            for at in rows:
+                g.slots[at][c] = cid
+    keys = {f"t3.{r}.{c}" for r in sub for c in cols}
+    return Plan(opts={"tables": tables_hook(t3=t3)}, flag_ok=keys)
+
+
+@transform("t3_two_tables_repeated_header", "extra")
+def _t3_two_tables_repeated_header(rep: dict, fmt: str) -> Plan:
+    """Table 三 as two tables (a converter's page break before （四）无法提供), the second with the
+    header rows repeated."""
+    def t3(g: Grid, r: Any) -> list:
+        at = g.row_of("t3.unavailable_not_held.")
+        g.insert_row(at, [lit() for _ in range(g.ncols)], keep_spans=False)
+        lower = g.copy()
+        lower.slots = [list(row) for row in g.slots[:3]] + lower.slots[at + 1:]
+        g.slots = g.slots[:at]
+        return [g.table(), lower.table()]
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+_OCR_LETTERS = {"5": "S", "8": "B", "0": "o", "1": "I", "2": "Z", "6": "b"}
+
+
+@transform("ocr_letter_digits", "12")
+def _ocr_letter_digits(rep: dict, fmt: str) -> Plan | None:
+    """OCR confusions of digits with Latin letters in tables 三/四 (``S``, ``B``, ``o``, ``I``,
+    ``Z``, ``b``) in one figure of each kind: keep the row, flag the cell."""
+    cells = rep["cells"]
+    keys: dict[str, str] = {}
+    for d in _OCR_LETTERS:
+        k = next((k for k, v in cells.items() if k[:2] in ("t3", "t4") and isinstance(v, int) and d in str(v)
+                  and k not in keys and (v != 0 or d == "0")), None)
+        if k:
+            keys[k] = d
+    if not keys:
+        return None
+    return Plan(opts={"value_text": lambda k, s: s.replace(keys[k], _OCR_LETTERS[keys[k]], 1) if k in keys else s,
+                      "blank_zeros": False}, flag_ok=set(keys))
+
+
+@transform("html_hidden_old_row", "12", ("html",))
+def _html_hidden_old_row(rep: dict, fmt: str) -> Plan | None:
+    """A CMS page keeping last draft's 予以公开 row (other figures) as a hidden row
+    (``<tr style="display:none">``) before the real one."""
+    cells = rep["cells"]
+    if "t3.granted.total" not in cells:
+        return None
+    olds = [str((cells.get(f"t3.granted.{c}") or 0) + 4) for c in vocab.T3_COL_KEYS]
+
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8")
+        i = s.find("（一）予以公开")
+        j = s.rfind("<tr", 0, i)
+        row = ('<tr style="display:none"><td colspan="2">（一）予以公开</td>'
+               + "".join(f"<td>{v}</td>" for v in olds) + "</tr>")
+        # the 三、本年度办理结果 cell spans this row: put the hidden row after the real one instead
+        k = s.find("</tr>", i) + 5
+        return (s[:k] + row + s[k:]).encode("utf-8") if j >= 0 else data
+    return Plan(post=post, flag_ok=_keys(cells, "t3.granted.") | _keys(cells, "t3.result_total."))
+
+
+@transform("html_wbr_comment_in_numbers", "extra", ("html",))
+def _html_wbr_comment_in_numbers(rep: dict, fmt: str) -> Plan:
+    """CMS markup inside figures: ``1<wbr>234`` and ``2<!-- -->6`` (an editor's empty comment)."""
+    a, b = "\u2066", "\u2067"
+
+    def value_text(k: str, s: str) -> str:
+        if not s.isdigit() or len(s) < 2:
+            return s
+        return s[0] + (a if len(s) % 2 else b) + s[1:]
+
+    def post(data: bytes, f: str) -> bytes:
+        return data.decode("utf-8").replace(a, "<wbr>").replace(b, "<!-- -->").encode("utf-8")
+    return Plan(opts={"value_text": _count_text(value_text)}, post=post)
+
+
+@transform("docx_superscript_by_style", "9", ("docx",))
+def _docx_superscript_by_style(rep: dict, fmt: str) -> Plan | None:
+    """Footnote marks after figures set superscript by a character style (``w:rStyle`` →
+    脚注引用, whose ``w:vertAlign`` lives in styles.xml), not by direct formatting: 26 with a
+    mark 1 is 26."""
+    keys = {k for k in ("t3.new_received.total", "t3.granted.natural_person", "t2.admin_licensing.decision_count")
+            if isinstance(rep["cells"].get(k), int) and rep["cells"][k]}
+    if not keys:
+        return None
+    style = ('<w:style w:type="character" w:styleId="a7"><w:name w:val="footnote reference"/>'
+             '<w:rPr><w:vertAlign w:val="superscript"/></w:rPr></w:style>')
+
+    def post(data: bytes, f: str) -> bytes:
+        src = zipfile.ZipFile(io.BytesIO(data))
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+            for info in src.infolist():
+                body = src.read(info.filename)
+                if info.filename == "word/document.xml":
+                    body = body.decode("utf-8").replace(
+                        _SUP + "</w:t></w:r>", '</w:t></w:r><w:r><w:rPr><w:rStyle w:val="a7"/></w:rPr><w:t>1</w:t></w:r>').encode("utf-8")
+                elif info.filename == "word/styles.xml":
+                    body = body.decode("utf-8").replace("</w:styles>", style + "</w:styles>").encode("utf-8")
+                z.writestr(info, body)
+        return out.getvalue()
+
+    def pieces(t2: Any, t3: Any, t4: Any, r: Any) -> tuple:
+        return ([t2, "注：1.含网上办理的数量。"], [t3, "注：1.含网上申请。"], t4)
+    return Plan(opts={"value_text": lambda k, s: s + _SUP if k in keys and s else s,
+                      "tables": tables_hook(pieces=pieces)}, post=post, flag_ok=keys)
+
+
+@transform("html_value_cells_nested", "11", ("html",))
+def _html_value_cells_nested(rep: dict, fmt: str) -> Plan:
+    """Word-pasted HTML whose table-三 figures each sit in a one-cell table inside their cell:
+    the figures are in the file (read them, or flag every cell — never drop them silently)."""
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8")
+        m = list(re.finditer(r"<table.*?</table>", s, re.S))[1]
+        t = re.sub(r'(<td[^>]*>)(<p align="center">\d+</p>)(</td>)',
+                   r'\1<table border="0"><tr><td>\2</td></tr></table>\3', m.group(0))
+        return (s[:m.start()] + t + s[m.end():]).encode("utf-8")
+    return Plan(post=post, flag_ok=_keys(rep["cells"], "t3."), complete=False)
+
+
+# ---- PDFs as browsers, OCR tools and text extractors make them
+
+
+def chromium_pdf(html: bytes, css: str = "") -> bytes:
+    """Print an HTML page to PDF with headless Chromium (``--print-to-pdf``), as a user's
+    browser or a crawler's print service does: its own page breaks, ``<thead>`` rows repeated on
+    every page, rows split between pages, and a text layer whose CJK glyphs may map to Kangxi
+    radicals (⼈, ⺠)."""
+    import shutil
+    import subprocess
+    import tempfile
+    exe = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if exe is None:
+        raise RuntimeError("chromium not installed")
+    s = html.decode("utf-8")
+    if css:
+        s = s.replace("</head>", f"<style>{css}</style></head>", 1) if "</head>" in s else f"<style>{css}</style>" + s
+    with tempfile.TemporaryDirectory() as d:
+        src, out = f"{d}/page.html", f"{d}/page.pdf"
+        with open(src, "w", encoding="utf-8") as f:
+            f.write(s)
+        subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                        f"--user-data-dir={d}/profile", f"--print-to-pdf={out}", f"file://{src}"],
+                       check=True, capture_output=True, timeout=120)
+        with open(out, "rb") as f:
+            return f.read()
+
+
+_PRINT_CSS = "table{border-collapse:collapse} td,th{border:1px solid #000;padding:2px 4px}"
+
+
+def _chromium_plan(rep: dict, css: str, html_post: Callable[[bytes], bytes] | None = None, **plan: Any) -> Plan | None:
+    """A Chromium print of the report's HTML; None (the transform does not apply) without Chromium."""
+    import shutil
+    if not (shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")):
+        return None
+
+    def post(data: bytes, f: str) -> bytes:
+        html = R.render(rep, "html", style="plain", thead=True)
+        return chromium_pdf(html_post(html) if html_post else html, css)
+    return Plan(post=post, **plan)
+
+
+@transform("pdf_chromium_print", "extra", ("pdf",))
+def _pdf_chromium_print(rep: dict, fmt: str) -> Plan | None:
+    """The web page printed to PDF by headless Chromium: header rows in ``<thead>`` repeated after
+    each page break, the browser's own layout and text layer."""
+    return _chromium_plan(rep, _PRINT_CSS)
+
+
+@transform("pdf_chromium_rows_split", "extra", ("pdf",))
+def _pdf_chromium_rows_split(rep: dict, fmt: str) -> Plan | None:
+    """Chromium print with a large font and narrow label cells: tall rows, some split across a
+    page break (the label's end and the figures on different pages), headers repeated."""
+    return _chromium_plan(rep, _PRINT_CSS + " body{font-size:17pt} td{padding:9px 3px} td:first-child{width:4em}")
+
+
+@transform("pdf_chromium_traditional", "13", ("pdf",))
+def _pdf_chromium_traditional(rep: dict, fmt: str) -> Plan | None:
+    """A page fetched through the site's 繁體 switch, then printed to PDF by Chromium."""
+    return _chromium_plan(rep, _PRINT_CSS, lambda h: to_traditional(h.decode("utf-8")).encode("utf-8"), may_reject=True)
+
+
+def _pdf_words(data: bytes) -> list[list[dict]]:
+    import pdfplumber
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return [[dict(w, pw=float(p.width), ph=float(p.height)) for w in p.extract_words(keep_blank_chars=False)]
+                for p in pdf.pages]
+
+
+def ocr_sandwich(data: bytes, order: Callable[[list[dict]], list[dict]] = lambda ws: ws,
+                 jitter: float = 0.0, scale: float = 1.0, keep: Callable[[int], bool] = lambda i: True) -> bytes:
+    """An OCR'd scan as OCRmyPDF writes it: every page a picture, and over it an invisible text
+    layer (render mode 3) of words at their places — drawn in ``order`` (column by column, say),
+    moved up or down by up to ``jitter`` points (a scan's skew), ``scale`` the picture's dpi
+    factor; pages where ``keep(page index)`` is false get no text layer (scanned, not OCR'd)."""
+    import pypdfium2 as pdfium
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    R._register_font()
+    words = _pdf_words(data)
+    doc = pdfium.PdfDocument(data)
+    buf = io.BytesIO()
+    c = None
+    for i, page in enumerate(doc):
+        w, h = page.get_size()
+        if c is None:
+            c = canvas.Canvas(buf, pagesize=(w, h), invariant=1)
+        img = page.render(scale=1.5 * scale).to_pil().convert("L")
+        b = io.BytesIO()
+        img.save(b, "PNG")
+        c.drawImage(ImageReader(io.BytesIO(b.getvalue())), 0, 0, w, h)
+        t = c.beginText()
+        t.setTextRenderMode(3)
+        for n, wd in enumerate(order(words[i]) if keep(i) else []):
+            size = max(4.0, float(wd["bottom"] - wd["top"]))
+            dy = jitter * (((n * 7919) % 11) / 5.0 - 1.0)
+            width = c.stringWidth(wd["text"], R._FONT, size) or 1.0
+            t.setFont(R._FONT, size)
+            t.setHorizScale(100.0 * float(wd["x1"] - wd["x0"]) / width)
+            t.setTextOrigin(float(wd["x0"]), h - float(wd["bottom"]) + 0.15 * size + dy)
+            t.textOut(wd["text"])
+        c.drawText(t)
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+@transform("pdf_ocr_layer_column_order", "extra", ("pdf",))
+def _pdf_ocr_layer_column_order(rep: dict, fmt: str) -> Plan:
+    """A scan with an OCR text layer whose words were written column by column (left to right,
+    then top to bottom inside a column), the places right: read by place, not by stream order."""
+    def order(ws: list[dict]) -> list[dict]:
+        return sorted(ws, key=lambda w: (round(float(w["x0"]) / 40), float(w["top"])))
+    return Plan(post=lambda data, f: ocr_sandwich(data, order))
+
+
+@transform("pdf_ocr_layer_skewed", "extra", ("pdf",))
+def _pdf_ocr_layer_skewed(rep: dict, fmt: str) -> Plan:
+    """A scan with an OCR text layer whose words sit up to 2.5 points above or below their line
+    (a slightly skewed page): the rows are still the rows."""
+    return Plan(post=lambda data, f: ocr_sandwich(data, jitter=2.5))
+
+
+@transform("txt_pdf_layout_text", "11", ("txt",))
+def _txt_pdf_layout_text(rep: dict, fmt: str) -> Plan:
+    """A PDF saved as text the way ``pdftotext -layout`` does (pdfplumber's layout mode): the
+    page's columns kept apart by runs of spaces, wrapped header words on lines of their own."""
+    def post(data: bytes, f: str) -> bytes:
+        import pdfplumber
+        with pdfplumber.open(io.BytesIO(R.render(rep, "pdf"))) as pdf:
+            return "\n\f".join(p.extract_text(layout=True) for p in pdf.pages).encode("utf-8")
+    return Plan(post=post, complete=False)
+
+
+@transform("txt_pdfminer_text", "11", ("txt",))
+def _txt_pdfminer_text(rep: dict, fmt: str) -> Plan:
+    """A PDF saved as text by pdfminer's ``extract_text`` (default layout analysis): text boxes
+    one after another, a table's cells in column runs."""
+    def post(data: bytes, f: str) -> bytes:
+        from pdfminer.high_level import extract_text
+        return extract_text(io.BytesIO(R.render(rep, "pdf"))).encode("utf-8")
+    return Plan(post=post, flag_ok=set(rep["cells"]), complete=False)
+
+
+# ---- footnote marks and old figures marked by styles rather than direct formatting
+
+
+def _docx_style_plan(rep: dict, keys: set[str], style_id: str, style_rpr: str, mark: Callable[[str], str]) -> Plan:
+    """DOCX: after each of ``keys``' figures a run ``mark(style_id)`` (its own XML), and a
+    character style ``style_id`` with ``style_rpr`` added to styles.xml."""
+    style = (f'<w:style w:type="character" w:styleId="{style_id}"><w:name w:val="{style_id}"/>'
+             f'<w:rPr>{style_rpr}</w:rPr></w:style>')
+
+    def post(data: bytes, f: str) -> bytes:
+        src = zipfile.ZipFile(io.BytesIO(data))
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+            for info in src.infolist():
+                body = src.read(info.filename)
+                if info.filename == "word/document.xml":
+                    body = body.decode("utf-8").replace(_SUP + "</w:t></w:r>", "</w:t></w:r>" + mark(style_id)).encode("utf-8")
+                elif info.filename == "word/styles.xml":
+                    body = body.decode("utf-8").replace("</w:styles>", style + "</w:styles>").encode("utf-8")
+                z.writestr(info, body)
+        return out.getvalue()
+    return Plan(opts={"value_text": lambda k, s: s + _SUP if k in keys and s else s}, post=post, flag_ok=keys)
+
+
+def _figure_keys(rep: dict) -> set[str]:
+    return {k for k in ("t3.new_received.total", "t3.granted.natural_person", "t2.admin_licensing.decision_count",
+                        "t4.admin_reconsideration.total") if isinstance(rep["cells"].get(k), int) and rep["cells"][k]}
+
+
+@transform("docx_new_figure_after_struck_style", "12", ("docx",))
+def _docx_new_figure_after_struck_style(rep: dict, fmt: str) -> Plan | None:
+    """DOCX: a corrected figure — the new figure, then the old one in a run whose character
+    style (修订删除) strikes it through (``w:rStyle``, the strike in styles.xml)."""
+    keys = _figure_keys(rep)
+    if not keys:
+        return None
+    return _docx_style_plan(rep, keys, "a9", "<w:strike/>",
+                            lambda sid: f'<w:r><w:rPr><w:rStyle w:val="{sid}"/></w:rPr><w:t>7</w:t></w:r>')
+
+
+@transform("docx_raised_note_digit", "9", ("docx",))
+def _docx_raised_note_digit(rep: dict, fmt: str) -> Plan | None:
+    """DOCX (WPS): a footnote mark faked as raised, small text (``w:position`` +6, ``w:sz`` 12)
+    instead of superscript: 26 with a raised 1 is 26."""
+    keys = _figure_keys(rep)
+    if not keys:
+        return None
+    plan = _docx_style_plan(rep, keys, "a8", "", lambda sid: '<w:r><w:rPr><w:position w:val="6"/><w:sz w:val="12"/>'
+                            '</w:rPr><w:t>1</w:t></w:r>')
+
+    def pieces(t2: Any, t3: Any, t4: Any, r: Any) -> tuple:
+        return ([t2, "注：1.含网上办理的数量。"], [t3, "注：1.含网上申请。"], t4)
+    return replace(plan, opts={**plan.opts, "tables": tables_hook(pieces=pieces)})
+
+
+@transform("html_word_footnote_ref", "9", ("html",))
+def _html_word_footnote_ref(rep: dict, fmt: str) -> Plan | None:
+    """Word's “save as web page” footnote references after figures:
+    ``26<a href="#_ftn1"><span class=MsoFootnoteReference>[1]</span></a>`` and the note at the end."""
+    keys = _figure_keys(rep)
+    if not keys:
+        return None
+
+    def post(data: bytes, f: str) -> bytes:
+        ref = ('<a style="mso-footnote-id:ftn1" href="#_ftn1" name="_ftnref1" title="">'
+               '<span class="MsoFootnoteReference"><span class="MsoFootnoteReference">[1]</span></span></a>')
+        s = data.decode("utf-8").replace(_SUP, ref)
+        note = '<div style="mso-element:footnote-list"><div id="ftn1"><p><a href="#_ftnref1">[1]</a> 含网上申请。</p></div></div>'
+        return s.replace("</body>", note + "</body>").encode("utf-8")
+    return Plan(opts={"value_text": lambda k, s: s + _SUP if k in keys and s else s}, post=post, flag_ok=keys)
+
+
+@transform("html_css_superscript", "9", ("html",))
+def _html_css_superscript(rep: dict, fmt: str) -> Plan | None:
+    """A CMS editor's superscript by CSS: ``26<span style="vertical-align:super;font-size:9px">1</span>``."""
+    keys = _figure_keys(rep)
+    if not keys:
+        return None
+
+    def post(data: bytes, f: str) -> bytes:
+        return data.decode("utf-8").replace(
+            _SUP, '<span style="vertical-align: super; font-size: 9px">1</span>').encode("utf-8")
+
+    def pieces(t2: Any, t3: Any, t4: Any, r: Any) -> tuple:
+        return ([t2, "注：1.含网上办理的数量。"], [t3, "注：1.含网上申请。"], t4)
+    return Plan(opts={"value_text": lambda k, s: s + _SUP if k in keys and s else s, "tables": tables_hook(pieces=pieces)},
+                post=post, flag_ok=keys)
+
+
+# ---- agencies and titles
+
+
+@transform("agency_with_bracket_alias", "14")
+def _agency_with_bracket_alias(rep: dict, fmt: str) -> Plan:
+    """An agency with a second name in brackets: 示例市农业农村局（示例市乡村振兴局）."""
+    return Plan(agency="示例市农业农村局（示例市乡村振兴局）")
+
+
+@transform("agency_with_nian", "14")
+def _agency_with_nian(rep: dict, fmt: str) -> Plan:
+    """An agency whose name holds 年 and a number word: 示例市青少年宫."""
+    return Plan(agency="示例市青少年宫")
+
+
+@transform("title_corrected_suffix", "14")
+def _title_corrected_suffix(rep: dict, fmt: str) -> Plan:
+    """Title with a suffix: 「…年度报告（更正版）」."""
+    return _title_plan([f"{rep['agency']}{rep['year']}年政府信息公开工作年度报告（更正版）"])
+
+
+@transform("traditional_taiwan_phrases", "13", ("txt", "html", "docx"))
+def _traditional_taiwan_phrases(rep: dict, fmt: str) -> Plan:
+    """A 繁體 switch converting phrases too (OpenCC s2twp: 信息→資訊, 软件→軟體): convert back
+    and parse, or refuse with a reason — never a wrong figure or agency."""
+    import opencc
+    cc = opencc.OpenCC("s2twp")
+
+    def post(data: bytes, f: str) -> bytes:
+        if f == "docx":
+            return _docx_edit(data, cc.convert)
+        return cc.convert(data.decode("utf-8")).encode("utf-8")
+    return Plan(post=post, may_reject=True)
+
+
+# ---- tables 三/四 in other words and shapes
+
+
+@transform("t4_three_rows_total_row", "extra")
+def _t4_three_rows_total_row(rep: dict, fmt: str) -> Plan:
+    """Table 四 as rows (复议后起诉 first, then 行政复议, then 未经复议直接起诉) and a 合计 row
+    summing them: 合计 is no key."""
+    labels = {"admin_reconsideration": "行政复议", "litigation_direct": "行政诉讼（未经复议直接起诉）",
+              "litigation_after_reconsideration": "行政诉讼（复议后起诉）"}
+    order = ("litigation_after_reconsideration", "admin_reconsideration", "litigation_direct")
+    cells = rep["cells"]
+
+    def t4(g: Grid, r: Any) -> R.Table:
+        rows = [[head("类别")] + [head(h) for h in R._T4_HEAD]]
+        for row in order:
+            rows.append([Cell(labels[row])] + [num(f"t4.{row}.{c}") for c in vocab.T4_COL_KEYS])
+        rows.append([Cell("合计")] + [lit(str(sum(cells.get(f"t4.{row}.{c}") or 0 for row in order)))
+                                       for c in vocab.T4_COL_KEYS])
+        return R.make_table("t4", rows, 6, 1)
+    return Plan(opts={"tables": tables_hook(t4=t4)})
+
+
+_T4_ABBREV = {"结果维持": "维持", "结果纠正": "纠正", "其他结果": "其他", "尚未审结": "未审结", "总计": "合计"}
+
+
+@transform("t4_abbrev_reordered", "1")
+def _t4_abbrev_reordered(rep: dict, fmt: str) -> Plan | None:
+    """Table 四's result columns abbreviated (维持, 纠正, 其他, 未审结, 合计) and 合计 first in each block."""
+    def t4(g: Grid, r: Any) -> None:
+        g.relabel(lambda c: replace(c, text=_T4_ABBREV.get(c.text, c.text)) if c.kind == "head" else c)
+        g.permute_cols([b + i for b in (0, 5, 10) for i in (4, 0, 1, 2, 3)])
+    return _moved(rep, "t4", t4)
+
+
+@transform("t3_total_first_synonyms", "1")
+def _t3_total_first_synonyms(rep: dict, fmt: str) -> Plan | None:
+    """Table 三 with 合计 first and the applicant headers in other words (公民, 企业, 其他组织)."""
+    def t3(g: Grid, r: Any) -> None:
+        g.relabel(lambda c: replace(c, text=_APPLICANT_WORDS.get(c.text, c.text)) if c.kind == "head" else c)
+        g.permute_cols([0, 1, 2, 9, 3, 4, 5, 6, 7, 8])
+    return _moved(rep, "t3", t3)
+
+
+@transform("t3_online_subcol", "extra")
+def _t3_online_subcol(rep: dict, fmt: str) -> Plan:
+    """Table 三 with a ``其中：网上申请`` column after 总计 (a part of the total): no key."""
+    cells = rep["cells"]
+
+    def text(i: int, key: str) -> str:
+        v = cells.get(key.rsplit(".", 1)[0] + ".total") or 0
+        return str(v - v // 3)
+    return _t3_extra_col("其中：网上申请", text)
+
+
+_T3_SHORT = {"一、本年新收政府信息公开申请数量": "本年新收申请", "二、上年结转政府信息公开申请数量": "上年结转申请",
+             "（一）予以公开": "予以公开", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）": "部分公开",
+             "（七）总计": "办理结果合计", "四、结转下年度继续办理": "结转下年度办理",
+             "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请": "逾期不补正",
+             "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请": "逾期未缴费"}
+
+
+@transform("t3_labels_short_unnumbered", "extra")
+def _t3_labels_short_unnumbered(rep: dict, fmt: str) -> Plan:
+    """Table 三's row labels shortened and unnumbered (本年新收申请, 予以公开, 属于国家秘密,
+    逾期不补正, 其他 …): map each by its words, or flag."""
+    def fn(c: Cell) -> Cell:
+        if c.kind not in ("label", "group"):
+            return c
+        t = _T3_SHORT.get(c.text, c.text)
+        t = re.sub(r"^(?:[一二三四五六七]、|（[一二三四五六七]）|\d\.)", "", t)
+        return replace(c, text=t)
+    return Plan(opts={"tables": tables_hook(t3=lambda g, r: g.relabel(fn))}, flag_ok=_keys(rep["cells"], "t3."),
+                complete=False)
+
+
+@transform("t2_counts_in_wan", "3")
+def _t2_counts_in_wan(rep: dict, fmt: str) -> Plan | None:
+    """Table 二's decision counts of 10,000 and more written in 万 (``44.7228万``, ``398.58万``
+    rounded): exact ones read or flagged, rounded ones flagged."""
+    keys = {k for k, v in rep["cells"].items() if k.startswith("t2.") and k.endswith("decision_count")
+            and isinstance(v, int) and v >= 10000}
+    if not keys:
+        return None
+
+    def text(k: str, s: str) -> str:
+        if k not in keys:
+            return s
+        v = int(s)
+        return (format(Decimal(v) / 10000, "f").rstrip("0").rstrip(".") if v % 100 == 0 else f"{v / 10000:.2f}") + "万"
+    return Plan(opts={"value_text": text}, flag_ok=keys)
+
+
+@transform("pdf_scanned_pages_no_ocr", "11", ("pdf",))
+def _pdf_scanned_pages_no_ocr(rep: dict, fmt: str) -> Plan:
+    """A scanned PDF whose OCR layer covers the first page only (the tables' pages are bare
+    pictures): every expected cell the file does not yield is flagged — never absent unflagged,
+    never invented."""
+    return Plan(post=lambda data, f: ocr_sandwich(data, keep=lambda i: i == 0), flag_ok=set(rep["cells"]),
+                complete=False)
+
+
+def _md_table_lines(fn: Callable[[list[str]], list[str]]) -> Callable[[bytes, str], bytes]:
+    """An md edit of every pipe-table row's cells (the delimiter rows untouched)."""
+    def post(data: bytes, f: str) -> bytes:
+        out = []
+        for ln in data.decode("utf-8").split("\n"):
+            if ln.startswith("| ") and ln.endswith(" |") and not ln.startswith("|---"):
+                ln = "| " + " | ".join(fn(ln[2:-2].split(" | "))) + " |"
+            out.append(ln)
+        return "\n".join(out).encode("utf-8")
+    return post
+
+
+@transform("md_leading_empty_cells_dropped", "extra", ("md",))
+def _md_leading_empty_cells_dropped(rep: dict, fmt: str) -> Plan:
+    """Converter markdown that drops a row's leading empty cells (the continuations of a merged
+    group cell on its left): rows start with their own label, so rows are short on the left."""
+    def fn(cells: list[str]) -> list[str]:
+        i = 0
+        while i < len(cells) - 1 and not cells[i].strip():
+            i += 1
+        return cells[i:]
+    return Plan(post=_md_table_lines(fn))
+
+
+@transform("md_trailing_empty_cells_dropped_blank_zeros", "5", ("md",))
+def _md_trailing_empty_cells_dropped(rep: dict, fmt: str) -> Plan:
+    """Converter markdown that drops a row's trailing empty cells, in a report printing zeros blank
+    (GFM: missing cells are empty)."""
+    def fn(cells: list[str]) -> list[str]:
+        while len(cells) > 1 and not cells[-1].strip():
+            cells = cells[:-1]
+        return cells
+    return Plan(opts={"blank_zeros": True}, post=_md_table_lines(fn))
+
+
+@transform("docx_title_in_textbox", "14", ("docx",))
+def _docx_title_in_textbox(rep: dict, fmt: str) -> Plan:
+    """DOCX whose title sits in a text box (VML ``v:textbox``, as a 红头 template holds it), the
+    document properties' title empty: read it there or refuse — never another agency or year."""
+    t = f"{rep['agency']}{rep['year']}年政府信息公开工作年度报告"
+    vml = 'xmlns:v="urn:schemas-microsoft-com:vml"'
+
+    def edit(x: str) -> str:
+        if vml not in x:
+            x = x.replace("<w:document ", f"<w:document {vml} ", 1)
+        box = (f'<w:p><w:r><w:pict><v:shape style="width:400pt;height:40pt"><v:textbox><w:txbxContent>'
+               f'<w:p><w:r><w:t>{t}</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r></w:p>')
+        return x.replace("<w:body>", "<w:body>" + box, 1)
+    return Plan(opts={"title_lines": [], "meta_title": " "}, post=lambda data, f: _docx_edit(data, edit), may_reject=True)
+
+
+@transform("t3_header_one_row", "extra")
+def _t3_header_one_row(rep: dict, fmt: str) -> Plan:
+    """Table 三's three header rows flattened into one, each column's words joined
+    (``申请人情况法人或其他组织商业企业``)."""
+    def t3(g: Grid, r: Any) -> None:
+        words = []
+        for c in range(g.ncols):
+            parts = []
+            for row in g.slots[:3]:
+                t = g.cells[row[c]].text
+                if t and t not in parts and row[c] != g.slots[0][0]:
+                    parts.append(t)
+            words.append(head("".join(parts)))
+        g.delete_rows([0, 1, 2])
+        g.insert_row(0, words)
+        g.header_rows = 1
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+_blank_zeros_variant("t3_total_first", "t3_total_first with zeros blank: blank cells move with their columns.")
+_blank_zeros_variant("t3_legal_reordered", "t3_legal_reordered with zeros blank.")
+_blank_zeros_variant("t4_litigation_first", "t4_litigation_first with zeros blank.")
+_blank_zeros_variant("t4_pending_before_other", "t4_pending_before_other with zeros blank.")
+_blank_zeros_variant("t3_abbrev_reordered", "t3_abbrev_reordered with zeros blank.")
+
+
+@transform("t2_prior_in_cell", "6")
+def _t2_prior_in_cell(rep: dict, fmt: str) -> Plan | None:
+    """Table 二's decision counts with last year's figure in the same cell: ``708（上年：652）``."""
+    keys = {k for k, v in rep["cells"].items() if k.startswith("t2.") and k.endswith(".decision_count") and isinstance(v, int)}
+    if not keys:
+        return None
+    return Plan(opts={"value_text": lambda k, s: f"{s}（上年：{int(s) + 17}）" if k in keys and s.isdigit() else s},
+                flag_ok=keys)
+
+
+@transform("docx_white_old_figure", "12", ("docx",))
+def _docx_white_old_figure(rep: dict, fmt: str) -> Plan | None:
+    """DOCX: an old figure “hidden” by white font colour (``w:color FFFFFF``) left before the
+    new one: no ink on the page, so 26 is 26."""
+    return _old_figure_plan(rep, '<w:color w:val="FFFFFF"/>')
+
+
+@transform("html_struck_by_class", "12", ("html",))
+def _html_struck_by_class(rep: dict, fmt: str) -> Plan | None:
+    """HTML: the old figure struck through by a CSS class in the page's ``<style>``
+    (``<span class="del">…</span>``) before the new figure."""
+    keys = _figure_keys(rep)
+    if not keys:
+        return None
+    a, b = _OLD
+
+    def value_text(k: str, s: str) -> str:
+        return f"{a}{int(s) + 3}{b}{s}" if k in keys and s else s
+
+    def post(data: bytes, f: str) -> bytes:
+        s = re.sub(f"{a}(\\d+){b}", r'<span class="del">\1</span>', data.decode("utf-8"))
+        css = "<style>.del{text-decoration:line-through;color:#999}</style>"
+        return (s.replace("</head>", css + "</head>", 1) if "</head>" in s else css + s).encode("utf-8")
+    return Plan(opts={"value_text": value_text}, post=post, flag_ok=keys)
+
+
+@transform("html_hidden_cell_in_rows", "12", ("html",))
+def _html_hidden_cell_in_rows(rep: dict, fmt: str) -> Plan:
+    """HTML: every figure row of table 三 carries a hidden cell (``<td style="display:none">``,
+    a CMS's record id) before its first figure: the browser shows the columns aligned."""
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8")
+        m = list(re.finditer(r"<table.*?</table>", s, re.S))[1]
+        t = re.sub(r'(<tr>(?:(?!</tr>).)*?</td>)(<td[^>]*><p align="center">)',
+                   r'\1<td style="display:none">9</td>\2', m.group(0), flags=re.S)
+        return (s[:m.start()] + t + s[m.end():]).encode("utf-8")
+    return Plan(post=post)
+
+
+@transform("prior_report_title_cited", "7")
+def _prior_report_title_cited(rep: dict, fmt: str) -> Plan:
+    """A line above table 二 naming last year's report like a title (its 更正说明): not a second
+    report in the file."""
+    y = int(rep["year"])
+    line = f"{rep['agency']}{y - 1}年政府信息公开工作年度报告更正说明"
+
+    def pieces(t2: Any, t3: Any, t4: Any, r: Any) -> tuple:
+        return ([line, "上年度报告中个别数据有误，现予更正，详见本机关网站。", t2], t3, t4)
+    return Plan(opts={"tables": tables_hook(pieces=pieces)})
+
+
+_blank_zeros_variant("pdf_unruled_split_wrapped", "pdf_unruled_split_wrapped with zeros blank.")
+_blank_zeros_variant("pdf_ocr_layer_skewed", "pdf_ocr_layer_skewed with zeros blank.")
+
+
+@transform("docx_cell_content_controls", "extra", ("docx",))
+def _docx_cell_content_controls(rep: dict, fmt: str) -> Plan:
+    """DOCX form template: every table-三 figure cell wrapped in a cell-level content control
+    (``<w:tr><w:sdt><w:sdtContent><w:tc>``): the cells are the row's cells in their places."""
+    n = iter(range(100, 10000))
+
+    def edit(t: str) -> str:
+        return re.sub(r"<w:tc>((?:(?!</w:tc>).)*?<w:t>\d+</w:t>(?:(?!</w:tc>).)*?)</w:tc>",
+                      lambda m: (f'<w:sdt><w:sdtPr><w:id w:val="{next(n)}"/></w:sdtPr><w:sdtContent>'
+                                 f"<w:tc>{m.group(1)}</w:tc></w:sdtContent></w:sdt>"), t, flags=re.S)
+    return Plan(post=_docx_second_table(edit))
+
+
+@transform("docx_rows_repeating_section", "extra", ("docx",))
+def _docx_rows_repeating_section(rep: dict, fmt: str) -> Plan:
+    """DOCX form template: table 三's figure rows inside a repeating-section content control
+    (``<w:tbl><w:sdt><w:sdtContent><w:tr>…``)."""
+    def edit(t: str) -> str:
+        rows = list(re.finditer(r"<w:tr[ >].*?</w:tr>", t, re.S))
+        a, b = rows[3].start(), rows[-1].end()
+        return (t[:a] + '<w:sdt><w:sdtPr><w:id w:val="77"/></w:sdtPr><w:sdtContent>' + t[a:b]
+                + "</w:sdtContent></w:sdt>" + t[b:])
+    return Plan(post=_docx_second_table(edit))
+
+
+@transform("html_pre_text", "11", ("html",))
+def _html_pre_text(rep: dict, fmt: str) -> Plan:
+    """A CMS page publishing the Word text export inside ``<pre>`` (tabs and line breaks kept by
+    the browser): read the tables, or flag every cell the file does not yield."""
+    import html as _h
+
+    def post(data: bytes, f: str) -> bytes:
+        txt = R.render(rep, "txt").decode("utf-8")
+        t = f"{rep['agency']}{rep['year']}年政府信息公开工作年度报告"
+        return (f"<html><head><meta charset='utf-8'><title>{t}</title></head><body><pre>{_h.escape(txt)}</pre>"
+                "</body></html>").encode("utf-8")
+    return Plan(post=post, flag_ok=set(rep["cells"]), complete=False)
+
+
+def _box_table(rows: list[list[str]]) -> list[str]:
+    """Rows of cell texts drawn as a box-drawing text table (w3m/lynx ``-dump`` style)."""
+    import unicodedata
+
+    def width(s: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+    n = max(len(r) for r in rows)
+    rows = [r + [""] * (n - len(r)) for r in rows]
+    ws = [max(1, max(width(r[c]) for r in rows)) for c in range(n)]
+
+    def rule(a: str, m: str, z: str) -> str:
+        return a + m.join("─" * (w + 2) for w in ws) + z
+    out = [rule("┌", "┬", "┐")]
+    for i, r in enumerate(rows):
+        out.append("│" + "│".join(" " + s + " " * (ws[c] - width(s)) + " " for c, s in enumerate(r)) + "│")
+        out.append(rule("├", "┼", "┤") if i < len(rows) - 1 else rule("└", "┴", "┘"))
+    return out
+
+
+@transform("txt_box_drawing_tables", "11", ("txt",))
+def _txt_box_drawing_tables(rep: dict, fmt: str) -> Plan:
+    """A web page dumped to text by a text browser (``w3m -dump``): tables drawn with box
+    characters, a merged cell's text in its first column, the other columns blank."""
+    def post(data: bytes, f: str) -> bytes:
+        r = R._R(rep, {})
+        out = [r.title(), "一、总体情况", "本报告为示例。"]
+
+        def rows(t: Any) -> None:
+            if not isinstance(t, R.Table):
+                for x in R._pieces(t):
+                    out.append(x) if isinstance(x, str) else rows(x)
+                return
+            grid = []
+            for line in t.placed:
+                cells = [""] * t.ncols
+                for c, cell, cont in line:
+                    if not cont:
+                        cells[c] = r.value(cell.key) if cell.kind == "num" else cell.text
+                grid.append(cells)
+            out.extend(_box_table(grid))
+        for name, t in zip(("t2", "t3", "t4"), r.tables):
+            out.append(r.t4_heading() if name == "t4" else vocab.TABLE_ZH[name])
+            rows(t)
+        out += ["五、存在的主要问题及改进情况", "无。", "六、其他需要报告的事项", "无。"]
+        return ("\n".join(out) + "\n").encode("utf-8")
+    return Plan(post=post, complete=False)
+
+
+@transform("t2_row_omitted_next_unlabelled", "10")
+def _t2_row_omitted_next_unlabelled(rep: dict, fmt: str) -> Plan | None:
+    """Table 二 without its 行政处罚 row (the agency has none) and the 行政强制 row's label lost:
+    行政处罚 is absent or flagged, never filled by order."""
+    cells = rep["cells"]
+    gone, nxt = _keys(cells, "t2.admin_penalty."), _keys(cells, "t2.admin_coercion.")
+    if not gone or not nxt:
+        return None
+
+    def t2(g: Grid, r: Any) -> None:
+        at = g.row_of("t2.admin_penalty.")
+        g.cells[g.slots[at + 1][0]] = lit("")
+        g.delete_rows([at])
+    truth = {k: v for k, v in cells.items() if k not in gone}
+    return Plan(opts={"tables": tables_hook(t2=t2)}, truth=truth, flag_ok=gone | nxt)
+
+
+@transform("t3_extra_empty_col_blank_zeros", "5", TABLED)
+def _t3_extra_empty_col_blank_zeros(rep: dict, fmt: str) -> Plan:
+    """Table 三 with an empty column at the right edge in every row (a converter's or Word's
+    ghost column: ``gridAfter``, a trailing ``<td></td>``, a trailing ``| |``), zeros blank:
+    the ghost column is no 总计."""
+    def t3(g: Grid, r: Any) -> None:
+        g.insert_col(g.ncols, [lit() for _ in g.slots])
+    return Plan(opts={"tables": tables_hook(t3=t3), "blank_zeros": True})
+
+
+@transform("html_word_misaligned_columns_row", "extra", ("html",))
+def _html_word_misaligned_columns_row(rep: dict, fmt: str) -> Plan:
+    """Word's “save as web page” closing every table with its column-width row
+    (``<![if !supportMisalignedColumns]><tr height=0><td width=…></td>…</tr><![endif]>``)."""
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8")
+
+        def close(m: re.Match) -> str:
+            n = max(len(re.findall(r"<td", row)) for row in re.findall(r"<tr.*?</tr>", m.group(0), re.S))
+            ghost = ("<![if !supportMisalignedColumns]><tr height=0>" + "".join(
+                f'<td width="{40 + i}" style="border:none"></td>' for i in range(n)) + "</tr><![endif]>")
+            return m.group(0).replace("</tbody></table>", ghost + "</tbody></table>")
+        return re.sub(r"<table.*?</table>", close, s, flags=re.S).encode("utf-8")
+    return Plan(post=post, opts={"blank_zeros": True})
+
+
+@transform("t4_litigation_subtotal_block", "extra")
+def _t4_litigation_subtotal_block(rep: dict, fmt: str) -> Plan:
+    """Table 四 with a 行政诉讼 小计 block (five columns summing 未经复议 and 复议后起诉) after the
+    two litigation blocks: a derived block, no key."""
+    cells = rep["cells"]
+
+    def t4(g: Grid, r: Any) -> None:
+        sums = [sum(cells.get(f"t4.{row}.{c}") or 0 for row in vocab.T4_ROW_KEYS[1:]) for c in vocab.T4_COL_KEYS]
+        for i, c in enumerate(R._T4_HEAD):
+            g.insert_col(g.ncols, [None, head("小计") if i == 0 else None, head(c), lit(str(sums[i]))])
+        lit_id = g.slots[0][5]
+        for row in (0,):
+            for c in range(15, 20):
+                g.slots[row][c] = lit_id
+    return Plan(opts={"tables": tables_hook(t4=t4)})
+
+
+@transform("t3_total_header_blank", "1")
+def _t3_total_header_blank(rep: dict, fmt: str) -> Plan:
+    """Table 三's 总计 header cell printed empty (the word lost in conversion): its column is read
+    by position only — right, or flagged."""
+    def t3(g: Grid, r: Any) -> None:
+        g.relabel(lambda c: replace(c, text="") if c.kind == "head" and c.text == "总计" else c)
+    return Plan(opts={"tables": tables_hook(t3=t3)},
+                flag_ok={k for k in rep["cells"] if k.startswith("t3.") and k.endswith(".total")})
+
+
+@transform("pdf_ocr_layer_merged_words", "12", ("pdf",))
+def _pdf_ocr_layer_merged_words(rep: dict, fmt: str) -> Plan:
+    """A scan whose OCR joined neighbouring figures of narrow columns into one word (``0 0`` →
+    ``00``, one box over both cells) when they stand closer than 14 points: such cells can only
+    be flagged — never read as one figure, never dropped unflagged."""
+    def order(ws: list[dict]) -> list[dict]:
+        out: list[dict] = []
+        for w in sorted(ws, key=lambda w: (round(float(w["top"]) / 3), float(w["x0"]))):
+            p = out[-1] if out else None
+            if (p is not None and abs(float(p["top"]) - float(w["top"])) < 2 and p["text"].isdigit()
+                    and w["text"].isdigit() and 0 < float(w["x0"]) - float(p["x1"]) < 14):
+                out[-1] = dict(p, text=p["text"] + w["text"], x1=w["x1"])
+            else:
+                out.append(dict(w))
+        return out
+    return Plan(post=lambda data, f: ocr_sandwich(data, order), flag_ok=_keys(rep["cells"], "t3.") | _keys(rep["cells"], "t4."),
+                complete=False)
+
+
+@transform("pdf_chromium_break_all", "extra", ("pdf",))
+def _pdf_chromium_break_all(rep: dict, fmt: str) -> Plan | None:
+    """Chromium print of a page styled ``word-break:break-all`` with a fixed narrow table layout:
+    figures of three digits and more break inside their cells (``35`` / ``1``)."""
+    css = (_PRINT_CSS + " table{table-layout:fixed;width:100%} td,th{word-break:break-all;font-size:13pt}"
+           " body{font-size:13pt}")
+    return _chromium_plan(rep, css)
+
+
+def _docx_hidden_table_plan(rep: dict, mark: Callable[[str], str], styles: str = "") -> Plan:
+    """DOCX: an old copy of table 三 (other figures) before the real one, its paragraphs marked by
+    ``mark(table xml)``; ``styles`` added to styles.xml."""
+    old = {k: v + 5 if isinstance(v, int) else v for k, v in rep["cells"].items()}
+
+    def post(data: bytes, f: str) -> bytes:
+        olddoc = R.render({**rep, "cells": old}, "docx")
+        oldxml = zipfile.ZipFile(io.BytesIO(olddoc)).read("word/document.xml").decode("utf-8")
+        draft = mark(list(re.finditer(r"<w:tbl>.*?</w:tbl>", oldxml, re.S))[1].group(0))
+        src = zipfile.ZipFile(io.BytesIO(data))
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+            for info in src.infolist():
+                body = src.read(info.filename).decode("utf-8") if info.filename.endswith(".xml") else None
+                if info.filename == "word/document.xml":
+                    m = list(re.finditer(r"<w:tbl>", body))[1]
+                    body = body[:m.start()] + draft + "<w:p/>" + body[m.start():]
+                elif info.filename == "word/styles.xml" and styles:
+                    body = body.replace("</w:styles>", styles + "</w:styles>")
+                z.writestr(info, body.encode("utf-8") if body is not None else src.read(info.filename))
+        return out.getvalue()
+    return Plan(post=post)
+
+
+@transform("docx_hidden_old_table_by_style", "12", ("docx",))
+def _docx_hidden_old_table_by_style(rep: dict, fmt: str) -> Plan:
+    """DOCX: last draft's table 三 kept before the real one, hidden through a paragraph style
+    whose run properties carry ``w:vanish`` (not printed, not shown)."""
+    style = ('<w:style w:type="paragraph" w:styleId="a10"><w:name w:val="hidden draft"/>'
+             '<w:rPr><w:vanish/></w:rPr></w:style>')
+    return _docx_hidden_table_plan(rep, lambda t: t.replace("<w:p>", '<w:p><w:pPr><w:pStyle w:val="a10"/></w:pPr>'), style)
+
+
+@transform("docx_hidden_old_table_direct", "12", ("docx",))
+def _docx_hidden_old_table_direct(rep: dict, fmt: str) -> Plan:
+    """DOCX: last draft's table 三 kept before the real one, every run hidden directly
+    (``<w:rPr><w:vanish/></w:rPr>``)."""
+    def mark(t: str) -> str:
+        t = re.sub(r"<w:r>(<w:rPr>)", r"<w:r>\1<w:vanish/>", t)
+        return re.sub(r"<w:r>(?!<w:rPr>)", "<w:r><w:rPr><w:vanish/></w:rPr>", t)
+    return _docx_hidden_table_plan(rep, mark)
+
+
+def _html_hidden_table_plan(rep: dict, wrap: Callable[[str], str], css: str = "") -> Plan:
+    old = {k: v + 5 if isinstance(v, int) else v for k, v in rep["cells"].items()}
+    draft = re.findall(r"<table.*?</table>", R.render({**rep, "cells": old}, "html", style="plain").decode("utf-8"),
+                       re.S)[1]
+
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8")
+        i = [m.start() for m in re.finditer(r"<table", s)][1]
+        s = s[:i] + wrap(draft) + s[i:]
+        if css:
+            s = s.replace("</head>", f"<style>{css}</style></head>", 1) if "</head>" in s else f"<style>{css}</style>" + s
+        return s.encode("utf-8")
+    return Plan(post=post)
+
+
+@transform("html_hidden_old_table_by_class", "12", ("html",))
+def _html_hidden_old_table_by_class(rep: dict, fmt: str) -> Plan:
+    """HTML: last draft's table 三 kept before the real one inside ``<div class="old-version">``
+    hidden by the page's stylesheet (``.old-version{display:none}``)."""
+    return _html_hidden_table_plan(rep, lambda t: f'<div class="old-version">{t}</div>', ".old-version{display:none}")
+
+
+@transform("html_hidden_old_table_attr", "12", ("html",))
+def _html_hidden_old_table_attr(rep: dict, fmt: str) -> Plan:
+    """HTML: last draft's table 三 kept before the real one with the ``hidden`` attribute."""
+    return _html_hidden_table_plan(rep, lambda t: t.replace("<table", "<table hidden", 1))
+
+
+@transform("title_letter_spaced", "14")
+def _title_letter_spaced(rep: dict, fmt: str) -> Plan:
+    """A letter-spaced title as PDF text layers and Word's distributed alignment give it:
+    ``示 例 市 … 2 0 2 0 年 政 府 信 息 公 开 工 作 年 度 报 告``."""
+    t = f"{rep['agency']}{rep['year']}年政府信息公开工作年度报告"
+    return _title_plan([" ".join(t)], t)
+
+
+@transform("title_wrapped_in_year", "14")
+def _title_wrapped_in_year(rep: dict, fmt: str) -> Plan:
+    """A long title wrapped inside its year: ``…局20`` / ``20年政府信息公开工作年度报告``."""
+    y = str(rep["year"])
+    return _title_plan([f"{rep['agency']}{y[:2]}", f"{y[2:]}年政府信息公开工作年度报告"],
+                       f"{rep['agency']}{y}年政府信息公开工作年度报告")
+
+
+@transform("title_wrapped_in_words", "14")
+def _title_wrapped_in_words(rep: dict, fmt: str) -> Plan:
+    """A long title wrapped inside 政府信息公开: ``…局2020年政府信息`` / ``公开工作年度报告``."""
+    return _title_plan([f"{rep['agency']}{rep['year']}年政府信息", "公开工作年度报告"],
+                       f"{rep['agency']}{rep['year']}年政府信息公开工作年度报告")
+
+
+@transform("title_without_agency_signature_end", "14", ("txt", "md", "html", "docx"))
+def _title_without_agency_signature_end(rep: dict, fmt: str) -> Plan:
+    """The agency's own site: the title without the agency (``2020年政府信息公开工作年度报告``),
+    the agency only in the text and the 落款 at the end (``示例…局`` / ``2021年1月20日``): the
+    agency is read from the file, or the report is refused — never a made-up agency or year."""
+    t = f"{rep['year']}年政府信息公开工作年度报告"
+    sig = [rep["agency"], f"{int(rep['year']) + 1}年1月20日"]
+
+    def post(data: bytes, f: str) -> bytes:
+        if f == "docx":
+            paras = "".join(f"<w:p><w:r><w:t>{x}</w:t></w:r></w:p>" for x in sig)
+            return _docx_edit(data, lambda x: x[: x.rindex("<w:sectPr")] + paras + x[x.rindex("<w:sectPr"):])
+        s = data.decode("utf-8")
+        if f == "html":
+            i = s.rindex("</body>")
+            return (s[:i] + "".join(f"<p>{x}</p>" for x in sig) + s[i:]).encode("utf-8")
+        return (s.rstrip("\n") + "\n\n" + "\n".join(sig) + "\n").encode("utf-8")
+    return Plan(opts={"title_lines": [t], "meta_title": t}, post=post, may_reject=True)
+
+
+def _fee_header_unit(rep: dict, unit: str, factor: Decimal) -> Plan | None:
+    keys = _money_keys(rep["cells"])
+    if not keys:
+        return None
+
+    def value_text(key: str, s: str) -> str:
+        if key in keys:
+            return format((Decimal(str(rep["cells"][key])) * factor).normalize(), "f")
+        return s
+
+    def t2(g: Grid, r: Any) -> None:
+        g.relabel(lambda c: replace(c, text=c.text.replace("（单位：万元）", f"（单位：{unit}）").replace(
+            "采购总金额", f"采购总金额（{unit}）")) if c.kind == "head" else c)
+    return Plan(opts={"value_text": value_text, "procurement_unit": "", "tables": tables_hook(t2=t2)})
+
+
+@transform("money_header_unit_yuan", "4")
+def _money_header_unit_yuan(rep: dict, fmt: str) -> Plan | None:
+    """The amount header names 元 instead of the template's 万元 (``本年收费金额（单位：元）``,
+    ``采购总金额（元）``) and the figures are in 元: still the same 万元 value."""
+    return _fee_header_unit(rep, "元", Decimal(10000))
+
+
+@transform("money_header_unit_qianyuan", "4")
+def _money_header_unit_qianyuan(rep: dict, fmt: str) -> Plan | None:
+    """The amount header names 千元 (``本年收费金额（单位：千元）``), figures in 千元."""
+    return _fee_header_unit(rep, "千元", Decimal(10))
+
+
+@transform("html_superscript_by_class", "9", ("html",))
+def _html_superscript_by_class(rep: dict, fmt: str) -> Plan | None:
+    """HTML: footnote marks after figures raised by a CSS class of the page's stylesheet
+    (``<span class="fn">1</span>``, ``.fn{vertical-align:super;font-size:60%}``): 26 is 26."""
+    keys = _figure_keys(rep)
+    if not keys:
+        return None
+
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8").replace(_SUP, '<span class="fn">1</span>')
+        css = "<style>.fn{vertical-align:super;font-size:60%}</style>"
+        return (s.replace("</head>", css + "</head>", 1) if "</head>" in s else css + s).encode("utf-8")
+
+    def pieces(t2: Any, t3: Any, t4: Any, r: Any) -> tuple:
+        return ([t2, "注：1.含网上办理的数量。"], [t3, "注：1.含网上申请。"], t4)
+    return Plan(opts={"value_text": lambda k, s: s + _SUP if k in keys and s else s, "tables": tables_hook(pieces=pieces)},
+                post=post, flag_ok=keys)
+
+
+@transform("t3_label_wrapped_values_below", "extra")
+def _t3_label_wrapped_values_below(rep: dict, fmt: str) -> Plan:
+    """Converter output from a PDF whose figures sit vertically centred: a long table-三 label's
+    first line is a row of its own without figures, the label's end and the figures on the next row."""
+    def t3(g: Grid, r: Any) -> None:
+        for key in ("t3.partially_granted.", "t3.not_processed_confirmation.", "t3.other_no_correction.",
+                    "t3.other_fee_unpaid."):
+            try:
+                at = g.row_of(key)
+            except KeyError:
+                continue
+            row = g.slots[at]
+            c = next(c for c in range(g.ncols) if g.cells[row[c]].kind == "label"
+                     and (c == 0 or row[c] != row[c - 1]) and g.cells[row[c]].text
+                     and all(g.slots[a][c] != row[c] for a in range(at)))
+            text = g.cells[row[c]].text
+            cut = len(text) // 2
+            g.cells[row[c]] = replace(g.cells[row[c]], text=text[cut:])
+            width = sum(1 for cc in range(g.ncols) if row[cc] == row[c])
+            g.insert_row(at, [])
+            cid = g.new(lit(text[:cut]))
+            g.slots[at][c:c + width] = [cid] * width
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+def _plain(v: Any) -> str:
+    return "/" if v is None else R._fmt_money(v) if isinstance(v, float) else str(v)
+
+
+@transform("md_rows_merged_br", "12", ("md", "html"))
+def _md_rows_merged_br(rep: dict, fmt: str) -> Plan | None:
+    """PDF→markdown/HTML converters (missing ruling lines) merging two table-三 rows into one:
+    ``1.属于国家秘密<br>2.其他法律行政法规禁止公开 | 0<br>1 | …``. Split them or flag both rows."""
+    cells = rep["cells"]
+    pair = ("denied_state_secret", "denied_prohibited_by_law")
+    if not all(f"t3.{r}.total" in cells for r in pair):
+        return None
+
+    def t3(g: Grid, r: Any) -> None:
+        a, b = g.row_of(f"t3.{pair[0]}."), g.row_of(f"t3.{pair[1]}.")
+        ra, rb = g.slots[a], g.slots[b]
+        for c in range(g.ncols):
+            ca, cb = g.cells[ra[c]], g.cells[rb[c]]
+            if ra[c] == rb[c]:
+                continue
+            ta = _plain(cells.get(ca.key)) if ca.kind == "num" else ca.text
+            tb = _plain(cells.get(cb.key)) if cb.kind == "num" else cb.text
+            if c and ra[c] == ra[c - 1]:
+                continue
+            g.cells[ra[c]] = lit(f"{ta}\u2068{tb}")
+        g.delete_rows([b])
+
+    def post(data: bytes, f: str) -> bytes:
+        return data.decode("utf-8").replace("\u2068", "<br>" if f == "md" else "<br />").encode("utf-8")
+    keys = {f"t3.{r}.{c}" for r in pair for c in vocab.T3_COL_KEYS}
+    return Plan(opts={"tables": tables_hook(t3=t3)}, post=post, flag_ok=keys)
+
+
+@transform("t2_label_wrapped_values_below", "extra", TABLED)
+def _t2_label_wrapped_values_below(rep: dict, fmt: str) -> Plan:
+    """Table 二's long row labels (行政规范性文件, 其他对外管理服务事项, 行政事业性收费) with their
+    first part on a row of its own without figures, the rest of the label and the figures below."""
+    def t2(g: Grid, r: Any) -> None:
+        for key in ("t2.normative_documents.", "t2.other_external_services.", "t2.admin_fees."):
+            try:
+                at = g.row_of(key)
+            except KeyError:
+                continue
+            label = g.cells[g.slots[at][0]]
+            cut = max(2, len(label.text) // 2)
+            g.cells[g.slots[at][0]] = replace(label, text=label.text[cut:])
+            g.insert_row(at, [lit(label.text[:cut])] + [lit() for _ in range(g.ncols - 1)])
+    return Plan(opts={"tables": tables_hook(t2=t2)})
+
+
+@transform("pdf_chromium_unruled_middle", "extra", ("pdf",))
+def _pdf_chromium_unruled_middle(rep: dict, fmt: str) -> Plan | None:
+    """Chromium print of a page whose tables have no borders, narrow label columns and figures
+    vertically centred beside labels of two or three lines."""
+    css = ("table{border-collapse:collapse} td,th{border:none;padding:2px 4px;vertical-align:middle}"
+           " td:first-child{width:6em} body{font-size:12pt}")
+    return _chromium_plan(rep, css)
+
+
+@transform("tables_title_row_inside", "extra")
+def _tables_title_row_inside(rep: dict, fmt: str) -> Plan:
+    """Every table opens with a row spanning all its columns holding the table's title and
+    ``（单位：件）`` (the caption typed into the table)."""
+    titles = {"t2": "表一 主动公开政府信息情况（单位：件）", "t3": "表二 收到和处理政府信息公开申请情况（单位：件）",
+              "t4": "表三 政府信息公开行政复议、行政诉讼情况（单位：件）"}
+
+    def hook(name: str) -> Callable[[Grid, Any], None]:
+        def fn(g: Grid, r: Any) -> None:
+            g.insert_row(0, [lit(titles[name], cs=g.ncols)], keep_spans=False)
+            g.header_rows += 1 if g.header_rows else 0
+        return fn
+    return Plan(opts={"tables": tables_hook(t2=hook("t2"), t3=hook("t3"), t4=hook("t4"))})
+
+
+@transform("t3_remark_col_wu", "extra")
+def _t3_remark_col_wu(rep: dict, fmt: str) -> Plan:
+    """Table 三 with a 备注 column after 总计 holding ``无`` in every figure row."""
+    return _t3_extra_col("备注", lambda i, key: "无")
+
+
+@transform("t2_label_wrapped_row", "extra", TABLED)
+def _t2_label_wrapped_row(rep: dict, fmt: str) -> Plan:
+    """Table 二's long row labels wrapped below their figures: ``行政规 | 3 | 2 | 15`` then a row
+    ``范性文件`` without figures (the label's end)."""
+    def t2(g: Grid, r: Any) -> None:
+        for key in ("t2.normative_documents.", "t2.other_external_services.", "t2.admin_fees."):
+            try:
+                at = g.row_of(key)
+            except KeyError:
+                continue
+            label = g.cells[g.slots[at][0]]
+            cut = max(2, len(label.text) // 2)
+            g.cells[g.slots[at][0]] = replace(label, text=label.text[:cut])
+            g.insert_row(at + 1, [lit(label.text[cut:])] + [lit() for _ in range(g.ncols - 1)])
+    return Plan(opts={"tables": tables_hook(t2=t2)})
+
+
+@transform("t4_rows_label_wrapped_values_below", "extra", TABLED)
+def _t4_rows_label_wrapped_values_below(rep: dict, fmt: str) -> Plan:
+    """Table 四 as three rows, each label's first part on a row of its own (``行政诉讼（未经`` /
+    ``复议直接起诉） | 0 | 1 | …``)."""
+    labels = {"admin_reconsideration": "行政复议案件", "litigation_direct": "行政诉讼（未经复议直接起诉）",
+              "litigation_after_reconsideration": "行政诉讼（复议后起诉）"}
+
+    def t4(g: Grid, r: Any) -> R.Table:
+        rows = [[head("")] + [head(h) for h in R._T4_HEAD]]
+        for row in vocab.T4_ROW_KEYS:
+            t = labels[row]
+            cut = len(t) // 2
+            rows.append([Cell(t[:cut])] + [lit() for _ in vocab.T4_COL_KEYS])
+            rows.append([Cell(t[cut:])] + [num(f"t4.{row}.{c}") for c in vocab.T4_COL_KEYS])
+        return R.make_table("t4", rows, 6, 1)
+    return Plan(opts={"tables": tables_hook(t4=t4)})
+
+
+@transform("numbers_broken_in_cell", "extra", ("md", "html", "docx"))
+def _numbers_broken_in_cell(rep: dict, fmt: str) -> Plan | None:
+    """A converter's narrow cells: figures of three digits and more broken over two lines inside
+    their cell (``44`` / ``7228``; ``<br>`` in markdown/HTML, a line break in Word): read whole,
+    or flag — never the first line alone."""
+    keys = {k for k, v in rep["cells"].items() if isinstance(v, int) and v >= 100 and not k.endswith(_MONEY)}
+    if not keys:
+        return None
+    mark = "\u2069"
+
+    def post(data: bytes, f: str) -> bytes:
+        if f == "docx":
+            return _docx_edit(data, lambda x: x.replace(mark, "</w:t><w:br/><w:t>"))
+        return data.decode("utf-8").replace(mark, "<br>" if f == "md" else "<br />").encode("utf-8")
+    return Plan(opts={"value_text": lambda k, s: s[:2] + mark + s[2:] if k in keys and s.isdigit() else s},
+                post=post, flag_ok=keys)
+
+
+_T2_LABEL_WORDS = {"规章": "政府规章", "行政规范性文件": "规范性文件", "规范性文件": "行政规范性文件（含政策文件）",
+                   "行政许可": "行政许可事项", "行政处罚": "行政处罚事项", "行政强制": "行政强制事项",
+                   "行政事业性收费": "行政事业性收费项目", "政府集中采购": "政府集中采购项目",
+                   "其他对外管理服务事项": "其他对外管理服务"}
+
+
+@transform("t2_label_synonyms", "extra")
+def _t2_label_synonyms(rep: dict, fmt: str) -> Plan:
+    """Table 二's row labels in the agency's words (政府规章, 行政许可事项, 行政事业性收费项目 …):
+    map each by its words, or flag — a row never vanishes unflagged."""
+    def t2(g: Grid, r: Any) -> None:
+        g.relabel(lambda c: replace(c, text=_T2_LABEL_WORDS.get(c.text, c.text)) if c.kind == "label" else c)
+    return Plan(opts={"tables": tables_hook(t2=t2)}, flag_ok=_keys(rep["cells"], "t2."), complete=False)
+
+
+@transform("docx_table3_in_textbox", "11", ("docx",))
+def _docx_table3_in_textbox(rep: dict, fmt: str) -> Plan:
+    """DOCX (WPS layouts): table 三 inside a text box (``v:textbox``/``w:txbxContent``): read it,
+    or flag every cell it holds — never drop them unflagged."""
+    vml = 'xmlns:v="urn:schemas-microsoft-com:vml"'
+
+    def edit(x: str) -> str:
+        if vml not in x:
+            x = x.replace("<w:document ", f"<w:document {vml} ", 1)
+        m = list(re.finditer(r"<w:tbl>.*?</w:tbl>", x, re.S))[1]
+        box = ('<w:p><w:r><w:pict><v:shape style="width:450pt;height:600pt"><v:textbox><w:txbxContent>'
+               f"{m.group(0)}<w:p/></w:txbxContent></v:textbox></v:shape></w:pict></w:r></w:p>")
+        return x[:m.start()] + box + x[m.end():]
+    return Plan(post=lambda data, f: _docx_edit(data, edit), flag_ok=_keys(rep["cells"], "t3."), complete=False)
+
+
+def _second_report_plan(title: Callable[[dict], list[str]], joiner: str = "附件") -> Callable[[dict], Plan]:
+    """A plan appending :func:`second_report` titled ``title(other)`` after a ``joiner`` line."""
+    def make(rep: dict) -> Plan:
+        other = second_report(rep)
+        opts: dict[str, Any] = {"title_lines": title(other), "meta_title": title(other)[-1]}
+
+        def post(data: bytes, f: str) -> bytes:
+            o = dict(opts, style="plain") if f == "html" else opts
+            return concat_files(data, R.render(other, f, **o), f, joiner=joiner)
+        return Plan(post=post)
+    return make
+
+
+@transform("two_reports_second_title_guanyu", "7")
+def _two_reports_second_title_guanyu(rep: dict, fmt: str) -> Plan:
+    """A second report whose title takes the 关于…的年度报告 form
+    (「示例附属事务中心关于2020年政府信息公开工作的年度报告」): still a second report."""
+    return _second_report_plan(lambda o: [f"{o['agency']}关于{o['year']}年政府信息公开工作的年度报告"])(rep)
+
+
+@transform("two_reports_second_title_year_first", "7")
+def _two_reports_second_title_year_first(rep: dict, fmt: str) -> Plan:
+    """A second report titled year first (「2020年度示例附属事务中心政府信息公开工作年度报告」)
+    after a joiner line ``附件2``."""
+    return _second_report_plan(lambda o: [f"{o['year']}年度{o['agency']}政府信息公开工作年度报告"], "附件2")(rep)
+
+
+@transform("t3_label_row_then_unlabelled_figures", "5")
+def _t3_label_row_then_unlabelled_figures(rep: dict, fmt: str) -> Plan:
+    """A converter splitting a tall table-三 row in two: the whole label on a row without
+    figures, the figures on the next row with an empty label (pdf2docx-style): the figures are
+    that row's, or flagged — the label row is never a row of zeros."""
+    rows = ("t3.partially_granted.", "t3.not_processed_confirmation.", "t3.other_no_correction.", "t3.other_fee_unpaid.")
+    keys = {k for k in rep["cells"] if any(k.startswith(r) for r in rows)}
+
+    def t3(g: Grid, r: Any) -> None:
+        for key in rows:
+            try:
+                at = g.row_of(key)
+            except KeyError:
+                continue
+            row = g.slots[at]
+            c = next(c for c in range(g.ncols) if g.cells[row[c]].kind == "label"
+                     and (c == 0 or row[c] != row[c - 1]) and g.cells[row[c]].text
+                     and all(g.slots[a][c] != row[c] for a in range(at)))
+            text = g.cells[row[c]].text
+            g.cells[row[c]] = replace(g.cells[row[c]], text="")
+            width = sum(1 for cc in range(g.ncols) if row[cc] == row[c])
+            g.insert_row(at, [])
+            cid = g.new(lit(text))
+            g.slots[at][c:c + width] = [cid] * width
+    return Plan(opts={"tables": tables_hook(t3=t3)}, flag_ok=keys)
+
+
 def identity_plan(rep: dict, fmt: str) -> Plan:
     return Plan()
 

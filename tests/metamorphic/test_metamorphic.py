@@ -24,16 +24,29 @@ SOURCES = runner.all_sources(CORPUS)
 
 # (transform, format) pairs the parser fails today; see /BENCHMARKS.md "Metamorphic re-layouts".
 KNOWN_FAILING: set[tuple[str, str]] = {
-    # adversary round — printed cells missing without a flag
-    ("t2_head_synonyms", "txt"), ("t2_first_header_only", "pdf"),
-    # adversary round — right figures flagged far beyond the damage
-    ("numbers_zero_width", "html"), ("numbers_zero_width", "docx"), ("change_bracket_negative", "txt"),
-    ("change_bracket_negative", "html"), ("change_bracket_negative", "docx"), ("zero_as_dash", "md"),
-    ("t2_head_synonyms", "html"), ("t2_head_synonyms", "docx"), ("t2_first_header_only", "md"),
-    ("t2_first_header_only", "html"), ("t2_first_header_only", "docx"), ("t3_total_col_omitted", "txt"),
-    ("t3_total_col_omitted", "md"), ("t3_total_col_omitted", "html"), ("t3_total_col_omitted", "docx"),
-    ("t3_total_col_omitted", "pdf"), ("md_no_outer_pipes", "md"), ("txt_browser_copy_blank_zeros", "txt"),
-    *(("t4_two_tables_blank_zeros", f) for f in ("txt", "md", "html", "docx", "pdf")),
+    # adversary round 3 (see docs/adversary-findings.md): silent, phantom, missing, refused,
+    # or right figures flagged far beyond the damage
+    *(("t3_percent_col", f) for f in ("txt", "md")),
+    *(("comparison_table_prior_year", f) for f in ("txt", "md", "html", "docx", "pdf")),
+    *(("annex_unit_statistics", f) for f in ("txt", "html", "docx")),
+    *(("t3_legal_zeros_merged", f) for f in ("txt", "html", "docx", "pdf")),
+    *(("t3_column_zeros_merged", f) for f in ("html", "docx", "pdf")),
+    ("pdf_chromium_rows_split", "pdf"),
+    ("pdf_ocr_layer_skewed", "pdf"),
+    ("txt_pdfminer_text", "txt"),
+    *(("agency_with_nian", f) for f in ("txt", "flat", "md", "html", "docx", "pdf")),
+    ("traditional_taiwan_phrases", "docx"),
+    ("pdf_scanned_pages_no_ocr", "pdf"),
+    ("html_hidden_cell_in_rows", "html"),
+    ("pdf_ocr_layer_skewed_blank_zeros", "pdf"),
+    *(("t2_row_omitted_next_unlabelled", f) for f in ("txt", "flat", "md", "html", "docx", "pdf")),
+    ("t4_litigation_subtotal_block", "txt"),
+    *(("t3_total_header_blank", f) for f in ("md", "docx")),
+    *(("t3_label_wrapped_values_below", f) for f in ("txt", "md", "html", "docx")),
+    *(("t2_label_wrapped_values_below", f) for f in ("txt", "md", "html", "docx", "pdf")),
+    ("pdf_chromium_unruled_middle", "pdf"),
+    *(("t2_label_wrapped_row", f) for f in ("txt", "md", "html", "docx", "pdf")),
+    *(("t3_label_row_then_unlabelled_figures", f) for f in ("txt", "md", "html", "docx", "pdf")),
 }
 
 
@@ -71,6 +84,12 @@ SWEEP_REGRESSIONS = [
     ("t2_head_synonyms", "s_hubei_other_documents_row", "docx"),   # 其他主动公开文件 dropped unflagged
     ("t2_first_header_only", "s_shandong_item_count", "html"),     # 本年项目数量 dropped unflagged
     ("t2_first_header_only", "g000", "txt"),
+    # adversary round 3 findings, fixed (docs/adversary-findings.md)
+    *(("annex_unit_statistics", "s_blank_zeros", f) for f in ("txt", "md", "html", "docx")),     # annex t4 leaks
+    ("md_trailing_empty_cells_dropped_blank_zeros", "g011", "md"),  # short GFM row re-aligned
+    ("t3_percent_in_cells", "g000", "md"),                          # 6（100.0%） shifts the row
+    ("ocr_letter_digits", "g003", "md"),                            # 12B8 shifts the row
+    ("docx_table3_in_textbox", "s_2019", "docx"),                   # the same, table 三 in a text box
 ]
 
 
@@ -79,6 +98,44 @@ def test_sweep_regressions(tname, sid, fmt):
     sc = runner.run(tname, sid, SOURCES[sid], fmt)
     assert sc is not None
     assert not (sc.silent or sc.phantom or sc.missing), sc.why()
+
+
+# files of the full sweep once flagged far beyond their damage (right figures flagged: over the
+# flag budget) outside the rotation's sample: each holds the whole property from its fix on.
+BUDGET_REGRESSIONS = [
+    ("t3_seq_col", "s_blank_zeros", "html"),                 # a 序号 before a row printed blank
+    ("t4_two_tables", "s_blank_zeros", "txt"),               # 行政复议's blank data row in Word text
+    ("t2_first_header_only", "s_shandong_item_count", "docx"),  # four figures, no header: Shandong's
+    ("t3_total_col_omitted", "s_2019", "txt"),               # no 总计 column, Word text's packed header
+]
+
+
+@pytest.mark.parametrize("tname,sid,fmt", BUDGET_REGRESSIONS, ids=["-".join(x) for x in BUDGET_REGRESSIONS])
+def test_budget_regressions(tname, sid, fmt):
+    sc = runner.run(tname, sid, SOURCES[sid], fmt)
+    assert sc is not None and sc.budget is not None
+    assert sc.ok, sc.why()
+
+
+# (transform, source, format) files of the adversary's sweep (docs/adversary-findings.md) that come back silently
+# wrong, with phantom or missing cells, or a wrong/refused title, on sources the CI rotation does
+# not pick: strict xfail until fixed (then delete the line, or move it to SWEEP_REGRESSIONS).
+ADVERSARY_FINDINGS = [
+    ("pdf_chromium_break_all", "s_single_other_row_2021", "pdf"),   # a row split over a page: zeros
+    *(("t3_labels_short_unnumbered", "s_blank_zeros", f) for f in ("txt", "md", "html", "docx")),  # 结转 adopts 合计
+    ("pdf_ocr_layer_skewed", "s_2019", "pdf"),                      # skewed OCR words: zeros
+    ("t2_label_synonyms", "s_2019", "flat"),                        # 其他对外管理服务 row dropped
+    ("pdf_scanned_pages_no_ocr", "s_2019", "pdf"),                  # other_total missing, 2021 rows flagged
+]
+
+
+@pytest.mark.parametrize("tname,sid,fmt", [
+    pytest.param(*x, id="-".join(x), marks=pytest.mark.xfail(strict=True, reason="adversary finding (issue 17)"))
+    for x in ADVERSARY_FINDINGS])
+def test_adversary_findings(tname, sid, fmt):
+    sc = runner.run(tname, sid, SOURCES[sid], fmt)
+    assert sc is not None
+    assert not (sc.silent or sc.phantom or sc.missing or sc.title_wrong or sc.crash), sc.why()
 
 
 def test_every_pair_is_listed_once():

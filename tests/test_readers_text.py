@@ -1,0 +1,40 @@
+"""Tests for the plain-text and markdown readers (etl/readers/text.py): pipe tables keep every
+cell in its column.  All fixtures are text written here."""
+from __future__ import annotations
+
+from etl.document import Table
+from etl.readers.text import read_text
+
+
+def _tables(text: str) -> list[list[list[str]]]:
+    doc = read_text(text.encode("utf-8"), "r.md", "md")
+    return [b.texts() for b in doc.blocks if isinstance(b, Table)]
+
+
+def test_gfm_rows_with_trailing_empty_cells_dropped_are_padded_to_the_table_width():
+    # GFM: "the remainder of the cells are empty"; the header row may be short too, the
+    # |---| row then gives the columns
+    md = ("| 示例表 |  | 申请人 |\n"
+          "|---|---|---|---|---|\n"
+          "|  |  | 甲 | 乙 | 总计 |\n"
+          "| 一、新收 |  | 5 | 3 | 8 |\n"
+          "| 二、结转 |  | 2 |\n"
+          "| 三、办结 |  | 1 | 4 |\n")
+    assert _tables(md) == [[["示例表", "", "申请人", "", ""],
+                            ["", "", "甲", "乙", "总计"],
+                            ["一、新收", "", "5", "3", "8"],
+                            ["二、结转", "", "2", "", ""],
+                            ["三、办结", "", "1", "4", ""]]]
+
+
+def test_pipe_table_without_separator_takes_its_first_row_width_and_keeps_long_rows():
+    md = ("说明文字\n"
+          "| 项目 | 甲 | 乙 |\n"
+          "| 一 | 1 |\n"
+          "| 二 | 2 | 3 | 备注 |\n"
+          "\n"
+          "| 另表 | 数量 |\n"
+          "|---|---|\n"
+          "| 丙 |\n")
+    assert _tables(md) == [[["项目", "甲", "乙"], ["一", "1", ""], ["二", "2", "3", "备注"]],
+                           [["另表", "数量"], ["丙", ""]]]
