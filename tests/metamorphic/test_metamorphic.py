@@ -28,24 +28,17 @@ KNOWN_FAILING: set[tuple[str, str]] = {
     # or right figures flagged far beyond the damage
     *(("t3_percent_col", f) for f in ("txt", "md")),
     *(("comparison_table_prior_year", f) for f in ("txt", "md", "html", "docx", "pdf")),
-    *(("annex_unit_statistics", f) for f in ("txt", "html", "docx")),
     *(("t3_legal_zeros_merged", f) for f in ("txt", "html", "docx", "pdf")),
     *(("t3_column_zeros_merged", f) for f in ("html", "docx", "pdf")),
     ("pdf_chromium_rows_split", "pdf"),
     ("pdf_ocr_layer_skewed", "pdf"),
-    ("txt_pdfminer_text", "txt"),
-    *(("agency_with_nian", f) for f in ("txt", "flat", "md", "html", "docx", "pdf")),
     ("traditional_taiwan_phrases", "docx"),
-    ("pdf_scanned_pages_no_ocr", "pdf"),
     ("html_hidden_cell_in_rows", "html"),
     ("pdf_ocr_layer_skewed_blank_zeros", "pdf"),
-    *(("t2_row_omitted_next_unlabelled", f) for f in ("txt", "flat", "md", "html", "docx", "pdf")),
     ("t4_litigation_subtotal_block", "txt"),
     *(("t3_total_header_blank", f) for f in ("md", "docx")),
     *(("t3_label_wrapped_values_below", f) for f in ("txt", "md", "html", "docx")),
-    *(("t2_label_wrapped_values_below", f) for f in ("txt", "md", "html", "docx", "pdf")),
     ("pdf_chromium_unruled_middle", "pdf"),
-    *(("t2_label_wrapped_row", f) for f in ("txt", "md", "html", "docx", "pdf")),
     *(("t3_label_row_then_unlabelled_figures", f) for f in ("txt", "md", "html", "docx", "pdf")),
 }
 
@@ -90,6 +83,8 @@ SWEEP_REGRESSIONS = [
     ("t3_percent_in_cells", "g000", "md"),                          # 6（100.0%） shifts the row
     ("ocr_letter_digits", "g003", "md"),                            # 12B8 shifts the row
     ("docx_table3_in_textbox", "s_2019", "docx"),                   # the same, table 三 in a text box
+    ("t2_label_synonyms", "s_2019", "flat"),                        # 其他对外管理服务 row dropped
+    ("pdf_scanned_pages_no_ocr", "s_2019", "pdf"),                  # other_total missing, 2021 rows flagged
 ]
 
 
@@ -124,8 +119,6 @@ ADVERSARY_FINDINGS = [
     ("pdf_chromium_break_all", "s_single_other_row_2021", "pdf"),   # a row split over a page: zeros
     *(("t3_labels_short_unnumbered", "s_blank_zeros", f) for f in ("txt", "md", "html", "docx")),  # 结转 adopts 合计
     ("pdf_ocr_layer_skewed", "s_2019", "pdf"),                      # skewed OCR words: zeros
-    ("t2_label_synonyms", "s_2019", "flat"),                        # 其他对外管理服务 row dropped
-    ("pdf_scanned_pages_no_ocr", "s_2019", "pdf"),                  # other_total missing, 2021 rows flagged
 ]
 
 
