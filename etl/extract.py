@@ -589,13 +589,89 @@ def _join_wrapped_labels(rows: list[Row]) -> list[Row]:
     return out
 
 
+def _no_figures(row: Row) -> bool:
+    return bool(row.labels) and all(v.semantic == "blank" for v in row.values)
+
+
+def _has_figures(row: Row) -> bool:
+    return any(v.semantic != "blank" for v in row.values)
+
+
+def _column_word(text: str) -> bool:
+    """A short label that is a table-三 column word (自然人, 总计 …), not a row label."""
+    n = vocab.norm(text)
+    return len(n) <= 8 and headers.t3_key(n) is not None and vocab.match_t3_row(text) is None
+
+
+def _join_label_above(rows: list[Row]) -> tuple[list[Row], set[str]]:
+    """A table-三 label printed on a row of its own, its figures on the next row (a converter
+    centring figures on the label's second line, or splitting a tall row in two): the label
+    row without figures and the row of figures below it are one row, not a row of zeros.
+
+    Joined when the texts prove it: the label row names a template row (or the two labels
+    together do) and the figures row's own label names no row; or the figures row has no
+    label at all and nothing else claims it.  When an unlabelled figures row could also be
+    the next label row's (that one has no figures of its own either), or several unlabelled
+    rows follow, nothing is joined and the label rows' keys are returned to be flagged."""
+    out: list[Row] = []
+    unsure: set[str] = set()
+    i = 0
+    while i < len(rows):
+        row = rows[i]
+        nxt = rows[i + 1] if i + 1 < len(rows) else None
+        if nxt is None or not _no_figures(row) or not _has_figures(nxt):
+            out.append(row)
+            i += 1
+            continue
+        own = vocab.match_t3_row(row.label)
+        if len({lab.key for lab in map(vocab.match_t3_row, row.labels) if lab}) > 1 or any(
+                _column_word(t) for t in row.labels + nxt.labels):
+            out.append(row)   # a header (a transposed table's row names, column words): no label row
+            i += 1
+            continue
+        if nxt.label_cols and row.label_cols and len(nxt.label_cols) == len(nxt.labels):
+            at = min(row.label_cols)
+            head = [(c, t) for c, t in zip(nxt.label_cols, nxt.labels) if c < at]
+            tail = [(c, t) for c, t in zip(nxt.label_cols, nxt.labels) if c >= at]
+        else:
+            head, tail = [], [(None, t) for t in nxt.labels]
+        labels = [t for _, t in head] + row.labels + [t for _, t in tail]
+        cols = [c for c, _ in head] + row.label_cols + [c for c, _ in tail]
+        joined = vocab.match_t3_row("".join(labels))
+        tail_own = vocab.match_t3_row("".join(t for _, t in tail)) if tail else None
+        sure = False
+        if tail and tail_own is None and joined is not None and own in (None, joined) and not any(
+                _ORDINAL.match(vocab.norm(t)) for _, t in tail):   # a numbered label starts a row
+            sure = own is not None or _template_fragment(row.label)
+        elif not nxt.labels and own is not None:
+            after = rows[i + 2] if i + 2 < len(rows) else None
+            later = rows[i + 3] if i + 3 < len(rows) else None
+            rival = after is not None and _no_figures(after) and vocab.match_t3_row(after.label) is not None and not (
+                later is not None and _has_figures(later) and (not later.labels or vocab.match_t3_row(
+                    after.label + later.label) == vocab.match_t3_row(after.label)))
+            twice = after is not None and not after.labels and _has_figures(after)
+            if rival or twice:
+                unsure.add(own.key)
+                if rival:
+                    unsure.add(vocab.match_t3_row(after.label).key)
+            else:
+                sure = True
+        if not sure:
+            out.append(row)
+            i += 1
+            continue
+        out.append(replace(nxt, labels=labels, label_cols=cols if all(c is not None for c in cols) else nxt.label_cols))
+        i += 2
+    return out, unsure
+
+
 _ORDINAL = re.compile(r"(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d{1,2}[.、])")
 
 
 def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, bool | None, set[str]]:
     """Read table 三; returns (found, other_as_single_row — None when no row was read —, keys
     of rows read in template order because no header named the columns)."""
-    rows = _join_wrapped_labels(rows)
+    rows, unsure = _join_label_above(_join_wrapped_labels(rows))
     items: list[tuple[str | None, Row, list, str | None]] = []  # (key, row, values, hint)
     seq: list[tuple[str, object]] = []
     broken: set[str] = set()  # rows found with the wrong number of values
@@ -695,6 +771,9 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
                 # candidate stays in the reason and the provenance, not in cells
                 state.uncertain[k] += f"；表中找不到该行的标签文字，按顺序读到的值 {cv.raw.strip() or '空白'} 不采用"
                 state.cells[k] = None
+    for key in unsure:   # a label row without figures, an unlabelled figures row it may own
+        for c in vocab.T3_COL_KEYS:
+            state.uncertain[f"t3.{key}.{c}"] = "该行印在无数值的一行，下方无标签的数值行可能属于它，也可能属于别的行：无法确定"
     return True, bool(single), unproven
 
 

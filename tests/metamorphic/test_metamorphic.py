@@ -37,9 +37,7 @@ KNOWN_FAILING: set[tuple[str, str]] = {
     ("pdf_ocr_layer_skewed_blank_zeros", "pdf"),
     ("t4_litigation_subtotal_block", "txt"),
     *(("t3_total_header_blank", f) for f in ("md", "docx")),
-    *(("t3_label_wrapped_values_below", f) for f in ("txt", "md", "html", "docx")),
     ("pdf_chromium_unruled_middle", "pdf"),
-    *(("t3_label_row_then_unlabelled_figures", f) for f in ("txt", "md", "html", "docx", "pdf")),
 }
 
 
