@@ -581,7 +581,7 @@ def _join_wrapped_labels(rows: list[Row]) -> list[Row]:
             parts = {vocab.match_t3_row(prev.label), own}
             keys = {lab.key for lab in parts if lab is not None}
             if joined is not None and keys <= {joined.key} and (
-                    keys or len(vocab.norm(prev.label)) >= 4 and (
+                    keys and _template_fragment(prev.label) or len(vocab.norm(prev.label)) >= 4 and (
                         _template_fragment(prev.label) or vocab.norm(prev.label) in vocab.norm(joined.zh))):
                 out[-1] = replace(prev, labels=prev.labels + row.labels)
                 continue
