@@ -619,7 +619,8 @@ def _join_label_above(rows: list[Row]) -> tuple[list[Row], set[str]]:
     while i < len(rows):
         row = rows[i]
         nxt = rows[i + 1] if i + 1 < len(rows) else None
-        if nxt is None or not _no_figures(row) or not _has_figures(nxt):
+        if nxt is None or not _no_figures(row) or not _has_figures(nxt) or len(nxt.values) < min(
+                7, max(2, len(row.values))):   # fewer cells than a row of figures: a 序号, a remark
             out.append(row)
             i += 1
             continue
