@@ -188,16 +188,23 @@ class Journal:
             self.path.unlink()
 
 
+_META_KEYS = {"from_gen", "to_gen", "live", "live_stamp", "base", "base_stamp", "replayable"}
+
+
 def read_meta(path: Path) -> dict | None:
+    """The meta entry closing a delta, or None when it is missing or damaged (then the next
+    publish copies: a delta is an optimisation, never a requirement)."""
     try:
         with open(path, "rb") as f:
             f.seek(-8, os.SEEK_END)
             (at,) = struct.unpack("<Q", f.read(8))
             f.seek(at)
             meta = pickle.load(f)
-        return {**meta, "_end": at}
-    except (OSError, EOFError, pickle.UnpicklingError, struct.error, ValueError):
+    except Exception:                    # noqa: BLE001 — a damaged delta: copy instead, never fail
         return None
+    if not isinstance(meta, dict) or not meta.keys() >= _META_KEYS:
+        return None
+    return {**meta, "_end": at}
 
 
 def _sha(text: str) -> str:
@@ -303,7 +310,7 @@ def journal_limit(live: Path | None) -> int:
 
 
 def new_tmp(db: Path) -> Path:
-    """A private name beside the warehouse; ``.tmp`` endings are removed by the next writer."""
+    """A private stem beside the warehouse (callers add ``.tmp``, which the next writer removes)."""
     return db.parent / f".{db.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
 
 

@@ -16,6 +16,7 @@ import pickle
 import random
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import time
@@ -282,6 +283,14 @@ def test_a_standby_held_by_a_reader_or_written_outside_a_publish_is_copied_over(
         assert con.execute("select count(*) from load_log").fetchone()[0] == 1
     finally:
         con.close()
+    # a damaged delta (a truncated write, a meta that is no dict, bytes of another file): the
+    # next publish copies, it never fails
+    for i, damage in enumerate((b"\x80\x05K\x01.", b"garbage" * 3, pickle.dumps([1, 2]) + struct.pack("<Q", 0))):
+        twins.delta_path(db).write_bytes(damage)
+        s = warehouse.load_reports([to_parsed_report(stream[33 + i])], db)
+        assert s.ok and s.loaded == 1 and "no delta" in s.fallback
+    s = warehouse.load_reports([to_parsed_report(stream[36])], db)
+    assert s.ok and s.fallback == "" and s.loaded == 1
 
 
 # ----------------------------------------------------------------------------- readers
