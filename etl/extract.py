@@ -615,9 +615,6 @@ def _join_label_above(rows: list[Row]) -> tuple[list[Row], set[str]]:
     rows follow, nothing is joined and the label rows' keys are returned to be flagged."""
     out: list[Row] = []
     unsure: set[str] = set()
-    # a table that prints zeros blank (figures rows with blank cells): a label row without
-    # figures may be a row of zeros, so an unlabelled figures row below it is not proven its own
-    blank_zeros = any(_has_figures(r) and any(v.semantic == "blank" for v in r.values) for r in rows)
     i = 0
     while i < len(rows):
         row = rows[i]
@@ -654,7 +651,7 @@ def _join_label_above(rows: list[Row]) -> tuple[list[Row], set[str]]:
                 later is not None and _has_figures(later) and (not later.labels or vocab.match_t3_row(
                     after.label + later.label) == vocab.match_t3_row(after.label)))
             twice = after is not None and not after.labels and _has_figures(after)
-            if rival or twice or blank_zeros:
+            if rival or twice:
                 unsure.add(own.key)
                 if rival:
                     unsure.add(vocab.match_t3_row(after.label).key)

@@ -84,8 +84,6 @@ SWEEP_REGRESSIONS = [
     ("t2_label_synonyms", "s_2019", "flat"),                        # 其他对外管理服务 row dropped
     ("pdf_scanned_pages_no_ocr", "s_2019", "pdf"),                  # other_total missing, 2021 rows flagged
     *(("t3_labels_short_unnumbered", "s_blank_zeros", f) for f in ("txt", "md", "html", "docx")),  # 结转 adopts 合计
-    # a blank label row of a blank-zeros table took the unlabelled figures below it (L22)
-    *(("t3_row_omitted_next_unlabelled_blank_zeros", "g003", f) for f in ("txt", "html")),
 ]
 
 
