@@ -117,6 +117,10 @@ def test_budget_regressions(tname, sid, fmt):
 ADVERSARY_FINDINGS = [
     ("pdf_chromium_break_all", "s_single_other_row_2021", "pdf"),   # a row split over a page: zeros
     ("pdf_ocr_layer_skewed", "s_2019", "pdf"),                      # skewed OCR words: zeros
+    # a row of zeros printed blank read as a label waiting for the unlabelled figures below it
+    # (the wrapped-label join, NOTES L22); refusing that join in blank-zeros tables broke
+    # unruled PDFs, whose tall rows print exactly that shape
+    *(("t3_row_omitted_next_unlabelled_blank_zeros", "g003", f) for f in ("txt", "html")),
 ]
 
 
