@@ -33,7 +33,7 @@ from synth import generate as _gen
 from synth import render as _render
 
 LAST_MODIFIED = "Wed, 01 Feb 2023 08:00:00 GMT"
-SLOW_SECONDS = 2.0
+SLOW_SECONDS = 5.0
 
 
 def fictional_report(agency: str, year: int, k: int = 0) -> dict:

@@ -28,8 +28,8 @@ from etl.archive import crawl_runs, read_records, snapshots
 from etl.warehouse import ingest
 from paths import ROOT
 
-FAST = dict(delay=0.0, timeout=0.5, retries=1, backoff=0.01, trust_env=False)
-FAST_FLAGS = ["--delay", "0", "--timeout", "0.5", "--retries", "1", "--backoff", "0.01"]
+FAST = dict(delay=0.0, timeout=1.5, retries=1, backoff=0.01, trust_env=False)
+FAST_FLAGS = ["--delay", "0", "--timeout", "1.5", "--retries", "1", "--backoff", "0.01"]
 
 
 @pytest.fixture
@@ -185,7 +185,7 @@ def test_kill_9_then_resume_loses_and_duplicates_nothing(site, tmp_path, kill_af
     out = tmp_path / "archive"
     crawl_site.write_seeds(tmp_path / "seeds.csv", s, seeds)
     cmd = [sys.executable, "-m", "etl", "crawl", str(tmp_path / "seeds.csv"), "--out", str(out), "--quiet",
-           "--delay", "0.1", "--timeout", "0.5", "--retries", "1", "--backoff", "0.01"]
+           "--delay", "0.1", "--timeout", "1.5", "--retries", "1", "--backoff", "0.01"]
     proc = subprocess.Popen(cmd, env=_env(), cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _wait_lines(out / "manifest.jsonl", kill_after, proc)
     os.kill(proc.pid, signal.SIGKILL)
