@@ -84,6 +84,12 @@ SWEEP_REGRESSIONS = [
     ("t2_label_synonyms", "s_2019", "flat"),                        # 其他对外管理服务 row dropped
     ("pdf_scanned_pages_no_ocr", "s_2019", "pdf"),                  # other_total missing, 2021 rows flagged
     *(("t3_labels_short_unnumbered", "s_blank_zeros", f) for f in ("txt", "md", "html", "docx")),  # 结转 adopts 合计
+    # a row of zeros printed blank took the unlabelled figures below it, whose own row and the
+    # row before it were omitted (NOTES L22: an unprinted template row between proves no join)
+    *(("t3_row_omitted_next_unlabelled_blank_zeros", "g003", f) for f in ("txt", "md", "html", "docx", "pdf")),
+    # an unruled page's label line joined to figures rebuilt as another table, with the blank
+    # label cell read as a figure: every figure one column off (NOTES L22)
+    ("pdf_unruled_split_wrapped_blank_zeros", "s_shandong_item_count", "pdf"),
 ]
 
 
@@ -117,10 +123,6 @@ def test_budget_regressions(tname, sid, fmt):
 ADVERSARY_FINDINGS = [
     ("pdf_chromium_break_all", "s_single_other_row_2021", "pdf"),   # a row split over a page: zeros
     ("pdf_ocr_layer_skewed", "s_2019", "pdf"),                      # skewed OCR words: zeros
-    # a row of zeros printed blank read as a label waiting for the unlabelled figures below it
-    # (the wrapped-label join, NOTES L22); refusing that join in blank-zeros tables broke
-    # unruled PDFs, whose tall rows print exactly that shape
-    *(("t3_row_omitted_next_unlabelled_blank_zeros", "g003", f) for f in ("txt", "html")),
 ]
 
 
