@@ -1780,16 +1780,18 @@ def _title_after_red_header(rep: dict, fmt: str) -> Plan:
                       "meta_title": t})
 
 
-@transform("agency_with_digits", "14")
-def _agency_with_digits(rep: dict, fmt: str) -> Plan:
-    """An agency whose name holds digits: 示例市12345政务服务便民热线管理中心."""
-    return Plan(agency="示例市12345政务服务便民热线管理中心")
+def _agency_transform(name: str, agency: str, doc: str) -> None:
+    """Register a class-14 transform whose only change is the agency's name ``agency``."""
+    def make(rep: dict, fmt: str) -> Plan:
+        return Plan(agency=agency)
+    make.__doc__ = doc
+    transform(name, "14")(make)
 
 
-@transform("agency_information_office", "14")
-def _agency_information_office(rep: dict, fmt: str) -> Plan:
-    """An agency whose name holds the words of the report title: 示例市政府信息公开办公室."""
-    return Plan(agency="示例市政府信息公开办公室")
+_agency_transform("agency_with_digits", "示例市12345政务服务便民热线管理中心",
+                  "An agency whose name holds digits: 示例市12345政务服务便民热线管理中心.")
+_agency_transform("agency_information_office", "示例市政府信息公开办公室",
+                  "An agency whose name holds the words of the report title: 示例市政府信息公开办公室.")
 
 
 @transform("title_chinese_numeral_year", "14")
@@ -2625,16 +2627,10 @@ def _html_css_superscript(rep: dict, fmt: str) -> Plan | None:
 # ---- agencies and titles
 
 
-@transform("agency_with_bracket_alias", "14")
-def _agency_with_bracket_alias(rep: dict, fmt: str) -> Plan:
-    """An agency with a second name in brackets: 示例市农业农村局（示例市乡村振兴局）."""
-    return Plan(agency="示例市农业农村局（示例市乡村振兴局）")
-
-
-@transform("agency_with_nian", "14")
-def _agency_with_nian(rep: dict, fmt: str) -> Plan:
-    """An agency whose name holds 年 and a number word: 示例市青少年宫."""
-    return Plan(agency="示例市青少年宫")
+_agency_transform("agency_with_bracket_alias", "示例市农业农村局（示例市乡村振兴局）",
+                  "An agency with a second name in brackets: 示例市农业农村局（示例市乡村振兴局）.")
+_agency_transform("agency_with_nian", "示例市青少年宫",
+                  "An agency whose name holds 年 and a number word: 示例市青少年宫.")
 
 
 @transform("title_corrected_suffix", "14")
