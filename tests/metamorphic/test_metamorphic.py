@@ -39,8 +39,7 @@ KNOWN_FAILING: set[tuple[str, str]] = {
     *(("t3_total_header_blank", f) for f in ("md", "docx")),
     ("pdf_chromium_unruled_middle", "pdf"),
     # adversary round 4 (docs/adversary-findings.md "Round 4")
-    *(("t2_items_transposed", f) for f in ("flat", "docx", "pdf")),   # flat: digits run together
-    ("zeros_as_emdash", "flat"),                                       # t2 row of — dropped
+    *(("t2_items_transposed", f) for f in ("docx", "pdf")),
     *(("t3_split_by_columns", f) for f in ("txt", "md", "html", "docx", "pdf")),   # every t3 cell flagged
     ("t4_corrected_table_after", "pdf"),                               # blank-zero 更正 table: old figures
 }
