@@ -36,6 +36,7 @@ from etl.numbers import CellValue, declared_unit, parse_cell, strip_markers
 from etl.parse_state import ParseState, Row
 from etl.report import ParsedReport, looks_synthetic
 from etl.sections import sections_json
+from etl.side_by_side import split_side_by_side
 from etl.titles import annex_unit, find_title, report_starts, split_reports
 from etl.traditional import to_simplified
 
@@ -281,9 +282,12 @@ def _read_t2(rows: list[Row], template: str, state: ParseState, year: int | None
     for row in rows:
         if not row.values or (row.head_cells and row.labels and vocab.match_t2_row(row.label) is None):
             # a row of labels whose value cells hold no ink (pipe tables, unmerged cells) is a header
-            named = vocab.match_t2_row(row.label) if not row.values else None
-            if named and len(vocab.PAREN.sub("", vocab.norm(row.label))) <= 12:
-                bare.append(named.key)   # a row's label alone: its figures printed elsewhere
+            # a row's label alone: its figures printed elsewhere (a line of labels, one cell
+            # each, as a page read sideways gives them: each label names its own row)
+            for text in (row.labels if len(row.labels) > 1 else [row.label]) if not row.values else ():
+                named = vocab.match_t2_row(text)
+                if named and len(vocab.PAREN.sub("", vocab.norm(text))) <= 12:
+                    bare.append(named.key)
             if "第二十条" in vocab.norm(row.label):
                 cols, unit, header_rows = None, "", []   # a new sub-table: its own header
                 caption = _caption_unit(row) or caption
@@ -1066,6 +1070,7 @@ def _split_sections(rows: list[Row], agency: str = "",
 def parse_document(doc: Document) -> ParsedReport:
     """The report a document holds; a bundle of reports gives its first, naming the others
     (``other_reports``) and carrying them parsed in ``parts`` for ``ingest``."""
+    split_side_by_side(doc)
     text = doc.text()
     if to_simplified(doc, text):
         text = doc.text()
