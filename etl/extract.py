@@ -279,7 +279,17 @@ def _read_t2(rows: list[Row], template: str, state: ParseState, year: int | None
     reads: dict[str, list[tuple[Row, list[tuple[str, CellValue, int]], str]]] = {}
     printed: list[tuple[str | None, str, list[str], int | None]] = []   # rows in printed order
     bare: list[str] = []          # rows whose label is printed with no figure beside it
+    trans: list[str] | None = None    # a transposed sub-table's row keys, by value column
+    unplaced: list[tuple[list[str], str]] = []   # its rows of figures under no column word
     for row in rows:
+        if trans and row.values and _put_t2_transposed(row, trans, caption, state, year, unplaced):
+            continue
+        head = None if row.values else _t2_transposed_head(row)
+        if head:
+            trans = head
+            printed.extend((k, row.label, [], None) for k in head)
+        elif not row.values and (_t2_header_cols(row, year) or "第二十条" in vocab.norm(row.label)):
+            trans = None   # an ordinary header, or the next item's heading
         if not row.values or (row.head_cells and row.labels and vocab.match_t2_row(row.label) is None):
             # a row of labels whose value cells hold no ink (pipe tables, unmerged cells) is a header
             # a row's label alone: its figures printed elsewhere (a line of labels, one cell
@@ -357,10 +367,73 @@ def _read_t2(rows: list[Row], template: str, state: ParseState, year: int | None
                 by_order[f"t2.{lab.key}.{c}"] = "表头缺失或无法识别，按模板列序读取，无法验证列的对应"
     for key, found in reads.items():
         _put_t2_row(key, found, state)
+    for keys, text in unplaced:
+        for k in keys:
+            layout = list(vocab.T2_LAYOUT.get(template, {}).get(k, ()))
+            for c in dict.fromkeys([*layout, *vocab.t2_unnamed_cols(k, layout, template)]):
+                if f"t2.{k}.{c}" not in state.cells:
+                    state.flag(f"t2.{k}.{c}", f"表二转置排版的子表中有一行数字（{text}）的行名无法识别为表头列，无法对应")
     if not agree:
         for k, why in by_order.items():
             state.uncertain[k] = why
     return printed, bare, (set(by_order) if agree else set())
+
+
+def _t2_transposed_head(row: Row) -> list[str] | None:
+    """The row keys of a transposed table-二 sub-table's header (信息内容 | 规章 | 规范性文件: the
+    item's rows as columns), one per value column in order; None unless its last cells each
+    name a distinct table-二 row, and a corner cell (信息内容, the item heading) comes first
+    or two rows are named, and no cell names a column."""
+    keys: list[str] = []
+    corner = False
+    for cell in row.labels:
+        n = vocab.norm(cell)
+        if not n:
+            continue
+        lab = vocab.match_t2_row(n)
+        if lab is not None and _t2_col_key(n, None) is None:
+            keys.append(lab.key)
+        elif keys or _t2_col_key(n, None) is not None:
+            return None   # a word after the row names, or a column word: no transposed header
+        else:
+            corner = True
+    if not keys or len(set(keys)) != len(keys) or not (corner or len(keys) >= 2):
+        return None
+    return keys
+
+
+def _put_t2_transposed(row: Row, trans: list[str], caption: str, state: ParseState,
+                       year: int | None, unplaced: list[tuple[list[str], str]]) -> bool:
+    """A row of a transposed table-二 sub-table: its label names a column (本年项目数量), its
+    figures the header's rows in order.  Returns whether the row was taken (a row that names
+    a table-二 row instead is left to the ordinary reading)."""
+    n = vocab.norm(row.label)
+    if not row.labels or vocab.match_t2_row(n) is not None:
+        return False
+    vals = list(zip(row.values, range(len(row.values))))
+    while len(vals) > len(trans) and vals[-1][0].semantic == "blank":
+        vals.pop()
+    while len(vals) > len(trans) and vals[0][0].semantic == "blank":
+        vals.pop(0)
+    col = _t2_col_key(n, year)
+    inked = [v.raw.strip() for v, _ in vals if v.semantic != "blank"]
+    if col is None:
+        if inked:
+            unplaced.append((trans, f"{row.label.strip()}：{'、'.join(inked)}"))
+        return True
+    if col == "":
+        state.warnings.append(f"表二（转置排版）跳过上年/同比行「{row.label.strip()}」，只读本年度的数")
+        return True
+    fits = [k for k in trans if col in vocab.T2_ROW_COLS.get(k, frozenset())]
+    if len(vals) != len(trans) or len(fits) != len(trans):
+        for k in fits:
+            state.flag(f"t2.{k}.{col}", f"表二转置排版：「{row.label.strip()}」行有 {len(vals)} 个数值单元格，"
+                       f"表头有 {len(trans)} 列，无法对应")
+        return True
+    unit = declared_unit(n) or caption
+    for k, (cv, idx) in zip(trans, vals):
+        state.put(f"t2.{k}.{col}", cv, row, idx, money_unit=unit)
+    return True
 
 
 def _item_variant(template: str, default: list[str], vals: list[tuple[CellValue, int]]) -> bool:
@@ -954,6 +1027,10 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
                 other = _other_table(header[-1], row)
                 if _t4_blank_data(header, orphan, state):
                     found = other = True
+                elif other and not headers.t4_col_order(header):
+                    # a header naming no result columns (行政复议 | 行政诉讼 alone, a PDF
+                    # table cut under its block row) is no table's: the next one continues it
+                    other = False
                 if other:
                     header = []
             orphan = None     # else a blank row between header rows is the header's
@@ -1013,7 +1090,13 @@ def _t4_blank_data(header: list[Row], row: Row | None, state: ParseState) -> boo
     data = spacer_as_data(row)
     picked = _t4_by_grid(data, cmap) if cmap is not None else []
     if not picked or len(picked) != len(data.values):
-        return False
+        # a header whose grid does not name the cells (Word text, a table cut in two) but
+        # whose words give every block and column in order: a row of exactly 15 cells
+        blocks, cols = headers.t4_block_order(header), headers.t4_col_order(header)
+        if len(data.values) != 15 or not (blocks and cols):
+            return False
+        picked = [(f"{b}.{c}", cv, i) for i, ((b, c), cv) in
+                  enumerate(zip([(b, c) for b in blocks for c in cols], data.values))]
     for key, cv, idx in picked:
         state.put(f"t4.{key}", cv, data, idx)
     return True

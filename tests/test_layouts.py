@@ -458,14 +458,34 @@ def test_t3_not_read_flags_every_row_the_template_may_print(template, fmt, monke
                    for c in vocab.T3_COL_KEYS), row
 
 
-def test_literal_transposed_t2_is_flagged_not_dropped():
+def test_literal_transposed_t2_is_read_by_its_header_words():
+    """Table 二 transposed (the item's rows as columns, its column heads as row labels): each
+    figure is the row its column head names and the column its row label names; the rows the
+    table does not print get no key (NOTES L24)."""
     t2 = ("<p>二、主动公开政府信息情况</p><table border=1>"
           + _tr("信息内容", "规章", "行政规范性文件")
           + _tr("本年制发件数", "1", "2") + _tr("本年废止件数", "0", "1") + _tr("现行有效件数", "5", "9")
           + "</table>")
     rep = parse_bytes(_html(t2), "r.html")
-    t2_keys = [k for k in vocab.expected_keys("2021") if k.startswith("t2.")]
-    assert all(rep.cells[k] is None and k in rep.uncertain for k in t2_keys)
+    got = {k: v for k, v in rep.cells.items() if k.startswith("t2.")}
+    assert got == {"t2.regulations.issued_count": 1, "t2.regulations.repealed_count": 0,
+                   "t2.regulations.in_force_count": 5, "t2.normative_documents.issued_count": 2,
+                   "t2.normative_documents.repealed_count": 1, "t2.normative_documents.in_force_count": 9}
+    assert not any(k.startswith("t2.") for k in rep.uncertain)
+
+
+def test_transposed_t2_row_of_figures_under_no_column_word_is_flagged():
+    """A row of a transposed table 二 whose label names no column: its figures belong to the
+    header's rows, their column unknown — the rows' unread cells are flagged, never dropped."""
+    t2 = ("<p>二、主动公开政府信息情况</p><table border=1>"
+          + _tr("信息内容", "规章", "行政规范性文件")
+          + _tr("本年制发件数", "1", "2") + _tr("其他说明", "0", "1") + _tr("现行有效件数", "5", "9")
+          + "</table>")
+    rep = parse_bytes(_html(t2), "r.html")
+    assert rep.cells["t2.regulations.issued_count"] == 1 and rep.cells["t2.normative_documents.in_force_count"] == 9
+    for row in ("regulations", "normative_documents"):
+        k = f"t2.{row}.repealed_count"
+        assert rep.cells[k] is None and k in rep.uncertain
 
 
 def drop_t2_header(t2, t3, t4):
