@@ -773,10 +773,101 @@ def _unprinted_between(key: str, below: list[Row], printed: set[str]) -> list[st
 _ORDINAL = re.compile(r"(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d{1,2}[.、])")
 
 
+def _t3_header_row(row: Row) -> bool:
+    """A row :func:`_read_t3` takes as a header row (no values, or a head of label cells)."""
+    return not row.values or bool(row.head_cells and row.labels and vocab.match_t3_row(row.label) is None)
+
+
+def _half_map(header: list[Row]) -> headers.ColumnMap | None:
+    """The grid map of a header that names only some of table 三's columns, each word heading
+    one run of columns and no other column holding a column word; None otherwise."""
+    grid = headers.t3_by_grid(header)
+    paths = headers.column_paths(header, headers.t3_key)
+    if not grid or len(set(grid.values())) >= len(vocab.T3_COL_KEYS) or any(
+            headers.t3_leaf_keys(p) and c not in grid for c, p in paths.items()):
+        return None
+    cols = sorted(grid)
+    runs = [grid[c] for i, c in enumerate(cols) if i == 0 or grid[cols[i - 1]] != grid[c]]
+    if len(runs) != len(set(runs)):
+        return None
+    other = {c for c in paths if c > cols[0] and c not in grid}
+    return headers.ColumnMap(by_col=grid, how="grid", other=other)
+
+
+def _column_halves(rows: list[Row]) -> tuple[dict[int, list[tuple[CellValue, int] | None]], set[str]]:
+    """Table 三 printed as two tables side by side continued one below the other (a wide table
+    split by columns over two pages): each under its own header naming some of the seven
+    columns, the other table's columns none.  The values of every row of both parts (by
+    ``id``), in T3_COL_KEYS order with None for the other part's columns — only when the
+    evidence is complete: the two headers name disjoint sets of columns that together make
+    all seven; both parts print the same template rows, every row labelled, in the same
+    order; every row's values sit under its part's header; and the joined rows add up (总计 =
+    the sum of the applicant columns, I3, the only identity across the parts: I1 and I2 sum
+    within a column, a part, whatever the join) on more than half of the rows.  Also the keys
+    of the rows that do not add up (a report's own slip, or a join that is wrong there: their
+    cells are flagged).  Else {} (each part is read as now: its rows flagged)."""
+    parts: list[tuple[headers.ColumnMap, list[Row]]] = []
+    header: list[Row] = []
+    for row in rows:
+        if row.blank:
+            continue
+        if _t3_header_row(row):
+            header.append(row)
+            continue
+        if header and headers.t3_by_grid(header):
+            hmap = _half_map(header)
+            if hmap is None:
+                return {}, set()
+            parts.append((hmap, header[-1].table, []))
+        header = []
+        if not parts:
+            return {}, set()
+        parts[-1][2].append(row)
+    if len(parts) != 2:
+        return {}, set()
+    (map_a, table_a, rows_a), (map_b, table_b, rows_b) = parts
+    keys_a, keys_b = set(map_a.by_col.values()), set(map_b.by_col.values())
+    if keys_a & keys_b or keys_a | keys_b != set(vocab.T3_COL_KEYS):
+        return {}, set()
+    labels_a = [vocab.match_t3_row(r.label) if r.labels else None for r in rows_a]
+    labels_b = [vocab.match_t3_row(r.label) if r.labels else None for r in rows_b]
+    if not labels_a or None in labels_a or [x.key for x in labels_a] != [
+            x.key if x else None for x in labels_b] or len({x.key for x in labels_a}) != len(labels_a):
+        return {}, set()
+    out: dict[int, list[tuple[CellValue, int] | None]] = {}
+    cells: dict[str, float | None] = {}
+    for hmap, table, part, other in ((map_a, table_a, rows_a, keys_b), (map_b, table_b, rows_b, keys_a)):
+        cmap = replace(hmap, absent=frozenset(other))
+        cols = sorted(hmap.by_col)
+        runs = [hmap.by_col[c] for i, c in enumerate(cols) if i == 0 or hmap.by_col[cols[i - 1]] != hmap.by_col[c]]
+        for row, lab in zip(part, labels_a):
+            vals, proven = _t3_values(row, cmap)
+            if vals is None and row.table != table and len(row.values) == len(runs):
+                # continued on another page, its columns elsewhere: one value per header column
+                by_key = {k: (cv, i) for i, (k, cv) in enumerate(zip(runs, row.values))}
+                vals, proven = [by_key.get(k) for k in vocab.T3_COL_KEYS], True
+            if vals is None or not proven:
+                return {}, set()
+            out[id(row)] = vals
+            for c, got in zip(vocab.T3_COL_KEYS, vals):
+                if got is not None:
+                    v = got[0].value
+                    cells[f"t3.{lab.key}.{c}"] = None if v is None else float(v)
+    if any(cells.get(f"t3.{x.key}.{c}") is None for x in labels_a for c in vocab.T3_COL_KEYS):
+        return {}, set()
+    off = {x.key for x in labels_a if cells[f"t3.{x.key}.total"] != sum(
+        cells[f"t3.{x.key}.{c}"] for c in vocab.T3_APPLICANT_COLS)}
+    return (out, off) if 2 * len(off) < len(labels_a) else ({}, set())
+
+
 def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, bool | None, set[str]]:
     """Read table 三; returns (found, other_as_single_row — None when no row was read —, keys
     of rows read in template order because no header named the columns)."""
     rows, unsure = _join_label_above(_join_wrapped_labels(rows))
+    halves, halves_off = _column_halves(rows)
+    if halves:
+        state.warnings.append("表三按列分成两张表印出（各有表头，各印一部分列）：两表逐行标签一致，已按行拼接"
+                              + ("" if not halves_off else f"；其中 {len(halves_off)} 行拼接后总计不等于各列之和，该行标为存疑"))
     items: list[tuple[str | None, Row, list, str | None]] = []  # (key, row, values, hint)
     seq: list[tuple[str, object]] = []
     broken: set[str] = set()  # rows found with the wrong number of values
@@ -807,7 +898,10 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
             header = []
         values_read = True
         # a row without a label is placed by order and flagged: its lost cell may be the label
-        vals, proven = _t3_values(row, cmap, bool(row.labels) and row.table is not None and row.table == head_table)
+        if id(row) in halves:
+            vals, proven = halves[id(row)], True
+        else:
+            vals, proven = _t3_values(row, cmap, bool(row.labels) and row.table is not None and row.table == head_table)
         if vals is not None and not proven:
             unmapped.add(id(row))
             if cmap.seen:
@@ -876,6 +970,9 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
                 # candidate stays in the reason and the provenance, not in cells
                 state.uncertain[k] += f"；表中找不到该行的标签文字，按顺序读到的值 {cv.raw.strip() or '空白'} 不采用"
                 state.cells[k] = None
+    for key in halves_off:   # a row of the two parts joined that does not add up
+        for c in vocab.T3_COL_KEYS:
+            state.flag(f"t3.{key}.{c}", "表三按列分成两张表印出，拼接后该行总计不等于各列之和：无法确认两表的这一行数值属于同一行")
     for key in unsure:   # a label row without figures, an unlabelled figures row it may own
         for c in vocab.T3_COL_KEYS:
             state.uncertain[f"t3.{key}.{c}"] = "该行印在无数值的一行，下方无标签的数值行可能属于它，也可能属于别的行：无法确定"
