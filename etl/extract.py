@@ -681,6 +681,7 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
     header: list[Row] = []
     unmapped: set[int] = set()  # ids of rows read in template order
     unnamed: set[int] = set()   # … under a header whose column words could not be mapped
+    placed_total: set[int] = set()   # … whose 总计 column is known by its place only
     values_read = False
     for row in rows:
         if row.blank or (header and not row.labels and all(v.semantic == "na" for v in row.values)):
@@ -704,6 +705,8 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
         values_read = True
         # a row without a label is placed by order and flagged: its lost cell may be the label
         vals, proven = _t3_values(row, cmap, bool(row.labels) and row.table is not None and row.table == head_table)
+        if vals is not None and proven and cmap.guessed:
+            placed_total.add(id(row))
         if vals is not None and not proven:
             unmapped.add(id(row))
             if cmap.seen:
@@ -772,10 +775,22 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
                 # candidate stays in the reason and the provenance, not in cells
                 state.uncertain[k] += f"；表中找不到该行的标签文字，按顺序读到的值 {cv.raw.strip() or '空白'} 不采用"
                 state.cells[k] = None
+        if id(row) in placed_total:
+            _check_placed_total(state, key)
     for key in unsure:   # a label row without figures, an unlabelled figures row it may own
         for c in vocab.T3_COL_KEYS:
             state.uncertain[f"t3.{key}.{c}"] = "该行印在无数值的一行，下方无标签的数值行可能属于它，也可能属于别的行：无法确定"
     return True, bool(single), unproven
+
+
+def _check_placed_total(state: ParseState, key: str) -> None:
+    """A row's 总计 read from a column whose header printed no word (known by its place only):
+    right when it is the sum of the row's six applicant figures, else flagged."""
+    k = f"t3.{key}.total"
+    parts = [state.cells.get(f"t3.{key}.{c}") for c in vocab.T3_COL_KEYS if c != "total"]
+    got = state.cells.get(k)
+    if k in state.cells and (got is None or any(p is None for p in parts) or sum(parts) != got):
+        state.flag(k, "表头该列未印列名，按位置读作「总计」，但它不等于该行各申请人列之和：无法证实")
 
 
 _T3_LABEL_TEXT = vocab.norm("".join(lab.zh for lab in vocab.T3_ROWS) + "申请人逾期不补正行政机关不再处理其政府信息公开申请")

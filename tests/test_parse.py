@@ -329,3 +329,19 @@ def test_table_two_header_wrapped_over_rows_and_reset_per_sub_table():
     assert {k: rep.cells.get(k) for k in t2} == pytest.approx(t2)
     assert not any(k.startswith("t2.admin_licensing.") and k.split(".")[2] not in vocab.T2_ROW_COLS["admin_licensing"]
                    for k in rep.cells)
+
+
+@pytest.mark.parametrize("fmt", ["txt", "md", "html", "docx"])
+def test_total_column_without_header_word_is_read_by_its_place_and_proven_by_the_row_sum(fmt):
+    """Table 三's 总计 header cell printed empty: the last column after the six named applicant
+    columns is 总计 by its place; a row where it is the sum of the six is right, the one row
+    where it is not (a printing error here) is flagged — never dropped, never the whole table."""
+    from synth.metamorphic.transforms import TRANSFORMS
+    report = make_report("2021", seed=5)
+    report["cells"]["t3.granted.total"] += 1
+    opts = dict(TRANSFORMS["t3_total_header_blank"].make(report, fmt).opts)
+    if fmt == "html":
+        opts["style"] = "plain"
+    rep = parse(render(report, fmt, **opts), f"r.{fmt}")
+    assert rep.cells == pytest.approx(report["cells"])
+    assert set(rep.uncertain) == {"t3.granted.total"}
