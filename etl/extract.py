@@ -64,12 +64,23 @@ def _table_rows(table: Table) -> list[Row]:
         is_label = [_is_label(c.text) for c in real]
         last_label = max((i for i, x in enumerate(is_label) if x), default=-1)
         first_value = next((i for i, x in enumerate(is_label) if not x), len(real))
+        first_ink = next((i for i, x in enumerate(is_label) if not x and real[i].text.strip()), None)
+        if first_ink is not None:
+            # the figures start after the last label before the first inked figure: empty
+            # cells before the label (a merged label cell's blank rows) are not figures
+            first_value = max((i for i in range(first_ink) if is_label[i]), default=-1) + 1
         end = len(real)
         tail = last_label
-        while tail >= first_value and is_label[tail]:
+        while tail >= 0 and is_label[tail]:
             tail -= 1
-        if first_value <= tail < last_label and not any(is_label[first_value:tail + 1]) and any(
-                real[i].text.strip() for i in range(first_value, tail + 1)) and not any(
+        # the text after the last figure cell: digits and signs only (a 占比 45.5%) is no label
+        # even when the row's figures are all blank
+        mark = "".join(c.text for c in real[tail + 1:last_label + 1])
+        mark = tail >= 0 and not _CJK.search(mark) and any(ch.isdigit() for ch in mark)
+        if first_ink is None and mark:
+            first_value = max((i for i in range(tail + 1) if is_label[i]), default=-1) + 1
+        if first_value <= tail < last_label and not any(is_label[first_value:tail + 1]) and (mark or any(
+                real[i].text.strip() for i in range(first_value, tail + 1))) and not any(
                 real[i].text.strip() for i in range(last_label + 1, len(real))) and not _names_row(
                 "".join(c.text for c in real[tail + 1:last_label + 1])):
             # text after the numbers (a 备注 column): a remark, not the row's label — unless it

@@ -26,7 +26,6 @@ SOURCES = runner.all_sources(CORPUS)
 KNOWN_FAILING: set[tuple[str, str]] = {
     # adversary round 3 (see docs/adversary-findings.md): silent, phantom, missing, refused,
     # or right figures flagged far beyond the damage
-    *(("t3_percent_col", f) for f in ("txt", "md")),
     *(("comparison_table_prior_year", f) for f in ("txt", "md", "html", "docx", "pdf")),
     *(("t3_legal_zeros_merged", f) for f in ("txt", "html", "docx", "pdf")),
     *(("t3_column_zeros_merged", f) for f in ("html", "docx", "pdf")),
@@ -102,6 +101,8 @@ BUDGET_REGRESSIONS = [
     ("t2_first_header_only", "s_shandong_item_count", "docx"),  # four figures, no header: Shandong's
     ("t3_total_col_omitted", "s_2019", "txt"),               # no 总计 column, Word text's packed header
     *(("t3_total_header_blank", "g005", f) for f in ("txt", "html", "docx")),  # blank 总计 header: all of 三
+    ("t3_percent_col", "g003", "txt"),     # 占比 after a label cell's blank lead: rows read as labels
+    *(("t3_percent_col", "s_blank_zeros", f) for f in ("md", "html")),  # 0.0% after blank figures
 ]
 
 
