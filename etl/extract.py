@@ -532,6 +532,16 @@ def _off_header(vals: list[tuple[CellValue, int]], row: Row, cmap: headers.Colum
                for key, (cv, i) in zip(vocab.T3_COL_KEYS, vals))
 
 
+def _foreign_header(header: list[Row]) -> bool:
+    """Does a header block print a row of three or more column headings none of which is a
+    table-三 column word or row label (years, 增减: another table's columns)?"""
+    for row in header:
+        labels = [vocab.norm(t) for t in row.labels if t.strip()]
+        if len(labels) >= 3 and not any(headers.t3_leaf_keys(t) or vocab.match_t3_row(t) for t in labels):
+            return True
+    return False
+
+
 _SEQ_WORDS = frozenset({"序号", "行次", "栏次", "编号", "序"})
 
 
@@ -694,6 +704,7 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
     unnamed: set[int] = set()   # … under a header whose column words could not be mapped
     placed_total: set[int] = set()   # … whose 总计 column is known by its place only
     values_read = False
+    foreign = False   # reading the rows of another table printed after table 三
     for row in rows:
         if row.blank or (header and not row.labels and all(v.semantic == "na" for v in row.values)):
             continue  # no ink (a spacer row, an empty first row), or only n/a marks under a header
@@ -712,7 +723,16 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
                 # a repeated header that names fewer columns keeps the full one; label rows
                 # among the values (a wrapped 其他情形) are no header to flag the rest by
                 cmap, head_table = found, header[-1].table
+            if found is None and values_read and _foreign_header(header):
+                # after table 三, another table whose header names other columns (上年 | 本年 |
+                # 增减): its rows, labelled like table 三's, are not table 三's figures
+                foreign = True
+                state.warnings.append(f"表三之后另有一表（表头「{'」「'.join(header[-1].labels[:4])}」），不是表三，未读取")
+            elif found is not None:
+                foreign = False
             header = []
+        if foreign:
+            continue
         values_read = True
         # a row without a label is placed by order and flagged: its lost cell may be the label
         vals, proven = _t3_values(row, cmap, bool(row.labels) and row.table is not None and row.table == head_table)

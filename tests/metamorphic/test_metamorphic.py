@@ -26,7 +26,6 @@ SOURCES = runner.all_sources(CORPUS)
 KNOWN_FAILING: set[tuple[str, str]] = {
     # adversary round 3 (see docs/adversary-findings.md): silent, phantom, missing, refused,
     # or right figures flagged far beyond the damage
-    *(("comparison_table_prior_year", f) for f in ("txt", "md", "html", "docx", "pdf")),
     *(("t3_legal_zeros_merged", f) for f in ("txt", "html", "docx", "pdf")),
     *(("t3_column_zeros_merged", f) for f in ("html", "docx", "pdf")),
     ("pdf_chromium_rows_split", "pdf"),
