@@ -36,6 +36,7 @@ from etl.numbers import CellValue, declared_unit, parse_cell, strip_markers
 from etl.parse_state import ParseState, Row
 from etl.report import ParsedReport, looks_synthetic
 from etl.sections import sections_json
+from etl.side_by_side import split_side_by_side
 from etl.titles import annex_unit, find_title, report_starts, split_reports
 from etl.traditional import to_simplified
 
@@ -292,9 +293,12 @@ def _read_t2(rows: list[Row], template: str, state: ParseState, year: int | None
     for row in rows:
         if not row.values or (row.head_cells and row.labels and vocab.match_t2_row(row.label) is None):
             # a row of labels whose value cells hold no ink (pipe tables, unmerged cells) is a header
-            named = vocab.match_t2_row(row.label) if not row.values else None
-            if named and len(vocab.PAREN.sub("", vocab.norm(row.label))) <= 12:
-                bare.append(named.key)   # a row's label alone: its figures printed elsewhere
+            # a row's label alone: its figures printed elsewhere (a line of labels, one cell
+            # each, as a page read sideways gives them: each label names its own row)
+            for text in (row.labels if len(row.labels) > 1 else [row.label]) if not row.values else ():
+                named = vocab.match_t2_row(text)
+                if named and len(vocab.PAREN.sub("", vocab.norm(text))) <= 12:
+                    bare.append(named.key)
             if "第二十条" in vocab.norm(row.label):
                 cols, unit, header_rows = None, "", []   # a new sub-table: its own header
                 caption = _caption_unit(row) or caption
@@ -633,15 +637,21 @@ def _join_label_above(rows: list[Row]) -> tuple[list[Row], set[str]]:
     together do) and the figures row's own label names no row; or the figures row has no
     label at all and nothing else claims it.  When an unlabelled figures row could also be
     the next label row's (that one has no figures of its own either), or several unlabelled
-    rows follow, nothing is joined and the label rows' keys are returned to be flagged."""
+    rows follow, or template rows the table prints nowhere lie between the label row and the
+    next labelled row (an omitted row: the figures may be its), nothing is joined and the
+    label rows' keys (and the unprinted rows') are returned to be flagged."""
     out: list[Row] = []
     unsure: set[str] = set()
+    section = vocab.norm("".join(r.label for r in rows))
+    printed = {lab.key for lab in vocab.T3_ROWS if lab.matches(section)}
     i = 0
     while i < len(rows):
         row = rows[i]
         nxt = rows[i + 1] if i + 1 < len(rows) else None
         if nxt is None or not _no_figures(row) or not _has_figures(nxt) or len(nxt.values) < min(
-                7, max(2, len(row.values))):   # fewer cells than a row of figures: a 序号, a remark
+                7, max(2, len(row.values))) or row.table != nxt.table:
+            # fewer cells than a row of figures (a 序号, a remark); a label that is a text line
+            # or another table's row (a page's table rebuilt apart): no proof they are one row
             out.append(row)
             i += 1
             continue
@@ -672,19 +682,40 @@ def _join_label_above(rows: list[Row]) -> tuple[list[Row], set[str]]:
                 later is not None and _has_figures(later) and (not later.labels or vocab.match_t3_row(
                     after.label + later.label) == vocab.match_t3_row(after.label)))
             twice = after is not None and not after.labels and _has_figures(after)
-            if rival or twice:
+            gap = _unprinted_between(own.key, rows[i + 2:], printed)
+            if rival or twice or gap:
                 unsure.add(own.key)
                 if rival:
                     unsure.add(vocab.match_t3_row(after.label).key)
+                unsure.update(gap)
             else:
                 sure = True
         if not sure:
             out.append(row)
             i += 1
             continue
-        out.append(replace(nxt, labels=labels, label_cols=cols if all(c is not None for c in cols) else nxt.label_cols))
+        lcols = cols if all(c is not None for c in cols) else nxt.label_cols
+        # the figures row's blank cells under the label are the label's cell, not a figure
+        keep = [j for j, (v, c) in enumerate(zip(nxt.values, nxt.value_cols)) if not (
+            v.semantic == "blank" and c in lcols)] if len(nxt.value_cols) == len(nxt.values) else range(len(nxt.values))
+        out.append(replace(nxt, labels=labels, label_cols=lcols, values=[nxt.values[j] for j in keep],
+                           value_cols=[nxt.value_cols[j] for j in keep]))
         i += 2
     return out, unsure
+
+
+def _unprinted_between(key: str, below: list[Row], printed: set[str]) -> list[str]:
+    """Template rows between the row ``key`` and the next row below that a label names, that
+    the table prints nowhere: an omitted row (all zero) leaves such a gap, and an unlabelled
+    figures row under ``key``'s label row may be the next row's, not ``key``'s.  Empty when
+    either table-三 shape (（六）其他处理 as one row or as three) puts nothing unprinted there."""
+    nxt = next((lab.key for lab in map(vocab.match_t3_row, (r.label for r in below if r.labels)) if lab), None)
+    gaps = []
+    for single in (True, False):
+        order = vocab.t3_rows_for("", single)
+        if key in order and nxt in order and order.index(key) < order.index(nxt):
+            gaps.append([k for k in order[order.index(key) + 1:order.index(nxt)] if k not in printed])
+    return [k for k in vocab.T3_ROW_KEYS if any(k in g for g in gaps)] if gaps and all(gaps) else []
 
 
 _ORDINAL = re.compile(r"(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d{1,2}[.、])")
@@ -1085,6 +1116,7 @@ def _split_sections(rows: list[Row], agency: str = "",
 def parse_document(doc: Document) -> ParsedReport:
     """The report a document holds; a bundle of reports gives its first, naming the others
     (``other_reports``) and carrying them parsed in ``parts`` for ``ingest``."""
+    split_side_by_side(doc)
     text = doc.text()
     if to_simplified(doc, text):
         text = doc.text()

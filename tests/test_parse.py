@@ -16,6 +16,7 @@ from etl import recover, vocab
 from etl.document import ReportError
 from etl.extract import parse_bytes
 from etl.numbers import parse_cell
+from etl.parse_state import Row
 from synth.render import render, render_flat, render_html, render_text
 
 
@@ -189,6 +190,61 @@ def test_ambiguous_table_two_run_is_flagged_not_guessed_silently():
     assert [rep.cells[f"t3.new_received.{c}"] for c in vocab.T3_COL_KEYS] == [151, 3, 0, 0, 0, 0, 154]
 
 
+_FLAT_T3 = ("三、收到和处理政府信息公开申请情况（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+            "一、本年新收政府信息公开申请数量15130000154二、上年结转政府信息公开申请数量0000000"
+            "四、结转下年度继续办理0000000"
+            "四、政府信息公开行政复议、行政诉讼情况行政复议总计000000000000000五、存在的主要问题")
+
+
+def test_transposed_table_two_in_crawler_text_reads_cuts_that_are_pinned_and_flags_the_rest():
+    """Items as columns, one row per column head: a run holds one cell per item; '128242' for
+    two items has several cuts, so neither item's cell is ever presented as certain."""
+    text = ("示例县人民政府2021年政府信息公开工作年度报告 二、主动公开政府信息情况 "
+            "第二十条第（一）项信息内容规章行政规范性文件本年制发件数069本年废止件数03现行有效件数0 665"
+            "第二十条第（六）项信息内容行政处罚行政强制本年处理决定数量128242"
+            "第二十条第（八）项信息内容行政事业性收费本年收费金额（单位：万元）252.31" + _FLAT_T3)
+    rep = parse(text, "r.txt")
+    want = {"regulations": (0, 0, 0), "normative_documents": (69, 3, 665)}
+    for row, vals in want.items():
+        for col, v in zip(("issued_count", "repealed_count", "in_force_count"), vals):
+            assert rep.cells[f"t2.{row}.{col}"] == v and f"t2.{row}.{col}" not in rep.uncertain
+    for row in ("admin_penalty", "admin_coercion"):
+        assert f"t2.{row}.decision_count" in rep.uncertain
+    assert rep.cells["t2.admin_coercion.decision_count"] != 128242
+    assert rep.cells["t2.admin_fees.fee_amount_wan_yuan"] == 252.31
+
+
+def test_transposed_table_two_with_an_unknown_row_head_is_flagged_not_guessed():
+    text = ("示例县人民政府2021年政府信息公开工作年度报告 二、主动公开政府信息情况 "
+            "第二十条第（一）项信息内容规章行政规范性文件本年制发件数069其中修订件数03现行有效件数0 665"
+            + _FLAT_T3)
+    rep = parse(text, "r.txt")
+    for row in ("regulations", "normative_documents"):
+        for col in ("issued_count", "in_force_count"):
+            assert rep.cells[f"t2.{row}.{col}"] is None and f"t2.{row}.{col}" in rep.uncertain
+
+
+def test_dash_cells_of_table_two_in_crawler_text_are_null_not_dropped():
+    """— is not applicable (null by the spec, as parse_cell reads it); ——— under three columns
+    is three cells, and a dash is a cell boundary inside a run (6-6—)."""
+    text = ("示例县人民政府2019年政府信息公开工作年度报告 二、主动公开政府信息情况 第二十条第（一）项"
+            "信息内容本年新制作数量本年新公开数量对外公开总数量规章———规范性文件3315"
+            "第二十条第（五）项信息内容上一年项目数量本年增/减处理决定数量行政许可6-6—"
+            "第二十条第（八）项信息内容上一年项目数量本年增/减行政事业性收费——" + _FLAT_T3)
+    rep = parse(text, "r.txt")
+    for key in ("t2.regulations.newly_made_count", "t2.regulations.total_published_count",
+                "t2.admin_fees.prior_year_item_count", "t2.admin_fees.item_count_change",
+                "t2.admin_licensing.item_count_change"):
+        assert key in rep.cells
+    for key in ("t2.regulations.newly_made_count", "t2.admin_fees.item_count_change",
+                "t2.admin_licensing.decision_count"):
+        assert rep.cells[key] is None and key not in rep.uncertain
+    assert rep.cells["t2.admin_licensing.prior_year_item_count"] == 6
+    assert rep.cells["t2.admin_licensing.item_count_change"] == -6
+    assert "t2.admin_licensing.item_count_change" not in rep.uncertain
+    assert [rep.cells[f"t2.normative_documents.{c}"] for c in vocab.T2_LAYOUT["2019"]["regulations"]] == [3, 3, 15]
+
+
 def test_rows_whose_label_survives_elsewhere_keep_the_order_value_flagged():
     """Converters print a lost label on a line of its own: the row is printed, the value placed
     by order is the best guess, and it is flagged."""
@@ -345,3 +401,48 @@ def test_total_column_without_header_word_is_read_by_its_place_and_proven_by_the
     rep = parse(render(report, fmt, **opts), f"r.{fmt}")
     assert rep.cells == pytest.approx(report["cells"])
     assert set(rep.uncertain) == {"t3.granted.total"}
+
+
+def _t3_row(label: str, figures: list[str]) -> Row:
+    values = [parse_cell(f) for f in figures]
+    return Row(labels=[label] if label else [], values=values, value_cols=list(range(1, len(values) + 1)),
+               table=0, label_cols=[0] if label else [])
+
+
+@pytest.mark.parametrize("below,joined", [
+    ("4.无正当理由大量反复申请", True),      # nothing unprinted between: the figures are 出版物's
+    ("（六）其他处理1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", False),
+])
+def test_label_row_joins_unlabelled_figures_only_without_an_unprinted_row_between(below, joined):
+    """A label row printed blank (zeros blank, or a tall row split in two) and an unlabelled
+    figures row below: when the template has rows between it and the next labelled row that the
+    table prints nowhere (omitted rows), the figures may be one of those: nothing is joined and
+    every candidate row is flagged (NOTES L22)."""
+    from etl.extract import _join_label_above
+    blank, ones = [""] * 7, ["1", "", "", "", "", "", "1"]
+    rows = [_t3_row("2.重复申请", ["25", "", "", "", "", "", "25"]), _t3_row("3.要求提供公开出版物", blank),
+            _t3_row("", ones), _t3_row(below, ones)]
+    out, unsure = _join_label_above(rows)
+    if joined:
+        assert len(out) == 3 and out[1].label == "3.要求提供公开出版物" and out[1].values == rows[2].values
+        assert not unsure
+    else:
+        assert len(out) == 4
+        assert unsure == {"not_processed_publication", "not_processed_excessive", "not_processed_confirmation"}
+
+
+def test_label_row_join_drops_the_blank_label_cell_and_stays_in_its_table():
+    """An unruled PDF's figures row carries the empty label cell as a blank: joined to the label
+    row above, that blank is the label's cell, not a first figure; a label row of another table
+    (a page rebuilt as two tables) joins nothing."""
+    from etl.extract import _join_label_above
+    label = _t3_row("3.要求提供公开出版物", [""] * 7)
+    figures = _t3_row("", ["", "12", "", "", "", "", "", "12"])
+    figures.value_cols = list(range(8))
+    after = _t3_row("4.无正当理由大量反复申请", ["1"] * 7)
+    out, _ = _join_label_above([label, figures, after])
+    assert len(out) == 2 and [v.raw for v in out[0].values] == ["12", "", "", "", "", "", "12"]
+    assert out[0].value_cols == list(range(1, 8))
+    figures.table = 1
+    out, _ = _join_label_above([label, figures, after])
+    assert len(out) == 3

@@ -812,12 +812,15 @@ def _t3_two_tables(rep: dict, fmt: str) -> Plan:
 @transform("t4_two_tables", "extra")
 def _t4_two_tables(rep: dict, fmt: str) -> Plan:
     """Table 四 printed as two tables: 行政复议 (5 columns) and 行政诉讼 (10 columns)."""
-    def t4(g: Grid, r: Any) -> list:
-        a, b = g.copy(), g.copy()
-        a.slots = [row[:5] for row in g.slots]
-        b.slots = [row[5:] for row in g.slots]
-        return [a.table(header_rows=3), b.table(header_rows=3)]
-    return Plan(opts={"tables": tables_hook(t4=t4)})
+    return Plan(opts={"tables": tables_hook(t4=lambda g, r: t4_halves(g))})
+
+
+def t4_halves(g: Grid) -> list:
+    """Table 四 cut into its 行政复议 (5 columns) and 行政诉讼 (10 columns) tables."""
+    a, b = g.copy(), g.copy()
+    a.slots = [row[:5] for row in g.slots]
+    b.slots = [row[5:] for row in g.slots]
+    return [a.table(header_rows=3), b.table(header_rows=3)]
 
 
 _PARAPHRASE = (("本年新收政府信息公开申请数量", "本年度新收到的政府信息公开申请"),
@@ -1780,16 +1783,18 @@ def _title_after_red_header(rep: dict, fmt: str) -> Plan:
                       "meta_title": t})
 
 
-@transform("agency_with_digits", "14")
-def _agency_with_digits(rep: dict, fmt: str) -> Plan:
-    """An agency whose name holds digits: 示例市12345政务服务便民热线管理中心."""
-    return Plan(agency="示例市12345政务服务便民热线管理中心")
+def _agency_transform(name: str, agency: str, doc: str) -> None:
+    """Register a class-14 transform whose only change is the agency's name ``agency``."""
+    def make(rep: dict, fmt: str) -> Plan:
+        return Plan(agency=agency)
+    make.__doc__ = doc
+    transform(name, "14")(make)
 
 
-@transform("agency_information_office", "14")
-def _agency_information_office(rep: dict, fmt: str) -> Plan:
-    """An agency whose name holds the words of the report title: 示例市政府信息公开办公室."""
-    return Plan(agency="示例市政府信息公开办公室")
+_agency_transform("agency_with_digits", "示例市12345政务服务便民热线管理中心",
+                  "An agency whose name holds digits: 示例市12345政务服务便民热线管理中心.")
+_agency_transform("agency_information_office", "示例市政府信息公开办公室",
+                  "An agency whose name holds the words of the report title: 示例市政府信息公开办公室.")
 
 
 @transform("title_chinese_numeral_year", "14")
@@ -1862,23 +1867,27 @@ def _txt_browser_copy(rep: dict, fmt: str) -> Plan:
     """A web page copied from a browser into .txt (innerText): one line per table row, the cells
     starting in that row joined by TABs — empty fields keep blank cells' places — and zeros
     printed blank.  Every figure is still where it belongs."""
-    def post(data: bytes, f: str) -> bytes:
-        r = R._R(rep, {"blank_zeros": True})
-        out = [r.title(), "一、总体情况", "本报告为示例。"]
+    def line(r: Any, t: Any, cells: Any) -> str:
+        return "\t".join(r.value(c.key) if c.kind == "num" else c.text for _, c, cont in cells if not cont)
+    return Plan(post=lambda data, f: tables_as_lines(R._R(rep, {"blank_zeros": True}), line).encode("utf-8"))
 
-        def rows(t: Any) -> None:
-            if not isinstance(t, R.Table):
-                for x in R._pieces(t):
-                    out.append(x) if isinstance(x, str) else rows(x)
-                return
-            for line in t.placed:
-                out.append("\t".join(r.value(c.key) if c.kind == "num" else c.text for _, c, cont in line if not cont))
-        for name, t in zip(("t2", "t3", "t4"), r.tables):
-            out.append(r.t4_heading() if name == "t4" else vocab.TABLE_ZH[name])
-            rows(t)
-        out += ["五、存在的主要问题及改进情况", "无。", "六、其他需要报告的事项", "无。"]
-        return ("\n".join(out) + "\n").encode("utf-8")
-    return Plan(post=post)
+
+def tables_as_lines(r: Any, line: Callable[[Any, Any, Any], str]) -> str:
+    """A bare text report whose tables are one line per row, ``line(r, table, placed_row)``."""
+    out = [r.title(), "一、总体情况", "本报告为示例。"]
+
+    def rows(t: Any) -> None:
+        if not isinstance(t, R.Table):
+            for x in R._pieces(t):
+                out.append(x) if isinstance(x, str) else rows(x)
+            return
+        for cells in t.placed:
+            out.append(line(r, t, cells))
+    for name, t in zip(("t2", "t3", "t4"), r.tables):
+        out.append(r.t4_heading() if name == "t4" else vocab.TABLE_ZH[name])
+        rows(t)
+    out += ["五、存在的主要问题及改进情况", "无。", "六、其他需要报告的事项", "无。"]
+    return "\n".join(out) + "\n"
 
 
 @transform("md_note_marks", "9", ("md",))
@@ -2625,16 +2634,10 @@ def _html_css_superscript(rep: dict, fmt: str) -> Plan | None:
 # ---- agencies and titles
 
 
-@transform("agency_with_bracket_alias", "14")
-def _agency_with_bracket_alias(rep: dict, fmt: str) -> Plan:
-    """An agency with a second name in brackets: 示例市农业农村局（示例市乡村振兴局）."""
-    return Plan(agency="示例市农业农村局（示例市乡村振兴局）")
-
-
-@transform("agency_with_nian", "14")
-def _agency_with_nian(rep: dict, fmt: str) -> Plan:
-    """An agency whose name holds 年 and a number word: 示例市青少年宫."""
-    return Plan(agency="示例市青少年宫")
+_agency_transform("agency_with_bracket_alias", "示例市农业农村局（示例市乡村振兴局）",
+                  "An agency with a second name in brackets: 示例市农业农村局（示例市乡村振兴局）.")
+_agency_transform("agency_with_nian", "示例市青少年宫",
+                  "An agency whose name holds 年 and a number word: 示例市青少年宫.")
 
 
 @transform("title_corrected_suffix", "14")
@@ -3488,6 +3491,804 @@ def _t3_label_row_then_unlabelled_figures(rep: dict, fmt: str) -> Plan:
             cid = g.new(lit(text))
             g.slots[at][c:c + width] = [cid] * width
     return Plan(opts={"tables": tables_hook(t3=t3)}, flag_ok=keys)
+
+
+# --------------------------------------------------------------------------- adversary round 4
+# Re-layouts the rounds above did not reach: table 二 transposed per item, table 三's applicant
+# columns with 自然人 last, its outcome groups and sub-rows in other orders, a note row and 其中
+# rows with figures inside table 三, notes inside count cells, 无 / — for zero, CMS links and ids
+# around figures, escaped pipes in markdown, legacy DOCX horizontal merges, the page printed
+# twice, tables 三/四 split with abbreviated second headers, 总计 spanning the header rows, and
+# table 三 split by columns over two tables (a wide table continued on the next page).
+
+
+@transform("t2_items_transposed", "11")
+def _t2_items_transposed(rep: dict, fmt: str) -> Plan:
+    """Table 二 as one table per 第二十条 item, each transposed: the item's rows (规章, 行政规范性
+    文件 …) as columns, its column heads (本年制发件数 …) as row labels."""
+    def t2(g: Grid, r: Any) -> list:
+        out: list = []
+        starts = [i for i, row in enumerate(g.slots) if g.cells[row[0]].kind == "title"] + [len(g.slots)]
+        for a, b in zip(starts, starts[1:]):
+            part = g.copy()
+            out.append(g.cells[g.slots[a][0]].text)
+            part.slots = [list(row) for row in g.slots[a + 1:b]]
+            part.transpose()
+            part.header_rows = 0
+            out.append(part.table())
+        return out
+    return Plan(opts={"tables": tables_hook(t2=t2)}, flag_ok=_keys(rep["cells"], "t2."))
+
+
+@transform("t3_natural_person_last", "1")
+def _t3_natural_person_last(rep: dict, fmt: str) -> Plan | None:
+    """Table 三's applicant columns with 法人或其他组织's five first, then 自然人, then 总计."""
+    return _moved(rep, "t3", _permute([0, 1, 2, 4, 5, 6, 7, 8, 3, 9]))
+
+
+def _move_rows(g: Grid, first: list[str], before: str) -> None:
+    """Move the rows of keys ``first`` (in that order) to just above the row of ``before``."""
+    rows = [g.slots[g.row_of(f"t3.{k}.")] for k in first]
+    g.slots = [row for row in g.slots if not any(row is x for x in rows)]
+    at = g.row_of(f"t3.{before}.")
+    g.slots[at:at] = rows
+
+
+@transform("t3_group5_before_group4", "extra")
+def _t3_group5_before_group4(rep: dict, fmt: str) -> Plan:
+    """Table 三's （五）不予处理 block printed before （四）无法提供 (labels and numbers unchanged)."""
+    return Plan(opts={"tables": tables_hook(t3=lambda g, r: _move_rows(
+        g, list(vocab.T3_ROW_KEYS[15:20]), "unavailable_not_held"))})
+
+
+@transform("t3_group3_subrows_reversed", "extra")
+def _t3_group3_subrows_reversed(rep: dict, fmt: str) -> Plan:
+    """Table 三's eight （三）不予公开 sub-rows in reverse order (8. … 1.), each keeping its label."""
+    def t3(g: Grid, r: Any) -> None:
+        keys = list(vocab.T3_ROW_KEYS[4:12])
+        at = g.row_of(f"t3.{keys[0]}.")
+        rows = [g.slots[g.row_of(f"t3.{k}.")] for k in keys]
+        g.slots[at:at + len(rows)] = rows[::-1]
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+@transform("t3_note_row_with_figures", "9")
+def _t3_note_row_with_figures(rep: dict, fmt: str) -> Plan:
+    """A note row inside table 三 under its last row, one cell over all columns, with figures:
+    「注：本年新收申请中，网上申请N件，当面申请M件；上年结转K件均已办结。」"""
+    c = rep["cells"]
+    new = c.get("t3.new_received.total") or 0
+    old = c.get("t3.carried_over_from_prior.total") or 0
+
+    def t3(g: Grid, r: Any) -> None:
+        g.insert_row(len(g.slots), [lit(f"注：本年新收申请中，网上申请{new - new // 3}件，当面申请{new // 3}件；"
+                                        f"上年结转{old}件均已办结。", cs=g.ncols)])
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+@transform("t3_qizhong_rows", "extra")
+def _t3_qizhong_rows_filled(rep: dict, fmt: str) -> Plan:
+    """Two 其中 rows (当面申请 / 网络申请) under 本年新收 with figures that are no key, zeros
+    printed (the blank-zeros form is ``t3_qizhong_rows_blank_zeros``)."""
+    cells = rep["cells"]
+    new = [cells.get(f"t3.new_received.{c}") or 0 for c in vocab.T3_COL_KEYS]
+
+    def t3(g: Grid, r: Any) -> None:
+        at = g.row_of("t3.new_received.") + 1
+        g.insert_row(at, [lit("其中：网络申请", cs=3)] + [lit(str(v - v // 3)) for v in new])
+        g.insert_row(at, [lit("其中：当面申请", cs=3)] + [lit(str(v // 3)) for v in new])
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+@transform("cell_carryover_note", "9")
+def _cell_carryover_note(rep: dict, fmt: str) -> Plan | None:
+    """A note inside count cells: 办理结果总计 cells ``12（含上年结转2件）`` and 予以公开 自然人
+    ``5（其中1件为上年结转）``: the figure is the first number (a flag is fine too)."""
+    cells = rep["cells"]
+    keys = {k for k, v in cells.items() if isinstance(v, int) and v > 1
+            and (k.startswith("t3.result_total.") or k == "t3.granted.natural_person")}
+    if not keys:
+        return None
+
+    def text(k: str, s: str) -> str:
+        if k not in keys or not s.isdigit():
+            return s
+        n = max(1, int(s) // 4)
+        return f"{s}（其中{n}件为上年结转）" if k.endswith("natural_person") and k.startswith("t3.granted") \
+            else f"{s}（含上年结转{n}件）"
+    return Plan(opts={"value_text": text}, flag_ok=keys)
+
+
+def _zeros_as(rep: dict, tables: tuple[str, ...], glyph: str) -> Plan | None:
+    zeros = {k for k, v in rep["cells"].items() if k[:2] in tables and v == 0 and not k.endswith(_MONEY)}
+    if not zeros:
+        return None
+    truth = {k: None if k in zeros else v for k, v in rep["cells"].items()}
+    return Plan(opts={"value_text": lambda k, s: glyph if k in zeros else s}, truth=truth)
+
+
+@transform("zeros_as_wu", "extra")
+def _zeros_as_wu(rep: dict, fmt: str) -> Plan | None:
+    """Zeros of tables 三 and 四 printed ``无``: not applicable by the spec, so null."""
+    return _zeros_as(rep, ("t3", "t4"), "无")
+
+
+@transform("zeros_as_emdash", "extra")
+def _zeros_as_emdash(rep: dict, fmt: str) -> Plan | None:
+    """Zeros of tables 二 and 四 printed ``—`` (an em dash): not applicable, so null."""
+    return _zeros_as(rep, ("t2", "t4"), "—")
+
+
+@transform("html_cells_linked", "extra", ("html",))
+def _html_cells_linked(rep: dict, fmt: str) -> Plan:
+    """A CMS that wraps every figure in a link or an id'd span: ``<a href="/detail?id=20210315">26</a>``,
+    ``<span id="cell_3_7" data-row="3">26</span>``: the digits of ids and links are no figure."""
+    def post(data: bytes, f: str) -> bytes:
+        n = [0]
+
+        def wrap(m: re.Match) -> str:
+            n[0] += 1
+            i = n[0]
+            inner = (f'<a href="/zwgk/detail?id=2021{i:04d}" target="_blank">{m.group(2)}</a>' if i % 2
+                     else f'<span id="cell_{i // 10}_{i % 10}" data-row="{i // 10}">{m.group(2)}</span>')
+            return m.group(1) + inner + m.group(3)
+        return re.sub(r'(<td[^>]*><p align="center">)([^<]*\d[^<]*)(</p></td>)', wrap,
+                      data.decode("utf-8")).encode("utf-8")
+    return Plan(post=post)
+
+
+@transform("md_escaped_pipes", "extra", ("md",))
+def _md_escaped_pipes(rep: dict, fmt: str) -> Plan:
+    """Markdown from a converter that joins table 三's group heading and sub-label with a pipe
+    and escapes it, as GFM requires: ``| （三）不予公开\\|1.属于国家秘密 | | 0 | …``."""
+    def t3(g: Grid, r: Any) -> None:
+        for row in g.slots:
+            grp, sub = g.cells[row[1]], g.cells[row[2]]
+            if grp.kind == "group" and row[1] != row[2] and sub.kind == "label":
+                row[1] = row[2] = g.new(replace(sub, text=f"{grp.text}\\|{sub.text}"))
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+def _hmerge(xml: str) -> str:
+    """Every ``w:gridSpan`` of the document written as legacy ``w:hMerge`` cells."""
+    def cell(m: re.Match) -> str:
+        tc = m.group(0)
+        span = re.search(r'<w:gridSpan w:val="(\d+)"/>', tc)
+        if not span:
+            return tc
+        n = int(span.group(1))
+        first = tc.replace(span.group(0), '<w:hMerge w:val="restart"/>')
+        vm = re.search(r"<w:vMerge[^>]*/>", tc)
+        cont = f'<w:tc><w:tcPr><w:hMerge/>{vm.group(0) if vm else ""}</w:tcPr><w:p/></w:tc>'
+        return first + cont * (n - 1)
+    return re.sub(r"<w:tc>.*?</w:tc>", cell, xml, flags=re.S)
+
+
+@transform("docx_hmerge_legacy", "extra", ("docx",))
+def _docx_hmerge_legacy(rep: dict, fmt: str) -> Plan:
+    """DOCX whose horizontal merges are the legacy ``w:hMerge restart/continue`` cells (Word 97
+    files converted, some WPS exports) instead of ``w:gridSpan``."""
+    return Plan(post=lambda data, f: _docx_edit(data, _hmerge))
+
+
+@transform("report_printed_twice", "7")
+def _report_printed_twice(rep: dict, fmt: str) -> Plan:
+    """The page holds the same report twice (the article and its 打印版 copy): one report,
+    the same figures."""
+    return Plan(post=lambda data, f: concat_files(data, data, f, joiner="【打印本页】"))
+
+
+@transform("t3_two_tables_abbrev_header", "extra")
+def _t3_two_tables_abbrev_header(rep: dict, fmt: str) -> Plan:
+    """Table 三 split before （四）无法提供, the second part under a one-row abbreviated header
+    (项目 | 自然人 | 企业 | 科研 | 公益 | 法律 | 其他 | 合计)."""
+    def t3(g: Grid, r: Any) -> list:
+        at = g.row_of("t3.unavailable_not_held.")
+        g.insert_row(at, [lit() for _ in range(g.ncols)], keep_spans=False)
+        lower = g.copy()
+        lower.slots = lower.slots[at + 1:]
+        lower.insert_row(0, [head("项目", cs=3)] + [head(x) for x in ("自然人", "企业", "科研", "公益", "法律",
+                                                                        "其他", "合计")])
+        lower.header_rows = 1
+        g.slots = g.slots[:at]
+        return [g.table(), lower.table()]
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+@transform("t4_two_tables_abbrev_header", "extra")
+def _t4_two_tables_abbrev_header(rep: dict, fmt: str) -> Plan:
+    """Table 四 as two tables, 行政复议 then 行政诉讼, each under short heads (维持 | 纠正 | 其他 |
+    未审结 | 合计; 直接起诉 / 复议后起诉)."""
+    short = ("维持", "纠正", "其他", "未审结", "合计")
+
+    def t4(g: Grid, r: Any) -> list:
+        data = g.slots[-1]
+        a, b = g.copy(), g.copy()
+        a.slots = [list(data[:5])]
+        a.insert_row(0, [head(x) for x in short])
+        a.insert_row(0, [head("行政复议", cs=5)])
+        b.slots = [list(data[5:])]
+        b.insert_row(0, [head(x) for x in short * 2])
+        b.insert_row(0, [head("直接起诉", cs=5), head("复议后起诉", cs=5)])
+        b.insert_row(0, [head("行政诉讼", cs=10)])
+        return [a.table(header_rows=2), b.table(header_rows=3)]
+    return Plan(opts={"tables": tables_hook(t4=t4)})
+
+
+@transform("t3_total_header_rowspan3", "extra")
+def _t3_total_header_rowspan3(rep: dict, fmt: str) -> Plan:
+    """Table 三's 总计 head spanning all three header rows, 申请人情况 over the six applicant
+    columns only."""
+    def t3(g: Grid, r: Any) -> None:
+        tot = g.slots[1][9]
+        g.slots[0][9] = tot
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+@transform("t3_split_by_columns", "extra")
+def _t3_split_by_columns(rep: dict, fmt: str) -> Plan:
+    """A wide table 三 continued on the next page by columns: the first table holds the labels,
+    自然人 and 商业企业 and 科研机构; the second the labels again with the other columns (社会公益组织 …
+    总计), each under its part of the header."""
+    def t3(g: Grid, r: Any) -> list:
+        a, b = g.copy(), g.copy()
+        a.delete_cols([6, 7, 8, 9])
+        b.delete_cols([3, 4, 5])
+        return [a.table(), b.table()]
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+@transform("t3_col_numbers_row", "5")
+def _t3_col_numbers_row(rep: dict, fmt: str) -> Plan:
+    """Table 三 with a 栏次 row under its header (statistical forms): ``栏次 | 甲 | 乙 | 1 | 2 … 7``;
+    the numbering is not figures."""
+    def t3(g: Grid, r: Any) -> None:
+        g.insert_row(3, [lit("栏次"), lit("甲"), lit("乙")] + [lit(str(i + 1)) for i in range(7)],
+                     keep_spans=False)
+        g.header_rows = 4
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+@transform("t3_col_numbers_unlabelled", "5")
+def _t3_col_numbers_unlabelled(rep: dict, fmt: str) -> Plan:
+    """Table 三 with a bare row of column numbers ``1 … 7`` under its header, its label cell empty."""
+    def t3(g: Grid, r: Any) -> None:
+        g.insert_row(3, [lit(cs=3)] + [lit(str(i + 1)) for i in range(7)], keep_spans=False)
+        g.header_rows = 4
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+def _excel_line(r: Any, t: Any, cells: Any) -> str:
+    """Excel's copy of one grid row: every grid column a TAB-separated field, a merged cell's
+    text in its first field and the others empty."""
+    f = [""] * t.ncols
+    for c, cell, cont in cells:
+        if not cont:
+            f[c] = r.value(cell.key) if cell.kind == "num" else cell.text
+    return "\t".join(f)
+
+
+@transform("txt_excel_tsv", "11", ("txt",))
+def _txt_excel_tsv(rep: dict, fmt: str) -> Plan:
+    """A .txt whose tables were pasted from Excel: one TAB-separated line per row, every column
+    a field (merged cells empty after their first field), zeros printed."""
+    return Plan(post=lambda data, f: tables_as_lines(R._R(rep, {}), _excel_line).encode("utf-8"))
+
+
+@transform("html_header_colspan_overshoot", "extra", ("html",))
+def _html_header_colspan_overshoot(rep: dict, fmt: str) -> Plan:
+    """A CMS editor's table 三 whose 申请人情况 head says ``colspan="8"`` (one too many) and whose
+    note cell ``colspan="4"``: the header is wider than the body rows; browsers show it ragged."""
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8")
+        m = list(re.finditer(r"<table.*?</table>", s, re.S))[1]
+        t = m.group(0).replace('colspan="7"', 'colspan="8"', 1).replace('rowspan="3" colspan="3"',
+                                                                      'rowspan="3" colspan="4"', 1)
+        return (s[:m.start()] + t + s[m.end():]).encode("utf-8")
+    return Plan(post=post)
+
+
+@transform("md_aligned_separators", "extra", ("md",))
+def _md_aligned_separators(rep: dict, fmt: str) -> Plan:
+    """Markdown tables with alignment in the delimiter row (``|:---|:---:|---:|``) and cells padded
+    to a fixed width (pandoc / markdown formatters)."""
+    def post(data: bytes, f: str) -> bytes:
+        out = []
+        for ln in data.decode("utf-8").split("\n"):
+            if re.fullmatch(r"\|(---\|)+", ln):
+                n = ln.count("---")
+                ln = "|:---|" + "|".join([":---:"] * (n - 2) + ["---:"]) + "|" if n > 2 else "|:---|---:|"
+            elif ln.startswith("| "):
+                cells = ln[1:-1].split("|")
+                ln = "|" + "|".join(f" {c.strip():<8} " for c in cells) + "|"
+            out.append(ln)
+        return "\n".join(out).encode("utf-8")
+    return Plan(post=post)
+
+
+@transform("t4_two_tables_litigation_first", "1")
+def _t4_two_tables_litigation_first(rep: dict, fmt: str) -> Plan:
+    """Table 四 as two tables, 行政诉讼 (10 columns) first, then 行政复议 (5 columns)."""
+    return Plan(opts={"tables": tables_hook(t4=lambda g, r: t4_halves(g)[::-1])})
+
+
+@transform("html_t3_t4_side_by_side", "extra", ("html",))
+def _html_t3_t4_side_by_side(rep: dict, fmt: str) -> Plan:
+    """Tables 三 and 四 side by side in one row of a borderless layout table, table 四's heading
+    in the right-hand cell above its table."""
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8")
+        tabs = list(re.finditer(r"<table.*?</table>", s, re.S))
+        t3, t4 = tabs[1], tabs[2]
+        h4 = s.rindex("<p>", t3.end(), t4.start())
+        right = s[h4:t4.end()]
+        lay = (f'<table border="0" width="100%"><tr><td valign="top">{t3.group(0)}</td>'
+               f'<td valign="top">{right}</td></tr></table>')
+        return (s[:t3.start()] + lay + s[t4.end():]).encode("utf-8")
+    return Plan(post=post)
+
+
+def _zero_rows(cells: dict) -> list[str]:
+    return [r for r in vocab.T3_ROW_KEYS[4:20] if f"t3.{r}.total" in cells and _all_zero(cells, r)]
+
+
+@transform("t3_zero_rows_omitted", "10")
+def _t3_zero_rows_omitted(rep: dict, fmt: str) -> Plan | None:
+    """Table 三 without its all-zero sub-rows of （三）…（五） (the agency deleted them; the other
+    rows keep their labels): the deleted rows are not printed, so not in the parse (or flagged)."""
+    cells = rep["cells"]
+    gone = _zero_rows(cells)
+    if not gone:
+        return None
+
+    def t3(g: Grid, r: Any) -> None:
+        g.delete_rows([g.row_of(f"t3.{k}.") for k in gone])
+    gone_keys = {k for k in cells if k.split(".")[0] == "t3" and k.split(".")[1] in gone}
+    truth = {k: v for k, v in cells.items() if k not in gone_keys}
+    return Plan(opts={"tables": tables_hook(t3=t3)}, truth=truth, flag_ok=gone_keys)
+
+
+@transform("t4_reconsideration_only", "10")
+def _t4_reconsideration_only(rep: dict, fmt: str) -> Plan:
+    """Table 四 printing only its 行政复议 block (the agency had no lawsuits and cut the 行政诉讼
+    columns): the litigation cells are not printed."""
+    def t4(g: Grid, r: Any) -> None:
+        g.delete_cols(list(range(5, 15)))
+    cells = rep["cells"]
+    gone = {k for k in cells if k.startswith("t4.") and not k.startswith("t4.admin_reconsideration.")}
+    truth = {k: v for k, v in cells.items() if k not in gone}
+    return Plan(opts={"tables": tables_hook(t4=t4)}, truth=truth, flag_ok=gone)
+
+
+@transform("t2_row_omitted_labelled", "10")
+def _t2_row_omitted_labelled(rep: dict, fmt: str) -> Plan | None:
+    """Table 二 without its 行政强制 row (the agency has no such power), the other rows labelled:
+    行政强制's cells are not printed."""
+    cells = rep["cells"]
+    gone = _keys(cells, "t2.admin_coercion.")
+    if not gone:
+        return None
+
+    def t2(g: Grid, r: Any) -> None:
+        g.delete_rows([g.row_of("t2.admin_coercion.")])
+    truth = {k: v for k, v in cells.items() if k not in gone}
+    return Plan(opts={"tables": tables_hook(t2=t2)}, truth=truth, flag_ok=gone)
+
+
+_DOC_HEADS = {"2019": ("本年新制作数量", "本年新公开数量", "对外公开总数量"),
+              "2021": ("本年制发件数", "本年废止件数", "现行有效件数")}
+
+
+@transform("t2_doc_heads_other_template", "1")
+def _t2_doc_heads_other_template(rep: dict, fmt: str) -> Plan:
+    """Table 二's 第（一）项 under the other template's column heads (a 2019-year report on the
+    2021 form's 本年制发件数 | 本年废止件数 | 现行有效件数, or the reverse): the figures are the
+    columns the heads name."""
+    mine = rep["template"]
+    other = "2021" if mine == "2019" else "2019"
+    src = vocab.T2_LAYOUT[mine]["regulations"]
+    dst = vocab.T2_LAYOUT[other]["regulations"]
+    ren = dict(zip(src, dst))
+    heads = dict(zip(_DOC_HEADS[mine], _DOC_HEADS[other]))
+
+    def new_key(k: str) -> str:
+        p = k.split(".")
+        return f"{p[0]}.{p[1]}.{ren[p[2]]}" if p[0] == "t2" and p[2] in ren else k
+    cells = {new_key(k): v for k, v in rep["cells"].items()}
+
+    def fn(c: Cell) -> Cell:
+        if c.kind == "num":
+            return replace(c, key=new_key(c.key))
+        return replace(c, text=heads.get(c.text, c.text)) if c.kind == "head" else c
+    return Plan(opts={"tables": tables_hook(t2=lambda g, r: g.relabel(fn))}, cells=cells, truth=cells)
+
+
+@transform("t3_other_rows_2021_in_2019", "1")
+def _t3_other_rows_2021_in_2019(rep: dict, fmt: str) -> Plan | None:
+    """A report on the 2019 form whose （六）其他处理 is printed as the 2021 form's three sub-rows
+    (逾期不补正 / 逾期未缴费 / 其他): those rows are printed, the single （六） row is not."""
+    cells = rep["cells"]
+    if not any(k.startswith("t3.other_total.") for k in cells):
+        return None
+    out = {k: v for k, v in cells.items() if not k.startswith("t3.other_total.")}
+    for col in vocab.T3_COL_KEYS:
+        v = cells.get(f"t3.other_total.{col}") or 0
+        a, b = v // 2, v // 4
+        out[f"t3.other_no_correction.{col}"] = a
+        out[f"t3.other_fee_unpaid.{col}"] = b
+        out[f"t3.other_other.{col}"] = v - a - b
+    return Plan(cells=out, truth=out)
+
+
+def _corrected(rep: dict, table: str, prefixes: tuple[str, ...]) -> Plan | None:
+    """Table ``table`` printed twice: first with a few wrong figures, then 更正如下 and the right
+    table; the corrected cells are printed twice with different values (a flag, or the
+    corrected value … only a flag is sure)."""
+    cells = rep["cells"]
+    keys = [k for k in sorted(cells) if k.startswith(prefixes) and isinstance(cells[k], int)][:3]
+    if not keys:
+        return None
+    wrong = {k: cells[k] + 2 for k in keys}
+    idx = ("t2", "t3", "t4").index(table)
+
+    def pieces(*ts: Any) -> tuple:
+        t = ts[idx]
+        old = _literal(t, {**cells, **wrong})
+        out = list(ts[:3])
+        out[idx] = [old, "更正说明：上表部分数据有误，更正如下：", t]
+        return tuple(out)
+    return Plan(opts={"tables": tables_hook(pieces=lambda a, b, c, r: pieces(a, b, c))}, must_flag=set(keys))
+
+
+@transform("t3_corrected_table_after", "12")
+def _t3_corrected_table_after(rep: dict, fmt: str) -> Plan | None:
+    """Table 三 printed as first published, a 更正 note, then the corrected table 三."""
+    return _corrected(rep, "t3", ("t3.new_received.", "t3.granted."))
+
+
+@transform("t4_corrected_table_after", "12")
+def _t4_corrected_table_after(rep: dict, fmt: str) -> Plan | None:
+    """Table 四 printed as first published, a 更正 note, then the corrected table 四."""
+    return _corrected(rep, "t4", ("t4.admin_reconsideration.",))
+
+
+def _title_in_cell(data: bytes, fmt: str, title: str) -> bytes:
+    if fmt in ("txt", "md"):
+        s = data.decode("utf-8")
+        return s.replace(title, ("\t" if fmt == "txt" else "| ") + title + ("" if fmt == "txt" else " |\n|---|"), 1).encode("utf-8")
+    if fmt == "html":
+        s = data.decode("utf-8")
+        m = re.search(r'<p style="text-align:center;font-weight:bold">[^<]*</p>', s)
+        return (s[:m.start()] + '<table width="100%" border="0"><tr><td align="center">' + m.group(0)
+                + "</td></tr></table>" + s[m.end():]).encode("utf-8")
+
+    def edit(x: str) -> str:
+        m = re.search(r"<w:p>(?:(?!</w:p>).)*政府信息公开工作年度报告(?:(?!</w:p>).)*</w:p>", x, re.S)
+        if not m:
+            return x
+        return (x[:m.start()] + '<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/></w:tblPr><w:tblGrid>'
+                '<w:gridCol w:w="8000"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:w="8000" w:type="dxa"/></w:tcPr>'
+                + m.group(0) + "</w:tc></w:tr></w:tbl>" + x[m.end():])
+    return _docx_edit(data, edit)
+
+
+@transform("title_in_table_cell", "14", ("txt", "md", "html", "docx"))
+def _title_in_table_cell(rep: dict, fmt: str) -> Plan:
+    """The title printed in a one-cell layout table (CMS article header, Word title box)."""
+    t = f"{rep['agency']}{rep['year']}年政府信息公开工作年度报告"
+    return Plan(opts={"title_lines": [t]}, post=lambda data, f: _title_in_cell(data, f, t))
+
+
+# --------------------------------------------------------------------------- adversary round 5
+# Re-layouts the rounds above did not reach: a figure typed into its row's label cell, table 三
+# without its group words, table 四's 复议 result columns swapped alone, English total heads,
+# the last table-三 row in an HTML <tfoot> before <tbody>, the article inside an <iframe srcdoc>,
+# tables 三 and 四 side by side in one grid, table 三 as a list of sentences, 本年/上年 pairs in
+# table-四 cells, rotated PDF pages, fixed-width plain text with labels overflowing their column.
+
+
+@transform("t2_figure_in_label_cell", "9")
+def _t2_figure_in_label_cell(rep: dict, fmt: str) -> Plan | None:
+    """Table 二's first figure of each row typed into the label cell (``行政许可 12``), its own
+    cell left blank; table 三's 本年新收 总计 the same.  The figure is the label's (read it, or
+    flag the cell — a blank cell is no zero here)."""
+    cells = rep["cells"]
+    moved: dict[str, str] = {}
+
+    def fold(g: Grid, r: Any, prefix: str, only: str | None = None) -> None:
+        for row in g.slots:
+            nums = [c for c, cid in enumerate(row) if g.cells[cid].kind == "num"]
+            if not nums or (only and not g.cells[row[nums[0]]].key.startswith(only)):
+                continue
+            c0 = nums[-1] if only else nums[0]
+            key = g.cells[row[c0]].key
+            lab = max((c for c in range(c0) if g.cells[row[c]].kind == "label"), default=None)
+            v = r._value(key)
+            if lab is None or not v.strip() or row[lab] in [row[x] for x in range(c0 + 1, g.ncols)]:
+                continue
+            old = row[lab]
+            new = g.new(replace(g.cells[old], text=f"{g.cells[old].text} {v}"))
+            for rr in g.slots:
+                for c, cid in enumerate(rr):
+                    if cid == old:
+                        rr[c] = new
+            blank, cid0 = g.new(lit()), row[c0]
+            row[:] = [blank if cid == cid0 else cid for cid in row]
+            moved[key] = v
+    t2 = lambda g, r: fold(g, r, "t2.")   # noqa: E731
+    t3 = lambda g, r: fold(g, r, "t3.", "t3.new_received.")   # noqa: E731
+    if not any(isinstance(v, (int, float)) and not isinstance(v, bool) for k, v in cells.items() if k.startswith("t2.")):
+        return None
+    return Plan(opts={"tables": tables_hook(t2=t2, t3=t3)},
+                flag_ok={k for k in cells if k.startswith(("t2.", "t3.new_received."))})
+
+
+@transform("t3_group_never_printed", "extra")
+def _t3_group_never_printed(rep: dict, fmt: str) -> Plan:
+    """Table 三's sub-rows (``1.属于国家秘密`` …) printed without their group cell
+    (（三）不予公开 … never printed): each sub-label spans the group's column."""
+    def t3(g: Grid, r: Any) -> None:
+        for row in g.slots:
+            if g.cells[row[1]].kind == "group" and row[1] != row[2] and g.cells[row[2]].kind == "label":
+                row[1] = row[2]
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+@transform("t4_reconsideration_corrected_first", "1")
+def _t4_reconsideration_corrected_first(rep: dict, fmt: str) -> Plan | None:
+    """Table 四's 行政复议 block with 结果纠正 before 结果维持; the 诉讼 blocks keep the form's
+    order (a column map copied from one block to the next goes wrong)."""
+    return _moved(rep, "t4", _permute([1, 0] + list(range(2, 15))))
+
+
+@transform("heads_english_total", "extra")
+def _heads_english_total(rep: dict, fmt: str) -> Plan:
+    """Total heads in English as bilingual templates print them: 总计/合计 → ``Total``
+    (tables 三 and 四): the column is the total by its place and its sums (or flag it)."""
+    def t(g: Grid, r: Any) -> None:
+        g.relabel(lambda c: replace(c, text="Total") if c.kind == "head" and c.text in ("总计", "合计") else c)
+    keys = {k for k in rep["cells"] if k[:2] in ("t3", "t4") and k.endswith(".total")}
+    return Plan(opts={"tables": tables_hook(t3=t, t4=t)}, flag_ok=keys)
+
+
+def _html_tables(s: str) -> list[re.Match]:
+    return list(re.finditer(r"<table border=\"1\"[^>]*>.*?</table>", s, re.S))
+
+
+@transform("html_t3_last_row_in_tfoot", "extra", ("html",))
+def _html_t3_last_row_in_tfoot(rep: dict, fmt: str) -> Plan:
+    """Table 三 with <thead>, its last row (结转下年度继续办理) in a <tfoot> written before
+    <tbody> (the HTML 4 order: the browser shows it last, the source has it first)."""
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8")
+        m = _html_tables(s)[1]
+        tab = m.group(0)
+        rows = re.findall(r"<tr>.*?</tr>\n", tab, re.S)
+        last = rows[-1]
+        tab2 = tab.replace(last, "").replace("<tbody>", f"<tfoot>\n{last}</tfoot><tbody>", 1)
+        return (s[:m.start()] + tab2 + s[m.end():]).encode("utf-8")
+    return Plan(opts={"thead": True}, post=post)
+
+
+@transform("html_article_in_iframe_srcdoc", "extra", ("html",))
+def _html_article_in_iframe_srcdoc(rep: dict, fmt: str) -> Plan:
+    """A CMS page whose article body sits in ``<iframe srcdoc="…">`` (the report's HTML escaped
+    in the attribute); the page prints the title above it."""
+    import html as _h
+
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8")
+        m = re.search(r'<div class="article">\n(.*)\n</div>', s, re.S)
+        titles = "".join(re.findall(r'<p style="text-align:center;font-weight:bold">[^<]*</p>', m.group(1)))
+        inner = f"<html><body>{m.group(1)}</body></html>"
+        frame = f'<h1 class="title">{titles}</h1><iframe width="100%" height="3000" frameborder="0" srcdoc="{_h.escape(inner, quote=True)}"></iframe>'
+        return (s[:m.start()] + '<div class="article">\n' + frame + "\n</div>" + s[m.end():]).encode("utf-8")
+    return Plan(post=post)
+
+
+@transform("t3_t4_one_grid_side_by_side", "extra", ("txt", "md", "html", "docx"))
+def _t3_t4_one_grid_side_by_side(rep: dict, fmt: str) -> Plan:
+    """Tables 三 and 四 side by side (two tables on one landscape page) saved as ONE grid:
+    table 三's columns, a blank column, then table 四's heading and table under it; table 四's
+    own heading is followed by no table."""
+    holder: dict[str, Any] = {}
+
+    def pieces(a: R.Table, b: R.Table, c: R.Table, r: Any) -> tuple:
+        g3, g4 = Grid(b), Grid(c)
+        off = len(g3.cells)
+        g3.cells += g4.cells
+        title = g3.new(Cell(vocab.TABLE_ZH["t4"], cs=1, kind="title"))
+        n3, n4 = len(g3.slots), len(g4.slots) + 1
+        rows4 = [[title] * g4.ncols] + [[cid + off for cid in row] for row in g4.slots]
+        for i in range(max(n3, n4)):
+            if i >= n3:
+                g3.slots.append([g3.new(lit()) for _ in range(len(g3.slots[0]))])
+            right = rows4[i] if i < n4 else [g3.new(lit()) for _ in range(g4.ncols)]
+            g3.slots[i] = g3.slots[i] + [g3.new(lit())] + right
+        holder["t"] = g3.table()
+        return (a, holder["t"], [])
+    return Plan(opts={"tables": tables_hook(pieces=pieces)}, flag_ok=_keys(rep["cells"], "t4."))
+
+
+@transform("t3_as_sentences", "extra")
+def _t3_as_sentences(rep: dict, fmt: str) -> Plan:
+    """Table 三 published as a list (a mobile CMS): one line per figure,
+    ``（三）不予公开—1.属于国家秘密—商业企业：0``: read the figures, or flag every one."""
+    def t3(g: Grid, r: Any) -> list:
+        hr = g.header_rows
+        lines = []
+        for row in g.slots[hr:]:
+            labels: list[str] = []
+            for cid in row:
+                cell = g.cells[cid]
+                if cell.kind in ("label", "group") and cell.text and cell.text not in labels:
+                    labels.append(cell.text)
+            for c, cid in enumerate(row):
+                cell = g.cells[cid]
+                if cell.kind != "num":
+                    continue
+                heads = []
+                for hrow in g.slots[:hr]:
+                    h = g.cells[hrow[c]]
+                    if h.kind == "head" and h.text and h.text not in heads:
+                        heads.append(h.text)
+                v = r._value(cell.key)
+                lines.append(f"{'—'.join(labels)}—{'—'.join(heads)}：{v if v.strip() else '0'}")
+        return lines
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+@transform("t4_cells_this_slash_prior", "9")
+def _t4_cells_this_slash_prior(rep: dict, fmt: str) -> Plan | None:
+    """Table 四's cells as ``本年 / 上年`` pairs (``2 / 1``) under a unit line 「单位：件（本年/上年）」:
+    the figure is the first (or a flag); never the two run together."""
+    keys = {k for k, v in rep["cells"].items() if k.startswith("t4.") and isinstance(v, int)}
+    if not keys:
+        return None
+
+    def text(k: str, s: str) -> str:
+        if k not in keys:
+            return s
+        v = rep["cells"][k]
+        return f"{s or '0'} / {(v + 1) % 3 + (k.endswith('total') and 2)}"
+    return Plan(opts={"value_text": text, "tables": tables_hook(pieces=lambda a, b, c, r: (
+        a, b, ["单位：件（本年/上年）", c]))}, flag_ok=keys)
+
+
+@transform("pdf_pages_rotated", "extra", ("pdf",))
+def _pdf_pages_rotated(rep: dict, fmt: str) -> Plan:
+    """A PDF whose pages carry ``/Rotate 90`` (a scanner-side landscape setting kept by the
+    text PDF): the text layer is unchanged, its coordinates turned."""
+    def post(data: bytes, f: str) -> bytes:
+        import pypdfium2 as pdfium
+        doc = pdfium.PdfDocument(data)
+        for i in range(len(doc)):
+            doc[i].set_rotation(90)
+        buf = io.BytesIO()
+        doc.save(buf)
+        return buf.getvalue()
+    return Plan(post=post)
+
+
+def _disp(s: str) -> int:
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in s)
+
+
+def _fixed_width(g: Grid, r: Any, blanks: set[str]) -> list[str]:
+    """A Grid as fixed-width lines: the label columns one 24-column field, each figure column
+    10 columns; a cell printed once (spans: in its first slot), longer text pushing the rest right."""
+    numcols = [c for c in range(g.ncols) if any(g.cells[row[c]].kind == "num" for row in g.slots)]
+    nlab = min(numcols) if numcols else g.ncols
+    lines = []
+    for i, row in enumerate(g.slots):
+        def text(c: int, row: list[int] = row, i: int = i) -> str:
+            cid = row[c]
+            if (c and row[c - 1] == cid) or (i and g.slots[i - 1][c] == cid):
+                return ""
+            cell = g.cells[cid]
+            t = r._value(cell.key) if cell.kind == "num" else cell.text
+            if cell.kind == "num" and not t.strip():
+                blanks.add(cell.key)
+            return t.strip()
+        out = " ".join(x for x in (text(c) for c in range(nlab)) if x)
+        for c in range(nlab, g.ncols):
+            t = text(c)
+            if t:
+                out += " " * max(1, 24 + 10 * (c - nlab) - _disp(out)) + t
+        lines.append(out.rstrip())
+    return lines
+
+
+@transform("txt_fixed_width_overflow", "extra", ("txt",))
+def _txt_fixed_width_overflow(rep: dict, fmt: str) -> Plan:
+    """Tables as fixed-width text (spaces, no tabs, one line a row: a mail or terminal copy):
+    labels in a 24-column field, figures in 10-column fields; a longer label pushes its row's
+    figures right, out of line with their heads.  Where zeros are printed blank, the row's
+    figures no longer show their columns: flag them (or read them right)."""
+    blanks: set[str] = set()
+
+    def t(g: Grid, r: Any) -> list:
+        return _fixed_width(g, r, blanks)
+    cells = rep["cells"]
+    opts_blank = bool((rep.get("options") or {}).get("blank_zeros"))
+    flag = set()
+    if opts_blank:
+        flag = {k for k in cells if k[:2] in ("t3", "t4")}
+    return Plan(opts={"tables": tables_hook(t2=t, t3=t, t4=t)}, flag_ok=flag)
+
+
+def _marked(rep: dict, n3: int, n2: int, marks: tuple[str, ...], notes: tuple[str, str]) -> Plan | None:
+    keys = _nonzero(rep["cells"], "t3.", n3) + _nonzero(rep["cells"], "t2.", n2)
+    keys = [k for k in keys if not k.endswith(_MONEY)]
+    if not keys:
+        return None
+    mark = {k: marks[i % len(marks)] for i, k in enumerate(keys)}
+
+    def pieces(t2: Any, t3: Any, t4: Any, r: Any) -> tuple:
+        return ([t2, notes[0]], [t3, notes[1]], t4)
+    return Plan(opts={"value_text": lambda k, s: s + mark[k] if k in mark and s else s,
+                      "tables": tables_hook(pieces=pieces)})
+
+
+@transform("figure_unicode_superscript_note", "9")
+def _figure_unicode_superscript_note(rep: dict, fmt: str) -> Plan | None:
+    """Note references flattened to Unicode superscript digits after figures (``26¹``, ``13²``),
+    as converters write ``<sup>``: ``¹`` is a digit to ``str.isdigit`` but no part of the figure."""
+    return _marked(rep, 3, 2, ("¹", "²", "³"), ("注¹：含网上申请的数量。", "注²：含上年度结转事项。³为当面申请的数量。"))
+
+
+@transform("figure_ascii_asterisk_note", "9")
+def _figure_ascii_asterisk_note(rep: dict, fmt: str) -> Plan | None:
+    """Note marks as ASCII asterisks after figures (``26*``, ``13**``), the notes under the table."""
+    return _marked(rep, 3, 2, ("*", "**"), ("*含网上申请的数量。", "*含上年度结转事项；**为当面申请的数量。"))
+
+
+@transform("numbers_unit_spaced", "extra")
+def _numbers_unit_spaced(rep: dict, fmt: str) -> Plan:
+    """Counts with a space before their unit: ``12 件`` (tables 三/四), ``3 项`` (table 二's item
+    counts), ``5 人次`` (行政复议/诉讼)."""
+    def unit(key: str, s: str) -> str:
+        if key.startswith("t4."):
+            return s + " 人次"
+        return s + (" 项" if key.startswith("t2.") and ("item" in key or "decision" in key) else " 件")
+    return Plan(opts={"value_text": _count_text(unit)})
+
+
+@transform("t4_extra_compensation_block", "12")
+def _t4_extra_compensation_block(rep: dict, fmt: str) -> Plan:
+    """Table 四 with a fourth block 行政赔偿 (结果维持 … 总计, five columns) after the 诉讼 blocks:
+    its figures are no cell of the form (no key, no change to the others)."""
+    c = rep["cells"]
+    figs = [str((c.get(f"t4.admin_reconsideration.{k}") or 0) + i + 1) for i, k in
+            enumerate(("upheld", "corrected", "other", "pending"))]
+    figs.append(str(sum(int(x) for x in figs)))
+
+    def t4(g: Grid, r: Any) -> None:
+        top = g.new(head("行政赔偿"))
+        heads = [g.new(head(x)) for x in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")]
+        for i, row in enumerate(g.slots):
+            if i == 0:
+                row.extend([top] * 5)
+            elif i < g.header_rows:
+                row.extend(heads)
+            else:
+                row.extend(g.new(lit(f)) for f in figs)
+    return Plan(opts={"tables": tables_hook(t4=t4)})
+
+
+@transform("t3_extra_outcome_row", "12")
+def _t3_extra_outcome_row(rep: dict, fmt: str) -> Plan:
+    """Table 三 with a local outcome row 「（七）移送有权机关办理」 (figures) before the total, the
+    total renumbered （八）总计: the row is no cell of the form (no key; the others unchanged)."""
+    def t3(g: Grid, r: Any) -> None:
+        at = g.row_of("t3.result_total.")
+        row = g.slots[at]
+        width = sum(1 for cid in row if g.cells[cid].kind in ("label", "group"))
+        grp = row[0] if g.cells[row[0]].kind == "group" else None
+        labels = [lit("（七）移送有权机关办理", cs=width - (1 if grp is not None else 0))]
+        g.insert_row(at, labels + [lit(str(1 + i % 2)) for i in range(g.ncols - width)])
+        g.relabel(lambda c: replace(c, text="（八）总计") if c.kind == "label" and c.text == "（七）总计" else c)
+    return Plan(opts={"tables": tables_hook(t3=t3)})
 
 
 def identity_plan(rep: dict, fmt: str) -> Plan:
