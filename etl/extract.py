@@ -65,12 +65,23 @@ def _table_rows(table: Table) -> list[Row]:
         is_label = [_is_label(c.text) for c in real]
         last_label = max((i for i, x in enumerate(is_label) if x), default=-1)
         first_value = next((i for i, x in enumerate(is_label) if not x), len(real))
+        first_ink = next((i for i, x in enumerate(is_label) if not x and real[i].text.strip()), None)
+        if first_ink is not None:
+            # the figures start after the last label before the first inked figure: empty
+            # cells before the label (a merged label cell's blank rows) are not figures
+            first_value = max((i for i in range(first_ink) if is_label[i]), default=-1) + 1
         end = len(real)
         tail = last_label
-        while tail >= first_value and is_label[tail]:
+        while tail >= 0 and is_label[tail]:
             tail -= 1
-        if first_value <= tail < last_label and not any(is_label[first_value:tail + 1]) and any(
-                real[i].text.strip() for i in range(first_value, tail + 1)) and not any(
+        # the text after the last figure cell: digits and signs only (a 占比 45.5%) is no label
+        # even when the row's figures are all blank
+        mark = "".join(c.text for c in real[tail + 1:last_label + 1])
+        mark = tail >= 0 and not _CJK.search(mark) and any(ch.isdigit() for ch in mark)
+        if first_ink is None and mark:
+            first_value = max((i for i in range(tail + 1) if is_label[i]), default=-1) + 1
+        if first_value <= tail < last_label and not any(is_label[first_value:tail + 1]) and (mark or any(
+                real[i].text.strip() for i in range(first_value, tail + 1))) and not any(
                 real[i].text.strip() for i in range(last_label + 1, len(real))) and not _names_row(
                 "".join(c.text for c in real[tail + 1:last_label + 1])):
             # text after the numbers (a 备注 column): a remark, not the row's label — unless it
@@ -598,6 +609,16 @@ def _off_header(vals: list[tuple[CellValue, int]], row: Row, cmap: headers.Colum
                for key, (cv, i) in zip(vocab.T3_COL_KEYS, vals))
 
 
+def _foreign_header(header: list[Row]) -> bool:
+    """Does a header block print a row of three or more column headings none of which is a
+    table-三 column word or row label (years, 增减: another table's columns)?"""
+    for row in header:
+        labels = [vocab.norm(t) for t in row.labels if t.strip()]
+        if len(labels) >= 3 and not any(headers.t3_leaf_keys(t) or vocab.match_t3_row(t) for t in labels):
+            return True
+    return False
+
+
 _SEQ_WORDS = frozenset({"序号", "行次", "栏次", "编号", "序"})
 
 
@@ -876,7 +897,9 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
     header: list[Row] = []
     unmapped: set[int] = set()  # ids of rows read in template order
     unnamed: set[int] = set()   # … under a header whose column words could not be mapped
+    placed_total: set[int] = set()   # … whose 总计 column is known by its place only
     values_read = False
+    foreign = False   # reading the rows of another table printed after table 三
     for row in rows:
         if row.blank or (header and not row.labels and all(v.semantic == "na" for v in row.values)):
             continue  # no ink (a spacer row, an empty first row), or only n/a marks under a header
@@ -895,13 +918,24 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
                 # a repeated header that names fewer columns keeps the full one; label rows
                 # among the values (a wrapped 其他情形) are no header to flag the rest by
                 cmap, head_table = found, header[-1].table
+            if found is None and values_read and _foreign_header(header):
+                # after table 三, another table whose header names other columns (上年 | 本年 |
+                # 增减): its rows, labelled like table 三's, are not table 三's figures
+                foreign = True
+                state.warnings.append(f"表三之后另有一表（表头「{'」「'.join(header[-1].labels[:4])}」），不是表三，未读取")
+            elif found is not None:
+                foreign = False
             header = []
+        if foreign:
+            continue
         values_read = True
         # a row without a label is placed by order and flagged: its lost cell may be the label
         if id(row) in halves:
             vals, proven = halves[id(row)], True
         else:
             vals, proven = _t3_values(row, cmap, bool(row.labels) and row.table is not None and row.table == head_table)
+        if vals is not None and proven and cmap.guessed and id(row) not in halves:
+            placed_total.add(id(row))
         if vals is not None and not proven:
             unmapped.add(id(row))
             if cmap.seen:
@@ -970,6 +1004,8 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
                 # candidate stays in the reason and the provenance, not in cells
                 state.uncertain[k] += f"；表中找不到该行的标签文字，按顺序读到的值 {cv.raw.strip() or '空白'} 不采用"
                 state.cells[k] = None
+        if id(row) in placed_total:
+            _check_placed_total(state, key)
     for key in halves_off:   # a row of the two parts joined that does not add up
         for c in vocab.T3_COL_KEYS:
             state.flag(f"t3.{key}.{c}", "表三按列分成两张表印出，拼接后该行总计不等于各列之和：无法确认两表的这一行数值属于同一行")
@@ -977,6 +1013,16 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
         for c in vocab.T3_COL_KEYS:
             state.uncertain[f"t3.{key}.{c}"] = "该行印在无数值的一行，下方无标签的数值行可能属于它，也可能属于别的行：无法确定"
     return True, bool(single), unproven
+
+
+def _check_placed_total(state: ParseState, key: str) -> None:
+    """A row's 总计 read from a column whose header printed no word (known by its place only):
+    right when it is the sum of the row's six applicant figures, else flagged."""
+    k = f"t3.{key}.total"
+    parts = [state.cells.get(f"t3.{key}.{c}") for c in vocab.T3_COL_KEYS if c != "total"]
+    got = state.cells.get(k)
+    if k in state.cells and (got is None or any(p is None for p in parts) or sum(parts) != got):
+        state.flag(k, "表头该列未印列名，按位置读作「总计」，但它不等于该行各申请人列之和：无法证实")
 
 
 _T3_LABEL_TEXT = vocab.norm("".join(lab.zh for lab in vocab.T3_ROWS) + "申请人逾期不补正行政机关不再处理其政府信息公开申请")

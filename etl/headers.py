@@ -53,6 +53,7 @@ class ColumnMap:
     other: set[int] = field(default_factory=set)           # value columns headed by other words (备注, 同比)
     seen: bool = False      # unmapped, though the header prints column words: never read by position
     absent: frozenset[str] = frozenset()  # table 三's columns the header visibly omits (not printed)
+    guessed: frozenset[int] = frozenset()  # grid columns keyed by their place only (a blank 总计 header)
 
 
     @property
@@ -245,11 +246,19 @@ def t3_partial(header: list[Row]) -> ColumnMap | None:
     as nothing, its five sub-columns are not printed and their sum is no key), or no 总计
     column (the six applicant columns).  A map of the named columns with the keys the table
     visibly omits (``absent``); None unless every column word heads one run of columns, no
-    other column holds a column word, and (without 总计) no unnamed column is printed."""
+    other column holds a column word, and (without 总计) no unnamed column is printed — but
+    one: the six applicant columns named and one last column with no header word of its own
+    is 总计 by its place (``guessed``), to be proven by the identity."""
     paths = column_paths(header, t3_key)
     grid = t3_by_grid(header)
     if not grid or any(t3_leaf_keys(p) and c not in grid for c, p in paths.items()):
         return None   # a column with two column words: the header is not this layout
+    unnamed = [c for c, p in paths.items() if c > min(grid) and _no_words_of_its_own(header, c, p)]
+    # a pipe table's carry gives a column with no header text the words on its left: with
+    # ink below, it is its own column, not half of a merged one
+    grid = {c: k for c, k in grid.items() if c not in unnamed}
+    if not grid:
+        return None
     cols = sorted(grid)
     runs = [grid[c] for i, c in enumerate(cols) if i == 0 or grid[cols[i - 1]] != grid[c]]
     if len(runs) != len(set(runs)):
@@ -260,9 +269,33 @@ def t3_partial(header: list[Row]) -> ColumnMap | None:
         absent = frozenset(vocab.T3_COL_KEYS[1:6])
     elif set(runs) == set(vocab.T3_COL_KEYS) - {"total"} and not group and not other:
         absent = frozenset({"total"})
+    elif (set(runs) == set(vocab.T3_COL_KEYS) - {"total"} and not group and unnamed == [cols[-1] + 1]
+          and other == {cols[-1] + 1} and max(paths) == cols[-1] + 1):
+        # the six applicant columns named, then one last column without a word of its own: 总计's
+        # place in the template, its header lost; read as 总计, to be proven by the identity
+        # 总计 = the six applicant columns' sum (extract._read_t3)
+        return ColumnMap(by_col={**grid, cols[-1] + 1: "total"}, how="grid", guessed=frozenset({cols[-1] + 1}))
     else:
         return None
     return ColumnMap(by_col=grid, how="grid", other=other, absent=absent)
+
+
+def _no_words_of_its_own(header: list[Row], col: int, path: str) -> bool:
+    """Does grid column ``col`` print no header word of its own: no text, copies of the merged
+    cell on its left (the same text in column ``col - 1`` of a row whose reader expanded
+    spans), or the heading over every applicant column (申请人情况)?  Word-text headers
+    (merged cells printed once) are judged by the column's path (``path``)."""
+    if any(r.packed for r in header):
+        return not path.replace(_T3_HEADING, "")
+    for row in header:
+        cells = {c: vocab.norm(t) for c, _s, t in row.head_cells}
+        t = cells.get(col, "")
+        if t and t != _T3_HEADING and not (row.spans_known and t == cells.get(col - 1)):
+            return False
+    return True
+
+
+_T3_HEADING = "申请人情况"
 
 
 def t4_key(path: str) -> str | None:
