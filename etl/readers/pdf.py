@@ -910,14 +910,19 @@ def _over_page_picture(page) -> bool:
     return any((img["x1"] - img["x0"]) * (img["bottom"] - img["top"]) >= 0.6 * area for img in page.images)
 
 
+def _has_figures(line: dict) -> bool:
+    return any(c["num"] for c in _split_line_cells(line["chars"]))
+
+
 def join_skewed_lines(lines: list[dict]) -> list[dict]:
     """pdfplumber text lines with the pieces of one skewed printed line joined (see above).
     A joined line lists the x-ranges of a piece placed without certainty in ``doubt_spans``,
     and so does the other line it would fit."""
     out: list[dict] = []
+    centred: set[int] = set()   # out indexes of pieces kept apart between a label's lines
     for k, ln in enumerate(lines):
-        fits = [i for i in range(max(0, len(out) - 4), len(out))
-                if _v_overlap(out[i], ln) >= _SAME_LINE_OVERLAP and _side_by_side(out[i], ln)]
+        fits = [i for i in range(max(0, len(out) - 4), len(out)) if i not in centred
+                and _v_overlap(out[i], ln) >= _SAME_LINE_OVERLAP and _side_by_side(out[i], ln)]
         if not fits:
             out.append(ln)
             continue
@@ -928,8 +933,10 @@ def join_skewed_lines(lines: list[dict]) -> list[dict]:
         rivals = [out[i] for i in fits if i != at] + [
             b for b in lines[k + 1:k + 4] if _v_overlap(b, ln) >= _SAME_LINE_OVERLAP and _side_by_side(b, ln)
             and not (_v_overlap(b, host) >= _SAME_LINE_OVERLAP and _side_by_side(b, host))]
-        if rivals and all(not _side_by_side(b, host) for b in rivals):
-            out.append(ln)     # centred beside a wrapped label (lines one over the other): its own line
+        if rivals and all(not _side_by_side(b, host) and not _has_figures(b) for b in rivals) \
+                and not _has_figures(host):
+            centred.add(len(out))  # centred beside a wrapped label (its lines one over the other)
+            out.append(ln)
             continue
         spans = list(host.get("doubt_spans", ())) + list(ln.get("doubt_spans", ()))
         if rivals:
