@@ -476,3 +476,37 @@ def test_figures_centred_beside_a_wrapped_label_keep_their_line():
     b = _line(_chars("其他情形）", 110, 210.8, 8))
     out = pdf_reader.join_skewed_lines([a, mid, b])
     assert len(out) == 3 and not any(ln.get("doubt_spans") for ln in out)
+
+
+def _header_and_figures_pdf(gap: float) -> bytes:
+    """Table 四's shape without rules: five header words, then (``gap`` text sizes below) one
+    figure under each."""
+    b = io.BytesIO()
+    c = canvas.Canvas(b, pagesize=A4)
+    c.setFont(FONT, 10)
+    h = A4[1]
+    c.drawString(60, h - 90, "四、政府信息公开行政复议、行政诉讼情况")
+    xs = [60, 140, 220, 300, 380]
+    for x, word in zip(xs, ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]):
+        c.drawString(x, h - 120, word)
+    for x, fig in zip(xs, ["1", "2", "3", "4", "10"]):
+        c.drawString(x + 8, h - 130 - gap * 10, fig)
+    c.drawString(60, h - 200 - gap * 10, "五、存在的主要问题及改进情况")
+    c.save()
+    return b.getvalue()
+
+
+def test_figures_row_far_under_its_header_joins_it():
+    """Tall cells, figures centred: the row stands 3 text sizes under the header, its figures
+    under the header's columns — the table's row, not a new table."""
+    doc = read_pdf(_header_and_figures_pdf(3.2), "x.pdf")
+    assert [[c.text for c in row] for row in doc.tables[0].rows][-1] == ["1", "2", "3", "4", "10"]
+
+
+def test_blank_row_invented_under_a_header_doubts_far_figures():
+    """Farther down, a header with nothing under it gets its blank row (every zero left
+    empty) — but figures aligned with its columns further below make that row doubtful."""
+    doc = read_pdf(_header_and_figures_pdf(6), "x.pdf")
+    last = doc.tables[0].rows[-1]
+    assert [c.text for c in last] == [""] * 5
+    assert all(c.doubt == pdf_reader.FAR_ROW_DOUBT for c in last)

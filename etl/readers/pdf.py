@@ -516,7 +516,10 @@ def _column_bands(header: list[dict], body: list[dict], lx: float | None, tol: f
     return bands
 
 
-def _unruled_table(lines: list[dict], body_start: int, next_top: float | None,
+FAR_ROW_DOUBT = "表头下只有空白，但更下方有一行数字与表头各列对齐，可能就是本表的数据行"
+
+
+def _unruled_table(lines: list[dict], body_start: int, next_line: dict | None,
                    index: int, page_no: int) -> Table | None:
     """One region's lines as a Table (see the section comment), or None if it has no rows."""
     header, body = lines[:body_start], lines[body_start:]
@@ -606,10 +609,13 @@ def _unruled_table(lines: list[dict], body_start: int, next_top: float | None,
                           doubt=SKEWED_DOUBT if c in doubts else None)
                      for c, t in enumerate(texts)])
     if body_start >= len(lines):  # header only
-        if n_lab or n_val < 5 or next_top is None or next_top - lines[-1]["bottom"] < 2.5 * size:
+        if n_lab or n_val < 5 or next_line is None or next_line["top"] - lines[-1]["bottom"] < 2.5 * size:
             return None
+        # figures standing under the header's columns farther down may be this row's
+        doubt = FAR_ROW_DOUBT if next_line["data"] and _aligned(
+            next_line["cells"], [w for ln in lines for c in ln["cells"] for w in c["words"]]) else None
         r = len(rows)
-        rows.append([Cell("", r, c, page=page_no) for c in range(n_val)])
+        rows.append([Cell("", r, c, page=page_no, doubt=doubt) for c in range(n_val)])
     return Table(rows, index=index, page=page_no)
 
 
@@ -1054,8 +1060,8 @@ def _read_page(page, page_no: int, doc: Document, n_tables: int, carry: dict | N
         for start, body, end in _unruled_regions(pending):
             for ln in pending[done:start]:
                 items.append((ln["top"], Paragraph(ln["text"], page=page_no)))
-            next_top = pending[end]["top"] if end < len(pending) else None
-            table = _unruled_table(pending[start:end], body - start, next_top, n_tables, page_no)
+            table = _unruled_table(pending[start:end], body - start, pending[end] if end < len(pending) else None,
+                                   n_tables, page_no)
             if table is None:
                 for ln in pending[start:end]:
                     items.append((ln["top"], Paragraph(ln["text"], page=page_no)))
