@@ -19,17 +19,16 @@ import contextlib
 import os
 import re
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import astuple
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
 from app import queries
 from app.queries import KIND_ZH, LEVEL_ZH, RATES, TEMPLATE_ZH, Filters
+from etl.warehouse import connect_readonly
 
 ROOT = Path(__file__).resolve().parents[1]
 SYNTH_BANNER = "包含示例（虚构）数据：当前结果混有示例年报，其中的机构与数字均为虚构，不可引用。"
@@ -51,19 +50,8 @@ class Warehouse:
     def __init__(self, path: Path):
         self.path = path
         self.stamp = self._stamp(path)
-        last = None
-        for _ in range(10):  # a publisher took this twin after the link moved on: resolve again
-            try:
-                # the file the link names (etl.twins.resolve), so DuckDB's per-path instance is that file's
-                self.con = duckdb.connect(os.path.realpath(path), read_only=True)
-                break
-            except duckdb.IOException as e:
-                if "lock" not in str(e).lower():
-                    raise
-                last = e
-                time.sleep(0.2)
-        else:
-            raise last  # type: ignore[misc]
+        # the file the link names now (etl.twins), retried while a publisher takes a twin
+        self.con = connect_readonly(path, attempts=10, pause=0.2)
         # a warehouse written before 复核 lacks the views the read model reads (v_fact_cell …)
         self.has_review = bool(self.con.execute(
             "select count(*) from information_schema.tables where table_name = 'v_fact_cell'").fetchall()[0][0])

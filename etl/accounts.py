@@ -8,8 +8,10 @@ hashes (standard library; n=2**14, r=8, p=1), never in clear.  The file's path i
 sign-in (OIDC, ``[auth]`` in secrets) is configured, this file is not used.
 
 Sign-in attempts (:func:`sign_in`): every attempt, refused or not, is appended to a log
-beside the account file (``accounts.signin.jsonl``: time, name as typed, ``ok`` / ``fail`` /
-``locked``), which is also what the lock-out reads: :data:`MAX_FAILURES` failures of one name
+beside the account file (``accounts.signin.jsonl``: time, name as typed — cut to
+:data:`NAME_MAX` and marked ``…`` when longer than any account name may be —, ``ok`` /
+``fail`` / ``locked``), which is also what the lock-out reads (a rotation of the log carries
+its counts over): :data:`MAX_FAILURES` failures of one name
 within :data:`WINDOW` (since its last success) lock that name for :data:`LOCK`; attempts
 while locked are refused without checking the password and do not extend the lock.  The app
 applies the same rule to the failures of one browser session (whatever names it tries).
@@ -41,6 +43,7 @@ MAX_FAILURES = 5
 WINDOW = timedelta(minutes=15)
 LOCK = timedelta(minutes=15)
 LOG_MAX_BYTES = 1 << 20          # then the log is rotated (one older file kept: .1)
+NAME_MAX = 64                    # characters of an account name
 
 
 def accounts_path() -> Path:
@@ -93,7 +96,7 @@ def check(name: str, password: str, path: Path | None = None) -> bool:
 
 def valid_name(name: str) -> bool:
     name = (name or "").strip()
-    return 0 < len(name) <= 64 and name.isprintable() and "\"" not in name and "\\" not in name
+    return 0 < len(name) <= NAME_MAX and name.isprintable() and "\"" not in name and "\\" not in name
 
 
 def add(name: str, password: str, path: Path | None = None) -> Path:
@@ -153,30 +156,57 @@ def wait_minutes(failures: list[datetime], now: datetime) -> int:
     return 0
 
 
+def _failures(log: Path, now: datetime) -> dict[str, list[datetime]]:
+    """name → its failed attempts in ``log`` since its last successful sign-in, within the
+    lock-out's reach."""
+    since = now - LOCK - WINDOW
+    out: dict[str, list[datetime]] = {}
+    try:
+        lines = log.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return out
+    for line in lines:
+        try:
+            e = json.loads(line)
+            at = datetime.fromisoformat(e["at"])
+            name = str(e["name"])
+        except (ValueError, KeyError, TypeError):
+            continue             # a torn last line of a crashed writer
+        if at <= since:
+            continue
+        if e.get("event") == "ok":
+            out.pop(name, None)
+        elif e.get("event") == "fail":
+            out.setdefault(name, []).append(at)
+    return out
+
+
 def recent_failures(name: str, now: datetime, path: Path | None = None) -> list[datetime]:
     """Failed attempts for ``name`` since its last successful sign-in, within the lock-out's
-    reach (the log and its rotated predecessor)."""
-    log = signin_log_path(path)
-    since = now - LOCK - WINDOW
-    out: list[datetime] = []
-    for p in (log.with_name(log.name + ".1"), log):
-        try:
-            lines = p.read_text(encoding="utf-8").splitlines()
-        except OSError:
-            continue
-        for line in lines:
-            try:
-                e = json.loads(line)
-                at = datetime.fromisoformat(e["at"])
-            except (ValueError, KeyError, TypeError):
-                continue             # a torn last line of a crashed writer
-            if e.get("name") != name or at <= since:
-                continue
-            if e.get("event") == "ok":
-                out.clear()
-            elif e.get("event") == "fail":
-                out.append(at)
-    return out
+    reach.  The live log holds them all: a rotation carries them over (:func:`record`)."""
+    return _failures(signin_log_path(path), now).get(name, [])
+
+
+def _rotate(log: Path, now: datetime) -> None:
+    """Move the log to ``.1`` and start the new one with the failures the lock-out still
+    counts (each name's latest :data:`MAX_FAILURES`, enough to tell a lock and the next one),
+    so no number of rotations resets a count.  The carry is capped at a quarter of
+    :data:`LOG_MAX_BYTES`, names nearest to a lock first."""
+    carry = sorted(_failures(log, now).items(), key=lambda kv: (-len(kv[1]), -kv[1][-1].timestamp()))
+    lines: list[tuple[datetime, str]] = []
+    size = 0
+    for name, fails in carry:
+        for at in fails[-MAX_FAILURES:]:
+            line = json.dumps({"at": at.isoformat(timespec="seconds"), "name": name, "event": "fail",
+                               "detail": "carried"}, ensure_ascii=False)
+            size += len(line.encode("utf-8")) + 1
+            lines.append((at, line))
+        if size > LOG_MAX_BYTES // 4:
+            break
+    os.replace(log, log.with_name(log.name + ".1"))
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.writelines(line + "\n" for _, line in sorted(lines))
 
 
 def record(name: str, event: str, now: datetime, path: Path | None = None, detail: str = "") -> None:
@@ -185,7 +215,7 @@ def record(name: str, event: str, now: datetime, path: Path | None = None, detai
     log.parent.mkdir(parents=True, exist_ok=True)
     try:
         if log.stat().st_size > LOG_MAX_BYTES:
-            os.replace(log, log.with_name(log.name + ".1"))
+            _rotate(log, now)
     except FileNotFoundError:
         pass
     line = json.dumps({"at": now.isoformat(timespec="seconds"), "name": name, "event": event,
@@ -200,7 +230,11 @@ def sign_in(name: str, password: str, path: Path | None = None, *, session_failu
     """Check a password under the lock-out rule and log the attempt.  ``session_failures``:
     the failed attempts of the caller's session (any names), locked out by the same rule."""
     now = now or datetime.now()
-    name = (name or "").strip()[:64]
+    name = (name or "").strip()
+    if len(name) > NAME_MAX:
+        # no account has so long a name (add refuses it): refused by check, logged cut short
+        # with a mark, so it is never one account's name nor counts toward its lock-out
+        name = name[:NAME_MAX] + "…"
     fails = recent_failures(name, now, path)
     wait = max(wait_minutes(fails, now), wait_minutes(list(session_failures), now))
     if wait:

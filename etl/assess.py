@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from etl.numbers import WIDE_DIGITS
 from etl.sections import SECTION_KEYS, SECTION_ZH
 from etl.similarity import Match
 
@@ -97,7 +98,6 @@ class ReportFacts:
 
 
 # ----------------------------------------------------------------------------- 2 text vs tables
-_FW = str.maketrans("０１２３４５６７８９", "0123456789")
 _N = r"\s*(?:共计?|合计|总计|累计)?\s*(\d+)\s*"
 
 
@@ -155,7 +155,7 @@ def text_table_findings(facts: ReportFacts, rubric: dict) -> list[Finding]:
         if sec["key"] == "preamble":
             continue
         text = sec["text"]
-        t = text.translate(_FW)
+        t = text.translate(WIDE_DIGITS)
         for claim in CLAIMS:
             for m in claim.pattern.finditer(t):
                 stated = float(m.group(1))

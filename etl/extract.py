@@ -619,15 +619,21 @@ def _join_label_above(rows: list[Row]) -> tuple[list[Row], set[str]]:
     together do) and the figures row's own label names no row; or the figures row has no
     label at all and nothing else claims it.  When an unlabelled figures row could also be
     the next label row's (that one has no figures of its own either), or several unlabelled
-    rows follow, nothing is joined and the label rows' keys are returned to be flagged."""
+    rows follow, or template rows the table prints nowhere lie between the label row and the
+    next labelled row (an omitted row: the figures may be its), nothing is joined and the
+    label rows' keys (and the unprinted rows') are returned to be flagged."""
     out: list[Row] = []
     unsure: set[str] = set()
+    section = vocab.norm("".join(r.label for r in rows))
+    printed = {lab.key for lab in vocab.T3_ROWS if lab.matches(section)}
     i = 0
     while i < len(rows):
         row = rows[i]
         nxt = rows[i + 1] if i + 1 < len(rows) else None
         if nxt is None or not _no_figures(row) or not _has_figures(nxt) or len(nxt.values) < min(
-                7, max(2, len(row.values))):   # fewer cells than a row of figures: a 序号, a remark
+                7, max(2, len(row.values))) or row.table != nxt.table:
+            # fewer cells than a row of figures (a 序号, a remark); a label that is a text line
+            # or another table's row (a page's table rebuilt apart): no proof they are one row
             out.append(row)
             i += 1
             continue
@@ -658,19 +664,40 @@ def _join_label_above(rows: list[Row]) -> tuple[list[Row], set[str]]:
                 later is not None and _has_figures(later) and (not later.labels or vocab.match_t3_row(
                     after.label + later.label) == vocab.match_t3_row(after.label)))
             twice = after is not None and not after.labels and _has_figures(after)
-            if rival or twice:
+            gap = _unprinted_between(own.key, rows[i + 2:], printed)
+            if rival or twice or gap:
                 unsure.add(own.key)
                 if rival:
                     unsure.add(vocab.match_t3_row(after.label).key)
+                unsure.update(gap)
             else:
                 sure = True
         if not sure:
             out.append(row)
             i += 1
             continue
-        out.append(replace(nxt, labels=labels, label_cols=cols if all(c is not None for c in cols) else nxt.label_cols))
+        lcols = cols if all(c is not None for c in cols) else nxt.label_cols
+        # the figures row's blank cells under the label are the label's cell, not a figure
+        keep = [j for j, (v, c) in enumerate(zip(nxt.values, nxt.value_cols)) if not (
+            v.semantic == "blank" and c in lcols)] if len(nxt.value_cols) == len(nxt.values) else range(len(nxt.values))
+        out.append(replace(nxt, labels=labels, label_cols=lcols, values=[nxt.values[j] for j in keep],
+                           value_cols=[nxt.value_cols[j] for j in keep]))
         i += 2
     return out, unsure
+
+
+def _unprinted_between(key: str, below: list[Row], printed: set[str]) -> list[str]:
+    """Template rows between the row ``key`` and the next row below that a label names, that
+    the table prints nowhere: an omitted row (all zero) leaves such a gap, and an unlabelled
+    figures row under ``key``'s label row may be the next row's, not ``key``'s.  Empty when
+    either table-三 shape (（六）其他处理 as one row or as three) puts nothing unprinted there."""
+    nxt = next((lab.key for lab in map(vocab.match_t3_row, (r.label for r in below if r.labels)) if lab), None)
+    gaps = []
+    for single in (True, False):
+        order = vocab.t3_rows_for("", single)
+        if key in order and nxt in order and order.index(key) < order.index(nxt):
+            gaps.append([k for k in order[order.index(key) + 1:order.index(nxt)] if k not in printed])
+    return [k for k in vocab.T3_ROW_KEYS if any(k in g for g in gaps)] if gaps and all(gaps) else []
 
 
 _ORDINAL = re.compile(r"(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d{1,2}[.、])")

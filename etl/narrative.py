@@ -28,6 +28,7 @@ from decimal import Decimal
 from typing import Sequence
 
 from etl.document import Document
+from etl.numbers import WIDE_DIGITS
 from etl.sections import split_sections
 
 NARRATIVE_SECTIONS = ("general", "problems", "other")
@@ -44,7 +45,6 @@ _VERB = re.compile("|".join(_VERBS))
 _ITEM = re.compile(r"(?P<noun>规章|规范性文件)(?:共计|共|计|合计)?(?P<n>\d{1,7})(?:件|部|个|份|篇)")
 _CLAUSE = re.compile(r"[。；;！!？?，,：:]")
 _LISTED = re.compile(r"\d+(?:件|部|个|份|篇)、")   # earlier items of the verb's list
-_FW = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def narrative_text(doc: Document) -> str:
@@ -55,7 +55,7 @@ def t2_claims(text: str) -> dict[str, set[Decimal]]:
     """{row key: …} → the figures the text states, as ``{"regulations.issued_count": {22}}``;
     a claim naming columns of both templates is listed under each."""
     out: dict[str, set[Decimal]] = {}
-    t = re.sub(r"\s+", "", text.translate(_FW))
+    t = re.sub(r"\s+", "", text.translate(WIDE_DIGITS))
     for clause in _CLAUSE.split(t):
         for m in _ITEM.finditer(clause):
             before = clause[:m.start()]

@@ -53,6 +53,8 @@ _LOOKALIKE = str.maketrans({"l": "1", "I": "1", "i": "1", "|": "1", "O": "0", "o
                             "S": "5", "Z": "2", "B": "8"})
 _GARBLED = re.compile(r"[\dlIi|Oo〇SZB]*[lIi|Oo〇SZB][\dlIi|Oo〇SZB]*(?:\.\d+)?")
 _WIDE_DIGIT = re.compile(r"[０-９]")
+#: Full-width digits → ASCII, one character for one (positions in the text stay put, unlike NFKC).
+WIDE_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _SPACED = re.compile(r"\d[\s\u3000\xa0]+\d")
 _GROUPED = re.compile(r"[+\-−]?\d{1,3}(?:[\s\u3000\xa0]+\d{3})+(?:\.\d+)?\D*")
 

@@ -30,6 +30,7 @@ copies the live file as before (``IngestSummary.fallback`` says why):
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 import struct
@@ -140,6 +141,14 @@ class Journal:
         if self.f.tell() > self.limit:
             self.give_up()
 
+    def add_pickled(self, data: bytes) -> None:
+        """Entries already pickled (an appender's)."""
+        if not self.replayable:
+            return
+        self.f.write(data)
+        if self.f.tell() > self.limit:
+            self.give_up()
+
     def give_up(self) -> None:
         """This publish's delta will not be replayed (too large, or a full rebuild)."""
         self.replayable = False
@@ -236,25 +245,40 @@ def replay(con: duckdb.DuckDBPyConnection, path: Path, end: int, pause: Any = No
 
 
 class _Appender:
+    """An appender whose rows reach the journal when it closes without error, one ``append``
+    entry per ``append_rows`` call.  Each call's entry is pickled as it arrives and the limit
+    checked first: past it the journal gives up and nothing more is held."""
+
     def __init__(self, rec: "Recorder", table: str, columns: Sequence[str] | None, kw: dict):
         self.rec, self.table, self.columns, self.kw = rec, table, columns, kw
-        self.rows: list = []
+        self._buf = io.BytesIO()
         self.real = rec.raw.appender(table, columns=columns, **kw)
 
     def __enter__(self) -> "_Appender":
         self.real.__enter__()
         return self
 
+    def buffered(self) -> int:
+        """Bytes held for the journal."""
+        return self._buf.tell()
+
     def append_rows(self, rows: Iterable) -> None:
         rows = rows if isinstance(rows, list) else list(rows)
         self.real.append_rows(rows)
-        if self.rec.journal.replayable:      # a journal given up keeps nothing
-            self.rows.extend(rows)
+        journal = self.rec.journal
+        if not journal.replayable:           # a journal given up keeps nothing
+            return
+        entry = pickle.dumps(("append", self.table, self.columns, self.kw, rows), protocol=pickle.HIGHEST_PROTOCOL)
+        if journal.position() + self.buffered() + len(entry) > journal.limit:
+            journal.give_up()
+            self._buf = io.BytesIO()
+            return
+        self._buf.write(entry)
 
     def __exit__(self, *exc: Any) -> Any:
         out = self.real.__exit__(*exc)
-        if exc[0] is None and self.rows:
-            self.rec.journal.add(("append", self.table, self.columns, self.kw, self.rows))
+        if exc[0] is None and self.buffered():
+            self.rec.journal.add_pickled(self._buf.getvalue())
         return out
 
 

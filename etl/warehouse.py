@@ -194,7 +194,7 @@ def schema_sql() -> str:
     return SCHEMA_SQL.read_text(encoding="utf-8")
 
 
-def connect_readonly(db_path: Path, attempts: int = 20) -> duckdb.DuckDBPyConnection:
+def connect_readonly(db_path: Path, attempts: int = 20, pause: float = 0.05) -> duckdb.DuckDBPyConnection:
     """Read-only connection for the dashboard and the CLI, to the file the warehouse link names
     now (:mod:`etl.twins`).  DuckDB caches instances per path inside one process: close the old
     connection before reconnecting to see a newer publish.  A file a writer has just taken (the
@@ -205,7 +205,7 @@ def connect_readonly(db_path: Path, attempts: int = 20) -> duckdb.DuckDBPyConnec
         except duckdb.IOException as e:
             if "lock" not in str(e).lower() or attempt == attempts - 1:
                 raise
-            time.sleep(0.05)
+            time.sleep(pause)
     raise AssertionError("unreachable")
 
 

@@ -406,3 +406,33 @@ def test_an_extra_table3_row_identity_runs_through_its_cells():
     assert found and found[0]["status"] == "fail"
     assert all(corrections.through(found[0], k, False) for k in cells)
     assert not corrections.through(found[0], "t3.new_received.total", False)
+
+
+def test_a_name_longer_than_an_account_name_signs_in_as_no_account(tmp_path):
+    # add() refuses names over NAME_MAX characters; sign-in must not cut a typed name down to
+    # an account's name (it used to: 64 a's and anything after them signed in as 64 a's)
+    path = tmp_path / "accounts.toml"
+    name = "a" * accounts.NAME_MAX
+    accounts.add(name, "correct horse", path)
+    with pytest.raises(ValueError):
+        accounts.add(name + "b", "correct horse", path)
+    now = datetime(2026, 1, 1, 9, 0)
+    assert not accounts.sign_in(name + "b", "correct horse", path, now=now).ok
+    for i in range(accounts.MAX_FAILURES):                     # its failures are not the account's
+        accounts.sign_in(name + "b", "wrong", path, now=now + timedelta(seconds=i + 1))
+    assert accounts.sign_in(name, "correct horse", path, now=now + timedelta(minutes=1)).ok
+
+
+def test_the_lock_out_survives_the_rotation_of_the_sign_in_log(tmp_path, monkeypatch):
+    monkeypatch.setattr(accounts, "LOG_MAX_BYTES", 400)
+    path = tmp_path / "accounts.toml"
+    accounts.add("张三", "correct horse", path)
+    t0 = datetime(2026, 1, 1, 9, 0)
+    for i in range(accounts.MAX_FAILURES - 1):
+        accounts.sign_in("张三", "wrong", path, now=t0 + timedelta(seconds=i))
+    for i in range(40):                                        # other names fill the log: it rotates often
+        accounts.sign_in(f"路人{i}", "wrong", path, now=t0 + timedelta(seconds=10 + i))
+    assert accounts.signin_log_path(path).with_name(accounts.signin_log_path(path).name + ".1").exists()
+    last = accounts.sign_in("张三", "wrong", path, now=t0 + timedelta(minutes=2))
+    assert not last.ok and last.wait_minutes == accounts.LOCK.seconds // 60
+    assert not accounts.sign_in("张三", "correct horse", path, now=t0 + timedelta(minutes=3)).checked

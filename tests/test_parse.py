@@ -16,6 +16,7 @@ from etl import recover, vocab
 from etl.document import ReportError
 from etl.extract import parse_bytes
 from etl.numbers import parse_cell
+from etl.parse_state import Row
 from synth.render import render, render_flat, render_html, render_text
 
 
@@ -329,3 +330,48 @@ def test_table_two_header_wrapped_over_rows_and_reset_per_sub_table():
     assert {k: rep.cells.get(k) for k in t2} == pytest.approx(t2)
     assert not any(k.startswith("t2.admin_licensing.") and k.split(".")[2] not in vocab.T2_ROW_COLS["admin_licensing"]
                    for k in rep.cells)
+
+
+def _t3_row(label: str, figures: list[str]) -> Row:
+    values = [parse_cell(f) for f in figures]
+    return Row(labels=[label] if label else [], values=values, value_cols=list(range(1, len(values) + 1)),
+               table=0, label_cols=[0] if label else [])
+
+
+@pytest.mark.parametrize("below,joined", [
+    ("4.无正当理由大量反复申请", True),      # nothing unprinted between: the figures are 出版物's
+    ("（六）其他处理1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", False),
+])
+def test_label_row_joins_unlabelled_figures_only_without_an_unprinted_row_between(below, joined):
+    """A label row printed blank (zeros blank, or a tall row split in two) and an unlabelled
+    figures row below: when the template has rows between it and the next labelled row that the
+    table prints nowhere (omitted rows), the figures may be one of those: nothing is joined and
+    every candidate row is flagged (NOTES L22)."""
+    from etl.extract import _join_label_above
+    blank, ones = [""] * 7, ["1", "", "", "", "", "", "1"]
+    rows = [_t3_row("2.重复申请", ["25", "", "", "", "", "", "25"]), _t3_row("3.要求提供公开出版物", blank),
+            _t3_row("", ones), _t3_row(below, ones)]
+    out, unsure = _join_label_above(rows)
+    if joined:
+        assert len(out) == 3 and out[1].label == "3.要求提供公开出版物" and out[1].values == rows[2].values
+        assert not unsure
+    else:
+        assert len(out) == 4
+        assert unsure == {"not_processed_publication", "not_processed_excessive", "not_processed_confirmation"}
+
+
+def test_label_row_join_drops_the_blank_label_cell_and_stays_in_its_table():
+    """An unruled PDF's figures row carries the empty label cell as a blank: joined to the label
+    row above, that blank is the label's cell, not a first figure; a label row of another table
+    (a page rebuilt as two tables) joins nothing."""
+    from etl.extract import _join_label_above
+    label = _t3_row("3.要求提供公开出版物", [""] * 7)
+    figures = _t3_row("", ["", "12", "", "", "", "", "", "12"])
+    figures.value_cols = list(range(8))
+    after = _t3_row("4.无正当理由大量反复申请", ["1"] * 7)
+    out, _ = _join_label_above([label, figures, after])
+    assert len(out) == 2 and [v.raw for v in out[0].values] == ["12", "", "", "", "", "", "12"]
+    assert out[0].value_cols == list(range(1, 8))
+    figures.table = 1
+    out, _ = _join_label_above([label, figures, after])
+    assert len(out) == 3

@@ -292,3 +292,13 @@ def test_corpus_015_saved_page():
     norm = _find_row(doc, "规范性文件")
     assert norm == ["规范性文件", "8", "0", "18"]
     assert gold["t2.normative_documents.in_force_count"] == 18
+
+
+def test_inline_style_is_judged_by_its_declarations_like_a_sheet_rule():
+    # one judge of "no ink" for inline styles and sheet rules: visibility:collapse hides, the
+    # last declaration of a property wins, and a vendor property is not display
+    cells = ['<span style="visibility:collapse">652</span>708',
+             '<span style="display:none; display:inline">6</span>708',
+             '<span style="mso-display:none">6</span>708']
+    page = "<table><tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr></table>"
+    assert _cells(page) == ["708", "6708", "6708"]

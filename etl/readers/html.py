@@ -124,8 +124,6 @@ def _clean(raw: str) -> list[str]:
 
 
 _STRUCK_TAGS = frozenset({"del", "s", "strike", "sup"})
-_NO_INK_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|line-through|vertical-align\s*:\s*super",
-                           re.I)
 _INK_PROPS = frozenset({"display", "visibility", "text-decoration", "text-decoration-line", "vertical-align",
                         "color", "background", "background-color", "background-image"})
 _GROUND_PROPS = ("background", "background-color", "background-image")
@@ -266,10 +264,6 @@ class _Ink:
         if props is None:
             style = el.get("style")
             if not style:
-                return False
-            if _NO_INK_STYLE.search(style):
-                return True
-            if "color" not in style.lower():
                 return False
             props = {k: v for k, (v, _) in _declarations(style).items()}
         verdict = _props_no_ink(props)

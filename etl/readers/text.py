@@ -104,6 +104,21 @@ def read_text(data: bytes, source: str, fmt: str = "txt") -> Document:
     return doc
 
 
+def _numbered(blocks: list) -> list:
+    """The blocks, each table given its index among the document's tables."""
+    for i, t in enumerate(b for b in blocks if isinstance(b, Table)):
+        t.index = i
+    return blocks
+
+
+def _flush_packed(blocks: list, rows: list[list[str]]) -> None:
+    """Close a run of text rows as one table whose merged cells print once (``packed``)."""
+    if rows:
+        blocks.append(Table.from_texts([r[:] for r in rows]))
+        blocks[-1].packed = True
+        rows.clear()
+
+
 _MAX_ROW_CELLS = 40   # table 四, the widest, has 16 cells with its label
 
 
@@ -113,10 +128,7 @@ def _word_text_blocks(lines: list[str]) -> list:
     table_rows: list[list[str]] = []
 
     def flush_table() -> None:
-        if table_rows:
-            blocks.append(Table.from_texts([r[:] for r in table_rows]))
-            blocks[-1].packed = True
-            table_rows.clear()
+        _flush_packed(blocks, table_rows)
 
     group: list[str] = []
 
@@ -153,9 +165,7 @@ def _word_text_blocks(lines: list[str]) -> list:
             group.append(ln)
     flush_group()
     flush_table()
-    for i, t in enumerate(b for b in blocks if isinstance(b, Table)):
-        t.index = i
-    return blocks
+    return _numbered(blocks)
 
 
 def _tab_row_blocks(lines: list[str]) -> list:
@@ -166,10 +176,7 @@ def _tab_row_blocks(lines: list[str]) -> list:
     rows: list[list[str]] = []
 
     def flush() -> None:
-        if rows:
-            blocks.append(Table.from_texts([r[:] for r in rows]))
-            blocks[-1].packed = True
-            rows.clear()
+        _flush_packed(blocks, rows)
 
     for ln in lines:
         s = ln.strip(" \u3000")
@@ -180,9 +187,7 @@ def _tab_row_blocks(lines: list[str]) -> list:
         if s.strip():
             blocks.append(Paragraph(s.strip()))
     flush()
-    for i, t in enumerate(b for b in blocks if isinstance(b, Table)):
-        t.index = i
-    return blocks
+    return _numbered(blocks)
 
 
 def _split_run_rows(cells: list[str]) -> list[list[str]]:
@@ -231,9 +236,7 @@ def _markdown_with_html_tables(text: str, source: str) -> list:
         blocks.extend(b for b in read_html(m.group(0).encode("utf-8"), source).blocks if isinstance(b, Table))
         pos = m.end()
     blocks.extend(_markdown_blocks(text[pos:].split("\n")))
-    for i, t in enumerate(b for b in blocks if isinstance(b, Table)):
-        t.index = i
-    return blocks
+    return _numbered(blocks)
 
 
 _MD_MARK = re.compile(r"<sup>.*?</sup>|\[\^[^\]]*\]|\^[^^\s|]+\^", re.I)   # 26<sup>1</sup>, 26[^1], 26^1^
@@ -255,18 +258,19 @@ def _md_cell(text: str) -> str:
     return join_cell_lines([x for x in lines if x])
 
 
-_MD_DELIM_CELL = re.compile(r"\s*:?-+:?\s*")
-_MD_RULE = re.compile(r"\|?(?:\s*:?-{3,}:?\s*\|)+(?:\s*:?-{3,}:?\s*)?")
+_MD_DELIM_CELL = re.compile(r"\s*:?(-+):?\s*")
 
 
-def _md_delim(s: str) -> tuple[int, bool] | None:
-    """A pipe table's delimiter row (``|---|:---:|``, or ``---|:---:`` without outer pipes):
-    its column count and whether it has outer pipes; None for any other line."""
+def _md_delim(s: str, dashes: int = 1) -> tuple[int, bool] | None:
+    """A pipe table's delimiter row (``|---|:---:|``, or ``---|:---:`` without outer pipes),
+    each cell at least ``dashes`` dashes: its column count and whether it has outer pipes;
+    None for any other line."""
     if "-" not in s or "|" not in s:
         return None
     outer = s.startswith("|")
     cells = (s[1:] if outer else s).removesuffix("|").split("|")
-    return (len(cells), outer) if all(_MD_DELIM_CELL.fullmatch(c) for c in cells) else None
+    ok = all((m := _MD_DELIM_CELL.fullmatch(c)) and len(m.group(1)) >= dashes for c in cells)
+    return (len(cells), outer) if ok else None
 
 
 def _md_row(s: str, width: int | None, outer: bool) -> list[str]:
@@ -301,7 +305,7 @@ def _markdown_blocks(lines: list[str]) -> list:
     delim_at = -1
     for i, ln in enumerate(lines):
         s = ln.strip()
-        if i == delim_at or (rows and _MD_RULE.fullmatch(s)):
+        if i == delim_at or (rows and _md_delim(s, dashes=3)):
             # the |---|---| delimiter row; converters also print one after every row (a row
             # of single dashes further down is figures: - = not applicable)
             continue
@@ -317,6 +321,4 @@ def _markdown_blocks(lines: list[str]) -> list:
         if s:
             blocks.append(Paragraph(s.lstrip("#").strip()))
     flush()
-    for i, t in enumerate(b for b in blocks if isinstance(b, Table)):
-        t.index = i
-    return blocks
+    return _numbered(blocks)

@@ -812,12 +812,15 @@ def _t3_two_tables(rep: dict, fmt: str) -> Plan:
 @transform("t4_two_tables", "extra")
 def _t4_two_tables(rep: dict, fmt: str) -> Plan:
     """Table 四 printed as two tables: 行政复议 (5 columns) and 行政诉讼 (10 columns)."""
-    def t4(g: Grid, r: Any) -> list:
-        a, b = g.copy(), g.copy()
-        a.slots = [row[:5] for row in g.slots]
-        b.slots = [row[5:] for row in g.slots]
-        return [a.table(header_rows=3), b.table(header_rows=3)]
-    return Plan(opts={"tables": tables_hook(t4=t4)})
+    return Plan(opts={"tables": tables_hook(t4=lambda g, r: t4_halves(g))})
+
+
+def t4_halves(g: Grid) -> list:
+    """Table 四 cut into its 行政复议 (5 columns) and 行政诉讼 (10 columns) tables."""
+    a, b = g.copy(), g.copy()
+    a.slots = [row[:5] for row in g.slots]
+    b.slots = [row[5:] for row in g.slots]
+    return [a.table(header_rows=3), b.table(header_rows=3)]
 
 
 _PARAPHRASE = (("本年新收政府信息公开申请数量", "本年度新收到的政府信息公开申请"),
@@ -1780,16 +1783,18 @@ def _title_after_red_header(rep: dict, fmt: str) -> Plan:
                       "meta_title": t})
 
 
-@transform("agency_with_digits", "14")
-def _agency_with_digits(rep: dict, fmt: str) -> Plan:
-    """An agency whose name holds digits: 示例市12345政务服务便民热线管理中心."""
-    return Plan(agency="示例市12345政务服务便民热线管理中心")
+def _agency_transform(name: str, agency: str, doc: str) -> None:
+    """Register a class-14 transform whose only change is the agency's name ``agency``."""
+    def make(rep: dict, fmt: str) -> Plan:
+        return Plan(agency=agency)
+    make.__doc__ = doc
+    transform(name, "14")(make)
 
 
-@transform("agency_information_office", "14")
-def _agency_information_office(rep: dict, fmt: str) -> Plan:
-    """An agency whose name holds the words of the report title: 示例市政府信息公开办公室."""
-    return Plan(agency="示例市政府信息公开办公室")
+_agency_transform("agency_with_digits", "示例市12345政务服务便民热线管理中心",
+                  "An agency whose name holds digits: 示例市12345政务服务便民热线管理中心.")
+_agency_transform("agency_information_office", "示例市政府信息公开办公室",
+                  "An agency whose name holds the words of the report title: 示例市政府信息公开办公室.")
 
 
 @transform("title_chinese_numeral_year", "14")
@@ -1862,23 +1867,27 @@ def _txt_browser_copy(rep: dict, fmt: str) -> Plan:
     """A web page copied from a browser into .txt (innerText): one line per table row, the cells
     starting in that row joined by TABs — empty fields keep blank cells' places — and zeros
     printed blank.  Every figure is still where it belongs."""
-    def post(data: bytes, f: str) -> bytes:
-        r = R._R(rep, {"blank_zeros": True})
-        out = [r.title(), "一、总体情况", "本报告为示例。"]
+    def line(r: Any, t: Any, cells: Any) -> str:
+        return "\t".join(r.value(c.key) if c.kind == "num" else c.text for _, c, cont in cells if not cont)
+    return Plan(post=lambda data, f: tables_as_lines(R._R(rep, {"blank_zeros": True}), line).encode("utf-8"))
 
-        def rows(t: Any) -> None:
-            if not isinstance(t, R.Table):
-                for x in R._pieces(t):
-                    out.append(x) if isinstance(x, str) else rows(x)
-                return
-            for line in t.placed:
-                out.append("\t".join(r.value(c.key) if c.kind == "num" else c.text for _, c, cont in line if not cont))
-        for name, t in zip(("t2", "t3", "t4"), r.tables):
-            out.append(r.t4_heading() if name == "t4" else vocab.TABLE_ZH[name])
-            rows(t)
-        out += ["五、存在的主要问题及改进情况", "无。", "六、其他需要报告的事项", "无。"]
-        return ("\n".join(out) + "\n").encode("utf-8")
-    return Plan(post=post)
+
+def tables_as_lines(r: Any, line: Callable[[Any, Any, Any], str]) -> str:
+    """A bare text report whose tables are one line per row, ``line(r, table, placed_row)``."""
+    out = [r.title(), "一、总体情况", "本报告为示例。"]
+
+    def rows(t: Any) -> None:
+        if not isinstance(t, R.Table):
+            for x in R._pieces(t):
+                out.append(x) if isinstance(x, str) else rows(x)
+            return
+        for cells in t.placed:
+            out.append(line(r, t, cells))
+    for name, t in zip(("t2", "t3", "t4"), r.tables):
+        out.append(r.t4_heading() if name == "t4" else vocab.TABLE_ZH[name])
+        rows(t)
+    out += ["五、存在的主要问题及改进情况", "无。", "六、其他需要报告的事项", "无。"]
+    return "\n".join(out) + "\n"
 
 
 @transform("md_note_marks", "9", ("md",))
@@ -2625,16 +2634,10 @@ def _html_css_superscript(rep: dict, fmt: str) -> Plan | None:
 # ---- agencies and titles
 
 
-@transform("agency_with_bracket_alias", "14")
-def _agency_with_bracket_alias(rep: dict, fmt: str) -> Plan:
-    """An agency with a second name in brackets: 示例市农业农村局（示例市乡村振兴局）."""
-    return Plan(agency="示例市农业农村局（示例市乡村振兴局）")
-
-
-@transform("agency_with_nian", "14")
-def _agency_with_nian(rep: dict, fmt: str) -> Plan:
-    """An agency whose name holds 年 and a number word: 示例市青少年宫."""
-    return Plan(agency="示例市青少年宫")
+_agency_transform("agency_with_bracket_alias", "示例市农业农村局（示例市乡村振兴局）",
+                  "An agency with a second name in brackets: 示例市农业农村局（示例市乡村振兴局）.")
+_agency_transform("agency_with_nian", "示例市青少年宫",
+                  "An agency whose name holds 年 and a number word: 示例市青少年宫.")
 
 
 @transform("title_corrected_suffix", "14")
@@ -3488,6 +3491,492 @@ def _t3_label_row_then_unlabelled_figures(rep: dict, fmt: str) -> Plan:
             cid = g.new(lit(text))
             g.slots[at][c:c + width] = [cid] * width
     return Plan(opts={"tables": tables_hook(t3=t3)}, flag_ok=keys)
+
+
+# --------------------------------------------------------------------------- adversary round 4
+# Re-layouts the rounds above did not reach: table 二 transposed per item, table 三's applicant
+# columns with 自然人 last, its outcome groups and sub-rows in other orders, a note row and 其中
+# rows with figures inside table 三, notes inside count cells, 无 / — for zero, CMS links and ids
+# around figures, escaped pipes in markdown, legacy DOCX horizontal merges, the page printed
+# twice, tables 三/四 split with abbreviated second headers, 总计 spanning the header rows, and
+# table 三 split by columns over two tables (a wide table continued on the next page).
+
+
+@transform("t2_items_transposed", "11")
+def _t2_items_transposed(rep: dict, fmt: str) -> Plan:
+    """Table 二 as one table per 第二十条 item, each transposed: the item's rows (规章, 行政规范性
+    文件 …) as columns, its column heads (本年制发件数 …) as row labels."""
+    def t2(g: Grid, r: Any) -> list:
+        out: list = []
+        starts = [i for i, row in enumerate(g.slots) if g.cells[row[0]].kind == "title"] + [len(g.slots)]
+        for a, b in zip(starts, starts[1:]):
+            part = g.copy()
+            out.append(g.cells[g.slots[a][0]].text)
+            part.slots = [list(row) for row in g.slots[a + 1:b]]
+            part.transpose()
+            part.header_rows = 0
+            out.append(part.table())
+        return out
+    return Plan(opts={"tables": tables_hook(t2=t2)}, flag_ok=_keys(rep["cells"], "t2."))
+
+
+@transform("t3_natural_person_last", "1")
+def _t3_natural_person_last(rep: dict, fmt: str) -> Plan | None:
+    """Table 三's applicant columns with 法人或其他组织's five first, then 自然人, then 总计."""
+    return _moved(rep, "t3", _permute([0, 1, 2, 4, 5, 6, 7, 8, 3, 9]))
+
+
+def _move_rows(g: Grid, first: list[str], before: str) -> None:
+    """Move the rows of keys ``first`` (in that order) to just above the row of ``before``."""
+    rows = [g.slots[g.row_of(f"t3.{k}.")] for k in first]
+    g.slots = [row for row in g.slots if not any(row is x for x in rows)]
+    at = g.row_of(f"t3.{before}.")
+    g.slots[at:at] = rows
+
+
+@transform("t3_group5_before_group4", "extra")
+def _t3_group5_before_group4(rep: dict, fmt: str) -> Plan:
+    """Table 三's （五）不予处理 block printed before （四）无法提供 (labels and numbers unchanged)."""
+    return Plan(opts={"tables": tables_hook(t3=lambda g, r: _move_rows(
+        g, list(vocab.T3_ROW_KEYS[15:20]), "unavailable_not_held"))})
+
+
+@transform("t3_group3_subrows_reversed", "extra")
+def _t3_group3_subrows_reversed(rep: dict, fmt: str) -> Plan:
+    """Table 三's eight （三）不予公开 sub-rows in reverse order (8. … 1.), each keeping its label."""
+    def t3(g: Grid, r: Any) -> None:
+        keys = list(vocab.T3_ROW_KEYS[4:12])
+        at = g.row_of(f"t3.{keys[0]}.")
+        rows = [g.slots[g.row_of(f"t3.{k}.")] for k in keys]
+        g.slots[at:at + len(rows)] = rows[::-1]
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+@transform("t3_note_row_with_figures", "9")
+def _t3_note_row_with_figures(rep: dict, fmt: str) -> Plan:
+    """A note row inside table 三 under its last row, one cell over all columns, with figures:
+    「注：本年新收申请中，网上申请N件，当面申请M件；上年结转K件均已办结。」"""
+    c = rep["cells"]
+    new = c.get("t3.new_received.total") or 0
+    old = c.get("t3.carried_over_from_prior.total") or 0
+
+    def t3(g: Grid, r: Any) -> None:
+        g.insert_row(len(g.slots), [lit(f"注：本年新收申请中，网上申请{new - new // 3}件，当面申请{new // 3}件；"
+                                        f"上年结转{old}件均已办结。", cs=g.ncols)])
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+@transform("t3_qizhong_rows", "extra")
+def _t3_qizhong_rows_filled(rep: dict, fmt: str) -> Plan:
+    """Two 其中 rows (当面申请 / 网络申请) under 本年新收 with figures that are no key, zeros
+    printed (the blank-zeros form is ``t3_qizhong_rows_blank_zeros``)."""
+    cells = rep["cells"]
+    new = [cells.get(f"t3.new_received.{c}") or 0 for c in vocab.T3_COL_KEYS]
+
+    def t3(g: Grid, r: Any) -> None:
+        at = g.row_of("t3.new_received.") + 1
+        g.insert_row(at, [lit("其中：网络申请", cs=3)] + [lit(str(v - v // 3)) for v in new])
+        g.insert_row(at, [lit("其中：当面申请", cs=3)] + [lit(str(v // 3)) for v in new])
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+@transform("cell_carryover_note", "9")
+def _cell_carryover_note(rep: dict, fmt: str) -> Plan | None:
+    """A note inside count cells: 办理结果总计 cells ``12（含上年结转2件）`` and 予以公开 自然人
+    ``5（其中1件为上年结转）``: the figure is the first number (a flag is fine too)."""
+    cells = rep["cells"]
+    keys = {k for k, v in cells.items() if isinstance(v, int) and v > 1
+            and (k.startswith("t3.result_total.") or k == "t3.granted.natural_person")}
+    if not keys:
+        return None
+
+    def text(k: str, s: str) -> str:
+        if k not in keys or not s.isdigit():
+            return s
+        n = max(1, int(s) // 4)
+        return f"{s}（其中{n}件为上年结转）" if k.endswith("natural_person") and k.startswith("t3.granted") \
+            else f"{s}（含上年结转{n}件）"
+    return Plan(opts={"value_text": text}, flag_ok=keys)
+
+
+def _zeros_as(rep: dict, tables: tuple[str, ...], glyph: str) -> Plan | None:
+    zeros = {k for k, v in rep["cells"].items() if k[:2] in tables and v == 0 and not k.endswith(_MONEY)}
+    if not zeros:
+        return None
+    truth = {k: None if k in zeros else v for k, v in rep["cells"].items()}
+    return Plan(opts={"value_text": lambda k, s: glyph if k in zeros else s}, truth=truth)
+
+
+@transform("zeros_as_wu", "extra")
+def _zeros_as_wu(rep: dict, fmt: str) -> Plan | None:
+    """Zeros of tables 三 and 四 printed ``无``: not applicable by the spec, so null."""
+    return _zeros_as(rep, ("t3", "t4"), "无")
+
+
+@transform("zeros_as_emdash", "extra")
+def _zeros_as_emdash(rep: dict, fmt: str) -> Plan | None:
+    """Zeros of tables 二 and 四 printed ``—`` (an em dash): not applicable, so null."""
+    return _zeros_as(rep, ("t2", "t4"), "—")
+
+
+@transform("html_cells_linked", "extra", ("html",))
+def _html_cells_linked(rep: dict, fmt: str) -> Plan:
+    """A CMS that wraps every figure in a link or an id'd span: ``<a href="/detail?id=20210315">26</a>``,
+    ``<span id="cell_3_7" data-row="3">26</span>``: the digits of ids and links are no figure."""
+    def post(data: bytes, f: str) -> bytes:
+        n = [0]
+
+        def wrap(m: re.Match) -> str:
+            n[0] += 1
+            i = n[0]
+            inner = (f'<a href="/zwgk/detail?id=2021{i:04d}" target="_blank">{m.group(2)}</a>' if i % 2
+                     else f'<span id="cell_{i // 10}_{i % 10}" data-row="{i // 10}">{m.group(2)}</span>')
+            return m.group(1) + inner + m.group(3)
+        return re.sub(r'(<td[^>]*><p align="center">)([^<]*\d[^<]*)(</p></td>)', wrap,
+                      data.decode("utf-8")).encode("utf-8")
+    return Plan(post=post)
+
+
+@transform("md_escaped_pipes", "extra", ("md",))
+def _md_escaped_pipes(rep: dict, fmt: str) -> Plan:
+    """Markdown from a converter that joins table 三's group heading and sub-label with a pipe
+    and escapes it, as GFM requires: ``| （三）不予公开\\|1.属于国家秘密 | | 0 | …``."""
+    def t3(g: Grid, r: Any) -> None:
+        for row in g.slots:
+            grp, sub = g.cells[row[1]], g.cells[row[2]]
+            if grp.kind == "group" and row[1] != row[2] and sub.kind == "label":
+                row[1] = row[2] = g.new(replace(sub, text=f"{grp.text}\\|{sub.text}"))
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+def _hmerge(xml: str) -> str:
+    """Every ``w:gridSpan`` of the document written as legacy ``w:hMerge`` cells."""
+    def cell(m: re.Match) -> str:
+        tc = m.group(0)
+        span = re.search(r'<w:gridSpan w:val="(\d+)"/>', tc)
+        if not span:
+            return tc
+        n = int(span.group(1))
+        first = tc.replace(span.group(0), '<w:hMerge w:val="restart"/>')
+        vm = re.search(r"<w:vMerge[^>]*/>", tc)
+        cont = f'<w:tc><w:tcPr><w:hMerge/>{vm.group(0) if vm else ""}</w:tcPr><w:p/></w:tc>'
+        return first + cont * (n - 1)
+    return re.sub(r"<w:tc>.*?</w:tc>", cell, xml, flags=re.S)
+
+
+@transform("docx_hmerge_legacy", "extra", ("docx",))
+def _docx_hmerge_legacy(rep: dict, fmt: str) -> Plan:
+    """DOCX whose horizontal merges are the legacy ``w:hMerge restart/continue`` cells (Word 97
+    files converted, some WPS exports) instead of ``w:gridSpan``."""
+    return Plan(post=lambda data, f: _docx_edit(data, _hmerge))
+
+
+@transform("report_printed_twice", "7")
+def _report_printed_twice(rep: dict, fmt: str) -> Plan:
+    """The page holds the same report twice (the article and its 打印版 copy): one report,
+    the same figures."""
+    return Plan(post=lambda data, f: concat_files(data, data, f, joiner="【打印本页】"))
+
+
+@transform("t3_two_tables_abbrev_header", "extra")
+def _t3_two_tables_abbrev_header(rep: dict, fmt: str) -> Plan:
+    """Table 三 split before （四）无法提供, the second part under a one-row abbreviated header
+    (项目 | 自然人 | 企业 | 科研 | 公益 | 法律 | 其他 | 合计)."""
+    def t3(g: Grid, r: Any) -> list:
+        at = g.row_of("t3.unavailable_not_held.")
+        g.insert_row(at, [lit() for _ in range(g.ncols)], keep_spans=False)
+        lower = g.copy()
+        lower.slots = lower.slots[at + 1:]
+        lower.insert_row(0, [head("项目", cs=3)] + [head(x) for x in ("自然人", "企业", "科研", "公益", "法律",
+                                                                        "其他", "合计")])
+        lower.header_rows = 1
+        g.slots = g.slots[:at]
+        return [g.table(), lower.table()]
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+@transform("t4_two_tables_abbrev_header", "extra")
+def _t4_two_tables_abbrev_header(rep: dict, fmt: str) -> Plan:
+    """Table 四 as two tables, 行政复议 then 行政诉讼, each under short heads (维持 | 纠正 | 其他 |
+    未审结 | 合计; 直接起诉 / 复议后起诉)."""
+    short = ("维持", "纠正", "其他", "未审结", "合计")
+
+    def t4(g: Grid, r: Any) -> list:
+        data = g.slots[-1]
+        a, b = g.copy(), g.copy()
+        a.slots = [list(data[:5])]
+        a.insert_row(0, [head(x) for x in short])
+        a.insert_row(0, [head("行政复议", cs=5)])
+        b.slots = [list(data[5:])]
+        b.insert_row(0, [head(x) for x in short * 2])
+        b.insert_row(0, [head("直接起诉", cs=5), head("复议后起诉", cs=5)])
+        b.insert_row(0, [head("行政诉讼", cs=10)])
+        return [a.table(header_rows=2), b.table(header_rows=3)]
+    return Plan(opts={"tables": tables_hook(t4=t4)})
+
+
+@transform("t3_total_header_rowspan3", "extra")
+def _t3_total_header_rowspan3(rep: dict, fmt: str) -> Plan:
+    """Table 三's 总计 head spanning all three header rows, 申请人情况 over the six applicant
+    columns only."""
+    def t3(g: Grid, r: Any) -> None:
+        tot = g.slots[1][9]
+        g.slots[0][9] = tot
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+@transform("t3_split_by_columns", "extra")
+def _t3_split_by_columns(rep: dict, fmt: str) -> Plan:
+    """A wide table 三 continued on the next page by columns: the first table holds the labels,
+    自然人 and 商业企业 and 科研机构; the second the labels again with the other columns (社会公益组织 …
+    总计), each under its part of the header."""
+    def t3(g: Grid, r: Any) -> list:
+        a, b = g.copy(), g.copy()
+        a.delete_cols([6, 7, 8, 9])
+        b.delete_cols([3, 4, 5])
+        return [a.table(), b.table()]
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+@transform("t3_col_numbers_row", "5")
+def _t3_col_numbers_row(rep: dict, fmt: str) -> Plan:
+    """Table 三 with a 栏次 row under its header (statistical forms): ``栏次 | 甲 | 乙 | 1 | 2 … 7``;
+    the numbering is not figures."""
+    def t3(g: Grid, r: Any) -> None:
+        g.insert_row(3, [lit("栏次"), lit("甲"), lit("乙")] + [lit(str(i + 1)) for i in range(7)],
+                     keep_spans=False)
+        g.header_rows = 4
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+@transform("t3_col_numbers_unlabelled", "5")
+def _t3_col_numbers_unlabelled(rep: dict, fmt: str) -> Plan:
+    """Table 三 with a bare row of column numbers ``1 … 7`` under its header, its label cell empty."""
+    def t3(g: Grid, r: Any) -> None:
+        g.insert_row(3, [lit(cs=3)] + [lit(str(i + 1)) for i in range(7)], keep_spans=False)
+        g.header_rows = 4
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+def _excel_line(r: Any, t: Any, cells: Any) -> str:
+    """Excel's copy of one grid row: every grid column a TAB-separated field, a merged cell's
+    text in its first field and the others empty."""
+    f = [""] * t.ncols
+    for c, cell, cont in cells:
+        if not cont:
+            f[c] = r.value(cell.key) if cell.kind == "num" else cell.text
+    return "\t".join(f)
+
+
+@transform("txt_excel_tsv", "11", ("txt",))
+def _txt_excel_tsv(rep: dict, fmt: str) -> Plan:
+    """A .txt whose tables were pasted from Excel: one TAB-separated line per row, every column
+    a field (merged cells empty after their first field), zeros printed."""
+    return Plan(post=lambda data, f: tables_as_lines(R._R(rep, {}), _excel_line).encode("utf-8"))
+
+
+@transform("html_header_colspan_overshoot", "extra", ("html",))
+def _html_header_colspan_overshoot(rep: dict, fmt: str) -> Plan:
+    """A CMS editor's table 三 whose 申请人情况 head says ``colspan="8"`` (one too many) and whose
+    note cell ``colspan="4"``: the header is wider than the body rows; browsers show it ragged."""
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8")
+        m = list(re.finditer(r"<table.*?</table>", s, re.S))[1]
+        t = m.group(0).replace('colspan="7"', 'colspan="8"', 1).replace('rowspan="3" colspan="3"',
+                                                                      'rowspan="3" colspan="4"', 1)
+        return (s[:m.start()] + t + s[m.end():]).encode("utf-8")
+    return Plan(post=post)
+
+
+@transform("md_aligned_separators", "extra", ("md",))
+def _md_aligned_separators(rep: dict, fmt: str) -> Plan:
+    """Markdown tables with alignment in the delimiter row (``|:---|:---:|---:|``) and cells padded
+    to a fixed width (pandoc / markdown formatters)."""
+    def post(data: bytes, f: str) -> bytes:
+        out = []
+        for ln in data.decode("utf-8").split("\n"):
+            if re.fullmatch(r"\|(---\|)+", ln):
+                n = ln.count("---")
+                ln = "|:---|" + "|".join([":---:"] * (n - 2) + ["---:"]) + "|" if n > 2 else "|:---|---:|"
+            elif ln.startswith("| "):
+                cells = ln[1:-1].split("|")
+                ln = "|" + "|".join(f" {c.strip():<8} " for c in cells) + "|"
+            out.append(ln)
+        return "\n".join(out).encode("utf-8")
+    return Plan(post=post)
+
+
+@transform("t4_two_tables_litigation_first", "1")
+def _t4_two_tables_litigation_first(rep: dict, fmt: str) -> Plan:
+    """Table 四 as two tables, 行政诉讼 (10 columns) first, then 行政复议 (5 columns)."""
+    return Plan(opts={"tables": tables_hook(t4=lambda g, r: t4_halves(g)[::-1])})
+
+
+@transform("html_t3_t4_side_by_side", "extra", ("html",))
+def _html_t3_t4_side_by_side(rep: dict, fmt: str) -> Plan:
+    """Tables 三 and 四 side by side in one row of a borderless layout table, table 四's heading
+    in the right-hand cell above its table."""
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8")
+        tabs = list(re.finditer(r"<table.*?</table>", s, re.S))
+        t3, t4 = tabs[1], tabs[2]
+        h4 = s.rindex("<p>", t3.end(), t4.start())
+        right = s[h4:t4.end()]
+        lay = (f'<table border="0" width="100%"><tr><td valign="top">{t3.group(0)}</td>'
+               f'<td valign="top">{right}</td></tr></table>')
+        return (s[:t3.start()] + lay + s[t4.end():]).encode("utf-8")
+    return Plan(post=post)
+
+
+def _zero_rows(cells: dict) -> list[str]:
+    return [r for r in vocab.T3_ROW_KEYS[4:20] if f"t3.{r}.total" in cells and _all_zero(cells, r)]
+
+
+@transform("t3_zero_rows_omitted", "10")
+def _t3_zero_rows_omitted(rep: dict, fmt: str) -> Plan | None:
+    """Table 三 without its all-zero sub-rows of （三）…（五） (the agency deleted them; the other
+    rows keep their labels): the deleted rows are not printed, so not in the parse (or flagged)."""
+    cells = rep["cells"]
+    gone = _zero_rows(cells)
+    if not gone:
+        return None
+
+    def t3(g: Grid, r: Any) -> None:
+        g.delete_rows([g.row_of(f"t3.{k}.") for k in gone])
+    gone_keys = {k for k in cells if k.split(".")[0] == "t3" and k.split(".")[1] in gone}
+    truth = {k: v for k, v in cells.items() if k not in gone_keys}
+    return Plan(opts={"tables": tables_hook(t3=t3)}, truth=truth, flag_ok=gone_keys)
+
+
+@transform("t4_reconsideration_only", "10")
+def _t4_reconsideration_only(rep: dict, fmt: str) -> Plan:
+    """Table 四 printing only its 行政复议 block (the agency had no lawsuits and cut the 行政诉讼
+    columns): the litigation cells are not printed."""
+    def t4(g: Grid, r: Any) -> None:
+        g.delete_cols(list(range(5, 15)))
+    cells = rep["cells"]
+    gone = {k for k in cells if k.startswith("t4.") and not k.startswith("t4.admin_reconsideration.")}
+    truth = {k: v for k, v in cells.items() if k not in gone}
+    return Plan(opts={"tables": tables_hook(t4=t4)}, truth=truth, flag_ok=gone)
+
+
+@transform("t2_row_omitted_labelled", "10")
+def _t2_row_omitted_labelled(rep: dict, fmt: str) -> Plan | None:
+    """Table 二 without its 行政强制 row (the agency has no such power), the other rows labelled:
+    行政强制's cells are not printed."""
+    cells = rep["cells"]
+    gone = _keys(cells, "t2.admin_coercion.")
+    if not gone:
+        return None
+
+    def t2(g: Grid, r: Any) -> None:
+        g.delete_rows([g.row_of("t2.admin_coercion.")])
+    truth = {k: v for k, v in cells.items() if k not in gone}
+    return Plan(opts={"tables": tables_hook(t2=t2)}, truth=truth, flag_ok=gone)
+
+
+_DOC_HEADS = {"2019": ("本年新制作数量", "本年新公开数量", "对外公开总数量"),
+              "2021": ("本年制发件数", "本年废止件数", "现行有效件数")}
+
+
+@transform("t2_doc_heads_other_template", "1")
+def _t2_doc_heads_other_template(rep: dict, fmt: str) -> Plan:
+    """Table 二's 第（一）项 under the other template's column heads (a 2019-year report on the
+    2021 form's 本年制发件数 | 本年废止件数 | 现行有效件数, or the reverse): the figures are the
+    columns the heads name."""
+    mine = rep["template"]
+    other = "2021" if mine == "2019" else "2019"
+    src = vocab.T2_LAYOUT[mine]["regulations"]
+    dst = vocab.T2_LAYOUT[other]["regulations"]
+    ren = dict(zip(src, dst))
+    heads = dict(zip(_DOC_HEADS[mine], _DOC_HEADS[other]))
+
+    def new_key(k: str) -> str:
+        p = k.split(".")
+        return f"{p[0]}.{p[1]}.{ren[p[2]]}" if p[0] == "t2" and p[2] in ren else k
+    cells = {new_key(k): v for k, v in rep["cells"].items()}
+
+    def fn(c: Cell) -> Cell:
+        if c.kind == "num":
+            return replace(c, key=new_key(c.key))
+        return replace(c, text=heads.get(c.text, c.text)) if c.kind == "head" else c
+    return Plan(opts={"tables": tables_hook(t2=lambda g, r: g.relabel(fn))}, cells=cells, truth=cells)
+
+
+@transform("t3_other_rows_2021_in_2019", "1")
+def _t3_other_rows_2021_in_2019(rep: dict, fmt: str) -> Plan | None:
+    """A report on the 2019 form whose （六）其他处理 is printed as the 2021 form's three sub-rows
+    (逾期不补正 / 逾期未缴费 / 其他): those rows are printed, the single （六） row is not."""
+    cells = rep["cells"]
+    if not any(k.startswith("t3.other_total.") for k in cells):
+        return None
+    out = {k: v for k, v in cells.items() if not k.startswith("t3.other_total.")}
+    for col in vocab.T3_COL_KEYS:
+        v = cells.get(f"t3.other_total.{col}") or 0
+        a, b = v // 2, v // 4
+        out[f"t3.other_no_correction.{col}"] = a
+        out[f"t3.other_fee_unpaid.{col}"] = b
+        out[f"t3.other_other.{col}"] = v - a - b
+    return Plan(cells=out, truth=out)
+
+
+def _corrected(rep: dict, table: str, prefixes: tuple[str, ...]) -> Plan | None:
+    """Table ``table`` printed twice: first with a few wrong figures, then 更正如下 and the right
+    table; the corrected cells are printed twice with different values (a flag, or the
+    corrected value … only a flag is sure)."""
+    cells = rep["cells"]
+    keys = [k for k in sorted(cells) if k.startswith(prefixes) and isinstance(cells[k], int)][:3]
+    if not keys:
+        return None
+    wrong = {k: cells[k] + 2 for k in keys}
+    idx = ("t2", "t3", "t4").index(table)
+
+    def pieces(*ts: Any) -> tuple:
+        t = ts[idx]
+        old = _literal(t, {**cells, **wrong})
+        out = list(ts[:3])
+        out[idx] = [old, "更正说明：上表部分数据有误，更正如下：", t]
+        return tuple(out)
+    return Plan(opts={"tables": tables_hook(pieces=lambda a, b, c, r: pieces(a, b, c))}, must_flag=set(keys))
+
+
+@transform("t3_corrected_table_after", "12")
+def _t3_corrected_table_after(rep: dict, fmt: str) -> Plan | None:
+    """Table 三 printed as first published, a 更正 note, then the corrected table 三."""
+    return _corrected(rep, "t3", ("t3.new_received.", "t3.granted."))
+
+
+@transform("t4_corrected_table_after", "12")
+def _t4_corrected_table_after(rep: dict, fmt: str) -> Plan | None:
+    """Table 四 printed as first published, a 更正 note, then the corrected table 四."""
+    return _corrected(rep, "t4", ("t4.admin_reconsideration.",))
+
+
+def _title_in_cell(data: bytes, fmt: str, title: str) -> bytes:
+    if fmt in ("txt", "md"):
+        s = data.decode("utf-8")
+        return s.replace(title, ("\t" if fmt == "txt" else "| ") + title + ("" if fmt == "txt" else " |\n|---|"), 1).encode("utf-8")
+    if fmt == "html":
+        s = data.decode("utf-8")
+        m = re.search(r'<p style="text-align:center;font-weight:bold">[^<]*</p>', s)
+        return (s[:m.start()] + '<table width="100%" border="0"><tr><td align="center">' + m.group(0)
+                + "</td></tr></table>" + s[m.end():]).encode("utf-8")
+
+    def edit(x: str) -> str:
+        m = re.search(r"<w:p>(?:(?!</w:p>).)*政府信息公开工作年度报告(?:(?!</w:p>).)*</w:p>", x, re.S)
+        if not m:
+            return x
+        return (x[:m.start()] + '<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/></w:tblPr><w:tblGrid>'
+                '<w:gridCol w:w="8000"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:w="8000" w:type="dxa"/></w:tcPr>'
+                + m.group(0) + "</w:tc></w:tr></w:tbl>" + x[m.end():])
+    return _docx_edit(data, edit)
+
+
+@transform("title_in_table_cell", "14", ("txt", "md", "html", "docx"))
+def _title_in_table_cell(rep: dict, fmt: str) -> Plan:
+    """The title printed in a one-cell layout table (CMS article header, Word title box)."""
+    t = f"{rep['agency']}{rep['year']}年政府信息公开工作年度报告"
+    return Plan(opts={"title_lines": [t]}, post=lambda data, f: _title_in_cell(data, f, t))
 
 
 def identity_plan(rep: dict, fmt: str) -> Plan:
