@@ -927,8 +927,10 @@ def join_skewed_lines(lines: list[dict]) -> list[dict]:
     out: list[dict] = []
     centred: set[int] = set()   # out indexes of pieces kept apart between a label's lines
     for k, ln in enumerate(lines):
+        # header words are left as they come: a column's words are found on any of its lines
         fits = [i for i in range(max(0, len(out) - 4), len(out)) if i not in centred
-                and _v_overlap(out[i], ln) >= _SAME_LINE_OVERLAP and _side_by_side(out[i], ln)]
+                and _v_overlap(out[i], ln) >= _SAME_LINE_OVERLAP and _side_by_side(out[i], ln)
+                and (_has_figures(out[i]) or _has_figures(ln))]
         if not fits:
             out.append(ln)
             continue
