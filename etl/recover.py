@@ -15,7 +15,12 @@ final ``2`` is the ordinal) and segments each digit run into the row's cells:
   its candidates, and the value shown is the most plausible one (本年增/减 = 0, equal
   新制作/新公开 counts, stock ≥ flow), never presented as certain — unless the report's
   narrative states a figure of the row that only some cuts print (:mod:`etl.narrative`):
-  those cuts are kept, and the cells they all agree on are read (method ``narrative``).
+  those cuts are kept, and the cells they all agree on are read (method ``narrative``);
+* a table-二 cell printed ``—`` is a cell of the run (null: not applicable), as in
+  :func:`etl.numbers.parse_cell`; ``——`` may be one cell or two, cut like digits;
+* a table-二 sub-table printed transposed (its items 规章 行政规范性文件 as columns, one row per
+  column head) is read per column head: the run holds one cell per item, cut as above and
+  flagged when several cuts fit; a head or row it cannot match one to one flags every cell.
 
 Every value read this way has provenance method ``split``.
 """
@@ -31,6 +36,10 @@ from etl.numbers import INVISIBLE, CellValue, parse_cell
 from etl.parse_state import ParseState, Row
 
 _VALID = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?")
+#: a table-二 cell printed ``—`` (not applicable: null by the spec); ``——`` is one dash in
+#: Chinese typesetting, so a run of dashes is cut like a run of digits
+_DASH_CELL = re.compile(r"—{1,2}")
+_DASHES = re.compile(r"[—―–]")
 MAX_CANDIDATES = 5000
 
 
@@ -83,11 +92,11 @@ def segment(tokens: list[str], k: int, limit: int = MAX_CANDIDATES,
             piece = text[start:end]
             if len(piece.split(".")[0].lstrip("-")) > MAX_DIGITS:
                 break
-            if _VALID.fullmatch(piece):
+            if _VALID.fullmatch(piece) or _DASH_CELL.fullmatch(piece):
                 nxt = parts + [piece]
                 if prune is None or prune(nxt):
                     rec(end, nxt)
-            elif re.match(r"-?0\d", piece):
+            elif re.match(r"-?0\d", piece) or (piece[0] == "—" and not _DASH_CELL.fullmatch(piece)):
                 break  # a leading zero never becomes valid by growing (0.04 does: 0. grows)
             if end in boundary:
                 break  # cannot cut across a space
@@ -97,10 +106,15 @@ def segment(tokens: list[str], k: int, limit: int = MAX_CANDIDATES,
     return out
 
 
-def _chunks(region: str, allow_decimal: bool) -> list[tuple[str, str, str]]:
-    """(label text, digit run, unit) triples in order; ordinals of following labels removed."""
+def _chunks(region: str, allow_decimal: bool, dashes: bool = False) -> list[tuple[str, str, str]]:
+    """(label text, digit run, unit) triples in order; ordinals of following labels removed.
+    With ``dashes`` a ``—`` (a cell printed not applicable) is part of a run, as a digit is."""
     # a comma before three digits is a thousands separator inside a cell (4,119), not a label
-    pat = re.compile(r"-?\d(?:[\d -]|,(?=\d{3}))*(?:\.\d+)?" if allow_decimal else r"\d(?:[\d ]|,(?=\d{3}))*")
+    if dashes:
+        region = _DASHES.sub("—", region)
+        pat = re.compile(r"(?:-?\d|—)(?:[\d —-]|,(?=\d{3}))*(?:\.\d+)?")
+    else:
+        pat = re.compile(r"-?\d(?:[\d -]|,(?=\d{3}))*(?:\.\d+)?" if allow_decimal else r"\d(?:[\d ]|,(?=\d{3}))*")
     out: list[tuple[str, str, str]] = []
     label_acc = ""
     pos = 0
@@ -110,7 +124,8 @@ def _chunks(region: str, allow_decimal: bool) -> list[tuple[str, str, str]]:
         after = region[m.end():m.end() + 2]
         pos = m.end()
         ordinal = ""
-        if after[:1] in (".", "、", "．") and len(after) > 1 and not after[1].isdigit() and not after[1].isspace():
+        if after[:1] in (".", "、", "．") and len(after) > 1 and not after[1].isdigit() and not after[1].isspace() \
+                and run.rstrip()[-1:].isdigit():
             # '…00000002.其他法律…': the last digit is the next label's ordinal
             stripped = run.rstrip()
             ordinal, run = stripped[-1], stripped[:-1]
@@ -172,7 +187,8 @@ def parse_flat(text: str, template: str, state: ParseState) -> bool:
         _flat_t2(n[s2:s3 if s3 > s2 else len(n)], template, state)
     single = template == "2019"
     if s3 >= 0:
-        single = _flat_t3(n[s3:e3], state)
+        shape = _flat_t3(n[s3:e3], state)
+        single = single if shape is None else shape
         s4, e4 = _region(n, ("行政复议",), ("存在的主要问题", "五、", "其他需要报告"), after=e3 - 1)
         if s4 >= 0:
             _flat_t4(n[s4:e4], state)
@@ -192,8 +208,9 @@ def _put_split(state: ParseState, key: str, raw: str, value: int | None, row: Ro
 
 # --------------------------------------------------------------------------- table 三
 
-def _flat_t3(region: str, state: ParseState) -> bool:
-    """Read table 三; returns whether （六）其他处理 is printed as a single row."""
+def _flat_t3(region: str, state: ParseState) -> bool | None:
+    """Read table 三; returns whether （六）其他处理 is printed as a single row (None: the
+    region holds no table 三 to tell)."""
     rows: dict[str, tuple[str, list[list[int]]]] = {}
     no_fit: set[str] = set()  # rows none of whose splits satisfies the row total
     twice: dict[str, str] = {}  # rows printed again with other digits: the second run
@@ -214,10 +231,16 @@ def _flat_t3(region: str, state: ParseState) -> bool:
             no_fit.add(lab.key)
     nreg = vocab.norm(region)
     if not re.search(r"\d", re.sub(r"\d[.、．](?=\D)", "", nreg)):
-        # not a single digit in the whole table: every cell was blank in the source
+        # not a single digit in the whole table: every cell was blank in the source — if its
+        # rows are there; a region holding no row label (table 四's heading printed beside
+        # table 三's, the rows further on) is no table: nothing is read, the shape is unknown
         single = "其他处理" in nreg and not any(f in nreg for f in ("逾期不补正", "收费通知"))
+        labels = {lab.key: lab for lab in vocab.T3_ROWS}
+        printed = [k for k in vocab.t3_rows_for("", single) if labels[k].matches(nreg)]
+        if len(printed) < 3:
+            return None
         row = _row("表三")
-        for k in vocab.t3_rows_for("", single):
+        for k in printed:
             for c in vocab.T3_COL_KEYS:
                 state.put(f"t3.{k}.{c}", CellValue(Decimal(0), "blank", "", ""), row, 0, method="split")
                 state.uncertain[f"t3.{k}.{c}"] = "转换后的文本中整张表三没有数字：按空白=0 记录，但无法确认原表确为空白"
@@ -377,13 +400,14 @@ def _garbled_t2_rows(region: str) -> dict[str, str]:
 
 
 def _flat_t2(region: str, template: str, state: ParseState) -> None:
+    region = _take_transposed_t2(region, state)
     cols: list[str] = []
     garbled = _garbled_t2_rows(region)
     split = _split_t2_rows(region)
     seq = False        # the sub-table prints a 序号 column: its numbers run into the rows'
     prev: tuple[str, list[str], str] | None = None   # the row read last: key, layout, its run
     printed: list[tuple[str | None, str, list[str], int | None]] = []   # rows in printed order
-    for label, run, unit in _chunks(region, allow_decimal=True):
+    for label, run, unit in _chunks(region, allow_decimal=True, dashes=True):
         names = list(_T2_ROW_NAMES.finditer(label))
         head = label[:names[-1].start()] if names else label
         cut = min([i for i in (head.find("第二十条"), names[0].start() if names else -1) if i >= 0], default=len(head))
@@ -446,6 +470,125 @@ def _flat_t2(region: str, template: str, state: ParseState) -> None:
         if seq:
             _flag_t2_row(state, lab.key, layout, f"表格有序号列，序号与数字串 {run!r} 连在一起，无法区分")
     flag_unlabelled_t2(state, template, printed)
+
+
+_SUB_HEAD = re.compile(r"第二十条(?:第\s*[(（]?\s*[0-9一二三四五六七八九十]{1,3}\s*[)）]?\s*项)?")
+_FIRST_RUN = re.compile(r"\d|—")
+#: what a transposed row label may hold besides its column's words
+_COL_FILLER = re.compile(r"[\s:：;；,，。.、()（）/]|单位|[万亿千]?元|本年度?|上一?年度?|数量|件数|[数件个项]")
+
+
+def _transposed_head(sub: str) -> tuple[int, list[re.Match]] | None:
+    """A sub-table of table 二 printed transposed (its items as columns, 规章 行政规范性文件,
+    then one row per column head, 本年制发件数 0 69 …): where its body starts and the item
+    names of its header; None when the header names a column after no item (the usual layout
+    names the columns first and each row's item just before its digits)."""
+    h = _SUB_HEAD.match(sub)
+    body = h.end() if h else 0
+    first = _FIRST_RUN.search(sub, body)
+    head = sub[body:first.start() if first else len(sub)]
+    names = list(_T2_ROW_NAMES.finditer(head))
+    if not names or not any(_flat_t2_cols(re.sub(r"\s+", "", head[names[-1].end():]))):
+        return None
+    return body, names
+
+
+def _take_transposed_t2(region: str, state: ParseState) -> str:
+    """Read the transposed sub-tables of table 二 (:func:`_flat_t2_transposed`); the rest of the
+    region, for the usual reader."""
+    starts = [m.start() for m in re.finditer("第二十条", region)]
+    keep = [region[:starts[0]] if starts else region]
+    for a, b in zip(starts, starts[1:] + [len(region)]):
+        sub = region[a:b]
+        found = _transposed_head(sub)
+        if found is None:
+            keep.append(sub)
+        else:
+            _flat_t2_transposed(sub[found[0]:], found[1], state)
+    return "".join(keep)
+
+
+def _flat_t2_transposed(body: str, names: list[re.Match], state: ParseState) -> None:
+    """Read a transposed sub-table: each column head's run holds one cell per item, in the
+    header's order of items.  A run that several cuts fit is flagged with its cuts (the value
+    shown is the most plausible joint reading); a header or row that cannot be matched to items
+    and columns one to one flags every cell of the sub-table — never a guess."""
+    head_end = names[-1].end()
+    items = [vocab.match_t2_row(m.group(0)) for m in names]
+    keys = [lab.key if lab else "" for lab in items]
+    gaps = [body[a.end():b.start()] for a, b in zip(names, names[1:])]
+    problem = ""
+    if "" in keys or len(set(keys)) < len(keys) or any(g.strip(" 、,，/") for g in gaps):
+        problem = "表头的项目名称无法一一识别"
+    rows: list[tuple[str, str, str]] = []   # (column key or "" for another year's, run, unit)
+    for i, (label, run, unit) in enumerate(_chunks(body, allow_decimal=True, dashes=True)):
+        words = re.sub(r"\s+", "", label[head_end:] if i == 0 else label)
+        cols = _flat_t2_cols(words)
+        rest = words
+        for lab in vocab.T2_COLS:
+            for f in (vocab.norm(lab.zh), *lab.match):
+                rest = rest.replace(f, "")
+        if len(cols) != 1 or _COL_FILLER.sub("", rest) or cols[0] in {c for c, _, _ in rows}:
+            problem = problem or f"行标签「{words[:16]}」无法对应到唯一的列"
+        elif cols[0] and not all(cols[0] in vocab.T2_ROW_COLS.get(k, ()) for k in keys if k):
+            problem = problem or f"列「{vocab.col_zh('t2', cols[0])}」不属于表头的全部项目"
+        rows.append((cols[0] if len(cols) == 1 else "", run, unit))
+    names_zh = "、".join(m.group(0) for m in names)
+    if problem or not rows:
+        why = f"表二转置印刷（{names_zh}为列），{problem or '没有数字'}，单元格无法定位"
+        for k in filter(None, keys):
+            _flag_t2_row(state, k, sorted({c for c, _, _ in rows if c in vocab.T2_ROW_COLS.get(k, ())}), why)
+        return
+    n = len(keys)
+    per_row: list[list[list[str]]] = []
+    for col, run, _unit in rows:
+        def ok(c: list[str], col: str = col) -> bool:
+            return (col in vocab.MONEY_COLS or not any("." in x for x in c)) and \
+                (col in vocab.SIGNED_COLS or not any(x.startswith("-") for x in c))
+        per_row.append(_t2_cuts(run, n, ok))
+    pick = _joint_pick(keys, [c for c, _, _ in rows], per_row)
+    for (col, run, unit), cands, best in zip(rows, per_row, pick):
+        if not col:
+            continue
+        row_keys = [f"t2.{k}.{col}" for k in keys]
+        if not cands:
+            for k in row_keys:
+                state.flag(k, f"表二转置印刷（{names_zh}为列），「{vocab.col_zh('t2', col)}」的数字串 {run!r} "
+                           f"无法切分为 {n} 个单元格")
+            continue
+        for k, raw, item in zip(row_keys, best, keys):
+            cv = parse_cell(raw + (unit if col in vocab.MONEY_COLS and raw[0] != "—" else ""))
+            state.put(k, CellValue(cv.value, cv.semantic, cv.unit, run), _row(vocab.row_zh("t2", item)), 0,
+                      method="split")
+        if len(cands) > 1:
+            alts = "；".join("/".join(c) for c in cands[:6]) + ("…" if len(cands) > 6 else "")
+            for k in row_keys:
+                state.uncertain[k] = (f"表二转置印刷（{names_zh}为列），「{vocab.col_zh('t2', col)}」连在一起的数字串 "
+                                      f"{run!r} 有 {len(cands)} 种切分（{alts}），表二没有勾稽关系可以判定；"
+                                      "显示的是最可能的一种")
+
+
+def _joint_pick(keys: list[str], cols: list[str], per_row: list[list[list[str]]]) -> list[list[str]]:
+    """One cut per row of a transposed sub-table: the most plausible over the items' columns
+    together (:func:`_plausibility` per item) when the combinations are few, else each row's
+    cut with the shortest longest cell."""
+    def short(c: list[str]) -> int:
+        return -max(len(x) for x in c)
+    rows = [c or [["—"] * len(keys)] for c in per_row]
+    total = 1
+    for c in rows:
+        total *= len(c)
+    if total > MAX_CANDIDATES:
+        return [max(c, key=short) for c in rows]
+
+    def score(combo: tuple[list[str], ...]) -> tuple:
+        s = 0
+        for j in range(len(keys)):
+            layout = [c for c in cols if c]
+            cells = [combo[i][j] for i, c in enumerate(cols) if c]
+            s += _plausibility(layout, cells)[0] if layout else 0
+        return (s, sum(short(c) for c in combo))
+    return list(max(itertools.product(*rows), key=score))
 
 
 #: the characters of a sub-table's header in run-together text (第二十条第(六)项信息内容上一年项目数量…)
@@ -524,7 +667,7 @@ def _split_t2_rows(region: str) -> set[str]:
     """Table-二 rows printed in parts (行政强制措施 / 行政强制执行 for 行政强制): two or more
     different labels of one row, each the row's words plus more."""
     labels: dict[str, set[str]] = {}
-    for label, _run, _unit in _chunks(region, allow_decimal=True):
+    for label, _run, _unit in _chunks(region, allow_decimal=True, dashes=True):
         names = list(_T2_ROW_NAMES.finditer(label))
         lab = vocab.match_t2_row(names[-1].group(0)) if names else None
         if lab is not None:
@@ -548,15 +691,31 @@ def _flat_t2_cols(h: str) -> list[str]:
     return cols
 
 
+def _dec(x: str) -> Decimal | None:
+    """A cut's cell as a value: None for ``—`` (not applicable)."""
+    return None if x.startswith("—") else Decimal(x)
+
+
+def _t2_cuts(run: str, k: int, ok: Callable[[list[str]], bool]) -> list[list[str]]:
+    """The cuts of a table-二 digit run into k cells that ``ok`` accepts, one per reading
+    (—— as one cell or two gives the same nulls)."""
+    toks = re.findall(r"-?[\d.]+|—+", run)  # a minus sign or a dash always starts a new cell
+    seen: set[tuple] = set()
+    out = []
+    for c in segment(toks, k):
+        vals = tuple(_dec(x) for x in c)
+        if ok(c) and vals not in seen:
+            seen.add(vals)
+            out.append(c)
+    return out
+
+
 def _flat_t2_row(row_key: str, layout: list[str], run: str, unit: str, state: ParseState) -> None:
-    toks = re.findall(r"-?[\d.]+", run)  # a minus sign always starts a new cell
-    cands = []
-    for c in segment(toks, len(layout)):
+    def ok(c: list[str]) -> bool:
         if any("." in x for x in c[:-1]) or ("." in c[-1] and layout[-1] not in vocab.MONEY_COLS):
-            continue
-        if any(x.startswith("-") and col not in vocab.SIGNED_COLS for x, col in zip(c, layout)):
-            continue
-        cands.append(c)
+            return False
+        return not any(x.startswith("-") and col not in vocab.SIGNED_COLS for x, col in zip(c, layout))
+    cands = _t2_cuts(run, len(layout), ok)
     row = _row(vocab.row_zh("t2", row_key))
     keys = [f"t2.{row_key}.{c}" if c else "" for c in layout]  # "": another year's column
     if not cands:
@@ -574,10 +733,10 @@ def _flat_t2_row(row_key: str, layout: list[str], run: str, unit: str, state: Pa
     told: dict[str, Decimal] = {}
     if len(cands) > 1 and state.t2_claims is not None:
         # the narrative's figures choose among the table's own cuts (etl.narrative)
-        vals = [[Decimal(x) for x in c] for c in cands]
+        vals = [[_dec(x) for x in c] for c in cands]
         kept, told = narrative.narrow(state.t2_claims(), row_key, layout, vals)
         cands = [c for c, v in zip(cands, vals) if v in kept]
-    settled = narrative.agreed([[Decimal(x) for x in c] for c in cands]) if told else [None] * len(layout)
+    settled = narrative.agreed([[_dec(x) for x in c] for c in cands]) if told else [None] * len(layout)
     best = max(cands, key=lambda c: _plausibility(layout, c))
     if len(cands) > 1 and layout[-1] == "procurement_amount_wan_yuan" and settled[-1] is None:
         best = None  # count and amount run together: no basis for a guess
@@ -588,8 +747,8 @@ def _flat_t2_row(row_key: str, layout: list[str], run: str, unit: str, state: Pa
             state.cells.setdefault(k, None)
             continue
         raw = (best or cands[0])[i]   # a settled cell: every cut left gives it
-        cv = parse_cell(raw + (unit if i == len(keys) - 1 else ""))
-        state.put(k, CellValue(cv.value, "number", cv.unit, run), row, 0,
+        cv = parse_cell(raw + (unit if i == len(keys) - 1 and raw[0] != "—" else ""))
+        state.put(k, CellValue(cv.value, cv.semantic, cv.unit, run), row, 0,
                   method="narrative" if settled[i] is not None else "split")
     if told:
         state.warnings.append(f"表二「{vocab.row_zh('t2', row_key)}」连写数字串 {run!r} 由正文所述数字（"
@@ -605,7 +764,7 @@ def _flat_t2_row(row_key: str, layout: list[str], run: str, unit: str, state: Pa
 
 
 def _plausibility(layout: list[str], cand: list[str]) -> tuple:
-    vals = {k: Decimal(v) for k, v in zip(layout, cand)}
+    vals = {k: d for k, v in zip(layout, cand) if (d := _dec(v)) is not None}
     score = 0
     if vals.get("item_count_change") == 0:
         score += 2

@@ -190,6 +190,61 @@ def test_ambiguous_table_two_run_is_flagged_not_guessed_silently():
     assert [rep.cells[f"t3.new_received.{c}"] for c in vocab.T3_COL_KEYS] == [151, 3, 0, 0, 0, 0, 154]
 
 
+_FLAT_T3 = ("三、收到和处理政府信息公开申请情况（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+            "一、本年新收政府信息公开申请数量15130000154二、上年结转政府信息公开申请数量0000000"
+            "四、结转下年度继续办理0000000"
+            "四、政府信息公开行政复议、行政诉讼情况行政复议总计000000000000000五、存在的主要问题")
+
+
+def test_transposed_table_two_in_crawler_text_reads_cuts_that_are_pinned_and_flags_the_rest():
+    """Items as columns, one row per column head: a run holds one cell per item; '128242' for
+    two items has several cuts, so neither item's cell is ever presented as certain."""
+    text = ("示例县人民政府2021年政府信息公开工作年度报告 二、主动公开政府信息情况 "
+            "第二十条第（一）项信息内容规章行政规范性文件本年制发件数069本年废止件数03现行有效件数0 665"
+            "第二十条第（六）项信息内容行政处罚行政强制本年处理决定数量128242"
+            "第二十条第（八）项信息内容行政事业性收费本年收费金额（单位：万元）252.31" + _FLAT_T3)
+    rep = parse(text, "r.txt")
+    want = {"regulations": (0, 0, 0), "normative_documents": (69, 3, 665)}
+    for row, vals in want.items():
+        for col, v in zip(("issued_count", "repealed_count", "in_force_count"), vals):
+            assert rep.cells[f"t2.{row}.{col}"] == v and f"t2.{row}.{col}" not in rep.uncertain
+    for row in ("admin_penalty", "admin_coercion"):
+        assert f"t2.{row}.decision_count" in rep.uncertain
+    assert rep.cells["t2.admin_coercion.decision_count"] != 128242
+    assert rep.cells["t2.admin_fees.fee_amount_wan_yuan"] == 252.31
+
+
+def test_transposed_table_two_with_an_unknown_row_head_is_flagged_not_guessed():
+    text = ("示例县人民政府2021年政府信息公开工作年度报告 二、主动公开政府信息情况 "
+            "第二十条第（一）项信息内容规章行政规范性文件本年制发件数069其中修订件数03现行有效件数0 665"
+            + _FLAT_T3)
+    rep = parse(text, "r.txt")
+    for row in ("regulations", "normative_documents"):
+        for col in ("issued_count", "in_force_count"):
+            assert rep.cells[f"t2.{row}.{col}"] is None and f"t2.{row}.{col}" in rep.uncertain
+
+
+def test_dash_cells_of_table_two_in_crawler_text_are_null_not_dropped():
+    """— is not applicable (null by the spec, as parse_cell reads it); ——— under three columns
+    is three cells, and a dash is a cell boundary inside a run (6-6—)."""
+    text = ("示例县人民政府2019年政府信息公开工作年度报告 二、主动公开政府信息情况 第二十条第（一）项"
+            "信息内容本年新制作数量本年新公开数量对外公开总数量规章———规范性文件3315"
+            "第二十条第（五）项信息内容上一年项目数量本年增/减处理决定数量行政许可6-6—"
+            "第二十条第（八）项信息内容上一年项目数量本年增/减行政事业性收费——" + _FLAT_T3)
+    rep = parse(text, "r.txt")
+    for key in ("t2.regulations.newly_made_count", "t2.regulations.total_published_count",
+                "t2.admin_fees.prior_year_item_count", "t2.admin_fees.item_count_change",
+                "t2.admin_licensing.item_count_change"):
+        assert key in rep.cells
+    for key in ("t2.regulations.newly_made_count", "t2.admin_fees.item_count_change",
+                "t2.admin_licensing.decision_count"):
+        assert rep.cells[key] is None and key not in rep.uncertain
+    assert rep.cells["t2.admin_licensing.prior_year_item_count"] == 6
+    assert rep.cells["t2.admin_licensing.item_count_change"] == -6
+    assert "t2.admin_licensing.item_count_change" not in rep.uncertain
+    assert [rep.cells[f"t2.normative_documents.{c}"] for c in vocab.T2_LAYOUT["2019"]["regulations"]] == [3, 3, 15]
+
+
 def test_rows_whose_label_survives_elsewhere_keep_the_order_value_flagged():
     """Converters print a lost label on a line of its own: the row is printed, the value placed
     by order is the best guess, and it is flagged."""

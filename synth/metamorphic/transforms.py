@@ -3979,6 +3979,318 @@ def _title_in_table_cell(rep: dict, fmt: str) -> Plan:
     return Plan(opts={"title_lines": [t]}, post=lambda data, f: _title_in_cell(data, f, t))
 
 
+# --------------------------------------------------------------------------- adversary round 5
+# Re-layouts the rounds above did not reach: a figure typed into its row's label cell, table 三
+# without its group words, table 四's 复议 result columns swapped alone, English total heads,
+# the last table-三 row in an HTML <tfoot> before <tbody>, the article inside an <iframe srcdoc>,
+# tables 三 and 四 side by side in one grid, table 三 as a list of sentences, 本年/上年 pairs in
+# table-四 cells, rotated PDF pages, fixed-width plain text with labels overflowing their column.
+
+
+@transform("t2_figure_in_label_cell", "9")
+def _t2_figure_in_label_cell(rep: dict, fmt: str) -> Plan | None:
+    """Table 二's first figure of each row typed into the label cell (``行政许可 12``), its own
+    cell left blank; table 三's 本年新收 总计 the same.  The figure is the label's (read it, or
+    flag the cell — a blank cell is no zero here)."""
+    cells = rep["cells"]
+    moved: dict[str, str] = {}
+
+    def fold(g: Grid, r: Any, prefix: str, only: str | None = None) -> None:
+        for row in g.slots:
+            nums = [c for c, cid in enumerate(row) if g.cells[cid].kind == "num"]
+            if not nums or (only and not g.cells[row[nums[0]]].key.startswith(only)):
+                continue
+            c0 = nums[-1] if only else nums[0]
+            key = g.cells[row[c0]].key
+            lab = max((c for c in range(c0) if g.cells[row[c]].kind == "label"), default=None)
+            v = r._value(key)
+            if lab is None or not v.strip() or row[lab] in [row[x] for x in range(c0 + 1, g.ncols)]:
+                continue
+            old = row[lab]
+            new = g.new(replace(g.cells[old], text=f"{g.cells[old].text} {v}"))
+            for rr in g.slots:
+                for c, cid in enumerate(rr):
+                    if cid == old:
+                        rr[c] = new
+            blank, cid0 = g.new(lit()), row[c0]
+            row[:] = [blank if cid == cid0 else cid for cid in row]
+            moved[key] = v
+    t2 = lambda g, r: fold(g, r, "t2.")   # noqa: E731
+    t3 = lambda g, r: fold(g, r, "t3.", "t3.new_received.")   # noqa: E731
+    if not any(isinstance(v, (int, float)) and not isinstance(v, bool) for k, v in cells.items() if k.startswith("t2.")):
+        return None
+    return Plan(opts={"tables": tables_hook(t2=t2, t3=t3)},
+                flag_ok={k for k in cells if k.startswith(("t2.", "t3.new_received."))})
+
+
+@transform("t3_group_never_printed", "extra")
+def _t3_group_never_printed(rep: dict, fmt: str) -> Plan:
+    """Table 三's sub-rows (``1.属于国家秘密`` …) printed without their group cell
+    (（三）不予公开 … never printed): each sub-label spans the group's column."""
+    def t3(g: Grid, r: Any) -> None:
+        for row in g.slots:
+            if g.cells[row[1]].kind == "group" and row[1] != row[2] and g.cells[row[2]].kind == "label":
+                row[1] = row[2]
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+@transform("t4_reconsideration_corrected_first", "1")
+def _t4_reconsideration_corrected_first(rep: dict, fmt: str) -> Plan | None:
+    """Table 四's 行政复议 block with 结果纠正 before 结果维持; the 诉讼 blocks keep the form's
+    order (a column map copied from one block to the next goes wrong)."""
+    return _moved(rep, "t4", _permute([1, 0] + list(range(2, 15))))
+
+
+@transform("heads_english_total", "extra")
+def _heads_english_total(rep: dict, fmt: str) -> Plan:
+    """Total heads in English as bilingual templates print them: 总计/合计 → ``Total``
+    (tables 三 and 四): the column is the total by its place and its sums (or flag it)."""
+    def t(g: Grid, r: Any) -> None:
+        g.relabel(lambda c: replace(c, text="Total") if c.kind == "head" and c.text in ("总计", "合计") else c)
+    keys = {k for k in rep["cells"] if k[:2] in ("t3", "t4") and k.endswith(".total")}
+    return Plan(opts={"tables": tables_hook(t3=t, t4=t)}, flag_ok=keys)
+
+
+def _html_tables(s: str) -> list[re.Match]:
+    return list(re.finditer(r"<table border=\"1\"[^>]*>.*?</table>", s, re.S))
+
+
+@transform("html_t3_last_row_in_tfoot", "extra", ("html",))
+def _html_t3_last_row_in_tfoot(rep: dict, fmt: str) -> Plan:
+    """Table 三 with <thead>, its last row (结转下年度继续办理) in a <tfoot> written before
+    <tbody> (the HTML 4 order: the browser shows it last, the source has it first)."""
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8")
+        m = _html_tables(s)[1]
+        tab = m.group(0)
+        rows = re.findall(r"<tr>.*?</tr>\n", tab, re.S)
+        last = rows[-1]
+        tab2 = tab.replace(last, "").replace("<tbody>", f"<tfoot>\n{last}</tfoot><tbody>", 1)
+        return (s[:m.start()] + tab2 + s[m.end():]).encode("utf-8")
+    return Plan(opts={"thead": True}, post=post)
+
+
+@transform("html_article_in_iframe_srcdoc", "extra", ("html",))
+def _html_article_in_iframe_srcdoc(rep: dict, fmt: str) -> Plan:
+    """A CMS page whose article body sits in ``<iframe srcdoc="…">`` (the report's HTML escaped
+    in the attribute); the page prints the title above it."""
+    import html as _h
+
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8")
+        m = re.search(r'<div class="article">\n(.*)\n</div>', s, re.S)
+        titles = "".join(re.findall(r'<p style="text-align:center;font-weight:bold">[^<]*</p>', m.group(1)))
+        inner = f"<html><body>{m.group(1)}</body></html>"
+        frame = f'<h1 class="title">{titles}</h1><iframe width="100%" height="3000" frameborder="0" srcdoc="{_h.escape(inner, quote=True)}"></iframe>'
+        return (s[:m.start()] + '<div class="article">\n' + frame + "\n</div>" + s[m.end():]).encode("utf-8")
+    return Plan(post=post)
+
+
+@transform("t3_t4_one_grid_side_by_side", "extra", ("txt", "md", "html", "docx"))
+def _t3_t4_one_grid_side_by_side(rep: dict, fmt: str) -> Plan:
+    """Tables 三 and 四 side by side (two tables on one landscape page) saved as ONE grid:
+    table 三's columns, a blank column, then table 四's heading and table under it; table 四's
+    own heading is followed by no table."""
+    holder: dict[str, Any] = {}
+
+    def pieces(a: R.Table, b: R.Table, c: R.Table, r: Any) -> tuple:
+        g3, g4 = Grid(b), Grid(c)
+        off = len(g3.cells)
+        g3.cells += g4.cells
+        title = g3.new(Cell(vocab.TABLE_ZH["t4"], cs=1, kind="title"))
+        n3, n4 = len(g3.slots), len(g4.slots) + 1
+        rows4 = [[title] * g4.ncols] + [[cid + off for cid in row] for row in g4.slots]
+        for i in range(max(n3, n4)):
+            if i >= n3:
+                g3.slots.append([g3.new(lit()) for _ in range(len(g3.slots[0]))])
+            right = rows4[i] if i < n4 else [g3.new(lit()) for _ in range(g4.ncols)]
+            g3.slots[i] = g3.slots[i] + [g3.new(lit())] + right
+        holder["t"] = g3.table()
+        return (a, holder["t"], [])
+    return Plan(opts={"tables": tables_hook(pieces=pieces)}, flag_ok=_keys(rep["cells"], "t4."))
+
+
+@transform("t3_as_sentences", "extra")
+def _t3_as_sentences(rep: dict, fmt: str) -> Plan:
+    """Table 三 published as a list (a mobile CMS): one line per figure,
+    ``（三）不予公开—1.属于国家秘密—商业企业：0``: read the figures, or flag every one."""
+    def t3(g: Grid, r: Any) -> list:
+        hr = g.header_rows
+        lines = []
+        for row in g.slots[hr:]:
+            labels: list[str] = []
+            for cid in row:
+                cell = g.cells[cid]
+                if cell.kind in ("label", "group") and cell.text and cell.text not in labels:
+                    labels.append(cell.text)
+            for c, cid in enumerate(row):
+                cell = g.cells[cid]
+                if cell.kind != "num":
+                    continue
+                heads = []
+                for hrow in g.slots[:hr]:
+                    h = g.cells[hrow[c]]
+                    if h.kind == "head" and h.text and h.text not in heads:
+                        heads.append(h.text)
+                v = r._value(cell.key)
+                lines.append(f"{'—'.join(labels)}—{'—'.join(heads)}：{v if v.strip() else '0'}")
+        return lines
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+@transform("t4_cells_this_slash_prior", "9")
+def _t4_cells_this_slash_prior(rep: dict, fmt: str) -> Plan | None:
+    """Table 四's cells as ``本年 / 上年`` pairs (``2 / 1``) under a unit line 「单位：件（本年/上年）」:
+    the figure is the first (or a flag); never the two run together."""
+    keys = {k for k, v in rep["cells"].items() if k.startswith("t4.") and isinstance(v, int)}
+    if not keys:
+        return None
+
+    def text(k: str, s: str) -> str:
+        if k not in keys:
+            return s
+        v = rep["cells"][k]
+        return f"{s or '0'} / {(v + 1) % 3 + (k.endswith('total') and 2)}"
+    return Plan(opts={"value_text": text, "tables": tables_hook(pieces=lambda a, b, c, r: (
+        a, b, ["单位：件（本年/上年）", c]))}, flag_ok=keys)
+
+
+@transform("pdf_pages_rotated", "extra", ("pdf",))
+def _pdf_pages_rotated(rep: dict, fmt: str) -> Plan:
+    """A PDF whose pages carry ``/Rotate 90`` (a scanner-side landscape setting kept by the
+    text PDF): the text layer is unchanged, its coordinates turned."""
+    def post(data: bytes, f: str) -> bytes:
+        import pypdfium2 as pdfium
+        doc = pdfium.PdfDocument(data)
+        for i in range(len(doc)):
+            doc[i].set_rotation(90)
+        buf = io.BytesIO()
+        doc.save(buf)
+        return buf.getvalue()
+    return Plan(post=post)
+
+
+def _disp(s: str) -> int:
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in s)
+
+
+def _fixed_width(g: Grid, r: Any, blanks: set[str]) -> list[str]:
+    """A Grid as fixed-width lines: the label columns one 24-column field, each figure column
+    10 columns; a cell printed once (spans: in its first slot), longer text pushing the rest right."""
+    numcols = [c for c in range(g.ncols) if any(g.cells[row[c]].kind == "num" for row in g.slots)]
+    nlab = min(numcols) if numcols else g.ncols
+    lines = []
+    for i, row in enumerate(g.slots):
+        def text(c: int, row: list[int] = row, i: int = i) -> str:
+            cid = row[c]
+            if (c and row[c - 1] == cid) or (i and g.slots[i - 1][c] == cid):
+                return ""
+            cell = g.cells[cid]
+            t = r._value(cell.key) if cell.kind == "num" else cell.text
+            if cell.kind == "num" and not t.strip():
+                blanks.add(cell.key)
+            return t.strip()
+        out = " ".join(x for x in (text(c) for c in range(nlab)) if x)
+        for c in range(nlab, g.ncols):
+            t = text(c)
+            if t:
+                out += " " * max(1, 24 + 10 * (c - nlab) - _disp(out)) + t
+        lines.append(out.rstrip())
+    return lines
+
+
+@transform("txt_fixed_width_overflow", "extra", ("txt",))
+def _txt_fixed_width_overflow(rep: dict, fmt: str) -> Plan:
+    """Tables as fixed-width text (spaces, no tabs, one line a row: a mail or terminal copy):
+    labels in a 24-column field, figures in 10-column fields; a longer label pushes its row's
+    figures right, out of line with their heads.  Where zeros are printed blank, the row's
+    figures no longer show their columns: flag them (or read them right)."""
+    blanks: set[str] = set()
+
+    def t(g: Grid, r: Any) -> list:
+        return _fixed_width(g, r, blanks)
+    cells = rep["cells"]
+    opts_blank = bool((rep.get("options") or {}).get("blank_zeros"))
+    flag = set()
+    if opts_blank:
+        flag = {k for k in cells if k[:2] in ("t3", "t4")}
+    return Plan(opts={"tables": tables_hook(t2=t, t3=t, t4=t)}, flag_ok=flag)
+
+
+def _marked(rep: dict, n3: int, n2: int, marks: tuple[str, ...], notes: tuple[str, str]) -> Plan | None:
+    keys = _nonzero(rep["cells"], "t3.", n3) + _nonzero(rep["cells"], "t2.", n2)
+    keys = [k for k in keys if not k.endswith(_MONEY)]
+    if not keys:
+        return None
+    mark = {k: marks[i % len(marks)] for i, k in enumerate(keys)}
+
+    def pieces(t2: Any, t3: Any, t4: Any, r: Any) -> tuple:
+        return ([t2, notes[0]], [t3, notes[1]], t4)
+    return Plan(opts={"value_text": lambda k, s: s + mark[k] if k in mark and s else s,
+                      "tables": tables_hook(pieces=pieces)})
+
+
+@transform("figure_unicode_superscript_note", "9")
+def _figure_unicode_superscript_note(rep: dict, fmt: str) -> Plan | None:
+    """Note references flattened to Unicode superscript digits after figures (``26¹``, ``13²``),
+    as converters write ``<sup>``: ``¹`` is a digit to ``str.isdigit`` but no part of the figure."""
+    return _marked(rep, 3, 2, ("¹", "²", "³"), ("注¹：含网上申请的数量。", "注²：含上年度结转事项。³为当面申请的数量。"))
+
+
+@transform("figure_ascii_asterisk_note", "9")
+def _figure_ascii_asterisk_note(rep: dict, fmt: str) -> Plan | None:
+    """Note marks as ASCII asterisks after figures (``26*``, ``13**``), the notes under the table."""
+    return _marked(rep, 3, 2, ("*", "**"), ("*含网上申请的数量。", "*含上年度结转事项；**为当面申请的数量。"))
+
+
+@transform("numbers_unit_spaced", "extra")
+def _numbers_unit_spaced(rep: dict, fmt: str) -> Plan:
+    """Counts with a space before their unit: ``12 件`` (tables 三/四), ``3 项`` (table 二's item
+    counts), ``5 人次`` (行政复议/诉讼)."""
+    def unit(key: str, s: str) -> str:
+        if key.startswith("t4."):
+            return s + " 人次"
+        return s + (" 项" if key.startswith("t2.") and ("item" in key or "decision" in key) else " 件")
+    return Plan(opts={"value_text": _count_text(unit)})
+
+
+@transform("t4_extra_compensation_block", "12")
+def _t4_extra_compensation_block(rep: dict, fmt: str) -> Plan:
+    """Table 四 with a fourth block 行政赔偿 (结果维持 … 总计, five columns) after the 诉讼 blocks:
+    its figures are no cell of the form (no key, no change to the others)."""
+    c = rep["cells"]
+    figs = [str((c.get(f"t4.admin_reconsideration.{k}") or 0) + i + 1) for i, k in
+            enumerate(("upheld", "corrected", "other", "pending"))]
+    figs.append(str(sum(int(x) for x in figs)))
+
+    def t4(g: Grid, r: Any) -> None:
+        top = g.new(head("行政赔偿"))
+        heads = [g.new(head(x)) for x in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")]
+        for i, row in enumerate(g.slots):
+            if i == 0:
+                row.extend([top] * 5)
+            elif i < g.header_rows:
+                row.extend(heads)
+            else:
+                row.extend(g.new(lit(f)) for f in figs)
+    return Plan(opts={"tables": tables_hook(t4=t4)})
+
+
+@transform("t3_extra_outcome_row", "12")
+def _t3_extra_outcome_row(rep: dict, fmt: str) -> Plan:
+    """Table 三 with a local outcome row 「（七）移送有权机关办理」 (figures) before the total, the
+    total renumbered （八）总计: the row is no cell of the form (no key; the others unchanged)."""
+    def t3(g: Grid, r: Any) -> None:
+        at = g.row_of("t3.result_total.")
+        row = g.slots[at]
+        width = sum(1 for cid in row if g.cells[cid].kind in ("label", "group"))
+        grp = row[0] if g.cells[row[0]].kind == "group" else None
+        labels = [lit("（七）移送有权机关办理", cs=width - (1 if grp is not None else 0))]
+        g.insert_row(at, labels + [lit(str(1 + i % 2)) for i in range(g.ncols - width)])
+        g.relabel(lambda c: replace(c, text="（八）总计") if c.kind == "label" and c.text == "（七）总计" else c)
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
 def identity_plan(rep: dict, fmt: str) -> Plan:
     return Plan()
 
