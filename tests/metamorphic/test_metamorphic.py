@@ -150,14 +150,8 @@ def test_budget_regressions(tname, sid, fmt):
 # wrong, with phantom or missing cells, or a wrong/refused title, on sources the CI rotation does
 # not pick: strict xfail until fixed (then delete the line, or move it to SWEEP_REGRESSIONS).
 ADVERSARY_FINDINGS = [
-    ("pdf_chromium_break_all", "s_single_other_row_2021", "pdf"),   # a row split over a page: zeros
-    ("pdf_ocr_layer_skewed", "s_2019", "pdf"),                      # skewed OCR words: zeros
     # adversary round 5: a figure typed into its label cell, the blank cell read as 0
     ("t2_figure_in_label_cell", "s_2021", "txt"),
-    # adversary round 4: transposed table 二, its extra column / row dropped unflagged
-    ("t2_items_transposed", "s_shandong_item_count", "md"),
-    # adversary round 4: a corrected table 四 with zeros printed blank, the first table's figures kept
-    ("t4_corrected_table_after", "s_blank_zeros", "txt"),
 ]
 
 
