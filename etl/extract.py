@@ -93,13 +93,20 @@ def _table_rows(table: Table) -> list[Row]:
         if _column_numbers(labels, vals):
             continue   # 栏次 1 2 3 … under a header (statistical-form style): no figures
         page = next((c.page for c in real if c.page is not None), table.page)
-        out.append(Row(labels=labels, values=[parse_cell(c.text) for c in vals],
+        out.append(Row(labels=labels, values=[_cell_value(c) for c in vals],
                        value_cols=[c.col for c in vals], table=table.index, row=r, page=page,
                        header_like=not vals, label_cols=[c.col for c in label_cells],
                        head_cells=[(c.col, c.colspan, c.text) for c in cells]
                        if all(not c.text.strip() for c in vals) else [],
                        spans_known=spans_known, packed=len(real) if table.packed else 0, ragged=ragged))
     return out
+
+
+def _cell_value(cell) -> CellValue | None:
+    """A value cell's reading, with the reader's doubt about where its text belongs (a PDF
+    word between two rows) kept as the value's own doubt."""
+    cv = parse_cell(cell.text)
+    return replace(cv, doubt=cv.doubt or cell.doubt) if cv is not None and cell.doubt else cv
 
 
 def _names_row(text: str) -> bool:

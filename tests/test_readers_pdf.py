@@ -420,3 +420,93 @@ def test_unruled_synthetic_pdf_parses_exactly(synth_reports, shape, blank_zeros)
     doc = read_pdf(render_pdf(rep, ruled=False, blank_zeros=blank_zeros), "unruled.pdf")
     for t in doc.tables:  # every row of a rebuilt table has the same number of cells
         assert len({len(row) for row in t.rows}) == 1
+
+
+def _chars(text: str, x0: float, top: float, size: float = 10.0, width: float | None = None) -> list[dict]:
+    """Characters of one word as pdfplumber gives them (digits half a size wide)."""
+    out = []
+    for ch in text:
+        w = width or (size / 2 if ch.isascii() else size)
+        out.append({"text": ch, "x0": x0, "x1": x0 + w, "top": top, "bottom": top + size, "size": size})
+        x0 += w
+    return out
+
+
+def _line(*words: list[dict]) -> dict:
+    chars = sorted((c for w in words for c in w), key=lambda c: c["x0"])
+    return {"chars": chars, "text": "".join(c["text"] for c in chars), "x0": chars[0]["x0"],
+            "x1": chars[-1]["x1"], "top": min(c["top"] for c in chars), "bottom": max(c["bottom"] for c in chars)}
+
+
+def test_figures_of_neighbouring_narrow_columns_stay_apart():
+    """37 and 351 nine tenths of a character apart are two figures; 1 234 with a thin space
+    is one cell (the value parser decides what it is)."""
+    cells = pdf_reader._split_line_cells(_chars("规章", 50, 100) + _chars("37", 200, 100) + _chars("351", 219, 100))
+    assert [c["text"] for c in cells] == ["规章", "37", "351"]
+    cells = pdf_reader._split_line_cells(_chars("1", 200, 100) + _chars("234", 207, 100))
+    assert [c["text"] for c in cells] == ["1234"]
+
+
+def test_skewed_ocr_words_join_their_line():
+    """An OCR layer's figures written 4 pt above their label's line are that line's."""
+    label = _line(_chars("其他对外管理服务事项", 90, 378.8, 8), _chars("23", 251, 379.3, 8))
+    high = _line(_chars("4", 367, 374.3, 8), _chars("63", 478, 374.8, 8))
+    above = _line(_chars("行政许可", 112, 360.8, 8), _chars("54", 251, 361.3, 8))
+    out = pdf_reader.join_skewed_lines([above, high, label])
+    assert len(out) == 2 and [c["text"] for c in out[1]["chars"]][-3:] == ["4", "6", "3"]
+    assert not out[1].get("doubt_spans")
+
+
+def test_skewed_piece_between_two_rows_is_doubtful():
+    """Figures halfway between two rows' lines (each with room for them) belong to neither
+    for sure: both lines list their places as doubtful."""
+    a = _line(_chars("行政处罚", 112, 100, 8), _chars("16", 251, 100, 8))
+    mid = _line(_chars("4", 367, 104, 8))
+    b = _line(_chars("行政强制", 112, 108, 8), _chars("36", 251, 108, 8))
+    out = pdf_reader.join_skewed_lines([a, mid, b])
+    assert len(out) == 2
+    assert all(any(x0 <= 368 <= x1 for x0, x1 in ln.get("doubt_spans", ())) for ln in out)
+
+
+def test_figures_centred_beside_a_wrapped_label_keep_their_line():
+    """Figures centred between the two lines of one wrapped label (lines one over the other)
+    stay a line of their own: the table builder pairs them with the label block."""
+    a = _line(_chars("（二）部分公开（区分处理的，", 98, 200.8, 8))
+    mid = _line(_chars("34", 298, 205.8, 8), _chars("37", 519, 205.8, 8))
+    b = _line(_chars("其他情形）", 110, 210.8, 8))
+    out = pdf_reader.join_skewed_lines([a, mid, b])
+    assert len(out) == 3 and not any(ln.get("doubt_spans") for ln in out)
+
+
+def _header_and_figures_pdf(gap: float) -> bytes:
+    """Table 四's shape without rules: five header words, then (``gap`` text sizes below) one
+    figure under each."""
+    b = io.BytesIO()
+    c = canvas.Canvas(b, pagesize=A4)
+    c.setFont(FONT, 10)
+    h = A4[1]
+    c.drawString(60, h - 90, "四、政府信息公开行政复议、行政诉讼情况")
+    xs = [60, 140, 220, 300, 380]
+    for x, word in zip(xs, ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]):
+        c.drawString(x, h - 120, word)
+    for x, fig in zip(xs, ["1", "2", "3", "4", "10"]):
+        c.drawString(x + 8, h - 130 - gap * 10, fig)
+    c.drawString(60, h - 200 - gap * 10, "五、存在的主要问题及改进情况")
+    c.save()
+    return b.getvalue()
+
+
+def test_figures_row_far_under_its_header_joins_it():
+    """Tall cells, figures centred: the row stands 3 text sizes under the header, its figures
+    under the header's columns — the table's row, not a new table."""
+    doc = read_pdf(_header_and_figures_pdf(3.2), "x.pdf")
+    assert [[c.text for c in row] for row in doc.tables[0].rows][-1] == ["1", "2", "3", "4", "10"]
+
+
+def test_blank_row_invented_under_a_header_doubts_far_figures():
+    """Farther down, a header with nothing under it gets its blank row (every zero left
+    empty) — but figures aligned with its columns further below make that row doubtful."""
+    doc = read_pdf(_header_and_figures_pdf(6), "x.pdf")
+    last = doc.tables[0].rows[-1]
+    assert [c.text for c in last] == [""] * 5
+    assert all(c.doubt == pdf_reader.FAR_ROW_DOUBT for c in last)

@@ -297,8 +297,14 @@ def _words(chars: list, gap: float) -> list[dict]:
              "bottom": max(c["bottom"] for c in cs)} for cs in out]
 
 
+#: digits of one figure are set solid (a thousands space is at most half a character wide):
+#: a wider gap between two digits parts two figures of neighbouring narrow columns
+_DIGIT_GAP = 0.6
+
+
 def _split_line_cells(chars: list) -> list[dict]:
-    """Split one text line into cells where the x-gap exceeds ~1.5 character widths; each cell
+    """Split one text line into cells where the x-gap exceeds ~1.5 character widths (0.6
+    between two digits); each cell
     keeps its finer words (gaps over 0.4 character widths) for header column finding."""
     chars = sorted((ch for ch in chars if ch["text"].strip()), key=lambda ch: ch["x0"])
     if not chars:
@@ -306,7 +312,9 @@ def _split_line_cells(chars: list) -> list[dict]:
     width = median(ch.get("size") or (ch["x1"] - ch["x0"]) or 10 for ch in chars)
     cells: list[list] = []
     for ch in chars:
-        if cells and ch["x0"] - cells[-1][-1]["x1"] > 1.5 * width:
+        gap = ch["x0"] - cells[-1][-1]["x1"] if cells else 0.0
+        if cells and (gap > 1.5 * width or (gap > _DIGIT_GAP * width and ch["text"].isdigit()
+                                            and cells[-1][-1]["text"].isdigit())):
             cells.append([ch])
         elif cells:
             cells[-1].append(ch)
@@ -365,6 +373,24 @@ def _max(a: float | None, b: float | None) -> float | None:
     return b if a is None else a if b is None else max(a, b)
 
 
+#: rows of an airy table (tall cells, figures centred) may stand this many text sizes apart
+#: when their figures line up with the table's columns
+_AIRY_GAP = 4.0
+
+
+def _aligned(cells: list[dict], ref: list[dict]) -> bool:
+    """At least two figures, each centred within the x-range of one of ``ref``."""
+    nums = [c for c in cells if c["num"]]
+    return len(nums) >= 2 and all(any(r["x0"] - 1 <= (c["x0"] + c["x1"]) / 2 <= r["x1"] + 1 for r in ref)
+                                  for c in nums)
+
+
+def _region_columns(region: list[dict]) -> list[dict]:
+    """What a region's columns are known by: its figures, or (header only) its header words."""
+    nums = [c for ln in region if ln["data"] for c in ln["cells"] if c["num"]]
+    return nums or [w for ln in region for c in ln["cells"] for w in c["words"]]
+
+
 def _unruled_regions(lines: list[dict]) -> list[tuple[int, int, int]]:
     """(start, body_start, end) line index ranges of tables without ruling lines."""
     regions = []
@@ -379,10 +405,33 @@ def _unruled_regions(lines: list[dict]) -> list[tuple[int, int, int]]:
         size = ln["size"]
         tol = 0.5 * size
 
-        def close(a: dict, b: dict, size: float = size) -> bool:
+        def close(a: dict, b: dict, size: float = size, gap: float = 2.0) -> bool:
             return abs(a["size"] - size) <= 1.0 and abs(b["size"] - size) <= 1.0 and \
-                b["top"] - a["bottom"] <= 2.0 * size
+                b["top"] - a["bottom"] <= gap * size
 
+        def airy_below(j: int, ref: list[dict], size: float = size) -> bool:
+            """Line ``j``, farther below the region than 2 sizes, starts a row of it: the
+            first data line of its block has its figures under the region's columns."""
+            if not close(lines[j - 1], lines[j], gap=_AIRY_GAP):
+                return False
+            for d in range(j, min(j + 4, n)):
+                if d > j and not close(lines[d - 1], lines[d]):
+                    return False
+                if lines[d]["data"]:
+                    return _aligned(lines[d]["cells"], ref)
+            return False
+
+        def airy_above(j: int, first_data: dict, size: float = size) -> bool:
+            """Line ``j`` ends a header block farther above the region than 2 sizes whose
+            words stand over every figure of the region's first data line."""
+            if not close(lines[j], lines[j + 1], gap=_AIRY_GAP):
+                return False
+            block = [lines[j]]
+            while len(block) < 4 and j - len(block) >= 0 and close(lines[j - len(block)], block[-1]):
+                block.append(lines[j - len(block)])
+            return _aligned(first_data["cells"], [w for ln in block for c in ln["cells"] for w in c["words"]])
+
+        figures = bool(ln["data"])
         if ln["data"]:
             lx, v0n = _data_zones(ln)
             body = i
@@ -390,20 +439,24 @@ def _unruled_regions(lines: list[dict]) -> list[tuple[int, int, int]]:
             lx, v0n = None, min(c["x0"] for c in ln["cells"])
             body = None
         end = i + 1
-        while end < n and close(lines[end - 1], lines[end]):
+        while end < n and (close(lines[end - 1], lines[end]) or airy_below(end, _region_columns(lines[i:end]))):
             kind = _line_kind(lines[end], lx, v0n, tol)
             if kind == "X" or (kind == "H" and body is not None):
                 break
             if kind == "D":
                 a, b = _data_zones(lines[end])
-                lx, v0n = _max(lx, a), min(v0n, b)
+                # the first figures fix the number zone: a header's left edge is the label
+                # column's header, not where numbers start
+                lx, v0n = _max(lx, a), (min(v0n, b) if figures else b)
+                figures = True
             elif kind == "L":
                 lx = _max(lx, max(c["x1"] for c in lines[end]["cells"]))
             if kind in ("D", "L") and body is None:
                 body = end
             end += 1
         start = i
-        while start > floor and close(lines[start - 1], lines[start]) and \
+        while start > floor and (close(lines[start - 1], lines[start]) or (
+                body is not None and airy_above(start - 1, lines[body]))) and \
                 _line_kind(lines[start - 1], lx, v0n, tol) in ("H", "L"):
             start -= 1
         while start < i and _line_kind(lines[start], lx, v0n, tol) == "L":
@@ -463,7 +516,10 @@ def _column_bands(header: list[dict], body: list[dict], lx: float | None, tol: f
     return bands
 
 
-def _unruled_table(lines: list[dict], body_start: int, next_top: float | None,
+FAR_ROW_DOUBT = "表头下只有空白，但更下方有一行数字与表头各列对齐，可能就是本表的数据行"
+
+
+def _unruled_table(lines: list[dict], body_start: int, next_line: dict | None,
                    index: int, page_no: int) -> Table | None:
     """One region's lines as a Table (see the section comment), or None if it has no rows."""
     header, body = lines[:body_start], lines[body_start:]
@@ -508,13 +564,15 @@ def _unruled_table(lines: list[dict], body_start: int, next_top: float | None,
             else:
                 best.append((li, p))
     data_mids = [(ln["top"] + ln["bottom"]) / 2 for ln in body if ln["data"]]
+    data_spans = [(ln["top"], ln["bottom"]) for ln in body if ln["data"]]
     spans = [(min(p["top"] for _, p in b), max(p["bottom"] for _, p in b),
               min(p["x0"] for _, p in b), max(p["x1"] for _, p in b)) for b in blocks]
     blank_rows: set[int] = set()
     for k, b in enumerate(blocks):
         top, bottom, x0, x1 = spans[k]
-        if any(top - 0.25 * size <= y <= bottom + 0.25 * size for y in data_mids):
-            continue  # beside its own numbers (or a data line's label)
+        if any(top - 0.25 * size <= y <= bottom + 0.25 * size for y in data_mids) or \
+                any(min(bottom, b) - max(top, a) > 0.1 * size for a, b in data_spans):
+            continue  # beside its own numbers (or a data line's label), centred ones too
         if any(j != k and s[2] >= x1 - tol and top <= (s[0] + s[1]) / 2 <= bottom
                for j, s in enumerate(spans)):
             continue  # a merged group label: row labels to its right
@@ -542,17 +600,22 @@ def _unruled_table(lines: list[dict], body_start: int, next_top: float | None,
         for w in values[li]:
             k = n_lab + _band_of(bands, w["x0"], w["x1"])
             texts[k] = f"{texts[k]} {w['text']}" if texts[k] else w["text"]
+        doubts = {n_lab + _band_of(bands, a, z) for a, z in ln.get("doubt_spans", ()) if (a + z) / 2 >= v0}
         carries_values = ln["data"] or li in blank_rows
         xs = label_cols + bands
         rows.append([Cell(_clean_line(t), r, c, page=page_no,
                           is_span_copy=not t and c >= n_lab and not carries_values,
-                          bbox=(xs[c][0], ln["top"], xs[c][1], ln["bottom"]))
+                          bbox=(xs[c][0], ln["top"], xs[c][1], ln["bottom"]),
+                          doubt=SKEWED_DOUBT if c in doubts else None)
                      for c, t in enumerate(texts)])
     if body_start >= len(lines):  # header only
-        if n_lab or n_val < 5 or next_top is None or next_top - lines[-1]["bottom"] < 2.5 * size:
+        if n_lab or n_val < 5 or next_line is None or next_line["top"] - lines[-1]["bottom"] < 2.5 * size:
             return None
+        # figures standing under the header's columns farther down may be this row's
+        doubt = FAR_ROW_DOUBT if next_line["data"] and _aligned(
+            next_line["cells"], [w for ln in lines for c in ln["cells"] for w in c["words"]]) else None
         r = len(rows)
-        rows.append([Cell("", r, c, page=page_no) for c in range(n_val)])
+        rows.append([Cell("", r, c, page=page_no, doubt=doubt) for c in range(n_val)])
     return Table(rows, index=index, page=page_no)
 
 
@@ -782,10 +845,11 @@ def _pdfium_chars(raw, ctypes, tp, height, page_no, doctop0) -> list | None:
 
 # ----------------------------------------------------------------------------- page
 
-def _find_tables(fpage) -> list:
+def _find_tables(fpage, cut: list[float] | None = None) -> list:
     """find_tables, closing tables cut by a page break: when vertical rules run past a
     table's last (or before its first) horizontal rule, the open row is closed with an
-    explicit horizontal line where the verticals end, so the row is not lost."""
+    explicit horizontal line where the verticals end, so the row is not lost.  The y of
+    each line closing a table's last row is appended to ``cut``."""
     tables = fpage.find_tables()
     if not tables:
         return tables
@@ -801,6 +865,8 @@ def _find_tables(fpage) -> list:
         high = min(e["top"] for e in inside)
         if low > bottom + 2:
             extra.add(round(low, 2))
+            if cut is not None:
+                cut.append(low)
         if high < top - 2:
             extra.add(round(high, 2))
     if not extra:
@@ -808,11 +874,170 @@ def _find_tables(fpage) -> list:
     return fpage.find_tables({"explicit_horizontal_lines": sorted(extra)})
 
 
-def _read_page(page, page_no: int, doc: Document, n_tables: int) -> int:
+# ----------------------------------------------------------------------------- skewed lines
+#
+# Typeset lines hold their words at one height; pdfplumber clusters characters into lines by
+# their tops (3 pt).  An OCR text layer over a page picture (a skewed scan) writes each word a
+# little above or below its line: words of one line whose tops differ more come out as two
+# lines that overlap vertically and sit side by side (no character of one above a character
+# of the other): on such pages they are one line.  A piece that would fit the line above as well as the line below
+# cannot be placed by geometry: its characters carry a doubt, which its cells keep.
+
+#: share of the lower height two side-by-side pieces must overlap vertically to be one line
+_SAME_LINE_OVERLAP = 0.3
+SKEWED_DOUBT = "文字层中该数字的位置在上下两行之间（扫描件倾斜），无法确定属于哪一行"
+
+
+def _v_overlap(a: dict, b: dict) -> float:
+    return (min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])) / \
+        max(min(a["bottom"] - a["top"], b["bottom"] - b["top"]), 0.1)
+
+
+def _side_by_side(a: dict, b: dict) -> bool:
+    """No character of ``b`` stands over or under one of ``a``."""
+    return not any(min(p["x1"], q["x1"]) - max(p["x0"], q["x0"]) > 0.15 * min(p["x1"] - p["x0"], q["x1"] - q["x0"])
+                   for p in a["chars"] for q in b["chars"] if p["text"].strip() and q["text"].strip())
+
+
+def _line_text(chars: list) -> str:
+    out, prev = "", None
+    for ch in chars:
+        if prev is not None and ch["x0"] - prev["x1"] > 0.5 * (prev.get("size") or prev["x1"] - prev["x0"] or 10):
+            out += " "
+        out += ch["text"]
+        prev = ch
+    return out
+
+
+def _over_page_picture(page) -> bool:
+    """The text lies over a picture of the whole page: an OCR text layer over a scan, whose
+    word places come from recognition (each word a little off its line), not from typesetting."""
+    area = float(page.width) * float(page.height)
+    return any((img["x1"] - img["x0"]) * (img["bottom"] - img["top"]) >= 0.6 * area for img in page.images)
+
+
+def _has_figures(line: dict) -> bool:
+    return any(c["num"] for c in _split_line_cells(line["chars"]))
+
+
+def join_skewed_lines(lines: list[dict]) -> list[dict]:
+    """pdfplumber text lines with the pieces of one skewed printed line joined (see above).
+    A joined line lists the x-ranges of a piece placed without certainty in ``doubt_spans``,
+    and so does the other line it would fit."""
+    out: list[dict] = []
+    centred: set[int] = set()   # out indexes of pieces kept apart between a label's lines
+    for k, ln in enumerate(lines):
+        # header words are left as they come: a column's words are found on any of its lines
+        fits = [i for i in range(max(0, len(out) - 4), len(out)) if i not in centred
+                and _v_overlap(out[i], ln) >= _SAME_LINE_OVERLAP and _side_by_side(out[i], ln)
+                and (_has_figures(out[i]) or _has_figures(ln))]
+        if not fits:
+            out.append(ln)
+            continue
+        at = max(fits, key=lambda i: _v_overlap(out[i], ln))
+        host = out[at]
+        # another line the piece fits as well (an earlier one, or a later one that is not part
+        # of the host line itself): geometry does not say which row the piece belongs to
+        rivals = [out[i] for i in fits if i != at] + [
+            b for b in lines[k + 1:k + 4] if _v_overlap(b, ln) >= _SAME_LINE_OVERLAP and _side_by_side(b, ln)
+            and not (_v_overlap(b, host) >= _SAME_LINE_OVERLAP and _side_by_side(b, host))]
+        if rivals and all(not _side_by_side(b, host) and not _has_figures(b) for b in rivals) \
+                and not _has_figures(host):
+            centred.add(len(out))  # centred beside a wrapped label (its lines one over the other)
+            out.append(ln)
+            continue
+        spans = list(host.get("doubt_spans", ())) + list(ln.get("doubt_spans", ()))
+        if rivals:
+            piece = [(ch["x0"], ch["x1"]) for ch in ln["chars"] if ch["text"].strip()]
+            spans += piece
+            for b in rivals:
+                b["doubt_spans"] = list(b.get("doubt_spans", ())) + piece
+        merged = sorted(host["chars"] + ln["chars"], key=lambda ch: ch["x0"])
+        out[at] = dict(host, chars=merged, text=_line_text(merged), top=min(host["top"], ln["top"]),
+                       bottom=max(host["bottom"], ln["bottom"]), x0=min(host["x0"], ln["x0"]),
+                       x1=max(host["x1"], ln["x1"]), doubt_spans=spans)
+    # two lines that stand one over the other (a wrapped label's lines), each with figures
+    # that sit side by side with the other's at its height: the figures may be one row's,
+    # centred between the label's lines, or two rows' — every figure place of either line is
+    # doubtful in both
+    nums = [[c for c in _split_line_cells(ln["chars"]) if c["num"]] for ln in out]
+    for i, a in enumerate(out):
+        for j in range(i + 1, min(i + 4, len(out))):
+            b = out[j]
+            if nums[i] and nums[j] and not _side_by_side(a, b) and any(
+                    _v_overlap(p, q) >= _SAME_LINE_OVERLAP and (p["x1"] <= q["x0"] or q["x1"] <= p["x0"])
+                    for p in nums[i] for q in nums[j]):
+                figures = [(c["x0"], c["x1"]) for c in nums[i] + nums[j]]
+                for ln in (a, b):
+                    ln["doubt_spans"] = list(ln.get("doubt_spans", ())) + figures
+    return out
+
+
+SPLIT_ROW_DOUBT = "该行被分页截断（跨页的表格行），数字与行标签分在两页，无法确定归属"
+
+
+def _value_cols(table: Table) -> set[int]:
+    return {c.col for row in table.rows for c in row if not c.is_span_copy and _NUMERIC.match(c.text)
+            and not re.fullmatch(r"[/／\-—–－]", c.text)}
+
+
+def _cell_over(cell: Cell, row: list[Cell]) -> Cell | None:
+    """The inked-or-empty cell of ``row`` (not a span copy) whose x-range holds ``cell``'s middle."""
+    if cell.bbox is None:
+        return None
+    xm = (cell.bbox[0] + cell.bbox[2]) / 2
+    return next((c for c in row if not c.is_span_copy and c.bbox is not None and c.bbox[0] <= xm <= c.bbox[2]), None)
+
+
+def _join_split_row(cut: Table, first: Table) -> None:
+    """A ruled row cut by a page break: ``cut`` (the previous page's last table) ends with the
+    row's first part; ``first`` (this page's first table, on top of the page) holds its rest
+    in the first row that has a label and no figure, above every row with figures.  When each
+    piece of the rest stands under a cell of the first part (by x) and at most one part holds
+    figures, the rest joins the first part (labels appended, figures into its empty cells) and
+    the rest row is left without ink; otherwise the value cells of both parts are doubtful."""
+    cols_cut, cols = _value_cols(cut), _value_cols(first)
+    if not cols_cut or not cols:
+        return
+    rest = None
+    for row in first.rows:
+        if any(c.col in cols and _NUMERIC.match(c.text) and not c.is_span_copy for c in row):
+            return             # figures before any label-only row: the row was not split
+        if any(c.col in cols and c.text and not c.is_span_copy for c in row):
+            continue           # a (repeated) header row
+        if any(c.text and c.col not in cols and not c.is_span_copy for c in row):
+            rest = row
+            break
+    if rest is None:
+        return
+    head = cut.rows[-1]
+    inked = [c for c in rest if c.text and not c.is_span_copy]
+    targets = [_cell_over(c, head) for c in inked]
+    head_figures = any(c.col in cols_cut and c.text and not c.is_span_copy for c in head)
+    rest_figures = any(c.col in cols for c in inked)
+    fits = all(t is not None and (t.col in cols_cut) == (c.col in cols) and (c.col not in cols or not t.text)
+               for c, t in zip(inked, targets))
+    if fits and not (head_figures and rest_figures):
+        for c, t in zip(inked, targets):
+            t.text = c.text if c.col in cols else join_cell_lines([t.text, c.text])
+        for c in rest:
+            c.text, c.is_span_copy = "", True
+        return
+    for row, vcols in ((head, cols_cut), (rest, cols)):
+        for c in row:
+            if c.col in vcols and not c.is_span_copy:
+                c.doubt = SPLIT_ROW_DOUBT
+
+
+def _read_page(page, page_no: int, doc: Document, n_tables: int, carry: dict | None = None) -> int:
+    """Read one page into ``doc``; ``carry`` (kept by the caller across pages) remembers a
+    table whose last row the page break cut, for the next page's first table."""
     fpage = page.filter(_visible)
     items: list[tuple[float, object]] = []  # (top, block)
     bboxes = []
-    for t in _find_tables(fpage):
+    cut: list[float] = []
+    ruled: list[tuple[tuple, Table]] = []
+    for t in _find_tables(fpage, cut):
         table = _ruled_table(t, fpage, page_no, n_tables)
         if not table.rows or not any(c.text for row in table.rows for c in row):
             continue
@@ -820,7 +1045,13 @@ def _read_page(page, page_no: int, doc: Document, n_tables: int) -> int:
             continue  # a lone framed box: keep its text as a paragraph instead
         bboxes.append(t.bbox)
         items.append((t.bbox[1], table))
+        ruled.append((t.bbox, table))
         n_tables += 1
+    if carry is not None:
+        ruled.sort(key=lambda bt: bt[0][1])
+        if carry.get("cut") is not None and ruled and ruled[0][0][1] <= 0.2 * float(page.height):
+            _join_split_row(carry["cut"], ruled[0][1])   # the table goes on at the page's top
+        carry["cut"] = ruled[-1][1] if ruled and any(abs(ruled[-1][0][3] - y) <= 2 for y in cut) else None
 
     height = float(page.height)
     pending: list[dict] = []  # text lines outside ruled tables, top to bottom
@@ -831,8 +1062,8 @@ def _read_page(page, page_no: int, doc: Document, n_tables: int) -> int:
         for start, body, end in _unruled_regions(pending):
             for ln in pending[done:start]:
                 items.append((ln["top"], Paragraph(ln["text"], page=page_no)))
-            next_top = pending[end]["top"] if end < len(pending) else None
-            table = _unruled_table(pending[start:end], body - start, next_top, n_tables, page_no)
+            table = _unruled_table(pending[start:end], body - start, pending[end] if end < len(pending) else None,
+                                   n_tables, page_no)
             if table is None:
                 for ln in pending[start:end]:
                     items.append((ln["top"], Paragraph(ln["text"], page=page_no)))
@@ -844,7 +1075,10 @@ def _read_page(page, page_no: int, doc: Document, n_tables: int) -> int:
             items.append((ln["top"], Paragraph(ln["text"], page=page_no)))
         pending.clear()
 
-    for line in page.extract_text_lines(return_chars=True):
+    lines = page.extract_text_lines(return_chars=True)
+    if _over_page_picture(page):
+        lines = join_skewed_lines(lines)
+    for line in lines:
         ym = (line["top"] + line["bottom"]) / 2
         xm = (line["x0"] + line["x1"]) / 2
         if any(b[0] <= xm <= b[2] and b[1] <= ym <= b[3] for b in bboxes):
@@ -858,7 +1092,8 @@ def _read_page(page, page_no: int, doc: Document, n_tables: int) -> int:
             continue
         sizes = [ch.get("size") or (ch["x1"] - ch["x0"]) or 10 for ch in line["chars"] if ch["text"].strip()]
         pending.append({"top": line["top"], "bottom": line["bottom"], "text": text, "cells": cells,
-                        "size": median(sizes), "data": _data_line(cells)})
+                        "size": median(sizes), "data": _data_line(cells),
+                        "doubt_spans": line.get("doubt_spans", [])})
     flush_pending()
 
     items.sort(key=lambda it: it[0])  # stable: ties keep extraction order
@@ -904,6 +1139,7 @@ def _unrotated(pdf, page):
 def _read_pages(pdf, pdoc, doc: Document, image_only_pages: list[int]) -> tuple[int, int]:
     n_tables = 0
     n_chars = 0
+    carry: dict = {}
     for page_no, page in enumerate(pdf.pages, start=1):
         objects = None
         if pdoc is not None:
@@ -921,7 +1157,7 @@ def _read_pages(pdf, pdoc, doc: Document, image_only_pages: list[int]) -> tuple[
             if page.images:
                 image_only_pages.append(page_no)
             continue
-        n_tables = _read_page(page, page_no, doc, n_tables)
+        n_tables = _read_page(page, page_no, doc, n_tables, carry)
         page.flush_cache()
     return n_chars, n_tables
 

@@ -29,7 +29,6 @@ KNOWN_FAILING: set[tuple[str, str]] = {
     *(("t3_legal_zeros_merged", f) for f in ("txt", "html", "docx", "pdf")),
     *(("t3_column_zeros_merged", f) for f in ("html", "docx", "pdf")),
     ("pdf_chromium_rows_split", "pdf"),
-    ("pdf_ocr_layer_skewed", "pdf"),
     ("traditional_taiwan_phrases", "docx"),
     ("html_hidden_cell_in_rows", "html"),
     ("pdf_ocr_layer_skewed_blank_zeros", "pdf"),
@@ -107,12 +106,20 @@ SWEEP_REGRESSIONS = [
     # adversary round 4: a 更正 table 四 whose data row is all blank (blank = 0) under a header
     # Word text / a PDF split leave without a grid: the first table's figures kept unflagged
     *(("t4_corrected_table_after", "s_blank_zeros", f) for f in ("txt", "pdf")),
+    # PDF geometry (NOTES L28)
+    ("pdf_chromium_break_all", "s_single_other_row_2021", "pdf"),   # a row split over a page: zeros
+    ("pdf_ocr_layer_skewed", "s_2019", "pdf"),                      # skewed OCR words: zeros
+    ("pdf_ocr_layer_skewed_blank_zeros", "s_shandong_item_count", "pdf"),  # figures centred, skewed
+    ("pdf_chromium_unruled_middle", "g003", "pdf"),                 # table 四's row far below its header
+    ("pdf_chromium_unruled_middle", "s_hubei_other_documents_row", "pdf"),  # figures between label lines
 ]
 
 
 @pytest.mark.parametrize("tname,sid,fmt", SWEEP_REGRESSIONS, ids=["-".join(x) for x in SWEEP_REGRESSIONS])
 def test_sweep_regressions(tname, sid, fmt):
     sc = runner.run(tname, sid, SOURCES[sid], fmt)
+    if sc is None and tname.startswith("pdf_chromium"):
+        pytest.skip("Chromium is not installed: the print cannot be made")
     assert sc is not None
     assert not (sc.silent or sc.phantom or sc.missing), sc.why()
 
@@ -144,8 +151,6 @@ def test_budget_regressions(tname, sid, fmt):
 # wrong, with phantom or missing cells, or a wrong/refused title, on sources the CI rotation does
 # not pick: strict xfail until fixed (then delete the line, or move it to SWEEP_REGRESSIONS).
 ADVERSARY_FINDINGS = [
-    ("pdf_chromium_break_all", "s_single_other_row_2021", "pdf"),   # a row split over a page: zeros
-    ("pdf_ocr_layer_skewed", "s_2019", "pdf"),                      # skewed OCR words: zeros
     # adversary round 5: a figure typed into its label cell, the blank cell read as 0
     ("t2_figure_in_label_cell", "s_2021", "txt"),
 ]
