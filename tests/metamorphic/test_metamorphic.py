@@ -43,7 +43,6 @@ KNOWN_FAILING: set[tuple[str, str]] = {
     *(("t3_split_by_columns", f) for f in ("txt", "md", "html", "docx", "pdf")),   # every t3 cell flagged
     ("t4_corrected_table_after", "pdf"),                               # blank-zero 更正 table: old figures
     # adversary round 5 (docs/adversary-findings.md "Round 5")
-    *(("t2_figure_in_label_cell", f) for f in ("txt", "md", "html", "docx", "pdf")),  # blank read as 0
     *(("t3_t4_one_grid_side_by_side", f) for f in ("txt", "md", "html", "docx")),     # 其他处理 dropped
     ("html_article_in_iframe_srcdoc", "html"),                        # refused: tables in srcdoc
     ("pdf_pages_rotated", "pdf"),                                      # every cell flagged
@@ -102,6 +101,10 @@ SWEEP_REGRESSIONS = [
     # an unruled page's label line joined to figures rebuilt as another table, with the blank
     # label cell read as a figure: every figure one column off (NOTES L22)
     ("pdf_unruled_split_wrapped_blank_zeros", "s_shandong_item_count", "pdf"),
+    # adversary round 5: a figure typed into its label cell (行政许可 708), its own cell blank
+    # read as 0; now the label's figure is the blank cell's (or the row is flagged)
+    ("t2_figure_in_label_cell", "s_2021", "txt"),
+    ("t2_figure_in_label_cell", "s_blank_zeros", "md"),
 ]
 
 
@@ -139,8 +142,6 @@ ADVERSARY_FINDINGS = [
     ("t2_items_transposed", "s_shandong_item_count", "md"),
     # adversary round 4: a corrected table 四 with zeros printed blank, the first table's figures kept
     ("t4_corrected_table_after", "s_blank_zeros", "txt"),
-    # adversary round 5: a figure typed into its label cell, the blank cell read as 0
-    ("t2_figure_in_label_cell", "s_2021", "txt"),
     # adversary round 5: tables 三 and 四 in one grid, 2019 （六）其他处理 row dropped unflagged
     ("t3_t4_one_grid_side_by_side", "s_2019", "txt"),
     # adversary round 5: /Rotate 90 pages, Hubei's 其他主动公开文件 row dropped unflagged
