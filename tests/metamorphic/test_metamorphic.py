@@ -44,7 +44,6 @@ KNOWN_FAILING: set[tuple[str, str]] = {
     ("t4_corrected_table_after", "pdf"),                               # blank-zero 更正 table: old figures
     # adversary round 5 (docs/adversary-findings.md "Round 5")
     *(("t3_t4_one_grid_side_by_side", f) for f in ("txt", "md", "html", "docx")),     # 其他处理 dropped
-    ("html_article_in_iframe_srcdoc", "html"),                        # refused: tables in srcdoc
     ("pdf_pages_rotated", "pdf"),                                      # every cell flagged
     *(("t3_as_sentences", f) for f in ("txt", "md", "html", "docx", "pdf")),   # every t3 cell flagged
     *(("heads_english_total", f) for f in ("md", "html")),            # Total head: t3 flagged
