@@ -36,6 +36,7 @@ from etl.numbers import CellValue, declared_unit, parse_cell, strip_markers
 from etl.parse_state import ParseState, Row
 from etl.report import ParsedReport, looks_synthetic
 from etl.sections import sections_json
+from etl.side_by_side import split_side_by_side
 from etl.titles import annex_unit, find_title, report_starts, split_reports
 from etl.traditional import to_simplified
 
@@ -298,12 +299,25 @@ def _read_t2(rows: list[Row], template: str, state: ParseState, year: int | None
     printed: list[tuple[str | None, str, list[str], int | None]] = []   # rows in printed order
     bare: list[str] = []          # rows whose label is printed with no figure beside it
     from_label: set[str] = set()  # keys whose figure is typed in the row's label cell
+    trans: list[str] | None = None    # a transposed sub-table's row keys, by value column
+    unplaced: list[tuple[list[str], str]] = []   # its rows of figures under no column word
     for row in rows:
+        if trans and row.values and _put_t2_transposed(row, trans, caption, state, year, unplaced):
+            continue
+        head = None if row.values else _t2_transposed_head(row)
+        if head:
+            trans = head
+            printed.extend((k, row.label, [], None) for k in head)
+        elif not row.values and (_t2_header_cols(row, year) or "第二十条" in vocab.norm(row.label)):
+            trans = None   # an ordinary header, or the next item's heading
         if not row.values or (row.head_cells and row.labels and vocab.match_t2_row(row.label) is None):
             # a row of labels whose value cells hold no ink (pipe tables, unmerged cells) is a header
-            named = vocab.match_t2_row(row.label) if not row.values else None
-            if named and len(vocab.PAREN.sub("", vocab.norm(row.label))) <= 12:
-                bare.append(named.key)   # a row's label alone: its figures printed elsewhere
+            # a row's label alone: its figures printed elsewhere (a line of labels, one cell
+            # each, as a page read sideways gives them: each label names its own row)
+            for text in (row.labels if len(row.labels) > 1 else [row.label]) if not row.values else ():
+                named = vocab.match_t2_row(text)
+                if named and len(vocab.PAREN.sub("", vocab.norm(text))) <= 12:
+                    bare.append(named.key)
             if "第二十条" in vocab.norm(row.label):
                 cols, unit, header_rows = None, "", []   # a new sub-table: its own header
                 caption = _caption_unit(row) or caption
@@ -387,10 +401,73 @@ def _read_t2(rows: list[Row], template: str, state: ParseState, year: int | None
     for k in from_label:
         if k in state.prov and state.prov[k].method == "cell":
             state.prov[k].method = "label"
+    for keys, text in unplaced:
+        for k in keys:
+            layout = list(vocab.T2_LAYOUT.get(template, {}).get(k, ()))
+            for c in dict.fromkeys([*layout, *vocab.t2_unnamed_cols(k, layout, template)]):
+                if f"t2.{k}.{c}" not in state.cells:
+                    state.flag(f"t2.{k}.{c}", f"表二转置排版的子表中有一行数字（{text}）的行名无法识别为表头列，无法对应")
     if not agree:
         for k, why in by_order.items():
             state.uncertain[k] = why
     return printed, bare, (set(by_order) if agree else set())
+
+
+def _t2_transposed_head(row: Row) -> list[str] | None:
+    """The row keys of a transposed table-二 sub-table's header (信息内容 | 规章 | 规范性文件: the
+    item's rows as columns), one per value column in order; None unless its last cells each
+    name a distinct table-二 row, and a corner cell (信息内容, the item heading) comes first
+    or two rows are named, and no cell names a column."""
+    keys: list[str] = []
+    corner = False
+    for cell in row.labels:
+        n = vocab.norm(cell)
+        if not n:
+            continue
+        lab = vocab.match_t2_row(n)
+        if lab is not None and _t2_col_key(n, None) is None:
+            keys.append(lab.key)
+        elif keys or _t2_col_key(n, None) is not None:
+            return None   # a word after the row names, or a column word: no transposed header
+        else:
+            corner = True
+    if not keys or len(set(keys)) != len(keys) or not (corner or len(keys) >= 2):
+        return None
+    return keys
+
+
+def _put_t2_transposed(row: Row, trans: list[str], caption: str, state: ParseState,
+                       year: int | None, unplaced: list[tuple[list[str], str]]) -> bool:
+    """A row of a transposed table-二 sub-table: its label names a column (本年项目数量), its
+    figures the header's rows in order.  Returns whether the row was taken (a row that names
+    a table-二 row instead is left to the ordinary reading)."""
+    n = vocab.norm(row.label)
+    if not row.labels or vocab.match_t2_row(n) is not None:
+        return False
+    vals = list(zip(row.values, range(len(row.values))))
+    while len(vals) > len(trans) and vals[-1][0].semantic == "blank":
+        vals.pop()
+    while len(vals) > len(trans) and vals[0][0].semantic == "blank":
+        vals.pop(0)
+    col = _t2_col_key(n, year)
+    inked = [v.raw.strip() for v, _ in vals if v.semantic != "blank"]
+    if col is None:
+        if inked:
+            unplaced.append((trans, f"{row.label.strip()}：{'、'.join(inked)}"))
+        return True
+    if col == "":
+        state.warnings.append(f"表二（转置排版）跳过上年/同比行「{row.label.strip()}」，只读本年度的数")
+        return True
+    fits = [k for k in trans if col in vocab.T2_ROW_COLS.get(k, frozenset())]
+    if len(vals) != len(trans) or len(fits) != len(trans):
+        for k in fits:
+            state.flag(f"t2.{k}.{col}", f"表二转置排版：「{row.label.strip()}」行有 {len(vals)} 个数值单元格，"
+                       f"表头有 {len(trans)} 列，无法对应")
+        return True
+    unit = declared_unit(n) or caption
+    for k, (cv, idx) in zip(trans, vals):
+        state.put(f"t2.{k}.{col}", cv, row, idx, money_unit=unit)
+    return True
 
 
 def _item_variant(template: str, default: list[str], vals: list[tuple[CellValue, int]]) -> bool:
@@ -730,10 +807,101 @@ def _unprinted_between(key: str, below: list[Row], printed: set[str]) -> list[st
 _ORDINAL = re.compile(r"(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d{1,2}[.、])")
 
 
+def _t3_header_row(row: Row) -> bool:
+    """A row :func:`_read_t3` takes as a header row (no values, or a head of label cells)."""
+    return not row.values or bool(row.head_cells and row.labels and vocab.match_t3_row(row.label) is None)
+
+
+def _half_map(header: list[Row]) -> headers.ColumnMap | None:
+    """The grid map of a header that names only some of table 三's columns, each word heading
+    one run of columns and no other column holding a column word; None otherwise."""
+    grid = headers.t3_by_grid(header)
+    paths = headers.column_paths(header, headers.t3_key)
+    if not grid or len(set(grid.values())) >= len(vocab.T3_COL_KEYS) or any(
+            headers.t3_leaf_keys(p) and c not in grid for c, p in paths.items()):
+        return None
+    cols = sorted(grid)
+    runs = [grid[c] for i, c in enumerate(cols) if i == 0 or grid[cols[i - 1]] != grid[c]]
+    if len(runs) != len(set(runs)):
+        return None
+    other = {c for c in paths if c > cols[0] and c not in grid}
+    return headers.ColumnMap(by_col=grid, how="grid", other=other)
+
+
+def _column_halves(rows: list[Row]) -> tuple[dict[int, list[tuple[CellValue, int] | None]], set[str]]:
+    """Table 三 printed as two tables side by side continued one below the other (a wide table
+    split by columns over two pages): each under its own header naming some of the seven
+    columns, the other table's columns none.  The values of every row of both parts (by
+    ``id``), in T3_COL_KEYS order with None for the other part's columns — only when the
+    evidence is complete: the two headers name disjoint sets of columns that together make
+    all seven; both parts print the same template rows, every row labelled, in the same
+    order; every row's values sit under its part's header; and the joined rows add up (总计 =
+    the sum of the applicant columns, I3, the only identity across the parts: I1 and I2 sum
+    within a column, a part, whatever the join) on more than half of the rows.  Also the keys
+    of the rows that do not add up (a report's own slip, or a join that is wrong there: their
+    cells are flagged).  Else {} (each part is read as now: its rows flagged)."""
+    parts: list[tuple[headers.ColumnMap, list[Row]]] = []
+    header: list[Row] = []
+    for row in rows:
+        if row.blank:
+            continue
+        if _t3_header_row(row):
+            header.append(row)
+            continue
+        if header and headers.t3_by_grid(header):
+            hmap = _half_map(header)
+            if hmap is None:
+                return {}, set()
+            parts.append((hmap, header[-1].table, []))
+        header = []
+        if not parts:
+            return {}, set()
+        parts[-1][2].append(row)
+    if len(parts) != 2:
+        return {}, set()
+    (map_a, table_a, rows_a), (map_b, table_b, rows_b) = parts
+    keys_a, keys_b = set(map_a.by_col.values()), set(map_b.by_col.values())
+    if keys_a & keys_b or keys_a | keys_b != set(vocab.T3_COL_KEYS):
+        return {}, set()
+    labels_a = [vocab.match_t3_row(r.label) if r.labels else None for r in rows_a]
+    labels_b = [vocab.match_t3_row(r.label) if r.labels else None for r in rows_b]
+    if not labels_a or None in labels_a or [x.key for x in labels_a] != [
+            x.key if x else None for x in labels_b] or len({x.key for x in labels_a}) != len(labels_a):
+        return {}, set()
+    out: dict[int, list[tuple[CellValue, int] | None]] = {}
+    cells: dict[str, float | None] = {}
+    for hmap, table, part, other in ((map_a, table_a, rows_a, keys_b), (map_b, table_b, rows_b, keys_a)):
+        cmap = replace(hmap, absent=frozenset(other))
+        cols = sorted(hmap.by_col)
+        runs = [hmap.by_col[c] for i, c in enumerate(cols) if i == 0 or hmap.by_col[cols[i - 1]] != hmap.by_col[c]]
+        for row, lab in zip(part, labels_a):
+            vals, proven = _t3_values(row, cmap)
+            if vals is None and row.table != table and len(row.values) == len(runs):
+                # continued on another page, its columns elsewhere: one value per header column
+                by_key = {k: (cv, i) for i, (k, cv) in enumerate(zip(runs, row.values))}
+                vals, proven = [by_key.get(k) for k in vocab.T3_COL_KEYS], True
+            if vals is None or not proven:
+                return {}, set()
+            out[id(row)] = vals
+            for c, got in zip(vocab.T3_COL_KEYS, vals):
+                if got is not None:
+                    v = got[0].value
+                    cells[f"t3.{lab.key}.{c}"] = None if v is None else float(v)
+    if any(cells.get(f"t3.{x.key}.{c}") is None for x in labels_a for c in vocab.T3_COL_KEYS):
+        return {}, set()
+    off = {x.key for x in labels_a if cells[f"t3.{x.key}.total"] != sum(
+        cells[f"t3.{x.key}.{c}"] for c in vocab.T3_APPLICANT_COLS)}
+    return (out, off) if 2 * len(off) < len(labels_a) else ({}, set())
+
+
 def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, bool | None, set[str]]:
     """Read table 三; returns (found, other_as_single_row — None when no row was read —, keys
     of rows read in template order because no header named the columns)."""
     rows, unsure = _join_label_above(_join_wrapped_labels(rows))
+    halves, halves_off = _column_halves(rows)
+    if halves:
+        state.warnings.append("表三按列分成两张表印出（各有表头，各印一部分列）：两表逐行标签一致，已按行拼接"
+                              + ("" if not halves_off else f"；其中 {len(halves_off)} 行拼接后总计不等于各列之和，该行标为存疑"))
     items: list[tuple[str | None, Row, list, str | None]] = []  # (key, row, values, hint)
     seq: list[tuple[str, object]] = []
     broken: set[str] = set()  # rows found with the wrong number of values
@@ -765,7 +933,10 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
             header = []
         values_read = True
         # a row without a label is placed by order and flagged: its lost cell may be the label
-        vals, proven = _t3_values(row, cmap, bool(row.labels) and row.table is not None and row.table == head_table)
+        if id(row) in halves:
+            vals, proven = halves[id(row)], True
+        else:
+            vals, proven = _t3_values(row, cmap, bool(row.labels) and row.table is not None and row.table == head_table)
         if vals is not None and row.label_figure is not None:
             vals = _t3_label_figure(row, vals, state)
             if vals is None:   # its cells flagged
@@ -845,6 +1016,9 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
                 # candidate stays in the reason and the provenance, not in cells
                 state.uncertain[k] += f"；表中找不到该行的标签文字，按顺序读到的值 {cv.raw.strip() or '空白'} 不采用"
                 state.cells[k] = None
+    for key in halves_off:   # a row of the two parts joined that does not add up
+        for c in vocab.T3_COL_KEYS:
+            state.flag(f"t3.{key}.{c}", "表三按列分成两张表印出，拼接后该行总计不等于各列之和：无法确认两表的这一行数值属于同一行")
     for key in unsure:   # a label row without figures, an unlabelled figures row it may own
         for c in vocab.T3_COL_KEYS:
             state.uncertain[f"t3.{key}.{c}"] = "该行印在无数值的一行，下方无标签的数值行可能属于它，也可能属于别的行：无法确定"
@@ -1024,6 +1198,10 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
                 other = _other_table(header[-1], row)
                 if _t4_blank_data(header, orphan, state):
                     found = other = True
+                elif other and not headers.t4_col_order(header):
+                    # a header naming no result columns (行政复议 | 行政诉讼 alone, a PDF
+                    # table cut under its block row) is no table's: the next one continues it
+                    other = False
                 if other:
                     header = []
             orphan = None     # else a blank row between header rows is the header's
@@ -1083,7 +1261,13 @@ def _t4_blank_data(header: list[Row], row: Row | None, state: ParseState) -> boo
     data = spacer_as_data(row)
     picked = _t4_by_grid(data, cmap) if cmap is not None else []
     if not picked or len(picked) != len(data.values):
-        return False
+        # a header whose grid does not name the cells (Word text, a table cut in two) but
+        # whose words give every block and column in order: a row of exactly 15 cells
+        blocks, cols = headers.t4_block_order(header), headers.t4_col_order(header)
+        if len(data.values) != 15 or not (blocks and cols):
+            return False
+        picked = [(f"{b}.{c}", cv, i) for i, ((b, c), cv) in
+                  enumerate(zip([(b, c) for b in blocks for c in cols], data.values))]
     for key, cv, idx in picked:
         state.put(f"t4.{key}", cv, data, idx)
     return True
@@ -1140,6 +1324,7 @@ def _split_sections(rows: list[Row], agency: str = "",
 def parse_document(doc: Document) -> ParsedReport:
     """The report a document holds; a bundle of reports gives its first, naming the others
     (``other_reports``) and carrying them parsed in ``parts`` for ``ingest``."""
+    split_side_by_side(doc)
     text = doc.text()
     if to_simplified(doc, text):
         text = doc.text()

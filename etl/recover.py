@@ -187,7 +187,8 @@ def parse_flat(text: str, template: str, state: ParseState) -> bool:
         _flat_t2(n[s2:s3 if s3 > s2 else len(n)], template, state)
     single = template == "2019"
     if s3 >= 0:
-        single = _flat_t3(n[s3:e3], state)
+        shape = _flat_t3(n[s3:e3], state)
+        single = single if shape is None else shape
         s4, e4 = _region(n, ("行政复议",), ("存在的主要问题", "五、", "其他需要报告"), after=e3 - 1)
         if s4 >= 0:
             _flat_t4(n[s4:e4], state)
@@ -207,8 +208,9 @@ def _put_split(state: ParseState, key: str, raw: str, value: int | None, row: Ro
 
 # --------------------------------------------------------------------------- table 三
 
-def _flat_t3(region: str, state: ParseState) -> bool:
-    """Read table 三; returns whether （六）其他处理 is printed as a single row."""
+def _flat_t3(region: str, state: ParseState) -> bool | None:
+    """Read table 三; returns whether （六）其他处理 is printed as a single row (None: the
+    region holds no table 三 to tell)."""
     rows: dict[str, tuple[str, list[list[int]]]] = {}
     no_fit: set[str] = set()  # rows none of whose splits satisfies the row total
     twice: dict[str, str] = {}  # rows printed again with other digits: the second run
@@ -229,10 +231,16 @@ def _flat_t3(region: str, state: ParseState) -> bool:
             no_fit.add(lab.key)
     nreg = vocab.norm(region)
     if not re.search(r"\d", re.sub(r"\d[.、．](?=\D)", "", nreg)):
-        # not a single digit in the whole table: every cell was blank in the source
+        # not a single digit in the whole table: every cell was blank in the source — if its
+        # rows are there; a region holding no row label (table 四's heading printed beside
+        # table 三's, the rows further on) is no table: nothing is read, the shape is unknown
         single = "其他处理" in nreg and not any(f in nreg for f in ("逾期不补正", "收费通知"))
+        labels = {lab.key: lab for lab in vocab.T3_ROWS}
+        printed = [k for k in vocab.t3_rows_for("", single) if labels[k].matches(nreg)]
+        if len(printed) < 3:
+            return None
         row = _row("表三")
-        for k in vocab.t3_rows_for("", single):
+        for k in printed:
             for c in vocab.T3_COL_KEYS:
                 state.put(f"t3.{k}.{c}", CellValue(Decimal(0), "blank", "", ""), row, 0, method="split")
                 state.uncertain[f"t3.{k}.{c}"] = "转换后的文本中整张表三没有数字：按空白=0 记录，但无法确认原表确为空白"

@@ -458,14 +458,34 @@ def test_t3_not_read_flags_every_row_the_template_may_print(template, fmt, monke
                    for c in vocab.T3_COL_KEYS), row
 
 
-def test_literal_transposed_t2_is_flagged_not_dropped():
+def test_literal_transposed_t2_is_read_by_its_header_words():
+    """Table 二 transposed (the item's rows as columns, its column heads as row labels): each
+    figure is the row its column head names and the column its row label names; the rows the
+    table does not print get no key (NOTES L24)."""
     t2 = ("<p>二、主动公开政府信息情况</p><table border=1>"
           + _tr("信息内容", "规章", "行政规范性文件")
           + _tr("本年制发件数", "1", "2") + _tr("本年废止件数", "0", "1") + _tr("现行有效件数", "5", "9")
           + "</table>")
     rep = parse_bytes(_html(t2), "r.html")
-    t2_keys = [k for k in vocab.expected_keys("2021") if k.startswith("t2.")]
-    assert all(rep.cells[k] is None and k in rep.uncertain for k in t2_keys)
+    got = {k: v for k, v in rep.cells.items() if k.startswith("t2.")}
+    assert got == {"t2.regulations.issued_count": 1, "t2.regulations.repealed_count": 0,
+                   "t2.regulations.in_force_count": 5, "t2.normative_documents.issued_count": 2,
+                   "t2.normative_documents.repealed_count": 1, "t2.normative_documents.in_force_count": 9}
+    assert not any(k.startswith("t2.") for k in rep.uncertain)
+
+
+def test_transposed_t2_row_of_figures_under_no_column_word_is_flagged():
+    """A row of a transposed table 二 whose label names no column: its figures belong to the
+    header's rows, their column unknown — the rows' unread cells are flagged, never dropped."""
+    t2 = ("<p>二、主动公开政府信息情况</p><table border=1>"
+          + _tr("信息内容", "规章", "行政规范性文件")
+          + _tr("本年制发件数", "1", "2") + _tr("其他说明", "0", "1") + _tr("现行有效件数", "5", "9")
+          + "</table>")
+    rep = parse_bytes(_html(t2), "r.html")
+    assert rep.cells["t2.regulations.issued_count"] == 1 and rep.cells["t2.normative_documents.in_force_count"] == 9
+    for row in ("regulations", "normative_documents"):
+        k = f"t2.{row}.repealed_count"
+        assert rep.cells[k] is None and k in rep.uncertain
 
 
 def drop_t2_header(t2, t3, t4):
@@ -724,3 +744,73 @@ def test_tables_only_under_another_units_annex_are_flagged():
     assert all(k in other.uncertain for k in other.cells)
     own = parse_bytes(_html("<p>附件：示例县示例局政府信息公开情况统计表</p>", _T2_HTML), "r.html")
     assert "t2.admin_penalty.decision_count" not in own.uncertain
+
+
+def _t3_split_by_columns(report: dict, fmt: str) -> bytes:
+    from synth.metamorphic.transforms import TRANSFORMS
+    return R.render(report, fmt, **TRANSFORMS["t3_split_by_columns"].make(report, fmt).opts)
+
+
+@pytest.mark.parametrize("fmt", ["txt", "md", "html", "docx"])
+def test_t3_split_by_columns_is_joined_row_for_row(fmt):
+    """Table 三 over two tables by columns (自然人 … 科研机构, then 社会公益组织 … 总计), each
+    under its own header, the same rows in the same order: one table, every cell read."""
+    report = make_report("2021", seed=5)
+    rep = parse_bytes(_t3_split_by_columns(report, fmt), f"r.{fmt}")
+    t3 = {k: v for k, v in report["cells"].items() if k.startswith("t3.")}
+    assert {k: rep.cells.get(k) for k in t3} == t3
+    assert not [k for k in rep.uncertain if k.startswith("t3.")]
+    assert any("按列分成两张表" in w for w in rep.warnings)
+
+
+def _second_part_line(text: str, label: str) -> tuple[int, list[str]]:
+    """The line of the second table 三 part (markdown) that starts with ``label``."""
+    lines = text.split("\n")
+    at = [i for i, ln in enumerate(lines) if ln.startswith(f"| {label}")][1]
+    return at, lines
+
+
+def test_t3_split_by_columns_row_that_does_not_add_up_is_flagged():
+    """A joined row whose 总计 is not the sum of its applicant columns: that row's cells are
+    flagged (the report's slip, or a wrong join there), the rows that add up are read."""
+    report = make_report("2021", seed=5)
+    text = _t3_split_by_columns(report, "md").decode()
+    at, lines = _second_part_line(text, "一、本年新收")
+    cells = lines[at].split("|")
+    cells[-2] = f" {int(cells[-2]) + 1} "
+    lines[at] = "|".join(cells)
+    rep = parse_bytes("\n".join(lines).encode(), "r.md")
+    assert all(f"t3.new_received.{c}" in rep.uncertain for c in vocab.T3_COL_KEYS)
+    assert {c: rep.cells[f"t3.granted.{c}"] for c in vocab.T3_COL_KEYS} == {
+        c: report["cells"][f"t3.granted.{c}"] for c in vocab.T3_COL_KEYS}
+    assert not any(f"t3.granted.{c}" in rep.uncertain for c in vocab.T3_COL_KEYS)
+
+
+def test_t3_split_by_columns_that_mostly_does_not_add_up_is_flagged_not_joined():
+    """Most joined rows fail 总计 = the sum of the columns: no evidence the parts are one
+    table; every cell of the parts stays flagged."""
+    report = make_report("2021", seed=5)
+    text = _t3_split_by_columns(report, "md").decode()
+    lines = text.split("\n")
+    second = [i for i, ln in enumerate(lines) if ln.startswith("| 一、本年新收")][1]
+    for i in range(second, len(lines)):
+        if not lines[i].startswith("|"):
+            break
+        cells = lines[i].split("|")
+        cells[-2] = f" {int(cells[-2]) + 1} "
+        lines[i] = "|".join(cells)
+    rep = parse_bytes("\n".join(lines).encode(), "r.md")
+    assert all(f"t3.granted.{c}" in rep.uncertain for c in vocab.T3_COL_KEYS)
+    assert not any("按列分成两张表" in w for w in rep.warnings)
+
+
+def test_t3_split_by_columns_with_rows_in_another_order_is_flagged_not_joined():
+    """The second part prints two rows swapped: row for row the labels differ, so nothing
+    says which figures of one part go with which of the other."""
+    report = make_report("2021", seed=5)
+    text = _t3_split_by_columns(report, "md").decode()
+    a, lines = _second_part_line(text, "一、本年新收")
+    lines[a], lines[a + 1] = lines[a + 1], lines[a]
+    rep = parse_bytes("\n".join(lines).encode(), "r.md")
+    assert all(f"t3.new_received.{c}" in rep.uncertain for c in vocab.T3_COL_KEYS)
+    assert not any("按列分成两张表" in w for w in rep.warnings)

@@ -868,10 +868,44 @@ def _read_page(page, page_no: int, doc: Document, n_tables: int) -> int:
     return n_tables
 
 
+def _upright_share(page) -> float:
+    """Share of the page's characters that read upright, left to right, on the page as read."""
+    chars = [ch for ch in page.chars if ch["text"].strip()]
+    if not chars:
+        return 1.0
+    ok = 0
+    for ch in chars:
+        a, b, c, d = ch.get("matrix", (1, 0, 0, 1))[:4]
+        ok += a > 0 and d > 0 and abs(b) * 10 < a and abs(c) * 10 < d
+    return ok / len(chars)
+
+
+def _unrotated(pdf, page):
+    """The page as drawn when its /Rotate turns its text sideways or upside down (a page
+    rotated for display whose text layer reads upright unrotated): pdfminer applies /Rotate to
+    every character, so table rows would come out as columns.  A page whose text reads upright
+    once rotated (content drawn rotated, as landscape pages are) keeps its rotation."""
+    if not page.rotation or _upright_share(page) >= 0.5:
+        return page
+    from pdfplumber.page import Page
+
+    obj = page.page_obj
+    kept = (obj.attrs.get("Rotate"), obj.rotate)
+    obj.attrs["Rotate"], obj.rotate = 0, 0
+    plain = Page(pdf, obj, page_number=page.page_number, initial_doctop=page.initial_doctop)
+    if _upright_share(plain) > _upright_share(page):
+        page.flush_cache()
+        return plain
+    plain.flush_cache()
+    obj.attrs["Rotate"], obj.rotate = kept
+    return page
+
+
 def _read_pages(pdf, pdoc, doc: Document, image_only_pages: list[int]) -> tuple[int, int]:
     n_tables = 0
     n_chars = 0
     for page_no, page in enumerate(pdf.pages, start=1):
+        objects = None
         if pdoc is not None:
             try:
                 objects = _pdfium_objects(pdoc, page_no - 1, page)
@@ -879,6 +913,8 @@ def _read_pages(pdf, pdoc, doc: Document, image_only_pages: list[int]) -> tuple[
                 objects = None
             if objects is not None:
                 page._objects = objects  # pdfplumber's cache: pdfminer never parses this page
+        if objects is None:
+            page = _unrotated(pdf, page)
         chars = [ch for ch in page.chars if ch["text"].strip()]
         n_chars += len(chars)
         if not chars:

@@ -95,7 +95,7 @@ def read_text(data: bytes, source: str, fmt: str = "txt") -> Document:
         doc.fmt = "md"
         doc.damaged = True
         doc.blocks = _markdown_blocks(lines)
-    elif sum(1 for ln in lines if ln.startswith("\t")) >= 20:
+    elif (lead := sum(1 for ln in lines if ln.startswith("\t"))) >= 20 and not _tab_rows(lines, lead):
         doc.blocks = _word_text_blocks(lines)
     elif sum(1 for ln in lines if "\t" in ln.strip(" \u3000")[1:]) >= 10:
         doc.blocks = _tab_row_blocks(lines)
@@ -168,14 +168,29 @@ def _word_text_blocks(lines: list[str]) -> list:
     return _numbered(blocks)
 
 
+def _tab_rows(lines: list[str], lead: int) -> bool:
+    """Are the lines that start with a TAB rows of TAB-separated fields (a row whose first
+    cells are empty, as Excel copies a grid), not Word text's one cell per line?  Word text
+    has no TAB between two fields of a line; a grid copy has one on most of its lines."""
+    inner = sum(1 for ln in lines if "\t" in ln.strip(" \u3000\t"))
+    return inner >= 10 and 2 * inner >= lead
+
+
 def _tab_row_blocks(lines: list[str]) -> list:
     """Text copied from a web page (a browser's innerText): one line per table row, the cells
     starting in that row joined by TABs, an empty field for a blank cell.  A run of such lines
-    is a table whose merged cells are printed once, as in Word text (``packed``)."""
+    is a table whose merged cells are printed once, as in Word text (``packed``).
+
+    Excel copies a grid instead: every row as many fields, a merged cell's text in its first
+    field and empty fields after it (as a pipe table prints it).  A run whose rows all have
+    the same number of fields is read as that grid, column by column."""
     blocks: list = []
     rows: list[list[str]] = []
 
     def flush() -> None:
+        if len(rows) > 1 and len({len(r) for r in rows}) == 1:
+            blocks.append(Table.from_texts([r[:] for r in rows]))
+            rows.clear()
         _flush_packed(blocks, rows)
 
     for ln in lines:

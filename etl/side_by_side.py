@@ -1,0 +1,88 @@
+"""Tables 三 and 四 printed side by side and saved as ONE grid: split it into two tables.
+
+A landscape page holding both tables, exported as one grid (Word, a CMS), gives rows whose left
+columns are table 三's and whose right columns are table 四's: its heading and its header words
+(行政复议 / 行政诉讼) begin at one column of the header rows.  Read as one table, table 四's
+words and figures would run on after table 三's in every row.  The split is made only on that
+evidence: table 三's words (申请人 / 自然人 / 收到和处理 / 本列数据的勾稽关系) left of the column,
+table 四's heading or both its group words starting at it.  Each part keeps its own rows (a
+row blank in a part is dropped from it); a cell spanning across the split is cut at it.
+"""
+from __future__ import annotations
+
+from etl import vocab
+from etl.document import Cell, Document, Table
+
+_HEADER_ROWS = 6          # the rows searched for the two tables' header words
+_T3_WORDS = ("申请人", "自然人", "收到和处理", "本列数据的勾稽关系")
+
+
+def _t4_start(table: Table) -> int | None:
+    """The grid column where table 四's header begins, or None."""
+    best: int | None = None
+    left_t3 = False
+    for cells in table.rows[:_HEADER_ROWS]:
+        real = [c for c in cells if not c.is_span_copy and c.text.strip()]
+        for c in real:
+            n = vocab.norm(c.text)
+            if c.col == 0 or "行政复议" not in n:
+                continue
+            heading = "行政诉讼" in n
+            group = n == "行政复议" and any(
+                d.col > c.col and vocab.norm(d.text) == "行政诉讼" for d in real)
+            if heading or group:
+                best = c.col if best is None else min(best, c.col)
+    if best is None:
+        return None
+    for cells in table.rows[:_HEADER_ROWS]:
+        for c in cells:
+            if not c.is_span_copy and c.col < best and any(w in vocab.norm(c.text) for w in _T3_WORDS):
+                left_t3 = True
+    return best if left_t3 else None
+
+
+def _part(table: Table, lo: int, hi: int) -> list[list[Cell]]:
+    """Columns ``lo``..``hi - 1`` of every row, re-based at 0; rows blank in them dropped."""
+    out: list[list[Cell]] = []
+    for cells in table.rows:
+        row: list[Cell] = []
+        origin: Cell | None = None
+        for c in cells:
+            if not c.is_span_copy:
+                origin = c
+            if not lo <= c.col < hi:
+                continue
+            if c.is_span_copy and (origin is None or origin.col < lo):
+                # a copy of a cell that stays in the other part: blank here
+                row.append(Cell("", len(out), c.col - lo, page=c.page))
+                continue
+            span = min(c.colspan, hi - (origin.col if c.is_span_copy and origin else c.col))
+            row.append(Cell(c.text, len(out), c.col - lo, c.rowspan, span, c.is_span_copy,
+                            c.page, c.bbox, c.conf, c.doubt))
+        if any(c.text.strip() for c in row):
+            out.append(row)
+    return out
+
+
+def split_side_by_side(doc: Document) -> bool:
+    """Split every grid holding tables 三 and 四 side by side; returns whether one was split."""
+    blocks: list = []
+    split = False
+    for b in doc.blocks:
+        start = _t4_start(b) if isinstance(b, Table) and not b.packed and len(b.rows) > 2 else None
+        if start is None:
+            blocks.append(b)
+            continue
+        right = _part(b, start, 1 << 30)
+        end = start
+        while end > 1 and not any(c.text.strip() for cells in b.rows for c in cells if c.col == end - 1):
+            end -= 1   # the blank column between the two tables
+        blocks.append(Table(_part(b, 0, end), page=b.page))
+        blocks.append(Table(right, page=b.page))
+        split = True
+    if split:
+        doc.blocks = blocks
+        for i, t in enumerate(doc.tables):
+            t.index = i
+        doc.warnings.append("表三与表四并排印在同一张表格中：按表四表头所在的列拆成两张表读取")
+    return split
