@@ -872,7 +872,8 @@ def text_diff_url(a: str, b: str, section: str | None = None) -> str:
 STATUS_ZH = {"pass": "通过", "fail": "未通过", "warn": "提示", "not_assessable": "无法评估"}
 METHOD_ZH = {"cell": "按单元格读取", "split": "数字粘连后拆分", "order": "行标签缺失、按顺序推定",
              "text": "从正文读取",
-             "sum": "拆分行相加", "narrative": "表格多种读法，由正文所述数字选定"}
+             "sum": "拆分行相加", "narrative": "表格多种读法，由正文所述数字选定",
+             "label": "数字印在行标签单元格内"}
 SEMANTIC_ZH = {"number": "数字", "blank": "空白（按0计）", "na": "不适用", "unknown": "未知"}
 
 

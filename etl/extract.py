@@ -92,8 +92,9 @@ def _table_rows(table: Table) -> list[Row]:
         vals = real[last_label + 1:end]
         if _column_numbers(labels, vals):
             continue   # 栏次 1 2 3 … under a header (statistical-form style): no figures
+        labels, figure = _label_figure(labels) if vals else (labels, None)
         page = next((c.page for c in real if c.page is not None), table.page)
-        out.append(Row(labels=labels, values=[_cell_value(c) for c in vals],
+        out.append(Row(labels=labels, values=[_cell_value(c) for c in vals], label_figure=figure,
                        value_cols=[c.col for c in vals], table=table.index, row=r, page=page,
                        header_like=not vals, label_cols=[c.col for c in label_cells],
                        head_cells=[(c.col, c.colspan, c.text) for c in cells]
@@ -107,6 +108,24 @@ def _cell_value(cell) -> CellValue | None:
     word between two rows) kept as the value's own doubt."""
     cv = parse_cell(cell.text)
     return replace(cv, doubt=cv.doubt or cell.doubt) if cv is not None and cell.doubt else cv
+
+
+_LABEL_FIGURE = re.compile(r"(.*[\u4e00-\u9fff)）\]】])[\s\u3000]*([+\-]?\d[\d,]*(?:\.\d+)?)")
+
+
+def _label_figure(labels: list[str]) -> tuple[list[str], CellValue | None]:
+    """A figure typed into a row's label cell after the label (``行政许可 708``): the labels
+    without it, and the figure.  Only a number after a label that names a table-二/三 row, and
+    not part of it (an item number leads a label, it does not end one)."""
+    m = _LABEL_FIGURE.fullmatch(labels[-1].strip()) if labels else None
+    if m is None:
+        return labels, None
+    prefix = [*labels[:-1], m.group(1)]
+    text = "".join(prefix)
+    cv = parse_cell(m.group(2))
+    if cv is None or cv.semantic != "number" or not (vocab.match_t2_row(text) or vocab.match_t3_row(text)):
+        return labels, None
+    return prefix, cv
 
 
 def _names_row(text: str) -> bool:
@@ -297,6 +316,7 @@ def _read_t2(rows: list[Row], template: str, state: ParseState, year: int | None
     reads: dict[str, list[tuple[Row, list[tuple[str, CellValue, int]], str]]] = {}
     printed: list[tuple[str | None, str, list[str], int | None]] = []   # rows in printed order
     bare: list[str] = []          # rows whose label is printed with no figure beside it
+    from_label: set[str] = set()  # keys whose figure is typed in the row's label cell
     trans: list[str] | None = None    # a transposed sub-table's row keys, by value column
     unplaced: list[tuple[list[str], str]] = []   # its rows of figures under no column word
     for row in rows:
@@ -351,6 +371,17 @@ def _read_t2(rows: list[Row], template: str, state: ParseState, year: int | None
             vals.pop()
         while len(vals) > len(layout) and vals and vals[0][0].semantic == "blank":
             vals.pop(0)
+        if row.label_figure is not None:
+            if not (layout and vals and vals[0][0].semantic == "blank"):
+                for c in layout or vocab.t2_unnamed_cols(lab.key, [], template):
+                    if c:
+                        state.flag(f"t2.{lab.key}.{c}", f"行标签单元格内印有数字 {row.label_figure.raw}，"
+                                   "而该行第一个数值单元格不是空白：无法确定这个数字属于哪一列")
+                continue
+            # the figure typed after the label is its first cell's, left blank
+            vals[0] = (row.label_figure, vals[0][1])
+            if layout[0]:
+                from_label.add(f"t2.{lab.key}.{layout[0]}")
         if layout is default and len(vals) == len(layout) + 1 and _item_variant(template, default, vals):
             layout = default = list(vocab.T2_ITEM_VARIANT)
         inked = [v for v, _ in vals if v.semantic != "blank"]
@@ -385,6 +416,9 @@ def _read_t2(rows: list[Row], template: str, state: ParseState, year: int | None
                 by_order[f"t2.{lab.key}.{c}"] = "表头缺失或无法识别，按模板列序读取，无法验证列的对应"
     for key, found in reads.items():
         _put_t2_row(key, found, state)
+    for k in from_label:
+        if k in state.prov and state.prov[k].method == "cell":
+            state.prov[k].method = "label"
     for keys, text in unplaced:
         for k in keys:
             layout = list(vocab.T2_LAYOUT.get(template, {}).get(k, ()))
@@ -905,6 +939,7 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
     unmapped: set[int] = set()  # ids of rows read in template order
     unnamed: set[int] = set()   # … under a header whose column words could not be mapped
     placed_total: set[int] = set()   # … whose 总计 column is known by its place only
+    from_label: set[int] = set()  # … with a figure typed in the label cell, placed by the identity
     values_read = False
     foreign = False   # reading the rows of another table printed after table 三
     for row in rows:
@@ -943,6 +978,15 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
             vals, proven = _t3_values(row, cmap, bool(row.labels) and row.table is not None and row.table == head_table)
         if vals is not None and proven and cmap.guessed and id(row) not in halves:
             placed_total.add(id(row))
+        if vals is not None and row.label_figure is not None:
+            vals = _t3_label_figure(row, vals, state)
+            if vals is None:   # its cells flagged
+                lab = vocab.match_t3_row(row.label)
+                if lab:
+                    broken.add(lab.key)
+                seq.append(("label", lab.key if lab else None))
+                continue
+            from_label.add(id(row))
         if vals is not None and not proven:
             unmapped.add(id(row))
             if cmap.seen:
@@ -1001,6 +1045,8 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
             cv, idx = got
             k = f"t3.{key}.{c}"
             state.put(k, cv, row, idx, method=method)
+            if id(row) in from_label and cv is row.label_figure and state.prov[k].method == "cell":
+                state.prov[k].method = "label"
             if id(row) in unmapped:
                 unproven.add(k)
             if id(row) in unnamed and not damaged:  # damaged text: flagged with all unproven cells
@@ -1030,6 +1076,34 @@ def _check_placed_total(state: ParseState, key: str) -> None:
     got = state.cells.get(k)
     if k in state.cells and (got is None or any(p is None for p in parts) or sum(parts) != got):
         state.flag(k, "表头该列未印列名，按位置读作「总计」，但它不等于该行各申请人列之和：无法证实")
+
+
+def _t3_label_figure(row: Row, vals: list, state: ParseState) -> list | None:
+    """A table-三 row with a figure typed in its label cell (``一、本年新收…数量 26``): the figure
+    is one blank cell's — the one where the row's identity (总计 = the six applicant columns)
+    then holds, when exactly one does.  Else the row's cells are flagged and None returned."""
+    lab = vocab.match_t3_row(row.label)
+    fits = []
+    for i, got in enumerate(vals):
+        if got is None or got[0].semantic != "blank":
+            continue
+        trial = [g[0] if g is not None else None for g in vals]
+        trial[i] = row.label_figure
+        if any(cv is None or cv.value is None for cv in trial):
+            continue   # a column not printed or not a number: the identity cannot place it
+        if sum(cv.value for cv in trial[:6]) == trial[6].value:
+            fits.append(i)
+    if len(fits) == 1:
+        out = list(vals)
+        out[fits[0]] = (row.label_figure, vals[fits[0]][1])
+        return out
+    if lab is not None:
+        why = (f"行标签单元格内印有数字 {row.label_figure.raw}，"
+               + ("该行有多个空白单元格都可能是它的位置" if fits else "放入该行任何空白单元格，该行的合计关系都不成立")
+               + "：无法确定这个数字属于哪一列")
+        for c in vocab.T3_COL_KEYS:
+            state.flag(f"t3.{lab.key}.{c}", why)
+    return None
 
 
 _T3_LABEL_TEXT = vocab.norm("".join(lab.zh for lab in vocab.T3_ROWS) + "申请人逾期不补正行政机关不再处理其政府信息公开申请")
@@ -1485,7 +1559,8 @@ def _flag_unverified(state: ParseState, single: bool, unproven: set[str], damage
             p = state.prov.get(k)
             if p is not None and p.method != "cell":
                 how = {"order": "按印刷顺序归位", "split": "由连写数字切分", "sum": "由拆分行相加",
-                       "narrative": "由正文所述数字选定读法"}.get(
+                       "narrative": "由正文所述数字选定读法",
+                       "label": "由行标签单元格内印的数字读出"}.get(
                     p.method, "推断得出")
                 state.flag(k, f"该格{how}，且经过它的勾稽关系 {cid} 不成立")
 

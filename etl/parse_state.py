@@ -35,6 +35,9 @@ class Row:
     spans_known: bool = False         # the reader expanded merged cells (HTML, DOCX, PDF grid)
     packed: int = 0                   # Word text (merged cells printed once): the row's cell count
     ragged: bool = False              # its table's rows cover different widths (spans lost)
+    #: a figure typed after the row's label inside the label cell (``行政许可 708``), taken out
+    #: of ``labels``: the figure of one of the row's value cells (tables only)
+    label_figure: CellValue | None = None
 
     @property
     def grid_cols(self) -> list[int]:

@@ -31,7 +31,7 @@ class Provenance:
 
     raw: str = ""                 # text as printed ('' = blank cell)
     semantic: str = "number"      # number | blank | na | unknown
-    method: str = "cell"          # cell | split (digit run segmented) | order (row label lost) | sum | narrative | text | ocr
+    method: str = "cell"          # cell | split (digit run segmented) | order (row label lost) | sum | narrative | text | ocr | label (typed in the row's label cell)
     table: int | None = None      # index of the table in the source document
     row: int | None = None
     col: int | None = None

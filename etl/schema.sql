@@ -79,7 +79,7 @@ create table if not exists fact_cell (
     semantic     varchar not null,       -- number | blank (blank read as 0) | na | unknown
     uncertain    boolean not null,
     uncertain_reason varchar,
-    method       varchar not null,       -- cell | split | order | sum | narrative | text | ocr: how the value was read
+    method       varchar not null,       -- cell | split | order | sum | narrative | text | ocr | label: how the value was read
     source_table integer,                -- index of the table in the source document
     source_row   integer,
     source_col   integer,

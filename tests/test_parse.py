@@ -7,6 +7,7 @@ Fixture reports are fictional and built by code (:func:`make_report`); the rende
 from __future__ import annotations
 
 import io
+import re
 import random
 import zipfile
 
@@ -446,3 +447,71 @@ def test_label_row_join_drops_the_blank_label_cell_and_stays_in_its_table():
     figures.table = 1
     out, _ = _join_label_above([label, figures, after])
     assert len(out) == 3
+
+
+def _label_cell_html(report: dict, row: str, cells: list[str], label_figure: str) -> bytes:
+    """The plain HTML of ``report`` with the row labelled ``row`` printing ``label_figure`` after
+    its label in the label cell and ``cells`` as its value cells (in order)."""
+    html = render_html(report, style="plain")
+    html = html if isinstance(html, str) else html.decode("utf-8")
+    m = re.search(rf"<tr><td([^>]*)><p>{row}</p></td>(.*?)</tr>", html)
+    tds = re.findall(r"<td([^>]*)><p[^>]*>[^<]*</p></td>", m.group(2))
+    assert len(tds) == len(cells)
+    new = f"<tr><td{m.group(1)}><p>{row} {label_figure}</p></td>" + "".join(
+        f"<td{a}><p>{c}</p></td>" for a, c in zip(tds, cells)) + "</tr>"
+    return (html[:m.start()] + new + html[m.end():]).encode("utf-8")
+
+
+def test_figure_typed_in_the_label_cell_is_its_blank_first_cell():
+    """行政许可 274 in the label cell, its own cell blank: the figure is read (method label),
+    never the blank as 0; the same where table 二's row has more columns."""
+    report = make_report("2021")
+    c = report["cells"]
+    rep = parse(_label_cell_html(report, "行政许可", [""], "274"), "r.html")
+    assert rep.cells["t2.admin_licensing.decision_count"] == c["t2.admin_licensing.decision_count"]
+    assert "t2.admin_licensing.decision_count" not in rep.uncertain
+    assert rep.provenance["t2.admin_licensing.decision_count"].method == "label"
+    row = [str(c[f"t2.normative_documents.{k}"]) for k in ("repealed_count", "in_force_count")]
+    rep = parse(_label_cell_html(report, "行政规范性文件", ["", *row], str(c["t2.normative_documents.issued_count"])), "r.html")
+    assert rep.cells["t2.normative_documents.issued_count"] == c["t2.normative_documents.issued_count"]
+    assert not rep.uncertain
+
+
+def test_figure_in_the_label_cell_beside_an_inked_first_cell_is_flagged():
+    """A figure after the label and a figure in the first cell too: which column it is is
+    unknown, so the row's cells are flagged, not read."""
+    report = make_report("2021")
+    rep = parse(_label_cell_html(report, "行政许可", ["274"], "5"), "r.html")
+    assert "标签单元格内印有数字 5" in rep.uncertain["t2.admin_licensing.decision_count"]
+
+
+def test_table_three_label_figure_goes_where_the_row_sums():
+    """Table 三's 本年新收 total typed after its label, the 总计 cell blank: the one blank cell
+    where the row's sum holds takes it; where no blank cell makes the row sum, all seven cells
+    are flagged."""
+    report = make_report("2021")
+    c = report["cells"]
+    figs = [str(c[f"t3.new_received.{k}"]) for k in vocab.T3_APPLICANT_COLS]
+    total = str(c["t3.new_received.total"])
+    rep = parse(_label_cell_html(report, "一、本年新收政府信息公开申请数量", [*figs, ""], total), "r.html")
+    assert rep.cells["t3.new_received.total"] == c["t3.new_received.total"]
+    assert not any(k.startswith("t3.new_received.") for k in rep.uncertain)
+    assert rep.provenance["t3.new_received.total"].method == "label"
+    rep = parse(_label_cell_html(report, "一、本年新收政府信息公开申请数量", [*figs, ""], total + "1"), "r.html")
+    assert all("标签单元格内印有数字" in rep.uncertain[f"t3.new_received.{k}"] for k in vocab.T3_COL_KEYS)
+
+
+@pytest.mark.parametrize("labels,split", [
+    (["行政许可 708"], (["行政许可"], "708")),
+    (["行政事业性收费103.629"], (["行政事业性收费"], "103.629")),
+    (["（三）不予公开", "1.属于国家秘密"], None),      # the item number leads the label
+    (["第二十条第（一）项"], None),
+    (["信息内容 2"], None),                            # no row's label
+])
+def test_label_figure_is_a_number_after_a_row_label(labels, split):
+    from etl.extract import _label_figure
+    out, cv = _label_figure(labels)
+    if split is None:
+        assert cv is None and out == labels
+    else:
+        assert out == split[0] and cv.raw == split[1]

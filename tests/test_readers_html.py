@@ -302,3 +302,31 @@ def test_inline_style_is_judged_by_its_declarations_like_a_sheet_rule():
              '<span style="mso-display:none">6</span>708']
     page = "<table><tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr></table>"
     assert _cells(page) == ["708", "6708", "6708"]
+
+
+def test_iframe_srcdoc_is_read_in_the_frames_place():
+    """A CMS page whose article is an <iframe srcdoc> (HTML escaped in the attribute, longer than
+    a start tag may be): the frame's document is the page's content at the frame's place, its
+    tables numbered after the page's; a hidden frame and an <iframe src> are not read."""
+    import html as h
+    inner = ("<html><body><p>正文第一段</p><table><tr><td>行政许可</td><td>7</td></tr></table>"
+             + "<p>" + "填充" * 3000 + "</p><p>结语</p></body></html>")
+    page = (f"<body><table><tr><td>页面表</td><td>1</td></tr></table><h1>标题</h1>"
+            f"<iframe width='100%' srcdoc=\"{h.escape(inner, quote=True)}\"></iframe><p>页脚</p>"
+            f"<iframe style=\"display:none\" srcdoc=\"&lt;p&gt;隐藏&lt;/p&gt;\"></iframe>"
+            f"<iframe src=\"other.html\">外部</iframe></body>")
+    doc = read_html(page.encode("utf-8"), "f.html")
+    kinds = [("T" if isinstance(b, Table) else b.text[:4]) for b in doc.blocks]
+    assert kinds == ["T", "标题", "正文第一", "T", "填充填充", "结语", "页脚"]
+    assert [t.index for t in doc.tables] == [0, 1]
+    assert doc.tables[1].texts() == [["行政许可", "7"]]
+    assert "隐藏" not in doc.text() and "外部" not in doc.text()
+
+
+def test_iframe_srcdoc_nesting_is_bounded():
+    import html as h
+    page = "<p>底</p>"
+    for _ in range(html_reader.MAX_FRAME_DEPTH + 2):
+        page = f"<p>层</p><iframe srcdoc=\"{h.escape(page, quote=True)}\"></iframe>"
+    doc = read_html(page.encode("utf-8"), "n.html")
+    assert doc.text().count("层") == html_reader.MAX_FRAME_DEPTH + 1 and "底" not in doc.text()

@@ -14,6 +14,10 @@ hold only ``&nbsp;``/U+3000 to ``''``.  Text without ink — hidden, struck, sup
 a plain ground, by tag, inline style or a class of the page's ``<style>`` (:class:`_Ink`) — is
 no part of it.  No NFKC here: the parser normalises.
 
+A CMS page whose article is an ``<iframe srcdoc="…">`` (the document HTML-escaped in the
+attribute) is read with the frame's document in the frame's place (:func:`lift_srcdoc`): the
+browser shows it as the page's content.  An ``<iframe src>`` (another file) is not read.
+
 Hostile input: 20 MB cap (:data:`MAX_BYTES`), over-long start tags cut before parsing
 (:func:`cap_tags`), lxml with ``huge_tree=False`` and no network;
 pages nested beyond libxml2's depth limit are flattened and re-parsed instead of crashing.
@@ -21,6 +25,7 @@ pages nested beyond libxml2's depth limit are flattened and re-parsed instead of
 from __future__ import annotations
 
 import codecs
+import html
 import re
 
 from lxml import etree
@@ -37,6 +42,10 @@ MAX_GRID_CELLS = 200_000  # per table; hostile rowspan/colspan must not exhaust 
 # and a text node past 10 MB makes it drop the rest of the page.  No report needs such a tag.
 MAX_TAG_CHARS = 4096
 _LONG_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9:_-]*)([^<>]{%d,})>" % MAX_TAG_CHARS)
+# an <iframe> start tag's srcdoc attribute (quoted; a raw ">" may sit inside the quotes)
+_SRCDOC = re.compile(r"""(<iframe\b[^<>]*?\s)srcdoc\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+_SRCDOC_ID = "data-srcdoc-index"
+MAX_FRAME_DEPTH = 3   # srcdoc documents inside srcdoc documents read at most this deep
 _SPAN_ATTR = re.compile(r"""\s((?:row|col)span)\s*=\s*["']?\s*(\d{1,6})""", re.I)
 
 _SKIP_TAGS = frozenset({"script", "style", "head", "title", "noscript", "template", "iframe",
@@ -431,12 +440,37 @@ def _layout_tables(root) -> set:
     return layout
 
 
-def _walk(root, doc: Document) -> None:
+def lift_srcdoc(text: str) -> tuple[str, list[str]]:
+    """``text`` with each iframe's ``srcdoc`` attribute replaced by an index into the returned
+    list of their documents (unescaped): the tag stays short (:func:`cap_tags` would cut it to
+    its name) and the frame's document is parsed on its own."""
+    docs: list[str] = []
+
+    def lift(m: re.Match) -> str:
+        docs.append(html.unescape(m.group(2) if m.group(2) is not None else m.group(3)))
+        return f'{m.group(1)}{_SRCDOC_ID}="{len(docs) - 1}"'
+
+    return _SRCDOC.sub(lift, text), docs
+
+
+def _frame_root(src: str, doc: Document):
+    """The parsed tree of a srcdoc document (its own frames lifted), or None."""
+    src, n_cut = cap_tags(src)
+    if n_cut:
+        doc.warnings.append(f"{n_cut} over-long HTML tag(s) in an iframe's document reduced to their names")
+    root, too_deep = _parse(src)
+    if too_deep:
+        doc.warnings.append("an iframe's document nested beyond parser depth limit: not read")
+        return None
+    return root
+
+
+def _walk(root, doc: Document, frames: list[str] | None = None, depth: int = 0) -> None:
     layout = _layout_tables(root)
     sheets = [s.text for s in root.iter("style") if s.text]
     ink = _Ink("\n".join(sheets)) if sheets else _PLAIN_INK
     buf: list[str] = []
-    n_tables = 0
+    n_tables = sum(isinstance(b, Table) for b in doc.blocks)
 
     def flush() -> None:
         if buf:
@@ -448,6 +482,17 @@ def _walk(root, doc: Document) -> None:
     for event, el in walker:
         tag = _tag(el)
         if event == "start":
+            if tag == "iframe" and frames and depth < MAX_FRAME_DEPTH and not ink.no_ink(el, tag) and (
+                    (i := el.get(_SRCDOC_ID) or "").isdigit() and int(i) < len(frames)):
+                # the frame's document is the page's content at this place
+                flush()
+                inner, inner_frames = lift_srcdoc(frames[int(i)])
+                sub = _frame_root(inner, doc)
+                if sub is not None:
+                    _walk(sub, doc, inner_frames, depth + 1)
+                    n_tables = sum(isinstance(b, Table) for b in doc.blocks)
+                walker.skip_subtree()
+                continue
             if tag is None or tag in _SKIP_TAGS or ink.no_ink(el, tag):
                 walker.skip_subtree()  # its "end" event still fires and adds the tail
                 continue
@@ -512,6 +557,7 @@ def read_html(data: bytes, source: str) -> Document:
     doc = Document(source=source, fmt="html")
     if encoding.endswith("?"):
         doc.warnings.append(f"charset guessed as {encoding[:-1]} with undecodable bytes replaced")
+    text, frames = lift_srcdoc(text)
     text, n_cut = cap_tags(text)
     if n_cut:
         doc.warnings.append(f"{n_cut} over-long HTML tag(s) (> {MAX_TAG_CHARS} characters) reduced to their names")
@@ -532,7 +578,7 @@ def read_html(data: bytes, source: str) -> Document:
         if root is None:
             raise ReportError("网页中没有任何文字", "not_a_report")
         doc.title_hint = _title(root)
-        _walk(root, doc)
+        _walk(root, doc, frames)
     except ReportError:
         raise
     except (etree.LxmlError, RecursionError, ValueError, MemoryError) as e:
