@@ -110,7 +110,7 @@ def _cell_value(cell) -> CellValue | None:
     return replace(cv, doubt=cv.doubt or cell.doubt) if cv is not None and cell.doubt else cv
 
 
-_LABEL_FIGURE = re.compile(r"(.*[\u4e00-\u9fff)）\]】])[\s\u3000]*([+\-]?\d[\d,]*(?:\.\d+)?)")
+_LABEL_FIGURE = re.compile(r"(.*[\u4e00-\u9fff)）\]】])([\s\u3000]*)([+\-]?\d[\d,]*(?:\.\d+)?)")
 
 
 def _label_figure(labels: list[str]) -> tuple[list[str], CellValue | None]:
@@ -122,9 +122,12 @@ def _label_figure(labels: list[str]) -> tuple[list[str], CellValue | None]:
         return labels, None
     prefix = [*labels[:-1], m.group(1)]
     text = "".join(prefix)
-    cv = parse_cell(m.group(2))
+    cv = parse_cell(m.group(3))
     if cv is None or cv.semantic != "number" or not (vocab.match_t2_row(text) or vocab.match_t3_row(text)):
         return labels, None
+    if not m.group(2):
+        # glued to the label (规章1): as likely a note mark as a figure — placed, never trusted
+        cv = replace(cv, doubt=f"行标签后紧贴的数字 {m.group(3)} 可能是注释符号，也可能是该行的数值：无法确定")
     return prefix, cv
 
 
@@ -1035,6 +1038,7 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
     section = vocab.norm("".join(r.label for r in rows))
     printed = {lab.key for lab in vocab.T3_ROWS if lab.matches(section)}
     unproven: set[str] = set()
+    placed_keys: list[str] = []
     # a row printed twice is read twice: equal values are fine, different ones uncertain
     for key, (row, vals, method) in [*assigned.items(), *((k, (r, v, "cell")) for k, r, v in again)]:
         for c, got in zip(vocab.T3_COL_KEYS, vals):
@@ -1058,7 +1062,8 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
                 state.uncertain[k] += f"；表中找不到该行的标签文字，按顺序读到的值 {cv.raw.strip() or '空白'} 不采用"
                 state.cells[k] = None
         if id(row) in placed_total:
-            _check_placed_total(state, key)
+            placed_keys.append(key)
+    _check_placed_total(state, placed_keys)
     for key in halves_off:   # a row of the two parts joined that does not add up
         for c in vocab.T3_COL_KEYS:
             state.flag(f"t3.{key}.{c}", "表三按列分成两张表印出，拼接后该行总计不等于各列之和：无法确认两表的这一行数值属于同一行")
@@ -1068,14 +1073,27 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
     return True, bool(single), unproven
 
 
-def _check_placed_total(state: ParseState, key: str) -> None:
-    """A row's 总计 read from a column whose header printed no word (known by its place only):
-    right when it is the sum of the row's six applicant figures, else flagged."""
-    k = f"t3.{key}.total"
-    parts = [state.cells.get(f"t3.{key}.{c}") for c in vocab.T3_COL_KEYS if c != "total"]
-    got = state.cells.get(k)
-    if k in state.cells and (got is None or any(p is None for p in parts) or sum(parts) != got):
-        state.flag(k, "表头该列未印列名，按位置读作「总计」，但它不等于该行各申请人列之和：无法证实")
+def _check_placed_total(state: ParseState, keys: list[str]) -> None:
+    """Rows' 总计 read from a column whose header printed no word (known by its place only).
+    The column is a total only if some row proves it: two or more applicant figures not zero
+    and their sum in it (a copy of a row's only figure, or zeros, prove nothing — 其中网上申请
+    in that place looks the same).  Proven: each row's total is right when it is its row's sum,
+    else flagged; not proven: every such total is flagged."""
+    def parts(key: str) -> list:
+        return [state.cells.get(f"t3.{key}.{c}") for c in vocab.T3_COL_KEYS if c != "total"]
+
+    def adds_up(key: str) -> bool:
+        got, ps = state.cells.get(f"t3.{key}.total"), parts(key)
+        return got is not None and all(p is not None for p in ps) and sum(ps) == got
+    proven = any(adds_up(k) and sum(1 for p in parts(k) if p) >= 2 for k in keys)
+    for key in keys:
+        k = f"t3.{key}.total"
+        if k not in state.cells:
+            continue
+        if not proven:
+            state.flag(k, "表头该列未印列名，按位置读作「总计」，但没有一行能证实它是各申请人列之和（可能是其他列）")
+        elif not adds_up(key):
+            state.flag(k, "表头该列未印列名，按位置读作「总计」，但它不等于该行各申请人列之和：无法证实")
 
 
 def _t3_label_figure(row: Row, vals: list, state: ParseState) -> list | None:

@@ -399,8 +399,13 @@ def _garbled_t2_rows(region: str) -> dict[str, str]:
     return out
 
 
+_NOTE_MARK = re.compile(r"注\s*[:：]?\s*(\d{1,2})\s*[.．、:：)）]")
+
+
 def _flat_t2(region: str, template: str, state: ParseState) -> None:
     region = _take_transposed_t2(region, state)
+    # the numbers of the table's notes (注：1.… / 注1：…): a mark after a row label runs into its figures
+    marks = sorted(set(_NOTE_MARK.findall(region)), key=len, reverse=True)
     cols: list[str] = []
     garbled = _garbled_t2_rows(region)
     split = _split_t2_rows(region)
@@ -460,6 +465,12 @@ def _flat_t2(region: str, template: str, state: ParseState) -> None:
             unit = unit or "元"   # ¥1036290: the yuan sign before the amount
         _flat_t2_row(lab.key, layout, run, unit, state)
         prev = (lab.key, layout, run)
+        mark = next((m for m in marks if run.startswith(m)), None)
+        if mark is not None:
+            # a note mark typed after the label (规章1) runs into the figures: the run's first
+            # digits may be the mark of the table's note 注：1.… rather than the first cell
+            _flag_t2_row(state, lab.key, layout, f"表下注释以 {mark} 编号，数字串 {run!r} 开头的 {mark} "
+                         "可能是行标签后的注释符号，也可能是第一个单元格：无法确定")
         if layout is template_cols and len(layout) > 1:
             # no header of this sub-table names the columns (or it names fewer than the
             # template's: words not read): the run was cut by the template's count of cells

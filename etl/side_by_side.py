@@ -15,6 +15,8 @@ from etl.document import Cell, Document, Table
 
 _HEADER_ROWS = 6          # the rows searched for the two tables' header words
 _T3_WORDS = ("申请人", "自然人", "收到和处理", "本列数据的勾稽关系")
+_T4_RESULT_WORDS = ("结果维持", "结果纠正", "尚未审结", "其他结果")
+_T3_COLUMN_WORDS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构")
 
 
 def _t4_start(table: Table) -> int | None:
@@ -38,7 +40,17 @@ def _t4_start(table: Table) -> int | None:
         for c in cells:
             if not c.is_span_copy and c.col < best and any(w in vocab.norm(c.text) for w in _T3_WORDS):
                 left_t3 = True
-    return best if left_t3 else None
+    # table 四 begins there only if its result words stand at or right of it and no table-三
+    # column word does (a caption 「行政复议、行政诉讼情况见表四」 over table 三's last columns)
+    right_t4 = right_t3 = False
+    for cells in table.rows[:_HEADER_ROWS]:
+        for c in cells:
+            if c.is_span_copy or c.col < best:
+                continue
+            n = vocab.norm(c.text)
+            right_t4 |= any(w in n for w in _T4_RESULT_WORDS)
+            right_t3 |= any(w in n for w in _T3_COLUMN_WORDS)
+    return best if left_t3 and right_t4 and not right_t3 else None
 
 
 def _part(table: Table, lo: int, hi: int) -> list[list[Cell]]:

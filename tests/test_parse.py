@@ -404,6 +404,24 @@ def test_total_column_without_header_word_is_read_by_its_place_and_proven_by_the
     assert set(rep.uncertain) == {"t3.granted.total"}
 
 
+def test_unheaded_last_column_that_only_copies_one_applicant_column_is_no_total():
+    """The unheaded last column is 总计 only if a row proves it (two or more applicant figures
+    and their sum): where every row has one applicant figure and the column repeats it (a
+    其中网上申请 column in 总计's place), its cells are flagged, not presented as totals."""
+    from synth.metamorphic.transforms import TRANSFORMS
+    report = make_report("2021", seed=5)
+    for k in list(report["cells"]):
+        if k.startswith("t3.") and k.split(".")[2] not in ("natural_person", "total"):
+            report["cells"][k] = 0
+    for row in {k.split(".")[1] for k in report["cells"] if k.startswith("t3.")}:
+        report["cells"][f"t3.{row}.total"] = report["cells"][f"t3.{row}.natural_person"]
+    opts = dict(TRANSFORMS["t3_total_header_blank"].make(report, "md").opts)
+    rep = parse(render(report, "md", **opts), "r.md")
+    totals = {k for k in rep.cells if k.startswith("t3.") and k.endswith(".total")}
+    assert totals and totals <= set(rep.uncertain)
+    assert not {k for k in rep.uncertain if k.startswith("t3.") and not k.endswith(".total")}
+
+
 def _t3_row(label: str, figures: list[str]) -> Row:
     values = [parse_cell(f) for f in figures]
     return Row(labels=[label] if label else [], values=values, value_cols=list(range(1, len(values) + 1)),
