@@ -40,6 +40,10 @@ KNOWN_FAILING: set[tuple[str, str]] = {
     *(("t3_as_sentences", f) for f in ("txt", "md", "html", "docx", "pdf")),   # every t3 cell flagged
     *(("heads_english_total", f) for f in ("md", "html")),            # Total head: t3 flagged
     ("t4_extra_compensation_block", "txt"),                            # 行政赔偿 block: t4 flagged
+    # OCR layer written column by column, skewed 3.5 pt: table 三's header words scattered over
+    # many lines, the whole table flagged (over the flag budget; no silent cell in table 四)
+    ("pdf_ocr_layer_skewed_more", "pdf"),
+    ("pdf_ocr_layer_skewed_more_blank_zeros", "pdf"),
 }
 
 
@@ -153,6 +157,9 @@ def test_budget_regressions(tname, sid, fmt):
 # wrong, with phantom or missing cells, or a wrong/refused title, on sources the CI rotation does
 # not pick: strict xfail until fixed (then delete the line, or move it to SWEEP_REGRESSIONS).
 ADVERSARY_FINDINGS = [
+    # an unruled (OCR-layer) table 三 cut by a page break inside a row: the row's 总计 figure
+    # lands on the next page, the blank cell left on this page is read as 0 (blank = 0)
+    ("pdf_ocr_layer_skewed_more_blank_zeros", "s_2021", "pdf"),
 ]
 
 
