@@ -4312,3 +4312,14 @@ def _pdf_ocr_layer_skewed_more(rep: dict, fmt: str) -> Plan:
 
 
 _blank_zeros_variant("pdf_ocr_layer_skewed_more", "pdf_ocr_layer_skewed_more with zeros blank.")
+
+
+@transform("pdf_ocr_layer_skewed_wide", "extra", ("pdf",))
+def _pdf_ocr_layer_skewed_wide(rep: dict, fmt: str) -> Plan:
+    """A scan with an OCR text layer whose words sit up to 3.5 points above or below their line,
+    more than the spacing of a wrapped label's lines: a row's figures split over its label's
+    two lines, a group label's line taking the figures of the row beside it."""
+    return Plan(post=lambda data, f: ocr_sandwich(data, jitter=3.5))
+
+
+_blank_zeros_variant("pdf_ocr_layer_skewed_wide", "pdf_ocr_layer_skewed_wide with zeros blank.")
