@@ -4291,6 +4291,126 @@ def _t3_extra_outcome_row(rep: dict, fmt: str) -> Plan:
     return Plan(opts={"tables": tables_hook(t3=t3)})
 
 
+# --------------------------------------------------------------------------- adversary round 6
+# Inputs aimed at the rules added after round 5: a note mark typed as a plain digit after a
+# table-二 label (its own cell blank = 0), table 三 with 行政复议/行政诉讼 words right of its
+# first column (a remark column, a cross-reference cell in a caption row), and table 三
+# without 总计 but with a last column whose header is lost (其中网上申请 counts).
+
+
+@transform("t2_label_note_digit_zero_blank", "9")
+def _t2_label_note_digit_zero_blank(rep: dict, fmt: str) -> Plan | None:
+    """Table 二 rows whose first figure is 0, printed blank, their label carrying a note mark
+    typed as a plain digit (``行政许可1``) explained under the table (``注：1.含……``): the mark
+    is no figure; the blank cell is the row's 0 (read 0, or flag it — never read the mark)."""
+    cells = rep["cells"]
+    keys: set[str] = set()
+
+    def t2(g: Grid, r: Any) -> None:
+        done: set[int] = set()
+        for row in g.slots:
+            nums = [c for c, cid in enumerate(row) if g.cells[cid].kind == "num"]
+            if not nums:
+                continue
+            key = g.cells[row[nums[0]]].key
+            lab = max((c for c in range(nums[0]) if g.cells[row[c]].kind == "label"), default=None)
+            if lab is None or row[lab] in done or cells.get(key) != 0:
+                continue
+            done.add(row[lab])
+            g.cells[row[lab]] = replace(g.cells[row[lab]], text=g.cells[row[lab]].text + "1")
+            keys.add(key)
+    plan_keys = set()
+
+    def value_text(k: str, s: str) -> str:
+        return "" if k in plan_keys else s
+
+    def pieces(a: Any, b: Any, c: Any, r: Any) -> tuple:
+        return ([a, "注：1.含所属单位的数量。"], b, c)
+    t = R.skeleton(rep["template"], cells)[0]
+    g0 = Grid(t)
+    for row in g0.slots:
+        nums = [c for c, cid in enumerate(row) if g0.cells[cid].kind == "num"]
+        if nums and cells.get(g0.cells[row[nums[0]]].key) == 0 and any(
+                g0.cells[row[c]].kind == "label" for c in range(nums[0])):
+            plan_keys.add(g0.cells[row[nums[0]]].key)
+    if not plan_keys:
+        return None
+    return Plan(opts={"tables": tables_hook(t2=t2, pieces=pieces), "value_text": value_text},
+                flag_ok=plan_keys)
+
+
+@transform("t3_remark_col_review_words", "extra")
+def _t3_remark_col_review_words(rep: dict, fmt: str) -> Plan:
+    """Table 三 with a 备注 column after 总计 whose first figure row's note names 行政复议 and
+    行政诉讼 (``含经行政复议、行政诉讼后重新答复的申请``): a remark, not table 四's heading."""
+    return _t3_extra_col("备注", lambda i, key: "含经行政复议、行政诉讼后重新答复的申请"
+                         if key.startswith("t3.new_received.") else "")
+
+
+@transform("t3_caption_row_cross_reference", "extra", TABLED)
+def _t3_caption_row_cross_reference(rep: dict, fmt: str) -> Plan:
+    """Table 三 with a caption row typed into the table above its header: the unit on the left,
+    a cross-reference on the right over the last three columns (``行政复议、行政诉讼情况见表四``):
+    table 三 is one table; its 法律服务机构 … 总计 columns are no table 四."""
+    def t3(g: Grid, r: Any) -> None:
+        g.insert_row(0, [lit("单位：件", cs=g.ncols - 3), lit("行政复议、行政诉讼情况见表四", cs=3)],
+                     keep_spans=False)
+        g.header_rows += 1
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+@transform("t3_no_total_online_col_unheaded", "extra", TABLED)
+def _t3_no_total_online_col_unheaded(rep: dict, fmt: str) -> Plan | None:
+    """Table 三 printing no 总计 column but, in its place, a column whose header text was lost
+    (a converter dropped it: 其中网上申请) holding each row's online count — here the 自然人
+    figure (most applicants are natural persons applying online).  No 总计 is printed: a key
+    read from that column is a phantom, even where it equals the row's sum."""
+    cells = rep["cells"]
+    tot = {k for k in cells if k.startswith("t3.") and k.endswith(".total")}
+    if not tot:
+        return None
+
+    def t3(g: Grid, r: Any) -> None:
+        for i, row in enumerate(g.slots):
+            cid = row[9]
+            cell = g.cells[cid]
+            if cell.kind == "num":
+                v = r._value(cell.key.rsplit(".", 1)[0] + ".natural_person")
+                row[9] = g.new(lit(v))
+            elif i < g.header_rows and cell.kind == "head":
+                row[9] = g.new(lit())
+    truth = {k: v for k, v in cells.items() if k not in tot}
+    return Plan(opts={"tables": tables_hook(t3=t3)}, truth=truth)
+
+
+@transform("t2_row_label_names_column", "extra")
+def _t2_row_label_names_column(rep: dict, fmt: str) -> Plan:
+    """Table 二's row labels carrying a note that names a column (``行政事业性收费（收费金额以
+    万元计）``, ``政府集中采购（采购总金额含追加）``), the table laid out as usual: the rows are
+    not a transposed sub-table's header."""
+    notes = {"行政事业性收费": "行政事业性收费（收费金额以万元计）",
+             "政府集中采购": "政府集中采购（采购总金额含追加）"}
+    t2 = lambda g, r: g.relabel(   # noqa: E731
+        lambda c: replace(c, text=notes[c.text]) if c.kind == "label" and c.text in notes else c)
+    return Plan(opts={"tables": tables_hook(t2=t2)})
+
+
+@transform("t4_spacer_row_then_data_table", "extra", TABLED)
+def _t4_spacer_row_then_data_table(rep: dict, fmt: str) -> Plan:
+    """Table 四 cut after a blank spacer row under its header (15 empty cells, the row a
+    layout leaves before a page break), its figures row printed as a table of its own below:
+    the blank row is no data row (read the figures, or flag them — never the spacer's zeros)."""
+    def t4(g: Grid, r: Any) -> list:
+        a, b = g.copy(), g.copy()
+        hr = g.header_rows
+        a.slots = [list(row) for row in g.slots[:hr]]
+        a.insert_row(hr, [lit() for _ in range(g.ncols)], keep_spans=False)
+        b.slots = [list(row) for row in g.slots[hr:]]
+        b.header_rows = 0
+        return [a.table(), b.table()]
+    return Plan(opts={"tables": tables_hook(t4=t4)}, flag_ok=_keys(rep["cells"], "t4."))
+
+
 def identity_plan(rep: dict, fmt: str) -> Plan:
     return Plan()
 

@@ -21,6 +21,7 @@ from synth.metamorphic import runner
 from synth.metamorphic.transforms import TRANSFORMS, Grid, tables_hook
 
 SOURCES = runner.all_sources(CORPUS)
+FORMATS_ALL = ("txt", "flat", "md", "html", "docx", "pdf")
 
 # (transform, format) pairs the parser fails today; see /BENCHMARKS.md "Metamorphic re-layouts".
 KNOWN_FAILING: set[tuple[str, str]] = {
@@ -40,6 +41,10 @@ KNOWN_FAILING: set[tuple[str, str]] = {
     *(("t3_as_sentences", f) for f in ("txt", "md", "html", "docx", "pdf")),   # every t3 cell flagged
     *(("heads_english_total", f) for f in ("md", "html")),            # Total head: t3 flagged
     ("t4_extra_compensation_block", "txt"),                            # 行政赔偿 block: t4 flagged
+    # adversary round 6 (docs/adversary-findings.md "Round 6")
+    *(("t2_label_note_digit_zero_blank", f) for f in FORMATS_ALL),   # R6-1 silent: note mark `行政许可1` read as the blank cell's figure
+    *(("t3_no_total_online_col_unheaded", f) for f in ("txt", "md", "html", "docx", "pdf")),  # R6-2 phantom 总计
+    *(("t3_caption_row_cross_reference", f) for f in ("md", "html", "docx", "pdf")),  # R6-3 overflag: t3 split at a caption cell
 }
 
 
