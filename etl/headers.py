@@ -380,14 +380,16 @@ def t4_block_order(header: list[Row]) -> list[str]:
     """Table-四 blocks in printed order: the litigation sub-blocks as their words come, and
     行政复议 first or last as it stands to 行政诉讼."""
     lit: list[str] = []
+    at: dict[str, tuple[int, int | None]] = {}   # litigation word → (header row, grid column)
     recon_last: bool | None = None
-    for row in header:
+    for i, row in enumerate(header):
         text = "".join(vocab.norm(t) for t in row.labels)
         for _pos, key in sorted(
                 (m.start(), k) for k, frags in _T4_BLOCK[:2] for f in frags[:1]
                 for m in re.finditer(re.escape(f), text)):
             if key not in lit:
                 lit.append(key)
+                at[key] = (i, _word_col(row, _T4_BLOCK[0 if key == "litigation_direct" else 1][1][0]))
         cells = [vocab.norm(t) for t in row.labels]
         a = next((i for i, t in enumerate(cells) if "行政复议" in t and "行政诉讼" not in t), -1)
         b = next((i for i, t in enumerate(cells) if "行政诉讼" in t and "行政复议" not in t), -1)
@@ -395,7 +397,24 @@ def t4_block_order(header: list[Row]) -> list[str]:
             recon_last = b < a
     if len(lit) != 2 or recon_last is None:
         return []
+    (ra, ca), (rb, cb) = at[lit[0]], at[lit[1]]
+    if ra != rb:
+        # the two sub-blocks' words on different header lines (a skewed OCR layer, a line
+        # grouping that split them): reading order says nothing of left and right; their grid
+        # columns do, where the reader placed them (a Word-text row has no such columns)
+        if ca is None or cb is None or ca == cb:
+            return []
+        lit.sort(key=lambda k: at[k][1] or 0)
     return lit + ["admin_reconsideration"] if recon_last else ["admin_reconsideration"] + lit
+
+
+def _word_col(row: Row, word: str) -> int | None:
+    """The grid column of the header cell holding ``word`` (None: a Word-text row, whose
+    columns are not the grid's, or no single cell holds it)."""
+    if row.packed:
+        return None
+    cols = {c for c, _s, t in row.head_cells if word in vocab.norm(t)}
+    return cols.pop() if len(cols) == 1 else None
 
 
 def t3_rows_by_grid(header: list[Row]) -> dict[int, str]:

@@ -533,3 +533,21 @@ def test_label_figure_is_a_number_after_a_row_label(labels, split):
         assert cv is None and out == labels
     else:
         assert out == split[0] and cv.raw == split[1]
+
+
+def test_t4_block_order_of_sub_blocks_on_different_header_lines():
+    """A skewed OCR layer puts 复议后起诉 one line above 未经复议直接起诉: their columns, not
+    their reading order, give the blocks' order; without columns (Word text) no order."""
+    from etl import headers
+    from etl.parse_state import Row
+
+    def row(cells: dict[int, str], packed: int = 0) -> Row:
+        head = [(c, 1, cells.get(c, "")) for c in range(15)]
+        return Row([t for _c, _s, t in head if t], [], [], table=1, head_cells=head, packed=packed)
+
+    top = row({2: "行政复议", 10: "行政诉讼"})
+    after, direct = row({12: "复议后起诉"}), row({7: "未经复议直接起诉"})
+    want = ["admin_reconsideration", "litigation_direct", "litigation_after_reconsideration"]
+    assert headers.t4_block_order([top, after, direct]) == want
+    assert headers.t4_block_order([top, row({7: "未经复议直接起诉", 12: "复议后起诉"})]) == want
+    assert headers.t4_block_order([top, row({12: "复议后起诉"}, 15), row({7: "未经复议直接起诉"}, 15)]) == []

@@ -478,6 +478,38 @@ def test_figures_centred_beside_a_wrapped_label_keep_their_line():
     assert len(out) == 3 and not any(ln.get("doubt_spans") for ln in out)
 
 
+def test_figure_touching_one_line_joins_it_with_doubt():
+    """A 总计 figure 6 pt below its row's line (touching it, less than a line's share) and no
+    other line: it is that row's figure, flagged, not a line (and a table) of its own."""
+    a = _line(_chars("1.属于国家秘密", 189, 225, 8), _chars("1", 300, 225, 8))
+    low = _line(_chars("1", 521, 231, 8))
+    b = _line(_chars("2.其他法律行政法规禁止公开", 165, 245.8, 8))
+    out = pdf_reader.join_skewed_lines([a, low, b])
+    assert len(out) == 2 and [c["text"] for c in out[0]["chars"]][-1] == "1"
+    assert any(x0 <= 522 <= x1 for x0, x1 in out[0].get("doubt_spans", ()))
+    assert not any(x0 <= 301 <= x1 for x0, x1 in out[0].get("doubt_spans", ()))
+
+
+def test_figure_touching_the_next_line_joins_it_with_doubt():
+    """The same a line above: 118 written 5.6 pt above its row (行政处罚 53 5) is that row's."""
+    high = _line(_chars("118", 519, 439.3, 8))
+    row = _line(_chars("行政处罚", 53, 445.4, 8), _chars("53", 298, 445.4, 8), _chars("5", 410, 445.4, 8))
+    nxt = _line(_chars("行政强制", 53, 466, 8), _chars("172", 296, 466, 8))
+    out = pdf_reader.join_skewed_lines([high, row, nxt])
+    assert len(out) == 2 and [c["text"] for c in out[0]["chars"]][-3:] == ["1", "1", "8"]
+    assert any(x0 <= 520 <= x1 for x0, x1 in out[0].get("doubt_spans", ()))
+
+
+def test_figures_split_over_overlapping_label_lines_are_doubtful():
+    """A wrapped label's two lines skewed into each other, one figure written with each (at
+    heights that barely touch): one row's figures or two rows', every place is doubtful."""
+    a = _line(_chars("（二）部分公开（区分处理的，", 98, 203.6, 8), _chars("9", 521, 202.3, 8))
+    b = _line(_chars("其他情形）", 170, 208.0, 8), _chars("9", 300, 209.3, 8))
+    out = pdf_reader.join_skewed_lines([a, b])
+    assert len(out) == 2
+    assert all(any(x0 <= 301 <= x1 for x0, x1 in ln.get("doubt_spans", ())) for ln in out)
+
+
 def _header_and_figures_pdf(gap: float) -> bytes:
     """Table 四's shape without rules: five header words, then (``gap`` text sizes below) one
     figure under each."""

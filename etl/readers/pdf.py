@@ -899,6 +899,22 @@ def _side_by_side(a: dict, b: dict) -> bool:
                    for p in a["chars"] for q in b["chars"] if p["text"].strip() and q["text"].strip())
 
 
+def _joined(host: dict, ln: dict, doubt: list[tuple[float, float]]) -> dict:
+    """``host`` with the characters of ``ln``; ``doubt`` added to its doubtful x-ranges."""
+    merged = sorted(host["chars"] + ln["chars"], key=lambda ch: ch["x0"])
+    return dict(host, chars=merged, text=_line_text(merged), top=min(host["top"], ln["top"]),
+                bottom=max(host["bottom"], ln["bottom"]), x0=min(host["x0"], ln["x0"]), x1=max(host["x1"], ln["x1"]),
+                doubt_spans=list(host.get("doubt_spans", ())) + list(ln.get("doubt_spans", ())) + list(doubt))
+
+
+def _beside(b: dict, a: dict) -> bool:
+    """Does ``b`` print a character with none of ``a`` over or under it (a label in another
+    column, not the next line of ``a``'s own wrapped text)?"""
+    xs = [(q["x0"], q["x1"]) for q in a["chars"] if q["text"].strip()]
+    return any(p["text"].strip() and not any(min(p["x1"], x1) - max(p["x0"], x0) > 0 for x0, x1 in xs)
+               for p in b["chars"])
+
+
 def _line_text(chars: list) -> str:
     out, prev = "", None
     for ch in chars:
@@ -920,6 +936,25 @@ def _has_figures(line: dict) -> bool:
     return any(c["num"] for c in _split_line_cells(line["chars"]))
 
 
+def _weak_host(out: list[dict], centred: set[int], after: list[dict], ln: dict) -> tuple[str, int] | None:
+    """The one labelled line a line of figures only touches (overlapping it vertically, less
+    than a line's share) and stands beside: ("out", index) of an earlier line, ("next", offset)
+    of a later one; None when it touches none or several (figures centred between a wrapped
+    label's lines), or a later line shares its height (that line takes it as its piece)."""
+    cells = _split_line_cells(ln["chars"])
+    if not cells or not all(c["num"] for c in cells):
+        return None
+    before = [i for i in range(max(0, len(out) - 4), len(out)) if i not in centred
+              and 0 < _v_overlap(out[i], ln) < _SAME_LINE_OVERLAP and _side_by_side(out[i], ln)]
+    touch = [j for j, b in enumerate(after) if _v_overlap(b, ln) > 0]
+    if len(before) + len(touch) != 1 or any(_v_overlap(after[j], ln) >= _SAME_LINE_OVERLAP for j in touch):
+        return None
+    host = out[before[0]] if before else after[touch[0]]
+    if not _side_by_side(host, ln) or all(c["num"] for c in _split_line_cells(host["chars"])):
+        return None
+    return ("out", before[0]) if before else ("next", touch[0])
+
+
 def join_skewed_lines(lines: list[dict]) -> list[dict]:
     """pdfplumber text lines with the pieces of one skewed printed line joined (see above).
     A joined line lists the x-ranges of a piece placed without certainty in ``doubt_spans``,
@@ -932,7 +967,18 @@ def join_skewed_lines(lines: list[dict]) -> list[dict]:
                 and _v_overlap(out[i], ln) >= _SAME_LINE_OVERLAP and _side_by_side(out[i], ln)
                 and (_has_figures(out[i]) or _has_figures(ln))]
         if not fits:
-            out.append(ln)
+            weak = _weak_host(out, centred, lines[k + 1:k + 4], ln)
+            if weak is None:
+                out.append(ln)
+                continue
+            # figures a little off the one line they touch, nothing else beside them: joined
+            # to it, but their row is not certain
+            where, at = weak
+            piece = [(ch["x0"], ch["x1"]) for ch in ln["chars"] if ch["text"].strip()]
+            if where == "out":
+                out[at] = _joined(out[at], ln, piece)
+            else:
+                lines[k + 1 + at] = _joined(lines[k + 1 + at], ln, piece)
             continue
         at = max(fits, key=lambda i: _v_overlap(out[i], ln))
         host = out[at]
@@ -946,6 +992,11 @@ def join_skewed_lines(lines: list[dict]) -> list[dict]:
             centred.add(len(out))  # centred beside a wrapped label (its lines one over the other)
             out.append(ln)
             continue
+        if not rivals and not _has_figures(host):
+            # the host prints no figures (a group label's middle line): a label line beside it
+            # that the piece touches as well may be the figures' row
+            rivals = [b for b in lines[k + 1:k + 4] if 0 < _v_overlap(b, ln) < _SAME_LINE_OVERLAP
+                      and _side_by_side(b, ln) and _beside(b, host) and not _has_figures(b)]
         spans = list(host.get("doubt_spans", ())) + list(ln.get("doubt_spans", ()))
         if rivals:
             piece = [(ch["x0"], ch["x1"]) for ch in ln["chars"] if ch["text"].strip()]
@@ -960,12 +1011,14 @@ def join_skewed_lines(lines: list[dict]) -> list[dict]:
     # that sit side by side with the other's at its height: the figures may be one row's,
     # centred between the label's lines, or two rows' — every figure place of either line is
     # doubtful in both
+    # (lines that overlap each other — a skew larger than their spacing — at any height)
     nums = [[c for c in _split_line_cells(ln["chars"]) if c["num"]] for ln in out]
     for i, a in enumerate(out):
         for j in range(i + 1, min(i + 4, len(out))):
             b = out[j]
+            least = 1e-6 if _v_overlap(a, b) > 0 else _SAME_LINE_OVERLAP
             if nums[i] and nums[j] and not _side_by_side(a, b) and any(
-                    _v_overlap(p, q) >= _SAME_LINE_OVERLAP and (p["x1"] <= q["x0"] or q["x1"] <= p["x0"])
+                    _v_overlap(p, q) >= least and (p["x1"] <= q["x0"] or q["x1"] <= p["x0"])
                     for p in nums[i] for q in nums[j]):
                 figures = [(c["x0"], c["x1"]) for c in nums[i] + nums[j]]
                 for ln in (a, b):

@@ -4416,3 +4416,30 @@ def identity_plan(rep: dict, fmt: str) -> Plan:
 
 
 TRANSFORMS = {"identity": Transform("identity", "0", ALL, identity_plan, "the report as rendered"), **TRANSFORMS}
+
+
+# ---- skew variants
+
+
+@transform("pdf_ocr_layer_skewed_more", "extra", ("pdf",))
+def _pdf_ocr_layer_skewed_more(rep: dict, fmt: str) -> Plan:
+    """A scan with an OCR text layer written column by column whose words sit up to 3.5 points
+    above or below their line: a table-四 header's sub-block words (未经复议直接起诉, 复议后起诉)
+    land on different lines, so their reading order is not their left-to-right order."""
+    def order(ws: list[dict]) -> list[dict]:
+        return sorted(ws, key=lambda w: (round(float(w["x0"]) / 40), float(w["top"])))
+    return Plan(post=lambda data, f: ocr_sandwich(data, order, jitter=3.5))
+
+
+_blank_zeros_variant("pdf_ocr_layer_skewed_more", "pdf_ocr_layer_skewed_more with zeros blank.")
+
+
+@transform("pdf_ocr_layer_skewed_wide", "extra", ("pdf",))
+def _pdf_ocr_layer_skewed_wide(rep: dict, fmt: str) -> Plan:
+    """A scan with an OCR text layer whose words sit up to 3.5 points above or below their line,
+    more than the spacing of a wrapped label's lines: a row's figures split over its label's
+    two lines, a group label's line taking the figures of the row beside it."""
+    return Plan(post=lambda data, f: ocr_sandwich(data, jitter=3.5))
+
+
+_blank_zeros_variant("pdf_ocr_layer_skewed_wide", "pdf_ocr_layer_skewed_wide with zeros blank.")

@@ -40,6 +40,10 @@ KNOWN_FAILING: set[tuple[str, str]] = {
     *(("t3_as_sentences", f) for f in ("txt", "md", "html", "docx", "pdf")),   # every t3 cell flagged
     *(("heads_english_total", f) for f in ("md", "html")),            # Total head: t3 flagged
     ("t4_extra_compensation_block", "txt"),                            # 行政赔偿 block: t4 flagged
+    # OCR words skewed 3.5 pt (NOTES L28): no silent cell, but table 三's header words scattered
+    # over many lines (column order) or blank rows' lines touched by figures: over the flag budget
+    ("pdf_ocr_layer_skewed_more", "pdf"),
+    ("pdf_ocr_layer_skewed_wide_blank_zeros", "pdf"),
     # adversary round 6 (docs/adversary-findings.md "Round 6")
     # R6-2: txt/html/docx/pdf map the unheaded last column by template order (phantom 总计);
     # md's placed 总计 now needs a row to prove it, so its totals are flagged (over budget)
@@ -118,6 +122,17 @@ SWEEP_REGRESSIONS = [
     # read as 0; now the label's figure is the blank cell's (or the row is flagged)
     ("t2_figure_in_label_cell", "s_2021", "txt"),
     ("t2_figure_in_label_cell", "s_blank_zeros", "md"),
+    # OCR words 3.5 pt off their line (NOTES L28): table 四's 复议后起诉 a header line above
+    # 未经复议直接起诉 swapped the two blocks; a 总计 figure touching its row's line less than
+    # a line's share started a table of its own, the row's blank cell read as 0
+    ("pdf_ocr_layer_skewed_more_blank_zeros", "s_2021", "pdf"),
+    # OCR words 3.5 pt off their line, more than a wrapped label's line spacing: a figure line
+    # touching its row's line (under the line share) left alone, the row's cell read as 0; a
+    # row's figures split over its label's two lines; a group label's line taking them
+    ("pdf_ocr_layer_skewed_wide", "s_procurement_in_yuan", "pdf"),
+    ("pdf_ocr_layer_skewed_wide", "g000", "pdf"),
+    ("pdf_ocr_layer_skewed_wide_blank_zeros", "s_2019", "pdf"),
+    ("pdf_ocr_layer_skewed_wide_blank_zeros", "g002", "pdf"),
 ]
 
 
