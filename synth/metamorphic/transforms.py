@@ -4411,6 +4411,154 @@ def _t4_spacer_row_then_data_table(rep: dict, fmt: str) -> Plan:
     return Plan(opts={"tables": tables_hook(t4=t4)}, flag_ok=_keys(rep["cells"], "t4."))
 
 
+
+# --------------------------------------------------------------------------- adversary round 7
+# Crawler text (format ``flat``, corpus files 004–010) as crawlers really vary it — cell
+# separators in some rows only, no-break and ideographic spaces, hard-wrapped lines cutting
+# numbers, repeated labels, the tables printed twice (print view), table 三 before table 二 —
+# and titles as sites print them: a site name before the title, an <title>/h1 disagreement, an
+# agency broken inside the metadata title, a title naming the next year, ○/零 for 〇, a
+# bracketed 区/县 prefix.  Flat text keeps no budget (runner), so a flat transform's truth is
+# only: no silent, missing or phantom cell.
+
+_T7_MARKS = ("二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "五、存在的主要问题及改进情况")
+
+
+def _t7_row(key: str) -> str:
+    return key.rsplit(".", 1)[0]
+
+
+@transform("flat_cells_spaced_some_rows", "extra", ("flat",))
+def _flat_cells_spaced_some_rows(rep: dict, fmt: str) -> Plan:
+    """Crawler text whose cells are separated by single spaces in some rows only (rows whose key
+    has an even length), run together in the others: the spaces are true cell boundaries."""
+    return Plan(opts={"value_text": lambda k, s: s + " " if s and len(_t7_row(k)) % 2 == 0 else s})
+
+
+@transform("flat_nbsp_ideographic_between_cells", "extra", ("flat",))
+def _flat_nbsp_ideographic(rep: dict, fmt: str) -> Plan:
+    """Crawler text with a no-break space (U+00A0) after the cells of some rows and an
+    ideographic space (U+3000) after those of others (what &nbsp; and a full-width indent leave)."""
+    def value_text(k: str, s: str) -> str:
+        n = len(_t7_row(k)) % 3
+        return s + ("\xa0" if n == 0 else "\u3000" if n == 1 else "") if s else s
+    return Plan(opts={"value_text": value_text})
+
+
+@transform("flat_number_split_by_space", "extra", ("flat",))
+def _flat_number_split_by_space(rep: dict, fmt: str) -> Plan | None:
+    """Crawler text in which a space fell inside a figure of two digits and more (``4 47``, a
+    span boundary of the page's markup), one figure per table: a space is no proof of a cell
+    boundary — read right, or flag."""
+    keys: list[str] = []
+    for t in ("t2.", "t3.", "t4."):
+        keys += [k for k, v in rep["cells"].items() if k.startswith(t) and isinstance(v, int) and v >= 10
+                 and not k.endswith(_MONEY)][:1]
+    if not keys:
+        return None
+    return Plan(opts={"value_text": lambda k, s: s[0] + " " + s[1:] if k in keys and s.isdigit() else s})
+
+
+@transform("flat_hard_wrapped", "extra", ("flat",))
+def _flat_hard_wrapped(rep: dict, fmt: str) -> Plan:
+    """Crawler text saved hard-wrapped at 37 characters: newlines fall inside labels and
+    figures alike (``…予以公开12`` / ``88210…``)."""
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8")
+        sep = "==================== 正文 ====================\n"
+        head, body = s.split(sep, 1)
+        body = body.rstrip("\n")
+        return (head + sep + "\n".join(body[i:i + 37] for i in range(0, len(body), 37)) + "\n").encode("utf-8")
+    return Plan(post=post)
+
+
+@transform("flat_row_label_repeated", "extra", ("flat",))
+def _flat_row_label_repeated(rep: dict, fmt: str) -> Plan:
+    """Crawler text printing some row labels twice in a row (a tooltip's or a hidden mobile
+    cell's copy): ``行政许可行政许可447228``, ``（一）予以公开（一）予以公开…``."""
+    twice = {"行政许可", "行政处罚", "规章", "（一）予以公开", "二、上年结转政府信息公开申请数量"}
+
+    def fn(g: Grid, r: Any) -> None:
+        g.relabel(lambda c: replace(c, text=c.text * 2) if c.kind != "num" and c.text in twice else c)
+    return Plan(opts={"tables": tables_hook(t2=fn, t3=fn)})
+
+
+def _t7_cut(s: str) -> tuple[int, int, int]:
+    return tuple(s.find(m) for m in _T7_MARKS)   # type: ignore[return-value]
+
+
+@transform("flat_tables_printed_twice", "7", ("flat",))
+def _flat_tables_printed_twice(rep: dict, fmt: str) -> Plan:
+    """A crawl of a page holding its tables twice (the normal view and the 打印 view's copy):
+    sections 二 to 四 repeated, same figures, before 五: one report."""
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8")
+        a, _, e = _t7_cut(s)
+        return (s[:e] + "【打印本页】" + s[a:e] + s[e:]).encode("utf-8")
+    return Plan(post=post)
+
+
+@transform("flat_t3_before_t2", "extra", ("flat",))
+def _flat_t3_before_t2(rep: dict, fmt: str) -> Plan:
+    """Crawler text in which table 三's section comes before table 二's (the page's columns
+    read in another order): every figure is still there."""
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8")
+        a, b, _ = _t7_cut(s)
+        c = re.compile(r"四、(?:政府信息公开行政复议|因政府信息公开)").search(s, b).start()
+        return (s[:a] + s[b:c] + " " + s[a:b] + s[c:]).encode("utf-8")
+    return Plan(post=post)
+
+
+@transform("title_site_name_prefix", "14")
+def _title_site_name_prefix(rep: dict, fmt: str) -> Plan:
+    """A title prefixed by the site's name, as a page <title> and crawlers give it:
+    ``示例市人民政府网-某局2020年政府信息公开工作年度报告`` — the site's name is no agency."""
+    return _title_plan([f"示例市人民政府网-{rep['agency']}{rep['year']}年政府信息公开工作年度报告"])
+
+
+@transform("title_h1_without_year_meta_with", "14", ("flat", "html", "docx", "pdf"))
+def _title_h1_without_year(rep: dict, fmt: str) -> Plan:
+    """The printed title (h1) without a year, the page's <title> with it: the year is the
+    metadata's and the 统计期限 sentence's."""
+    return _title_plan([f"{rep['agency']}政府信息公开工作年度报告"],
+                       f"{rep['agency']}{rep['year']}年政府信息公开工作年度报告")
+
+
+@transform("title_meta_agency_line_break", "14", ("flat", "html", "docx", "pdf"))
+def _title_meta_agency_line_break(rep: dict, fmt: str) -> Plan:
+    """No title in the body; the metadata title broken by a newline inside the agency's name:
+    the agency whole, or a refusal — never half of it."""
+    a = rep["agency"]
+    cut = max(2, len(a) // 2)
+    return Plan(opts={"title_lines": [], "meta_title": f"{a[:cut]}\n{a[cut:]}{rep['year']}年政府信息公开工作年度报告"},
+                may_reject=True)
+
+
+@transform("title_next_year_body_current", "14")
+def _title_next_year_body_current(rep: dict, fmt: str) -> Plan:
+    """A title naming the publication year (``2021年度…年度报告``) while the body reports on the
+    year before (统计期限 2020年1月1日至12月31日): the report's year is the year reported on —
+    read it, or refuse the contradiction."""
+    t = f"{rep['agency']}{int(rep['year']) + 1}年度政府信息公开工作年度报告"
+    return _title_plan([t], t, may_reject=True)
+
+
+@transform("title_year_circle_zero", "14")
+def _title_year_circle_zero(rep: dict, fmt: str) -> Plan:
+    """A Chinese-numeral year typed with ○ (U+25CB) or 零 for 〇 (``二○二○年``, ``二零二零年``)."""
+    z = "○" if int(rep["year"]) % 2 else "零"
+    y = "".join((z + "一二三四五六七八九")[int(d)] for d in str(rep["year"]))
+    return _title_plan([f"{rep['agency']}{y}年政府信息公开工作年度报告"])
+
+
+@transform("title_county_prefix_bracket", "14")
+def _title_county_prefix_bracket(rep: dict, fmt: str) -> Plan:
+    """A title opening with the 区/县 in brackets (``【示例区】某局2020年…``), as a county
+    platform hosting many agencies prints it: the bracket is no part of the agency."""
+    return _title_plan([f"【示例区】{rep['agency']}{rep['year']}年政府信息公开工作年度报告"])
+
+
 def identity_plan(rep: dict, fmt: str) -> Plan:
     return Plan()
 
