@@ -1418,8 +1418,27 @@ def parse_document(doc: Document) -> ParsedReport:
     return rep
 
 
+_PERIOD = re.compile(r"统计(?:期限|期间|时限|时段|周期)[^。；]{0,24}?(\d{4})\s*年\s*1\s*月\s*1\s*日"
+                     r"[^。；\d]{0,8}(?:(\d{4})\s*年\s*)?12\s*月\s*31\s*日")
+
+
+def _period_year(text: str) -> int | None:
+    """The year of the report's statistics period (本报告所列数据的统计期限自2020年1月1日起至
+    2020年12月31日止): the year its figures are for, or None when not printed so."""
+    m = _PERIOD.search(vocab.norm(text)[:20000])
+    if m is None or (m.group(2) and m.group(2) != m.group(1)):
+        return None
+    return int(m.group(1))
+
+
 def _parse_one_report(doc: Document, text: str) -> ParsedReport:
     agency_raw, year, title = find_title(doc)
+    period = _period_year(text)
+    if period is not None and period != year:
+        # a title naming the year of publication (2021年度…) over figures for 2020: the figures'
+        # year is the report's
+        doc.warnings.append(f"标题所写年份 {year} 与正文统计期限 {period} 年不一致：按统计期限作 {period} 年度报告")
+        year = period
     if year < 2019:
         raise ReportError(f"{year} 年度报告：2019 年以前的旧格式不在支持范围内", "pre_2019")
     rows = document_rows(doc)
@@ -1572,6 +1591,7 @@ def _flag_unverified(state: ParseState, single: bool, unproven: set[str], damage
         if (damaged and k not in kept) or k[:2] in bad_tables:
             state.flag(k, "表头无法确定列的含义，按模板列序读取" + (
                 "，且本表勾稽关系不成立" if not damaged else "（源文件为转换/识别文本）"))
+    _flag_unproven_totals(state, [k for k in unproven if k.startswith("t3.") and k.endswith(".total")])
     for cid, keys in failing:
         for k in keys:
             p = state.prov.get(k)
@@ -1581,6 +1601,25 @@ def _flag_unverified(state: ParseState, single: bool, unproven: set[str], damage
                        "label": "由行标签单元格内印的数字读出"}.get(
                     p.method, "推断得出")
                 state.flag(k, f"该格{how}，且经过它的勾稽关系 {cid} 不成立")
+
+
+def _flag_unproven_totals(state: ParseState, totals: list[str]) -> None:
+    """Table 三's 总计 read in template order (no header word named the column): the identity
+    总计 = the six applicant columns proves the place only on a row with two or more applicant
+    figures not zero; where no row has them, a column repeating the only figure (其中网上申请
+    in 总计's place) reads the same, and the totals are flagged."""
+    if not totals:
+        return
+    def proves(row: str) -> bool:
+        parts = [state.cells.get(f"t3.{row}.{c}") for c in vocab.T3_COL_KEYS if c != "total"]
+        got = state.cells.get(f"t3.{row}.total")
+        return (got is not None and all(p is not None for p in parts)
+                and sum(1 for p in parts if p) >= 2 and sum(parts) == got)
+    if any(proves(k.split(".")[1]) for k in state.cells if k.startswith("t3.") and k.endswith(".total")):
+        return
+    for k in totals:
+        state.flag(k, "表头未印「总计」列名，按模板列序读作总计；没有一行有两个以上申请人列的数字，"
+                   "无法证实该列是各列之和（可能是其他列）")
 
 
 def _mark_missing(state: ParseState, template: str, single: bool | None, found3: bool,

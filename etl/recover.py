@@ -765,6 +765,12 @@ def _flat_t2_row(row_key: str, layout: list[str], run: str, unit: str, state: Pa
         state.warnings.append(f"表二「{vocab.row_zh('t2', row_key)}」连写数字串 {run!r} 由正文所述数字（"
                               + "、".join(f"{vocab.col_zh('t2', c)} {v}" for c, v in told.items())
                               + f"）选定切分，余 {len(cands)} 种")
+    if len(cands) == 1 and len(layout) > 1 and re.search(r"\d[ \u00a0\u3000]+\d", run) and \
+            len(_t2_cuts(re.sub(r"(?<=\d)[ \u00a0\u3000]+(?=\d)", "", run), len(layout), ok)) > 1:
+        # a crawler's space is no proof of a cell boundary (it may fall inside a figure: 1 1
+        # for 11); only the spaces made this cut the one left, and table 二 has no identity
+        for k in filter(None, keys):
+            state.flag(k, f"数字串 {run!r} 只因其中的空格才有唯一切分，而爬取文本中的空格可能在数字内部：无法确定")
     if len(cands) > 1:
         alts = "；".join("/".join(c) for c in cands[:6]) + ("…" if len(cands) > 6 else "")
         for k, fixed in zip(keys, settled):

@@ -136,7 +136,7 @@ def _lines(doc: Document, max_lines: int = 40) -> list[str]:
 
 def find_title(doc: Document) -> tuple[str, int, str]:
     """(agency as printed, year, title) from the container's title or the first lines."""
-    lines = _lines(doc)
+    lines = _join_broken_meta(_lines(doc))
     # the title printed in the body wins over the container's (a CMS <title>, document
     # properties or a crawler's 标题: line may be last year's or the parent government's);
     # those are read only when the body prints none
@@ -154,6 +154,26 @@ def find_title(doc: Document) -> tuple[str, int, str]:
         if named:
             return named
         raise
+
+
+def _join_broken_meta(lines: list[str]) -> list[str]:
+    """A crawler's 标题: line broken inside the title (标题: 示例省示例市 / 示例县某局2020年…报告):
+    the line after a 标题: line that is no title by itself is its continuation when the two
+    make a title — joined, so the half below is not read as the body's own title."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if (_META_LINE.match(vocab.norm(ln)) and nxt and not _META_LINE.match(vocab.norm(nxt))
+                and parse_title(_META_LINE.sub("", vocab.norm(ln))) is None and parse_title(nxt) is not None
+                and parse_title(ln + nxt) is not None):
+            out.append(ln + nxt)
+            i += 2
+            continue
+        out.append(ln)
+        i += 1
+    return out
 
 
 def _named_elsewhere(doc: Document, lines: list[str]) -> tuple[str, int, str] | None:

@@ -93,8 +93,8 @@ def test_title_forms_in_every_format(monkeypatch, fmt, template):
 
 def test_the_guan_yu_form_is_not_an_agency(monkeypatch):
     """The issue's example: 关于 is not part of the agency."""
-    _, rep = _parse_titled(monkeypatch, "示例县交通运输局关于2020年政府信息公开工作的年度报告")
-    assert (rep.agency, rep.year) == ("示例县交通运输局", 2020)
+    _, rep = _parse_titled(monkeypatch, "示例县交通运输局关于2022年政府信息公开工作的年度报告")
+    assert (rep.agency, rep.year) == ("示例县交通运输局", 2022)
 
 
 def test_title_split_over_two_lines(monkeypatch):
@@ -375,3 +375,12 @@ def test_agency_of_another_shape_not_named_by_the_text_is_refused(monkeypatch):
     """Without the text naming it, a name that does not look like an agency is not taken."""
     with pytest.raises(ReportError):
         _parse_titled(monkeypatch, "示例市青少年宫2022年政府信息公开工作年度报告")
+
+
+@pytest.mark.parametrize("fmt", ["txt", "html", "flat"])
+def test_the_statistics_period_names_the_year_when_the_title_disagrees(monkeypatch, fmt):
+    """A title naming the year of publication (2023年度…) over a body whose statistics period
+    is 2022: the figures are for 2022, so the report is 2022's, with a warning saying why."""
+    _, rep = _parse_titled(monkeypatch, f"{AGENCY}2023年度政府信息公开工作年度报告", fmt)
+    assert (rep.agency, rep.year) == (AGENCY, 2022)
+    assert any("统计期限" in w for w in rep.warnings)

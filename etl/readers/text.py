@@ -15,6 +15,8 @@ UTF-8.
 """
 from __future__ import annotations
 
+from collections import Counter
+
 import codecs
 import re
 
@@ -100,8 +102,34 @@ def read_text(data: bytes, source: str, fmt: str = "txt") -> Document:
     elif sum(1 for ln in lines if "\t" in ln.strip(" \u3000")[1:]) >= 10:
         doc.blocks = _tab_row_blocks(lines)
     else:
+        lines = _unwrapped(lines, doc)
         doc.blocks = [Paragraph(ln.strip()) for ln in lines if ln.strip()]
     return doc
+
+
+def _unwrapped(lines: list[str], doc: Document) -> list[str]:
+    """Text saved hard-wrapped at a fixed width (a crawler's or mailer's N characters a line):
+    the breaks fall inside labels and figures alike, so a line of exactly that width is joined
+    to the next.  Only when at least 20 lines, and four in five of the lines that long or
+    longer, have the one same width — prose wrapped by sentence never does."""
+    lens = [len(ln) for ln in lines if len(ln) >= 20]
+    if len(lens) < 20:
+        return lines
+    width, n = Counter(lens).most_common(1)[0]
+    if n < 20 or n < 0.8 * sum(1 for x in lens if x >= width):
+        return lines
+    out: list[str] = []
+    carry = ""
+    for ln in lines:
+        if len(ln) == width:
+            carry += ln
+            continue
+        out.append(carry + ln)
+        carry = ""
+    if carry:
+        out.append(carry)
+    doc.warnings.append(f"文本按每行 {width} 个字符硬换行保存：已把断开的行接回")
+    return out
 
 
 def _numbered(blocks: list) -> list:
