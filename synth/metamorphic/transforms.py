@@ -977,16 +977,21 @@ def _numbers_spaced(rep: dict, fmt: str) -> Plan | None:
 @transform("t2_split_items", "extra", TABLED)
 def _t2_split_items(rep: dict, fmt: str) -> Plan:
     """Table 二 printed as one table per 第二十条 item, the item's title as a line above it."""
-    def t2(g: Grid, r: Any) -> list:
-        out: list = []
-        starts = [i for i, row in enumerate(g.slots) if g.cells[row[0]].kind == "title"] + [len(g.slots)]
-        for a, b in zip(starts, starts[1:]):
-            part = g.copy()
-            out.append(g.cells[g.slots[a][0]].text)
-            part.slots = g.slots[a + 1:b]
-            out.append(part.table())
-        return out
-    return Plan(opts={"tables": tables_hook(t2=t2)})
+    return Plan(opts={"tables": tables_hook(t2=lambda g, r: t2_items(g, lambda part: None))})
+
+
+def t2_items(g: Grid, shape: Callable[[Grid], None]) -> list:
+    """Table 二 as one table per 第二十条 item: the item's title line, then its rows as a table of
+    their own, ``shape(part)`` applied to each part first."""
+    out: list = []
+    starts = [i for i, row in enumerate(g.slots) if g.cells[row[0]].kind == "title"] + [len(g.slots)]
+    for a, b in zip(starts, starts[1:]):
+        part = g.copy()
+        out.append(g.cells[g.slots[a][0]].text)
+        part.slots = [list(row) for row in g.slots[a + 1:b]]
+        shape(part)
+        out.append(part.table())
+    return out
 
 
 @transform("t3_group_inline", "extra")
@@ -1872,8 +1877,10 @@ def _txt_browser_copy(rep: dict, fmt: str) -> Plan:
     return Plan(post=lambda data, f: tables_as_lines(R._R(rep, {"blank_zeros": True}), line).encode("utf-8"))
 
 
-def tables_as_lines(r: Any, line: Callable[[Any, Any, Any], str]) -> str:
-    """A bare text report whose tables are one line per row, ``line(r, table, placed_row)``."""
+def tables_as_lines(r: Any, line: Callable[[Any, Any, Any], str] | None = None,
+                    table: Callable[[Any, Any], list[str]] | None = None) -> str:
+    """A bare text report whose tables are one line per row, ``line(r, table, placed_row)``,
+    or the lines ``table(r, table)`` draws for each table."""
     out = [r.title(), "一、总体情况", "本报告为示例。"]
 
     def rows(t: Any) -> None:
@@ -1881,8 +1888,7 @@ def tables_as_lines(r: Any, line: Callable[[Any, Any, Any], str]) -> str:
             for x in R._pieces(t):
                 out.append(x) if isinstance(x, str) else rows(x)
             return
-        for cells in t.placed:
-            out.append(line(r, t, cells))
+        out.extend(table(r, t) if table is not None else [line(r, t, cells) for cells in t.placed])
     for name, t in zip(("t2", "t3", "t4"), r.tables):
         out.append(r.t4_heading() if name == "t4" else vocab.TABLE_ZH[name])
         rows(t)
@@ -2965,29 +2971,16 @@ def _box_table(rows: list[list[str]]) -> list[str]:
 def _txt_box_drawing_tables(rep: dict, fmt: str) -> Plan:
     """A web page dumped to text by a text browser (``w3m -dump``): tables drawn with box
     characters, a merged cell's text in its first column, the other columns blank."""
-    def post(data: bytes, f: str) -> bytes:
-        r = R._R(rep, {})
-        out = [r.title(), "一、总体情况", "本报告为示例。"]
-
-        def rows(t: Any) -> None:
-            if not isinstance(t, R.Table):
-                for x in R._pieces(t):
-                    out.append(x) if isinstance(x, str) else rows(x)
-                return
-            grid = []
-            for line in t.placed:
-                cells = [""] * t.ncols
-                for c, cell, cont in line:
-                    if not cont:
-                        cells[c] = r.value(cell.key) if cell.kind == "num" else cell.text
-                grid.append(cells)
-            out.extend(_box_table(grid))
-        for name, t in zip(("t2", "t3", "t4"), r.tables):
-            out.append(r.t4_heading() if name == "t4" else vocab.TABLE_ZH[name])
-            rows(t)
-        out += ["五、存在的主要问题及改进情况", "无。", "六、其他需要报告的事项", "无。"]
-        return ("\n".join(out) + "\n").encode("utf-8")
-    return Plan(post=post, complete=False)
+    def boxed(r: Any, t: Any) -> list[str]:
+        grid = []
+        for line in t.placed:
+            cells = [""] * t.ncols
+            for c, cell, cont in line:
+                if not cont:
+                    cells[c] = r.value(cell.key) if cell.kind == "num" else cell.text
+            grid.append(cells)
+        return _box_table(grid)
+    return Plan(post=lambda data, f: tables_as_lines(R._R(rep, {}), table=boxed).encode("utf-8"), complete=False)
 
 
 @transform("t2_row_omitted_next_unlabelled", "10")
@@ -3506,18 +3499,10 @@ def _t3_label_row_then_unlabelled_figures(rep: dict, fmt: str) -> Plan:
 def _t2_items_transposed(rep: dict, fmt: str) -> Plan:
     """Table 二 as one table per 第二十条 item, each transposed: the item's rows (规章, 行政规范性
     文件 …) as columns, its column heads (本年制发件数 …) as row labels."""
-    def t2(g: Grid, r: Any) -> list:
-        out: list = []
-        starts = [i for i, row in enumerate(g.slots) if g.cells[row[0]].kind == "title"] + [len(g.slots)]
-        for a, b in zip(starts, starts[1:]):
-            part = g.copy()
-            out.append(g.cells[g.slots[a][0]].text)
-            part.slots = [list(row) for row in g.slots[a + 1:b]]
-            part.transpose()
-            part.header_rows = 0
-            out.append(part.table())
-        return out
-    return Plan(opts={"tables": tables_hook(t2=t2)}, flag_ok=_keys(rep["cells"], "t2."))
+    def shape(part: Grid) -> None:
+        part.transpose()
+        part.header_rows = 0
+    return Plan(opts={"tables": tables_hook(t2=lambda g, r: t2_items(g, shape))}, flag_ok=_keys(rep["cells"], "t2."))
 
 
 @transform("t3_natural_person_last", "1")
