@@ -40,10 +40,6 @@ KNOWN_FAILING: set[tuple[str, str]] = {
     *(("t3_as_sentences", f) for f in ("txt", "md", "html", "docx", "pdf")),   # every t3 cell flagged
     *(("heads_english_total", f) for f in ("md", "html")),            # Total head: t3 flagged
     ("t4_extra_compensation_block", "txt"),                            # 行政赔偿 block: t4 flagged
-    # OCR words skewed 3.5 pt (NOTES L28): no silent cell, but table 三's header words scattered
-    # over many lines (column order) or blank rows' lines touched by figures: over the flag budget
-    ("pdf_ocr_layer_skewed_more", "pdf"),
-    ("pdf_ocr_layer_skewed_wide_blank_zeros", "pdf"),
     # adversary round 6 (docs/adversary-findings.md "Round 6")
     # R6-2: txt/html/docx/pdf map the unheaded last column by template order (phantom 总计);
     # md's placed 总计 now needs a row to prove it, so its totals are flagged (over budget)
