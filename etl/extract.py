@@ -675,8 +675,7 @@ def _header_map(header: list[Row], by_grid, by_order, size: int, keyer) -> heade
     n_keys = len(set(grid.values()))
     # one header cell over two grid columns (a PDF's ruling) names both: each key's columns
     # must be next to each other
-    gcols = sorted(grid)
-    runs = [grid[c] for i, c in enumerate(gcols) if i == 0 or grid[gcols[i - 1]] != grid[c]]
+    runs = headers.column_runs(grid)
     contiguous = len(runs) == n_keys
     if contiguous and (n_keys == size or (size == 15 and n_keys % 5 == 0 and n_keys)):
         leaf = [k.rsplit(".", 1)[-1] for k in runs]
@@ -851,11 +850,10 @@ def _half_map(header: list[Row]) -> headers.ColumnMap | None:
     if not grid or len(set(grid.values())) >= len(vocab.T3_COL_KEYS) or any(
             headers.t3_leaf_keys(p) and c not in grid for c, p in paths.items()):
         return None
-    cols = sorted(grid)
-    runs = [grid[c] for i, c in enumerate(cols) if i == 0 or grid[cols[i - 1]] != grid[c]]
+    runs = headers.column_runs(grid)
     if len(runs) != len(set(runs)):
         return None
-    other = {c for c in paths if c > cols[0] and c not in grid}
+    other = {c for c in paths if c > min(grid) and c not in grid}
     return headers.ColumnMap(by_col=grid, how="grid", other=other)
 
 
@@ -903,8 +901,7 @@ def _column_halves(rows: list[Row]) -> tuple[dict[int, list[tuple[CellValue, int
     cells: dict[str, float | None] = {}
     for hmap, table, part, other in ((map_a, table_a, rows_a, keys_b), (map_b, table_b, rows_b, keys_a)):
         cmap = replace(hmap, absent=frozenset(other))
-        cols = sorted(hmap.by_col)
-        runs = [hmap.by_col[c] for i, c in enumerate(cols) if i == 0 or hmap.by_col[cols[i - 1]] != hmap.by_col[c]]
+        runs = headers.column_runs(hmap.by_col)
         for row, lab in zip(part, labels_a):
             vals, proven = _t3_values(row, cmap)
             if vals is None and row.table != table and len(row.values) == len(runs):
@@ -948,7 +945,7 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
     for row in rows:
         if row.blank or (header and not row.labels and all(v.semantic == "na" for v in row.values)):
             continue  # no ink (a spacer row, an empty first row), or only n/a marks under a header
-        if not row.values or (row.head_cells and row.labels and vocab.match_t3_row(row.label) is None):
+        if _t3_header_row(row):
             if header and _other_table(header[-1], row):
                 header = []   # a header is one table's: never joined to the rows of the table above
             header.append(row)  # a header row (pipe tables pad it with empty cells)
@@ -1073,26 +1070,31 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
     return True, bool(single), unproven
 
 
+def _t3_total_sum(state: ParseState, key: str) -> int:
+    """Does table-三 row ``key``'s 总计 equal the sum of its six applicant figures?  -1 when not
+    (or a figure is missing), else how many of those figures are not zero: a row proves that a
+    column is 总计 only with two or more (a copy of its only figure, or zeros, add up too)."""
+    parts = [state.cells.get(f"t3.{key}.{c}") for c in vocab.T3_APPLICANT_COLS]
+    got = state.cells.get(f"t3.{key}.total")
+    if got is None or any(p is None for p in parts) or sum(parts) != got:
+        return -1
+    return sum(1 for p in parts if p)
+
+
 def _check_placed_total(state: ParseState, keys: list[str]) -> None:
     """Rows' 总计 read from a column whose header printed no word (known by its place only).
     The column is a total only if some row proves it: two or more applicant figures not zero
     and their sum in it (a copy of a row's only figure, or zeros, prove nothing — 其中网上申请
     in that place looks the same).  Proven: each row's total is right when it is its row's sum,
     else flagged; not proven: every such total is flagged."""
-    def parts(key: str) -> list:
-        return [state.cells.get(f"t3.{key}.{c}") for c in vocab.T3_COL_KEYS if c != "total"]
-
-    def adds_up(key: str) -> bool:
-        got, ps = state.cells.get(f"t3.{key}.total"), parts(key)
-        return got is not None and all(p is not None for p in ps) and sum(ps) == got
-    proven = any(adds_up(k) and sum(1 for p in parts(k) if p) >= 2 for k in keys)
+    proven = any(_t3_total_sum(state, k) >= 2 for k in keys)
     for key in keys:
         k = f"t3.{key}.total"
         if k not in state.cells:
             continue
         if not proven:
             state.flag(k, "表头该列未印列名，按位置读作「总计」，但没有一行能证实它是各申请人列之和（可能是其他列）")
-        elif not adds_up(key):
+        elif _t3_total_sum(state, key) < 0:
             state.flag(k, "表头该列未印列名，按位置读作「总计」，但它不等于该行各申请人列之和：无法证实")
 
 
@@ -1608,14 +1610,8 @@ def _flag_unproven_totals(state: ParseState, totals: list[str]) -> None:
     总计 = the six applicant columns proves the place only on a row with two or more applicant
     figures not zero; where no row has them, a column repeating the only figure (其中网上申请
     in 总计's place) reads the same, and the totals are flagged."""
-    if not totals:
-        return
-    def proves(row: str) -> bool:
-        parts = [state.cells.get(f"t3.{row}.{c}") for c in vocab.T3_COL_KEYS if c != "total"]
-        got = state.cells.get(f"t3.{row}.total")
-        return (got is not None and all(p is not None for p in parts)
-                and sum(1 for p in parts if p) >= 2 and sum(parts) == got)
-    if any(proves(k.split(".")[1]) for k in state.cells if k.startswith("t3.") and k.endswith(".total")):
+    if not totals or any(_t3_total_sum(state, k.split(".")[1]) >= 2
+                         for k in state.cells if k.startswith("t3.") and k.endswith(".total")):
         return
     for k in totals:
         state.flag(k, "表头未印「总计」列名，按模板列序读作总计；没有一行有两个以上申请人列的数字，"

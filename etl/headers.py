@@ -260,7 +260,7 @@ def t3_partial(header: list[Row]) -> ColumnMap | None:
     if not grid:
         return None
     cols = sorted(grid)
-    runs = [grid[c] for i, c in enumerate(cols) if i == 0 or grid[cols[i - 1]] != grid[c]]
+    runs = column_runs(grid)
     if len(runs) != len(set(runs)):
         return None
     group = [c for c, p in paths.items() if _T3_GROUP_RE.search(p) and not t3_leaf_keys(p)]
@@ -278,6 +278,13 @@ def t3_partial(header: list[Row]) -> ColumnMap | None:
     else:
         return None
     return ColumnMap(by_col=grid, how="grid", other=other, absent=absent)
+
+
+def column_runs(by_col: dict[int, str]) -> list[str]:
+    """The keys of a grid map in column order, one per run of neighbouring columns with the
+    same key (a header cell over two grid columns names both)."""
+    cols = sorted(by_col)
+    return [by_col[c] for i, c in enumerate(cols) if i == 0 or by_col[cols[i - 1]] != by_col[c]]
 
 
 def _no_words_of_its_own(header: list[Row], col: int, path: str) -> bool:
