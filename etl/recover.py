@@ -572,11 +572,16 @@ def _flat_t2_transposed(body: str, names: list[re.Match], state: ParseState) -> 
             state.put(k, CellValue(cv.value, cv.semantic, cv.unit, run), _row(vocab.row_zh("t2", item)), 0,
                       method="split")
         if len(cands) > 1:
-            alts = "；".join("/".join(c) for c in cands[:6]) + ("…" if len(cands) > 6 else "")
+            alts = _cuts_text(cands)
             for k in row_keys:
                 state.uncertain[k] = (f"表二转置印刷（{names_zh}为列），「{vocab.col_zh('t2', col)}」连在一起的数字串 "
                                       f"{run!r} 有 {len(cands)} 种切分（{alts}），表二没有勾稽关系可以判定；"
                                       "显示的是最可能的一种")
+
+
+def _cuts_text(cands: list[list[str]]) -> str:
+    """The first six cuts of a digit run, for a flag's reason (1/0/7105；10/7/105…)."""
+    return "；".join("/".join(c) for c in cands[:6]) + ("…" if len(cands) > 6 else "")
 
 
 def _joint_pick(keys: list[str], cols: list[str], per_row: list[list[list[str]]]) -> list[list[str]]:
@@ -772,7 +777,7 @@ def _flat_t2_row(row_key: str, layout: list[str], run: str, unit: str, state: Pa
         for k in filter(None, keys):
             state.flag(k, f"数字串 {run!r} 只因其中的空格才有唯一切分，而爬取文本中的空格可能在数字内部：无法确定")
     if len(cands) > 1:
-        alts = "；".join("/".join(c) for c in cands[:6]) + ("…" if len(cands) > 6 else "")
+        alts = _cuts_text(cands)
         for k, fixed in zip(keys, settled):
             if k and fixed is None:
                 state.uncertain[k] = (f"单元格连在一起的数字串 {run!r} 有 {len(cands)} 种切分（{alts}），"
