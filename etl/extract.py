@@ -1510,7 +1510,10 @@ def _parse_one_report(doc: Document, text: str) -> ParsedReport:
     agency, aw = canonical_agency(agency_raw)
     state.warnings.extend(aw)
     order = {k: i for i, k in enumerate(vocab.expected_keys(template, single))}
-    cells = dict(sorted(state.cells.items(), key=lambda kv: (order.get(kv[0], 10_000), kv[0])))
+    # a flagged cell with no value is listed under uncertain only: a key in ``cells`` is a claim
+    # that the report prints the cell (the spec), and an unread cell may be one it does not print
+    cells = dict(sorted(((k, v) for k, v in state.cells.items() if v is not None or k not in state.uncertain),
+                        key=lambda kv: (order.get(kv[0], 10_000), kv[0])))
     report = ParsedReport(agency=agency, year=year, template=template, cells=cells,
                           uncertain=state.uncertain, provenance=state.prov, title=title,
                           agency_as_printed=agency_raw, other_as_single_row=bool(single),
@@ -1536,8 +1539,6 @@ def _read_t3_transposed(rows: list[Row], state: ParseState) -> bool:
     """Table 三 printed transposed (applicant types as rows, outcomes as columns): read each
     value by its column's header words and its row's applicant word.  Returns whether the
     table was read this way; a cell whose column or row is not named stays unread."""
-    # header rows: no ink in their value cells; an applicant row left blank is data (a header
-    # row of outcome words may hold 其他 in 不计其他情形 / 其他法律行政法规: it names outcomes)
     # header rows: no ink in their value cells; an applicant row left blank is data (a header
     # row of outcome words may hold 其他 in 不计其他情形 / 其他法律行政法规: it names outcomes)
     header = [r for r in rows if r.head_cells and not (
@@ -1620,8 +1621,10 @@ def _flag_unproven_totals(state: ParseState, totals: list[str]) -> None:
                          for k in state.cells if k.startswith("t3.") and k.endswith(".total")):
         return
     for k in totals:
-        state.flag(k, "表头未印「总计」列名，按模板列序读作总计；没有一行有两个以上申请人列的数字，"
-                   "无法证实该列是各列之和（可能是其他列）")
+        # the column may be another one (其中网上申请): no value is claimed for 总计
+        state.flag(k, f"表头未印「总计」列名，按模板列序读作总计（读出 {state.cells.get(k)}）；没有一行有两个"
+                   "以上申请人列的数字，无法证实该列是各列之和（可能是其他列）")
+        state.cells[k] = None
 
 
 def _mark_missing(state: ParseState, template: str, single: bool | None, found3: bool,
