@@ -435,13 +435,21 @@ def _flat_t2(region: str, template: str, state: ParseState) -> None:
             continue
         last = names[-1]
         lab = vocab.match_t2_row(last.group(0))
+        for m in names[:-1]:
+            # a row named before this one with no digits of its own (its cells printed ／, 无,
+            # 十二): printed, not readable — flagged, never dropped
+            early = vocab.match_t2_row(m.group(0))
+            if early is None or (lab is not None and early.key == lab.key) or early.key in split \
+                    or any(k.startswith(f"t2.{early.key}.") for k in state.cells):
+                continue
+            printed.append((early.key, m.group(0), cols, None))
+            _flag_t2_row(state, early.key, _t2_row_layout(early.key, cols, template) or
+                         sorted(vocab.T2_ROW_COLS.get(early.key, ())),
+                         f"「{m.group(0)}」后没有数字（单元格印作／、无或汉字数字等）：该行的值无法读取")
         if lab is None:
             continue
         printed.append((lab.key, last.group(0), cols, None))
-        template_cols = list(vocab.T2_LAYOUT.get(template, {}).get(lab.key, ()))
-        fits = set(cols) - {""} <= vocab.T2_ROW_COLS.get(lab.key, set(cols))
-        covers = set(template_cols) <= set(cols)   # a header word not read leaves a template column out
-        layout = cols if cols and fits and covers else template_cols
+        layout = _t2_row_layout(lab.key, cols, template)
         if not layout:
             # a row the template lacks (其他主动公开文件) under a header not fully read: its
             # cells are known by the row, their values are not
@@ -471,7 +479,7 @@ def _flat_t2(region: str, template: str, state: ParseState) -> None:
             # digits may be the mark of the table's note 注：1.… rather than the first cell
             _flag_t2_row(state, lab.key, layout, f"表下注释以 {mark} 编号，数字串 {run!r} 开头的 {mark} "
                          "可能是行标签后的注释符号，也可能是第一个单元格：无法确定")
-        if layout is template_cols and len(layout) > 1:
+        if layout is not cols and len(layout) > 1:
             # no header of this sub-table names the columns (or it names fewer than the
             # template's: words not read): the run was cut by the template's count of cells
             why = f"表头缺失或列名无法全部识别，数字串 {run!r} 按模板列数切分，未经证实"
@@ -667,6 +675,15 @@ def flag_unlabelled_t2(state: ParseState, template: str,
 
 
 _ROW_END = re.compile(r"[\s:：;；,，。.、]*(?:万元|亿元|千元|元)?[\s:：;；,，。.、)）]*")
+
+
+def _t2_row_layout(key: str, cols: list[str], template: str) -> list[str]:
+    """A table-二 row's columns: its sub-table header's when they fit the row and cover the
+    template's, else the template's."""
+    template_cols = list(vocab.T2_LAYOUT.get(template, {}).get(key, ()))
+    fits = set(cols) - {""} <= vocab.T2_ROW_COLS.get(key, set(cols))
+    covers = set(template_cols) <= set(cols)   # a header word not read leaves a template column out
+    return cols if cols and fits and covers else template_cols
 
 
 def _flag_t2_row(state: ParseState, key: str, layout: list[str], why: str) -> None:

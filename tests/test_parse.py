@@ -246,6 +246,20 @@ def test_dash_cells_of_table_two_in_crawler_text_are_null_not_dropped():
     assert [rep.cells[f"t2.normative_documents.{c}"] for c in vocab.T2_LAYOUT["2019"]["regulations"]] == [3, 3, 15]
 
 
+def test_table_two_row_without_digits_in_crawler_text_is_flagged_not_dropped():
+    """A row whose cells print no digit (``/ / /``, ``无``, Chinese numerals 十二): its label runs
+    into the next row's label; the row is printed, so its cells are flagged (adversary round 8)."""
+    for cells in ("/ / /", "无 无 无", "一 〇 十二"):
+        text = ("示例县人民政府2019年政府信息公开工作年度报告 二、主动公开政府信息情况 第二十条第（一）项"
+                f"信息内容本年新制作数量本年新公开数量对外公开总数量规章 {cells} 规范性文件3315"
+                "第二十条第（五）项信息内容上一年项目数量本年增/减处理决定数量行政许可606"
+                "第二十条第（八）项信息内容上一年项目数量本年增/减行政事业性收费000" + _FLAT_T3)
+        rep = parse(text, "r.txt")
+        for c in vocab.T2_LAYOUT["2019"]["regulations"]:
+            assert f"t2.regulations.{c}" in rep.uncertain, (cells, c)
+        assert [rep.cells[f"t2.normative_documents.{c}"] for c in vocab.T2_LAYOUT["2019"]["regulations"]] == [3, 3, 15]
+
+
 def test_rows_whose_label_survives_elsewhere_keep_the_order_value_flagged():
     """Converters print a lost label on a line of its own: the row is printed, the value placed
     by order is the best guess, and it is flagged."""

@@ -343,3 +343,40 @@ def test_docx_without_text_is_not_a_report():
     with pytest.raises(ReportError) as e:
         read_docx(_save(docx.Document()), "empty.docx")
     assert e.value.code == "not_a_report"
+
+
+def test_runs_inside_any_nesting_of_inline_wrappers_are_text():
+    """A figure's run inside a content control around a tracked insertion, a smart tag inside an
+    insertion, a field inside a content control, custom XML inside custom XML: the cell's text.
+    Moved-out, deleted and fallback copies and ruby annotations stay out (adversary round 8)."""
+    rev = 'w:id="1" w:author="a" w:date="2024-01-01T00:00:00Z"'
+    sdt = "<w:sdt><w:sdtPr/><w:sdtContent>{}</w:sdtContent></w:sdt>"
+    mc = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+
+    def r(t: str) -> str:
+        return f"<w:r><w:t>{t}</w:t></w:r>"
+    cells = [sdt.format(f"<w:ins {rev}>{r('26')}</w:ins>"),
+             f"<w:ins {rev}><w:smartTag w:element='x'>{r('13')}</w:smartTag></w:ins>",
+             sdt.format(f'<w:fldSimple w:instr=" =SUM(LEFT) ">{r("7")}</w:fldSimple>'),
+             f"<w:customXml w:element='a'><w:customXml w:element='b'>{r('4')}</w:customXml></w:customXml>",
+             sdt.format(f"<w:hyperlink w:anchor='x'>{r('9')}</w:hyperlink>"),
+             f"<w:moveFrom {rev}>{r('5')}</w:moveFrom><w:del {rev}><w:r><w:delText>8</w:delText></w:r></w:del>"
+             f"<mc:AlternateContent {mc}><mc:Choice Requires='w14'>{r('3')}</mc:Choice>"
+             f"<mc:Fallback>{r('3')}</mc:Fallback></mc:AlternateContent>",
+             f"<w:r><w:ruby><w:rubyPr/><w:rt>{r('yi')}</w:rt><w:rubyBase>{r('一')}</w:rubyBase></w:ruby></w:r>"]
+    body = "<w:tbl><w:tr>" + "".join(f"<w:tc><w:p>{c}</w:p></w:tc>" for c in cells) + "</w:tr></w:tbl>"
+    t = read_docx(_with_body(_p("前言") + body), "wrap.docx").tables[0]
+    assert t.texts() == [["26", "13", "7", "4", "9", "3", "一"]]
+
+
+def test_a_one_cell_table_inside_a_cell_is_the_cells_text():
+    """A figure in a one-cell table inside its cell (a web page pasted into Word): the figure is
+    the outer cell's text, not a blank cell with a table of its own after the table."""
+    box = "<w:tbl><w:tr><w:tc>{}</w:tc></w:tr></w:tbl><w:p/>"
+    body = ("<w:tbl>"
+            f"<w:tr>{_tc('项目')}{_tc('自然人')}{_tc('总计')}</w:tr>"
+            f"<w:tr>{_tc('一、本年新收')}<w:tc>{box.format(_p('26'))}</w:tc><w:tc>{box.format(_p('26'))}</w:tc></w:tr>"
+            "</w:tbl>")
+    doc = read_docx(_with_body(_p("前言") + body), "box.docx")
+    assert len(doc.tables) == 1
+    assert doc.tables[0].texts() == [["项目", "自然人", "总计"], ["一、本年新收", "26", "26"]]

@@ -45,17 +45,43 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = "{%s}" % W_NS
 _P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT = (_W + t for t in ("p", "tbl", "tr", "tc", "sdt", "sdtContent"))
 _CUSTOM_XML = _W + "customXml"
-# Run content of a paragraph in document order: runs directly in the paragraph or wrapped in
-# hyperlinks, insertions, smart tags, simple fields and inline content controls.  Text boxes
-# (w:drawing / mc:AlternateContent) and deleted runs are not part of the paragraph's text (text
-# boxes are read after it: :func:`_text_boxes`).
-_RUN_TEXT = etree.XPath(
-    "(./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:moveTo/w:r | ./w:smartTag/w:r | ./w:fldSimple/w:r"
-    " | ./w:customXml/w:r | ./w:sdt/w:sdtContent/w:r | ./w:hyperlink/w:ins/w:r"
-    " | ./w:ins/w:hyperlink/w:r | ./w:moveTo/w:hyperlink/w:r | ./w:smartTag/w:smartTag/w:r)"
+# Run content of a paragraph in document order: runs directly in the paragraph or inside any
+# nesting of the inline wrappers Word writes (hyperlinks, insertions, moves in, smart tags,
+# simple fields, custom XML, inline content controls, mc:Choice) — a content control around a
+# tracked insertion holds a form's figure as surely as a bare run does.  Not text: runs of a
+# nested paragraph (text boxes are read after the paragraph: :func:`_text_boxes`), deleted and
+# moved-out runs, mc:Fallback copies, ruby annotations (w:rt) and the content control's own
+# properties.  ``depth``: how many w:p enclose the paragraph's own runs.
+_RUN_TEXT_ANY = etree.XPath(
+    ".//w:r[count(ancestor::w:p) = $depth and not(ancestor::w:del or ancestor::w:moveFrom"
+    " or ancestor::mc:Fallback or ancestor::w:rt or ancestor::w:sdtPr)]"
+    "/*[self::w:t or self::w:tab or self::w:br or self::w:cr or self::w:noBreakHyphen]",
+    namespaces={"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+                "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006"})
+# the fast path, for paragraphs whose runs all sit directly in them
+_RUN_TEXT_DIRECT = etree.XPath(
+    "(./w:r | ./w:r/w:ruby/w:rubyBase/w:r)"
     "/*[self::w:t or self::w:tab or self::w:br or self::w:cr or self::w:noBreakHyphen]",
     namespaces={"w": W_NS})
-_T, _TAB, _BR, _CR = (_W + t for t in ("t", "tab", "br", "cr"))
+
+
+def _run_text(p_el) -> list:
+    """The text elements of a paragraph's own runs, in document order (see _RUN_TEXT_ANY)."""
+    for child in p_el:
+        if child.tag not in (_R, _PPR) and not (isinstance(child.tag, str) and child.tag.endswith(_MARKERS)):
+            break
+    else:
+        return _RUN_TEXT_DIRECT(p_el)
+    depth = 1
+    for _ in p_el.iterancestors(_P):
+        depth += 1
+    return _RUN_TEXT_ANY(p_el, depth=depth)
+
+
+_T, _TAB, _BR, _CR, _R = (_W + t for t in ("t", "tab", "br", "cr", "r"))
+# paragraph children that hold no run: bookmarks, comment and permission ranges, proofing marks
+_MARKERS = ("bookmarkStart", "bookmarkEnd", "proofErr", "commentRangeStart", "commentRangeEnd",
+            "permStart", "permEnd", "lastRenderedPageBreak")
 _TC_PR, _GRID_SPAN, _V_MERGE = _W + "tcPr", _W + "gridSpan", _W + "vMerge"
 _DANGEROUS = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.I)
 _WS_RUN = re.compile(r"[ \t\r\f\v\xa0\u3000\u2002\u2003\u2009]+")
@@ -434,7 +460,7 @@ def paragraph_text(p_el, styles: _Styles | None = None, plain_ground: bool = Fal
     last_run, skip = None, False
     p_style = _MISSING
     prev_size = None   # the size of the last run read
-    for el in _RUN_TEXT(p_el):
+    for el in _run_text(p_el):
         run = el.getparent()
         if run is not last_run:
             last_run = run
@@ -495,14 +521,27 @@ class _Reader:
                 if text:
                     lines.extend(_clean_lines(text))
             elif tag == _TBL:
-                nested.append(item)
+                self._nested(item, nested, lines, table_plain)
             elif tag in (_SDT, _CUSTOM_XML):
                 for sub in _iter_block_items([item]):
                     if sub.tag == _P:
                         lines.extend(_clean_lines(self.paragraph_text(sub, plain)))
                     else:
-                        nested.append(sub)
+                        self._nested(sub, nested, lines, table_plain)
         return join_cell_lines(lines)
+
+    def _nested(self, tbl, nested: list, lines: list[str], table_plain: bool) -> None:
+        """A table inside a cell: a one-cell table is a box around the cell's text (a web page
+        pasted into Word keeps each figure in one) — its text joins the cell's lines; any other
+        is a table of its own, emitted after the table holding it."""
+        rows = list(_wrapped_children(tbl, _TR))
+        tcs = list(_wrapped_children(rows[0], _TC)) if len(rows) == 1 else []
+        if len(tcs) != 1:
+            nested.append(tbl)
+            return
+        text = self.cell_text(tcs[0], nested, table_plain)
+        if text:
+            lines.extend(text.split("\n"))
 
     def table(self, tbl) -> None:
         nested: list = []

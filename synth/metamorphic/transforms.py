@@ -4576,3 +4576,289 @@ def _pdf_ocr_layer_skewed_wide(rep: dict, fmt: str) -> Plan:
 
 
 _blank_zeros_variant("pdf_ocr_layer_skewed_wide", "pdf_ocr_layer_skewed_wide with zeros blank.")
+
+
+# ---- adversary round 8 (r8struct)
+# HTML and DOCX as agencies' CMSs and Word habits produce them: tables cut per row, CSS grids,
+# figure cells holding paragraphs, Word's inline wrappers and fields, nested cells, gridBefore,
+# and number spellings not tried before (mathematical digits, ``/`` and ``——`` for zero, 〇).
+
+
+def _html_table_at(i: int, fn: Callable[[str], str]) -> Callable[[bytes, str], bytes]:
+    """An HTML edit of the ``i``-th ``<table>`` (0: table 二, 1: table 三, 2: table 四)."""
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8")
+        m = list(re.finditer(r"<table.*?</table>", s, re.S))[i]
+        return (s[:m.start()] + fn(m.group(0)) + s[m.end():]).encode("utf-8")
+    return post
+
+
+@transform("t3_rows_own_tables", "extra", ("html", "docx"))
+def _t3_rows_own_tables(rep: dict, fmt: str) -> Plan:
+    """A CMS editor that cuts table 三 after every row (each body row its own ``<table>`` / Word
+    table, the header rows one table): merged cells cut at each table's edge, their text in the
+    first piece only.  The figures are all there in column order: read them, or flag — never
+    take a figure into another row or column."""
+    def t3(g: Grid, r: Any) -> list:
+        n = g.header_rows
+        out = []
+        for lo, hi in [(0, n)] + [(i, i + 1) for i in range(n, len(g.slots))]:
+            piece = g.copy()
+            piece.slots = [list(row) for row in g.slots[lo:hi]]
+            # a cell continuing from above this piece: printed empty here
+            above = set(cid for row in g.slots[:lo] for cid in row)
+            for row in piece.slots:
+                for c, cid in enumerate(row):
+                    if cid in above:
+                        row[c] = piece.new(lit())
+            out.append(piece.table(header_rows=n if lo == 0 else 0))
+        return out
+    return Plan(opts={"tables": tables_hook(t3=t3)}, flag_ok=_keys(rep["cells"], "t3."), complete=False)
+
+
+_blank_zeros_variant("t3_rows_own_tables", "t3_rows_own_tables with zeros blank.")
+
+
+def _css_grid(table: str) -> str:
+    """An HTML table (spans already unmerged) as ``<div>``s styled ``display:table``."""
+    t = re.sub(r"<table[^>]*>", '<div class="tbl" style="display:table;border-collapse:collapse">', table)
+    t = t.replace("</table>", "</div>")
+    t = re.sub(r"</?(?:tbody|thead|tfoot)[^>]*>", "", t)
+    t = re.sub(r"<tr[^>]*>", '<div class="tr" style="display:table-row">', t).replace("</tr>", "</div>")
+    t = re.sub(r"<t[dh][^>]*>", '<div class="td" style="display:table-cell;border:1px solid #000">', t)
+    return re.sub(r"</t[dh]>", "</div>", t)
+
+
+@transform("html_css_grid_tables", "11", ("html",))
+def _html_css_grid_tables(rep: dict, fmt: str) -> Plan:
+    """A CMS template that prints the tables as ``<div>`` grids (``display:table`` /
+    ``table-row`` / ``table-cell``), merged cells split with the text in the first: a browser
+    shows a table, the markup has none.  Read the grid, or flag: never a figure in another cell."""
+    def un(g: Grid, r: Any) -> None:
+        g.unmerge(repeat=False)
+
+    def post(data: bytes, f: str) -> bytes:
+        return re.sub(r"<table.*?</table>", lambda m: _css_grid(m.group(0)), data.decode("utf-8"),
+                      flags=re.S).encode("utf-8")
+    return Plan(opts={"tables": tables_hook(t2=un, t3=un, t4=un)}, post=post,
+                flag_ok={k for k in rep["cells"] if k[:2] in ("t2", "t3", "t4")}, complete=False)
+
+
+_blank_zeros_variant("html_css_grid_tables", "html_css_grid_tables with zeros blank.")
+
+
+@transform("html_figure_cells_paragraphs", "extra", ("html",))
+def _html_figure_cells_paragraphs(rep: dict, fmt: str) -> Plan:
+    """Figure cells as an online editor leaves them: an empty paragraph before the figure
+    (``<p>&nbsp;</p><p>26</p>``), a ``<br>`` after it (``26<br />``), the unit in a paragraph of
+    its own (``<p>26</p><p>件</p>``), in turn over tables 二, 三 and 四."""
+    n = iter(range(10 ** 6))
+
+    def cell(m: re.Match) -> str:
+        v = m.group(2)
+        k = next(n) % 3
+        inner = (f"<p>&nbsp;</p><p align=\"center\">{v}</p>" if k == 0 else
+                 f"<p align=\"center\">{v}<br /></p>" if k == 1 else
+                 f"<p align=\"center\">{v}</p><p align=\"center\">件</p>")
+        return m.group(1) + inner + m.group(3)
+
+    def post(data: bytes, f: str) -> bytes:
+        return re.sub(r'(<td[^>]*>)<p align="center">(\d[\d.]*)</p>(</td>)', cell,
+                      data.decode("utf-8")).encode("utf-8")
+    return Plan(post=post)
+
+
+_blank_zeros_variant("html_figure_cells_paragraphs", "html_figure_cells_paragraphs with zeros blank.")
+
+
+def _t3_label_rowspan_rows(rep: dict) -> list[str]:
+    cells = rep["cells"]
+    return [r for r in ("new_received", "granted", "partially_granted", "carried_forward")
+            if f"t3.{r}.total" in cells]
+
+
+@transform("t3_label_over_blank_row", "extra", TABLED)
+def _t3_label_over_blank_row(rep: dict, fmt: str) -> Plan | None:
+    """Word leftovers: four table-三 rows' labels merged down over an empty row below them (the
+    label cell spans two rows, the second row's figure cells blank — an emptied row the editor
+    merged away).  The empty row prints no figure: the first row's figures stand."""
+    rows = _t3_label_rowspan_rows(rep)
+    if not rows:
+        return None
+
+    def t3(g: Grid, r: Any) -> None:
+        for key in rows:
+            at = g.row_of(f"t3.{key}.")
+            g.insert_row(at + 1, [], keep_spans=True)
+            row, new = g.slots[at], g.slots[at + 1]
+            for c in range(g.ncols):
+                if g.cells[row[c]].kind == "num":
+                    break
+                new[c] = row[c]    # the label (and group) cells reach over the empty row
+    keys = {f"t3.{k}.{c}" for k in rows for c in vocab.T3_COL_KEYS if f"t3.{k}.{c}" in rep["cells"]}
+    return Plan(opts={"tables": tables_hook(t3=t3)}, flag_ok=keys)
+
+
+_blank_zeros_variant("t3_label_over_blank_row", "t3_label_over_blank_row with zeros blank: the empty row could be zeros.")
+
+
+_R8_REV = 'w:id="{}" w:author="示例" w:date="2024-01-01T00:00:00Z"'
+
+
+def _wrap_nested(run: str, i: int) -> str:
+    """A figure's run inside one of the inline wrapper nestings Word and WPS write."""
+    rev = _R8_REV.format(300 + i)
+    sdt = f'<w:sdt><w:sdtPr><w:id w:val="{500 + i}"/><w:text/></w:sdtPr><w:sdtContent>{{}}</w:sdtContent></w:sdt>'
+    k = i % 6
+    if k == 0:      # a form's content control, its value typed with track changes on
+        return sdt.format(f"<w:ins {rev}>{run}</w:ins>")
+    if k == 1:      # a smart tag (number recognizer) inside a tracked insertion
+        return f'<w:ins {rev}><w:smartTag w:uri="urn:schemas-microsoft-com:office:smarttags" w:element="chmetcnv">{run}</w:smartTag></w:ins>'
+    if k == 2:      # a content control holding a formula field's result
+        return sdt.format(f'<w:fldSimple w:instr=" =SUM(LEFT) ">{run}</w:fldSimple>')
+    if k == 3:      # nested custom XML (an old Word template's data binding)
+        return f'<w:customXml w:element="row"><w:customXml w:element="value">{run}</w:customXml></w:customXml>'
+    if k == 4:      # a hyperlink inside a content control
+        return sdt.format(f'<w:hyperlink w:anchor="_Toc{i}" w:history="1">{run}</w:hyperlink>')
+    return f'<w:smartTag w:uri="urn:schemas-microsoft-com:office:smarttags" w:element="chmetcnv"><w:ins {rev}>{run}</w:ins></w:smartTag>'
+
+
+@transform("docx_figures_nested_wrappers", "extra", ("docx",))
+def _docx_figures_nested_wrappers(rep: dict, fmt: str) -> Plan:
+    """DOCX: each table-三 figure's run inside a nesting of inline wrappers Word writes — a
+    content control around a tracked insertion, a smart tag in an insertion, a formula field in
+    a content control, custom XML in custom XML, a hyperlink in a content control.  The figure is
+    the cell's text, whatever wraps it."""
+    n = iter(range(10 ** 6))
+
+    def edit(t: str) -> str:
+        return re.sub(r"<w:r>(?:<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?<w:t>\d[\d.]*</w:t></w:r>",
+                      lambda m: _wrap_nested(m.group(0), next(n)), t)
+    return Plan(post=_docx_second_table(edit))
+
+
+_blank_zeros_variant("docx_figures_nested_wrappers", "docx_figures_nested_wrappers with zeros blank.")
+
+
+@transform("docx_totals_as_fields", "extra", ("docx",))
+def _docx_totals_as_fields(rep: dict, fmt: str) -> Plan:
+    """DOCX whose table-三 figures are Word formula fields (``{ =SUM(B4:G4) }`` as
+    ``w:fldChar``/``w:instrText`` runs, the cached result after ``separate``), every other one
+    a ``w:fldSimple``: the figure is the field's result; the cell addresses in the instruction
+    are no figures."""
+    n = iter(range(10 ** 6))
+
+    def field(m: re.Match) -> str:
+        i = next(n)
+        run = m.group(0)
+        if i % 2:
+            return f'<w:fldSimple w:instr=" =SUM(B{i % 30 + 4}:G{i % 30 + 4}) \\# &quot;0&quot; ">{run}</w:fldSimple>'
+        rpr = m.group(1) or ""
+        return (f'<w:r>{rpr}<w:fldChar w:fldCharType="begin"/></w:r>'
+                f'<w:r>{rpr}<w:instrText xml:space="preserve"> =SUM(B{i % 30 + 4}:G{i % 30 + 4}) </w:instrText></w:r>'
+                f'<w:r>{rpr}<w:fldChar w:fldCharType="separate"/></w:r>{run}'
+                f'<w:r>{rpr}<w:fldChar w:fldCharType="end"/></w:r>')
+
+    def edit(t: str) -> str:
+        return re.sub(r"<w:r>(<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?<w:t>\d[\d.]*</w:t></w:r>", field, t)
+    return Plan(post=_docx_second_table(edit))
+
+
+@transform("docx_value_cells_nested", "11", ("docx",))
+def _docx_value_cells_nested(rep: dict, fmt: str) -> Plan:
+    """DOCX pasted from a web page: each table-三 figure in a one-cell table inside its cell
+    (Word keeps the page's nested tables), the outer cell holding only an empty paragraph after
+    it.  The figures are in the file: read them in their cells, or flag — never read the outer
+    cells as blank."""
+    def edit(t: str) -> str:
+        inner = ('<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/></w:tblPr><w:tblGrid><w:gridCol w:w="600"/>'
+                 '</w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:w="600" w:type="dxa"/></w:tcPr>{}</w:tc></w:tr></w:tbl><w:p/>')
+        return re.sub(r"(<w:tc><w:tcPr>(?:(?!</w:tcPr>).)*</w:tcPr>)(<w:p>(?:(?!</w:p>).)*<w:t>\d[\d.]*</w:t>(?:(?!</w:p>).)*</w:p>)(</w:tc>)",
+                      lambda m: m.group(1) + inner.format(m.group(2)) + m.group(3), t)
+    return Plan(post=_docx_second_table(edit), flag_ok=_keys(rep["cells"], "t3."), complete=False)
+
+
+_blank_zeros_variant("docx_value_cells_nested", "docx_value_cells_nested with zeros blank.")
+
+
+@transform("docx_grid_before_group_col", "extra", ("docx",))
+def _docx_grid_before_group_col(rep: dict, fmt: str) -> Plan:
+    """DOCX from an HTML→Word converter: table 三's rows under 三、本年度办理结果 carry no cell for
+    that merged column but ``w:gridBefore w:val="1"`` (the row starts one grid column in), and the
+    rows whose last figures are blank end early with ``w:gridAfter``.  The cells stand in their
+    grid columns."""
+    def row(m: re.Match) -> str:
+        tr = m.group(0)
+        first = re.match(r"(<w:tr>(?:<w:trPr>.*?</w:trPr>)?)(<w:tc><w:tcPr>(?:(?!</w:tc>).)*?<w:vMerge/>(?:(?!</w:tc>).)*</w:tc>)",
+                         tr, re.S)
+        if not first:
+            return tr
+        head = first.group(1)
+        rest = tr[first.end():]
+        pr = '<w:trPr><w:gridBefore w:val="1"/><w:wBefore w:w="864" w:type="dxa"/></w:trPr>'
+        if "<w:trPr>" in head:
+            head = head.replace("<w:trPr>", '<w:trPr><w:gridBefore w:val="1"/>', 1)
+        else:
+            head = head + pr
+        return head + rest
+
+    def edit(t: str) -> str:
+        return re.sub(r"<w:tr>.*?</w:tr>", row, t, flags=re.S)
+    return Plan(post=_docx_second_table(edit))
+
+
+_blank_zeros_variant("docx_grid_before_group_col", "docx_grid_before_group_col with zeros blank.")
+
+
+@transform("numbers_math_digits", "extra")
+def _numbers_math_digits(rep: dict, fmt: str) -> Plan:
+    """Table 三's counts in mathematical bold digits (𝟐𝟔, U+1D7CE…), as text copied from a rich
+    editor or a PDF with a math font prints them: the same figures."""
+    md = str.maketrans("0123456789", "".join(chr(0x1D7CE + i) for i in range(10)))
+    return Plan(opts={"value_text": lambda k, s: s.translate(md) if k.startswith("t3.") and s.isdigit() else s})
+
+
+@transform("zeros_as_slash", "extra")
+def _zeros_as_slash(rep: dict, fmt: str) -> Plan | None:
+    """Zeros of tables 二, 三 and 四 printed ``/`` (the CMS's "not applicable"): null."""
+    return _zeros_as(rep, ("t2", "t3", "t4"), "/")
+
+
+@transform("zeros_as_double_emdash", "extra")
+def _zeros_as_double_emdash(rep: dict, fmt: str) -> Plan | None:
+    """Zeros of tables 二, 三 and 四 printed ``——`` (two em dashes, the Chinese dash): null."""
+    return _zeros_as(rep, ("t2", "t3", "t4"), "——")
+
+
+@transform("zeros_as_wu_t2", "extra")
+def _zeros_as_wu_t2(rep: dict, fmt: str) -> Plan | None:
+    """Zeros of table 二 printed ``无``: null (tables 三/四 keep their digits)."""
+    return _zeros_as(rep, ("t2",), "无")
+
+
+@transform("zeros_as_circle_zero", "extra")
+def _zeros_as_circle_zero(rep: dict, fmt: str) -> Plan | None:
+    """Zeros of tables 三 and 四 typed as the ideographic zero ``〇`` (U+3007) or its look-alike
+    ``○`` (U+25CB, a white circle from the symbol palette): the figure 0, or a flag."""
+    zeros = sorted(k for k, v in rep["cells"].items() if k[:2] in ("t3", "t4") and v == 0)
+    if not zeros:
+        return None
+    glyph = {k: "〇" if i % 2 else "○" for i, k in enumerate(zeros)}
+    return Plan(opts={"value_text": lambda k, s: glyph.get(k, s)}, flag_ok=set(zeros))
+
+
+@transform("t2_figures_chinese_numerals", "extra")
+def _t2_figures_chinese_numerals(rep: dict, fmt: str) -> Plan | None:
+    """Table 二's counts (not money) in Chinese numerals (``十二``, ``零``, ``一百〇五``): table
+    二 has no sum to check them by, so the value or a flag."""
+    keys = {k for k, v in rep["cells"].items() if k.startswith("t2.") and not k.endswith(_MONEY)
+            and isinstance(v, int) and 0 <= v < 10000}
+    if not keys:
+        return None
+
+    def text(k: str, s: str) -> str:
+        if k not in keys or not s.isdigit():
+            return s
+        c = chinese_numeral(int(s))
+        return c.replace("零", "〇") if int(s) % 2 else c
+    return Plan(opts={"value_text": text}, flag_ok=keys, complete=False)
