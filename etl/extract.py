@@ -26,6 +26,7 @@ import hashlib
 import itertools
 import json
 import re
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
@@ -1206,7 +1207,10 @@ def _other_table(a: Row, b: Row) -> bool:
 
 def _t4_by_grid(row: Row, cmap: headers.ColumnMap) -> list[tuple[str, CellValue, int]]:
     """A table-四 row's values keyed by their grid columns' header words (a table of one or two
-    blocks, an extra 合计 column): [] unless every inked value sits in a named column."""
+    blocks, an extra 合计 column): [] unless every inked value sits in a named column and every
+    block the row reaches gets all five of its columns — a row cut short (a text cell among its
+    figures started a new row) is placed by its right edge in a packed table, under columns
+    that are not its own."""
     if cmap.how != "grid":
         return []
     picked, stray = [], False
@@ -1218,6 +1222,10 @@ def _t4_by_grid(row: Row, cmap: headers.ColumnMap) -> list[tuple[str, CellValue,
     keys = [k for k, _, _ in picked]
     if stray or len(keys) < 5 or len(set(keys)) != len(keys):
         return []
+    if row.packed:
+        blocks = Counter(k.split(".")[0] for k in keys)
+        if any(n < len(vocab.T4_COL_KEYS) for n in blocks.values()):
+            return []
     return picked
 
 

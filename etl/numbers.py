@@ -49,9 +49,10 @@ _MARKS = re.compile(rf"^(?P<pre>(?:{_SURE_MARK}|{_ODD_MARK})*)(?P<body>.*?)(?P<p
 _ODD_RE = re.compile(_ODD_MARK)
 _MARK_HINT = re.compile(rf"{_SURE_MARK}|{_ODD_MARK}")
 #: Letters OCR and typists put for digits, and the digit each stands for.
+#: ``○``/``◯`` (white circles from a symbol palette) are typed for 〇 as often as 〇 for 0.
 _LOOKALIKE = str.maketrans({"l": "1", "I": "1", "i": "1", "|": "1", "O": "0", "o": "0", "〇": "0",
-                            "S": "5", "Z": "2", "B": "8"})
-_GARBLED = re.compile(r"[\dlIi|Oo〇SZB]*[lIi|Oo〇SZB][\dlIi|Oo〇SZB]*(?:\.\d+)?")
+                            "○": "0", "◯": "0", "S": "5", "Z": "2", "B": "8"})
+_GARBLED = re.compile(r"[\dlIi|Oo〇○◯SZB]*[lIi|Oo〇○◯SZB][\dlIi|Oo〇○◯SZB]*(?:\.\d+)?")
 _WIDE_DIGIT = re.compile(r"[０-９]")
 #: Full-width digits → ASCII, one character for one (positions in the text stay put, unlike NFKC).
 WIDE_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")

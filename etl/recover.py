@@ -380,7 +380,7 @@ _T2_ROW_NAMES = re.compile(
     r"行政事业性收费|政府集中采购|其他主动公开文件")
 
 
-_GARBLED_RUN = re.compile(r"\d[lIi|Oo〇SZB]|[lIi|Oo〇SZB⸮]\d")
+_GARBLED_RUN = re.compile(r"\d[lIi|Oo〇○◯SZB]|[lIi|Oo〇○◯SZB⸮]\d")
 
 
 def _garbled_t2_rows(region: str) -> dict[str, str]:
@@ -399,6 +399,9 @@ def _garbled_t2_rows(region: str) -> dict[str, str]:
     return out
 
 
+#: a figure written in Chinese numerals (六, 十三, 一〇五); 万 alone is a unit, not a figure
+_CN_FIGURE = re.compile(r"[零〇○一二两三四五六七八九十百千][零〇○一二两三四五六七八九十百千万]*")
+_BRACKETED_NOTE = re.compile(r"[（(][^（()）]*[）)]")
 _NOTE_MARK = re.compile(r"注\s*[:：]?\s*(\d{1,2})\s*[.．、:：)）]")
 
 
@@ -473,6 +476,12 @@ def _flat_t2(region: str, template: str, state: ParseState) -> None:
             unit = unit or "元"   # ¥1036290: the yuan sign before the amount
         _flat_t2_row(lab.key, layout, run, unit, state)
         prev = (lab.key, layout, run)
+        words = _CN_FIGURE.search(_BRACKETED_NOTE.sub("", label[last.end():]))
+        if words:
+            # 政府集中采购六25.1万元: the row's first figure in words before the digits — the
+            # run holds fewer cells than the row, its cut proves nothing
+            _flag_t2_row(state, lab.key, layout, f"行标签后有汉字数字「{words.group(0)}」，数字串 {run!r} "
+                         "只是该行的一部分单元格，无法确定对应的列")
         mark = next((m for m in marks if run.startswith(m)), None)
         if mark is not None:
             # a note mark typed after the label (规章1) runs into the figures: the run's first

@@ -258,6 +258,16 @@ def test_table_two_row_without_digits_in_crawler_text_is_flagged_not_dropped():
         for c in vocab.T2_LAYOUT["2019"]["regulations"]:
             assert f"t2.regulations.{c}" in rep.uncertain, (cells, c)
         assert [rep.cells[f"t2.normative_documents.{c}"] for c in vocab.T2_LAYOUT["2019"]["regulations"]] == [3, 3, 15]
+    # a row's first figure in words before its digits (规范性文件三315): the run is a part of the
+    # row, its one cut (3|1|5) no proof
+    text = ("示例县人民政府2019年政府信息公开工作年度报告 二、主动公开政府信息情况 第二十条第（一）项"
+            "信息内容本年新制作数量本年新公开数量对外公开总数量规章000规范性文件三315"
+            "第二十条第（五）项信息内容上一年项目数量本年增/减处理决定数量行政许可606"
+            "第二十条第（八）项信息内容上一年项目数量本年增/减行政事业性收费000" + _FLAT_T3)
+    rep = parse(text, "r.txt")
+    for c in vocab.T2_LAYOUT["2019"]["regulations"]:
+        assert f"t2.normative_documents.{c}" in rep.uncertain, c
+        assert f"t2.regulations.{c}" not in rep.uncertain, c
 
 
 def test_rows_whose_label_survives_elsewhere_keep_the_order_value_flagged():
@@ -565,3 +575,27 @@ def test_t4_block_order_of_sub_blocks_on_different_header_lines():
     assert headers.t4_block_order([top, after, direct]) == want
     assert headers.t4_block_order([top, row({7: "未经复议直接起诉", 12: "复议后起诉"})]) == want
     assert headers.t4_block_order([top, row({12: "复议后起诉"}, 15), row({7: "未经复议直接起诉"}, 15)]) == []
+
+
+@pytest.mark.parametrize("text", ["○", "◯", "\u3000○\u3000"])
+def test_white_circle_is_a_zero_look_alike_not_a_label(text):
+    """``○`` (U+25CB, a white circle from the symbol palette) typed for 〇: a damaged zero, never a
+    label that starts a new row of Word text (adversary round 8)."""
+    cv = parse_cell(text)
+    assert cv is not None and cv.semantic == "garbled" and cv.value is None and "0" in cv.doubt
+
+
+def test_table_four_row_cut_by_a_text_cell_is_not_right_aligned():
+    """Word text whose table-四 data row holds a text cell (``略``) among the figures: the row
+    is read as cut there; the part before it must not be placed by the right edge (its figures
+    under other columns), every cell right or flagged (adversary round 8)."""
+    report = make_report("2021", seed=3)
+    text = render_text(report)
+    head = text.index("四、政府信息公开行政复议")
+    lines = text[head:].split("\n")
+    data = [i for i, ln in enumerate(lines) if ln.startswith("\t") and ln.strip().isdigit()]
+    lines[data[8]] = "\t略"
+    rep = parse(text[:head] + "\n".join(lines), "r.txt")
+    for k, v in report["cells"].items():
+        if k.startswith("t4."):
+            assert k in rep.uncertain or rep.cells.get(k) == v, (k, rep.cells.get(k), v)

@@ -4784,9 +4784,8 @@ _blank_zeros_variant("docx_value_cells_nested", "docx_value_cells_nested with ze
 @transform("docx_grid_before_group_col", "extra", ("docx",))
 def _docx_grid_before_group_col(rep: dict, fmt: str) -> Plan:
     """DOCX from an HTML→Word converter: table 三's rows under 三、本年度办理结果 carry no cell for
-    that merged column but ``w:gridBefore w:val="1"`` (the row starts one grid column in), and the
-    rows whose last figures are blank end early with ``w:gridAfter``.  The cells stand in their
-    grid columns."""
+    that merged column but ``w:gridBefore w:val="1"`` (the row starts one grid column in).  The
+    cells stand in their grid columns."""
     def row(m: re.Match) -> str:
         tr = m.group(0)
         first = re.match(r"(<w:tr>(?:<w:trPr>.*?</w:trPr>)?)(<w:tc><w:tcPr>(?:(?!</w:tc>).)*?<w:vMerge/>(?:(?!</w:tc>).)*</w:tc>)",
@@ -4862,3 +4861,154 @@ def _t2_figures_chinese_numerals(rep: dict, fmt: str) -> Plan | None:
         c = chinese_numeral(int(s))
         return c.replace("零", "〇") if int(s) % 2 else c
     return Plan(opts={"value_text": text}, flag_ok=keys, complete=False)
+
+
+def _docx_old_granted_row(rep: dict, kind: str) -> Callable[[bytes, str], bytes]:
+    """A DOCX edit putting last draft's 予以公开 row (each figure + 4) after the real one,
+    ``kind``: hidden (every run ``w:vanish``), deleted (a tracked row deletion, text as
+    ``w:delText``) or moved away (a tracked move: the old place's runs in ``w:moveFrom``)."""
+    rev = _R8_REV.format(700)
+
+    def edit(t: str) -> str:
+        m = next((m for m in re.finditer(r"<w:tr>.*?</w:tr>", t, re.S) if "（一）予以公开" in m.group(0)), None)
+        if m is None:
+            return t
+        old = re.sub(r'<w:vMerge w:val="restart"/>(</w:tcPr>)<w:p>.*?</w:p>', r"<w:vMerge/>\1<w:p/>", m.group(0), count=1)
+        old = re.sub(r"<w:t>(\d+)</w:t>", lambda d: f"<w:t>{int(d.group(1)) + 4}</w:t>", old)
+        if kind == "hidden":
+            old = re.sub(r"<w:r>(?:<w:rPr>(.*?)</w:rPr>)?", lambda r: f"<w:r><w:rPr>{r.group(1) or ''}<w:vanish/></w:rPr>", old)
+        elif kind == "deleted":
+            old = old.replace("<w:tr>", f"<w:tr><w:trPr><w:del {rev}/></w:trPr>", 1)
+            old = re.sub(r"<w:r>(.*?)<w:t>(.*?)</w:t></w:r>", f"<w:del {rev}><w:r>\\1<w:delText>\\2</w:delText></w:r></w:del>", old)
+        else:
+            old = old.replace("<w:tr>", f"<w:tr><w:trPr><w:del {rev}/></w:trPr>", 1)
+            old = re.sub(r"(<w:r>.*?</w:r>)", f'<w:moveFrom {rev}>\\1</w:moveFrom>', old)
+        return t[:m.end()] + old + t[m.end():]
+    return _docx_second_table(edit)
+
+
+def _old_row_plan(rep: dict, kind: str) -> Plan | None:
+    cells = rep["cells"]
+    if "t3.granted.total" not in cells:
+        return None
+    return Plan(post=_docx_old_granted_row(rep, kind),
+                flag_ok=_keys(cells, "t3.granted.") | _keys(cells, "t3.result_total."))
+
+
+@transform("docx_hidden_old_row", "12", ("docx",))
+def _docx_hidden_old_row(rep: dict, fmt: str) -> Plan | None:
+    """DOCX keeping last draft's 予以公开 row (other figures) as hidden text (every run
+    ``w:vanish``) after the real one: Word prints it not; its figures are no figures."""
+    return _old_row_plan(rep, "hidden")
+
+
+@transform("docx_deleted_old_row", "12", ("docx",))
+def _docx_deleted_old_row(rep: dict, fmt: str) -> Plan | None:
+    """DOCX with track changes left in: last draft's 予以公开 row deleted as a tracked row
+    deletion (``w:trPr/w:del``, its text ``w:delText``): no part of the document's text."""
+    return _old_row_plan(rep, "deleted")
+
+
+@transform("docx_moved_old_row", "12", ("docx",))
+def _docx_moved_old_row(rep: dict, fmt: str) -> Plan | None:
+    """DOCX with track changes left in: a 予以公开 row (last draft's figures) moved away, the
+    old place's runs in ``w:moveFrom`` (still ``w:t`` text) in a row marked deleted."""
+    return _old_row_plan(rep, "moved")
+
+
+_blank_zeros_variant("docx_hidden_old_row", "docx_hidden_old_row with zeros blank.")
+_blank_zeros_variant("docx_deleted_old_row", "docx_deleted_old_row with zeros blank.")
+
+
+@transform("html_t2_as_lists", "11", ("html",))
+def _html_t2_as_lists(rep: dict, fmt: str) -> Plan:
+    """A CMS rich-text field that cannot hold tables: table 二 as nested lists, a sub-table per
+    item, its rows as items with their cells as ``<li>`` (``<li>规章<ul><li>本年制发件数：0</li>…``).
+    The figures with their column words are there: read them, or flag."""
+    def post(data: bytes, f: str) -> bytes:
+        def as_lists(m: re.Match) -> str:
+            t = m.group(0)
+            out, head = ["<ul>"], []
+            for row in re.findall(r"<tr>(.*?)</tr>", t, re.S):
+                cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+                if len(cells) == 1:
+                    out.append(f"<li><strong>{cells[0]}</strong></li>")
+                elif not any(ch.isdigit() for c in cells[1:] for ch in c):
+                    head = cells[1:]
+                else:
+                    items = "".join(f"<li>{h}：{v}</li>" for h, v in zip(head, cells[1:]))
+                    out.append(f"<li>{cells[0]}<ul>{items}</ul></li>")
+            return "".join(out) + "</ul>"
+        s = data.decode("utf-8")
+        m = re.search(r"<table.*?</table>", s, re.S)
+        return (s[:m.start()] + as_lists(m) + s[m.end():]).encode("utf-8")
+    return Plan(post=post, flag_ok=_keys(rep["cells"], "t2."), complete=False)
+
+
+@transform("html_rowspan_overrun", "extra", ("html",))
+def _html_rowspan_overrun(rep: dict, fmt: str) -> Plan:
+    """A CMS editor deleted rows but left the merged cells' ``rowspan`` as it was: table 三's
+    三、本年度办理结果 and table 四's column heads span nine rows past where they end (a browser
+    stops them at the table's last row; within the table they cover rows below)."""
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8")
+        s = re.sub(r'rowspan="(\d+)"', lambda m: f'rowspan="{int(m.group(1)) + 9}"', s)
+        return s.encode("utf-8")
+    return Plan(post=post)
+
+
+@transform("html_tables_in_layout_table", "extra", ("html",))
+def _html_tables_in_layout_table(rep: dict, fmt: str) -> Plan:
+    """An old CMS page laid out by a table: the article (text and its tables) in one cell, a
+    side column beside it with the page's counters and dates (``浏览次数：1234``,
+    ``发布日期：2022-01-20``).  The side column's numbers are no figures."""
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8")
+        i, j = s.index("<body>") + 6, s.rindex("</body>")
+        side = ('<td width="180" valign="top"><p>发布日期：2022-01-20</p><p>浏览次数：1234</p>'
+                '<p>字号：14 16 18</p><p>附件：0</p></td>')
+        return (s[:i] + '<table width="980" border="0"><tr><td valign="top">' + s[i:j] + "</td>"
+                + side + "</tr></table>" + s[j:]).encode("utf-8")
+    return Plan(post=post)
+
+
+@transform("html_row_labels_th", "extra", ("html",))
+def _html_row_labels_th(rep: dict, fmt: str) -> Plan:
+    """Accessible CMS markup: every row's label cell a ``<th scope="row">``, the header cells
+    ``<th scope="col">`` in the body's rows (no ``<thead>``)."""
+    def post(data: bytes, f: str) -> bytes:
+        def row(m: re.Match) -> str:
+            tr = m.group(0)
+            if not re.search(r'<p align="center">[\d.]+</p>', tr):
+                return re.sub(r"<td([^>]*)>(.*?)</td>", r'<th scope="col"\1>\2</th>', tr)
+            return re.sub(r"<td([^>]*)>((?:(?!</td>).)*[^\d\s<>.](?:(?!</td>).)*)</td>",
+                          lambda c: (f'<th scope="row"{c.group(1)}>{c.group(2)}</th>'
+                                     if not re.fullmatch(r'<p align="center">[\d.]*</p>', c.group(2)) else c.group(0)), tr)
+        return re.sub(r"<tr>.*?</tr>", row, data.decode("utf-8"), flags=re.S).encode("utf-8")
+    return Plan(post=post)
+
+
+@transform("money_thousands_sep", "4")
+def _money_thousands_sep(rep: dict, fmt: str) -> Plan | None:
+    """Amounts of 1,000 万元 and more printed with thousands separators (``96,171.6``), ASCII in
+    one report, full-width (``96，171.6``) in the next: the same amounts."""
+    keys = [k for k in _money_keys(rep["cells"]) if (rep["cells"][k] or 0) >= 1000]
+    if not keys:
+        return None
+    sep = "," if len(rep["agency"]) % 2 else "，"
+
+    def value_text(k: str, s: str) -> str:
+        if k not in keys:
+            return s
+        whole, _, frac = s.partition(".")
+        return f"{int(whole):,}".replace(",", sep) + (f".{frac}" if frac else "")
+    return Plan(opts={"value_text": value_text})
+
+
+@transform("numbers_nbsp_thousands", "extra")
+def _numbers_nbsp_thousands(rep: dict, fmt: str) -> Plan | None:
+    """Counts of 1,000 and more grouped with a no-break space (``3&nbsp;001``, U+00A0), as an
+    online editor's number format prints them."""
+    if not _nonzero(rep["cells"], "t", 1, minimum=1000):
+        return None
+    return Plan(opts={"value_text": _count_text(lambda k, s: f"{int(s):,}".replace(",", "\u00a0"))})
