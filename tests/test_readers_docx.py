@@ -380,3 +380,23 @@ def test_a_one_cell_table_inside_a_cell_is_the_cells_text():
     doc = read_docx(_with_body(_p("前言") + body), "box.docx")
     assert len(doc.tables) == 1
     assert doc.tables[0].texts() == [["项目", "自然人", "总计"], ["一、本年新收", "26", "26"]]
+
+
+def test_content_control_showing_its_placeholder_and_tracked_deleted_cell_print_nothing():
+    """A form's empty field shows its placeholder (``w:showingPlcHdr``): no text of the cell.  A
+    cell deleted with track changes (``w:cellDel``) is no cell of the table (adversary round 8)."""
+    plc = ('<w:tc><w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent>'
+           '<w:p><w:r><w:t>单击或点击此处输入文字。</w:t></w:r></w:p></w:sdtContent></w:sdt></w:tc>')
+    inline = ('<w:tc><w:p><w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent>'
+              '<w:r><w:t>单击此处输入文字。</w:t></w:r></w:sdtContent></w:sdt></w:p></w:tc>')
+    gone = ('<w:tc><w:tcPr><w:cellDel w:id="1" w:author="a" w:date="2024-01-01T00:00:00Z"/></w:tcPr>'
+            '<w:p><w:del w:id="2" w:author="a" w:date="2024-01-01T00:00:00Z"><w:r><w:delText>7</w:delText>'
+            '</w:r></w:del></w:p></w:tc>')
+    body = ("<w:tbl>"
+            f"<w:tr>{_tc('项目')}{_tc('自然人')}{_tc('商业企业')}{_tc('总计')}</w:tr>"
+            f"<w:tr>{_tc('一、本年新收')}{_tc('26')}{plc}{gone}{_tc('26')}</w:tr>"
+            f"<w:tr>{_tc('二、上年结转')}{inline}{_tc('1')}{_tc('1')}</w:tr>"
+            "</w:tbl>")
+    t = read_docx(_with_body(_p("前言") + body), "form.docx").tables[0]
+    assert t.texts() == [["项目", "自然人", "商业企业", "总计"], ["一、本年新收", "26", "", "26"],
+                         ["二、上年结转", "", "1", "1"]]

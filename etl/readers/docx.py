@@ -10,10 +10,17 @@ the body XML in order (descending into ``w:sdt`` content controls), emitting
   controls or w:customXml — with merged cells expanded into the grid: ``w:gridSpan`` copies and
   ``w:vMerge="continue"`` copies are flagged ``is_span_copy`` (the same merge semantics as
   python-docx's ``row.cells``, where the repeated cells share one ``_tc``), leading
-  ``w:gridBefore`` positions become blank cells.  Tables nested in cells are emitted as their
-  own Table blocks right after the table that contains them.  Text boxes (DrawingML or VML
+  ``w:gridBefore`` positions become blank cells, cells deleted with track changes
+  (``w:cellDel``) are dropped.  A one-cell table inside a cell is a box around the cell's text
+  (its text is the cell's); other tables nested in cells are emitted as their own Table blocks
+  right after the table that contains them.  Text boxes (DrawingML or VML
 shapes: a WPS layout puts a table in one) are read right after the paragraph they are anchored
 in, the mc:Fallback copy of a box skipped.
+
+A paragraph's text is its runs' inside any nesting of inline wrappers (content controls,
+insertions, moves in, smart tags, fields, hyperlinks, custom XML, mc:Choice); deleted and
+moved-out runs, mc:Fallback copies, ruby annotations and content controls still showing their
+placeholder prompt (a form's empty field) are not text.
 
 Runs that print no figure ink — struck, hidden, superscript (a footnote mark) or white on a
 plain ground — are no part of the text, whether direct formatting or a style in styles.xml
@@ -51,10 +58,13 @@ _CUSTOM_XML = _W + "customXml"
 # tracked insertion holds a form's figure as surely as a bare run does.  Not text: runs of a
 # nested paragraph (text boxes are read after the paragraph: :func:`_text_boxes`), deleted and
 # moved-out runs, mc:Fallback copies, ruby annotations (w:rt) and the content control's own
-# properties.  ``depth``: how many w:p enclose the paragraph's own runs.
+# properties, and a content control still showing its placeholder (``w:showingPlcHdr``: a form's
+# field left empty — the grey prompt is no content).  ``depth``: how many w:p enclose the
+# paragraph's own runs.
 _RUN_TEXT_ANY = etree.XPath(
     ".//w:r[count(ancestor::w:p) = $depth and not(ancestor::w:del or ancestor::w:moveFrom"
-    " or ancestor::mc:Fallback or ancestor::w:rt or ancestor::w:sdtPr)]"
+    " or ancestor::mc:Fallback or ancestor::w:rt or ancestor::w:sdtPr"
+    " or ancestor::w:sdt[w:sdtPr/w:showingPlcHdr])]"
     "/*[self::w:t or self::w:tab or self::w:br or self::w:cr or self::w:noBreakHyphen]",
     namespaces={"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
                 "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006"})
@@ -82,7 +92,7 @@ _T, _TAB, _BR, _CR, _R = (_W + t for t in ("t", "tab", "br", "cr", "r"))
 # paragraph children that hold no run: bookmarks, comment and permission ranges, proofing marks
 _MARKERS = ("bookmarkStart", "bookmarkEnd", "proofErr", "commentRangeStart", "commentRangeEnd",
             "permStart", "permEnd", "lastRenderedPageBreak")
-_TC_PR, _GRID_SPAN, _V_MERGE = _W + "tcPr", _W + "gridSpan", _W + "vMerge"
+_TC_PR, _GRID_SPAN, _V_MERGE, _CELL_DEL = _W + "tcPr", _W + "gridSpan", _W + "vMerge", _W + "cellDel"
 _DANGEROUS = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.I)
 _WS_RUN = re.compile(r"[ \t\r\f\v\xa0\u3000\u2002\u2003\u2009]+")
 
@@ -156,10 +166,16 @@ def _iter_block_items(container):
             yield el
         elif tag == _SDT:
             content = el.find(_SDT_CONTENT)
-            if content is not None:
+            if content is not None and not _showing_placeholder(el):
                 stack.append(iter(content))
         elif tag in (_CUSTOM_XML, _SDT_CONTENT):
             stack.append(iter(el))
+
+
+def _showing_placeholder(sdt) -> bool:
+    """A content control still showing its placeholder prompt (a form's field left empty)."""
+    pr = sdt.find(_W + "sdtPr")
+    return pr is not None and pr.find(_W + "showingPlcHdr") is not None
 
 
 def _wrapped_children(parent, tag: str):
@@ -561,6 +577,8 @@ class _Reader:
                 span, vmerge = 1, None
                 tc_pr = tc.find(_TC_PR)
                 if tc_pr is not None:
+                    if tc_pr.find(_CELL_DEL) is not None:
+                        continue   # a cell deleted with track changes: no cell of the table
                     for prop in tc_pr:
                         if prop.tag == _GRID_SPAN:
                             span = max(1, min(_int_attr(prop, "val", 1), 64))

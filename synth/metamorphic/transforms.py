@@ -5012,3 +5012,126 @@ def _numbers_nbsp_thousands(rep: dict, fmt: str) -> Plan | None:
     if not _nonzero(rep["cells"], "t", 1, minimum=1000):
         return None
     return Plan(opts={"value_text": _count_text(lambda k, s: f"{int(s):,}".replace(",", "\u00a0"))})
+
+
+@transform("t2_t4_rows_own_tables", "extra", ("html", "docx"))
+def _t2_t4_rows_own_tables(rep: dict, fmt: str) -> Plan:
+    """The editor of ``t3_rows_own_tables`` on tables 二 and 四: every row of table 二 its own
+    table (a sub-table's heading, its column heads and each item apart), table 四's header rows
+    one table and its figures row another without a header.  Read them, or flag."""
+    def per_row(g: Grid, r: Any, keep_header: bool) -> list:
+        n = g.header_rows if keep_header else 0
+        out = []
+        for lo, hi in ([(0, n)] if n else []) + [(i, i + 1) for i in range(n, len(g.slots))]:
+            piece = g.copy()
+            piece.slots = [list(row) for row in g.slots[lo:hi]]
+            above = set(cid for row in g.slots[:lo] for cid in row)
+            for row in piece.slots:
+                for c, cid in enumerate(row):
+                    if cid in above:
+                        row[c] = piece.new(lit())
+            out.append(piece.table(header_rows=hi - lo if lo == 0 and n else 0))
+        return out
+    keys = {k for k in rep["cells"] if k[:2] in ("t2", "t4")}
+    return Plan(opts={"tables": tables_hook(t2=lambda g, r: per_row(g, r, False),
+                                            t4=lambda g, r: per_row(g, r, True))},
+                flag_ok=keys, complete=False)
+
+
+_blank_zeros_variant("t2_t4_rows_own_tables", "t2_t4_rows_own_tables with zeros blank.")
+
+
+@transform("t2_label_over_blank_row", "extra", TABLED)
+def _t2_label_over_blank_row(rep: dict, fmt: str) -> Plan | None:
+    """Word leftovers in table 二: each item's label merged down over an empty row below it (its
+    figure cells blank).  The empty row prints no figure: table 二 has no sum to tell, so the
+    first row's figures stand (or a flag)."""
+    def t2(g: Grid, r: Any) -> None:
+        at = len(g.slots) - 1
+        while at >= 0:
+            row = g.slots[at]
+            first_num = next((c for c in range(g.ncols) if g.cells[row[c]].kind == "num"), None)
+            if first_num:
+                g.insert_row(at + 1, [], keep_spans=True)
+                for c in range(first_num):
+                    g.slots[at + 1][c] = row[c]
+            at -= 1
+    keys = _keys(rep["cells"], "t2.")
+    return Plan(opts={"tables": tables_hook(t2=t2)}, flag_ok=keys) if keys else None
+
+
+_PLACEHOLDER = "单击或点击此处输入文字。"
+
+
+@transform("docx_form_placeholder_cells", "extra", ("docx",))
+def _docx_form_placeholder_cells(rep: dict, fmt: str) -> Plan | None:
+    """A DOCX form (a 办公厅's template) whose figure cells are content controls; the cells the
+    agency left empty still show the control's placeholder (``<w:showingPlcHdr/>``, 单击或点击
+    此处输入文字。).  Zeros printed blank: such a cell holds no figure (0 by the report's habit,
+    or a flag) — the placeholder is no label."""
+    zeros = {k for k, v in rep["cells"].items() if k[:2] in ("t3", "t4") and v == 0}
+    if not zeros:
+        return None
+    n = iter(range(10 ** 6))
+
+    def edit(t: str) -> str:
+        def cell(m: re.Match) -> str:
+            i = next(n)
+            return (f'{m.group(1)}<w:sdt><w:sdtPr><w:id w:val="{900 + i}"/><w:showingPlcHdr/><w:text/></w:sdtPr>'
+                    f'<w:sdtContent><w:p><w:r><w:rPr><w:rStyle w:val="PlaceholderText"/></w:rPr>'
+                    f'<w:t>{_PLACEHOLDER}</w:t></w:r></w:p></w:sdtContent></w:sdt>{m.group(3)}')
+        return re.sub(r"(<w:tc><w:tcPr>(?:(?!</w:tcPr>).)*</w:tcPr>)(<w:p/>)(</w:tc>)", cell, t)
+
+    def post(data: bytes, f: str) -> bytes:
+        def both(x: str) -> str:
+            ms = list(re.finditer(r"<w:tbl>.*?</w:tbl>", x, re.S))
+            for m in reversed(ms[1:3]):
+                x = x[:m.start()] + edit(m.group(0)) + x[m.end():]
+            return x
+        return _docx_edit(data, both)
+    return Plan(opts={"blank_zeros": True}, post=post, flag_ok=zeros)
+
+
+@transform("docx_tracked_cell_deleted", "extra", ("docx",))
+def _docx_tracked_cell_deleted(rep: dict, fmt: str) -> Plan | None:
+    """DOCX with track changes left in: in table 三's 本年新收 and 予以公开 rows an old cell
+    (last draft's 其他 column) deleted as a tracked cell deletion (``w:tcPr/w:cellDel``, its
+    figure ``w:delText``) before the 总计 cell: no cell of the printed table."""
+    cells = rep["cells"]
+    rows = [lab for key, lab in (("new_received", "一、本年新收"), ("granted", "（一）予以公开"))
+            if f"t3.{key}.total" in cells]
+    if not rows:
+        return None
+    rev = _R8_REV.format(800)
+
+    def edit(t: str) -> str:
+        for lab in rows:
+            m = next((m for m in re.finditer(r"<w:tr>.*?</w:tr>", t, re.S) if lab in m.group(0)), None)
+            if m is None:
+                continue
+            tr = m.group(0)
+            last = tr.rindex("<w:tc>")
+            old = (f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="864"/><w:cellDel {rev}/></w:tcPr><w:p>'
+                   f'<w:del {rev}><w:r><w:delText>7</w:delText></w:r></w:del></w:p></w:tc>')
+            t = t[:m.start()] + tr[:last] + old + tr[last:] + t[m.end():]
+        return t
+    return Plan(post=_docx_second_table(edit))
+
+
+@transform("docx_title_in_page_header", "14", ("docx",))
+def _docx_title_in_page_header(rep: dict, fmt: str) -> Plan:
+    """DOCX whose title is printed only in the page header, in a two-cell table (the agency on
+    the left, 「Y年政府信息公开工作年度报告」 on the right), the body starting at 一、总体情况 and
+    the document properties' title empty: read it there or refuse — never another agency."""
+    def post(data: bytes, f: str) -> bytes:
+        import docx as _docx
+        from docx.shared import Cm
+        d = _docx.Document(io.BytesIO(data))
+        t = d.sections[0].header.add_table(1, 2, Cm(16))
+        t.cell(0, 0).text = rep["agency"]
+        t.cell(0, 1).text = f"{rep['year']}年政府信息公开工作年度报告"
+        d.sections[0].footer.paragraphs[0].text = "第 1 页"
+        buf = io.BytesIO()
+        d.save(buf)
+        return buf.getvalue()
+    return Plan(opts={"title_lines": [], "meta_title": " "}, post=post, may_reject=True)
