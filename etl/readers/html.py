@@ -9,7 +9,9 @@ parse with lxml, and walk the tree *iteratively* (``etree.iterwalk``), emitting
   not emitted; its loose text becomes paragraphs and its inner tables are emitted.
 
 Cell text joins inline markup without spaces (Word-pasted ``<span>``/``<font>``/``<o:p>`` runs
-split words), turns ``<br>``/``<p>`` boundaries inside a cell into ``\\n``, and maps cells that
+split words), reads a form field by what it shows (a text input's value, a textarea, a select's
+chosen option: an online 填报 system's print view), turns ``<br>``/``<p>`` boundaries inside a
+cell into ``\\n``, and maps cells that
 hold only ``&nbsp;``/U+3000 to ``''``.  Text without ink — hidden, struck, superscript, white on
 a plain ground, by tag, inline style or a class of the page's ``<style>`` (:class:`_Ink`) — is
 no part of it.  No NFKC here: the parser normalises.
@@ -305,6 +307,23 @@ def _tag(el) -> str | None:
     return t.lower()
 
 
+_FORM_FIELDS = frozenset({"input", "textarea", "select"})
+_TEXT_INPUTS = frozenset({"", "text", "number", "tel"})
+
+
+def _field_value(el, tag: str) -> str:
+    """What a form field in a cell shows (an online 填报 system's print view): a text input's
+    value, a textarea's text, a select's chosen (else first) option; nothing for hidden
+    inputs, buttons and check boxes."""
+    if tag == "input":
+        return (el.get("value") or "") if (el.get("type") or "").strip().lower() in _TEXT_INPUTS else ""
+    if tag == "textarea":
+        return el.text or ""
+    options = [o for o in el.iter() if _tag(o) == "option"]
+    chosen = next((o for o in options if o.get("selected") is not None), options[0] if options else None)
+    return "".join(chosen.itertext()) if chosen is not None else ""
+
+
 def _cell_text(td, ink: _Ink = _PLAIN_INK) -> str:
     """All text inside a cell; inline elements joined without spaces, blocks separated by \\n."""
     parts: list[str] = []
@@ -313,6 +332,8 @@ def _cell_text(td, ink: _Ink = _PLAIN_INK) -> str:
         tag = _tag(el)
         if event == "start":
             if el is not td and (tag is None or tag in _SKIP_TAGS or ink.no_ink(el, tag)):
+                if tag in _FORM_FIELDS and not ink.no_ink(el, tag):
+                    parts.append(_field_value(el, tag))
                 walker.skip_subtree()  # its "end" event still fires and adds the tail
                 continue
             if tag in _BLOCK_TAGS and el is not td:

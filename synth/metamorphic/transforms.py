@@ -5135,3 +5135,26 @@ def _docx_title_in_page_header(rep: dict, fmt: str) -> Plan:
         d.save(buf)
         return buf.getvalue()
     return Plan(opts={"title_lines": [], "meta_title": " "}, post=post, may_reject=True)
+
+
+@transform("html_figures_in_readonly_inputs", "extra", ("html",))
+def _html_figures_in_readonly_inputs(rep: dict, fmt: str) -> Plan:
+    """An online 填报 system's print view: table 三's figures are read-only form fields
+    (``<input type="text" value="26" readonly>``, borderless), the 备注-like 总计 cells
+    ``<textarea readonly>26</textarea>``.  The page shows the figures: read them, or flag —
+    never an empty cell."""
+    n = iter(range(10 ** 6))
+
+    def field(m: re.Match) -> str:
+        v = m.group(2)
+        if next(n) % 5 == 4:
+            inner = f'<textarea readonly="readonly" rows="1" style="border:0;resize:none">{v}</textarea>'
+        else:
+            inner = (f'<input type="text" name="f{next(n)}" value="{v}" readonly="readonly" '
+                     'style="width:48px;border:0;text-align:center" />')
+        return m.group(1) + inner + m.group(3)
+    return Plan(post=_html_table_at(1, lambda t: re.sub(
+        r'(<td[^>]*>)<p align="center">(\d[\d.]*)</p>(</td>)', field, t)))
+
+
+_blank_zeros_variant("html_figures_in_readonly_inputs", "html_figures_in_readonly_inputs with zeros blank.")
