@@ -538,11 +538,15 @@ def _flag_t2_unplaced(state: ParseState, template: str, printed: list, bare: lis
     """After every reading (the table's, then the run-together text's): table-二 figures with no
     known label flag the rows they could be (:func:`recover.flag_unlabelled_t2`), and a row label
     printed on its own (labels and figures in separate runs, as pdfminer writes a table) makes
-    its row printed: its cells, none read, are flagged — never absent."""
+    its row printed: its cells, none read — the template's and those a local variant adds —
+    are flagged, never absent."""
     recover.flag_unlabelled_t2(state, template, printed)
     for key in dict.fromkeys(bare):
         if not any(k.startswith(f"t2.{key}.") for k in state.cells):
-            for c in vocab.T2_LAYOUT.get(template, {}).get(key) or vocab.t2_unnamed_cols(key, [], template):
+            # how many cells the row prints is not known: the template's, and the columns a
+            # local variant adds (本年项目数量), as for a row without a known label
+            layout = list(vocab.T2_LAYOUT.get(template, {}).get(key) or ())
+            for c in layout + vocab.t2_unnamed_cols(key, layout, template):
                 state.flag(f"t2.{key}.{c}", "表中印有该行的标签，但旁边没有数字，未能读出（表格结构无法识别）")
 
 

@@ -599,3 +599,17 @@ def test_table_four_row_cut_by_a_text_cell_is_not_right_aligned():
     for k, v in report["cells"].items():
         if k.startswith("t4."):
             assert k in rep.uncertain or rep.cells.get(k) == v, (k, rep.cells.get(k), v)
+
+
+def test_table_two_row_with_no_readable_figure_flags_the_columns_its_header_may_add():
+    """A table-二 row printed with its label and no figure read (every cell in Chinese
+    numerals): its cells are flagged — also the column a local variant adds (本年项目数量),
+    never left absent (adversary round 8)."""
+    report = make_report("2019", shandong=True, seed=5)
+    page = render_html(report, style="plain")
+    page = page.decode("utf-8") if isinstance(page, bytes) else page
+    page = re.sub(r"(<tr><td><p>行政强制</p></td>)(.*?)(</tr>)",
+                  lambda m: m.group(1) + re.sub(r">-?\d+<", ">十二<", m.group(2)) + m.group(3), page, count=1)
+    rep = parse(page, "r.html")
+    for c in ("prior_year_item_count", "current_item_count", "item_count_change", "decision_count"):
+        assert f"t2.admin_coercion.{c}" in rep.uncertain, c
