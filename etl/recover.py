@@ -416,6 +416,7 @@ def _flat_t2(region: str, template: str, state: ParseState) -> None:
     prev: tuple[str, list[str], str] | None = None   # the row read last: key, layout, its run
     printed: list[tuple[str | None, str, list[str], int | None]] = []   # rows in printed order
     for label, run, unit in _chunks(region, allow_decimal=True, dashes=True):
+        before = cols   # the columns in effect before this chunk's header words
         names = list(_T2_ROW_NAMES.finditer(label))
         head = label[:names[-1].start()] if names else label
         cut = min([i for i in (head.find("第二十条"), names[0].start() if names else -1) if i >= 0], default=len(head))
@@ -445,9 +446,12 @@ def _flat_t2(region: str, template: str, state: ParseState) -> None:
             if early is None or (lab is not None and early.key == lab.key) or early.key in split \
                     or any(k.startswith(f"t2.{early.key}.") for k in state.cells):
                 continue
-            printed.append((early.key, m.group(0), cols, None))
-            _flag_t2_row(state, early.key, _t2_row_layout(early.key, cols, template) or
-                         sorted(vocab.T2_ROW_COLS.get(early.key, ())),
+            # its sub-table's columns: those before a 第二十条 heading that follows it; how many
+            # cells it prints is not known, so also the columns a local variant adds
+            own = before if "第二十条" in label[m.end():last.start()] else cols
+            lay = _t2_row_layout(early.key, own, template) or sorted(vocab.T2_ROW_COLS.get(early.key, ()))
+            printed.append((early.key, m.group(0), own, None))
+            _flag_t2_row(state, early.key, lay + vocab.t2_unnamed_cols(early.key, lay, template),
                          f"「{m.group(0)}」后没有数字（单元格印作／、无或汉字数字等）：该行的值无法读取")
         if lab is None:
             continue

@@ -258,6 +258,15 @@ def test_table_two_row_without_digits_in_crawler_text_is_flagged_not_dropped():
         for c in vocab.T2_LAYOUT["2019"]["regulations"]:
             assert f"t2.regulations.{c}" in rep.uncertain, (cells, c)
         assert [rep.cells[f"t2.normative_documents.{c}"] for c in vocab.T2_LAYOUT["2019"]["regulations"]] == [3, 3, 15]
+    # the last row of its sub-table, the next sub-table's heading after it: its own header's
+    # columns (本年项目数量 of a local variant) are flagged, not the next header's
+    text = ("示例县人民政府2019年政府信息公开工作年度报告 二、主动公开政府信息情况 第二十条第（一）项"
+            "信息内容本年新制作数量本年新公开数量对外公开总数量规章000规范性文件3315"
+            "第二十条第（五）项信息内容上一年项目数量本年项目数量本年增/减处理决定数量行政许可六五减一十二"
+            "第二十条第（八）项信息内容上一年项目数量本年增/减行政事业性收费000" + _FLAT_T3)
+    rep = parse(text, "r.txt")
+    for c in ("prior_year_item_count", "current_item_count", "item_count_change", "decision_count"):
+        assert f"t2.admin_licensing.{c}" in rep.uncertain, c
     # a row's first figure in words before its digits (规范性文件三315): the run is a part of the
     # row, its one cut (3|1|5) no proof
     text = ("示例县人民政府2019年政府信息公开工作年度报告 二、主动公开政府信息情况 第二十条第（一）项"
