@@ -708,12 +708,18 @@ def _header_map(header: list[Row], by_grid, by_order, size: int, keyer) -> heade
     return None
 
 
+_TOTAL_WORD = re.compile(r"[总合小]计")
+
+
 def _join_wrapped_labels(rows: list[Row]) -> list[Row]:
     """A long table-三 label continued in a row of its own (converter output): the label row
     with no ink in its value cells joins the value row above it, and is not read as zeros.
 
     Only when the joined label names a template row that neither part names otherwise, and
-    the part above is a piece of a template label (a 合计 row above a blank row stays apart)."""
+    the part above is a piece of a template label (a 合计 row above a blank row stays apart;
+    so does a row naming 总计/合计/小计 — only （七）总计's label holds those words — when
+    the joined label would be another row's: Word's list numbering leaves 总计 and 结转下年度
+    继续办理 without their ordinals)."""
     out: list[Row] = []
     for row in rows:
         prev = out[-1] if out else None
@@ -726,6 +732,9 @@ def _join_wrapped_labels(rows: list[Row]) -> list[Row]:
                 continue
             parts = {vocab.match_t3_row(prev.label), own}
             keys = {lab.key for lab in parts if lab is not None}
+            if _TOTAL_WORD.search(vocab.norm(prev.label)) and joined is not None and joined.key != "result_total":
+                out.append(row)   # a 总计 / 合计 row is the total's, never another label's first line
+                continue
             if joined is not None and keys <= {joined.key} and (
                     keys and _template_fragment(prev.label) or len(vocab.norm(prev.label)) >= 4 and (
                         _template_fragment(prev.label) or vocab.norm(prev.label) in vocab.norm(joined.zh))):

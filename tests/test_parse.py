@@ -622,3 +622,19 @@ def test_table_two_row_with_no_readable_figure_flags_the_columns_its_header_may_
     rep = parse(page, "r.html")
     for c in ("prior_year_item_count", "current_item_count", "item_count_change", "decision_count"):
         assert f"t2.admin_coercion.{c}" in rep.uncertain, c
+
+
+def test_a_total_row_is_never_the_first_line_of_the_blank_row_below():
+    """Word's list numbering draws （七） and 四、: the rows read 总计 (figures) and 结转下年度继续
+    办理 (zeros printed blank).  The 总计 row is no wrapped first line of the row below: its
+    figures must not become 结转下年度继续办理's (adversary round 8)."""
+    from etl.extract import _join_wrapped_labels
+    from etl.parse_state import Row
+
+    def row(label: str, vals: list[str]) -> Row:
+        return Row([label], [parse_cell(v) for v in vals], list(range(1, len(vals) + 1)), table=1)
+    rows = _join_wrapped_labels([row("总计", ["21", "5", "26"]), row("结转下年度继续办理", ["", "", ""])])
+    assert [r.labels for r in rows] == [["总计"], ["结转下年度继续办理"]]
+    # a label wrapped over two rows is still joined
+    rows = _join_wrapped_labels([row("5.要求行政机关确认或", ["1", "0", "1"]), row("重新出具已获取信息", ["", "", ""])])
+    assert [r.labels for r in rows] == [["5.要求行政机关确认或", "重新出具已获取信息"]]

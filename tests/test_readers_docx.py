@@ -400,3 +400,18 @@ def test_content_control_showing_its_placeholder_and_tracked_deleted_cell_print_
     t = read_docx(_with_body(_p("前言") + body), "form.docx").tables[0]
     assert t.texts() == [["项目", "自然人", "商业企业", "总计"], ["一、本年新收", "26", "", "26"],
                          ["二、上年结转", "", "1", "1"]]
+
+
+def test_a_vertical_merge_written_without_restart_starts_at_its_first_cell():
+    """Every cell of a vertical merge written as a bare ``<w:vMerge/>``, the first one too: the
+    merge starts at the first such cell under a cell that is not merged, and shows that cell's
+    text — not the text of the unmerged cell above it (adversary round 8)."""
+    first = '<w:tc><w:tcPr><w:vMerge/></w:tcPr>' + _p("三、本年度办理结果") + "</w:tc>"
+    body = ("<w:tbl>"
+            f"<w:tr>{_tc('二、上年结转')}{_tc('1')}</w:tr>"
+            f"<w:tr>{first}{_tc('13')}</w:tr>"
+            f"<w:tr>{_tc(vmerge='continue')}{_tc('3')}</w:tr>"
+            "</w:tbl>")
+    t = read_docx(_with_body(_p("前言") + body), "vm.docx").tables[0]
+    assert t.texts() == [["二、上年结转", "1"], ["三、本年度办理结果", "13"], ["三、本年度办理结果", "3"]]
+    assert [r[0].is_span_copy for r in t.rows] == [False, False, True]

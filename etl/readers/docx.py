@@ -564,6 +564,7 @@ class _Reader:
         table_plain = self.styles is not None and self.styles.plain_ground(tbl=tbl)
         grid: list[list[Cell]] = []
         origins: list[list[Cell]] = []  # origins[r][c]: the original cell covering (r, c)
+        merged: set[int] = set()   # ids of original cells that carry a w:vMerge
         for r, tr in enumerate(_wrapped_children(tbl, _TR)):
             row: list[Cell] = []
             orow: list[Cell] = []
@@ -586,8 +587,10 @@ class _Reader:
                             vmerge = prop
                 c0 = len(row)
                 above = origins[r - 1] if r > 0 else []
+                # a continuation under a cell that is no part of a merge (a converter writing
+                # the first cell of a merge as a bare w:vMerge too) starts the merge: its own text
                 if (vmerge is not None and vmerge.get(_W + "val", "continue") == "continue"
-                        and c0 < len(above)):
+                        and c0 < len(above) and id(above[c0]) in merged):
                     # vertical continuation: copy whatever covers the same grid columns above
                     seen = set()
                     for dc in range(span):
@@ -600,6 +603,8 @@ class _Reader:
                     continue
                 text = self.cell_text(tc, nested, table_plain)
                 origin = Cell(text, r, c0, rowspan=1, colspan=span)
+                if vmerge is not None:
+                    merged.add(id(origin))
                 row.append(origin)
                 orow.append(origin)
                 for dc in range(1, span):

@@ -5158,3 +5158,37 @@ def _html_figures_in_readonly_inputs(rep: dict, fmt: str) -> Plan:
 
 
 _blank_zeros_variant("html_figures_in_readonly_inputs", "html_figures_in_readonly_inputs with zeros blank.")
+
+
+@transform("docx_vmerge_first_without_restart", "extra", ("docx",))
+def _docx_vmerge_first_without_restart(rep: dict, fmt: str) -> Plan:
+    """DOCX from a converter that writes every cell of a vertical merge as a bare ``<w:vMerge/>``,
+    the first one too (no ``w:val="restart"``): Word starts the merge at the first such cell
+    under a cell that is not merged, and shows that first cell's text (三、本年度办理结果, table
+    四's heads).  The cell above it is no part of the merge."""
+    return Plan(post=lambda data, f: _docx_edit(data, lambda x: x.replace('<w:vMerge w:val="restart"/>', "<w:vMerge/>")))
+
+
+_blank_zeros_variant("docx_vmerge_first_without_restart", "docx_vmerge_first_without_restart with zeros blank.")
+
+
+_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+\.)")
+
+
+@transform("docx_labels_auto_numbered", "extra", ("docx",))
+def _docx_labels_auto_numbered(rep: dict, fmt: str) -> Plan:
+    """DOCX whose table-三 row labels are numbered by Word's list numbering (``w:numPr``): the
+    ordinals 一、 （一） 1. are drawn by Word, not typed, so the text reads 本年新收政府信息公开申请
+    数量, 予以公开, 属于国家秘密 …  The labels' words are there."""
+    def edit(t: str) -> str:
+        def para(m: re.Match) -> str:
+            text = m.group(1)
+            if not _ORDINAL.match(text):
+                return m.group(0)
+            return ('<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr>'
+                    f"<w:r><w:t>{_ORDINAL.sub('', text)}</w:t></w:r></w:p>")
+        return re.sub(r"<w:p><w:r><w:t>([^<]+)</w:t></w:r></w:p>", para, t)
+    return Plan(post=_docx_second_table(edit))
+
+
+_blank_zeros_variant("docx_labels_auto_numbered", "docx_labels_auto_numbered with zeros blank.")
