@@ -40,8 +40,10 @@ _NUM = re.compile(
 _YUAN_SIGN = re.compile(r"^[￥¥]")
 
 #: Footnote markers that cannot be a digit: stripped, the number is trusted.
+#: Word's review-comment anchor (``[A1]``: the reviewer's initials and the comment's number).
 _SURE_MARK = (r"[\u2460-\u249b\u24ea\u2776-\u2793\u00b9\u00b2\u00b3\u2070-\u2079]"
-              r"|[\[［〔【]\s*(?:注\s*)?\d{1,2}\s*[\]］〕】]|注\s*\d{1,2}")
+              r"|[\[［〔【]\s*(?:注\s*)?\d{1,2}\s*[\]］〕】]|注\s*\d{1,2}"
+              r"|\s*[\[［](?:[A-Za-zＡ-Ｚａ-ｚ]{1,4}|[\u4e00-\u9fff]{1,3})\d{1,3}[\]］]")
 #: Markers that may also be a damaged digit: stripped, the number is doubtful.
 _ODD_MARK = r"[※*＊†‡§]"
 _MARKS = re.compile(rf"^(?P<pre>(?:{_SURE_MARK}|{_ODD_MARK})*)(?P<body>.*?)(?P<post>(?:{_SURE_MARK}|{_ODD_MARK})*)$",

@@ -638,3 +638,11 @@ def test_a_total_row_is_never_the_first_line_of_the_blank_row_below():
     # a label wrapped over two rows is still joined
     rows = _join_wrapped_labels([row("5.要求行政机关确认或", ["1", "0", "1"]), row("重新出具已获取信息", ["", "", ""])])
     assert [r.labels for r in rows] == [["5.要求行政机关确认或", "重新出具已获取信息"]]
+
+
+@pytest.mark.parametrize("text,value", [("3119[A1]", 3119), ("26 [张2]", 26), ("0［LW3］", 0)])
+def test_word_comment_anchor_after_a_figure_is_a_mark(text, value):
+    """Word's web page of a draft with review comments: ``3119[A1]`` — the comment anchor
+    (reviewer's initials and number in brackets) is no part of the figure (adversary round 8)."""
+    cv = parse_cell(text)
+    assert cv is not None and cv.value == value and not cv.doubt

@@ -5192,3 +5192,32 @@ def _docx_labels_auto_numbered(rep: dict, fmt: str) -> Plan:
 
 
 _blank_zeros_variant("docx_labels_auto_numbered", "docx_labels_auto_numbered with zeros blank.")
+
+
+@transform("html_word_comment_marks", "9", ("html",))
+def _html_word_comment_marks(rep: dict, fmt: str) -> Plan | None:
+    """Word's "save as web page" of a draft with review comments left in: three table-三 figures
+    carry a comment anchor (``26<a class=msocomanchor href="#_msocom_1">[A1]</a>``) and the
+    comments are listed at the end (``[A1]核对：上年为23件``).  The anchor is no digit of the
+    figure: read the figure, or flag it."""
+    keys = [k for k in ("t3.new_received.total", "t3.granted.total", "t3.carried_to_next.total")
+            if isinstance(rep["cells"].get(k), int)]
+    if not keys:
+        return None
+    a, b = "\u2068", "\u2069"
+
+    def value_text(k: str, s: str) -> str:
+        return f"{s}{a}{keys.index(k) + 1}{b}" if k in keys else s
+
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8")
+        s = re.sub(f"{a}(\\d){b}", lambda m: (
+            f'<span class=MsoCommentReference><span style="font-size:9.0pt"><a class=msocomanchor '
+            f'id="_anchor_{m.group(1)}" href="#_msocom_{m.group(1)}" name="_msoanchor_{m.group(1)}">'
+            f'[A{m.group(1)}]</a>&nbsp;</span></span>'), s)
+        notes = "".join(f'<div style="mso-element:comment"><p class=MsoCommentText><a href="#_msoanchor_{i}">[A{i}]</a>'
+                        f"核对：上年为{20 + i}件</p></div>" for i in range(1, len(keys) + 1))
+        i = s.rindex("</body>")
+        return (s[:i] + f'<div style="mso-element:comment-list"><hr class=msocomoff align=left size=1 width="33%">{notes}</div>'
+                + s[i:]).encode("utf-8")
+    return Plan(opts={"value_text": value_text}, post=post, flag_ok=set(keys))
