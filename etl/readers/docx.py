@@ -59,12 +59,12 @@ _CUSTOM_XML = _W + "customXml"
 # nested paragraph (text boxes are read after the paragraph: :func:`_text_boxes`), deleted and
 # moved-out runs, mc:Fallback copies, ruby annotations (w:rt) and the content control's own
 # properties, and a content control still showing its placeholder (``w:showingPlcHdr``: a form's
-# field left empty — the grey prompt is no content).  ``depth``: how many w:p enclose the
+# field left empty — the grey prompt is no content; one holding a digit is read).  ``depth``: how many w:p enclose the
 # paragraph's own runs.
 _RUN_TEXT_ANY = etree.XPath(
     ".//w:r[count(ancestor::w:p) = $depth and not(ancestor::w:del or ancestor::w:moveFrom"
     " or ancestor::mc:Fallback or ancestor::w:rt or ancestor::w:sdtPr"
-    " or ancestor::w:sdt[w:sdtPr/w:showingPlcHdr])]"
+    " or ancestor::w:sdt[w:sdtPr/w:showingPlcHdr][not(w:sdtContent//w:t[translate(., '0123456789０１２３４５６７８９', '') != .])])]"
     "/*[self::w:t or self::w:tab or self::w:br or self::w:cr or self::w:noBreakHyphen]",
     namespaces={"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
                 "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006"})
@@ -173,9 +173,13 @@ def _iter_block_items(container):
 
 
 def _showing_placeholder(sdt) -> bool:
-    """A content control still showing its placeholder prompt (a form's field left empty)."""
+    """A content control still showing its placeholder prompt (a form's field left empty).  A
+    control marked so whose content holds a digit is read all the same: a template engine
+    that filled it may leave the mark, and a prompt of 0 prints 0."""
     pr = sdt.find(_W + "sdtPr")
-    return pr is not None and pr.find(_W + "showingPlcHdr") is not None
+    if pr is None or pr.find(_W + "showingPlcHdr") is None:
+        return False
+    return not any(ch.isdigit() for t in sdt.iter(_T) for ch in (t.text or ""))
 
 
 def _wrapped_children(parent, tag: str):
