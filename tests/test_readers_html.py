@@ -345,3 +345,14 @@ def test_read_only_form_fields_show_their_values():
     t = read_html(page.encode("utf-8"), "form.html").tables[0]
     assert t.texts() == [["项目", "自然人", "商业企业", "总计"], ["一、本年新收", "26", "3", "29"],
                          ["二、上年结转", "1", "0", "1"]]
+
+
+def test_a_cell_printed_wholly_in_superscript_is_its_figure():
+    """``<td><sup>72</sup></td>``: an editor's small raised type, no figure before it — the
+    cell's figure, not a footnote mark (``26<sup>1</sup>`` stays 26) (adversary round 8)."""
+    page = ("<html><body><table><tr><td>行政复议</td><td>结果维持</td><td>总计</td></tr>"
+            "<tr><td>本年</td><td><p><sup>72</sup></p></td><td>26<sup>1</sup></td></tr>"
+            "<tr><td>规章<sup>2</sup></td><td><del>5</del></td><td><sup style='display:none'>9</sup></td></tr>"
+            "</table></body></html>")
+    t = read_html(page.encode("utf-8"), "sup.html").tables[0]
+    assert t.texts()[1:] == [["本年", "72", "26"], ["规章", "", ""]]

@@ -14,7 +14,8 @@ chosen option: an online 填报 system's print view), turns ``<br>``/``<p>`` bou
 cell into ``\\n``, and maps cells that
 hold only ``&nbsp;``/U+3000 to ``''``.  Text without ink — hidden, struck, superscript, white on
 a plain ground, by tag, inline style or a class of the page's ``<style>`` (:class:`_Ink`) — is
-no part of it.  No NFKC here: the parser normalises.
+no part of it; but a cell whose only text is raised (``<td><sup>72</sup></td>``) is read with
+it: no figure precedes it to be marked.  No NFKC here: the parser normalises.
 
 A CMS page whose article is an ``<iframe srcdoc="…">`` (the document HTML-escaped in the
 attribute) is read with the frame's document in the frame's place (:func:`lift_srcdoc`): the
@@ -280,6 +281,18 @@ class _Ink:
         verdict = _props_no_ink(props)
         return self._plain_ground(el) if verdict is None else verdict
 
+    def raised(self, el, tag: str) -> bool:
+        """No ink only for being raised (sup, vertical-align:super): not hidden, struck or white."""
+        if (tag in _STRUCK_TAGS and tag != "sup") or el.get("hidden") is not None:
+            return False
+        props = self._props(el, tag) if (self.by_tag or self.by_class) else None
+        if props is None:
+            style = el.get("style")
+            props = {k: v for k, (v, _) in _declarations(style).items()} if style else {}
+        if tag == "sup":
+            props = {"vertical-align": "super", **props}
+        return _props_no_ink(props) is True and _props_no_ink({**props, "vertical-align": ""}) is False
+
     def _plain_ground(self, el) -> bool:
         for node in (el, *el.iterancestors()):
             tag = _tag(node)
@@ -324,9 +337,12 @@ def _field_value(el, tag: str) -> str:
     return "".join(chosen.itertext()) if chosen is not None else ""
 
 
-def _cell_text(td, ink: _Ink = _PLAIN_INK) -> str:
-    """All text inside a cell; inline elements joined without spaces, blocks separated by \\n."""
+def _cell_text(td, ink: _Ink = _PLAIN_INK, raised_ink: bool = False) -> str:
+    """All text inside a cell; inline elements joined without spaces, blocks separated by \\n.
+    A cell whose only text is raised (``<td><sup>72</sup></td>``: an editor's small type, no
+    figure before it to mark) is read with its raised text: that is its figure."""
     parts: list[str] = []
+    raised = False
     walker = etree.iterwalk(td, events=("start", "end"))
     for event, el in walker:
         tag = _tag(el)
@@ -334,6 +350,12 @@ def _cell_text(td, ink: _Ink = _PLAIN_INK) -> str:
             if el is not td and (tag is None or tag in _SKIP_TAGS or ink.no_ink(el, tag)):
                 if tag in _FORM_FIELDS and not ink.no_ink(el, tag):
                     parts.append(_field_value(el, tag))
+                elif tag is not None and ink.raised(el, tag):
+                    if raised_ink:
+                        if el.text:
+                            parts.append(el.text)
+                        continue   # read as ink: its children and tail follow
+                    raised = True
                 walker.skip_subtree()  # its "end" event still fires and adds the tail
                 continue
             if tag in _BLOCK_TAGS and el is not td:
@@ -347,7 +369,10 @@ def _cell_text(td, ink: _Ink = _PLAIN_INK) -> str:
                 parts.append(_BREAK)
             if el.tail:
                 parts.append(el.tail)
-    return join_cell_lines(_clean("".join(parts)))
+    text = join_cell_lines(_clean("".join(parts)))
+    if raised and not raised_ink and not text:
+        return _cell_text(td, ink, raised_ink=True)
+    return text
 
 
 _IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")

@@ -5221,3 +5221,32 @@ def _html_word_comment_marks(rep: dict, fmt: str) -> Plan | None:
         return (s[:i] + f'<div style="mso-element:comment-list"><hr class=msocomoff align=left size=1 width="33%">{notes}</div>'
                 + s[i:]).encode("utf-8")
     return Plan(opts={"value_text": value_text}, post=post, flag_ok=set(keys))
+
+
+@transform("html_old_row_struck_whole", "12", ("html",))
+def _html_old_row_struck_whole(rep: dict, fmt: str) -> Plan | None:
+    """A corrected CMS page keeping the first-published 予以公开 row struck through as a whole
+    (``<tr style="text-decoration:line-through">``, its figures each + 2) above the corrected
+    one: the struck row prints no figure of the report."""
+    cells = rep["cells"]
+    if "t3.granted.total" not in cells:
+        return None
+    olds = [str((cells.get(f"t3.granted.{c}") or 0) + 2) for c in vocab.T3_COL_KEYS]
+
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8")
+        i = s.find("（一）予以公开")
+        k = s.find("</tr>", i) + 5
+        row = ('<tr style="text-decoration:line-through;color:#999"><td colspan="2"><p>（一）予以公开</p></td>'
+               + "".join(f'<td><p align="center">{v}</p></td>' for v in olds) + "</tr>")
+        return (s[:k] + row + s[k:]).encode("utf-8")
+    return Plan(post=post, flag_ok=_keys(cells, "t3.granted.") | _keys(cells, "t3.result_total."))
+
+
+@transform("html_figures_small_sup_font", "extra", ("html",))
+def _html_figures_small_sup_font(rep: dict, fmt: str) -> Plan:
+    """An editor that prints table 四's figures in ``<sup>`` for a smaller type (no figure before
+    them in the cell): a whole cell raised is the cell's figure, not a footnote mark."""
+    return Plan(post=_html_table_at(2, lambda t: re.sub(
+        r'(<td[^>]*><p align="center">)(\d+)(</p></td>)', r"\1<sup>\2</sup>\3", t)),
+        flag_ok=_keys(rep["cells"], "t4."))
