@@ -419,3 +419,18 @@ def test_a_vertical_merge_written_without_restart_starts_at_its_first_cell():
     t = read_docx(_with_body(_p("前言") + body), "vm.docx").tables[0]
     assert t.texts() == [["二、上年结转", "1"], ["三、本年度办理结果", "13"], ["三、本年度办理结果", "3"]]
     assert [r[0].is_span_copy for r in t.rows] == [False, False, True]
+
+
+def test_a_cell_printed_wholly_in_superscript_is_its_figure():
+    """A figure whose run is superscript with no figure before it in the cell (an editor's small
+    type): the cell's figure, not a footnote mark (26 with a raised 1 stays 26) (round 8)."""
+    sup = '<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:t>{}</w:t></w:r>'
+    hidden = '<w:r><w:rPr><w:vanish/></w:rPr><w:t>9</w:t></w:r>'
+    body = ("<w:tbl>"
+            f"<w:tr>{_tc('行政复议')}{_tc('结果维持')}{_tc('总计')}</w:tr>"
+            f"<w:tr>{_tc('本年')}<w:tc><w:p>{sup.format('72')}</w:p></w:tc>"
+            f"<w:tc><w:p><w:r><w:t>26</w:t></w:r>{sup.format('1')}</w:p></w:tc></w:tr>"
+            f"<w:tr>{_tc('上年')}<w:tc><w:p>{hidden}</w:p></w:tc><w:tc><w:p/></w:tc></w:tr>"
+            "</w:tbl>")
+    t = read_docx(_with_body(_p("前言") + body), "sup.docx").tables[0]
+    assert t.texts()[1:] == [["本年", "72", "26"], ["上年", "", ""]]

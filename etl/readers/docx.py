@@ -269,11 +269,8 @@ def _no_ink_props(props: dict, plain_ground: bool) -> bool:
             and props.get(_SHD) in _NO_FILL and not props.get(_HIGHLIGHT))
 
 
-def _no_ink(run) -> bool:
-    """A run whose direct formatting prints no figure ink (:func:`_no_ink_props`; white only
-    counts where the caller knows the ground is white: see :class:`_Styles`)."""
-    rpr = run.find(_RPR)
-    return rpr is not None and _no_ink_props(_rpr_props(rpr), False)
+def _raised_as_ink(props: dict, raised_ink: bool) -> dict:
+    return {**props, _VERT_ALIGN: None} if raised_ink and props.get(_VERT_ALIGN) == "superscript" else props
 
 
 class _Styles:
@@ -464,7 +461,8 @@ def _paragraph_shaded(p_el, styles: _Styles, p_style: str | None) -> bool:
             or styles.shaded(p_style if p_style is not None else styles.default_para))
 
 
-def paragraph_text(p_el, styles: _Styles | None = None, plain_ground: bool = False) -> str:
+def paragraph_text(p_el, styles: _Styles | None = None, plain_ground: bool = False,
+                   raised_ink: bool = False) -> str:
     """Text of one w:p: w:t text, w:tab as a tab, w:br/w:cr as a newline (like python-docx's
     ``Paragraph.text``, but one compiled XPath instead of one per run).  Moved-in runs
     (w:moveTo) are text, moved-out (w:moveFrom) and deleted ones are not; runs without ink
@@ -475,7 +473,8 @@ def paragraph_text(p_el, styles: _Styles | None = None, plain_ground: bool = Fal
 
     A footnote mark faked as raised small text (WPS: ``w:position`` above the baseline and a
     smaller ``w:sz`` than the figure it follows) is a superscript too; sizes come from the run,
-    its styles and the document defaults — a size nothing gives leaves the run as text."""
+    its styles and the document defaults — a size nothing gives leaves the run as text.
+    ``raised_ink``: superscript runs are read (a cell whose only text is raised: its figure)."""
     parts = []
     last_run, skip = None, False
     p_style = _MISSING
@@ -485,7 +484,8 @@ def paragraph_text(p_el, styles: _Styles | None = None, plain_ground: bool = Fal
         if run is not last_run:
             last_run = run
             if styles is None:
-                skip = _no_ink(run)
+                rpr = run.find(_RPR)
+                skip = rpr is not None and _no_ink_props(_raised_as_ink(_rpr_props(rpr), raised_ink), False)
             else:
                 if p_style is _MISSING:
                     p_style = _paragraph_style(p_el)
@@ -495,7 +495,7 @@ def paragraph_text(p_el, styles: _Styles | None = None, plain_ground: bool = Fal
                 if rpr is not None:
                     props = {**props, **_rpr_props(rpr)}
                 size = props.get(_SZ)
-                skip = _no_ink_props(props, plain_ground) or (
+                skip = _no_ink_props(_raised_as_ink(props, raised_ink), plain_ground) or not raised_ink and (
                     props.get(_POSITION, 0) > 0 and size is not None and prev_size is not None
                     and size < prev_size and bool(parts) and parts[-1][-1:].isdigit())
                 if not skip:
@@ -528,16 +528,25 @@ class _Reader:
         self.n_tables = 0
         self.styles = styles
 
-    def paragraph_text(self, p_el, plain_ground: bool) -> str:
-        return paragraph_text(p_el, self.styles, plain_ground)
+    def paragraph_text(self, p_el, plain_ground: bool, raised_ink: bool = False) -> str:
+        return paragraph_text(p_el, self.styles, plain_ground, raised_ink)
 
-    def cell_text(self, tc, nested: list, table_plain: bool) -> str:
+    def cell_text(self, tc, nested: list, table_plain: bool, raised_ink: bool = False) -> str:
+        """The cell's text; a cell whose only text is raised (superscript: an editor's small
+        type, no figure before it to mark) is read with it."""
+        text = self._cell_text(tc, nested, table_plain, raised_ink)
+        if not text and not raised_ink and any(t.text for t in tc.iter(_T)):
+            again: list = []
+            text = self._cell_text(tc, again, table_plain, True)
+        return text
+
+    def _cell_text(self, tc, nested: list, table_plain: bool, raised_ink: bool) -> str:
         lines: list[str] = []
         plain = table_plain and self.styles is not None and self.styles.plain_ground(tc=tc)
         for item in tc:  # fast path: a cell's children are almost always plain w:p
             tag = item.tag
             if tag == _P:
-                text = self.paragraph_text(item, plain)
+                text = self.paragraph_text(item, plain, raised_ink)
                 if text:
                     lines.extend(_clean_lines(text))
             elif tag == _TBL:
@@ -545,7 +554,7 @@ class _Reader:
             elif tag in (_SDT, _CUSTOM_XML):
                 for sub in _iter_block_items([item]):
                     if sub.tag == _P:
-                        lines.extend(_clean_lines(self.paragraph_text(sub, plain)))
+                        lines.extend(_clean_lines(self.paragraph_text(sub, plain, raised_ink)))
                     else:
                         self._nested(sub, nested, lines, table_plain)
         return join_cell_lines(lines)

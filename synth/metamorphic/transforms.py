@@ -5250,3 +5250,14 @@ def _html_figures_small_sup_font(rep: dict, fmt: str) -> Plan:
     return Plan(post=_html_table_at(2, lambda t: re.sub(
         r'(<td[^>]*><p align="center">)(\d+)(</p></td>)', r"\1<sup>\2</sup>\3", t)),
         flag_ok=_keys(rep["cells"], "t4."))
+
+
+@transform("docx_figures_small_sup_font", "extra", ("docx",))
+def _docx_figures_small_sup_font(rep: dict, fmt: str) -> Plan:
+    """DOCX whose table-四 figures are superscript runs (an editor's small raised type, no
+    figure before them in the cell): a whole cell raised is its figure, not a footnote mark."""
+    def edit(x: str) -> str:
+        m = list(re.finditer(r"<w:tbl>.*?</w:tbl>", x, re.S))[2]
+        t = re.sub(r"<w:r>(<w:t>\d+</w:t>)</w:r>", r'<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>\1</w:r>', m.group(0))
+        return x[:m.start()] + t + x[m.end():]
+    return Plan(post=lambda data, f: _docx_edit(data, edit), flag_ok=_keys(rep["cells"], "t4."))

@@ -166,6 +166,7 @@ SWEEP_REGRESSIONS = [
     ("docx_labels_auto_numbered", "s_blank_zeros", "docx"),
     # a table-四 cell printed wholly in <sup> (small type, no figure before it) read blank = 0
     ("html_figures_small_sup_font", "g003", "html"),
+    ("docx_figures_small_sup_font", "g003", "docx"),
 ]
 
 
