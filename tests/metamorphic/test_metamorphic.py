@@ -167,6 +167,9 @@ SWEEP_REGRESSIONS = [
     # a table-四 cell printed wholly in <sup> (small type, no figure before it) read blank = 0
     ("html_figures_small_sup_font", "g003", "html"),
     ("docx_figures_small_sup_font", "g003", "docx"),
+    # PDF sweep over every gold (lead, stop 22): a tall row's label split around its centred
+    # figure, the figure row rebuilt as another table: the label row's blanks read as zeros
+    *((t, "g011", "pdf") for t in ("pdf_unruled_split_wrapped_blank_zeros", "pdf_ocr_layer_skewed_blank_zeros")),
 ]
 
 
