@@ -46,9 +46,6 @@ KNOWN_FAILING: set[tuple[str, str]] = {
     *(("t3_no_total_online_col_unheaded", f) for f in ("txt", "md", "html", "docx", "pdf")),
     # adversary round 7 (docs/adversary-findings.md "Round 7")
     # adversary round 8 (docs/adversary-findings.md "Round 8 (r8struct)")
-    # pdfium reports an astral character (𝟐, U+1D7D0) as two surrogate halves: table 三's
-    # mathematical digits never read as digits, every table-三 cell flagged (no silent cell)
-    ("numbers_math_digits", "pdf"),
     # g011's blank-zero markdown (its rows' 总计 printed blank while their figures sum): the
     # blanks are flagged as possibly lost digits, 47 cells over the budget — as round 3's other
     # _blank_zeros re-orderings on g011 md; no silent cell
