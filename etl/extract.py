@@ -1156,6 +1156,11 @@ def _template_fragment(label: str) -> bool:
     return len(n) < 4 or any(n[i:i + 4] in _T3_LABEL_TEXT for i in range(len(n) - 3))
 
 
+def _unnumbered(label: str) -> str:
+    """A label's words without its leading ordinal (一、 （七） 3.)."""
+    return _ORDINAL.sub("", vocab.norm(label), count=1) if _ORDINAL.match(vocab.norm(label)) else vocab.norm(label)
+
+
 def _align_unlabelled(items, order: list[str], state: ParseState) -> tuple[dict, list]:
     """Place rows by label; rows that lost their label go, in printed order, into the gaps
     between labelled rows when the gap has exactly as many missing rows as unlabelled ones.
@@ -1176,7 +1181,9 @@ def _align_unlabelled(items, order: list[str], state: ParseState) -> tuple[dict,
             return
         if len(missing) == len(pending):
             for k, (row, vals, hint) in zip(missing, pending):
-                if hint == k:
+                if hint == k or (row.labels and _unnumbered(row.label) == _unnumbered(vocab.row_zh("t3", k))):
+                    # a label line naming the row; or the row's own label is the template's word
+                    # for word without its ordinal (Word's list numbering draws （七） 3.)
                     out[k] = (row, vals, "cell")
                     continue
                 out[k] = (row, vals, "order")

@@ -646,3 +646,18 @@ def test_word_comment_anchor_after_a_figure_is_a_mark(text, value):
     (reviewer's initials and number in brackets) is no part of the figure (adversary round 8)."""
     cv = parse_cell(text)
     assert cv is not None and cv.value == value and not cv.doubt
+
+
+def test_unnumbered_labels_placed_in_their_gap_by_their_own_words_are_read():
+    """Word's list numbering draws the ordinals: rows print 总计 and 其他 for （七）总计 and 3.其他.
+    Placed by order into a gap of as many rows, a row whose own words are the template label's
+    without its ordinal is that row — read, not flagged as unproven (adversary round 8)."""
+    report = make_report("2021", seed=9)
+    page = render_html(report, style="plain")
+    page = page.decode("utf-8") if isinstance(page, bytes) else page
+    page = page.replace("（七）总计", "总计").replace("3.其他<", "其他<")
+    rep = parse(page, "r.html")
+    for k in ("result_total", "other_other"):
+        for c in vocab.T3_COL_KEYS:
+            key = f"t3.{k}.{c}"
+            assert key not in rep.uncertain and rep.cells[key] == report["cells"][key], key

@@ -50,9 +50,6 @@ KNOWN_FAILING: set[tuple[str, str]] = {
     # blanks are flagged as possibly lost digits, 47 cells over the budget — as round 3's other
     # _blank_zeros re-orderings on g011 md; no silent cell
     ("t3_label_over_blank_row_blank_zeros", "md"),
-    # Word's list numbering draws the ordinals: （七）总计 reads 总计 and 3.其他 reads 其他 — both
-    # rows flagged (placed by order, unproven), 14 cells, over the budget of a 2021 report
-    *(("docx_labels_auto_numbered", "docx"), ("docx_labels_auto_numbered_blank_zeros", "docx")),
 }
 
 
