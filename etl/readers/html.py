@@ -9,10 +9,13 @@ parse with lxml, and walk the tree *iteratively* (``etree.iterwalk``), emitting
   not emitted; its loose text becomes paragraphs and its inner tables are emitted.
 
 Cell text joins inline markup without spaces (Word-pasted ``<span>``/``<font>``/``<o:p>`` runs
-split words), turns ``<br>``/``<p>`` boundaries inside a cell into ``\\n``, and maps cells that
+split words), reads a form field by what it shows (a text input's value, a textarea, a select's
+chosen option: an online 填报 system's print view), turns ``<br>``/``<p>`` boundaries inside a
+cell into ``\\n``, and maps cells that
 hold only ``&nbsp;``/U+3000 to ``''``.  Text without ink — hidden, struck, superscript, white on
 a plain ground, by tag, inline style or a class of the page's ``<style>`` (:class:`_Ink`) — is
-no part of it.  No NFKC here: the parser normalises.
+no part of it; but a cell whose only text is raised (``<td><sup>72</sup></td>``) is read with
+it: no figure precedes it to be marked.  No NFKC here: the parser normalises.
 
 A CMS page whose article is an ``<iframe srcdoc="…">`` (the document HTML-escaped in the
 attribute) is read with the frame's document in the frame's place (:func:`lift_srcdoc`): the
@@ -278,6 +281,18 @@ class _Ink:
         verdict = _props_no_ink(props)
         return self._plain_ground(el) if verdict is None else verdict
 
+    def raised(self, el, tag: str) -> bool:
+        """No ink only for being raised (sup, vertical-align:super): not hidden, struck or white."""
+        if (tag in _STRUCK_TAGS and tag != "sup") or el.get("hidden") is not None:
+            return False
+        props = self._props(el, tag) if (self.by_tag or self.by_class) else None
+        if props is None:
+            style = el.get("style")
+            props = {k: v for k, (v, _) in _declarations(style).items()} if style else {}
+        if tag == "sup":
+            props = {"vertical-align": "super", **props}
+        return _props_no_ink(props) is True and _props_no_ink({**props, "vertical-align": ""}) is False
+
     def _plain_ground(self, el) -> bool:
         for node in (el, *el.iterancestors()):
             tag = _tag(node)
@@ -305,14 +320,42 @@ def _tag(el) -> str | None:
     return t.lower()
 
 
-def _cell_text(td, ink: _Ink = _PLAIN_INK) -> str:
-    """All text inside a cell; inline elements joined without spaces, blocks separated by \\n."""
+_FORM_FIELDS = frozenset({"input", "textarea", "select"})
+_TEXT_INPUTS = frozenset({"", "text", "number", "tel"})
+
+
+def _field_value(el, tag: str) -> str:
+    """What a form field in a cell shows (an online 填报 system's print view): a text input's
+    value, a textarea's text, a select's chosen (else first) option; nothing for hidden
+    inputs, buttons and check boxes."""
+    if tag == "input":
+        return (el.get("value") or "") if (el.get("type") or "").strip().lower() in _TEXT_INPUTS else ""
+    if tag == "textarea":
+        return el.text or ""
+    options = [o for o in el.iter() if _tag(o) == "option"]
+    chosen = next((o for o in options if o.get("selected") is not None), options[0] if options else None)
+    return "".join(chosen.itertext()) if chosen is not None else ""
+
+
+def _cell_text(td, ink: _Ink = _PLAIN_INK, raised_ink: bool = False) -> str:
+    """All text inside a cell; inline elements joined without spaces, blocks separated by \\n.
+    A cell whose only text is raised (``<td><sup>72</sup></td>``: an editor's small type, no
+    figure before it to mark) is read with its raised text: that is its figure."""
     parts: list[str] = []
+    raised = False
     walker = etree.iterwalk(td, events=("start", "end"))
     for event, el in walker:
         tag = _tag(el)
         if event == "start":
             if el is not td and (tag is None or tag in _SKIP_TAGS or ink.no_ink(el, tag)):
+                if tag in _FORM_FIELDS and not ink.no_ink(el, tag):
+                    parts.append(_field_value(el, tag))
+                elif tag is not None and ink.raised(el, tag):
+                    if raised_ink:
+                        if el.text:
+                            parts.append(el.text)
+                        continue   # read as ink: its children and tail follow
+                    raised = True
                 walker.skip_subtree()  # its "end" event still fires and adds the tail
                 continue
             if tag in _BLOCK_TAGS and el is not td:
@@ -326,7 +369,10 @@ def _cell_text(td, ink: _Ink = _PLAIN_INK) -> str:
                 parts.append(_BREAK)
             if el.tail:
                 parts.append(el.tail)
-    return join_cell_lines(_clean("".join(parts)))
+    text = join_cell_lines(_clean("".join(parts)))
+    if raised and not raised_ink and not text:
+        return _cell_text(td, ink, raised_ink=True)
+    return text
 
 
 _IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")

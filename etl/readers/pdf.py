@@ -807,10 +807,14 @@ def _pdfium_chars(raw, ctypes, tp, height, page_no, doctop0) -> list | None:
     flags = ctypes.c_int()
     buf = ctypes.create_string_buffer(256)
     ox, oy = ctypes.c_double(), ctypes.c_double()
+    low = -1   # the index of a low surrogate already joined to the character before it
     for i in range(n):
-        if raw.FPDFText_IsGenerated(tp, i):
+        if i == low or raw.FPDFText_IsGenerated(tp, i):
             continue
         u = raw.FPDFText_GetUnicode(tp, i)
+        if 0xD800 <= u <= 0xDBFF and i + 1 < n and 0xDC00 <= (v := raw.FPDFText_GetUnicode(tp, i + 1)) <= 0xDFFF:
+            # pdfium gives a character beyond the BMP (𝟐, U+1D7D0) as two UTF-16 halves: one glyph
+            u, low = 0x10000 + ((u - 0xD800) << 10) + (v - 0xDC00), i + 1
         if u in _BAD_CHARS or 0xE000 <= u <= 0xF8FF or raw.FPDFText_HasUnicodeMapError(tp, i) == 1:
             return None  # glyph without a trustworthy Unicode value
         if not raw.FPDFText_GetMatrix(tp, i, mat) or not raw.FPDFText_GetLooseCharBox(tp, i, box):

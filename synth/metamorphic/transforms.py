@@ -4576,3 +4576,688 @@ def _pdf_ocr_layer_skewed_wide(rep: dict, fmt: str) -> Plan:
 
 
 _blank_zeros_variant("pdf_ocr_layer_skewed_wide", "pdf_ocr_layer_skewed_wide with zeros blank.")
+
+
+# ---- adversary round 8 (r8struct)
+# HTML and DOCX as agencies' CMSs and Word habits produce them: tables cut per row, CSS grids,
+# figure cells holding paragraphs, Word's inline wrappers and fields, nested cells, gridBefore,
+# and number spellings not tried before (mathematical digits, ``/`` and ``——`` for zero, 〇).
+
+
+def _html_table_at(i: int, fn: Callable[[str], str]) -> Callable[[bytes, str], bytes]:
+    """An HTML edit of the ``i``-th ``<table>`` (0: table 二, 1: table 三, 2: table 四)."""
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8")
+        m = list(re.finditer(r"<table.*?</table>", s, re.S))[i]
+        return (s[:m.start()] + fn(m.group(0)) + s[m.end():]).encode("utf-8")
+    return post
+
+
+@transform("t3_rows_own_tables", "extra", ("html", "docx"))
+def _t3_rows_own_tables(rep: dict, fmt: str) -> Plan:
+    """A CMS editor that cuts table 三 after every row (each body row its own ``<table>`` / Word
+    table, the header rows one table): merged cells cut at each table's edge, their text in the
+    first piece only.  The figures are all there in column order: read them, or flag — never
+    take a figure into another row or column."""
+    def t3(g: Grid, r: Any) -> list:
+        n = g.header_rows
+        out = []
+        for lo, hi in [(0, n)] + [(i, i + 1) for i in range(n, len(g.slots))]:
+            piece = g.copy()
+            piece.slots = [list(row) for row in g.slots[lo:hi]]
+            # a cell continuing from above this piece: printed empty here
+            above = set(cid for row in g.slots[:lo] for cid in row)
+            for row in piece.slots:
+                for c, cid in enumerate(row):
+                    if cid in above:
+                        row[c] = piece.new(lit())
+            out.append(piece.table(header_rows=n if lo == 0 else 0))
+        return out
+    return Plan(opts={"tables": tables_hook(t3=t3)}, flag_ok=_keys(rep["cells"], "t3."), complete=False)
+
+
+_blank_zeros_variant("t3_rows_own_tables", "t3_rows_own_tables with zeros blank.")
+
+
+def _css_grid(table: str) -> str:
+    """An HTML table (spans already unmerged) as ``<div>``s styled ``display:table``."""
+    t = re.sub(r"<table[^>]*>", '<div class="tbl" style="display:table;border-collapse:collapse">', table)
+    t = t.replace("</table>", "</div>")
+    t = re.sub(r"</?(?:tbody|thead|tfoot)[^>]*>", "", t)
+    t = re.sub(r"<tr[^>]*>", '<div class="tr" style="display:table-row">', t).replace("</tr>", "</div>")
+    t = re.sub(r"<t[dh][^>]*>", '<div class="td" style="display:table-cell;border:1px solid #000">', t)
+    return re.sub(r"</t[dh]>", "</div>", t)
+
+
+@transform("html_css_grid_tables", "11", ("html",))
+def _html_css_grid_tables(rep: dict, fmt: str) -> Plan:
+    """A CMS template that prints the tables as ``<div>`` grids (``display:table`` /
+    ``table-row`` / ``table-cell``), merged cells split with the text in the first: a browser
+    shows a table, the markup has none.  Read the grid, or flag: never a figure in another cell."""
+    def un(g: Grid, r: Any) -> None:
+        g.unmerge(repeat=False)
+
+    def post(data: bytes, f: str) -> bytes:
+        return re.sub(r"<table.*?</table>", lambda m: _css_grid(m.group(0)), data.decode("utf-8"),
+                      flags=re.S).encode("utf-8")
+    return Plan(opts={"tables": tables_hook(t2=un, t3=un, t4=un)}, post=post,
+                flag_ok={k for k in rep["cells"] if k[:2] in ("t2", "t3", "t4")}, complete=False)
+
+
+_blank_zeros_variant("html_css_grid_tables", "html_css_grid_tables with zeros blank.")
+
+
+@transform("html_figure_cells_paragraphs", "extra", ("html",))
+def _html_figure_cells_paragraphs(rep: dict, fmt: str) -> Plan:
+    """Figure cells as an online editor leaves them: an empty paragraph before the figure
+    (``<p>&nbsp;</p><p>26</p>``), a ``<br>`` after it (``26<br />``), the unit in a paragraph of
+    its own (``<p>26</p><p>件</p>``), in turn over tables 二, 三 and 四."""
+    n = iter(range(10 ** 6))
+
+    def cell(m: re.Match) -> str:
+        v = m.group(2)
+        k = next(n) % 3
+        inner = (f"<p>&nbsp;</p><p align=\"center\">{v}</p>" if k == 0 else
+                 f"<p align=\"center\">{v}<br /></p>" if k == 1 else
+                 f"<p align=\"center\">{v}</p><p align=\"center\">件</p>")
+        return m.group(1) + inner + m.group(3)
+
+    def post(data: bytes, f: str) -> bytes:
+        return re.sub(r'(<td[^>]*>)<p align="center">(\d[\d.]*)</p>(</td>)', cell,
+                      data.decode("utf-8")).encode("utf-8")
+    return Plan(post=post)
+
+
+_blank_zeros_variant("html_figure_cells_paragraphs", "html_figure_cells_paragraphs with zeros blank.")
+
+
+def _t3_label_rowspan_rows(rep: dict) -> list[str]:
+    cells = rep["cells"]
+    return [r for r in ("new_received", "granted", "partially_granted", "carried_forward")
+            if f"t3.{r}.total" in cells]
+
+
+@transform("t3_label_over_blank_row", "extra", TABLED)
+def _t3_label_over_blank_row(rep: dict, fmt: str) -> Plan | None:
+    """Word leftovers: four table-三 rows' labels merged down over an empty row below them (the
+    label cell spans two rows, the second row's figure cells blank — an emptied row the editor
+    merged away).  The empty row prints no figure: the first row's figures stand."""
+    rows = _t3_label_rowspan_rows(rep)
+    if not rows:
+        return None
+
+    def t3(g: Grid, r: Any) -> None:
+        for key in rows:
+            at = g.row_of(f"t3.{key}.")
+            g.insert_row(at + 1, [], keep_spans=True)
+            row, new = g.slots[at], g.slots[at + 1]
+            for c in range(g.ncols):
+                if g.cells[row[c]].kind == "num":
+                    break
+                new[c] = row[c]    # the label (and group) cells reach over the empty row
+    keys = {f"t3.{k}.{c}" for k in rows for c in vocab.T3_COL_KEYS if f"t3.{k}.{c}" in rep["cells"]}
+    return Plan(opts={"tables": tables_hook(t3=t3)}, flag_ok=keys)
+
+
+_blank_zeros_variant("t3_label_over_blank_row", "t3_label_over_blank_row with zeros blank: the empty row could be zeros.")
+
+
+_R8_REV = 'w:id="{}" w:author="示例" w:date="2024-01-01T00:00:00Z"'
+
+
+def _wrap_nested(run: str, i: int) -> str:
+    """A figure's run inside one of the inline wrapper nestings Word and WPS write."""
+    rev = _R8_REV.format(300 + i)
+    sdt = f'<w:sdt><w:sdtPr><w:id w:val="{500 + i}"/><w:text/></w:sdtPr><w:sdtContent>{{}}</w:sdtContent></w:sdt>'
+    k = i % 6
+    if k == 0:      # a form's content control, its value typed with track changes on
+        return sdt.format(f"<w:ins {rev}>{run}</w:ins>")
+    if k == 1:      # a smart tag (number recognizer) inside a tracked insertion
+        return f'<w:ins {rev}><w:smartTag w:uri="urn:schemas-microsoft-com:office:smarttags" w:element="chmetcnv">{run}</w:smartTag></w:ins>'
+    if k == 2:      # a content control holding a formula field's result
+        return sdt.format(f'<w:fldSimple w:instr=" =SUM(LEFT) ">{run}</w:fldSimple>')
+    if k == 3:      # nested custom XML (an old Word template's data binding)
+        return f'<w:customXml w:element="row"><w:customXml w:element="value">{run}</w:customXml></w:customXml>'
+    if k == 4:      # a hyperlink inside a content control
+        return sdt.format(f'<w:hyperlink w:anchor="_Toc{i}" w:history="1">{run}</w:hyperlink>')
+    return f'<w:smartTag w:uri="urn:schemas-microsoft-com:office:smarttags" w:element="chmetcnv"><w:ins {rev}>{run}</w:ins></w:smartTag>'
+
+
+@transform("docx_figures_nested_wrappers", "extra", ("docx",))
+def _docx_figures_nested_wrappers(rep: dict, fmt: str) -> Plan:
+    """DOCX: each table-三 figure's run inside a nesting of inline wrappers Word writes — a
+    content control around a tracked insertion, a smart tag in an insertion, a formula field in
+    a content control, custom XML in custom XML, a hyperlink in a content control.  The figure is
+    the cell's text, whatever wraps it."""
+    n = iter(range(10 ** 6))
+
+    def edit(t: str) -> str:
+        return re.sub(r"<w:r>(?:<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?<w:t>\d[\d.]*</w:t></w:r>",
+                      lambda m: _wrap_nested(m.group(0), next(n)), t)
+    return Plan(post=_docx_second_table(edit))
+
+
+_blank_zeros_variant("docx_figures_nested_wrappers", "docx_figures_nested_wrappers with zeros blank.")
+
+
+@transform("docx_totals_as_fields", "extra", ("docx",))
+def _docx_totals_as_fields(rep: dict, fmt: str) -> Plan:
+    """DOCX whose table-三 figures are Word formula fields (``{ =SUM(B4:G4) }`` as
+    ``w:fldChar``/``w:instrText`` runs, the cached result after ``separate``), every other one
+    a ``w:fldSimple``: the figure is the field's result; the cell addresses in the instruction
+    are no figures."""
+    n = iter(range(10 ** 6))
+
+    def field(m: re.Match) -> str:
+        i = next(n)
+        run = m.group(0)
+        if i % 2:
+            return f'<w:fldSimple w:instr=" =SUM(B{i % 30 + 4}:G{i % 30 + 4}) \\# &quot;0&quot; ">{run}</w:fldSimple>'
+        rpr = m.group(1) or ""
+        return (f'<w:r>{rpr}<w:fldChar w:fldCharType="begin"/></w:r>'
+                f'<w:r>{rpr}<w:instrText xml:space="preserve"> =SUM(B{i % 30 + 4}:G{i % 30 + 4}) </w:instrText></w:r>'
+                f'<w:r>{rpr}<w:fldChar w:fldCharType="separate"/></w:r>{run}'
+                f'<w:r>{rpr}<w:fldChar w:fldCharType="end"/></w:r>')
+
+    def edit(t: str) -> str:
+        return re.sub(r"<w:r>(<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?<w:t>\d[\d.]*</w:t></w:r>", field, t)
+    return Plan(post=_docx_second_table(edit))
+
+
+@transform("docx_value_cells_nested", "11", ("docx",))
+def _docx_value_cells_nested(rep: dict, fmt: str) -> Plan:
+    """DOCX pasted from a web page: each table-三 figure in a one-cell table inside its cell
+    (Word keeps the page's nested tables), the outer cell holding only an empty paragraph after
+    it.  The figures are in the file: read them in their cells, or flag — never read the outer
+    cells as blank."""
+    def edit(t: str) -> str:
+        inner = ('<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/></w:tblPr><w:tblGrid><w:gridCol w:w="600"/>'
+                 '</w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:w="600" w:type="dxa"/></w:tcPr>{}</w:tc></w:tr></w:tbl><w:p/>')
+        return re.sub(r"(<w:tc><w:tcPr>(?:(?!</w:tcPr>).)*</w:tcPr>)(<w:p>(?:(?!</w:p>).)*<w:t>\d[\d.]*</w:t>(?:(?!</w:p>).)*</w:p>)(</w:tc>)",
+                      lambda m: m.group(1) + inner.format(m.group(2)) + m.group(3), t)
+    return Plan(post=_docx_second_table(edit), flag_ok=_keys(rep["cells"], "t3."), complete=False)
+
+
+_blank_zeros_variant("docx_value_cells_nested", "docx_value_cells_nested with zeros blank.")
+
+
+@transform("docx_grid_before_group_col", "extra", ("docx",))
+def _docx_grid_before_group_col(rep: dict, fmt: str) -> Plan:
+    """DOCX from an HTML→Word converter: table 三's rows under 三、本年度办理结果 carry no cell for
+    that merged column but ``w:gridBefore w:val="1"`` (the row starts one grid column in).  The
+    cells stand in their grid columns."""
+    def row(m: re.Match) -> str:
+        tr = m.group(0)
+        first = re.match(r"(<w:tr>(?:<w:trPr>.*?</w:trPr>)?)(<w:tc><w:tcPr>(?:(?!</w:tc>).)*?<w:vMerge/>(?:(?!</w:tc>).)*</w:tc>)",
+                         tr, re.S)
+        if not first:
+            return tr
+        head = first.group(1)
+        rest = tr[first.end():]
+        pr = '<w:trPr><w:gridBefore w:val="1"/><w:wBefore w:w="864" w:type="dxa"/></w:trPr>'
+        if "<w:trPr>" in head:
+            head = head.replace("<w:trPr>", '<w:trPr><w:gridBefore w:val="1"/>', 1)
+        else:
+            head = head + pr
+        return head + rest
+
+    def edit(t: str) -> str:
+        return re.sub(r"<w:tr>.*?</w:tr>", row, t, flags=re.S)
+    return Plan(post=_docx_second_table(edit))
+
+
+_blank_zeros_variant("docx_grid_before_group_col", "docx_grid_before_group_col with zeros blank.")
+
+
+@transform("numbers_math_digits", "extra")
+def _numbers_math_digits(rep: dict, fmt: str) -> Plan:
+    """Table 三's counts in mathematical bold digits (𝟐𝟔, U+1D7CE…), as text copied from a rich
+    editor or a PDF with a math font prints them: the same figures."""
+    md = str.maketrans("0123456789", "".join(chr(0x1D7CE + i) for i in range(10)))
+    return Plan(opts={"value_text": lambda k, s: s.translate(md) if k.startswith("t3.") and s.isdigit() else s})
+
+
+@transform("zeros_as_slash", "extra")
+def _zeros_as_slash(rep: dict, fmt: str) -> Plan | None:
+    """Zeros of tables 二, 三 and 四 printed ``/`` (the CMS's "not applicable"): null."""
+    return _zeros_as(rep, ("t2", "t3", "t4"), "/")
+
+
+@transform("zeros_as_double_emdash", "extra")
+def _zeros_as_double_emdash(rep: dict, fmt: str) -> Plan | None:
+    """Zeros of tables 二, 三 and 四 printed ``——`` (two em dashes, the Chinese dash): null."""
+    return _zeros_as(rep, ("t2", "t3", "t4"), "——")
+
+
+@transform("zeros_as_wu_t2", "extra")
+def _zeros_as_wu_t2(rep: dict, fmt: str) -> Plan | None:
+    """Zeros of table 二 printed ``无``: null (tables 三/四 keep their digits)."""
+    return _zeros_as(rep, ("t2",), "无")
+
+
+@transform("zeros_as_circle_zero", "extra")
+def _zeros_as_circle_zero(rep: dict, fmt: str) -> Plan | None:
+    """Zeros of tables 三 and 四 typed as the ideographic zero ``〇`` (U+3007) or its look-alike
+    ``○`` (U+25CB, a white circle from the symbol palette): the figure 0, or a flag."""
+    zeros = sorted(k for k, v in rep["cells"].items() if k[:2] in ("t3", "t4") and v == 0)
+    if not zeros:
+        return None
+    glyph = {k: "〇" if i % 2 else "○" for i, k in enumerate(zeros)}
+    return Plan(opts={"value_text": lambda k, s: glyph.get(k, s)}, flag_ok=set(zeros))
+
+
+@transform("t2_figures_chinese_numerals", "extra")
+def _t2_figures_chinese_numerals(rep: dict, fmt: str) -> Plan | None:
+    """Table 二's counts (not money) in Chinese numerals (``十二``, ``零``, ``一百〇五``): table
+    二 has no sum to check them by, so the value or a flag."""
+    keys = {k for k, v in rep["cells"].items() if k.startswith("t2.") and not k.endswith(_MONEY)
+            and isinstance(v, int) and 0 <= v < 10000}
+    if not keys:
+        return None
+
+    def text(k: str, s: str) -> str:
+        if k not in keys or not s.isdigit():
+            return s
+        c = chinese_numeral(int(s))
+        return c.replace("零", "〇") if int(s) % 2 else c
+    return Plan(opts={"value_text": text}, flag_ok=keys, complete=False)
+
+
+def _docx_old_granted_row(rep: dict, kind: str) -> Callable[[bytes, str], bytes]:
+    """A DOCX edit putting last draft's 予以公开 row (each figure + 4) after the real one,
+    ``kind``: hidden (every run ``w:vanish``), deleted (a tracked row deletion, text as
+    ``w:delText``) or moved away (a tracked move: the old place's runs in ``w:moveFrom``)."""
+    rev = _R8_REV.format(700)
+
+    def edit(t: str) -> str:
+        m = next((m for m in re.finditer(r"<w:tr>.*?</w:tr>", t, re.S) if "（一）予以公开" in m.group(0)), None)
+        if m is None:
+            return t
+        old = re.sub(r'<w:vMerge w:val="restart"/>(</w:tcPr>)<w:p>.*?</w:p>', r"<w:vMerge/>\1<w:p/>", m.group(0), count=1)
+        old = re.sub(r"<w:t>(\d+)</w:t>", lambda d: f"<w:t>{int(d.group(1)) + 4}</w:t>", old)
+        if kind == "hidden":
+            old = re.sub(r"<w:r>(?:<w:rPr>(.*?)</w:rPr>)?", lambda r: f"<w:r><w:rPr>{r.group(1) or ''}<w:vanish/></w:rPr>", old)
+        elif kind == "deleted":
+            old = old.replace("<w:tr>", f"<w:tr><w:trPr><w:del {rev}/></w:trPr>", 1)
+            old = re.sub(r"<w:r>(.*?)<w:t>(.*?)</w:t></w:r>", f"<w:del {rev}><w:r>\\1<w:delText>\\2</w:delText></w:r></w:del>", old)
+        else:
+            old = old.replace("<w:tr>", f"<w:tr><w:trPr><w:del {rev}/></w:trPr>", 1)
+            old = re.sub(r"(<w:r>.*?</w:r>)", f'<w:moveFrom {rev}>\\1</w:moveFrom>', old)
+        return t[:m.end()] + old + t[m.end():]
+    return _docx_second_table(edit)
+
+
+def _old_row_plan(rep: dict, kind: str) -> Plan | None:
+    cells = rep["cells"]
+    if "t3.granted.total" not in cells:
+        return None
+    return Plan(post=_docx_old_granted_row(rep, kind),
+                flag_ok=_keys(cells, "t3.granted.") | _keys(cells, "t3.result_total."))
+
+
+@transform("docx_hidden_old_row", "12", ("docx",))
+def _docx_hidden_old_row(rep: dict, fmt: str) -> Plan | None:
+    """DOCX keeping last draft's 予以公开 row (other figures) as hidden text (every run
+    ``w:vanish``) after the real one: Word prints it not; its figures are no figures."""
+    return _old_row_plan(rep, "hidden")
+
+
+@transform("docx_deleted_old_row", "12", ("docx",))
+def _docx_deleted_old_row(rep: dict, fmt: str) -> Plan | None:
+    """DOCX with track changes left in: last draft's 予以公开 row deleted as a tracked row
+    deletion (``w:trPr/w:del``, its text ``w:delText``): no part of the document's text."""
+    return _old_row_plan(rep, "deleted")
+
+
+@transform("docx_moved_old_row", "12", ("docx",))
+def _docx_moved_old_row(rep: dict, fmt: str) -> Plan | None:
+    """DOCX with track changes left in: a 予以公开 row (last draft's figures) moved away, the
+    old place's runs in ``w:moveFrom`` (still ``w:t`` text) in a row marked deleted."""
+    return _old_row_plan(rep, "moved")
+
+
+_blank_zeros_variant("docx_hidden_old_row", "docx_hidden_old_row with zeros blank.")
+_blank_zeros_variant("docx_deleted_old_row", "docx_deleted_old_row with zeros blank.")
+
+
+@transform("html_t2_as_lists", "11", ("html",))
+def _html_t2_as_lists(rep: dict, fmt: str) -> Plan:
+    """A CMS rich-text field that cannot hold tables: table 二 as nested lists, a sub-table per
+    item, its rows as items with their cells as ``<li>`` (``<li>规章<ul><li>本年制发件数：0</li>…``).
+    The figures with their column words are there: read them, or flag."""
+    def post(data: bytes, f: str) -> bytes:
+        def as_lists(m: re.Match) -> str:
+            t = m.group(0)
+            out, head = ["<ul>"], []
+            for row in re.findall(r"<tr>(.*?)</tr>", t, re.S):
+                cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+                if len(cells) == 1:
+                    out.append(f"<li><strong>{cells[0]}</strong></li>")
+                elif not any(ch.isdigit() for c in cells[1:] for ch in c):
+                    head = cells[1:]
+                else:
+                    items = "".join(f"<li>{h}：{v}</li>" for h, v in zip(head, cells[1:]))
+                    out.append(f"<li>{cells[0]}<ul>{items}</ul></li>")
+            return "".join(out) + "</ul>"
+        s = data.decode("utf-8")
+        m = re.search(r"<table.*?</table>", s, re.S)
+        return (s[:m.start()] + as_lists(m) + s[m.end():]).encode("utf-8")
+    return Plan(post=post, flag_ok=_keys(rep["cells"], "t2."), complete=False)
+
+
+@transform("html_rowspan_overrun", "extra", ("html",))
+def _html_rowspan_overrun(rep: dict, fmt: str) -> Plan:
+    """A CMS editor deleted rows but left the merged cells' ``rowspan`` as it was: table 三's
+    三、本年度办理结果 and table 四's column heads span nine rows past where they end (a browser
+    stops them at the table's last row; within the table they cover rows below)."""
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8")
+        s = re.sub(r'rowspan="(\d+)"', lambda m: f'rowspan="{int(m.group(1)) + 9}"', s)
+        return s.encode("utf-8")
+    return Plan(post=post)
+
+
+@transform("html_tables_in_layout_table", "extra", ("html",))
+def _html_tables_in_layout_table(rep: dict, fmt: str) -> Plan:
+    """An old CMS page laid out by a table: the article (text and its tables) in one cell, a
+    side column beside it with the page's counters and dates (``浏览次数：1234``,
+    ``发布日期：2022-01-20``).  The side column's numbers are no figures."""
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8")
+        i, j = s.index("<body>") + 6, s.rindex("</body>")
+        side = ('<td width="180" valign="top"><p>发布日期：2022-01-20</p><p>浏览次数：1234</p>'
+                '<p>字号：14 16 18</p><p>附件：0</p></td>')
+        return (s[:i] + '<table width="980" border="0"><tr><td valign="top">' + s[i:j] + "</td>"
+                + side + "</tr></table>" + s[j:]).encode("utf-8")
+    return Plan(post=post)
+
+
+@transform("html_row_labels_th", "extra", ("html",))
+def _html_row_labels_th(rep: dict, fmt: str) -> Plan:
+    """Accessible CMS markup: every row's label cell a ``<th scope="row">``, the header cells
+    ``<th scope="col">`` in the body's rows (no ``<thead>``)."""
+    def post(data: bytes, f: str) -> bytes:
+        def row(m: re.Match) -> str:
+            tr = m.group(0)
+            if not re.search(r'<p align="center">[\d.]+</p>', tr):
+                return re.sub(r"<td([^>]*)>(.*?)</td>", r'<th scope="col"\1>\2</th>', tr)
+            return re.sub(r"<td([^>]*)>((?:(?!</td>).)*[^\d\s<>.](?:(?!</td>).)*)</td>",
+                          lambda c: (f'<th scope="row"{c.group(1)}>{c.group(2)}</th>'
+                                     if not re.fullmatch(r'<p align="center">[\d.]*</p>', c.group(2)) else c.group(0)), tr)
+        return re.sub(r"<tr>.*?</tr>", row, data.decode("utf-8"), flags=re.S).encode("utf-8")
+    return Plan(post=post)
+
+
+@transform("money_thousands_sep", "4")
+def _money_thousands_sep(rep: dict, fmt: str) -> Plan | None:
+    """Amounts of 1,000 万元 and more printed with thousands separators (``96,171.6``), ASCII in
+    one report, full-width (``96，171.6``) in the next: the same amounts."""
+    keys = [k for k in _money_keys(rep["cells"]) if (rep["cells"][k] or 0) >= 1000]
+    if not keys:
+        return None
+    sep = "," if len(rep["agency"]) % 2 else "，"
+
+    def value_text(k: str, s: str) -> str:
+        if k not in keys:
+            return s
+        whole, _, frac = s.partition(".")
+        return f"{int(whole):,}".replace(",", sep) + (f".{frac}" if frac else "")
+    return Plan(opts={"value_text": value_text})
+
+
+@transform("numbers_nbsp_thousands", "extra")
+def _numbers_nbsp_thousands(rep: dict, fmt: str) -> Plan | None:
+    """Counts of 1,000 and more grouped with a no-break space (``3&nbsp;001``, U+00A0), as an
+    online editor's number format prints them."""
+    if not _nonzero(rep["cells"], "t", 1, minimum=1000):
+        return None
+    return Plan(opts={"value_text": _count_text(lambda k, s: f"{int(s):,}".replace(",", "\u00a0"))})
+
+
+@transform("t2_t4_rows_own_tables", "extra", ("html", "docx"))
+def _t2_t4_rows_own_tables(rep: dict, fmt: str) -> Plan:
+    """The editor of ``t3_rows_own_tables`` on tables 二 and 四: every row of table 二 its own
+    table (a sub-table's heading, its column heads and each item apart), table 四's header rows
+    one table and its figures row another without a header.  Read them, or flag."""
+    def per_row(g: Grid, r: Any, keep_header: bool) -> list:
+        n = g.header_rows if keep_header else 0
+        out = []
+        for lo, hi in ([(0, n)] if n else []) + [(i, i + 1) for i in range(n, len(g.slots))]:
+            piece = g.copy()
+            piece.slots = [list(row) for row in g.slots[lo:hi]]
+            above = set(cid for row in g.slots[:lo] for cid in row)
+            for row in piece.slots:
+                for c, cid in enumerate(row):
+                    if cid in above:
+                        row[c] = piece.new(lit())
+            out.append(piece.table(header_rows=hi - lo if lo == 0 and n else 0))
+        return out
+    keys = {k for k in rep["cells"] if k[:2] in ("t2", "t4")}
+    return Plan(opts={"tables": tables_hook(t2=lambda g, r: per_row(g, r, False),
+                                            t4=lambda g, r: per_row(g, r, True))},
+                flag_ok=keys, complete=False)
+
+
+_blank_zeros_variant("t2_t4_rows_own_tables", "t2_t4_rows_own_tables with zeros blank.")
+
+
+@transform("t2_label_over_blank_row", "extra", TABLED)
+def _t2_label_over_blank_row(rep: dict, fmt: str) -> Plan | None:
+    """Word leftovers in table 二: each item's label merged down over an empty row below it (its
+    figure cells blank).  The empty row prints no figure: table 二 has no sum to tell, so the
+    first row's figures stand (or a flag)."""
+    def t2(g: Grid, r: Any) -> None:
+        at = len(g.slots) - 1
+        while at >= 0:
+            row = g.slots[at]
+            first_num = next((c for c in range(g.ncols) if g.cells[row[c]].kind == "num"), None)
+            if first_num:
+                g.insert_row(at + 1, [], keep_spans=True)
+                for c in range(first_num):
+                    g.slots[at + 1][c] = row[c]
+            at -= 1
+    keys = _keys(rep["cells"], "t2.")
+    return Plan(opts={"tables": tables_hook(t2=t2)}, flag_ok=keys) if keys else None
+
+
+_PLACEHOLDER = "单击或点击此处输入文字。"
+
+
+@transform("docx_form_placeholder_cells", "extra", ("docx",))
+def _docx_form_placeholder_cells(rep: dict, fmt: str) -> Plan | None:
+    """A DOCX form (a 办公厅's template) whose figure cells are content controls; the cells the
+    agency left empty still show the control's placeholder (``<w:showingPlcHdr/>``, 单击或点击
+    此处输入文字。).  Zeros printed blank: such a cell holds no figure (0 by the report's habit,
+    or a flag) — the placeholder is no label."""
+    zeros = {k for k, v in rep["cells"].items() if k[:2] in ("t3", "t4") and v == 0}
+    if not zeros:
+        return None
+    n = iter(range(10 ** 6))
+
+    def edit(t: str) -> str:
+        def cell(m: re.Match) -> str:
+            i = next(n)
+            return (f'{m.group(1)}<w:sdt><w:sdtPr><w:id w:val="{900 + i}"/><w:showingPlcHdr/><w:text/></w:sdtPr>'
+                    f'<w:sdtContent><w:p><w:r><w:rPr><w:rStyle w:val="PlaceholderText"/></w:rPr>'
+                    f'<w:t>{_PLACEHOLDER}</w:t></w:r></w:p></w:sdtContent></w:sdt>{m.group(3)}')
+        return re.sub(r"(<w:tc><w:tcPr>(?:(?!</w:tcPr>).)*</w:tcPr>)(<w:p/>)(</w:tc>)", cell, t)
+
+    def post(data: bytes, f: str) -> bytes:
+        def both(x: str) -> str:
+            ms = list(re.finditer(r"<w:tbl>.*?</w:tbl>", x, re.S))
+            for m in reversed(ms[1:3]):
+                x = x[:m.start()] + edit(m.group(0)) + x[m.end():]
+            return x
+        return _docx_edit(data, both)
+    return Plan(opts={"blank_zeros": True}, post=post, flag_ok=zeros)
+
+
+@transform("docx_tracked_cell_deleted", "extra", ("docx",))
+def _docx_tracked_cell_deleted(rep: dict, fmt: str) -> Plan | None:
+    """DOCX with track changes left in: in table 三's 本年新收 and 予以公开 rows an old cell
+    (last draft's 其他 column) deleted as a tracked cell deletion (``w:tcPr/w:cellDel``, its
+    figure ``w:delText``) before the 总计 cell: no cell of the printed table."""
+    cells = rep["cells"]
+    rows = [lab for key, lab in (("new_received", "一、本年新收"), ("granted", "（一）予以公开"))
+            if f"t3.{key}.total" in cells]
+    if not rows:
+        return None
+    rev = _R8_REV.format(800)
+
+    def edit(t: str) -> str:
+        for lab in rows:
+            m = next((m for m in re.finditer(r"<w:tr>.*?</w:tr>", t, re.S) if lab in m.group(0)), None)
+            if m is None:
+                continue
+            tr = m.group(0)
+            last = tr.rindex("<w:tc>")
+            old = (f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="864"/><w:cellDel {rev}/></w:tcPr><w:p>'
+                   f'<w:del {rev}><w:r><w:delText>7</w:delText></w:r></w:del></w:p></w:tc>')
+            t = t[:m.start()] + tr[:last] + old + tr[last:] + t[m.end():]
+        return t
+    return Plan(post=_docx_second_table(edit))
+
+
+@transform("docx_title_in_page_header", "14", ("docx",))
+def _docx_title_in_page_header(rep: dict, fmt: str) -> Plan:
+    """DOCX whose title is printed only in the page header, in a two-cell table (the agency on
+    the left, 「Y年政府信息公开工作年度报告」 on the right), the body starting at 一、总体情况 and
+    the document properties' title empty: read it there or refuse — never another agency."""
+    def post(data: bytes, f: str) -> bytes:
+        import docx as _docx
+        from docx.shared import Cm
+        d = _docx.Document(io.BytesIO(data))
+        t = d.sections[0].header.add_table(1, 2, Cm(16))
+        t.cell(0, 0).text = rep["agency"]
+        t.cell(0, 1).text = f"{rep['year']}年政府信息公开工作年度报告"
+        d.sections[0].footer.paragraphs[0].text = "第 1 页"
+        buf = io.BytesIO()
+        d.save(buf)
+        return buf.getvalue()
+    return Plan(opts={"title_lines": [], "meta_title": " "}, post=post, may_reject=True)
+
+
+@transform("html_figures_in_readonly_inputs", "extra", ("html",))
+def _html_figures_in_readonly_inputs(rep: dict, fmt: str) -> Plan:
+    """An online 填报 system's print view: table 三's figures are read-only form fields
+    (``<input type="text" value="26" readonly>``, borderless), the 备注-like 总计 cells
+    ``<textarea readonly>26</textarea>``.  The page shows the figures: read them, or flag —
+    never an empty cell."""
+    n = iter(range(10 ** 6))
+
+    def field(m: re.Match) -> str:
+        v = m.group(2)
+        if next(n) % 5 == 4:
+            inner = f'<textarea readonly="readonly" rows="1" style="border:0;resize:none">{v}</textarea>'
+        else:
+            inner = (f'<input type="text" name="f{next(n)}" value="{v}" readonly="readonly" '
+                     'style="width:48px;border:0;text-align:center" />')
+        return m.group(1) + inner + m.group(3)
+    return Plan(post=_html_table_at(1, lambda t: re.sub(
+        r'(<td[^>]*>)<p align="center">(\d[\d.]*)</p>(</td>)', field, t)))
+
+
+_blank_zeros_variant("html_figures_in_readonly_inputs", "html_figures_in_readonly_inputs with zeros blank.")
+
+
+@transform("docx_vmerge_first_without_restart", "extra", ("docx",))
+def _docx_vmerge_first_without_restart(rep: dict, fmt: str) -> Plan:
+    """DOCX from a converter that writes every cell of a vertical merge as a bare ``<w:vMerge/>``,
+    the first one too (no ``w:val="restart"``): Word starts the merge at the first such cell
+    under a cell that is not merged, and shows that first cell's text (三、本年度办理结果, table
+    四's heads).  The cell above it is no part of the merge."""
+    return Plan(post=lambda data, f: _docx_edit(data, lambda x: x.replace('<w:vMerge w:val="restart"/>', "<w:vMerge/>")))
+
+
+_blank_zeros_variant("docx_vmerge_first_without_restart", "docx_vmerge_first_without_restart with zeros blank.")
+
+
+_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+\.)")
+
+
+@transform("docx_labels_auto_numbered", "extra", ("docx",))
+def _docx_labels_auto_numbered(rep: dict, fmt: str) -> Plan:
+    """DOCX whose table-三 row labels are numbered by Word's list numbering (``w:numPr``): the
+    ordinals 一、 （一） 1. are drawn by Word, not typed, so the text reads 本年新收政府信息公开申请
+    数量, 予以公开, 属于国家秘密 …  The labels' words are there."""
+    def edit(t: str) -> str:
+        def para(m: re.Match) -> str:
+            text = m.group(1)
+            if not _ORDINAL.match(text):
+                return m.group(0)
+            return ('<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr>'
+                    f"<w:r><w:t>{_ORDINAL.sub('', text)}</w:t></w:r></w:p>")
+        return re.sub(r"<w:p><w:r><w:t>([^<]+)</w:t></w:r></w:p>", para, t)
+    return Plan(post=_docx_second_table(edit))
+
+
+_blank_zeros_variant("docx_labels_auto_numbered", "docx_labels_auto_numbered with zeros blank.")
+
+
+@transform("html_word_comment_marks", "9", ("html",))
+def _html_word_comment_marks(rep: dict, fmt: str) -> Plan | None:
+    """Word's "save as web page" of a draft with review comments left in: three table-三 figures
+    carry a comment anchor (``26<a class=msocomanchor href="#_msocom_1">[A1]</a>``) and the
+    comments are listed at the end (``[A1]核对：上年为23件``).  The anchor is no digit of the
+    figure: read the figure, or flag it."""
+    keys = [k for k in ("t3.new_received.total", "t3.granted.total", "t3.carried_to_next.total")
+            if isinstance(rep["cells"].get(k), int)]
+    if not keys:
+        return None
+    a, b = "\u2068", "\u2069"
+
+    def value_text(k: str, s: str) -> str:
+        return f"{s}{a}{keys.index(k) + 1}{b}" if k in keys else s
+
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8")
+        s = re.sub(f"{a}(\\d){b}", lambda m: (
+            f'<span class=MsoCommentReference><span style="font-size:9.0pt"><a class=msocomanchor '
+            f'id="_anchor_{m.group(1)}" href="#_msocom_{m.group(1)}" name="_msoanchor_{m.group(1)}">'
+            f'[A{m.group(1)}]</a>&nbsp;</span></span>'), s)
+        notes = "".join(f'<div style="mso-element:comment"><p class=MsoCommentText><a href="#_msoanchor_{i}">[A{i}]</a>'
+                        f"核对：上年为{20 + i}件</p></div>" for i in range(1, len(keys) + 1))
+        i = s.rindex("</body>")
+        return (s[:i] + f'<div style="mso-element:comment-list"><hr class=msocomoff align=left size=1 width="33%">{notes}</div>'
+                + s[i:]).encode("utf-8")
+    return Plan(opts={"value_text": value_text}, post=post, flag_ok=set(keys))
+
+
+@transform("html_old_row_struck_whole", "12", ("html",))
+def _html_old_row_struck_whole(rep: dict, fmt: str) -> Plan | None:
+    """A corrected CMS page keeping the first-published 予以公开 row struck through as a whole
+    (``<tr style="text-decoration:line-through">``, its figures each + 2) above the corrected
+    one: the struck row prints no figure of the report."""
+    cells = rep["cells"]
+    if "t3.granted.total" not in cells:
+        return None
+    olds = [str((cells.get(f"t3.granted.{c}") or 0) + 2) for c in vocab.T3_COL_KEYS]
+
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8")
+        i = s.find("（一）予以公开")
+        k = s.find("</tr>", i) + 5
+        row = ('<tr style="text-decoration:line-through;color:#999"><td colspan="2"><p>（一）予以公开</p></td>'
+               + "".join(f'<td><p align="center">{v}</p></td>' for v in olds) + "</tr>")
+        return (s[:k] + row + s[k:]).encode("utf-8")
+    return Plan(post=post, flag_ok=_keys(cells, "t3.granted.") | _keys(cells, "t3.result_total."))
+
+
+@transform("html_figures_small_sup_font", "extra", ("html",))
+def _html_figures_small_sup_font(rep: dict, fmt: str) -> Plan:
+    """An editor that prints table 四's figures in ``<sup>`` for a smaller type (no figure before
+    them in the cell): a whole cell raised is the cell's figure, not a footnote mark."""
+    return Plan(post=_html_table_at(2, lambda t: re.sub(
+        r'(<td[^>]*><p align="center">)(\d+)(</p></td>)', r"\1<sup>\2</sup>\3", t)),
+        flag_ok=_keys(rep["cells"], "t4."))
+
+
+@transform("docx_figures_small_sup_font", "extra", ("docx",))
+def _docx_figures_small_sup_font(rep: dict, fmt: str) -> Plan:
+    """DOCX whose table-四 figures are superscript runs (an editor's small raised type, no
+    figure before them in the cell): a whole cell raised is its figure, not a footnote mark."""
+    def edit(x: str) -> str:
+        m = list(re.finditer(r"<w:tbl>.*?</w:tbl>", x, re.S))[2]
+        t = re.sub(r"<w:r>(<w:t>\d+</w:t>)</w:r>", r'<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>\1</w:r>', m.group(0))
+        return x[:m.start()] + t + x[m.end():]
+    return Plan(post=lambda data, f: _docx_edit(data, edit), flag_ok=_keys(rep["cells"], "t4."))
