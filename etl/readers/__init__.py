@@ -13,6 +13,7 @@ recognises them before calling this.
 """
 from __future__ import annotations
 
+import codecs
 import hashlib
 import io
 import os
@@ -21,14 +22,36 @@ import stat
 from pathlib import Path
 
 from etl.document import Document, Paragraph, ReportError
+from etl.readers.mht import looks_mht
+from etl.readers.text import utf16_without_bom
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
 _HTML_SNIFF = re.compile(rb"<\s*(html|body|table|p|div|meta|!doctype)\b", re.I)
 
 
+# what may come before a page's first element: white space, comments, <?xml?>, <!DOCTYPE>,
+# script and style blocks (a server page's directives leave blank lines, a browser's "saved
+# from url" comment, a CMS's scripts)
+_PROLOGUE = re.compile(rb"(?:\s+|<!--.*?-->|<\?[^>]*>|<!doctype[^>]*>|<(script|style)\b[^>]*>.*?</\1\s*>)",
+                       re.I | re.S)
+_HTML_START = re.compile(rb"<(html|head|body|meta|title|table|div|p|link|center|form)\b", re.I)
+
+
+def _starts_with_markup(data: bytes) -> bool:
+    """Whether the bytes open with an HTML element once the prologue is skipped."""
+    pos = 3 if data.startswith(codecs.BOM_UTF8) else 0
+    while pos < len(data):
+        m = _PROLOGUE.match(data, pos)
+        if m is None or m.end() == pos:
+            break
+        pos = m.end()
+    return _HTML_START.match(data, pos) is not None
+
+
 def sniff_format(data: bytes, name: str) -> str:
-    """Detected format: pdf, docx, html, md, txt, doc (legacy Word) or zip (other archive)."""
+    """Detected format: pdf, docx, html, mht (web archive), md, txt, doc (legacy Office) or zip
+    (other archive)."""
     head = data[:2048]
     if head.startswith(b"%PDF"):
         return "pdf"
@@ -37,15 +60,23 @@ def sniff_format(data: bytes, name: str) -> str:
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "doc"
     ext = Path(name).suffix.lower()
+    if looks_mht(head) or (ext in (".mht", ".mhtml") and b"multipart/related" in head.lower()):
+        return "mht"
     stripped = head.lstrip()
     if ext in (".html", ".htm", ".shtml", ".xhtml") or _HTML_SNIFF.search(stripped[:512]):
         return "html"
+    if ext not in (".md", ".markdown") and _starts_with_markup(data[:65536]):
+        return "html"   # a JSP/ASP page's blank lines, a saved page's comments and scripts first
+    utf16 = utf16_without_bom(head[:len(head) // 2 * 2]) if not head.startswith(
+        (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else (head.decode("utf-16", "ignore"), "utf-16")
+    if utf16 is not None and _HTML_SNIFF.search(utf16[0].lstrip("\ufeff \r\n\t")[:512].encode("utf-8")):
+        return "html"   # a "Unicode" (UTF-16) page under a name that says nothing
     if ext in (".md", ".markdown"):
         return "md"
-    if ext == ".pdf":
+    if ext == ".pdf" and b"%PDF" in data[:1024]:   # the header may follow a little junk
         return "pdf"
-    if ext == ".docx":
-        return "docx"
+    # a .pdf/.docx name on text bytes (a crawler naming by the link, not the content): the
+    # content decides; binary bytes of no known kind are refused by the text reader
     return "txt"
 
 
@@ -59,7 +90,7 @@ def read_bytes(data: bytes, source: str) -> Document:
 
 
 def _read_bytes(data: bytes, source: str) -> Document:
-    if not data or not data.strip():
+    if not data or not data.strip(b" \t\r\n\x0b\x0c\x00"):   # NUL padding alone is no content either
         raise ReportError("空文件", "empty")
     if len(data) > MAX_FILE_BYTES:
         raise ReportError(f"文件过大（{len(data) // 1024 // 1024} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB）", "too_large")
@@ -85,14 +116,29 @@ def _read_bytes(data: bytes, source: str) -> Document:
             return _ocr_pictures(doc, _docx_pictures(data))
         return doc
     if fmt == "doc":
-        raise ReportError("旧版 Word（.doc）文件不支持，请另存为 .docx", "unsupported")
+        raise ReportError(_legacy_office_reason(source), "unsupported")
     if fmt == "zip":
         raise ReportError("压缩包或未知的 Office 文件，不是 Word 文档", "unsupported")
+    if fmt == "mht":
+        from etl.readers.mht import read_mht
+        return read_mht(data, source)
     if fmt == "html":
         from etl.readers.html import read_html
         return read_html(data, source)
     from etl.readers.text import read_text
     return read_text(data, source, fmt)
+
+
+_LEGACY_OFFICE = {".xls": "Excel .xls", ".et": "WPS 表格 .et", ".wps": "WPS 文字 .wps",
+                  ".ppt": "PowerPoint .ppt", ".dps": "WPS 演示 .dps"}
+
+
+def _legacy_office_reason(source: str) -> str:
+    """Why an OLE2 (legacy Office) file is refused, naming the program its extension says."""
+    kind = _LEGACY_OFFICE.get(Path(source).suffix.lower())
+    if kind:
+        return f"旧版 Office 二进制文件（{kind}）不支持，请另存为 .docx 或网页"
+    return "旧版 Word（.doc）或其他 Office 二进制文件不支持，请另存为 .docx"
 
 
 def read_regular(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:

@@ -15,6 +15,10 @@ the body XML in order (descending into ``w:sdt`` content controls), emitting
 shapes: a WPS layout puts a table in one) are read right after the paragraph they are anchored
 in, the mc:Fallback copy of a box skipped.
 
+A Strict OOXML package (``http://purl.oclc.org/ooxml/...`` namespaces) is read as its
+transitional equivalent (:func:`transitional`); namespace prefixes (``w:``, ``ns0:``) do not
+matter, lxml reads by URI.
+
 Runs that print no figure ink — struck, hidden, superscript (a footnote mark) or white on a
 plain ground — are no part of the text, whether direct formatting or a style in styles.xml
 (paragraph or character style, through ``w:basedOn``) makes them so (:class:`_Styles`).
@@ -59,6 +63,28 @@ _T, _TAB, _BR, _CR = (_W + t for t in ("t", "tab", "br", "cr"))
 _TC_PR, _GRID_SPAN, _V_MERGE = _W + "tcPr", _W + "gridSpan", _W + "vMerge"
 _DANGEROUS = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.I)
 _WS_RUN = re.compile(r"[ \t\r\f\v\xa0\u3000\u2002\u2003\u2009]+")
+
+
+# Strict OOXML (ISO/IEC 29500 Strict; "Strict Open XML Document" in Word, LibreOffice's and
+# WPS's strict export) writes the same elements under other namespace URIs: read as transitional
+_STRICT_NS = {
+    b"http://purl.oclc.org/ooxml/wordprocessingml/main": W_NS.encode(),
+    b"http://purl.oclc.org/ooxml/officeDocument/relationships":
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    b"http://purl.oclc.org/ooxml/drawingml/main": b"http://schemas.openxmlformats.org/drawingml/2006/main",
+    b"http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing":
+        b"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    b"http://purl.oclc.org/ooxml/officeDocument/math": b"http://schemas.openxmlformats.org/officeDocument/2006/math",
+}
+
+
+def transitional(xml: bytes) -> bytes:
+    """A part's XML with Strict OOXML namespace URIs replaced by the transitional ones."""
+    if b"purl.oclc.org/ooxml/" not in xml:
+        return xml
+    for strict, trans in _STRICT_NS.items():
+        xml = xml.replace(strict, trans)
+    return xml
 
 
 def _check_zip(data: bytes) -> None:
@@ -389,7 +415,7 @@ def _read_styles(zf: zipfile.ZipFile, document_xml: bytes) -> tuple[bytes | None
     take = _TAKE_INK_CACHE.get(key)
     if take is False and not white:
         return None, False
-    data = zf.read(info)
+    data = transitional(zf.read(info))
     if take is None:
         take = _styles_take_ink(data)
         if len(_TAKE_INK_CACHE) >= _CACHE_MAX:
@@ -586,7 +612,7 @@ def read_docx(data: bytes, source: str) -> Document:
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            document_xml = zf.read("word/document.xml")
+            document_xml = transitional(zf.read("word/document.xml"))
             root = etree.fromstring(document_xml, parser)
             names = zf.namelist()
             core_xml = zf.read("docProps/core.xml") if "docProps/core.xml" in names else None
