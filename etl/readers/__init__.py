@@ -23,7 +23,7 @@ from pathlib import Path
 
 from etl.document import Document, Paragraph, ReportError
 from etl.readers.mht import looks_mht
-from etl.readers.text import utf16_without_bom
+from etl.readers.charset import utf16_without_bom
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 

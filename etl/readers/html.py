@@ -32,8 +32,7 @@ from lxml import etree
 
 from etl.document import Cell, Document, Paragraph, ReportError, Table
 from etl.numbers import INVISIBLE
-from etl.readers.charset import DOUBLE_BYTE, decode_cjk
-from etl.readers.text import utf16_without_bom
+from etl.readers.charset import DOUBLE_BYTE, decode_cjk, utf16_without_bom
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_COLSPAN = 1000  # HTML spec limit

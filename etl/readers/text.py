@@ -23,7 +23,7 @@ import re
 
 from etl.document import Document, Paragraph, ReportError, Table
 from etl.numbers import parse_cell
-from etl.readers.charset import decode_cjk, genre_score
+from etl.readers.charset import decode_cjk, looks_binary, utf16_without_bom  # noqa: F401 (re-exported)
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -49,39 +49,6 @@ def decode_text(data: bytes) -> tuple[str, str]:
     except Exception:  # pragma: no cover - library failure falls through to the error
         pass
     raise ReportError("无法识别文本编码（不是 UTF-8、GBK/GB18030）", "encoding")
-
-
-def utf16_without_bom(data: bytes) -> tuple[str, str] | None:
-    """UTF-16 text saved without a BOM (Windows "Unicode" text): ASCII characters (digits, tabs,
-    newlines) leave a zero byte in every other position.  Returns (text, encoding) or None."""
-    head = data[:4096]
-    pairs = len(head) // 2
-    if pairs < 8 or b"\x00" not in head:
-        return None
-    even, odd = head[0::2].count(0) / pairs, head[1::2].count(0) / pairs
-    for enc, zeros, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
-        if zeros < 0.1 or zeros <= other:
-            continue
-        # 开, 所, 一 … end in a zero byte too: with few ASCII characters between the Chinese
-        # ones the other position holds zeros as well, so the text itself must then read as a
-        # report (etl.readers.charset.genre_score)
-        try:
-            text = data[:len(data) // 2 * 2].decode(enc)
-        except UnicodeDecodeError:
-            return None
-        if looks_binary(text[:4096].encode("utf-8")):
-            return None
-        if other <= zeros / 5 or genre_score(text[:4096]) >= 0.1:
-            return text, enc
-    return None
-
-
-def looks_binary(data: bytes) -> bool:
-    head = data[:4096]
-    if b"\x00" in head:
-        return True
-    ctrl = sum(1 for b in head if b < 9 or (13 < b < 32))
-    return len(head) > 0 and ctrl / len(head) > 0.05
 
 
 def _without_stray_nuls(data: bytes) -> tuple[bytes, str | None]:
