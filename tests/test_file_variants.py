@@ -42,7 +42,8 @@ SAME = ["file_html_utf16le_no_bom", "file_html_utf16be_no_bom", "file_big5_tradi
         "file_html_table_named_xls", "file_text_named_pdf", "file_docx_no_extension",
         "file_docx_strict_ooxml", "file_docx_other_prefix_w14", "file_text_nul_padded",
         "file_text_cr_line_ends", "file_html_server_page_blank_lines",
-        "file_html_saved_comment_scripts_no_ext"]
+        "file_html_saved_comment_scripts_no_ext", "file_html_gzip_body_saved",
+        "file_html_gbk_declared_latin1"]
 
 
 def _essence(d: dict) -> dict:
@@ -176,6 +177,13 @@ def test_cli_refuses_a_huge_file_without_reading_it(tmp_path):
     _one_line_refusal(path, "文件过大", seconds=30)
 
 
+def test_cli_refuses_a_gzip_bomb(tmp_path):
+    import gzip
+    path = tmp_path / "page.html"
+    path.write_bytes(gzip.compress(b"\0" * (60 * 1024 * 1024), compresslevel=1))
+    _one_line_refusal(path, "过大", seconds=30)
+
+
 def test_cli_refuses_a_zip_bomb_docx(tmp_path):
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
@@ -193,6 +201,8 @@ def test_cli_refuses_a_zip_bomb_docx(tmp_path):
     ("padded.txt", b"\0" * 8192, "空文件"),
     ("garbage.pdf", bytes(range(256)) * 64, "不是文本文件"),
     ("cut.docx", b"PK\x03\x04" + b"\x14\x00" * 200, "DOCX"),
+    ("report.doc", b"{\\rtf1\\ansi\\ansicpg936 {\\fonttbl}\\pard \\'d5\\'fe\\par}", "RTF"),
+    ("page.html", b"\x1f\x8b\x08\x00" + b"\0" * 64, "gzip"),
 ])
 def test_cli_refuses_what_is_no_report_in_one_line(tmp_path, name, data, want):
     path = tmp_path / name

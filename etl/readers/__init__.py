@@ -1,5 +1,9 @@
 """Pick a reader by content (magic bytes, markup) as well as by extension, and run it.
 
+A file still gzip-compressed (a crawler that saved the HTTP body as sent) is decompressed,
+bounded, and read as what it holds.  An RTF file (also under a ``.doc`` name) is refused with
+its reason.
+
 A DOCX without any text table but with pictures (a scan pasted into Word) is read by OCR
 (:mod:`etl.readers.ocr`); under ``GKNB_OCR=only`` (``ingest --ocr only``) every file that needs
 no OCR is skipped.
@@ -50,8 +54,8 @@ def _starts_with_markup(data: bytes) -> bool:
 
 
 def sniff_format(data: bytes, name: str) -> str:
-    """Detected format: pdf, docx, html, mht (web archive), md, txt, doc (legacy Office) or zip
-    (other archive)."""
+    """Detected format: pdf, docx, html, mht (web archive), md, txt, doc (legacy Office), rtf or
+    zip (other archive)."""
     head = data[:2048]
     if head.startswith(b"%PDF"):
         return "pdf"
@@ -59,6 +63,8 @@ def sniff_format(data: bytes, name: str) -> str:
         return "docx" if b"word/" in data[:65536] or name.lower().endswith(".docx") else "zip"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "doc"
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
     ext = Path(name).suffix.lower()
     if looks_mht(head) or (ext in (".mht", ".mhtml") and b"multipart/related" in head.lower()):
         return "mht"
@@ -94,7 +100,12 @@ def _read_bytes(data: bytes, source: str) -> Document:
         raise ReportError("空文件", "empty")
     if len(data) > MAX_FILE_BYTES:
         raise ReportError(f"文件过大（{len(data) // 1024 // 1024} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB）", "too_large")
+    if data[:2] == b"\x1f\x8b":
+        return _gunzipped(data, source)
     fmt = sniff_format(data, source)
+    if fmt == "rtf":
+        raise ReportError("RTF 文件不支持（Word/WPS 另存的 .rtf，或改名为 .doc 的 RTF），请另存为 .docx 或网页",
+                          "unsupported")
     if fmt == "pdf":
         from etl.readers.pdf import read_pdf
         try:
@@ -139,6 +150,26 @@ def _legacy_office_reason(source: str) -> str:
     if kind:
         return f"旧版 Office 二进制文件（{kind}）不支持，请另存为 .docx 或网页"
     return "旧版 Word（.doc）或其他 Office 二进制文件不支持，请另存为 .docx"
+
+
+def _gunzipped(data: bytes, source: str) -> Document:
+    """A page a crawler saved still gzip-compressed (``Content-Encoding: gzip`` body written
+    as is): read what it decompresses to, at most :data:`MAX_FILE_BYTES` (a gzip bomb is
+    refused after that many bytes, not after inflating it all); one level only."""
+    import zlib
+
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        inner = inflater.decompress(data, MAX_FILE_BYTES + 1)
+    except zlib.error as e:
+        raise ReportError(f"gzip 压缩文件已损坏，无法解压（{e}）", "unreadable") from e
+    if len(inner) > MAX_FILE_BYTES or inflater.unconsumed_tail:
+        raise ReportError(f"gzip 压缩文件解压后过大（上限 {MAX_FILE_BYTES // 1024 // 1024} MB）", "too_large")
+    if inner[:2] == b"\x1f\x8b":
+        raise ReportError("gzip 压缩文件中还是压缩文件，未读取", "unsupported")
+    doc = _read_bytes(inner, source)
+    doc.warnings.append("文件为 gzip 压缩（网页按压缩传输保存），已解压读取")
+    return doc
 
 
 def read_regular(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:

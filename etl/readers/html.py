@@ -32,7 +32,7 @@ from lxml import etree
 
 from etl.document import Cell, Document, Paragraph, ReportError, Table
 from etl.numbers import INVISIBLE
-from etl.readers.charset import DOUBLE_BYTE, decode_cjk, utf16_without_bom
+from etl.readers.charset import DOUBLE_BYTE, decode_cjk, genre_score, utf16_without_bom
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_COLSPAN = 1000  # HTML spec limit
@@ -121,9 +121,16 @@ def decode_html(data: bytes) -> tuple[str, str]:
                 return got
             continue
         try:
-            return data.decode(enc), enc
+            text = data.decode(enc)
         except (UnicodeDecodeError, LookupError):
             continue
+        if enc != "utf-8":
+            # a single-byte charset (iso-8859-1, windows-1252) decodes any bytes: a template's
+            # stale declaration over Chinese bytes; the Chinese reading wins when it reads better
+            got = decode_cjk(data)
+            if got is not None and genre_score(got[0]) > genre_score(text):
+                return got
+        return text, enc
     # Nothing decodes cleanly: take the candidate with the fewest replacement characters.
     best = min(candidates, key=lambda e: data.decode(e, errors="replace").count("\ufffd"))
     text = data.decode(best, errors="replace")

@@ -4800,3 +4800,20 @@ def _file_html_saved_comment_scripts_no_ext(rep: dict, fmt: str) -> Plan:
     lead = ("<!-- saved from url=(0040)http://example.invalid/art/2024/1.html -->\n"
             + "<script type=\"text/javascript\">var _hmt = _hmt || []; (function(){})();</script>\n" * 30)
     return Plan(post=lambda data, f: lead.encode("utf-8") + data, ext="")
+
+
+@transform("file_html_gzip_body_saved", "extra", ("html",))
+def _file_html_gzip_body_saved(rep: dict, fmt: str) -> Plan:
+    """A crawler that wrote the HTTP body as sent (``Content-Encoding: gzip``): the page is
+    still gzip-compressed under its ``.html`` name."""
+    import gzip
+    return Plan(post=lambda data, f: gzip.compress(data, mtime=0))
+
+
+@transform("file_html_gbk_declared_latin1", "extra", ("html",))
+def _file_html_gbk_declared_latin1(rep: dict, fmt: str) -> Plan:
+    """GBK bytes under a template's stale ``charset=iso-8859-1`` (a single-byte charset decodes
+    any bytes)."""
+    def post(data: bytes, f: str) -> bytes:
+        return _html_without_charset(data).replace("<head>", '<head><meta charset="iso-8859-1">', 1).encode("gb18030")
+    return Plan(post=post, ext=".htm")
