@@ -1,7 +1,7 @@
 """Pick a reader by content (magic bytes, markup) as well as by extension, and run it.
 
 A file still gzip-compressed (a crawler that saved the HTTP body as sent) is decompressed,
-bounded, and read as what it holds.  An RTF file (also under a ``.doc`` name) is refused with
+bounded, and read as what it holds; a saved HTTP response (headers first) is read as its body.  An RTF file (also under a ``.doc`` name) is refused with
 its reason.
 
 A DOCX without any text table but with pictures (a scan pasted into Word) is read by OCR
@@ -26,7 +26,7 @@ import stat
 from pathlib import Path
 
 from etl.document import Document, Paragraph, ReportError
-from etl.readers.mht import looks_mht
+from etl.readers.mht import looks_http_response, looks_mht
 from etl.readers.charset import utf16_without_bom
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -100,6 +100,8 @@ def _read_bytes(data: bytes, source: str) -> Document:
         raise ReportError("空文件", "empty")
     if len(data) > MAX_FILE_BYTES:
         raise ReportError(f"文件过大（{len(data) // 1024 // 1024} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB）", "too_large")
+    if looks_http_response(data[:64]):
+        return _http_response(data, source)
     if data[:2] == b"\x1f\x8b":
         return _gunzipped(data, source)
     fmt = sniff_format(data, source)
@@ -152,10 +154,36 @@ def _legacy_office_reason(source: str) -> str:
     return "旧版 Word（.doc）或其他 Office 二进制文件不支持，请另存为 .docx"
 
 
+def _http_response(data: bytes, source: str) -> Document:
+    """A saved HTTP response: its body, decompressed if gzip, decoded by the header's charset
+    when the bytes are not UTF-8 (:func:`etl.readers.mht.http_body`)."""
+    from etl.readers.mht import http_body, recode
+
+    body, charset, encoding = http_body(data)
+    if body[:2] == b"\x1f\x8b":
+        body = _gunzip(body)
+    elif encoding not in ("", "identity"):
+        raise ReportError(f"保存的 HTTP 响应正文为 {encoding[:20]} 压缩，无法解压", "unsupported")
+    if charset:
+        body = recode(body, charset)
+    if looks_http_response(body[:64]):
+        raise ReportError("HTTP 响应中还是 HTTP 响应，未读取", "unsupported")
+    doc = _read_bytes(body, source)
+    doc.warnings.append("文件为保存的 HTTP 响应（含响应头），读取其正文")
+    return doc
+
+
 def _gunzipped(data: bytes, source: str) -> Document:
     """A page a crawler saved still gzip-compressed (``Content-Encoding: gzip`` body written
-    as is): read what it decompresses to, at most :data:`MAX_FILE_BYTES` (a gzip bomb is
-    refused after that many bytes, not after inflating it all); one level only."""
+    as is): read what it decompresses to (:func:`_gunzip`)."""
+    doc = _read_bytes(_gunzip(data), source)
+    doc.warnings.append("文件为 gzip 压缩（网页按压缩传输保存），已解压读取")
+    return doc
+
+
+def _gunzip(data: bytes) -> bytes:
+    """What gzip bytes decompress to, at most :data:`MAX_FILE_BYTES` (a gzip bomb is refused
+    after that many bytes, not after inflating it all); one level only."""
     import zlib
 
     inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
@@ -165,11 +193,9 @@ def _gunzipped(data: bytes, source: str) -> Document:
         raise ReportError(f"gzip 压缩文件已损坏，无法解压（{e}）", "unreadable") from e
     if len(inner) > MAX_FILE_BYTES or inflater.unconsumed_tail:
         raise ReportError(f"gzip 压缩文件解压后过大（上限 {MAX_FILE_BYTES // 1024 // 1024} MB）", "too_large")
-    if inner[:2] == b"\x1f\x8b":
-        raise ReportError("gzip 压缩文件中还是压缩文件，未读取", "unsupported")
-    doc = _read_bytes(inner, source)
-    doc.warnings.append("文件为 gzip 压缩（网页按压缩传输保存），已解压读取")
-    return doc
+    if inner[:2] == b"\x1f\x8b" or looks_http_response(inner[:64]):
+        raise ReportError("gzip 压缩文件中还是压缩文件或 HTTP 响应，未读取", "unsupported")
+    return inner
 
 
 def read_regular(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:

@@ -8,6 +8,9 @@ parameter names, else the first ``text/html`` part — decodes its transfer enco
 it to :func:`etl.readers.html.read_html`.  The part's MIME charset is the evidence for its
 bytes when the bytes are not UTF-8 and decode by it (the page's own ``<meta>`` may be stale).
 A file holding no HTML part is refused with a reason.
+
+A crawler's dump of a whole HTTP response (status line, headers, body) is read as its body:
+joined if chunked, its ``Content-Type`` charset used like a part's (:func:`http_body`).
 """
 from __future__ import annotations
 
@@ -45,10 +48,18 @@ def _page_part(msg: email.message.Message) -> email.message.Message | None:
     return next((p for p in parts if p.get_content_type() in ("text/html", "application/xhtml+xml")), None)
 
 
-def _recode(body: bytes, charset: str) -> bytes:
-    """The part's bytes as UTF-8 (with BOM) by its MIME charset; a double-byte charset is
+def recode(body: bytes, charset: str) -> bytes:
+    """A part's (or an HTTP body's) bytes as UTF-8 (with BOM) by its MIME charset, unless they
+    are UTF-8 already or carry a BOM; a double-byte charset is
     checked against the other tables (:func:`etl.readers.charset.decode_cjk`); a charset that
     does not fit leaves the bytes to the HTML reader's own evidence."""
+    if body.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return body
+    try:
+        body.decode("utf-8")
+        return body
+    except UnicodeDecodeError:
+        pass
     try:
         name = codecs.lookup(_ALIASES.get(charset.lower(), charset)).name
     except LookupError:
@@ -75,11 +86,49 @@ def read_mht(data: bytes, source: str) -> Document:
     if not isinstance(body, bytes) or not body.strip():
         raise ReportError("网页存档（MHT）中没有网页正文（text/html 部分）", "not_a_report")
     charset = part.get_content_charset()
-    if charset and not body.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            body.decode("utf-8")
-        except UnicodeDecodeError:
-            body = _recode(body, charset)
+    if charset:
+        body = recode(body, charset)
     doc = read_html(body, source)
     doc.warnings.append("网页存档（MHT）：读取其中的网页正文")
     return doc
+
+
+_HTTP_STATUS = re.compile(rb"HTTP/[123](?:\.[019])? +\d{3}\b[^\r\n]*\r?\n")
+_HEAD_END = re.compile(rb"\r?\n\r?\n")
+
+
+def looks_http_response(head: bytes) -> bool:
+    """A crawler's dump of a whole HTTP response: a status line, headers, a blank line, the body."""
+    return _HTTP_STATUS.match(head) is not None
+
+
+def http_body(data: bytes) -> tuple[bytes, str | None, str]:
+    """(body, charset of its Content-Type, content encoding) of a saved HTTP response; a chunked
+    body is joined (a chunk size that does not parse ends it)."""
+    status = _HTTP_STATUS.match(data)
+    end = _HEAD_END.search(data, status.end() - 2) if status is not None else None
+    if status is None or end is None:
+        raise ReportError("保存的 HTTP 响应没有正文", "not_a_report")
+    msg = email.message_from_bytes(data[status.end():end.start()] + b"\r\n\r\n", policy=email.policy.compat32)
+    body = data[end.end():]
+    if "chunked" in (msg.get("Transfer-Encoding") or "").lower():
+        body = _dechunk(body)
+    return body, msg.get_content_charset(), (msg.get("Content-Encoding") or "").strip().lower()
+
+
+def _dechunk(body: bytes) -> bytes:
+    out, pos = [], 0
+    while pos < len(body):
+        eol = body.find(b"\n", pos)
+        if eol < 0:
+            break
+        try:
+            size = int(body[pos:eol].split(b";")[0].strip() or b"x", 16)
+        except ValueError:
+            break
+        if size == 0:
+            break
+        out.append(body[eol + 1:eol + 1 + size])
+        pos = eol + 1 + size
+        pos += 2 if body[pos:pos + 2] == b"\r\n" else 1 if body[pos:pos + 1] == b"\n" else 0
+    return b"".join(out)

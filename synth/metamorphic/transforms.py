@@ -4817,3 +4817,21 @@ def _file_html_gbk_declared_latin1(rep: dict, fmt: str) -> Plan:
     def post(data: bytes, f: str) -> bytes:
         return _html_without_charset(data).replace("<head>", '<head><meta charset="iso-8859-1">', 1).encode("gb18030")
     return Plan(post=post, ext=".htm")
+
+
+@transform("file_http_response_saved", "extra", ("html",))
+def _file_http_response_saved(rep: dict, fmt: str) -> Plan:
+    """A crawler's dump of the whole HTTP response under a name without extension: status line
+    and headers (``charset=GBK`` there, no ``<meta>``; a 700-byte cookie), then the body
+    gzip-compressed and sent in 4 KB chunks."""
+    import gzip
+
+    def post(data: bytes, f: str) -> bytes:
+        body = gzip.compress(_html_without_charset(data).encode("gb18030"), mtime=0)
+        chunks = b"".join(b"%x\r\n%s\r\n" % (len(body[i:i + 4096]), body[i:i + 4096])
+                          for i in range(0, len(body), 4096)) + b"0\r\n\r\n"
+        head = ("HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Type: text/html; charset=GBK\r\n"
+                "Transfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n"
+                f"Set-Cookie: JSESSIONID={'A' * 700}; Path=/\r\n\r\n")
+        return head.encode("ascii") + chunks
+    return Plan(post=post, ext="")
