@@ -203,6 +203,7 @@ def test_cli_refuses_a_zip_bomb_docx(tmp_path):
     ("cut.docx", b"PK\x03\x04" + b"\x14\x00" * 200, "DOCX"),
     ("report.doc", b"{\\rtf1\\ansi\\ansicpg936 {\\fonttbl}\\pard \\'d5\\'fe\\par}", "RTF"),
     ("page.html", b"\x1f\x8b\x08\x00" + b"\0" * 64, "gzip"),
+    ("cut.pdf", b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Kids [", "下载不完整"),
 ])
 def test_cli_refuses_what_is_no_report_in_one_line(tmp_path, name, data, want):
     path = tmp_path / name
