@@ -262,3 +262,14 @@ def test_real_report_resaved_parses_the_same(name, tmp_path):
         path.parent.mkdir()
         path.write_bytes(body)
         assert _essence(parse_file(path).to_json()) == want, f"{name} {kind}"
+
+
+@pytest.mark.parametrize("fmt", ["txt", "flat", "md", "html", "docx", "pdf"])
+def test_parse_file_equals_the_runners_parse_bytes(fmt, tmp_path):
+    """The runner's in-process parse (bytes and a known name) and the file path agree, whatever
+    folder and crawler name the file has."""
+    case = runner.make_case("identity", SID, SOURCES[SID], fmt)
+    path = tmp_path / "附件 1" / ("P020240115556" + Path(case.name).suffix)
+    path.parent.mkdir()
+    path.write_bytes(case.data)
+    assert _essence(parse_file(path).to_json()) == _essence(parse_bytes(case.data, case.name).to_json())
