@@ -27,6 +27,7 @@ from etl.document import ReportError
 from etl.extract import parse_bytes, parse_file
 from etl.readers.charset import decode_cjk
 from etl.readers.html import decode_html
+from etl.readers.wordxml import read_word_xml
 from etl.readers.text import decode_text
 from synth.metamorphic import runner
 from synth.metamorphic.transforms import TRANSFORMS, to_traditional
@@ -43,7 +44,8 @@ SAME = ["file_html_utf16le_no_bom", "file_html_utf16be_no_bom", "file_big5_tradi
         "file_docx_strict_ooxml", "file_docx_other_prefix_w14", "file_text_nul_padded",
         "file_text_cr_line_ends", "file_html_server_page_blank_lines",
         "file_html_saved_comment_scripts_no_ext", "file_html_gzip_body_saved",
-        "file_html_gbk_declared_latin1", "file_http_response_saved"]
+        "file_html_gbk_declared_latin1", "file_http_response_saved", "file_word_flat_opc_named_doc",
+        "file_word_2003_xml_named_doc"]
 
 
 def _essence(d: dict) -> dict:
@@ -273,3 +275,11 @@ def test_parse_file_equals_the_runners_parse_bytes(fmt, tmp_path):
     path.parent.mkdir()
     path.write_bytes(case.data)
     assert _essence(parse_file(path).to_json()) == _essence(parse_bytes(case.data, case.name).to_json())
+
+
+def test_word_xml_with_a_dtd_is_refused():
+    data = (b'<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "aaaa">]>\n'
+            b'<pkg:package xmlns:pkg="http://schemas.microsoft.com/office/2006/xmlPackage">&a;</pkg:package>')
+    with pytest.raises(ReportError) as ei:
+        read_word_xml(data, "a.doc")
+    assert "DTD" in ei.value.reason

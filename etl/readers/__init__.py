@@ -27,6 +27,7 @@ from pathlib import Path
 
 from etl.document import Document, Paragraph, ReportError
 from etl.readers.mht import looks_http_response, looks_mht
+from etl.readers.wordxml import looks_word_xml
 from etl.readers.charset import utf16_without_bom
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -54,8 +55,8 @@ def _starts_with_markup(data: bytes) -> bool:
 
 
 def sniff_format(data: bytes, name: str) -> str:
-    """Detected format: pdf, docx, html, mht (web archive), md, txt, doc (legacy Office), rtf or
-    zip (other archive)."""
+    """Detected format: pdf, docx, html, mht (web archive), wordxml (Word as one XML file), md,
+    txt, doc (legacy Office), rtf or zip (other archive)."""
     head = data[:2048]
     if head.startswith(b"%PDF"):
         return "pdf"
@@ -66,6 +67,8 @@ def sniff_format(data: bytes, name: str) -> str:
     if head.startswith(b"{\\rtf"):
         return "rtf"
     ext = Path(name).suffix.lower()
+    if looks_word_xml(head):
+        return "wordxml"
     if looks_mht(head) or (ext in (".mht", ".mhtml") and b"multipart/related" in head.lower()):
         return "mht"
     stripped = head.lstrip()
@@ -132,6 +135,9 @@ def _read_bytes(data: bytes, source: str) -> Document:
         raise ReportError(_legacy_office_reason(source), "unsupported")
     if fmt == "zip":
         raise ReportError("压缩包或未知的 Office 文件，不是 Word 文档", "unsupported")
+    if fmt == "wordxml":
+        from etl.readers.wordxml import read_word_xml
+        return read_word_xml(data, source)
     if fmt == "mht":
         from etl.readers.mht import read_mht
         return read_mht(data, source)

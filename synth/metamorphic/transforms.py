@@ -4835,3 +4835,42 @@ def _file_http_response_saved(rep: dict, fmt: str) -> Plan:
                 f"Set-Cookie: JSESSIONID={'A' * 700}; Path=/\r\n\r\n")
         return head.encode("ascii") + chunks
     return Plan(post=post, ext="")
+
+
+def flat_opc(docx: bytes) -> bytes:
+    """A DOCX as Word's "Word XML Document" (Flat OPC): every XML part inline in one file."""
+    z = zipfile.ZipFile(io.BytesIO(docx))
+    parts = []
+    for name in z.namelist():
+        if name.endswith(".xml") and not name.startswith("["):
+            xml = re.sub(r"^<\?xml[^>]*\?>\s*", "", z.read(name).decode("utf-8"))
+            parts.append(f'<pkg:part pkg:name="/{name}" pkg:contentType="application/xml">'
+                         f"<pkg:xmlData>{xml}</pkg:xmlData></pkg:part>")
+    return ('<?xml version="1.0" standalone="yes"?>\n<?mso-application progid="Word.Document"?>\n'
+            '<pkg:package xmlns:pkg="http://schemas.microsoft.com/office/2006/xmlPackage">'
+            + "".join(parts) + "</pkg:package>").encode("utf-8")
+
+
+def word_2003_xml(docx: bytes) -> bytes:
+    """A DOCX's body as Word 2003 XML: the 2003 namespace, a ``wx:sect`` wrapper, ``w:vmerge``."""
+    z = zipfile.ZipFile(io.BytesIO(docx))
+    x = re.sub(r"^<\?xml[^>]*\?>\s*", "", z.read("word/document.xml").decode("utf-8"))
+    x = x.replace("http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+                  "http://schemas.microsoft.com/office/word/2003/wordml")
+    x = x.replace("<w:document ", '<w:wordDocument xmlns:wx="http://schemas.microsoft.com/office/word/2003/auxHint" ', 1)
+    x = x.replace("</w:document>", "</w:wordDocument>").replace("w:vMerge", "w:vmerge")
+    x = x.replace("<w:body>", "<w:body><wx:sect>", 1).replace("</w:body>", "</wx:sect></w:body>")
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<?mso-application progid="Word.Document"?>\n' + x).encode("utf-8")
+
+
+@transform("file_word_flat_opc_named_doc", "extra", ("docx",))
+def _file_word_flat_opc_named_doc(rep: dict, fmt: str) -> Plan:
+    """Word's "Word XML Document" (Flat OPC, one XML file) published as ``.doc``."""
+    return Plan(post=lambda data, f: flat_opc(data), ext=".doc")
+
+
+@transform("file_word_2003_xml_named_doc", "extra", ("docx",))
+def _file_word_2003_xml_named_doc(rep: dict, fmt: str) -> Plan:
+    """A Word 2003 XML document published as ``.doc``."""
+    return Plan(post=lambda data, f: word_2003_xml(data), ext=".doc")
