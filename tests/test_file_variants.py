@@ -283,3 +283,37 @@ def test_word_xml_with_a_dtd_is_refused():
     with pytest.raises(ReportError) as ei:
         read_word_xml(data, "a.doc")
     assert "DTD" in ei.value.reason
+
+
+def test_cli_parse_turns_a_parser_bug_into_one_line(tmp_path, monkeypatch, capsys):
+    import argparse
+
+    from etl import cli, extract
+    path = tmp_path / "r.html"
+    path.write_bytes(b"<html><body><p>x</p></body></html>")
+
+    def boom(p):
+        raise KeyError("t3.total\nline two")
+    monkeypatch.setattr(extract, "parse_file", boom)
+    monkeypatch.delenv("GKNB_DEBUG", raising=False)
+    assert cli.cli_parse(argparse.Namespace(file=path, compact=True)) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "KeyError" in err[0] and err[0].startswith(str(path))
+
+
+def test_cli_parse_is_bounded_in_time(tmp_path, monkeypatch, capsys):
+    import argparse
+
+    from etl import cli, extract
+    path = tmp_path / "r.html"
+    path.write_bytes(b"<html><body><p>x</p></body></html>")
+
+    def slow(p):
+        time.sleep(30)
+    monkeypatch.setattr(extract, "parse_file", slow)
+    monkeypatch.setenv("GKNB_PARSE_TIMEOUT", "1")
+    t0 = time.monotonic()
+    assert cli.cli_parse(argparse.Namespace(file=path, compact=True)) == 1
+    assert time.monotonic() - t0 < 10
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "超时" in err[0]
