@@ -317,3 +317,15 @@ def test_cli_parse_is_bounded_in_time(tmp_path, monkeypatch, capsys):
     assert time.monotonic() - t0 < 10
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "超时" in err[0]
+
+
+def test_a_fragment_ending_with_a_whole_tag_is_not_cut():
+    """A CMS fragment whose last table is never closed but that ends with a whole tag (``</tr>``)
+    is whole: nothing flagged for a cut."""
+    case = runner.make_case("identity", SID, SOURCES[SID], "html")
+    s = case.data.decode("utf-8")
+    s = s[:s.rindex("</table>")]
+    whole = parse_bytes(case.data, case.name)
+    rep = parse_bytes(s.encode("utf-8"), case.name)
+    assert not any("截断" in w for w in rep.warnings)
+    assert _essence(rep.to_json())["cells"] == _essence(whole.to_json())["cells"]

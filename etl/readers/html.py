@@ -614,11 +614,12 @@ _TABLE_TAG = re.compile(r"<(/?)table\b", re.I)
 
 
 def _cut_in_table(text: str) -> bool:
-    """The page ends inside a table: no ``</html>``/``</body>`` after it, and more ``<table>``
-    than ``</table>`` tags (a download cut short; a fragment that closes its tables is whole)."""
+    """The page ends inside a table: inside a tag or a cell's text (not after a whole tag), no
+    ``</html>``/``</body>``, and more ``<table>`` than ``</table>`` tags (a download cut short;
+    a fragment that closes its tables, or ends with a tag, is whole)."""
     tail = text[-4096:].lower()
-    if "</html" in tail or "</body" in tail:
-        return False
+    if "</html" in tail or "</body" in tail or tail.rstrip().endswith(">"):
+        return False   # a fragment that ends with a whole tag is whole (cells keep their columns)
     depth = 0
     for m in _TABLE_TAG.finditer(text):
         depth += -1 if m.group(1) else 1
