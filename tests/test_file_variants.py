@@ -45,7 +45,7 @@ SAME = ["file_html_utf16le_no_bom", "file_html_utf16be_no_bom", "file_big5_tradi
         "file_text_cr_line_ends", "file_html_server_page_blank_lines",
         "file_html_saved_comment_scripts_no_ext", "file_html_gzip_body_saved",
         "file_html_gbk_declared_latin1", "file_http_response_saved", "file_word_flat_opc_named_doc",
-        "file_word_2003_xml_named_doc"]
+        "file_word_2003_xml_named_doc", "file_docx_alt_chunk_html"]
 
 
 def _essence(d: dict) -> dict:

@@ -15,6 +15,9 @@ the body XML in order (descending into ``w:sdt`` content controls), emitting
 shapes: a WPS layout puts a table in one) are read right after the paragraph they are anchored
 in, the mc:Fallback copy of a box skipped.
 
+A ``w:altChunk`` (an "export to Word" that imports a web page or an MHT as the document's
+content) is read with the HTML / MHT reader and its blocks follow the body's.
+
 A Strict OOXML package (``http://purl.oclc.org/ooxml/...`` namespaces) is read as its
 transitional equivalent (:func:`transitional`); namespace prefixes (``w:``, ``ns0:``) do not
 matter, lxml reads by URI.
@@ -610,6 +613,7 @@ def read_docx(data: bytes, source: str) -> Document:
     # The package was vetted by _check_zip (sizes, ratio, no DTD/entities); parse its two parts
     # with lxml directly: python-docx's package loading cost 40% of the reader's time.
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+    chunks: list[tuple[str, bytes]] = []
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             document_xml = transitional(zf.read("word/document.xml"))
@@ -617,6 +621,8 @@ def read_docx(data: bytes, source: str) -> Document:
             names = zf.namelist()
             core_xml = zf.read("docProps/core.xml") if "docProps/core.xml" in names else None
             styles_xml, styles_matter = _read_styles(zf, document_xml)
+            if b"altChunk" in document_xml:
+                chunks = _alt_chunks(zf, root, parser)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError, etree.XMLSyntaxError) as e:
         raise ReportError(f"DOCX 文件无法打开（{type(e).__name__}: {str(e)[:80]}）", "corrupt_docx") from e
     body = root.find(f"{_W}body")
@@ -645,7 +651,63 @@ def read_docx(data: bytes, source: str) -> Document:
         raise ReportError("DOCX 结构嵌套过深", "corrupt_docx") from e
     except Exception as e:
         raise ReportError(f"DOCX 内容无法解析（{type(e).__name__}）", "corrupt_docx") from e
+    for name, chunk in chunks:
+        _add_chunk(out, name, chunk, source)
     if not any(isinstance(b, Paragraph) or any(c.text for row in b.rows for c in row)
                for b in out.blocks):
         raise ReportError("DOCX 中没有任何文字", "not_a_report")
     return out
+
+
+_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _alt_chunks(zf: zipfile.ZipFile, root, parser) -> list[tuple[str, bytes]]:
+    """The parts ``w:altChunk`` elements import (an OA system's "export to Word" wraps a web
+    page, an MHT or another DOCX this way; Word renders them as the document's content), in
+    document order: (part name, bytes)."""
+    try:
+        rels = etree.fromstring(transitional(zf.read("word/_rels/document.xml.rels")), parser)
+    except (KeyError, etree.XMLSyntaxError):
+        return []
+    targets = {r.get("Id"): r.get("Target") or "" for r in rels.iterfind(f"{{{_REL_NS}}}Relationship")}
+    out = []
+    for el in root.iter(_W + "altChunk"):
+        target = targets.get(el.get(_R_ID) or "")
+        if not target:
+            continue
+        name = target.lstrip("/") if target.startswith("/") else "word/" + target
+        try:
+            out.append((name, zf.read(name)))
+        except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError):
+            continue
+    return out
+
+
+def _add_chunk(out: Document, name: str, chunk: bytes, source: str) -> None:
+    """Append the blocks of an imported chunk (web page, MHT, DOCX; not deeper than one DOCX)."""
+    from etl.readers.html import read_html
+    from etl.readers.mht import looks_mht, read_mht
+
+    low = name.lower()
+    try:
+        if looks_mht(chunk[:2048]) or low.endswith((".mht", ".mhtml")):
+            doc = read_mht(chunk, source)
+        elif low.endswith((".htm", ".html", ".xhtml", ".xml")) or b"<" in chunk[:512]:
+            if chunk.startswith(b"PK"):
+                return
+            doc = read_html(chunk, source)
+        else:
+            return
+    except ReportError as e:
+        out.warnings.append(f"嵌入的块 {name} 无法读取：{e.reason}")
+        return
+    base = len(out.tables)
+    for b in doc.blocks:
+        if isinstance(b, Table):
+            b.index = base
+            base += 1
+        out.blocks.append(b)
+    out.title_hint = out.title_hint or doc.title_hint
+    out.warnings.append(f"DOCX 的正文在嵌入的块 {name} 中（altChunk），已读取")

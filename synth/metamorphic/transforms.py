@@ -4874,3 +4874,46 @@ def _file_word_flat_opc_named_doc(rep: dict, fmt: str) -> Plan:
 def _file_word_2003_xml_named_doc(rep: dict, fmt: str) -> Plan:
     """A Word 2003 XML document published as ``.doc``."""
     return Plan(post=lambda data, f: word_2003_xml(data), ext=".doc")
+
+
+def docx_alt_chunk(docx: bytes, page: bytes, name: str = "afchunk.htm") -> bytes:
+    """The DOCX with its body replaced by one ``w:altChunk`` importing ``page`` (an OA system's
+    "export to Word": Word renders the page as the document)."""
+    zin = zipfile.ZipFile(io.BytesIO(docx))
+    out = io.BytesIO()
+    rel = (f'<Relationship Id="rIdChunk1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+           f'relationships/aFChunk" Target="{name}"/>')
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        names = zin.namelist()
+        for n in names:
+            body = zin.read(n)
+            if n == "word/document.xml":
+                x = body.decode("utf-8")
+                i, j = x.index("<w:body>") + len("<w:body>"), x.index("</w:body>")
+                sect = re.search(r"<w:sectPr\b.*?</w:sectPr>", x[i:j], re.S)
+                x = x[:i] + '<w:altChunk r:id="rIdChunk1"/>' + (sect.group(0) if sect else "") + x[j:]
+                if "xmlns:r=" not in x[:2000]:
+                    x = x.replace("<w:document ", '<w:document xmlns:r="http://schemas.openxmlformats.org/'
+                                  'officeDocument/2006/relationships" ', 1)
+                body = x.encode("utf-8")
+            elif n == "word/_rels/document.xml.rels":
+                body = body.decode("utf-8").replace("</Relationships>", rel + "</Relationships>").encode("utf-8")
+            z.writestr(n, body)
+        if "word/_rels/document.xml.rels" not in names:
+            z.writestr("word/_rels/document.xml.rels",
+                       '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns='
+                       f'"http://schemas.openxmlformats.org/package/2006/relationships">{rel}</Relationships>')
+        z.writestr(f"word/{name}", page)
+    return out.getvalue()
+
+
+@transform("file_docx_alt_chunk_html", "extra", ("docx",))
+def _file_docx_alt_chunk_html(rep: dict, fmt: str) -> Plan:
+    """An OA system's "export to Word": a DOCX whose body is one ``w:altChunk`` importing the
+    report as a web page (GBK, declared gb2312)."""
+    def post(data: bytes, f: str) -> bytes:
+        src = {"agency": rep["agency"], "year": rep["year"], "template": rep["template"],
+               "cells": rep["cells"], "options": dict(rep.get("options") or {})}
+        page = R.render(src, "html", style="plain", encoding="gb18030")
+        return docx_alt_chunk(data, page)
+    return Plan(post=post)
