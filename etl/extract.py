@@ -1683,9 +1683,12 @@ def _mark_missing(state: ParseState, template: str, single: bool | None, found3:
 
 # --------------------------------------------------------------------------- files
 
+_JSON_OBJECT = re.compile(rb"\s*\{\s*[\"}]")
+
+
 def _structured(data: bytes, path: Path) -> ParsedReport | None:
     """A structured report file (the spec's JSON) is loaded as is."""
-    if not data.lstrip().startswith(b"{"):
+    if not _JSON_OBJECT.match(data):   # {"…  — not {\rtf1 (an RTF file opens with a brace too)
         return None
     try:
         d = json.loads(data.decode("utf-8-sig"))

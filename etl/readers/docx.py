@@ -21,6 +21,12 @@ A paragraph's text is its runs' inside any nesting of inline wrappers (content c
 insertions, moves in, smart tags, fields, hyperlinks, custom XML, mc:Choice); deleted and
 moved-out runs, mc:Fallback copies, ruby annotations and content controls still showing their
 placeholder prompt (a form's empty field) are not text.
+A ``w:altChunk`` (an "export to Word" that imports a web page or an MHT as the document's
+content) is read with the HTML / MHT reader and its blocks follow the body's.
+
+A Strict OOXML package (``http://purl.oclc.org/ooxml/...`` namespaces) is read as its
+transitional equivalent (:func:`transitional`); namespace prefixes (``w:``, ``ns0:``) do not
+matter, lxml reads by URI.
 
 Runs that print no figure ink — struck, hidden, superscript (a footnote mark) or white on a
 plain ground — are no part of the text, whether direct formatting or a style in styles.xml
@@ -95,6 +101,28 @@ _MARKERS = ("bookmarkStart", "bookmarkEnd", "proofErr", "commentRangeStart", "co
 _TC_PR, _GRID_SPAN, _V_MERGE, _CELL_DEL = _W + "tcPr", _W + "gridSpan", _W + "vMerge", _W + "cellDel"
 _DANGEROUS = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.I)
 _WS_RUN = re.compile(r"[ \t\r\f\v\xa0\u3000\u2002\u2003\u2009]+")
+
+
+# Strict OOXML (ISO/IEC 29500 Strict; "Strict Open XML Document" in Word, LibreOffice's and
+# WPS's strict export) writes the same elements under other namespace URIs: read as transitional
+_STRICT_NS = {
+    b"http://purl.oclc.org/ooxml/wordprocessingml/main": W_NS.encode(),
+    b"http://purl.oclc.org/ooxml/officeDocument/relationships":
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    b"http://purl.oclc.org/ooxml/drawingml/main": b"http://schemas.openxmlformats.org/drawingml/2006/main",
+    b"http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing":
+        b"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    b"http://purl.oclc.org/ooxml/officeDocument/math": b"http://schemas.openxmlformats.org/officeDocument/2006/math",
+}
+
+
+def transitional(xml: bytes) -> bytes:
+    """A part's XML with Strict OOXML namespace URIs replaced by the transitional ones."""
+    if b"purl.oclc.org/ooxml/" not in xml:
+        return xml
+    for strict, trans in _STRICT_NS.items():
+        xml = xml.replace(strict, trans)
+    return xml
 
 
 def _check_zip(data: bytes) -> None:
@@ -432,7 +460,7 @@ def _read_styles(zf: zipfile.ZipFile, document_xml: bytes) -> tuple[bytes | None
     take = _TAKE_INK_CACHE.get(key)
     if take is False and not white:
         return None, False
-    data = zf.read(info)
+    data = transitional(zf.read(info))
     if take is None:
         take = _styles_take_ink(data)
         if len(_TAKE_INK_CACHE) >= _CACHE_MAX:
@@ -659,13 +687,16 @@ def read_docx(data: bytes, source: str) -> Document:
     # The package was vetted by _check_zip (sizes, ratio, no DTD/entities); parse its two parts
     # with lxml directly: python-docx's package loading cost 40% of the reader's time.
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+    chunks: list[tuple[str, bytes]] = []
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            document_xml = zf.read("word/document.xml")
+            document_xml = transitional(zf.read("word/document.xml"))
             root = etree.fromstring(document_xml, parser)
             names = zf.namelist()
             core_xml = zf.read("docProps/core.xml") if "docProps/core.xml" in names else None
             styles_xml, styles_matter = _read_styles(zf, document_xml)
+            if b"altChunk" in document_xml:
+                chunks = _alt_chunks(zf, root, parser)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError, etree.XMLSyntaxError) as e:
         raise ReportError(f"DOCX 文件无法打开（{type(e).__name__}: {str(e)[:80]}）", "corrupt_docx") from e
     body = root.find(f"{_W}body")
@@ -694,7 +725,63 @@ def read_docx(data: bytes, source: str) -> Document:
         raise ReportError("DOCX 结构嵌套过深", "corrupt_docx") from e
     except Exception as e:
         raise ReportError(f"DOCX 内容无法解析（{type(e).__name__}）", "corrupt_docx") from e
+    for name, chunk in chunks:
+        _add_chunk(out, name, chunk, source)
     if not any(isinstance(b, Paragraph) or any(c.text for row in b.rows for c in row)
                for b in out.blocks):
         raise ReportError("DOCX 中没有任何文字", "not_a_report")
     return out
+
+
+_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _alt_chunks(zf: zipfile.ZipFile, root, parser) -> list[tuple[str, bytes]]:
+    """The parts ``w:altChunk`` elements import (an OA system's "export to Word" wraps a web
+    page, an MHT or another DOCX this way; Word renders them as the document's content), in
+    document order: (part name, bytes)."""
+    try:
+        rels = etree.fromstring(transitional(zf.read("word/_rels/document.xml.rels")), parser)
+    except (KeyError, etree.XMLSyntaxError):
+        return []
+    targets = {r.get("Id"): r.get("Target") or "" for r in rels.iterfind(f"{{{_REL_NS}}}Relationship")}
+    out = []
+    for el in root.iter(_W + "altChunk"):
+        target = targets.get(el.get(_R_ID) or "")
+        if not target:
+            continue
+        name = target.lstrip("/") if target.startswith("/") else "word/" + target
+        try:
+            out.append((name, zf.read(name)))
+        except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError):
+            continue
+    return out
+
+
+def _add_chunk(out: Document, name: str, chunk: bytes, source: str) -> None:
+    """Append the blocks of an imported chunk (web page, MHT, DOCX; not deeper than one DOCX)."""
+    from etl.readers.html import read_html
+    from etl.readers.mht import looks_mht, read_mht
+
+    low = name.lower()
+    try:
+        if looks_mht(chunk[:2048]) or low.endswith((".mht", ".mhtml")):
+            doc = read_mht(chunk, source)
+        elif low.endswith((".htm", ".html", ".xhtml", ".xml")) or b"<" in chunk[:512]:
+            if chunk.startswith(b"PK"):
+                return
+            doc = read_html(chunk, source)
+        else:
+            return
+    except ReportError as e:
+        out.warnings.append(f"嵌入的块 {name} 无法读取：{e.reason}")
+        return
+    base = len(out.tables)
+    for b in doc.blocks:
+        if isinstance(b, Table):
+            b.index = base
+            base += 1
+        out.blocks.append(b)
+    out.title_hint = out.title_hint or doc.title_hint
+    out.warnings.append(f"DOCX 的正文在嵌入的块 {name} 中（altChunk），已读取")

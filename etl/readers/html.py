@@ -35,6 +35,7 @@ from lxml import etree
 
 from etl.document import Cell, Document, Paragraph, ReportError, Table
 from etl.numbers import INVISIBLE
+from etl.readers.charset import DOUBLE_BYTE, decode_cjk, genre_score, utf16_without_bom
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_COLSPAN = 1000  # HTML spec limit
@@ -84,7 +85,9 @@ _CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "
 # ----------------------------------------------------------------------------- decoding
 
 def decode_html(data: bytes) -> tuple[str, str]:
-    """Return (text, encoding used): BOM, else strict UTF-8, else the declared charset, else GB18030.
+    """Return (text, encoding used): BOM, else UTF-16 without BOM, else strict UTF-8, else the
+    declared charset, else GB18030 — a double-byte table (declared or not) checked against the
+    others and against a UTF-8/GBK mixture by how the text reads (:mod:`etl.readers.charset`).
 
     Raises ReportError(code="encoding") if nothing fits."""
     if data.startswith(codecs.BOM_UTF8):
@@ -107,13 +110,30 @@ def decode_html(data: bytes) -> tuple[str, str]:
     for enc in ("utf-8", "gb18030"):
         if enc not in candidates:
             candidates.append(enc)
+    utf16 = utf16_without_bom(data)   # a page saved as "Unicode" without BOM: every other byte 0
+    if utf16 is not None:
+        return utf16
     for enc in candidates:
         if enc.startswith("utf-16"):
             continue  # a declared utf-16 without BOM is almost always a lie
+        if enc in DOUBLE_BYTE:
+            # GB18030 accepts Big5 bytes, a declared gb2312 may hold Big5, half a page may be
+            # UTF-8: the table that reads as a report wins (etl.readers.charset)
+            got = decode_cjk(data, enc)
+            if got is not None:
+                return got
+            continue
         try:
-            return data.decode(enc), enc
+            text = data.decode(enc)
         except (UnicodeDecodeError, LookupError):
             continue
+        if enc != "utf-8":
+            # a single-byte charset (iso-8859-1, windows-1252) decodes any bytes: a template's
+            # stale declaration over Chinese bytes; the Chinese reading wins when it reads better
+            got = decode_cjk(data)
+            if got is not None and genre_score(got[0]) > genre_score(text):
+                return got
+        return text, enc
     # Nothing decodes cleanly: take the candidate with the fewest replacement characters.
     best = min(candidates, key=lambda e: data.decode(e, errors="replace").count("\ufffd"))
     text = data.decode(best, errors="replace")
@@ -631,4 +651,22 @@ def read_html(data: bytes, source: str) -> Document:
         raise ReportError(f"无法解析网页：{type(e).__name__}", "not_a_report") from e
     if not doc.blocks:
         raise ReportError("网页中没有任何文字", "not_a_report")
+    if _cut_in_table(text):
+        doc.mark_cut_tail("网页在表格中途结束（下载不完整或被截断）：最后一个数字可能缺少位数")
     return doc
+
+
+_TABLE_TAG = re.compile(r"<(/?)table\b", re.I)
+
+
+def _cut_in_table(text: str) -> bool:
+    """The page ends inside a table: inside a tag or a cell's text (not after a whole tag), no
+    ``</html>``/``</body>``, and more ``<table>`` than ``</table>`` tags (a download cut short;
+    a fragment that closes its tables, or ends with a tag, is whole)."""
+    tail = text[-4096:].lower()
+    if "</html" in tail or "</body" in tail or tail.rstrip().endswith(">"):
+        return False   # a fragment that ends with a whole tag is whole (cells keep their columns)
+    depth = 0
+    for m in _TABLE_TAG.finditer(text):
+        depth += -1 if m.group(1) else 1
+    return depth > 0

@@ -1318,7 +1318,8 @@ def read_pdf(data: bytes, source: str) -> Document:
     except Exception as e:  # pdfminer raises PDFSyntaxError, PSEOF, KeyError, ... on bad files
         if _encrypted(e):
             raise ReportError("PDF 已加密（需要密码），无法读取", "encrypted") from e
-        raise ReportError(f"PDF 文件损坏，无法解析（{type(e).__name__}）", "corrupt_pdf") from e
+        cut = "（文件末尾没有 %%EOF：可能下载不完整）" if b"%%EOF" not in data[-2048:] else ""
+        raise ReportError(f"PDF 文件损坏，无法解析（{type(e).__name__}）{cut}", "corrupt_pdf") from e
     doc = Document(source=source, fmt="pdf")
     # Listing pages costs ~1 ms each (and pdfplumber's close() lists them all): check the
     # declared /Count before entering the `with`.

@@ -14,7 +14,9 @@ what the truth becomes:
   a small share of cells beyond ``flag_ok``;
 * ``may_reject`` — refusing the file with a reason is acceptable (title not in the body,
   traditional characters);
-* ``agency`` — another agency name printed (and so true) instead of the source's.
+* ``agency`` — another agency name printed (and so true) instead of the source's;
+* ``ext`` — the saved file's extension when it is not the format's (a crawler's name that
+  lies: ``.pdf`` on a web page, none at all).
 
 Most transforms act on the table model before rendering (:class:`Grid`: cells with rowspan /
 colspan, rows and columns inserted, deleted, permuted, transposed); some edit the rendered
@@ -211,6 +213,7 @@ class Plan:
     post: Callable[[bytes, str], bytes] | None = None
     cells: dict[str, Any] | None = None           # cells to render, if not the truth
     agency: str | None = None                     # the agency printed (and true), if not the source's
+    ext: str | None = None                        # the file name's extension ("" none), if not the format's
 
 
 @dataclass(frozen=True)
@@ -5261,3 +5264,339 @@ def _docx_figures_small_sup_font(rep: dict, fmt: str) -> Plan:
         t = re.sub(r"<w:r>(<w:t>\d+</w:t>)</w:r>", r'<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>\1</w:r>', m.group(0))
         return x[:m.start()] + t + x[m.end():]
     return Plan(post=lambda data, f: _docx_edit(data, edit), flag_ok=_keys(rep["cells"], "t4."))
+# ---- adversary round 8 (r8file)
+# Files as crawlers save them: encodings without a declaration or with a false one, names that
+# lie about the content, web archives, Strict OOXML, a download cut short.
+
+
+def _html_without_charset(data: bytes) -> str:
+    return re.sub(r"(?i)<meta[^>]*charset[^>]*>", "", data.decode("utf-8"))
+
+
+@transform("file_html_utf16le_no_bom", "extra", ("html",))
+def _file_html_utf16le_no_bom(rep: dict, fmt: str) -> Plan:
+    """A page saved as Windows "Unicode" without a byte-order mark nor a charset, under a name
+    without extension: UTF-16 LE bytes, every other byte zero."""
+    return Plan(post=lambda data, f: _html_without_charset(data).encode("utf-16-le"), ext="")
+
+
+@transform("file_html_utf16be_no_bom", "extra", ("html",))
+def _file_html_utf16be_no_bom(rep: dict, fmt: str) -> Plan:
+    """The same in big-endian UTF-16 (``.htm``)."""
+    return Plan(post=lambda data, f: _html_without_charset(data).encode("utf-16-be"), ext=".htm")
+
+
+@transform("file_big5_traditional_undeclared", "13", ("txt", "html"))
+def _file_big5_traditional_undeclared(rep: dict, fmt: str) -> Plan:
+    """A traditional-script page or text saved in Big5 without any declaration: the bytes also
+    decode (to nonsense) as GB18030."""
+    def post(data: bytes, f: str) -> bytes:
+        text = _html_without_charset(data) if f == "html" else data.decode("utf-8")
+        return to_traditional(text).replace("\xa0", " ").encode("cp950", "replace")   # Big5 has no NBSP
+    return Plan(post=post, may_reject=True)
+
+
+@transform("file_big5_declared_gb2312", "13", ("html",))
+def _file_big5_declared_gb2312(rep: dict, fmt: str) -> Plan:
+    """A Big5 page whose stale ``<meta>`` declares gb2312 (a template copied between sites)."""
+    def post(data: bytes, f: str) -> bytes:
+        text = _html_without_charset(data).replace(
+            "<head>", '<head><meta http-equiv="Content-Type" content="text/html; charset=gb2312" />', 1)
+        return to_traditional(text).replace("\xa0", " ").encode("cp950", "replace")
+    return Plan(post=post, may_reject=True, ext=".shtml")
+
+
+@transform("file_html_mixed_utf8_gbk", "extra", ("html",))
+def _file_html_mixed_utf8_gbk(rep: dict, fmt: str) -> Plan:
+    """A CMS page assembled from a UTF-8 template (head, title, first paragraphs) around an
+    article stored as GBK: neither encoding decodes the whole file."""
+    def post(data: bytes, f: str) -> bytes:
+        s = _html_without_charset(data)
+        i = s.find("<table")
+        i = s.rfind("\n", 0, i) + 1
+        return s[:i].encode("utf-8") + s[i:].encode("gb18030")
+    return Plan(post=post, ext=".jsp")
+
+
+@transform("file_html_mixed_gbk_utf8", "extra", ("html",))
+def _file_html_mixed_gbk_utf8(rep: dict, fmt: str) -> Plan:
+    """The reverse: a GBK template (declared gb2312) around a UTF-8 article with the tables."""
+    def post(data: bytes, f: str) -> bytes:
+        s = _html_without_charset(data).replace(
+            "<head>", '<head><meta http-equiv="Content-Type" content="text/html; charset=gb2312" />', 1)
+        i = s.find("<table")
+        i = s.rfind("\n", 0, i) + 1
+        return s[:i].encode("gb18030") + s[i:].encode("utf-8")
+    return Plan(post=post, ext=".aspx")
+
+
+def mht(page: bytes, encoding: str = "quoted-printable", charset: str = "utf-8",
+        blink: bool = False) -> bytes:
+    """A MIME web archive (RFC 2557) holding ``page`` and a picture, as Word ("single file web
+    page") or a browser (``blink``: Chromium's header lines first) writes it."""
+    import base64
+    import quopri
+    body = (quopri.encodestring(page).decode("ascii") if encoding == "quoted-printable"
+            else base64.encodebytes(page).decode("ascii"))
+    head = ("From: <Saved by Blink>\r\nSnapshot-Content-Location: http://example.invalid/a.html\r\n"
+            "Subject: =?utf-8?Q?x?=\r\nDate: Mon, 1 Jan 2024 00:00:00 -0000\r\n" if blink else "")
+    return (head + "MIME-Version: 1.0\r\nContent-Type: multipart/related; "
+            'boundary="----=_NextPart_01DA0000.00000000"; type="text/html"\r\n\r\n'
+            "此文档为“单个文件网页”，也称为“Web 档案”文件。\r\n\r\n"
+            "------=_NextPart_01DA0000.00000000\r\n"
+            "Content-Location: file:///C:/x/report.htm\r\n"
+            f"Content-Transfer-Encoding: {encoding}\r\n"
+            f'Content-Type: text/html; charset="{charset}"\r\n\r\n' + body + "\r\n"
+            "------=_NextPart_01DA0000.00000000\r\n"
+            "Content-Location: file:///C:/x/report.files/image001.png\r\n"
+            "Content-Transfer-Encoding: base64\r\nContent-Type: image/png\r\n\r\n"
+            "iVBORw0KGgo=\r\n\r\n------=_NextPart_01DA0000.00000000--\r\n").encode("utf-8")
+
+
+@transform("file_mht_quoted_printable", "extra", ("html",))
+def _file_mht_quoted_printable(rep: dict, fmt: str) -> Plan:
+    """A browser's "save as single file" (.mhtml): the page quoted-printable in a MIME archive."""
+    return Plan(opts={"style": "word"}, post=lambda data, f: mht(data, blink=True), ext=".mhtml")
+
+
+@transform("file_mht_base64_named_doc", "extra", ("html",))
+def _file_mht_base64_named_doc(rep: dict, fmt: str) -> Plan:
+    """Word's "single file web page" renamed .doc, the page base64 in GB18030 bytes (declared
+    gb2312 in the part's MIME header, no <meta>)."""
+    def post(data: bytes, f: str) -> bytes:
+        return mht(_html_without_charset(data).encode("gb18030"), "base64", "gb2312")
+    return Plan(opts={"style": "word"}, post=post, ext=".doc")
+
+
+@transform("file_html_named_pdf", "extra", ("html",))
+def _file_html_named_pdf(rep: dict, fmt: str) -> Plan:
+    """A report page saved under the link's name ``….pdf`` (the link led to a web page)."""
+    return Plan(ext=".pdf")
+
+
+@transform("file_html_table_named_xls", "extra", ("html",))
+def _file_html_table_named_xls(rep: dict, fmt: str) -> Plan:
+    """Word-style HTML saved as ``.xls`` (an "Excel" export that is an HTML table), upper case."""
+    return Plan(opts={"style": "word"}, ext=".XLS")
+
+
+@transform("file_text_named_pdf", "extra", ("txt",))
+def _file_text_named_pdf(rep: dict, fmt: str) -> Plan:
+    """Text (a converter's output) saved under the original ``.pdf`` name."""
+    return Plan(ext=".pdf")
+
+
+@transform("file_docx_no_extension", "extra", ("docx",))
+def _file_docx_no_extension(rep: dict, fmt: str) -> Plan:
+    """A DOCX downloaded from ``download.jsp?id=…``: no extension at all."""
+    return Plan(ext="")
+
+
+_STRICT = (("http://schemas.openxmlformats.org/wordprocessingml/2006/main", "http://purl.oclc.org/ooxml/wordprocessingml/main"),
+           ("http://schemas.openxmlformats.org/officeDocument/2006/relationships", "http://purl.oclc.org/ooxml/officeDocument/relationships"))
+
+
+def _every_part(data: bytes, fn: Callable[[str, str], str]) -> bytes:
+    """A DOCX with ``fn(name, text)`` applied to each XML part (and .rels)."""
+    zin = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in zin.infolist():
+            body = zin.read(info.filename)
+            if info.filename.endswith((".xml", ".rels")):
+                body = fn(info.filename, body.decode("utf-8")).encode("utf-8")
+            z.writestr(info.filename, body)
+    return out.getvalue()
+
+
+@transform("file_docx_strict_ooxml", "extra", ("docx",))
+def _file_docx_strict_ooxml(rep: dict, fmt: str) -> Plan:
+    """A DOCX saved as "Strict Open XML Document": the same elements under the
+    ``http://purl.oclc.org/ooxml/…`` namespaces."""
+    def fn(name: str, text: str) -> str:
+        for a, b in _STRICT:
+            text = text.replace(a, b)
+        return text
+    return Plan(post=lambda data, f: _every_part(data, fn))
+
+
+@transform("file_docx_other_prefix_w14", "extra", ("docx",))
+def _file_docx_other_prefix_w14(rep: dict, fmt: str) -> Plan:
+    """A DOCX written by another tool: the WordprocessingML prefix ``ns0:`` instead of ``w:``,
+    w14/w15 namespaces declared and w14 paragraph ids on every paragraph."""
+    w14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+    w15 = "http://schemas.microsoft.com/office/word/2012/wordml"
+
+    def fn(name: str, text: str) -> str:
+        if name != "word/document.xml":
+            return text
+        text = re.sub(r"(</?)w:", r"\1ns0:", text)
+        text = re.sub(r"(\s)w:([A-Za-z]+=)", r"\1ns0:\2", text).replace("xmlns:w=", "xmlns:ns0=")
+        for pre, uri in (("w14", w14), ("w15", w15)):
+            if f"xmlns:{pre}=" not in text:
+                text = text.replace("xmlns:ns0=", f'xmlns:{pre}="{uri}" xmlns:ns0=', 1)
+        n = iter(range(1, 1_000_000))
+        return re.sub(r"<ns0:p(?=[ >])", lambda m: f'<ns0:p w14:paraId="{next(n):08X}"', text)
+    return Plan(post=lambda data, f: _every_part(data, fn))
+
+
+@transform("file_text_nul_padded", "extra", ("txt", "flat"))
+def _file_text_nul_padded(rep: dict, fmt: str) -> Plan:
+    """A text download padded with NUL bytes to its announced length (4 KB of zeros)."""
+    return Plan(post=lambda data, f: data + b"\x00" * 4096)
+
+
+@transform("file_text_cr_line_ends", "extra", ("txt", "md", "html"))
+def _file_text_cr_line_ends(rep: dict, fmt: str) -> Plan:
+    """Old Mac line ends: CR only."""
+    return Plan(post=lambda data, f: data.replace(b"\r\n", b"\n").replace(b"\n", b"\r"))
+
+
+_LAST_FIGURE = {"txt": re.compile(r"\n\t[ \u3000]*(\d{2,})[ \u3000]*\n"),
+                "md": re.compile(r"\|[ \u3000]*(\d{2,})[ \u3000]*(?=\|)"),
+                "html": re.compile(r">[ \u3000]*(\d{2,})[ \u3000]*<")}
+
+
+@transform("file_cut_inside_last_figure", "extra", ("txt", "md", "html"))
+def _file_cut_inside_last_figure(rep: dict, fmt: str) -> Plan | None:
+    """A download cut short inside the last table: the file ends after the first digit of the
+    last multi-digit figure of the tables.  That figure is then printed without its other
+    digits: only a flag is right for it; the cells after it are not printed (a flag is fine)."""
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8")
+        m = list(_LAST_FIGURE[f].finditer(s))[-1]
+        return s[:m.start(1) + 1].encode("utf-8")
+    return Plan(post=post, flag_ok=set(rep["cells"]), complete=False)
+
+
+@transform("file_html_server_page_blank_lines", "extra", ("html",))
+def _file_html_server_page_blank_lines(rep: dict, fmt: str) -> Plan:
+    """A JSP page saved from the browser: the server's directives left 3,000 blank lines (CRLF)
+    before ``<!DOCTYPE``, the name ends in ``.jsp``."""
+    return Plan(post=lambda data, f: b"\r\n" * 3000 + data, ext=".jsp")
+
+
+@transform("file_html_saved_comment_scripts_no_ext", "extra", ("html",))
+def _file_html_saved_comment_scripts_no_ext(rep: dict, fmt: str) -> Plan:
+    """A page saved by an old browser under a name without extension: a ``saved from url``
+    comment and a CMS's script blocks (2 KB) before ``<html>``."""
+    lead = ("<!-- saved from url=(0040)http://example.invalid/art/2024/1.html -->\n"
+            + "<script type=\"text/javascript\">var _hmt = _hmt || []; (function(){})();</script>\n" * 30)
+    return Plan(post=lambda data, f: lead.encode("utf-8") + data, ext="")
+
+
+@transform("file_html_gzip_body_saved", "extra", ("html",))
+def _file_html_gzip_body_saved(rep: dict, fmt: str) -> Plan:
+    """A crawler that wrote the HTTP body as sent (``Content-Encoding: gzip``): the page is
+    still gzip-compressed under its ``.html`` name."""
+    import gzip
+    return Plan(post=lambda data, f: gzip.compress(data, mtime=0))
+
+
+@transform("file_html_gbk_declared_latin1", "extra", ("html",))
+def _file_html_gbk_declared_latin1(rep: dict, fmt: str) -> Plan:
+    """GBK bytes under a template's stale ``charset=iso-8859-1`` (a single-byte charset decodes
+    any bytes)."""
+    def post(data: bytes, f: str) -> bytes:
+        return _html_without_charset(data).replace("<head>", '<head><meta charset="iso-8859-1">', 1).encode("gb18030")
+    return Plan(post=post, ext=".htm")
+
+
+@transform("file_http_response_saved", "extra", ("html",))
+def _file_http_response_saved(rep: dict, fmt: str) -> Plan:
+    """A crawler's dump of the whole HTTP response under a name without extension: status line
+    and headers (``charset=GBK`` there, no ``<meta>``; a 700-byte cookie), then the body
+    gzip-compressed and sent in 4 KB chunks."""
+    import gzip
+
+    def post(data: bytes, f: str) -> bytes:
+        body = gzip.compress(_html_without_charset(data).encode("gb18030"), mtime=0)
+        chunks = b"".join(b"%x\r\n%s\r\n" % (len(body[i:i + 4096]), body[i:i + 4096])
+                          for i in range(0, len(body), 4096)) + b"0\r\n\r\n"
+        head = ("HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Type: text/html; charset=GBK\r\n"
+                "Transfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n"
+                f"Set-Cookie: JSESSIONID={'A' * 700}; Path=/\r\n\r\n")
+        return head.encode("ascii") + chunks
+    return Plan(post=post, ext="")
+
+
+def flat_opc(docx: bytes) -> bytes:
+    """A DOCX as Word's "Word XML Document" (Flat OPC): every XML part inline in one file."""
+    z = zipfile.ZipFile(io.BytesIO(docx))
+    parts = []
+    for name in z.namelist():
+        if name.endswith(".xml") and not name.startswith("["):
+            xml = re.sub(r"^<\?xml[^>]*\?>\s*", "", z.read(name).decode("utf-8"))
+            parts.append(f'<pkg:part pkg:name="/{name}" pkg:contentType="application/xml">'
+                         f"<pkg:xmlData>{xml}</pkg:xmlData></pkg:part>")
+    return ('<?xml version="1.0" standalone="yes"?>\n<?mso-application progid="Word.Document"?>\n'
+            '<pkg:package xmlns:pkg="http://schemas.microsoft.com/office/2006/xmlPackage">'
+            + "".join(parts) + "</pkg:package>").encode("utf-8")
+
+
+def word_2003_xml(docx: bytes) -> bytes:
+    """A DOCX's body as Word 2003 XML: the 2003 namespace, a ``wx:sect`` wrapper, ``w:vmerge``."""
+    z = zipfile.ZipFile(io.BytesIO(docx))
+    x = re.sub(r"^<\?xml[^>]*\?>\s*", "", z.read("word/document.xml").decode("utf-8"))
+    x = x.replace("http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+                  "http://schemas.microsoft.com/office/word/2003/wordml")
+    x = x.replace("<w:document ", '<w:wordDocument xmlns:wx="http://schemas.microsoft.com/office/word/2003/auxHint" ', 1)
+    x = x.replace("</w:document>", "</w:wordDocument>").replace("w:vMerge", "w:vmerge")
+    x = x.replace("<w:body>", "<w:body><wx:sect>", 1).replace("</w:body>", "</wx:sect></w:body>")
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<?mso-application progid="Word.Document"?>\n' + x).encode("utf-8")
+
+
+@transform("file_word_flat_opc_named_doc", "extra", ("docx",))
+def _file_word_flat_opc_named_doc(rep: dict, fmt: str) -> Plan:
+    """Word's "Word XML Document" (Flat OPC, one XML file) published as ``.doc``."""
+    return Plan(post=lambda data, f: flat_opc(data), ext=".doc")
+
+
+@transform("file_word_2003_xml_named_doc", "extra", ("docx",))
+def _file_word_2003_xml_named_doc(rep: dict, fmt: str) -> Plan:
+    """A Word 2003 XML document published as ``.doc``."""
+    return Plan(post=lambda data, f: word_2003_xml(data), ext=".doc")
+
+
+def docx_alt_chunk(docx: bytes, page: bytes, name: str = "afchunk.htm") -> bytes:
+    """The DOCX with its body replaced by one ``w:altChunk`` importing ``page`` (an OA system's
+    "export to Word": Word renders the page as the document)."""
+    zin = zipfile.ZipFile(io.BytesIO(docx))
+    out = io.BytesIO()
+    rel = (f'<Relationship Id="rIdChunk1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+           f'relationships/aFChunk" Target="{name}"/>')
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        names = zin.namelist()
+        for n in names:
+            body = zin.read(n)
+            if n == "word/document.xml":
+                x = body.decode("utf-8")
+                i, j = x.index("<w:body>") + len("<w:body>"), x.index("</w:body>")
+                sect = re.search(r"<w:sectPr\b.*?</w:sectPr>", x[i:j], re.S)
+                x = x[:i] + '<w:altChunk r:id="rIdChunk1"/>' + (sect.group(0) if sect else "") + x[j:]
+                if "xmlns:r=" not in x[:2000]:
+                    x = x.replace("<w:document ", '<w:document xmlns:r="http://schemas.openxmlformats.org/'
+                                  'officeDocument/2006/relationships" ', 1)
+                body = x.encode("utf-8")
+            elif n == "word/_rels/document.xml.rels":
+                body = body.decode("utf-8").replace("</Relationships>", rel + "</Relationships>").encode("utf-8")
+            z.writestr(n, body)
+        if "word/_rels/document.xml.rels" not in names:
+            z.writestr("word/_rels/document.xml.rels",
+                       '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns='
+                       f'"http://schemas.openxmlformats.org/package/2006/relationships">{rel}</Relationships>')
+        z.writestr(f"word/{name}", page)
+    return out.getvalue()
+
+
+@transform("file_docx_alt_chunk_html", "extra", ("docx",))
+def _file_docx_alt_chunk_html(rep: dict, fmt: str) -> Plan:
+    """An OA system's "export to Word": a DOCX whose body is one ``w:altChunk`` importing the
+    report as a web page (GBK, declared gb2312)."""
+    def post(data: bytes, f: str) -> bytes:
+        src = {"agency": rep["agency"], "year": rep["year"], "template": rep["template"],
+               "cells": rep["cells"], "options": dict(rep.get("options") or {})}
+        page = R.render(src, "html", style="plain", encoding="gb18030")
+        return docx_alt_chunk(data, page)
+    return Plan(post=post)
