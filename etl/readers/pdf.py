@@ -212,7 +212,177 @@ def _ruled_table(table, page, page_no: int, index: int) -> Table:
             elif cell.is_span_copy and (r, c) in covered_by:
                 orow, ocol = origin_pos[covered_by[(r, c)]]
                 cell.rowspan, cell.colspan = grid[orow][ocol].rowspan, grid[orow][ocol].colspan
-    return Table([list(row) for row in grid], index=index, page=page_no)
+    return _spread_wide_lines(_split_banded_rows(Table([list(row) for row in grid], index=index, page=page_no), page), page)
+
+
+_BAND_DOUBT = "一格内上下印有几个数字（行间缺少表格线？），无法确定各属哪一行"
+
+
+def _cell_lines(page, bbox) -> list[list[dict]]:
+    """The characters inside a cell's box, as text lines (top to bottom)."""
+    x0, top, x1, bottom = bbox
+    chars = sorted((ch for ch in page.chars if ch["text"].strip()
+                    and x0 <= (ch["x0"] + ch["x1"]) / 2 <= x1 and top <= (ch["top"] + ch["bottom"]) / 2 <= bottom),
+                   key=lambda ch: ((ch["top"] + ch["bottom"]) / 2, ch["x0"]))
+    lines: list[list[dict]] = []
+    for ch in chars:
+        ym = (ch["top"] + ch["bottom"]) / 2
+        if lines and abs(ym - _mid(lines[-1])) < 0.5 * (ch.get("size") or 10):
+            lines[-1].append(ch)
+        else:
+            lines.append([ch])
+    return [sorted(ln, key=lambda ch: ch["x0"]) for ln in lines]
+
+
+def _mid(line: list[dict]) -> float:
+    return sum((ch["top"] + ch["bottom"]) / 2 for ch in line) / len(line)
+
+
+def _slot(mids: list[float], m: float, size: float) -> int | None:
+    """The index of the height in ``mids`` that ``m`` stands at (within 0.6 text sizes)."""
+    best = min(range(len(mids)), key=lambda j: abs(mids[j] - m))
+    return best if abs(mids[best] - m) <= 0.6 * size else None
+
+
+def _column_ranges(table: Table) -> list[tuple[float, float]] | None:
+    """Each grid column's x-range: from the left edge of the cells starting in it to the next
+    column's (None when no cell starts in a column)."""
+    n = max((len(r) for r in table.rows), default=0)
+    starts: list[float | None] = [None] * n
+    end = 0.0
+    for row in table.rows:
+        for c, cell in enumerate(row):
+            if cell.bbox and not cell.is_span_copy:
+                starts[c] = cell.bbox[0] if starts[c] is None else min(starts[c], cell.bbox[0])
+                end = max(end, cell.bbox[2])
+    if None in starts:
+        return None
+    xs = [*starts, end]
+    return [(xs[c], xs[c + 1]) for c in range(n)]  # type: ignore[misc]
+
+
+def _spread_wide_lines(table: Table, page) -> Table:
+    """A band the width of the table holding a row of figures above (or below) a sub-table's
+    heading (the rule between them, and the figures' column rules, not drawn): each text line
+    is a row of its own, and a line whose pieces (gap-separated) each stand inside one column,
+    with a figure among them, is spread over those columns — the figures are a row's, never
+    one wide cell's text.  Other lines stay one cell over the table's width."""
+    cols = _column_ranges(table)
+    if not cols or len(cols) < 2:
+        return table
+    out: list[list[Cell]] = []
+    changed = False
+    for row in table.rows:
+        own = [c for c in row if not c.is_span_copy]
+        cell = own[0] if len(own) == 1 else None
+        if cell is None or cell.colspan < len(cols) or cell.rowspan != 1 or not cell.bbox:
+            out.append(row)
+            continue
+        lines = _cell_lines(page, cell.bbox)
+        spread = []
+        for ln in lines:
+            pieces = _split_line_cells(ln)
+            at = [next((c for c, (a, b) in enumerate(cols) if a - 1 <= p["x0"] and p["x1"] <= b + 1), None)
+                  for p in pieces]
+            fits = None not in at and len(set(at)) == len(at) and any(p["num"] for p in pieces)
+            spread.append(dict(zip(at, (p["text"] for p in pieces))) if fits else None)
+        if len(lines) < 2 or not any(spread):
+            out.append(row)
+            continue
+        changed = True
+        for ln, cells in zip(lines, spread):
+            top, bottom = min(ch["top"] for ch in ln), max(ch["bottom"] for ch in ln)
+            if cells is None:
+                text = _clean_cell_text(_line_text(ln))
+                out.append([Cell(text, 0, c, colspan=len(cols), is_span_copy=c > 0, page=cell.page,
+                                 bbox=(cell.bbox[0], top, cell.bbox[2], bottom) if c == 0 else None)
+                            for c in range(len(cols))])
+            else:
+                out.append([Cell(cells.get(c, ""), 0, c, page=cell.page, bbox=(a, top, b, bottom))
+                            for c, (a, b) in enumerate(cols)])
+    if not changed:
+        return table
+    for r, row in enumerate(out):
+        for c, x in enumerate(row):
+            x.row, x.col = r, c
+    return Table(out, index=table.index, page=table.page)
+
+
+def _split_banded_rows(table: Table, page) -> Table:
+    """A ruled band holding several rows (the rules between them not drawn: borders set to
+    none on some cells): when its figure cells print figures on two or more lines, each line
+    of figures is a row of its own.  The lines of the cell with the most figures give the rows'
+    heights; every other text line of the band (a label, a blank-zero row's single figure) goes
+    to the row whose height it stands at.  A figure line standing at none of them, or two
+    figures at one height in a cell, leave the band one row with its figure cells doubtful."""
+    from pdfplumber.utils import extract_text
+
+    out: list[list[Cell]] = []
+    for row in table.rows:
+        own = [c for c in row if not c.is_span_copy and c.rowspan == 1 and c.bbox]
+        lines = {id(c): _cell_lines(page, c.bbox) for c in own}
+        figs = [c for c in own if lines[id(c)] and all(
+            _NUMERIC.match(_clean_line(extract_text(ln))) for ln in lines[id(c)])]
+        k = max((len(lines[id(c)]) for c in figs), default=0)
+        if k < 2:
+            out.append(row)
+            continue
+        ref = next(c for c in figs if len(lines[id(c)]) == k)
+        mids = [_mid(ln) for ln in lines[id(ref)]]
+        size = median(ch.get("size") or 10 for ln in lines[id(ref)] for ch in ln)
+        slots = {id(ln): _slot(mids, _mid(ln), size) for c in figs for ln in lines[id(c)]}
+        ok = None not in slots.values() and all(
+            len({slots[id(ln)] for ln in lines[id(c)]}) == len(lines[id(c)]) for c in figs)
+        if not ok:
+            for c in figs:
+                c.doubt = c.doubt or _BAND_DOUBT
+            out.append(row)
+            continue
+        cuts = [(a + b) / 2 for a, b in zip(mids, mids[1:])]
+        subrows: list[list[Cell]] = [[] for _ in range(k)]
+        for cell in row:
+            if cell not in own:   # spans over the band or across columns: one cell over the sub-rows
+                for i in range(k):
+                    subrows[i].append(Cell(cell.text, 0, cell.col, cell.rowspan, cell.colspan,
+                                           is_span_copy=cell.is_span_copy or i > 0, page=cell.page,
+                                           bbox=cell.bbox if i == 0 else None))
+                continue
+            parts: list[list[dict]] = [[] for _ in range(k)]
+            for ln in lines[id(cell)]:
+                m = _mid(ln)
+                parts[sum(m > y for y in cuts)].extend(ln)
+            x0, top, x1, bottom = cell.bbox
+            edges = [top, *cuts, bottom]
+            for i in range(k):
+                subrows[i].append(Cell(_clean_cell_text(extract_text(parts[i])) if parts[i] else "", 0, cell.col,
+                                       page=cell.page, bbox=(x0, edges[i], x1, edges[i + 1])))
+        # cells spanning columns (label cells over two columns): copies follow their origin
+        for sub in subrows:
+            for j, cell in enumerate(sub):
+                if cell.is_span_copy and j and sub[j - 1].col < cell.col and row[j].is_span_copy \
+                        and row[j].rowspan == 1 and not row[j - 1].is_span_copy:
+                    cell.text = sub[j - 1].text
+        out.extend(subrows)
+    if len(out) == len(table.rows):
+        return table
+    # origins of vertical spans over a split band cover its new rows too
+    for r, row in enumerate(out):
+        for c, cell in enumerate(row):
+            cell.row, cell.col = r, c
+    for c in range(len(out[0]) if out else 0):
+        r = 0
+        while r < len(out):
+            cell = out[r][c]
+            n = 1
+            while r + n < len(out) and c < len(out[r + n]) and out[r + n][c].is_span_copy \
+                    and out[r + n][c].text == cell.text and cell.rowspan > 1:
+                n += 1
+            if cell.rowspan > 1:
+                cell.rowspan = n
+                for i in range(1, n):
+                    out[r + i][c].rowspan = n
+            r += n
+    return Table(out, index=table.index, page=table.page)
 
 
 def _fill_unclosed(grid, unclosed, page, table, cells_bbox, col_rng, row_rng, page_no) -> None:
@@ -845,12 +1015,19 @@ def _pdfium_chars(raw, ctypes, tp, height, page_no, doctop0) -> list | None:
 
 # ----------------------------------------------------------------------------- page
 
+# A dotted border exported dot by dot is a row of segments about 1 pt long (pdfplumber's
+# default drops segments under 1 pt before joining collinear ones 3 pt apart: the rule, and the
+# column it closes, vanished); joined, they are one rule, and what stays shorter than 3 pt
+# after joining is still no rule.
+_TABLE_SETTINGS = {"edge_min_length_prefilter": 0.25}
+
+
 def _find_tables(fpage, cut: list[float] | None = None) -> list:
     """find_tables, closing tables cut by a page break: when vertical rules run past a
     table's last (or before its first) horizontal rule, the open row is closed with an
     explicit horizontal line where the verticals end, so the row is not lost.  The y of
     each line closing a table's last row is appended to ``cut``."""
-    tables = fpage.find_tables()
+    tables = fpage.find_tables(_TABLE_SETTINGS)
     if not tables:
         return tables
     verticals = [e for e in fpage.edges if e.get("orientation") == "v"]
@@ -871,7 +1048,7 @@ def _find_tables(fpage, cut: list[float] | None = None) -> list:
             extra.add(round(high, 2))
     if not extra:
         return tables
-    return fpage.find_tables({"explicit_horizontal_lines": sorted(extra)})
+    return fpage.find_tables({**_TABLE_SETTINGS, "explicit_horizontal_lines": sorted(extra)})
 
 
 # ----------------------------------------------------------------------------- skewed lines
@@ -1156,6 +1333,87 @@ def _read_page(page, page_no: int, doc: Document, n_tables: int, carry: dict | N
     return n_tables
 
 
+_STAMP_GREY = 0.7     # glyphs lighter than this (and not white) are a watermark's tint
+
+
+def _light(color) -> bool:
+    """A light grey tint (watermarks: #C0C0C0 and the like), neither ink nor white paper."""
+    if color is None:
+        return False
+    if isinstance(color, (int, float)):
+        color = (color,)
+    try:
+        c = tuple(float(x) for x in color)
+    except (TypeError, ValueError):
+        return False
+    if len(c) == 4:  # CMYK
+        return 0.05 < max(c) <= 1 - _STAMP_GREY
+    if len(c) not in (1, 3):
+        return False
+    return min(c) >= _STAMP_GREY and not _is_white(c)
+
+
+def _oblique(ch: dict) -> bool:
+    """Drawn at a slant (a diagonal watermark, a seal's ring of words), not at 0/90/180/270°."""
+    a, b, c, d = (float(x) for x in ch.get("matrix", (1, 0, 0, 1))[:4])
+    n = max(abs(a), abs(b), abs(c), abs(d)) or 1.0
+    return min(abs(a), abs(b)) > 0.09 * n or min(abs(c), abs(d)) > 0.09 * n
+
+
+def _note_marks(chars: list[dict]) -> set[int]:
+    """Footnote marks drawn as raised smaller glyphs right after a glyph (``26`` then a 5 pt
+    ``1`` above the line, as Word and WPS export a superscript): ids of the marks' chars."""
+    by_end: dict[int, list[dict]] = {}
+    for ch in chars:
+        by_end.setdefault(round(float(ch["x1"])), []).append(ch)
+    marks: set[int] = set()
+    for ch in sorted(chars, key=lambda x: float(x["x0"])):
+        size = float(ch.get("size") or 0)
+        if not size or not ch["text"].strip():
+            continue
+        x0 = float(ch["x0"])
+        for k in (round(x0) - 1, round(x0), round(x0) + 1):
+            for p in by_end.get(k, ()):
+                ps = float(p.get("size") or 0)
+                if p is ch or not p["text"].strip() or abs(float(p["x1"]) - x0) > 0.3 * ps:
+                    continue
+                if id(p) in marks:   # a mark of two digits: the second as raised as the first
+                    if abs(ps - size) < 0.01 and abs(float(p["bottom"]) - float(ch["bottom"])) < 0.1 * ps:
+                        marks.add(id(ch))
+                    continue
+                raised = float(p["bottom"]) - float(ch["bottom"])
+                if size <= 0.85 * ps and 0.15 * ps <= raised and float(ch["bottom"]) > float(p["top"]):
+                    marks.add(id(ch))
+    return marks
+
+
+def _without_stamps(page):
+    """The page without glyphs that are no part of its text: a watermark's slanted or light grey
+    glyphs (仅供参考, a date, an office's name tiled over the tables; light words on a dark
+    filled cell are kept) and footnote marks drawn as
+    raised smaller glyphs after a figure.  Recognised text over a page picture is left alone:
+    its glyph sizes and places come from recognition, not from typesetting."""
+    chars = page.chars
+    inked = [ch for ch in chars if ch["text"].strip()]
+    if not inked or _over_page_picture(page):
+        return page
+    light = [ch for ch in inked if _light(ch.get("non_stroking_color"))]
+    if light:   # light words on a dark filled cell are that cell's words
+        grounds = [r for r in page.rects if r.get("fill") and not _light(r.get("non_stroking_color"))
+                   and not _is_white(r.get("non_stroking_color"))]
+        light = [ch for ch in light if not any(
+            g["x0"] <= (ch["x0"] + ch["x1"]) / 2 <= g["x1"] and g["top"] <= (ch["top"] + ch["bottom"]) / 2 <= g["bottom"]
+            for g in grounds)]
+    drop = {id(ch) for ch in light}
+    oblique = [ch for ch in inked if _oblique(ch)]
+    if len(oblique) < 0.5 * len(inked):   # a page of slanted text is the page's own text
+        drop |= {id(ch) for ch in oblique}
+    drop |= _note_marks([ch for ch in inked if id(ch) not in drop])
+    if not drop:
+        return page
+    return page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) not in drop)
+
+
 def _upright_share(page) -> float:
     """Share of the page's characters that read upright, left to right, on the page as read."""
     chars = [ch for ch in page.chars if ch["text"].strip()]
@@ -1204,8 +1462,11 @@ def _read_pages(pdf, pdoc, doc: Document, image_only_pages: list[int]) -> tuple[
                 page._objects = objects  # pdfplumber's cache: pdfminer never parses this page
         if objects is None:
             page = _unrotated(pdf, page)
+        page = _without_stamps(page)
         chars = [ch for ch in page.chars if ch["text"].strip()]
         n_chars += len(chars)
+        if chars and _over_page_picture(page):
+            doc.ocr_layer = True
         if not chars:
             if page.images:
                 image_only_pages.append(page_no)
