@@ -712,3 +712,17 @@ def test_figures_row_above_a_subtable_heading_in_one_band_are_spread():
     rows = read_pdf(data, "band.pdf").tables[0].texts()
     assert ["其他对外管理服务事项", "23", "63"] in rows
     assert any(r and r[0] == "第二十条第（六）项" for r in rows)
+
+
+def test_half_transparent_upright_watermark_is_dropped():
+    """Black glyphs at fill opacity 0.15 (pdfium reads the opacity): a watermark's."""
+    def extra(c):
+        c.saveState()
+        c.setFillAlpha(0.15)
+        c.setFont(FONT, 9)
+        c.drawString(222, 721, "8")
+        c.drawString(60, 790, "2024-01-15")
+        c.restoreState()
+    doc = read_pdf(_grid_pdf(extra), "faint.pdf")
+    assert _figures(doc) == [["规章", "12", "345"]]
+    assert "2024" not in doc.text()

@@ -2,6 +2,8 @@
 
 Role in the ETL, per page (1-based ``page`` on every block and cell):
 
+0. Drop glyphs that are no part of the text (NOTES L31): a watermark's slanted, light grey or
+   half-transparent glyphs, and footnote marks drawn as raised smaller glyphs after a figure.
 1. Drop invisible drawing objects before table finding: WPS/Word paint a white filled
    rectangle behind every text line, which pdfplumber would otherwise read as a one-column
    "table" covering the whole page.
@@ -10,7 +12,8 @@ Role in the ETL, per page (1-based ``page`` on every block and cell):
    the position, it is a span copy of that cell (``is_span_copy=True``); this is exact, unlike
    guessing "left neighbour, else above".  If no cell covers it, the cell is not closed on this
    page (a merged label cut by a page break): its characters are collected from the page and
-   consecutive such positions in one column become one vertically merged cell.
+   consecutive such positions in one column become one vertically merged cell.  A ruled band
+   holding several rows' figures one above the other (a rule not drawn) is split by them.
 3. Text outside table bboxes becomes :class:`Paragraph` lines, top to bottom.  Page furniture
    ("- 3 -", "— 3 —", "第 3 页", "3/5", a bare page number in the margin) is dropped.
 4. Tables without ruling lines: a run of lines that look like table rows (a label followed by
@@ -275,7 +278,7 @@ def _spread_wide_lines(table: Table, page) -> Table:
     for row in table.rows:
         own = [c for c in row if not c.is_span_copy]
         cell = own[0] if len(own) == 1 else None
-        if cell is None or cell.colspan < len(cols) or cell.rowspan != 1 or not cell.bbox:
+        if cell is None or cell.colspan < len(cols) or cell.rowspan != 1 or not cell.bbox or "\n" not in cell.text:
             out.append(row)
             continue
         lines = _cell_lines(page, cell.bbox)
@@ -320,6 +323,9 @@ def _split_banded_rows(table: Table, page) -> Table:
     out: list[list[Cell]] = []
     for row in table.rows:
         own = [c for c in row if not c.is_span_copy and c.rowspan == 1 and c.bbox]
+        if not any("\n" in c.text for c in own):   # figures' lines stay apart in the text
+            out.append(row)
+            continue
         lines = {id(c): _cell_lines(page, c.bbox) for c in own}
         figs = [c for c in own if lines[id(c)] and all(
             _NUMERIC.match(_clean_line(extract_text(ln))) for ln in lines[id(c)])]
@@ -1000,8 +1006,8 @@ def _pdfium_chars(raw, ctypes, tp, height, page_no, doctop0) -> list | None:
             ln = raw.FPDFText_GetFontInfo(tp, i, buf, 256, flags)
             fontname = fonts[obj] = buf.raw[:max(ln - 1, 0)].decode("utf-8", "replace")
         r, g, b, a = (ctypes.c_uint() for _ in range(4))
-        ncolor = (r.value / 255, g.value / 255, b.value / 255) \
-            if raw.FPDFText_GetFillColor(tp, i, r, g, b, a) else None
+        got = raw.FPDFText_GetFillColor(tp, i, r, g, b, a)
+        ncolor = (r.value / 255, g.value / 255, b.value / 255) if got else None
         chars.append({
             "object_type": "char", "page_number": page_no, "text": chr(u), "fontname": fontname,
             "size": size, "adv": box.right - box.left, "upright": True,
@@ -1009,6 +1015,7 @@ def _pdfium_chars(raw, ctypes, tp, height, page_no, doctop0) -> list | None:
             "height": size, "top": top, "bottom": height - y0, "doctop": doctop0 + top,
             "matrix": (mat.a, mat.b, mat.c, mat.d, mat.e, mat.f), "mcid": None, "tag": None,
             "ncs": None, "stroking_color": None, "non_stroking_color": ncolor,
+            "alpha": a.value / 255 if got else 1.0,   # fill opacity (pdfminer gives none)
         })
     return chars
 
@@ -1334,6 +1341,7 @@ def _read_page(page, page_no: int, doc: Document, n_tables: int, carry: dict | N
 
 
 _STAMP_GREY = 0.7     # glyphs lighter than this (and not white) are a watermark's tint
+_STAMP_ALPHA = 0.5    # glyphs this transparent or more are a watermark's (pdfium reads opacity)
 
 
 def _light(color) -> bool:
@@ -1388,8 +1396,8 @@ def _note_marks(chars: list[dict]) -> set[int]:
 
 
 def _without_stamps(page):
-    """The page without glyphs that are no part of its text: a watermark's slanted or light grey
-    glyphs (仅供参考, a date, an office's name tiled over the tables; light words on a dark
+    """The page without glyphs that are no part of its text: a watermark's slanted, light grey
+    or half-transparent glyphs (仅供参考, a date, an office's name tiled over the tables; light words on a dark
     filled cell are kept) and footnote marks drawn as
     raised smaller glyphs after a figure.  Recognised text over a page picture is left alone:
     its glyph sizes and places come from recognition, not from typesetting."""
@@ -1397,7 +1405,7 @@ def _without_stamps(page):
     inked = [ch for ch in chars if ch["text"].strip()]
     if not inked or _over_page_picture(page):
         return page
-    light = [ch for ch in inked if _light(ch.get("non_stroking_color"))]
+    light = [ch for ch in inked if _light(ch.get("non_stroking_color")) or ch.get("alpha", 1.0) <= _STAMP_ALPHA]
     if light:   # light words on a dark filled cell are that cell's words
         grounds = [r for r in page.rects if r.get("fill") and not _light(r.get("non_stroking_color"))
                    and not _is_white(r.get("non_stroking_color"))]

@@ -5021,3 +5021,12 @@ def _pdf_rules_cell_rects(rep: dict, fmt: str) -> Plan:
         c.line(x0, h - top, x1, h - bot)
         c.line(x0 + 0.3, h - top - 0.3, x1 + 0.3, h - bot - 0.3)
     return Plan(post=lambda data, f: pdf_redraw(data, rules=rules))
+
+
+@transform("pdf_watermark_upright_faint", "extra", ("pdf",))
+def _pdf_watermark_upright_faint(rep: dict, fmt: str) -> Plan:
+    """An upright watermark in black made faint by transparency (fill alpha 0.15), tiled with
+    the download date over every page: only the alpha tells it from the page's text."""
+    y = int(rep["year"]) + 1
+    words = ["仅供参考", f"{y}-01-15", "示例市政务公开办"]
+    return Plan(post=lambda data, f: pdf_redraw(data, over=_tiled(words, 0, 0.0, 9, (150, 61), alpha=0.15)))
