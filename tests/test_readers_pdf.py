@@ -726,3 +726,30 @@ def test_half_transparent_upright_watermark_is_dropped():
     doc = read_pdf(_grid_pdf(extra), "faint.pdf")
     assert _figures(doc) == [["规章", "12", "345"]]
     assert "2024" not in doc.text()
+
+
+def test_figure_whited_out_and_retyped_reads_the_new_figure():
+    """A white box painted over the old figure ``12`` and ``19`` typed on it (a PDF editor's
+    correction): the old glyphs under the box are not read (NOTES L31)."""
+    def extra(c):
+        c.setFillGray(1)
+        c.rect(202, 716, 30, 14, stroke=0, fill=1)
+        c.setFillGray(0)
+        c.setFont(FONT, 10)
+        c.drawString(204, 719, "19")
+    doc = read_pdf(_grid_pdf(extra), "whiteout.pdf")
+    assert _figures(doc) == [["规章", "19", "345"]]
+
+
+def test_white_ground_behind_text_hides_nothing():
+    """WPS paints a white box behind each line before its text: the text is printed."""
+    b = io.BytesIO()
+    c = canvas.Canvas(b, pagesize=A4)
+    c.setFillGray(1)
+    c.rect(60, 775, 300, 20, stroke=0, fill=1)
+    c.setFillGray(0)
+    c.setFont(FONT, 11)
+    c.drawString(72, 780, "二、主动公开政府信息情况")
+    c.showPage()
+    c.save()
+    assert "二、主动公开政府信息情况" in read_pdf(b.getvalue(), "ground.pdf").text()

@@ -840,6 +840,11 @@ def _pdfium_paths(raw, ctypes, container, count, get, matrix, height, page_no, d
     for i in range(count(container)):
         obj = get(container, i)
         kind = raw.FPDFPageObj_GetType(obj)
+        out["z"] = z = out.get("z", 0) + 1   # painting order: what is drawn later covers
+        if kind == raw.FPDF_PAGEOBJ_TEXT:
+            out.setdefault("text_z", {})[ctypes.cast(obj, ctypes.c_void_p).value] = z
+            _pdfium_text_box(raw, ctypes, obj, matrix, height, page_no, doctop0, z, out)
+            continue
         if kind == raw.FPDF_PAGEOBJ_FORM:
             if not raw.FPDFPageObj_GetMatrix(obj, fm):
                 return False
@@ -895,8 +900,28 @@ def _pdfium_paths(raw, ctypes, container, count, get, matrix, height, page_no, d
         for sub in _subpaths(merged):
             obj_ = _pdfminer_shape(sub, width.value, stroke, fill, scolor, ncolor, height, page_no, doctop0)
             if obj_ is not None:
+                obj_["z"] = z
                 out.setdefault(obj_["object_type"], []).append(obj_)
     return True
+
+
+def _pdfium_text_box(raw, ctypes, obj, matrix, height, page_no, doctop0, z, out) -> None:
+    """A text object's bounds with its painting order: pdfium's text page merges a glyph drawn
+    twice at one place into one char (the first), so whether a glyph was printed again over a
+    box that hides the first is told by the later object (``_painted_over``)."""
+    lft, btm, rgt, top = (ctypes.c_float() for _ in range(4))
+    fm = raw.FS_MATRIX()
+    if not raw.FPDFPageObj_GetBounds(obj, lft, btm, rgt, top) or not raw.FPDFPageObj_GetMatrix(obj, fm):
+        return
+    a, b, c, d, e, f = matrix
+    origin = a * fm.e + c * fm.f + e   # the first glyph's origin (x)
+    pts = [(a * x + c * y + e, b * x + d * y + f) for x in (lft.value, rgt.value) for y in (btm.value, top.value)]
+    x0, x1 = min(p[0] for p in pts), max(p[0] for p in pts)
+    y0, y1 = min(p[1] for p in pts), max(p[1] for p in pts)
+    out.setdefault("text_box", []).append({
+        "object_type": "text_box", "page_number": page_no, "z": z, "origin": origin,
+        "x0": x0, "x1": x1, "y0": y0, "y1": y1, "top": height - y1, "bottom": height - y0,
+        "doctop": doctop0 + height - y1, "width": x1 - x0, "height": y1 - y0})
 
 
 def _subpaths(path):
@@ -959,16 +984,20 @@ def _pdfium_objects(pdoc, index: int, page) -> dict | None:
         tp = ppage.get_textpage()
         try:
             chars = _pdfium_chars(raw, ctypes, tp.raw, height, page.page_number, page.initial_doctop)
+            if not chars:
+                return None  # empty or image-only page: pdfminer decides (scan detection)
+            out: dict = {"char": chars, "image_count": 0}
+            if not _pdfium_paths(raw, ctypes, ppage.raw, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject,
+                                 (1, 0, 0, 1, 0, 0), height, page.page_number, page.initial_doctop, out):
+                return None
         finally:
             tp.close()
-        if not chars:
-            return None  # empty or image-only page: pdfminer decides (scan detection)
-        out: dict = {"char": chars, "image_count": 0}
-        if not _pdfium_paths(raw, ctypes, ppage.raw, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject,
-                             (1, 0, 0, 1, 0, 0), height, page.page_number, page.initial_doctop, out):
-            return None
         if out.pop("image_count"):
             return None  # images are only read by pdfminer (page.images)
+        text_z = out.pop("text_z", {})
+        out.pop("z", None)
+        for ch in chars:
+            ch["z"] = text_z.get(ch.pop("text_obj"))
         return out
     finally:
         ppage.close()
@@ -1016,6 +1045,7 @@ def _pdfium_chars(raw, ctypes, tp, height, page_no, doctop0) -> list | None:
             "matrix": (mat.a, mat.b, mat.c, mat.d, mat.e, mat.f), "mcid": None, "tag": None,
             "ncs": None, "stroking_color": None, "non_stroking_color": ncolor,
             "alpha": a.value / 255 if got else 1.0,   # fill opacity (pdfminer gives none)
+            "text_obj": obj,
         })
     return chars
 
@@ -1395,10 +1425,56 @@ def _note_marks(chars: list[dict]) -> set[int]:
     return marks
 
 
+def _painted_over(page, chars: list[dict]) -> set[int]:
+    """Glyphs a white filled box painted later hides (a figure corrected in a PDF editor: the old
+    one whited out, the new one typed over it).  Only the pdfium reading knows the painting
+    order; a white box drawn before the text (WPS's ground behind every line) hides nothing."""
+    boxes = [r for r in page.rects if r.get("z") is not None and r.get("fill")
+             and _is_white(r.get("non_stroking_color"))]
+    if not boxes:
+        return set()
+    later = page.objects.get("text_box", [])
+    band: dict[int, list[dict]] = {}   # boxes by 20 pt bands of height (WPS draws hundreds)
+    for b in boxes:
+        for k in range(int(b["top"] // 20), int(b["bottom"] // 20) + 1):
+            band.setdefault(k, []).append(b)
+    out = set()
+    for ch in chars:
+        z = ch.get("z")
+        if z is None:
+            continue
+        xm, ym = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+        over = [b["z"] for b in band.get(int(ym // 20), ())
+                if b["z"] > z and b["x0"] <= xm <= b["x1"] and b["top"] <= ym <= b["bottom"]]
+        if not over:
+            continue
+        zb = max(over)
+        w, hgt = ch["x1"] - ch["x0"], ch["bottom"] - ch["top"]
+        here = [c2 for c2 in chars if (c2.get("z") or 0) > zb and abs((c2["x0"] + c2["x1"]) / 2 - xm) <= 0.3 * w
+                and abs((c2["top"] + c2["bottom"]) / 2 - ym) <= 0.3 * hgt]
+        # pdfium's text page keeps one char of a glyph drawn twice at one place (the first): a
+        # later text object over the place, with no char of its own there, printed this glyph again
+        again = not here and any(t["z"] > zb and t["top"] - 0.5 <= ym <= t["bottom"] + 0.5
+                                 and _on_glyph_grid(ch["x0"] - t["origin"], w, t["x1"] - t["origin"]) for t in later)
+        if not again:
+            out.add(id(ch))   # hidden under the box (and any glyph printed there stands on its own)
+    return out
+
+
+def _on_glyph_grid(d: float, w: float, span: float) -> bool:
+    """Is offset ``d`` from a text object's origin the origin of one of its glyphs, each ``w``
+    wide (a figure's digits are), within the object's ``span``?  pdfium merges a glyph drawn
+    twice only where the two stand at one place, so the match is exact (0.1 pt)."""
+    if w <= 0:
+        return False
+    j = round(d / w)
+    return j >= 0 and j * w < span and abs(d - j * w) <= 0.1
+
+
 def _without_stamps(page):
     """The page without glyphs that are no part of its text: a watermark's slanted, light grey
     or half-transparent glyphs (仅供参考, a date, an office's name tiled over the tables; light words on a dark
-    filled cell are kept) and footnote marks drawn as
+    filled cell are kept), glyphs a white box painted later hides, and footnote marks drawn as
     raised smaller glyphs after a figure.  Recognised text over a page picture is left alone:
     its glyph sizes and places come from recognition, not from typesetting."""
     chars = page.chars
@@ -1416,6 +1492,7 @@ def _without_stamps(page):
     oblique = [ch for ch in inked if _oblique(ch)]
     if len(oblique) < 0.5 * len(inked):   # a page of slanted text is the page's own text
         drop |= {id(ch) for ch in oblique}
+    drop |= _painted_over(page, inked)
     drop |= _note_marks([ch for ch in inked if id(ch) not in drop])
     if not drop:
         return page

@@ -5030,3 +5030,86 @@ def _pdf_watermark_upright_faint(rep: dict, fmt: str) -> Plan:
     y = int(rep["year"]) + 1
     words = ["仅供参考", f"{y}-01-15", "示例市政务公开办"]
     return Plan(post=lambda data, f: pdf_redraw(data, over=_tiled(words, 0, 0.0, 9, (150, 61), alpha=0.15)))
+
+
+def _margin_comments(unruled: bool) -> Callable[[dict, str], Plan]:
+    def make(rep: dict, fmt: str) -> Plan:
+        k = 0.74
+
+        def chars(c: Any, ch: dict, i: int) -> None:
+            c.saveState()
+            c.translate(0, 841.89 * (1 - k))
+            c.scale(k, k)
+            _draw_char(c, ch)
+            c.restoreState()
+
+        def rules(c: Any, ln: dict, h: float, i: int) -> None:
+            c.saveState()
+            c.translate(0, h * (1 - k))
+            c.scale(k, k)
+            _draw_rule(c, ln, h)
+            c.restoreState()
+
+        def post(data: bytes, f: str) -> bytes:
+            pages = _pdf_pages(data)
+            rows: dict[int, list[float]] = {}
+            for i, (_w, h, chs, _r) in enumerate(pages):
+                ys = sorted({round(float(ch["bottom"])) for ch in chs if ch["text"].isdigit() and float(ch["x0"]) > 250})
+                rows[i] = [h * (1 - k) + (h - y) * k for y in ys[1::6]][:5]
+
+            def over(c: Any, i: int, n: int, w: float, h: float) -> None:
+                c.saveState()
+                c.setFont(R._FONT, 7)
+                for j, y in enumerate(rows.get(i, [])):
+                    c.setStrokeGray(0.5)
+                    c.rect(w * k + 6, y - 4, w * (1 - k) - 14, 18, stroke=1, fill=0)
+                    c.drawString(w * k + 9, y + 6, f"批注 [示{j + 1}]: 核实")
+                    c.drawString(w * k + 9, y - 1, f"原为 {12 + 7 * j} 件")
+                c.restoreState()
+            return pdf_redraw(data, chars=chars, rules=rules, over=over)
+        return Plan(opts={"ruled": not unruled}, post=post)
+    return make
+
+
+transform("pdf_margin_comments", "extra", ("pdf",))(_margin_comments(False))
+transform("pdf_margin_comments_unruled", "extra", ("pdf",))(_margin_comments(True))
+
+
+@transform("pdf_whiteout_corrected_figures", "extra", ("pdf",))
+def _pdf_whiteout_corrected_figures(rep: dict, fmt: str) -> Plan | None:
+    """Figures corrected in a PDF editor: a white box drawn over the old figure and the new one
+    typed on it (Acrobat's edit / a white-out annotation flattened). The old glyphs stay in the
+    text layer under the box; the page shows the new figure only."""
+    cells = rep["cells"]
+    keys = {k for k, v in cells.items() if isinstance(v, int) and v >= 10 and k.startswith("t3.")
+            and zlib_crc(k) % 4 == 0}
+    if not keys:
+        return None
+    printed = {str(v) for v in cells.values()}
+    keys = {k for k in keys if str(cells[k] + 7) not in printed}   # each old figure found by its text
+    if not keys:
+        return None
+    old = {k: v + 7 if k in keys else v for k, v in cells.items()}
+    wrong = {str(old[k]): str(cells[k]) for k in keys}
+
+    def post(data: bytes, f: str) -> bytes:
+        base = R.render({**rep, "cells": old}, "pdf")
+        pages = _pdf_pages(base)
+        fix: dict[int, list[tuple[float, float, float, float, float, str]]] = {}
+        for i, (_w, _h, chs, _r) in enumerate(pages):
+            for run in _digit_runs(chs):
+                t = "".join(ch["text"] for ch in run)
+                if t in wrong:
+                    x0, x1 = float(run[0]["x0"]), float(run[-1]["x1"])
+                    top, bot = min(float(ch["top"]) for ch in run), max(float(ch["bottom"]) for ch in run)
+                    fix.setdefault(i, []).append((x0, x1, top, bot, float(run[0]["size"]), wrong[t]))
+
+        def over(c: Any, i: int, n: int, w: float, h: float) -> None:
+            for x0, x1, top, bot, size, new in fix.get(i, []):
+                c.setFillGray(1)
+                c.rect(x0 - 1, h - bot - 1, x1 - x0 + 2, bot - top + 2, stroke=0, fill=1)
+                c.setFillGray(0)
+                c.setFont(R._FONT, size)
+                c.drawCentredString((x0 + x1) / 2, h - bot + 0.12 * size, new)
+        return pdf_redraw(base, over=over)
+    return Plan(post=post, flag_ok=keys)
