@@ -48,6 +48,9 @@ KNOWN_FAILING: set[tuple[str, str]] = {
     # adversary round 8 (r8pdf): figures' digits 4 pt apart in an unruled table with zeros
     # blank — the all-blank rows are not placed, 14 right cells flagged (over budget only)
     ("pdf_figures_letter_spaced_wide", "pdf"),
+    # a Word comment balloon in the right margin beside an unruled table: its line joins the
+    # row beside it (63 原为19件), the row flagged (over budget only, no silent cell)
+    ("pdf_margin_comments_unruled", "pdf"),
 }
 
 
@@ -82,6 +85,8 @@ SWEEP_REGRESSIONS = [
     ("pdf_ocr_layer_digit_confusion", "g003", "pdf"),
     ("pdf_rules_some_row_rules_missing", "g000", "pdf"),
     ("pdf_rules_some_row_rules_missing", "s_2019", "pdf"),
+    ("pdf_whiteout_corrected_figures", "g002", "pdf"),   # old glyphs under a white box: 19052 for 95
+    ("pdf_whiteout_corrected_figures", "g003", "pdf"),
     # adversary round 7: a space inside a crawler-text figure made the one cut left (now flagged);
     # a 标题: line broken inside the agency (now joined)
     ("flat_number_split_by_space", "g003", "flat"),
