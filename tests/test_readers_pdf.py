@@ -753,3 +753,49 @@ def test_white_ground_behind_text_hides_nothing():
     c.showPage()
     c.save()
     assert "二、主动公开政府信息情况" in read_pdf(b.getvalue(), "ground.pdf").text()
+
+
+def test_struck_old_figure_before_the_new_one_is_not_read():
+    """``14`` struck through (a line across the glyphs' middle), then ``12``: the struck figure
+    is the edit history (as HTML's <del>, P2); the rules along the cells' edges strike nothing."""
+    def extra(c):
+        c.setFillGray(1)
+        c.rect(202, 716, 40, 14, stroke=0, fill=1)   # the cell cleared first, then redrawn
+        c.setFillGray(0)
+        c.setFont(FONT, 10)
+        c.drawString(204, 719, "14")
+        w = pdfmetrics.stringWidth("14", FONT, 10)
+        c.setLineWidth(0.5)
+        c.line(204, 722.5, 204 + w, 722.5)
+        c.drawString(204 + w, 719, "12")
+    doc = read_pdf(_grid_pdf(extra), "struck.pdf")
+    assert _figures(doc) == [["规章", "12", "345"]]
+
+
+def test_comment_balloon_beside_an_unruled_row_is_no_cell_of_it():
+    """A framed note in the margin (a Word comment balloon) at a row's height: its words are a
+    paragraph of their own, never the row's last cell (``63 原为19件``)."""
+    b = io.BytesIO()
+    c = canvas.Canvas(b, pagesize=A4)
+    c.setFont(FONT, 10)
+    c.drawString(60, 780, "二、主动公开政府信息情况")
+    for x, h in zip((190, 250, 310), ("本年新制作数量", "本年新公开数量", "对外公开总数量")):
+        c.setFont(FONT, 8)
+        c.drawString(x, 755, h)
+    c.setFont(FONT, 9)
+    for i, (label, *nums) in enumerate([("规章", "0", "0", "1"), ("规范性文件", "3", "2", "63")]):
+        y = 735 - 20 * i
+        c.drawString(60, y, label)
+        for x, n in zip((210, 270, 330), nums):
+            c.drawString(x, y, n)
+    c.setStrokeGray(0.5)
+    c.rect(440, 711, 140, 18, stroke=1, fill=0)
+    c.setFont(FONT, 7)
+    c.drawString(443, 721, "批注 [示1]: 核实")
+    c.drawString(443, 714, "原为 19 件")
+    c.showPage()
+    c.save()
+    doc = read_pdf(b.getvalue(), "balloon.pdf")
+    rows = [r for t in doc.tables for r in t.texts()]
+    assert ["规范性文件", "3", "2", "63"] in rows, rows
+    assert "原为 19 件" in doc.text() or "原为19件" in doc.text()

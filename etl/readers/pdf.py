@@ -1342,6 +1342,25 @@ def _read_page(page, page_no: int, doc: Document, n_tables: int, carry: dict | N
             items.append((ln["top"], Paragraph(ln["text"], page=page_no)))
         pending.clear()
 
+    # a narrow stroked frame outside the tables (a note box, a comment balloon in the margin)
+    side_boxes = [(r["x0"], r["top"], r["x1"], r["bottom"]) for r in fpage.rects
+                  if r.get("stroke") and not (r.get("fill") and not _is_white(r.get("non_stroking_color")))
+                  and r["bottom"] - r["top"] >= 8 and 20 <= r["x1"] - r["x0"] <= 0.35 * float(page.width)
+                  and not any(b[0] - 1 <= r["x0"] and r["x1"] <= b[2] + 1 and b[1] - 1 <= r["top"]
+                              and r["bottom"] <= b[3] + 1 for b in bboxes)]
+    if side_boxes:
+        # a narrow framed box's words are its own lines: a comment balloon in the margin beside
+        # an unruled table stands at a row's height, but its words are no cell of that row
+        def inside(obj, boxes=side_boxes) -> bool:
+            xm, ym = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+            return any(b[0] <= xm <= b[2] and b[1] <= ym <= b[3] for b in boxes)
+        for b in side_boxes:
+            for ln in page.filter(lambda o, b=b: o.get("object_type") == "char" and inside(o, [b])) \
+                    .extract_text_lines(return_chars=False):
+                text = _clean_line(ln["text"])
+                if text:
+                    items.append((ln["top"], Paragraph(text, page=page_no)))
+        page = page.filter(lambda o: o.get("object_type") != "char" or not inside(o))
     lines = page.extract_text_lines(return_chars=True)
     if _over_page_picture(page):
         lines = join_skewed_lines(lines)
@@ -1461,6 +1480,29 @@ def _painted_over(page, chars: list[dict]) -> set[int]:
     return out
 
 
+def _struck(page, chars: list[dict]) -> set[int]:
+    """Glyphs a horizontal line crosses through their middle (a strikethrough drawn by Word's
+    export: the old figure before the new one); a table rule runs along a cell's edge, an
+    underline under the baseline."""
+    strokes = [ln for ln in (*page.lines, *(r for r in page.rects if r["bottom"] - r["top"] <= 1.5))
+               if ln["bottom"] - ln["top"] <= 1.5 and ln["x1"] - ln["x0"] > 0.5]
+    if not strokes:
+        return set()
+    band: dict[int, list[dict]] = {}
+    for ln in strokes:
+        band.setdefault(int((ln["top"] + ln["bottom"]) / 2 // 10), []).append(ln)
+    out = set()
+    for ch in chars:
+        hgt = ch["bottom"] - ch["top"]
+        xm = (ch["x0"] + ch["x1"]) / 2
+        lo, hi = ch["top"] + 0.3 * hgt, ch["bottom"] - 0.3 * hgt
+        for k in (int(lo // 10), int(hi // 10)):
+            if any(lo <= (ln["top"] + ln["bottom"]) / 2 <= hi and ln["x0"] <= xm <= ln["x1"] for ln in band.get(k, ())):
+                out.add(id(ch))
+                break
+    return out
+
+
 def _on_glyph_grid(d: float, w: float, span: float) -> bool:
     """Is offset ``d`` from a text object's origin the origin of one of its glyphs, each ``w``
     wide (a figure's digits are), within the object's ``span``?  pdfium merges a glyph drawn
@@ -1474,7 +1516,8 @@ def _on_glyph_grid(d: float, w: float, span: float) -> bool:
 def _without_stamps(page):
     """The page without glyphs that are no part of its text: a watermark's slanted, light grey
     or half-transparent glyphs (仅供参考, a date, an office's name tiled over the tables; light words on a dark
-    filled cell are kept), glyphs a white box painted later hides, and footnote marks drawn as
+    filled cell are kept), glyphs a white box painted later hides, struck glyphs (a line through
+    their middle: an old figure before the new one), and footnote marks drawn as
     raised smaller glyphs after a figure.  Recognised text over a page picture is left alone:
     its glyph sizes and places come from recognition, not from typesetting."""
     chars = page.chars
@@ -1493,6 +1536,7 @@ def _without_stamps(page):
     if len(oblique) < 0.5 * len(inked):   # a page of slanted text is the page's own text
         drop |= {id(ch) for ch in oblique}
     drop |= _painted_over(page, inked)
+    drop |= _struck(page, inked)
     drop |= _note_marks([ch for ch in inked if id(ch) not in drop])
     if not drop:
         return page

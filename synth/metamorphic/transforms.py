@@ -5113,3 +5113,16 @@ def _pdf_whiteout_corrected_figures(rep: dict, fmt: str) -> Plan | None:
                 c.drawCentredString((x0 + x1) / 2, h - bot + 0.12 * size, new)
         return pdf_redraw(base, over=over)
     return Plan(post=post, flag_ok=keys)
+
+
+@transform("pdf_struck_old_figure", "7", ("pdf",))
+def _pdf_struck_old_figure(rep: dict, fmt: str) -> Plan | None:
+    """A corrected figure printed after the old one struck through (Word's strikethrough or a
+    tracked deletion exported to PDF: a line drawn through the old digits): the struck figure
+    is the edit history, the figure after it the value."""
+    cells = rep["cells"]
+    keys = {k for k, v in cells.items() if isinstance(v, int) and v > 0 and k.startswith(("t3.", "t4."))
+            and zlib_crc(k) % 3 == 0}
+    if not keys:
+        return None
+    return Plan(opts={"value_text": lambda k, s: f"<strike>{int(s) + 2}</strike>{s}" if k in keys and s else s})

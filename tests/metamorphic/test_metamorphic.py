@@ -87,6 +87,7 @@ SWEEP_REGRESSIONS = [
     ("pdf_rules_some_row_rules_missing", "s_2019", "pdf"),
     ("pdf_whiteout_corrected_figures", "g002", "pdf"),   # old glyphs under a white box: 19052 for 95
     ("pdf_whiteout_corrected_figures", "g003", "pdf"),
+    ("pdf_struck_old_figure", "g003", "pdf"),              # 447 struck-old-new read 449447
     # adversary round 7: a space inside a crawler-text figure made the one cut left (now flagged);
     # a 标题: line broken inside the agency (now joined)
     ("flat_number_split_by_space", "g003", "flat"),
