@@ -48,9 +48,6 @@ KNOWN_FAILING: set[tuple[str, str]] = {
     # adversary round 8 (r8pdf): figures' digits 4 pt apart in an unruled table with zeros
     # blank — the all-blank rows are not placed, 14 right cells flagged (over budget only)
     ("pdf_figures_letter_spaced_wide", "pdf"),
-    # a Word comment balloon in the right margin beside an unruled table: its line joins the
-    # row beside it (63 原为19件), the row flagged (over budget only, no silent cell)
-    ("pdf_margin_comments_unruled", "pdf"),
 }
 
 
