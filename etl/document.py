@@ -85,6 +85,7 @@ class Document:
     warnings: list[str] = field(default_factory=list)
     damaged: bool = False  # OCR / converter output: blank cells are not trusted as zero
     ocr: dict | None = None  # set when the text was recognised from images (etl.readers.ocr)
+    ocr_layer: bool = False  # a PDF's text layer lies over page pictures: another tool's OCR
 
     @property
     def tables(self) -> list[Table]:

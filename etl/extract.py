@@ -1734,6 +1734,11 @@ def parse_bytes(data: bytes, name: str) -> ParsedReport:
         from etl.readers.ocr import review_report
         for r in (rep, *rep.parts):
             review_report(doc, r)   # hook: method/confidence per cell; OCR doubts → uncertain
+    elif doc is not None and doc.ocr_layer:
+        # a PDF's text layer over page pictures is another tool's OCR (NOTES L31)
+        from etl.readers.ocr import flag_failing_terms
+        for r in (rep, *rep.parts):
+            flag_failing_terms(r, list(r.cells), "PDF 的文字层是扫描件的识别结果，读数可能有误", explained=True)
     return rep
 
 
