@@ -1735,7 +1735,7 @@ def parse_bytes(data: bytes, name: str) -> ParsedReport:
         for r in (rep, *rep.parts):
             review_report(doc, r)   # hook: method/confidence per cell; OCR doubts → uncertain
     elif doc is not None and doc.ocr_layer:
-        # a PDF's text layer over page pictures is another tool's OCR (NOTES L31)
+        # a PDF's text layer over page pictures is another tool's OCR (NOTES L34)
         from etl.readers.ocr import flag_failing_terms
         for r in (rep, *rep.parts):
             flag_failing_terms(r, list(r.cells), "PDF 的文字层是扫描件的识别结果，读数可能有误", explained=True)

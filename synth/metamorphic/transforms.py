@@ -3388,17 +3388,22 @@ def _t4_rows_label_wrapped_values_below(rep: dict, fmt: str) -> Plan:
     return Plan(opts={"tables": tables_hook(t4=t4)})
 
 
-@transform("numbers_broken_in_cell", "extra", ("md", "html", "docx"))
+@transform("numbers_broken_in_cell", "extra", ("md", "html", "docx", "pdf"))
 def _numbers_broken_in_cell(rep: dict, fmt: str) -> Plan | None:
     """A converter's narrow cells: figures of three digits and more broken over two lines inside
-    their cell (``44`` / ``7228``; ``<br>`` in markdown/HTML, a line break in Word): read whole,
-    or flag — never the first line alone."""
+    their cell (``44`` / ``7228``; ``<br>`` in markdown/HTML, a line break in Word or in the PDF
+    printed from it): read whole, or flag — never the first line alone, nor two rows' figures."""
     keys = {k for k, v in rep["cells"].items() if isinstance(v, int) and v >= 100 and not k.endswith(_MONEY)}
     if not keys:
         return None
     mark = "\u2069"
 
+    if fmt == "pdf":
+        mark = "<br/>"   # the PDF renderer's line break inside a cell
+
     def post(data: bytes, f: str) -> bytes:
+        if f == "pdf":
+            return data
         if f == "docx":
             return _docx_edit(data, lambda x: x.replace(mark, "</w:t><w:br/><w:t>"))
         return data.decode("utf-8").replace(mark, "<br>" if f == "md" else "<br />").encode("utf-8")

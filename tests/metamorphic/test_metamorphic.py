@@ -85,7 +85,7 @@ SWEEP_REGRESSIONS = [
     # UTF-16 HTML without BOM nor extension read as text: t2 cells dropped unflagged
     ("file_html_utf16le_no_bom", "s_shandong_item_count", "html"),
     ("file_html_utf16le_no_bom", "s_hubei_other_documents_row", "html"),
-    # adversary round 8 (r8pdf, NOTES L31): a date watermark's digits taken into table 三; a
+    # adversary round 8 (r8pdf, NOTES L34): a date watermark's digits taken into table 三; a
     # footnote mark drawn as a raised small glyph read as a last digit; a misread OCR text
     # layer over a scan; rows in one ruled band (a rule not drawn) lost or run together
     ("pdf_watermark_date_over_tables", "s_blank_zeros", "pdf"),
@@ -98,6 +98,9 @@ SWEEP_REGRESSIONS = [
     ("pdf_whiteout_corrected_figures", "g002", "pdf"),   # old glyphs under a white box: 19052 for 95
     ("pdf_whiteout_corrected_figures", "g003", "pdf"),
     ("pdf_struck_old_figure", "g003", "pdf"),              # 447 struck-old-new read 449447
+    # a figure broken over two lines in its cell (70 / 8, 30 / 01) split as two rows' figures
+    # by the band split: the first line taken, the second dropped (lead, LibreOffice PDFs)
+    *(("numbers_broken_in_cell", s, "pdf") for s in ("g003", "g010", "s_2021")),
     # adversary round 7: a space inside a crawler-text figure made the one cut left (now flagged);
     # a 标题: line broken inside the agency (now joined)
     ("flat_number_split_by_space", "g003", "flat"),
