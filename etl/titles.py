@@ -68,6 +68,9 @@ def _agency(text: str, loose: bool = False) -> str | None:
     without a trailing 关于/的; None unless it looks like an agency name (``loose``: a name of
     four characters or more ending in any word — 少年宫, 大学 — for the caller to prove)."""
     s = _DATE.sub("|", _DOC_NUMBER.sub("|", text))
+    bracketed = re.search(r"[【〖]([^【】〖〗]+)[】〗]$", s)
+    if bracketed:   # 【示例市某局】2020年…: the name in the brackets
+        s = bracketed.group(1)
     # digits inside a name (示例市12345政务服务便民热线管理中心) are no separator: kept as
     # private-use characters through the split, unless a year, date or 文号 word follows them
     s = _NAME_DIGITS.sub(lambda m: m.group(0).translate(_WIDE), s)
@@ -91,9 +94,19 @@ def parse_title(text: str, loose: bool = False) -> Title | None:
     if "公开" not in text:
         return None
     t = _prep(text)
-    m = _TAIL.search(t)
-    if not m or t[m.end():m.end() + 1] == "的":
-        return None   # …年度报告的更正说明: a line about a report, not its title
+    # the first tail that ends a title: the words of a tail may also stand in a CMS column tag
+    # before the title (【政府信息公开年报】示例市某局2020年…报告)
+    for m in _TAIL.finditer(t):
+        if t[m.end():m.end() + 1] == "的":
+            return None   # …年度报告的更正说明: a line about a report, not its title
+        got = _title_at(t, m, loose)
+        if got is not None:
+            return got
+    return None
+
+
+def _title_at(t: str, m: re.Match, loose: bool) -> Title | None:
+    """The title whose tail ``m`` ends in line ``t`` (see :func:`parse_title`)."""
     pre = t[max(0, m.start() - 80): m.start()]   # a title is short: never scan a long line twice
     year = m.group("y2") or m.group("y3")
     agency, start, leftover = None, 0, pre

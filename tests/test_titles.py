@@ -384,3 +384,29 @@ def test_the_statistics_period_names_the_year_when_the_title_disagrees(monkeypat
     _, rep = _parse_titled(monkeypatch, f"{AGENCY}2023年度政府信息公开工作年度报告", fmt)
     assert (rep.agency, rep.year) == (AGENCY, 2022)
     assert any("统计期限" in w for w in rep.warnings)
+
+
+@pytest.mark.parametrize("fmt", ["txt", "html", "flat"])
+def test_a_cited_earlier_statistics_period_does_not_name_the_year(fmt):
+    """A sentence comparing with the previous statistics period, its dates printed in full
+    (与上一统计期限（2021年1月1日至2021年12月31日）相比), before the report's own 统计期限: the
+    report stays 2022's, as its title and its own period say (adversary round 8)."""
+    report = make_report("2021", year=2022)
+    data = render_mod.render(report, fmt).decode("utf-8")
+    lead = "与上一统计期限（2021年1月1日至2021年12月31日）相比，本年度申请数量有所变化。"
+    data = data.replace("本报告由", lead + "本报告由", 1)
+    rep = parse(data.encode("utf-8"), f"r.{'txt' if fmt == 'flat' else fmt}")
+    assert (rep.agency, rep.year) == (AGENCY, 2022)
+
+
+@pytest.mark.parametrize("title", [
+    "【政府信息公开年报】{a}{y}年政府信息公开工作年度报告",
+    "【{a}】{y}年政府信息公开工作年度报告",
+    "《{a}{y}年政府信息公开工作年度报告》",
+])
+@pytest.mark.parametrize("fmt", ["txt", "html", "flat"])
+def test_titles_with_lenticular_brackets(monkeypatch, fmt, title):
+    """A CMS column tag in 【】 before the title (its words 政府信息公开年报 are no title), the
+    agency itself in 【】, the title in 《》: the agency and year as printed (adversary round 8)."""
+    _, rep = _parse_titled(monkeypatch, title.format(a=AGENCY, y=2022), fmt)
+    assert (rep.agency, rep.year) == (AGENCY, 2022)
