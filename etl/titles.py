@@ -94,14 +94,12 @@ def parse_title(text: str, loose: bool = False) -> Title | None:
     if "公开" not in text:
         return None
     t = _prep(text)
-    # the first tail that ends a title: the words of a tail may also stand in a CMS column tag
-    # before the title (【政府信息公开年报】示例市某局2020年…报告)
     for m in _TAIL.finditer(t):
         if t[m.end():m.end() + 1] == "的":
             return None   # …年度报告的更正说明: a line about a report, not its title
-        got = _title_at(t, m, loose)
-        if got is not None:
-            return got
+        if t[m.end():m.end() + 1] in ("】", "〗") and re.search(r"[【〖][^】〗]{0,12}$", t[:m.start()]):
+            continue   # the tail's words in a CMS column tag before the title (【政府信息公开年报】…)
+        return _title_at(t, m, loose)
     return None
 
 
