@@ -37,7 +37,7 @@ from etl.parse_state import ParseState, Row
 from etl.report import ParsedReport, looks_synthetic
 from etl.sections import sections_json
 from etl.side_by_side import split_side_by_side
-from etl.titles import annex_unit, find_title, report_starts, split_reports
+from etl.titles import annex_unit, arabic_years, find_title, report_starts, signed_agency, split_reports
 from etl.traditional import to_simplified
 
 # --------------------------------------------------------------------------- rows
@@ -1433,7 +1433,7 @@ def _period_year(text: str) -> int | None:
     2020年12月31日止): the year its figures are for, or None when not printed so.  A period
     the text cites (与上一统计期限（…）相比) is not the report's; periods of different years
     prove no year."""
-    t = vocab.norm(text)[:20000]
+    t = arabic_years(text[:20000])
     years = set()
     for m in _PERIOD.finditer(t):
         if (m.group(2) and m.group(2) != m.group(1)) or _CITED_PERIOD.search(t[max(0, m.start() - 4):m.start()]):
@@ -1444,6 +1444,7 @@ def _period_year(text: str) -> int | None:
 
 def _parse_one_report(doc: Document, text: str) -> ParsedReport:
     agency_raw, year, title = find_title(doc)
+    agency_raw = signed_agency(text, agency_raw)
     period = _period_year(text)
     if period is not None and period != year:
         # a title naming the year of publication (2021年度…) over figures for 2020: the figures'

@@ -58,9 +58,13 @@ class Title:
     text: str        # the title as matched
 
 
-def _prep(text: str) -> str:
+def arabic_years(text: str) -> str:
+    """The text normalised (:func:`vocab.norm`), years in Chinese numerals (二〇二〇年) in digits."""
     t = vocab.norm(text)
     return _CN_YEAR.sub(lambda m: m.group(0).translate(_CN_DIGITS), t) if "年" in t else t
+
+
+_prep = arabic_years
 
 
 def _agency(text: str, loose: bool = False) -> str | None:
@@ -165,6 +169,21 @@ def find_title(doc: Document) -> tuple[str, int, str]:
         if named:
             return named
         raise
+
+
+_SIGN_DATE = re.compile(r"((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日\W*$")
+
+
+def signed_agency(text: str, agency: str) -> str:
+    """The full name the report signs with (its 落款: the agency's name above the date that
+    ends the text) when the title prints the same agency shortened (示例局 for 示例省示例市示例局:
+    the signed name ends with the title's); else the title's agency."""
+    tail = _prep("".join(text.split()))[-300:]
+    m = _SIGN_DATE.search(tail)
+    if not agency or m is None:
+        return agency
+    full = _agency(tail[:m.start()])
+    return full if full and full != agency and full.endswith(agency) else agency
 
 
 def _join_broken_meta(lines: list[str]) -> list[str]:

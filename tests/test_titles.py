@@ -410,3 +410,46 @@ def test_titles_with_lenticular_brackets(monkeypatch, fmt, title):
     agency itself in 【】, the title in 《》: the agency and year as printed (adversary round 8)."""
     _, rep = _parse_titled(monkeypatch, title.format(a=AGENCY, y=2022), fmt)
     assert (rep.agency, rep.year) == (AGENCY, 2022)
+
+
+@pytest.mark.parametrize("fmt", ["txt", "html", "md", "flat", "docx"])
+def test_short_agency_in_the_title_full_in_the_signature(monkeypatch, fmt):
+    """The title names the agency without its place (示例局2022年…), the 落款 at the end prints
+    the full name above the date: the agency is the full name the report signs with
+    (adversary round 8, `title_abbrev_agency_signature_full`)."""
+    report = make_report("2021", year=2022)
+    monkeypatch.setattr(render_mod._R, "title", lambda self: "示例局2022年政府信息公开工作年度报告")
+    orig = render_mod._R.narrative
+
+    def signed(self):
+        nar = orig(self)
+        return {**nar, "other": nar["other"] + [AGENCY, "2023年1月20日"]}
+    monkeypatch.setattr(render_mod._R, "narrative", signed)
+    data = render_mod.render(report, fmt)
+    if fmt in ("txt", "md"):
+        data = data.replace(f"{AGENCY}\n2022年政府信息公开工作年度报告".encode(), "示例局2022年政府信息公开工作年度报告".encode(), 1)
+    rep = parse(data, f"r.{'txt' if fmt == 'flat' else fmt}")
+    assert (rep.agency, rep.year) == (AGENCY, 2022)
+
+
+def test_a_signature_of_another_agency_leaves_the_title_agency(monkeypatch):
+    """A 落款 naming another office (the parent government's) changes nothing."""
+    report = make_report("2021", year=2022)
+    orig = render_mod._R.narrative
+    monkeypatch.setattr(render_mod._R, "narrative",
+                        lambda self: {**orig(self), "other": orig(self)["other"] + ["示例省示例市人民政府办公室", "2023年1月20日"]})
+    rep = parse(render_mod.render(report, "html"), "r.html")
+    assert (rep.agency, rep.year) == (AGENCY, 2022)
+
+
+@pytest.mark.parametrize("fmt", ["txt", "html", "flat"])
+def test_a_statistics_period_in_chinese_numerals_names_the_year(monkeypatch, fmt):
+    """The title names the year of publication, the statistics period is written in Chinese
+    numerals (二〇二二年1月1日至二〇二二年12月31日): the report is 2022's, as with digits
+    (adversary round 8, `title_next_year_period_chinese_numerals`)."""
+    monkeypatch.setattr(render_mod._R, "title", lambda self: f"{AGENCY}2023年度政府信息公开工作年度报告")
+    data = render_mod.render(make_report("2021", year=2022), fmt).decode("utf-8")
+    data = data.replace(f"{AGENCY}\n2022年政府信息公开工作年度报告", f"{AGENCY}2023年度政府信息公开工作年度报告", 1)
+    data = data.replace("统计期限为2022年1月1日至2022年", "统计期限为二〇二二年1月1日至二〇二二年", 1)
+    rep = parse(data.encode("utf-8"), f"r.{'txt' if fmt == 'flat' else fmt}")
+    assert (rep.agency, rep.year) == (AGENCY, 2022)

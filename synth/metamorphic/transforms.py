@@ -4926,3 +4926,68 @@ def _body_period_chinese_numerals(rep: dict, fmt: str) -> Plan:
     def post(data: bytes, f: str) -> bytes:
         return _docx_edit(data, edit) if f == "docx" else _fmt_text(data, f, edit)
     return Plan(opts={"title_lines": [t], "meta_title": t}, may_reject=True, post=post)
+
+
+@transform("title_next_year_period_chinese_numerals", "14", ("txt", "flat", "md", "html", "docx"))
+def _title_next_year_period_chinese_numerals(rep: dict, fmt: str) -> Plan:
+    """A title naming the publication year (``2021年度…``) over a body whose years are written in
+    Chinese numerals (统计期限为二〇二〇年1月1日至二〇二〇年12月31日): the report's year is the
+    year reported on — read it, or refuse the contradiction."""
+    y = str(rep["year"])
+    cy = "".join("〇一二三四五六七八九"[int(d)] for d in y)
+    t = f"{rep['agency']}{int(y) + 1}年度政府信息公开工作年度报告"
+
+    def edit(s: str) -> str:
+        return s.replace(f"统计期限为{y}年1月1日至{y}年", f"统计期限为{cy}年1月1日至{cy}年")
+
+    def post(data: bytes, f: str) -> bytes:
+        return _docx_edit(data, edit) if f == "docx" else _fmt_text(data, f, edit)
+    return Plan(opts={"title_lines": [t], "meta_title": t}, may_reject=True, post=post)
+
+
+def _t3_paged(furniture: list[str], header_again: bool = False) -> Callable[[Grid, Any], list]:
+    """Table 三 cut where a CMS splits a long article into pages (before （四）无法提供), the
+    page's pagination lines between the halves (the crawler joined the pages)."""
+    def t3(g: Grid, r: Any) -> list:
+        at = g.row_of("t3.unavailable_not_held.")
+        g.insert_row(at, [lit() for _ in range(g.ncols)], keep_spans=False)
+        lower = g.copy()
+        lower.slots = ([list(row) for row in g.slots[:3]] if header_again else []) + lower.slots[at + 1:]
+        if not header_again:
+            lower.header_rows = 0
+        g.slots = g.slots[:at]
+        return [g.table(), *furniture, lower.table()]
+    return t3
+
+
+@transform("cms_pagination_inside_table3", "extra", ("txt", "flat", "md", "html"))
+def _cms_pagination_inside_table3(rep: dict, fmt: str) -> Plan:
+    """An article a CMS split into pages, joined by the crawler: table 三 breaks off before
+    （四）无法提供, the pagination (``第1页 共2页``, ``上一页``, ``1``, ``2``, ``下一页``, one a line)
+    and the second page's rest of the table without a header.  No page number is a figure."""
+    return Plan(opts={"tables": tables_hook(t3=_t3_paged(["第1页 共2页", "上一页", "1", "2", "下一页"]))})
+
+
+@transform("cms_pagination_numbers_one_line", "extra", ("txt", "flat", "md", "html"))
+def _cms_pagination_numbers_one_line(rep: dict, fmt: str) -> Plan:
+    """As ``cms_pagination_inside_table3`` with the page links on one line (``1 2 3 下一页 尾页``)
+    and a 浏览次数 line: numbers separated by spaces, as a row of figures would be."""
+    return Plan(opts={"tables": tables_hook(t3=_t3_paged(["1 2 3 下一页 尾页", "浏览次数：2356"]))})
+
+
+@transform("txt_pdftotext_page_furniture", "11", ("txt",))
+def _txt_pdftotext_page_furniture(rep: dict, fmt: str) -> Plan:
+    """A PDF saved as text the way ``pdftotext -layout`` does, with what the printout adds on
+    every page: a browser's header line (date, time, the page's address) and a centred page
+    number ``— 2 —`` at the foot, a form feed between pages — inside the tables where a page
+    breaks.  No page figure is a cell."""
+    def post(data: bytes, f: str) -> bytes:
+        import pdfplumber
+        y = int(rep["year"])
+        pages = []
+        with pdfplumber.open(io.BytesIO(R.render(rep, "pdf"))) as pdf:
+            for i, p in enumerate(pdf.pages, 1):
+                head = f"{y + 1}/1/20 10:21{' ' * 24}https://www.example.gov.cn/art/{y + 1}/1/20/art_1229_{7000 + i}.html"
+                pages.append(f"{head}\n{p.extract_text(layout=True).rstrip()}\n{' ' * 36}— {i} —\n")
+        return "\f".join(pages).encode("utf-8")
+    return Plan(post=post, complete=False)
