@@ -38,3 +38,15 @@ def test_pipe_table_without_separator_takes_its_first_row_width_and_keeps_long_r
           "| 丙 |\n")
     assert _tables(md) == [[["项目", "甲", "乙"], ["一", "1", ""], ["二", "2", "3", "备注"]],
                            [["另表", "数量"], ["丙", ""]]]
+
+
+def test_backslash_escaped_punctuation_in_pipe_cells_is_the_character():
+    r"""turndown / pandoc escape markdown punctuation (CommonMark): ``3\.其他`` is 3.其他, ``26\*``
+    a figure with its note mark ``*``, ``\*三安全\*`` literal asterisks (no emphasis), ``\(`` a
+    bracket (adversary round 8, `md_turndown_escapes`)."""
+    md = ("项目 | 甲 | 乙\n"
+          "---|---|---\n"
+          r"3\.其他 | 26\* | 4" + "\n"
+          r"危及\*三安全\*\(示例\) | \*\*5\*\* | **7**" + "\n")
+    assert _tables(md) == [[["项目", "甲", "乙"], ["3.其他", "26*", "4"],
+                            ["危及*三安全*(示例)", "**5**", "7"]]]

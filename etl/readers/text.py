@@ -286,19 +286,28 @@ _MD_MARK = re.compile(r"<sup>.*?</sup>|\[\^[^\]]*\]|\^[^^\s|]+\^", re.I)   # 26<
 _MD_WRAP = re.compile(r"(\*\*|__|\$)(.+?)\1")                               # **26**, $26$
 
 
+_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")   # CommonMark: \. \* \( … are the characters
+
+
 def _md_cell(text: str) -> str:
-    """A pipe-table cell: ``<br>`` is a line break inside the cell (本年收费金额（单位：万<br>元）),
+    r"""A pipe-table cell: ``<br>`` is a line break inside the cell (本年收费金额（单位：万<br>元）),
     joined as HTML cells are (no break between two Chinese characters); a footnote mark after a
-    figure (``<sup>1</sup>``, ``[^1]``, ``^1^``) is no part of it; bold and maths wrappers go."""
+    figure (``<sup>1</sup>``, ``[^1]``, ``^1^``) is no part of it; bold and maths wrappers go;
+    a backslash-escaped punctuation character (``3\.其他``, ``26\*``: turndown, pandoc) is that
+    character, taken literally (an escaped ``\*`` is no emphasis, an escaped ``\<`` no tag)."""
     text = text.strip()
-    if not any(ch in text for ch in "<[^*_$"):
+    if not any(ch in text for ch in "<[^*_$\\"):
         return text
+    escaped = "\\" in text
+    if escaped:   # escaped characters are literal: kept out of the patterns below
+        text = _MD_ESCAPE.sub(lambda m: f"\x00{ord(m.group(1))}\x01", text)
     text = _MD_WRAP.sub(r"\2", _MD_MARK.sub("", text))
-    if "<" not in text:
-        return text.strip()
-    from etl.readers.html import join_cell_lines
-    lines = [re.sub(r"<[^>]+>", "", x).strip() for x in _MD_BR.split(text)]
-    return join_cell_lines([x for x in lines if x])
+    if "<" in text:
+        from etl.readers.html import join_cell_lines
+        lines = [re.sub(r"<[^>]+>", "", x).strip() for x in _MD_BR.split(text)]
+        text = join_cell_lines([x for x in lines if x])
+    text = text.strip()
+    return re.sub("\x00(\\d+)\x01", lambda m: chr(int(m.group(1))), text) if escaped else text
 
 
 _MD_DELIM_CELL = re.compile(r"\s*:?(-+):?\s*")
