@@ -42,8 +42,9 @@ _DOC_NUMBER = re.compile(r"[〔\[【(（]\d{4}[〕\]】)）]\d+号|\d+号")   # 
 _NAME_DIGITS = re.compile(r"(?<=[\u4e00-\u9fff])(?<!附件)(?<!附表)\d{3,}(?=[\u4e00-\u9fff])(?![年月日号届期])")
 _WIDE = str.maketrans("0123456789", "".join(chr(0xE010 + i) for i in range(10)))   # private use: not matched by \d
 _NARROW = str.maketrans("".join(chr(0xE010 + i) for i in range(10)), "0123456789")
-_CN_DIGITS = str.maketrans("〇零○Ｏ一二三四五六七八九", "0000123456789")
-_CN_YEAR = re.compile(r"[〇零○Ｏ一二三四五六七八九]{4}(?=年)")
+#: a year in Chinese numerals (二〇二〇年); typists write its zero as 〇, 零, ○, a letter O or a digit 0
+_CN_DIGITS = str.maketrans("〇零○ＯO0一二三四五六七八九", "000000123456789")
+_CN_YEAR = re.compile(r"[一二][〇零○ＯO0一二三四五六七八九]{3}(?=年)")
 _AGENCY = re.compile(r"[\u4e00-\u9fff（）()·0-9]{2,40}")
 #: Last characters of an agency or place name (局, 委员会, 办事处, 人民政府, 中心, 海关, 监狱 …).
 _AGENCY_END = set("局委办院府厅室会处所站队部署行馆司区县市镇乡道旗盟州省心社组团场校台庭关狱军")
@@ -171,7 +172,8 @@ def find_title(doc: Document) -> tuple[str, int, str]:
         raise
 
 
-_SIGN_DATE = re.compile(r"((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日\W*$")
+_SIGN_DATE = re.compile(r"(?:19|20)\d\d年(?:\d{1,2}|[一二三四五六七八九十]{1,2})月"
+                        r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})日\W*$")
 
 
 def signed_agency(text: str, agency: str) -> str:

@@ -412,8 +412,9 @@ def test_titles_with_lenticular_brackets(monkeypatch, fmt, title):
     assert (rep.agency, rep.year) == (AGENCY, 2022)
 
 
+@pytest.mark.parametrize("date", ["2023年1月20日", "二〇二三年一月二十日"])
 @pytest.mark.parametrize("fmt", ["txt", "html", "md", "flat", "docx"])
-def test_short_agency_in_the_title_full_in_the_signature(monkeypatch, fmt):
+def test_short_agency_in_the_title_full_in_the_signature(monkeypatch, fmt, date):
     """The title names the agency without its place (示例局2022年…), the 落款 at the end prints
     the full name above the date: the agency is the full name the report signs with
     (adversary round 8, `title_abbrev_agency_signature_full`)."""
@@ -423,7 +424,7 @@ def test_short_agency_in_the_title_full_in_the_signature(monkeypatch, fmt):
 
     def signed(self):
         nar = orig(self)
-        return {**nar, "other": nar["other"] + [AGENCY, "2023年1月20日"]}
+        return {**nar, "other": nar["other"] + [AGENCY, date]}
     monkeypatch.setattr(render_mod._R, "narrative", signed)
     data = render_mod.render(report, fmt)
     if fmt in ("txt", "md"):
@@ -452,4 +453,13 @@ def test_a_statistics_period_in_chinese_numerals_names_the_year(monkeypatch, fmt
     data = data.replace(f"{AGENCY}\n2022年政府信息公开工作年度报告", f"{AGENCY}2023年度政府信息公开工作年度报告", 1)
     data = data.replace("统计期限为2022年1月1日至2022年", "统计期限为二〇二二年1月1日至二〇二二年", 1)
     rep = parse(data.encode("utf-8"), f"r.{'txt' if fmt == 'flat' else fmt}")
+    assert (rep.agency, rep.year) == (AGENCY, 2022)
+
+
+@pytest.mark.parametrize("year", ["二O二二", "二0二二", "二〇二二"])
+@pytest.mark.parametrize("fmt", ["txt", "html"])
+def test_chinese_numeral_year_with_a_letter_or_digit_zero(monkeypatch, fmt, year):
+    """二O二二年 (a Latin O for zero) and 二0二二年 (a digit 0), as typists write the year: 2022
+    (adversary round 8, `title_year_latin_o`, `title_year_digit_zero`)."""
+    _, rep = _parse_titled(monkeypatch, f"{AGENCY}{year}年度政府信息公开工作年度报告", fmt)
     assert (rep.agency, rep.year) == (AGENCY, 2022)

@@ -4877,7 +4877,7 @@ def _title_wenhao_line_below(rep: dict, fmt: str) -> Plan:
 @transform("title_abbrev_agency_signature_full", "14", ("txt", "flat", "md", "html"))
 def _title_abbrev_agency_signature_full(rep: dict, fmt: str) -> Plan | None:
     """The title names the agency shortened (its 示例…市 prefix dropped: 「教育局2023年…」), the
-    落款 at the end prints it in full with the date: the agency is the full name (or the short
+    落款 at the end prints it in full above the date (digits, or 二〇二二年一月二十日): the agency is the full name (or the short
     one the title prints, or the file refused) — never another agency."""
     a = rep["agency"]
     m = re.match(r"(.*[省市州盟县区旗])(.{2,}(局|委员会|办公室|中心|厅|委|院|馆|处|所|站))$", a)
@@ -4885,7 +4885,8 @@ def _title_abbrev_agency_signature_full(rep: dict, fmt: str) -> Plan | None:
         return None
     short = m.group(2)
     t = f"{short}{rep['year']}年政府信息公开工作年度报告"
-    after = [a, f"{int(rep['year']) + 1}年1月20日"]
+    y1 = int(rep["year"]) + 1   # the 落款's date in digits, or (odd years) in Chinese numerals
+    after = [a, f"{_cn_year(y1, '〇')}年一月二十日" if y1 % 2 else f"{y1}年1月20日"]
     return Plan(opts={"title_lines": [t], "meta_title": t}, may_reject=True,
                 post=lambda data, f: _around_article(data, f, [], after))
 
@@ -4991,3 +4992,29 @@ def _txt_pdftotext_page_furniture(rep: dict, fmt: str) -> Plan:
                 pages.append(f"{head}\n{p.extract_text(layout=True).rstrip()}\n{' ' * 36}— {i} —\n")
         return "\f".join(pages).encode("utf-8")
     return Plan(post=post, complete=False)
+
+
+def _cn_year(y: int, zero: str) -> str:
+    return "".join(zero if d == "0" else "〇一二三四五六七八九"[int(d)] for d in str(y))
+
+
+@transform("title_year_latin_o", "14")
+def _title_year_latin_o(rep: dict, fmt: str) -> Plan:
+    """The title's year in Chinese numerals with a Latin capital O for zero (二O二一年), as
+    typists write it."""
+    return _title_plan([f"{rep['agency']}{_cn_year(rep['year'], 'O')}年度政府信息公开工作年度报告"], may_reject=True)
+
+
+@transform("title_year_digit_zero", "14")
+def _title_year_digit_zero(rep: dict, fmt: str) -> Plan:
+    """The title's year in Chinese numerals with the digit 0 for zero (二0二一年)."""
+    return _title_plan([f"{rep['agency']}{_cn_year(rep['year'], '0')}年度政府信息公开工作年度报告"], may_reject=True)
+
+
+@transform("title_fulltext_suffix_and_tujie_link", "14", ("txt", "md", "html", "docx", "pdf"))
+def _title_fulltext_suffix_and_tujie_link(rep: dict, fmt: str) -> Plan:
+    """A 图解 link to the report's own explainer above the title (another article of the same
+    agency and year), the title with （全文） after it."""
+    a, y = rep["agency"], rep["year"]
+    t = f"{a}{y}年政府信息公开工作年度报告（全文）"
+    return _title_plan([f"图解：{a}{y}年政府信息公开工作年度报告", t], t)
