@@ -50,3 +50,21 @@ def test_backslash_escaped_punctuation_in_pipe_cells_is_the_character():
           r"危及\*三安全\*\(示例\) | \*\*5\*\* | **7**" + "\n")
     assert _tables(md) == [[["项目", "甲", "乙"], ["3.其他", "26*", "4"],
                             ["危及*三安全*(示例)", "**5**", "7"]]]
+
+
+def test_html2text_tables_one_cell_rows_and_dash_delimiter():
+    """html2text writes a table whose first row is one cell (a colspan caption) with a ``---``
+    delimiter without pipes, its rows as cells joined by `` | `` without outer pipes (two
+    trailing spaces), and a later one-cell row without any pipe: one table, the pipes are
+    separators — never a garbled figure ``|`` (adversary round 8, `md_html2text_tables`)."""
+    md = ("第一项  \n"
+          "---  \n"
+          "名称 | 甲 | 乙  \n"
+          "规章 | 0 | 12  \n"
+          "第二项  \n"
+          "名称 | 丙  \n"
+          "许可 | 708  \n"
+          "\n"
+          "后文\n")
+    assert _tables(md) == [[["名称", "甲", "乙"], ["规章", "0", "12"], ["第二项", "", ""],
+                            ["名称", "丙", ""], ["许可", "708", ""]]]

@@ -368,8 +368,16 @@ def _markdown_blocks(lines: list[str]) -> list:
         if s.startswith("|") or head is not None or (width and not outer and "|" in s):
             rows.append(_md_row(s, width, outer))
             continue
+        if rows and width and not outer and s and i + 1 < len(lines) and " | " in lines[i + 1]:
+            rows.append([_md_cell(s)])   # html2text: a one-cell row (a colspan) prints no pipe
+            continue
         flush()
         width, outer = None, True
+        if re.fullmatch(r"-{3,}", s) and i + 1 < len(lines) and " | " in lines[i + 1]:
+            # html2text's delimiter under a one-cell first row (第二十条第（一）项 over a colspan):
+            # the rows below are cells joined by " | " without outer pipes
+            width, outer = 1, False
+            continue
         if s:
             blocks.append(Paragraph(s.lstrip("#").strip()))
     flush()

@@ -5018,3 +5018,41 @@ def _title_fulltext_suffix_and_tujie_link(rep: dict, fmt: str) -> Plan:
     a, y = rep["agency"], rep["year"]
     t = f"{a}{y}年政府信息公开工作年度报告（全文）"
     return _title_plan([f"图解：{a}{y}年政府信息公开工作年度报告", t], t)
+
+
+def _html2text(html: str) -> str:
+    """Markdown as ``html2text`` writes a page: paragraphs; a table's rows as cells joined by
+    `` | `` without outer pipes, ``---|---`` after the first row (its cell count), every row
+    ending in two spaces (a markdown line break); ``colspan`` and ``rowspan`` ignored, so a row
+    under a spanning cell prints fewer cells; ``<br>`` inside a cell a space."""
+    from lxml import html as lh
+    root = lh.fromstring(html)
+    out: list[str] = []
+
+    def text(el: Any) -> str:
+        for br in el.iter("br"):
+            br.tail = " " + (br.tail or "")
+        return " ".join("".join(el.itertext()).split())
+    for el in root.iter("p", "table"):
+        if el.tag == "p":
+            if el.getparent() is not None and any(a.tag == "table" for a in el.iterancestors()):
+                continue
+            t = text(el)
+            if t:
+                out += [t, ""]
+            continue
+        rows = [[text(c) for c in tr if c.tag in ("td", "th")] for tr in el.iter("tr")]
+        for i, row in enumerate(rows):
+            out.append(" | ".join(row) + "  ")
+            if i == 0:
+                out.append("|".join("---" for _ in row) + "  ")
+        out.append("")
+    return "\n".join(out) + "\n"
+
+
+@transform("md_html2text_tables", "extra", ("md",))
+def _md_html2text_tables(rep: dict, fmt: str) -> Plan:
+    """The page converted by ``html2text``: pipe rows without outer pipes ending in two spaces,
+    merged cells not expanded — a row under a rowspan (（三）不予公开's sub-rows) prints only its
+    own cells, a header with colspans fewer cells than the figures below it."""
+    return Plan(post=lambda data, f: _html2text(R.render(rep, "html", style="plain").decode("utf-8")).encode("utf-8"))
