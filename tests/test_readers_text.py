@@ -68,3 +68,13 @@ def test_html2text_tables_one_cell_rows_and_dash_delimiter():
           "后文\n")
     assert _tables(md) == [[["名称", "甲", "乙"], ["规章", "0", "12"], ["第二项", "", ""],
                             ["名称", "丙", ""], ["许可", "708", ""]]]
+
+
+def test_no_outer_pipes_a_trailing_pipe_is_an_empty_cell():
+    """In a table without outer pipes, a row ending in a pipe (html2text's row whose last cells
+    are blank: ``二 | 5 |  |``) keeps its last empty cell: the row is as wide as its neighbours."""
+    md = ("名称 | 甲  \n"
+          "---|---  \n"
+          "一 | 1 | 2 | 3  \n"
+          "二 | 5 |  |   \n")
+    assert _tables(md) == [[["名称", "甲"], ["一", "1", "2", "3"], ["二", "5", "", ""]]]

@@ -336,6 +336,10 @@ def _md_row(s: str, width: int | None, outer: bool) -> list[str]:
             return [_md_cell(c) for c in raw]
         if len(raw) == width + 1 and s.startswith("|") != s.endswith("|"):
             return [_md_cell(c) for c in (raw[1:] if s.startswith("|") else raw[:-1])]
+        if s.startswith("|") != s.endswith("|"):
+            # a table without outer pipes: a pipe at one end only is no edge but an empty
+            # cell's (html2text's row ending in blank cells: 结转 |  |  |)
+            return [_md_cell(c) for c in raw]
     return [_md_cell(c) for c in s.strip("|").split("|")]
 
 

@@ -50,6 +50,9 @@ KNOWN_FAILING: set[tuple[str, str]] = {
     # lines read as rows of their own: every cell flagged) and RST simple tables in a .md
     ("md_pandoc_grid_tables", "md"),
     ("md_rst_simple_tables", "md"),
+    # html2text with zeros printed blank: table 四's all-blank row, pipes at both ends, loses its
+    # edge cells (GFM cannot tell them from outer pipes): the 15 cells flagged
+    ("md_html2text_tables", "md"),
 }
 
 
