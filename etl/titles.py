@@ -299,7 +299,12 @@ def _of_a_list(lines: list[str], i: int, got: Title) -> tuple[Title | None, int]
     while j < len(lines):
         nxt = parse_title(lines[j]) if not _NAV.match(vocab.norm(lines[j])) else None
         if not (nxt and nxt.agency) or len(_prep(lines[j])) > len(nxt.text) + 12:
-            break
+            split = _split_title(lines, j)
+            if split is None:
+                break
+            run.append(split)   # a title printed in two lines (the agency, then 2020年…报告)
+            j += 2
+            continue
         run.append(nxt)
         j += 1
     if len(run) == 1 and not (i and _LIST_HEAD.match(vocab.norm(lines[i - 1]))):
@@ -309,6 +314,16 @@ def _of_a_list(lines: list[str], i: int, got: Title) -> tuple[Title | None, int]
     if not named:
         return None, j
     return (named[0] if len({(t.agency, t.year) for t in named}) == 1 else got), j
+
+
+def _split_title(lines: list[str], j: int) -> Title | None:
+    """The title lines ``j`` and ``j + 1`` print together: an agency alone on line ``j``, a
+    title without its agency (2020年政府信息公开工作年度报告) on the next."""
+    if j + 1 >= len(lines) or len(lines[j]) > 40:
+        return None
+    bare = parse_title(lines[j + 1])
+    above = _agency(_prep(lines[j])) if bare and not bare.agency else None
+    return Title(above, bare.year, above + bare.text) if above and bare else None
 
 
 # --------------------------------------------------------------------------- bundles

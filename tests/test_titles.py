@@ -463,3 +463,13 @@ def test_chinese_numeral_year_with_a_letter_or_digit_zero(monkeypatch, fmt, year
     (adversary round 8, `title_year_latin_o`, `title_year_digit_zero`)."""
     _, rep = _parse_titled(monkeypatch, f"{AGENCY}{year}年度政府信息公开工作年度报告", fmt)
     assert (rep.agency, rep.year) == (AGENCY, 2022)
+
+
+@pytest.mark.parametrize("fmt", ["txt", "html", "md", "docx"])
+def test_one_link_line_above_a_title_printed_in_two_lines(monkeypatch, fmt):
+    """One sidebar link — another agency's report of the same year, no list heading — above the
+    report's title printed in two lines (the agency, then 2022年…报告): the report's agency, the
+    one its text names (adversary round 8, `title_split_after_one_link`)."""
+    lines = ["示例市交通运输局2022年政府信息公开工作年度报告", AGENCY, "2022年政府信息公开工作年度报告"]
+    rep = parse(render_mod.render(make_report("2021", year=2022), fmt, title_lines=lines), f"r.{fmt}")
+    assert (rep.agency, rep.year) == (AGENCY, 2022)

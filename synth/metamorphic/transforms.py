@@ -5056,3 +5056,22 @@ def _md_html2text_tables(rep: dict, fmt: str) -> Plan:
     merged cells not expanded — a row under a rowspan (（三）不予公开's sub-rows) prints only its
     own cells, a header with colspans fewer cells than the figures below it."""
     return Plan(post=lambda data, f: _html2text(R.render(rep, "html", style="plain").decode("utf-8")).encode("utf-8"))
+
+
+@transform("title_split_after_one_link", "14", ("txt", "md", "html", "docx", "pdf"))
+def _title_split_after_one_link(rep: dict, fmt: str) -> Plan:
+    """One link line of the page's sidebar — another agency's report of the same year, no list
+    heading, no 上一篇 — above the report's title printed in two lines (the agency, then
+    「2021年政府信息公开工作年度报告」): the agency is the report's own."""
+    y = rep["year"]
+    t = f"{rep['agency']}{y}年政府信息公开工作年度报告"
+    return _title_plan([f"示例市交通运输局{y}年政府信息公开工作年度报告", rep["agency"], f"{y}年政府信息公开工作年度报告"], t)
+
+
+@transform("title_after_one_link_other_year", "14", ("txt", "md", "html", "docx", "pdf"))
+def _title_after_one_link_other_year(rep: dict, fmt: str) -> Plan:
+    """One sidebar link line — the same agency's report of the year before, with its date —
+    right above the report's one-line title."""
+    y = int(rep["year"])
+    t = f"{rep['agency']}{y}年政府信息公开工作年度报告"
+    return _title_plan([f"{rep['agency']}{y - 1}年政府信息公开工作年度报告 {y}-01-18", t], t)
