@@ -176,16 +176,28 @@ _SIGN_DATE = re.compile(r"(?:19|20)\d\d年(?:\d{1,2}|[一二三四五六七八�
                         r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})日\W*$")
 
 
+_COMPILED_BY = re.compile(r"本报告(?:是)?由([^，。,；;：:]{2,60}?)(?:根据|依据|按照|依照|编制|制作|撰写)")
+
+
 def signed_agency(text: str, agency: str) -> str:
-    """The full name the report signs with (its 落款: the agency's name above the date that
-    ends the text) when the title prints the same agency shortened (示例局 for 示例省示例市示例局:
-    the signed name ends with the title's); else the title's agency."""
-    tail = _prep("".join(text.split()))[-300:]
-    m = _SIGN_DATE.search(tail)
-    if not agency or m is None:
+    """The full name the report gives itself — its 落款 (the agency's name above the date that
+    ends the text) or 本报告由…编制 — when the title prints the same agency shortened (示例局 for
+    示例省示例市示例局: the full name ends with the title's); else the title's agency."""
+    if not agency:
         return agency
-    full = _agency(tail[:m.start()])
-    return full if full and full != agency and full.endswith(agency) else agency
+    flat = _prep("".join(text.split()))
+    names = []
+    tail = flat[-300:]
+    m = _SIGN_DATE.search(tail)
+    if m is not None:
+        names.append(_agency(tail[:m.start()]))
+    m = _COMPILED_BY.search(flat[:5000])
+    if m is not None:
+        names.append(_agency(m.group(1)))
+    for full in names:
+        if full and full != agency and full.endswith(agency):
+            return full
+    return agency
 
 
 def _join_broken_meta(lines: list[str]) -> list[str]:

@@ -473,3 +473,16 @@ def test_one_link_line_above_a_title_printed_in_two_lines(monkeypatch, fmt):
     lines = ["示例市交通运输局2022年政府信息公开工作年度报告", AGENCY, "2022年政府信息公开工作年度报告"]
     rep = parse(render_mod.render(make_report("2021", year=2022), fmt, title_lines=lines), f"r.{fmt}")
     assert (rep.agency, rep.year) == (AGENCY, 2022)
+
+
+@pytest.mark.parametrize("fmt", ["txt", "html", "flat"])
+def test_short_agency_in_the_title_full_in_the_compiled_by_sentence(monkeypatch, fmt):
+    """No 落款; the first paragraph says 本报告由{full name}编制: the agency is that full name,
+    which ends with the title's shortened one (adversary round 8,
+    `title_abbrev_agency_named_in_intro`)."""
+    monkeypatch.setattr(render_mod._R, "title", lambda self: "示例局2022年政府信息公开工作年度报告")
+    data = render_mod.render(make_report("2021", year=2022), fmt)
+    if fmt == "txt":
+        data = data.replace(f"{AGENCY}\n2022年政府信息公开工作年度报告".encode(), "示例局2022年政府信息公开工作年度报告".encode(), 1)
+    rep = parse(data, f"r.{'txt' if fmt == 'flat' else fmt}")
+    assert (rep.agency, rep.year) == (AGENCY, 2022)

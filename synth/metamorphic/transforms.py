@@ -5075,3 +5075,16 @@ def _title_after_one_link_other_year(rep: dict, fmt: str) -> Plan:
     y = int(rep["year"])
     t = f"{rep['agency']}{y}年政府信息公开工作年度报告"
     return _title_plan([f"{rep['agency']}{y - 1}年政府信息公开工作年度报告 {y}-01-18", t], t)
+
+
+@transform("title_abbrev_agency_named_in_intro", "14")
+def _title_abbrev_agency_named_in_intro(rep: dict, fmt: str) -> Plan | None:
+    """The title names the agency shortened (「教育局2021年…」), no 落款; the first paragraph
+    names it in full (本报告由示例…市教育局编制): the agency is the full name (or the short one,
+    or the file refused) — never another agency."""
+    a = rep["agency"]
+    m = re.match(r"(.*[省市州盟县区旗])(.{2,}(局|委员会|办公室|中心|厅|委|院|馆|处|所|站))$", a)
+    if not m or len(m.group(2)) < 3:
+        return None
+    t = f"{m.group(2)}{rep['year']}年政府信息公开工作年度报告"
+    return Plan(opts={"title_lines": [t], "meta_title": t}, may_reject=True)
