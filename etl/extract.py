@@ -767,7 +767,13 @@ def _join_label_above(rows: list[Row]) -> tuple[list[Row], set[str]]:
         if nxt is None or not _no_figures(row) or not _has_figures(nxt) or len(nxt.values) < min(
                 7, max(2, len(row.values))) or row.table != nxt.table:
             # fewer cells than a row of figures (a 序号, a remark); a label that is a text line
-            # or another table's row (a page's table rebuilt apart): no proof they are one row
+            # or another table's row (a page's table rebuilt apart): no proof they are one row.
+            # But unlabelled figures right under a label row without figures may be its own: its
+            # blanks are no proof of zeros (a tall row a page's table was rebuilt apart in)
+            if nxt is not None and _no_figures(row) and not nxt.labels and _has_figures(nxt):
+                own = vocab.match_t3_row(row.label)
+                if own is not None:
+                    unsure.add(own.key)
             out.append(row)
             i += 1
             continue

@@ -146,6 +146,9 @@ SWEEP_REGRESSIONS = [
     ("pdf_ocr_layer_skewed_wide", "g000", "pdf"),
     ("pdf_ocr_layer_skewed_wide_blank_zeros", "s_2019", "pdf"),
     ("pdf_ocr_layer_skewed_wide_blank_zeros", "g002", "pdf"),
+    # PDF sweep over every gold (lead, stop 22): a tall row's label split around its centred
+    # figure, the figure row rebuilt as another table: the label row's blanks read as zeros
+    *((t, "g011", "pdf") for t in ("pdf_unruled_split_wrapped_blank_zeros", "pdf_ocr_layer_skewed_blank_zeros")),
 ]
 
 
