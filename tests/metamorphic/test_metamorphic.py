@@ -87,7 +87,7 @@ def test_right_or_flagged_never_silent(tname, fmt):
 # with phantom keys: each holds the property from its fix on, whatever the rotation samples.
 SWEEP_REGRESSIONS = [
     # adversary round 8 (r8text): table 二 written as sentences — every cell absent, unflagged
-    # (Hubei's 其他主动公开文件 row too); now the cells section 二 names are flagged (NOTES L34)
+    # (Hubei's 其他主动公开文件 row too); now the cells section 二 names are flagged (NOTES L35)
     *(("t2_as_sentences", "s_hubei_other_documents_row", f) for f in ("txt", "flat", "md", "html", "docx")),
     # adversary round 8 (r8file): a download cut inside table 四's last row, Word text: the
     # short row's figures re-placed by their count and the cut figure's first digit kept
@@ -218,7 +218,7 @@ def test_sweep_regressions(tname, sid, fmt):
 # files of the full sweep once flagged far beyond their damage (right figures flagged: over the
 # flag budget) outside the rotation's sample: each holds the whole property from its fix on.
 BUDGET_REGRESSIONS = [
-    ("md_turndown_escapes", "g006", "md"),   # 3\.其他 and 26\*: a row label and a row lost (NOTES L34)
+    ("md_turndown_escapes", "g006", "md"),   # 3\.其他 and 26\*: a row label and a row lost (NOTES L35)
     ("t3_seq_col", "s_blank_zeros", "html"),                 # a 序号 before a row printed blank
     ("t4_two_tables", "s_blank_zeros", "txt"),               # 行政复议's blank data row in Word text
     ("t2_first_header_only", "s_shandong_item_count", "docx"),  # four figures, no header: Shandong's
