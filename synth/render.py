@@ -818,7 +818,8 @@ def render_pdf(report: Any, *, ruled: bool = True, split_table3: bool = False,
     still wrap long header words.  ``landscape`` prints on A4 turned; ``cell_size`` sets the
     table font size (points), ``num_align`` the figures' alignment (0 left, 1 centre, 2 right),
     ``width_scale`` scales every column width; ``<super>…</super>`` in a figure's text prints a
-    raised smaller glyph (a footnote mark), ``<strike>…</strike>`` a struck one; ``head_colors`` (fill, text) paints the header cells'
+    raised smaller glyph (a footnote mark), ``<strike>…</strike>`` a struck one, ``<white>…</white>``
+    one in white ink; ``head_colors`` (fill, text) paints the header cells'
     ground and words, as ``("#1F3864", "#DDDDDD")``."""
     _register_font()
     from reportlab.lib import colors
@@ -869,6 +870,7 @@ def render_pdf(report: Any, *, ruled: bool = True, split_table3: bool = False,
                 markup = _esc(text).replace("&lt;br/&gt;", "<br/>")
                 for tag in ("super", "strike"):
                     markup = markup.replace(f"&lt;{tag}&gt;", f"<{tag}>").replace(f"&lt;/{tag}&gt;", f"</{tag}>")
+                markup = markup.replace("&lt;white&gt;", '<font color="white">').replace("&lt;/white&gt;", "</font>")
                 row[c] = Paragraph(markup, st) if text else ""
                 last_r = ri + cell.rs - 1
                 k_end = rowmap.get(min(last_r, idx[-1]), k)

@@ -1545,7 +1545,7 @@ def _on_glyph_grid(d: float, w: float, span: float) -> bool:
 def _without_stamps(page):
     """The page without glyphs that are no part of its text: a watermark's slanted, light grey
     or half-transparent glyphs (仅供参考, a date, an office's name tiled over the tables; light words on a dark
-    filled cell are kept), glyphs a white box painted later hides, struck glyphs (a line through
+    filled cell are kept), white glyphs (an old figure whitened out), glyphs a white box painted later hides, struck glyphs (a line through
     their middle: an old figure before the new one), and footnote marks drawn as
     raised smaller glyphs after a figure.  Recognised text over a page picture is left alone:
     its glyph sizes and places come from recognition, not from typesetting."""
@@ -1553,7 +1553,9 @@ def _without_stamps(page):
     inked = [ch for ch in chars if ch["text"].strip()]
     if not inked or _over_page_picture(page):
         return page
-    light = [ch for ch in inked if _light(ch.get("non_stroking_color")) or ch.get("alpha", 1.0) <= _STAMP_ALPHA]
+    # white glyphs too: an old figure whitened out (Word's font colour white) prints no ink
+    light = [ch for ch in inked if _light(ch.get("non_stroking_color")) or _is_white(ch.get("non_stroking_color"))
+             or ch.get("alpha", 1.0) <= _STAMP_ALPHA]
     if light:   # light words on a dark filled cell are that cell's words
         grounds = [r for r in page.rects if r.get("fill") and not _light(r.get("non_stroking_color"))
                    and not _is_white(r.get("non_stroking_color"))]

@@ -112,6 +112,8 @@ SWEEP_REGRESSIONS = [
     # a figure broken over two lines in its cell (70 / 8, 30 / 01) split as two rows' figures
     # by the band split: the first line taken, the second dropped (lead, LibreOffice PDFs)
     *(("numbers_broken_in_cell", s, "pdf") for s in ("g003", "g010", "s_2021")),
+    # an old figure in white ink before the new one (Word's white font colour, printed): 52 for 2
+    *(("pdf_white_old_figure", s, "pdf") for s in ("s_2019", "g003")),
     # adversary round 7: a space inside a crawler-text figure made the one cut left (now flagged);
     # a 标题: line broken inside the agency (now joined)
     ("flat_number_split_by_space", "g003", "flat"),
