@@ -27,6 +27,7 @@ import itertools
 import json
 import re
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 from etl import checks, headers, narrative, recover, vocab
@@ -791,6 +792,11 @@ def _join_label_above(rows: list[Row]) -> tuple[list[Row], set[str]]:
         if tail and tail_own is None and joined is not None and own in (None, joined) and not any(
                 _ORDINAL.match(vocab.norm(t)) for _, t in tail):   # a numbered label starts a row
             sure = own is not None or _template_fragment(row.label)
+        elif head and not tail and own is not None and joined == own and all(
+                _group_heading(t, own.key) for _, t in head):
+            # the figures row's only words are the heading of the label row's own group, left
+            # of its label (Word text prints a merged group cell once, in a row it spans)
+            sure = True
         elif not nxt.labels and own is not None:
             after = rows[i + 2] if i + 2 < len(rows) else None
             later = rows[i + 3] if i + 3 < len(rows) else None
@@ -818,6 +824,18 @@ def _join_label_above(rows: list[Row]) -> tuple[list[Row], set[str]]:
                            value_cols=[nxt.value_cols[j] for j in keep]))
         i += 2
     return out, unsure
+
+
+_T3_GROUPS = (("不予公开", vocab.T3_ROW_KEYS[4:12]), ("无法提供", vocab.T3_ROW_KEYS[12:15]),
+              ("不予处理", vocab.T3_ROW_KEYS[15:20]), ("其他处理", vocab.T3_OTHER_SUBROWS),
+              ("办理结果", vocab.T3_ROW_KEYS[2:25]))
+
+
+def _group_heading(text: str, key: str) -> bool:
+    """Is ``text`` only the heading of a table-三 group row ``key`` sits under (（六）其他处理
+    over 1.申请人无正当理由…, 三、本年度办理结果 over every outcome row)?"""
+    n = _ORDINAL.sub("", vocab.norm(text), count=1)
+    return any(key in keys and n in (word, "本年度" + word) for word, keys in _T3_GROUPS)
 
 
 def _unprinted_between(key: str, below: list[Row], printed: set[str]) -> list[str]:
@@ -1061,6 +1079,7 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
         if id(row) in placed_total:
             placed_keys.append(key)
     _check_placed_total(state, placed_keys)
+    _check_group_rows(items, order, state)
     for key in halves_off:   # a row of the two parts joined that does not add up
         for c in vocab.T3_COL_KEYS:
             state.flag(f"t3.{key}.{c}", "表三按列分成两张表印出，拼接后该行总计不等于各列之和：无法确认两表的这一行数值属于同一行")
@@ -1068,6 +1087,27 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
         for c in vocab.T3_COL_KEYS:
             state.uncertain[f"t3.{key}.{c}"] = "该行印在无数值的一行，下方无标签的数值行可能属于它，也可能属于别的行：无法确定"
     return True, bool(single), unproven
+
+
+def _check_group_rows(items: list, order: list[str], state: ParseState) -> None:
+    """A figures row labelled only （六）其他处理 in a table printing its three sub-rows is no row
+    of its own: it is kept out of the cells, and it must be their sum — otherwise its figures
+    may be a sub-row's whose label row was read apart, and the sub-rows are flagged."""
+    subs = vocab.T3_OTHER_SUBROWS
+    for key, row, vals, _ in items:
+        if key != "other_total" or key in order or not _has_figures(row):
+            continue   # a heading row without ink is no row of figures
+        for c, got in zip(vocab.T3_COL_KEYS, vals):
+            if got is None:
+                continue
+            cv = got[0]
+            mine = Decimal(0) if cv.semantic == "blank" else cv.value
+            parts = [state.cells.get(f"t3.{k}.{c}") for k in subs]
+            if mine is None or None in parts or Decimal(str(sum(parts))) != mine:
+                for k in subs:
+                    for cc in vocab.T3_COL_KEYS:
+                        state.flag(f"t3.{k}.{cc}", "（六）其他处理印有一行数值，与其下各子行之和不符：该行数值可能属于某一子行")
+                return
 
 
 def _t3_total_sum(state: ParseState, key: str) -> int:

@@ -152,9 +152,12 @@ def packed_paths(header: list[Row]) -> list[dict[int, str]]:
     return _chains(rows)
 
 
-def _parents(above: list[str], below: list[tuple[str, int, int]], limit: int) -> list[list[tuple[str, int, int]]]:
+def _parents(above: list[str], below: list[tuple[str, int, int]], limit: int,
+             absorb: bool = False) -> list[list[tuple[str, int, int]]]:
     """Ways the cells ``above`` cover the (text, from, to) cells ``below``: an empty cell
-    below is one column continued from above; a run of non-empty cells is split into groups."""
+    below is one column continued from above; a run of non-empty cells is split into groups.
+    ``absorb``: empty cells after a run may be cells of its group too (a blank 总计 head under
+    申请人情况, its word lost), tried only where no reading fits otherwise."""
     out: list[list[tuple[str, int, int]]] = []
 
     def go(i: int, j: int, acc: list[tuple[str, int, int]]) -> None:
@@ -168,15 +171,16 @@ def _parents(above: list[str], below: list[tuple[str, int, int]], limit: int) ->
             go(i + 1, j + 1, [*acc, (above[i], below[j][1], below[j][2])])
             return
         k = j
-        while k < len(below) and below[k][0]:
+        while k < len(below) and (below[k][0] or (absorb and k > j)):
             k += 1
             go(i + 1, k, [*acc, (above[i], below[j][1], below[k - 1][2])])
     go(0, 0, [])
     return out
 
 
-def _chains(rows: list[list[str]]) -> list[dict[int, str]]:
-    """Every top-to-bottom reading of packed header ``rows`` as column → words."""
+def _chains(rows: list[list[str]], absorb: bool = False) -> list[dict[int, str]]:
+    """Every top-to-bottom reading of packed header ``rows`` as column → words; where none
+    fits, the readings whose groups also take the empty cells after their runs."""
     out: list[dict[int, str]] = []
     n = len(rows[-1])
     bottom = [(t, j - n, j - n + 1) for j, t in enumerate(rows[-1])]
@@ -193,9 +197,11 @@ def _chains(rows: list[list[str]]) -> list[dict[int, str]]:
                             paths[c] = paths.get(c, "") + t
             out.append(paths)
             return
-        for cover in _parents(rows[level], below, _PACKED_MAX):
+        for cover in _parents(rows[level], below, _PACKED_MAX, absorb):
             up(level - 1, cover, [*acc, cover])
     up(len(rows) - 2, bottom, [bottom])
+    if not out and not absorb and len(rows) > 1:
+        return _chains(rows, absorb=True)
     return out if len(out) < _PACKED_MAX else []
 
 
