@@ -4605,6 +4605,9 @@ def _compose_tables(h1: Callable | None, h2: Callable | None) -> Callable | None
         for x in first:
             tabs = [p for p in R._pieces(x) if isinstance(p, R.Table)]
             mains.append(tabs[0] if tabs else None)
+        split = [sum(isinstance(p, R.Table) for p in R._pieces(x)) != 1 for x in first]
+        if any(split) and any(cut and y is not t for cut, y, t in zip(split, h2(a, b, c, r), (a, b, c))):
+            raise NotComposable("the second transform edits a table the first split")
         second = h2(*mains, r)
         out = []
         for x, main, y in zip(first, mains, second):
@@ -4612,8 +4615,6 @@ def _compose_tables(h1: Callable | None, h2: Callable | None) -> Callable | None
                 out.append(x)
                 continue
             pieces = R._pieces(x)
-            if sum(isinstance(p, R.Table) for p in pieces) != 1:
-                raise NotComposable("the second transform edits a table the first split")
             if isinstance(x, R.Table):
                 out.append(y)
                 continue
@@ -4692,7 +4693,13 @@ def composed(first: str, second: str, **extra: Any) -> Transform:
         plan = compose_plans(rep, p1, p2, base2)
         if plan is None or any(plan.opts.get(k, v) != v for k, v in extra.items()):
             return None
-        return replace(plan, opts={**plan.opts, **extra})
+        plan = replace(plan, opts={**plan.opts, **extra})
+        if p1.opts.get("tables") and p2.opts.get("tables"):
+            try:   # the tables as printed: the second may not edit a table the first split
+                R._R({**rep, "cells": plan.cells or rep["cells"]}, plan.opts)
+            except NotComposable:
+                return None
+        return plan
     return Transform(name, "compose", formats, make,
                      f"{first}, then {second}" + (f" ({extra})" if extra else "") + ".")
 

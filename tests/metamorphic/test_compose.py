@@ -134,3 +134,11 @@ def test_flat_text_with_short_labels_and_zero_rows_left_out_is_read_not_refused(
     assert not recover.looks_flat("三、收到和处理政府信息公开申请情况。本年新收申请12件，予以公开6件。")
     sc = runner.run("t3_zero_rows_omitted+t3_labels_short_unnumbered", "s_2019", SOURCES["s_2019"], "flat")
     assert sc is not None and sc.ok, sc.why()
+
+
+def test_an_edit_of_a_table_the_first_transform_split_does_not_compose():
+    """Table 四 cut in two by the first transform: moving its columns afterwards has no single
+    meaning, so the composition does not apply (it is not rendered as a lie)."""
+    src = next(s for s in SOURCES.values() if TRANSFORMS["t4_litigation_first"].make(s, "txt") is not None)
+    assert composed("t4_two_tables", "t4_litigation_first").make(src, "txt") is None
+    assert composed("t4_litigation_first", "t4_two_tables").make(src, "txt") is not None
