@@ -960,6 +960,7 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
     from_label: set[int] = set()  # … with a figure typed in the label cell, placed by the identity
     values_read = False
     foreign = False   # reading the rows of another table printed after table 三
+    ink_lost: set[str] = set()   # rows just above unlabelled figures that fit no column
     for row in rows:
         if row.blank or (header and not row.labels and all(v.semantic == "na" for v in row.values)):
             continue  # no ink (a spacer row, an empty first row), or only n/a marks under a header
@@ -1019,6 +1020,13 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
                        if len(row.values) != 7 else "该行的数值与表头印的列对不上（有单元格丢失或被文字占据），无法对应到列")
                 for c in vocab.T3_COL_KEYS:
                     state.uncertain[f"t3.{lab.key}.{c}"] = why
+            elif not row.labels and any(v.semantic != "blank" for v in row.values[1:]):
+                # figures that fit no column and have no label (a tall row's figure centred
+                # on its label's last line, apart from the others): the row above may own them;
+                # a lone figure in a line's first cell is a row number (序号)
+                above = next((p[0] for k, p in reversed(seq) if k == "row" and p[0]), None)
+                if above:
+                    ink_lost.add(above)
             seq.append(("label", lab.key if lab else None))
             continue
         lab = vocab.match_t3_row(row.label) if row.labels else None
@@ -1083,6 +1091,9 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
     for key in halves_off:   # a row of the two parts joined that does not add up
         for c in vocab.T3_COL_KEYS:
             state.flag(f"t3.{key}.{c}", "表三按列分成两张表印出，拼接后该行总计不等于各列之和：无法确认两表的这一行数值属于同一行")
+    for key in ink_lost:
+        for c in vocab.T3_COL_KEYS:
+            state.flag(f"t3.{key}.{c}", "该行下方有一行无标签、无法对应到列的数字：可能是该行的数值，无法确定")
     for key in unsure:   # a label row without figures, an unlabelled figures row it may own
         for c in vocab.T3_COL_KEYS:
             state.uncertain[f"t3.{key}.{c}"] = "该行印在无数值的一行，下方无标签的数值行可能属于它，也可能属于别的行：无法确定"
@@ -1280,6 +1291,7 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
     cols: list[str] = []
     unproven: set[str] = set()
     row_year: int | None = None
+    recon_last: bool | None = None   # the header prints 行政复议 after 行政诉讼
     spacer: Row | None = None  # an all-blank 15-cell row: the data row only if there is no other
     orphan: Row | None = None  # the last all-blank row under a header no data row followed
     for row in rows:
@@ -1327,6 +1339,7 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
             if found_map is not None or hc:
                 cmap = found_map or headers.ColumnMap()
                 blocks, cols = hb, hc
+            recon_last = headers.t4_reconsideration_last(header)
             header = []
         if row_year is not None and row_year != year:
             state.warnings.append(f"表四跳过 {row_year} 年的数据行（报告年度 {year}）")
@@ -1348,6 +1361,8 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
                 state.put(f"t4.{key}", cv, row, idx)
                 if not proven:
                     unproven.add(f"t4.{key}")
+                    if recon_last:   # the template's order, which the header's words contradict
+                        state.flag(f"t4.{key}", "表头印的行政复议在行政诉讼之后，与模板列序不符，且无法按表头确定各列：不按模板列序采用")
             found = True
         elif len(vals) == 5 and block:
             order = cols or list(vocab.T4_COL_KEYS)

@@ -421,6 +421,34 @@ def t4_block_order(header: list[Row]) -> list[str]:
     return lit + ["admin_reconsideration"] if recon_last else ["admin_reconsideration"] + lit
 
 
+def t4_reconsideration_last(header: list[Row]) -> bool | None:
+    """Does a table-四 header print 行政复议 right of 行政诉讼?  From cells naming one of them,
+    or, where an unruled page wrapped them (行政 over 诉讼), from a cell and the one below it
+    in the next header line at most a column away.  None: not told (or a Word-text row)."""
+    cells: list[tuple[int, str]] = []
+    lines = [[(c, vocab.norm(t)) for c, t in zip(r.label_cols, r.labels)]
+             for r in header if not r.packed and len(r.label_cols) == len(r.labels)]
+    for i, line in enumerate(lines):
+        cells += line
+        below = lines[i + 1] if i + 1 < len(lines) else []
+        for c, t in line:
+            near = [(abs(c2 - c), t2) for c2, t2 in below if abs(c2 - c) <= 1]
+            if near:
+                cells.append((c, t + min(near)[1]))
+    recon = {c for c, t in cells if t.endswith("行政复议") and "诉讼" not in t}
+    lit = {c for c, t in cells if t.endswith("行政诉讼") and "复议" not in t}
+    if not recon or not lit:
+        # a text line (an OCR layer, PDF text) holding both in reading order; a heading
+        # naming both (…行政复议、行政诉讼情况) tells no columns
+        said = {t.find("行政复议") > t.find("行政诉讼") for t in ("".join(vocab.norm(x) for x in r.labels)
+                                                              for r in header if not r.packed)
+                if "行政复议" in t and "行政诉讼" in t and "、" not in t}
+        return said.pop() if len(said) == 1 else None
+    if min(recon) > max(lit):
+        return True
+    return False if max(recon) < min(lit) else None
+
+
 def _word_col(row: Row, word: str) -> int | None:
     """The grid column of the header cell holding ``word`` (None: a Word-text row, whose
     columns are not the grid's, or no single cell holds it)."""

@@ -4755,6 +4755,14 @@ COMPOSITIONS: tuple[tuple[str, str, dict], ...] = (
     ("t3_row_repeated_different", "t3_total_first", {}),
     ("zeros_as_wu", "t3_transposed", {}),
     ("t3_carried_over_first", "t3_labels_short_unnumbered", {}),
+    # tables 二 and 四 moved and cut
+    ("t3_total_first", "t3_two_tables", {"blank_zeros": True}),
+    ("t2_cols_reversed", "t2_row_omitted_next_unlabelled", {}),
+    ("t4_total_first", "t4_reconsideration_only", {}),
+    ("t3_transposed", "traditional_chars", {}),
+    # table 四's blocks moved on a page without ruling (wrapped heads) and under an OCR layer
+    ("t4_litigation_first", "pdf_unruled_split_wrapped", {}),
+    ("t4_litigation_first", "pdf_ocr_layer_column_order", {}),
 )
 
 COMPOSED = [compose(a, b, **kw) for a, b, kw in COMPOSITIONS]

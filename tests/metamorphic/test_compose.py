@@ -38,7 +38,7 @@ def test_composed_truth_is_the_second_applied_to_the_first():
 def test_every_registered_composition_renders_and_changes_the_file():
     for name in COMPOSED:
         t = TRANSFORMS[name]
-        fmt = next(f for f in ("txt", "md", "html", "flat") if f in t.formats)
+        fmt = next(f for f in ("txt", "md", "html", "flat", "docx", "pdf") if f in t.formats)
         sid = runner.ci_sources(name, fmt, SOURCES)[0]
         case = runner.make_case(name, sid, SOURCES[sid], fmt)
         base = runner.make_case("identity", sid, SOURCES[sid], fmt)
@@ -142,3 +142,22 @@ def test_an_edit_of_a_table_the_first_transform_split_does_not_compose():
     src = next(s for s in SOURCES.values() if TRANSFORMS["t4_litigation_first"].make(s, "txt") is not None)
     assert composed("t4_two_tables", "t4_litigation_first").make(src, "txt") is None
     assert composed("t4_litigation_first", "t4_two_tables").make(src, "txt") is not None
+
+
+def test_t4_heads_printing_litigation_first_are_not_read_in_template_order():
+    """Table 四 with 行政诉讼 printed before 行政复议 where no header word maps a column (an
+    unruled page wrapping 行政/诉讼 over two lines, an OCR layer's text line): the template's
+    order is contradicted by the header, so the figures are flagged, never swapped silently."""
+    from etl import headers
+    from etl.parse_state import Row
+
+    def line(labels, cols=None):
+        return Row(labels, [], [], table=1, label_cols=cols or [])
+    wrapped = [line(["行政", "行政"], [4, 12]), line(["诉讼", "复议"], [5, 12])]
+    assert headers.t4_reconsideration_last(wrapped) is True
+    assert headers.t4_reconsideration_last([line(["行政复议行政诉讼"])]) is False
+    assert headers.t4_reconsideration_last([line(["四、政府信息公开行政复议、行政诉讼情况"])]) is None
+    for name, sid in (("t4_litigation_first+pdf_unruled_split_wrapped", "s_2021"),
+                      ("t4_litigation_first+pdf_ocr_layer_column_order", "g003")):
+        sc = runner.run(name, sid, SOURCES[sid], "pdf")
+        assert sc is not None and not (sc.silent or sc.phantom or sc.missing), sc.why()

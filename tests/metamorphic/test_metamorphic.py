@@ -45,7 +45,10 @@ KNOWN_FAILING: set[tuple[str, str]] = {
     # md's placed 总计 now needs a row to prove it, so its totals are flagged (over budget)
     *(("t3_no_total_online_col_unheaded", f) for f in ("txt", "md", "html", "docx", "pdf")),
     # adversary round 7 (docs/adversary-findings.md "Round 7")
-    # adversary round 8 (r8compose): every composition passes its rotation's sources
+    # adversary round 8 (r8compose): table 四's blocks moved (行政诉讼 first) where no header
+    # word maps a column (an unruled page's wrapped heads, an OCR layer): flagged, over budget
+    ("t4_litigation_first+pdf_unruled_split_wrapped", "pdf"),
+    ("t4_litigation_first+pdf_ocr_layer_column_order", "pdf"),
 }
 
 
@@ -77,6 +80,12 @@ SWEEP_REGRESSIONS = [
       for f in ("txt", "md", "html", "docx")),
     ("t3_label_row_then_unlabelled_figures+t3_legal_reordered_blank_zeros", "g007", "txt"),
     ("unmerged_blank+t3_total_first", "s_blank_zeros", "txt"),
+    # table 四 read in template order under heads printing 行政诉讼 first (unruled, OCR layer)
+    ("t4_litigation_first+pdf_unruled_split_wrapped", "s_2021", "pdf"),
+    ("t4_litigation_first+pdf_ocr_layer_column_order", "g003", "pdf"),
+    # an unruled page's tall row: its figure centred on the label's last line, apart from the
+    # row's blank cells (zeros), dropped while the label's line read as zeros (now flagged)
+    ("pdf_unruled_split_wrapped_blank_zeros", "g011", "pdf"),
     # adversary round 7: a space inside a crawler-text figure made the one cut left (now flagged);
     # a 标题: line broken inside the agency (now joined)
     ("flat_number_split_by_space", "g003", "flat"),
