@@ -20,13 +20,26 @@ from etl.verify import _fmt
 
 
 def cli_parse(args: argparse.Namespace) -> int:
-    """Print one report as the spec's JSON; a file that is not a report gets one line and exit 1."""
+    """Print one report as the spec's JSON; a file that is not a report gets one line and exit 1.
+
+    The parse runs under the loader's limits (:func:`etl.limits.parse_file_limited`: wall clock
+    ``GKNB_PARSE_TIMEOUT``, memory errors as ``too_large``), so a hostile file ends with a reason,
+    not a hang or a traceback; a parser bug is one line too (``GKNB_DEBUG=1`` re-raises it)."""
+    import os
+
     from etl.document import ReportError
-    from etl.extract import parse_file
+    from etl.limits import parse_file_limited
     try:
-        rep = parse_file(args.file)
+        rep = parse_file_limited(args.file)
     except ReportError as e:
         print(f"{printable(str(args.file))}: {e.reason}", file=sys.stderr)
+        return 1
+    except (Exception, RecursionError) as e:  # noqa: BLE001 - one line for a crawler's log
+        if os.environ.get("GKNB_DEBUG"):
+            raise
+        detail = printable(" ".join(str(e).split())[:200])
+        print(f"{printable(str(args.file))}: 解析出错（程序内部错误 {type(e).__name__}: {detail}），"
+              f"请报告此文件", file=sys.stderr)
         return 1
     d = rep.to_json()
     if args.compact:

@@ -85,6 +85,7 @@ class Document:
     warnings: list[str] = field(default_factory=list)
     damaged: bool = False  # OCR / converter output: blank cells are not trusted as zero
     ocr: dict | None = None  # set when the text was recognised from images (etl.readers.ocr)
+    ocr_layer: bool = False  # a PDF's text layer lies over page pictures: another tool's OCR
 
     @property
     def tables(self) -> list[Table]:
@@ -100,3 +101,18 @@ class Document:
                 for row in b.rows:
                     out.append(" ".join(c.text for c in row if not c.is_span_copy))
         return "\n".join(out)
+
+    def mark_cut_tail(self, why: str) -> bool:
+        """The file ends inside its last table (a download cut short): the last figure before
+        the end may have lost digits, and the row it ends in lost its later cells, so the
+        figures it keeps cannot be placed by their count: every cell of that row is doubtful.
+        True if marked."""
+        if not self.blocks or not isinstance(self.blocks[-1], Table):
+            return False
+        for row in reversed(self.blocks[-1].rows):
+            if any(c.text.strip() for c in row):
+                for cell in row:
+                    cell.doubt = why
+                self.warnings.append(why)
+                return True
+        return False

@@ -26,6 +26,7 @@ import hashlib
 import itertools
 import json
 import re
+from collections import Counter
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -538,11 +539,15 @@ def _flag_t2_unplaced(state: ParseState, template: str, printed: list, bare: lis
     """After every reading (the table's, then the run-together text's): table-二 figures with no
     known label flag the rows they could be (:func:`recover.flag_unlabelled_t2`), and a row label
     printed on its own (labels and figures in separate runs, as pdfminer writes a table) makes
-    its row printed: its cells, none read, are flagged — never absent."""
+    its row printed: its cells, none read — the template's and those a local variant adds —
+    are flagged, never absent."""
     recover.flag_unlabelled_t2(state, template, printed)
     for key in dict.fromkeys(bare):
         if not any(k.startswith(f"t2.{key}.") for k in state.cells):
-            for c in vocab.T2_LAYOUT.get(template, {}).get(key) or vocab.t2_unnamed_cols(key, [], template):
+            # how many cells the row prints is not known: the template's, and the columns a
+            # local variant adds (本年项目数量), as for a row without a known label
+            layout = list(vocab.T2_LAYOUT.get(template, {}).get(key) or ())
+            for c in layout + vocab.t2_unnamed_cols(key, layout, template):
                 state.flag(f"t2.{key}.{c}", "表中印有该行的标签，但旁边没有数字，未能读出（表格结构无法识别）")
 
 
@@ -704,12 +709,18 @@ def _header_map(header: list[Row], by_grid, by_order, size: int, keyer) -> heade
     return None
 
 
+_TOTAL_WORD = re.compile(r"[总合小]计")
+
+
 def _join_wrapped_labels(rows: list[Row]) -> list[Row]:
     """A long table-三 label continued in a row of its own (converter output): the label row
     with no ink in its value cells joins the value row above it, and is not read as zeros.
 
     Only when the joined label names a template row that neither part names otherwise, and
-    the part above is a piece of a template label (a 合计 row above a blank row stays apart)."""
+    the part above is a piece of a template label (a 合计 row above a blank row stays apart;
+    so does a row naming 总计/合计/小计 — only （七）总计's label holds those words — when
+    the joined label would be another row's: Word's list numbering leaves 总计 and 结转下年度
+    继续办理 without their ordinals)."""
     out: list[Row] = []
     for row in rows:
         prev = out[-1] if out else None
@@ -722,6 +733,9 @@ def _join_wrapped_labels(rows: list[Row]) -> list[Row]:
                 continue
             parts = {vocab.match_t3_row(prev.label), own}
             keys = {lab.key for lab in parts if lab is not None}
+            if _TOTAL_WORD.search(vocab.norm(prev.label)) and joined is not None and joined.key != "result_total":
+                out.append(row)   # a 总计 / 合计 row is the total's, never another label's first line
+                continue
             if joined is not None and keys <= {joined.key} and (
                     keys and _template_fragment(prev.label) or len(vocab.norm(prev.label)) >= 4 and (
                         _template_fragment(prev.label) or vocab.norm(prev.label) in vocab.norm(joined.zh))):
@@ -768,7 +782,13 @@ def _join_label_above(rows: list[Row]) -> tuple[list[Row], set[str]]:
         if nxt is None or not _no_figures(row) or not _has_figures(nxt) or len(nxt.values) < min(
                 7, max(2, len(row.values))) or row.table != nxt.table:
             # fewer cells than a row of figures (a 序号, a remark); a label that is a text line
-            # or another table's row (a page's table rebuilt apart): no proof they are one row
+            # or another table's row (a page's table rebuilt apart): no proof they are one row.
+            # But unlabelled figures right under a label row without figures may be its own: its
+            # blanks are no proof of zeros (a tall row a page's table was rebuilt apart in)
+            if nxt is not None and _no_figures(row) and not nxt.labels and _has_figures(nxt):
+                own = vocab.match_t3_row(row.label)
+                if own is not None:
+                    unsure.add(own.key)
             out.append(row)
             i += 1
             continue
@@ -1187,6 +1207,11 @@ def _template_fragment(label: str) -> bool:
     return len(n) < 4 or any(n[i:i + 4] in _T3_LABEL_TEXT for i in range(len(n) - 3))
 
 
+def _unnumbered(label: str) -> str:
+    """A label's words without its leading ordinal (一、 （七） 3.)."""
+    return _ORDINAL.sub("", vocab.norm(label), count=1) if _ORDINAL.match(vocab.norm(label)) else vocab.norm(label)
+
+
 def _align_unlabelled(items, order: list[str], state: ParseState) -> tuple[dict, list]:
     """Place rows by label; rows that lost their label go, in printed order, into the gaps
     between labelled rows when the gap has exactly as many missing rows as unlabelled ones.
@@ -1207,7 +1232,9 @@ def _align_unlabelled(items, order: list[str], state: ParseState) -> tuple[dict,
             return
         if len(missing) == len(pending):
             for k, (row, vals, hint) in zip(missing, pending):
-                if hint == k:
+                if hint == k or (row.labels and _unnumbered(row.label) == _unnumbered(vocab.row_zh("t3", k))):
+                    # a label line naming the row; or the row's own label is the template's word
+                    # for word without its ordinal (Word's list numbering draws （七） 3.)
                     out[k] = (row, vals, "cell")
                     continue
                 out[k] = (row, vals, "order")
@@ -1257,7 +1284,10 @@ def _other_table(a: Row, b: Row) -> bool:
 
 def _t4_by_grid(row: Row, cmap: headers.ColumnMap) -> list[tuple[str, CellValue, int]]:
     """A table-四 row's values keyed by their grid columns' header words (a table of one or two
-    blocks, an extra 合计 column): [] unless every inked value sits in a named column."""
+    blocks, an extra 合计 column): [] unless every inked value sits in a named column and every
+    block the row reaches gets all five of its columns — a row cut short (a text cell among its
+    figures started a new row) is placed by its right edge in a packed table, under columns
+    that are not its own."""
     if cmap.how != "grid":
         return []
     picked, stray = [], False
@@ -1269,6 +1299,10 @@ def _t4_by_grid(row: Row, cmap: headers.ColumnMap) -> list[tuple[str, CellValue,
     keys = [k for k, _, _ in picked]
     if stray or len(keys) < 5 or len(set(keys)) != len(keys):
         return []
+    if row.packed:
+        blocks = Counter(k.split(".")[0] for k in keys)
+        if any(n < len(vocab.T4_COL_KEYS) for n in blocks.values()):
+            return []
     return picked
 
 
@@ -1559,7 +1593,10 @@ def _parse_one_report(doc: Document, text: str) -> ParsedReport:
     agency, aw = canonical_agency(agency_raw)
     state.warnings.extend(aw)
     order = {k: i for i, k in enumerate(vocab.expected_keys(template, single))}
-    cells = dict(sorted(state.cells.items(), key=lambda kv: (order.get(kv[0], 10_000), kv[0])))
+    # a flagged cell with no value is listed under uncertain only: a key in ``cells`` is a claim
+    # that the report prints the cell (the spec), and an unread cell may be one it does not print
+    cells = dict(sorted(((k, v) for k, v in state.cells.items() if v is not None or k not in state.uncertain),
+                        key=lambda kv: (order.get(kv[0], 10_000), kv[0])))
     report = ParsedReport(agency=agency, year=year, template=template, cells=cells,
                           uncertain=state.uncertain, provenance=state.prov, title=title,
                           agency_as_printed=agency_raw, other_as_single_row=bool(single),
@@ -1585,8 +1622,6 @@ def _read_t3_transposed(rows: list[Row], state: ParseState) -> bool:
     """Table 三 printed transposed (applicant types as rows, outcomes as columns): read each
     value by its column's header words and its row's applicant word.  Returns whether the
     table was read this way; a cell whose column or row is not named stays unread."""
-    # header rows: no ink in their value cells; an applicant row left blank is data (a header
-    # row of outcome words may hold 其他 in 不计其他情形 / 其他法律行政法规: it names outcomes)
     # header rows: no ink in their value cells; an applicant row left blank is data (a header
     # row of outcome words may hold 其他 in 不计其他情形 / 其他法律行政法规: it names outcomes)
     header = [r for r in rows if r.head_cells and not (
@@ -1669,8 +1704,10 @@ def _flag_unproven_totals(state: ParseState, totals: list[str]) -> None:
                          for k in state.cells if k.startswith("t3.") and k.endswith(".total")):
         return
     for k in totals:
-        state.flag(k, "表头未印「总计」列名，按模板列序读作总计；没有一行有两个以上申请人列的数字，"
-                   "无法证实该列是各列之和（可能是其他列）")
+        # the column may be another one (其中网上申请): no value is claimed for 总计
+        state.flag(k, f"表头未印「总计」列名，按模板列序读作总计（读出 {state.cells.get(k)}）；没有一行有两个"
+                   "以上申请人列的数字，无法证实该列是各列之和（可能是其他列）")
+        state.cells[k] = None
 
 
 def _mark_missing(state: ParseState, template: str, single: bool | None, found3: bool,
@@ -1701,9 +1738,12 @@ def _mark_missing(state: ParseState, template: str, single: bool | None, found3:
 
 # --------------------------------------------------------------------------- files
 
+_JSON_OBJECT = re.compile(rb"\s*\{\s*[\"}]")
+
+
 def _structured(data: bytes, path: Path) -> ParsedReport | None:
     """A structured report file (the spec's JSON) is loaded as is."""
-    if not data.lstrip().startswith(b"{"):
+    if not _JSON_OBJECT.match(data):   # {"…  — not {\rtf1 (an RTF file opens with a brace too)
         return None
     try:
         d = json.loads(data.decode("utf-8-sig"))
@@ -1749,6 +1789,11 @@ def parse_bytes(data: bytes, name: str) -> ParsedReport:
         from etl.readers.ocr import review_report
         for r in (rep, *rep.parts):
             review_report(doc, r)   # hook: method/confidence per cell; OCR doubts → uncertain
+    elif doc is not None and doc.ocr_layer:
+        # a PDF's text layer over page pictures is another tool's OCR (NOTES L31)
+        from etl.readers.ocr import flag_failing_terms
+        for r in (rep, *rep.parts):
+            flag_failing_terms(r, list(r.cells), "PDF 的文字层是扫描件的识别结果，读数可能有误", explained=True)
     return rep
 
 

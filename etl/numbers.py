@@ -40,8 +40,10 @@ _NUM = re.compile(
 _YUAN_SIGN = re.compile(r"^[￥¥]")
 
 #: Footnote markers that cannot be a digit: stripped, the number is trusted.
+#: Word's review-comment anchor (``[A1]``: the reviewer's initials and the comment's number).
 _SURE_MARK = (r"[\u2460-\u249b\u24ea\u2776-\u2793\u00b9\u00b2\u00b3\u2070-\u2079]"
-              r"|[\[［〔【]\s*(?:注\s*)?\d{1,2}\s*[\]］〕】]|注\s*\d{1,2}")
+              r"|[\[［〔【]\s*(?:注\s*)?\d{1,2}\s*[\]］〕】]|注\s*\d{1,2}"
+              r"|\s*[\[［](?:[A-Za-zＡ-Ｚａ-ｚ]{1,4}|[\u4e00-\u9fff]{1,3})\d{1,3}[\]］]")
 #: Markers that may also be a damaged digit: stripped, the number is doubtful.
 _ODD_MARK = r"[※*＊†‡§]"
 _MARKS = re.compile(rf"^(?P<pre>(?:{_SURE_MARK}|{_ODD_MARK})*)(?P<body>.*?)(?P<post>(?:{_SURE_MARK}|{_ODD_MARK})*)$",
@@ -49,9 +51,10 @@ _MARKS = re.compile(rf"^(?P<pre>(?:{_SURE_MARK}|{_ODD_MARK})*)(?P<body>.*?)(?P<p
 _ODD_RE = re.compile(_ODD_MARK)
 _MARK_HINT = re.compile(rf"{_SURE_MARK}|{_ODD_MARK}")
 #: Letters OCR and typists put for digits, and the digit each stands for.
+#: ``○``/``◯`` (white circles from a symbol palette) are typed for 〇 as often as 〇 for 0.
 _LOOKALIKE = str.maketrans({"l": "1", "I": "1", "i": "1", "|": "1", "O": "0", "o": "0", "〇": "0",
-                            "S": "5", "Z": "2", "B": "8"})
-_GARBLED = re.compile(r"[\dlIi|Oo〇SZB]*[lIi|Oo〇SZB][\dlIi|Oo〇SZB]*(?:\.\d+)?")
+                            "○": "0", "◯": "0", "S": "5", "Z": "2", "B": "8"})
+_GARBLED = re.compile(r"[\dlIi|Oo〇○◯SZB]*[lIi|Oo〇○◯SZB][\dlIi|Oo〇○◯SZB]*(?:\.\d+)?")
 _WIDE_DIGIT = re.compile(r"[０-９]")
 #: Full-width digits → ASCII, one character for one (positions in the text stay put, unlike NFKC).
 WIDE_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")

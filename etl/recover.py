@@ -385,7 +385,7 @@ _T2_ROW_NAMES = re.compile(
     r"行政事业性收费|政府集中采购|其他主动公开文件")
 
 
-_GARBLED_RUN = re.compile(r"\d[lIi|Oo〇SZB]|[lIi|Oo〇SZB⸮]\d")
+_GARBLED_RUN = re.compile(r"\d[lIi|Oo〇○◯SZB]|[lIi|Oo〇○◯SZB⸮]\d")
 
 
 def _garbled_t2_rows(region: str) -> dict[str, str]:
@@ -404,6 +404,9 @@ def _garbled_t2_rows(region: str) -> dict[str, str]:
     return out
 
 
+#: a figure written in Chinese numerals (六, 十三, 一〇五); 万 alone is a unit, not a figure
+_CN_FIGURE = re.compile(r"[零〇○一二两三四五六七八九十百千][零〇○一二两三四五六七八九十百千万]*")
+_BRACKETED_NOTE = re.compile(r"[（(][^（()）]*[）)]")
 _NOTE_MARK = re.compile(r"注\s*[:：]?\s*(\d{1,2})\s*[.．、:：)）]")
 
 
@@ -418,6 +421,7 @@ def _flat_t2(region: str, template: str, state: ParseState) -> None:
     prev: tuple[str, list[str], str] | None = None   # the row read last: key, layout, its run
     printed: list[tuple[str | None, str, list[str], int | None]] = []   # rows in printed order
     for label, run, unit in _chunks(region, allow_decimal=True, dashes=True):
+        before = cols   # the columns in effect before this chunk's header words
         names = list(_T2_ROW_NAMES.finditer(label))
         head = label[:names[-1].start()] if names else label
         cut = min([i for i in (head.find("第二十条"), names[0].start() if names else -1) if i >= 0], default=len(head))
@@ -440,13 +444,24 @@ def _flat_t2(region: str, template: str, state: ParseState) -> None:
             continue
         last = names[-1]
         lab = vocab.match_t2_row(last.group(0))
+        for m in names[:-1]:
+            # a row named before this one with no digits of its own (its cells printed ／, 无,
+            # 十二): printed, not readable — flagged, never dropped
+            early = vocab.match_t2_row(m.group(0))
+            if early is None or (lab is not None and early.key == lab.key) or early.key in split \
+                    or any(k.startswith(f"t2.{early.key}.") for k in state.cells):
+                continue
+            # its sub-table's columns: those before a 第二十条 heading that follows it; how many
+            # cells it prints is not known, so also the columns a local variant adds
+            own = before if "第二十条" in label[m.end():last.start()] else cols
+            lay = _t2_row_layout(early.key, own, template) or sorted(vocab.T2_ROW_COLS.get(early.key, ()))
+            printed.append((early.key, m.group(0), own, None))
+            _flag_t2_row(state, early.key, lay + vocab.t2_unnamed_cols(early.key, lay, template),
+                         f"「{m.group(0)}」后没有数字（单元格印作／、无或汉字数字等）：该行的值无法读取")
         if lab is None:
             continue
         printed.append((lab.key, last.group(0), cols, None))
-        template_cols = list(vocab.T2_LAYOUT.get(template, {}).get(lab.key, ()))
-        fits = set(cols) - {""} <= vocab.T2_ROW_COLS.get(lab.key, set(cols))
-        covers = set(template_cols) <= set(cols)   # a header word not read leaves a template column out
-        layout = cols if cols and fits and covers else template_cols
+        layout = _t2_row_layout(lab.key, cols, template)
         if not layout:
             # a row the template lacks (其他主动公开文件) under a header not fully read: its
             # cells are known by the row, their values are not
@@ -470,13 +485,19 @@ def _flat_t2(region: str, template: str, state: ParseState) -> None:
             unit = unit or "元"   # ¥1036290: the yuan sign before the amount
         _flat_t2_row(lab.key, layout, run, unit, state)
         prev = (lab.key, layout, run)
+        words = _CN_FIGURE.search(_BRACKETED_NOTE.sub("", label[last.end():]))
+        if words:
+            # 政府集中采购六25.1万元: the row's first figure in words before the digits — the
+            # run holds fewer cells than the row, its cut proves nothing
+            _flag_t2_row(state, lab.key, layout, f"行标签后有汉字数字「{words.group(0)}」，数字串 {run!r} "
+                         "只是该行的一部分单元格，无法确定对应的列")
         mark = next((m for m in marks if run.startswith(m)), None)
         if mark is not None:
             # a note mark typed after the label (规章1) runs into the figures: the run's first
             # digits may be the mark of the table's note 注：1.… rather than the first cell
             _flag_t2_row(state, lab.key, layout, f"表下注释以 {mark} 编号，数字串 {run!r} 开头的 {mark} "
                          "可能是行标签后的注释符号，也可能是第一个单元格：无法确定")
-        if layout is template_cols and len(layout) > 1:
+        if layout is not cols and len(layout) > 1:
             # no header of this sub-table names the columns (or it names fewer than the
             # template's: words not read): the run was cut by the template's count of cells
             why = f"表头缺失或列名无法全部识别，数字串 {run!r} 按模板列数切分，未经证实"
@@ -672,6 +693,15 @@ def flag_unlabelled_t2(state: ParseState, template: str,
 
 
 _ROW_END = re.compile(r"[\s:：;；,，。.、]*(?:万元|亿元|千元|元)?[\s:：;；,，。.、)）]*")
+
+
+def _t2_row_layout(key: str, cols: list[str], template: str) -> list[str]:
+    """A table-二 row's columns: its sub-table header's when they fit the row and cover the
+    template's, else the template's."""
+    template_cols = list(vocab.T2_LAYOUT.get(template, {}).get(key, ()))
+    fits = set(cols) - {""} <= vocab.T2_ROW_COLS.get(key, set(cols))
+    covers = set(template_cols) <= set(cols)   # a header word not read leaves a template column out
+    return cols if cols and fits and covers else template_cols
 
 
 def _flag_t2_row(state: ParseState, key: str, layout: list[str], why: str) -> None:

@@ -35,10 +35,21 @@ def _num(v: Any, key: str) -> float | None:
     return float(v)
 
 
+def _unread(report: ParsedReport) -> list[str]:
+    """Flagged cells with no value: under ``uncertain`` only (``cells`` holds what the report
+    prints), loaded as unknown cells so that the review queue shows them."""
+    return [k for k in report.uncertain if k not in report.cells and k.count(".") == 2]
+
+
+def n_cell_rows(report: ParsedReport) -> int:
+    """How many fact_cell rows :func:`cell_rows` makes of a report."""
+    return len(report.cells) + len(_unread(report))
+
+
 def cell_rows(report: ParsedReport, report_id: str) -> list[tuple]:
     """fact_cell rows of a report (raises ValueError on a malformed key or value)."""
     rows = []
-    for key, v in report.cells.items():
+    for key, v in [*report.cells.items(), *((k, None) for k in _unread(report))]:
         parts = key.split(".")
         if len(parts) != 3 or parts[0] not in TABLES or not all(parts):
             raise ValueError(f"非法单元格键 invalid cell key: {key!r}")

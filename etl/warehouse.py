@@ -24,7 +24,8 @@ Guarantees
   without blocking, then waits up to ``lock_timeout`` seconds, then stops with
   "另一个导入正在进行".
 * **Reconciliation**: after loading, per report, the number of ``fact_cell`` rows equals
-  ``len(report.cells)`` (and ``fact_check`` rows equal the checks run); otherwise the
+  :func:`etl.rows.n_cell_rows` (its cells and its flagged cells with no value; and
+  ``fact_check`` rows equal the checks run); otherwise the
   publish is aborted (:class:`ReconciliationError`).  Checked once per run, before the
   publish, for every report the run loaded.
 * Facts go in through the DuckDB appender (never ``executemany``).
@@ -65,7 +66,7 @@ from etl import agencies, archive, assess, assess_store, checks, corrections, li
 from etl import workers as workers_mod
 from etl.readers import hash_regular
 from etl.report import ParsedReport
-from etl.rows import cell_rows, check_rows, report_id_of
+from etl.rows import cell_rows, check_rows, n_cell_rows, report_id_of
 from etl.safe_names import printable, storable
 from etl.workers import ParseResult
 
@@ -435,7 +436,7 @@ class Staging:
                 name_c, name_warn = _validate(rep)
                 if rid in prepared:
                     cells = prepared[rid]
-                    if len(cells) != len(rep.cells) or any(r[0] != rid for r in cells):
+                    if len(cells) != n_cell_rows(rep) or any(r[0] != rid for r in cells):
                         raise ValueError("解析进程交来的行与报告不符 (prepared rows do not match the report)")
                     rep_checks = rep.checks
                 else:
@@ -480,7 +481,7 @@ class Staging:
             b.reports.append((rid, aid, name_c, rep.year, rep.template, bool(rep.other_as_single_row),
                               rep.title or None, path, name, str(rep.source["sha256"]), fmt, size,
                               rep.parser_version, b.now, current, superseded_by, bool(rep.synthetic),
-                              len(rep.cells), len(rep.uncertain), n_failed,
+                              n_cell_rows(rep), len(rep.uncertain), n_failed,
                               bool(rep.source.get("ocr"))))
             b.cells += cells
             b.checks += check_rows(rep_checks, rid)
@@ -491,7 +492,7 @@ class Staging:
             b.warnings += [(rid, "agency", w) for w in name_warn]
             if name_c != rep.agency:
                 b.warnings.append((rid, "loader", f"机构名称规范化：{rep.agency} → {name_c}"))
-            b.expected[rid] = (len(rep.cells), len(rep_checks))
+            b.expected[rid] = (n_cell_rows(rep), len(rep_checks))
             if rep.source.get("url"):
                 b.crawl.append((rid, *(rep.source.get(k) for _c, k in CRAWL_COLS)))
             b.log.append((self.batch_id, b.now, path, status, rid, detail))

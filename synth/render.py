@@ -806,17 +806,24 @@ def _register_font() -> None:
 
 
 def render_pdf(report: Any, *, ruled: bool = True, split_table3: bool = False,
-               wrap_headers: bool = False, repeat_header: bool = True, **opts: Any) -> bytes:
+               wrap_headers: bool = False, repeat_header: bool = True, landscape: bool = False,
+               cell_size: float | None = None, num_align: int | None = None, width_scale: float = 1.0,
+               head_colors: tuple[str, str] | None = None, **opts: Any) -> bytes:
     """A PDF (reportlab, CID font STSong-Light, whose text pdfplumber extracts as Unicode).
 
     ``ruled=False`` draws no grid lines; ``split_table3`` breaks table 三 before （四）无法提供
     onto the next page (the 三、本年度办理结果 cell continues empty there; ``repeat_header``
     repeats the three header rows); ``wrap_headers`` breaks header words over 2–3 lines.
     Every page has a footer ``- N -``.  Table 四 uses a small font; its 15 narrow columns may
-    still wrap long header words."""
+    still wrap long header words.  ``landscape`` prints on A4 turned; ``cell_size`` sets the
+    table font size (points), ``num_align`` the figures' alignment (0 left, 1 centre, 2 right),
+    ``width_scale`` scales every column width; ``<super>…</super>`` in a figure's text prints a
+    raised smaller glyph (a footnote mark), ``<strike>…</strike>`` a struck one; ``head_colors`` (fill, text) paints the header cells'
+    ground and words, as ``("#1F3864", "#DDDDDD")``."""
     _register_font()
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
+    from reportlab.lib.pagesizes import landscape as turned
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import cm
     from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
@@ -829,6 +836,9 @@ def render_pdf(report: Any, *, ruled: bool = True, split_table3: bool = False,
     title = ParagraphStyle("title", parent=body, fontSize=15, leading=22, alignment=1, firstLineIndent=0)
     cellst = ParagraphStyle("cell", fontName=_FONT, fontSize=8, leading=10, wordWrap="CJK", alignment=1)
     cell4 = ParagraphStyle("cell4", parent=cellst, fontSize=7, leading=9)
+    if cell_size is not None:
+        cellst = ParagraphStyle("cell", parent=cellst, fontSize=cell_size, leading=cell_size * 1.25)
+        cell4 = ParagraphStyle("cell4", parent=cellst)
 
     def pdf_table(t: _Table, start: int, stop: int, widths: list[float], style: ParagraphStyle,
                   prefix: tuple[int, ...] = (), blank_group_at: int | None = None) -> Table:
@@ -849,7 +859,17 @@ def render_pdf(report: Any, *, ruled: bool = True, split_table3: bool = False,
                 text = r.value(cell.key) if cell.kind == "num" else cell.text
                 if cell.kind in ("head", "note") and wrap_headers and len(text) >= 4:
                     text = "<br/>".join(_split_word(text, rng))
-                row[c] = Paragraph(_esc(text).replace("&lt;br/&gt;", "<br/>"), style) if text else ""
+                st = style
+                if cell.kind == "head" and head_colors is not None:
+                    st = ParagraphStyle("headcell", parent=style, textColor=colors.HexColor(head_colors[1]))
+                    spans.append(("BACKGROUND", (c, k), (c + cell.cs - 1, k + cell.rs - 1),
+                                  colors.HexColor(head_colors[0])))
+                if cell.kind == "num" and num_align is not None:
+                    st = ParagraphStyle("num", parent=style, alignment=num_align)
+                markup = _esc(text).replace("&lt;br/&gt;", "<br/>")
+                for tag in ("super", "strike"):
+                    markup = markup.replace(f"&lt;{tag}&gt;", f"<{tag}>").replace(f"&lt;/{tag}&gt;", f"</{tag}>")
+                row[c] = Paragraph(markup, st) if text else ""
                 last_r = ri + cell.rs - 1
                 k_end = rowmap.get(min(last_r, idx[-1]), k)
                 if cell.rs > 1 or cell.cs > 1:
@@ -859,7 +879,7 @@ def render_pdf(report: Any, *, ruled: bool = True, split_table3: bool = False,
               ("LEFTPADDING", (0, 0), (-1, -1), 1.5), ("RIGHTPADDING", (0, 0), (-1, -1), 1.5)] + spans
         if ruled:
             ts.append(("GRID", (0, 0), (-1, -1), 0.5, colors.black))
-        tab = Table(data, colWidths=widths)
+        tab = Table(data, colWidths=[x * width_scale for x in widths])
         tab.setStyle(TableStyle(ts))
         return tab
 
@@ -909,11 +929,11 @@ def render_pdf(report: Any, *, ruled: bool = True, split_table3: bool = False,
     def footer(canvas, doc):  # noqa: ANN001
         canvas.saveState()
         canvas.setFont(_FONT, 10)
-        canvas.drawCentredString(A4[0] / 2, 1.2 * cm, f"- {doc.page} -")
+        canvas.drawCentredString(doc.pagesize[0] / 2, 1.2 * cm, f"- {doc.page} -")
         canvas.restoreState()
 
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=1.5 * cm, rightMargin=1.5 * cm,
+    doc = SimpleDocTemplate(buf, pagesize=turned(A4) if landscape else A4, leftMargin=1.5 * cm, rightMargin=1.5 * cm,
                             topMargin=2 * cm, bottomMargin=2 * cm, title=r.meta_title(), author="示例",
                             creator="synth.render", invariant=1)
     doc.build(story, onFirstPage=footer, onLaterPages=footer)

@@ -373,7 +373,7 @@ def test_literal_transposed_t3_is_read_by_its_header_words():
         for j, r in enumerate(keys):
             assert rep.cells[f"t3.{r}.{c}"] == i * 100 + j
             assert f"t3.{r}.{c}" not in rep.uncertain
-    assert rep.cells["t3.other_fee_unpaid.natural_person"] is None   # the column not printed
+    assert rep.cells.get("t3.other_fee_unpaid.natural_person") is None   # the column not printed
     assert "t3.other_fee_unpaid.natural_person" in rep.uncertain
 
 
@@ -382,7 +382,7 @@ def test_literal_unreadable_t3_is_flagged_cell_by_cell():
           + _tr("申请人情况", "第一项", "第二项") + _tr("甲", "1", "2") + "</table>")
     rep = parse_bytes(_html(_T2_HTML, t3), "r.html")
     t3_keys = [k for k in vocab.expected_keys("2021", False) if k.startswith("t3.")]
-    assert all(rep.cells[k] is None and k in rep.uncertain for k in t3_keys)
+    assert all(rep.cells.get(k) is None and k in rep.uncertain for k in t3_keys)
 
 
 def _one_cell_per_line(report: dict) -> bytes:
@@ -454,7 +454,7 @@ def test_t3_not_read_flags_every_row_the_template_may_print(template, fmt, monke
     silent, phantom, _ = _verdict(truth, rep)
     assert silent == {} and phantom == [], (silent, phantom)
     for row in ("other_total", *vocab.T3_OTHER_SUBROWS):
-        assert all(rep.cells[f"t3.{row}.{c}"] is None and f"t3.{row}.{c}" in rep.uncertain
+        assert all(rep.cells.get(f"t3.{row}.{c}") is None and f"t3.{row}.{c}" in rep.uncertain
                    for c in vocab.T3_COL_KEYS), row
 
 
@@ -485,7 +485,7 @@ def test_transposed_t2_row_of_figures_under_no_column_word_is_flagged():
     assert rep.cells["t2.regulations.issued_count"] == 1 and rep.cells["t2.normative_documents.in_force_count"] == 9
     for row in ("regulations", "normative_documents"):
         k = f"t2.{row}.repealed_count"
-        assert rep.cells[k] is None and k in rep.uncertain
+        assert rep.cells.get(k) is None and k in rep.uncertain
 
 
 def drop_t2_header(t2, t3, t4):
@@ -673,7 +673,7 @@ def test_t2_row_without_a_known_label_is_flagged_not_dropped(case, fmt, monkeypa
     row = "normative_documents" if case.name == "t2_unknown_label" else "admin_coercion"
     assert _row_keys(case.template, row) <= set(rep.uncertain)
     if row == "admin_coercion":   # the omitted row is a candidate too: null and flagged
-        assert all(rep.cells[k] is None and k in rep.uncertain for k in _row_keys(case.template, "admin_penalty"))
+        assert all(rep.cells.get(k) is None and k in rep.uncertain for k in _row_keys(case.template, "admin_penalty"))
 
 
 def test_t2_row_with_more_figures_than_its_header_names_flags_the_rest():

@@ -186,7 +186,7 @@ def test_ambiguous_table_two_run_is_flagged_not_guessed_silently():
     rep = parse(text, "r.txt")
     assert rep.cells["t2.regulations.newly_made_count"] == 0 and "t2.regulations.newly_made_count" not in rep.uncertain
     assert "t2.normative_documents.newly_made_count" in rep.uncertain
-    assert rep.cells["t2.centralized_procurement.procurement_amount_wan_yuan"] is None
+    assert rep.cells.get("t2.centralized_procurement.procurement_amount_wan_yuan") is None
     assert "t2.centralized_procurement.procurement_amount_wan_yuan" in rep.uncertain
     assert [rep.cells[f"t3.new_received.{c}"] for c in vocab.T3_COL_KEYS] == [151, 3, 0, 0, 0, 0, 154]
 
@@ -222,7 +222,7 @@ def test_transposed_table_two_with_an_unknown_row_head_is_flagged_not_guessed():
     rep = parse(text, "r.txt")
     for row in ("regulations", "normative_documents"):
         for col in ("issued_count", "in_force_count"):
-            assert rep.cells[f"t2.{row}.{col}"] is None and f"t2.{row}.{col}" in rep.uncertain
+            assert rep.cells.get(f"t2.{row}.{col}") is None and f"t2.{row}.{col}" in rep.uncertain
 
 
 def test_dash_cells_of_table_two_in_crawler_text_are_null_not_dropped():
@@ -239,11 +239,44 @@ def test_dash_cells_of_table_two_in_crawler_text_are_null_not_dropped():
         assert key in rep.cells
     for key in ("t2.regulations.newly_made_count", "t2.admin_fees.item_count_change",
                 "t2.admin_licensing.decision_count"):
-        assert rep.cells[key] is None and key not in rep.uncertain
+        assert rep.cells.get(key) is None and key not in rep.uncertain
     assert rep.cells["t2.admin_licensing.prior_year_item_count"] == 6
     assert rep.cells["t2.admin_licensing.item_count_change"] == -6
     assert "t2.admin_licensing.item_count_change" not in rep.uncertain
     assert [rep.cells[f"t2.normative_documents.{c}"] for c in vocab.T2_LAYOUT["2019"]["regulations"]] == [3, 3, 15]
+
+
+def test_table_two_row_without_digits_in_crawler_text_is_flagged_not_dropped():
+    """A row whose cells print no digit (``/ / /``, ``无``, Chinese numerals 十二): its label runs
+    into the next row's label; the row is printed, so its cells are flagged (adversary round 8)."""
+    for cells in ("/ / /", "无 无 无", "一 〇 十二"):
+        text = ("示例县人民政府2019年政府信息公开工作年度报告 二、主动公开政府信息情况 第二十条第（一）项"
+                f"信息内容本年新制作数量本年新公开数量对外公开总数量规章 {cells} 规范性文件3315"
+                "第二十条第（五）项信息内容上一年项目数量本年增/减处理决定数量行政许可606"
+                "第二十条第（八）项信息内容上一年项目数量本年增/减行政事业性收费000" + _FLAT_T3)
+        rep = parse(text, "r.txt")
+        for c in vocab.T2_LAYOUT["2019"]["regulations"]:
+            assert f"t2.regulations.{c}" in rep.uncertain, (cells, c)
+        assert [rep.cells[f"t2.normative_documents.{c}"] for c in vocab.T2_LAYOUT["2019"]["regulations"]] == [3, 3, 15]
+    # the last row of its sub-table, the next sub-table's heading after it: its own header's
+    # columns (本年项目数量 of a local variant) are flagged, not the next header's
+    text = ("示例县人民政府2019年政府信息公开工作年度报告 二、主动公开政府信息情况 第二十条第（一）项"
+            "信息内容本年新制作数量本年新公开数量对外公开总数量规章000规范性文件3315"
+            "第二十条第（五）项信息内容上一年项目数量本年项目数量本年增/减处理决定数量行政许可六五减一十二"
+            "第二十条第（八）项信息内容上一年项目数量本年增/减行政事业性收费000" + _FLAT_T3)
+    rep = parse(text, "r.txt")
+    for c in ("prior_year_item_count", "current_item_count", "item_count_change", "decision_count"):
+        assert f"t2.admin_licensing.{c}" in rep.uncertain, c
+    # a row's first figure in words before its digits (规范性文件三315): the run is a part of the
+    # row, its one cut (3|1|5) no proof
+    text = ("示例县人民政府2019年政府信息公开工作年度报告 二、主动公开政府信息情况 第二十条第（一）项"
+            "信息内容本年新制作数量本年新公开数量对外公开总数量规章000规范性文件三315"
+            "第二十条第（五）项信息内容上一年项目数量本年增/减处理决定数量行政许可606"
+            "第二十条第（八）项信息内容上一年项目数量本年增/减行政事业性收费000" + _FLAT_T3)
+    rep = parse(text, "r.txt")
+    for c in vocab.T2_LAYOUT["2019"]["regulations"]:
+        assert f"t2.normative_documents.{c}" in rep.uncertain, c
+        assert f"t2.regulations.{c}" not in rep.uncertain, c
 
 
 def test_rows_whose_label_survives_elsewhere_keep_the_order_value_flagged():
@@ -275,7 +308,7 @@ def test_rows_that_lost_their_labels_are_placed_by_order_and_flagged():
             key = f"t3.{r}.{c}"
             # placed by order, and the labels are nowhere in the table, so nothing shows the
             # report prints these rows: null and flagged, the candidate kept in the provenance
-            assert rep.cells[key] is None and key in rep.uncertain
+            assert rep.cells.get(key) is None and key in rep.uncertain
             assert rep.provenance[key].method == "order"
             assert rep.provenance[key].raw.strip() == str(report["cells"][key])
 
@@ -551,3 +584,80 @@ def test_t4_block_order_of_sub_blocks_on_different_header_lines():
     assert headers.t4_block_order([top, after, direct]) == want
     assert headers.t4_block_order([top, row({7: "未经复议直接起诉", 12: "复议后起诉"})]) == want
     assert headers.t4_block_order([top, row({12: "复议后起诉"}, 15), row({7: "未经复议直接起诉"}, 15)]) == []
+
+
+@pytest.mark.parametrize("text", ["○", "◯", "\u3000○\u3000"])
+def test_white_circle_is_a_zero_look_alike_not_a_label(text):
+    """``○`` (U+25CB, a white circle from the symbol palette) typed for 〇: a damaged zero, never a
+    label that starts a new row of Word text (adversary round 8)."""
+    cv = parse_cell(text)
+    assert cv is not None and cv.semantic == "garbled" and cv.value is None and "0" in cv.doubt
+
+
+def test_table_four_row_cut_by_a_text_cell_is_not_right_aligned():
+    """Word text whose table-四 data row holds a text cell (``略``) among the figures: the row
+    is read as cut there; the part before it must not be placed by the right edge (its figures
+    under other columns), every cell right or flagged (adversary round 8)."""
+    report = make_report("2021", seed=3)
+    text = render_text(report)
+    head = text.index("四、政府信息公开行政复议")
+    lines = text[head:].split("\n")
+    data = [i for i, ln in enumerate(lines) if ln.startswith("\t") and ln.strip().isdigit()]
+    lines[data[8]] = "\t略"
+    rep = parse(text[:head] + "\n".join(lines), "r.txt")
+    for k, v in report["cells"].items():
+        if k.startswith("t4."):
+            assert k in rep.uncertain or rep.cells.get(k) == v, (k, rep.cells.get(k), v)
+
+
+def test_table_two_row_with_no_readable_figure_flags_the_columns_its_header_may_add():
+    """A table-二 row printed with its label and no figure read (every cell in Chinese
+    numerals): its cells are flagged — also the column a local variant adds (本年项目数量),
+    never left absent (adversary round 8)."""
+    report = make_report("2019", shandong=True, seed=5)
+    page = render_html(report, style="plain")
+    page = page.decode("utf-8") if isinstance(page, bytes) else page
+    page = re.sub(r"(<tr><td><p>行政强制</p></td>)(.*?)(</tr>)",
+                  lambda m: m.group(1) + re.sub(r">-?\d+<", ">十二<", m.group(2)) + m.group(3), page, count=1)
+    rep = parse(page, "r.html")
+    for c in ("prior_year_item_count", "current_item_count", "item_count_change", "decision_count"):
+        assert f"t2.admin_coercion.{c}" in rep.uncertain, c
+
+
+def test_a_total_row_is_never_the_first_line_of_the_blank_row_below():
+    """Word's list numbering draws （七） and 四、: the rows read 总计 (figures) and 结转下年度继续
+    办理 (zeros printed blank).  The 总计 row is no wrapped first line of the row below: its
+    figures must not become 结转下年度继续办理's (adversary round 8)."""
+    from etl.extract import _join_wrapped_labels
+    from etl.parse_state import Row
+
+    def row(label: str, vals: list[str]) -> Row:
+        return Row([label], [parse_cell(v) for v in vals], list(range(1, len(vals) + 1)), table=1)
+    rows = _join_wrapped_labels([row("总计", ["21", "5", "26"]), row("结转下年度继续办理", ["", "", ""])])
+    assert [r.labels for r in rows] == [["总计"], ["结转下年度继续办理"]]
+    # a label wrapped over two rows is still joined
+    rows = _join_wrapped_labels([row("5.要求行政机关确认或", ["1", "0", "1"]), row("重新出具已获取信息", ["", "", ""])])
+    assert [r.labels for r in rows] == [["5.要求行政机关确认或", "重新出具已获取信息"]]
+
+
+@pytest.mark.parametrize("text,value", [("3119[A1]", 3119), ("26 [张2]", 26), ("0［LW3］", 0)])
+def test_word_comment_anchor_after_a_figure_is_a_mark(text, value):
+    """Word's web page of a draft with review comments: ``3119[A1]`` — the comment anchor
+    (reviewer's initials and number in brackets) is no part of the figure (adversary round 8)."""
+    cv = parse_cell(text)
+    assert cv is not None and cv.value == value and not cv.doubt
+
+
+def test_unnumbered_labels_placed_in_their_gap_by_their_own_words_are_read():
+    """Word's list numbering draws the ordinals: rows print 总计 and 其他 for （七）总计 and 3.其他.
+    Placed by order into a gap of as many rows, a row whose own words are the template label's
+    without its ordinal is that row — read, not flagged as unproven (adversary round 8)."""
+    report = make_report("2021", seed=9)
+    page = render_html(report, style="plain")
+    page = page.decode("utf-8") if isinstance(page, bytes) else page
+    page = page.replace("（七）总计", "总计").replace("3.其他<", "其他<")
+    rep = parse(page, "r.html")
+    for k in ("result_total", "other_other"):
+        for c in vocab.T3_COL_KEYS:
+            key = f"t3.{k}.{c}"
+            assert key not in rep.uncertain and rep.cells[key] == report["cells"][key], key

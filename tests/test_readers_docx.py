@@ -343,3 +343,94 @@ def test_docx_without_text_is_not_a_report():
     with pytest.raises(ReportError) as e:
         read_docx(_save(docx.Document()), "empty.docx")
     assert e.value.code == "not_a_report"
+
+
+def test_runs_inside_any_nesting_of_inline_wrappers_are_text():
+    """A figure's run inside a content control around a tracked insertion, a smart tag inside an
+    insertion, a field inside a content control, custom XML inside custom XML: the cell's text.
+    Moved-out, deleted and fallback copies and ruby annotations stay out (adversary round 8)."""
+    rev = 'w:id="1" w:author="a" w:date="2024-01-01T00:00:00Z"'
+    sdt = "<w:sdt><w:sdtPr/><w:sdtContent>{}</w:sdtContent></w:sdt>"
+    mc = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+
+    def r(t: str) -> str:
+        return f"<w:r><w:t>{t}</w:t></w:r>"
+    cells = [sdt.format(f"<w:ins {rev}>{r('26')}</w:ins>"),
+             f"<w:ins {rev}><w:smartTag w:element='x'>{r('13')}</w:smartTag></w:ins>",
+             sdt.format(f'<w:fldSimple w:instr=" =SUM(LEFT) ">{r("7")}</w:fldSimple>'),
+             f"<w:customXml w:element='a'><w:customXml w:element='b'>{r('4')}</w:customXml></w:customXml>",
+             sdt.format(f"<w:hyperlink w:anchor='x'>{r('9')}</w:hyperlink>"),
+             f"<w:moveFrom {rev}>{r('5')}</w:moveFrom><w:del {rev}><w:r><w:delText>8</w:delText></w:r></w:del>"
+             f"<mc:AlternateContent {mc}><mc:Choice Requires='w14'>{r('3')}</mc:Choice>"
+             f"<mc:Fallback>{r('3')}</mc:Fallback></mc:AlternateContent>",
+             f"<w:r><w:ruby><w:rubyPr/><w:rt>{r('yi')}</w:rt><w:rubyBase>{r('一')}</w:rubyBase></w:ruby></w:r>"]
+    body = "<w:tbl><w:tr>" + "".join(f"<w:tc><w:p>{c}</w:p></w:tc>" for c in cells) + "</w:tr></w:tbl>"
+    t = read_docx(_with_body(_p("前言") + body), "wrap.docx").tables[0]
+    assert t.texts() == [["26", "13", "7", "4", "9", "3", "一"]]
+
+
+def test_a_one_cell_table_inside_a_cell_is_the_cells_text():
+    """A figure in a one-cell table inside its cell (a web page pasted into Word): the figure is
+    the outer cell's text, not a blank cell with a table of its own after the table."""
+    box = "<w:tbl><w:tr><w:tc>{}</w:tc></w:tr></w:tbl><w:p/>"
+    body = ("<w:tbl>"
+            f"<w:tr>{_tc('项目')}{_tc('自然人')}{_tc('总计')}</w:tr>"
+            f"<w:tr>{_tc('一、本年新收')}<w:tc>{box.format(_p('26'))}</w:tc><w:tc>{box.format(_p('26'))}</w:tc></w:tr>"
+            "</w:tbl>")
+    doc = read_docx(_with_body(_p("前言") + body), "box.docx")
+    assert len(doc.tables) == 1
+    assert doc.tables[0].texts() == [["项目", "自然人", "总计"], ["一、本年新收", "26", "26"]]
+
+
+def test_content_control_showing_its_placeholder_and_tracked_deleted_cell_print_nothing():
+    """A form's empty field shows its placeholder (``w:showingPlcHdr``): no text of the cell.  A
+    cell deleted with track changes (``w:cellDel``) is no cell of the table (adversary round 8)."""
+    plc = ('<w:tc><w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent>'
+           '<w:p><w:r><w:t>单击或点击此处输入文字。</w:t></w:r></w:p></w:sdtContent></w:sdt></w:tc>')
+    inline = ('<w:tc><w:p><w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent>'
+              '<w:r><w:t>单击此处输入文字。</w:t></w:r></w:sdtContent></w:sdt></w:p></w:tc>')
+    gone = ('<w:tc><w:tcPr><w:cellDel w:id="1" w:author="a" w:date="2024-01-01T00:00:00Z"/></w:tcPr>'
+            '<w:p><w:del w:id="2" w:author="a" w:date="2024-01-01T00:00:00Z"><w:r><w:delText>7</w:delText>'
+            '</w:r></w:del></w:p></w:tc>')
+    body = ("<w:tbl>"
+            f"<w:tr>{_tc('项目')}{_tc('自然人')}{_tc('商业企业')}{_tc('总计')}</w:tr>"
+            f"<w:tr>{_tc('一、本年新收')}{_tc('26')}{plc}{gone}{_tc('26')}</w:tr>"
+            f"<w:tr>{_tc('二、上年结转')}{inline}{_tc('1')}{_tc('1')}</w:tr>"
+            f"<w:tr>{_tc('三、办理结果')}{plc.replace('单击或点击此处输入文字。', '7')}"
+            f"{inline.replace('单击此处输入文字。', '0')}{_tc('7')}</w:tr>"
+            "</w:tbl>")
+    t = read_docx(_with_body(_p("前言") + body), "form.docx").tables[0]
+    # a control still marked as showing its placeholder but holding a figure (a template
+    # engine filled it; a prompt of 0 prints 0) is read
+    assert t.texts() == [["项目", "自然人", "商业企业", "总计"], ["一、本年新收", "26", "", "26"],
+                         ["二、上年结转", "", "1", "1"], ["三、办理结果", "7", "0", "7"]]
+
+
+def test_a_vertical_merge_written_without_restart_starts_at_its_first_cell():
+    """Every cell of a vertical merge written as a bare ``<w:vMerge/>``, the first one too: the
+    merge starts at the first such cell under a cell that is not merged, and shows that cell's
+    text — not the text of the unmerged cell above it (adversary round 8)."""
+    first = '<w:tc><w:tcPr><w:vMerge/></w:tcPr>' + _p("三、本年度办理结果") + "</w:tc>"
+    body = ("<w:tbl>"
+            f"<w:tr>{_tc('二、上年结转')}{_tc('1')}</w:tr>"
+            f"<w:tr>{first}{_tc('13')}</w:tr>"
+            f"<w:tr>{_tc(vmerge='continue')}{_tc('3')}</w:tr>"
+            "</w:tbl>")
+    t = read_docx(_with_body(_p("前言") + body), "vm.docx").tables[0]
+    assert t.texts() == [["二、上年结转", "1"], ["三、本年度办理结果", "13"], ["三、本年度办理结果", "3"]]
+    assert [r[0].is_span_copy for r in t.rows] == [False, False, True]
+
+
+def test_a_cell_printed_wholly_in_superscript_is_its_figure():
+    """A figure whose run is superscript with no figure before it in the cell (an editor's small
+    type): the cell's figure, not a footnote mark (26 with a raised 1 stays 26) (round 8)."""
+    sup = '<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:t>{}</w:t></w:r>'
+    hidden = '<w:r><w:rPr><w:vanish/></w:rPr><w:t>9</w:t></w:r>'
+    body = ("<w:tbl>"
+            f"<w:tr>{_tc('行政复议')}{_tc('结果维持')}{_tc('总计')}</w:tr>"
+            f"<w:tr>{_tc('本年')}<w:tc><w:p>{sup.format('72')}</w:p></w:tc>"
+            f"<w:tc><w:p><w:r><w:t>26</w:t></w:r>{sup.format('1')}</w:p></w:tc></w:tr>"
+            f"<w:tr>{_tc('上年')}<w:tc><w:p>{hidden}</w:p></w:tc><w:tc><w:p/></w:tc></w:tr>"
+            "</w:tbl>")
+    t = read_docx(_with_body(_p("前言") + body), "sup.docx").tables[0]
+    assert t.texts()[1:] == [["本年", "72", "26"], ["上年", "", ""]]

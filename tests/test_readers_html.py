@@ -330,3 +330,29 @@ def test_iframe_srcdoc_nesting_is_bounded():
         page = f"<p>层</p><iframe srcdoc=\"{h.escape(page, quote=True)}\"></iframe>"
     doc = read_html(page.encode("utf-8"), "n.html")
     assert doc.text().count("层") == html_reader.MAX_FRAME_DEPTH + 1 and "底" not in doc.text()
+
+
+def test_read_only_form_fields_show_their_values():
+    """An online 填报 system's print view: figures in read-only ``<input value>``, ``<textarea>``
+    and a ``<select>``'s chosen option are what the page shows; hidden inputs and buttons are
+    not (adversary round 8)."""
+    page = ("<html><body><table><tr><td>项目</td><td>自然人</td><td>商业企业</td><td>总计</td></tr>"
+            '<tr><td>一、本年新收</td><td><input type="text" value="26" readonly></td>'
+            '<td><input type="hidden" name="id" value="9"><textarea readonly>3</textarea></td>'
+            '<td><select><option>0</option><option selected>29</option></select></td></tr>'
+            '<tr><td>二、上年结转</td><td><input value="1"><input type="button" value="保存"></td>'
+            '<td><input type="number" value="0"></td><td>1</td></tr></table></body></html>')
+    t = read_html(page.encode("utf-8"), "form.html").tables[0]
+    assert t.texts() == [["项目", "自然人", "商业企业", "总计"], ["一、本年新收", "26", "3", "29"],
+                         ["二、上年结转", "1", "0", "1"]]
+
+
+def test_a_cell_printed_wholly_in_superscript_is_its_figure():
+    """``<td><sup>72</sup></td>``: an editor's small raised type, no figure before it — the
+    cell's figure, not a footnote mark (``26<sup>1</sup>`` stays 26) (adversary round 8)."""
+    page = ("<html><body><table><tr><td>行政复议</td><td>结果维持</td><td>总计</td></tr>"
+            "<tr><td>本年</td><td><p><sup>72</sup></p></td><td>26<sup>1</sup></td></tr>"
+            "<tr><td>规章<sup>2</sup></td><td><del>5</del></td><td><sup style='display:none'>9</sup></td></tr>"
+            "</table></body></html>")
+    t = read_html(page.encode("utf-8"), "sup.html").tables[0]
+    assert t.texts()[1:] == [["本年", "72", "26"], ["规章", "", ""]]

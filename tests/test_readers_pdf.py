@@ -542,3 +542,260 @@ def test_blank_row_invented_under_a_header_doubts_far_figures():
     last = doc.tables[0].rows[-1]
     assert [c.text for c in last] == [""] * 5
     assert all(c.doubt == pdf_reader.FAR_ROW_DOUBT for c in last)
+
+
+# ----------------------------------------------------------------------------- round 8 (r8pdf)
+
+def _grid_pdf(draw_extra, rules=None) -> bytes:
+    """A ruled table 规章 | 12 | 345 drawn cell by cell; ``draw_extra(canvas)`` draws over it;
+    ``rules(canvas, x0, y0, x1, y1)`` draws each border (default: a line)."""
+    b = io.BytesIO()
+    c = canvas.Canvas(b, pagesize=A4)
+    c.setFont(FONT, 11)
+    c.drawString(72, 780, "二、主动公开政府信息情况")
+    xs, ys = (70, 200, 300, 400), (760, 735, 710)
+    line = rules or (lambda cv, x0, y0, x1, y1: cv.line(x0, y0, x1, y1))
+    for y in ys:
+        line(c, xs[0], y, xs[-1], y)
+    for x in xs:
+        line(c, x, ys[0], x, ys[-1])
+    for (x, _), txt in zip(zip(xs, xs[1:]), ("信息内容", "本年新制作数量", "对外公开总数量")):
+        c.setFont(FONT, 9)
+        c.drawString(x + 4, 744, txt)
+    c.setFont(FONT, 10)
+    for x, txt in zip(xs, ("规章", "12", "345")):
+        c.drawString(x + 4, 719, txt)
+    draw_extra(c)
+    c.showPage()
+    c.save()
+    return b.getvalue()
+
+
+def _figures(doc) -> list[list[str]]:
+    return [r for t in doc.tables for r in t.texts() if r and r[0] == "规章"]
+
+
+def test_watermark_glyphs_are_no_part_of_the_page():
+    """A diagonal (faint by transparency) and a light grey upright watermark over the table:
+    neither's glyphs join the cells or the text (NOTES L31)."""
+    def extra(c):
+        c.saveState()
+        c.setFillGray(0.3)
+        c.setFillAlpha(0.2)
+        c.setFont(FONT, 20)
+        c.translate(150, 700)
+        c.rotate(35)
+        c.drawString(0, 0, "2024-01-15 仅供参考")
+        c.restoreState()
+        c.saveState()
+        c.setFillGray(0.8)
+        c.setFont(FONT, 9)
+        c.drawString(220, 721, "7")
+        c.drawString(60, 790, "示例市政务公开办 2024-01-15")
+        c.restoreState()
+    doc = read_pdf(_grid_pdf(extra), "w.pdf")
+    assert _figures(doc) == [["规章", "12", "345"]]
+    assert "仅供" not in doc.text() and "2024" not in doc.text()
+
+
+def test_light_words_on_a_dark_filled_cell_are_kept():
+    def extra(c):
+        c.setFillColorRGB(0.12, 0.22, 0.39)
+        c.rect(300, 735, 100, 25, stroke=0, fill=1)
+        c.setFillGray(0.85)
+        c.setFont(FONT, 9)
+        c.drawString(304, 744, "对外公开总数量")
+    doc = read_pdf(_grid_pdf(extra), "dark.pdf")
+    assert any("对外公开总数量" in cell for t in doc.tables for row in t.texts() for cell in row)
+
+
+def test_raised_small_note_glyph_after_a_figure_is_dropped():
+    """``12`` followed by a 6 pt ``1`` raised above the line (a superscript footnote mark)."""
+    def extra(c):
+        c.setFont(FONT, 6)
+        w = pdfmetrics.stringWidth("12", FONT, 10)
+        c.drawString(204 + w, 723, "1")
+        c.drawString(304 + pdfmetrics.stringWidth("345", FONT, 10), 723, "2")
+        c.drawString(304 + pdfmetrics.stringWidth("345", FONT, 10) + pdfmetrics.stringWidth("2", FONT, 6), 723, "3")
+    doc = read_pdf(_grid_pdf(extra), "sup.pdf")
+    assert _figures(doc) == [["规章", "12", "345"]]
+
+
+def test_dotted_borders_drawn_dot_by_dot_are_rules():
+    """Every border a row of 0.8 pt segments 2.2 pt apart: the table keeps its rules."""
+    def dotted(cv, x0, y0, x1, y1):
+        length = max(abs(x1 - x0), abs(y1 - y0))
+        t = 0.0
+        while t < length:
+            a, b = t / length, min(length, t + 0.8) / length
+            cv.line(x0 + (x1 - x0) * a, y0 + (y1 - y0) * a, x0 + (x1 - x0) * b, y0 + (y1 - y0) * b)
+            t += 3.0
+        cv.line(x1 - (x1 - x0) * 0.8 / length, y1 - (y1 - y0) * 0.8 / length, x1, y1)
+    import pdfplumber
+
+    data = _grid_pdf(lambda c: None, rules=dotted)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        found = pdf_reader._find_tables(pdf.pages[0])
+        assert [len(t.rows) for t in found] == [2] and len(found[0].rows[0].cells) == 3
+    assert _figures(read_pdf(data, "dots.pdf")) == [["规章", "12", "345"]]
+
+
+def test_ocr_text_layer_flags_the_terms_of_a_failing_identity():
+    """A text layer over a page picture is another tool's OCR: a misread figure that breaks an
+    identity is flagged, as for the project's own OCR (NOTES L31)."""
+    from etl.extract import parse_bytes
+    from synth import render
+    from synth.metamorphic import runner
+    from synth.metamorphic.transforms import ocr_sandwich
+
+    rep = runner.all_sources()["s_2021"]
+    cells = dict(rep["cells"])
+    key = "t3.new_received.total"
+    lie = dict(cells, **{key: cells[key] + 50})
+    data = ocr_sandwich(render.render_pdf(rep), words_from=render.render_pdf({**rep, "cells": lie}))
+    parsed = parse_bytes(data, "sandwich.pdf")
+    assert parsed.cells[key] == cells[key] + 50
+    assert "勾稽校验" in parsed.uncertain.get(key, "")
+
+
+def _banded_pdf(rows, heading_after=None, skip=()) -> bytes:
+    """A ruled table of ``rows`` (label and figures) under a header; the horizontal rules whose
+    index is in ``skip`` are not drawn; ``heading_after`` (row index) adds a full-width row with
+    a sub-table heading and no column rules below that row."""
+    b = io.BytesIO()
+    c = canvas.Canvas(b, pagesize=A4)
+    xs = (70, 200, 300, 400)
+    data = [("信息内容", "本年新制作数量", "对外公开总数量"), *rows]
+    if heading_after is not None:
+        data.insert(heading_after + 2, ("第二十条第（六）项",))
+    ys = [760 - 25 * i for i in range(len(data) + 1)]
+    for i, y in enumerate(ys):
+        if i not in skip:
+            c.line(xs[0], y, xs[-1], y)
+    for r, row in enumerate(data):
+        top, bot = ys[r], ys[r + 1]
+        if len(row) == 1:
+            c.line(xs[0], top, xs[0], bot)
+            c.line(xs[-1], top, xs[-1], bot)
+            c.setFont(FONT, 9)
+            c.drawCentredString((xs[0] + xs[-1]) / 2, bot + 9, row[0])
+            continue
+        for x in xs:
+            c.line(x, top, x, bot)
+        for x, txt in zip(xs, row):
+            c.setFont(FONT, 9)
+            c.drawString(x + 4, bot + 9, txt)
+    c.showPage()
+    c.save()
+    return b.getvalue()
+
+
+def test_rows_in_one_ruled_band_are_rows_of_their_own():
+    """The rule between 规章 and 规范性文件 not drawn: ``0`` above ``3`` in one ruled cell is two
+    rows' figures, never one cell "0 3" (a row lost). NOTES L31."""
+    data = _banded_pdf([("规章", "0", "1"), ("规范性文件", "3", "15"), ("行政许可", "7", "9")], skip={2})
+    t = read_pdf(data, "band.pdf").tables[0]
+    assert t.texts() == [["信息内容", "本年新制作数量", "对外公开总数量"], ["规章", "0", "1"],
+                         ["规范性文件", "3", "15"], ["行政许可", "7", "9"]]
+
+
+def test_band_with_a_blank_figure_keeps_each_figure_at_its_height():
+    data = _banded_pdf([("规章", "", "1"), ("规范性文件", "3", "15")], skip={2})
+    t = read_pdf(data, "band.pdf").tables[0]
+    assert t.texts()[1:] == [["规章", "", "1"], ["规范性文件", "3", "15"]]
+
+
+def test_figures_row_above_a_subtable_heading_in_one_band_are_spread():
+    """A row of figures and the next sub-table's heading in one band (no rule between them):
+    the figures stay the row's, each in its column."""
+    data = _banded_pdf([("规章", "0", "1"), ("其他对外管理服务事项", "23", "63")], heading_after=1, skip={3})
+    rows = read_pdf(data, "band.pdf").tables[0].texts()
+    assert ["其他对外管理服务事项", "23", "63"] in rows
+    assert any(r and r[0] == "第二十条第（六）项" for r in rows)
+
+
+def test_half_transparent_upright_watermark_is_dropped():
+    """Black glyphs at fill opacity 0.15 (pdfium reads the opacity): a watermark's."""
+    def extra(c):
+        c.saveState()
+        c.setFillAlpha(0.15)
+        c.setFont(FONT, 9)
+        c.drawString(222, 721, "8")
+        c.drawString(60, 790, "2024-01-15")
+        c.restoreState()
+    doc = read_pdf(_grid_pdf(extra), "faint.pdf")
+    assert _figures(doc) == [["规章", "12", "345"]]
+    assert "2024" not in doc.text()
+
+
+def test_figure_whited_out_and_retyped_reads_the_new_figure():
+    """A white box painted over the old figure ``12`` and ``19`` typed on it (a PDF editor's
+    correction): the old glyphs under the box are not read (NOTES L31)."""
+    def extra(c):
+        c.setFillGray(1)
+        c.rect(202, 716, 30, 14, stroke=0, fill=1)
+        c.setFillGray(0)
+        c.setFont(FONT, 10)
+        c.drawString(204, 719, "19")
+    doc = read_pdf(_grid_pdf(extra), "whiteout.pdf")
+    assert _figures(doc) == [["规章", "19", "345"]]
+
+
+def test_white_ground_behind_text_hides_nothing():
+    """WPS paints a white box behind each line before its text: the text is printed."""
+    b = io.BytesIO()
+    c = canvas.Canvas(b, pagesize=A4)
+    c.setFillGray(1)
+    c.rect(60, 775, 300, 20, stroke=0, fill=1)
+    c.setFillGray(0)
+    c.setFont(FONT, 11)
+    c.drawString(72, 780, "二、主动公开政府信息情况")
+    c.showPage()
+    c.save()
+    assert "二、主动公开政府信息情况" in read_pdf(b.getvalue(), "ground.pdf").text()
+
+
+def test_struck_old_figure_before_the_new_one_is_not_read():
+    """``14`` struck through (a line across the glyphs' middle), then ``12``: the struck figure
+    is the edit history (as HTML's <del>, P2); the rules along the cells' edges strike nothing."""
+    def extra(c):
+        c.setFillGray(1)
+        c.rect(202, 716, 40, 14, stroke=0, fill=1)   # the cell cleared first, then redrawn
+        c.setFillGray(0)
+        c.setFont(FONT, 10)
+        c.drawString(204, 719, "14")
+        w = pdfmetrics.stringWidth("14", FONT, 10)
+        c.setLineWidth(0.5)
+        c.line(204, 722.5, 204 + w, 722.5)
+        c.drawString(204 + w, 719, "12")
+    doc = read_pdf(_grid_pdf(extra), "struck.pdf")
+    assert _figures(doc) == [["规章", "12", "345"]]
+
+
+def test_comment_balloon_beside_an_unruled_row_is_no_cell_of_it():
+    """A framed note in the margin (a Word comment balloon) at a row's height: its words are a
+    paragraph of their own, never the row's last cell (``63 原为19件``)."""
+    b = io.BytesIO()
+    c = canvas.Canvas(b, pagesize=A4)
+    c.setFont(FONT, 10)
+    c.drawString(60, 780, "二、主动公开政府信息情况")
+    for x, h in zip((190, 250, 310), ("本年新制作数量", "本年新公开数量", "对外公开总数量")):
+        c.setFont(FONT, 8)
+        c.drawString(x, 755, h)
+    c.setFont(FONT, 9)
+    for i, (label, *nums) in enumerate([("规章", "0", "0", "1"), ("规范性文件", "3", "2", "63")]):
+        y = 735 - 20 * i
+        c.drawString(60, y, label)
+        for x, n in zip((210, 270, 330), nums):
+            c.drawString(x, y, n)
+    c.setStrokeGray(0.5)
+    c.rect(440, 711, 140, 18, stroke=1, fill=0)
+    c.setFont(FONT, 7)
+    c.drawString(443, 721, "批注 [示1]: 核实")
+    c.drawString(443, 714, "原为 19 件")
+    c.showPage()
+    c.save()
+    doc = read_pdf(b.getvalue(), "balloon.pdf")
+    rows = [r for t in doc.tables for r in t.texts()]
+    assert ["规范性文件", "3", "2", "63"] in rows, rows
+    assert "原为 19 件" in doc.text() or "原为19件" in doc.text()

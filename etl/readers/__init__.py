@@ -1,5 +1,9 @@
 """Pick a reader by content (magic bytes, markup) as well as by extension, and run it.
 
+A file still gzip-compressed (a crawler that saved the HTTP body as sent) is decompressed,
+bounded, and read as what it holds; a saved HTTP response (headers first) is read as its body.  An RTF file (also under a ``.doc`` name) is refused with
+its reason.
+
 A DOCX without any text table but with pictures (a scan pasted into Word) is read by OCR
 (:mod:`etl.readers.ocr`); under ``GKNB_OCR=only`` (``ingest --ocr only``) every file that needs
 no OCR is skipped.
@@ -13,6 +17,7 @@ recognises them before calling this.
 """
 from __future__ import annotations
 
+import codecs
 import hashlib
 import io
 import os
@@ -21,14 +26,37 @@ import stat
 from pathlib import Path
 
 from etl.document import Document, Paragraph, ReportError
+from etl.readers.mht import looks_http_response, looks_mht
+from etl.readers.wordxml import looks_word_xml
+from etl.readers.charset import utf16_without_bom
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
 _HTML_SNIFF = re.compile(rb"<\s*(html|body|table|p|div|meta|!doctype)\b", re.I)
 
 
+# what may come before a page's first element: white space, comments, <?xml?>, <!DOCTYPE>,
+# script and style blocks (a server page's directives leave blank lines, a browser's "saved
+# from url" comment, a CMS's scripts)
+_PROLOGUE = re.compile(rb"(?:\s+|<!--.*?-->|<\?[^>]*>|<!doctype[^>]*>|<(script|style)\b[^>]*>.*?</\1\s*>)",
+                       re.I | re.S)
+_HTML_START = re.compile(rb"<(html|head|body|meta|title|table|div|p|link|center|form)\b", re.I)
+
+
+def _starts_with_markup(data: bytes) -> bool:
+    """Whether the bytes open with an HTML element once the prologue is skipped."""
+    pos = 3 if data.startswith(codecs.BOM_UTF8) else 0
+    while pos < len(data):
+        m = _PROLOGUE.match(data, pos)
+        if m is None or m.end() == pos:
+            break
+        pos = m.end()
+    return _HTML_START.match(data, pos) is not None
+
+
 def sniff_format(data: bytes, name: str) -> str:
-    """Detected format: pdf, docx, html, md, txt, doc (legacy Word) or zip (other archive)."""
+    """Detected format: pdf, docx, html, mht (web archive), wordxml (Word as one XML file), md,
+    txt, doc (legacy Office), rtf or zip (other archive)."""
     head = data[:2048]
     if head.startswith(b"%PDF"):
         return "pdf"
@@ -36,16 +64,28 @@ def sniff_format(data: bytes, name: str) -> str:
         return "docx" if b"word/" in data[:65536] or name.lower().endswith(".docx") else "zip"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "doc"
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
     ext = Path(name).suffix.lower()
+    if looks_word_xml(head):
+        return "wordxml"
+    if looks_mht(head) or (ext in (".mht", ".mhtml") and b"multipart/related" in head.lower()):
+        return "mht"
     stripped = head.lstrip()
     if ext in (".html", ".htm", ".shtml", ".xhtml") or _HTML_SNIFF.search(stripped[:512]):
         return "html"
+    if ext not in (".md", ".markdown") and _starts_with_markup(data[:65536]):
+        return "html"   # a JSP/ASP page's blank lines, a saved page's comments and scripts first
+    utf16 = utf16_without_bom(head[:len(head) // 2 * 2]) if not head.startswith(
+        (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else (head.decode("utf-16", "ignore"), "utf-16")
+    if utf16 is not None and _HTML_SNIFF.search(utf16[0].lstrip("\ufeff \r\n\t")[:512].encode("utf-8")):
+        return "html"   # a "Unicode" (UTF-16) page under a name that says nothing
     if ext in (".md", ".markdown"):
         return "md"
-    if ext == ".pdf":
+    if ext == ".pdf" and b"%PDF" in data[:1024]:   # the header may follow a little junk
         return "pdf"
-    if ext == ".docx":
-        return "docx"
+    # a .pdf/.docx name on text bytes (a crawler naming by the link, not the content): the
+    # content decides; binary bytes of no known kind are refused by the text reader
     return "txt"
 
 
@@ -59,11 +99,18 @@ def read_bytes(data: bytes, source: str) -> Document:
 
 
 def _read_bytes(data: bytes, source: str) -> Document:
-    if not data or not data.strip():
+    if not data or not data.strip(b" \t\r\n\x0b\x0c\x00"):   # NUL padding alone is no content either
         raise ReportError("空文件", "empty")
     if len(data) > MAX_FILE_BYTES:
         raise ReportError(f"文件过大（{len(data) // 1024 // 1024} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB）", "too_large")
+    if looks_http_response(data[:64]):
+        return _http_response(data, source)
+    if data[:2] == b"\x1f\x8b":
+        return _gunzipped(data, source)
     fmt = sniff_format(data, source)
+    if fmt == "rtf":
+        raise ReportError("RTF 文件不支持（Word/WPS 另存的 .rtf，或改名为 .doc 的 RTF），请另存为 .docx 或网页",
+                          "unsupported")
     if fmt == "pdf":
         from etl.readers.pdf import read_pdf
         try:
@@ -85,14 +132,76 @@ def _read_bytes(data: bytes, source: str) -> Document:
             return _ocr_pictures(doc, _docx_pictures(data))
         return doc
     if fmt == "doc":
-        raise ReportError("旧版 Word（.doc）文件不支持，请另存为 .docx", "unsupported")
+        raise ReportError(_legacy_office_reason(source), "unsupported")
     if fmt == "zip":
         raise ReportError("压缩包或未知的 Office 文件，不是 Word 文档", "unsupported")
+    if fmt == "wordxml":
+        from etl.readers.wordxml import read_word_xml
+        return read_word_xml(data, source)
+    if fmt == "mht":
+        from etl.readers.mht import read_mht
+        return read_mht(data, source)
     if fmt == "html":
         from etl.readers.html import read_html
         return read_html(data, source)
     from etl.readers.text import read_text
     return read_text(data, source, fmt)
+
+
+_LEGACY_OFFICE = {".xls": "Excel .xls", ".et": "WPS 表格 .et", ".wps": "WPS 文字 .wps",
+                  ".ppt": "PowerPoint .ppt", ".dps": "WPS 演示 .dps"}
+
+
+def _legacy_office_reason(source: str) -> str:
+    """Why an OLE2 (legacy Office) file is refused, naming the program its extension says."""
+    kind = _LEGACY_OFFICE.get(Path(source).suffix.lower())
+    if kind:
+        return f"旧版 Office 二进制文件（{kind}）不支持，请另存为 .docx 或网页"
+    return "旧版 Word（.doc）或其他 Office 二进制文件不支持，请另存为 .docx"
+
+
+def _http_response(data: bytes, source: str) -> Document:
+    """A saved HTTP response: its body, decompressed if gzip, decoded by the header's charset
+    when the bytes are not UTF-8 (:func:`etl.readers.mht.http_body`)."""
+    from etl.readers.mht import http_body, recode
+
+    body, charset, encoding = http_body(data)
+    if body[:2] == b"\x1f\x8b":
+        body = _gunzip(body)
+    elif encoding not in ("", "identity"):
+        raise ReportError(f"保存的 HTTP 响应正文为 {encoding[:20]} 压缩，无法解压", "unsupported")
+    if charset:
+        body = recode(body, charset)
+    if looks_http_response(body[:64]):
+        raise ReportError("HTTP 响应中还是 HTTP 响应，未读取", "unsupported")
+    doc = _read_bytes(body, source)
+    doc.warnings.append("文件为保存的 HTTP 响应（含响应头），读取其正文")
+    return doc
+
+
+def _gunzipped(data: bytes, source: str) -> Document:
+    """A page a crawler saved still gzip-compressed (``Content-Encoding: gzip`` body written
+    as is): read what it decompresses to (:func:`_gunzip`)."""
+    doc = _read_bytes(_gunzip(data), source)
+    doc.warnings.append("文件为 gzip 压缩（网页按压缩传输保存），已解压读取")
+    return doc
+
+
+def _gunzip(data: bytes) -> bytes:
+    """What gzip bytes decompress to, at most :data:`MAX_FILE_BYTES` (a gzip bomb is refused
+    after that many bytes, not after inflating it all); one level only."""
+    import zlib
+
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        inner = inflater.decompress(data, MAX_FILE_BYTES + 1)
+    except zlib.error as e:
+        raise ReportError(f"gzip 压缩文件已损坏，无法解压（{e}）", "unreadable") from e
+    if len(inner) > MAX_FILE_BYTES or inflater.unconsumed_tail:
+        raise ReportError(f"gzip 压缩文件解压后过大（上限 {MAX_FILE_BYTES // 1024 // 1024} MB）", "too_large")
+    if inner[:2] == b"\x1f\x8b" or looks_http_response(inner[:64]):
+        raise ReportError("gzip 压缩文件中还是压缩文件或 HTTP 响应，未读取", "unsupported")
+    return inner
 
 
 def read_regular(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:

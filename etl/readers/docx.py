@@ -10,10 +10,23 @@ the body XML in order (descending into ``w:sdt`` content controls), emitting
   controls or w:customXml — with merged cells expanded into the grid: ``w:gridSpan`` copies and
   ``w:vMerge="continue"`` copies are flagged ``is_span_copy`` (the same merge semantics as
   python-docx's ``row.cells``, where the repeated cells share one ``_tc``), leading
-  ``w:gridBefore`` positions become blank cells.  Tables nested in cells are emitted as their
-  own Table blocks right after the table that contains them.  Text boxes (DrawingML or VML
+  ``w:gridBefore`` positions become blank cells, cells deleted with track changes
+  (``w:cellDel``) are dropped.  A one-cell table inside a cell is a box around the cell's text
+  (its text is the cell's); other tables nested in cells are emitted as their own Table blocks
+  right after the table that contains them.  Text boxes (DrawingML or VML
 shapes: a WPS layout puts a table in one) are read right after the paragraph they are anchored
 in, the mc:Fallback copy of a box skipped.
+
+A paragraph's text is its runs' inside any nesting of inline wrappers (content controls,
+insertions, moves in, smart tags, fields, hyperlinks, custom XML, mc:Choice); deleted and
+moved-out runs, mc:Fallback copies, ruby annotations and content controls still showing their
+placeholder prompt (a form's empty field) are not text.
+A ``w:altChunk`` (an "export to Word" that imports a web page or an MHT as the document's
+content) is read with the HTML / MHT reader and its blocks follow the body's.
+
+A Strict OOXML package (``http://purl.oclc.org/ooxml/...`` namespaces) is read as its
+transitional equivalent (:func:`transitional`); namespace prefixes (``w:``, ``ns0:``) do not
+matter, lxml reads by URI.
 
 Runs that print no figure ink — struck, hidden, superscript (a footnote mark) or white on a
 plain ground — are no part of the text, whether direct formatting or a style in styles.xml
@@ -45,20 +58,71 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = "{%s}" % W_NS
 _P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT = (_W + t for t in ("p", "tbl", "tr", "tc", "sdt", "sdtContent"))
 _CUSTOM_XML = _W + "customXml"
-# Run content of a paragraph in document order: runs directly in the paragraph or wrapped in
-# hyperlinks, insertions, smart tags, simple fields and inline content controls.  Text boxes
-# (w:drawing / mc:AlternateContent) and deleted runs are not part of the paragraph's text (text
-# boxes are read after it: :func:`_text_boxes`).
-_RUN_TEXT = etree.XPath(
-    "(./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:moveTo/w:r | ./w:smartTag/w:r | ./w:fldSimple/w:r"
-    " | ./w:customXml/w:r | ./w:sdt/w:sdtContent/w:r | ./w:hyperlink/w:ins/w:r"
-    " | ./w:ins/w:hyperlink/w:r | ./w:moveTo/w:hyperlink/w:r | ./w:smartTag/w:smartTag/w:r)"
+# Run content of a paragraph in document order: runs directly in the paragraph or inside any
+# nesting of the inline wrappers Word writes (hyperlinks, insertions, moves in, smart tags,
+# simple fields, custom XML, inline content controls, mc:Choice) — a content control around a
+# tracked insertion holds a form's figure as surely as a bare run does.  Not text: runs of a
+# nested paragraph (text boxes are read after the paragraph: :func:`_text_boxes`), deleted and
+# moved-out runs, mc:Fallback copies, ruby annotations (w:rt) and the content control's own
+# properties, and a content control still showing its placeholder (``w:showingPlcHdr``: a form's
+# field left empty — the grey prompt is no content; one holding a digit is read).  ``depth``: how many w:p enclose the
+# paragraph's own runs.
+_RUN_TEXT_ANY = etree.XPath(
+    ".//w:r[count(ancestor::w:p) = $depth and not(ancestor::w:del or ancestor::w:moveFrom"
+    " or ancestor::mc:Fallback or ancestor::w:rt or ancestor::w:sdtPr"
+    " or ancestor::w:sdt[w:sdtPr/w:showingPlcHdr][not(w:sdtContent//w:t[translate(., '0123456789０１２３４５６７８９', '') != .])])]"
+    "/*[self::w:t or self::w:tab or self::w:br or self::w:cr or self::w:noBreakHyphen]",
+    namespaces={"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+                "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006"})
+# the fast path, for paragraphs whose runs all sit directly in them
+_RUN_TEXT_DIRECT = etree.XPath(
+    "(./w:r | ./w:r/w:ruby/w:rubyBase/w:r)"
     "/*[self::w:t or self::w:tab or self::w:br or self::w:cr or self::w:noBreakHyphen]",
     namespaces={"w": W_NS})
-_T, _TAB, _BR, _CR = (_W + t for t in ("t", "tab", "br", "cr"))
-_TC_PR, _GRID_SPAN, _V_MERGE = _W + "tcPr", _W + "gridSpan", _W + "vMerge"
+
+
+def _run_text(p_el) -> list:
+    """The text elements of a paragraph's own runs, in document order (see _RUN_TEXT_ANY)."""
+    for child in p_el:
+        if child.tag not in (_R, _PPR) and not (isinstance(child.tag, str) and child.tag.endswith(_MARKERS)):
+            break
+    else:
+        return _RUN_TEXT_DIRECT(p_el)
+    depth = 1
+    for _ in p_el.iterancestors(_P):
+        depth += 1
+    return _RUN_TEXT_ANY(p_el, depth=depth)
+
+
+_T, _TAB, _BR, _CR, _R = (_W + t for t in ("t", "tab", "br", "cr", "r"))
+# paragraph children that hold no run: bookmarks, comment and permission ranges, proofing marks
+_MARKERS = ("bookmarkStart", "bookmarkEnd", "proofErr", "commentRangeStart", "commentRangeEnd",
+            "permStart", "permEnd", "lastRenderedPageBreak")
+_TC_PR, _GRID_SPAN, _V_MERGE, _CELL_DEL = _W + "tcPr", _W + "gridSpan", _W + "vMerge", _W + "cellDel"
 _DANGEROUS = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.I)
 _WS_RUN = re.compile(r"[ \t\r\f\v\xa0\u3000\u2002\u2003\u2009]+")
+
+
+# Strict OOXML (ISO/IEC 29500 Strict; "Strict Open XML Document" in Word, LibreOffice's and
+# WPS's strict export) writes the same elements under other namespace URIs: read as transitional
+_STRICT_NS = {
+    b"http://purl.oclc.org/ooxml/wordprocessingml/main": W_NS.encode(),
+    b"http://purl.oclc.org/ooxml/officeDocument/relationships":
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    b"http://purl.oclc.org/ooxml/drawingml/main": b"http://schemas.openxmlformats.org/drawingml/2006/main",
+    b"http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing":
+        b"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    b"http://purl.oclc.org/ooxml/officeDocument/math": b"http://schemas.openxmlformats.org/officeDocument/2006/math",
+}
+
+
+def transitional(xml: bytes) -> bytes:
+    """A part's XML with Strict OOXML namespace URIs replaced by the transitional ones."""
+    if b"purl.oclc.org/ooxml/" not in xml:
+        return xml
+    for strict, trans in _STRICT_NS.items():
+        xml = xml.replace(strict, trans)
+    return xml
 
 
 def _check_zip(data: bytes) -> None:
@@ -130,10 +194,20 @@ def _iter_block_items(container):
             yield el
         elif tag == _SDT:
             content = el.find(_SDT_CONTENT)
-            if content is not None:
+            if content is not None and not _showing_placeholder(el):
                 stack.append(iter(content))
         elif tag in (_CUSTOM_XML, _SDT_CONTENT):
             stack.append(iter(el))
+
+
+def _showing_placeholder(sdt) -> bool:
+    """A content control still showing its placeholder prompt (a form's field left empty).  A
+    control marked so whose content holds a digit is read all the same: a template engine
+    that filled it may leave the mark, and a prompt of 0 prints 0."""
+    pr = sdt.find(_W + "sdtPr")
+    if pr is None or pr.find(_W + "showingPlcHdr") is None:
+        return False
+    return not any(ch.isdigit() for t in sdt.iter(_T) for ch in (t.text or ""))
 
 
 def _wrapped_children(parent, tag: str):
@@ -223,11 +297,8 @@ def _no_ink_props(props: dict, plain_ground: bool) -> bool:
             and props.get(_SHD) in _NO_FILL and not props.get(_HIGHLIGHT))
 
 
-def _no_ink(run) -> bool:
-    """A run whose direct formatting prints no figure ink (:func:`_no_ink_props`; white only
-    counts where the caller knows the ground is white: see :class:`_Styles`)."""
-    rpr = run.find(_RPR)
-    return rpr is not None and _no_ink_props(_rpr_props(rpr), False)
+def _raised_as_ink(props: dict, raised_ink: bool) -> dict:
+    return {**props, _VERT_ALIGN: None} if raised_ink and props.get(_VERT_ALIGN) == "superscript" else props
 
 
 class _Styles:
@@ -389,7 +460,7 @@ def _read_styles(zf: zipfile.ZipFile, document_xml: bytes) -> tuple[bytes | None
     take = _TAKE_INK_CACHE.get(key)
     if take is False and not white:
         return None, False
-    data = zf.read(info)
+    data = transitional(zf.read(info))
     if take is None:
         take = _styles_take_ink(data)
         if len(_TAKE_INK_CACHE) >= _CACHE_MAX:
@@ -418,7 +489,8 @@ def _paragraph_shaded(p_el, styles: _Styles, p_style: str | None) -> bool:
             or styles.shaded(p_style if p_style is not None else styles.default_para))
 
 
-def paragraph_text(p_el, styles: _Styles | None = None, plain_ground: bool = False) -> str:
+def paragraph_text(p_el, styles: _Styles | None = None, plain_ground: bool = False,
+                   raised_ink: bool = False) -> str:
     """Text of one w:p: w:t text, w:tab as a tab, w:br/w:cr as a newline (like python-docx's
     ``Paragraph.text``, but one compiled XPath instead of one per run).  Moved-in runs
     (w:moveTo) are text, moved-out (w:moveFrom) and deleted ones are not; runs without ink
@@ -429,17 +501,19 @@ def paragraph_text(p_el, styles: _Styles | None = None, plain_ground: bool = Fal
 
     A footnote mark faked as raised small text (WPS: ``w:position`` above the baseline and a
     smaller ``w:sz`` than the figure it follows) is a superscript too; sizes come from the run,
-    its styles and the document defaults — a size nothing gives leaves the run as text."""
+    its styles and the document defaults — a size nothing gives leaves the run as text.
+    ``raised_ink``: superscript runs are read (a cell whose only text is raised: its figure)."""
     parts = []
     last_run, skip = None, False
     p_style = _MISSING
     prev_size = None   # the size of the last run read
-    for el in _RUN_TEXT(p_el):
+    for el in _run_text(p_el):
         run = el.getparent()
         if run is not last_run:
             last_run = run
             if styles is None:
-                skip = _no_ink(run)
+                rpr = run.find(_RPR)
+                skip = rpr is not None and _no_ink_props(_raised_as_ink(_rpr_props(rpr), raised_ink), False)
             else:
                 if p_style is _MISSING:
                     p_style = _paragraph_style(p_el)
@@ -449,7 +523,7 @@ def paragraph_text(p_el, styles: _Styles | None = None, plain_ground: bool = Fal
                 if rpr is not None:
                     props = {**props, **_rpr_props(rpr)}
                 size = props.get(_SZ)
-                skip = _no_ink_props(props, plain_ground) or (
+                skip = _no_ink_props(_raised_as_ink(props, raised_ink), plain_ground) or not raised_ink and (
                     props.get(_POSITION, 0) > 0 and size is not None and prev_size is not None
                     and size < prev_size and bool(parts) and parts[-1][-1:].isdigit())
                 if not skip:
@@ -482,33 +556,56 @@ class _Reader:
         self.n_tables = 0
         self.styles = styles
 
-    def paragraph_text(self, p_el, plain_ground: bool) -> str:
-        return paragraph_text(p_el, self.styles, plain_ground)
+    def paragraph_text(self, p_el, plain_ground: bool, raised_ink: bool = False) -> str:
+        return paragraph_text(p_el, self.styles, plain_ground, raised_ink)
 
-    def cell_text(self, tc, nested: list, table_plain: bool) -> str:
+    def cell_text(self, tc, nested: list, table_plain: bool, raised_ink: bool = False) -> str:
+        """The cell's text; a cell whose only text is raised (superscript: an editor's small
+        type, no figure before it to mark) is read with it."""
+        text = self._cell_text(tc, nested, table_plain, raised_ink)
+        if not text and not raised_ink and any(t.text for t in tc.iter(_T)):
+            again: list = []
+            text = self._cell_text(tc, again, table_plain, True)
+        return text
+
+    def _cell_text(self, tc, nested: list, table_plain: bool, raised_ink: bool) -> str:
         lines: list[str] = []
         plain = table_plain and self.styles is not None and self.styles.plain_ground(tc=tc)
         for item in tc:  # fast path: a cell's children are almost always plain w:p
             tag = item.tag
             if tag == _P:
-                text = self.paragraph_text(item, plain)
+                text = self.paragraph_text(item, plain, raised_ink)
                 if text:
                     lines.extend(_clean_lines(text))
             elif tag == _TBL:
-                nested.append(item)
+                self._nested(item, nested, lines, table_plain)
             elif tag in (_SDT, _CUSTOM_XML):
                 for sub in _iter_block_items([item]):
                     if sub.tag == _P:
-                        lines.extend(_clean_lines(self.paragraph_text(sub, plain)))
+                        lines.extend(_clean_lines(self.paragraph_text(sub, plain, raised_ink)))
                     else:
-                        nested.append(sub)
+                        self._nested(sub, nested, lines, table_plain)
         return join_cell_lines(lines)
+
+    def _nested(self, tbl, nested: list, lines: list[str], table_plain: bool) -> None:
+        """A table inside a cell: a one-cell table is a box around the cell's text (a web page
+        pasted into Word keeps each figure in one) — its text joins the cell's lines; any other
+        is a table of its own, emitted after the table holding it."""
+        rows = list(_wrapped_children(tbl, _TR))
+        tcs = list(_wrapped_children(rows[0], _TC)) if len(rows) == 1 else []
+        if len(tcs) != 1:
+            nested.append(tbl)
+            return
+        text = self.cell_text(tcs[0], nested, table_plain)
+        if text:
+            lines.extend(text.split("\n"))
 
     def table(self, tbl) -> None:
         nested: list = []
         table_plain = self.styles is not None and self.styles.plain_ground(tbl=tbl)
         grid: list[list[Cell]] = []
         origins: list[list[Cell]] = []  # origins[r][c]: the original cell covering (r, c)
+        merged: set[int] = set()   # ids of original cells that carry a w:vMerge
         for r, tr in enumerate(_wrapped_children(tbl, _TR)):
             row: list[Cell] = []
             orow: list[Cell] = []
@@ -522,6 +619,8 @@ class _Reader:
                 span, vmerge = 1, None
                 tc_pr = tc.find(_TC_PR)
                 if tc_pr is not None:
+                    if tc_pr.find(_CELL_DEL) is not None:
+                        continue   # a cell deleted with track changes: no cell of the table
                     for prop in tc_pr:
                         if prop.tag == _GRID_SPAN:
                             span = max(1, min(_int_attr(prop, "val", 1), 64))
@@ -529,8 +628,10 @@ class _Reader:
                             vmerge = prop
                 c0 = len(row)
                 above = origins[r - 1] if r > 0 else []
+                # a continuation under a cell that is no part of a merge (a converter writing
+                # the first cell of a merge as a bare w:vMerge too) starts the merge: its own text
                 if (vmerge is not None and vmerge.get(_W + "val", "continue") == "continue"
-                        and c0 < len(above)):
+                        and c0 < len(above) and id(above[c0]) in merged):
                     # vertical continuation: copy whatever covers the same grid columns above
                     seen = set()
                     for dc in range(span):
@@ -543,6 +644,8 @@ class _Reader:
                     continue
                 text = self.cell_text(tc, nested, table_plain)
                 origin = Cell(text, r, c0, rowspan=1, colspan=span)
+                if vmerge is not None:
+                    merged.add(id(origin))
                 row.append(origin)
                 orow.append(origin)
                 for dc in range(1, span):
@@ -584,13 +687,16 @@ def read_docx(data: bytes, source: str) -> Document:
     # The package was vetted by _check_zip (sizes, ratio, no DTD/entities); parse its two parts
     # with lxml directly: python-docx's package loading cost 40% of the reader's time.
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+    chunks: list[tuple[str, bytes]] = []
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            document_xml = zf.read("word/document.xml")
+            document_xml = transitional(zf.read("word/document.xml"))
             root = etree.fromstring(document_xml, parser)
             names = zf.namelist()
             core_xml = zf.read("docProps/core.xml") if "docProps/core.xml" in names else None
             styles_xml, styles_matter = _read_styles(zf, document_xml)
+            if b"altChunk" in document_xml:
+                chunks = _alt_chunks(zf, root, parser)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError, etree.XMLSyntaxError) as e:
         raise ReportError(f"DOCX 文件无法打开（{type(e).__name__}: {str(e)[:80]}）", "corrupt_docx") from e
     body = root.find(f"{_W}body")
@@ -619,7 +725,63 @@ def read_docx(data: bytes, source: str) -> Document:
         raise ReportError("DOCX 结构嵌套过深", "corrupt_docx") from e
     except Exception as e:
         raise ReportError(f"DOCX 内容无法解析（{type(e).__name__}）", "corrupt_docx") from e
+    for name, chunk in chunks:
+        _add_chunk(out, name, chunk, source)
     if not any(isinstance(b, Paragraph) or any(c.text for row in b.rows for c in row)
                for b in out.blocks):
         raise ReportError("DOCX 中没有任何文字", "not_a_report")
     return out
+
+
+_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _alt_chunks(zf: zipfile.ZipFile, root, parser) -> list[tuple[str, bytes]]:
+    """The parts ``w:altChunk`` elements import (an OA system's "export to Word" wraps a web
+    page, an MHT or another DOCX this way; Word renders them as the document's content), in
+    document order: (part name, bytes)."""
+    try:
+        rels = etree.fromstring(transitional(zf.read("word/_rels/document.xml.rels")), parser)
+    except (KeyError, etree.XMLSyntaxError):
+        return []
+    targets = {r.get("Id"): r.get("Target") or "" for r in rels.iterfind(f"{{{_REL_NS}}}Relationship")}
+    out = []
+    for el in root.iter(_W + "altChunk"):
+        target = targets.get(el.get(_R_ID) or "")
+        if not target:
+            continue
+        name = target.lstrip("/") if target.startswith("/") else "word/" + target
+        try:
+            out.append((name, zf.read(name)))
+        except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError):
+            continue
+    return out
+
+
+def _add_chunk(out: Document, name: str, chunk: bytes, source: str) -> None:
+    """Append the blocks of an imported chunk (web page, MHT, DOCX; not deeper than one DOCX)."""
+    from etl.readers.html import read_html
+    from etl.readers.mht import looks_mht, read_mht
+
+    low = name.lower()
+    try:
+        if looks_mht(chunk[:2048]) or low.endswith((".mht", ".mhtml")):
+            doc = read_mht(chunk, source)
+        elif low.endswith((".htm", ".html", ".xhtml", ".xml")) or b"<" in chunk[:512]:
+            if chunk.startswith(b"PK"):
+                return
+            doc = read_html(chunk, source)
+        else:
+            return
+    except ReportError as e:
+        out.warnings.append(f"嵌入的块 {name} 无法读取：{e.reason}")
+        return
+    base = len(out.tables)
+    for b in doc.blocks:
+        if isinstance(b, Table):
+            b.index = base
+            base += 1
+        out.blocks.append(b)
+    out.title_hint = out.title_hint or doc.title_hint
+    out.warnings.append(f"DOCX 的正文在嵌入的块 {name} 中（altChunk），已读取")

@@ -9,10 +9,13 @@ parse with lxml, and walk the tree *iteratively* (``etree.iterwalk``), emitting
   not emitted; its loose text becomes paragraphs and its inner tables are emitted.
 
 Cell text joins inline markup without spaces (Word-pasted ``<span>``/``<font>``/``<o:p>`` runs
-split words), turns ``<br>``/``<p>`` boundaries inside a cell into ``\\n``, and maps cells that
+split words), reads a form field by what it shows (a text input's value, a textarea, a select's
+chosen option: an online 填报 system's print view), turns ``<br>``/``<p>`` boundaries inside a
+cell into ``\\n``, and maps cells that
 hold only ``&nbsp;``/U+3000 to ``''``.  Text without ink — hidden, struck, superscript, white on
 a plain ground, by tag, inline style or a class of the page's ``<style>`` (:class:`_Ink`) — is
-no part of it.  No NFKC here: the parser normalises.
+no part of it; but a cell whose only text is raised (``<td><sup>72</sup></td>``) is read with
+it: no figure precedes it to be marked.  No NFKC here: the parser normalises.
 
 A CMS page whose article is an ``<iframe srcdoc="…">`` (the document HTML-escaped in the
 attribute) is read with the frame's document in the frame's place (:func:`lift_srcdoc`): the
@@ -32,6 +35,7 @@ from lxml import etree
 
 from etl.document import Cell, Document, Paragraph, ReportError, Table
 from etl.numbers import INVISIBLE
+from etl.readers.charset import DOUBLE_BYTE, decode_cjk, genre_score, utf16_without_bom
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_COLSPAN = 1000  # HTML spec limit
@@ -81,7 +85,9 @@ _CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "
 # ----------------------------------------------------------------------------- decoding
 
 def decode_html(data: bytes) -> tuple[str, str]:
-    """Return (text, encoding used): BOM, else strict UTF-8, else the declared charset, else GB18030.
+    """Return (text, encoding used): BOM, else UTF-16 without BOM, else strict UTF-8, else the
+    declared charset, else GB18030 — a double-byte table (declared or not) checked against the
+    others and against a UTF-8/GBK mixture by how the text reads (:mod:`etl.readers.charset`).
 
     Raises ReportError(code="encoding") if nothing fits."""
     if data.startswith(codecs.BOM_UTF8):
@@ -104,13 +110,30 @@ def decode_html(data: bytes) -> tuple[str, str]:
     for enc in ("utf-8", "gb18030"):
         if enc not in candidates:
             candidates.append(enc)
+    utf16 = utf16_without_bom(data)   # a page saved as "Unicode" without BOM: every other byte 0
+    if utf16 is not None:
+        return utf16
     for enc in candidates:
         if enc.startswith("utf-16"):
             continue  # a declared utf-16 without BOM is almost always a lie
+        if enc in DOUBLE_BYTE:
+            # GB18030 accepts Big5 bytes, a declared gb2312 may hold Big5, half a page may be
+            # UTF-8: the table that reads as a report wins (etl.readers.charset)
+            got = decode_cjk(data, enc)
+            if got is not None:
+                return got
+            continue
         try:
-            return data.decode(enc), enc
+            text = data.decode(enc)
         except (UnicodeDecodeError, LookupError):
             continue
+        if enc != "utf-8":
+            # a single-byte charset (iso-8859-1, windows-1252) decodes any bytes: a template's
+            # stale declaration over Chinese bytes; the Chinese reading wins when it reads better
+            got = decode_cjk(data)
+            if got is not None and genre_score(got[0]) > genre_score(text):
+                return got
+        return text, enc
     # Nothing decodes cleanly: take the candidate with the fewest replacement characters.
     best = min(candidates, key=lambda e: data.decode(e, errors="replace").count("\ufffd"))
     text = data.decode(best, errors="replace")
@@ -278,6 +301,18 @@ class _Ink:
         verdict = _props_no_ink(props)
         return self._plain_ground(el) if verdict is None else verdict
 
+    def raised(self, el, tag: str) -> bool:
+        """No ink only for being raised (sup, vertical-align:super): not hidden, struck or white."""
+        if (tag in _STRUCK_TAGS and tag != "sup") or el.get("hidden") is not None:
+            return False
+        props = self._props(el, tag) if (self.by_tag or self.by_class) else None
+        if props is None:
+            style = el.get("style")
+            props = {k: v for k, (v, _) in _declarations(style).items()} if style else {}
+        if tag == "sup":
+            props = {"vertical-align": "super", **props}
+        return _props_no_ink(props) is True and _props_no_ink({**props, "vertical-align": ""}) is False
+
     def _plain_ground(self, el) -> bool:
         for node in (el, *el.iterancestors()):
             tag = _tag(node)
@@ -305,14 +340,42 @@ def _tag(el) -> str | None:
     return t.lower()
 
 
-def _cell_text(td, ink: _Ink = _PLAIN_INK) -> str:
-    """All text inside a cell; inline elements joined without spaces, blocks separated by \\n."""
+_FORM_FIELDS = frozenset({"input", "textarea", "select"})
+_TEXT_INPUTS = frozenset({"", "text", "number", "tel"})
+
+
+def _field_value(el, tag: str) -> str:
+    """What a form field in a cell shows (an online 填报 system's print view): a text input's
+    value, a textarea's text, a select's chosen (else first) option; nothing for hidden
+    inputs, buttons and check boxes."""
+    if tag == "input":
+        return (el.get("value") or "") if (el.get("type") or "").strip().lower() in _TEXT_INPUTS else ""
+    if tag == "textarea":
+        return el.text or ""
+    options = [o for o in el.iter() if _tag(o) == "option"]
+    chosen = next((o for o in options if o.get("selected") is not None), options[0] if options else None)
+    return "".join(chosen.itertext()) if chosen is not None else ""
+
+
+def _cell_text(td, ink: _Ink = _PLAIN_INK, raised_ink: bool = False) -> str:
+    """All text inside a cell; inline elements joined without spaces, blocks separated by \\n.
+    A cell whose only text is raised (``<td><sup>72</sup></td>``: an editor's small type, no
+    figure before it to mark) is read with its raised text: that is its figure."""
     parts: list[str] = []
+    raised = False
     walker = etree.iterwalk(td, events=("start", "end"))
     for event, el in walker:
         tag = _tag(el)
         if event == "start":
             if el is not td and (tag is None or tag in _SKIP_TAGS or ink.no_ink(el, tag)):
+                if tag in _FORM_FIELDS and not ink.no_ink(el, tag):
+                    parts.append(_field_value(el, tag))
+                elif tag is not None and ink.raised(el, tag):
+                    if raised_ink:
+                        if el.text:
+                            parts.append(el.text)
+                        continue   # read as ink: its children and tail follow
+                    raised = True
                 walker.skip_subtree()  # its "end" event still fires and adds the tail
                 continue
             if tag in _BLOCK_TAGS and el is not td:
@@ -326,7 +389,10 @@ def _cell_text(td, ink: _Ink = _PLAIN_INK) -> str:
                 parts.append(_BREAK)
             if el.tail:
                 parts.append(el.tail)
-    return join_cell_lines(_clean("".join(parts)))
+    text = join_cell_lines(_clean("".join(parts)))
+    if raised and not raised_ink and not text:
+        return _cell_text(td, ink, raised_ink=True)
+    return text
 
 
 _IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -585,4 +651,22 @@ def read_html(data: bytes, source: str) -> Document:
         raise ReportError(f"无法解析网页：{type(e).__name__}", "not_a_report") from e
     if not doc.blocks:
         raise ReportError("网页中没有任何文字", "not_a_report")
+    if _cut_in_table(text):
+        doc.mark_cut_tail("网页在表格中途结束（下载不完整或被截断）：最后一个数字可能缺少位数")
     return doc
+
+
+_TABLE_TAG = re.compile(r"<(/?)table\b", re.I)
+
+
+def _cut_in_table(text: str) -> bool:
+    """The page ends inside a table: inside a tag or a cell's text (not after a whole tag), no
+    ``</html>``/``</body>``, and more ``<table>`` than ``</table>`` tags (a download cut short;
+    a fragment that closes its tables, or ends with a tag, is whole)."""
+    tail = text[-4096:].lower()
+    if "</html" in tail or "</body" in tail or tail.rstrip().endswith(">"):
+        return False   # a fragment that ends with a whole tag is whole (cells keep their columns)
+    depth = 0
+    for m in _TABLE_TAG.finditer(text):
+        depth += -1 if m.group(1) else 1
+    return depth > 0

@@ -596,9 +596,19 @@ def review_report(doc: Document, rep) -> None:
             raw = _SIGNED.sub("", raw, count=1)
         if not (_MONEY_SHAPE if money else _COUNT_SHAPE).match(raw):
             rep.uncertain.setdefault(key, f"OCR 读出「{prov.raw}」，不是{'金额' if money else '件数'}应有的写法")
-    deltas = {c["check_id"]: c.get("delta") for c in rep.checks}
-    for check_id, keys in _failing_terms(rep, ocr_keys).items():
-        for key in keys:
-            rep.uncertain.setdefault(
-                key, f"勾稽校验 {check_id} 不成立（差 {deltas.get(check_id)}）：OCR 读数可能有误")
+    flag_failing_terms(rep, ocr_keys, "OCR 读数可能有误")
     rep.source["ocr"] = dict(doc.ocr or {}, cells=len(ocr_keys))
+
+
+def flag_failing_terms(rep, keys: list[str], why: str, explained: bool = False) -> None:
+    """Every one of ``keys`` through which an identity check fails goes to ``uncertain``:
+    recognised figures (ours, or another tool's text layer over a scan) are not exact, so a
+    failing identity is a doubt on its terms, not the agency's arithmetic.  ``explained``: an
+    identity one of whose terms is already uncertain is left alone (that cell explains it)."""
+    deltas = {c["check_id"]: c.get("delta") for c in rep.checks}
+    before = set(rep.uncertain)
+    for check_id, terms in _failing_terms(rep, keys).items():
+        if explained and before & set(terms):
+            continue
+        for key in terms:
+            rep.uncertain.setdefault(key, f"勾稽校验 {check_id} 不成立（差 {deltas.get(check_id)}）：{why}")

@@ -2,6 +2,8 @@
 
 Role in the ETL, per page (1-based ``page`` on every block and cell):
 
+0. Drop glyphs that are no part of the text (NOTES L31): a watermark's slanted, light grey or
+   half-transparent glyphs, and footnote marks drawn as raised smaller glyphs after a figure.
 1. Drop invisible drawing objects before table finding: WPS/Word paint a white filled
    rectangle behind every text line, which pdfplumber would otherwise read as a one-column
    "table" covering the whole page.
@@ -10,7 +12,8 @@ Role in the ETL, per page (1-based ``page`` on every block and cell):
    the position, it is a span copy of that cell (``is_span_copy=True``); this is exact, unlike
    guessing "left neighbour, else above".  If no cell covers it, the cell is not closed on this
    page (a merged label cut by a page break): its characters are collected from the page and
-   consecutive such positions in one column become one vertically merged cell.
+   consecutive such positions in one column become one vertically merged cell.  A ruled band
+   holding several rows' figures one above the other (a rule not drawn) is split by them.
 3. Text outside table bboxes becomes :class:`Paragraph` lines, top to bottom.  Page furniture
    ("- 3 -", "— 3 —", "第 3 页", "3/5", a bare page number in the margin) is dropped.
 4. Tables without ruling lines: a run of lines that look like table rows (a label followed by
@@ -212,7 +215,180 @@ def _ruled_table(table, page, page_no: int, index: int) -> Table:
             elif cell.is_span_copy and (r, c) in covered_by:
                 orow, ocol = origin_pos[covered_by[(r, c)]]
                 cell.rowspan, cell.colspan = grid[orow][ocol].rowspan, grid[orow][ocol].colspan
-    return Table([list(row) for row in grid], index=index, page=page_no)
+    return _spread_wide_lines(_split_banded_rows(Table([list(row) for row in grid], index=index, page=page_no), page), page)
+
+
+_BAND_DOUBT = "一格内上下印有几个数字（行间缺少表格线？），无法确定各属哪一行"
+
+
+def _cell_lines(page, bbox) -> list[list[dict]]:
+    """The characters inside a cell's box, as text lines (top to bottom)."""
+    x0, top, x1, bottom = bbox
+    chars = sorted((ch for ch in page.chars if ch["text"].strip()
+                    and x0 <= (ch["x0"] + ch["x1"]) / 2 <= x1 and top <= (ch["top"] + ch["bottom"]) / 2 <= bottom),
+                   key=lambda ch: ((ch["top"] + ch["bottom"]) / 2, ch["x0"]))
+    lines: list[list[dict]] = []
+    for ch in chars:
+        ym = (ch["top"] + ch["bottom"]) / 2
+        if lines and abs(ym - _mid(lines[-1])) < 0.5 * (ch.get("size") or 10):
+            lines[-1].append(ch)
+        else:
+            lines.append([ch])
+    return [sorted(ln, key=lambda ch: ch["x0"]) for ln in lines]
+
+
+def _mid(line: list[dict]) -> float:
+    return sum((ch["top"] + ch["bottom"]) / 2 for ch in line) / len(line)
+
+
+def _slot(mids: list[float], m: float, size: float) -> int | None:
+    """The index of the height in ``mids`` that ``m`` stands at (within 0.6 text sizes)."""
+    best = min(range(len(mids)), key=lambda j: abs(mids[j] - m))
+    return best if abs(mids[best] - m) <= 0.6 * size else None
+
+
+def _column_ranges(table: Table) -> list[tuple[float, float]] | None:
+    """Each grid column's x-range: from the left edge of the cells starting in it to the next
+    column's (None when no cell starts in a column)."""
+    n = max((len(r) for r in table.rows), default=0)
+    starts: list[float | None] = [None] * n
+    end = 0.0
+    for row in table.rows:
+        for c, cell in enumerate(row):
+            if cell.bbox and not cell.is_span_copy:
+                starts[c] = cell.bbox[0] if starts[c] is None else min(starts[c], cell.bbox[0])
+                end = max(end, cell.bbox[2])
+    if None in starts:
+        return None
+    xs = [*starts, end]
+    return [(xs[c], xs[c + 1]) for c in range(n)]  # type: ignore[misc]
+
+
+def _spread_wide_lines(table: Table, page) -> Table:
+    """A band the width of the table holding a row of figures above (or below) a sub-table's
+    heading (the rule between them, and the figures' column rules, not drawn): each text line
+    is a row of its own, and a line whose pieces (gap-separated) each stand inside one column,
+    with a figure among them, is spread over those columns — the figures are a row's, never
+    one wide cell's text.  Other lines stay one cell over the table's width."""
+    cols = _column_ranges(table)
+    if not cols or len(cols) < 2:
+        return table
+    out: list[list[Cell]] = []
+    changed = False
+    for row in table.rows:
+        own = [c for c in row if not c.is_span_copy]
+        cell = own[0] if len(own) == 1 else None
+        if cell is None or cell.colspan < len(cols) or cell.rowspan != 1 or not cell.bbox or "\n" not in cell.text:
+            out.append(row)
+            continue
+        lines = _cell_lines(page, cell.bbox)
+        spread = []
+        for ln in lines:
+            pieces = _split_line_cells(ln)
+            at = [next((c for c, (a, b) in enumerate(cols) if a - 1 <= p["x0"] and p["x1"] <= b + 1), None)
+                  for p in pieces]
+            fits = None not in at and len(set(at)) == len(at) and any(p["num"] for p in pieces)
+            spread.append(dict(zip(at, (p["text"] for p in pieces))) if fits else None)
+        if len(lines) < 2 or not any(spread):
+            out.append(row)
+            continue
+        changed = True
+        for ln, cells in zip(lines, spread):
+            top, bottom = min(ch["top"] for ch in ln), max(ch["bottom"] for ch in ln)
+            if cells is None:
+                text = _clean_cell_text(_line_text(ln))
+                out.append([Cell(text, 0, c, colspan=len(cols), is_span_copy=c > 0, page=cell.page,
+                                 bbox=(cell.bbox[0], top, cell.bbox[2], bottom) if c == 0 else None)
+                            for c in range(len(cols))])
+            else:
+                out.append([Cell(cells.get(c, ""), 0, c, page=cell.page, bbox=(a, top, b, bottom))
+                            for c, (a, b) in enumerate(cols)])
+    if not changed:
+        return table
+    for r, row in enumerate(out):
+        for c, x in enumerate(row):
+            x.row, x.col = r, c
+    return Table(out, index=table.index, page=table.page)
+
+
+def _split_banded_rows(table: Table, page) -> Table:
+    """A ruled band holding several rows (the rules between them not drawn: borders set to
+    none on some cells): when its figure cells print figures on two or more lines, each line
+    of figures is a row of its own.  The lines of the cell with the most figures give the rows'
+    heights; every other text line of the band (a label, a blank-zero row's single figure) goes
+    to the row whose height it stands at.  A figure line standing at none of them, or two
+    figures at one height in a cell, leave the band one row with its figure cells doubtful."""
+    from pdfplumber.utils import extract_text
+
+    out: list[list[Cell]] = []
+    for row in table.rows:
+        own = [c for c in row if not c.is_span_copy and c.rowspan == 1 and c.bbox]
+        if not any("\n" in c.text for c in own):   # figures' lines stay apart in the text
+            out.append(row)
+            continue
+        lines = {id(c): _cell_lines(page, c.bbox) for c in own}
+        figs = [c for c in own if lines[id(c)] and all(
+            _NUMERIC.match(_clean_line(extract_text(ln))) for ln in lines[id(c)])]
+        k = max((len(lines[id(c)]) for c in figs), default=0)
+        if k < 2:
+            out.append(row)
+            continue
+        ref = next(c for c in figs if len(lines[id(c)]) == k)
+        mids = [_mid(ln) for ln in lines[id(ref)]]
+        size = median(ch.get("size") or 10 for ln in lines[id(ref)] for ch in ln)
+        slots = {id(ln): _slot(mids, _mid(ln), size) for c in figs for ln in lines[id(c)]}
+        ok = None not in slots.values() and all(
+            len({slots[id(ln)] for ln in lines[id(c)]}) == len(lines[id(c)]) for c in figs)
+        if not ok:
+            for c in figs:
+                c.doubt = c.doubt or _BAND_DOUBT
+            out.append(row)
+            continue
+        cuts = [(a + b) / 2 for a, b in zip(mids, mids[1:])]
+        subrows: list[list[Cell]] = [[] for _ in range(k)]
+        for cell in row:
+            if cell not in own:   # spans over the band or across columns: one cell over the sub-rows
+                for i in range(k):
+                    subrows[i].append(Cell(cell.text, 0, cell.col, cell.rowspan, cell.colspan,
+                                           is_span_copy=cell.is_span_copy or i > 0, page=cell.page,
+                                           bbox=cell.bbox if i == 0 else None))
+                continue
+            parts: list[list[dict]] = [[] for _ in range(k)]
+            for ln in lines[id(cell)]:
+                m = _mid(ln)
+                parts[sum(m > y for y in cuts)].extend(ln)
+            x0, top, x1, bottom = cell.bbox
+            edges = [top, *cuts, bottom]
+            for i in range(k):
+                subrows[i].append(Cell(_clean_cell_text(extract_text(parts[i])) if parts[i] else "", 0, cell.col,
+                                       page=cell.page, bbox=(x0, edges[i], x1, edges[i + 1])))
+        # cells spanning columns (label cells over two columns): copies follow their origin
+        for sub in subrows:
+            for j, cell in enumerate(sub):
+                if cell.is_span_copy and j and sub[j - 1].col < cell.col and row[j].is_span_copy \
+                        and row[j].rowspan == 1 and not row[j - 1].is_span_copy:
+                    cell.text = sub[j - 1].text
+        out.extend(subrows)
+    if len(out) == len(table.rows):
+        return table
+    # origins of vertical spans over a split band cover its new rows too
+    for r, row in enumerate(out):
+        for c, cell in enumerate(row):
+            cell.row, cell.col = r, c
+    for c in range(len(out[0]) if out else 0):
+        r = 0
+        while r < len(out):
+            cell = out[r][c]
+            n = 1
+            while r + n < len(out) and c < len(out[r + n]) and out[r + n][c].is_span_copy \
+                    and out[r + n][c].text == cell.text and cell.rowspan > 1:
+                n += 1
+            if cell.rowspan > 1:
+                cell.rowspan = n
+                for i in range(1, n):
+                    out[r + i][c].rowspan = n
+            r += n
+    return Table(out, index=table.index, page=table.page)
 
 
 def _fill_unclosed(grid, unclosed, page, table, cells_bbox, col_rng, row_rng, page_no) -> None:
@@ -664,6 +840,11 @@ def _pdfium_paths(raw, ctypes, container, count, get, matrix, height, page_no, d
     for i in range(count(container)):
         obj = get(container, i)
         kind = raw.FPDFPageObj_GetType(obj)
+        out["z"] = z = out.get("z", 0) + 1   # painting order: what is drawn later covers
+        if kind == raw.FPDF_PAGEOBJ_TEXT:
+            out.setdefault("text_z", {})[ctypes.cast(obj, ctypes.c_void_p).value] = z
+            _pdfium_text_box(raw, ctypes, obj, matrix, height, page_no, doctop0, z, out)
+            continue
         if kind == raw.FPDF_PAGEOBJ_FORM:
             if not raw.FPDFPageObj_GetMatrix(obj, fm):
                 return False
@@ -719,8 +900,28 @@ def _pdfium_paths(raw, ctypes, container, count, get, matrix, height, page_no, d
         for sub in _subpaths(merged):
             obj_ = _pdfminer_shape(sub, width.value, stroke, fill, scolor, ncolor, height, page_no, doctop0)
             if obj_ is not None:
+                obj_["z"] = z
                 out.setdefault(obj_["object_type"], []).append(obj_)
     return True
+
+
+def _pdfium_text_box(raw, ctypes, obj, matrix, height, page_no, doctop0, z, out) -> None:
+    """A text object's bounds with its painting order: pdfium's text page merges a glyph drawn
+    twice at one place into one char (the first), so whether a glyph was printed again over a
+    box that hides the first is told by the later object (``_painted_over``)."""
+    lft, btm, rgt, top = (ctypes.c_float() for _ in range(4))
+    fm = raw.FS_MATRIX()
+    if not raw.FPDFPageObj_GetBounds(obj, lft, btm, rgt, top) or not raw.FPDFPageObj_GetMatrix(obj, fm):
+        return
+    a, b, c, d, e, f = matrix
+    origin = a * fm.e + c * fm.f + e   # the first glyph's origin (x)
+    pts = [(a * x + c * y + e, b * x + d * y + f) for x in (lft.value, rgt.value) for y in (btm.value, top.value)]
+    x0, x1 = min(p[0] for p in pts), max(p[0] for p in pts)
+    y0, y1 = min(p[1] for p in pts), max(p[1] for p in pts)
+    out.setdefault("text_box", []).append({
+        "object_type": "text_box", "page_number": page_no, "z": z, "origin": origin,
+        "x0": x0, "x1": x1, "y0": y0, "y1": y1, "top": height - y1, "bottom": height - y0,
+        "doctop": doctop0 + height - y1, "width": x1 - x0, "height": y1 - y0})
 
 
 def _subpaths(path):
@@ -783,16 +984,20 @@ def _pdfium_objects(pdoc, index: int, page) -> dict | None:
         tp = ppage.get_textpage()
         try:
             chars = _pdfium_chars(raw, ctypes, tp.raw, height, page.page_number, page.initial_doctop)
+            if not chars:
+                return None  # empty or image-only page: pdfminer decides (scan detection)
+            out: dict = {"char": chars, "image_count": 0}
+            if not _pdfium_paths(raw, ctypes, ppage.raw, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject,
+                                 (1, 0, 0, 1, 0, 0), height, page.page_number, page.initial_doctop, out):
+                return None
         finally:
             tp.close()
-        if not chars:
-            return None  # empty or image-only page: pdfminer decides (scan detection)
-        out: dict = {"char": chars, "image_count": 0}
-        if not _pdfium_paths(raw, ctypes, ppage.raw, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject,
-                             (1, 0, 0, 1, 0, 0), height, page.page_number, page.initial_doctop, out):
-            return None
         if out.pop("image_count"):
             return None  # images are only read by pdfminer (page.images)
+        text_z = out.pop("text_z", {})
+        out.pop("z", None)
+        for ch in chars:
+            ch["z"] = text_z.get(ch.pop("text_obj"))
         return out
     finally:
         ppage.close()
@@ -807,10 +1012,14 @@ def _pdfium_chars(raw, ctypes, tp, height, page_no, doctop0) -> list | None:
     flags = ctypes.c_int()
     buf = ctypes.create_string_buffer(256)
     ox, oy = ctypes.c_double(), ctypes.c_double()
+    low = -1   # the index of a low surrogate already joined to the character before it
     for i in range(n):
-        if raw.FPDFText_IsGenerated(tp, i):
+        if i == low or raw.FPDFText_IsGenerated(tp, i):
             continue
         u = raw.FPDFText_GetUnicode(tp, i)
+        if 0xD800 <= u <= 0xDBFF and i + 1 < n and 0xDC00 <= (v := raw.FPDFText_GetUnicode(tp, i + 1)) <= 0xDFFF:
+            # pdfium gives a character beyond the BMP (𝟐, U+1D7D0) as two UTF-16 halves: one glyph
+            u, low = 0x10000 + ((u - 0xD800) << 10) + (v - 0xDC00), i + 1
         if u in _BAD_CHARS or 0xE000 <= u <= 0xF8FF or raw.FPDFText_HasUnicodeMapError(tp, i) == 1:
             return None  # glyph without a trustworthy Unicode value
         if not raw.FPDFText_GetMatrix(tp, i, mat) or not raw.FPDFText_GetLooseCharBox(tp, i, box):
@@ -830,8 +1039,8 @@ def _pdfium_chars(raw, ctypes, tp, height, page_no, doctop0) -> list | None:
             ln = raw.FPDFText_GetFontInfo(tp, i, buf, 256, flags)
             fontname = fonts[obj] = buf.raw[:max(ln - 1, 0)].decode("utf-8", "replace")
         r, g, b, a = (ctypes.c_uint() for _ in range(4))
-        ncolor = (r.value / 255, g.value / 255, b.value / 255) \
-            if raw.FPDFText_GetFillColor(tp, i, r, g, b, a) else None
+        got = raw.FPDFText_GetFillColor(tp, i, r, g, b, a)
+        ncolor = (r.value / 255, g.value / 255, b.value / 255) if got else None
         chars.append({
             "object_type": "char", "page_number": page_no, "text": chr(u), "fontname": fontname,
             "size": size, "adv": box.right - box.left, "upright": True,
@@ -839,18 +1048,27 @@ def _pdfium_chars(raw, ctypes, tp, height, page_no, doctop0) -> list | None:
             "height": size, "top": top, "bottom": height - y0, "doctop": doctop0 + top,
             "matrix": (mat.a, mat.b, mat.c, mat.d, mat.e, mat.f), "mcid": None, "tag": None,
             "ncs": None, "stroking_color": None, "non_stroking_color": ncolor,
+            "alpha": a.value / 255 if got else 1.0,   # fill opacity (pdfminer gives none)
+            "text_obj": obj,
         })
     return chars
 
 
 # ----------------------------------------------------------------------------- page
 
+# A dotted border exported dot by dot is a row of segments about 1 pt long (pdfplumber's
+# default drops segments under 1 pt before joining collinear ones 3 pt apart: the rule, and the
+# column it closes, vanished); joined, they are one rule, and what stays shorter than 3 pt
+# after joining is still no rule.
+_TABLE_SETTINGS = {"edge_min_length_prefilter": 0.25}
+
+
 def _find_tables(fpage, cut: list[float] | None = None) -> list:
     """find_tables, closing tables cut by a page break: when vertical rules run past a
     table's last (or before its first) horizontal rule, the open row is closed with an
     explicit horizontal line where the verticals end, so the row is not lost.  The y of
     each line closing a table's last row is appended to ``cut``."""
-    tables = fpage.find_tables()
+    tables = fpage.find_tables(_TABLE_SETTINGS)
     if not tables:
         return tables
     verticals = [e for e in fpage.edges if e.get("orientation") == "v"]
@@ -871,7 +1089,7 @@ def _find_tables(fpage, cut: list[float] | None = None) -> list:
             extra.add(round(high, 2))
     if not extra:
         return tables
-    return fpage.find_tables({"explicit_horizontal_lines": sorted(extra)})
+    return fpage.find_tables({**_TABLE_SETTINGS, "explicit_horizontal_lines": sorted(extra)})
 
 
 # ----------------------------------------------------------------------------- skewed lines
@@ -1128,6 +1346,25 @@ def _read_page(page, page_no: int, doc: Document, n_tables: int, carry: dict | N
             items.append((ln["top"], Paragraph(ln["text"], page=page_no)))
         pending.clear()
 
+    # a narrow stroked frame outside the tables (a note box, a comment balloon in the margin)
+    side_boxes = [(r["x0"], r["top"], r["x1"], r["bottom"]) for r in fpage.rects
+                  if r.get("stroke") and not (r.get("fill") and not _is_white(r.get("non_stroking_color")))
+                  and r["bottom"] - r["top"] >= 8 and 20 <= r["x1"] - r["x0"] <= 0.35 * float(page.width)
+                  and not any(b[0] - 1 <= r["x0"] and r["x1"] <= b[2] + 1 and b[1] - 1 <= r["top"]
+                              and r["bottom"] <= b[3] + 1 for b in bboxes)]
+    if side_boxes:
+        # a narrow framed box's words are its own lines: a comment balloon in the margin beside
+        # an unruled table stands at a row's height, but its words are no cell of that row
+        def inside(obj, boxes=side_boxes) -> bool:
+            xm, ym = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+            return any(b[0] <= xm <= b[2] and b[1] <= ym <= b[3] for b in boxes)
+        for b in side_boxes:
+            for ln in page.filter(lambda o, b=b: o.get("object_type") == "char" and inside(o, [b])) \
+                    .extract_text_lines(return_chars=False):
+                text = _clean_line(ln["text"])
+                if text:
+                    items.append((ln["top"], Paragraph(text, page=page_no)))
+        page = page.filter(lambda o: o.get("object_type") != "char" or not inside(o))
     lines = page.extract_text_lines(return_chars=True)
     if _over_page_picture(page):
         lines = join_skewed_lines(lines)
@@ -1154,6 +1391,160 @@ def _read_page(page, page_no: int, doc: Document, n_tables: int, carry: dict | N
     for _, block in items:
         doc.blocks.append(block)
     return n_tables
+
+
+_STAMP_GREY = 0.7     # glyphs lighter than this (and not white) are a watermark's tint
+_STAMP_ALPHA = 0.5    # glyphs this transparent or more are a watermark's (pdfium reads opacity)
+
+
+def _light(color) -> bool:
+    """A light grey tint (watermarks: #C0C0C0 and the like), neither ink nor white paper."""
+    if color is None:
+        return False
+    if isinstance(color, (int, float)):
+        color = (color,)
+    try:
+        c = tuple(float(x) for x in color)
+    except (TypeError, ValueError):
+        return False
+    if len(c) == 4:  # CMYK
+        return 0.05 < max(c) <= 1 - _STAMP_GREY
+    if len(c) not in (1, 3):
+        return False
+    return min(c) >= _STAMP_GREY and not _is_white(c)
+
+
+def _oblique(ch: dict) -> bool:
+    """Drawn at a slant (a diagonal watermark, a seal's ring of words), not at 0/90/180/270°."""
+    a, b, c, d = (float(x) for x in ch.get("matrix", (1, 0, 0, 1))[:4])
+    n = max(abs(a), abs(b), abs(c), abs(d)) or 1.0
+    return min(abs(a), abs(b)) > 0.09 * n or min(abs(c), abs(d)) > 0.09 * n
+
+
+def _note_marks(chars: list[dict]) -> set[int]:
+    """Footnote marks drawn as raised smaller glyphs right after a glyph (``26`` then a 5 pt
+    ``1`` above the line, as Word and WPS export a superscript): ids of the marks' chars."""
+    by_end: dict[int, list[dict]] = {}
+    for ch in chars:
+        by_end.setdefault(round(float(ch["x1"])), []).append(ch)
+    marks: set[int] = set()
+    for ch in sorted(chars, key=lambda x: float(x["x0"])):
+        size = float(ch.get("size") or 0)
+        if not size or not ch["text"].strip():
+            continue
+        x0 = float(ch["x0"])
+        for k in (round(x0) - 1, round(x0), round(x0) + 1):
+            for p in by_end.get(k, ()):
+                ps = float(p.get("size") or 0)
+                if p is ch or not p["text"].strip() or abs(float(p["x1"]) - x0) > 0.3 * ps:
+                    continue
+                if id(p) in marks:   # a mark of two digits: the second as raised as the first
+                    if abs(ps - size) < 0.01 and abs(float(p["bottom"]) - float(ch["bottom"])) < 0.1 * ps:
+                        marks.add(id(ch))
+                    continue
+                raised = float(p["bottom"]) - float(ch["bottom"])
+                if size <= 0.85 * ps and 0.15 * ps <= raised and float(ch["bottom"]) > float(p["top"]):
+                    marks.add(id(ch))
+    return marks
+
+
+def _painted_over(page, chars: list[dict]) -> set[int]:
+    """Glyphs a white filled box painted later hides (a figure corrected in a PDF editor: the old
+    one whited out, the new one typed over it).  Only the pdfium reading knows the painting
+    order; a white box drawn before the text (WPS's ground behind every line) hides nothing."""
+    boxes = [r for r in page.rects if r.get("z") is not None and r.get("fill")
+             and _is_white(r.get("non_stroking_color"))]
+    if not boxes:
+        return set()
+    later = page.objects.get("text_box", [])
+    band: dict[int, list[dict]] = {}   # boxes by 20 pt bands of height (WPS draws hundreds)
+    for b in boxes:
+        for k in range(int(b["top"] // 20), int(b["bottom"] // 20) + 1):
+            band.setdefault(k, []).append(b)
+    out = set()
+    for ch in chars:
+        z = ch.get("z")
+        if z is None:
+            continue
+        xm, ym = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+        over = [b["z"] for b in band.get(int(ym // 20), ())
+                if b["z"] > z and b["x0"] <= xm <= b["x1"] and b["top"] <= ym <= b["bottom"]]
+        if not over:
+            continue
+        zb = max(over)
+        w, hgt = ch["x1"] - ch["x0"], ch["bottom"] - ch["top"]
+        here = [c2 for c2 in chars if (c2.get("z") or 0) > zb and abs((c2["x0"] + c2["x1"]) / 2 - xm) <= 0.3 * w
+                and abs((c2["top"] + c2["bottom"]) / 2 - ym) <= 0.3 * hgt]
+        # pdfium's text page keeps one char of a glyph drawn twice at one place (the first): a
+        # later text object over the place, with no char of its own there, printed this glyph again
+        again = not here and any(t["z"] > zb and t["top"] - 0.5 <= ym <= t["bottom"] + 0.5
+                                 and _on_glyph_grid(ch["x0"] - t["origin"], w, t["x1"] - t["origin"]) for t in later)
+        if not again:
+            out.add(id(ch))   # hidden under the box (and any glyph printed there stands on its own)
+    return out
+
+
+def _struck(page, chars: list[dict]) -> set[int]:
+    """Glyphs a horizontal line crosses through their middle (a strikethrough drawn by Word's
+    export: the old figure before the new one); a table rule runs along a cell's edge, an
+    underline under the baseline."""
+    strokes = [ln for ln in (*page.lines, *(r for r in page.rects if r["bottom"] - r["top"] <= 1.5))
+               if ln["bottom"] - ln["top"] <= 1.5 and ln["x1"] - ln["x0"] > 0.5]
+    if not strokes:
+        return set()
+    band: dict[int, list[dict]] = {}
+    for ln in strokes:
+        band.setdefault(int((ln["top"] + ln["bottom"]) / 2 // 10), []).append(ln)
+    out = set()
+    for ch in chars:
+        hgt = ch["bottom"] - ch["top"]
+        xm = (ch["x0"] + ch["x1"]) / 2
+        lo, hi = ch["top"] + 0.3 * hgt, ch["bottom"] - 0.3 * hgt
+        for k in (int(lo // 10), int(hi // 10)):
+            if any(lo <= (ln["top"] + ln["bottom"]) / 2 <= hi and ln["x0"] <= xm <= ln["x1"] for ln in band.get(k, ())):
+                out.add(id(ch))
+                break
+    return out
+
+
+def _on_glyph_grid(d: float, w: float, span: float) -> bool:
+    """Is offset ``d`` from a text object's origin the origin of one of its glyphs, each ``w``
+    wide (a figure's digits are), within the object's ``span``?  pdfium merges a glyph drawn
+    twice only where the two stand at one place, so the match is exact (0.1 pt)."""
+    if w <= 0:
+        return False
+    j = round(d / w)
+    return j >= 0 and j * w < span and abs(d - j * w) <= 0.1
+
+
+def _without_stamps(page):
+    """The page without glyphs that are no part of its text: a watermark's slanted, light grey
+    or half-transparent glyphs (仅供参考, a date, an office's name tiled over the tables; light words on a dark
+    filled cell are kept), glyphs a white box painted later hides, struck glyphs (a line through
+    their middle: an old figure before the new one), and footnote marks drawn as
+    raised smaller glyphs after a figure.  Recognised text over a page picture is left alone:
+    its glyph sizes and places come from recognition, not from typesetting."""
+    chars = page.chars
+    inked = [ch for ch in chars if ch["text"].strip()]
+    if not inked or _over_page_picture(page):
+        return page
+    light = [ch for ch in inked if _light(ch.get("non_stroking_color")) or ch.get("alpha", 1.0) <= _STAMP_ALPHA]
+    if light:   # light words on a dark filled cell are that cell's words
+        grounds = [r for r in page.rects if r.get("fill") and not _light(r.get("non_stroking_color"))
+                   and not _is_white(r.get("non_stroking_color"))]
+        light = [ch for ch in light if not any(
+            g["x0"] <= (ch["x0"] + ch["x1"]) / 2 <= g["x1"] and g["top"] <= (ch["top"] + ch["bottom"]) / 2 <= g["bottom"]
+            for g in grounds)]
+    drop = {id(ch) for ch in light}
+    oblique = [ch for ch in inked if _oblique(ch)]
+    if len(oblique) < 0.5 * len(inked):   # a page of slanted text is the page's own text
+        drop |= {id(ch) for ch in oblique}
+    drop |= _painted_over(page, inked)
+    drop |= _struck(page, inked)
+    drop |= _note_marks([ch for ch in inked if id(ch) not in drop])
+    if not drop:
+        return page
+    return page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) not in drop)
 
 
 def _upright_share(page) -> float:
@@ -1204,8 +1595,11 @@ def _read_pages(pdf, pdoc, doc: Document, image_only_pages: list[int]) -> tuple[
                 page._objects = objects  # pdfplumber's cache: pdfminer never parses this page
         if objects is None:
             page = _unrotated(pdf, page)
+        page = _without_stamps(page)
         chars = [ch for ch in page.chars if ch["text"].strip()]
         n_chars += len(chars)
+        if chars and _over_page_picture(page):
+            doc.ocr_layer = True
         if not chars:
             if page.images:
                 image_only_pages.append(page_no)
@@ -1314,7 +1708,8 @@ def read_pdf(data: bytes, source: str) -> Document:
     except Exception as e:  # pdfminer raises PDFSyntaxError, PSEOF, KeyError, ... on bad files
         if _encrypted(e):
             raise ReportError("PDF 已加密（需要密码），无法读取", "encrypted") from e
-        raise ReportError(f"PDF 文件损坏，无法解析（{type(e).__name__}）", "corrupt_pdf") from e
+        cut = "（文件末尾没有 %%EOF：可能下载不完整）" if b"%%EOF" not in data[-2048:] else ""
+        raise ReportError(f"PDF 文件损坏，无法解析（{type(e).__name__}）{cut}", "corrupt_pdf") from e
     doc = Document(source=source, fmt="pdf")
     # Listing pages costs ~1 ms each (and pdfplumber's close() lists them all): check the
     # declared /Count before entering the `with`.

@@ -10,8 +10,9 @@
   is recognised later by the parser (:mod:`etl.recover`).
 
 Decoding: BOM, then UTF-16 without BOM (zero bytes in every other position), then UTF-8,
-then GB18030 (a superset of GBK/GB2312); the choice is recorded as a warning when it is not
-UTF-8.
+then the double-byte table that reads as a report — GB18030 (a superset of GBK/GB2312) or Big5
+— or a line-by-line UTF-8/GBK mixture (:mod:`etl.readers.charset`); the choice is recorded as
+a warning when it is not UTF-8.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ import re
 
 from etl.document import Document, Paragraph, ReportError, Table
 from etl.numbers import parse_cell
+from etl.readers.charset import decode_cjk, looks_binary, utf16_without_bom  # noqa: F401 (re-exported)
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -36,10 +38,9 @@ def decode_text(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    try:
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError:
-        pass
+    got = decode_cjk(data)   # GB18030, Big5 (CP950/HKSCS) or a UTF-8/GBK mixture, as it reads
+    if got is not None:
+        return got
     try:
         from charset_normalizer import from_bytes
         best = from_bytes(data).best()
@@ -50,30 +51,15 @@ def decode_text(data: bytes) -> tuple[str, str]:
     raise ReportError("无法识别文本编码（不是 UTF-8、GBK/GB18030）", "encoding")
 
 
-def utf16_without_bom(data: bytes) -> tuple[str, str] | None:
-    """UTF-16 text saved without a BOM (Windows "Unicode" text): ASCII characters (digits, tabs,
-    newlines) leave a zero byte in every other position.  Returns (text, encoding) or None."""
-    head = data[:4096]
-    pairs = len(head) // 2
-    if pairs < 8 or b"\x00" not in head:
-        return None
-    even, odd = head[0::2].count(0) / pairs, head[1::2].count(0) / pairs
-    for enc, zeros, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
-        if zeros >= 0.1 and other <= zeros / 5:  # 开, 所, 一 … end in a zero byte too
-            try:
-                text = data.decode(enc)
-            except UnicodeDecodeError:
-                return None
-            return None if looks_binary(text[:4096].encode("utf-8")) else (text, enc)
-    return None
-
-
-def looks_binary(data: bytes) -> bool:
-    head = data[:4096]
-    if b"\x00" in head:
-        return True
-    ctrl = sum(1 for b in head if b < 9 or (13 < b < 32))
-    return len(head) > 0 and ctrl / len(head) > 0.05
+def _without_stray_nuls(data: bytes) -> tuple[bytes, str | None]:
+    """A text file with a few NUL bytes (a download padded to its announced length, a tool's
+    stray terminator): NUL has no ink, so the text is the bytes without them.  Only when they are
+    a trailing run or at most one byte in a thousand — else the file stays binary."""
+    body = data.rstrip(b"\x00")
+    inner = body.count(0)
+    if inner > len(body) // 1000:
+        return data, None
+    return body.replace(b"\x00", b""), f"文本中有 {len(data) - len(body) + inner} 个 NUL 字节（无字形），已略去"
 
 
 def read_text(data: bytes, source: str, fmt: str = "txt") -> Document:
@@ -81,10 +67,15 @@ def read_text(data: bytes, source: str, fmt: str = "txt") -> Document:
         raise ReportError(f"文件过大（{len(data) // 1024 // 1024} MB，上限 {MAX_BYTES // 1024 // 1024} MB）", "too_large")
     bom = data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     utf16 = None if bom else utf16_without_bom(data)   # a BOM says the encoding itself
+    nul_note = None
+    if utf16 is None and not bom and b"\x00" in data:
+        data, nul_note = _without_stray_nuls(data)
     if utf16 is None and not bom and looks_binary(data):
         raise ReportError("不是文本文件（二进制内容）", "binary")
     text, enc = utf16 or decode_text(data)
     doc = Document(source=source, fmt=fmt)
+    if nul_note:
+        doc.warnings.append(nul_note)
     if enc not in ("utf-8", "utf-8-sig"):
         doc.warnings.append(f"文本编码按 {enc} 读取")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -104,7 +95,25 @@ def read_text(data: bytes, source: str, fmt: str = "txt") -> Document:
     else:
         lines = _unwrapped(lines, doc)
         doc.blocks = [Paragraph(ln.strip()) for ln in lines if ln.strip()]
+    if _cut_in_table(lines):
+        doc.mark_cut_tail(CUT_TAIL)
     return doc
+
+
+CUT_TAIL = "文件在表格中途结束（下载不完整或被截断）：最后一个数字可能缺少位数"
+
+
+def _cut_in_table(lines: list[str]) -> bool:
+    """The text ends inside a table row: no line end after the last line, which is a table
+    line (a cell line of Word text, a tab-separated row, a markdown row whose closing ``|`` is
+    missing while the row above has one)."""
+    if not lines or lines[-1] == "":      # the text ends with a line end: a whole line
+        return False
+    last = lines[-1]
+    if last.lstrip().startswith("|"):
+        above = next((ln for ln in reversed(lines[:-1]) if ln.strip()), "")
+        return not last.rstrip().endswith("|") and above.rstrip().endswith("|")
+    return "\t" in last and last.strip() != ""
 
 
 def _unwrapped(lines: list[str], doc: Document) -> list[str]:

@@ -117,7 +117,8 @@ def make_case(tname: str, src_id: str, src: dict, fmt: str) -> Case | None:
     if plan.post:
         data = plan.post(data, fmt)
     truth = plan.truth if plan.truth is not None else dict(src["cells"])
-    return Case(tname, fmt, src_id, data, f"{src_id}_{tname}.{_EXT[fmt]}", truth, plan,
+    ext = f".{_EXT[fmt]}" if plan.ext is None else plan.ext
+    return Case(tname, fmt, src_id, data, f"{src_id}_{tname}{ext}", truth, plan,
                 agency, int(src["year"]))
 
 

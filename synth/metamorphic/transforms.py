@@ -14,7 +14,9 @@ what the truth becomes:
   a small share of cells beyond ``flag_ok``;
 * ``may_reject`` — refusing the file with a reason is acceptable (title not in the body,
   traditional characters);
-* ``agency`` — another agency name printed (and so true) instead of the source's.
+* ``agency`` — another agency name printed (and so true) instead of the source's;
+* ``ext`` — the saved file's extension when it is not the format's (a crawler's name that
+  lies: ``.pdf`` on a web page, none at all).
 
 Most transforms act on the table model before rendering (:class:`Grid`: cells with rowspan /
 colspan, rows and columns inserted, deleted, permuted, transposed); some edit the rendered
@@ -211,6 +213,7 @@ class Plan:
     post: Callable[[bytes, str], bytes] | None = None
     cells: dict[str, Any] | None = None           # cells to render, if not the truth
     agency: str | None = None                     # the agency printed (and true), if not the source's
+    ext: str | None = None                        # the file name's extension ("" none), if not the format's
 
 
 @dataclass(frozen=True)
@@ -2473,17 +2476,19 @@ def _pdf_words(data: bytes) -> list[list[dict]]:
 
 
 def ocr_sandwich(data: bytes, order: Callable[[list[dict]], list[dict]] = lambda ws: ws,
-                 jitter: float = 0.0, scale: float = 1.0, keep: Callable[[int], bool] = lambda i: True) -> bytes:
+                 jitter: float = 0.0, scale: float = 1.0, keep: Callable[[int], bool] = lambda i: True,
+                 words_from: bytes | None = None) -> bytes:
     """An OCR'd scan as OCRmyPDF writes it: every page a picture, and over it an invisible text
     layer (render mode 3) of words at their places — drawn in ``order`` (column by column, say),
     moved up or down by up to ``jitter`` points (a scan's skew), ``scale`` the picture's dpi
-    factor; pages where ``keep(page index)`` is false get no text layer (scanned, not OCR'd)."""
+    factor; pages where ``keep(page index)`` is false get no text layer (scanned, not OCR'd);
+    ``words_from`` (a PDF of the same layout) supplies the words instead (misrecognitions)."""
     import pypdfium2 as pdfium
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
 
     R._register_font()
-    words = _pdf_words(data)
+    words = _pdf_words(words_from if words_from is not None else data)
     doc = pdfium.PdfDocument(data)
     buf = io.BytesIO()
     c = None
@@ -4578,6 +4583,1571 @@ def _pdf_ocr_layer_skewed_wide(rep: dict, fmt: str) -> Plan:
 _blank_zeros_variant("pdf_ocr_layer_skewed_wide", "pdf_ocr_layer_skewed_wide with zeros blank.")
 
 
+# ---- adversary round 8 (r8struct)
+# HTML and DOCX as agencies' CMSs and Word habits produce them: tables cut per row, CSS grids,
+# figure cells holding paragraphs, Word's inline wrappers and fields, nested cells, gridBefore,
+# and number spellings not tried before (mathematical digits, ``/`` and ``——`` for zero, 〇).
+
+
+def _html_table_at(i: int, fn: Callable[[str], str]) -> Callable[[bytes, str], bytes]:
+    """An HTML edit of the ``i``-th ``<table>`` (0: table 二, 1: table 三, 2: table 四)."""
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8")
+        m = list(re.finditer(r"<table.*?</table>", s, re.S))[i]
+        return (s[:m.start()] + fn(m.group(0)) + s[m.end():]).encode("utf-8")
+    return post
+
+
+@transform("t3_rows_own_tables", "extra", ("html", "docx"))
+def _t3_rows_own_tables(rep: dict, fmt: str) -> Plan:
+    """A CMS editor that cuts table 三 after every row (each body row its own ``<table>`` / Word
+    table, the header rows one table): merged cells cut at each table's edge, their text in the
+    first piece only.  The figures are all there in column order: read them, or flag — never
+    take a figure into another row or column."""
+    def t3(g: Grid, r: Any) -> list:
+        n = g.header_rows
+        out = []
+        for lo, hi in [(0, n)] + [(i, i + 1) for i in range(n, len(g.slots))]:
+            piece = g.copy()
+            piece.slots = [list(row) for row in g.slots[lo:hi]]
+            # a cell continuing from above this piece: printed empty here
+            above = set(cid for row in g.slots[:lo] for cid in row)
+            for row in piece.slots:
+                for c, cid in enumerate(row):
+                    if cid in above:
+                        row[c] = piece.new(lit())
+            out.append(piece.table(header_rows=n if lo == 0 else 0))
+        return out
+    return Plan(opts={"tables": tables_hook(t3=t3)}, flag_ok=_keys(rep["cells"], "t3."), complete=False)
+
+
+_blank_zeros_variant("t3_rows_own_tables", "t3_rows_own_tables with zeros blank.")
+
+
+def _css_grid(table: str) -> str:
+    """An HTML table (spans already unmerged) as ``<div>``s styled ``display:table``."""
+    t = re.sub(r"<table[^>]*>", '<div class="tbl" style="display:table;border-collapse:collapse">', table)
+    t = t.replace("</table>", "</div>")
+    t = re.sub(r"</?(?:tbody|thead|tfoot)[^>]*>", "", t)
+    t = re.sub(r"<tr[^>]*>", '<div class="tr" style="display:table-row">', t).replace("</tr>", "</div>")
+    t = re.sub(r"<t[dh][^>]*>", '<div class="td" style="display:table-cell;border:1px solid #000">', t)
+    return re.sub(r"</t[dh]>", "</div>", t)
+
+
+@transform("html_css_grid_tables", "11", ("html",))
+def _html_css_grid_tables(rep: dict, fmt: str) -> Plan:
+    """A CMS template that prints the tables as ``<div>`` grids (``display:table`` /
+    ``table-row`` / ``table-cell``), merged cells split with the text in the first: a browser
+    shows a table, the markup has none.  Read the grid, or flag: never a figure in another cell."""
+    def un(g: Grid, r: Any) -> None:
+        g.unmerge(repeat=False)
+
+    def post(data: bytes, f: str) -> bytes:
+        return re.sub(r"<table.*?</table>", lambda m: _css_grid(m.group(0)), data.decode("utf-8"),
+                      flags=re.S).encode("utf-8")
+    return Plan(opts={"tables": tables_hook(t2=un, t3=un, t4=un)}, post=post,
+                flag_ok={k for k in rep["cells"] if k[:2] in ("t2", "t3", "t4")}, complete=False)
+
+
+_blank_zeros_variant("html_css_grid_tables", "html_css_grid_tables with zeros blank.")
+
+
+@transform("html_figure_cells_paragraphs", "extra", ("html",))
+def _html_figure_cells_paragraphs(rep: dict, fmt: str) -> Plan:
+    """Figure cells as an online editor leaves them: an empty paragraph before the figure
+    (``<p>&nbsp;</p><p>26</p>``), a ``<br>`` after it (``26<br />``), the unit in a paragraph of
+    its own (``<p>26</p><p>件</p>``), in turn over tables 二, 三 and 四."""
+    n = iter(range(10 ** 6))
+
+    def cell(m: re.Match) -> str:
+        v = m.group(2)
+        k = next(n) % 3
+        inner = (f"<p>&nbsp;</p><p align=\"center\">{v}</p>" if k == 0 else
+                 f"<p align=\"center\">{v}<br /></p>" if k == 1 else
+                 f"<p align=\"center\">{v}</p><p align=\"center\">件</p>")
+        return m.group(1) + inner + m.group(3)
+
+    def post(data: bytes, f: str) -> bytes:
+        return re.sub(r'(<td[^>]*>)<p align="center">(\d[\d.]*)</p>(</td>)', cell,
+                      data.decode("utf-8")).encode("utf-8")
+    return Plan(post=post)
+
+
+_blank_zeros_variant("html_figure_cells_paragraphs", "html_figure_cells_paragraphs with zeros blank.")
+
+
+def _t3_label_rowspan_rows(rep: dict) -> list[str]:
+    cells = rep["cells"]
+    return [r for r in ("new_received", "granted", "partially_granted", "carried_forward")
+            if f"t3.{r}.total" in cells]
+
+
+@transform("t3_label_over_blank_row", "extra", TABLED)
+def _t3_label_over_blank_row(rep: dict, fmt: str) -> Plan | None:
+    """Word leftovers: four table-三 rows' labels merged down over an empty row below them (the
+    label cell spans two rows, the second row's figure cells blank — an emptied row the editor
+    merged away).  The empty row prints no figure: the first row's figures stand."""
+    rows = _t3_label_rowspan_rows(rep)
+    if not rows:
+        return None
+
+    def t3(g: Grid, r: Any) -> None:
+        for key in rows:
+            at = g.row_of(f"t3.{key}.")
+            g.insert_row(at + 1, [], keep_spans=True)
+            row, new = g.slots[at], g.slots[at + 1]
+            for c in range(g.ncols):
+                if g.cells[row[c]].kind == "num":
+                    break
+                new[c] = row[c]    # the label (and group) cells reach over the empty row
+    keys = {f"t3.{k}.{c}" for k in rows for c in vocab.T3_COL_KEYS if f"t3.{k}.{c}" in rep["cells"]}
+    return Plan(opts={"tables": tables_hook(t3=t3)}, flag_ok=keys)
+
+
+_blank_zeros_variant("t3_label_over_blank_row", "t3_label_over_blank_row with zeros blank: the empty row could be zeros.")
+
+
+_R8_REV = 'w:id="{}" w:author="示例" w:date="2024-01-01T00:00:00Z"'
+
+
+def _wrap_nested(run: str, i: int) -> str:
+    """A figure's run inside one of the inline wrapper nestings Word and WPS write."""
+    rev = _R8_REV.format(300 + i)
+    sdt = f'<w:sdt><w:sdtPr><w:id w:val="{500 + i}"/><w:text/></w:sdtPr><w:sdtContent>{{}}</w:sdtContent></w:sdt>'
+    k = i % 6
+    if k == 0:      # a form's content control, its value typed with track changes on
+        return sdt.format(f"<w:ins {rev}>{run}</w:ins>")
+    if k == 1:      # a smart tag (number recognizer) inside a tracked insertion
+        return f'<w:ins {rev}><w:smartTag w:uri="urn:schemas-microsoft-com:office:smarttags" w:element="chmetcnv">{run}</w:smartTag></w:ins>'
+    if k == 2:      # a content control holding a formula field's result
+        return sdt.format(f'<w:fldSimple w:instr=" =SUM(LEFT) ">{run}</w:fldSimple>')
+    if k == 3:      # nested custom XML (an old Word template's data binding)
+        return f'<w:customXml w:element="row"><w:customXml w:element="value">{run}</w:customXml></w:customXml>'
+    if k == 4:      # a hyperlink inside a content control
+        return sdt.format(f'<w:hyperlink w:anchor="_Toc{i}" w:history="1">{run}</w:hyperlink>')
+    return f'<w:smartTag w:uri="urn:schemas-microsoft-com:office:smarttags" w:element="chmetcnv"><w:ins {rev}>{run}</w:ins></w:smartTag>'
+
+
+@transform("docx_figures_nested_wrappers", "extra", ("docx",))
+def _docx_figures_nested_wrappers(rep: dict, fmt: str) -> Plan:
+    """DOCX: each table-三 figure's run inside a nesting of inline wrappers Word writes — a
+    content control around a tracked insertion, a smart tag in an insertion, a formula field in
+    a content control, custom XML in custom XML, a hyperlink in a content control.  The figure is
+    the cell's text, whatever wraps it."""
+    n = iter(range(10 ** 6))
+
+    def edit(t: str) -> str:
+        return re.sub(r"<w:r>(?:<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?<w:t>\d[\d.]*</w:t></w:r>",
+                      lambda m: _wrap_nested(m.group(0), next(n)), t)
+    return Plan(post=_docx_second_table(edit))
+
+
+_blank_zeros_variant("docx_figures_nested_wrappers", "docx_figures_nested_wrappers with zeros blank.")
+
+
+@transform("docx_totals_as_fields", "extra", ("docx",))
+def _docx_totals_as_fields(rep: dict, fmt: str) -> Plan:
+    """DOCX whose table-三 figures are Word formula fields (``{ =SUM(B4:G4) }`` as
+    ``w:fldChar``/``w:instrText`` runs, the cached result after ``separate``), every other one
+    a ``w:fldSimple``: the figure is the field's result; the cell addresses in the instruction
+    are no figures."""
+    n = iter(range(10 ** 6))
+
+    def field(m: re.Match) -> str:
+        i = next(n)
+        run = m.group(0)
+        if i % 2:
+            return f'<w:fldSimple w:instr=" =SUM(B{i % 30 + 4}:G{i % 30 + 4}) \\# &quot;0&quot; ">{run}</w:fldSimple>'
+        rpr = m.group(1) or ""
+        return (f'<w:r>{rpr}<w:fldChar w:fldCharType="begin"/></w:r>'
+                f'<w:r>{rpr}<w:instrText xml:space="preserve"> =SUM(B{i % 30 + 4}:G{i % 30 + 4}) </w:instrText></w:r>'
+                f'<w:r>{rpr}<w:fldChar w:fldCharType="separate"/></w:r>{run}'
+                f'<w:r>{rpr}<w:fldChar w:fldCharType="end"/></w:r>')
+
+    def edit(t: str) -> str:
+        return re.sub(r"<w:r>(<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?<w:t>\d[\d.]*</w:t></w:r>", field, t)
+    return Plan(post=_docx_second_table(edit))
+
+
+@transform("docx_value_cells_nested", "11", ("docx",))
+def _docx_value_cells_nested(rep: dict, fmt: str) -> Plan:
+    """DOCX pasted from a web page: each table-三 figure in a one-cell table inside its cell
+    (Word keeps the page's nested tables), the outer cell holding only an empty paragraph after
+    it.  The figures are in the file: read them in their cells, or flag — never read the outer
+    cells as blank."""
+    def edit(t: str) -> str:
+        inner = ('<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/></w:tblPr><w:tblGrid><w:gridCol w:w="600"/>'
+                 '</w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:w="600" w:type="dxa"/></w:tcPr>{}</w:tc></w:tr></w:tbl><w:p/>')
+        return re.sub(r"(<w:tc><w:tcPr>(?:(?!</w:tcPr>).)*</w:tcPr>)(<w:p>(?:(?!</w:p>).)*<w:t>\d[\d.]*</w:t>(?:(?!</w:p>).)*</w:p>)(</w:tc>)",
+                      lambda m: m.group(1) + inner.format(m.group(2)) + m.group(3), t)
+    return Plan(post=_docx_second_table(edit), flag_ok=_keys(rep["cells"], "t3."), complete=False)
+
+
+_blank_zeros_variant("docx_value_cells_nested", "docx_value_cells_nested with zeros blank.")
+
+
+@transform("docx_grid_before_group_col", "extra", ("docx",))
+def _docx_grid_before_group_col(rep: dict, fmt: str) -> Plan:
+    """DOCX from an HTML→Word converter: table 三's rows under 三、本年度办理结果 carry no cell for
+    that merged column but ``w:gridBefore w:val="1"`` (the row starts one grid column in).  The
+    cells stand in their grid columns."""
+    def row(m: re.Match) -> str:
+        tr = m.group(0)
+        first = re.match(r"(<w:tr>(?:<w:trPr>.*?</w:trPr>)?)(<w:tc><w:tcPr>(?:(?!</w:tc>).)*?<w:vMerge/>(?:(?!</w:tc>).)*</w:tc>)",
+                         tr, re.S)
+        if not first:
+            return tr
+        head = first.group(1)
+        rest = tr[first.end():]
+        pr = '<w:trPr><w:gridBefore w:val="1"/><w:wBefore w:w="864" w:type="dxa"/></w:trPr>'
+        if "<w:trPr>" in head:
+            head = head.replace("<w:trPr>", '<w:trPr><w:gridBefore w:val="1"/>', 1)
+        else:
+            head = head + pr
+        return head + rest
+
+    def edit(t: str) -> str:
+        return re.sub(r"<w:tr>.*?</w:tr>", row, t, flags=re.S)
+    return Plan(post=_docx_second_table(edit))
+
+
+_blank_zeros_variant("docx_grid_before_group_col", "docx_grid_before_group_col with zeros blank.")
+
+
+@transform("numbers_math_digits", "extra")
+def _numbers_math_digits(rep: dict, fmt: str) -> Plan:
+    """Table 三's counts in mathematical bold digits (𝟐𝟔, U+1D7CE…), as text copied from a rich
+    editor or a PDF with a math font prints them: the same figures."""
+    md = str.maketrans("0123456789", "".join(chr(0x1D7CE + i) for i in range(10)))
+    return Plan(opts={"value_text": lambda k, s: s.translate(md) if k.startswith("t3.") and s.isdigit() else s})
+
+
+@transform("zeros_as_slash", "extra")
+def _zeros_as_slash(rep: dict, fmt: str) -> Plan | None:
+    """Zeros of tables 二, 三 and 四 printed ``/`` (the CMS's "not applicable"): null."""
+    return _zeros_as(rep, ("t2", "t3", "t4"), "/")
+
+
+@transform("zeros_as_double_emdash", "extra")
+def _zeros_as_double_emdash(rep: dict, fmt: str) -> Plan | None:
+    """Zeros of tables 二, 三 and 四 printed ``——`` (two em dashes, the Chinese dash): null."""
+    return _zeros_as(rep, ("t2", "t3", "t4"), "——")
+
+
+@transform("zeros_as_wu_t2", "extra")
+def _zeros_as_wu_t2(rep: dict, fmt: str) -> Plan | None:
+    """Zeros of table 二 printed ``无``: null (tables 三/四 keep their digits)."""
+    return _zeros_as(rep, ("t2",), "无")
+
+
+@transform("zeros_as_circle_zero", "extra")
+def _zeros_as_circle_zero(rep: dict, fmt: str) -> Plan | None:
+    """Zeros of tables 三 and 四 typed as the ideographic zero ``〇`` (U+3007) or its look-alike
+    ``○`` (U+25CB, a white circle from the symbol palette): the figure 0, or a flag."""
+    zeros = sorted(k for k, v in rep["cells"].items() if k[:2] in ("t3", "t4") and v == 0)
+    if not zeros:
+        return None
+    glyph = {k: "〇" if i % 2 else "○" for i, k in enumerate(zeros)}
+    return Plan(opts={"value_text": lambda k, s: glyph.get(k, s)}, flag_ok=set(zeros))
+
+
+@transform("t2_figures_chinese_numerals", "extra")
+def _t2_figures_chinese_numerals(rep: dict, fmt: str) -> Plan | None:
+    """Table 二's counts (not money) in Chinese numerals (``十二``, ``零``, ``一百〇五``): table
+    二 has no sum to check them by, so the value or a flag."""
+    keys = {k for k, v in rep["cells"].items() if k.startswith("t2.") and not k.endswith(_MONEY)
+            and isinstance(v, int) and 0 <= v < 10000}
+    if not keys:
+        return None
+
+    def text(k: str, s: str) -> str:
+        if k not in keys or not s.isdigit():
+            return s
+        c = chinese_numeral(int(s))
+        return c.replace("零", "〇") if int(s) % 2 else c
+    return Plan(opts={"value_text": text}, flag_ok=keys, complete=False)
+
+
+def _docx_old_granted_row(rep: dict, kind: str) -> Callable[[bytes, str], bytes]:
+    """A DOCX edit putting last draft's 予以公开 row (each figure + 4) after the real one,
+    ``kind``: hidden (every run ``w:vanish``), deleted (a tracked row deletion, text as
+    ``w:delText``) or moved away (a tracked move: the old place's runs in ``w:moveFrom``)."""
+    rev = _R8_REV.format(700)
+
+    def edit(t: str) -> str:
+        m = next((m for m in re.finditer(r"<w:tr>.*?</w:tr>", t, re.S) if "（一）予以公开" in m.group(0)), None)
+        if m is None:
+            return t
+        old = re.sub(r'<w:vMerge w:val="restart"/>(</w:tcPr>)<w:p>.*?</w:p>', r"<w:vMerge/>\1<w:p/>", m.group(0), count=1)
+        old = re.sub(r"<w:t>(\d+)</w:t>", lambda d: f"<w:t>{int(d.group(1)) + 4}</w:t>", old)
+        if kind == "hidden":
+            old = re.sub(r"<w:r>(?:<w:rPr>(.*?)</w:rPr>)?", lambda r: f"<w:r><w:rPr>{r.group(1) or ''}<w:vanish/></w:rPr>", old)
+        elif kind == "deleted":
+            old = old.replace("<w:tr>", f"<w:tr><w:trPr><w:del {rev}/></w:trPr>", 1)
+            old = re.sub(r"<w:r>(.*?)<w:t>(.*?)</w:t></w:r>", f"<w:del {rev}><w:r>\\1<w:delText>\\2</w:delText></w:r></w:del>", old)
+        else:
+            old = old.replace("<w:tr>", f"<w:tr><w:trPr><w:del {rev}/></w:trPr>", 1)
+            old = re.sub(r"(<w:r>.*?</w:r>)", f'<w:moveFrom {rev}>\\1</w:moveFrom>', old)
+        return t[:m.end()] + old + t[m.end():]
+    return _docx_second_table(edit)
+
+
+def _old_row_plan(rep: dict, kind: str) -> Plan | None:
+    cells = rep["cells"]
+    if "t3.granted.total" not in cells:
+        return None
+    return Plan(post=_docx_old_granted_row(rep, kind),
+                flag_ok=_keys(cells, "t3.granted.") | _keys(cells, "t3.result_total."))
+
+
+@transform("docx_hidden_old_row", "12", ("docx",))
+def _docx_hidden_old_row(rep: dict, fmt: str) -> Plan | None:
+    """DOCX keeping last draft's 予以公开 row (other figures) as hidden text (every run
+    ``w:vanish``) after the real one: Word prints it not; its figures are no figures."""
+    return _old_row_plan(rep, "hidden")
+
+
+@transform("docx_deleted_old_row", "12", ("docx",))
+def _docx_deleted_old_row(rep: dict, fmt: str) -> Plan | None:
+    """DOCX with track changes left in: last draft's 予以公开 row deleted as a tracked row
+    deletion (``w:trPr/w:del``, its text ``w:delText``): no part of the document's text."""
+    return _old_row_plan(rep, "deleted")
+
+
+@transform("docx_moved_old_row", "12", ("docx",))
+def _docx_moved_old_row(rep: dict, fmt: str) -> Plan | None:
+    """DOCX with track changes left in: a 予以公开 row (last draft's figures) moved away, the
+    old place's runs in ``w:moveFrom`` (still ``w:t`` text) in a row marked deleted."""
+    return _old_row_plan(rep, "moved")
+
+
+_blank_zeros_variant("docx_hidden_old_row", "docx_hidden_old_row with zeros blank.")
+_blank_zeros_variant("docx_deleted_old_row", "docx_deleted_old_row with zeros blank.")
+
+
+@transform("html_t2_as_lists", "11", ("html",))
+def _html_t2_as_lists(rep: dict, fmt: str) -> Plan:
+    """A CMS rich-text field that cannot hold tables: table 二 as nested lists, a sub-table per
+    item, its rows as items with their cells as ``<li>`` (``<li>规章<ul><li>本年制发件数：0</li>…``).
+    The figures with their column words are there: read them, or flag."""
+    def post(data: bytes, f: str) -> bytes:
+        def as_lists(m: re.Match) -> str:
+            t = m.group(0)
+            out, head = ["<ul>"], []
+            for row in re.findall(r"<tr>(.*?)</tr>", t, re.S):
+                cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+                if len(cells) == 1:
+                    out.append(f"<li><strong>{cells[0]}</strong></li>")
+                elif not any(ch.isdigit() for c in cells[1:] for ch in c):
+                    head = cells[1:]
+                else:
+                    items = "".join(f"<li>{h}：{v}</li>" for h, v in zip(head, cells[1:]))
+                    out.append(f"<li>{cells[0]}<ul>{items}</ul></li>")
+            return "".join(out) + "</ul>"
+        s = data.decode("utf-8")
+        m = re.search(r"<table.*?</table>", s, re.S)
+        return (s[:m.start()] + as_lists(m) + s[m.end():]).encode("utf-8")
+    return Plan(post=post, flag_ok=_keys(rep["cells"], "t2."), complete=False)
+
+
+@transform("html_rowspan_overrun", "extra", ("html",))
+def _html_rowspan_overrun(rep: dict, fmt: str) -> Plan:
+    """A CMS editor deleted rows but left the merged cells' ``rowspan`` as it was: table 三's
+    三、本年度办理结果 and table 四's column heads span nine rows past where they end (a browser
+    stops them at the table's last row; within the table they cover rows below)."""
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8")
+        s = re.sub(r'rowspan="(\d+)"', lambda m: f'rowspan="{int(m.group(1)) + 9}"', s)
+        return s.encode("utf-8")
+    return Plan(post=post)
+
+
+@transform("html_tables_in_layout_table", "extra", ("html",))
+def _html_tables_in_layout_table(rep: dict, fmt: str) -> Plan:
+    """An old CMS page laid out by a table: the article (text and its tables) in one cell, a
+    side column beside it with the page's counters and dates (``浏览次数：1234``,
+    ``发布日期：2022-01-20``).  The side column's numbers are no figures."""
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8")
+        i, j = s.index("<body>") + 6, s.rindex("</body>")
+        side = ('<td width="180" valign="top"><p>发布日期：2022-01-20</p><p>浏览次数：1234</p>'
+                '<p>字号：14 16 18</p><p>附件：0</p></td>')
+        return (s[:i] + '<table width="980" border="0"><tr><td valign="top">' + s[i:j] + "</td>"
+                + side + "</tr></table>" + s[j:]).encode("utf-8")
+    return Plan(post=post)
+
+
+@transform("html_row_labels_th", "extra", ("html",))
+def _html_row_labels_th(rep: dict, fmt: str) -> Plan:
+    """Accessible CMS markup: every row's label cell a ``<th scope="row">``, the header cells
+    ``<th scope="col">`` in the body's rows (no ``<thead>``)."""
+    def post(data: bytes, f: str) -> bytes:
+        def row(m: re.Match) -> str:
+            tr = m.group(0)
+            if not re.search(r'<p align="center">[\d.]+</p>', tr):
+                return re.sub(r"<td([^>]*)>(.*?)</td>", r'<th scope="col"\1>\2</th>', tr)
+            return re.sub(r"<td([^>]*)>((?:(?!</td>).)*[^\d\s<>.](?:(?!</td>).)*)</td>",
+                          lambda c: (f'<th scope="row"{c.group(1)}>{c.group(2)}</th>'
+                                     if not re.fullmatch(r'<p align="center">[\d.]*</p>', c.group(2)) else c.group(0)), tr)
+        return re.sub(r"<tr>.*?</tr>", row, data.decode("utf-8"), flags=re.S).encode("utf-8")
+    return Plan(post=post)
+
+
+@transform("money_thousands_sep", "4")
+def _money_thousands_sep(rep: dict, fmt: str) -> Plan | None:
+    """Amounts of 1,000 万元 and more printed with thousands separators (``96,171.6``), ASCII in
+    one report, full-width (``96，171.6``) in the next: the same amounts."""
+    keys = [k for k in _money_keys(rep["cells"]) if (rep["cells"][k] or 0) >= 1000]
+    if not keys:
+        return None
+    sep = "," if len(rep["agency"]) % 2 else "，"
+
+    def value_text(k: str, s: str) -> str:
+        if k not in keys:
+            return s
+        whole, _, frac = s.partition(".")
+        return f"{int(whole):,}".replace(",", sep) + (f".{frac}" if frac else "")
+    return Plan(opts={"value_text": value_text})
+
+
+@transform("numbers_nbsp_thousands", "extra")
+def _numbers_nbsp_thousands(rep: dict, fmt: str) -> Plan | None:
+    """Counts of 1,000 and more grouped with a no-break space (``3&nbsp;001``, U+00A0), as an
+    online editor's number format prints them."""
+    if not _nonzero(rep["cells"], "t", 1, minimum=1000):
+        return None
+    return Plan(opts={"value_text": _count_text(lambda k, s: f"{int(s):,}".replace(",", "\u00a0"))})
+
+
+@transform("t2_t4_rows_own_tables", "extra", ("html", "docx"))
+def _t2_t4_rows_own_tables(rep: dict, fmt: str) -> Plan:
+    """The editor of ``t3_rows_own_tables`` on tables 二 and 四: every row of table 二 its own
+    table (a sub-table's heading, its column heads and each item apart), table 四's header rows
+    one table and its figures row another without a header.  Read them, or flag."""
+    def per_row(g: Grid, r: Any, keep_header: bool) -> list:
+        n = g.header_rows if keep_header else 0
+        out = []
+        for lo, hi in ([(0, n)] if n else []) + [(i, i + 1) for i in range(n, len(g.slots))]:
+            piece = g.copy()
+            piece.slots = [list(row) for row in g.slots[lo:hi]]
+            above = set(cid for row in g.slots[:lo] for cid in row)
+            for row in piece.slots:
+                for c, cid in enumerate(row):
+                    if cid in above:
+                        row[c] = piece.new(lit())
+            out.append(piece.table(header_rows=hi - lo if lo == 0 and n else 0))
+        return out
+    keys = {k for k in rep["cells"] if k[:2] in ("t2", "t4")}
+    return Plan(opts={"tables": tables_hook(t2=lambda g, r: per_row(g, r, False),
+                                            t4=lambda g, r: per_row(g, r, True))},
+                flag_ok=keys, complete=False)
+
+
+_blank_zeros_variant("t2_t4_rows_own_tables", "t2_t4_rows_own_tables with zeros blank.")
+
+
+@transform("t2_label_over_blank_row", "extra", TABLED)
+def _t2_label_over_blank_row(rep: dict, fmt: str) -> Plan | None:
+    """Word leftovers in table 二: each item's label merged down over an empty row below it (its
+    figure cells blank).  The empty row prints no figure: table 二 has no sum to tell, so the
+    first row's figures stand (or a flag)."""
+    def t2(g: Grid, r: Any) -> None:
+        at = len(g.slots) - 1
+        while at >= 0:
+            row = g.slots[at]
+            first_num = next((c for c in range(g.ncols) if g.cells[row[c]].kind == "num"), None)
+            if first_num:
+                g.insert_row(at + 1, [], keep_spans=True)
+                for c in range(first_num):
+                    g.slots[at + 1][c] = row[c]
+            at -= 1
+    keys = _keys(rep["cells"], "t2.")
+    return Plan(opts={"tables": tables_hook(t2=t2)}, flag_ok=keys) if keys else None
+
+
+_PLACEHOLDER = "单击或点击此处输入文字。"
+
+
+@transform("docx_form_placeholder_cells", "extra", ("docx",))
+def _docx_form_placeholder_cells(rep: dict, fmt: str) -> Plan | None:
+    """A DOCX form (a 办公厅's template) whose figure cells are content controls; the cells the
+    agency left empty still show the control's placeholder (``<w:showingPlcHdr/>``, 单击或点击
+    此处输入文字。).  Zeros printed blank: such a cell holds no figure (0 by the report's habit,
+    or a flag) — the placeholder is no label."""
+    zeros = {k for k, v in rep["cells"].items() if k[:2] in ("t3", "t4") and v == 0}
+    if not zeros:
+        return None
+    n = iter(range(10 ** 6))
+
+    def edit(t: str) -> str:
+        def cell(m: re.Match) -> str:
+            i = next(n)
+            return (f'{m.group(1)}<w:sdt><w:sdtPr><w:id w:val="{900 + i}"/><w:showingPlcHdr/><w:text/></w:sdtPr>'
+                    f'<w:sdtContent><w:p><w:r><w:rPr><w:rStyle w:val="PlaceholderText"/></w:rPr>'
+                    f'<w:t>{_PLACEHOLDER}</w:t></w:r></w:p></w:sdtContent></w:sdt>{m.group(3)}')
+        return re.sub(r"(<w:tc><w:tcPr>(?:(?!</w:tcPr>).)*</w:tcPr>)(<w:p/>)(</w:tc>)", cell, t)
+
+    def post(data: bytes, f: str) -> bytes:
+        def both(x: str) -> str:
+            ms = list(re.finditer(r"<w:tbl>.*?</w:tbl>", x, re.S))
+            for m in reversed(ms[1:3]):
+                x = x[:m.start()] + edit(m.group(0)) + x[m.end():]
+            return x
+        return _docx_edit(data, both)
+    return Plan(opts={"blank_zeros": True}, post=post, flag_ok=zeros)
+
+
+@transform("docx_tracked_cell_deleted", "extra", ("docx",))
+def _docx_tracked_cell_deleted(rep: dict, fmt: str) -> Plan | None:
+    """DOCX with track changes left in: in table 三's 本年新收 and 予以公开 rows an old cell
+    (last draft's 其他 column) deleted as a tracked cell deletion (``w:tcPr/w:cellDel``, its
+    figure ``w:delText``) before the 总计 cell: no cell of the printed table."""
+    cells = rep["cells"]
+    rows = [lab for key, lab in (("new_received", "一、本年新收"), ("granted", "（一）予以公开"))
+            if f"t3.{key}.total" in cells]
+    if not rows:
+        return None
+    rev = _R8_REV.format(800)
+
+    def edit(t: str) -> str:
+        for lab in rows:
+            m = next((m for m in re.finditer(r"<w:tr>.*?</w:tr>", t, re.S) if lab in m.group(0)), None)
+            if m is None:
+                continue
+            tr = m.group(0)
+            last = tr.rindex("<w:tc>")
+            old = (f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="864"/><w:cellDel {rev}/></w:tcPr><w:p>'
+                   f'<w:del {rev}><w:r><w:delText>7</w:delText></w:r></w:del></w:p></w:tc>')
+            t = t[:m.start()] + tr[:last] + old + tr[last:] + t[m.end():]
+        return t
+    return Plan(post=_docx_second_table(edit))
+
+
+@transform("docx_title_in_page_header", "14", ("docx",))
+def _docx_title_in_page_header(rep: dict, fmt: str) -> Plan:
+    """DOCX whose title is printed only in the page header, in a two-cell table (the agency on
+    the left, 「Y年政府信息公开工作年度报告」 on the right), the body starting at 一、总体情况 and
+    the document properties' title empty: read it there or refuse — never another agency."""
+    def post(data: bytes, f: str) -> bytes:
+        import docx as _docx
+        from docx.shared import Cm
+        d = _docx.Document(io.BytesIO(data))
+        t = d.sections[0].header.add_table(1, 2, Cm(16))
+        t.cell(0, 0).text = rep["agency"]
+        t.cell(0, 1).text = f"{rep['year']}年政府信息公开工作年度报告"
+        d.sections[0].footer.paragraphs[0].text = "第 1 页"
+        buf = io.BytesIO()
+        d.save(buf)
+        return buf.getvalue()
+    return Plan(opts={"title_lines": [], "meta_title": " "}, post=post, may_reject=True)
+
+
+@transform("html_figures_in_readonly_inputs", "extra", ("html",))
+def _html_figures_in_readonly_inputs(rep: dict, fmt: str) -> Plan:
+    """An online 填报 system's print view: table 三's figures are read-only form fields
+    (``<input type="text" value="26" readonly>``, borderless), the 备注-like 总计 cells
+    ``<textarea readonly>26</textarea>``.  The page shows the figures: read them, or flag —
+    never an empty cell."""
+    n = iter(range(10 ** 6))
+
+    def field(m: re.Match) -> str:
+        v = m.group(2)
+        if next(n) % 5 == 4:
+            inner = f'<textarea readonly="readonly" rows="1" style="border:0;resize:none">{v}</textarea>'
+        else:
+            inner = (f'<input type="text" name="f{next(n)}" value="{v}" readonly="readonly" '
+                     'style="width:48px;border:0;text-align:center" />')
+        return m.group(1) + inner + m.group(3)
+    return Plan(post=_html_table_at(1, lambda t: re.sub(
+        r'(<td[^>]*>)<p align="center">(\d[\d.]*)</p>(</td>)', field, t)))
+
+
+_blank_zeros_variant("html_figures_in_readonly_inputs", "html_figures_in_readonly_inputs with zeros blank.")
+
+
+@transform("docx_vmerge_first_without_restart", "extra", ("docx",))
+def _docx_vmerge_first_without_restart(rep: dict, fmt: str) -> Plan:
+    """DOCX from a converter that writes every cell of a vertical merge as a bare ``<w:vMerge/>``,
+    the first one too (no ``w:val="restart"``): Word starts the merge at the first such cell
+    under a cell that is not merged, and shows that first cell's text (三、本年度办理结果, table
+    四's heads).  The cell above it is no part of the merge."""
+    return Plan(post=lambda data, f: _docx_edit(data, lambda x: x.replace('<w:vMerge w:val="restart"/>', "<w:vMerge/>")))
+
+
+_blank_zeros_variant("docx_vmerge_first_without_restart", "docx_vmerge_first_without_restart with zeros blank.")
+
+
+_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+\.)")
+
+
+@transform("docx_labels_auto_numbered", "extra", ("docx",))
+def _docx_labels_auto_numbered(rep: dict, fmt: str) -> Plan:
+    """DOCX whose table-三 row labels are numbered by Word's list numbering (``w:numPr``): the
+    ordinals 一、 （一） 1. are drawn by Word, not typed, so the text reads 本年新收政府信息公开申请
+    数量, 予以公开, 属于国家秘密 …  The labels' words are there."""
+    def edit(t: str) -> str:
+        def para(m: re.Match) -> str:
+            text = m.group(1)
+            if not _ORDINAL.match(text):
+                return m.group(0)
+            return ('<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr>'
+                    f"<w:r><w:t>{_ORDINAL.sub('', text)}</w:t></w:r></w:p>")
+        return re.sub(r"<w:p><w:r><w:t>([^<]+)</w:t></w:r></w:p>", para, t)
+    return Plan(post=_docx_second_table(edit))
+
+
+_blank_zeros_variant("docx_labels_auto_numbered", "docx_labels_auto_numbered with zeros blank.")
+
+
+@transform("html_word_comment_marks", "9", ("html",))
+def _html_word_comment_marks(rep: dict, fmt: str) -> Plan | None:
+    """Word's "save as web page" of a draft with review comments left in: three table-三 figures
+    carry a comment anchor (``26<a class=msocomanchor href="#_msocom_1">[A1]</a>``) and the
+    comments are listed at the end (``[A1]核对：上年为23件``).  The anchor is no digit of the
+    figure: read the figure, or flag it."""
+    keys = [k for k in ("t3.new_received.total", "t3.granted.total", "t3.carried_to_next.total")
+            if isinstance(rep["cells"].get(k), int)]
+    if not keys:
+        return None
+    a, b = "\u2068", "\u2069"
+
+    def value_text(k: str, s: str) -> str:
+        return f"{s}{a}{keys.index(k) + 1}{b}" if k in keys else s
+
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8")
+        s = re.sub(f"{a}(\\d){b}", lambda m: (
+            f'<span class=MsoCommentReference><span style="font-size:9.0pt"><a class=msocomanchor '
+            f'id="_anchor_{m.group(1)}" href="#_msocom_{m.group(1)}" name="_msoanchor_{m.group(1)}">'
+            f'[A{m.group(1)}]</a>&nbsp;</span></span>'), s)
+        notes = "".join(f'<div style="mso-element:comment"><p class=MsoCommentText><a href="#_msoanchor_{i}">[A{i}]</a>'
+                        f"核对：上年为{20 + i}件</p></div>" for i in range(1, len(keys) + 1))
+        i = s.rindex("</body>")
+        return (s[:i] + f'<div style="mso-element:comment-list"><hr class=msocomoff align=left size=1 width="33%">{notes}</div>'
+                + s[i:]).encode("utf-8")
+    return Plan(opts={"value_text": value_text}, post=post, flag_ok=set(keys))
+
+
+@transform("html_old_row_struck_whole", "12", ("html",))
+def _html_old_row_struck_whole(rep: dict, fmt: str) -> Plan | None:
+    """A corrected CMS page keeping the first-published 予以公开 row struck through as a whole
+    (``<tr style="text-decoration:line-through">``, its figures each + 2) above the corrected
+    one: the struck row prints no figure of the report."""
+    cells = rep["cells"]
+    if "t3.granted.total" not in cells:
+        return None
+    olds = [str((cells.get(f"t3.granted.{c}") or 0) + 2) for c in vocab.T3_COL_KEYS]
+
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8")
+        i = s.find("（一）予以公开")
+        k = s.find("</tr>", i) + 5
+        row = ('<tr style="text-decoration:line-through;color:#999"><td colspan="2"><p>（一）予以公开</p></td>'
+               + "".join(f'<td><p align="center">{v}</p></td>' for v in olds) + "</tr>")
+        return (s[:k] + row + s[k:]).encode("utf-8")
+    return Plan(post=post, flag_ok=_keys(cells, "t3.granted.") | _keys(cells, "t3.result_total."))
+
+
+@transform("html_figures_small_sup_font", "extra", ("html",))
+def _html_figures_small_sup_font(rep: dict, fmt: str) -> Plan:
+    """An editor that prints table 四's figures in ``<sup>`` for a smaller type (no figure before
+    them in the cell): a whole cell raised is the cell's figure, not a footnote mark."""
+    return Plan(post=_html_table_at(2, lambda t: re.sub(
+        r'(<td[^>]*><p align="center">)(\d+)(</p></td>)', r"\1<sup>\2</sup>\3", t)),
+        flag_ok=_keys(rep["cells"], "t4."))
+
+
+@transform("docx_figures_small_sup_font", "extra", ("docx",))
+def _docx_figures_small_sup_font(rep: dict, fmt: str) -> Plan:
+    """DOCX whose table-四 figures are superscript runs (an editor's small raised type, no
+    figure before them in the cell): a whole cell raised is its figure, not a footnote mark."""
+    def edit(x: str) -> str:
+        m = list(re.finditer(r"<w:tbl>.*?</w:tbl>", x, re.S))[2]
+        t = re.sub(r"<w:r>(<w:t>\d+</w:t>)</w:r>", r'<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>\1</w:r>', m.group(0))
+        return x[:m.start()] + t + x[m.end():]
+    return Plan(post=lambda data, f: _docx_edit(data, edit), flag_ok=_keys(rep["cells"], "t4."))
+# ---- adversary round 8 (r8file)
+# Files as crawlers save them: encodings without a declaration or with a false one, names that
+# lie about the content, web archives, Strict OOXML, a download cut short.
+
+
+def _html_without_charset(data: bytes) -> str:
+    return re.sub(r"(?i)<meta[^>]*charset[^>]*>", "", data.decode("utf-8"))
+
+
+@transform("file_html_utf16le_no_bom", "extra", ("html",))
+def _file_html_utf16le_no_bom(rep: dict, fmt: str) -> Plan:
+    """A page saved as Windows "Unicode" without a byte-order mark nor a charset, under a name
+    without extension: UTF-16 LE bytes, every other byte zero."""
+    return Plan(post=lambda data, f: _html_without_charset(data).encode("utf-16-le"), ext="")
+
+
+@transform("file_html_utf16be_no_bom", "extra", ("html",))
+def _file_html_utf16be_no_bom(rep: dict, fmt: str) -> Plan:
+    """The same in big-endian UTF-16 (``.htm``)."""
+    return Plan(post=lambda data, f: _html_without_charset(data).encode("utf-16-be"), ext=".htm")
+
+
+@transform("file_big5_traditional_undeclared", "13", ("txt", "html"))
+def _file_big5_traditional_undeclared(rep: dict, fmt: str) -> Plan:
+    """A traditional-script page or text saved in Big5 without any declaration: the bytes also
+    decode (to nonsense) as GB18030."""
+    def post(data: bytes, f: str) -> bytes:
+        text = _html_without_charset(data) if f == "html" else data.decode("utf-8")
+        return to_traditional(text).replace("\xa0", " ").encode("cp950", "replace")   # Big5 has no NBSP
+    return Plan(post=post, may_reject=True)
+
+
+@transform("file_big5_declared_gb2312", "13", ("html",))
+def _file_big5_declared_gb2312(rep: dict, fmt: str) -> Plan:
+    """A Big5 page whose stale ``<meta>`` declares gb2312 (a template copied between sites)."""
+    def post(data: bytes, f: str) -> bytes:
+        text = _html_without_charset(data).replace(
+            "<head>", '<head><meta http-equiv="Content-Type" content="text/html; charset=gb2312" />', 1)
+        return to_traditional(text).replace("\xa0", " ").encode("cp950", "replace")
+    return Plan(post=post, may_reject=True, ext=".shtml")
+
+
+@transform("file_html_mixed_utf8_gbk", "extra", ("html",))
+def _file_html_mixed_utf8_gbk(rep: dict, fmt: str) -> Plan:
+    """A CMS page assembled from a UTF-8 template (head, title, first paragraphs) around an
+    article stored as GBK: neither encoding decodes the whole file."""
+    def post(data: bytes, f: str) -> bytes:
+        s = _html_without_charset(data)
+        i = s.find("<table")
+        i = s.rfind("\n", 0, i) + 1
+        return s[:i].encode("utf-8") + s[i:].encode("gb18030")
+    return Plan(post=post, ext=".jsp")
+
+
+@transform("file_html_mixed_gbk_utf8", "extra", ("html",))
+def _file_html_mixed_gbk_utf8(rep: dict, fmt: str) -> Plan:
+    """The reverse: a GBK template (declared gb2312) around a UTF-8 article with the tables."""
+    def post(data: bytes, f: str) -> bytes:
+        s = _html_without_charset(data).replace(
+            "<head>", '<head><meta http-equiv="Content-Type" content="text/html; charset=gb2312" />', 1)
+        i = s.find("<table")
+        i = s.rfind("\n", 0, i) + 1
+        return s[:i].encode("gb18030") + s[i:].encode("utf-8")
+    return Plan(post=post, ext=".aspx")
+
+
+def mht(page: bytes, encoding: str = "quoted-printable", charset: str = "utf-8",
+        blink: bool = False) -> bytes:
+    """A MIME web archive (RFC 2557) holding ``page`` and a picture, as Word ("single file web
+    page") or a browser (``blink``: Chromium's header lines first) writes it."""
+    import base64
+    import quopri
+    body = (quopri.encodestring(page).decode("ascii") if encoding == "quoted-printable"
+            else base64.encodebytes(page).decode("ascii"))
+    head = ("From: <Saved by Blink>\r\nSnapshot-Content-Location: http://example.invalid/a.html\r\n"
+            "Subject: =?utf-8?Q?x?=\r\nDate: Mon, 1 Jan 2024 00:00:00 -0000\r\n" if blink else "")
+    return (head + "MIME-Version: 1.0\r\nContent-Type: multipart/related; "
+            'boundary="----=_NextPart_01DA0000.00000000"; type="text/html"\r\n\r\n'
+            "此文档为“单个文件网页”，也称为“Web 档案”文件。\r\n\r\n"
+            "------=_NextPart_01DA0000.00000000\r\n"
+            "Content-Location: file:///C:/x/report.htm\r\n"
+            f"Content-Transfer-Encoding: {encoding}\r\n"
+            f'Content-Type: text/html; charset="{charset}"\r\n\r\n' + body + "\r\n"
+            "------=_NextPart_01DA0000.00000000\r\n"
+            "Content-Location: file:///C:/x/report.files/image001.png\r\n"
+            "Content-Transfer-Encoding: base64\r\nContent-Type: image/png\r\n\r\n"
+            "iVBORw0KGgo=\r\n\r\n------=_NextPart_01DA0000.00000000--\r\n").encode("utf-8")
+
+
+@transform("file_mht_quoted_printable", "extra", ("html",))
+def _file_mht_quoted_printable(rep: dict, fmt: str) -> Plan:
+    """A browser's "save as single file" (.mhtml): the page quoted-printable in a MIME archive."""
+    return Plan(opts={"style": "word"}, post=lambda data, f: mht(data, blink=True), ext=".mhtml")
+
+
+@transform("file_mht_base64_named_doc", "extra", ("html",))
+def _file_mht_base64_named_doc(rep: dict, fmt: str) -> Plan:
+    """Word's "single file web page" renamed .doc, the page base64 in GB18030 bytes (declared
+    gb2312 in the part's MIME header, no <meta>)."""
+    def post(data: bytes, f: str) -> bytes:
+        return mht(_html_without_charset(data).encode("gb18030"), "base64", "gb2312")
+    return Plan(opts={"style": "word"}, post=post, ext=".doc")
+
+
+@transform("file_html_named_pdf", "extra", ("html",))
+def _file_html_named_pdf(rep: dict, fmt: str) -> Plan:
+    """A report page saved under the link's name ``….pdf`` (the link led to a web page)."""
+    return Plan(ext=".pdf")
+
+
+@transform("file_html_table_named_xls", "extra", ("html",))
+def _file_html_table_named_xls(rep: dict, fmt: str) -> Plan:
+    """Word-style HTML saved as ``.xls`` (an "Excel" export that is an HTML table), upper case."""
+    return Plan(opts={"style": "word"}, ext=".XLS")
+
+
+@transform("file_text_named_pdf", "extra", ("txt",))
+def _file_text_named_pdf(rep: dict, fmt: str) -> Plan:
+    """Text (a converter's output) saved under the original ``.pdf`` name."""
+    return Plan(ext=".pdf")
+
+
+@transform("file_docx_no_extension", "extra", ("docx",))
+def _file_docx_no_extension(rep: dict, fmt: str) -> Plan:
+    """A DOCX downloaded from ``download.jsp?id=…``: no extension at all."""
+    return Plan(ext="")
+
+
+_STRICT = (("http://schemas.openxmlformats.org/wordprocessingml/2006/main", "http://purl.oclc.org/ooxml/wordprocessingml/main"),
+           ("http://schemas.openxmlformats.org/officeDocument/2006/relationships", "http://purl.oclc.org/ooxml/officeDocument/relationships"))
+
+
+def _every_part(data: bytes, fn: Callable[[str, str], str]) -> bytes:
+    """A DOCX with ``fn(name, text)`` applied to each XML part (and .rels)."""
+    zin = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in zin.infolist():
+            body = zin.read(info.filename)
+            if info.filename.endswith((".xml", ".rels")):
+                body = fn(info.filename, body.decode("utf-8")).encode("utf-8")
+            z.writestr(info.filename, body)
+    return out.getvalue()
+
+
+@transform("file_docx_strict_ooxml", "extra", ("docx",))
+def _file_docx_strict_ooxml(rep: dict, fmt: str) -> Plan:
+    """A DOCX saved as "Strict Open XML Document": the same elements under the
+    ``http://purl.oclc.org/ooxml/…`` namespaces."""
+    def fn(name: str, text: str) -> str:
+        for a, b in _STRICT:
+            text = text.replace(a, b)
+        return text
+    return Plan(post=lambda data, f: _every_part(data, fn))
+
+
+@transform("file_docx_other_prefix_w14", "extra", ("docx",))
+def _file_docx_other_prefix_w14(rep: dict, fmt: str) -> Plan:
+    """A DOCX written by another tool: the WordprocessingML prefix ``ns0:`` instead of ``w:``,
+    w14/w15 namespaces declared and w14 paragraph ids on every paragraph."""
+    w14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+    w15 = "http://schemas.microsoft.com/office/word/2012/wordml"
+
+    def fn(name: str, text: str) -> str:
+        if name != "word/document.xml":
+            return text
+        text = re.sub(r"(</?)w:", r"\1ns0:", text)
+        text = re.sub(r"(\s)w:([A-Za-z]+=)", r"\1ns0:\2", text).replace("xmlns:w=", "xmlns:ns0=")
+        for pre, uri in (("w14", w14), ("w15", w15)):
+            if f"xmlns:{pre}=" not in text:
+                text = text.replace("xmlns:ns0=", f'xmlns:{pre}="{uri}" xmlns:ns0=', 1)
+        n = iter(range(1, 1_000_000))
+        return re.sub(r"<ns0:p(?=[ >])", lambda m: f'<ns0:p w14:paraId="{next(n):08X}"', text)
+    return Plan(post=lambda data, f: _every_part(data, fn))
+
+
+@transform("file_text_nul_padded", "extra", ("txt", "flat"))
+def _file_text_nul_padded(rep: dict, fmt: str) -> Plan:
+    """A text download padded with NUL bytes to its announced length (4 KB of zeros)."""
+    return Plan(post=lambda data, f: data + b"\x00" * 4096)
+
+
+@transform("file_text_cr_line_ends", "extra", ("txt", "md", "html"))
+def _file_text_cr_line_ends(rep: dict, fmt: str) -> Plan:
+    """Old Mac line ends: CR only."""
+    return Plan(post=lambda data, f: data.replace(b"\r\n", b"\n").replace(b"\n", b"\r"))
+
+
+_LAST_FIGURE = {"txt": re.compile(r"\n\t[ \u3000]*(\d{2,})[ \u3000]*\n"),
+                "md": re.compile(r"\|[ \u3000]*(\d{2,})[ \u3000]*(?=\|)"),
+                "html": re.compile(r">[ \u3000]*(\d{2,})[ \u3000]*<")}
+
+
+@transform("file_cut_inside_last_figure", "extra", ("txt", "md", "html"))
+def _file_cut_inside_last_figure(rep: dict, fmt: str) -> Plan | None:
+    """A download cut short inside the last table: the file ends after the first digit of the
+    last multi-digit figure of the tables.  That figure is then printed without its other
+    digits: only a flag is right for it; the cells after it are not printed (a flag is fine)."""
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8")
+        m = list(_LAST_FIGURE[f].finditer(s))[-1]
+        return s[:m.start(1) + 1].encode("utf-8")
+    return Plan(post=post, flag_ok=set(rep["cells"]), complete=False)
+
+
+@transform("file_html_server_page_blank_lines", "extra", ("html",))
+def _file_html_server_page_blank_lines(rep: dict, fmt: str) -> Plan:
+    """A JSP page saved from the browser: the server's directives left 3,000 blank lines (CRLF)
+    before ``<!DOCTYPE``, the name ends in ``.jsp``."""
+    return Plan(post=lambda data, f: b"\r\n" * 3000 + data, ext=".jsp")
+
+
+@transform("file_html_saved_comment_scripts_no_ext", "extra", ("html",))
+def _file_html_saved_comment_scripts_no_ext(rep: dict, fmt: str) -> Plan:
+    """A page saved by an old browser under a name without extension: a ``saved from url``
+    comment and a CMS's script blocks (2 KB) before ``<html>``."""
+    lead = ("<!-- saved from url=(0040)http://example.invalid/art/2024/1.html -->\n"
+            + "<script type=\"text/javascript\">var _hmt = _hmt || []; (function(){})();</script>\n" * 30)
+    return Plan(post=lambda data, f: lead.encode("utf-8") + data, ext="")
+
+
+@transform("file_html_gzip_body_saved", "extra", ("html",))
+def _file_html_gzip_body_saved(rep: dict, fmt: str) -> Plan:
+    """A crawler that wrote the HTTP body as sent (``Content-Encoding: gzip``): the page is
+    still gzip-compressed under its ``.html`` name."""
+    import gzip
+    return Plan(post=lambda data, f: gzip.compress(data, mtime=0))
+
+
+@transform("file_html_gbk_declared_latin1", "extra", ("html",))
+def _file_html_gbk_declared_latin1(rep: dict, fmt: str) -> Plan:
+    """GBK bytes under a template's stale ``charset=iso-8859-1`` (a single-byte charset decodes
+    any bytes)."""
+    def post(data: bytes, f: str) -> bytes:
+        return _html_without_charset(data).replace("<head>", '<head><meta charset="iso-8859-1">', 1).encode("gb18030")
+    return Plan(post=post, ext=".htm")
+
+
+@transform("file_http_response_saved", "extra", ("html",))
+def _file_http_response_saved(rep: dict, fmt: str) -> Plan:
+    """A crawler's dump of the whole HTTP response under a name without extension: status line
+    and headers (``charset=GBK`` there, no ``<meta>``; a 700-byte cookie), then the body
+    gzip-compressed and sent in 4 KB chunks."""
+    import gzip
+
+    def post(data: bytes, f: str) -> bytes:
+        body = gzip.compress(_html_without_charset(data).encode("gb18030"), mtime=0)
+        chunks = b"".join(b"%x\r\n%s\r\n" % (len(body[i:i + 4096]), body[i:i + 4096])
+                          for i in range(0, len(body), 4096)) + b"0\r\n\r\n"
+        head = ("HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Type: text/html; charset=GBK\r\n"
+                "Transfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n"
+                f"Set-Cookie: JSESSIONID={'A' * 700}; Path=/\r\n\r\n")
+        return head.encode("ascii") + chunks
+    return Plan(post=post, ext="")
+
+
+def flat_opc(docx: bytes) -> bytes:
+    """A DOCX as Word's "Word XML Document" (Flat OPC): every XML part inline in one file."""
+    z = zipfile.ZipFile(io.BytesIO(docx))
+    parts = []
+    for name in z.namelist():
+        if name.endswith(".xml") and not name.startswith("["):
+            xml = re.sub(r"^<\?xml[^>]*\?>\s*", "", z.read(name).decode("utf-8"))
+            parts.append(f'<pkg:part pkg:name="/{name}" pkg:contentType="application/xml">'
+                         f"<pkg:xmlData>{xml}</pkg:xmlData></pkg:part>")
+    return ('<?xml version="1.0" standalone="yes"?>\n<?mso-application progid="Word.Document"?>\n'
+            '<pkg:package xmlns:pkg="http://schemas.microsoft.com/office/2006/xmlPackage">'
+            + "".join(parts) + "</pkg:package>").encode("utf-8")
+
+
+def word_2003_xml(docx: bytes) -> bytes:
+    """A DOCX's body as Word 2003 XML: the 2003 namespace, a ``wx:sect`` wrapper, ``w:vmerge``."""
+    z = zipfile.ZipFile(io.BytesIO(docx))
+    x = re.sub(r"^<\?xml[^>]*\?>\s*", "", z.read("word/document.xml").decode("utf-8"))
+    x = x.replace("http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+                  "http://schemas.microsoft.com/office/word/2003/wordml")
+    x = x.replace("<w:document ", '<w:wordDocument xmlns:wx="http://schemas.microsoft.com/office/word/2003/auxHint" ', 1)
+    x = x.replace("</w:document>", "</w:wordDocument>").replace("w:vMerge", "w:vmerge")
+    x = x.replace("<w:body>", "<w:body><wx:sect>", 1).replace("</w:body>", "</wx:sect></w:body>")
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<?mso-application progid="Word.Document"?>\n' + x).encode("utf-8")
+
+
+@transform("file_word_flat_opc_named_doc", "extra", ("docx",))
+def _file_word_flat_opc_named_doc(rep: dict, fmt: str) -> Plan:
+    """Word's "Word XML Document" (Flat OPC, one XML file) published as ``.doc``."""
+    return Plan(post=lambda data, f: flat_opc(data), ext=".doc")
+
+
+@transform("file_word_2003_xml_named_doc", "extra", ("docx",))
+def _file_word_2003_xml_named_doc(rep: dict, fmt: str) -> Plan:
+    """A Word 2003 XML document published as ``.doc``."""
+    return Plan(post=lambda data, f: word_2003_xml(data), ext=".doc")
+
+
+def docx_alt_chunk(docx: bytes, page: bytes, name: str = "afchunk.htm") -> bytes:
+    """The DOCX with its body replaced by one ``w:altChunk`` importing ``page`` (an OA system's
+    "export to Word": Word renders the page as the document)."""
+    zin = zipfile.ZipFile(io.BytesIO(docx))
+    out = io.BytesIO()
+    rel = (f'<Relationship Id="rIdChunk1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+           f'relationships/aFChunk" Target="{name}"/>')
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        names = zin.namelist()
+        for n in names:
+            body = zin.read(n)
+            if n == "word/document.xml":
+                x = body.decode("utf-8")
+                i, j = x.index("<w:body>") + len("<w:body>"), x.index("</w:body>")
+                sect = re.search(r"<w:sectPr\b.*?</w:sectPr>", x[i:j], re.S)
+                x = x[:i] + '<w:altChunk r:id="rIdChunk1"/>' + (sect.group(0) if sect else "") + x[j:]
+                if "xmlns:r=" not in x[:2000]:
+                    x = x.replace("<w:document ", '<w:document xmlns:r="http://schemas.openxmlformats.org/'
+                                  'officeDocument/2006/relationships" ', 1)
+                body = x.encode("utf-8")
+            elif n == "word/_rels/document.xml.rels":
+                body = body.decode("utf-8").replace("</Relationships>", rel + "</Relationships>").encode("utf-8")
+            z.writestr(n, body)
+        if "word/_rels/document.xml.rels" not in names:
+            z.writestr("word/_rels/document.xml.rels",
+                       '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns='
+                       f'"http://schemas.openxmlformats.org/package/2006/relationships">{rel}</Relationships>')
+        z.writestr(f"word/{name}", page)
+    return out.getvalue()
+
+
+@transform("file_docx_alt_chunk_html", "extra", ("docx",))
+def _file_docx_alt_chunk_html(rep: dict, fmt: str) -> Plan:
+    """An OA system's "export to Word": a DOCX whose body is one ``w:altChunk`` importing the
+    report as a web page (GBK, declared gb2312)."""
+    def post(data: bytes, f: str) -> bytes:
+        src = {"agency": rep["agency"], "year": rep["year"], "template": rep["template"],
+               "cells": rep["cells"], "options": dict(rep.get("options") or {})}
+        page = R.render(src, "html", style="plain", encoding="gb18030")
+        return docx_alt_chunk(data, page)
+    return Plan(post=post)
+# ---- adversary round 8 (r8pdf)
+# PDFs as agencies' export tools write them: watermarks, fake bold, glyph-by-glyph text, rules
+# drawn as rectangles or dots or left out, landscape pages, small type, running headers.
+
+
+def _pdf_pages(data: bytes) -> list[tuple[float, float, list[dict], list[dict]]]:
+    """Per page: width, height, its chars and its straight rules (pdfplumber's dicts)."""
+    import pdfplumber
+    out = []
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for p in pdf.pages:
+            rules = [dict(x) for x in p.lines] + [dict(x) for x in p.rects]
+            out.append((float(p.width), float(p.height), [dict(c) for c in p.chars], rules))
+    return out
+
+
+def _draw_char(c: Any, ch: dict, dx: float = 0.0, dy: float = 0.0, gray: float | None = None) -> None:
+    """One glyph at its own text origin (a text object per glyph, as WPS and many exporters write)."""
+    m = ch["matrix"]
+    c.setFont(R._FONT, float(ch["size"]))
+    if gray is not None:
+        c.setFillGray(gray)
+    c.drawString(float(m[4]) + dx, float(m[5]) + dy, ch["text"])
+    if gray is not None:
+        c.setFillGray(0)
+
+
+def _draw_rule(c: Any, ln: dict, h: float) -> None:
+    c.setLineWidth(float(ln.get("linewidth") or 0.5))
+    c.line(float(ln["x0"]), h - float(ln["top"]), float(ln["x1"]), h - float(ln["bottom"]))
+
+
+def pdf_redraw(data: bytes, *, chars: Callable[[Any, dict, int], None] | None = None,
+               rules: Callable[[Any, dict, float, int], None] | None = None,
+               order: Callable[[list[dict]], list[dict]] | None = None,
+               over: Callable[[Any, int, int, float, float], None] | None = None,
+               pagesize: Callable[[float, float], tuple[float, float]] | None = None,
+               shift: tuple[float, float] = (0.0, 0.0)) -> bytes:
+    """The PDF's text and rules written anew by another producer (reportlab canvas): every glyph
+    drawn on its own at its origin (``chars(canvas, char, page)`` may draw it otherwise), every
+    rule by ``rules(canvas, rule, page_height, page)`` (default: a stroked line), glyphs in
+    ``order`` (the content stream's order, not the reading order), then ``over(canvas, page,
+    pages, w, h)`` drawn on top; ``pagesize`` may turn the page, ``shift`` moves the content."""
+    from reportlab.pdfgen import canvas
+
+    R._register_font()
+    pages = _pdf_pages(data)
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, invariant=1)
+    for i, (w, h, chs, rls) in enumerate(pages):
+        pw, ph = pagesize(w, h) if pagesize else (w, h)
+        c.setPageSize((pw, ph))
+        c.saveState()
+        c.translate(shift[0], ph - h + shift[1])
+        for ln in rls:
+            (rules or (lambda cv, x, hh, p: _draw_rule(cv, x, hh)))(c, ln, h, i)
+        for ch in (order(chs) if order else chs):
+            (chars or (lambda cv, x, p: _draw_char(cv, x)))(c, ch, i)
+        c.restoreState()
+        if over:
+            over(c, i, len(pages), pw, ph)
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _tiled(words: list[str], angle: float, gray: float, size: float, step: tuple[float, float],
+           alpha: float = 1.0) -> Callable:
+    def over(c: Any, i: int, n: int, w: float, h: float) -> None:
+        c.saveState()
+        c.setFillGray(gray)
+        c.setFillAlpha(alpha)
+        c.setFont(R._FONT, size)
+        k = 0
+        y = -h * 0.2
+        while y < h * 1.2:
+            x = -w * 0.2 + (step[0] / 2 if int(y / step[1]) % 2 else 0)
+            while x < w * 1.2:
+                c.saveState()
+                c.translate(x, y)
+                c.rotate(angle)
+                c.drawString(0, 0, words[k % len(words)])
+                c.restoreState()
+                k += 1
+                x += step[0]
+            y += step[1]
+        c.restoreState()
+    return over
+
+
+@transform("pdf_watermark_diagonal", "extra", ("pdf",))
+def _pdf_watermark_diagonal(rep: dict, fmt: str) -> Plan:
+    """A diagonal watermark tiled over every page (仅供参考, the office's name and the download
+    date) in dark grey made faint by transparency, drawn after the page's text: its glyphs stand
+    inside the tables' cells but are no part of them."""
+    words = ["仅供参考", "示例市人民政府办公室", f"{int(rep['year']) + 1}-01-15"]
+    return Plan(post=lambda data, f: pdf_redraw(data, over=_tiled(words, 35, 0.4, 22, (190, 150), alpha=0.25)))
+
+
+@transform("pdf_watermark_upright", "extra", ("pdf",))
+def _pdf_watermark_upright(rep: dict, fmt: str) -> Plan:
+    """A light grey upright watermark tiled over every page, small, with the download date and
+    time (a document system's stamp): upright grey digits fall into the tables' cells."""
+    y = int(rep["year"]) + 1
+    words = ["仅供参考", f"{y}-01-15 10:23", "示例市政务公开办"]
+    return Plan(post=lambda data, f: pdf_redraw(data, over=_tiled(words, 0, 0.82, 9, (150, 61))))
+
+
+@transform("pdf_fake_bold_overprint", "extra", ("pdf",))
+def _pdf_fake_bold_overprint(rep: dict, fmt: str) -> Plan:
+    """Word/WPS fake bold for a font without a bold face: every glyph drawn twice, the second
+    0.2 pt to the right (the title, headers, labels and figures alike)."""
+    def chars(c: Any, ch: dict, i: int) -> None:
+        _draw_char(c, ch)
+        _draw_char(c, ch, dx=0.2)
+    return Plan(post=lambda data, f: pdf_redraw(data, chars=chars))
+
+
+@transform("pdf_fake_bold_offset_wide", "extra", ("pdf",))
+def _pdf_fake_bold_offset_wide(rep: dict, fmt: str) -> Plan:
+    """Fake bold overprinted at 0.5 pt right and 0.3 pt up (a heavier export setting)."""
+    def chars(c: Any, ch: dict, i: int) -> None:
+        _draw_char(c, ch)
+        _draw_char(c, ch, dx=0.5, dy=0.3)
+    return Plan(post=lambda data, f: pdf_redraw(data, chars=chars))
+
+
+@transform("pdf_stream_column_order", "extra", ("pdf",))
+def _pdf_stream_column_order(rep: dict, fmt: str) -> Plan:
+    """Visible text whose content stream is written column by column (right to left), each
+    glyph placed on its own: the page reads in place order, not stream order."""
+    def order(chs: list[dict]) -> list[dict]:
+        return sorted(chs, key=lambda ch: (-round(float(ch["x0"]) / 30), float(ch["top"])))
+    return Plan(post=lambda data, f: pdf_redraw(data, order=order))
+
+
+def _rect_rule(c: Any, ln: dict, h: float, i: int) -> None:
+    """A rule as a thin filled black rectangle (how WPS and some Word exports draw borders)."""
+    x0, x1, top, bot = float(ln["x0"]), float(ln["x1"]), float(ln["top"]), float(ln["bottom"])
+    wdt = 0.6
+    c.setFillGray(0)
+    if x1 - x0 >= bot - top:
+        c.rect(x0 - wdt / 2, h - top - wdt / 2, x1 - x0 + wdt, wdt, stroke=0, fill=1)
+    else:
+        c.rect(x0 - wdt / 2, h - bot - wdt / 2, wdt, bot - top + wdt, stroke=0, fill=1)
+
+
+@transform("pdf_rules_as_rects", "extra", ("pdf",))
+def _pdf_rules_as_rects(rep: dict, fmt: str) -> Plan:
+    """Table borders drawn as thin filled rectangles rather than stroked lines."""
+    return Plan(post=lambda data, f: pdf_redraw(data, rules=_rect_rule))
+
+
+def _dotted_rule(c: Any, ln: dict, h: float, i: int) -> None:
+    """A rule as a row of short separate segments (a dotted border exported dot by dot)."""
+    x0, x1, top, bot = float(ln["x0"]), float(ln["x1"]), float(ln["top"]), float(ln["bottom"])
+    c.setLineWidth(0.5)
+    horiz = x1 - x0 >= bot - top
+    a, b = (x0, x1) if horiz else (top, bot)
+    t = a
+    while t < b:
+        e = min(b, t + 1.0)
+        if horiz:
+            c.line(t, h - top, e, h - top)
+        else:
+            c.line(x0, h - t, x0, h - e)
+        t += 3.5
+    # the ends: a border's last dot sits at its corner
+    if horiz:
+        c.line(max(a, b - 1.0), h - top, b, h - top)
+    else:
+        c.line(x0, h - max(a, b - 1.0), x0, h - b)
+
+
+@transform("pdf_rules_dotted", "extra", ("pdf",))
+def _pdf_rules_dotted(rep: dict, fmt: str) -> Plan:
+    """Every table border dotted, each dot its own 1 pt segment, 2.5 pt apart."""
+    return Plan(post=lambda data, f: pdf_redraw(data, rules=_dotted_rule))
+
+
+@transform("pdf_rules_horizontal_only", "extra", ("pdf",))
+def _pdf_rules_horizontal_only(rep: dict, fmt: str) -> Plan:
+    """Tables with horizontal rules only (no vertical borders: a 三线表-like house style); the
+    columns show by their figures' places alone."""
+    def rules(c: Any, ln: dict, h: float, i: int) -> None:
+        if float(ln["x1"]) - float(ln["x0"]) >= float(ln["bottom"]) - float(ln["top"]):
+            _draw_rule(c, ln, h)
+    return Plan(post=lambda data, f: pdf_redraw(data, rules=rules))
+
+
+@transform("pdf_rules_outer_only", "extra", ("pdf",))
+def _pdf_rules_outer_only(rep: dict, fmt: str) -> Plan:
+    """Tables with their outer frame only: the inner borders left out (a template whose inner
+    borders were set to none); the columns show by the figures' places."""
+    def post(data: bytes, f: str) -> bytes:
+        import pdfplumber
+        boxes: dict[int, list[tuple]] = {}
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for i, p in enumerate(pdf.pages):
+                boxes[i] = [t.bbox for t in p.find_tables()]
+
+        def on_frame(ln: dict, i: int) -> bool:
+            x0, x1, top, bot = float(ln["x0"]), float(ln["x1"]), float(ln["top"]), float(ln["bottom"])
+            for bx0, btop, bx1, bbot in boxes[i]:
+                if x1 - x0 >= bot - top and any(abs(top - y) < 1 for y in (btop, bbot)):
+                    return True
+                if x1 - x0 < bot - top and any(abs(x0 - x) < 1 for x in (bx0, bx1)):
+                    return True
+            return False
+
+        def rules(c: Any, ln: dict, h: float, i: int) -> None:
+            if on_frame(ln, i):
+                _draw_rule(c, ln, h)
+        return pdf_redraw(data, rules=rules)
+    return Plan(post=post)
+
+
+@transform("pdf_landscape_pages", "extra", ("pdf",))
+def _pdf_landscape_pages(rep: dict, fmt: str) -> Plan:
+    """The report printed on landscape A4 (a wide-table house setting), tables at their widths."""
+    return Plan(opts={"landscape": True})
+
+
+@transform("pdf_small_font_tight", "extra", ("pdf",))
+def _pdf_small_font_tight(rep: dict, fmt: str) -> Plan:
+    """Tables in 5 pt type with columns at 60 % width (a report squeezed onto fewer pages)."""
+    return Plan(opts={"cell_size": 5.0, "width_scale": 0.6})
+
+
+@transform("pdf_figures_right_aligned_unruled", "extra", ("pdf",))
+def _pdf_figures_right_aligned_unruled(rep: dict, fmt: str) -> Plan:
+    """An unruled PDF whose figures are right-aligned in their cells under centred header words."""
+    return Plan(opts={"ruled": False, "num_align": 2})
+
+
+@transform("pdf_figures_left_aligned", "extra", ("pdf",))
+def _pdf_figures_left_aligned(rep: dict, fmt: str) -> Plan:
+    """A ruled PDF whose figures are left-aligned in wide cells (landscape, columns at 150 %)."""
+    return Plan(opts={"num_align": 0, "landscape": True, "width_scale": 1.5})
+
+
+@transform("pdf_superscript_note_glyph", "9", ("pdf",))
+def _pdf_superscript_note_glyph(rep: dict, fmt: str) -> Plan:
+    """A footnote mark after some figures drawn as a separate raised smaller glyph (``26¹`` as
+    ``26`` + a 4.8 pt ``1`` above the line), the note under the table."""
+    keys = {k for k, v in rep["cells"].items() if isinstance(v, int) and v > 0
+            and k.startswith(("t3.new_received.", "t3.granted.", "t2.admin_licensing."))}
+
+    def pieces(t2: Any, t3: Any, t4: Any, r: Any) -> tuple:
+        return ([t2, "注：1.含网上办理的数量。"], [t3, "注：1.含网上申请。"], t4)
+    return Plan(opts={"value_text": lambda k, s: s + "<super>1</super>" if k in keys and s else s,
+                      "tables": tables_hook(pieces=pieces)})
+
+
+def _running_header(rep: dict) -> Callable:
+    y = rep["year"]
+
+    def over(c: Any, i: int, n: int, w: float, h: float) -> None:
+        c.saveState()
+        c.setFont(R._FONT, 9)
+        c.drawString(54, h - 40, f"{rep['agency']}{y}年政府信息公开工作年度报告")
+        c.drawRightString(w - 54, h - 40, f"{int(y) + 1}年1月")
+        c.setLineWidth(0.75)
+        c.line(54, h - 44, w - 54, h - 44)
+        c.drawCentredString(w / 2, 22, f"第 {i + 1} 页 共 {n} 页")
+        c.restoreState()
+    return over
+
+
+@transform("pdf_running_header_split_no_repeat", "extra", ("pdf",))
+def _pdf_running_header_split_no_repeat(rep: dict, fmt: str) -> Plan:
+    """Table 三 continued on the next page without its header, under a running page header (the
+    report's title, the month, a rule across the page) and a 第 N 页 共 M 页 footer."""
+    return Plan(opts={"split_table3": True, "repeat_header": False},
+                post=lambda data, f: pdf_redraw(data, over=_running_header(rep)))
+
+
+@transform("pdf_ocr_layer_digit_confusion", "12", ("pdf",))
+def _pdf_ocr_layer_digit_confusion(rep: dict, fmt: str) -> Plan | None:
+    """A scan with an OCR text layer that misread some figures of tables 三 and 四 (8 as 3, 1 as
+    7), the picture right: the identities show the damage — flag, never take the misread."""
+    cells = rep["cells"]
+    conf = {"8": "3", "1": "7"}
+    keys = {k for k, v in cells.items() if k.startswith(("t3.", "t4.")) and isinstance(v, int)
+            and any(d in str(v) for d in conf) and zlib_crc(k) % 3 == 0}
+    if not keys:
+        return None
+    lie = {k: int("".join(conf.get(d, d) for d in str(v))) if k in keys else v for k, v in cells.items()}
+
+    def post(data: bytes, f: str) -> bytes:
+        return ocr_sandwich(data, words_from=R.render({**rep, "cells": lie}, "pdf"))
+    return Plan(post=post, flag_ok=keys, complete=False)
+
+
+def zlib_crc(s: str) -> int:
+    import zlib
+    return zlib.crc32(s.encode())
+
+
+@transform("pdf_watermark_date_over_tables", "extra", ("pdf",))
+def _pdf_watermark_date_over_tables(rep: dict, fmt: str) -> Plan:
+    """A diagonal watermark of a date and a number (``2024-01-15 第36号``) only on the pages after
+    the first, so the title reads clean and the watermark's digits fall among the tables'."""
+    words = [f"{int(rep['year']) + 1}-01-15", "第36号", "仅供参考"]
+
+    def over(c: Any, i: int, n: int, w: float, h: float) -> None:
+        if i:
+            _tiled(words, 30, 0.3, 16, (150, 110), alpha=0.2)(c, i, n, w, h)
+    return Plan(post=lambda data, f: pdf_redraw(data, over=over))
+
+
+@transform("pdf_superscript_note_glyph_blank_zeros", "9", ("pdf",))
+def _pdf_superscript_note_glyph_blank_zeros(rep: dict, fmt: str) -> Plan:
+    """pdf_superscript_note_glyph with zeros printed blank: a mark after a table-三 figure whose
+    neighbour cell is blank, and after 0-rows' labels in table 二 (规章¹)."""
+    keys = {k for k, v in rep["cells"].items() if isinstance(v, int) and v > 0 and k.startswith("t3.")}
+
+    def relabel(g: Grid, r: Any) -> None:
+        g.relabel(lambda c: replace(c, text=c.text + "<super>1</super>") if c.kind == "label"
+                  and c.text in ("规章", "行政事业性收费") else c)
+
+    def pieces(t2: Any, t3: Any, t4: Any, r: Any) -> tuple:
+        return ([t2, "注：1.含所属单位。"], [t3, "注：1.含网上申请。"], t4)
+    return Plan(opts={"blank_zeros": True,
+                      "value_text": lambda k, s: s + "<super>1</super>" if k in keys and s else s,
+                      "tables": tables_hook(t2=relabel, pieces=pieces)})
+
+
+def _footer_header(rep: dict, footer: Callable[[int, int], str], header: bool = True) -> Callable:
+    def over(c: Any, i: int, n: int, w: float, h: float) -> None:
+        c.saveState()
+        c.setFont(R._FONT, 9)
+        if header and i:
+            c.drawString(54, h - 44, f"{rep['agency']}{rep['year']}年政府信息公开工作年度报告")
+        c.drawCentredString(w / 2, 50, footer(i + 1, n))
+        c.restoreState()
+    return over
+
+
+@transform("pdf_unruled_split_footer_reversed", "extra", ("pdf",))
+def _pdf_unruled_split_footer_reversed(rep: dict, fmt: str) -> Plan:
+    """An unruled PDF with table 三 continued on the next page without its header; a footer
+    ``共 2 页  第 1 页`` close under the page's last row and, from page 2, a running header with
+    the report's title and year right above the table's continuation."""
+    return Plan(opts={"ruled": False, "split_table3": True, "repeat_header": False},
+                post=lambda data, f: pdf_redraw(data, over=_footer_header(rep, lambda i, n: f"共 {n} 页  第 {i} 页")))
+
+
+@transform("pdf_unruled_split_footer_fraction", "extra", ("pdf",))
+def _pdf_unruled_split_footer_fraction(rep: dict, fmt: str) -> Plan:
+    """As pdf_unruled_split_footer_reversed, the footer a bare ``1 / 2`` with the office's name."""
+    return Plan(opts={"ruled": False, "split_table3": True, "repeat_header": False},
+                post=lambda data, f: pdf_redraw(data, over=_footer_header(
+                    rep, lambda i, n: f"示例市人民政府办公室    {i} / {n}")))
+
+
+@transform("pdf_head_light_words_dark_fill", "extra", ("pdf",))
+def _pdf_head_light_words_dark_fill(rep: dict, fmt: str) -> Plan:
+    """Header cells filled dark blue with light grey words (a house table style): light ink on a
+    dark ground is printed text, not a watermark's tint."""
+    return Plan(opts={"head_colors": ("#1F3864", "#D9D9D9")})
+
+
+def _digit_runs(chs: list[dict]) -> list[list[dict]]:
+    """Runs of digit glyphs (and a figure's decimal point or sign) side by side on one baseline."""
+    runs: list[list[dict]] = []
+    for ch in sorted(chs, key=lambda x: (round(float(x["bottom"]), 1), float(x["x0"]))):
+        if not (ch["text"].isdigit() or ch["text"] in ".-"):
+            continue
+        p = runs[-1][-1] if runs else None
+        if p is not None and abs(float(p["bottom"]) - float(ch["bottom"])) < 0.5 and \
+                -0.5 < float(ch["x0"]) - float(p["x1"]) < 1.0:
+            runs[-1].append(ch)
+        else:
+            runs.append([ch])
+    return runs
+
+
+def _tracked(track: float) -> Callable:
+    """``order`` hook that moves each figure's glyphs ``track`` points apart, around its centre."""
+    def order(chs: list[dict]) -> list[dict]:
+        moved: dict[int, float] = {}
+        for run in _digit_runs(chs):
+            n = len(run)
+            for i, ch in enumerate(run):
+                moved[id(ch)] = (i - (n - 1) / 2) * track
+        out = []
+        for ch in chs:
+            if id(ch) in moved:
+                m = list(ch["matrix"])
+                m[4] = float(m[4]) + moved[id(ch)]
+                ch = dict(ch, matrix=tuple(m))
+            out.append(ch)
+        return out
+    return order
+
+
+@transform("pdf_figures_letter_spaced", "extra", ("pdf",))
+def _pdf_figures_letter_spaced(rep: dict, fmt: str) -> Plan:
+    """Every figure's digits drawn one by one with 2.5 pt of extra tracking (character spacing
+    in the cell style): ``1 2 8 8`` standing apart inside one cell is the figure 1288."""
+    return Plan(post=lambda data, f: pdf_redraw(data, order=_tracked(2.5)))
+
+
+@transform("pdf_figures_letter_spaced_wide", "extra", ("pdf",))
+def _pdf_figures_letter_spaced_wide(rep: dict, fmt: str) -> Plan:
+    """Figures' digits 4 pt apart (wide tracking, the gap wider than a text extractor's word
+    gap), unruled: the digits of one figure are one figure, or flagged."""
+    return Plan(opts={"ruled": False}, post=lambda data, f: pdf_redraw(data, order=_tracked(4.0)))
+
+
+@transform("pdf_rules_some_row_rules_missing", "extra", ("pdf",))
+def _pdf_rules_some_row_rules_missing(rep: dict, fmt: str) -> Plan:
+    """Some horizontal rules between body rows left out (borders set to none on a few cells):
+    two rows' labels and figures then stand in one ruled band, one above the other."""
+    def post(data: bytes, f: str) -> bytes:
+        pages = _pdf_pages(data)
+        drop: dict[int, set[float]] = {}
+        for i, (_w, _h, _chs, rls) in enumerate(pages):
+            tops = sorted({round(float(x["top"]), 1) for x in rls
+                           if float(x["x1"]) - float(x["x0"]) > float(x["bottom"]) - float(x["top"])})
+            drop[i] = {t for n, t in enumerate(tops) if n % 5 == 3}
+
+        def rules(c: Any, ln: dict, h: float, i: int) -> None:
+            horiz = float(ln["x1"]) - float(ln["x0"]) > float(ln["bottom"]) - float(ln["top"])
+            if not (horiz and round(float(ln["top"]), 1) in drop[i]):
+                _draw_rule(c, ln, h)
+        return pdf_redraw(data, rules=rules)
+    return Plan(post=post, complete=False)
+
+
+@transform("pdf_rules_cell_rects", "extra", ("pdf",))
+def _pdf_rules_cell_rects(rep: dict, fmt: str) -> Plan:
+    """Borders as each cell's own stroked rectangle (neighbours' edges drawn twice, 0.3 pt
+    apart where the exporter rounded), not as grid lines."""
+    def rules(c: Any, ln: dict, h: float, i: int) -> None:
+        x0, x1, top, bot = float(ln["x0"]), float(ln["x1"]), float(ln["top"]), float(ln["bottom"])
+        c.setLineWidth(0.4)
+        c.line(x0, h - top, x1, h - bot)
+        c.line(x0 + 0.3, h - top - 0.3, x1 + 0.3, h - bot - 0.3)
+    return Plan(post=lambda data, f: pdf_redraw(data, rules=rules))
+
+
+@transform("pdf_watermark_upright_faint", "extra", ("pdf",))
+def _pdf_watermark_upright_faint(rep: dict, fmt: str) -> Plan:
+    """An upright watermark in black made faint by transparency (fill alpha 0.15), tiled with
+    the download date over every page: only the alpha tells it from the page's text."""
+    y = int(rep["year"]) + 1
+    words = ["仅供参考", f"{y}-01-15", "示例市政务公开办"]
+    return Plan(post=lambda data, f: pdf_redraw(data, over=_tiled(words, 0, 0.0, 9, (150, 61), alpha=0.15)))
+
+
+def _margin_comments(unruled: bool) -> Callable[[dict, str], Plan]:
+    def make(rep: dict, fmt: str) -> Plan:
+        k = 0.74
+
+        def chars(c: Any, ch: dict, i: int) -> None:
+            c.saveState()
+            c.translate(0, 841.89 * (1 - k))
+            c.scale(k, k)
+            _draw_char(c, ch)
+            c.restoreState()
+
+        def rules(c: Any, ln: dict, h: float, i: int) -> None:
+            c.saveState()
+            c.translate(0, h * (1 - k))
+            c.scale(k, k)
+            _draw_rule(c, ln, h)
+            c.restoreState()
+
+        def post(data: bytes, f: str) -> bytes:
+            pages = _pdf_pages(data)
+            rows: dict[int, list[float]] = {}
+            for i, (_w, h, chs, _r) in enumerate(pages):
+                ys = sorted({round(float(ch["bottom"])) for ch in chs if ch["text"].isdigit() and float(ch["x0"]) > 250})
+                rows[i] = [h * (1 - k) + (h - y) * k for y in ys[1::6]][:5]
+
+            def over(c: Any, i: int, n: int, w: float, h: float) -> None:
+                c.saveState()
+                c.setFont(R._FONT, 7)
+                for j, y in enumerate(rows.get(i, [])):
+                    c.setStrokeGray(0.5)
+                    c.rect(w * k + 6, y - 4, w * (1 - k) - 14, 18, stroke=1, fill=0)
+                    c.drawString(w * k + 9, y + 6, f"批注 [示{j + 1}]: 核实")
+                    c.drawString(w * k + 9, y - 1, f"原为 {12 + 7 * j} 件")
+                c.restoreState()
+            return pdf_redraw(data, chars=chars, rules=rules, over=over)
+        return Plan(opts={"ruled": not unruled}, post=post)
+    return make
+
+
+transform("pdf_margin_comments", "extra", ("pdf",))(_margin_comments(False))
+transform("pdf_margin_comments_unruled", "extra", ("pdf",))(_margin_comments(True))
+
+
+@transform("pdf_whiteout_corrected_figures", "extra", ("pdf",))
+def _pdf_whiteout_corrected_figures(rep: dict, fmt: str) -> Plan | None:
+    """Figures corrected in a PDF editor: a white box drawn over the old figure and the new one
+    typed on it (Acrobat's edit / a white-out annotation flattened). The old glyphs stay in the
+    text layer under the box; the page shows the new figure only."""
+    cells = rep["cells"]
+    keys = {k for k, v in cells.items() if isinstance(v, int) and v >= 10 and k.startswith("t3.")
+            and zlib_crc(k) % 4 == 0}
+    if not keys:
+        return None
+    printed = {str(v) for v in cells.values()}
+    keys = {k for k in keys if str(cells[k] + 7) not in printed}   # each old figure found by its text
+    if not keys:
+        return None
+    old = {k: v + 7 if k in keys else v for k, v in cells.items()}
+    wrong = {str(old[k]): str(cells[k]) for k in keys}
+
+    def post(data: bytes, f: str) -> bytes:
+        base = R.render({**rep, "cells": old}, "pdf")
+        pages = _pdf_pages(base)
+        fix: dict[int, list[tuple[float, float, float, float, float, str]]] = {}
+        for i, (_w, _h, chs, _r) in enumerate(pages):
+            for run in _digit_runs(chs):
+                t = "".join(ch["text"] for ch in run)
+                if t in wrong:
+                    x0, x1 = float(run[0]["x0"]), float(run[-1]["x1"])
+                    top, bot = min(float(ch["top"]) for ch in run), max(float(ch["bottom"]) for ch in run)
+                    fix.setdefault(i, []).append((x0, x1, top, bot, float(run[0]["size"]), wrong[t]))
+
+        def over(c: Any, i: int, n: int, w: float, h: float) -> None:
+            for x0, x1, top, bot, size, new in fix.get(i, []):
+                c.setFillGray(1)
+                c.rect(x0 - 1, h - bot - 1, x1 - x0 + 2, bot - top + 2, stroke=0, fill=1)
+                c.setFillGray(0)
+                c.setFont(R._FONT, size)
+                c.drawCentredString((x0 + x1) / 2, h - bot + 0.12 * size, new)
+        return pdf_redraw(base, over=over)
+    return Plan(post=post, flag_ok=keys)
+
+
+@transform("pdf_struck_old_figure", "7", ("pdf",))
+def _pdf_struck_old_figure(rep: dict, fmt: str) -> Plan | None:
+    """A corrected figure printed after the old one struck through (Word's strikethrough or a
+    tracked deletion exported to PDF: a line drawn through the old digits): the struck figure
+    is the edit history, the figure after it the value."""
+    cells = rep["cells"]
+    keys = {k for k, v in cells.items() if isinstance(v, int) and v > 0 and k.startswith(("t3.", "t4."))
+            and zlib_crc(k) % 3 == 0}
+    if not keys:
+        return None
+    return Plan(opts={"value_text": lambda k, s: f"<strike>{int(s) + 2}</strike>{s}" if k in keys and s else s})
 # ---- adversary round 8 (r8compose)
 #
 # Publishers do several things at once.  A composition applies two registered transforms in
