@@ -39,7 +39,7 @@ from etl.parse_state import ParseState, Row
 from etl.report import ParsedReport, looks_synthetic
 from etl.sections import sections_json
 from etl.side_by_side import split_side_by_side
-from etl.titles import annex_unit, find_title, report_starts, split_reports
+from etl.titles import annex_unit, arabic_years, find_title, report_starts, signed_agency, split_reports
 from etl.traditional import to_simplified
 
 # --------------------------------------------------------------------------- rows
@@ -1513,17 +1513,27 @@ _PERIOD = re.compile(r"统计(?:期限|期间|时限|时段|周期)[^。；]{0,2
                      r"[^。；\d]{0,8}(?:(\d{4})\s*年\s*)?12\s*月\s*31\s*日")
 
 
+#: words before 统计期限 that make it another period than the report's (上一统计期限, 去年同期)
+_CITED_PERIOD = re.compile(r"(?:上一?|前一|去年|往年|上年度?)[个期的]?$")
+
+
 def _period_year(text: str) -> int | None:
     """The year of the report's statistics period (本报告所列数据的统计期限自2020年1月1日起至
-    2020年12月31日止): the year its figures are for, or None when not printed so."""
-    m = _PERIOD.search(vocab.norm(text)[:20000])
-    if m is None or (m.group(2) and m.group(2) != m.group(1)):
-        return None
-    return int(m.group(1))
+    2020年12月31日止): the year its figures are for, or None when not printed so.  A period
+    the text cites (与上一统计期限（…）相比) is not the report's; periods of different years
+    prove no year."""
+    t = arabic_years(text[:20000])
+    years = set()
+    for m in _PERIOD.finditer(t):
+        if (m.group(2) and m.group(2) != m.group(1)) or _CITED_PERIOD.search(t[max(0, m.start() - 4):m.start()]):
+            continue
+        years.add(int(m.group(1)))
+    return years.pop() if len(years) == 1 else None
 
 
 def _parse_one_report(doc: Document, text: str) -> ParsedReport:
     agency_raw, year, title = find_title(doc)
+    agency_raw = signed_agency(text, agency_raw)
     period = _period_year(text)
     if period is not None and period != year:
         # a title naming the year of publication (2021年度…) over figures for 2020: the figures'
@@ -1580,7 +1590,8 @@ def _parse_one_report(doc: Document, text: str) -> ParsedReport:
         single = "other_total" in read_other and not read_other & set(vocab.T3_OTHER_SUBROWS)
     if template == "2019" and not any(k.startswith("t3.other_") and k != "t3.other_total.total" for k in state.cells):
         single = True if found3 else single
-    _mark_missing(state, template, single, found3, any(r.values for r in sections["t2"]))
+    _mark_missing(state, template, single, found3, any(r.values for r in sections["t2"]),
+                  _t2_worded(text, template))
     if doc.damaged:
         recover.flag_damaged_blanks(state, single)
     if foreign:
@@ -1710,14 +1721,42 @@ def _flag_unproven_totals(state: ParseState, totals: list[str]) -> None:
         state.cells[k] = None
 
 
+def _t2_worded(text: str, template: str) -> list[str]:
+    """Table-二 keys that section 二 names in words beside figures (a table written as
+    sentences: 本年制发规章3件，废止1件…; the national template's cells and those of the rows and
+    local columns the words name): cells the section prints even when no table row holds them.
+    Empty when the section prints no figure or names no table-二 row."""
+    n = vocab.norm(text)
+    i = n.find("主动公开政府信息情况")
+    j = n.find("收到和处理政府信息公开申请", i + 1) if i >= 0 else -1
+    seg = n[i:j] if 0 <= i < j else ""
+    if not re.search(r"\d", seg):
+        return []
+    layout = vocab.T2_LAYOUT.get(template, {})
+    named_cols = {c.key for c in vocab.T2_COLS if c.matches(seg)}
+    rows = [lab.key for lab in vocab.T2_ROWS if lab.matches(seg)]
+    if not rows:
+        return []
+    keys = [f"t2.{row}.{col}" for row, cols in layout.items() for col in cols]
+    for row in rows:
+        cols = list(layout.get(row) or vocab.t2_unnamed_cols(row, [], template))
+        cols += [c for c in vocab.t2_unnamed_cols(row, cols, template) if c in named_cols]
+        keys += [f"t2.{row}.{c}" for c in cols]
+    return list(dict.fromkeys(keys))
+
+
 def _mark_missing(state: ParseState, template: str, single: bool | None, found3: bool,
-                  t2_printed: bool = False) -> None:
+                  t2_printed: bool = False, t2_worded: list[str] | None = None) -> None:
     """Cells the template prints but the parser could not find: null and flagged.  A table
     not found at all (transposed, shredded) is flagged cell by cell in every format; a whole
     table-二 row the agency did not print is simply absent — unless table 二 prints numbers
-    and not one of its rows could be read (then every cell it should have is flagged)."""
+    and not one of its rows could be read (then every cell it should have is flagged), or
+    section 二 prints its figures in words (``t2_worded``: those cells are flagged)."""
     why3 = "源文件中未找到该单元格" if found3 else "未能读出表三（表格结构无法识别）"
     t2_lost = t2_printed and not any(k.startswith("t2.") for k in state.cells)
+    if t2_worded and not any(k.startswith("t2.") for k in state.cells):
+        for key in t2_worded:
+            state.flag(key, "表二的数字写在文字里，没有按表格读出")
     # table 三 not read and nothing tells the shape of （六）其他处理: either form may be printed
     shapes = (single,) if found3 or single is not None else (True, False)
     for key in dict.fromkeys(k for shape in shapes for k in vocab.expected_keys(template, shape)):
@@ -1790,7 +1829,7 @@ def parse_bytes(data: bytes, name: str) -> ParsedReport:
         for r in (rep, *rep.parts):
             review_report(doc, r)   # hook: method/confidence per cell; OCR doubts → uncertain
     elif doc is not None and doc.ocr_layer:
-        # a PDF's text layer over page pictures is another tool's OCR (NOTES L31)
+        # a PDF's text layer over page pictures is another tool's OCR (NOTES L34)
         from etl.readers.ocr import flag_failing_terms
         for r in (rep, *rep.parts):
             flag_failing_terms(r, list(r.cells), "PDF 的文字层是扫描件的识别结果，读数可能有误", explained=True)

@@ -42,8 +42,9 @@ _DOC_NUMBER = re.compile(r"[〔\[【(（]\d{4}[〕\]】)）]\d+号|\d+号")   # 
 _NAME_DIGITS = re.compile(r"(?<=[\u4e00-\u9fff])(?<!附件)(?<!附表)\d{3,}(?=[\u4e00-\u9fff])(?![年月日号届期])")
 _WIDE = str.maketrans("0123456789", "".join(chr(0xE010 + i) for i in range(10)))   # private use: not matched by \d
 _NARROW = str.maketrans("".join(chr(0xE010 + i) for i in range(10)), "0123456789")
-_CN_DIGITS = str.maketrans("〇零○Ｏ一二三四五六七八九", "0000123456789")
-_CN_YEAR = re.compile(r"[〇零○Ｏ一二三四五六七八九]{4}(?=年)")
+#: a year in Chinese numerals (二〇二〇年); typists write its zero as 〇, 零, ○, a letter O or a digit 0
+_CN_DIGITS = str.maketrans("〇零○ＯO0一二三四五六七八九", "000000123456789")
+_CN_YEAR = re.compile(r"[一二][〇零○ＯO0一二三四五六七八九]{3}(?=年)")
 _AGENCY = re.compile(r"[\u4e00-\u9fff（）()·0-9]{2,40}")
 #: Last characters of an agency or place name (局, 委员会, 办事处, 人民政府, 中心, 海关, 监狱 …).
 _AGENCY_END = set("局委办院府厅室会处所站队部署行馆司区县市镇乡道旗盟州省心社组团场校台庭关狱军")
@@ -58,9 +59,13 @@ class Title:
     text: str        # the title as matched
 
 
-def _prep(text: str) -> str:
+def arabic_years(text: str) -> str:
+    """The text normalised (:func:`vocab.norm`), years in Chinese numerals (二〇二〇年) in digits."""
     t = vocab.norm(text)
     return _CN_YEAR.sub(lambda m: m.group(0).translate(_CN_DIGITS), t) if "年" in t else t
+
+
+_prep = arabic_years
 
 
 def _agency(text: str, loose: bool = False) -> str | None:
@@ -68,6 +73,9 @@ def _agency(text: str, loose: bool = False) -> str | None:
     without a trailing 关于/的; None unless it looks like an agency name (``loose``: a name of
     four characters or more ending in any word — 少年宫, 大学 — for the caller to prove)."""
     s = _DATE.sub("|", _DOC_NUMBER.sub("|", text))
+    bracketed = re.search(r"[【〖]([^【】〖〗]+)[】〗]$", s)
+    if bracketed:   # 【示例市某局】2020年…: the name in the brackets
+        s = bracketed.group(1)
     # digits inside a name (示例市12345政务服务便民热线管理中心) are no separator: kept as
     # private-use characters through the split, unless a year, date or 文号 word follows them
     s = _NAME_DIGITS.sub(lambda m: m.group(0).translate(_WIDE), s)
@@ -91,9 +99,17 @@ def parse_title(text: str, loose: bool = False) -> Title | None:
     if "公开" not in text:
         return None
     t = _prep(text)
-    m = _TAIL.search(t)
-    if not m or t[m.end():m.end() + 1] == "的":
-        return None   # …年度报告的更正说明: a line about a report, not its title
+    for m in _TAIL.finditer(t):
+        if t[m.end():m.end() + 1] == "的":
+            return None   # …年度报告的更正说明: a line about a report, not its title
+        if t[m.end():m.end() + 1] in ("】", "〗") and re.search(r"[【〖][^】〗]{0,12}$", t[:m.start()]):
+            continue   # the tail's words in a CMS column tag before the title (【政府信息公开年报】…)
+        return _title_at(t, m, loose)
+    return None
+
+
+def _title_at(t: str, m: re.Match, loose: bool) -> Title | None:
+    """The title whose tail ``m`` ends in line ``t`` (see :func:`parse_title`)."""
     pre = t[max(0, m.start() - 80): m.start()]   # a title is short: never scan a long line twice
     year = m.group("y2") or m.group("y3")
     agency, start, leftover = None, 0, pre
@@ -154,6 +170,34 @@ def find_title(doc: Document) -> tuple[str, int, str]:
         if named:
             return named
         raise
+
+
+_SIGN_DATE = re.compile(r"(?:19|20)\d\d年(?:\d{1,2}|[一二三四五六七八九十]{1,2})月"
+                        r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})日\W*$")
+
+
+_COMPILED_BY = re.compile(r"本报告(?:是)?由([^，。,；;：:]{2,60}?)(?:根据|依据|按照|依照|编制|制作|撰写)")
+
+
+def signed_agency(text: str, agency: str) -> str:
+    """The full name the report gives itself — its 落款 (the agency's name above the date that
+    ends the text) or 本报告由…编制 — when the title prints the same agency shortened (示例局 for
+    示例省示例市示例局: the full name ends with the title's); else the title's agency."""
+    if not agency:
+        return agency
+    flat = _prep("".join(text.split()))
+    names = []
+    tail = flat[-300:]
+    m = _SIGN_DATE.search(tail)
+    if m is not None:
+        names.append(_agency(tail[:m.start()]))
+    m = _COMPILED_BY.search(flat[:5000])
+    if m is not None:
+        names.append(_agency(m.group(1)))
+    for full in names:
+        if full and full != agency and full.endswith(agency):
+            return full
+    return agency
 
 
 def _join_broken_meta(lines: list[str]) -> list[str]:
@@ -267,7 +311,12 @@ def _of_a_list(lines: list[str], i: int, got: Title) -> tuple[Title | None, int]
     while j < len(lines):
         nxt = parse_title(lines[j]) if not _NAV.match(vocab.norm(lines[j])) else None
         if not (nxt and nxt.agency) or len(_prep(lines[j])) > len(nxt.text) + 12:
-            break
+            split = _split_title(lines, j)
+            if split is None:
+                break
+            run.append(split)   # a title printed in two lines (the agency, then 2020年…报告)
+            j += 2
+            continue
         run.append(nxt)
         j += 1
     if len(run) == 1 and not (i and _LIST_HEAD.match(vocab.norm(lines[i - 1]))):
@@ -277,6 +326,16 @@ def _of_a_list(lines: list[str], i: int, got: Title) -> tuple[Title | None, int]
     if not named:
         return None, j
     return (named[0] if len({(t.agency, t.year) for t in named}) == 1 else got), j
+
+
+def _split_title(lines: list[str], j: int) -> Title | None:
+    """The title lines ``j`` and ``j + 1`` print together: an agency alone on line ``j``, a
+    title without its agency (2020年政府信息公开工作年度报告) on the next."""
+    if j + 1 >= len(lines) or len(lines[j]) > 40:
+        return None
+    bare = parse_title(lines[j + 1])
+    above = _agency(_prep(lines[j])) if bare and not bare.agency else None
+    return Title(above, bare.year, above + bare.text) if above and bare else None
 
 
 # --------------------------------------------------------------------------- bundles

@@ -814,3 +814,26 @@ def test_t3_split_by_columns_with_rows_in_another_order_is_flagged_not_joined():
     rep = parse_bytes("\n".join(lines).encode(), "r.md")
     assert all(f"t3.new_received.{c}" in rep.uncertain for c in vocab.T3_COL_KEYS)
     assert not any("按列分成两张表" in w for w in rep.warnings)
+
+
+@pytest.mark.parametrize("fmt", ["txt", "flat", "md", "html", "docx"])
+@pytest.mark.parametrize("hubei", [False, True])
+def test_table_two_written_as_sentences_is_flagged_not_lost(fmt, hubei):
+    """Section 二 printing its figures as sentences (本年制发规章3件，废止1件…) instead of a
+    table: no table-二 row is read, so every cell the section names is flagged — none vanishes
+    unflagged, none is read under another key (adversary round 8, `t2_as_sentences`)."""
+    report = make_report("2021", hubei=hubei)
+    c = report["cells"]
+    lines = [f"本年制发{name}{c[f't2.{row}.issued_count']}件，废止{c[f't2.{row}.repealed_count']}件，"
+             f"现行有效{c[f't2.{row}.in_force_count']}件。"
+             for row, name in (("regulations", "规章"), ("normative_documents", "规范性文件"),
+                               ("other_proactive_documents", "其他主动公开文件")) if f"t2.{row}.issued_count" in c]
+    lines += [f"{name}本年处理决定数量{c[f't2.{row}.decision_count']}件。"
+              for row, name in (("admin_licensing", "行政许可"), ("admin_penalty", "行政处罚"),
+                                ("admin_coercion", "行政强制"))]
+    lines.append(f"行政事业性收费本年收费金额{c['t2.admin_fees.fee_amount_wan_yuan']}万元。")
+    data = R.render(report, fmt, tables=lambda a, b, t4, r: (lines, b, t4))
+    rep = parse_bytes(data, f"r.{'txt' if fmt == 'flat' else fmt}")
+    t2 = {k for k in c if k.startswith("t2.")}
+    assert t2 <= set(rep.uncertain)
+    assert all(rep.cells.get(k) is None for k in t2)

@@ -577,7 +577,7 @@ def _figures(doc) -> list[list[str]]:
 
 def test_watermark_glyphs_are_no_part_of_the_page():
     """A diagonal (faint by transparency) and a light grey upright watermark over the table:
-    neither's glyphs join the cells or the text (NOTES L31)."""
+    neither's glyphs join the cells or the text (NOTES L34)."""
     def extra(c):
         c.saveState()
         c.setFillGray(0.3)
@@ -642,7 +642,7 @@ def test_dotted_borders_drawn_dot_by_dot_are_rules():
 
 def test_ocr_text_layer_flags_the_terms_of_a_failing_identity():
     """A text layer over a page picture is another tool's OCR: a misread figure that breaks an
-    identity is flagged, as for the project's own OCR (NOTES L31)."""
+    identity is flagged, as for the project's own OCR (NOTES L34)."""
     from etl.extract import parse_bytes
     from synth import render
     from synth.metamorphic import runner
@@ -692,7 +692,7 @@ def _banded_pdf(rows, heading_after=None, skip=()) -> bytes:
 
 def test_rows_in_one_ruled_band_are_rows_of_their_own():
     """The rule between 规章 and 规范性文件 not drawn: ``0`` above ``3`` in one ruled cell is two
-    rows' figures, never one cell "0 3" (a row lost). NOTES L31."""
+    rows' figures, never one cell "0 3" (a row lost). NOTES L34."""
     data = _banded_pdf([("规章", "0", "1"), ("规范性文件", "3", "15"), ("行政许可", "7", "9")], skip={2})
     t = read_pdf(data, "band.pdf").tables[0]
     assert t.texts() == [["信息内容", "本年新制作数量", "对外公开总数量"], ["规章", "0", "1"],
@@ -730,7 +730,7 @@ def test_half_transparent_upright_watermark_is_dropped():
 
 def test_figure_whited_out_and_retyped_reads_the_new_figure():
     """A white box painted over the old figure ``12`` and ``19`` typed on it (a PDF editor's
-    correction): the old glyphs under the box are not read (NOTES L31)."""
+    correction): the old glyphs under the box are not read (NOTES L34)."""
     def extra(c):
         c.setFillGray(1)
         c.rect(202, 716, 30, 14, stroke=0, fill=1)

@@ -384,3 +384,105 @@ def test_the_statistics_period_names_the_year_when_the_title_disagrees(monkeypat
     _, rep = _parse_titled(monkeypatch, f"{AGENCY}2023年度政府信息公开工作年度报告", fmt)
     assert (rep.agency, rep.year) == (AGENCY, 2022)
     assert any("统计期限" in w for w in rep.warnings)
+
+
+@pytest.mark.parametrize("fmt", ["txt", "html", "flat"])
+def test_a_cited_earlier_statistics_period_does_not_name_the_year(fmt):
+    """A sentence comparing with the previous statistics period, its dates printed in full
+    (与上一统计期限（2021年1月1日至2021年12月31日）相比), before the report's own 统计期限: the
+    report stays 2022's, as its title and its own period say (adversary round 8)."""
+    report = make_report("2021", year=2022)
+    data = render_mod.render(report, fmt).decode("utf-8")
+    lead = "与上一统计期限（2021年1月1日至2021年12月31日）相比，本年度申请数量有所变化。"
+    data = data.replace("本报告由", lead + "本报告由", 1)
+    rep = parse(data.encode("utf-8"), f"r.{'txt' if fmt == 'flat' else fmt}")
+    assert (rep.agency, rep.year) == (AGENCY, 2022)
+
+
+@pytest.mark.parametrize("title", [
+    "【政府信息公开年报】{a}{y}年政府信息公开工作年度报告",
+    "【{a}】{y}年政府信息公开工作年度报告",
+    "《{a}{y}年政府信息公开工作年度报告》",
+])
+@pytest.mark.parametrize("fmt", ["txt", "html", "flat"])
+def test_titles_with_lenticular_brackets(monkeypatch, fmt, title):
+    """A CMS column tag in 【】 before the title (its words 政府信息公开年报 are no title), the
+    agency itself in 【】, the title in 《》: the agency and year as printed (adversary round 8)."""
+    _, rep = _parse_titled(monkeypatch, title.format(a=AGENCY, y=2022), fmt)
+    assert (rep.agency, rep.year) == (AGENCY, 2022)
+
+
+@pytest.mark.parametrize("date", ["2023年1月20日", "二〇二三年一月二十日"])
+@pytest.mark.parametrize("fmt", ["txt", "html", "md", "flat", "docx"])
+def test_short_agency_in_the_title_full_in_the_signature(monkeypatch, fmt, date):
+    """The title names the agency without its place (示例局2022年…), the 落款 at the end prints
+    the full name above the date: the agency is the full name the report signs with
+    (adversary round 8, `title_abbrev_agency_signature_full`)."""
+    report = make_report("2021", year=2022)
+    monkeypatch.setattr(render_mod._R, "title", lambda self: "示例局2022年政府信息公开工作年度报告")
+    orig = render_mod._R.narrative
+
+    def signed(self):
+        nar = orig(self)
+        return {**nar, "other": nar["other"] + [AGENCY, date]}
+    monkeypatch.setattr(render_mod._R, "narrative", signed)
+    data = render_mod.render(report, fmt)
+    if fmt in ("txt", "md"):
+        data = data.replace(f"{AGENCY}\n2022年政府信息公开工作年度报告".encode(), "示例局2022年政府信息公开工作年度报告".encode(), 1)
+    rep = parse(data, f"r.{'txt' if fmt == 'flat' else fmt}")
+    assert (rep.agency, rep.year) == (AGENCY, 2022)
+
+
+def test_a_signature_of_another_agency_leaves_the_title_agency(monkeypatch):
+    """A 落款 naming another office (the parent government's) changes nothing."""
+    report = make_report("2021", year=2022)
+    orig = render_mod._R.narrative
+    monkeypatch.setattr(render_mod._R, "narrative",
+                        lambda self: {**orig(self), "other": orig(self)["other"] + ["示例省示例市人民政府办公室", "2023年1月20日"]})
+    rep = parse(render_mod.render(report, "html"), "r.html")
+    assert (rep.agency, rep.year) == (AGENCY, 2022)
+
+
+@pytest.mark.parametrize("fmt", ["txt", "html", "flat"])
+def test_a_statistics_period_in_chinese_numerals_names_the_year(monkeypatch, fmt):
+    """The title names the year of publication, the statistics period is written in Chinese
+    numerals (二〇二二年1月1日至二〇二二年12月31日): the report is 2022's, as with digits
+    (adversary round 8, `title_next_year_period_chinese_numerals`)."""
+    monkeypatch.setattr(render_mod._R, "title", lambda self: f"{AGENCY}2023年度政府信息公开工作年度报告")
+    data = render_mod.render(make_report("2021", year=2022), fmt).decode("utf-8")
+    data = data.replace(f"{AGENCY}\n2022年政府信息公开工作年度报告", f"{AGENCY}2023年度政府信息公开工作年度报告", 1)
+    data = data.replace("统计期限为2022年1月1日至2022年", "统计期限为二〇二二年1月1日至二〇二二年", 1)
+    rep = parse(data.encode("utf-8"), f"r.{'txt' if fmt == 'flat' else fmt}")
+    assert (rep.agency, rep.year) == (AGENCY, 2022)
+
+
+@pytest.mark.parametrize("year", ["二O二二", "二0二二", "二〇二二"])
+@pytest.mark.parametrize("fmt", ["txt", "html"])
+def test_chinese_numeral_year_with_a_letter_or_digit_zero(monkeypatch, fmt, year):
+    """二O二二年 (a Latin O for zero) and 二0二二年 (a digit 0), as typists write the year: 2022
+    (adversary round 8, `title_year_latin_o`, `title_year_digit_zero`)."""
+    _, rep = _parse_titled(monkeypatch, f"{AGENCY}{year}年度政府信息公开工作年度报告", fmt)
+    assert (rep.agency, rep.year) == (AGENCY, 2022)
+
+
+@pytest.mark.parametrize("fmt", ["txt", "html", "md", "docx"])
+def test_one_link_line_above_a_title_printed_in_two_lines(monkeypatch, fmt):
+    """One sidebar link — another agency's report of the same year, no list heading — above the
+    report's title printed in two lines (the agency, then 2022年…报告): the report's agency, the
+    one its text names (adversary round 8, `title_split_after_one_link`)."""
+    lines = ["示例市交通运输局2022年政府信息公开工作年度报告", AGENCY, "2022年政府信息公开工作年度报告"]
+    rep = parse(render_mod.render(make_report("2021", year=2022), fmt, title_lines=lines), f"r.{fmt}")
+    assert (rep.agency, rep.year) == (AGENCY, 2022)
+
+
+@pytest.mark.parametrize("fmt", ["txt", "html", "flat"])
+def test_short_agency_in_the_title_full_in_the_compiled_by_sentence(monkeypatch, fmt):
+    """No 落款; the first paragraph says 本报告由{full name}编制: the agency is that full name,
+    which ends with the title's shortened one (adversary round 8,
+    `title_abbrev_agency_named_in_intro`)."""
+    monkeypatch.setattr(render_mod._R, "title", lambda self: "示例局2022年政府信息公开工作年度报告")
+    data = render_mod.render(make_report("2021", year=2022), fmt)
+    if fmt == "txt":
+        data = data.replace(f"{AGENCY}\n2022年政府信息公开工作年度报告".encode(), "示例局2022年政府信息公开工作年度报告".encode(), 1)
+    rep = parse(data, f"r.{'txt' if fmt == 'flat' else fmt}")
+    assert (rep.agency, rep.year) == (AGENCY, 2022)

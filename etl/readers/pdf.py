@@ -2,7 +2,7 @@
 
 Role in the ETL, per page (1-based ``page`` on every block and cell):
 
-0. Drop glyphs that are no part of the text (NOTES L31): a watermark's slanted, light grey or
+0. Drop glyphs that are no part of the text (NOTES L34): a watermark's slanted, light grey or
    half-transparent glyphs, and footnote marks drawn as raised smaller glyphs after a figure.
 1. Drop invisible drawing objects before table finding: WPS/Word paint a white filled
    rectangle behind every text line, which pdfplumber would otherwise read as a one-column
@@ -221,6 +221,19 @@ def _ruled_table(table, page, page_no: int, index: int) -> Table:
 _BAND_DOUBT = "一格内上下印有几个数字（行间缺少表格线？），无法确定各属哪一行"
 
 
+_ROW_START = re.compile(r"\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d{1,2}\s*[.、．]|"
+                        r"行政|其他|政府|规章|规范性|本年|上年|总计|合计)")
+
+
+def _wrapped(lines: list[list[dict]], bbox) -> bool:
+    """Whether a cell's first text line runs to its box's width (what wraps onto a next line)."""
+    if len(lines) < 2:
+        return False
+    first = lines[0]
+    size = median(ch.get("size") or 10 for ch in first)
+    return max(ch["x1"] for ch in first) - min(ch["x0"] for ch in first) >= bbox[2] - bbox[0] - 2.5 * size
+
+
 def _cell_lines(page, bbox) -> list[list[dict]]:
     """The characters inside a cell's box, as text lines (top to bottom)."""
     x0, top, x1, bottom = bbox
@@ -330,7 +343,19 @@ def _split_banded_rows(table: Table, page) -> Table:
         figs = [c for c in own if lines[id(c)] and all(
             _NUMERIC.match(_clean_line(extract_text(ln))) for ln in lines[id(c)])]
         k = max((len(lines[id(c)]) for c in figs), default=0)
-        if k < 2:
+        labels = [lines[id(c)] for c in own if c not in figs and c.text.strip()]
+        if k < 2 or any(_wrapped(lines[id(c)], c.bbox) for c in figs) or not any(len(ls) >= 2 for ls in labels):
+            # a figure's first line filling its cell is a figure wrapped in a narrow cell
+            # (3001 as 30 / 01), and figures of several lines beside a label of one line are a
+            # figure broken by a line break (70 / 8): not the figures of two rows, which print
+            # a label line each
+            out.append(row)
+            continue
+        if not all(_ROW_START.match(_clean_line(extract_text(ln))) for ls in labels for ln in ls[1:]):
+            # a label's next line that starts no row may be the same label wrapped: the
+            # figures' lines may be one figure broken (30 / 01) or two rows' figures
+            for c in figs:
+                c.doubt = c.doubt or _BAND_DOUBT
             out.append(row)
             continue
         ref = next(c for c in figs if len(lines[id(c)]) == k)

@@ -302,19 +302,28 @@ _MD_MARK = re.compile(r"<sup>.*?</sup>|\[\^[^\]]*\]|\^[^^\s|]+\^", re.I)   # 26<
 _MD_WRAP = re.compile(r"(\*\*|__|\$)(.+?)\1")                               # **26**, $26$
 
 
+_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")   # CommonMark: \. \* \( … are the characters
+
+
 def _md_cell(text: str) -> str:
-    """A pipe-table cell: ``<br>`` is a line break inside the cell (本年收费金额（单位：万<br>元）),
+    r"""A pipe-table cell: ``<br>`` is a line break inside the cell (本年收费金额（单位：万<br>元）),
     joined as HTML cells are (no break between two Chinese characters); a footnote mark after a
-    figure (``<sup>1</sup>``, ``[^1]``, ``^1^``) is no part of it; bold and maths wrappers go."""
+    figure (``<sup>1</sup>``, ``[^1]``, ``^1^``) is no part of it; bold and maths wrappers go;
+    a backslash-escaped punctuation character (``3\.其他``, ``26\*``: turndown, pandoc) is that
+    character, taken literally (an escaped ``\*`` is no emphasis, an escaped ``\<`` no tag)."""
     text = text.strip()
-    if not any(ch in text for ch in "<[^*_$"):
+    if not any(ch in text for ch in "<[^*_$\\"):
         return text
+    escaped = "\\" in text
+    if escaped:   # escaped characters are literal: kept out of the patterns below
+        text = _MD_ESCAPE.sub(lambda m: f"\x00{ord(m.group(1))}\x01", text)
     text = _MD_WRAP.sub(r"\2", _MD_MARK.sub("", text))
-    if "<" not in text:
-        return text.strip()
-    from etl.readers.html import join_cell_lines
-    lines = [re.sub(r"<[^>]+>", "", x).strip() for x in _MD_BR.split(text)]
-    return join_cell_lines([x for x in lines if x])
+    if "<" in text:
+        from etl.readers.html import join_cell_lines
+        lines = [re.sub(r"<[^>]+>", "", x).strip() for x in _MD_BR.split(text)]
+        text = join_cell_lines([x for x in lines if x])
+    text = text.strip()
+    return re.sub("\x00(\\d+)\x01", lambda m: chr(int(m.group(1))), text) if escaped else text
 
 
 _MD_DELIM_CELL = re.compile(r"\s*:?(-+):?\s*")
@@ -343,6 +352,10 @@ def _md_row(s: str, width: int | None, outer: bool) -> list[str]:
             return [_md_cell(c) for c in raw]
         if len(raw) == width + 1 and s.startswith("|") != s.endswith("|"):
             return [_md_cell(c) for c in (raw[1:] if s.startswith("|") else raw[:-1])]
+        if s.startswith("|") != s.endswith("|"):
+            # a table without outer pipes: a pipe at one end only is no edge but an empty
+            # cell's (html2text's row ending in blank cells: 结转 |  |  |)
+            return [_md_cell(c) for c in raw]
     return [_md_cell(c) for c in s.strip("|").split("|")]
 
 
@@ -375,8 +388,16 @@ def _markdown_blocks(lines: list[str]) -> list:
         if s.startswith("|") or head is not None or (width and not outer and "|" in s):
             rows.append(_md_row(s, width, outer))
             continue
+        if rows and width and not outer and s and i + 1 < len(lines) and " | " in lines[i + 1]:
+            rows.append([_md_cell(s)])   # html2text: a one-cell row (a colspan) prints no pipe
+            continue
         flush()
         width, outer = None, True
+        if re.fullmatch(r"-{3,}", s) and i + 1 < len(lines) and " | " in lines[i + 1]:
+            # html2text's delimiter under a one-cell first row (第二十条第（一）项 over a colspan):
+            # the rows below are cells joined by " | " without outer pipes
+            width, outer = 1, False
+            continue
         if s:
             blocks.append(Paragraph(s.lstrip("#").strip()))
     flush()

@@ -3388,17 +3388,22 @@ def _t4_rows_label_wrapped_values_below(rep: dict, fmt: str) -> Plan:
     return Plan(opts={"tables": tables_hook(t4=t4)})
 
 
-@transform("numbers_broken_in_cell", "extra", ("md", "html", "docx"))
+@transform("numbers_broken_in_cell", "extra", ("md", "html", "docx", "pdf"))
 def _numbers_broken_in_cell(rep: dict, fmt: str) -> Plan | None:
     """A converter's narrow cells: figures of three digits and more broken over two lines inside
-    their cell (``44`` / ``7228``; ``<br>`` in markdown/HTML, a line break in Word): read whole,
-    or flag — never the first line alone."""
+    their cell (``44`` / ``7228``; ``<br>`` in markdown/HTML, a line break in Word or in the PDF
+    printed from it): read whole, or flag — never the first line alone, nor two rows' figures."""
     keys = {k for k, v in rep["cells"].items() if isinstance(v, int) and v >= 100 and not k.endswith(_MONEY)}
     if not keys:
         return None
     mark = "\u2069"
 
+    if fmt == "pdf":
+        mark = "<br/>"   # the PDF renderer's line break inside a cell
+
     def post(data: bytes, f: str) -> bytes:
+        if f == "pdf":
+            return data
         if f == "docx":
             return _docx_edit(data, lambda x: x.replace(mark, "</w:t><w:br/><w:t>"))
         return data.decode("utf-8").replace(mark, "<br>" if f == "md" else "<br />").encode("utf-8")
@@ -4583,6 +4588,516 @@ def _pdf_ocr_layer_skewed_wide(rep: dict, fmt: str) -> Plan:
 _blank_zeros_variant("pdf_ocr_layer_skewed_wide", "pdf_ocr_layer_skewed_wide with zeros blank.")
 
 
+# ---- adversary round 8 (r8text)
+# Text as crawlers and converters produce it (markdown dialects, page navigation around the
+# article, tables written as sentences) and the report's identity in title forms not tried yet.
+
+
+def _fmt_text(data: bytes, fmt: str, fn: Callable[[str], str]) -> bytes:
+    """Apply a text edit to a rendered txt/flat/md/html file (the HTML as its source text)."""
+    return fn(data.decode("utf-8")).encode("utf-8")
+
+
+def _around_article(data: bytes, fmt: str, before: list[str], after: list[str]) -> bytes:
+    """Page furniture before the first body line (after a crawler's header) and after the article."""
+    text = data.decode("utf-8")
+    if fmt == "html":
+        pre = "".join(f"<p>{x}</p>\n" for x in before)
+        post = "".join(f"<p>{x}</p>\n" for x in after)
+        i = text.index(">", text.index("<body")) + 1
+        j = text.rindex("</body>")
+        return (text[:i] + "\n" + pre + text[i:j] + post + text[j:]).encode("utf-8")
+    if fmt == "flat":
+        mark = "==================== 正文 ====================\n"
+        a, b = text.split(mark, 1)
+        return (a + mark + "".join(x + " " for x in before) + b.rstrip("\n") + "".join(after) + "\n").encode("utf-8")
+    sep = "\n\n" if fmt == "md" else "\n"
+    return (sep.join(before) + sep + text.rstrip("\n") + sep + sep.join(after) + "\n").encode("utf-8")
+
+
+@transform("page_nav_sidebar_other_reports", "14", ("txt", "flat", "md", "html"))
+def _page_nav_sidebar_other_reports(rep: dict, fmt: str) -> Plan:
+    """A whole CMS page as text (readability/html2text miss the frame): a breadcrumb, a sidebar
+    of OTHER reports (the same agency's previous year, another agency's next year, each with its
+    date and 浏览 count) before the article; after it 发布日期 (next year), 浏览次数, 上一篇/下一篇
+    carrying other reports' titles, a 相关链接 list and a footer full of figures.  The agency and
+    year stay the report's own, no page figure enters a cell."""
+    a, y = rep["agency"], int(rep["year"])
+    before = [f"首页 > 政务公开 > 政府信息公开年报 > {a}",
+              "本栏目热门信息",
+              f"{a}{y - 1}年政府信息公开工作年度报告 {y - 1}-01-18 浏览次数：2356",
+              f"示例市住房和城乡建设局{y + 1}年政府信息公开工作年度报告 {y + 2}-01-09 浏览次数：118",
+              "示例市人民政府关于印发2024年重点工作任务的通知 (312)"]
+    after = [f"发布日期：{y + 1}-01-26 信息来源：{a} 浏览次数：4096 【打印本页】【关闭窗口】",
+             f"上一篇：{a}{y - 1}年政府信息公开工作年度报告",
+             f"下一篇：示例市统计局{y}年政府信息公开工作年度报告",
+             "相关链接",
+             f"1. 示例市人民政府{y}年政府信息公开工作年度报告 ({y + 1}-03-30)",
+             f"2. 示例市财政局{y - 2}年政府信息公开工作年度报告 ({y - 1}-01-15)",
+             "主办单位：示例市人民政府办公室 网站标识码：3301000001 ICP备案号：示ICP备12345678号-1 "
+             "公安机关备案号：33010202000123号 联系电话：0571-87051234"]
+    return Plan(post=lambda data, f: _around_article(data, f, before, after))
+
+
+@transform("page_nav_next_title_after_tables", "7", ("txt", "flat", "md", "html"))
+def _page_nav_next_title_after_tables(rep: dict, fmt: str) -> Plan:
+    """After the article, a 下一篇 link carrying a full report title of the same agency and the
+    next year on a line of its own (no 下一篇 prefix: the link text only, as html2text writes a
+    link list), then its 发布日期 — a second report's title with nothing after it."""
+    a, y = rep["agency"], int(rep["year"])
+    after = ["下一篇", f"{a}{y + 1}年政府信息公开工作年度报告", f"{y + 2}-01-20", "浏览次数：35"]
+    return Plan(post=lambda data, f: _around_article(data, f, [], after))
+
+
+def _md_grid(rows: list[list[str]], widths: list[int], header: int) -> list[str]:
+    """Rows as a pandoc grid table: ``+---+`` borders, ``+===+`` under the header rows, cell
+    text wrapped inside its column's width (a long label over several lines of one row)."""
+    def wrap(s: str, w: int) -> list[str]:
+        out, cur = [], ""
+        for ch in s:
+            if _disp(cur + ch) > w:
+                out.append(cur)
+                cur = ""
+            cur += ch
+        return out + [cur] if cur or not out else out
+
+    def border(ch: str) -> str:
+        return "+" + "+".join(ch * (w + 2) for w in widths) + "+"
+    lines = [border("-")]
+    for i, row in enumerate(rows):
+        parts = [wrap(s, w) for s, w in zip(row, widths)]
+        for k in range(max(len(p) for p in parts)):
+            cells = [(p[k] if k < len(p) else "") for p in parts]
+            lines.append("|" + "|".join(" " + c + " " * (w - _disp(c)) + " " for c, w in zip(cells, widths)) + "|")
+        lines.append(border("=" if i == header - 1 else "-"))
+    return lines
+
+
+def _md_pipe_tables(text: str, fn: Callable[[list[list[str]]], list[str]]) -> str:
+    """Every pipe table of a markdown text replaced by ``fn(rows)`` (its separator row dropped)."""
+    out: list[str] = []
+    block: list[str] = []
+
+    def flush() -> None:
+        if block:
+            rows = [[c.strip() for c in ln.strip()[1:-1].split("|")] for ln in block
+                    if not re.fullmatch(r"\|(\s*:?-+:?\s*\|)+", ln.strip())]
+            out.extend(fn(rows))
+            block.clear()
+    for ln in text.split("\n"):
+        if ln.startswith("|"):
+            block.append(ln)
+        else:
+            flush()
+            out.append(ln)
+    flush()
+    return "\n".join(out)
+
+
+@transform("md_pandoc_grid_tables", "extra", ("md",))
+def _md_pandoc_grid_tables(rep: dict, fmt: str) -> Plan:
+    """Markdown from pandoc with ``grid_tables``: ``+---+`` borders, ``+===+`` under the first
+    row, long labels wrapped over several lines inside their row (label columns 12 wide)."""
+    def grid(rows: list[list[str]]) -> list[str]:
+        n = len(rows[0])
+        numeric = [all(not c or re.fullmatch(r"[\d.,/—-]+", c) for c in (r[j] for r in rows[1:])) for j in range(n)]
+        widths = [max(4, min(12 if not numeric[j] else 8, max(_disp(r[j]) for r in rows))) for j in range(n)]
+        return _md_grid(rows, widths, 1)
+    return Plan(post=lambda data, f: _fmt_text(data, f, lambda t: _md_pipe_tables(t, grid)))
+
+
+@transform("md_rst_simple_tables", "extra", ("md", "txt"))
+def _md_rst_simple_tables(rep: dict, fmt: str) -> Plan:
+    """Tables as reStructuredText simple tables (a docs pipeline's output): ``====`` rules above,
+    under the first row and below, columns by their rules' extent, cells padded with spaces."""
+    def rst(rows: list[list[str]]) -> list[str]:
+        n = len(rows[0])
+        widths = [max(2, max(_disp(r[j]) for r in rows)) for j in range(n)]
+        rule = "  ".join("=" * w for w in widths)
+        body = ["  ".join(c + " " * (w - _disp(c)) for c, w in zip(r, widths)).rstrip() for r in rows]
+        return ["", rule, body[0], rule] + body[1:] + [rule, ""]
+
+    def post(data: bytes, f: str) -> bytes:
+        md = R.render(rep, "md").decode("utf-8") if f == "txt" else data.decode("utf-8")
+        out = _md_pipe_tables(md, rst)
+        if f == "txt":
+            out = re.sub(r"^#+ ", "", out, flags=re.M)
+        return out.encode("utf-8")
+    return Plan(post=post)
+
+
+@transform("md_turndown_escapes", "extra", ("md",))
+def _md_turndown_escapes(rep: dict, fmt: str) -> Plan:
+    """Markdown from turndown/html2text: pipe rows without outer pipes, markdown characters
+    escaped — ``1\\.属于国家秘密``, ``\\-`` and ``\\*`` — a note mark after some figures written
+    ``\\*`` (the note under the table), ``\\|`` inside a label."""
+    marked = {k for k, v in rep["cells"].items() if isinstance(v, int) and v and k.startswith("t3.new_received")}
+
+    def edit(t: str) -> str:
+        out = []
+        for ln in t.split("\n"):
+            if ln.startswith("|"):
+                ln = re.sub(r"(?<=\| )(\d+)\.(?=\D)", r"\1\\.", ln)
+                ln = ln.replace("“三安全一稳定”", "\\*三安全一稳定\\*").replace("(", "\\(").replace(")", "\\)")
+                ln = ln[1:-1].strip() if ln.endswith("|") else ln
+            out.append(ln)
+        return "\n".join(out)
+
+    def value_text(k: str, s: str) -> str:
+        return s + "\\*" if k in marked else s
+
+    def pieces(a: Any, b: Any, c: Any, r: Any) -> tuple:
+        return a, [b, "\\*注：含通过互联网提交的申请。"], c
+    return Plan(opts={"value_text": value_text, "tables": tables_hook(pieces=pieces)},
+                post=lambda data, f: _fmt_text(data, f, edit))
+
+
+# ---- tables 二 and 四 written as sentences
+
+
+_T2_PHRASE = {
+    "issued_count": "本年制发{row}{v}件", "repealed_count": "废止{v}件", "in_force_count": "现行有效{v}件",
+    "newly_made_count": "本年新制作{row}{v}件", "newly_published_count": "本年新公开{v}件",
+    "total_published_count": "对外公开总数量{v}件",
+    "prior_year_item_count": "{row}上年项目数量{v}项", "current_item_count": "本年项目数量{v}项",
+    "item_count_change": "本年增/减{v}项", "decision_count": "{row}本年处理决定数量{v}件",
+    "fee_amount_wan_yuan": "{row}本年收费金额{v}万元",
+    "procurement_project_count": "{row}采购项目数{v}个", "procurement_amount_wan_yuan": "采购总金额{v}",
+}
+
+
+def _t2_sentences(rep: dict, r: Any) -> list[str]:
+    cells = rep["cells"]
+    rows: list[str] = []
+    for k in cells:
+        if k.startswith("t2."):
+            row = k.split(".")[1]
+            if row not in rows:
+                rows.append(row)
+    lines = []
+    for row in rows:
+        parts = []
+        for k in [k for k in cells if k.startswith(f"t2.{row}.")]:
+            col = k.split(".")[2]
+            v = r._value(k)
+            if v in ("", "/"):
+                v = "0" if v == "" else "/"
+            elif col.endswith("wan_yuan") and not v.endswith("元"):
+                v += "万元"
+            first = not parts
+            phrase = _T2_PHRASE.get(col, "{row}" + vocab.col_zh("t2", col) + "{v}")
+            if not first:
+                phrase = phrase.replace("{row}", "")
+            parts.append(phrase.format(row=vocab.row_zh("t2", row), v=v))
+        lines.append("，".join(parts) + "。")
+    return lines
+
+
+@transform("t2_as_sentences", "extra", ("txt", "flat", "md", "html", "docx"))
+def _t2_as_sentences(rep: dict, fmt: str) -> Plan:
+    """Table 二 written as sentences (a short report): 「本年制发规章0件，废止0件，现行有效0件。」
+    「行政许可本年处理决定数量708件。」… — every figure printed once, after its row and column
+    words: read them, or flag them; never a figure under another key."""
+    t2 = _keys(rep["cells"], "t2.")
+    return Plan(opts={"tables": lambda a, b, c, r: (_t2_sentences(rep, r), b, c)}, flag_ok=t2)
+
+
+def _t4_sentences(rep: dict, r: Any) -> list[str]:
+    cells = rep["cells"]
+    words = {"upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果", "pending": "尚未审结"}
+
+    def v(k: str) -> str:
+        s = r._value(k)
+        return s if s.strip() else "0"
+    out = []
+    lead = {"admin_reconsideration": "本年度因政府信息公开工作被申请行政复议",
+            "litigation_direct": "被提起行政诉讼（未经复议直接起诉）",
+            "litigation_after_reconsideration": "被提起行政诉讼（复议后起诉）"}
+    for row in vocab.T4_ROW_KEYS:
+        if f"t4.{row}.total" not in cells:
+            continue
+        parts = [f"{words[c]}{v(f't4.{row}.{c}')}件" for c in ("upheld", "corrected", "other", "pending")
+                 if f"t4.{row}.{c}" in cells]
+        out.append(f"{lead[row]}{v(f't4.{row}.total')}件，其中" + "，".join(parts) + "。")
+    return out
+
+
+@transform("t4_as_sentences", "extra", ("txt", "flat", "md", "html", "docx"))
+def _t4_as_sentences(rep: dict, fmt: str) -> Plan | None:
+    """Table 四 written as sentences: 「本年度因政府信息公开工作被申请行政复议3件，其中结果维持1件，
+    结果纠正0件……」 — the 总计 first, then the results: read them or flag them."""
+    t4 = _keys(rep["cells"], "t4.")
+    if not t4:
+        return None
+    return Plan(opts={"tables": lambda a, b, c, r: (a, b, _t4_sentences(rep, r))}, flag_ok=t4)
+
+
+# ---- titles and the report's identity
+
+
+@transform("title_niandu_in_brackets_no_gongzuo", "14")
+def _title_niandu_in_brackets_no_gongzuo(rep: dict, fmt: str) -> Plan:
+    """Title form 「…政府信息公开年度报告（2023年度）」 (no 工作, the year in brackets after)."""
+    return _title_plan([f"{rep['agency']}政府信息公开年度报告（{rep['year']}年度）"], may_reject=True)
+
+
+@transform("title_year_first_gongzuo_baogao", "14")
+def _title_year_first_gongzuo_baogao(rep: dict, fmt: str) -> Plan:
+    """Title form 「2023年度示例市某局政府信息公开工作报告」: the year first, the agency after it,
+    工作报告 (no 年度 before 报告)."""
+    return _title_plan([f"{rep['year']}年度{rep['agency']}政府信息公开工作报告"], may_reject=True)
+
+
+@transform("title_chinese_year_in_brackets", "14")
+def _title_chinese_year_in_brackets(rep: dict, fmt: str) -> Plan:
+    """Title form 「…政府信息公开工作年度报告（二〇二三年度）」: the year in Chinese numerals in
+    brackets after the title."""
+    y = "".join("〇一二三四五六七八九"[int(d)] for d in str(rep["year"]))
+    return _title_plan([f"{rep['agency']}政府信息公开工作年度报告（{y}年度）"], may_reject=True)
+
+
+@transform("title_lenticular_column_tag", "14")
+def _title_lenticular_column_tag(rep: dict, fmt: str) -> Plan:
+    """A CMS column tag in 【】 before the title: 「【政务公开】示例市某局2023年政府信息公开工作
+    年度报告」."""
+    return _title_plan([f"【政府信息公开年报】{rep['agency']}{rep['year']}年政府信息公开工作年度报告"])
+
+
+@transform("title_in_guillemets", "14")
+def _title_in_guillemets(rep: dict, fmt: str) -> Plan:
+    """The title printed inside 《》: 「《示例市某局2023年政府信息公开工作年度报告》」."""
+    return _title_plan([f"《{rep['agency']}{rep['year']}年政府信息公开工作年度报告》"])
+
+
+@transform("title_agency_in_lenticular", "14")
+def _title_agency_in_lenticular(rep: dict, fmt: str) -> Plan:
+    """The agency in 【】 at the head of the title: 「【示例市某局】2023年政府信息公开工作年度报告」."""
+    return _title_plan([f"【{rep['agency']}】{rep['year']}年政府信息公开工作年度报告"])
+
+
+@transform("title_wenhao_line_below", "14")
+def _title_wenhao_line_below(rep: dict, fmt: str) -> Plan:
+    """A 文号 line of the next year and the issuing office (the parent government's office) under
+    the title: 「示政办〔2024〕3号」「示例市人民政府办公室」."""
+    y = int(rep["year"])
+    t = f"{rep['agency']}{y}年政府信息公开工作年度报告"
+    return _title_plan([t, f"示政办发〔{y + 1}〕3号", "示例市人民政府办公室", f"{y + 1}年1月18日"], t)
+
+
+@transform("title_abbrev_agency_signature_full", "14", ("txt", "flat", "md", "html"))
+def _title_abbrev_agency_signature_full(rep: dict, fmt: str) -> Plan | None:
+    """The title names the agency shortened (its 示例…市 prefix dropped: 「教育局2023年…」), the
+    落款 at the end prints it in full above the date (digits, or 二〇二二年一月二十日): the agency is the full name (or the short
+    one the title prints, or the file refused) — never another agency."""
+    a = rep["agency"]
+    m = re.match(r"(.*[省市州盟县区旗])(.{2,}(局|委员会|办公室|中心|厅|委|院|馆|处|所|站))$", a)
+    if not m or len(m.group(2)) < 3:
+        return None
+    short = m.group(2)
+    t = f"{short}{rep['year']}年政府信息公开工作年度报告"
+    y1 = int(rep["year"]) + 1   # the 落款's date in digits, or (odd years) in Chinese numerals
+    after = [a, f"{_cn_year(y1, '〇')}年一月二十日" if y1 % 2 else f"{y1}年1月20日"]
+    return Plan(opts={"title_lines": [t], "meta_title": t}, may_reject=True,
+                post=lambda data, f: _around_article(data, f, [], after))
+
+
+@transform("meta_publisher_parent_wenhao", "14", ("flat",))
+def _meta_publisher_parent_wenhao(rep: dict, fmt: str) -> Plan:
+    """Crawler text whose header fills 文号 (next year's) and 发布机构 (the parent government's
+    office): the agency is the title's, the year the title's."""
+    y = int(rep["year"])
+
+    def edit(t: str) -> str:
+        return (t.replace("文号: \n", f"文号: 示政办函〔{y + 1}〕12号\n", 1)
+                .replace("发布机构: \n", "发布机构: 示例市人民政府办公室\n", 1))
+    return Plan(post=lambda data, f: _fmt_text(data, f, edit))
+
+
+@transform("body_cites_prior_period_first", "14", ("txt", "flat", "md", "html"))
+def _body_cites_prior_period_first(rep: dict, fmt: str) -> Plan:
+    """The first sentence compares with the previous statistics period, with its full dates
+    (「与上一统计期限（2022年1月1日至2022年12月31日）相比」), before the report's own 统计期限:
+    the year is the title's and the period's, not the cited one."""
+    y = int(rep["year"])
+    lead = f"与上一统计期限（{y - 1}年1月1日至{y - 1}年12月31日）相比，本年度申请数量有所变化。"
+    return Plan(post=lambda data, f: _fmt_text(data, f, lambda t: t.replace("本报告由", lead + "本报告由", 1)))
+
+
+@transform("body_period_chinese_numerals_title_without_year", "14", ("txt", "flat", "md", "html", "docx"))
+def _body_period_chinese_numerals(rep: dict, fmt: str) -> Plan:
+    """No year in the title; the body writes every year in Chinese numerals (二〇二三年1月1日至
+    二〇二三年12月31日, 二〇二三年度): read that year or refuse, never another."""
+    y = str(rep["year"])
+    cy = "".join("〇一二三四五六七八九"[int(d)] for d in y)
+    t = f"{rep['agency']}政府信息公开工作年度报告"
+
+    def edit(s: str) -> str:
+        return s.replace(f"{y}年", f"{cy}年")
+
+    def post(data: bytes, f: str) -> bytes:
+        return _docx_edit(data, edit) if f == "docx" else _fmt_text(data, f, edit)
+    return Plan(opts={"title_lines": [t], "meta_title": t}, may_reject=True, post=post)
+
+
+@transform("title_next_year_period_chinese_numerals", "14", ("txt", "flat", "md", "html", "docx"))
+def _title_next_year_period_chinese_numerals(rep: dict, fmt: str) -> Plan:
+    """A title naming the publication year (``2021年度…``) over a body whose years are written in
+    Chinese numerals (统计期限为二〇二〇年1月1日至二〇二〇年12月31日): the report's year is the
+    year reported on — read it, or refuse the contradiction."""
+    y = str(rep["year"])
+    cy = "".join("〇一二三四五六七八九"[int(d)] for d in y)
+    t = f"{rep['agency']}{int(y) + 1}年度政府信息公开工作年度报告"
+
+    def edit(s: str) -> str:
+        return s.replace(f"统计期限为{y}年1月1日至{y}年", f"统计期限为{cy}年1月1日至{cy}年")
+
+    def post(data: bytes, f: str) -> bytes:
+        return _docx_edit(data, edit) if f == "docx" else _fmt_text(data, f, edit)
+    return Plan(opts={"title_lines": [t], "meta_title": t}, may_reject=True, post=post)
+
+
+def _t3_paged(furniture: list[str], header_again: bool = False) -> Callable[[Grid, Any], list]:
+    """Table 三 cut where a CMS splits a long article into pages (before （四）无法提供), the
+    page's pagination lines between the halves (the crawler joined the pages)."""
+    def t3(g: Grid, r: Any) -> list:
+        at = g.row_of("t3.unavailable_not_held.")
+        g.insert_row(at, [lit() for _ in range(g.ncols)], keep_spans=False)
+        lower = g.copy()
+        lower.slots = ([list(row) for row in g.slots[:3]] if header_again else []) + lower.slots[at + 1:]
+        if not header_again:
+            lower.header_rows = 0
+        g.slots = g.slots[:at]
+        return [g.table(), *furniture, lower.table()]
+    return t3
+
+
+@transform("cms_pagination_inside_table3", "extra", ("txt", "flat", "md", "html"))
+def _cms_pagination_inside_table3(rep: dict, fmt: str) -> Plan:
+    """An article a CMS split into pages, joined by the crawler: table 三 breaks off before
+    （四）无法提供, the pagination (``第1页 共2页``, ``上一页``, ``1``, ``2``, ``下一页``, one a line)
+    and the second page's rest of the table without a header.  No page number is a figure."""
+    return Plan(opts={"tables": tables_hook(t3=_t3_paged(["第1页 共2页", "上一页", "1", "2", "下一页"]))})
+
+
+@transform("cms_pagination_numbers_one_line", "extra", ("txt", "flat", "md", "html"))
+def _cms_pagination_numbers_one_line(rep: dict, fmt: str) -> Plan:
+    """As ``cms_pagination_inside_table3`` with the page links on one line (``1 2 3 下一页 尾页``)
+    and a 浏览次数 line: numbers separated by spaces, as a row of figures would be."""
+    return Plan(opts={"tables": tables_hook(t3=_t3_paged(["1 2 3 下一页 尾页", "浏览次数：2356"]))})
+
+
+@transform("txt_pdftotext_page_furniture", "11", ("txt",))
+def _txt_pdftotext_page_furniture(rep: dict, fmt: str) -> Plan:
+    """A PDF saved as text the way ``pdftotext -layout`` does, with what the printout adds on
+    every page: a browser's header line (date, time, the page's address) and a centred page
+    number ``— 2 —`` at the foot, a form feed between pages — inside the tables where a page
+    breaks.  No page figure is a cell."""
+    def post(data: bytes, f: str) -> bytes:
+        import pdfplumber
+        y = int(rep["year"])
+        pages = []
+        with pdfplumber.open(io.BytesIO(R.render(rep, "pdf"))) as pdf:
+            for i, p in enumerate(pdf.pages, 1):
+                head = f"{y + 1}/1/20 10:21{' ' * 24}https://www.example.gov.cn/art/{y + 1}/1/20/art_1229_{7000 + i}.html"
+                pages.append(f"{head}\n{p.extract_text(layout=True).rstrip()}\n{' ' * 36}— {i} —\n")
+        return "\f".join(pages).encode("utf-8")
+    return Plan(post=post, complete=False)
+
+
+def _cn_year(y: int, zero: str) -> str:
+    return "".join(zero if d == "0" else "〇一二三四五六七八九"[int(d)] for d in str(y))
+
+
+@transform("title_year_latin_o", "14")
+def _title_year_latin_o(rep: dict, fmt: str) -> Plan:
+    """The title's year in Chinese numerals with a Latin capital O for zero (二O二一年), as
+    typists write it."""
+    return _title_plan([f"{rep['agency']}{_cn_year(rep['year'], 'O')}年度政府信息公开工作年度报告"], may_reject=True)
+
+
+@transform("title_year_digit_zero", "14")
+def _title_year_digit_zero(rep: dict, fmt: str) -> Plan:
+    """The title's year in Chinese numerals with the digit 0 for zero (二0二一年)."""
+    return _title_plan([f"{rep['agency']}{_cn_year(rep['year'], '0')}年度政府信息公开工作年度报告"], may_reject=True)
+
+
+@transform("title_fulltext_suffix_and_tujie_link", "14", ("txt", "md", "html", "docx", "pdf"))
+def _title_fulltext_suffix_and_tujie_link(rep: dict, fmt: str) -> Plan:
+    """A 图解 link to the report's own explainer above the title (another article of the same
+    agency and year), the title with （全文） after it."""
+    a, y = rep["agency"], rep["year"]
+    t = f"{a}{y}年政府信息公开工作年度报告（全文）"
+    return _title_plan([f"图解：{a}{y}年政府信息公开工作年度报告", t], t)
+
+
+def _html2text(html: str) -> str:
+    """Markdown as ``html2text`` writes a page: paragraphs; a table's rows as cells joined by
+    `` | `` without outer pipes, ``---|---`` after the first row (its cell count), every row
+    ending in two spaces (a markdown line break); ``colspan`` and ``rowspan`` ignored, so a row
+    under a spanning cell prints fewer cells; ``<br>`` inside a cell a space."""
+    from lxml import html as lh
+    root = lh.fromstring(html)
+    out: list[str] = []
+
+    def text(el: Any) -> str:
+        for br in el.iter("br"):
+            br.tail = " " + (br.tail or "")
+        return " ".join("".join(el.itertext()).split())
+    for el in root.iter("p", "table"):
+        if el.tag == "p":
+            if el.getparent() is not None and any(a.tag == "table" for a in el.iterancestors()):
+                continue
+            t = text(el)
+            if t:
+                out += [t, ""]
+            continue
+        rows = [[text(c) for c in tr if c.tag in ("td", "th")] for tr in el.iter("tr")]
+        for i, row in enumerate(rows):
+            out.append(" | ".join(row) + "  ")
+            if i == 0:
+                out.append("|".join("---" for _ in row) + "  ")
+        out.append("")
+    return "\n".join(out) + "\n"
+
+
+@transform("md_html2text_tables", "extra", ("md",))
+def _md_html2text_tables(rep: dict, fmt: str) -> Plan:
+    """The page converted by ``html2text``: pipe rows without outer pipes ending in two spaces,
+    merged cells not expanded — a row under a rowspan (（三）不予公开's sub-rows) prints only its
+    own cells, a header with colspans fewer cells than the figures below it."""
+    return Plan(post=lambda data, f: _html2text(R.render(rep, "html", style="plain").decode("utf-8")).encode("utf-8"))
+
+
+@transform("title_split_after_one_link", "14", ("txt", "md", "html", "docx", "pdf"))
+def _title_split_after_one_link(rep: dict, fmt: str) -> Plan:
+    """One link line of the page's sidebar — another agency's report of the same year, no list
+    heading, no 上一篇 — above the report's title printed in two lines (the agency, then
+    「2021年政府信息公开工作年度报告」): the agency is the report's own."""
+    y = rep["year"]
+    t = f"{rep['agency']}{y}年政府信息公开工作年度报告"
+    return _title_plan([f"示例市交通运输局{y}年政府信息公开工作年度报告", rep["agency"], f"{y}年政府信息公开工作年度报告"], t)
+
+
+@transform("title_after_one_link_other_year", "14", ("txt", "md", "html", "docx", "pdf"))
+def _title_after_one_link_other_year(rep: dict, fmt: str) -> Plan:
+    """One sidebar link line — the same agency's report of the year before, with its date —
+    right above the report's one-line title."""
+    y = int(rep["year"])
+    t = f"{rep['agency']}{y}年政府信息公开工作年度报告"
+    return _title_plan([f"{rep['agency']}{y - 1}年政府信息公开工作年度报告 {y}-01-18", t], t)
+
+
+@transform("title_abbrev_agency_named_in_intro", "14")
+def _title_abbrev_agency_named_in_intro(rep: dict, fmt: str) -> Plan | None:
+    """The title names the agency shortened (「教育局2021年…」), no 落款; the first paragraph
+    names it in full (本报告由示例…市教育局编制): the agency is the full name (or the short one,
+    or the file refused) — never another agency."""
+    a = rep["agency"]
+    m = re.match(r"(.*[省市州盟县区旗])(.{2,}(局|委员会|办公室|中心|厅|委|院|馆|处|所|站))$", a)
+    if not m or len(m.group(2)) < 3:
+        return None
+    t = f"{m.group(2)}{rep['year']}年政府信息公开工作年度报告"
+    return Plan(opts={"title_lines": [t], "meta_title": t}, may_reject=True)
 # ---- adversary round 8 (r8struct)
 # HTML and DOCX as agencies' CMSs and Word habits produce them: tables cut per row, CSS grids,
 # figure cells holding paragraphs, Word's inline wrappers and fields, nested cells, gridBefore,

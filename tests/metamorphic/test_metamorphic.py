@@ -52,6 +52,14 @@ KNOWN_FAILING: set[tuple[str, str]] = {
     ("t4_litigation_first+pdf_ocr_layer_column_order", "pdf"),
     # s_blank_zeros unruled PDF: a split sub-row after moved columns, 22 right cells flagged
     ("t3_label_row_then_unlabelled_figures+t3_legal_reordered_blank_zeros", "pdf"),
+    # adversary round 8 (docs/adversary-findings.md "Round 8 (r8text)"): right figures flagged
+    # far beyond the damage, no silent/missing cell — pandoc grid tables (a wrapped cell's
+    # lines read as rows of their own: every cell flagged) and RST simple tables in a .md
+    ("md_pandoc_grid_tables", "md"),
+    ("md_rst_simple_tables", "md"),
+    # html2text with zeros printed blank: table 四's all-blank row, pipes at both ends, loses its
+    # edge cells (GFM cannot tell them from outer pipes): the 15 cells flagged
+    ("md_html2text_tables", "md"),
     # adversary round 8 (docs/adversary-findings.md "Round 8 (r8struct)")
     # g011's blank-zero markdown (its rows' 总计 printed blank while their figures sum): the
     # blanks are flagged as possibly lost digits, 47 cells over the budget — as round 3's other
@@ -97,6 +105,9 @@ SWEEP_REGRESSIONS = [
     # an unruled page's tall row: its figure centred on the label's last line, apart from the
     # row's blank cells (zeros), dropped while the label's line read as zeros (now flagged)
     ("pdf_unruled_split_wrapped_blank_zeros", "g011", "pdf"),
+    # adversary round 8 (r8text): table 二 written as sentences — every cell absent, unflagged
+    # (Hubei's 其他主动公开文件 row too); now the cells section 二 names are flagged (NOTES L35)
+    *(("t2_as_sentences", "s_hubei_other_documents_row", f) for f in ("txt", "flat", "md", "html", "docx")),
     # adversary round 8 (r8file): a download cut inside table 四's last row, Word text: the
     # short row's figures re-placed by their count and the cut figure's first digit kept
     ("file_cut_inside_last_figure", "g006", "txt"),
@@ -104,7 +115,7 @@ SWEEP_REGRESSIONS = [
     # UTF-16 HTML without BOM nor extension read as text: t2 cells dropped unflagged
     ("file_html_utf16le_no_bom", "s_shandong_item_count", "html"),
     ("file_html_utf16le_no_bom", "s_hubei_other_documents_row", "html"),
-    # adversary round 8 (r8pdf, NOTES L31): a date watermark's digits taken into table 三; a
+    # adversary round 8 (r8pdf, NOTES L34): a date watermark's digits taken into table 三; a
     # footnote mark drawn as a raised small glyph read as a last digit; a misread OCR text
     # layer over a scan; rows in one ruled band (a rule not drawn) lost or run together
     ("pdf_watermark_date_over_tables", "s_blank_zeros", "pdf"),
@@ -117,6 +128,9 @@ SWEEP_REGRESSIONS = [
     ("pdf_whiteout_corrected_figures", "g002", "pdf"),   # old glyphs under a white box: 19052 for 95
     ("pdf_whiteout_corrected_figures", "g003", "pdf"),
     ("pdf_struck_old_figure", "g003", "pdf"),              # 447 struck-old-new read 449447
+    # a figure broken over two lines in its cell (70 / 8, 30 / 01) split as two rows' figures
+    # by the band split: the first line taken, the second dropped (lead, LibreOffice PDFs)
+    *(("numbers_broken_in_cell", s, "pdf") for s in ("g003", "g010", "s_2021")),
     # adversary round 7: a space inside a crawler-text figure made the one cut left (now flagged);
     # a 标题: line broken inside the agency (now joined)
     ("flat_number_split_by_space", "g003", "flat"),
@@ -223,6 +237,7 @@ def test_sweep_regressions(tname, sid, fmt):
 # files of the full sweep once flagged far beyond their damage (right figures flagged: over the
 # flag budget) outside the rotation's sample: each holds the whole property from its fix on.
 BUDGET_REGRESSIONS = [
+    ("md_turndown_escapes", "g006", "md"),   # 3\.其他 and 26\*: a row label and a row lost (NOTES L35)
     ("t3_seq_col", "s_blank_zeros", "html"),                 # a 序号 before a row printed blank
     ("t4_two_tables", "s_blank_zeros", "txt"),               # 行政复议's blank data row in Word text
     ("t2_first_header_only", "s_shandong_item_count", "docx"),  # four figures, no header: Shandong's
