@@ -28,6 +28,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 from etl import checks, headers, narrative, recover, vocab
@@ -811,6 +812,11 @@ def _join_label_above(rows: list[Row]) -> tuple[list[Row], set[str]]:
         if tail and tail_own is None and joined is not None and own in (None, joined) and not any(
                 _ORDINAL.match(vocab.norm(t)) for _, t in tail):   # a numbered label starts a row
             sure = own is not None or _template_fragment(row.label)
+        elif head and not tail and own is not None and joined == own and all(
+                _group_heading(t, own.key) for _, t in head):
+            # the figures row's only words are the heading of the label row's own group, left
+            # of its label (Word text prints a merged group cell once, in a row it spans)
+            sure = True
         elif not nxt.labels and own is not None:
             after = rows[i + 2] if i + 2 < len(rows) else None
             later = rows[i + 3] if i + 3 < len(rows) else None
@@ -838,6 +844,18 @@ def _join_label_above(rows: list[Row]) -> tuple[list[Row], set[str]]:
                            value_cols=[nxt.value_cols[j] for j in keep]))
         i += 2
     return out, unsure
+
+
+_T3_GROUPS = (("不予公开", vocab.T3_ROW_KEYS[4:12]), ("无法提供", vocab.T3_ROW_KEYS[12:15]),
+              ("不予处理", vocab.T3_ROW_KEYS[15:20]), ("其他处理", vocab.T3_OTHER_SUBROWS),
+              ("办理结果", vocab.T3_ROW_KEYS[2:25]))
+
+
+def _group_heading(text: str, key: str) -> bool:
+    """Is ``text`` only the heading of a table-三 group row ``key`` sits under (（六）其他处理
+    over 1.申请人无正当理由…, 三、本年度办理结果 over every outcome row)?"""
+    n = _ORDINAL.sub("", vocab.norm(text), count=1)
+    return any(key in keys and n in (word, "本年度" + word) for word, keys in _T3_GROUPS)
 
 
 def _unprinted_between(key: str, below: list[Row], printed: set[str]) -> list[str]:
@@ -962,6 +980,7 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
     from_label: set[int] = set()  # … with a figure typed in the label cell, placed by the identity
     values_read = False
     foreign = False   # reading the rows of another table printed after table 三
+    ink_lost: set[str] = set()   # rows just above unlabelled figures that fit no column
     for row in rows:
         if row.blank or (header and not row.labels and all(v.semantic == "na" for v in row.values)):
             continue  # no ink (a spacer row, an empty first row), or only n/a marks under a header
@@ -1021,6 +1040,13 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
                        if len(row.values) != 7 else "该行的数值与表头印的列对不上（有单元格丢失或被文字占据），无法对应到列")
                 for c in vocab.T3_COL_KEYS:
                     state.uncertain[f"t3.{lab.key}.{c}"] = why
+            elif not row.labels and any(v.semantic != "blank" for v in row.values[1:]):
+                # figures that fit no column and have no label (a tall row's figure centred
+                # on its label's last line, apart from the others): the row above may own them;
+                # a lone figure in a line's first cell is a row number (序号)
+                above = next((p[0] for k, p in reversed(seq) if k == "row" and p[0]), None)
+                if above:
+                    ink_lost.add(above)
             seq.append(("label", lab.key if lab else None))
             continue
         lab = vocab.match_t3_row(row.label) if row.labels else None
@@ -1081,13 +1107,38 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
         if id(row) in placed_total:
             placed_keys.append(key)
     _check_placed_total(state, placed_keys)
+    _check_group_rows(items, order, state)
     for key in halves_off:   # a row of the two parts joined that does not add up
         for c in vocab.T3_COL_KEYS:
             state.flag(f"t3.{key}.{c}", "表三按列分成两张表印出，拼接后该行总计不等于各列之和：无法确认两表的这一行数值属于同一行")
+    for key in ink_lost:
+        for c in vocab.T3_COL_KEYS:
+            state.flag(f"t3.{key}.{c}", "该行下方有一行无标签、无法对应到列的数字：可能是该行的数值，无法确定")
     for key in unsure:   # a label row without figures, an unlabelled figures row it may own
         for c in vocab.T3_COL_KEYS:
             state.uncertain[f"t3.{key}.{c}"] = "该行印在无数值的一行，下方无标签的数值行可能属于它，也可能属于别的行：无法确定"
     return True, bool(single), unproven
+
+
+def _check_group_rows(items: list, order: list[str], state: ParseState) -> None:
+    """A figures row labelled only （六）其他处理 in a table printing its three sub-rows is no row
+    of its own: it is kept out of the cells, and it must be their sum — otherwise its figures
+    may be a sub-row's whose label row was read apart, and the sub-rows are flagged."""
+    subs = vocab.T3_OTHER_SUBROWS
+    for key, row, vals, _ in items:
+        if key != "other_total" or key in order or not _has_figures(row):
+            continue   # a heading row without ink is no row of figures
+        for c, got in zip(vocab.T3_COL_KEYS, vals):
+            if got is None:
+                continue
+            cv = got[0]
+            mine = Decimal(0) if cv.semantic == "blank" else cv.value
+            parts = [state.cells.get(f"t3.{k}.{c}") for k in subs]
+            if mine is None or None in parts or Decimal(str(sum(parts))) != mine:
+                for k in subs:
+                    for cc in vocab.T3_COL_KEYS:
+                        state.flag(f"t3.{k}.{cc}", "（六）其他处理印有一行数值，与其下各子行之和不符：该行数值可能属于某一子行")
+                return
 
 
 def _t3_total_sum(state: ParseState, key: str) -> int:
@@ -1274,6 +1325,7 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
     cols: list[str] = []
     unproven: set[str] = set()
     row_year: int | None = None
+    recon_last: bool | None = None   # the header prints 行政复议 after 行政诉讼
     spacer: Row | None = None  # an all-blank 15-cell row: the data row only if there is no other
     orphan: Row | None = None  # the last all-blank row under a header no data row followed
     for row in rows:
@@ -1321,6 +1373,7 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
             if found_map is not None or hc:
                 cmap = found_map or headers.ColumnMap()
                 blocks, cols = hb, hc
+            recon_last = headers.t4_reconsideration_last(header)
             header = []
         if row_year is not None and row_year != year:
             state.warnings.append(f"表四跳过 {row_year} 年的数据行（报告年度 {year}）")
@@ -1342,6 +1395,8 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
                 state.put(f"t4.{key}", cv, row, idx)
                 if not proven:
                     unproven.add(f"t4.{key}")
+                    if recon_last:   # the template's order, which the header's words contradict
+                        state.flag(f"t4.{key}", "表头印的行政复议在行政诉讼之后，与模板列序不符，且无法按表头确定各列：不按模板列序采用")
             found = True
         elif len(vals) == 5 and block:
             order = cols or list(vocab.T4_COL_KEYS)

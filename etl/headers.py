@@ -152,9 +152,12 @@ def packed_paths(header: list[Row]) -> list[dict[int, str]]:
     return _chains(rows)
 
 
-def _parents(above: list[str], below: list[tuple[str, int, int]], limit: int) -> list[list[tuple[str, int, int]]]:
+def _parents(above: list[str], below: list[tuple[str, int, int]], limit: int,
+             absorb: bool = False) -> list[list[tuple[str, int, int]]]:
     """Ways the cells ``above`` cover the (text, from, to) cells ``below``: an empty cell
-    below is one column continued from above; a run of non-empty cells is split into groups."""
+    below is one column continued from above; a run of non-empty cells is split into groups.
+    ``absorb``: empty cells after a run may be cells of its group too (a blank 总计 head under
+    申请人情况, its word lost), tried only where no reading fits otherwise."""
     out: list[list[tuple[str, int, int]]] = []
 
     def go(i: int, j: int, acc: list[tuple[str, int, int]]) -> None:
@@ -168,15 +171,16 @@ def _parents(above: list[str], below: list[tuple[str, int, int]], limit: int) ->
             go(i + 1, j + 1, [*acc, (above[i], below[j][1], below[j][2])])
             return
         k = j
-        while k < len(below) and below[k][0]:
+        while k < len(below) and (below[k][0] or (absorb and k > j)):
             k += 1
             go(i + 1, k, [*acc, (above[i], below[j][1], below[k - 1][2])])
     go(0, 0, [])
     return out
 
 
-def _chains(rows: list[list[str]]) -> list[dict[int, str]]:
-    """Every top-to-bottom reading of packed header ``rows`` as column → words."""
+def _chains(rows: list[list[str]], absorb: bool = False) -> list[dict[int, str]]:
+    """Every top-to-bottom reading of packed header ``rows`` as column → words; where none
+    fits, the readings whose groups also take the empty cells after their runs."""
     out: list[dict[int, str]] = []
     n = len(rows[-1])
     bottom = [(t, j - n, j - n + 1) for j, t in enumerate(rows[-1])]
@@ -193,9 +197,11 @@ def _chains(rows: list[list[str]]) -> list[dict[int, str]]:
                             paths[c] = paths.get(c, "") + t
             out.append(paths)
             return
-        for cover in _parents(rows[level], below, _PACKED_MAX):
+        for cover in _parents(rows[level], below, _PACKED_MAX, absorb):
             up(level - 1, cover, [*acc, cover])
     up(len(rows) - 2, bottom, [bottom])
+    if not out and not absorb and len(rows) > 1:
+        return _chains(rows, absorb=True)
     return out if len(out) < _PACKED_MAX else []
 
 
@@ -413,6 +419,34 @@ def t4_block_order(header: list[Row]) -> list[str]:
             return []
         lit.sort(key=lambda k: at[k][1] or 0)
     return lit + ["admin_reconsideration"] if recon_last else ["admin_reconsideration"] + lit
+
+
+def t4_reconsideration_last(header: list[Row]) -> bool | None:
+    """Does a table-四 header print 行政复议 right of 行政诉讼?  From cells naming one of them,
+    or, where an unruled page wrapped them (行政 over 诉讼), from a cell and the one below it
+    in the next header line at most a column away.  None: not told (or a Word-text row)."""
+    cells: list[tuple[int, str]] = []
+    lines = [[(c, vocab.norm(t)) for c, t in zip(r.label_cols, r.labels)]
+             for r in header if not r.packed and len(r.label_cols) == len(r.labels)]
+    for i, line in enumerate(lines):
+        cells += line
+        below = lines[i + 1] if i + 1 < len(lines) else []
+        for c, t in line:
+            near = [(abs(c2 - c), t2) for c2, t2 in below if abs(c2 - c) <= 1]
+            if near:
+                cells.append((c, t + min(near)[1]))
+    recon = {c for c, t in cells if t.endswith("行政复议") and "诉讼" not in t}
+    lit = {c for c, t in cells if t.endswith("行政诉讼") and "复议" not in t}
+    if not recon or not lit:
+        # a text line (an OCR layer, PDF text) holding both in reading order; a heading
+        # naming both (…行政复议、行政诉讼情况) tells no columns
+        said = {t.find("行政复议") > t.find("行政诉讼") for t in ("".join(vocab.norm(x) for x in r.labels)
+                                                              for r in header if not r.packed)
+                if "行政复议" in t and "行政诉讼" in t and "、" not in t}
+        return said.pop() if len(said) == 1 else None
+    if min(recon) > max(lit):
+        return True
+    return False if max(recon) < min(lit) else None
 
 
 def _word_col(row: Row, word: str) -> int | None:

@@ -52,7 +52,12 @@ def looks_flat(text: str) -> bool:
     # its other row labels are in the text
     if not any(m in n for m in ("收到和处理政府信息公开申请情况", "本列数据的勾稽关系")):
         return False
-    return sum(1 for lab in vocab.T3_ROWS if lab.matches(n)) >= len(vocab.T3_ROWS) // 2
+    if sum(1 for lab in vocab.T3_ROWS if lab.matches(n)) >= len(vocab.T3_ROWS) // 2:
+        return True
+    # short labels and zero rows left out (fewer labels than that): rows whose label words
+    # run straight into a row's worth of digits (seven figures) are table 三 run together
+    return sum(1 for lab in vocab.T3_ROWS if any(
+        re.search(re.escape(f) + r"[^\d。，；]{0,8}\d(?:\s?\d){6}", n) for f in lab.match)) >= 4
 
 
 MAX_DIGITS = 10  # a printed count or amount never has more digits than this

@@ -173,6 +173,13 @@ def _word_text_blocks(lines: list[str]) -> list:
         if not group:
             return
         if any(ln.startswith("\t") for ln in group):
+            # lines before the first cell (no TAB, nothing to continue) are text printed above
+            # the table without a blank line (a section heading), not a cell of its first row
+            lead = next(i for i, ln in enumerate(group) if ln.startswith("\t"))
+            if lead:
+                flush_table()
+                blocks.extend(Paragraph(ln.strip()) for ln in group[:lead] if ln.strip())
+                del group[:lead]
             cells: list[str] = []
             for ln in group:
                 if ln.startswith("\t"):

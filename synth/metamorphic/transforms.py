@@ -6675,3 +6675,191 @@ def _pdf_white_old_figure(rep: dict, fmt: str) -> Plan | None:
     if not keys:
         return None
     return Plan(opts={"value_text": lambda k, s: f"<white>{int(s) + 3}</white>{s}" if k in keys and s else s})
+# ---- adversary round 8 (r8compose)
+#
+# Publishers do several things at once.  A composition applies two registered transforms in
+# sequence: the second is made on the report as the first renders it, its hooks run on the
+# first's output (table edits on the first's tables, number spellings on the first's spellings,
+# byte edits on the first's bytes), and the second's truth — the keys it removes, adds or
+# changes against its own source — is applied to the first's truth.  Two plans that set the
+# same render option differently (two titles, two HTML styles) do not compose.
+
+
+class NotComposable(ValueError):
+    """The second transform would edit a table the first cut into several."""
+
+
+def _compose_tables(h1: Callable | None, h2: Callable | None) -> Callable | None:
+    """A ``tables`` hook running ``h2`` on ``h1``'s output.  Where ``h1`` printed a slot as
+    pieces (a caption and its table), ``h2`` edits the one table among them and its output is
+    spliced back in place; a slot ``h1`` cut into several tables must be left alone by ``h2``."""
+    if h1 is None or h2 is None:
+        return h1 or h2
+
+    def hook(a: R.Table, b: R.Table, c: R.Table, r: Any) -> tuple:
+        first = h1(a, b, c, r)
+        mains = []
+        for x in first:
+            tabs = [p for p in R._pieces(x) if isinstance(p, R.Table)]
+            mains.append(tabs[0] if tabs else None)
+        split = [sum(isinstance(p, R.Table) for p in R._pieces(x)) != 1 for x in first]
+        if any(split) and any(cut and y is not t for cut, y, t in zip(split, h2(a, b, c, r), (a, b, c))):
+            raise NotComposable("the second transform edits a table the first split")
+        second = h2(*mains, r)
+        out = []
+        for x, main, y in zip(first, mains, second):
+            if y is main:
+                out.append(x)
+                continue
+            pieces = R._pieces(x)
+            if isinstance(x, R.Table):
+                out.append(y)
+                continue
+            i = next(i for i, p in enumerate(pieces) if p is main)
+            out.append(pieces[:i] + R._pieces(y) + pieces[i + 1:])
+        return tuple(out)
+    return hook
+
+
+def _compose_value_text(f1: Callable | None, f2: Callable | None) -> Callable | None:
+    if f1 is None or f2 is None:
+        return f1 or f2
+    return lambda key, s: f2(key, f1(key, s))
+
+
+def _compose_post(p1: Callable | None, p2: Callable | None) -> Callable | None:
+    if p1 is None or p2 is None:
+        return p1 or p2
+    return lambda data, fmt: p2(p1(data, fmt), fmt)
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return a is b
+    return isinstance(a, (int, float)) and isinstance(b, (int, float)) and float(a) == float(b) or a == b
+
+
+def compose_plans(rep: dict, p1: Plan, p2: Plan, base2: dict) -> Plan | None:
+    """The plan of ``p1`` then ``p2`` (``p2`` made on a report with cells ``base2``); None where
+    the two set one render option differently or change one figure's truth both."""
+    opts = dict(p1.opts)
+    for k, v in p2.opts.items():
+        if k == "tables":
+            opts[k] = _compose_tables(p1.opts.get(k), v)
+        elif k == "value_text":
+            opts[k] = _compose_value_text(p1.opts.get(k), v)
+        elif k in opts and opts[k] != v:
+            return None
+        else:
+            opts[k] = v
+    src = rep["cells"]
+    truth = dict(p1.truth if p1.truth is not None else src)
+    if p2.truth is not None:
+        for k in base2.keys() - p2.truth.keys():
+            truth.pop(k, None)
+        for k, v in p2.truth.items():
+            if k in base2 and _same_value(base2[k], v):
+                continue
+            if k in truth and k in src and not _same_value(truth[k], src[k]):
+                return None      # both change this figure: no single truth
+            truth[k] = v
+    if p1.agency and p2.agency and p1.agency != p2.agency:
+        return None
+    return Plan(opts=opts, truth=truth, flag_ok=p1.flag_ok | p2.flag_ok,
+                must_flag=(p1.must_flag | p2.must_flag) & truth.keys(),
+                complete=p1.complete and p2.complete, may_reject=p1.may_reject or p2.may_reject,
+                post=_compose_post(p1.post, p2.post),
+                cells=p2.cells if p2.cells is not None else p1.cells, agency=p2.agency or p1.agency)
+
+
+def composed(first: str, second: str, **extra: Any) -> Transform:
+    """The transform ``first+second`` (with render options ``extra``, named by a suffix):
+    ``first`` applied, then ``second`` on its result."""
+    t1, t2 = TRANSFORMS[first], TRANSFORMS[second]
+    name = f"{first}+{second}" + "".join(f"_{k}" for k in extra)
+    formats = tuple(f for f in t1.formats if f in t2.formats)
+
+    def make(rep: dict, fmt: str) -> Plan | None:
+        p1 = t1.make(rep, fmt)
+        if p1 is None:
+            return None
+        base2 = p1.cells if p1.cells is not None else rep["cells"]
+        p2 = t2.make(dict(rep, cells=base2), fmt)
+        if p2 is None:
+            return None
+        plan = compose_plans(rep, p1, p2, base2)
+        if plan is None or any(plan.opts.get(k, v) != v for k, v in extra.items()):
+            return None
+        plan = replace(plan, opts={**plan.opts, **extra})
+        if p1.opts.get("tables") and p2.opts.get("tables"):
+            try:   # the tables as printed: the second may not edit a table the first split
+                R._R({**rep, "cells": plan.cells or rep["cells"]}, plan.opts)
+            except NotComposable:
+                return None
+        return plan
+    return Transform(name, "compose", formats, make,
+                     f"{first}, then {second}" + (f" ({extra})" if extra else "") + ".")
+
+
+def compose(first: str, second: str, **extra: Any) -> str:
+    """Register :func:`composed` ``first+second``; returns its name."""
+    t = composed(first, second, **extra)
+    TRANSFORMS[t.name] = t
+    return t.name
+
+
+#: (first, second, extra render options): what real publishers do together
+COMPOSITIONS: tuple[tuple[str, str, dict], ...] = (
+    # columns reordered and a page break repeating the (reordered) header
+    ("t3_total_first", "t3_repeated_header", {}),
+    ("t3_legal_reordered", "t3_two_tables_repeated_header", {}),
+    ("t3_natural_person_last", "t3_repeated_header", {"blank_zeros": True}),
+    ("t4_total_first", "t4_two_tables", {}),
+    ("t4_litigation_first", "t4_header_one_row", {}),
+    ("t3_total_first", "t3_header_one_row", {}),
+    # rows left out and labels in other words
+    ("t3_row_omitted_next_unlabelled", "labels_paraphrased", {}),
+    ("t3_row_omitted_next_unlabelled", "t3_total_first", {}),
+    ("t3_zero_rows_omitted", "t3_labels_short_unnumbered", {}),
+    ("t3_zero_rows_omitted", "t3_group_inline", {"blank_zeros": True}),
+    ("t3_result_total_row_omitted", "t3_group5_before_group4", {}),
+    ("t2_row_omitted_labelled", "t2_label_synonyms", {}),
+    ("t3_legal_reordered", "t3_total_col_omitted", {}),
+    # money units and moved tables
+    ("money_caption_yuan", "t3_transposed", {}),
+    ("money_caption_yiyuan", "t2_cols_reversed", {}),
+    ("money_header_unit_yuan", "t2_split_items", {}),
+    ("money_caption_yuan", "footnote_markers", {}),
+    # note marks with other spellings and one cell per line
+    ("footnote_markers", "one_cell_per_line", {}),
+    ("numbers_thousands_sep", "footnote_markers", {}),
+    ("cell_bracket_note", "t3_total_first", {}),
+    ("figure_ascii_asterisk_note", "t3_legal_reordered", {}),
+    ("numbers_with_units", "t4_litigation_first", {}),
+    ("numbers_fullwidth", "one_cell_per_line", {}),
+    # titles, characters and second reports
+    ("title_guanyu", "traditional_chars", {}),
+    ("title_year_first", "traditional_chars", {}),
+    ("title_two_lines", "two_reports_in_file", {}),
+    ("t4_litigation_first", "two_reports_in_file", {}),
+    ("t3_total_first", "two_reports_second_title_guanyu", {}),
+    ("t3_applicant_synonyms", "traditional_chars", {}),
+    # split rows, blank zeros, merged cells
+    ("t3_label_wrapped_row", "t3_total_first", {"blank_zeros": True}),
+    ("t2_coercion_split", "t2_cols_reversed", {}),
+    ("t3_label_row_then_unlabelled_figures", "t3_legal_reordered", {"blank_zeros": True}),
+    ("unmerged_blank", "t3_total_first", {}),
+    ("t3_row_repeated_different", "t3_total_first", {}),
+    ("zeros_as_wu", "t3_transposed", {}),
+    ("t3_carried_over_first", "t3_labels_short_unnumbered", {}),
+    # tables 二 and 四 moved and cut
+    ("t3_total_first", "t3_two_tables", {"blank_zeros": True}),
+    ("t2_cols_reversed", "t2_row_omitted_next_unlabelled", {}),
+    ("t4_total_first", "t4_reconsideration_only", {}),
+    ("t3_transposed", "traditional_chars", {}),
+    # table 四's blocks moved on a page without ruling (wrapped heads) and under an OCR layer
+    ("t4_litigation_first", "pdf_unruled_split_wrapped", {}),
+    ("t4_litigation_first", "pdf_ocr_layer_column_order", {}),
+)
+
+COMPOSED = [compose(a, b, **kw) for a, b, kw in COMPOSITIONS]
