@@ -741,6 +741,16 @@ def _join_wrapped_labels(rows: list[Row]) -> list[Row]:
                         _template_fragment(prev.label) or vocab.norm(prev.label) in vocab.norm(joined.zh))):
                 out[-1] = replace(prev, labels=prev.labels + row.labels)
                 continue
+            if len(prev.labels) == len(row.labels) >= 2 and prev.label_cols == row.label_cols:
+                # a row cut by a page break: each label cell goes on in its own column
+                # (（四）无 / 法提供 over 1.本机关 / 不掌握相关政府信息)
+                cols = [a + b for a, b in zip(prev.labels, row.labels)]
+                by_cols = vocab.match_t3_row("".join(cols))
+                last = vocab.match_t3_row(cols[-1])
+                if by_cols is not None and last is not None and last.key == by_cols.key and \
+                        vocab.match_t3_row(prev.labels[-1]) is None and _template_fragment(prev.labels[-1]):
+                    out[-1] = replace(prev, labels=cols)
+                    continue
         out.append(row)
     return out
 

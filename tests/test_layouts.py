@@ -837,3 +837,24 @@ def test_table_two_written_as_sentences_is_flagged_not_lost(fmt, hubei):
     t2 = {k for k in c if k.startswith("t2.")}
     assert t2 <= set(rep.uncertain)
     assert all(rep.cells.get(k) is None for k in t2)
+
+
+
+def test_t3_row_cut_by_a_page_break_keeps_its_figures():
+    """A table-三 row cut by a page break (LibreOffice's PDF of a Word table): the label cells
+    go on in their own columns on the next row (（四）无 / 法提供, 1.本机关 / 不掌握相关政府信息)
+    with blank figure cells.  The rows are one row; the blanks are not its zeros."""
+    report = make_report("2021", seed=11)
+    report["cells"]["t3.unavailable_not_held.natural_person"] += 5
+    report["cells"]["t3.unavailable_not_held.total"] += 5
+    want = report["cells"]["t3.unavailable_not_held.natural_person"]
+    text = R.render_markdown(report)
+    line = next(ln for ln in text.splitlines() if "不掌握相关政府信息" in ln)
+    cells = line.split("|")
+    first = [c.replace("（四）无法提供", "（四）无").replace("1.本机关不掌握相关政府信息", "1.本机关") for c in cells]
+    second = ["  " if 0 < i < len(cells) - 1 else c for i, c in enumerate(cells)]
+    second[2], second[3] = " 法提供 ", " 不掌握相关政府信息 "
+    assert "（四）无" in "|".join(first) and "1.本机关" in "|".join(first)
+    rep = parse_bytes(text.replace(line, "|".join(first) + "\n" + "|".join(second)).encode("utf-8"), "r.md")
+    key = "t3.unavailable_not_held.natural_person"
+    assert rep.cells.get(key) == want or key in rep.uncertain, (rep.cells.get(key), rep.uncertain.get(key))
