@@ -793,9 +793,14 @@ def _join_label_above(rows: list[Row]) -> tuple[list[Row], set[str]]:
                 7, max(2, len(row.values))) or row.table != nxt.table:
             # fewer cells than a row of figures (a 序号, a remark); a label that is a text line
             # or another table's row (a page's table rebuilt apart): no proof they are one row.
-            # But unlabelled figures right under a label row without figures may be its own: its
-            # blanks are no proof of zeros (a tall row a page's table was rebuilt apart in)
-            if nxt is not None and _no_figures(row) and not nxt.labels and _has_figures(nxt):
+            # But unlabelled figures right under a label row without figures (or under the
+            # lines its label goes on in, naming no row) may be its own: its blanks are no proof
+            # of zeros (a tall row a page's table was rebuilt apart in, or a page break cut)
+            j = i + 1
+            while j < len(rows) and _no_figures(rows[j]) and vocab.match_t3_row(rows[j].label) is None:
+                j += 1
+            after = rows[j] if j < len(rows) else None
+            if after is not None and _no_figures(row) and not after.labels and _has_figures(after):
                 own = vocab.match_t3_row(row.label)
                 if own is not None:
                     unsure.add(own.key)

@@ -858,3 +858,27 @@ def test_t3_row_cut_by_a_page_break_keeps_its_figures():
     rep = parse_bytes(text.replace(line, "|".join(first) + "\n" + "|".join(second)).encode("utf-8"), "r.md")
     key = "t3.unavailable_not_held.natural_person"
     assert rep.cells.get(key) == want or key in rep.uncertain, (rep.cells.get(key), rep.uncertain.get(key))
+
+
+def test_t3_label_over_a_continuation_line_then_unlabelled_figures_is_flagged():
+    """A tall row cut by a page break: its label's first words on a row with blank figures, the
+    rest of its label on the next row, its figures on a row with no label after that.  The
+    blanks are not its zeros: its cells are the figures' or flagged."""
+    report = make_report("2021", seed=11)
+    report["cells"]["t3.partially_granted.natural_person"] += 4
+    report["cells"]["t3.partially_granted.total"] += 4
+    want = report["cells"]["t3.partially_granted.natural_person"]
+    text = R.render_markdown(report)
+    line = next(ln for ln in text.splitlines() if "（二）部分公开" in ln)
+    cells = line.split("|")
+    blank = ["  " if 2 < i < len(cells) - 1 else c for i, c in enumerate(cells)]
+    head = list(blank)
+    head[2] = " （二）部分公开 "
+    more = list(blank)
+    more[2] = " （区分处理的，只计这一情形，不计其他情形） "
+    figures = list(cells)
+    figures[2] = "  "
+    rows = "\n".join("|".join(r) for r in (head, more, figures))
+    rep = parse_bytes(text.replace(line, rows).encode("utf-8"), "r.md")
+    key = "t3.partially_granted.natural_person"
+    assert rep.cells.get(key) == want or key in rep.uncertain, (rep.cells.get(key), rep.uncertain.get(key))
