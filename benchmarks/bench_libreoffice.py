@@ -1,0 +1,101 @@
+"""The metamorphic re-layouts printed by another program: LibreOffice converts the DOCX renders.
+
+Our own PDF renderer (reportlab) and Word-text writer are not what agencies use.  This benchmark
+renders every DOCX re-layout (each transform on three sources, rotating), converts the files with
+``soffice --headless --convert-to pdf`` (or ``txt``), parses the conversions and scores them
+against the transform's truth (:mod:`synth.metamorphic.runner`): silent, missing and phantom
+cells, titles, flags over budget.  Needs LibreOffice (Debian: ``libreoffice-writer-nogui``);
+never run by the tests.
+
+    PYTHONPATH=. GKNB_SHARED=../shared python benchmarks/bench_libreoffice.py --to pdf \
+        [--work DIR] [--only NAME,…] [--out benchmarks/libreoffice_results.json]
+
+Text the converter loses (a superscript note mark, struck or white old figures in ``--to txt``)
+is no longer on the page, so those transforms' truths do not hold for text and are skipped there.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from synth.metamorphic import runner
+from synth.metamorphic.transforms import TRANSFORMS
+
+#: transforms whose evidence is character formatting, which a text export drops
+_FORMATTING = ("superscript", "struck", "white", "raised", "tracked", "hidden", "strike")
+
+
+def cases(only: list[str] | None, per: int = 3) -> dict[str, runner.Case]:
+    src = runner.all_sources(runner.CORPUS)
+    sids = list(src)
+    out = {}
+    docx = [(name, t) for name, t in TRANSFORMS.items() if "docx" in t.formats]
+    for i, (name, t) in enumerate(docx):
+        if only and name not in only:
+            continue
+        for k in range(per):
+            sid = sids[(i + 7 * k) % len(sids)]
+            c = runner.make_case(name, sid, src[sid], "docx")
+            if c is not None:
+                out[f"{name}__{sid}".replace("+", "_plus_")] = c
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--to", choices=("pdf", "txt"), default="pdf")
+    ap.add_argument("--work", type=Path, default=None, help="keep the files here (default: a new temp dir)")
+    ap.add_argument("--only", default="")
+    ap.add_argument("--out", type=Path, default=None)
+    a = ap.parse_args(argv)
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        print("LibreOffice (soffice) is not installed", file=sys.stderr)
+        return 2
+    a.work = a.work or Path(tempfile.mkdtemp(prefix="gknb_lo_"))
+    todo = cases([x for x in a.only.split(",") if x] or None)
+    src_dir, out_dir = a.work / "docx", a.work / a.to
+    src_dir.mkdir(parents=True, exist_ok=True)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, c in todo.items():
+        (src_dir / f"{name}.docx").write_bytes(c.data)
+    target = "pdf" if a.to == "pdf" else "txt:Text (encoded):UTF8"
+    t0 = time.perf_counter()
+    names = sorted(todo)
+    for i in range(0, len(names), 50):   # one soffice per 50 files: a crash costs a batch, not the run
+        batch = [str(src_dir / f"{n}.docx") for n in names[i:i + 50] if not (out_dir / f"{n}.{a.to}").exists()]
+        if batch:
+            subprocess.run([soffice, "--headless", "--convert-to", target, "--outdir", str(out_dir), *batch],
+                           capture_output=True, timeout=1800)
+    convert_s = time.perf_counter() - t0
+    rows, bad = [], []
+    for name in names:
+        c = todo[name]
+        f = out_dir / f"{name}.{a.to}"
+        if not f.exists() or (a.to == "txt" and any(w in c.transform for w in _FORMATTING)):
+            continue
+        sc = runner.run_case(replace(c, data=f.read_bytes(), name=f"{c.source}_{c.transform}.{a.to}", fmt=a.to))
+        rows.append(sc)
+        if sc.silent or sc.missing or sc.phantom or sc.title_wrong or sc.crash:
+            bad.append(sc.why())
+    tot = {k: sum(getattr(s, k) for s in rows) for k in ("n", "right", "flagged", "silent", "missing", "phantom")}
+    summary = {"to": a.to, "files": len(rows), **tot, "title_wrong": sum(bool(s.title_wrong) for s in rows),
+               "rejected": sum(bool(s.rejected) for s in rows), "over_budget": sum(s.over_budget for s in rows),
+               "convert_seconds": round(convert_s, 1), "failing": bad}
+    print(json.dumps({k: v for k, v in summary.items() if k != "failing"}, ensure_ascii=False))
+    for line in bad:
+        print(line)
+    if a.out:
+        a.out.write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
