@@ -36,8 +36,8 @@ def cases(only: list[str] | None, per: int = 3) -> dict[str, runner.Case]:
     src = runner.all_sources(runner.CORPUS)
     sids = list(src)
     out = {}
-    docx = [(name, t) for name, t in TRANSFORMS.items() if "docx" in t.formats]
-    for i, (name, t) in enumerate(docx):
+    docx = [name for name, t in TRANSFORMS.items() if "docx" in t.formats]
+    for i, name in enumerate(docx):
         if only and name not in only:
             continue
         for k in range(per):
