@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from etl import agencies, checks, warehouse
+from etl.rows import cell_rows
 from etl.safe_names import printable
 
 
@@ -161,7 +162,8 @@ def verify(db_path: Path, *, workers: int = 1, in_process: bool = False) -> tupl
                 if have != new:
                     d.append((f"{what} 不符", f"stored={have} reparsed={new}"))
             have_cells = cells.get(rid, {})
-            new_cells = {k: (None if v is None else float(v)) for k, v in rep.cells.items()}
+            # the rows a load makes: the cells and the flagged cells with no value (rows.cell_rows)
+            new_cells = {r[4]: r[5] for r in cell_rows(rep, rid)}
             for k in sorted(set(have_cells) | set(new_cells)):
                 if k not in new_cells:
                     d.append((k, f"仓库有、重新解析无 stored={_fmt(have_cells[k][0])} reparsed=absent"))
