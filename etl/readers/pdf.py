@@ -64,14 +64,22 @@ _NUMERIC = re.compile(r"^[-+−]?[\d０-９][\d０-９,，.．]*\s*(%|万元|元
 
 # ----------------------------------------------------------------------------- helpers
 
-def _is_white(color) -> bool:
+def _color_floats(color) -> tuple[float, ...] | None:
+    """A pdfplumber colour (a number, or a gray / RGB / CMYK sequence) as floats; None when it
+    is none of these (a pattern name)."""
     if color is None:
-        return False
+        return None
     if isinstance(color, (int, float)):
         color = (color,)
     try:
-        color = tuple(float(x) for x in color)
+        return tuple(float(x) for x in color)
     except (TypeError, ValueError):
+        return None
+
+
+def _is_white(color) -> bool:
+    color = _color_floats(color)
+    if color is None:
         return False
     if len(color) == 1:
         return color[0] >= 0.95
@@ -1424,13 +1432,8 @@ _STAMP_ALPHA = 0.5    # glyphs this transparent or more are a watermark's (pdfiu
 
 def _light(color) -> bool:
     """A light grey tint (watermarks: #C0C0C0 and the like), neither ink nor white paper."""
-    if color is None:
-        return False
-    if isinstance(color, (int, float)):
-        color = (color,)
-    try:
-        c = tuple(float(x) for x in color)
-    except (TypeError, ValueError):
+    c = _color_floats(color)
+    if c is None:
         return False
     if len(c) == 4:  # CMYK
         return 0.05 < max(c) <= 1 - _STAMP_GREY
