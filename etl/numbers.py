@@ -89,7 +89,9 @@ class CellValue:
 INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
 
 
+@lru_cache(maxsize=1 << 16)
 def clean(text: str) -> str:
+    """NFKC, no invisible characters, no white space (cached: cell texts repeat)."""
     text = unicodedata.normalize("NFKC", INVISIBLE.sub("", text or ""))
     return re.sub(r"[\s\u3000\xa0]+", "", text)
 

@@ -44,7 +44,10 @@ class Label:
     match: tuple[str, ...]
 
     def matches(self, normalised: str) -> bool:
-        return any(m in normalised for m in self.match)
+        for m in self.match:   # a loop, not any(): called ~10^3 times per report
+            if m in normalised:
+                return True
+        return False
 
 
 # --------------------------------------------------------------------------- table 二
@@ -288,6 +291,7 @@ def match_t2_row(text: str) -> Label | None:
     return match_label(T2_ROWS, stripped)
 
 
+@lru_cache(maxsize=65536)
 def match_t3_row(text: str) -> Label | None:
     """Table-三 row label.  Merged group cells put the heading before the sub-row
     (（六）其他处理 1.申请人…), so the fragment that ends last wins."""
