@@ -1,0 +1,65 @@
+"""The speed-ups of round 9 change no reading: each fast path equals the slow path it skips.
+
+* ``etl.sections._HEAD`` opens with a lookahead naming every character a heading can start
+  with; without it the regex finds the same headings (synthetic reports of every format and
+  the corpus texts, read at run time);
+* the DOCX reader's plain-line path of ``_clean_lines`` equals the regex path;
+* the DOCX reader's Python walk of a plain paragraph equals the compiled XPath.
+"""
+import re
+
+import pytest
+from lxml import etree
+
+from etl import sections
+from etl.readers import docx as D
+from etl.readers import read_bytes
+from etl.sections import document_lines
+from paths import CORPUS, HAVE_CORPUS
+from synth.generate import generate
+from synth.render import render
+
+_NO_LOOKAHEAD = re.compile(sections._HEAD.pattern.split(")", 1)[1])
+
+
+def _texts():
+    reps = [r if isinstance(r, dict) else r.to_json() for r in generate(12, seed=5)]
+    for i, r in enumerate(reps):
+        fmt = ("txt", "html", "docx", "md")[i % 4]
+        yield "\n".join(ln for ln, _ in document_lines(read_bytes(render(r, fmt), f"r.{fmt}")))
+    if HAVE_CORPUS:
+        for f in sorted((CORPUS / "raw").iterdir()):
+            if f.suffix in (".txt", ".md"):
+                yield f.read_text(encoding="utf-8", errors="replace")
+    yield "  二、主动公开政府信息情况\n（三）收到和处理政府信息公开申请情况\n2023 年度存在的主要问题\n其他需要报告的事项"
+
+
+def test_heading_lookahead_changes_no_match():
+    assert _NO_LOOKAHEAD.pattern.startswith("(?P<num>")
+    for text in _texts():
+        got = [(m.span(), m.groupdict()) for m in sections._HEAD.finditer(text)]
+        want = [(m.span(), m.groupdict()) for m in _NO_LOOKAHEAD.finditer(text)]
+        assert got == want
+
+
+@pytest.mark.parametrize("text", ["规章", "  规章 ", "行政 许可", "a\u3000b", "x\u200by", "a\xa0 b", "\t1\t", "", " ",
+                                  "一\n二", "总计  3"])
+def test_clean_lines_fast_path(text):
+    slow = [ln for ln in (D._WS_RUN.sub(" ", line).strip()
+                          for line in D.INVISIBLE.sub("", text).split("\n")) if ln]
+    assert D._clean_lines(text) == slow
+
+
+_W = D.W_NS
+
+
+@pytest.mark.parametrize("body", [
+    '<w:r><w:t>12</w:t><w:tab/><w:t>3</w:t></w:r><w:bookmarkStart w:id="0"/><w:r><w:br/><w:t>x</w:t></w:r>',
+    '<w:pPr/><w:r><w:rPr/><w:t>a</w:t><w:noBreakHyphen/><w:cr/></w:r>',
+    '<w:r><w:ruby><w:rubyBase><w:r><w:t>b</w:t></w:r></w:rubyBase><w:rt><w:r><w:t>r</w:t></w:r></w:rt></w:ruby>'
+    '<w:t>c</w:t></w:r>',
+    '<w:ins><w:r><w:t>d</w:t></w:r></w:ins><w:r><w:t>e</w:t></w:r>',
+])
+def test_run_walk_equals_xpath(body):
+    p = etree.fromstring(f'<w:p xmlns:w="{_W}">{body}</w:p>')
+    assert D._run_text(p) == D._run_text_xpath(p)
