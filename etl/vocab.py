@@ -22,7 +22,7 @@ from etl.numbers import INVISIBLE
 TEMPLATES = ("2019", "2021")
 
 # --------------------------------------------------------------------------- text helpers
-_QUOTES = str.maketrans("", "", "\"'“”‘’「」『』")
+_QUOTES = re.compile("[\"'“”‘’「」『』]")   # a class, not str.translate: a dict lookup per character
 _WS = re.compile(r"\s+")
 
 
@@ -32,7 +32,7 @@ def norm(text: str) -> str:
     text = unicodedata.normalize("NFKC", INVISIBLE.sub("", text or ""))
     text = text.replace("\u3000", "").replace("\xa0", "")
     text = _WS.sub("", text)
-    return text.translate(_QUOTES)
+    return _QUOTES.sub("", text)
 
 
 @dataclass(frozen=True)
