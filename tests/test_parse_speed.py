@@ -4,7 +4,8 @@
   with; without it the regex finds the same headings (synthetic reports of every format and
   the corpus texts, read at run time);
 * the DOCX reader's plain-line path of ``_clean_lines`` equals the regex path;
-* the DOCX reader's Python walk of a plain paragraph equals the compiled XPath.
+* the DOCX reader's Python walk of a plain paragraph equals the compiled XPath, and its
+  text without styles equals the general path's.
 """
 import re
 
@@ -63,3 +64,18 @@ _W = D.W_NS
 def test_run_walk_equals_xpath(body):
     p = etree.fromstring(f'<w:p xmlns:w="{_W}">{body}</w:p>')
     assert D._run_text(p) == D._run_text_xpath(p)
+
+
+@pytest.mark.parametrize("raised_ink", [False, True])
+@pytest.mark.parametrize("body", [
+    '<w:r><w:t>12</w:t><w:tab/><w:t>3</w:t></w:r><w:r><w:rPr><w:strike/></w:rPr><w:t>9</w:t></w:r>',
+    '<w:r><w:t>26</w:t></w:r><w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:t>1</w:t></w:r>',
+    '<w:r><w:t>7</w:t><w:rPr><w:vanish/></w:rPr></w:r><w:r><w:br w:type="page"/><w:br/><w:cr/>'
+    '<w:noBreakHyphen/><w:t></w:t></w:r>',
+    '<w:r><w:rPr><w:strike w:val="0"/></w:rPr><w:rPr><w:strike/></w:rPr><w:t>5</w:t></w:r>',
+])
+def test_direct_paragraph_equals_general_path(body, raised_ink, monkeypatch):
+    p = etree.fromstring(f'<w:p xmlns:w="{_W}">{body}</w:p>')
+    fast = D._direct_paragraph_text(p, raised_ink)
+    monkeypatch.setattr(D, "_direct_paragraph_text", lambda *a: None)
+    assert fast == D.paragraph_text(p, None, False, raised_ink)

@@ -552,6 +552,10 @@ def paragraph_text(p_el, styles: _Styles | None = None, plain_ground: bool = Fal
     smaller ``w:sz`` than the figure it follows) is a superscript too; sizes come from the run,
     its styles and the document defaults — a size nothing gives leaves the run as text.
     ``raised_ink``: superscript runs are read (a cell whose only text is raised: its figure)."""
+    if styles is None:
+        text = _direct_paragraph_text(p_el, raised_ink)
+        if text is not None:
+            return text
     parts = []
     last_run, skip = None, False
     p_style = _MISSING
@@ -596,6 +600,47 @@ def paragraph_text(p_el, styles: _Styles | None = None, plain_ground: bool = Fal
 
 
 _MISSING = object()
+
+
+def _direct_paragraph_text(p_el, raised_ink: bool) -> str | None:
+    """:func:`paragraph_text` without styles of a paragraph whose runs all sit directly in it
+    (no ruby): one walk over the runs, each run's first w:rPr found on the way.  None for any
+    other paragraph (the general path reads it)."""
+    parts: list[str] = []
+    for child in p_el:
+        tag = child.tag
+        if tag == _R:
+            rpr = None
+            texts = []
+            for el in child:
+                t = el.tag
+                if t in _TEXT_TAGS:
+                    texts.append(el)
+                elif t == _RPR:
+                    if rpr is None:
+                        rpr = el
+                elif t == _RUBY:
+                    return None
+            if not texts or (rpr is not None
+                             and _no_ink_props(_raised_as_ink(_rpr_props(rpr), raised_ink), False)):
+                continue
+            for el in texts:
+                t = el.tag
+                if t == _T:
+                    if el.text:
+                        parts.append(el.text)
+                elif t == _TAB:
+                    parts.append("\t")
+                elif t == _BR:
+                    if el.get(_W + "type") in (None, "textWrapping"):
+                        parts.append("\n")
+                elif t == _CR:
+                    parts.append("\n")
+                else:
+                    parts.append("-")
+        elif tag != _PPR and not (isinstance(tag, str) and tag.endswith(_MARKERS)):
+            return None
+    return "".join(parts)
 
 
 class _Reader:
