@@ -3,7 +3,8 @@
 * ``etl.sections._HEAD`` opens with a lookahead naming every character a heading can start
   with; without it the regex finds the same headings (synthetic reports of every format and
   the corpus texts, read at run time);
-* the DOCX reader's plain-line path of ``_clean_lines`` equals the regex path;
+* the DOCX and HTML readers' plain-line paths of ``_clean_lines`` and ``_clean`` equal the
+  regex paths;
 * the DOCX reader's Python walk of a plain paragraph equals the compiled XPath, and its
   text without styles equals the general path's.
 """
@@ -79,3 +80,11 @@ def test_direct_paragraph_equals_general_path(body, raised_ink, monkeypatch):
     fast = D._direct_paragraph_text(p, raised_ink)
     monkeypatch.setattr(D, "_direct_paragraph_text", lambda *a: None)
     assert fast == D.paragraph_text(p, None, False, raised_ink)
+
+
+@pytest.mark.parametrize("raw", ["规章", " 12 ", "a  b", "商业\n企业", "1\u200b2", "x\ue000y", "\xa0", "", "行政 许可"])
+def test_html_clean_fast_path(raw):
+    from etl.readers import html as H
+    slow = [p for p in (H._WS_RUN.sub(" ", part).strip() for part in
+                        H._NL_BETWEEN_CJK.sub("", H._CONTROL.sub("", raw)).split(H._BREAK)) if p]
+    assert H._clean(raw) == slow
