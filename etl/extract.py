@@ -183,7 +183,10 @@ def document_rows(doc: Document) -> list[Row]:
 
 # --------------------------------------------------------------------------- sections
 
+@functools.lru_cache(maxsize=65536)
 def _section_of_heading(text: str) -> str | None:
+    """The section a heading line or label opens (t2, t3, t4, end), or None (cached: asked of
+    every label of every row)."""
     n = vocab.norm(text)
     if len(n) > _HEADING_MAX:
         return None
