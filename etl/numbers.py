@@ -194,6 +194,8 @@ def count_value(cv: CellValue, bound: int, signed: bool = False) -> tuple[Decima
         return None, cv.doubt
     if cv.bracketed and not signed:
         return None, f"括号中的数（原文「{cv.raw.strip()}」）：此列不能为负，无法确定含义，可能是 {-v}"
+    if v < 0 and not signed:   # -6 in a count: a stray dash or a garbled sign, never a count
+        return None, f"负数（原文「{cv.raw.strip()}」）：此列不能为负，可能是 {-v}"
     body = clean(strip_markers(cv.raw)[0])
     if note := _NOTE.fullmatch(body):
         body = note.group(1)   # the figure, not its note or share (26（45.5%）)

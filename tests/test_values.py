@@ -298,3 +298,14 @@ def test_odd_value_in_crawler_run_together_text_is_right_or_flagged(monkeypatch,
         assert T2_KEY in rep.uncertain and rep.cells.get(T2_KEY) is None
     silent = {k for k, v in truth.items() if k not in rep.uncertain and rep.cells.get(k) != pytest.approx(v)}
     assert silent == set() and set(rep.cells) <= set(truth)
+
+
+@pytest.mark.parametrize("text", ["-6", "−6", "－6", "-6件"])
+def test_a_minus_sign_in_a_count_column_is_doubtful(text):
+    """A count is never negative: -6 in a table 三/四 cell (a stray dash before the figure, a
+    garbled sign) is flagged, not stored as a negative count; in 本年增/减 it is the change
+    (adversary round 9, r9freshB)."""
+    cv = parse_cell(text)
+    value, doubt = count_value(cv, 10**6)
+    assert value is None and "不能为负" in doubt
+    assert count_value(cv, 10**6, signed=True) == (-6, "")
