@@ -34,7 +34,7 @@ from pathlib import Path
 from etl import checks, headers, narrative, recover, vocab
 from etl.agencies import canonical_agency
 from etl.document import Document, Paragraph, ReportError, Table
-from etl.numbers import CellValue, declared_unit, parse_cell, strip_markers
+from etl.numbers import CellValue, declared_unit, parse_cell, strip_markers, whole_number_format
 from etl.parse_state import ParseState, Row
 from etl.report import ParsedReport, looks_synthetic
 from etl.sections import sections_json
@@ -1498,6 +1498,15 @@ def _split_sections(rows: list[Row], agency: str = "",
     return sec, foreign
 
 
+def _whole_format_tables(rows: list[Row]) -> set[int]:
+    """The tables that print every figure in one zero-decimal format (12.0; NOTES, r9freshB)."""
+    by_table: dict[int, list[CellValue]] = {}
+    for r in rows:
+        if r.table is not None:
+            by_table.setdefault(r.table, []).extend(r.values)
+    return {t for t, cvs in by_table.items() if whole_number_format(cvs)}
+
+
 def parse_document(doc: Document) -> ParsedReport:
     """The report a document holds; a bundle of reports gives its first, naming the others
     (``other_reports``) and carrying them parsed in ``parts`` for ``ingest``."""
@@ -1559,7 +1568,8 @@ def _parse_one_report(doc: Document, text: str) -> ParsedReport:
         raise ReportError(f"{year} 年度报告：2019 年以前的旧格式不在支持范围内", "pre_2019")
     rows = document_rows(doc)
     state = ParseState(warnings=list(doc.warnings), money_unit=document_money_unit(text),
-                       t2_claims=functools.cache(lambda: narrative.t2_claims(narrative.narrative_text(doc))))
+                       t2_claims=functools.cache(lambda: narrative.t2_claims(narrative.narrative_text(doc))),
+                       whole_format_tables=_whole_format_tables(rows))
     sections, foreign = _split_sections(rows, agency_raw, state.warnings)
     template, tw = detect_template(sections["t2"], text, year)
     state.warnings.extend(tw)

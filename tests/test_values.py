@@ -309,3 +309,25 @@ def test_a_minus_sign_in_a_count_column_is_doubtful(text):
     value, doubt = count_value(cv, 10**6)
     assert value is None and "不能为负" in doubt
     assert count_value(cv, 10**6, signed=True) == (-6, "")
+
+
+@pytest.mark.parametrize("fmt,opts,name", FORMATS[1:3] + FORMATS[4:], ids=["html", "docx", "pdf"])
+@pytest.mark.parametrize("decimals", [".0", ".000"])
+def test_a_table_printed_in_one_decimal_format_reads_whole_counts(monkeypatch, fmt, opts, name, decimals):
+    """Every figure of table 三 printed as 12.0 (a spreadsheet's number format pasted into the
+    report): the dot is the table's format, not a garbled digit, and the counts are read whole
+    without a flag — as 12.00 already was (adversary round 9, r9freshB, `t3_decimals_one`)."""
+    report = make_report("2021", year=2022)
+    texts = {k: f"{v}{decimals}" for k, v in report["cells"].items() if k.startswith("t3.") and v is not None}
+    rep = parse_printed(monkeypatch, report, texts, fmt, opts, name)
+    t3 = {k: v for k, v in report["cells"].items() if k.startswith("t3.")}
+    assert {k: rep.cells.get(k) for k in t3} == t3
+    assert not [k for k in rep.uncertain if k.startswith("t3.")]
+
+
+@pytest.mark.parametrize("fmt,opts,name", FORMATS[1:3], ids=["html", "docx"])
+def test_one_dotted_count_among_whole_ones_stays_doubtful(monkeypatch, fmt, opts, name):
+    """A single 2.0 among whole counts may be an OCR'd 20: still flagged."""
+    report = make_report("2021", year=2022)
+    rep = parse_printed(monkeypatch, report, {"t3.granted.natural_person": "2.0"}, fmt, opts, name)
+    assert "t3.granted.natural_person" in rep.uncertain
