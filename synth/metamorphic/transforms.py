@@ -6923,3 +6923,12 @@ def _t3_one_decimal_format(rep: dict, fmt: str) -> Plan | None:
     def value_text(key: str, s: str) -> str:
         return s + ".0" if key.startswith("t3.") and s.isdigit() else s
     return Plan(opts={"value_text": value_text, "blank_zeros": False})
+
+
+@transform("pdf_unruled_narrow_labels", "8", ("pdf",))
+def _pdf_unruled_narrow_labels(rep: dict, fmt: str) -> Plan:
+    """A Word table without borders printed to PDF, table 三's label columns narrow (as Word's
+    equal widths leave them): every label wraps over two to five lines beside its row's
+    figures, centred on a label line or between two.  The figures are all there: no flag
+    beyond budget, no row read as one that lost its label."""
+    return Plan(opts={"ruled": False, "t3_label_cm": (1.2, 1.2, 1.8)})
