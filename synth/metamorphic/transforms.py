@@ -6932,3 +6932,22 @@ def _pdf_unruled_narrow_labels(rep: dict, fmt: str) -> Plan:
     figures, centred on a label line or between two.  The figures are all there: no flag
     beyond budget, no row read as one that lost its label."""
     return Plan(opts={"ruled": False, "t3_label_cm": (1.2, 1.2, 1.8)})
+
+
+@transform("t4_transposed_compact", "11")
+def _t4_transposed_compact(rep: dict, fmt: str) -> Plan | None:
+    """Table 四 turned on its side, as a landscape-averse author types it: a row per result
+    word (结果维持 | 3 | 1 | 0), a column per block under 行政复议 | 行政诉讼 (未经复议直接起诉,
+    复议后起诉).  Every figure is named by its row's word and its column's block: read, not flagged."""
+    if not all(f"t4.{b}.{c}" in rep["cells"] for b in vocab.T4_ROW_KEYS for c in vocab.T4_COL_KEYS):
+        return None
+    words = {"upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果", "pending": "尚未审结", "total": "总计"}
+
+    def pieces(t2: Any, t3: Any, t4: Any, r: Any) -> tuple:
+        rows = [[Cell("", rs=2, kind="head"), Cell("行政复议", rs=2, kind="head"), head("行政诉讼", 2)],
+                [head("未经复议直接起诉"), head("复议后起诉")]]
+        rows += [[head(words[c])] + [num(f"t4.{b}.{c}") for b in
+                                     ("admin_reconsideration", "litigation_direct", "litigation_after_reconsideration")]
+                 for c in vocab.T4_COL_KEYS]
+        return (t2, t3, R.make_table("t4", rows, 4, 2))
+    return Plan(opts={"tables": tables_hook(pieces=pieces)})
