@@ -34,7 +34,7 @@ from pathlib import Path
 from etl import checks, headers, narrative, recover, vocab
 from etl.agencies import canonical_agency
 from etl.document import Document, Paragraph, ReportError, Table
-from etl.numbers import CellValue, declared_unit, parse_cell, strip_markers
+from etl.numbers import CellValue, declared_unit, parse_cell, strip_markers, whole_number_format
 from etl.parse_state import ParseState, Row
 from etl.report import ParsedReport, looks_synthetic
 from etl.sections import sections_json
@@ -1352,6 +1352,7 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
     unproven: set[str] = set()
     row_year: int | None = None
     recon_last: bool | None = None   # the header prints 行政复议 after 行政诉讼
+    header_blocks: list[str] = []    # the blocks the last header names, in printed order
     spacer: Row | None = None  # an all-blank 15-cell row: the data row only if there is no other
     orphan: Row | None = None  # the last all-blank row under a header no data row followed
     for row in rows:
@@ -1372,8 +1373,13 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
             # only the non-blank figures of a 15-column table must not go to the last block)
             one = sum(1 for _k, frags in headers.T4_BLOCKS if any(f in n for f in frags[:1])) <= 1
             block = lab.key if one and not headers.t4_leaf_keys(n) else None
+        # table 四 transposed: a row per result word (结果维持 | 3 | 1 | 0), a column per block
+        # in the order the header's words print them (blank = 0 too)
+        leaf = headers.t4_leaf_keys(n) if row.labels and not lab and len(n) <= 8 else ()
+        turned = len(leaf) == 1 and len(row.values) == 3 and not cols and len(
+            header_blocks if not header else headers.t4_block_order(header)) == 3
         # a data row whose cells are all blank (blank = 0): 行政复议 | 5 cells, 2023年 | 15 cells
-        data_row = (lab and len(row.values) == 5 and not headers.t4_leaf_keys(n)) or (
+        data_row = turned or (lab and len(row.values) == 5 and not headers.t4_leaf_keys(n)) or (
             row.labels and _YEAR.search(n) and len(n) <= 30 and len(row.values) >= 5)
         if not row.values or (row.head_cells and row.labels and not data_row):
             if header:
@@ -1400,11 +1406,17 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
                 cmap = found_map or headers.ColumnMap()
                 blocks, cols = hb, hc
             recon_last = headers.t4_reconsideration_last(header)
+            header_blocks = hb
             header = []
         if row_year is not None and row_year != year:
             state.warnings.append(f"表四跳过 {row_year} 年的数据行（报告年度 {year}）")
             continue
         vals = [(cv, i) for i, cv in enumerate(row.values)]
+        if turned and len(header_blocks) == 3 and not cols:
+            for b, (cv, idx) in zip(header_blocks, vals):
+                state.put(f"t4.{b}.{leaf[0][1]}", cv, row, idx)
+            found = True
+            continue
         picked = _t4_by_grid(row, cmap)
         if picked:
             for key, cv, idx in picked:
@@ -1509,6 +1521,15 @@ def _split_sections(rows: list[Row], agency: str = "",
     return sec, foreign
 
 
+def _whole_format_tables(rows: list[Row]) -> set[int]:
+    """The tables that print every figure in one zero-decimal format (12.0; NOTES, r9freshB)."""
+    by_table: dict[int, list[CellValue]] = {}
+    for r in rows:
+        if r.table is not None:
+            by_table.setdefault(r.table, []).extend(r.values)
+    return {t for t, cvs in by_table.items() if whole_number_format(cvs)}
+
+
 def parse_document(doc: Document) -> ParsedReport:
     """The report a document holds; a bundle of reports gives its first, naming the others
     (``other_reports``) and carrying them parsed in ``parts`` for ``ingest``."""
@@ -1570,7 +1591,8 @@ def _parse_one_report(doc: Document, text: str) -> ParsedReport:
         raise ReportError(f"{year} 年度报告：2019 年以前的旧格式不在支持范围内", "pre_2019")
     rows = document_rows(doc)
     state = ParseState(warnings=list(doc.warnings), money_unit=document_money_unit(text),
-                       t2_claims=functools.cache(lambda: narrative.t2_claims(narrative.narrative_text(doc))))
+                       t2_claims=functools.cache(lambda: narrative.t2_claims(narrative.narrative_text(doc))),
+                       whole_format_tables=_whole_format_tables(rows))
     sections, foreign = _split_sections(rows, agency_raw, state.warnings)
     template, tw = detect_template(sections["t2"], text, year)
     state.warnings.extend(tw)

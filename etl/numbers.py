@@ -188,17 +188,49 @@ MONEY_BOUND_WAN = Decimal(10) ** 8
 _EXACT_DIGITS = 15
 
 
-def count_value(cv: CellValue, bound: int, signed: bool = False) -> tuple[Decimal | None, str]:
+_ZERO_DECIMALS = re.compile(r"[+\-−]?\d+[.．](?P<zeros>0+)(?:件|个|项|条|次|宗)?")
+_ANY_DECIMALS = re.compile(r"[+\-−]?\d+[.．]\d+\D{0,2}")
+
+
+def whole_number_format(cvs: list[CellValue]) -> bool:
+    """Whether a table prints its figures in one decimal number format (12.0, 0.0, 7.0 … — a
+    spreadsheet's cells pasted into the report): at least six figures and four in five of them
+    end in the same run of zeros after the dot, and at most two (a money cell) carry other
+    decimals.  Such a dot is the table's format, not a garbled digit (an OCR'd 20 read as 2.0
+    is one cell among whole ones, never the whole table)."""
+    zeros: set[int] = set()
+    dotted = other = numeric = 0
+    for cv in cvs:
+        if cv.value is None:
+            continue
+        numeric += 1
+        body = clean(strip_markers(cv.raw)[0])
+        m = _ZERO_DECIMALS.fullmatch(body)
+        if m:
+            dotted += 1
+            zeros.add(len(m.group("zeros")))
+        elif _ANY_DECIMALS.fullmatch(body):
+            other += 1
+    return dotted >= 6 and len(zeros) == 1 and dotted * 5 >= numeric * 4 and other <= 2
+
+
+def count_value(cv: CellValue, bound: int, signed: bool = False,
+                whole_format: bool = False) -> tuple[Decimal | None, str]:
     """A count as stored, and why it is doubtful: a count is whole and at most ``bound``; a
-    bracketed number is negative in a ``signed`` column (本年增/减) and doubtful elsewhere."""
+    bracketed number is negative in a ``signed`` column (本年增/减) and doubtful elsewhere.
+    ``whole_format``: the table prints every figure with zero decimals (:func:`whole_number_format`),
+    so 12.0 is 12 as 12.00 is."""
     v = cv.value
     if v is None:
         return None, cv.doubt
     if cv.bracketed and not signed:
         return None, f"括号中的数（原文「{cv.raw.strip()}」）：此列不能为负，无法确定含义，可能是 {-v}"
+    if v < 0 and not signed:   # -6 in a count: a stray dash or a garbled sign, never a count
+        return None, f"负数（原文「{cv.raw.strip()}」）：此列不能为负，可能是 {-v}"
     body = _count_body(cv.raw)
     if v != v.to_integral_value() or (("." in cv.raw or "．" in cv.raw)          # 2.1, also 2.0
-                                      and _DOTTED.search(body) and not _CENTS.fullmatch(body)):
+                                      and _DOTTED.search(body) and not _CENTS.fullmatch(body)
+                                      and not (whole_format and _ZERO_DECIMALS.fullmatch(body))):
         cand = re.sub(r"\D", "", clean(cv.raw).split("元")[0]) or "?"
         return None, f"计数不应有小数（原文「{cv.raw.strip()}」），可能是 {cand}"
     if abs(v) > bound:

@@ -76,12 +76,15 @@ class ParseState:
     #: the table-二 figures the report's narrative states (etl.narrative.t2_claims), computed
     #: when first asked for: evidence for a row the table prints ambiguously
     t2_claims: Callable[[], dict[str, set[Decimal]]] | None = None
+    #: tables whose figures all print one zero-decimal format (12.0): numbers.whole_number_format
+    whole_format_tables: set[int] = field(default_factory=set)
 
     def put(self, key: str, cv: CellValue, row: Row, idx: int, *, money_unit: str = "",
             method: str = "cell") -> None:
         money, bound, signed = _column_kind(key)
         value, doubt = (money_value(cv, money_unit or self.money_unit) if money
-                        else count_value(cv, bound, signed))
+                        else count_value(cv, bound, signed,
+                                         whole_format=row.table is not None and row.table in self.whole_format_tables))
         number = to_json_number(value, money)
         if key in self.cells:
             self._read_twice(key, number, cv)

@@ -96,9 +96,9 @@ def parse_title(text: str, loose: bool = False) -> Title | None:
     """(agency, year) from one line that is a report title; None when it is not one.  A title
     whose agency is not printed (``2020年度政府信息公开工作年度报告``) gives agency ''.
     ``loose``: an agency of any ending (see :func:`_agency`)."""
-    if "公开" not in text:
-        return None
     t = _prep(text)
+    if "公开" not in t:   # after normalising: a letter-spaced title (政 府 信 息 公 开) counts
+        return None
     for m in _TAIL.finditer(t):
         if t[m.end():m.end() + 1] == "的":
             return None   # …年度报告的更正说明: a line about a report, not its title
@@ -131,7 +131,8 @@ def _title_at(t: str, m: re.Match, loose: bool) -> Title | None:
     if not year:
         return None
     if not agency:   # a bare title (its agency on the line above), or not a title at all
-        return None if re.search(r"[\u4e00-\u9fff]", leftover) else Title("", int(year), pre[start:] + m.group(0))
+        rest = re.sub(r"^关于", "", leftover)   # 关于2020年度…的报告: bare too
+        return None if re.search(r"[\u4e00-\u9fff]", rest) else Title("", int(year), pre[start:] + m.group(0))
     return Title(agency, int(year), pre[start:] + m.group(0))
 
 
@@ -169,6 +170,9 @@ def find_title(doc: Document) -> tuple[str, int, str]:
         named = _named_elsewhere(doc, body)
         if named:
             return named
+        signed = _signed_bare(doc, body)
+        if signed:
+            return signed
         raise
 
 
@@ -198,6 +202,27 @@ def signed_agency(text: str, agency: str) -> str:
         if full and full != agency and full.endswith(agency):
             return full
     return agency
+
+
+def _signer(text: str) -> str | None:
+    """The agency of the 落款 — the name above the date that ends the text — when it looks like
+    an agency (:func:`_agency`), else None."""
+    tail = _prep("".join(text.split()))[-300:]
+    m = _SIGN_DATE.search(tail)
+    return _agency(tail[:m.start()]) if m is not None else None
+
+
+def _signed_bare(doc: Document, lines: list[str]) -> tuple[str, int, str] | None:
+    """A bare title (关于2020年度政府信息公开工作情况的报告, no agency on it or above it) and a
+    report that signs with its agency above the closing date: that agency, the title's year.
+    Without a signature (or a name that is no agency) None: the report fails as before."""
+    bare = next((t for i, ln in enumerate(lines[:20]) for t in (parse_title(ln),
+                 parse_title(ln + lines[i + 1]) if i + 1 < len(lines) else None)
+                 if t is not None and not t.agency), None)
+    if bare is None:
+        return None
+    agency = _signer(doc.text())
+    return (agency, bare.year, agency + bare.text) if agency else None
 
 
 def _join_broken_meta(lines: list[str]) -> list[str]:
@@ -243,7 +268,7 @@ def _body_title(lines: list[str], loose: bool = False) -> tuple[str, int, str]:
     linked: Title | None = None               # a title under a link-list heading the text never names
     skip_to = 0
     for i, ln in enumerate(lines):
-        if i < skip_to or ("公开" not in ln and (i + 1 >= len(lines) or "公开" not in lines[i + 1])):
+        if i < skip_to or ("公开" not in _prep(ln) and (i + 1 >= len(lines) or "公开" not in _prep(lines[i + 1]))):
             continue
         if _NAV.match(vocab.norm(ln)):
             continue   # 上一篇：/下一篇：/相关阅读 — a link to another article, not this one's title
@@ -263,11 +288,15 @@ def _body_title(lines: list[str], loose: bool = False) -> tuple[str, int, str]:
             if _wrapped_tail(lines, i, joined):
                 continue   # the next line is the title on its own; this one ends a wrapped line
             return joined.agency, joined.year, joined.text
-        if got and not got.agency:
+        # a bare title (2020年…报告) on this line, or over this line and the next (a cover:
+        # 2020年 / 政府信息公开工作年度报告): its agency on the line above
+        bare_here = got if got and not got.agency else (
+            joined if got is None and joined and not joined.agency else None)
+        if bare_here:
             prev = _agency(_prep(lines[i - 1]), loose) if i else None
             if prev:
-                return prev, got.year, prev + got.text
-            bare = bare or got
+                return prev, bare_here.year, prev + bare_here.text
+            bare = bare or bare_here
     if listed:
         return listed.agency, listed.year, listed.text
     if linked:

@@ -808,7 +808,8 @@ def _register_font() -> None:
 def render_pdf(report: Any, *, ruled: bool = True, split_table3: bool = False,
                wrap_headers: bool = False, repeat_header: bool = True, landscape: bool = False,
                cell_size: float | None = None, num_align: int | None = None, width_scale: float = 1.0,
-               head_colors: tuple[str, str] | None = None, **opts: Any) -> bytes:
+               head_colors: tuple[str, str] | None = None,
+               t3_label_cm: tuple[float, float, float] | None = None, **opts: Any) -> bytes:
     """A PDF (reportlab, CID font STSong-Light, whose text pdfplumber extracts as Unicode).
 
     ``ruled=False`` draws no grid lines; ``split_table3`` breaks table 三 before （四）无法提供
@@ -820,7 +821,8 @@ def render_pdf(report: Any, *, ruled: bool = True, split_table3: bool = False,
     ``width_scale`` scales every column width; ``<super>…</super>`` in a figure's text prints a
     raised smaller glyph (a footnote mark), ``<strike>…</strike>`` a struck one, ``<white>…</white>``
     one in white ink; ``head_colors`` (fill, text) paints the header cells'
-    ground and words, as ``("#1F3864", "#DDDDDD")``."""
+    ground and words, as ``("#1F3864", "#DDDDDD")``; ``t3_label_cm`` the widths (cm) of table
+    三's three label columns (narrow ones wrap each label over several lines)."""
     _register_font()
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
@@ -888,7 +890,7 @@ def render_pdf(report: Any, *, ruled: bool = True, split_table3: bool = False,
     t2, t3, t4 = r.tables
     n2 = next(x for x in _pieces(t2) if isinstance(x, _Table)).ncols
     w2 = [5.0 * cm] + [12.0 * cm / (n2 - 1)] * (n2 - 1)
-    w3 = [1.5 * cm, 1.8 * cm, 4.8 * cm] + [1.3 * cm] * 7
+    w3 = [x * cm for x in (t3_label_cm or (1.5, 1.8, 4.8))] + [1.3 * cm] * 7
     w4 = [1.15 * cm] * 15
     story: list[Any] = [Paragraph(_esc(x), title) for x in
                         r.title_lines([r.agency, f"{r.year}年政府信息公开工作年度报告"])] + [Spacer(1, 8)]

@@ -372,14 +372,12 @@ def test_unruled_blank_cells_keep_their_columns():
                          ["", "自然人", "商业企业", "其他", "总计"],
                          ["（一）予以公开", "5", "", "", "5"],
                          ["1.属于国家秘密", "", "", "", ""],
-                         ["（二）部分公开（区分处理的，", "", "", "", ""],
-                         ["", "", "2", "", "2"],
-                         ["只计这一情形）", "", "", "", ""],
+                         ["（二）部分公开（区分处理的，\n只计这一情形）", "", "2", "", "2"],
                          ["（七）总计", "5", "2", "", "7"]]
     copies = [[c.is_span_copy for c in row[1:]] for row in t.rows]
-    # the blank row's values are real '' cells; wrapped label lines and headers carry no values
-    assert copies[3] == copies[2] == copies[5] == copies[7] == [False] * 4
-    assert copies[4] == copies[6] == [True] * 4
+    # the blank row's values are real '' cells; a label wrapped around its figures' line joins
+    # that line's row (adversary round 9, r9freshB); headers carry no values
+    assert copies[2] == copies[3] == copies[4] == copies[5] == [False] * 4
     assert copies[0] == [True, False, True, True]
     assert doc.blocks[-1] == Paragraph("四、结束语", page=1)
 
@@ -420,6 +418,24 @@ def test_unruled_synthetic_pdf_parses_exactly(synth_reports, shape, blank_zeros)
     doc = read_pdf(render_pdf(rep, ruled=False, blank_zeros=blank_zeros), "unruled.pdf")
     for t in doc.tables:  # every row of a rebuilt table has the same number of cells
         assert len({len(row) for row in t.rows}) == 1
+
+
+@pytest.mark.parametrize("label_cm", [(1.2, 1.2, 1.8), (1.0, 1.4, 2.4)], ids=["narrow", "narrower_group"])
+@pytest.mark.parametrize("shape", ["2019", "2021"])
+def test_unruled_labels_wrapped_in_narrow_columns_keep_their_rows(synth_reports, shape, label_cm):
+    """Table 三 without rules, its label columns narrow: every label wraps over two to five
+    lines, the figures centred beside them (on a label line, or between two).  Each wrapped
+    label joins its figures' row: every cell right, none flagged (adversary round 9,
+    r9freshB: 28 to 70 right cells were flagged as rows that lost their labels)."""
+    from etl.extract import parse_bytes
+    from synth.render import render_pdf
+
+    rep = synth_reports[shape]
+    parsed = parse_bytes(render_pdf(rep, ruled=False, t3_label_cm=label_cm), "unruled.pdf")
+    proc = "t2.centralized_procurement.procurement_amount_wan_yuan"
+    unitless = (rep.get("options") or {}).get("procurement_unit") == "" and rep["cells"].get(proc)
+    assert set(parsed.uncertain) == ({proc} if unitless else set())
+    assert parsed.cells == rep["cells"]
 
 
 def _chars(text: str, x0: float, top: float, size: float = 10.0, width: float | None = None) -> list[dict]:

@@ -486,3 +486,40 @@ def test_short_agency_in_the_title_full_in_the_compiled_by_sentence(monkeypatch,
         data = data.replace(f"{AGENCY}\n2022年政府信息公开工作年度报告".encode(), "示例局2022年政府信息公开工作年度报告".encode(), 1)
     rep = parse(data, f"r.{'txt' if fmt == 'flat' else fmt}")
     assert (rep.agency, rep.year) == (AGENCY, 2022)
+
+
+@pytest.mark.parametrize("fmt", ["txt", "html", "md", "docx", "pdf"])
+@pytest.mark.parametrize("lines", [
+    [AGENCY, "2022年", "政府信息公开工作年度报告"],
+    [AGENCY, "2022年度", "政府信息公开工作年度报告"],
+    ["示例省 示例市示例局", "2022 年 政 府 信 息 公 开 工 作 年 度 报 告"],
+    [f"{AGENCY}2022年 政 府 信 息 公 开 工 作 年 度 报 告"],
+], ids=["three_lines", "three_lines_niandu", "letter_spaced_two_lines", "letter_spaced_tail"])
+def test_title_broken_or_letter_spaced_over_lines(fmt, lines):
+    """A title set as a cover: the agency, the year and 政府信息公开工作年度报告 each on a line of
+    their own, or its words letter-spaced (政 府 信 息 公 开): the agency and year as with the
+    title on one line (adversary round 9, r9freshB)."""
+    rep = parse(render_mod.render(make_report("2021", year=2022), fmt, title_lines=lines), f"r.{fmt}")
+    assert (rep.agency, rep.year) == (AGENCY, 2022)
+
+
+@pytest.mark.parametrize("fmt", ["txt", "html", "docx", "pdf"])
+@pytest.mark.parametrize("title", ["关于2022年度政府信息公开工作情况的报告", "2022年政府信息公开工作年度报告"])
+def test_title_without_agency_signed_at_the_end(monkeypatch, fmt, title):
+    """The title prints no agency; the report ends with the agency's 落款 above the date: the
+    signing agency is the report's (adversary round 9, r9freshB)."""
+    orig = render_mod._R.narrative
+    monkeypatch.setattr(render_mod._R, "narrative",
+                        lambda self: {**orig(self), "other": orig(self)["other"] + [AGENCY, "2023年1月20日"]})
+    rep = parse(render_mod.render(make_report("2021", year=2022), fmt, title_lines=[title]), f"r.{fmt}")
+    assert (rep.agency, rep.year) == (AGENCY, 2022)
+
+
+def test_a_bare_title_with_a_date_but_no_signing_agency_still_fails(monkeypatch):
+    """Only the date ends the text (no name above it): no agency, the report fails."""
+    orig = render_mod._R.narrative
+    monkeypatch.setattr(render_mod._R, "narrative",
+                        lambda self: {**orig(self), "other": orig(self)["other"] + ["2023年1月20日"]})
+    with pytest.raises(ReportError):
+        parse(render_mod.render(make_report("2021", year=2022), "txt",
+                                title_lines=["关于2022年度政府信息公开工作情况的报告"]), "r.txt")

@@ -298,3 +298,36 @@ def test_odd_value_in_crawler_run_together_text_is_right_or_flagged(monkeypatch,
         assert T2_KEY in rep.uncertain and rep.cells.get(T2_KEY) is None
     silent = {k for k, v in truth.items() if k not in rep.uncertain and rep.cells.get(k) != pytest.approx(v)}
     assert silent == set() and set(rep.cells) <= set(truth)
+
+
+@pytest.mark.parametrize("text", ["-6", "−6", "－6", "-6件"])
+def test_a_minus_sign_in_a_count_column_is_doubtful(text):
+    """A count is never negative: -6 in a table 三/四 cell (a stray dash before the figure, a
+    garbled sign) is flagged, not stored as a negative count; in 本年增/减 it is the change
+    (adversary round 9, r9freshB)."""
+    cv = parse_cell(text)
+    value, doubt = count_value(cv, 10**6)
+    assert value is None and "不能为负" in doubt
+    assert count_value(cv, 10**6, signed=True) == (-6, "")
+
+
+@pytest.mark.parametrize("fmt,opts,name", FORMATS[1:3] + FORMATS[4:], ids=["html", "docx", "pdf"])
+@pytest.mark.parametrize("decimals", [".0", ".000"])
+def test_a_table_printed_in_one_decimal_format_reads_whole_counts(monkeypatch, fmt, opts, name, decimals):
+    """Every figure of table 三 printed as 12.0 (a spreadsheet's number format pasted into the
+    report): the dot is the table's format, not a garbled digit, and the counts are read whole
+    without a flag — as 12.00 already was (adversary round 9, r9freshB, `t3_decimals_one`)."""
+    report = make_report("2021", year=2022)
+    texts = {k: f"{v}{decimals}" for k, v in report["cells"].items() if k.startswith("t3.") and v is not None}
+    rep = parse_printed(monkeypatch, report, texts, fmt, opts, name)
+    t3 = {k: v for k, v in report["cells"].items() if k.startswith("t3.")}
+    assert {k: rep.cells.get(k) for k in t3} == t3
+    assert not [k for k in rep.uncertain if k.startswith("t3.")]
+
+
+@pytest.mark.parametrize("fmt,opts,name", FORMATS[1:3], ids=["html", "docx"])
+def test_one_dotted_count_among_whole_ones_stays_doubtful(monkeypatch, fmt, opts, name):
+    """A single 2.0 among whole counts may be an OCR'd 20: still flagged."""
+    report = make_report("2021", year=2022)
+    rep = parse_printed(monkeypatch, report, {"t3.granted.natural_person": "2.0"}, fmt, opts, name)
+    assert "t3.granted.natural_person" in rep.uncertain

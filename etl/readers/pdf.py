@@ -728,6 +728,43 @@ def _column_bands(header: list[dict], body: list[dict], lx: float | None, tol: f
 FAR_ROW_DOUBT = "表头下只有空白，但更下方有一行数字与表头各列对齐，可能就是本表的数据行"
 
 
+def _join_wrapped_label(block: list[tuple[int, dict]], lines: list[dict], labels: list[list[dict]],
+                        blank_rows: set[int]) -> None:
+    """A label cell wrapped over several lines (a narrow label column without rules: 1.属于 /
+    国家秘 / 密) beside exactly one line of figures — on one of its lines (figures at the top,
+    bottom or centre of an odd count of lines) or between two of them (centred beside an even
+    count) — is one row's label: its pieces join on the figures' line, in line order, so the
+    row keeps its whole label and the other lines no stray fragment.  A block beside no
+    figures (a blank row, joined before) or beside two lines of figures (two rows' labels run
+    together, a merged group cell) is left as it is."""
+    lis = {li for li, _ in block}
+    if len(block) < 2 or len(lis) != len(block) or lis & blank_rows:
+        return   # one piece, or two pieces of one line: not one wrapped cell
+    pieces = sorted(block, key=lambda lp: lp[0])
+    data = [li for li in lis if lines[li]["data"]]
+    if len(data) == 1:
+        li0 = data[0]
+        host = next(p for li, p in block if li == li0)
+    elif not data:
+        top, bottom = min(p["top"] for _, p in block), max(p["bottom"] for _, p in block)
+        x0, x1 = min(p["x0"] for _, p in block), max(p["x1"] for _, p in block)
+        inside = [li for li in range(min(lis), max(lis) + 1)
+                  if lines[li]["data"] and top < (lines[li]["top"] + lines[li]["bottom"]) / 2 < bottom]
+        if len(inside) != 1 or any(min(q["x1"], x1) > max(q["x0"], x0) for q in labels[inside[0]]):
+            return
+        li0 = inside[0]
+        host = dict(pieces[0][1])
+        labels[li0].append(host)
+    else:
+        return
+    host["text"] = join_cell_lines([p["text"] for _, p in pieces])
+    host["x0"] = min(p["x0"] for _, p in pieces)
+    host["x1"] = max(p["x1"] for _, p in pieces)
+    for li, p in pieces:
+        if p is not host:
+            labels[li] = [q for q in labels[li] if q is not p]
+
+
 def _unruled_table(lines: list[dict], body_start: int, next_line: dict | None,
                    index: int, page_no: int) -> Table | None:
     """One region's lines as a Table (see the section comment), or None if it has no rows."""
@@ -794,6 +831,8 @@ def _unruled_table(lines: list[dict], body_start: int, next_line: dict | None,
             first["x0"] = min(first["x0"], p["x0"])
             labels[li] = [q for q in labels[li] if q is not p]
         blank_rows.add(li0)
+    for b in blocks:   # a data row's label wrapped over lines of its own joins the data line's
+        _join_wrapped_label(b, lines, labels, blank_rows)
 
     label_cols = _merge_spans([(p["x0"], p["x1"]) for lab in labels for p in lab])
     n_lab, n_val = len(label_cols), len(bands)

@@ -91,6 +91,9 @@ def test_right_or_flagged_never_silent(tname, fmt):
 # (transform, source, format) files of the full sweep that once came back silently wrong or
 # with phantom keys: each holds the property from its fix on, whatever the rotation samples.
 SWEEP_REGRESSIONS = [
+    # adversary round 9 (r9freshB): a dash typed before a table 三 figure stored as a negative
+    # count, unflagged, in every format (now flagged: counts are never negative)
+    *(("count_minus_sign", s, f) for s, f in (("g003", "pdf"), ("g011", "docx"), ("s_2019", "txt"), ("g001", "html"))),
     # adversary round 8 (compositions): a split 其他处理 sub-row under zeros printed blank (the
     # group cell's text on its figures line) read as zeros, its figures dropped unflagged; a
     # Word-text heading line read as the header's first cell (every row two columns off)
@@ -238,6 +241,9 @@ def test_sweep_regressions(tname, sid, fmt):
 # files of the full sweep once flagged far beyond their damage (right figures flagged: over the
 # flag budget) outside the rotation's sample: each holds the whole property from its fix on.
 BUDGET_REGRESSIONS = [
+    # adversary round 9 (r9freshB): an unruled table 三 with narrow label columns, every label
+    # wrapped beside its figures: 28 to 70 right cells flagged as rows that lost their labels
+    *(("pdf_unruled_narrow_labels", s, "pdf") for s in ("g003", "s_2021", "s_2019", "g011")),
     ("md_turndown_escapes", "g006", "md"),   # 3\.其他 and 26\*: a row label and a row lost (NOTES L35)
     ("t3_seq_col", "s_blank_zeros", "html"),                 # a 序号 before a row printed blank
     ("t4_two_tables", "s_blank_zeros", "txt"),               # 行政复议's blank data row in Word text
