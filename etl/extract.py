@@ -60,11 +60,12 @@ def _table_rows(table: Table) -> list[Row]:
     # rows covering different widths: the file lost merged cells' spans (a CMS stripping
     # colspan), so grid columns do not line up from row to row
     ragged = not table.packed and len({max(c.col + c.colspan for c in cells) for cells in table.rows if cells}) > 1
+    figure_cols = _figure_cols(table)
     for r, cells in enumerate(table.rows):
         real = [c for c in cells if not c.is_span_copy]
         if not real:
             continue
-        is_label = [_is_label(c.text) for c in real]
+        is_label = [_is_label(c.text) and not (c.col in figure_cols and _figure_among_marks(c.text)) for c in real]
         last_label = max((i for i, x in enumerate(is_label) if x), default=-1)
         first_value = next((i for i, x in enumerate(is_label) if not x), len(real))
         first_ink = next((i for i, x in enumerate(is_label) if not x and real[i].text.strip()), None)
@@ -96,13 +97,44 @@ def _table_rows(table: Table) -> list[Row]:
             continue   # 栏次 1 2 3 … under a header (statistical-form style): no figures
         labels, figure = _label_figure(labels) if vals else (labels, None)
         page = next((c.page for c in real if c.page is not None), table.page)
-        out.append(Row(labels=labels, values=[_cell_value(c) for c in vals], label_figure=figure,
+        out.append(Row(labels=labels, values=[_cell_value(c) or _unreadable(c) for c in vals], label_figure=figure,
                        value_cols=[c.col for c in vals], table=table.index, row=r, page=page,
                        header_like=not vals, label_cols=[c.col for c in label_cells],
                        head_cells=[(c.col, c.colspan, c.text) for c in cells]
                        if all(not c.text.strip() for c in vals) else [],
                        spans_known=spans_known, packed=len(real) if table.packed else 0, ragged=ragged))
     return out
+
+
+_FIELD_INK = re.compile(r"[A-Za-z=()\"\\_:!,\s\d.%$#&;-]+")
+
+
+def _figure_among_marks(text: str) -> bool:
+    """Digits among Latin letters and signs, no Chinese (``=SUM(LEFT) 11``, ``HYPERLINK "" \\l
+    "_Toc4"11``: LibreOffice prints a Word field inside a content control as its code, the
+    figure after it): in a figure column this is a figure nobody can read, not a label."""
+    return bool(re.search(r"\d", text)) and bool(re.search(r"[A-Za-z]", text)) and bool(_FIELD_INK.fullmatch(text))
+
+
+def _figure_cols(table: Table) -> set[int]:
+    """Grid columns where at least two rows print a figure or digits among marks (not a packed
+    table's: its cells are no grid columns)."""
+    if table.packed:
+        return set()
+    seen: Counter = Counter()
+    for cells in table.rows:
+        for c in cells:
+            if not c.is_span_copy and c.text.strip():
+                cv = parse_cell(c.text)
+                if cv is not None and cv.semantic == "number" or cv is None and _figure_among_marks(c.text):
+                    seen[c.col] += 1
+    return {col for col, n in seen.items() if n >= 2}
+
+
+def _unreadable(cell) -> CellValue:
+    """A figure column's cell whose text is no figure but holds digits among other marks."""
+    raw = cell.text.strip().replace("\n", " ")
+    return CellValue(None, "garbled", "", cell.text, f"数值单元格中印有数字以外的文字（「{raw[:40]}」，如域代码）：无法确定其数值")
 
 
 def _cell_value(cell) -> CellValue | None:
@@ -720,11 +752,14 @@ def _join_wrapped_labels(rows: list[Row]) -> list[Row]:
     the part above is a piece of a template label (a 合计 row above a blank row stays apart;
     so does a row naming 总计/合计/小计 — only （七）总计's label holds those words — when
     the joined label would be another row's: Word's list numbering leaves 总计 and 结转下年度
-    继续办理 without their ordinals)."""
+    继续办理 without their ordinals).  The part below a page break may print
+    figures too (a cell whose figure stands lower than the break): it joins when each of its
+    figures stands in a column where the part above is blank — each cell printed once."""
     out: list[Row] = []
     for row in rows:
         prev = out[-1] if out else None
-        if (prev is not None and row.labels and row.values and all(v.semantic == "blank" for v in row.values)
+        merged = _cut_row_values(prev, row) if prev is not None and row.labels and row.values else None
+        if (merged is not None
                 and prev.labels and any(v.semantic != "blank" for v in prev.values)):
             joined = vocab.match_t3_row(prev.label + row.label)
             own = vocab.match_t3_row(row.label)
@@ -739,7 +774,7 @@ def _join_wrapped_labels(rows: list[Row]) -> list[Row]:
             if joined is not None and keys <= {joined.key} and (
                     keys and _template_fragment(prev.label) or len(vocab.norm(prev.label)) >= 4 and (
                         _template_fragment(prev.label) or vocab.norm(prev.label) in vocab.norm(joined.zh))):
-                out[-1] = replace(prev, labels=prev.labels + row.labels)
+                out[-1] = replace(prev, labels=prev.labels + row.labels, values=merged)
                 continue
             if len(prev.labels) == len(row.labels) >= 2 and prev.label_cols == row.label_cols:
                 # a row cut by a page break: each label cell goes on in its own column
@@ -749,10 +784,29 @@ def _join_wrapped_labels(rows: list[Row]) -> list[Row]:
                 last = vocab.match_t3_row(cols[-1])
                 if by_cols is not None and last is not None and last.key == by_cols.key and \
                         vocab.match_t3_row(prev.labels[-1]) is None and _template_fragment(prev.labels[-1]):
-                    out[-1] = replace(prev, labels=cols)
+                    out[-1] = replace(prev, labels=cols, values=merged)
                     continue
         out.append(row)
     return out
+
+
+def _cut_row_values(prev: Row, row: Row) -> list[CellValue] | None:
+    """The values of ``prev`` with the figures ``row`` prints below it, when ``row`` can be
+    the rest of ``prev``: no figure at all (``prev``'s values), or each figure in a cell whose
+    counterpart in ``prev`` is blank — cells paired from the right edge (the 总计 column
+    last), as the two parts may be tables of two pages whose label columns differ; else None."""
+    inked = [(len(row.values) - i, v) for i, v in enumerate(row.values) if v.semantic != "blank"]
+    if not inked:
+        return prev.values
+    n = len(prev.values)
+    if row.packed or prev.packed or not (row.spans_known and prev.spans_known) or len(row.values) < n:
+        return None    # no grid to pair the cells by
+    if any(k > n or prev.values[n - k].semantic != "blank" for k, _ in inked):
+        return None
+    values = list(prev.values)
+    for k, v in inked:
+        values[n - k] = v
+    return values
 
 
 def _no_figures(row: Row) -> bool:
@@ -1615,6 +1669,7 @@ def _parse_one_report(doc: Document, text: str) -> ParsedReport:
     # pipe tables (converter markdown) keep every cell apart: a table-二 row as wide as its
     # template layout is placed as in an exact file
     _flag_unverified(state, bool(single), unproven, doc.damaged, unproven2 if doc.fmt == "md" else set())
+    _flag_zero_t3_against_text(state, doc)
 
     agency, aw = canonical_agency(agency_raw)
     state.warnings.extend(aw)
@@ -1693,6 +1748,22 @@ def _recover_flat_t3(text: str, template: str, state: ParseState) -> bool:
     if got:
         state.warnings.append("表三未按表格读出，按连写文本恢复（单元格边界不可靠，结果按勾稽关系验证）")
     return got
+
+
+def _flag_zero_t3_against_text(state: ParseState, doc: Document) -> None:
+    """Table 三 printing 0 in every cell read while the report's text says applications came
+    in (全年新收政府信息公开申请23件): one of the two is wrong — a print whose program
+    recomputed Word's formula fields to 0 (LibreOffice), a table left unfilled — so every
+    table-三 cell is flagged (NOTES L19's exception; the figures stay as printed)."""
+    t3 = [v for k, v in state.cells.items() if k.startswith("t3.") and v is not None]
+    if len(t3) < 7 or any(v != 0 for v in t3):
+        return
+    stated = sorted(n for n in narrative.applications_stated(narrative.narrative_text(doc)) if n > 0)
+    if not stated:
+        return
+    why = f"正文称收到政府信息公开申请 {stated[0]} 件，表三却每格都是 0：两者必有一误（如打印程序把公式域重算为 0），无法确定"
+    for k in [k for k in state.cells if k.startswith("t3.")]:
+        state.flag(k, why)
 
 
 def _flag_unverified(state: ParseState, single: bool, unproven: set[str], damaged: bool,
