@@ -31,6 +31,23 @@ from synth.metamorphic.transforms import TRANSFORMS
 #: transforms whose evidence is character formatting, which a text export drops
 _FORMATTING = ("superscript", "struck", "white", "raised", "tracked", "hidden", "strike")
 
+#: transforms whose figures are Word formula fields, which LibreOffice recomputes when it opens
+#: the file (7.4: ``=SUM(B4:G4)`` over the table's other field cells prints 0) instead of
+#: printing the result Word cached: the print's figures are LibreOffice's, so its truth is the
+#: 0 it prints for those keys; the report's text still states the applications, so flagging
+#: the contradiction is right (NOTES: the narrative exception for an all-zero table 三)
+_RECOMPUTED = {"docx_totals_as_fields": "t3."}
+
+
+def printed_truth(c: runner.Case) -> runner.Case:
+    """The case as the converted file prints it (see ``_RECOMPUTED``)."""
+    prefix = _RECOMPUTED.get(c.transform)
+    if prefix is None:
+        return c
+    truth = {k: (0 if k.startswith(prefix) else v) for k, v in c.truth.items()}
+    plan = replace(c.plan, flag_ok=set(c.plan.flag_ok) | {k for k in truth if k.startswith(prefix)})
+    return replace(c, truth=truth, plan=plan)
+
 
 def cases(only: list[str] | None, per: int = 3) -> dict[str, runner.Case]:
     src = runner.all_sources(runner.CORPUS)
@@ -81,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         f = out_dir / f"{name}.{a.to}"
         if not f.exists() or (a.to == "txt" and any(w in c.transform for w in _FORMATTING)):
             continue
+        c = printed_truth(c)
         sc = runner.run_case(replace(c, data=f.read_bytes(), name=f"{c.source}_{c.transform}.{a.to}", fmt=a.to))
         rows.append(sc)
         if sc.silent or sc.missing or sc.phantom or sc.title_wrong or sc.crash:
