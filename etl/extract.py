@@ -1705,14 +1705,20 @@ def _read_t3_transposed(rows: list[Row], state: ParseState) -> bool:
     table was read this way; a cell whose column or row is not named stays unread."""
     # header rows: no ink in their value cells; an applicant row left blank is data (a header
     # row of outcome words may hold 其他 in 不计其他情形 / 其他法律行政法规: it names outcomes)
-    header = [r for r in rows if r.head_cells and not (
-        r.labels and headers.t3_applicant_of(r.label) and vocab.match_t3_row(r.label) is None)]
+    # — unless its words stand in columns where the rows print figures: the pieces of a header
+    # row a page break cut (…不计其他情形） over the next page's rows) are header words
+    inked = {(r.table, c) for r in rows for c, v in zip(r.value_cols, r.values) if v.semantic != "blank"}
+
+    def applicant_row(r: Row) -> bool:
+        return bool(r.labels and headers.t3_applicant_of(r.label) and vocab.match_t3_row(r.label) is None
+                    and not any((r.table, c) in inked for c in r.label_cols))
+    header = [r for r in rows if r.head_cells and not applicant_row(r)]
     by_col = headers.t3_rows_by_grid(header)
     if len(set(by_col.values())) < 10:
         return False
     got = False
     for row in rows:
-        col_key = headers.t3_applicant_of(row.label) if row.labels and row.values else None
+        col_key = headers.t3_applicant_of(row.label) if row.values and applicant_row(row) else None
         if col_key is None:
             continue
         keys = [by_col.get(c) for c in row.grid_cols]

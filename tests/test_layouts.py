@@ -1020,3 +1020,41 @@ def test_t3_t4_side_by_side_grid_cut_by_page_breaks_is_split_on_every_page():
     wrong = {key: (rep.cells.get(key), want) for key, want in case.truth.items()
              if key.startswith(("t3.", "t4.")) and rep.cells.get(key) != want and key not in rep.uncertain}
     assert not wrong
+
+
+def test_t3_transposed_header_cut_by_a_page_break_is_no_applicant_row():
+    """Table 三 transposed (applicants as rows) with 无 for zeros, printed by LibreOffice: its
+    header row of outcome words is cut by a page break, the long words' last pieces (…不计其他
+    情形）, 新出具已获取信息) over the next page's rows.  That row holds 其他 but is no 其他
+    applicant row: its blank cells are not that row's zeros (adversary round 9:
+    `zeros_as_wu+t3_transposed` printed by LibreOffice, 3 files)."""
+    from etl.document import Cell, Table
+    from etl.extract import parse_document
+    from etl.readers import read_bytes
+    from synth.metamorphic import runner
+    report = make_report("2021", seed=13)
+    case = runner.make_case("zeros_as_wu+t3_transposed", "s", report, "html")
+    doc = read_bytes(case.data, "r.html")
+    t = next(b for b in doc.blocks if isinstance(b, Table) and any("不计其他情形" in x.text for r in b.rows for x in r))
+    # the last header row (the page breaks inside it): its own long cells go on on the next
+    # page, and so does the longest label reaching down into it from the row above
+    at = next(i for i, r in enumerate(t.rows) if any(x.text == "自然人" for x in r)) - 1
+    # the pieces LibreOffice's print of g002 carried over, by the word their cell starts with
+    tails = {"（二）部分公开": "计这一情形，不计其他情形）", "2.其他法律": "公开", "1.本机关": "信息",
+             "2.没有现成": "制作", "3.补正后": "确", "4.无正当": "请", "5.要求行政机关": "新出具已获取信息"}
+
+    def tail(x) -> str:
+        return next((v for k, v in tails.items() if x.text.startswith(k) and x.text.endswith(v[-2:])), "")
+
+    top = [Cell(x.text[:len(x.text) - len(tail(x))], x.row, x.col, x.rowspan, x.colspan, x.is_span_copy, page=1)
+           for x in t.rows[at]]
+    rest = [Cell(tail(x), 0, x.col, page=2) for x in t.rows[at]]
+    assert any("其他" in x.text for x in rest)
+    k = doc.blocks.index(t)
+    doc.blocks[k:k + 1] = [Table(t.rows[:at] + [top], page=1), Table([rest] + t.rows[at + 1:], page=2)]
+    for i, tb in enumerate(doc.tables):
+        tb.index = i
+    rep = parse_document(doc)
+    wrong = {key: (rep.cells.get(key), want) for key, want in case.truth.items()
+             if key.startswith("t3.") and key in rep.cells and rep.cells[key] != want and key not in rep.uncertain}
+    assert not wrong
