@@ -65,7 +65,8 @@ def _table_rows(table: Table) -> list[Row]:
         real = [c for c in cells if not c.is_span_copy]
         if not real:
             continue
-        is_label = [_is_label(c.text) and not (c.col in figure_cols and _figure_among_marks(c.text)) for c in real]
+        is_label = [_is_label(c.text) and not (c.col in figure_cols and _figure_among_marks(c.text, False))
+                    for c in real]
         last_label = max((i for i, x in enumerate(is_label) if x), default=-1)
         first_value = next((i for i, x in enumerate(is_label) if not x), len(real))
         first_ink = next((i for i, x in enumerate(is_label) if not x and real[i].text.strip()), None)
@@ -109,11 +110,13 @@ def _table_rows(table: Table) -> list[Row]:
 _FIELD_INK = re.compile(r"[A-Za-z=()\"\\_:!,\s\d.%$#&;-]+")
 
 
-def _figure_among_marks(text: str) -> bool:
-    """Digits among Latin letters and signs, no Chinese (``=SUM(LEFT) 11``, ``HYPERLINK "" \\l
-    "_Toc4"11``: LibreOffice prints a Word field inside a content control as its code, the
-    figure after it): in a figure column this is a figure nobody can read, not a label."""
-    return bool(re.search(r"\d", text)) and bool(re.search(r"[A-Za-z]", text)) and bool(_FIELD_INK.fullmatch(text))
+def _figure_among_marks(text: str, digits: bool = True) -> bool:
+    """Digits (``digits``; else any text) among Latin letters and signs, no Chinese
+    (``=SUM(LEFT) 11``, ``HYPERLINK "" \\l "_Toc4"11``, or a cut piece ``=SU``: LibreOffice
+    prints a Word field inside a content control as its code, the figure after it): in a
+    figure column this is a figure nobody can read, not a label."""
+    return (not digits or bool(re.search(r"\d", text))) and bool(re.search(r"[A-Za-z]", text)) and bool(
+        _FIELD_INK.fullmatch(text))
 
 
 def _figure_cols(table: Table) -> set[int]:
@@ -159,8 +162,10 @@ def _label_figure(labels: list[str]) -> tuple[list[str], CellValue | None]:
     cv = parse_cell(m.group(3))
     if cv is None or cv.semantic != "number" or not (vocab.match_t2_row(text) or vocab.match_t3_row(text)):
         return labels, None
-    if not m.group(2):
-        # glued to the label (规章1): as likely a note mark as a figure — placed, never trusted
+    if not m.group(2).replace("\n", ""):
+        # glued to the label (规章1), or on a line of its own in the label cell (a converter
+        # wrapping 规章1 in a narrow cell: a line break is no typed space): as likely a note
+        # mark as a figure — placed, never trusted
         cv = replace(cv, doubt=f"行标签后紧贴的数字 {m.group(3)} 可能是注释符号，也可能是该行的数值：无法确定")
     return prefix, cv
 
@@ -759,10 +764,20 @@ def _join_wrapped_labels(rows: list[Row]) -> list[Row]:
     for row in rows:
         prev = out[-1] if out else None
         merged = _cut_row_values(prev, row) if prev is not None and row.labels and row.values else None
+        if merged is not None and merged is not prev.values and any(
+                _ORDINAL.match(vocab.norm(lb)) for lb in row.labels):
+            merged = None   # a numbered label with figures starts a row of its own
         if (merged is not None
                 and prev.labels and any(v.semantic != "blank" for v in prev.values)):
             joined = vocab.match_t3_row(prev.label + row.label)
             own = vocab.match_t3_row(row.label)
+            before = vocab.match_t3_row(out[-2].label) if len(out) >= 2 and out[-2].labels else None
+            if own is not None and merged is prev.values and vocab.match_t3_row(prev.label) is None and \
+                    _group_heading(prev.label, own.key) and before is not None and _group_heading(prev.label, before.key):
+                # the group printed in each row's label (（三）不予公开 / 5.属于…), a page break
+                # after the group's words: the heading's figures are the sub-row's below it
+                out[-1] = replace(prev, labels=prev.labels + row.labels)
+                continue
             if own is not None and any(_ORDINAL.match(vocab.norm(lb)) for lb in row.labels):
                 out.append(row)   # a numbered row its own label names, printed blank (blank = 0)
                 continue
@@ -791,21 +806,31 @@ def _join_wrapped_labels(rows: list[Row]) -> list[Row]:
 
 
 def _cut_row_values(prev: Row, row: Row) -> list[CellValue] | None:
-    """The values of ``prev`` with the figures ``row`` prints below it, when ``row`` can be
-    the rest of ``prev``: no figure at all (``prev``'s values), or each figure in a cell whose
-    counterpart in ``prev`` is blank — cells paired from the right edge (the 总计 column
-    last), as the two parts may be tables of two pages whose label columns differ; else None."""
+    """The values of ``prev`` with what ``row`` prints below it, when ``row`` can be the rest of
+    ``prev``: no figure at all (``prev``'s values), or only unreadable cells (a field's code
+    LibreOffice prints, cut by the page break), each in its cell — cells paired from the right
+    edge (the 总计 column last), as the two parts may be tables of two pages whose label
+    columns differ; a cell inked in both parts is unreadable.  None when ``row`` prints a
+    figure (it is a row of its own) or the rows' cells cannot be paired."""
     inked = [(len(row.values) - i, v) for i, v in enumerate(row.values) if v.semantic != "blank"]
     if not inked:
         return prev.values
+    if any(v.semantic != "garbled" for _, v in inked):
+        return None    # a row printing figures is a row (an unnumbered 其他 under 2.申请人…)
     n = len(prev.values)
     if row.packed or prev.packed or not (row.spans_known and prev.spans_known) or len(row.values) < n:
         return None    # no grid to pair the cells by
-    if any(k > n or prev.values[n - k].semantic != "blank" for k, _ in inked):
+    if any(k > n for k, _ in inked):
         return None
     values = list(prev.values)
     for k, v in inked:
-        values[n - k] = v
+        above = values[n - k]
+        if above.semantic == "blank":
+            values[n - k] = v
+        else:   # the cell's text goes on below the break: what it prints is not known
+            raw = f"{above.raw}\n{v.raw}"
+            values[n - k] = CellValue(None, "garbled", "", raw,
+                                      f"该单元格被分页截断，两页各印一部分（「{' '.join(raw.split())[:40]}」）：无法确定其数值")
     return values
 
 
@@ -1186,7 +1211,7 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
     for key in unsure:   # a label row without figures, an unlabelled figures row it may own
         for c in vocab.T3_COL_KEYS:
             state.uncertain[f"t3.{key}.{c}"] = "该行印在无数值的一行，下方无标签的数值行可能属于它，也可能属于别的行：无法确定"
-    return True, bool(single), unproven
+    return True, single, unproven
 
 
 def _check_group_rows(items: list, order: list[str], state: ParseState) -> None:
@@ -1849,8 +1874,9 @@ def _mark_missing(state: ParseState, template: str, single: bool | None, found3:
     if t2_worded and not any(k.startswith("t2.") for k in state.cells):
         for key in t2_worded:
             state.flag(key, "表二的数字写在文字里，没有按表格读出")
-    # table 三 not read and nothing tells the shape of （六）其他处理: either form may be printed
-    shapes = (single,) if found3 or single is not None else (True, False)
+    # nothing tells the shape of （六）其他处理 (table 三 not read, or read without any of its
+    # rows: a text box clipping the table): either form may be printed
+    shapes = (single,) if single is not None else (True, False)
     for key in dict.fromkeys(k for shape in shapes for k in vocab.expected_keys(template, shape)):
         table = key[:2]
         if table == "t2" and t2_lost:

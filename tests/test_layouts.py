@@ -885,15 +885,16 @@ def test_t3_label_over_a_continuation_line_then_unlabelled_figures_is_flagged():
 
 
 def _cut_by_a_page_break(report: dict, label: str, head_label: str, head: Callable[[int, str], str],
-                         rest: Callable[[int, str], str]):
+                         rest: Callable[[int, str], str], data: bytes | None = None):
     """The report's HTML read into a Document, then table 三 cut as LibreOffice prints a Word
     table over a page break: the table ends (page 1) with the row ``label`` showing its label's
     first words ``head_label`` and the cells ``head(i, text)``; the next page's table starts with
     the rest — the label's other words over the label cell, the cells ``rest(i, text)`` — then
-    the rows after it.  ``i`` counts the row's figure cells, 0 = 自然人."""
+    the rows after it.  ``i`` counts the row's figure cells, 0 = 自然人.  ``data``: the HTML to
+    read (default: the report rendered plainly)."""
     from etl.document import Cell, Table
     from etl.readers import read_bytes
-    doc = read_bytes(R.render(report, "html"), "r.html")
+    doc = read_bytes(data or R.render(report, "html"), "r.html")
     t = next(b for b in doc.blocks if isinstance(b, Table) and any(label in c.text for r in b.rows for c in r))
     at = next(i for i, r in enumerate(t.rows) if any(label in c.text and not c.is_span_copy for c in r))
     row = t.rows[at]
@@ -1058,3 +1059,78 @@ def test_t3_transposed_header_cut_by_a_page_break_is_no_applicant_row():
     wrong = {key: (rep.cells.get(key), want) for key, want in case.truth.items()
              if key.startswith("t3.") and key in rep.cells and rep.cells[key] != want and key not in rep.uncertain}
     assert not wrong
+
+
+def test_t3_row_cut_by_a_page_break_inside_a_field_code():
+    """The page break cuts a row inside a cell printing a field's code (``=SU`` / ``M(LE`` above,
+    ``FT) 0`` below) while the row's other figures stand above it: the code is no label on
+    either page, the numbered row before is not joined to it, the cut cell is flagged and the
+    row's figures are read (adversary round 9, g003 `docx_figures_nested_wrappers`)."""
+    from etl.extract import parse_document
+    report = make_report("2021", seed=11)
+    c = report["cells"]
+    for col in vocab.T3_COL_KEYS:
+        c[f"t3.not_processed_confirmation.{col}"] = 0
+    c["t3.not_processed_confirmation.natural_person"] = c["t3.not_processed_confirmation.total"] = 1
+    want = {k: v for k, v in c.items() if k.startswith(("t3.not_processed_confirmation.", "t3.not_processed_excessive."))}
+    doc = _cut_by_a_page_break(report, "5.要求行政机关确认或重新出具已获取信息", "5.要求行政机关确认",
+                               head=lambda i, t: "=SU\nM(LE" if i == 1 else t,
+                               rest=lambda i, t: "FT) 0" if i == 1 else "")
+    rep = parse_document(doc)
+    for k, v in want.items():
+        assert rep.cells.get(k) == v or k in rep.uncertain, (k, rep.cells.get(k), v)
+    assert "t3.not_processed_confirmation.commercial_enterprise" in rep.uncertain
+
+
+def test_t3_group_inline_row_cut_after_its_group_words():
+    """Table 三 printing each row's group in its label cell (（三）不予公开 / 6.属于四类过程性信息),
+    zeros blank, a page break after the group's words: the figures stand beside （三）不予公开
+    on the first page, the sub-row's words with blanks on the next.  The blanks are not the
+    sub-row's zeros: the heading's figures are its own (adversary round 9:
+    `t3_zero_rows_omitted+t3_group_inline_blank_zeros` on g007/g013 printed by LibreOffice)."""
+    from etl.extract import parse_document
+    from synth.metamorphic import runner
+    report = make_report("2021", seed=11)
+    c = report["cells"]
+    for col in vocab.T3_COL_KEYS:
+        c[f"t3.denied_process_info.{col}"] = 0
+    c["t3.denied_process_info.natural_person"] = c["t3.denied_process_info.total"] = 2
+    case = runner.make_case("t3_group_inline", "s", report, "html")
+    doc = _cut_by_a_page_break(report, "6.属于四类过程性信息", "（三）不予公开", head=lambda i, t: t,
+                               rest=lambda i, t: "", data=case.data)
+    rep = parse_document(doc)
+    for k in (f"t3.denied_process_info.{col}" for col in vocab.T3_COL_KEYS):
+        assert rep.cells.get(k) == case.truth[k] or k in rep.uncertain, (k, rep.cells.get(k), case.truth[k])
+
+
+def test_t2_label_note_digit_wrapped_to_its_own_line_is_no_trusted_figure():
+    """A note mark typed after a table-二 label (规章1), the row's first figure 0 printed blank,
+    in a label cell too narrow for it: LibreOffice wraps the mark onto a line of its own
+    (规章 / 1).  A line break is no typed space: the digit may be the mark as well as the
+    blank cell's figure — read 0 or flag, never trust 1 (adversary round 9, g000
+    `t2_label_note_digit_zero_blank` printed by LibreOffice)."""
+    from synth.metamorphic import runner
+    report = make_report("2021", seed=11)
+    report["cells"]["t2.regulations.issued_count"] = 0
+    case = runner.make_case("t2_label_note_digit_zero_blank", "s", report, "html")
+    data = case.data.replace("<p>规章1</p>".encode(), "<p>规章</p><p>1</p>".encode())
+    assert data != case.data
+    rep = parse_bytes(data, "r.html")
+    key = "t2.regulations.issued_count"
+    assert rep.cells.get(key) == 0 or key in rep.uncertain, (rep.cells.get(key), rep.uncertain.get(key))
+
+
+def test_t3_clipped_before_its_other_rows_flags_both_shapes():
+    """Table 三 in a Word text box, printed by LibreOffice: the box clips the table after
+    6.属于四类过程性信息, so no （六）其他处理 row is printed.  Nothing tells whether the report
+    prints （六） as one row or as its three sub-rows: both forms' cells are flagged, never
+    one form's left missing (adversary round 9, g002 `docx_table3_in_textbox`)."""
+    report = make_report("2021", seed=11)
+    lines = R.render_markdown(report).splitlines()
+    start = next(i for i, ln in enumerate(lines) if "7.属于行政执法案卷" in ln)
+    end = next(i for i, ln in enumerate(lines) if i > start and not ln.startswith("|"))
+    rep = parse_bytes("\n".join(lines[:start] + lines[end:]).encode("utf-8"), "r.md")
+    for row in ("other_total", *vocab.T3_OTHER_SUBROWS):
+        for col in vocab.T3_COL_KEYS:
+            key = f"t3.{row}.{col}"
+            assert key in rep.uncertain, key
