@@ -31,6 +31,11 @@ from synth.metamorphic.transforms import TRANSFORMS
 #: transforms whose evidence is character formatting, which a text export drops
 _FORMATTING = ("superscript", "struck", "white", "raised", "tracked", "hidden", "strike")
 
+#: transforms whose evidence LibreOffice's HTML export (7.4) drops: tracked changes are written
+#: as plain text, the deleted figure before the inserted one (2823 for 28→23), so the page
+#: prints what the truth does not hold
+_LOST_IN_HTML = ("tracked",)
+
 #: transforms whose figures are Word formula fields, which LibreOffice recomputes when it lays
 #: the file out for a PDF (7.4: ``=SUM(B4:G4)`` over the table's other field cells prints 0)
 #: instead of printing the result Word cached (its HTML export keeps the cached results): the
@@ -108,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     for name in names:
         c = todo[name]
         f = out_dir / f"{name}.{a.to}"
-        if not f.exists() or (a.to == "txt" and any(w in c.transform for w in _FORMATTING)):
+        if not f.exists() or (a.to == "txt" and any(w in c.transform for w in _FORMATTING)) or (
+                a.to == "html" and any(w in c.transform for w in _LOST_IN_HTML)):
             continue
         c = printed_truth(c, a.to)
         sc = runner.run_case(replace(c, data=f.read_bytes(), name=f"{c.source}_{c.transform}.{a.to}", fmt=a.to))
