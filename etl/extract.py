@@ -60,11 +60,13 @@ def _table_rows(table: Table) -> list[Row]:
     # rows covering different widths: the file lost merged cells' spans (a CMS stripping
     # colspan), so grid columns do not line up from row to row
     ragged = not table.packed and len({max(c.col + c.colspan for c in cells) for cells in table.rows if cells}) > 1
+    figure_cols = _figure_cols(table)
     for r, cells in enumerate(table.rows):
         real = [c for c in cells if not c.is_span_copy]
         if not real:
             continue
-        is_label = [_is_label(c.text) for c in real]
+        is_label = [_is_label(c.text) and not (c.col in figure_cols and _figure_among_marks(c.text, False))
+                    for c in real]
         last_label = max((i for i, x in enumerate(is_label) if x), default=-1)
         first_value = next((i for i, x in enumerate(is_label) if not x), len(real))
         first_ink = next((i for i, x in enumerate(is_label) if not x and real[i].text.strip()), None)
@@ -96,13 +98,46 @@ def _table_rows(table: Table) -> list[Row]:
             continue   # 栏次 1 2 3 … under a header (statistical-form style): no figures
         labels, figure = _label_figure(labels) if vals else (labels, None)
         page = next((c.page for c in real if c.page is not None), table.page)
-        out.append(Row(labels=labels, values=[_cell_value(c) for c in vals], label_figure=figure,
+        out.append(Row(labels=labels, values=[_cell_value(c) or _unreadable(c) for c in vals], label_figure=figure,
                        value_cols=[c.col for c in vals], table=table.index, row=r, page=page,
                        header_like=not vals, label_cols=[c.col for c in label_cells],
                        head_cells=[(c.col, c.colspan, c.text) for c in cells]
                        if all(not c.text.strip() for c in vals) else [],
                        spans_known=spans_known, packed=len(real) if table.packed else 0, ragged=ragged))
     return out
+
+
+_FIELD_INK = re.compile(r"[A-Za-z=()\"\\_:!,\s\d.%$#&;-]+")
+
+
+def _figure_among_marks(text: str, digits: bool = True) -> bool:
+    """Digits (``digits``; else any text) among Latin letters and signs, no Chinese
+    (``=SUM(LEFT) 11``, ``HYPERLINK "" \\l "_Toc4"11``, or a cut piece ``=SU``: LibreOffice
+    prints a Word field inside a content control as its code, the figure after it): in a
+    figure column this is a figure nobody can read, not a label."""
+    return (not digits or bool(re.search(r"\d", text))) and bool(re.search(r"[A-Za-z]", text)) and bool(
+        _FIELD_INK.fullmatch(text))
+
+
+def _figure_cols(table: Table) -> set[int]:
+    """Grid columns where at least two rows print a figure or digits among marks (not a packed
+    table's: its cells are no grid columns)."""
+    if table.packed:
+        return set()
+    seen: Counter = Counter()
+    for cells in table.rows:
+        for c in cells:
+            if not c.is_span_copy and c.text.strip():
+                cv = parse_cell(c.text)
+                if cv is not None and cv.semantic == "number" or cv is None and _figure_among_marks(c.text):
+                    seen[c.col] += 1
+    return {col for col, n in seen.items() if n >= 2}
+
+
+def _unreadable(cell) -> CellValue:
+    """A figure column's cell whose text is no figure but holds digits among other marks."""
+    raw = cell.text.strip().replace("\n", " ")
+    return CellValue(None, "garbled", "", cell.text, f"数值单元格中印有数字以外的文字（「{raw[:40]}」，如域代码）：无法确定其数值")
 
 
 def _cell_value(cell) -> CellValue | None:
@@ -127,8 +162,10 @@ def _label_figure(labels: list[str]) -> tuple[list[str], CellValue | None]:
     cv = parse_cell(m.group(3))
     if cv is None or cv.semantic != "number" or not (vocab.match_t2_row(text) or vocab.match_t3_row(text)):
         return labels, None
-    if not m.group(2):
-        # glued to the label (规章1): as likely a note mark as a figure — placed, never trusted
+    if not m.group(2).replace("\n", ""):
+        # glued to the label (规章1), or on a line of its own in the label cell (a converter
+        # wrapping 规章1 in a narrow cell: a line break is no typed space): as likely a note
+        # mark as a figure — placed, never trusted
         cv = replace(cv, doubt=f"行标签后紧贴的数字 {m.group(3)} 可能是注释符号，也可能是该行的数值：无法确定")
     return prefix, cv
 
@@ -731,14 +768,27 @@ def _join_wrapped_labels(rows: list[Row]) -> list[Row]:
     the part above is a piece of a template label (a 合计 row above a blank row stays apart;
     so does a row naming 总计/合计/小计 — only （七）总计's label holds those words — when
     the joined label would be another row's: Word's list numbering leaves 总计 and 结转下年度
-    继续办理 without their ordinals)."""
+    继续办理 without their ordinals).  The part below a page break may print
+    figures too (a cell whose figure stands lower than the break): it joins when each of its
+    figures stands in a column where the part above is blank — each cell printed once."""
     out: list[Row] = []
     for row in rows:
         prev = out[-1] if out else None
-        if (prev is not None and row.labels and row.values and all(v.semantic == "blank" for v in row.values)
+        merged = _cut_row_values(prev, row) if prev is not None and row.labels and row.values else None
+        if merged is not None and merged is not prev.values and any(
+                _ORDINAL.match(vocab.norm(lb)) for lb in row.labels):
+            merged = None   # a numbered label with figures starts a row of its own
+        if (merged is not None
                 and prev.labels and any(v.semantic != "blank" for v in prev.values)):
             joined = vocab.match_t3_row(prev.label + row.label)
             own = vocab.match_t3_row(row.label)
+            before = vocab.match_t3_row(out[-2].label) if len(out) >= 2 and out[-2].labels else None
+            if own is not None and merged is prev.values and vocab.match_t3_row(prev.label) is None and \
+                    _group_heading(prev.label, own.key) and before is not None and _group_heading(prev.label, before.key):
+                # the group printed in each row's label (（三）不予公开 / 5.属于…), a page break
+                # after the group's words: the heading's figures are the sub-row's below it
+                out[-1] = replace(prev, labels=prev.labels + row.labels)
+                continue
             if own is not None and any(_ORDINAL.match(vocab.norm(lb)) for lb in row.labels):
                 out.append(row)   # a numbered row its own label names, printed blank (blank = 0)
                 continue
@@ -750,7 +800,7 @@ def _join_wrapped_labels(rows: list[Row]) -> list[Row]:
             if joined is not None and keys <= {joined.key} and (
                     keys and _template_fragment(prev.label) or len(vocab.norm(prev.label)) >= 4 and (
                         _template_fragment(prev.label) or vocab.norm(prev.label) in vocab.norm(joined.zh))):
-                out[-1] = replace(prev, labels=prev.labels + row.labels)
+                out[-1] = replace(prev, labels=prev.labels + row.labels, values=merged)
                 continue
             if len(prev.labels) == len(row.labels) >= 2 and prev.label_cols == row.label_cols:
                 # a row cut by a page break: each label cell goes on in its own column
@@ -760,10 +810,39 @@ def _join_wrapped_labels(rows: list[Row]) -> list[Row]:
                 last = vocab.match_t3_row(cols[-1])
                 if by_cols is not None and last is not None and last.key == by_cols.key and \
                         vocab.match_t3_row(prev.labels[-1]) is None and _template_fragment(prev.labels[-1]):
-                    out[-1] = replace(prev, labels=cols)
+                    out[-1] = replace(prev, labels=cols, values=merged)
                     continue
         out.append(row)
     return out
+
+
+def _cut_row_values(prev: Row, row: Row) -> list[CellValue] | None:
+    """The values of ``prev`` with what ``row`` prints below it, when ``row`` can be the rest of
+    ``prev``: no figure at all (``prev``'s values), or only unreadable cells (a field's code
+    LibreOffice prints, cut by the page break), each in its cell — cells paired from the right
+    edge (the 总计 column last), as the two parts may be tables of two pages whose label
+    columns differ; a cell inked in both parts is unreadable.  None when ``row`` prints a
+    figure (it is a row of its own) or the rows' cells cannot be paired."""
+    inked = [(len(row.values) - i, v) for i, v in enumerate(row.values) if v.semantic != "blank"]
+    if not inked:
+        return prev.values
+    if any(v.semantic != "garbled" for _, v in inked):
+        return None    # a row printing figures is a row (an unnumbered 其他 under 2.申请人…)
+    n = len(prev.values)
+    if row.packed or prev.packed or not (row.spans_known and prev.spans_known) or len(row.values) < n:
+        return None    # no grid to pair the cells by
+    if any(k > n for k, _ in inked):
+        return None
+    values = list(prev.values)
+    for k, v in inked:
+        above = values[n - k]
+        if above.semantic == "blank":
+            values[n - k] = v
+        else:   # the cell's text goes on below the break: what it prints is not known
+            raw = f"{above.raw}\n{v.raw}"
+            values[n - k] = CellValue(None, "garbled", "", raw,
+                                      f"该单元格被分页截断，两页各印一部分（「{' '.join(raw.split())[:40]}」）：无法确定其数值")
+    return values
 
 
 def _no_figures(row: Row) -> bool:
@@ -1143,7 +1222,7 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
     for key in unsure:   # a label row without figures, an unlabelled figures row it may own
         for c in vocab.T3_COL_KEYS:
             state.uncertain[f"t3.{key}.{c}"] = "该行印在无数值的一行，下方无标签的数值行可能属于它，也可能属于别的行：无法确定"
-    return True, bool(single), unproven
+    return True, single, unproven
 
 
 def _check_group_rows(items: list, order: list[str], state: ParseState) -> None:
@@ -1648,6 +1727,7 @@ def _parse_one_report(doc: Document, text: str) -> ParsedReport:
     # pipe tables (converter markdown) keep every cell apart: a table-二 row as wide as its
     # template layout is placed as in an exact file
     _flag_unverified(state, bool(single), unproven, doc.damaged, unproven2 if doc.fmt == "md" else set())
+    _flag_zero_t3_against_text(state, doc)
 
     agency, aw = canonical_agency(agency_raw)
     state.warnings.extend(aw)
@@ -1683,14 +1763,20 @@ def _read_t3_transposed(rows: list[Row], state: ParseState) -> bool:
     table was read this way; a cell whose column or row is not named stays unread."""
     # header rows: no ink in their value cells; an applicant row left blank is data (a header
     # row of outcome words may hold 其他 in 不计其他情形 / 其他法律行政法规: it names outcomes)
-    header = [r for r in rows if r.head_cells and not (
-        r.labels and headers.t3_applicant_of(r.label) and vocab.match_t3_row(r.label) is None)]
+    # — unless its words stand in columns where the rows print figures: the pieces of a header
+    # row a page break cut (…不计其他情形） over the next page's rows) are header words
+    inked = {(r.table, c) for r in rows for c, v in zip(r.value_cols, r.values) if v.semantic != "blank"}
+
+    def applicant_row(r: Row) -> bool:
+        return bool(r.labels and headers.t3_applicant_of(r.label) and vocab.match_t3_row(r.label) is None
+                    and not any((r.table, c) in inked for c in r.label_cols))
+    header = [r for r in rows if r.head_cells and not applicant_row(r)]
     by_col = headers.t3_rows_by_grid(header)
     if len(set(by_col.values())) < 10:
         return False
     got = False
     for row in rows:
-        col_key = headers.t3_applicant_of(row.label) if row.labels and row.values else None
+        col_key = headers.t3_applicant_of(row.label) if row.values and applicant_row(row) else None
         if col_key is None:
             continue
         keys = [by_col.get(c) for c in row.grid_cols]
@@ -1726,6 +1812,22 @@ def _recover_flat_t3(text: str, template: str, state: ParseState) -> bool:
     if got:
         state.warnings.append("表三未按表格读出，按连写文本恢复（单元格边界不可靠，结果按勾稽关系验证）")
     return got
+
+
+def _flag_zero_t3_against_text(state: ParseState, doc: Document) -> None:
+    """Table 三 printing 0 in every cell read while the report's text says applications came
+    in (全年新收政府信息公开申请23件): one of the two is wrong — a print whose program
+    recomputed Word's formula fields to 0 (LibreOffice), a table left unfilled — so every
+    table-三 cell is flagged (NOTES L19's exception; the figures stay as printed)."""
+    t3 = [v for k, v in state.cells.items() if k.startswith("t3.") and v is not None]
+    if len(t3) < 7 or any(v != 0 for v in t3):
+        return
+    stated = sorted(n for n in narrative.applications_stated(narrative.narrative_text(doc)) if n > 0)
+    if not stated:
+        return
+    why = f"正文称收到政府信息公开申请 {stated[0]} 件，表三却每格都是 0：两者必有一误（如打印程序把公式域重算为 0），无法确定"
+    for k in [k for k in state.cells if k.startswith("t3.")]:
+        state.flag(k, why)
 
 
 def _flag_unverified(state: ParseState, single: bool, unproven: set[str], damaged: bool,
@@ -1805,8 +1907,9 @@ def _mark_missing(state: ParseState, template: str, single: bool | None, found3:
     if t2_worded and not any(k.startswith("t2.") for k in state.cells):
         for key in t2_worded:
             state.flag(key, "表二的数字写在文字里，没有按表格读出")
-    # table 三 not read and nothing tells the shape of （六）其他处理: either form may be printed
-    shapes = (single,) if found3 or single is not None else (True, False)
+    # nothing tells the shape of （六）其他处理 (table 三 not read, or read without any of its
+    # rows: a text box clipping the table): either form may be printed
+    shapes = (single,) if single is not None else (True, False)
     for key in dict.fromkeys(k for shape in shapes for k in vocab.expected_keys(template, shape)):
         table = key[:2]
         if table == "t2" and t2_lost:

@@ -375,13 +375,22 @@ def t3_order(header: list[Row]) -> list[str]:
 
 
 def t4_col_order(header: list[Row]) -> list[str]:
-    """Table-四 result columns in printed order, when every block prints them in the same order."""
+    """Table-四 result columns in printed order, when every block prints them in the same order.
+
+    Each header row must name whole blocks (five result words, or none): a row naming some
+    columns of a block while another row names the rest holds words cut from their cells (a
+    header cut by a page break: 结果 | 结果 | 其他 | 尚未 | 总计 above, 维持 | 纠正 | 结果 | 审结
+    on the next page), whose order row by row is no column order."""
     seq: list[str] = []
     for row in header:
+        words: list[str] = []
         for t in row.labels:
             n = vocab.norm(t).replace("复议后起诉", "").replace("未经复议", "")
-            seq.extend(k for _, k in t4_leaf_keys(n))
-    if not seq or len(seq) % 5:
+            words.extend(k for _, k in t4_leaf_keys(n))
+        if len(words) % 5:
+            return []
+        seq.extend(words)
+    if not seq:
         return []
     groups = [seq[i:i + 5] for i in range(0, len(seq), 5)]
     if sorted(groups[0]) != sorted(vocab.T4_COL_KEYS) or any(g != groups[0] for g in groups):

@@ -9,7 +9,10 @@ one of the row's cells is evidence for the reading that prints it there.
 The rules (NOTES L19):
 
 * only table 二, which has no identity of its own; table 三/四 readings are settled by their
-  identities and never by a sentence;
+  identities and never by a sentence — except a table 三 printing 0 in every cell while the
+  text says applications came in (收到/受理/新收…申请 N 件, N > 0): the report contradicts
+  itself (a print whose program recomputed Word's formula fields to 0, a table left unfilled),
+  and its table-三 cells are flagged, never changed;
 * a claim narrows the table's own candidates and never adds one: a reading is kept only if it
   prints the stated figure in the stated cell, so the value always is one the table printed;
 * a cell the narrative states twice with different figures is no evidence (both have support);
@@ -49,6 +52,15 @@ _LISTED = re.compile(r"\d+(?:件|部|个|份|篇)、")   # earlier items of the 
 
 def narrative_text(doc: Document) -> str:
     return "\n".join(s.text for s in split_sections(doc) if s.key in NARRATIVE_SECTIONS)
+
+
+_APPLICATIONS = re.compile(r"(?:新收|收到|受理|接收|共收)[^。；;，,:：\d]{0,12}申请[^。；;，,:：\d]{0,6}(?P<n>\d{1,7})(?:件|个|条|宗)")
+
+
+def applications_stated(text: str) -> set[int]:
+    """The counts of applications received the text states (全年新收政府信息公开申请23件)."""
+    t = re.sub(r"\s+", "", text.translate(WIDE_DIGITS))
+    return {int(m.group("n")) for m in _APPLICATIONS.finditer(t)}
 
 
 def t2_claims(text: str) -> dict[str, set[Decimal]]:

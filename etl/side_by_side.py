@@ -76,25 +76,76 @@ def _part(table: Table, lo: int, hi: int) -> list[list[Cell]]:
     return out
 
 
+def _split_x(table: Table, start: int) -> float | None:
+    """The page x where table 四's columns begin in ``table`` (a PDF grid), or None."""
+    xs = [c.bbox[0] for cells in table.rows for c in cells
+          if not c.is_span_copy and c.col >= start and c.bbox is not None and c.text.strip()]
+    return min(xs) if xs else None
+
+
+def _continued_at(table: Table, x: float) -> int | None:
+    """The grid column of ``table`` (the next page's part of a grid cut by a page break) where
+    the page's x ``x`` falls between two columns: no inked cell crosses it.  None when a cell
+    does, or the grid has no positions or nothing right of it."""
+    tol = 2.0
+    right: list[int] = []
+    for cells in table.rows:
+        for c in cells:
+            if c.is_span_copy or c.bbox is None:
+                if c.bbox is None and not c.is_span_copy:
+                    return None
+                continue
+            if c.bbox[0] >= x - tol:
+                right.append(c.col)
+            elif c.bbox[2] > x + tol and c.text.strip():
+                return None   # a cell across the split: no side-by-side grid
+    return min(right) if right else None
+
+
 def split_side_by_side(doc: Document) -> bool:
-    """Split every grid holding tables 三 and 四 side by side; returns whether one was split."""
+    """Split every grid holding tables 三 and 四 side by side; returns whether one was split.
+
+    A PDF grid cut by page breaks goes on in tables of its own on the next pages, with no
+    header to show the split: the tables right after it (nothing between them) are split at
+    the same place on the page, and table 四's parts follow all of table 三's, so that table
+    三's later rows are not read as table 四's (LibreOffice's print of such a DOCX)."""
     blocks: list = []
     split = False
-    for b in doc.blocks:
+    src = list(doc.blocks)
+    i = 0
+    while i < len(src):
+        b = src[i]
+        i += 1
         start = _t4_start(b) if isinstance(b, Table) and not b.packed and len(b.rows) > 2 else None
         if start is None:
             blocks.append(b)
             continue
-        right = _part(b, start, 1 << 30)
-        end = start
-        while end > 1 and not any(c.text.strip() for cells in b.rows for c in cells if c.col == end - 1):
-            end -= 1   # the blank column between the two tables
-        blocks.append(Table(_part(b, 0, end), page=b.page))
-        blocks.append(Table(right, page=b.page))
+        lefts, rights = [_left(b, start)], [Table(_part(b, start, 1 << 30), page=b.page)]
+        x = _split_x(b, start)
+        while x is not None and i < len(src) and isinstance(src[i], Table) and not src[i].packed and (
+                src[i].page or 0) > (b.page or 0) and _t4_start(src[i]) is None:
+            at = _continued_at(src[i], x)
+            if at is None:
+                break
+            lefts.append(_left(src[i], at))
+            right = _part(src[i], at, 1 << 30)
+            if right:
+                rights.append(Table(right, page=src[i].page))
+            b = src[i]
+            i += 1
+        blocks.extend(lefts + rights)
         split = True
     if split:
         doc.blocks = blocks
-        for i, t in enumerate(doc.tables):
-            t.index = i
+        for k, t in enumerate(doc.tables):
+            t.index = k
         doc.warnings.append("表三与表四并排印在同一张表格中：按表四表头所在的列拆成两张表读取")
     return split
+
+
+def _left(b: Table, start: int) -> Table:
+    """Table 三's part of ``b``: the columns left of ``start`` and of the blank ones before it."""
+    end = start
+    while end > 1 and not any(c.text.strip() for cells in b.rows for c in cells if c.col == end - 1):
+        end -= 1   # the blank column between the two tables
+    return Table(_part(b, 0, end), page=b.page)

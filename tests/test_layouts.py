@@ -882,3 +882,255 @@ def test_t3_label_over_a_continuation_line_then_unlabelled_figures_is_flagged():
     rep = parse_bytes(text.replace(line, rows).encode("utf-8"), "r.md")
     key = "t3.partially_granted.natural_person"
     assert rep.cells.get(key) == want or key in rep.uncertain, (rep.cells.get(key), rep.uncertain.get(key))
+
+
+def _cut_by_a_page_break(report: dict, label: str, head_label: str, head: Callable[[int, str], str],
+                         rest: Callable[[int, str], str], data: bytes | None = None):
+    """The report's HTML read into a Document, then table 三 cut as LibreOffice prints a Word
+    table over a page break: the table ends (page 1) with the row ``label`` showing its label's
+    first words ``head_label`` and the cells ``head(i, text)``; the next page's table starts with
+    the rest — the label's other words over the label cell, the cells ``rest(i, text)`` — then
+    the rows after it.  ``i`` counts the row's figure cells, 0 = 自然人.  ``data``: the HTML to
+    read (default: the report rendered plainly)."""
+    from etl.document import Cell, Table
+    from etl.readers import read_bytes
+    doc = read_bytes(data or R.render(report, "html"), "r.html")
+    t = next(b for b in doc.blocks if isinstance(b, Table) and any(label in c.text for r in b.rows for c in r))
+    at = next(i for i, r in enumerate(t.rows) if any(label in c.text and not c.is_span_copy for c in r))
+    row = t.rows[at]
+    lab = next(j for j, c in enumerate(row) if label in c.text and not c.is_span_copy)
+    top, low = [], []
+    for j, c in enumerate(row):
+        i = j - lab - 1
+        a = Cell(c.text, c.row, c.col, is_span_copy=c.is_span_copy, page=1)
+        b = Cell("" if j < lab else c.text, 0, c.col, is_span_copy=c.is_span_copy and j < lab, page=2)
+        if j == lab:
+            a.text, b.text = head_label, c.text.replace(head_label, "", 1)
+        elif i >= 0 and not c.is_span_copy:
+            a.text, b.text = head(i, c.text), rest(i, c.text)
+        top.append(a)
+        low.append(b)
+    first = Table(t.rows[:at] + [top], page=1)
+    second = Table([low] + t.rows[at + 1:], page=2)
+    k = doc.blocks.index(t)
+    doc.blocks[k:k + 1] = [first, second]
+    for i, tb in enumerate(doc.tables):
+        tb.index = i
+    return doc
+
+
+def test_t3_row_cut_by_a_page_break_with_figures_in_both_parts():
+    """LibreOffice's print of a Word table whose figure is a field inside a content control:
+    the cell prints the field's code, then the figure (``=SUM(LEFT)`` / 11), so the cell is
+    taller than the row's others and a page break cuts the row after its 总计.  The next page's
+    part holds the rest of the label and that cell; the first part's blank 自然人 is no zero, and
+    the code around the figure is no label: the row is one row, the figure flagged, the 总计 read
+    (adversary round 9, `docx_figures_nested_wrappers_blank_zeros` printed by LibreOffice)."""
+    from etl.extract import parse_document
+    report = make_report("2021", seed=11)
+    c = report["cells"]
+    for col in vocab.T3_COL_KEYS:
+        c[f"t3.unavailable_needs_creation.{col}"] = 0
+    c["t3.unavailable_needs_creation.natural_person"] = c["t3.unavailable_needs_creation.total"] = 11
+    doc = _cut_by_a_page_break(report, "2.没有现成信息需要另行制作", "2.没有",
+                               head=lambda i, t: t if i == 6 else "",
+                               rest=lambda i, t: "=SU\nM(LE\nFT)\n11" if i == 0 else "")
+    rep = parse_document(doc)
+    key = "t3.unavailable_needs_creation."
+    assert key + "natural_person" in rep.uncertain, (rep.cells.get(key + "natural_person"))
+    assert rep.cells.get(key + "total") == 11 or key + "total" in rep.uncertain
+    for col in ("commercial_enterprise", "research_institution"):
+        assert rep.cells.get(key + col) == 0 or key + col in rep.uncertain
+
+
+def test_t3_row_cut_by_a_page_break_its_figures_below_the_break():
+    """The same cut with every figure of the row printed below the break (the whole label is
+    taller than the page's rest): the first part prints only 2.没有 and blanks, the second the
+    rest of the label and the figures — one row with the second part's figures."""
+    from etl.extract import parse_document
+    report = make_report("2021", seed=11)
+    report["cells"]["t3.unavailable_needs_creation.natural_person"] += 6
+    report["cells"]["t3.unavailable_needs_creation.total"] += 6
+    want = {k: v for k, v in report["cells"].items() if k.startswith("t3.unavailable_needs_creation.")}
+    doc = _cut_by_a_page_break(report, "2.没有现成信息需要另行制作", "2.没有",
+                               head=lambda i, t: "", rest=lambda i, t: t)
+    rep = parse_document(doc)
+    for k, v in want.items():
+        assert rep.cells.get(k) == v or k in rep.uncertain, (k, rep.cells.get(k), v)
+
+
+def test_t4_one_row_header_cut_by_a_page_break_is_read_by_its_columns():
+    """Table 四's header flattened into one row (行政诉讼未经复议直接起诉结果维持 … in narrow
+    columns), 行政诉讼 first, printed by LibreOffice with a page break inside the header row:
+    each cell's last words go on over the figures on the next page (维持 | 纠正 | 结果 | 审结).
+    Read row by row the words are 其他 尚未 总计 维持 纠正 … — a rotated order every block
+    repeats; the columns, read down, are right (adversary round 9: g013,
+    `t4_litigation_first+t4_header_one_row` printed by LibreOffice)."""
+    from etl.document import Cell, Table
+    from etl.extract import parse_document
+    from etl.readers import read_bytes
+    from synth.metamorphic import runner
+    report = make_report("2021", seed=13)
+    c = report["cells"]
+    c["t4.admin_reconsideration.upheld"], c["t4.admin_reconsideration.total"] = 3, 3
+    for k in ("corrected", "other", "pending"):
+        c[f"t4.admin_reconsideration.{k}"] = 0
+    case = runner.make_case("t4_litigation_first+t4_header_one_row", "s", report, "html")
+    doc = read_bytes(case.data, "r.html")
+    t = next(b for b in doc.blocks if isinstance(b, Table) and any("行政复议" in x.text for x in b.rows[0]))
+    width = 14
+    top = [Cell(x.text[:width], 0, x.col, page=1) for x in t.rows[0]]
+    rest = [Cell(x.text[width:], 0, x.col, page=2) for x in t.rows[0]]
+    assert [x.text for x in rest[:4]] == ["维持", "纠正", "结果", "审结"]
+    k = doc.blocks.index(t)
+    doc.blocks[k:k + 1] = [Table([top], page=1), Table([rest] + t.rows[1:], page=2)]
+    for i, tb in enumerate(doc.tables):
+        tb.index = i
+    rep = parse_document(doc)
+    for key, want in case.truth.items():
+        if key.startswith("t4."):
+            assert rep.cells.get(key) == want or key in rep.uncertain, (key, rep.cells.get(key), want)
+
+
+def test_t3_t4_side_by_side_grid_cut_by_page_breaks_is_split_on_every_page():
+    """Tables 三 | 四 side by side in one Word grid, printed to PDF by LibreOffice: the grid
+    goes on over several pages, each page's part a table of its own with no header; table
+    四's figures stand on page 2 right of table 三's second row.  Each part is split where the
+    first page's was (by x on the page), and table 三's later rows are never read as table
+    四's (adversary round 9, g007 printed by LibreOffice)."""
+    from dataclasses import replace as _replace
+
+    from etl.document import Table
+    from etl.extract import parse_document
+    from etl.readers import read_bytes
+    from synth.metamorphic import runner
+    report = make_report("2021", seed=13)
+    case = runner.make_case("t3_t4_one_grid_side_by_side", "s", report, "html")
+    doc = read_bytes(case.data, "r.html")
+    t = next(b for b in doc.blocks if isinstance(b, Table) and any("行政复议" in x.text for r in b.rows for x in r))
+    rows = [[_replace(c, bbox=(40.0 + 20 * c.col, 0.0, 40.0 + 20 * (c.col + c.colspan), 10.0)) for c in r]
+            for r in t.rows]
+    pages = [rows[:4], rows[4:12], rows[12:]]   # the header and 本年新收 on page 1; 上年结转 on page 2
+    parts = [Table([[_replace(c, row=i, page=p) for c in r] for i, r in enumerate(part)], page=p)
+             for p, part in enumerate(pages, start=1)]
+    k = doc.blocks.index(t)
+    doc.blocks[k:k + 1] = parts
+    for i, tb in enumerate(doc.tables):
+        tb.index = i
+    rep = parse_document(doc)
+    wrong = {key: (rep.cells.get(key), want) for key, want in case.truth.items()
+             if key.startswith(("t3.", "t4.")) and rep.cells.get(key) != want and key not in rep.uncertain}
+    assert not wrong
+
+
+def test_t3_transposed_header_cut_by_a_page_break_is_no_applicant_row():
+    """Table 三 transposed (applicants as rows) with 无 for zeros, printed by LibreOffice: its
+    header row of outcome words is cut by a page break, the long words' last pieces (…不计其他
+    情形）, 新出具已获取信息) over the next page's rows.  That row holds 其他 but is no 其他
+    applicant row: its blank cells are not that row's zeros (adversary round 9:
+    `zeros_as_wu+t3_transposed` printed by LibreOffice, 3 files)."""
+    from etl.document import Cell, Table
+    from etl.extract import parse_document
+    from etl.readers import read_bytes
+    from synth.metamorphic import runner
+    report = make_report("2021", seed=13)
+    case = runner.make_case("zeros_as_wu+t3_transposed", "s", report, "html")
+    doc = read_bytes(case.data, "r.html")
+    t = next(b for b in doc.blocks if isinstance(b, Table) and any("不计其他情形" in x.text for r in b.rows for x in r))
+    # the last header row (the page breaks inside it): its own long cells go on on the next
+    # page, and so does the longest label reaching down into it from the row above
+    at = next(i for i, r in enumerate(t.rows) if any(x.text == "自然人" for x in r)) - 1
+    # the pieces LibreOffice's print of g002 carried over, by the word their cell starts with
+    tails = {"（二）部分公开": "计这一情形，不计其他情形）", "2.其他法律": "公开", "1.本机关": "信息",
+             "2.没有现成": "制作", "3.补正后": "确", "4.无正当": "请", "5.要求行政机关": "新出具已获取信息"}
+
+    def tail(x) -> str:
+        return next((v for k, v in tails.items() if x.text.startswith(k) and x.text.endswith(v[-2:])), "")
+
+    top = [Cell(x.text[:len(x.text) - len(tail(x))], x.row, x.col, x.rowspan, x.colspan, x.is_span_copy, page=1)
+           for x in t.rows[at]]
+    rest = [Cell(tail(x), 0, x.col, page=2) for x in t.rows[at]]
+    assert any("其他" in x.text for x in rest)
+    k = doc.blocks.index(t)
+    doc.blocks[k:k + 1] = [Table(t.rows[:at] + [top], page=1), Table([rest] + t.rows[at + 1:], page=2)]
+    for i, tb in enumerate(doc.tables):
+        tb.index = i
+    rep = parse_document(doc)
+    wrong = {key: (rep.cells.get(key), want) for key, want in case.truth.items()
+             if key.startswith("t3.") and key in rep.cells and rep.cells[key] != want and key not in rep.uncertain}
+    assert not wrong
+
+
+def test_t3_row_cut_by_a_page_break_inside_a_field_code():
+    """The page break cuts a row inside a cell printing a field's code (``=SU`` / ``M(LE`` above,
+    ``FT) 0`` below) while the row's other figures stand above it: the code is no label on
+    either page, the numbered row before is not joined to it, the cut cell is flagged and the
+    row's figures are read (adversary round 9, g003 `docx_figures_nested_wrappers`)."""
+    from etl.extract import parse_document
+    report = make_report("2021", seed=11)
+    c = report["cells"]
+    for col in vocab.T3_COL_KEYS:
+        c[f"t3.not_processed_confirmation.{col}"] = 0
+    c["t3.not_processed_confirmation.natural_person"] = c["t3.not_processed_confirmation.total"] = 1
+    want = {k: v for k, v in c.items() if k.startswith(("t3.not_processed_confirmation.", "t3.not_processed_excessive."))}
+    doc = _cut_by_a_page_break(report, "5.要求行政机关确认或重新出具已获取信息", "5.要求行政机关确认",
+                               head=lambda i, t: "=SU\nM(LE" if i == 1 else t,
+                               rest=lambda i, t: "FT) 0" if i == 1 else "")
+    rep = parse_document(doc)
+    for k, v in want.items():
+        assert rep.cells.get(k) == v or k in rep.uncertain, (k, rep.cells.get(k), v)
+    assert "t3.not_processed_confirmation.commercial_enterprise" in rep.uncertain
+
+
+def test_t3_group_inline_row_cut_after_its_group_words():
+    """Table 三 printing each row's group in its label cell (（三）不予公开 / 6.属于四类过程性信息),
+    zeros blank, a page break after the group's words: the figures stand beside （三）不予公开
+    on the first page, the sub-row's words with blanks on the next.  The blanks are not the
+    sub-row's zeros: the heading's figures are its own (adversary round 9:
+    `t3_zero_rows_omitted+t3_group_inline_blank_zeros` on g007/g013 printed by LibreOffice)."""
+    from etl.extract import parse_document
+    from synth.metamorphic import runner
+    report = make_report("2021", seed=11)
+    c = report["cells"]
+    for col in vocab.T3_COL_KEYS:
+        c[f"t3.denied_process_info.{col}"] = 0
+    c["t3.denied_process_info.natural_person"] = c["t3.denied_process_info.total"] = 2
+    case = runner.make_case("t3_group_inline", "s", report, "html")
+    doc = _cut_by_a_page_break(report, "6.属于四类过程性信息", "（三）不予公开", head=lambda i, t: t,
+                               rest=lambda i, t: "", data=case.data)
+    rep = parse_document(doc)
+    for k in (f"t3.denied_process_info.{col}" for col in vocab.T3_COL_KEYS):
+        assert rep.cells.get(k) == case.truth[k] or k in rep.uncertain, (k, rep.cells.get(k), case.truth[k])
+
+
+def test_t2_label_note_digit_wrapped_to_its_own_line_is_no_trusted_figure():
+    """A note mark typed after a table-二 label (规章1), the row's first figure 0 printed blank,
+    in a label cell too narrow for it: LibreOffice wraps the mark onto a line of its own
+    (规章 / 1).  A line break is no typed space: the digit may be the mark as well as the
+    blank cell's figure — read 0 or flag, never trust 1 (adversary round 9, g000
+    `t2_label_note_digit_zero_blank` printed by LibreOffice)."""
+    from synth.metamorphic import runner
+    report = make_report("2021", seed=11)
+    report["cells"]["t2.regulations.issued_count"] = 0
+    case = runner.make_case("t2_label_note_digit_zero_blank", "s", report, "html")
+    data = case.data.replace("<p>规章1</p>".encode(), "<p>规章</p><p>1</p>".encode())
+    assert data != case.data
+    rep = parse_bytes(data, "r.html")
+    key = "t2.regulations.issued_count"
+    assert rep.cells.get(key) == 0 or key in rep.uncertain, (rep.cells.get(key), rep.uncertain.get(key))
+
+
+def test_t3_clipped_before_its_other_rows_flags_both_shapes():
+    """Table 三 in a Word text box, printed by LibreOffice: the box clips the table after
+    6.属于四类过程性信息, so no （六）其他处理 row is printed.  Nothing tells whether the report
+    prints （六） as one row or as its three sub-rows: both forms' cells are flagged, never
+    one form's left missing (adversary round 9, g002 `docx_table3_in_textbox`)."""
+    report = make_report("2021", seed=11)
+    lines = R.render_markdown(report).splitlines()
+    start = next(i for i, ln in enumerate(lines) if "7.属于行政执法案卷" in ln)
+    end = next(i for i, ln in enumerate(lines) if i > start and not ln.startswith("|"))
+    rep = parse_bytes("\n".join(lines[:start] + lines[end:]).encode("utf-8"), "r.md")
+    for row in ("other_total", *vocab.T3_OTHER_SUBROWS):
+        for col in vocab.T3_COL_KEYS:
+            key = f"t3.{row}.{col}"
+            assert key in rep.uncertain, key

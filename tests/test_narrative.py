@@ -173,3 +173,44 @@ def test_synthetic_narrative_never_silently_wrong(sid, fmt, wrong):
         # cells the table prints one per cell: the sentence never takes part
         assert not any(p.method == "narrative" for p in rep.provenance.values())
         assert {k: rep.cells.get(k) for k in t2} == {k: plain.cells.get(k) for k in t2}
+
+
+# ----------------------------------------------------------------------------- table 三 all zero
+
+
+def _zeroed_t3_markdown(report: dict) -> bytes:
+    """The report in markdown, every figure of table 三 printed 0 (its text untouched)."""
+    lines = R.render_markdown(report).splitlines()
+    start = next(i for i, ln in enumerate(lines) if "收到和处理政府信息公开申请" in ln)
+    end = next(i for i, ln in enumerate(lines) if i > start and "行政复议" in ln and not ln.startswith("|"))
+    for i in range(start, end):
+        if lines[i].startswith("|"):
+            lines[i] = "|".join(re.sub(r"^\s*\d+\s*$", " 0 ", c) for c in lines[i].split("|"))
+    return "\n".join(lines).encode("utf-8")
+
+
+def test_all_zero_t3_against_stated_applications_is_flagged():
+    """LibreOffice recomputes a DOCX's Word formula fields when it prints it: a table 三 whose
+    figures are fields prints 0 in every cell, while the text still says 全年新收政府信息公开申请
+    N件.  The report contradicts itself: every table-三 cell is flagged, its printed 0 kept
+    (adversary round 9, `docx_totals_as_fields` printed by LibreOffice)."""
+    from test_parse import make_report
+    report = make_report("2021", seed=3)
+    assert report["cells"]["t3.new_received.total"] > 0
+    rep = parse_bytes(_zeroed_t3_markdown(report), "r.md")
+    t3 = [k for k in rep.cells if k.startswith("t3.")]
+    assert t3 and all(rep.cells[k] in (0, None) for k in t3)
+    assert all(k in rep.uncertain for k in t3)
+
+
+def test_all_zero_t3_with_no_applications_stated_is_not_flagged():
+    """A table 三 of zeros in a report whose text says no application came in is the report's."""
+    from test_parse import make_report
+    report = make_report("2021", seed=3)
+    for k in report["cells"]:
+        if k.startswith("t3."):
+            report["cells"][k] = 0
+    rep = parse_bytes(R.render_markdown(report).encode("utf-8"), "r.md")
+    assert not [k for k in rep.uncertain if k.startswith("t3.")]
+    assert narrative.applications_stated("全年新收政府信息公开申请0件，办结0件。") == {0}
+    assert narrative.applications_stated("本年度受理政府信息公开申请 21 件") == {21}

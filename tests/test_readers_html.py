@@ -356,3 +356,15 @@ def test_a_cell_printed_wholly_in_superscript_is_its_figure():
             "</table></body></html>")
     t = read_html(page.encode("utf-8"), "sup.html").tables[0]
     assert t.texts()[1:] == [["本年", "72", "26"], ["规章", "", ""]]
+
+
+def test_font_colour_attribute_white_is_no_ink():
+    """LibreOffice's and Word's "save as web page" write a colour as ``<font color=…>``: an old
+    figure kept in white ink before the new one (``<font color="#ffffff">2421</font>2418``) is
+    not printed — on a plain ground; on a dark cell it is (adversary round 9,
+    `docx_white_old_figure` exported to HTML by LibreOffice)."""
+    page = ('<table><tr><td><font face="Cambria, serif"><font color="#ffffff">2421</font>2418</font></td>'
+            '<td><font color="white">9</font>708</td><td><font color="#000000">7</font>08</td>'
+            '<td bgcolor="#1F4E79"><font color="#ffffff">9</font>708</td>'
+            '<td><font color="#ffffff" style="color:#000">9</font>708</td></tr></table>')
+    assert _cells(page) == ["2418", "708", "708", "9708", "9708"]

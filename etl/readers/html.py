@@ -298,11 +298,16 @@ class _Ink:
         if tag in _STRUCK_TAGS or el.get("hidden") is not None:
             return True
         props = self._props(el, tag) if (self.by_tag or self.by_class) else None
+        # <font color="#ffffff">: the presentational attribute (Word's and LibreOffice's "save
+        # as web page" write it) is the element's colour where no style sets one
+        font = (el.get("color") or "").strip().lower() if tag == "font" else ""
         if props is None:
             style = el.get("style")
-            if not style:
+            if not style and not font:
                 return False
-            props = {k: v for k, (v, _) in _declarations(style).items()}
+            props = {k: v for k, (v, _) in _declarations(style).items()} if style else {}
+        if font and "color" not in props:
+            props = {**props, "color": font}
         verdict = _props_no_ink(props)
         return self._plain_ground(el) if verdict is None else verdict
 

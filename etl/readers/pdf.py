@@ -1335,7 +1335,9 @@ def _cell_over(cell: Cell, row: list[Cell]) -> Cell | None:
 def _join_split_row(cut: Table, first: Table) -> None:
     """A ruled row cut by a page break: ``cut`` (the previous page's last table) ends with the
     row's first part; ``first`` (this page's first table, on top of the page) holds its rest
-    in the first row that has a label and no figure, above every row with figures.  When each
+    in the first row that has a label and no figure, above every row with figures (a figure
+    cell printing digits among other ink — a field's code LibreOffice prints, 11 under
+    ``=SUM(LEFT)`` — is no header's word: such a row is the rest, its figures doubtful).  When each
     piece of the rest stands under a cell of the first part (by x) and at most one part holds
     figures, the rest joins the first part (labels appended, figures into its empty cells) and
     the rest row is left without ink; otherwise the value cells of both parts are doubtful."""
@@ -1346,8 +1348,9 @@ def _join_split_row(cut: Table, first: Table) -> None:
     for row in first.rows:
         if any(c.col in cols and _NUMERIC.match(c.text) and not c.is_span_copy for c in row):
             return             # figures before any label-only row: the row was not split
-        if any(c.col in cols and c.text and not c.is_span_copy for c in row):
-            continue           # a (repeated) header row
+        if any(c.col in cols and c.text and not c.is_span_copy and not re.search(r"[\d０-９]", c.text)
+               for c in row):
+            continue           # a (repeated) header row: words, no digit, over the figure columns
         if any(c.text and c.col not in cols and not c.is_span_copy for c in row):
             rest = row
             break
