@@ -5,6 +5,7 @@ around it, in every form agencies print:
 
 * ``{agency}{year}年(度)政府信息公开工作年度报告`` and ``{year}年{agency}政府信息公开…报告``;
 * ``{agency}关于{year}年(度)政府信息公开工作的年度报告``;
+* a notice publishing the report as its title: ``{agency}关于(公布){year}年…年度报告的公告/通知``;
 * ``{agency}政府信息公开工作{year}年度报告`` and ``{agency}政府信息公开工作年度报告（{year}年度）``;
 * the same with 政务公开, 政务信息公开 or 信息公开 for 政府信息公开 (…2020年政务公开工作年度报告:
   the report of the same template under the name some agencies give it);
@@ -84,6 +85,7 @@ def _agency(text: str, loose: bool = False) -> str | None:
     # private-use characters through the split, unless a year, date or 文号 word follows them
     s = _NAME_DIGITS.sub(lambda m: m.group(0).translate(_WIDE), s)
     s = _SEPARATOR.split(s)[-1].translate(_NARROW)
+    s = _NOTICE_VERB.sub("", s)
     s = re.sub(r"(?:关于|的|本级)+$", "", s)
     s = re.sub(r"^(?:关于|标题|题目|名称|文件名称)+", "", s)
     if not _AGENCY.fullmatch(s):
@@ -96,6 +98,13 @@ def _agency(text: str, loose: bool = False) -> str | None:
     return s
 
 
+#: the end of a notice that publishes the report it names (…年度报告的公告, 关于公布…年度报告的通知):
+#: the page is the report under its notice's title; a line going on after it is a sentence
+_NOTICE_END = re.compile(r"的(?:公告|通知|通告)[》」]?\s*")
+#: the notice's verb between 关于 and the year (示例局关于公布2020年…): no part of the agency
+_NOTICE_VERB = re.compile(r"关于(?:公布|发布|印发|公开)$")
+
+
 def parse_title(text: str, loose: bool = False) -> Title | None:
     """(agency, year) from one line that is a report title; None when it is not one.  A title
     whose agency is not printed (``2020年度政府信息公开工作年度报告``) gives agency ''.
@@ -104,7 +113,7 @@ def parse_title(text: str, loose: bool = False) -> Title | None:
         return None
     t = _prep(text)
     for m in _TAIL.finditer(t):
-        if t[m.end():m.end() + 1] == "的":
+        if t[m.end():m.end() + 1] == "的" and not _NOTICE_END.fullmatch(t[m.end():]):
             return None   # …年度报告的更正说明: a line about a report, not its title
         if t[m.end():m.end() + 1] in ("】", "〗") and re.search(r"[【〖][^】〗]{0,12}$", t[:m.start()]):
             continue   # the tail's words in a CMS column tag before the title (【政府信息公开年报】…)

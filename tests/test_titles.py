@@ -40,6 +40,8 @@ TEMPLATES = [
     "{a}{y}年政务公开工作年度报告",          # the other names of the same report (round 9)
     "{a}{y}年度政务信息公开工作年度报告",
     "{a}{y}年信息公开工作年度报告",
+    "{a}关于{y}年度政府信息公开工作年度报告的公告",   # the publishing notice's title (round 9)
+    "{a}关于公布{y}年政府信息公开工作年度报告的通知",
 ]
 
 PLACES = ["示例县", "某某市", "示例省示例市", "示例市示例区", "某某自治县", "示例市某某镇"]

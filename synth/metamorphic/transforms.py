@@ -6927,3 +6927,11 @@ def _title_zhengwu_gongkai(rep: dict, fmt: str) -> Plan:
 def _title_xinxi_gongkai(rep: dict, fmt: str) -> Plan:
     """Title form 「…2023年度信息公开工作年度报告」 (without 政府): before, refused."""
     return _title(f"{rep['agency']}{rep['year']}年度信息公开工作年度报告")
+
+
+@transform("title_notice_publishing", "14")
+def _title_notice_publishing(rep: dict, fmt: str) -> Plan:
+    """The page titled by the notice that publishes the report (「…关于公布2023年政府信息公开工作
+    年度报告的通知」), the report below it: before, the 的 after the tail read it as a line about a
+    report and the report was refused."""
+    return _title(f"{rep['agency']}关于公布{rep['year']}年政府信息公开工作年度报告的通知")
