@@ -1343,6 +1343,7 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
     recon_last: bool | None = None   # the header prints 行政复议 after 行政诉讼
     spacer: Row | None = None  # an all-blank 15-cell row: the data row only if there is no other
     orphan: Row | None = None  # the last all-blank row under a header no data row followed
+    read_by: dict[str, list[tuple[int, Decimal | None]]] = {}   # key → (data row, value) of every reading
     for row in rows:
         if row.blank:  # a spacer, or the empty continuation of merged header cells
             if len(row.values) >= 15:
@@ -1398,6 +1399,7 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
         if picked:
             for key, cv, idx in picked:
                 state.put(f"t4.{key}", cv, row, idx)
+                read_by.setdefault(f"t4.{key}", []).append((id(row), cv.value))
             found = True
             continue
         if len(vals) >= 15:
@@ -1408,6 +1410,7 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
             keys, proven = _t4_keys(row, vals, cmap, blocks, cols)
             for key, (cv, idx) in zip(keys, vals):
                 state.put(f"t4.{key}", cv, row, idx)
+                read_by.setdefault(f"t4.{key}", []).append((id(row), cv.value))
                 if not proven:
                     unproven.add(f"t4.{key}")
                     if recon_last:   # the template's order, which the header's words contradict
@@ -1417,15 +1420,31 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
             order = cols or list(vocab.T4_COL_KEYS)
             for ck, (cv, idx) in zip(order, vals):
                 state.put(f"t4.{block}.{ck}", cv, row, idx)
+                read_by.setdefault(f"t4.{block}.{ck}", []).append((id(row), cv.value))
                 if not cols:
                     unproven.add(f"t4.{block}.{ck}")
             found = True
             block = None
+    _t4_rows_disagree(read_by, state)
     if header:
         found = _t4_blank_data(header, orphan, state) or found
     if not found and spacer is not None:
         return _read_t4([spacer_as_data(r) if r is spacer else r for r in rows], state, year)
     return found, unproven
+
+
+def _t4_rows_disagree(read_by: dict[str, list[tuple[int, Decimal | None]]], state: ParseState) -> None:
+    """Two data rows of table 四 that read the same column with different figures (a data row
+    wrapped in two under one 15-column header, each placed from the left edge) prove neither
+    row's places: every cell either row gave is flagged, not only those that differ — a figure
+    the two happen to share (0 and 0) is no confirmation.  One row read twice, or rows that agree
+    (a table printed again), flag nothing."""
+    clashing = {r for reads in read_by.values() if len({v for _, v in reads}) > 1 for r, _ in reads}
+    if not clashing:
+        return
+    for key, reads in read_by.items():
+        if any(r in clashing for r, _ in reads):
+            state.flag(key, "表四有两行数据读到同一列且数值不同（数据行被拆成两行或多印一行），各数所在的列无法确认")
 
 
 def _t4_blank_data(header: list[Row], row: Row | None, state: ParseState) -> bool:

@@ -6935,3 +6935,25 @@ def _title_notice_publishing(rep: dict, fmt: str) -> Plan:
     年度报告的通知」), the report below it: before, the 的 after the tail read it as a line about a
     report and the report was refused."""
     return _title(f"{rep['agency']}关于公布{rep['year']}年政府信息公开工作年度报告的通知")
+
+
+@transform("t4_data_row_wrapped", "7", ("md", "html", "docx"))
+def _t4_data_row_wrapped(rep: dict, fmt: str) -> Plan | None:
+    """Table 四's one data row wrapped into two rows under the 15-column header: 行政复议's five
+    figures, then the ten 行政诉讼 figures from the left edge (a cell count a CMS editor broke,
+    a converter's wrap): each figure's column is lost — read by place, the two rows put
+    different figures in the same columns, and a figure both rows share (0 and 0) proves
+    nothing. Before: 行政诉讼's 未经复议 block silently took 复议后起诉's figures."""
+    c = rep["cells"]
+    recon = [c.get(f"t4.admin_reconsideration.{k}") for k in vocab.T4_COL_KEYS]
+    rest = [c.get(f"t4.{b}.{k}") for b in vocab.T4_ROW_KEYS[1:] for k in vocab.T4_COL_KEYS]
+    if recon == rest[:5]:
+        return None   # the rows would agree: nothing shows the wrap
+
+    def t4(g: Grid, r: Any) -> None:
+        at = g.row_of("t4.")
+        ids = g.slots[at]
+        g.slots[at] = ids[:5] + [g.new(Cell(kind="lit")) for _ in range(10)]
+        g.slots.insert(at + 1, ids[5:] + [g.new(Cell(kind="lit")) for _ in range(5)])
+    keys = _keys(c, "t4.")
+    return Plan(opts={"tables": tables_hook(t4=t4)}, flag_ok=keys, complete=False)
