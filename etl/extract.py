@@ -1434,6 +1434,8 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
     header_blocks: list[str] = []    # the blocks the last header names, in printed order
     spacer: Row | None = None  # an all-blank 15-cell row: the data row only if there is no other
     orphan: Row | None = None  # the last all-blank row under a header no data row followed
+    read_by: dict[str, list[tuple[int, int, Decimal | None]]] = {}   # key → (header, data row, value) read
+    segment = 0   # the header block the data rows are under (a table printed again has its own)
     for row in rows:
         if row.blank:  # a spacer, or the empty continuation of merged header cells
             if len(row.values) >= 15:
@@ -1487,6 +1489,7 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
             recon_last = headers.t4_reconsideration_last(header)
             header_blocks = hb
             header = []
+            segment += 1
         if row_year is not None and row_year != year:
             state.warnings.append(f"表四跳过 {row_year} 年的数据行（报告年度 {year}）")
             continue
@@ -1500,6 +1503,7 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
         if picked:
             for key, cv, idx in picked:
                 state.put(f"t4.{key}", cv, row, idx)
+                read_by.setdefault(f"t4.{key}", []).append((segment, id(row), cv.value))
             found = True
             continue
         if len(vals) >= 15:
@@ -1510,6 +1514,7 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
             keys, proven = _t4_keys(row, vals, cmap, blocks, cols)
             for key, (cv, idx) in zip(keys, vals):
                 state.put(f"t4.{key}", cv, row, idx)
+                read_by.setdefault(f"t4.{key}", []).append((segment, id(row), cv.value))
                 if not proven:
                     unproven.add(f"t4.{key}")
                     if recon_last:   # the template's order, which the header's words contradict
@@ -1519,15 +1524,37 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
             order = cols or list(vocab.T4_COL_KEYS)
             for ck, (cv, idx) in zip(order, vals):
                 state.put(f"t4.{block}.{ck}", cv, row, idx)
+                read_by.setdefault(f"t4.{block}.{ck}", []).append((segment, id(row), cv.value))
                 if not cols:
                     unproven.add(f"t4.{block}.{ck}")
             found = True
             block = None
+    _t4_rows_disagree(read_by, state)
     if header:
         found = _t4_blank_data(header, orphan, state) or found
     if not found and spacer is not None:
         return _read_t4([spacer_as_data(r) if r is spacer else r for r in rows], state, year)
     return found, unproven
+
+
+def _t4_rows_disagree(read_by: dict[str, list[tuple[int, int, Decimal | None]]], state: ParseState) -> None:
+    """Two data rows of table 四 under one header that read the same column with different
+    figures (a data row wrapped in two under the 15-column header, each placed from the left
+    edge) prove neither row's places: every cell either row gave is flagged, not only those
+    that differ — a figure the two happen to share (0 and 0) is no confirmation.  Rows that
+    agree, and a table printed again under a header of its own (a 更正 table: its differing
+    cells are flagged as read twice), flag nothing more."""
+    clashing: set[int] = set()
+    for reads in read_by.values():
+        by_head: dict[int, set] = {}
+        for seg, _r, v in reads:
+            by_head.setdefault(seg, set()).add(v)
+        clashing |= {r for seg, r, _v in reads if len(by_head[seg]) > 1}
+    if not clashing:
+        return
+    for key, reads in read_by.items():
+        if any(r in clashing for _s, r, _v in reads):
+            state.flag(key, "表四有两行数据读到同一列且数值不同（数据行被拆成两行或多印一行），各数所在的列无法确认")
 
 
 def _t4_blank_data(header: list[Row], row: Row | None, state: ParseState) -> bool:

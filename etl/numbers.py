@@ -225,8 +225,6 @@ def count_value(cv: CellValue, bound: int, signed: bool = False,
         return None, cv.doubt
     if cv.bracketed and not signed:
         return None, f"括号中的数（原文「{cv.raw.strip()}」）：此列不能为负，无法确定含义，可能是 {-v}"
-    if v < 0 and not signed:   # -6 in a count: a stray dash or a garbled sign, never a count
-        return None, f"负数（原文「{cv.raw.strip()}」）：此列不能为负，可能是 {-v}"
     body = _count_body(cv.raw)
     if v != v.to_integral_value() or (("." in cv.raw or "．" in cv.raw)          # 2.1, also 2.0
                                       and _DOTTED.search(body) and not _CENTS.fullmatch(body)
@@ -235,6 +233,8 @@ def count_value(cv: CellValue, bound: int, signed: bool = False,
         return None, f"计数不应有小数（原文「{cv.raw.strip()}」），可能是 {cand}"
     if abs(v) > bound:
         return None, f"计数 {v} 超过合理上限 {bound:,}（原文「{cv.raw.strip()}」）"
+    if v < 0 and not signed:   # a count is never negative: a stray dash, an OCR'd rule — kept, flagged
+        return v, cv.doubt or f"计数不应为负（原文「{cv.raw.strip()}」），可能是 {-v}"
     return v, cv.doubt
 
 
@@ -261,6 +261,8 @@ def money_value(cv: CellValue, scope_unit: str) -> tuple[Decimal | None, str]:
     doubt = cv.doubt
     if not unit and v != 0:
         doubt = doubt or f"单元格、表头、表格标注和全文都没有写金额单位（原文「{cv.raw.strip()}」），按万元读取，未必正确"
+    if v < 0:   # a fee or a procurement total is never negative: kept as printed, flagged
+        doubt = doubt or f"金额不应为负（原文「{cv.raw.strip()}」）"
     wan = to_wan_yuan(v, unit)
     if abs(wan) > MONEY_BOUND_WAN:
         return None, f"金额 {wan} 万元超过合理上限（原文「{cv.raw.strip()}」）"

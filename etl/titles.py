@@ -5,7 +5,10 @@ around it, in every form agencies print:
 
 * ``{agency}{year}年(度)政府信息公开工作年度报告`` and ``{year}年{agency}政府信息公开…报告``;
 * ``{agency}关于{year}年(度)政府信息公开工作的年度报告``;
+* a notice publishing the report as its title: ``{agency}关于(公布){year}年…年度报告的公告/通知``;
 * ``{agency}政府信息公开工作{year}年度报告`` and ``{agency}政府信息公开工作年度报告（{year}年度）``;
+* the same with 政务公开, 政务信息公开 or 信息公开 for 政府信息公开 (…2020年政务公开工作年度报告:
+  the report of the same template under the name some agencies give it);
 * years in Chinese numerals (二〇二〇年);
 * crawler or CMS noise before the agency (``标题：``, ``首页>信息公开>``, a publication date):
   the agency is what follows the last separator.
@@ -32,13 +35,15 @@ from etl.document import Document, Paragraph, ReportError
 
 _YEAR = r"(?:19|20)\d\d"
 _TAIL = re.compile(
-    rf"政府信息公开(?:工作)?(?:情况)?的?(?:(?P<y2>{_YEAR})年?度?)?(?:年度)?(?:工作)?(?:报告|年报)"
+    rf"(?:政府信息|政务信息|政务|信息)公开(?:工作)?(?:情况)?的?(?:(?P<y2>{_YEAR})年?度?)?(?:年度)?(?:工作)?(?:报告|年报)"
     rf"(?:[(\[](?P<y3>{_YEAR})年?度?[)\]])?(?!汇编|合集|目录)")
 _YEAR_AT_END = re.compile(rf"(?P<y>{_YEAR})年?度?(?:的)?(?:关于)?$")
 _YEAR_ANY = re.compile(rf"(?P<y>{_YEAR})年度?")
 _DATE = re.compile(r"\d{2,4}[年\-/.]\d{1,2}[月\-/.]\d{1,2}日?|\d{1,2}月\d{1,2}日")
 _SEPARATOR = re.compile(r"[\d:：>》|｜】\]_—\-·、，,。;；!！?？\"'“”《〈<{}\s]")
 _DOC_NUMBER = re.compile(r"[〔\[【(（]\d{4}[〕\]】)）]\d+号|\d+号")   # a 文号 (示政办〔2023〕3号) ends a line
+#: a gazette's or paper's issue number (2023年第3期, 总第108期, 第12版) ends a line the same way
+_ISSUE = re.compile(r"总?第?\d+[期版卷]")
 _NAME_DIGITS = re.compile(r"(?<=[\u4e00-\u9fff])(?<!附件)(?<!附表)\d{3,}(?=[\u4e00-\u9fff])(?![年月日号届期])")
 _WIDE = str.maketrans("0123456789", "".join(chr(0xE010 + i) for i in range(10)))   # private use: not matched by \d
 _NARROW = str.maketrans("".join(chr(0xE010 + i) for i in range(10)), "0123456789")
@@ -72,7 +77,7 @@ def _agency(text: str, loose: bool = False) -> str | None:
     """The agency in the text before a title's year/tail: what follows the last separator,
     without a trailing 关于/的; None unless it looks like an agency name (``loose``: a name of
     four characters or more ending in any word — 少年宫, 大学 — for the caller to prove)."""
-    s = _DATE.sub("|", _DOC_NUMBER.sub("|", text))
+    s = _DATE.sub("|", _ISSUE.sub("|", _DOC_NUMBER.sub("|", text)))
     bracketed = re.search(r"[【〖]([^【】〖〗]+)[】〗]$", s)
     if bracketed:   # 【示例市某局】2020年…: the name in the brackets
         s = bracketed.group(1)
@@ -80,6 +85,7 @@ def _agency(text: str, loose: bool = False) -> str | None:
     # private-use characters through the split, unless a year, date or 文号 word follows them
     s = _NAME_DIGITS.sub(lambda m: m.group(0).translate(_WIDE), s)
     s = _SEPARATOR.split(s)[-1].translate(_NARROW)
+    s = _NOTICE_VERB.sub("", s)
     s = re.sub(r"(?:关于|的|本级)+$", "", s)
     s = re.sub(r"^(?:关于|标题|题目|名称|文件名称)+", "", s)
     if not _AGENCY.fullmatch(s):
@@ -92,6 +98,13 @@ def _agency(text: str, loose: bool = False) -> str | None:
     return s
 
 
+#: the end of a notice that publishes the report it names (…年度报告的公告, 关于公布…年度报告的通知):
+#: the page is the report under its notice's title; a line going on after it is a sentence
+_NOTICE_END = re.compile(r"的(?:公告|通知|通告)[》」]?\s*")
+#: the notice's verb between 关于 and the year (示例局关于公布2020年…): no part of the agency
+_NOTICE_VERB = re.compile(r"关于(?:公布|发布|印发|公开)$")
+
+
 def parse_title(text: str, loose: bool = False) -> Title | None:
     """(agency, year) from one line that is a report title; None when it is not one.  A title
     whose agency is not printed (``2020年度政府信息公开工作年度报告``) gives agency ''.
@@ -100,7 +113,7 @@ def parse_title(text: str, loose: bool = False) -> Title | None:
     if "公开" not in t:   # after normalising: a letter-spaced title (政 府 信 息 公 开) counts
         return None
     for m in _TAIL.finditer(t):
-        if t[m.end():m.end() + 1] == "的":
+        if t[m.end():m.end() + 1] == "的" and not _NOTICE_END.fullmatch(t[m.end():]):
             return None   # …年度报告的更正说明: a line about a report, not its title
         if t[m.end():m.end() + 1] in ("】", "〗") and re.search(r"[【〖][^】〗]{0,12}$", t[:m.start()]):
             continue   # the tail's words in a CMS column tag before the title (【政府信息公开年报】…)

@@ -37,6 +37,11 @@ TEMPLATES = [
     "标题：{a}{y}年政府信息公开工作年度报告",
     "首页 > 政务公开 > 年度报告 > {a}{y}年度政府信息公开工作年度报告",
     "{a}{y}年政府信息公开工作年度报告_示例网站",
+    "{a}{y}年政务公开工作年度报告",          # the other names of the same report (round 9)
+    "{a}{y}年度政务信息公开工作年度报告",
+    "{a}{y}年信息公开工作年度报告",
+    "{a}关于{y}年度政府信息公开工作年度报告的公告",   # the publishing notice's title (round 9)
+    "{a}关于公布{y}年政府信息公开工作年度报告的通知",
 ]
 
 PLACES = ["示例县", "某某市", "示例省示例市", "示例市示例区", "某某自治县", "示例市某某镇"]
@@ -146,6 +151,18 @@ def test_crawler_header_before_the_title():
     header = ("示例市人民政府门户网站\n首页 > 政务公开 > 政府信息公开年报\n"
               "发布时间：2023年01月15日 10:20  来源：示例局  浏览次数：128\n")
     rep = parse(header + render_mod.render_text(report), "r.txt")
+    assert (rep.agency, rep.year) == (AGENCY, 2022) and rep.cells == pytest.approx(report["cells"])
+
+
+@pytest.mark.parametrize("line", ["发布时间：2023-01-28  2023年第3期", "示例市政府公报 2023年第5期",
+                                  "第12版", "总第108期"])
+def test_an_issue_number_above_the_title_is_no_part_of_the_agency(line):
+    """A gazette's issue line (2023年第3期, 第12版) right above the title: its counter word is not
+    glued to the agency (before: 期示例市示例局, adversary round 9 r9freshA)."""
+    report = make_report("2021", year=2022)
+    text = render_mod.render_text(report).replace(f"{AGENCY}\n2022年", f"{AGENCY}2022年", 1)   # one line
+    text = text.replace(f"本报告由{AGENCY}编制，", "")   # the body does not name the agency again
+    rep = parse(line + "\n" + text, "r.txt")
     assert (rep.agency, rep.year) == (AGENCY, 2022) and rep.cells == pytest.approx(report["cells"])
 
 

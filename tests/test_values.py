@@ -78,6 +78,8 @@ CASES = [  # (key, printed text given the true value, must the cell be flagged?)
     ("too-large", T3_KEY, lambda v: "1000000000000000", True),
     ("beyond-double", T2_KEY, lambda v: str(2**53 + 1), True),
     ("bracket-count", T3_KEY, lambda v: f"（{v}）", True),     # never negative: (n) means nothing sure
+    ("minus-count", T3_KEY, lambda v: f"-{v or 7}", True),     # a count is never negative: a stray dash
+    ("minus-count-t2", T2_KEY, lambda v: f"－{v or 7}", True),
 ]
 
 
@@ -120,6 +122,17 @@ def test_accounting_brackets_are_negative_only_where_a_column_may_be():
     assert count_value(cv, 10**6, signed=True) == (-3, "")          # 本年增/减
     assert count_value(cv, 10**6)[0] is None and money_value(cv, "万元")[0] is None
     assert parse_cell("（一）") is None and not parse_cell("-3").bracketed
+
+
+def test_a_minus_sign_is_no_count_but_kept_flagged():
+    """A count is never negative (schema): ``-25`` in a count column is a stray dash or an OCR
+    slip — kept as printed and flagged; in 本年增/减 it is the decrease it says (round 9)."""
+    cv = parse_cell("-25")
+    value, why = count_value(cv, 10**6)
+    assert value == -25 and "不应为负" in why
+    assert count_value(cv, 10**6, signed=True) == (-25, "")
+    assert count_value(parse_cell("-0"), 10**6) == (0, "")
+    assert "不应为负" in money_value(parse_cell("-12.5万元"), "")[1]
 
 
 def test_markers_are_stripped_before_normalisation():

@@ -6951,3 +6951,95 @@ def _t4_transposed_compact(rep: dict, fmt: str) -> Plan | None:
                  for c in vocab.T4_COL_KEYS]
         return (t2, t3, R.make_table("t4", rows, 4, 2))
     return Plan(opts={"tables": tables_hook(pieces=pieces)})
+# ---- adversary round 9 (r9freshA)
+# Found by an independent renderer (CMS/Word HTML, crawler text, PDF-to-markdown) written
+# without reading the transforms above; these are the layouts that went wrong before the fix.
+
+
+@transform("count_printed_negative", "12")
+def _count_printed_negative(rep: dict, fmt: str) -> Plan | None:
+    """A table-三 count printed with a minus sign (``-25``: a stray dash before the figure, an
+    OCR'd rule): a count is never negative, so the cell is right only when flagged or read 25."""
+    keys = _nonzero(rep["cells"], "t3.", 1)
+    if not keys:
+        return None
+    minus = "－" if fmt in ("md", "pdf") else "-"
+
+    def value_text(key: str, s: str) -> str:
+        return minus + s if key in keys and s.isdigit() else s
+    return Plan(opts={"value_text": value_text}, flag_ok=set(keys))
+
+
+@transform("money_printed_negative", "12")
+def _money_printed_negative(rep: dict, fmt: str) -> Plan | None:
+    """The fee (2021) or procurement amount (2019) printed with a minus sign: money collected or
+    spent is never negative — flagged, or read without the sign."""
+    keys = [k for k, v in rep["cells"].items() if k.endswith(_MONEY) and isinstance(v, (int, float)) and v > 0][:1]
+    if not keys:
+        return None
+
+    def value_text(key: str, s: str) -> str:
+        return "-" + s if key in keys and s[:1].isdigit() else s
+    return Plan(opts={"value_text": value_text}, flag_ok=set(keys))
+
+
+def _drop_compiled_by(agency: str) -> Callable[[bytes, str], bytes]:
+    """A post edit: the opening's 本报告由…编制 sentence left out (the body names the agency only
+    in the title)."""
+    def post(data: bytes, fmt: str) -> bytes:
+        return data.decode("utf-8").replace(f"本报告由{agency}编制，", "本报告").encode("utf-8")
+    return post
+
+
+@transform("title_issue_line_above", "14", ("txt", "md", "html"))
+def _title_issue_line_above(rep: dict, fmt: str) -> Plan:
+    """A gazette's issue line right above the title (``发布时间：2024-01-28  2024年第3期``), the
+    title on one line and the body not naming the agency again: the issue's 期 is no part of the
+    agency (before: 期某某局)."""
+    y = rep["year"] + 1
+    title = f"{rep['agency']}{rep['year']}年政府信息公开工作年度报告"
+    return Plan(opts={"title_lines": [f"发布时间：{y}-01-28  {y}年第3期", title], "meta_title": title},
+                post=_drop_compiled_by(rep["agency"]))
+
+
+@transform("title_zhengwu_gongkai_plain", "14")
+def _title_zhengwu_gongkai_plain(rep: dict, fmt: str) -> Plan:
+    """The report titled 「…2023年政务公开工作年度报告」 (the same template under the name some
+    agencies give it): before, no title was found and the report refused."""
+    return _title(f"{rep['agency']}{rep['year']}年政务公开工作年度报告")
+
+
+@transform("title_xinxi_gongkai", "14")
+def _title_xinxi_gongkai(rep: dict, fmt: str) -> Plan:
+    """Title form 「…2023年度信息公开工作年度报告」 (without 政府): before, refused."""
+    return _title(f"{rep['agency']}{rep['year']}年度信息公开工作年度报告")
+
+
+@transform("title_notice_publishing", "14")
+def _title_notice_publishing(rep: dict, fmt: str) -> Plan:
+    """The page titled by the notice that publishes the report (「…关于公布2023年政府信息公开工作
+    年度报告的通知」), the report below it: before, the 的 after the tail read it as a line about a
+    report and the report was refused."""
+    return _title(f"{rep['agency']}关于公布{rep['year']}年政府信息公开工作年度报告的通知")
+
+
+@transform("t4_data_row_wrapped", "7", ("md", "html", "docx"))
+def _t4_data_row_wrapped(rep: dict, fmt: str) -> Plan | None:
+    """Table 四's one data row wrapped into two rows under the 15-column header: 行政复议's five
+    figures, then the ten 行政诉讼 figures from the left edge (a cell count a CMS editor broke,
+    a converter's wrap): each figure's column is lost — read by place, the two rows put
+    different figures in the same columns, and a figure both rows share (0 and 0) proves
+    nothing. Before: 行政诉讼's 未经复议 block silently took 复议后起诉's figures."""
+    c = rep["cells"]
+    recon = [c.get(f"t4.admin_reconsideration.{k}") for k in vocab.T4_COL_KEYS]
+    rest = [c.get(f"t4.{b}.{k}") for b in vocab.T4_ROW_KEYS[1:] for k in vocab.T4_COL_KEYS]
+    if recon == rest[:5]:
+        return None   # the rows would agree: nothing shows the wrap
+
+    def t4(g: Grid, r: Any) -> None:
+        at = g.row_of("t4.")
+        ids = g.slots[at]
+        g.slots[at] = ids[:5] + [g.new(Cell(kind="lit")) for _ in range(10)]
+        g.slots.insert(at + 1, ids[5:] + [g.new(Cell(kind="lit")) for _ in range(5)])
+    keys = _keys(c, "t4.")
+    return Plan(opts={"tables": tables_hook(t4=t4)}, flag_ok=keys, complete=False)

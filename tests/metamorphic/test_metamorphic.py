@@ -225,7 +225,11 @@ SWEEP_REGRESSIONS = [
     # PDF sweep over every gold (lead, stop 22): a tall row's label split around its centred
     # figure, the figure row rebuilt as another table: the label row's blanks read as zeros
     *((t, "g011", "pdf") for t in ("pdf_unruled_split_wrapped_blank_zeros", "pdf_ocr_layer_skewed_blank_zeros",
-                                   "pdf_ocr_layer_skewed_wide_blank_zeros")),
+                                   "pdf_ocr_layer_skewed_wide_blank_zeros")),    # adversary round 9 (r9freshA): a count or a fee printed with a minus stored unflagged;
+    # table 四's data row wrapped in two, 未经复议's figures taken from 复议后起诉's columns
+    ("count_printed_negative", "g000", "txt"),
+    ("money_printed_negative", "g001", "txt"),
+    *(("t4_data_row_wrapped", "g003", f) for f in ("md", "html")),
 ]
 
 
