@@ -166,16 +166,22 @@ def find_title(doc: Document) -> tuple[str, int, str]:
     try:
         return _body_title(body)
     except ReportError:
+        named = _named_elsewhere(doc, body)   # an agency of another ending the text names again
+        if named:
+            return named
+        text = doc.text()
+        # a title printed without its year or agency: completed from the report's own words
+        # first, then from a container title that agrees with it, then from a 发布机构 line
+        partial = _partial_title(text, body, [])
+        if partial is not None:
+            return partial.complete(text, body, hints)
         for hint in hints:
             got = parse_title(hint)
             if got and got.agency:
                 return got.agency, got.year, got.text
-        named = _named_elsewhere(doc, body)
-        if named:
-            return named
-        partial = _partial_title(doc, body, [doc.title_hint or ""] + doc.page_titles + meta)
-        if partial:
-            return partial
+        partial = _partial_title(text, [], hints)
+        if partial is not None:
+            return partial.complete(text, body, [])
         raise
 
 
@@ -239,31 +245,53 @@ def _named_elsewhere(doc: Document, lines: list[str]) -> tuple[str, int, str] | 
     return (agency, year, title) if agency in text.replace(title, "") else None
 
 
-def _partial_title(doc: Document, body: list[str], hints: list[str]) -> tuple[str, int, str] | None:
-    """A title line that names the report but not its year or not its agency
-    (``示例局政府信息公开工作年度报告``, ``2020年政府信息公开工作年度报告``), completed from what
-    the report prints about itself: the year from its 统计期限/报告期 or an opening sentence
-    naming the report's year (:func:`report_year`), the agency from its 落款, 本报告由…编制
-    or a 发布机构 line (:func:`own_agency`).  None when no such line is found; ReportError
-    with the reason when the text does not complete it — a publication date is no year."""
-    text = doc.text()
+@dataclass(frozen=True)
+class _Partial:
+    """A title line naming the report without its agency or year (see :func:`_partial_title`)."""
+    agency: str | None
+    year: int | None
+    text: str
+
+    def complete(self, text: str, lines: list[str], hints: list[str]) -> tuple[str, int, str]:
+        """(agency, year, title): the year from the report's 统计期限/报告期 or an opening
+        sentence naming its year (:func:`report_year`), the agency from its 落款 or
+        本报告由…编制 (:func:`own_agency`); what they leave open from a container title that
+        agrees with what the line prints, else (the agency) from a 发布机构 line; ReportError
+        with the reason otherwise — a publication date is no year."""
+        year = self.year or report_year(text)
+        agency = self.agency or own_agency(text)
+        if not (year and agency):
+            for hint in hints:
+                got = parse_title(hint)
+                if (got and got.agency and (year is None or got.year == year)
+                        and (agency is None or _same_agency(got.agency, agency))):
+                    return agency or got.agency, year or got.year, got.text
+        if not year:
+            raise ReportError(f"标题「{self.text}」没有写年份，正文也没有统计期限（某年1月1日至12月31日）"
+                              "或写明年度的开头语：不按发布日期推断年度", "not_a_report")
+        agency = agency or publisher(text, lines)
+        if not agency:
+            raise ReportError(f"标题「{self.text}」没有写机构名称，落款、「本报告由…编制」、发布机构也没有写明",
+                              "not_a_report")
+        return agency, year, self.text
+
+
+def _same_agency(a: str, b: str) -> bool:
+    return a.endswith(b) or b.endswith(a)
+
+
+def _partial_title(text: str, body: list[str], hints: list[str]) -> _Partial | None:
+    """The first line of ``body`` (else of ``hints``) that is a title naming the report but not
+    its year or not its agency (``示例局政府信息公开工作年度报告``, ``2020年政府信息公开工作年度
+    报告``, or the tail alone); None when there is none."""
     for ln in body + [h for h in hints if h]:
         found = _title_parts(ln)
-        if found is None:
-            continue
-        agency, year, title = found
-        if not year:
-            year = report_year(text)
-            if not year:
-                raise ReportError(f"标题「{title}」没有写年份，正文也没有统计期限（某年1月1日至12月31日）"
-                                  "或写明年度的开头语：不按发布日期推断年度", "not_a_report")
-        if not agency:
-            agency = own_agency(text, body)
-            if not agency:
-                raise ReportError(f"标题「{title}」没有写机构名称，落款、「本报告由…编制」、发布机构也没有写明",
-                                  "not_a_report")
-        return agency, year, title
+        if found is not None:
+            return _Partial(*found)
     return None
+
+
+_LEADING_TITLE = re.compile(r"\s*(\S[^\n]{3,80}?(?:报告|年报))\s+\S")
 
 
 def _title_parts(line: str) -> tuple[str | None, int | None, str] | None:
@@ -271,6 +299,9 @@ def _title_parts(line: str) -> tuple[str | None, int | None, str] | None:
     agency, its year or both; None for a line that is no title (a sentence, a link)."""
     if "公开" not in line or _NAV.match(vocab.norm(line)):
         return None
+    lead = _LEADING_TITLE.match(line)
+    if lead and len(_prep(line)) > len(_prep(lead.group(1))) + 12:
+        line = lead.group(1)   # crawler text: the title, a space, then the body run on
     t = _prep(line)
     t = re.sub(r"^(?:标题|题目|文章标题|title)[:：]\s*", "", t, flags=re.I)
     m = _TAIL.search(t)
@@ -331,30 +362,47 @@ def period_year(text: str) -> int | None:
     return years.pop() if len(years) == 1 else None
 
 
+#: an agency's office (示例县人民政府办公室, 示例局办公室, 示例实验区办公室): it compiles and
+#: signs its agency's report.  Not the office of a body that publishes no report of its own
+#: (机构编制委员会办公室, 领导小组办公室, 中共示例市委办公室)
+_OFFICE_OF = re.compile(r"^(.{2,}(?:人民政府|政府|局|厅|(?<!机构编制)委员会|管委会|(?<![省市县区旗州盟])委"
+                        r"|[省市县区旗州盟]))(?:办公室|办公厅)$")
+
 _PUBLISHER = re.compile(r"(?:发布机构|发布单位|发文机关|发文单位|发布部门)\s*[:：]\s*([^\s:：|｜]{2,40}?)"
                         r"(?=[\s:：|｜]|发布日期|发布时间|成文日期|发文日期|来源|浏览|点击|文号|索引号|$)")
 
 
-def own_agency(text: str, lines: list[str]) -> str | None:
+def own_agency(text: str) -> str | None:
     """The agency a report without one in its title names itself by: its 落款 (the name above
     the closing date) and 本报告由…编制 — one of them, or both when one name ends with the other
-    (the longer is taken); ReportError when they name different agencies.  Without either, a
-    发布机构 line of the page (a CMS's or crawler's); None when nothing names it."""
+    (the longer is taken); ReportError when they name different agencies, or when the one name
+    printed is an agency's office (示例县人民政府办公室 compiles its government's report as well
+    as its own).  None when neither is printed."""
     flat = _prep("".join(text.split()))
-    names: list[str] = []
+    found: list[str] = []
     tail = flat[-300:]
     m = _SIGN_DATE.search(tail)
     if m is not None:
-        names.append(_agency(tail[:m.start()]) or "")
+        found.append(_agency(tail[:m.start()]) or "")
     m = _COMPILED_BY.search(flat[:5000])
     if m is not None:
-        names.append(_agency(m.group(1)) or "")
-    names = sorted({n for n in names if n}, key=len, reverse=True)
-    if names:
-        if any(not names[0].endswith(n) for n in names[1:]):
-            raise ReportError(f"标题没有写机构名称，落款与「本报告由…编制」写的机构不一致（{'、'.join(names)}）",
-                              "not_a_report")
-        return names[0]
+        found.append(_agency(m.group(1)) or "")
+    found = [n for n in found if n]
+    names = sorted(set(found), key=len, reverse=True)
+    if not names:
+        return None
+    if any(not names[0].endswith(n) for n in names[1:]):
+        raise ReportError(f"标题没有写机构名称，落款与「本报告由…编制」写的机构不一致（{'、'.join(names)}）",
+                          "not_a_report")
+    office = _OFFICE_OF.search(names[0])
+    if office and len(found) < 2:
+        raise ReportError(f"标题没有写机构名称，正文只写了「{names[0]}」：可能是该办公室自己的报告，"
+                          f"也可能是它为{office.group(1)}编制的报告，无法确定", "not_a_report")
+    return names[0]
+
+
+def publisher(text: str, lines: list[str]) -> str | None:
+    """The agency a page's 发布机构/发文机关 line names (a CMS box, a crawler's header)."""
     for ln in lines + [text[:3000]]:
         m = _PUBLISHER.search(vocab.norm(ln) if ln is not text else ln)
         if m is not None:

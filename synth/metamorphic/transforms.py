@@ -6960,7 +6960,7 @@ def _title_no_agency_signature(rep: dict, fmt: str) -> Plan:
     落款 at the end names it above the date: the agency is the 落款's."""
     y = int(rep["year"])
     return _r9_bare(rep, _r9_intro(rep, compiled=False, period=_r9_period(y)),
-                    opts={"closing": [rep["agency"], f"{y + 1}年1月20日"]})
+                    may_reject=_r9_office(rep["agency"]), opts={"closing": [rep["agency"], f"{y + 1}年1月20日"]})
 
 
 @transform("title_no_agency_signature_cn_date", "14")
@@ -6968,13 +6968,31 @@ def _title_no_agency_signature_cn_date(rep: dict, fmt: str) -> Plan:
     """As title_no_agency_signature, the 落款's date in Chinese numerals (二〇二四年一月二十日)."""
     y = int(rep["year"])
     return _r9_bare(rep, _r9_intro(rep, compiled=False, period=_r9_period(y)),
-                    opts={"closing": [rep["agency"], f"{_cn_year(y + 1, '〇')}年一月二十日"]})
+                    may_reject=_r9_office(rep["agency"]), opts={"closing": [rep["agency"], f"{_cn_year(y + 1, '〇')}年一月二十日"]})
+
+
+def _r9_office(agency: str) -> bool:
+    """An agency named as another's office (示例县人民政府办公室): one line naming it cannot tell
+    the office's own report from its agency's (see titles.own_agency)."""
+    from etl.titles import _OFFICE_OF
+    return bool(_OFFICE_OF.search(agency))
 
 
 @transform("title_no_agency_compiled_by", "14")
 def _title_no_agency_compiled_by(rep: dict, fmt: str) -> Plan:
-    """No agency in the title; the opening paragraph names it (本报告由示例…局编制): read it."""
-    return _r9_bare(rep, _r9_intro(rep, period=_r9_period(rep["year"])))
+    """No agency in the title; the opening paragraph names it (本报告由示例…局编制): read it
+    (an office's name — 示例市人民政府办公厅 — may be refused: it compiles its government's)."""
+    return _r9_bare(rep, _r9_intro(rep, period=_r9_period(rep["year"])), may_reject=_r9_office(rep["agency"]))
+
+
+@transform("title_no_agency_compiled_by_office", "14")
+def _title_no_agency_compiled_by_office(rep: dict, fmt: str) -> Plan:
+    """No agency in the title, no 落款; the opening paragraph names the agency's office as the
+    compiler (本报告由示例…局办公室编制), as county governments' reports do: refuse, or the
+    agency — never its office."""
+    from etl.report import SYNTHETIC_MARK
+    intro = [f"本报告由{rep['agency']}办公室编制。{_r9_period(rep['year'])}{SYNTHETIC_MARK}，仅供测试解析程序使用。"]
+    return _r9_bare(rep, intro, may_reject=True)
 
 
 @transform("title_no_agency_publisher_line", "14")
@@ -7177,3 +7195,48 @@ def _title_agency_abbreviated_department(rep: dict, fmt: str) -> Plan | None:
         if short != full and a.endswith(full) and re.search(r"[省市县区旗州盟]$", a[: -len(full)]):
             return _title_plan([f"{a[: -len(full)]}{short}{rep['year']}年政府信息公开工作年度报告"])
     return None
+
+
+@transform("html_title_article_meta_only", "14", ("html",))
+def _html_title_article_meta_only(rep: dict, fmt: str) -> Plan:
+    """A page whose body prints no title, whose <title> is the site's name and whose CMS meta
+    ArticleTitle holds the report's title: read it."""
+    t = f"{rep['agency']}{rep['year']}年政府信息公开工作年度报告"
+
+    def post(data: bytes, f: str) -> bytes:
+        return _fmt_text(data, f, lambda s: s.replace("<title>", f'<meta name="ArticleTitle" content="{t}"><title>', 1))
+    return Plan(opts={"title_lines": [], "meta_title": "示例市人民政府门户网站"}, post=post)
+
+
+@transform("html_title_br_inside", "14", ("html",))
+def _html_title_br_inside(rep: dict, fmt: str) -> Plan:
+    """An HTML title paragraph broken by ``<br>`` inside the agency's name and before the year,
+    the page's <title> the site's name: the title is whole."""
+    a, y = rep["agency"], rep["year"]
+    cut = max(2, len(a) // 2)
+
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8")
+        i = s.index(">", s.index("<body")) + 1
+        p = f'<p style="text-align:center"><b>{a[:cut]}<br/>{a[cut:]}<br>{y}年政府信息公开工作年度报告</b></p>'
+        return (s[:i] + p + s[i:]).encode("utf-8")
+    return Plan(opts={"title_lines": [], "meta_title": "示例市人民政府门户网站"}, post=post)
+
+
+@transform("title_bare_meta_parent_agency", "14", ("flat", "html", "docx", "pdf"))
+def _title_bare_meta_parent_agency(rep: dict, fmt: str) -> Plan:
+    """The body's title without the agency (Y年…报告), the file's metadata title naming the
+    parent government's report, the opening naming the agency (本报告由示例…局编制): the
+    agency is the report's own, or the file refused — never the parent government."""
+    y = rep["year"]
+    return _r9_bare(rep, _r9_intro(rep, period=_r9_period(y)), may_reject=True,
+                    opts={"meta_title": f"示例市人民政府{y}年政府信息公开工作年度报告"})
+
+
+@transform("title_yearless_meta_last_year", "14", ("flat", "html", "docx", "pdf"))
+def _title_yearless_meta_last_year(rep: dict, fmt: str) -> Plan:
+    """The body's title without a year, the metadata title left from last year's report, the
+    统计期限 giving the year: the year is the report's own, never last year's."""
+    y = int(rep["year"])
+    return _r9_yearless(rep, _r9_intro(rep, period=_r9_period(y)),
+                        meta=f"{rep['agency']}{y - 1}年政府信息公开工作年度报告")
