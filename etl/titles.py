@@ -259,7 +259,14 @@ class _Partial:
         agrees with what the line prints, else (the agency) from a 发布机构 line; ReportError
         with the reason otherwise — a publication date is no year."""
         year = self.year or report_year(text)
-        agency = self.agency or own_agency(text)
+        try:
+            agency = self.agency or own_agency(text)
+        except _OfficeOrAgency as e:   # the office or its agency: a container title may tell
+            for hint in hints:
+                got = parse_title(hint)
+                if got and got.agency in (e.office, e.agency) and (year is None or got.year == year):
+                    return got.agency, got.year, got.text
+            raise
         if not (year and agency):
             for hint in hints:
                 got = parse_title(hint)
@@ -396,9 +403,17 @@ def own_agency(text: str) -> str | None:
                           "not_a_report")
     office = _OFFICE_OF.search(names[0])
     if office and len(found) < 2:
-        raise ReportError(f"标题没有写机构名称，正文只写了「{names[0]}」：可能是该办公室自己的报告，"
-                          f"也可能是它为{office.group(1)}编制的报告，无法确定", "not_a_report")
+        raise _OfficeOrAgency(names[0], office.group(1))
     return names[0]
+
+
+class _OfficeOrAgency(ReportError):
+    """The one name a report without an agency in its title prints is an agency's office."""
+
+    def __init__(self, office: str, agency: str):
+        super().__init__(f"标题没有写机构名称，正文只写了「{office}」：可能是该办公室自己的报告，"
+                         f"也可能是它为{agency}编制的报告，无法确定", "not_a_report")
+        self.office, self.agency = office, agency
 
 
 def publisher(text: str, lines: list[str]) -> str | None:

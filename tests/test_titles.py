@@ -550,3 +550,20 @@ def test_short_agency_in_the_title_full_in_the_compiled_by_sentence(monkeypatch,
         data = data.replace(f"{AGENCY}\n2022年政府信息公开工作年度报告".encode(), "示例局2022年政府信息公开工作年度报告".encode(), 1)
     rep = parse(data, f"r.{'txt' if fmt == 'flat' else fmt}")
     assert (rep.agency, rep.year) == (AGENCY, 2022)
+
+
+def test_bare_title_takes_the_report_s_own_name_over_a_parent_s_metadata_title(monkeypatch):
+    # body: 2022年度…报告 (no agency); <title>: the parent government's report; 本报告由…编制 names it
+    _, rep = _parse_titled(monkeypatch, "2022年度政府信息公开工作年度报告", "html",
+                           meta_title="示例市人民政府2022年政府信息公开工作年度报告")
+    assert (rep.agency, rep.year) == (AGENCY, 2022)
+
+
+def test_an_office_as_the_only_name_is_refused_unless_a_container_title_settles_it(monkeypatch):
+    intro = [f"本报告由{AGENCY}办公室编制。" + _PERIOD_2022]
+    with pytest.raises(ReportError) as ei:
+        _parse_titled(monkeypatch, "2022年度政府信息公开工作年度报告", "html", intro=intro)
+    assert "办公室" in ei.value.reason
+    _, rep = _parse_titled(monkeypatch, "2022年度政府信息公开工作年度报告", "html", intro=intro,
+                           meta_title=f"{AGENCY}2022年政府信息公开工作年度报告")
+    assert (rep.agency, rep.year) == (AGENCY, 2022)

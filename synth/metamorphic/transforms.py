@@ -6974,8 +6974,8 @@ def _title_no_agency_signature_cn_date(rep: dict, fmt: str) -> Plan:
 def _r9_office(agency: str) -> bool:
     """An agency named as another's office (示例县人民政府办公室): one line naming it cannot tell
     the office's own report from its agency's (see titles.own_agency)."""
-    from etl.titles import _OFFICE_OF
-    return bool(_OFFICE_OF.search(agency))
+    return bool(re.search(r"^.{2,}(?:人民政府|政府|局|厅|(?<!机构编制)委员会|管委会|(?<![省市县区旗州盟])委"
+                          r"|[省市县区旗州盟])(?:办公室|办公厅)$", agency))
 
 
 @transform("title_no_agency_compiled_by", "14")
@@ -7240,3 +7240,14 @@ def _title_yearless_meta_last_year(rep: dict, fmt: str) -> Plan:
     y = int(rep["year"])
     return _r9_yearless(rep, _r9_intro(rep, period=_r9_period(y)),
                         meta=f"{rep['agency']}{y - 1}年政府信息公开工作年度报告")
+
+
+@transform("title_bare_office_meta_names_agency", "14", ("flat", "html", "docx", "pdf"))
+def _title_bare_office_meta_names_agency(rep: dict, fmt: str) -> Plan:
+    """The body's title without the agency, the opening naming the agency's office as compiler
+    (本报告由示例…局办公室编制), the metadata title naming the agency itself: the metadata
+    settles which of the two the report is — the agency."""
+    from etl.report import SYNTHETIC_MARK
+    y = rep["year"]
+    intro = [f"本报告由{rep['agency']}办公室编制。{_r9_period(y)}{SYNTHETIC_MARK}，仅供测试解析程序使用。"]
+    return _r9_bare(rep, intro, opts={"meta_title": f"{rep['agency']}{y}年政府信息公开工作年度报告"})
