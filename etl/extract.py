@@ -183,7 +183,10 @@ def document_rows(doc: Document) -> list[Row]:
 
 # --------------------------------------------------------------------------- sections
 
+@functools.lru_cache(maxsize=65536)
 def _section_of_heading(text: str) -> str | None:
+    """The section a heading line or label opens (t2, t3, t4, end), or None (cached: asked of
+    every label of every row)."""
     n = vocab.norm(text)
     if len(n) > _HEADING_MAX:
         return None
@@ -247,12 +250,20 @@ def _t2_col_key(cell: str, year: int | None) -> str | None:
 def _t2_header_cols(row: Row, year: int | None = None) -> tuple[list[str], str] | None:
     """Column keys of a table-二 header row ("" = a column to skip) and the money unit its
     header prints."""
-    n = vocab.norm(row.label)
+    got = _t2_header_cols_of(tuple(row.labels), year)
+    return None if got is None else (list(got[0]), got[1])
+
+
+@functools.lru_cache(maxsize=4096)
+def _t2_header_cols_of(labels: tuple[str, ...], year: int | None) -> tuple[tuple[str, ...], str] | None:
+    """:func:`_t2_header_cols` of a row's labels (cached: asked of every row of table 二, often
+    more than once)."""
+    n = vocab.norm("".join(labels))
     if not any(lab.matches(n) for lab in vocab.T2_COLS):
         return None
     found: list[tuple[int, str]] = []
     units: list[tuple[str | None, str]] = []   # (column key or None, unit its cell declares)
-    for cell in row.labels:
+    for cell in labels:
         cn = vocab.norm(cell)
         if "信息内容" in cn and len(cn) <= 6:
             continue
@@ -262,7 +273,7 @@ def _t2_header_cols(row: Row, year: int | None = None) -> tuple[list[str], str] 
         cell_unit = declared_unit(cn)
         if cell_unit:
             units.append((key or None, cell_unit))
-    if len(row.labels) <= 2 and len(found) <= 1:
+    if len(labels) <= 2 and len(found) <= 1:
         # run-together header ("信息内容本年处理决定数量…"): find labels by position
         spans = [(m.start(), m.end(), lab.key) for lab in vocab.T2_COLS for frag in lab.match
                  for m in re.finditer(re.escape(frag), n)]
@@ -274,7 +285,7 @@ def _t2_header_cols(row: Row, year: int | None = None) -> tuple[list[str], str] 
             if k not in keys:
                 keys.append(k)
         found = list(enumerate(keys))
-    return [k for _, k in found], _header_money_unit(units, n)
+    return tuple(k for _, k in found), _header_money_unit(units, n)
 
 
 def _header_money_unit(units: list[tuple[str | None, str]], header: str) -> str:

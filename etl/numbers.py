@@ -89,7 +89,9 @@ class CellValue:
 INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
 
 
+@lru_cache(maxsize=1 << 16)
 def clean(text: str) -> str:
+    """NFKC, no invisible characters, no white space (cached: cell texts repeat)."""
     text = unicodedata.normalize("NFKC", INVISIBLE.sub("", text or ""))
     return re.sub(r"[\s\u3000\xa0]+", "", text)
 
@@ -194,9 +196,7 @@ def count_value(cv: CellValue, bound: int, signed: bool = False) -> tuple[Decima
         return None, cv.doubt
     if cv.bracketed and not signed:
         return None, f"括号中的数（原文「{cv.raw.strip()}」）：此列不能为负，无法确定含义，可能是 {-v}"
-    body = clean(strip_markers(cv.raw)[0])
-    if note := _NOTE.fullmatch(body):
-        body = note.group(1)   # the figure, not its note or share (26（45.5%）)
+    body = _count_body(cv.raw)
     if v != v.to_integral_value() or (("." in cv.raw or "．" in cv.raw)          # 2.1, also 2.0
                                       and _DOTTED.search(body) and not _CENTS.fullmatch(body)):
         cand = re.sub(r"\D", "", clean(cv.raw).split("元")[0]) or "?"
@@ -204,6 +204,16 @@ def count_value(cv: CellValue, bound: int, signed: bool = False) -> tuple[Decima
     if abs(v) > bound:
         return None, f"计数 {v} 超过合理上限 {bound:,}（原文「{cv.raw.strip()}」）"
     return v, cv.doubt
+
+
+@lru_cache(maxsize=1 << 16)
+def _count_body(raw: str) -> str:
+    """A count cell's figure as printed: no markers, cleaned, without a note or share after it
+    (26（45.5%）)."""
+    body = clean(strip_markers(raw)[0])
+    if note := _NOTE.fullmatch(body):
+        body = note.group(1)
+    return body
 
 
 def money_value(cv: CellValue, scope_unit: str) -> tuple[Decimal | None, str]:

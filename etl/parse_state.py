@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Callable
 
 from etl import vocab
@@ -55,6 +56,13 @@ class Row:
         return not self.labels and all(v.semantic == "blank" for v in self.values)
 
 
+@lru_cache(maxsize=4096)
+def _column_kind(key: str) -> tuple[bool, int, bool]:
+    """(money column, count bound, signed column) of cell ``key``."""
+    col = key.rsplit(".", 1)[1]
+    return col in vocab.MONEY_COLS, vocab.count_bound(key), col in vocab.SIGNED_COLS
+
+
 @dataclass
 class ParseState:
     """Cells read so far, with provenance, uncertainties and warnings."""
@@ -71,9 +79,9 @@ class ParseState:
 
     def put(self, key: str, cv: CellValue, row: Row, idx: int, *, money_unit: str = "",
             method: str = "cell") -> None:
-        money = key.rsplit(".", 1)[1] in vocab.MONEY_COLS
+        money, bound, signed = _column_kind(key)
         value, doubt = (money_value(cv, money_unit or self.money_unit) if money
-                        else count_value(cv, vocab.count_bound(key), key.rsplit(".", 1)[1] in vocab.SIGNED_COLS))
+                        else count_value(cv, bound, signed))
         number = to_json_number(value, money)
         if key in self.cells:
             self._read_twice(key, number, cv)

@@ -7,7 +7,7 @@ prints; ``from_json()`` reads it back, so a structured report file is just anoth
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 PARSER_VERSION = "1.0.0"
@@ -39,7 +39,9 @@ class Provenance:
     confidence: float | None = None  # OCR: recognition confidence (0–1) of the cell's text
 
     def to_json(self) -> dict[str, Any]:
-        d = asdict(self)
+        # not asdict: its deep copy costs more than the rest of a report's JSON (fields are plain)
+        d = {"raw": self.raw, "semantic": self.semantic, "method": self.method, "table": self.table,
+             "row": self.row, "col": self.col, "page": self.page, "confidence": self.confidence}
         if d["confidence"] is None:
             del d["confidence"]      # only OCR'd cells carry one
         return d

@@ -147,6 +147,11 @@ def decode_html(data: bytes) -> tuple[str, str]:
 
 def _clean(raw: str) -> list[str]:
     """Normalise collected text into non-empty lines (split at block-boundary markers)."""
+    if raw.isprintable() and "  " not in raw:
+        # the common cell: no control, invisible or break character, no newline, no white
+        # space but single spaces (a printable character is none of those but " ")
+        raw = raw.strip()
+        return [raw] if raw else []
     raw = _NL_BETWEEN_CJK.sub("", _CONTROL.sub("", raw))  # source wraps between Chinese chars
     out = []
     for part in raw.split(_BREAK):
@@ -366,7 +371,8 @@ def _cell_text(td, ink: _Ink = _PLAIN_INK, raised_ink: bool = False) -> str:
     raised = False
     walker = etree.iterwalk(td, events=("start", "end"))
     for event, el in walker:
-        tag = _tag(el)
+        tag = el.tag   # _tag(el), inline: two calls per element of every cell
+        tag = tag.lower() if isinstance(tag, str) else None
         if event == "start":
             if el is not td and (tag is None or tag in _SKIP_TAGS or ink.no_ink(el, tag)):
                 if tag in _FORM_FIELDS and not ink.no_ink(el, tag):
