@@ -271,22 +271,52 @@ def _expand(rest: str) -> str:
     return lead + ABBREVIATIONS[core] if core in ABBREVIATIONS else rest
 
 
+#: a report's scope printed after the agency (示例局（本级）, （汇总）): no part of its name
+_SCOPE = re.compile(r"[（(](本级|机关本级|局本级|本部|汇总|合并|全系统|系统汇总|含下属单位|含所属单位)[）)]$")
+#: a government printed short (示例县政府, 示例市政府办公厅): its name is 人民政府 (a
+#: 特别行政区政府 is named so)
+_GOVERNMENT_SHORT = re.compile(r"(?<=[省市县区旗州盟镇乡])(?<!行政区)政府(?=(?:办公室|办公厅)?$)")
+
+
+def _expand_unplaced(name: str) -> str:
+    """A department abbreviation ending a name whose place the gazetteer does not know
+    (示例市卫健委): expanded when a place word (省/市/县/区…) stands right before it."""
+    for short in sorted(ABBREVIATIONS, key=len, reverse=True):
+        head = name[: -len(short)]
+        if name.endswith(short) and len(head) >= 2 and head[-1] in _PLACE_SUFFIX:
+            return head + ABBREVIATIONS[short]
+    return name
+
+
 def canonical_agency(raw: str, region_hint: str | None = None) -> tuple[str, list[str]]:
     """Canonical agency name and warnings, from the agency as printed in a report title.
 
     ``region_hint`` (optional) is a place known from elsewhere (site, folder, report body),
-    used only to complete a bare ``市科委``-style name.
+    used only to complete a bare ``市科委``-style name.  A scope in brackets after the name
+    (（本级）, （汇总）) is dropped with a warning; a government printed short (…县政府,
+    …市政府办公厅) gets its full name (…县人民政府).
     """
     s = _clean(raw)
     if not s:
         return s, ["机构名称为空"]
+    scope = _SCOPE.search(s)
+    scope_warning = []
+    if scope and len(s) - len(scope.group(0)) >= 2:
+        s = s[: scope.start()]
+        scope_warning = [f"报告范围：{scope.group(1)}（不是机构名称的一部分）"]
+    full = _GOVERNMENT_SHORT.sub("人民政府", s)
+    if full != s:
+        scope_warning.append(f"机构简称已展开：{s} → {full}")
+        s = full
     p = _parse(s)
-    warnings = list(p.warnings)
+    warnings = scope_warning + list(p.warnings)
     if p.ambiguous:
         places = "、".join(f"{r.province}{r.city or ''}" for r in p.ambiguous[:4])
         warnings.append(f"机构所在地不唯一：{p.ambiguous[0].name}（{places}）")
         return p.text, warnings
     rest = _expand(p.rest)
+    if rest == p.rest and not p.chain:
+        rest = _expand_unplaced(rest)
     if rest != p.rest:
         warnings.append(f"机构简称已展开：{p.rest} → {rest}")
     chain = list(p.chain)

@@ -74,6 +74,8 @@ class Document:
 
     ``fmt`` is the detected format (txt, md, html, docx, pdf).  ``title_hint`` is a title the
     container declares (HTML ``<title>``, PDF metadata) — a hint, not the report title.
+    ``page_titles`` is what page headers print (DOCX): read for a title only when the body
+    prints none, before ``title_hint``.
     ``flat`` is set by readers that could not recover any table structure, so that the
     parser knows cell boundaries may be lost.
     """
@@ -82,6 +84,7 @@ class Document:
     fmt: str
     blocks: list[Paragraph | Table] = field(default_factory=list)
     title_hint: str | None = None
+    page_titles: list[str] = field(default_factory=list)   # text of page headers (DOCX), first page's first
     warnings: list[str] = field(default_factory=list)
     damaged: bool = False  # OCR / converter output: blank cells are not trusted as zero
     ocr: dict | None = None  # set when the text was recognised from images (etl.readers.ocr)

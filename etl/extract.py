@@ -39,7 +39,7 @@ from etl.parse_state import ParseState, Row
 from etl.report import ParsedReport, looks_synthetic
 from etl.sections import sections_json
 from etl.side_by_side import split_side_by_side
-from etl.titles import annex_unit, arabic_years, find_title, report_starts, signed_agency, split_reports
+from etl.titles import annex_unit, find_title, period_year, report_starts, signed_agency, split_reports
 from etl.traditional import to_simplified
 
 # --------------------------------------------------------------------------- rows
@@ -1662,32 +1662,10 @@ def parse_document(doc: Document) -> ParsedReport:
     return rep
 
 
-_PERIOD = re.compile(r"统计(?:期限|期间|时限|时段|周期)[^。；]{0,24}?(\d{4})\s*年\s*1\s*月\s*1\s*日"
-                     r"[^。；\d]{0,8}(?:(\d{4})\s*年\s*)?12\s*月\s*31\s*日")
-
-
-#: words before 统计期限 that make it another period than the report's (上一统计期限, 去年同期)
-_CITED_PERIOD = re.compile(r"(?:上一?|前一|去年|往年|上年度?)[个期的]?$")
-
-
-def _period_year(text: str) -> int | None:
-    """The year of the report's statistics period (本报告所列数据的统计期限自2020年1月1日起至
-    2020年12月31日止): the year its figures are for, or None when not printed so.  A period
-    the text cites (与上一统计期限（…）相比) is not the report's; periods of different years
-    prove no year."""
-    t = arabic_years(text[:20000])
-    years = set()
-    for m in _PERIOD.finditer(t):
-        if (m.group(2) and m.group(2) != m.group(1)) or _CITED_PERIOD.search(t[max(0, m.start() - 4):m.start()]):
-            continue
-        years.add(int(m.group(1)))
-    return years.pop() if len(years) == 1 else None
-
-
 def _parse_one_report(doc: Document, text: str) -> ParsedReport:
     agency_raw, year, title = find_title(doc)
     agency_raw = signed_agency(text, agency_raw)
-    period = _period_year(text)
+    period = period_year(text)
     if period is not None and period != year:
         # a title naming the year of publication (2021年度…) over figures for 2020: the figures'
         # year is the report's

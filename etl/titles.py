@@ -54,6 +54,8 @@ _AGENCY = re.compile(r"[\u4e00-\u9fff（）()·0-9]{2,40}")
 #: Last characters of an agency or place name (局, 委员会, 办事处, 人民政府, 中心, 海关, 监狱 …).
 _AGENCY_END = set("局委办院府厅室会处所站队部署行馆司区县市镇乡道旗盟州省心社组团场校台庭关狱军")
 _OPENNESS_OFFICE = re.compile(r"(?:政府信息|政务)公开(?:工作)?(?:领导小组)?(?:办公室|办|中心)$")
+#: a sentence's verb before the report it names (现公布, 特此发布, 现将…印发): no part of a name
+_PUBLISH_VERB = re.compile(r"^(?:现将|现予|现|特此|特|予以|正式|向社会)?(?:公布|发布|印发|转发|报送|呈报|刊发)")
 _NOT_AGENCY = ("报告", "公开", "年度", "关于", "本机关", "我局", "我委", "我办", "本局", "本单位")
 
 
@@ -88,6 +90,7 @@ def _agency(text: str, loose: bool = False) -> str | None:
     s = _NOTICE_VERB.sub("", s)
     s = re.sub(r"(?:关于|的|本级)+$", "", s)
     s = re.sub(r"^(?:关于|标题|题目|名称|文件名称)+", "", s)
+    s = _PUBLISH_VERB.sub("", s)   # 现公布示例局2020年度…报告: the verb is no part of the name
     if not _AGENCY.fullmatch(s):
         return None
     core = re.sub(r"[（(][^（）()]*[）)]$", "", s)
@@ -171,19 +174,29 @@ def find_title(doc: Document) -> tuple[str, int, str]:
     # properties or a crawler's 标题: line may be last year's or the parent government's);
     # those are read only when the body prints none
     meta = [ln for ln in lines if _META_LINE.match(vocab.norm(ln))]
-    hints = ([doc.title_hint] if doc.title_hint else []) + meta
+    # a page header prints the title on every page: before the properties' (unprinted) title
+    hints = doc.page_titles + ([doc.title_hint] if doc.title_hint else []) + meta
     body = [ln for ln in lines if not _META_LINE.match(vocab.norm(ln))]
     try:
         return _body_title(body)
     except ReportError:
+        named = _named_elsewhere(doc, body)   # an agency of another ending the text names again
+        if named:
+            return named
+        text = doc.text()
+        # a title printed without its year or agency: completed from the report's own words
+        # first, then from a container title that agrees with it, then from a 发布机构 line
+        partial = _partial_title(text, body, [])
+        if partial is not None:
+            return partial.complete(text, body, hints)
         for hint in hints:
             got = parse_title(hint)
             if got and got.agency:
                 return got.agency, got.year, got.text
-        named = _named_elsewhere(doc, body)
-        if named:
-            return named
-        signed = _signed_bare(doc, body)
+        partial = _partial_title(text, [], hints)
+        if partial is not None:
+            return partial.complete(text, body, [])
+        signed = _signed_bare(doc, body)   # a bare title, its agency only in the signature
         if signed:
             return signed
         raise
@@ -270,6 +283,188 @@ def _named_elsewhere(doc: Document, lines: list[str]) -> tuple[str, int, str] | 
     return (agency, year, title) if agency in text.replace(title, "") else None
 
 
+@dataclass(frozen=True)
+class _Partial:
+    """A title line naming the report without its agency or year (see :func:`_partial_title`)."""
+    agency: str | None
+    year: int | None
+    text: str
+
+    def complete(self, text: str, lines: list[str], hints: list[str]) -> tuple[str, int, str]:
+        """(agency, year, title): the year from the report's 统计期限/报告期 or an opening
+        sentence naming its year (:func:`report_year`), the agency from its 落款 or
+        本报告由…编制 (:func:`own_agency`); what they leave open from a container title that
+        agrees with what the line prints, else (the agency) from a 发布机构 line; ReportError
+        with the reason otherwise — a publication date is no year."""
+        year = self.year or report_year(text)
+        try:
+            agency = self.agency or own_agency(text)
+        except _OfficeOrAgency as e:   # the office or its agency: a container title may tell
+            for hint in hints:
+                got = parse_title(hint)
+                if got and got.agency in (e.office, e.agency) and (year is None or got.year == year):
+                    return got.agency, got.year, got.text
+            raise
+        if not (year and agency):
+            for hint in hints:
+                got = parse_title(hint)
+                if (got and got.agency and (year is None or got.year == year)
+                        and (agency is None or _same_agency(got.agency, agency))):
+                    return agency or got.agency, year or got.year, got.text
+        if not year:
+            raise ReportError(f"标题「{self.text}」没有写年份，正文也没有统计期限（某年1月1日至12月31日）"
+                              "或写明年度的开头语：不按发布日期推断年度", "not_a_report")
+        agency = agency or publisher(text, lines)
+        if not agency:
+            raise ReportError(f"标题「{self.text}」没有写机构名称，落款、「本报告由…编制」、发布机构也没有写明",
+                              "not_a_report")
+        return agency, year, self.text
+
+
+def _same_agency(a: str, b: str) -> bool:
+    return a.endswith(b) or b.endswith(a)
+
+
+def _partial_title(text: str, body: list[str], hints: list[str]) -> _Partial | None:
+    """The first line of ``body`` (else of ``hints``) that is a title naming the report but not
+    its year or not its agency (``示例局政府信息公开工作年度报告``, ``2020年政府信息公开工作年度
+    报告``, or the tail alone); None when there is none."""
+    for ln in body + [h for h in hints if h]:
+        found = _title_parts(ln)
+        if found is not None:
+            return _Partial(*found)
+    return None
+
+
+_LEADING_TITLE = re.compile(r"\s*(\S[^\n]{3,80}?(?:报告|年报))\s+\S")
+
+
+def _title_parts(line: str) -> tuple[str | None, int | None, str] | None:
+    """(agency or None, year or None, title) of a line that is a report title lacking its
+    agency, its year or both; None for a line that is no title (a sentence, a link)."""
+    if "公开" not in line or _NAV.match(vocab.norm(line)):
+        return None
+    lead = _LEADING_TITLE.match(line)
+    if lead and len(_prep(line)) > len(_prep(lead.group(1))) + 12:
+        line = lead.group(1)   # crawler text: the title, a space, then the body run on
+    t = _prep(line)
+    t = re.sub(r"^(?:标题|题目|文章标题|title)[:：]\s*", "", t, flags=re.I)
+    m = _TAIL.search(t)
+    if m is None or t[m.end():m.end() + 1] == "的" or len(t.rstrip("。 ")) > m.end() + 12:
+        return None
+    got = parse_title(t)
+    if got is not None:   # a whole title was not taken (a link, one of a list): not this report's
+        return None if got.agency else (None, got.year, got.text)
+    pre = t[max(0, m.start() - 80): m.start()]
+    if _YEAR_ANY.search(pre) or m.group("y2") or m.group("y3"):
+        return None   # a year printed but no agency the shape accepts: not guessed
+    agency = _agency(pre)
+    if agency is None and pre.strip():
+        return None   # words before the tail that are no agency (栏目: 政府信息公开年报)
+    return agency, None, (agency or "") + m.group(0)
+
+
+#: a sentence of the opening naming the report's year (现公布2020年度…报告, 本年度报告…反映本机关
+#: 2020年度政府信息公开工作情况)
+_OWN_YEAR = re.compile(rf"(?:本(?:年度)?报告|现(?:将|予)?公布|特(?:此)?公布|现予公开)[^。；]{{0,60}}?"
+                       rf"(?P<y>{_YEAR})年度?[^。；\d]{{0,24}}?政府信息公开")
+_FIRST_HEADING = re.compile(r"[一1][、.．]\s*(?:总体情况|概述|基本情况)")
+
+
+def report_year(text: str) -> int | None:
+    """The year the report says it covers, when its title does not: its own 统计期限/报告期
+    (:func:`period_year`), else one year named by the opening's sentences about the report
+    (本年度报告…2020年度政府信息公开工作, 现公布2020年度…报告); None when neither — or several
+    years — is printed."""
+    year = period_year(text)
+    if year:
+        return year
+    t = arabic_years(text[:4000])
+    head = _FIRST_HEADING.search(t)
+    years = {int(m.group("y")) for m in _OWN_YEAR.finditer(t[: head.start() if head else 1500])}
+    return years.pop() if len(years) == 1 else None
+
+
+_PERIOD = re.compile(r"(?:统计(?:期限|期间|时限|时段|周期|时间)|报告期)[^。；]{0,24}?(\d{4})\s*年\s*1\s*月\s*1\s*日"
+                     r"[^。；\d]{0,8}(?:(\d{4})\s*年\s*)?12\s*月\s*31\s*日")
+
+
+#: words before 统计期限 that make it another period than the report's (上一统计期限, 去年同期)
+_CITED_PERIOD = re.compile(r"(?:上一?|前一|去年|往年|上年度?)[个期的]?$")
+
+
+def period_year(text: str) -> int | None:
+    """The year of the report's statistics period (本报告所列数据的统计期限自2020年1月1日起至
+    2020年12月31日止; 报告期为…): the year its figures are for, or None when not printed so.  A
+    period the text cites (与上一统计期限（…）相比) is not the report's; periods of different
+    years prove no year."""
+    t = arabic_years(text[:20000])
+    years = set()
+    for m in _PERIOD.finditer(t):
+        if (m.group(2) and m.group(2) != m.group(1)) or _CITED_PERIOD.search(t[max(0, m.start() - 4):m.start()]):
+            continue
+        years.add(int(m.group(1)))
+    return years.pop() if len(years) == 1 else None
+
+
+#: an agency's office (示例县人民政府办公室, 示例局办公室, 示例实验区办公室): it compiles and
+#: signs its agency's report.  Not the office of a body that publishes no report of its own
+#: (机构编制委员会办公室, 领导小组办公室, 中共示例市委办公室)
+_OFFICE_OF = re.compile(r"^(.{2,}(?:人民政府|政府|局|厅|(?<!机构编制)委员会|管委会|(?<![省市县区旗州盟])委"
+                        r"|[省市县区旗州盟]))(?:办公室|办公厅)$")
+
+_PUBLISHER = re.compile(r"(?:发布机构|发布单位|发文机关|发文单位|发布部门)\s*[:：]\s*([^\s:：|｜]{2,40}?)"
+                        r"(?=[\s:：|｜]|发布日期|发布时间|成文日期|发文日期|来源|浏览|点击|文号|索引号|$)")
+
+
+def own_agency(text: str) -> str | None:
+    """The agency a report without one in its title names itself by: its 落款 (the name above
+    the closing date) and 本报告由…编制 — one of them, or both when one name ends with the other
+    (the longer is taken); ReportError when they name different agencies, or when the one name
+    printed is an agency's office (示例县人民政府办公室 compiles its government's report as well
+    as its own).  None when neither is printed."""
+    flat = _prep("".join(text.split()))
+    found: list[str] = []
+    tail = flat[-300:]
+    m = _SIGN_DATE.search(tail)
+    if m is not None:
+        found.append(_agency(tail[:m.start()]) or "")
+    m = _COMPILED_BY.search(flat[:5000])
+    if m is not None:
+        found.append(_agency(m.group(1)) or "")
+    found = [n for n in found if n]
+    names = sorted(set(found), key=len, reverse=True)
+    if not names:
+        return None
+    if any(not names[0].endswith(n) for n in names[1:]):
+        raise ReportError(f"标题没有写机构名称，落款与「本报告由…编制」写的机构不一致（{'、'.join(names)}）",
+                          "not_a_report")
+    office = _OFFICE_OF.search(names[0])
+    if office and len(found) < 2:
+        raise _OfficeOrAgency(names[0], office.group(1))
+    return names[0]
+
+
+class _OfficeOrAgency(ReportError):
+    """The one name a report without an agency in its title prints is an agency's office."""
+
+    def __init__(self, office: str, agency: str):
+        super().__init__(f"标题没有写机构名称，正文只写了「{office}」：可能是该办公室自己的报告，"
+                         f"也可能是它为{agency}编制的报告，无法确定", "not_a_report")
+        self.office, self.agency = office, agency
+
+
+def publisher(text: str, lines: list[str]) -> str | None:
+    """The agency a page's 发布机构/发文机关 line names (a CMS box, a crawler's header)."""
+    for ln in lines + [text[:3000]]:
+        m = _PUBLISHER.search(vocab.norm(ln) if ln is not text else ln)
+        if m is not None:
+            got = _agency(_prep(m.group(1)))
+            if got:
+                return got
+    return None
+
+
 _META_LINE = re.compile(r"^(?:标题|题目|文章标题|title)[:：]", re.I)
 
 
@@ -304,7 +499,7 @@ def _body_title(lines: list[str], loose: bool = False) -> tuple[str, int, str]:
         # a bare title (2020年…报告) on this line, or over this line and the next (a cover:
         # 2020年 / 政府信息公开工作年度报告): its agency on the line above
         bare_here = got if got and not got.agency else (
-            joined if got is None and joined and not joined.agency else None)
+            joined if got is None and joined and not joined.agency and len(ln) <= 40 else None)
         if bare_here:
             prev = _agency(_prep(lines[i - 1]), loose) if i else None
             if prev:

@@ -34,6 +34,8 @@ Hooks for re-layouts (used by the metamorphic tests; absent = the default layout
 ``meta_title``        the title in the file's metadata (HTML ``<title>``, DOCX/PDF properties,
                       crawler header)
 ``thead``             HTML: header rows in ``<thead>`` as ``<th>`` cells (plain/nested style)
+``intro``             the opening paragraphs (a list) instead of the default (本报告由…编制, 统计期限…)
+``closing``           lines printed after the last paragraph (a 落款: the agency, the date)
 
 Entry points: :func:`render_text`, :func:`render_flat`, :func:`render_markdown`,
 :func:`render_html`, :func:`render_docx`, :func:`render_pdf`, and :func:`render` (by format
@@ -352,6 +354,10 @@ class _R:
         for k in ("general", "problems", "other"):   # after the draws above: other output unchanged
             if self.sections.get(k):
                 nar[k] = [self.sections[k]]
+        if self.o.get("intro") is not None:
+            nar["intro"] = list(self.o["intro"])
+        if self.o.get("closing"):
+            nar["other"] = nar["other"] + list(self.o["closing"])
         return nar
 
 

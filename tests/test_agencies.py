@@ -104,3 +104,17 @@ def test_region_rows_tree():
         assert (r["parent_code"] is None) == (r["level"] == "province")
         if r["parent_code"]:
             assert r["parent_code"] in by_code
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("聊城市民政局（本级）", "聊城市民政局"),            # a scope in brackets is no part of the name
+    ("上海市科学技术委员会(汇总)", "上海市科学技术委员会"),
+    ("沭阳县政府", "沭阳县人民政府"),                  # a government printed short
+    ("上海市政府办公厅", "上海市人民政府办公厅"),
+    ("示例甲省示例江市卫健委", "示例甲省示例江市卫生健康委员会"),   # an abbreviation after an unknown place
+    ("示例市政府信息公开办公室", "示例市政府信息公开办公室"),         # 政府 not at the end: kept
+    ("示例市人民政府办公室（示例市人民政府外事办公室）", "示例市人民政府办公室（示例市人民政府外事办公室）"),
+])
+def test_scope_suffix_and_short_names(raw, expected):
+    name, warnings = canonical_agency(raw)
+    assert name == expected and (warnings or name == raw)

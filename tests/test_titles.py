@@ -219,9 +219,73 @@ def test_utf16_text_with_a_bom_is_read():
 
 
 def test_no_agency_anywhere_fails_with_one_line(monkeypatch):
+    # the text's opening names no agency either (no 本报告由…编制, no 落款, no 发布机构)
     with pytest.raises(ReportError) as ei:
-        _parse_titled(monkeypatch, "2022年度政府信息公开工作年度报告")
+        _parse_titled(monkeypatch, "2022年度政府信息公开工作年度报告", intro=["本报告根据条例要求编制。"])
     assert "机构名称" in ei.value.reason and "\n" not in ei.value.reason
+
+
+# --------------------------------------------------------------------------- titles lacking agency or year (round 9)
+
+_PERIOD_2022 = "本报告中所列数据的统计期限自2022年1月1日起至2022年12月31日止。"
+
+
+@pytest.mark.parametrize("fmt", ["txt", "html", "docx", "flat"])
+def test_title_without_agency_takes_the_report_s_own_name(monkeypatch, fmt):
+    _, rep = _parse_titled(monkeypatch, "2022年度政府信息公开工作年度报告", fmt)   # 本报告由…编制
+    assert (rep.agency, rep.year) == (AGENCY, 2022)
+    _, rep = _parse_titled(monkeypatch, "2022年度政府信息公开工作年度报告", fmt,
+                           intro=["本报告根据条例要求编制。" + _PERIOD_2022], closing=[AGENCY, "2023年1月20日"])
+    assert (rep.agency, rep.year) == (AGENCY, 2022)   # the 落款
+
+
+def test_title_without_agency_refused_when_signature_and_text_disagree(monkeypatch):
+    with pytest.raises(ReportError) as ei:
+        _parse_titled(monkeypatch, "2022年度政府信息公开工作年度报告", closing=["示例市人民政府办公室", "2023年1月20日"])
+    assert "不一致" in ei.value.reason
+
+
+@pytest.mark.parametrize("fmt", ["txt", "html", "docx", "flat", "pdf"])
+def test_title_without_year_takes_the_statistics_period(monkeypatch, fmt):
+    _, rep = _parse_titled(monkeypatch, f"{AGENCY}政府信息公开工作年度报告", fmt,
+                           intro=[f"本报告由{AGENCY}编制。" + _PERIOD_2022.replace("统计期限", "报告期")])
+    assert (rep.agency, rep.year) == (AGENCY, 2022)
+
+
+def test_title_without_year_is_refused_on_a_publication_date_alone(monkeypatch):
+    with pytest.raises(ReportError) as ei:
+        _parse_titled(monkeypatch, f"{AGENCY}政府信息公开工作年度报告", "html",
+                      intro=[f"本报告由{AGENCY}编制。发布日期：2023-01-20"])
+    assert "年份" in ei.value.reason and "发布日期" in ei.value.reason
+
+
+def test_a_sentence_naming_the_report_gives_no_verb_in_the_agency():
+    got = parse_title(f"根据条例规定，现公布{AGENCY}2022年度政府信息公开工作年度报告。")
+    assert (got.agency, got.year) == (AGENCY, 2022)
+
+
+def test_docx_title_in_the_first_page_header_is_read():
+    import io
+
+    import docx as _docx
+    report = make_report("2021", year=2022)
+    d = _docx.Document(io.BytesIO(render_mod.render(report, "docx", title_lines=[], meta_title=" ")))
+    sec = d.sections[0]
+    sec.different_first_page_header_footer = True
+    sec.first_page_header.paragraphs[0].text = f"{AGENCY}2022年政府信息公开工作年度报告"
+    sec.header.paragraphs[0].text = "政府信息公开"
+    buf = io.BytesIO()
+    d.save(buf)
+    rep = parse(buf.getvalue(), "r.docx")
+    assert (rep.agency, rep.year) == (AGENCY, 2022)
+
+
+def test_html_og_title_is_read_when_title_is_the_site_name():
+    report = make_report("2021", year=2022)
+    data = render_mod.render(report, "html", title_lines=[], meta_title="示例市人民政府门户网站").decode()
+    data = data.replace("<title>", f'<meta property="og:title" content="{AGENCY}2022年政府信息公开工作年度报告" /><title>')
+    rep = parse(data.encode(), "r.html")
+    assert (rep.agency, rep.year) == (AGENCY, 2022)
 
 
 # --------------------------------------------------------------------------- traditional characters
@@ -540,3 +604,18 @@ def test_a_bare_title_with_a_date_but_no_signing_agency_still_fails(monkeypatch)
     with pytest.raises(ReportError):
         parse(render_mod.render(make_report("2021", year=2022), "txt",
                                 title_lines=["关于2022年度政府信息公开工作情况的报告"]), "r.txt")
+def test_bare_title_takes_the_report_s_own_name_over_a_parent_s_metadata_title(monkeypatch):
+    # body: 2022年度…报告 (no agency); <title>: the parent government's report; 本报告由…编制 names it
+    _, rep = _parse_titled(monkeypatch, "2022年度政府信息公开工作年度报告", "html",
+                           meta_title="示例市人民政府2022年政府信息公开工作年度报告")
+    assert (rep.agency, rep.year) == (AGENCY, 2022)
+
+
+def test_an_office_as_the_only_name_is_refused_unless_a_container_title_settles_it(monkeypatch):
+    intro = [f"本报告由{AGENCY}办公室编制。" + _PERIOD_2022]
+    with pytest.raises(ReportError) as ei:
+        _parse_titled(monkeypatch, "2022年度政府信息公开工作年度报告", "html", intro=intro)
+    assert "办公室" in ei.value.reason
+    _, rep = _parse_titled(monkeypatch, "2022年度政府信息公开工作年度报告", "html", intro=intro,
+                           meta_title=f"{AGENCY}2022年政府信息公开工作年度报告")
+    assert (rep.agency, rep.year) == (AGENCY, 2022)

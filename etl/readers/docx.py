@@ -795,12 +795,13 @@ def read_docx(data: bytes, source: str) -> Document:
             styles_xml, styles_matter = _read_styles(zf, document_xml, parts)
             if b"altChunk" in document_xml:
                 chunks = _alt_chunks(zf, root, parser)
+            page_titles = _page_headers(zf, root, parser) if b"headerReference" in document_xml else []
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError, etree.XMLSyntaxError) as e:
         raise ReportError(f"DOCX 文件无法打开（{type(e).__name__}: {str(e)[:80]}）", "corrupt_docx") from e
     body = _child(root, f"{_W}body")
     if body is None:
         raise ReportError("DOCX 文件无法打开（document.xml 没有 body）", "corrupt_docx")
-    out = Document(source=source, fmt="docx")
+    out = Document(source=source, fmt="docx", page_titles=page_titles)
     if core_xml:
         try:
             title = etree.fromstring(core_xml, parser).findtext("{http://purl.org/dc/elements/1.1/}title")
@@ -854,6 +855,44 @@ def _alt_chunks(zf: zipfile.ZipFile, root, parser) -> list[tuple[str, bytes]]:
             out.append((name, zf.read(name)))
         except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError):
             continue
+    return out
+
+
+_HEADER_ORDER = {"first": 0, "default": 1, "even": 2}
+
+
+def _page_headers(zf: zipfile.ZipFile, root, parser) -> list[str]:
+    """The text each page header prints (w:headerReference of the sections: a first page's
+    header before the default and the even pages'), each header's paragraphs and cells run
+    together (a title set as agency | 2020年…报告 cells is one line)."""
+    refs = []
+    for sect in root.iter(_W + "sectPr"):
+        first_page = sect.find(_W + "titlePg") is not None and sect.find(_W + "titlePg").get(_W + "val") not in _OFF
+        for ref in sect.iterfind(_W + "headerReference"):
+            kind = ref.get(_W + "type") or "default"
+            if kind == "first" and not first_page:
+                continue   # defined but not printed: the section prints no different first page
+            refs.append((_HEADER_ORDER.get(kind, 3), ref.get(_R_ID) or ""))
+    if not refs:
+        return []
+    try:
+        rels = etree.fromstring(transitional(zf.read("word/_rels/document.xml.rels")), parser)
+    except (KeyError, etree.XMLSyntaxError):
+        return []
+    targets = {r.get("Id"): r.get("Target") or "" for r in rels.iterfind(f"{{{_REL_NS}}}Relationship")}
+    out: list[str] = []
+    for _, rid in sorted(refs, key=lambda x: x[0]):
+        target = targets.get(rid)
+        if not target:
+            continue
+        name = target.lstrip("/") if target.startswith("/") else "word/" + target
+        try:
+            header = etree.fromstring(transitional(zf.read(name)), parser)
+        except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, etree.XMLSyntaxError):
+            continue
+        text = "".join(t.text or "" for t in header.iter(_W + "t")).strip()
+        if text and text not in out:
+            out.append(text)
     return out
 
 

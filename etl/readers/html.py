@@ -34,6 +34,7 @@ import re
 from lxml import etree
 
 from etl.document import Cell, Document, Paragraph, ReportError, Table
+from etl import titles as _titles
 from etl.numbers import INVISIBLE
 from etl.readers.charset import DOUBLE_BYTE, decode_cjk, genre_score, utf16_without_bom
 
@@ -599,11 +600,16 @@ def _title(root) -> str | None:
     for m in root.iter("meta"):
         if (m.get("name") or "").lower() == "articletitle" and (m.get("content") or "").strip():
             return " ".join(_clean(m.get("content")))
+    og = None   # Open Graph's og:title: the article's title when <title> is the site's name
+    for m in root.iter("meta"):
+        if (m.get("property") or m.get("name") or "").lower() == "og:title" and (m.get("content") or "").strip():
+            og = " ".join(_clean(m.get("content")))
+            break
     for t in root.iter("title"):
         s = " ".join(_clean("".join(t.itertext())))
         if s:
-            return s
-    return None
+            return s if og is None or not _titles.parse_title(og) or _titles.parse_title(s) else og
+    return og
 
 
 def cap_tags(text: str) -> tuple[str, int]:

@@ -7043,3 +7043,389 @@ def _t4_data_row_wrapped(rep: dict, fmt: str) -> Plan | None:
         g.slots.insert(at + 1, ids[5:] + [g.new(Cell(kind="lit")) for _ in range(5)])
     keys = _keys(c, "t4.")
     return Plan(opts={"tables": tables_hook(t4=t4)}, flag_ok=keys, complete=False)
+# ---- adversary round 9 (r9title)
+# Title forms where the title line alone does not give the agency or the year: the year only in
+# the 统计期限/报告期 or the opening paragraph, the agency only in the 落款, 本报告由…编制 or a
+# 发布机构 line; titles only in a page header, a text box, og:title or a CMS box; titles over
+# three lines, across a Word line break, inside a 印发 notice; scope suffixes and short names.
+# Each: agency and year right, or the file refused with a reason — never a wrong agency/year.
+
+
+def _r9_intro(rep: dict, compiled: bool = True, period: str | None = None, extra: str = "") -> list[str]:
+    """The opening paragraph: 本报告由…编制 (or a sentence naming no agency), ``extra``, the
+    statistics-period sentence ``period`` (None: none), the synthetic mark."""
+    from etl.report import SYNTHETIC_MARK
+    first = f"本报告由{rep['agency']}编制。" if compiled else "本报告根据《中华人民共和国政府信息公开条例》要求编制。"
+    return [first + extra + (period or "") + f"{SYNTHETIC_MARK}，仅供测试解析程序使用。"]
+
+
+def _r9_period(y: Any, form: str = "zi_qi") -> str:
+    y = str(y)
+    if form == "cn":
+        cy = "".join("〇一二三四五六七八九"[int(d)] for d in y)
+        return f"本报告中所列数据的统计期限自{cy}年1月1日起至{cy}年12月31日止。"
+    if form == "report_period":
+        return f"本报告的报告期为{y}年1月1日至{y}年12月31日。"
+    return f"本报告中所列数据的统计期限自{y}年1月1日起至{y}年12月31日止。"
+
+
+def _r9_yearless(rep: dict, intro: list[str], may_reject: bool = False, lines: list[str] | None = None,
+                 meta: str | None = None, **opts: Any) -> Plan:
+    t = f"{rep['agency']}政府信息公开工作年度报告"
+    return Plan(opts={"title_lines": lines or [t], "meta_title": meta or t, "intro": intro, **opts},
+                may_reject=may_reject)
+
+
+@transform("title_no_year_period_zi_qi", "14")
+def _title_no_year_period_zi_qi(rep: dict, fmt: str) -> Plan:
+    """No year in the title (nor the metadata title); the report's own 统计期限 sentence gives
+    it (本报告中所列数据的统计期限自Y年1月1日起至Y年12月31日止): the year is read."""
+    return _r9_yearless(rep, _r9_intro(rep, period=_r9_period(rep["year"])))
+
+
+@transform("title_no_year_report_period", "14")
+def _title_no_year_report_period(rep: dict, fmt: str) -> Plan:
+    """No year in the title; the opening paragraph gives the 报告期 (本报告的报告期为Y年1月1日至
+    Y年12月31日): the year is read."""
+    return _r9_yearless(rep, _r9_intro(rep, period=_r9_period(rep["year"], "report_period")))
+
+
+@transform("title_no_year_period_chinese_numerals", "14")
+def _title_no_year_period_chinese_numerals(rep: dict, fmt: str) -> Plan:
+    """No year in the title; the 统计期限 written with Chinese numerals (自二〇二三年1月1日起…):
+    the year is read."""
+    return _r9_yearless(rep, _r9_intro(rep, period=_r9_period(rep["year"], "cn")))
+
+
+@transform("title_no_year_intro_names_report", "14")
+def _title_no_year_intro_names_report(rep: dict, fmt: str) -> Plan:
+    """No year in the title, no 统计期限; the opening paragraph names the report with its year
+    and agency (现公布示例…局Y年度政府信息公开工作年度报告): the agency is the title's (not
+    「现公布示例…局」), the year the paragraph's — or the file refused."""
+    y = rep["year"]
+    lead = f"根据《中华人民共和国政府信息公开条例》规定，现公布{rep['agency']}{y}年度政府信息公开工作年度报告。"
+    return _r9_yearless(rep, [lead] + _r9_intro(rep, compiled=False))
+
+
+@transform("title_no_year_intro_this_year", "14")
+def _title_no_year_intro_this_year(rep: dict, fmt: str) -> Plan:
+    """No year in the title, no 统计期限; the opening paragraph: 本年度报告根据…编制，反映本机关
+    Y年度政府信息公开工作情况: the year is the paragraph's."""
+    lead = (f"本年度报告根据《中华人民共和国政府信息公开条例》要求编制，反映本机关{rep['year']}年度"
+            "政府信息公开工作情况。")
+    return _r9_yearless(rep, [lead] + _r9_intro(rep, compiled=False))
+
+
+@transform("title_no_year_pubdate_only", "14")
+def _title_no_year_pubdate_only(rep: dict, fmt: str) -> Plan:
+    """No year in the title, no 统计期限, nothing in the opening paragraph; only the 发布日期
+    line under the title (early next year): the year of publication is not the report's for
+    certain — refuse, or the right year, never the publication year."""
+    y = int(rep["year"])
+    t = f"{rep['agency']}政府信息公开工作年度报告"
+    return _r9_yearless(rep, _r9_intro(rep), may_reject=True, lines=[t, f"发布日期：{y + 1}-01-20"])
+
+
+def _r9_bare(rep: dict, intro: list[str], lines_after: list[str] | None = None, **kw: Any) -> Plan:
+    t = f"{rep['year']}年政府信息公开工作年度报告"
+    return Plan(opts={"title_lines": [t] + (lines_after or []), "meta_title": t, "intro": intro, **kw.pop("opts", {})},
+                **kw)
+
+
+@transform("title_no_agency_signature", "14")
+def _title_no_agency_signature(rep: dict, fmt: str) -> Plan:
+    """No agency in the title (Y年政府信息公开工作年度报告), none in the opening paragraph; the
+    落款 at the end names it above the date: the agency is the 落款's."""
+    y = int(rep["year"])
+    return _r9_bare(rep, _r9_intro(rep, compiled=False, period=_r9_period(y)),
+                    may_reject=_r9_office(rep["agency"]), opts={"closing": [rep["agency"], f"{y + 1}年1月20日"]})
+
+
+@transform("title_no_agency_signature_cn_date", "14")
+def _title_no_agency_signature_cn_date(rep: dict, fmt: str) -> Plan:
+    """As title_no_agency_signature, the 落款's date in Chinese numerals (二〇二四年一月二十日)."""
+    y = int(rep["year"])
+    return _r9_bare(rep, _r9_intro(rep, compiled=False, period=_r9_period(y)),
+                    may_reject=_r9_office(rep["agency"]), opts={"closing": [rep["agency"], f"{_cn_year(y + 1, '〇')}年一月二十日"]})
+
+
+def _r9_office(agency: str) -> bool:
+    """An agency named as another's office (示例县人民政府办公室): one line naming it cannot tell
+    the office's own report from its agency's (see titles.own_agency)."""
+    return bool(re.search(r"^.{2,}(?:人民政府|政府|局|厅|(?<!机构编制)委员会|管委会|(?<![省市县区旗州盟])委"
+                          r"|[省市县区旗州盟])(?:办公室|办公厅)$", agency))
+
+
+@transform("title_no_agency_compiled_by", "14")
+def _title_no_agency_compiled_by(rep: dict, fmt: str) -> Plan:
+    """No agency in the title; the opening paragraph names it (本报告由示例…局编制): read it
+    (an office's name — 示例市人民政府办公厅 — may be refused: it compiles its government's)."""
+    return _r9_bare(rep, _r9_intro(rep, period=_r9_period(rep["year"])), may_reject=_r9_office(rep["agency"]))
+
+
+@transform("title_no_agency_compiled_by_office", "14")
+def _title_no_agency_compiled_by_office(rep: dict, fmt: str) -> Plan:
+    """No agency in the title, no 落款; the opening paragraph names the agency's office as the
+    compiler (本报告由示例…局办公室编制), as county governments' reports do: refuse, or the
+    agency — never its office."""
+    from etl.report import SYNTHETIC_MARK
+    intro = [f"本报告由{rep['agency']}办公室编制。{_r9_period(rep['year'])}{SYNTHETIC_MARK}，仅供测试解析程序使用。"]
+    return _r9_bare(rep, intro, may_reject=True)
+
+
+@transform("title_no_agency_publisher_line", "14")
+def _title_no_agency_publisher_line(rep: dict, fmt: str) -> Plan:
+    """No agency in the title nor the text; a CMS line under the title names the publisher
+    (发布机构：示例…局　发布日期：…; a crawler's 发布机构: header): read it."""
+    y = int(rep["year"])
+    line = f"发布机构：{rep['agency']}　　发布日期：{y + 1}-01-20"
+
+    def post(data: bytes, f: str) -> bytes:
+        return _fmt_text(data, f, lambda s: s.replace("发布机构: \n", f"发布机构: {rep['agency']}\n", 1))
+    plan = _r9_bare(rep, _r9_intro(rep, compiled=False, period=_r9_period(y)),
+                    lines_after=[] if fmt == "flat" else [line])
+    return replace(plan, post=post) if fmt == "flat" else plan
+
+
+@transform("title_no_agency_signature_conflict", "14", ("txt", "md", "html", "docx", "pdf"))
+def _title_no_agency_signature_conflict(rep: dict, fmt: str) -> Plan:
+    """No agency in the title; 本报告由…编制 names the agency and the 落款 names the parent
+    government's office (which signs for it): the agency is the text's, or the file refused —
+    never the office."""
+    y = int(rep["year"])
+    return _r9_bare(rep, _r9_intro(rep, period=_r9_period(y)), may_reject=True,
+                    opts={"closing": ["示例市人民政府办公室", f"{y + 1}年1月20日"]})
+
+
+def _docx_header_plan(rep: dict, first_page: bool) -> Plan:
+    t = f"{rep['agency']}{rep['year']}年政府信息公开工作年度报告"
+
+    def post(data: bytes, f: str) -> bytes:
+        import docx as _docx
+        d = _docx.Document(io.BytesIO(data))
+        sec = d.sections[0]
+        if first_page:
+            sec.different_first_page_header_footer = True
+            sec.first_page_header.paragraphs[0].text = t
+            sec.header.paragraphs[0].text = "政府信息公开"
+        else:
+            sec.header.paragraphs[0].text = t
+        buf = io.BytesIO()
+        d.save(buf)
+        return buf.getvalue()
+    return Plan(opts={"title_lines": [], "meta_title": " ", "intro": _r9_intro(rep, period=_r9_period(rep["year"]))},
+                post=post)
+
+
+@transform("docx_title_header_paragraph", "14", ("docx",))
+def _docx_title_header_paragraph(rep: dict, fmt: str) -> Plan:
+    """DOCX whose title is printed only in the page header (a paragraph), the body starting at
+    the opening paragraph, the properties' title empty: the header's title is read."""
+    return _docx_header_plan(rep, False)
+
+
+@transform("docx_title_first_page_header", "14", ("docx",))
+def _docx_title_first_page_header(rep: dict, fmt: str) -> Plan:
+    """DOCX whose title is printed only in the first page's header (different first page), the
+    other pages' header a column name: the first page's header is read."""
+    return _docx_header_plan(rep, True)
+
+
+@transform("docx_title_drawing_textbox", "14", ("docx",))
+def _docx_title_drawing_textbox(rep: dict, fmt: str) -> Plan:
+    """DOCX whose title sits in a DrawingML text box (wps:txbx, as WPS and Word 2010+ write it),
+    the properties' title empty: read it there."""
+    t = f"{rep['agency']}{rep['year']}年政府信息公开工作年度报告"
+    ns = ('xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+          'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+          'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"')
+
+    def edit(x: str) -> str:
+        for decl in ns.split():
+            if decl.split("=")[0] not in x[: x.index(">", x.index("<w:document"))]:
+                x = x.replace("<w:document ", f"<w:document {decl} ", 1)
+        box = ('<w:p><w:r><w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" '
+               'relativeHeight="1" behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1">'
+               '<wp:simplePos x="0" y="0"/><wp:positionH relativeFrom="column"><wp:posOffset>0</wp:posOffset>'
+               '</wp:positionH><wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV>'
+               '<wp:extent cx="5000000" cy="500000"/><wp:wrapTopAndBottom/><wp:docPr id="90" name="title"/>'
+               '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+               '<wps:wsp><wps:spPr/><wps:txbx><w:txbxContent>'
+               f'<w:p><w:r><w:t>{t}</w:t></w:r></w:p></w:txbxContent></wps:txbx><wps:bodyPr/></wps:wsp>'
+               '</a:graphicData></a:graphic></wp:anchor></w:drawing></w:r></w:p>')
+        return x.replace("<w:body>", "<w:body>" + box, 1)
+    return Plan(opts={"title_lines": [], "meta_title": " "}, post=lambda data, f: _docx_edit(data, edit))
+
+
+@transform("docx_title_line_break_runs", "14", ("docx",))
+def _docx_title_line_break_runs(rep: dict, fmt: str) -> Plan:
+    """DOCX title in one paragraph, the agency and the rest parted by a line break (w:br) and the
+    words split over runs: the title is whole."""
+    a, y = rep["agency"], rep["year"]
+    t = f"{a}{y}年政府信息公开工作年度报告"
+
+    def edit(x: str) -> str:
+        cut = max(2, len(a) // 2)
+        runs = (f"<w:r><w:t>{a[:cut]}</w:t></w:r><w:r><w:t>{a[cut:]}</w:t></w:r><w:r><w:br/></w:r>"
+                f"<w:r><w:t>{y}</w:t></w:r><w:r><w:t>年政府信息</w:t></w:r><w:r><w:t>公开工作年度报告</w:t></w:r>")
+        return x.replace("<w:body>", f"<w:body><w:p>{runs}</w:p>", 1)
+    return Plan(opts={"title_lines": [], "meta_title": t}, post=lambda data, f: _docx_edit(data, edit))
+
+
+@transform("html_title_og_only", "14", ("html",))
+def _html_title_og_only(rep: dict, fmt: str) -> Plan:
+    """A page whose body prints no title, whose <title> is the site's name and whose og:title
+    (and ArticleTitle absent) holds the report's: read og:title."""
+    t = f"{rep['agency']}{rep['year']}年政府信息公开工作年度报告"
+
+    def post(data: bytes, f: str) -> bytes:
+        return _fmt_text(data, f, lambda s: s.replace("<title>", f'<meta property="og:title" content="{t}" /><title>', 1))
+    return Plan(opts={"title_lines": [], "meta_title": "示例市人民政府门户网站"}, post=post)
+
+
+@transform("html_title_cms_box", "14", ("html",))
+def _html_title_cms_box(rep: dict, fmt: str) -> Plan:
+    """A CMS metadata box (标　　题 / 发布机构 / 成文日期 cells) above a body without a title line,
+    the page's <title> the site's name: the box's title is read."""
+    y = int(rep["year"])
+    t = f"{rep['agency']}{y}年政府信息公开工作年度报告"
+    box = (f'<table class="xxgk"><tr><td>标　　题：</td><td colspan="3">{t}</td></tr>'
+           f'<tr><td>发布机构：</td><td>示例市人民政府办公室</td><td>成文日期：</td><td>{y + 1}-01-18</td></tr></table>')
+
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8")
+        i = s.index(">", s.index("<body")) + 1
+        return (s[:i] + box + s[i:]).encode("utf-8")
+    return Plan(opts={"title_lines": [], "meta_title": "示例市人民政府门户网站"}, post=post)
+
+
+@transform("title_as_picture", "14", ("html", "docx", "pdf"))
+def _title_as_picture(rep: dict, fmt: str) -> Plan:
+    """The title printed as a picture (no text), the metadata title empty: refuse with a reason,
+    never an agency or a year made up from the text."""
+    return Plan(opts={"title_lines": [], "meta_title": " "}, may_reject=True)
+
+
+@transform("title_three_lines", "14")
+def _title_three_lines(rep: dict, fmt: str) -> Plan:
+    """The title over three lines: the agency, ``Y年``, ``政府信息公开工作年度报告``."""
+    a, y = rep["agency"], rep["year"]
+    return _title_plan([a, f"{y}年", "政府信息公开工作年度报告"], f"{a}{y}年政府信息公开工作年度报告")
+
+
+@transform("title_three_lines_words", "14")
+def _title_three_lines_words(rep: dict, fmt: str) -> Plan:
+    """The title over three lines cut inside its words: agency / ``Y年政府信息公开`` / ``工作年度报告``."""
+    a, y = rep["agency"], rep["year"]
+    return _title_plan([a, f"{y}年政府信息公开", "工作年度报告"], f"{a}{y}年政府信息公开工作年度报告")
+
+
+@transform("title_yinfa_wrapper_no_year", "14")
+def _title_yinfa_wrapper_no_year(rep: dict, fmt: str) -> Plan:
+    """A 关于印发《…》的通知 of the parent government's office around a report whose titles (the
+    notice's and its own) carry no year; the 统计期限 gives it: the report's agency and year,
+    never the office's."""
+    a = rep["agency"]
+    t = f"{a}政府信息公开工作年度报告"
+    lines = [f"示例市人民政府办公室关于印发《{t}》的通知", "各有关单位：", "现将年度报告印发给你们，请认真贯彻执行。", t]
+    return _r9_yearless(rep, _r9_intro(rep, period=_r9_period(rep["year"])), lines=lines, meta=lines[0])
+
+
+@transform("title_tail_letter_spaced", "14")
+def _title_tail_letter_spaced(rep: dict, fmt: str) -> Plan:
+    """A title whose 年度报告 (odd years: the whole 政府信息公开工作年度报告) is letter-spaced with
+    ideographic spaces (``年　度　报　告``), as distributed alignment prints it."""
+    a, y = rep["agency"], int(rep["year"])
+    tail = "政府信息公开工作年度报告" if y % 2 else "年度报告"
+    head = "" if y % 2 else "政府信息公开工作"
+    t = f"{a}{y}年{head}" + "　".join(tail)
+    return _title_plan([t], f"{a}{y}年政府信息公开工作年度报告")
+
+
+@transform("title_agency_scope_suffix", "14")
+def _title_agency_scope_suffix(rep: dict, fmt: str) -> Plan:
+    """The agency with its report's scope in brackets (``示例…局（本级）``, odd years ``（汇总）``):
+    the scope is no part of the agency's name."""
+    a, y = rep["agency"], int(rep["year"])
+    scope = "（汇总）" if y % 2 else "（本级）"
+    return _title_plan([f"{a}{scope}{y}年政府信息公开工作年度报告"])
+
+
+@transform("title_agency_government_short", "14")
+def _title_agency_government_short(rep: dict, fmt: str) -> Plan | None:
+    """A government (or its general office) named short in the title: ``…县政府`` for
+    ``…县人民政府``, ``…市政府办公厅`` for ``…市人民政府办公厅``: the agency is its full name."""
+    a = rep["agency"]
+    m = re.match(r"(.*[省市县区旗州盟])人民政府(办公厅|办公室)?$", a)
+    if not m:
+        return None
+    short = f"{m.group(1)}政府{m.group(2) or ''}"
+    return _title_plan([f"{short}{rep['year']}年政府信息公开工作年度报告"])
+
+
+@transform("title_agency_abbreviated_department", "14")
+def _title_agency_abbreviated_department(rep: dict, fmt: str) -> Plan | None:
+    """A department named by its common abbreviation after the place (``…县发改局``,
+    ``…市科委``): the agency is its full name."""
+    from etl.agencies import ABBREVIATIONS
+    a = rep["agency"]
+    for short, full in ABBREVIATIONS.items():
+        if short != full and a.endswith(full) and re.search(r"[省市县区旗州盟]$", a[: -len(full)]):
+            return _title_plan([f"{a[: -len(full)]}{short}{rep['year']}年政府信息公开工作年度报告"])
+    return None
+
+
+@transform("html_title_article_meta_only", "14", ("html",))
+def _html_title_article_meta_only(rep: dict, fmt: str) -> Plan:
+    """A page whose body prints no title, whose <title> is the site's name and whose CMS meta
+    ArticleTitle holds the report's title: read it."""
+    t = f"{rep['agency']}{rep['year']}年政府信息公开工作年度报告"
+
+    def post(data: bytes, f: str) -> bytes:
+        return _fmt_text(data, f, lambda s: s.replace("<title>", f'<meta name="ArticleTitle" content="{t}"><title>', 1))
+    return Plan(opts={"title_lines": [], "meta_title": "示例市人民政府门户网站"}, post=post)
+
+
+@transform("html_title_br_inside", "14", ("html",))
+def _html_title_br_inside(rep: dict, fmt: str) -> Plan:
+    """An HTML title paragraph broken by ``<br>`` inside the agency's name and before the year,
+    the page's <title> the site's name: the title is whole."""
+    a, y = rep["agency"], rep["year"]
+    cut = max(2, len(a) // 2)
+
+    def post(data: bytes, f: str) -> bytes:
+        s = data.decode("utf-8")
+        i = s.index(">", s.index("<body")) + 1
+        p = f'<p style="text-align:center"><b>{a[:cut]}<br/>{a[cut:]}<br>{y}年政府信息公开工作年度报告</b></p>'
+        return (s[:i] + p + s[i:]).encode("utf-8")
+    return Plan(opts={"title_lines": [], "meta_title": "示例市人民政府门户网站"}, post=post)
+
+
+@transform("title_bare_meta_parent_agency", "14", ("flat", "html", "docx", "pdf"))
+def _title_bare_meta_parent_agency(rep: dict, fmt: str) -> Plan:
+    """The body's title without the agency (Y年…报告), the file's metadata title naming the
+    parent government's report, the opening naming the agency (本报告由示例…局编制): the
+    agency is the report's own, or the file refused — never the parent government."""
+    y = rep["year"]
+    return _r9_bare(rep, _r9_intro(rep, period=_r9_period(y)), may_reject=True,
+                    opts={"meta_title": f"示例市人民政府{y}年政府信息公开工作年度报告"})
+
+
+@transform("title_yearless_meta_last_year", "14", ("flat", "html", "docx", "pdf"))
+def _title_yearless_meta_last_year(rep: dict, fmt: str) -> Plan:
+    """The body's title without a year, the metadata title left from last year's report, the
+    统计期限 giving the year: the year is the report's own, never last year's."""
+    y = int(rep["year"])
+    return _r9_yearless(rep, _r9_intro(rep, period=_r9_period(y)),
+                        meta=f"{rep['agency']}{y - 1}年政府信息公开工作年度报告")
+
+
+@transform("title_bare_office_meta_names_agency", "14", ("flat", "html", "docx", "pdf"))
+def _title_bare_office_meta_names_agency(rep: dict, fmt: str) -> Plan:
+    """The body's title without the agency, the opening naming the agency's office as compiler
+    (本报告由示例…局办公室编制), the metadata title naming the agency itself: the metadata
+    settles which of the two the report is — the agency."""
+    from etl.report import SYNTHETIC_MARK
+    y = rep["year"]
+    intro = [f"本报告由{rep['agency']}办公室编制。{_r9_period(y)}{SYNTHETIC_MARK}，仅供测试解析程序使用。"]
+    return _r9_bare(rep, intro, opts={"meta_title": f"{rep['agency']}{y}年政府信息公开工作年度报告"})
