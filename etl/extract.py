@@ -1434,7 +1434,7 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
     header_blocks: list[str] = []    # the blocks the last header names, in printed order
     spacer: Row | None = None  # an all-blank 15-cell row: the data row only if there is no other
     orphan: Row | None = None  # the last all-blank row under a header no data row followed
-    read_by: dict[str, list[tuple[int, int, Decimal | None]]] = {}   # key → (header, data row, value) read
+    read_by: dict[str, list[tuple[int, int, Decimal | None, bool]]] = {}   # key → (header, data row, value, full row)
     segment = 0   # the header block the data rows are under (a table printed again has its own)
     for row in rows:
         if row.blank:  # a spacer, or the empty continuation of merged header cells
@@ -1494,6 +1494,7 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
             state.warnings.append(f"表四跳过 {row_year} 年的数据行（报告年度 {year}）")
             continue
         vals = [(cv, i) for i, cv in enumerate(row.values)]
+        inked = sum(cv.semantic != "blank" for cv in row.values)   # a full row prints all 15
         if turned and len(header_blocks) == 3 and not cols:
             for b, (cv, idx) in zip(header_blocks, vals):
                 state.put(f"t4.{b}.{leaf[0][1]}", cv, row, idx)
@@ -1503,7 +1504,7 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
         if picked:
             for key, cv, idx in picked:
                 state.put(f"t4.{key}", cv, row, idx)
-                read_by.setdefault(f"t4.{key}", []).append((segment, id(row), cv.value))
+                read_by.setdefault(f"t4.{key}", []).append((segment, id(row), cv.value, inked >= 15))
             found = True
             continue
         if len(vals) >= 15:
@@ -1514,7 +1515,7 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
             keys, proven = _t4_keys(row, vals, cmap, blocks, cols)
             for key, (cv, idx) in zip(keys, vals):
                 state.put(f"t4.{key}", cv, row, idx)
-                read_by.setdefault(f"t4.{key}", []).append((segment, id(row), cv.value))
+                read_by.setdefault(f"t4.{key}", []).append((segment, id(row), cv.value, inked >= 15))
                 if not proven:
                     unproven.add(f"t4.{key}")
                     if recon_last:   # the template's order, which the header's words contradict
@@ -1524,7 +1525,7 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
             order = cols or list(vocab.T4_COL_KEYS)
             for ck, (cv, idx) in zip(order, vals):
                 state.put(f"t4.{block}.{ck}", cv, row, idx)
-                read_by.setdefault(f"t4.{block}.{ck}", []).append((segment, id(row), cv.value))
+                read_by.setdefault(f"t4.{block}.{ck}", []).append((segment, id(row), cv.value, inked >= 15))
                 if not cols:
                     unproven.add(f"t4.{block}.{ck}")
             found = True
@@ -1537,23 +1538,28 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
     return found, unproven
 
 
-def _t4_rows_disagree(read_by: dict[str, list[tuple[int, int, Decimal | None]]], state: ParseState) -> None:
+def _t4_rows_disagree(read_by: dict[str, list[tuple[int, int, Decimal | None, bool]]],
+                      state: ParseState) -> None:
     """Two data rows of table 四 under one header that read the same column with different
     figures (a data row wrapped in two under the 15-column header, each placed from the left
     edge) prove neither row's places: every cell either row gave is flagged, not only those
     that differ — a figure the two happen to share (0 and 0) is no confirmation.  Rows that
-    agree, and a table printed again under a header of its own (a 更正 table: its differing
-    cells are flagged as read twice), flag nothing more."""
+    agree, two full 15-figure rows (each column placed by the header: their differing cells are
+    flagged as read twice) and a table printed again under a header of its own (a 更正 table)
+    flag nothing more."""
     clashing: set[int] = set()
     for reads in read_by.values():
         by_head: dict[int, set] = {}
-        for seg, _r, v in reads:
+        partial: set[int] = set()   # headers with a data row shorter than the header
+        for seg, _r, v, full in reads:
             by_head.setdefault(seg, set()).add(v)
-        clashing |= {r for seg, r, _v in reads if len(by_head[seg]) > 1}
+            if not full:
+                partial.add(seg)
+        clashing |= {r for seg, r, _v, _f in reads if len(by_head[seg]) > 1 and seg in partial}
     if not clashing:
         return
     for key, reads in read_by.items():
-        if any(r in clashing for _s, r, _v in reads):
+        if any(r in clashing for _s, r, _v, _f in reads):
             state.flag(key, "表四有两行数据读到同一列且数值不同（数据行被拆成两行或多印一行），各数所在的列无法确认")
 
 

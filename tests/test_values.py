@@ -316,11 +316,11 @@ def test_odd_value_in_crawler_run_together_text_is_right_or_flagged(monkeypatch,
 @pytest.mark.parametrize("text", ["-6", "−6", "－6", "-6件"])
 def test_a_minus_sign_in_a_count_column_is_doubtful(text):
     """A count is never negative: -6 in a table 三/四 cell (a stray dash before the figure, a
-    garbled sign) is flagged, not stored as a negative count; in 本年增/减 it is the change
-    (adversary round 9, r9freshB)."""
+    garbled sign) is kept as printed and flagged, never a silent negative count; in 本年增/减
+    it is the change (adversary round 9, r9freshB, r9freshA)."""
     cv = parse_cell(text)
     value, doubt = count_value(cv, 10**6)
-    assert value is None and "不能为负" in doubt
+    assert value == -6 and "为负" in doubt
     assert count_value(cv, 10**6, signed=True) == (-6, "")
 
 
