@@ -209,33 +209,28 @@ _SIGN_DATE = re.compile(r"(?:19|20)\d\d年(?:\d{1,2}|[一二三四五六七八�
 _COMPILED_BY = re.compile(r"本报告(?:是)?由([^，。,；;：:]{2,60}?)(?:根据|依据|按照|依照|编制|制作|撰写)")
 
 
-def signed_agency(text: str, agency: str) -> str:
-    """The full name the report gives itself — its 落款 (the agency's name above the date that
-    ends the text) or 本报告由…编制 — when the title prints the same agency shortened (示例局 for
-    示例省示例市示例局: the full name ends with the title's); else the title's agency."""
-    if not agency:
-        return agency
+def _self_names(text: str) -> tuple[str | None, str | None]:
+    """The names a report gives itself: its 落款 (the name above the date that ends the text)
+    and 本报告由…编制 — each when printed and shaped as an agency (:func:`_agency`), else None."""
     flat = _prep("".join(text.split()))
-    names = []
     tail = flat[-300:]
     m = _SIGN_DATE.search(tail)
-    if m is not None:
-        names.append(_agency(tail[:m.start()]))
+    signer = _agency(tail[:m.start()]) if m is not None else None
     m = _COMPILED_BY.search(flat[:5000])
-    if m is not None:
-        names.append(_agency(m.group(1)))
-    for full in names:
+    compiled = _agency(m.group(1)) if m is not None else None
+    return signer, compiled
+
+
+def signed_agency(text: str, agency: str) -> str:
+    """The full name the report gives itself (:func:`_self_names`) when the title prints the
+    same agency shortened (示例局 for 示例省示例市示例局: the full name ends with the title's);
+    else the title's agency."""
+    if not agency:
+        return agency
+    for full in _self_names(text):
         if full and full != agency and full.endswith(agency):
             return full
     return agency
-
-
-def _signer(text: str) -> str | None:
-    """The agency of the 落款 — the name above the date that ends the text — when it looks like
-    an agency (:func:`_agency`), else None."""
-    tail = _prep("".join(text.split()))[-300:]
-    m = _SIGN_DATE.search(tail)
-    return _agency(tail[:m.start()]) if m is not None else None
 
 
 def _signed_bare(doc: Document, lines: list[str]) -> tuple[str, int, str] | None:
@@ -247,7 +242,7 @@ def _signed_bare(doc: Document, lines: list[str]) -> tuple[str, int, str] | None
                  if t is not None and not t.agency), None)
     if bare is None:
         return None
-    agency = _signer(doc.text())
+    agency = _self_names(doc.text())[0]   # the 落款
     return (agency, bare.year, agency + bare.text) if agency else None
 
 
@@ -423,16 +418,7 @@ def own_agency(text: str) -> str | None:
     (the longer is taken); ReportError when they name different agencies, or when the one name
     printed is an agency's office (示例县人民政府办公室 compiles its government's report as well
     as its own).  None when neither is printed."""
-    flat = _prep("".join(text.split()))
-    found: list[str] = []
-    tail = flat[-300:]
-    m = _SIGN_DATE.search(tail)
-    if m is not None:
-        found.append(_agency(tail[:m.start()]) or "")
-    m = _COMPILED_BY.search(flat[:5000])
-    if m is not None:
-        found.append(_agency(m.group(1)) or "")
-    found = [n for n in found if n]
+    found = [n for n in _self_names(text) if n]
     names = sorted(set(found), key=len, reverse=True)
     if not names:
         return None
