@@ -583,20 +583,23 @@ def paragraph_text(p_el, styles: _Styles | None = None, plain_ground: bool = Fal
                     prev_size = size
         if skip:
             continue
-        tag = el.tag
-        if tag == _T:
-            if el.text:
-                parts.append(el.text)
-        elif tag == _TAB:
-            parts.append("\t")
-        elif tag == _BR:
-            if el.get(_W + "type") in (None, "textWrapping"):
-                parts.append("\n")
-        elif tag == _CR:
-            parts.append("\n")
-        else:
-            parts.append("-")
+        parts.append(_piece(el))
     return "".join(parts)
+
+
+def _piece(el) -> str:
+    """The text a run's text element prints (w:t, a tab, a line break — not a page or column
+    break —, a carriage return; a no-break hyphen prints "-")."""
+    tag = el.tag
+    if tag == _T:
+        return el.text or ""
+    if tag == _TAB:
+        return "\t"
+    if tag == _BR:
+        return "\n" if el.get(_W + "type") in (None, "textWrapping") else ""
+    if tag == _CR:
+        return "\n"
+    return "-"
 
 
 _MISSING = object()
@@ -624,20 +627,7 @@ def _direct_paragraph_text(p_el, raised_ink: bool) -> str | None:
             if not texts or (rpr is not None
                              and _no_ink_props(_raised_as_ink(_rpr_props(rpr), raised_ink), False)):
                 continue
-            for el in texts:
-                t = el.tag
-                if t == _T:
-                    if el.text:
-                        parts.append(el.text)
-                elif t == _TAB:
-                    parts.append("\t")
-                elif t == _BR:
-                    if el.get(_W + "type") in (None, "textWrapping"):
-                        parts.append("\n")
-                elif t == _CR:
-                    parts.append("\n")
-                else:
-                    parts.append("-")
+            parts.extend(map(_piece, texts))
         elif tag != _PPR and not (isinstance(tag, str) and tag.endswith(_MARKERS)):
             return None
     return "".join(parts)
