@@ -445,6 +445,13 @@ def _read_t2(rows: list[Row], template: str, state: ParseState, year: int | None
                 for c in vocab.t2_unnamed_cols(lab.key, [], template):
                     state.flag(f"t2.{lab.key}.{c}", "该行不在模板中，表头缺失或列名无法识别，数值无法对应到列")
             continue
+        skip_tail = len(layout) - len(layout[:len(layout) - len(list(itertools.takewhile(
+            lambda c: c == "", reversed(layout))))])
+        if skip_tail and len(vals) == len(layout) - skip_tail and row.table is not None and not row.packed:
+            # the header's last columns are no figures of this report (同比增减, 上年数量) and
+            # the table row prints no figure under them (a 12% share is read as a remark):
+            # every cell the row holds is under the header's own columns
+            layout = layout[:len(vals)]
         if len(vals) != len(layout):
             told = _short_row_by_narrative(row, lab.key, layout, vals, unit or caption, state)
             for c in layout:
@@ -1153,6 +1160,11 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
                 if above:
                     ink_lost.add(above)
             seq.append(("label", lab.key if lab else None))
+            continue
+        if row.labels and vocab.sub_row_label(row.labels[-1]):
+            # 其中：网上申请予以公开 — a part of the row above, named with its words: not that row
+            state.warnings.append(f"表三「{row.labels[-1][:20]}」是上一行的分项，不是模板中的行，未读取")
+            seq.append(("label", None))
             continue
         lab = vocab.match_t3_row(row.label) if row.labels else None
         seq.append(("row", (lab.key if lab else None, row, vals)))

@@ -36,6 +36,9 @@ NA_TOKENS = frozenset({"/", "-", "—", "——", "–", "－", "―", "无", "�
 _NUM = re.compile(
     r"^(?P<sign>[+\-−]|增|减|增加|减少)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
     r"(?P<unit>万元|千元|亿元|元|万|亿|件次|人次|件|个|项|条|次|宗|份|家|户|起|批|例)?$")
+#: A cell holding only the numeral zero written as a character (〇 / 零, with a count word):
+#: zero.  The white circles ○/◯ stay look-alikes (a symbol typed for 〇, or damage): flagged.
+_ZERO_WORD = re.compile(r"[〇零](?:件次|人次|件|个|项|条|次|宗|份|家|户|起|批|例)?")
 #: The yuan sign before an amount (￥1036290): the amount is in 元.
 _YUAN_SIGN = re.compile(r"^[￥¥]")
 
@@ -107,6 +110,9 @@ def parse_cell(text: str) -> CellValue | None:
         return CellValue(Decimal(0), "blank", "", raw)
     if t in NA_TOKENS or t.lower() in NA_TOKENS:
         return CellValue(None, "na", "", raw)
+    if _ZERO_WORD.fullmatch(t):
+        # 〇 (U+3007) and 零 are the written numeral zero itself, not a look-alike of a digit
+        return CellValue(Decimal(0), "number", "", raw, _doubt(body, marks, Decimal(0)))
     yuan = bool(_YUAN_SIGN.match(t))
     if yuan:
         t = t[1:]

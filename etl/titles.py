@@ -377,7 +377,18 @@ def report_year(text: str) -> int | None:
     t = arabic_years(text[:4000])
     head = _FIRST_HEADING.search(t)
     years = {int(m.group("y")) for m in _OWN_YEAR.finditer(t[: head.start() if head else 1500])}
+    if not years and head:
+        # no sentence about the report before section 一: the section's own opening names the
+        # year its work is told for (2023年，本局…; 2023年度，…) — not 2021年以来 (a span), nor
+        # a year cited later in it (较2022年, 2024年工作打算); a publication date never is
+        opening = _SECTION_YEAR.match(t, head.end())
+        if opening:
+            years = {int(opening.group("y"))}
     return years.pop() if len(years) == 1 else None
+
+
+#: the opening of section 一 (总体情况) when it starts with a year: 2023年，… / 2023年度，…
+_SECTION_YEAR = re.compile(rf"[\s:：]*(?P<y>{_YEAR})年度?[，,]")
 
 
 _PERIOD = re.compile(r"(?:统计(?:期限|期间|时限|时段|周期|时间)|报告期)[^。；]{0,24}?(\d{4})\s*年\s*1\s*月\s*1\s*日"

@@ -305,6 +305,16 @@ def match_t3_row(text: str) -> Label | None:
     return best
 
 
+_SUB_ROW = re.compile(r"^其中[:：,，、]?(?=[\u4e00-\u9fff])(?![一二三四五六七八九]、)")
+
+
+def sub_row_label(text: str) -> bool:
+    """A label that names a part of the row above (其中：网上申请予以公开, 其中当面申请): 其中
+    followed by words — not a merged 其中 cell alone, nor 其中 before a numbered item
+    (其中：1.属于国家秘密, the template's own sub-row under a group printed with its sums)."""
+    return bool(_SUB_ROW.match(norm(text)))
+
+
 def match_t4_any(text: str) -> bool:
     """Does a label belong to table 四 (行政复议 / 行政诉讼 / 结果维持 …)?"""
     n = norm(text)
