@@ -688,6 +688,9 @@ def _t3_values(row: Row, cmap: headers.ColumnMap, same_table: bool = False
         if got is not None:
             return (None, False) if same_table and _off_header(got, row, cmap) else (got, True)
     vals = list(zip(row.values, range(len(row.values))))
+    if cmap.how == "order" and cmap.order == ["total"]:
+        # a header naming 总计 and no applicant column in any form: one figure, the row's 总计
+        return ([None] * 6 + [vals[0]], True) if len(vals) == 1 else (None, False)
     while len(vals) > 7 and vals[-1][0].semantic == "blank":
         vals.pop()
     if len(vals) > 7 and (cmap.other or vals[-1][0].raw.strip()[:1] in ("+", "-", "＋", "－")):
@@ -750,6 +753,9 @@ def _header_map(header: list[Row], by_grid, by_order, size: int, keyer) -> heade
         other = {c for c, p in headers.column_paths(header, keyer).items()
                  if (c > first or p in _SEQ_WORDS) and c not in grid}
         return headers.ColumnMap(by_col=grid, order=order, how="grid", other=other)
+    if size == 15 and contiguous and set(grid.values()) == _T4_TOTALS:
+        # table 四 printing only each block's 总计 (行政复议 总计 | 直接起诉 总计 | 复议后起诉 总计)
+        return headers.ColumnMap(by_col=grid, how="grid")
     if order:
         return headers.ColumnMap(order=order, how="order")
     if grid:
@@ -1093,6 +1099,7 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
     values_read = False
     foreign = False   # reading the rows of another table printed after table 三
     ink_lost: set[str] = set()   # rows just above unlabelled figures that fit no column
+    total_only: frozenset[str] = frozenset()   # applicant columns of a table printing only 总计
     for row in rows:
         if row.blank or (header and not row.labels and all(v.semantic == "na" for v in row.values)):
             continue  # no ink (a spacer row, an empty first row), or only n/a marks under a header
@@ -1107,6 +1114,9 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
             found = _header_map(header, headers.t3_by_grid, headers.t3_order, 7, headers.t3_key)
             if found is not None and not found.mapped:
                 found = headers.t3_partial(header) or found
+            if found is not None and (found.order == ["total"] if found.how == "order" else (
+                    set(found.by_col.values()) == {"total"} and found.absent == frozenset(vocab.T3_APPLICANT_COLS))):
+                total_only = frozenset(vocab.T3_APPLICANT_COLS)
             if found is not None and (found.mapped or not cmap.mapped) and not (found.seen and values_read):
                 # a repeated header that names fewer columns keeps the full one; label rows
                 # among the values (a wrapped 其他情形) are no header to flag the rest by
@@ -1203,8 +1213,10 @@ def _read_t3(rows: list[Row], state: ParseState, damaged: bool) -> tuple[bool, b
     for key, (row, vals, method) in [*assigned.items(), *((k, (r, v, "cell")) for k, r, v in again)]:
         for c, got in zip(vocab.T3_COL_KEYS, vals):
             if got is None:   # a column the table visibly does not print: 总计, a sum the
-                if c == "total":  # database derives, is absent; 法人或其他组织's sub-columns
-                    state.omitted.add(f"t3.{key}.{c}")  # printed as one are lost (flagged)
+                # database derives, is absent, and so are the applicant columns of a table
+                # printing only 总计; 法人或其他组织's sub-columns printed as one are lost (flagged)
+                if c == "total" or c in total_only:
+                    state.omitted.add(f"t3.{key}.{c}")
                 continue
             cv, idx = got
             k = f"t3.{key}.{c}"
@@ -1399,6 +1411,9 @@ def _other_table(a: Row, b: Row) -> bool:
     return a.table is not None and b.table is not None and a.table != b.table
 
 
+_T4_TOTALS = frozenset(f"{b}.total" for b in vocab.T4_ROW_KEYS)
+
+
 def _t4_by_grid(row: Row, cmap: headers.ColumnMap) -> list[tuple[str, CellValue, int]]:
     """A table-四 row's values keyed by their grid columns' header words (a table of one or two
     blocks, an extra 合计 column): [] unless every inked value sits in a named column and every
@@ -1414,6 +1429,8 @@ def _t4_by_grid(row: Row, cmap: headers.ColumnMap) -> list[tuple[str, CellValue,
         elif cv.semantic != "blank" and col not in cmap.other:
             stray = True
     keys = [k for k, _, _ in picked]
+    if set(keys) == _T4_TOTALS and len(keys) == 3 and not stray and not row.packed:
+        return picked   # only the three blocks' 总计 printed, each under its own header cell
     if stray or len(keys) < 5 or len(set(keys)) != len(keys):
         return []
     if row.packed:
@@ -1514,6 +1531,11 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
             continue
         picked = _t4_by_grid(row, cmap)
         if picked:
+            if {k for k, _, _ in picked} == _T4_TOTALS:
+                # the result columns are visibly not printed: absent, not lost
+                state.warnings.append("表四只印了行政复议、行政诉讼各项的总计：结果维持等列未印，这些单元格不属于本报告")
+                state.omitted |= {f"t4.{b}.{c}" for b in vocab.T4_ROW_KEYS for c in vocab.T4_COL_KEYS
+                                  if c != "total"}
             for key, cv, idx in picked:
                 state.put(f"t4.{key}", cv, row, idx)
                 read_by.setdefault(f"t4.{key}", []).append((segment, id(row), cv.value, inked >= 15))

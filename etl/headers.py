@@ -251,7 +251,7 @@ def t3_partial(header: list[Row]) -> ColumnMap | None:
     prints: 法人或其他组织 as one column (自然人, 法人或其他组织, 总计: the group column is read
     as nothing, its five sub-columns are not printed and their sum is no key), or no 总计
     column (the six applicant columns).  A map of the named columns with the keys the table
-    visibly omits (``absent``); None unless every column word heads one run of columns, no
+    visibly omits (``absent``) — also a table printing only 总计; None unless every column word heads one run of columns, no
     other column holds a column word, and (without 总计) no unnamed column is printed — but
     one: the six applicant columns named and one last column with no header word of its own
     is 总计 by its place (``guessed``), to be proven by the identity."""
@@ -275,6 +275,11 @@ def t3_partial(header: list[Row]) -> ColumnMap | None:
         absent = frozenset(vocab.T3_COL_KEYS[1:6])
     elif set(runs) == set(vocab.T3_COL_KEYS) - {"total"} and not group and not other:
         absent = frozenset({"total"})
+    elif runs == ["total"] and not group and not other and not unnamed and len(
+            {p for c, p in paths.items() if c < cols[0]} - {""}) <= 1:
+        # only 总计 printed (申请人情况 | 总计): no applicant column in any form, nothing left of
+        # it but the row labels' one header cell (not 数据1 … 数据6: columns without names)
+        absent = frozenset(vocab.T3_APPLICANT_COLS)
     elif (set(runs) == set(vocab.T3_COL_KEYS) - {"total"} and not group and unnamed == [cols[-1] + 1]
           and other == {cols[-1] + 1} and max(paths) == cols[-1] + 1):
         # the six applicant columns named, then one last column without a word of its own: 总计's

@@ -141,3 +141,34 @@ def test_no_year_anywhere_is_still_refused():
                    section1="本局稳步推进政务公开，较2022年有所进步。")
     with pytest.raises(ReportError):
         parse_bytes(data, "r.html")
+
+
+def _t3_total_only() -> str:
+    rows = "".join(_tr(f"{vocab.row_zh('t3', key)}@1x3", {"new_received": "8", "granted": "7",
+                                                           "unavailable_not_held": "1", "result_total": "8"}.get(key, "0"))
+                   for key in vocab.t3_rows_for("2021", False))
+    return ("<p>三、收到和处理政府信息公开申请情况</p><table border=1>"
+            + _tr(f"{_T3_NOTE}@2x3", "申请人情况") + _tr("总计") + rows + "</table>")
+
+
+def test_t3_printing_only_the_total_column():
+    rep = parse_bytes(_report(t3=_t3_total_only()), "r.html")
+    assert rep.cells["t3.new_received.total"] == 8
+    assert rep.cells["t3.result_total.total"] == 8
+    assert rep.cells["t3.denied_state_secret.total"] == 0
+    # the applicant columns are not printed in any form: absent, not flagged, with a warning
+    assert not any(k.startswith("t3.") and not k.endswith(".total") for k in rep.cells)
+    assert not any(k.startswith("t3.") for k in rep.uncertain)
+    assert any("表三未印" in w for w in rep.warnings)
+
+
+def test_t4_printing_only_each_block_total():
+    t4 = ("<p>四、政府信息公开行政复议、行政诉讼情况</p><table border=1>"
+          + _tr("行政复议", "行政诉讼@1x2") + _tr("总计", "未经复议直接起诉（总计）", "复议后起诉（总计）")
+          + _tr("3", "1", "0") + "</table>")
+    data = _report().replace(_T4.encode(), t4.encode())
+    rep = parse_bytes(data, "r.html")
+    assert [rep.cells.get(f"t4.{b}.total") for b in vocab.T4_ROW_KEYS] == [3, 1, 0]
+    assert not any(k.startswith("t4.") and not k.endswith(".total") for k in rep.cells)
+    assert not any(k.startswith("t4.") for k in rep.uncertain)
+    assert any("表四只印" in w for w in rep.warnings)
