@@ -7429,3 +7429,84 @@ def _title_bare_office_meta_names_agency(rep: dict, fmt: str) -> Plan:
     y = rep["year"]
     intro = [f"本报告由{rep['agency']}办公室编制。{_r9_period(y)}{SYNTHETIC_MARK}，仅供测试解析程序使用。"]
     return _r9_bare(rep, intro, opts={"meta_title": f"{rep['agency']}{y}年政府信息公开工作年度报告"})
+
+
+# ---- adversary round 10 (r10tmpl): how agencies vary the template's content
+
+
+@transform("r10tmpl_t3_qizhong_row_words", "extra", TABLED)
+def _r10tmpl_t3_qizhong_row_words(rep: dict, fmt: str) -> Plan | None:
+    """A 其中 row under （一）予以公开 named with that row's words (其中：网上申请予以公开),
+    figures a part of the row's: not the row printed again, no key of its own."""
+    cells = rep["cells"]
+    granted = [cells.get(f"t3.granted.{c}") for c in vocab.T3_COL_KEYS]
+    if any(v is None for v in granted) or not granted[-1]:
+        return None
+
+    def t3(g: Grid, r: Any) -> None:
+        at = g.row_of("t3.granted.") + 1
+        row = g.slots[at - 1]
+        first = next(i for i, cid in enumerate(row) if g.cells[cid].kind == "num")
+        labels = [lit()] * (first - 1) + [lit("其中：网上申请予以公开")]
+        g.insert_row(at, labels + [lit(str(v // 2)) for v in granted])
+    return Plan(opts={"tables": tables_hook(t3=t3)})
+
+
+@transform("r10tmpl_zeros_as_ling", "extra")
+def _r10tmpl_zeros_as_ling(rep: dict, fmt: str) -> Plan | None:
+    """Zeros of tables 三 and 四 typed as the numeral 〇 (U+3007) itself: the figure 0."""
+    zeros = {k for k, v in rep["cells"].items() if k[:2] in ("t3", "t4") and v == 0}
+    if not zeros:
+        return None
+    return Plan(opts={"value_text": lambda k, s: "〇" if k in zeros else s})
+
+
+@transform("r10tmpl_t2_yoy_percent_col", "extra", ("txt", "md", "html", "docx"))
+def _r10tmpl_t2_yoy_percent_col(rep: dict, fmt: str) -> Plan | None:
+    """2021 table 二 with a 同比增减 column of percentages after 本年处理决定数量 (第（五）/（六）
+    项): the shares are no figure of the report, the decision counts read unflagged."""
+    if rep["template"] != "2021":
+        return None
+
+    def t2(g: Grid, r: Any) -> None:
+        for rr, row in enumerate(g.slots):
+            first = g.cells[row[1]]
+            if first.kind == "head" and first.text == "本年处理决定数量":
+                g.cells.append(head("同比增减"))
+            elif first.kind == "num" and first.key.endswith(".decision_count"):
+                g.cells.append(lit(f"{'+' if rr % 2 else '-'}{rr % 7 + 2}%"))
+            else:
+                continue
+            nid = len(g.cells) - 1
+            row[g.ncols - 1] = nid
+    return Plan(opts={"tables": tables_hook(t2=t2)})
+
+
+@transform("r10tmpl_t3_total_only", "10", ("html", "docx"))
+def _r10tmpl_t3_total_only(rep: dict, fmt: str) -> Plan:
+    """Table 三 printing only its 总计 column (申请人情况 | 总计): the applicant columns are not
+    printed in any form, their keys absent."""
+    truth = {k: v for k, v in rep["cells"].items() if not k.startswith("t3.") or k.endswith(".total")}
+    gone = {k for k in rep["cells"] if k not in truth}
+    return Plan(opts={"tables": tables_hook(t3=lambda g, r: g.delete_cols(list(range(3, 9))))},
+                truth=truth, flag_ok=gone)
+
+
+@transform("r10tmpl_t4_totals_only", "10", ("html", "docx"))
+def _r10tmpl_t4_totals_only(rep: dict, fmt: str) -> Plan:
+    """Table 四 printing only each block's 总计 (行政复议 总计 | 直接起诉 总计 | 复议后起诉 总计):
+    the result columns are not printed, their keys absent."""
+    truth = {k: v for k, v in rep["cells"].items() if not k.startswith("t4.") or k.endswith(".total")}
+    gone = {k for k in rep["cells"] if k not in truth}
+    return Plan(opts={"tables": tables_hook(t4=lambda g, r: g.delete_cols([0, 1, 2, 3, 5, 6, 7, 8, 10, 11, 12, 13]))},
+                truth=truth, flag_ok=gone)
+
+
+@transform("r10tmpl_year_only_in_section_one", "14", ("txt", "md", "html", "docx"))
+def _r10tmpl_year_only_in_section_one(rep: dict, fmt: str) -> Plan:
+    """No year in the title, no 统计期限; the opening cites next year's work plan; section 一
+    opens with the report's year (Y年，本机关…): the year is Y, never the cited plan's."""
+    from etl.report import SYNTHETIC_MARK
+    y = int(rep["year"])
+    intro = [f"根据《{y + 1}年政务公开工作要点》的要求编制本报告。{SYNTHETIC_MARK}，仅供测试解析程序使用。"]
+    return _r9_yearless(rep, intro)
