@@ -7445,10 +7445,10 @@ def _r10tmpl_t3_qizhong_row_words(rep: dict, fmt: str) -> Plan | None:
 
     def t3(g: Grid, r: Any) -> None:
         at = g.row_of("t3.granted.") + 1
-        row = g.slots[at - 1]
-        first = next(i for i, cid in enumerate(row) if g.cells[cid].kind == "num")
-        labels = [lit()] * (first - 1) + [lit("其中：网上申请予以公开")]
-        g.insert_row(at, labels + [lit(str(v // 2)) for v in granted])
+        above, below = g.slots[at - 1], g.slots[at] if at < len(g.slots) else None
+        first = next(i for i, cid in enumerate(above) if g.cells[cid].kind == "num")
+        kept = sum(1 for c in range(first) if below is not None and above[c] == below[c])
+        g.insert_row(at, [lit("其中：网上申请予以公开", cs=first - kept)] + [lit(str(v // 2)) for v in granted])
     return Plan(opts={"tables": tables_hook(t3=t3)})
 
 
