@@ -34,7 +34,8 @@ from pathlib import Path
 from etl import checks, headers, narrative, recover, vocab
 from etl.agencies import canonical_agency
 from etl.document import Document, Paragraph, ReportError, Table
-from etl.numbers import CellValue, declared_unit, parse_cell, strip_markers, whole_number_format
+from etl.numbers import (CellValue, cn_numeral, declared_unit, parse_cell, strip_markers, whole_number_format,
+                         zero_word)
 from etl.parse_state import ParseState, Row
 from etl.report import ParsedReport, looks_synthetic
 from etl.sections import sections_json
@@ -94,6 +95,10 @@ def _table_rows(table: Table) -> list[Row]:
         label_cells = [c for c in real[: last_label + 1] if c.text.strip()]
         labels = [c.text for c in label_cells]
         vals = real[last_label + 1:end]
+        if any(zero_word(c.text) for c in vals) and any(cn_numeral(c.text) for c in real):
+            # counts typed in Chinese numerals (十三 | 二 | 〇): its other figures are no value
+            # cells, so the zero's place in the row proves nothing: flagged (NOTES L?? r10tmpl)
+            vals = [_CnZero(c) if zero_word(c.text) else c for c in vals]
         if _column_numbers(labels, vals):
             continue   # 栏次 1 2 3 … under a header (statistical-form style): no figures
         labels, figure = _label_figure(labels) if vals else (labels, None)
@@ -140,11 +145,25 @@ def _unreadable(cell) -> CellValue:
     return CellValue(None, "garbled", "", cell.text, f"数值单元格中印有数字以外的文字（「{raw[:40]}」，如域代码）：无法确定其数值")
 
 
+class _CnZero:
+    """A zero-word cell (〇/零) in a row of Chinese numerals: read as a doubtful figure."""
+
+    def __init__(self, cell):
+        self.cell = cell
+        self.col, self.text, self.page, self.doubt = cell.col, cell.text, cell.page, ""
+
+
 def _cell_value(cell) -> CellValue | None:
+    if isinstance(cell, _CnZero):
+        return _cn_zero(cell.text)
     """A value cell's reading, with the reader's doubt about where its text belongs (a PDF
     word between two rows) kept as the value's own doubt."""
     cv = parse_cell(cell.text)
     return replace(cv, doubt=cv.doubt or cell.doubt) if cv is not None and cell.doubt else cv
+
+
+def _cn_zero(text: str) -> CellValue:
+    return CellValue(None, "garbled", "", text, f"数值无法识别（原文「{text.strip()}」），同一行的其他数字用汉字书写，未自动采用")
 
 
 _LABEL_FIGURE = re.compile(r"(.*[\u4e00-\u9fff)）\]】])([\s\u3000]*)([+\-]?\d[\d,]*(?:\.\d+)?)")
@@ -190,7 +209,8 @@ def _line_row(line: str, page: int | None) -> Row:
     label = " ".join(toks[: len(toks) - n_vals])
     if n_vals and (not label or (_CJK.search(label) and len(label) <= 60)):
         vals = toks[len(toks) - n_vals:]
-        cvs = [parse_cell(t) for t in vals]
+        cn = any(cn_numeral(t) for t in toks)
+        cvs = [_cn_zero(t) if cn and zero_word(t) else parse_cell(t) for t in vals]
         if all(cvs):
             start = 1 if label else 0
             return Row([label] if label else [], cvs, list(range(start, start + n_vals)), page=page)
@@ -203,7 +223,7 @@ def _line_value(tok: str) -> bool:
     if _LINE_VALUE.fullmatch(tok):
         return True
     cv = parse_cell(tok)
-    return cv is not None and (cv.semantic == "garbled" or bool(strip_markers(tok)[1]))
+    return cv is not None and (cv.semantic == "garbled" or bool(strip_markers(tok)[1]) or zero_word(tok))
 
 
 def document_rows(doc: Document) -> list[Row]:

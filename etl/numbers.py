@@ -39,6 +39,20 @@ _NUM = re.compile(
 #: A cell holding only the numeral zero written as a character (〇 / 零, with a count word):
 #: zero.  The white circles ○/◯ stay look-alikes (a symbol typed for 〇, or damage): flagged.
 _ZERO_WORD = re.compile(r"[〇零](?:件次|人次|件|个|项|条|次|宗|份|家|户|起|批|例)?")
+_CN_NUMERAL = re.compile(r"[零〇一二两三四五六七八九十百千]+")
+
+
+def zero_word(text: str) -> bool:
+    """Is a cell's text only the numeral zero written as a character (〇, 零, 〇件)?"""
+    return bool(_ZERO_WORD.fullmatch(clean(strip_markers(text or "")[0])))
+
+
+def cn_numeral(text: str) -> bool:
+    """Is a cell's text a count in Chinese numerals other than a lone zero (十三, 一百〇五)?"""
+    t = clean(text or "")
+    return bool(_CN_NUMERAL.fullmatch(t)) and not _ZERO_WORD.fullmatch(t)
+
+
 #: The yuan sign before an amount (￥1036290): the amount is in 元.
 _YUAN_SIGN = re.compile(r"^[￥¥]")
 

@@ -172,3 +172,27 @@ def test_t4_printing_only_each_block_total():
     assert not any(k.startswith("t4.") and not k.endswith(".total") for k in rep.cells)
     assert not any(k.startswith("t4.") for k in rep.uncertain)
     assert any("表四只印" in w for w in rep.warnings)
+
+
+@pytest.mark.parametrize("zero", ["零", "〇"])
+def test_zero_word_among_chinese_numerals_is_not_read_alone(zero):
+    # a row typed in Chinese numerals: its other figures are no value cells, so a zero read on
+    # its own would land in the wrong column — flagged, never a silent 0
+    row = ["一", zero, zero, zero, "一", zero, zero, zero, zero, zero, "十三", "二", "四", zero, "十九"]
+    t4 = ("<p>四、政府信息公开行政复议、行政诉讼情况</p><table border=1>"
+          + _tr("行政复议@2x5", "行政诉讼@1x10") + _tr("未经复议直接起诉@1x5", "复议后起诉@1x5")
+          + _tr(*["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 3) + _tr(*row) + "</table>")
+    for data, name in ((_report().replace(_T4.encode(), t4.encode()), "r.html"),
+                       ("\n".join(["示例县示例局2023年政府信息公开工作年度报告",
+                                   "本报告所列数据的统计期限自2023年1月1日起至2023年12月31日止。",
+                                   "四、政府信息公开行政复议、行政诉讼情况",
+                                   "行政复议 结果维持 结果纠正 其他结果 尚未审结 总计",
+                                   "复议后起诉 " + " ".join(row[10:])]).encode(), "r.txt")):
+        try:
+            rep = parse_bytes(data, name)
+        except ReportError:
+            continue
+        want = dict(zip([f"t4.{b}.{c}" for b in vocab.T4_ROW_KEYS for c in vocab.T4_COL_KEYS],
+                        [1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 13, 2, 4, 0, 19]))
+        wrong = {k: v for k, v in rep.cells.items() if k in want and k not in rep.uncertain and v != want[k]}
+        assert not wrong, (name, wrong)
