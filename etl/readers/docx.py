@@ -71,13 +71,13 @@ _RUN_TEXT_ANY = etree.XPath(
     ".//w:r[count(ancestor::w:p) = $depth and not(ancestor::w:del or ancestor::w:moveFrom"
     " or ancestor::mc:Fallback or ancestor::w:rt or ancestor::w:sdtPr"
     " or ancestor::w:sdt[w:sdtPr/w:showingPlcHdr][not(w:sdtContent//w:t[translate(., '0123456789０１２３４５６７８９', '') != .])])]"
-    "/*[self::w:t or self::w:tab or self::w:br or self::w:cr or self::w:noBreakHyphen]",
+    "/*[self::w:t or self::w:tab or self::w:br or self::w:cr or self::w:noBreakHyphen or self::w:sym]",
     namespaces={"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
                 "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006"})
 # the fast path, for paragraphs whose runs all sit directly in them
 _RUN_TEXT_DIRECT = etree.XPath(
     "(./w:r | ./w:r/w:ruby/w:rubyBase/w:r)"
-    "/*[self::w:t or self::w:tab or self::w:br or self::w:cr or self::w:noBreakHyphen]",
+    "/*[self::w:t or self::w:tab or self::w:br or self::w:cr or self::w:noBreakHyphen or self::w:sym]",
     namespaces={"w": W_NS})
 
 
@@ -114,7 +114,15 @@ def _run_text_xpath(p_el) -> list:
 
 
 _T, _TAB, _BR, _CR, _R = (_W + t for t in ("t", "tab", "br", "cr", "r"))
-_TEXT_TAGS = frozenset(_W + t for t in ("t", "tab", "br", "cr", "noBreakHyphen"))
+_TEXT_TAGS = frozenset(_W + t for t in ("t", "tab", "br", "cr", "noBreakHyphen", "sym"))
+_SYM = _W + "sym"
+# w:sym (Insert > Symbol): a glyph of a symbol font by its code in that font (F000 + byte for
+# the 8-bit symbol fonts).  The Symbol font's glyphs that can stand in a table cell, as Unicode:
+# its hyphen is a minus sign (a negative 本年增/减, or a dash for "not applicable"), 0xBE its
+# horizontal line; its digits and ASCII punctuation are themselves.
+_SYMBOL_GLYPHS = {0x2D: "\u2212", 0xBE: "\u23af", 0xB1: "\u00b1", 0xB4: "\u00d7", 0xB8: "\u00f7",
+                  0x2B: "+", 0x2C: ",", 0x2E: ".", 0x2F: "/", 0x28: "(", 0x29: ")", 0x20: " ",
+                  **{c: chr(c) for c in range(0x30, 0x3A)}}
 _RUBY = _W + "ruby"
 # paragraph children that hold no run: bookmarks, comment and permission ranges, proofing marks
 _MARKERS = ("bookmarkStart", "bookmarkEnd", "proofErr", "commentRangeStart", "commentRangeEnd",
@@ -592,14 +600,53 @@ def _piece(el) -> str:
     break —, a carriage return; a no-break hyphen prints "-")."""
     tag = el.tag
     if tag == _T:
-        return el.text or ""
+        text = el.text or ""
+        return _symbol_font_text(el, text) if _PUA_SYMBOL.search(text) else text
     if tag == _TAB:
         return "\t"
     if tag == _BR:
         return "\n" if el.get(_W + "type") in (None, "textWrapping") else ""
     if tag == _CR:
         return "\n"
+    if tag == _SYM:
+        return _sym_text(el)
     return "-"
+
+
+_PUA_SYMBOL = re.compile("[\uf020-\uf0ff]")
+_RFONTS = _W + "rFonts"
+
+
+def _symbol_font_text(t_el, text: str) -> str:
+    """A run's text holding private-use F0xx characters: a symbol font's glyphs written as text
+    (LibreOffice exports a w:sym so, the font named in the run's w:rFonts).  In the Symbol font
+    they are read as :func:`_sym_text` reads a w:sym; in any other font (or none named) they are
+    U+FFFD, ink of no known text."""
+    font = ""
+    run_el = t_el.getparent()
+    rpr = _child(run_el, _RPR) if run_el is not None else None
+    fonts = _child(rpr, _RFONTS) if rpr is not None else None
+    if fonts is not None:
+        font = (fonts.get(_W + "ascii") or fonts.get(_W + "hAnsi") or "").strip().lower()
+    glyphs = _SYMBOL_GLYPHS if font == "symbol" else {}
+    return _PUA_SYMBOL.sub(lambda m: glyphs.get(ord(m.group()) - 0xF000, "\ufffd"), text)
+
+
+def _sym_text(el) -> str:
+    """The character a w:sym prints.  A code outside the private-use F000 block is the Unicode
+    character itself; a Symbol-font code is read by :data:`_SYMBOL_GLYPHS`; any other glyph (a
+    dingbat font's picture, a Symbol letter) is U+FFFD: ink of no known text, so that a cell
+    holding it is no clean figure and no blank."""
+    try:
+        code = int(el.get(_W + "char") or "", 16)
+    except ValueError:
+        return "\ufffd"
+    if not 0xF000 <= code <= 0xF0FF:
+        return chr(code) if 0 < code < 0x110000 and code != 0xFFFE else "\ufffd"
+    font = (el.get(_W + "font") or "").strip().lower()
+    if font == "symbol":
+        return _SYMBOL_GLYPHS.get(code - 0xF000, "\ufffd")
+    return "\ufffd"
 
 
 _MISSING = object()
@@ -639,6 +686,7 @@ class _Reader:
         self.out = document
         self.n_tables = 0
         self.styles = styles
+        self.boxes = False   # the body holds a text box (set by run)
 
     def paragraph_text(self, p_el, plain_ground: bool, raised_ink: bool = False) -> str:
         return paragraph_text(p_el, self.styles, plain_ground, raised_ink)
@@ -661,15 +709,31 @@ class _Reader:
                 text = self.paragraph_text(item, plain, raised_ink)
                 if text:
                     lines.extend(_clean_lines(text))
+                if self.boxes:
+                    self._cell_boxes(item, nested, lines)
             elif tag == _TBL:
                 self._nested(item, nested, lines, table_plain)
             elif tag in (_SDT, _CUSTOM_XML):
                 for sub in _iter_block_items([item]):
                     if sub.tag == _P:
                         lines.extend(_clean_lines(self.paragraph_text(sub, plain, raised_ink)))
+                        if self.boxes:
+                            self._cell_boxes(sub, nested, lines)
                     else:
                         self._nested(sub, nested, lines, table_plain)
         return join_cell_lines(lines)
+
+    def _cell_boxes(self, p_el, nested: list, lines: list[str]) -> None:
+        """Text boxes anchored in a cell's paragraph (a WPS layout draws a table in a box inside
+        a frame cell): a box holding a table is read as blocks of its own after the table that
+        contains it, as a nested table is; a box of paragraphs only is more of the cell's text."""
+        for box in _text_boxes(p_el):
+            if next(box.iter(_TBL), None) is not None:
+                nested.append(box)
+                continue
+            for sub in _iter_block_items(box):
+                if sub.tag == _P:
+                    lines.extend(_clean_lines(self.paragraph_text(sub, False)))
 
     def _nested(self, tbl, nested: list, lines: list[str], table_plain: bool) -> None:
         """A table inside a cell: a one-cell table is a box around the cell's text (a web page
@@ -749,10 +813,13 @@ class _Reader:
             self.out.blocks.append(Table(grid, index=self.n_tables))
             self.n_tables += 1
         for inner in nested:
-            self.table(inner)
+            if inner.tag == _TXBX:
+                self.blocks(inner, False, True)
+            else:
+                self.table(inner)
 
     def run(self) -> None:
-        boxes = next(self._body.iter(_TXBX), None) is not None
+        boxes = self.boxes = next(self._body.iter(_TXBX), None) is not None
         self.blocks(self._body, self.styles is not None and self.styles.plain_ground(), boxes)
 
     def blocks(self, container, plain: bool, boxes: bool) -> None:
