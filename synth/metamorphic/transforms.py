@@ -7535,3 +7535,31 @@ def _r10d_docx_table3_box_in_layout_cell(rep: dict, fmt: str) -> Plan:
                  "</w:tc></w:tr></w:tbl>")
         return x[:m.start()] + frame + x[m.end():]
     return Plan(post=lambda data, f: _docx_edit(data, edit))
+
+
+@transform("r10d_title_agency_wrapped_cover", "14")
+def _r10d_title_agency_wrapped_cover(rep: dict, fmt: str) -> Plan:
+    """A cover title whose agency wraps over two lines above ``Y年政府信息公开工作年度报告``
+    (a narrow title box: 示例市 / 示例局 / 2020年…报告), no title in the metadata, the opening
+    naming no agency: the agency is the two lines' name — before, the second half alone
+    (民政局, 人民政府), silently."""
+    a, y = rep["agency"], rep["year"]
+    cut = max(2, len(a) // 2)
+    return Plan(opts={"title_lines": [a[:cut], a[cut:], f"{y}年政府信息公开工作年度报告"], "meta_title": " ",
+                      "intro": _r9_intro(rep, compiled=False, period=_r9_period(y))})
+
+
+@transform("r10d_docx_title_agency_wrapped_in_box", "14", ("docx",))
+def _r10d_docx_title_agency_wrapped_in_box(rep: dict, fmt: str) -> Plan:
+    """DOCX whose cover title sits in a WPS text box (DrawingML with its VML copy), the agency
+    broken by line breaks (w:br) into two lines above the year line, the properties' title
+    empty: the whole agency, read once."""
+    a, y = rep["agency"], rep["year"]
+    cut = max(2, len(a) // 2)
+    lines = (f"<w:r><w:t>{a[:cut]}</w:t></w:r><w:r><w:br/></w:r><w:r><w:t>{a[cut:]}</w:t></w:r><w:r><w:br/></w:r>"
+             f"<w:r><w:t>{y}年政府信息公开工作年度报告</w:t></w:r>")
+
+    def edit(x: str) -> str:
+        return _r10d_with_ns(x).replace("<w:body>", "<w:body>" + _r10d_box(f"<w:p>{lines}</w:p>"), 1)
+    return Plan(opts={"title_lines": [], "meta_title": " ", "intro": _r9_intro(rep, compiled=False, period=_r9_period(y))},
+                post=lambda data, f: _docx_edit(data, edit))

@@ -254,6 +254,10 @@ BUDGET_REGRESSIONS = [
     *(("r10d_docx_table3_box_in_layout_cell", s, "docx") for s in ("g003", "s_2019")),
     # ... and LibreOffice's Symbol dash (private-use text in a Symbol-font run): every dash flagged
     *(("r10d_docx_symbol_dash_lo_text", s, "docx") for s in ("g006", "s_blank_zeros")),
+    # ... and a cover title whose agency wraps over two lines above the bare title: the second
+    # half alone taken as the agency (民政局, 例云市教育局), silently (sc.ok checks the title)
+    *(("r10d_title_agency_wrapped_cover", s, f) for s, f in (("g000", "docx"), ("s_2021", "txt"), ("g011", "html"))),
+    ("r10d_docx_title_agency_wrapped_in_box", "g003", "docx"),
     # adversary round 9 (r9freshB): an unruled table 三 with narrow label columns, every label
     # wrapped beside its figures: 28 to 70 right cells flagged as rows that lost their labels
     *(("pdf_unruled_narrow_labels", s, "pdf") for s in ("g003", "s_2021", "s_2019", "g011")),
