@@ -476,3 +476,18 @@ def test_a_text_box_anchored_in_a_cell_is_read():
     doc = read_docx(_with_body(body), "cellbox.docx")
     kinds = [b.text if isinstance(b, Paragraph) else b.texts() for b in doc.blocks]
     assert kinds == ["表三", [["", "框中文字"]], [["予以公开", "26"]], "结束"]
+
+
+def test_a_custom_footnote_mark_is_no_part_of_the_figure():
+    """Insert Footnote > Custom mark writes the mark as the w:t after a note reference marked
+    w:customMarkFollows; a producer that gives it no superscript style still prints it as the
+    note's mark, not as a digit of the figure before it (adversary round 10, r10docx)."""
+    mark = '<w:r><w:footnoteReference w:customMarkFollows="1" w:id="2"/><w:t>1</w:t></w:r>'
+    endmark = '<w:r><w:endnoteReference w:customMarkFollows="true" w:id="3"/><w:t>2</w:t></w:r>'
+    plain = '<w:r><w:footnoteReference w:id="4"/></w:r>'
+    cells = [f"<w:r><w:t>26</w:t></w:r>{mark}", f"<w:r><w:t>7</w:t></w:r>{endmark}",
+             f"<w:r><w:t>5</w:t></w:r>{plain}<w:r><w:t>0</w:t></w:r>",
+             f"<w:ins w:id=\"1\" w:author=\"a\"><w:r><w:t>13</w:t></w:r>{mark}</w:ins>"]
+    body = "<w:tbl><w:tr>" + "".join(f"<w:tc><w:p>{c}</w:p></w:tc>" for c in cells) + "</w:tr></w:tbl>"
+    t = read_docx(_with_body(_p("前言") + body), "mark.docx").tables[0]
+    assert t.texts() == [["26", "7", "50", "13"]]

@@ -71,13 +71,17 @@ _RUN_TEXT_ANY = etree.XPath(
     ".//w:r[count(ancestor::w:p) = $depth and not(ancestor::w:del or ancestor::w:moveFrom"
     " or ancestor::mc:Fallback or ancestor::w:rt or ancestor::w:sdtPr"
     " or ancestor::w:sdt[w:sdtPr/w:showingPlcHdr][not(w:sdtContent//w:t[translate(., '0123456789０１２３４５６７８９', '') != .])])]"
-    "/*[self::w:t or self::w:tab or self::w:br or self::w:cr or self::w:noBreakHyphen or self::w:sym]",
+    "/*[self::w:t[not(preceding-sibling::*[1][self::w:footnoteReference or self::w:endnoteReference]"
+    "[@w:customMarkFollows = '1' or @w:customMarkFollows = 'true' or @w:customMarkFollows = 'on'])]"
+    " or self::w:tab or self::w:br or self::w:cr or self::w:noBreakHyphen or self::w:sym]",
     namespaces={"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
                 "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006"})
 # the fast path, for paragraphs whose runs all sit directly in them
 _RUN_TEXT_DIRECT = etree.XPath(
     "(./w:r | ./w:r/w:ruby/w:rubyBase/w:r)"
-    "/*[self::w:t or self::w:tab or self::w:br or self::w:cr or self::w:noBreakHyphen or self::w:sym]",
+    "/*[self::w:t[not(preceding-sibling::*[1][self::w:footnoteReference or self::w:endnoteReference]"
+    "[@w:customMarkFollows = '1' or @w:customMarkFollows = 'true' or @w:customMarkFollows = 'on'])]"
+    " or self::w:tab or self::w:br or self::w:cr or self::w:noBreakHyphen or self::w:sym]",
     namespaces={"w": W_NS})
 
 
@@ -93,7 +97,7 @@ def _run_text(p_el) -> list:
                 t = el.tag
                 if t in _TEXT_TAGS:
                     out.append(el)
-                elif t == _RUBY:
+                elif t == _RUBY or t in _NOTE_REFS:
                     return _run_text_xpath(p_el)
         elif tag != _PPR and not (isinstance(tag, str) and tag.endswith(_MARKERS)):
             return _run_text_xpath(p_el)
@@ -124,6 +128,10 @@ _SYMBOL_GLYPHS = {0x2D: "\u2212", 0xBE: "\u23af", 0xB1: "\u00b1", 0xB4: "\u00d7"
                   0x2B: "+", 0x2C: ",", 0x2E: ".", 0x2F: "/", 0x28: "(", 0x29: ")", 0x20: " ",
                   **{c: chr(c) for c in range(0x30, 0x3A)}}
 _RUBY = _W + "ruby"
+# a note reference: with w:customMarkFollows the run's next w:t is the note's own mark (Insert
+# Footnote > Custom mark), printed as the mark whatever its formatting — no part of the figure
+# before it; the XPaths leave that w:t out, the fast walks hand such runs to them
+_NOTE_REFS = frozenset((_W + "footnoteReference", _W + "endnoteReference"))
 # paragraph children that hold no run: bookmarks, comment and permission ranges, proofing marks
 _MARKERS = ("bookmarkStart", "bookmarkEnd", "proofErr", "commentRangeStart", "commentRangeEnd",
             "permStart", "permEnd", "lastRenderedPageBreak")
@@ -669,7 +677,7 @@ def _direct_paragraph_text(p_el, raised_ink: bool) -> str | None:
                 elif t == _RPR:
                     if rpr is None:
                         rpr = el
-                elif t == _RUBY:
+                elif t == _RUBY or t in _NOTE_REFS:
                     return None
             if not texts or (rpr is not None
                              and _no_ink_props(_raised_as_ink(_rpr_props(rpr), raised_ink), False)):

@@ -7563,3 +7563,16 @@ def _r10d_docx_title_agency_wrapped_in_box(rep: dict, fmt: str) -> Plan:
         return _r10d_with_ns(x).replace("<w:body>", "<w:body>" + _r10d_box(f"<w:p>{lines}</w:p>"), 1)
     return Plan(opts={"title_lines": [], "meta_title": " ", "intro": _r9_intro(rep, compiled=False, period=_r9_period(y))},
                 post=lambda data, f: _docx_edit(data, edit))
+
+
+@transform("r10d_docx_custom_footnote_mark", "extra", ("docx",))
+def _r10d_docx_custom_footnote_mark(rep: dict, fmt: str) -> Plan:
+    """DOCX whose table-三 totals carry a custom footnote mark (Insert Footnote > Custom mark:
+    ``w:footnoteReference w:customMarkFollows="1"`` and the mark 1 as the run's w:t) with no
+    superscript style: the figure is the total, not the total with a 1 appended."""
+    mark = '<w:r><w:footnoteReference w:customMarkFollows="1" w:id="2"/><w:t>1</w:t></w:r>'
+
+    def fn(t: str) -> str:
+        return re.sub(r"(<w:t>[ \u3000\xa0]*\d[\d.]*[ \u3000\xa0]*</w:t></w:r>)(</w:p></w:tc></w:tr>)",
+                      lambda m: m.group(1) + mark + m.group(2), t)
+    return Plan(post=_docx_second_table(fn))

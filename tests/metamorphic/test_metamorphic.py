@@ -234,6 +234,8 @@ SWEEP_REGRESSIONS = [
     # a Symbol dash for not applicable read as a blank, 0
     ("r10d_docx_symbol_minus", "g000", "docx"),
     *(("r10d_docx_symbol_dash_for_none", s, "docx") for s in ("g006", "s_blank_zeros")),
+    # ... and a custom footnote mark (w:customMarkFollows) after a total read as its last digit
+    *(("r10d_docx_custom_footnote_mark", s, "docx") for s in ("g006", "s_2019")),
 ]
 
 
