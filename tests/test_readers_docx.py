@@ -491,3 +491,23 @@ def test_a_custom_footnote_mark_is_no_part_of_the_figure():
     body = "<w:tbl><w:tr>" + "".join(f"<w:tc><w:p>{c}</w:p></w:tc>" for c in cells) + "</w:tr></w:tbl>"
     t = read_docx(_with_body(_p("前言") + body), "mark.docx").tables[0]
     assert t.texts() == [["26", "7", "50", "13"]]
+
+
+def test_a_docx_imported_as_an_alt_chunk_is_read_once():
+    """A document merger (docxcompose, OpenXML DocumentBuilder) imports a whole DOCX as a
+    w:altChunk; Word renders it in place.  Its paragraphs and tables are read after the body's;
+    a chunk inside the chunk is not (one level deep) (adversary round 10, r10docx)."""
+    r_ns = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    inner = _with_body(_p("示例局2022年政府信息公开工作年度报告") + f"<w:tbl><w:tr>{_tc('予以公开')}{_tc('26')}</w:tr></w:tbl>"
+                       + f'<w:altChunk xmlns:r="{r_ns}" r:id="rIdC"/>')
+    outer = _with_body(_p("封面") + f'<w:altChunk xmlns:r="{r_ns}" r:id="rIdC"/>')
+    rels = zipfile.ZipFile(io.BytesIO(outer)).read("word/_rels/document.xml.rels").decode("utf-8")
+    rels = rels.replace("</Relationships>", f'<Relationship Id="rIdC" Type="{r_ns}/aFChunk" Target="chunk1.docx"/>'
+                        "</Relationships>")
+    outer = _replace_member(outer, "word/_rels/document.xml.rels", rels.encode("utf-8"))
+    buf = io.BytesIO(outer)
+    with zipfile.ZipFile(buf, "a") as z:
+        z.writestr("word/chunk1.docx", inner)
+    doc = read_docx(buf.getvalue(), "merged.docx")
+    kinds = [b.text if isinstance(b, Paragraph) else b.texts() for b in doc.blocks]
+    assert kinds == ["封面", "示例局2022年政府信息公开工作年度报告", [["予以公开", "26"]]]

@@ -844,8 +844,9 @@ class _Reader:
                 self.table(item)
 
 
-def read_docx(data: bytes, source: str) -> Document:
-    """Read a .docx file into a Document (fmt="docx")."""
+def read_docx(data: bytes, source: str, _chunk: bool = False) -> Document:
+    """Read a .docx file into a Document (fmt="docx").  ``_chunk``: the file is a DOCX another
+    one imports (w:altChunk); its own imported chunks are not read (one level deep)."""
     # The package is vetted (sizes, ratio, no DTD/entities) and its XML parts inflated once;
     # parse its parts with lxml directly: python-docx's package loading cost 40% of the
     # reader's time.
@@ -858,7 +859,7 @@ def read_docx(data: bytes, source: str) -> Document:
             root = etree.fromstring(document_xml, parser)
             core_xml = parts.get("docProps/core.xml")
             styles_xml, styles_matter = _read_styles(zf, document_xml, parts)
-            if b"altChunk" in document_xml:
+            if b"altChunk" in document_xml and not _chunk:
                 chunks = _alt_chunks(zf, root, parser)
             page_titles = _page_headers(zf, root, parser) if b"headerReference" in document_xml else []
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError, etree.XMLSyntaxError) as e:
@@ -970,9 +971,10 @@ def _add_chunk(out: Document, name: str, chunk: bytes, source: str) -> None:
     try:
         if looks_mht(chunk[:2048]) or low.endswith((".mht", ".mhtml")):
             doc = read_mht(chunk, source)
+        elif chunk.startswith(b"PK"):
+            # a DOCX imported whole (a document merger's altChunk: Word renders it in place)
+            doc = read_docx(chunk, source, _chunk=True)
         elif low.endswith((".htm", ".html", ".xhtml", ".xml")) or b"<" in chunk[:512]:
-            if chunk.startswith(b"PK"):
-                return
             doc = read_html(chunk, source)
         else:
             return

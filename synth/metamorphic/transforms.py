@@ -7576,3 +7576,11 @@ def _r10d_docx_custom_footnote_mark(rep: dict, fmt: str) -> Plan:
         return re.sub(r"(<w:t>[ \u3000\xa0]*\d[\d.]*[ \u3000\xa0]*</w:t></w:r>)(</w:p></w:tc></w:tr>)",
                       lambda m: m.group(1) + mark + m.group(2), t)
     return Plan(post=_docx_second_table(fn))
+
+
+@transform("r10d_docx_alt_chunk_docx", "extra", ("docx",))
+def _r10d_docx_alt_chunk_docx(rep: dict, fmt: str) -> Plan:
+    """A document merger's output (docxcompose, OpenXML DocumentBuilder, a server that never
+    opens Word): a DOCX whose body is one ``w:altChunk`` importing the whole report as another
+    DOCX, which Word renders in place — read it, never refuse the file as empty."""
+    return Plan(post=lambda data, f: docx_alt_chunk(data, data, name="afchunk1.docx"))

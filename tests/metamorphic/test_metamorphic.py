@@ -260,6 +260,9 @@ BUDGET_REGRESSIONS = [
     # half alone taken as the agency (民政局, 例云市教育局), silently (sc.ok checks the title)
     *(("r10d_title_agency_wrapped_cover", s, f) for s, f in (("g000", "docx"), ("s_2021", "txt"), ("g011", "html"))),
     ("r10d_docx_title_agency_wrapped_in_box", "g003", "docx"),
+    # ... and a merger's DOCX whose body is one w:altChunk importing the report as a DOCX:
+    # refused as empty (sc.ok checks the refusal)
+    *(("r10d_docx_alt_chunk_docx", s, "docx") for s in ("g000", "s_2021")),
     # adversary round 9 (r9freshB): an unruled table 三 with narrow label columns, every label
     # wrapped beside its figures: 28 to 70 right cells flagged as rows that lost their labels
     *(("pdf_unruled_narrow_labels", s, "pdf") for s in ("g003", "s_2021", "s_2019", "g011")),
