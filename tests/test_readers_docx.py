@@ -511,3 +511,27 @@ def test_a_docx_imported_as_an_alt_chunk_is_read_once():
     doc = read_docx(buf.getvalue(), "merged.docx")
     kinds = [b.text if isinstance(b, Paragraph) else b.texts() for b in doc.blocks]
     assert kinds == ["封面", "示例局2022年政府信息公开工作年度报告", [["予以公开", "26"]]]
+
+
+def test_a_main_part_under_another_name_is_found_by_the_package_rels():
+    """Word Online writes the main part as word/document2.xml; _rels/.rels names it (adversary
+    round 10, r10docx).  A package whose rels name no main part is still refused."""
+    data = _with_body(_p("示例局2022年政府信息公开工作年度报告") + f"<w:tbl><w:tr>{_tc('予以公开')}{_tc('26')}</w:tr></w:tbl>")
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for n in src.namelist():
+            body = src.read(n)
+            if n == "word/document.xml":
+                n = "word/document2.xml"
+            elif n == "word/_rels/document.xml.rels":
+                n = "word/_rels/document2.xml.rels"
+            elif n in ("_rels/.rels", "[Content_Types].xml"):
+                body = body.replace(b"word/document.xml", b"word/document2.xml")
+            z.writestr(n, body)
+    doc = read_docx(out.getvalue(), "online.docx")
+    assert doc.tables[0].texts() == [["予以公开", "26"]]
+    broken = _replace_member(out.getvalue(), "_rels/.rels", b'<?xml version="1.0"?><Relationships '
+                             b'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"/>')
+    with pytest.raises(ReportError):
+        read_docx(broken, "broken.docx")

@@ -195,7 +195,11 @@ def _open_checked(data: bytes) -> tuple[zipfile.ZipFile, dict[str, bytes]]:
                               f"{MAX_UNCOMPRESSED // 1024 // 1024} MB）", "too_large")
         names = {i.filename for i in infos}
         if "word/document.xml" not in names:
-            raise ReportError("不是有效的 DOCX 文件（缺少 word/document.xml）", "corrupt_docx")
+            main = _main_part_name(zf, names)
+            if main is None:
+                raise ReportError("不是有效的 DOCX 文件（缺少 word/document.xml）", "corrupt_docx")
+            zf.close()
+            return _open_checked(_renamed_main_part(data, main))
         for info in infos:
             if not info.filename.endswith((".xml", ".rels")):
                 continue
@@ -214,6 +218,47 @@ def _open_checked(data: bytes) -> tuple[zipfile.ZipFile, dict[str, bytes]]:
         zf.close()
         raise
     return zf, parts
+
+
+_OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+_MAIN_PART = re.compile(r"word/[A-Za-z0-9_.-]{1,64}\.xml")
+
+
+def _main_part_name(zf: zipfile.ZipFile, names: set[str]) -> str | None:
+    """The main document part the package's _rels/.rels names when it is not
+    word/document.xml (Word Online writes word/document2.xml): a part of word/ that exists,
+    else None."""
+    if "_rels/.rels" not in names:
+        return None
+    try:
+        rels = zf.read("_rels/.rels")
+        if _DANGEROUS.search(rels):
+            return None
+        root = etree.fromstring(transitional(rels), etree.XMLParser(resolve_entities=False, no_network=True))
+    except (KeyError, OSError, ValueError, zipfile.BadZipFile, zlib.error, etree.XMLSyntaxError):
+        return None
+    for rel in root.iterfind(f"{{{_REL_NS}}}Relationship"):
+        if (rel.get("Type") or "").rsplit("/", 1)[-1] != _OFFICE_DOCUMENT.rsplit("/", 1)[-1]:
+            continue
+        target = (rel.get("Target") or "").lstrip("/")
+        if _MAIN_PART.fullmatch(target) and target in names:
+            return target
+    return None
+
+
+def _renamed_main_part(data: bytes, main: str) -> bytes:
+    """The package with its main part ``main`` (and that part's .rels) under the usual names,
+    word/document.xml and word/_rels/document.xml.rels: the same folder, so the part's
+    relationship targets stay valid."""
+    base = main.split("/", 1)[1]
+    renames = {main: "word/document.xml", f"word/_rels/{base}.rels": "word/_rels/document.xml.rels"}
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            if info.filename == "word/_rels/document.xml.rels":
+                continue   # a stray .rels under the usual name gives way to the main part's
+            dst.writestr(renames.get(info.filename, info.filename), src.read(info))
+    return out.getvalue()
 
 
 def _clean_lines(text: str) -> list[str]:

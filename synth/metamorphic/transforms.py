@@ -7584,3 +7584,30 @@ def _r10d_docx_alt_chunk_docx(rep: dict, fmt: str) -> Plan:
     opens Word): a DOCX whose body is one ``w:altChunk`` importing the whole report as another
     DOCX, which Word renders in place — read it, never refuse the file as empty."""
     return Plan(post=lambda data, f: docx_alt_chunk(data, data, name="afchunk1.docx"))
+
+
+def _r10d_main_part_renamed(data: bytes, name: str = "word/document2.xml") -> bytes:
+    """The DOCX with its main part under another name (as Word Online writes it), _rels/.rels,
+    [Content_Types].xml and the part's own .rels following."""
+    base = name.split("/")[-1]
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for n in src.namelist():
+            body = src.read(n)
+            if n == "word/document.xml":
+                n = name
+            elif n == "word/_rels/document.xml.rels":
+                n = f"word/_rels/{base}.rels"
+            elif n in ("_rels/.rels", "[Content_Types].xml"):
+                body = body.replace(b"word/document.xml", name.encode())
+            z.writestr(n, body)
+    return out.getvalue()
+
+
+@transform("r10d_docx_main_part_document2", "extra", ("docx",))
+def _r10d_docx_main_part_document2(rep: dict, fmt: str) -> Plan:
+    """A DOCX from Word Online whose main part is ``word/document2.xml`` (named by _rels/.rels
+    and the content types, as the package format allows): read it — before, refused as a
+    package without word/document.xml."""
+    return Plan(post=lambda data, f: _r10d_main_part_renamed(data))
