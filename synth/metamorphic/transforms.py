@@ -7611,3 +7611,14 @@ def _r10d_docx_main_part_document2(rep: dict, fmt: str) -> Plan:
     and the content types, as the package format allows): read it — before, refused as a
     package without word/document.xml."""
     return Plan(post=lambda data, f: _r10d_main_part_renamed(data))
+
+
+@transform("r10d_docx_figures_in_cell_boxes", "extra", ("docx",))
+def _r10d_docx_figures_in_cell_boxes(rep: dict, fmt: str) -> Plan:
+    """DOCX (WPS, PDF-to-Word converters): every table-三 figure drawn in a text box anchored
+    in its cell's paragraph (DrawingML with its VML copy), the cell holding no text of its own:
+    the box's figure is the cell's — before, the cell read blank (0), silently."""
+    def fn(t: str) -> str:
+        return re.sub(r"<w:p>(<w:r>(?:<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?<w:t(?: [^>]*)?>[^<]*\d[^<]*</w:t></w:r>)</w:p>",
+                      lambda m: _r10d_box(f"<w:p>{m.group(1)}</w:p>"), t)
+    return Plan(post=lambda data, f: _docx_second_table(fn)(_docx_edit(data, _r10d_with_ns), f))

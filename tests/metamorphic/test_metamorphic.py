@@ -265,6 +265,8 @@ BUDGET_REGRESSIONS = [
     *(("r10d_docx_alt_chunk_docx", s, "docx") for s in ("g000", "s_2021")),
     # ... and a Word Online package whose main part is word/document2.xml: refused as corrupt
     *(("r10d_docx_main_part_document2", s, "docx") for s in ("g006", "s_2019")),
+    # ... and every table-三 figure in a text box inside its cell: the cells read blank or missing
+    *(("r10d_docx_figures_in_cell_boxes", s, "docx") for s in ("g003", "s_2021")),
     # adversary round 9 (r9freshB): an unruled table 三 with narrow label columns, every label
     # wrapped beside its figures: 28 to 70 right cells flagged as rows that lost their labels
     *(("pdf_unruled_narrow_labels", s, "pdf") for s in ("g003", "s_2021", "s_2019", "g011")),
