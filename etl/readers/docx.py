@@ -15,14 +15,19 @@ the body XML in order (descending into ``w:sdt`` content controls), emitting
   (its text is the cell's); other tables nested in cells are emitted as their own Table blocks
   right after the table that contains them.  Text boxes (DrawingML or VML
 shapes: a WPS layout puts a table in one) are read right after the paragraph they are anchored
-in, the mc:Fallback copy of a box skipped.
+in, the mc:Fallback copy of a box skipped; a box anchored in a cell's paragraph gives its table
+after the containing table and its paragraphs to the cell's text.
 
 A paragraph's text is its runs' inside any nesting of inline wrappers (content controls,
 insertions, moves in, smart tags, fields, hyperlinks, custom XML, mc:Choice); deleted and
 moved-out runs, mc:Fallback copies, ruby annotations and content controls still showing their
 placeholder prompt (a form's empty field) are not text.
 A ``w:altChunk`` (an "export to Word" that imports a web page or an MHT as the document's
-content) is read with the HTML / MHT reader and its blocks follow the body's.
+content) is read with the HTML / MHT reader and its blocks follow the body's; a DOCX chunk (a
+document merger's) is read with this reader, one level deep.  A main part other than
+word/document.xml (Word Online's word/document2.xml) is found by _rels/.rels.  A ``w:sym`` is
+the character it prints (Symbol-font codes through the Symbol table); a note reference's custom
+mark (``w:customMarkFollows``) is no text.
 
 A Strict OOXML package (``http://purl.oclc.org/ooxml/...`` namespaces) is read as its
 transitional equivalent (:func:`transitional`); namespace prefixes (``w:``, ``ns0:``) do not
