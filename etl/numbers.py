@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
-NA_TOKENS = frozenset({"/", "-", "—", "——", "–", "－", "―", "无", "不适用", "n/a", "N/A", "NA", "／", "\\", "…", "--", "---"})
+NA_TOKENS = frozenset({"/", "-", "\u2212", "\u23af", "—", "——", "–", "－", "―", "无", "不适用", "n/a", "N/A", "NA", "／", "\\", "…", "--", "---"})
 
 _NUM = re.compile(
     r"^(?P<sign>[+\-−]|增|减|增加|减少)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"

@@ -492,6 +492,9 @@ def _body_title(lines: list[str], loose: bool = False) -> tuple[str, int, str]:
         if joined and joined.agency and (got is None or joined.year == got.year):
             if _wrapped_tail(lines, i, joined):
                 continue   # the next line is the title on its own; this one ends a wrapped line
+            head = _name_head(lines, i, joined)
+            if head:   # the agency's name wrapped over this line and the one above it
+                return head + joined.agency, joined.year, head + joined.text
             return joined.agency, joined.year, joined.text
         # a bare title (2020年…报告) on this line, or over this line and the next (a cover:
         # 2020年 / 政府信息公开工作年度报告): its agency on the line above
@@ -519,6 +522,35 @@ _NAV = re.compile(r"^[\[【(（]?(?:上一篇|下一篇|上一条|下一条|上�
 
 #: A link-list heading on a line of its own (相关阅读, 【相关文章】：): the titles below it are links.
 _LIST_HEAD = re.compile(_NAV.pattern + r"[】\])）]?[:：]?\s*$")
+
+
+#: a line that is no part of a title's name: a heading (一、), a label (标题：), a date or number
+_NOT_NAME_HEAD = re.compile(r"[、：:，,。；;\d]|目录|附件|附表|首页|正文|公开|报告|公告|通知|通报|新闻|动态|信息|年报"
+                            r"|专栏|栏目|发布|来源|位置")
+
+
+def _name_head(lines: list[str], i: int, joined: Title) -> str:
+    """The first part of an agency's name wrapped over two lines above a bare title (a cover:
+    示例市 / 示例局 / 2020年政府信息公开工作年度报告): line ``i`` holds nothing but the agency
+    ``joined`` found, the line above is a short run of name characters that, put before it,
+    still reads as one agency name, and one of: the agency on line ``i`` names no place of its
+    own (民政局, 人民政府: a department without its city is a fragment), the line above cannot
+    end a name (示例东省示 / 例云市教育局: cut inside a word), or it ends in a place (示例省 /
+    示例市民政局: the province before the city's name).  A whole agency above a placed one
+    (示例市人民政府 over 示例市民政局: a masthead) stays out.  '' otherwise."""
+    if i == 0 or _prep(lines[i]) != joined.agency:
+        return ""
+    prev = _prep(lines[i - 1])
+    if not 2 <= len(prev) <= 20 or _NOT_NAME_HEAD.search(prev) or not re.fullmatch(r"[\u4e00-\u9fff（）()·]+", prev):
+        return ""
+    if _agency(prev + joined.agency) != prev + joined.agency:
+        return ""
+    placed = any(ch in _PLACE_END for ch in joined.agency[2:-1])
+    return prev if not placed or prev[-1] in _PLACE_END or prev[-1] not in _AGENCY_END else ""
+
+
+#: last characters of a place name inside an agency's (示例市民政局 names its city; 民政局 none)
+_PLACE_END = set("省市区县州旗盟镇乡")
 
 
 def _wrapped_tail(lines: list[str], i: int, joined: Title) -> bool:

@@ -434,3 +434,104 @@ def test_a_cell_printed_wholly_in_superscript_is_its_figure():
             "</w:tbl>")
     t = read_docx(_with_body(_p("前言") + body), "sup.docx").tables[0]
     assert t.texts()[1:] == [["本年", "72", "26"], ["上年", "", ""]]
+
+
+def test_symbol_glyphs_are_read_as_the_characters_they_print():
+    """Insert > Symbol writes w:sym (a Symbol-font code in F000 + byte); LibreOffice exports the
+    same glyph as private-use text in a Symbol-font run.  The Symbol hyphen is a minus sign (a
+    negative 本年增/减, or a dash for not applicable), its 0xBE a horizontal line; a dingbat font's
+    glyph is no known text (adversary round 10, r10docx)."""
+    sym = '<w:r><w:sym w:font="Symbol" w:char="{}"/></w:r>'
+    symbol_run = '<w:r><w:rPr><w:rFonts w:ascii="Symbol" w:hAnsi="Symbol"/></w:rPr><w:t>{}</w:t></w:r>'
+    cells = [sym.format("F02D") + "<w:r><w:t>85</w:t></w:r>",
+             sym.format("F02D"),
+             sym.format("F0BE"),
+             sym.format("2014"),
+             '<w:r><w:sym w:font="Wingdings" w:char="F0FC"/></w:r>',
+             symbol_run.format("\uf02d") + "<w:r><w:t>6</w:t></w:r>",
+             symbol_run.format("\uf02d"),
+             "<w:r><w:t>\uf02d</w:t></w:r>"]
+    body = "<w:tbl><w:tr>" + "".join(f"<w:tc><w:p>{c}</w:p></w:tc>" for c in cells) + "</w:tr></w:tbl>"
+    t = read_docx(_with_body(_p("前言") + body), "sym.docx").tables[0]
+    assert t.texts() == [["\u221285", "\u2212", "\u23af", "\u2014", "\ufffd", "\u22126", "\u2212", "\ufffd"]]
+    from etl.numbers import parse_cell
+    assert parse_cell("\u221285").value == -85
+    assert parse_cell("\u2212").semantic == "na" and parse_cell("\u23af").semantic == "na"
+
+
+def test_a_text_box_anchored_in_a_cell_is_read():
+    """WPS frames a table in a text box anchored inside a layout table's cell: the box's table is
+    a table of its own after the frame (as a nested table is), read once (not its mc:Fallback
+    copy); a box of paragraphs only is more of its cell's text (adversary round 10, r10docx)."""
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    table = f"<w:tbl><w:tr>{_tc('予以公开')}{_tc('26')}</w:tr></w:tbl>"
+    boxed = (f'<w:p xmlns:mc="{mc}" xmlns:v="urn:schemas-microsoft-com:vml"><w:r>'
+             "<mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing><wps:txbx xmlns:wps=\"urn:wps\">"
+             f"<w:txbxContent>{table}<w:p/></w:txbxContent></wps:txbx></w:drawing></mc:Choice>"
+             f"<mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent>{table}<w:p/></w:txbxContent>"
+             "</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>")
+    label = (f'<w:p xmlns:v="urn:schemas-microsoft-com:vml"><w:r><w:pict><v:shape><v:textbox><w:txbxContent>'
+             f"{_p('框中文字')}</w:txbxContent></v:textbox></v:shape></w:pict></w:r></w:p>")
+    body = (_p("表三") + f"<w:tbl><w:tr><w:tc>{boxed}</w:tc><w:tc>{label}</w:tc></w:tr></w:tbl>" + _p("结束"))
+    doc = read_docx(_with_body(body), "cellbox.docx")
+    kinds = [b.text if isinstance(b, Paragraph) else b.texts() for b in doc.blocks]
+    assert kinds == ["表三", [["", "框中文字"]], [["予以公开", "26"]], "结束"]
+
+
+def test_a_custom_footnote_mark_is_no_part_of_the_figure():
+    """Insert Footnote > Custom mark writes the mark as the w:t after a note reference marked
+    w:customMarkFollows; a producer that gives it no superscript style still prints it as the
+    note's mark, not as a digit of the figure before it (adversary round 10, r10docx)."""
+    mark = '<w:r><w:footnoteReference w:customMarkFollows="1" w:id="2"/><w:t>1</w:t></w:r>'
+    endmark = '<w:r><w:endnoteReference w:customMarkFollows="true" w:id="3"/><w:t>2</w:t></w:r>'
+    plain = '<w:r><w:footnoteReference w:id="4"/></w:r>'
+    cells = [f"<w:r><w:t>26</w:t></w:r>{mark}", f"<w:r><w:t>7</w:t></w:r>{endmark}",
+             f"<w:r><w:t>5</w:t></w:r>{plain}<w:r><w:t>0</w:t></w:r>",
+             f"<w:ins w:id=\"1\" w:author=\"a\"><w:r><w:t>13</w:t></w:r>{mark}</w:ins>"]
+    body = "<w:tbl><w:tr>" + "".join(f"<w:tc><w:p>{c}</w:p></w:tc>" for c in cells) + "</w:tr></w:tbl>"
+    t = read_docx(_with_body(_p("前言") + body), "mark.docx").tables[0]
+    assert t.texts() == [["26", "7", "50", "13"]]
+
+
+def test_a_docx_imported_as_an_alt_chunk_is_read_once():
+    """A document merger (docxcompose, OpenXML DocumentBuilder) imports a whole DOCX as a
+    w:altChunk; Word renders it in place.  Its paragraphs and tables are read after the body's;
+    a chunk inside the chunk is not (one level deep) (adversary round 10, r10docx)."""
+    r_ns = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    inner = _with_body(_p("示例局2022年政府信息公开工作年度报告") + f"<w:tbl><w:tr>{_tc('予以公开')}{_tc('26')}</w:tr></w:tbl>"
+                       + f'<w:altChunk xmlns:r="{r_ns}" r:id="rIdC"/>')
+    outer = _with_body(_p("封面") + f'<w:altChunk xmlns:r="{r_ns}" r:id="rIdC"/>')
+    rels = zipfile.ZipFile(io.BytesIO(outer)).read("word/_rels/document.xml.rels").decode("utf-8")
+    rels = rels.replace("</Relationships>", f'<Relationship Id="rIdC" Type="{r_ns}/aFChunk" Target="chunk1.docx"/>'
+                        "</Relationships>")
+    outer = _replace_member(outer, "word/_rels/document.xml.rels", rels.encode("utf-8"))
+    buf = io.BytesIO(outer)
+    with zipfile.ZipFile(buf, "a") as z:
+        z.writestr("word/chunk1.docx", inner)
+    doc = read_docx(buf.getvalue(), "merged.docx")
+    kinds = [b.text if isinstance(b, Paragraph) else b.texts() for b in doc.blocks]
+    assert kinds == ["封面", "示例局2022年政府信息公开工作年度报告", [["予以公开", "26"]]]
+
+
+def test_a_main_part_under_another_name_is_found_by_the_package_rels():
+    """Word Online writes the main part as word/document2.xml; _rels/.rels names it (adversary
+    round 10, r10docx).  A package whose rels name no main part is still refused."""
+    data = _with_body(_p("示例局2022年政府信息公开工作年度报告") + f"<w:tbl><w:tr>{_tc('予以公开')}{_tc('26')}</w:tr></w:tbl>")
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for n in src.namelist():
+            body = src.read(n)
+            if n == "word/document.xml":
+                n = "word/document2.xml"
+            elif n == "word/_rels/document.xml.rels":
+                n = "word/_rels/document2.xml.rels"
+            elif n in ("_rels/.rels", "[Content_Types].xml"):
+                body = body.replace(b"word/document.xml", b"word/document2.xml")
+            z.writestr(n, body)
+    doc = read_docx(out.getvalue(), "online.docx")
+    assert doc.tables[0].texts() == [["予以公开", "26"]]
+    broken = _replace_member(out.getvalue(), "_rels/.rels", b'<?xml version="1.0"?><Relationships '
+                             b'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"/>')
+    with pytest.raises(ReportError):
+        read_docx(broken, "broken.docx")

@@ -634,3 +634,20 @@ def test_an_office_as_the_only_name_is_refused_unless_a_container_title_settles_
     _, rep = _parse_titled(monkeypatch, "2022年度政府信息公开工作年度报告", "html", intro=intro,
                            meta_title=f"{AGENCY}2022年政府信息公开工作年度报告")
     assert (rep.agency, rep.year) == (AGENCY, 2022)
+
+
+@pytest.mark.parametrize("head,tail", [("示例市", "民政局"), ("示例综", "合实验区"), ("示例市示例", "区人民政府"),
+                                       ("示例省示例市科学", "技术委员会"), ("示例东省示", "例云市教育局"),
+                                       ("示例南省示例戊市", "示例海县自然资源局")])
+def test_agency_wrapped_over_two_lines_above_a_bare_title(head, tail):
+    """A cover title whose agency wraps over two lines above 2022年…报告 (a narrow text box):
+    the agency is the two lines' name, never the second half alone (adversary round 10,
+    r10docx).  A whole agency above a placed one (a masthead) stays out."""
+    from etl.document import Document, Paragraph
+    from etl.titles import find_title
+    lines = [head, tail, "2022年政府信息公开工作年度报告", "一、总体情况", "本年度工作平稳推进。"]
+    doc = Document(source="t.docx", fmt="docx", blocks=[Paragraph(x) for x in lines])
+    assert find_title(doc)[:2] == (head + tail, 2022)
+    lines = ["示例市人民政府", "示例市民政局", "2022年政府信息公开工作年度报告", "一、总体情况"]
+    doc = Document(source="t.docx", fmt="docx", blocks=[Paragraph(x) for x in lines])
+    assert find_title(doc)[:2] == ("示例市民政局", 2022)

@@ -15,14 +15,19 @@ the body XML in order (descending into ``w:sdt`` content controls), emitting
   (its text is the cell's); other tables nested in cells are emitted as their own Table blocks
   right after the table that contains them.  Text boxes (DrawingML or VML
 shapes: a WPS layout puts a table in one) are read right after the paragraph they are anchored
-in, the mc:Fallback copy of a box skipped.
+in, the mc:Fallback copy of a box skipped; a box anchored in a cell's paragraph gives its table
+after the containing table and its paragraphs to the cell's text.
 
 A paragraph's text is its runs' inside any nesting of inline wrappers (content controls,
 insertions, moves in, smart tags, fields, hyperlinks, custom XML, mc:Choice); deleted and
 moved-out runs, mc:Fallback copies, ruby annotations and content controls still showing their
 placeholder prompt (a form's empty field) are not text.
 A ``w:altChunk`` (an "export to Word" that imports a web page or an MHT as the document's
-content) is read with the HTML / MHT reader and its blocks follow the body's.
+content) is read with the HTML / MHT reader and its blocks follow the body's; a DOCX chunk (a
+document merger's) is read with this reader, one level deep.  A main part other than
+word/document.xml (Word Online's word/document2.xml) is found by _rels/.rels.  A ``w:sym`` is
+the character it prints (Symbol-font codes through the Symbol table); a note reference's custom
+mark (``w:customMarkFollows``) is no text.
 
 A Strict OOXML package (``http://purl.oclc.org/ooxml/...`` namespaces) is read as its
 transitional equivalent (:func:`transitional`); namespace prefixes (``w:``, ``ns0:``) do not
@@ -71,13 +76,17 @@ _RUN_TEXT_ANY = etree.XPath(
     ".//w:r[count(ancestor::w:p) = $depth and not(ancestor::w:del or ancestor::w:moveFrom"
     " or ancestor::mc:Fallback or ancestor::w:rt or ancestor::w:sdtPr"
     " or ancestor::w:sdt[w:sdtPr/w:showingPlcHdr][not(w:sdtContent//w:t[translate(., '0123456789０１２３４５６７８９', '') != .])])]"
-    "/*[self::w:t or self::w:tab or self::w:br or self::w:cr or self::w:noBreakHyphen]",
+    "/*[self::w:t[not(preceding-sibling::*[1][self::w:footnoteReference or self::w:endnoteReference]"
+    "[@w:customMarkFollows = '1' or @w:customMarkFollows = 'true' or @w:customMarkFollows = 'on'])]"
+    " or self::w:tab or self::w:br or self::w:cr or self::w:noBreakHyphen or self::w:sym]",
     namespaces={"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
                 "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006"})
 # the fast path, for paragraphs whose runs all sit directly in them
 _RUN_TEXT_DIRECT = etree.XPath(
     "(./w:r | ./w:r/w:ruby/w:rubyBase/w:r)"
-    "/*[self::w:t or self::w:tab or self::w:br or self::w:cr or self::w:noBreakHyphen]",
+    "/*[self::w:t[not(preceding-sibling::*[1][self::w:footnoteReference or self::w:endnoteReference]"
+    "[@w:customMarkFollows = '1' or @w:customMarkFollows = 'true' or @w:customMarkFollows = 'on'])]"
+    " or self::w:tab or self::w:br or self::w:cr or self::w:noBreakHyphen or self::w:sym]",
     namespaces={"w": W_NS})
 
 
@@ -93,7 +102,7 @@ def _run_text(p_el) -> list:
                 t = el.tag
                 if t in _TEXT_TAGS:
                     out.append(el)
-                elif t == _RUBY:
+                elif t == _RUBY or t in _NOTE_REFS:
                     return _run_text_xpath(p_el)
         elif tag != _PPR and not (isinstance(tag, str) and tag.endswith(_MARKERS)):
             return _run_text_xpath(p_el)
@@ -114,8 +123,20 @@ def _run_text_xpath(p_el) -> list:
 
 
 _T, _TAB, _BR, _CR, _R = (_W + t for t in ("t", "tab", "br", "cr", "r"))
-_TEXT_TAGS = frozenset(_W + t for t in ("t", "tab", "br", "cr", "noBreakHyphen"))
+_TEXT_TAGS = frozenset(_W + t for t in ("t", "tab", "br", "cr", "noBreakHyphen", "sym"))
+_SYM = _W + "sym"
+# w:sym (Insert > Symbol): a glyph of a symbol font by its code in that font (F000 + byte for
+# the 8-bit symbol fonts).  The Symbol font's glyphs that can stand in a table cell, as Unicode:
+# its hyphen is a minus sign (a negative 本年增/减, or a dash for "not applicable"), 0xBE its
+# horizontal line; its digits and ASCII punctuation are themselves.
+_SYMBOL_GLYPHS = {0x2D: "\u2212", 0xBE: "\u23af", 0xB1: "\u00b1", 0xB4: "\u00d7", 0xB8: "\u00f7",
+                  0x2B: "+", 0x2C: ",", 0x2E: ".", 0x2F: "/", 0x28: "(", 0x29: ")", 0x20: " ",
+                  **{c: chr(c) for c in range(0x30, 0x3A)}}
 _RUBY = _W + "ruby"
+# a note reference: with w:customMarkFollows the run's next w:t is the note's own mark (Insert
+# Footnote > Custom mark), printed as the mark whatever its formatting — no part of the figure
+# before it; the XPaths leave that w:t out, the fast walks hand such runs to them
+_NOTE_REFS = frozenset((_W + "footnoteReference", _W + "endnoteReference"))
 # paragraph children that hold no run: bookmarks, comment and permission ranges, proofing marks
 _MARKERS = ("bookmarkStart", "bookmarkEnd", "proofErr", "commentRangeStart", "commentRangeEnd",
             "permStart", "permEnd", "lastRenderedPageBreak")
@@ -179,7 +200,11 @@ def _open_checked(data: bytes) -> tuple[zipfile.ZipFile, dict[str, bytes]]:
                               f"{MAX_UNCOMPRESSED // 1024 // 1024} MB）", "too_large")
         names = {i.filename for i in infos}
         if "word/document.xml" not in names:
-            raise ReportError("不是有效的 DOCX 文件（缺少 word/document.xml）", "corrupt_docx")
+            main = _main_part_name(zf, names)
+            if main is None:
+                raise ReportError("不是有效的 DOCX 文件（缺少 word/document.xml）", "corrupt_docx")
+            zf.close()
+            return _open_checked(_renamed_main_part(data, main))
         for info in infos:
             if not info.filename.endswith((".xml", ".rels")):
                 continue
@@ -198,6 +223,47 @@ def _open_checked(data: bytes) -> tuple[zipfile.ZipFile, dict[str, bytes]]:
         zf.close()
         raise
     return zf, parts
+
+
+_OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+_MAIN_PART = re.compile(r"word/[A-Za-z0-9_.-]{1,64}\.xml")
+
+
+def _main_part_name(zf: zipfile.ZipFile, names: set[str]) -> str | None:
+    """The main document part the package's _rels/.rels names when it is not
+    word/document.xml (Word Online writes word/document2.xml): a part of word/ that exists,
+    else None."""
+    if "_rels/.rels" not in names:
+        return None
+    try:
+        rels = zf.read("_rels/.rels")
+        if _DANGEROUS.search(rels):
+            return None
+        root = etree.fromstring(transitional(rels), etree.XMLParser(resolve_entities=False, no_network=True))
+    except (KeyError, OSError, ValueError, zipfile.BadZipFile, zlib.error, etree.XMLSyntaxError):
+        return None
+    for rel in root.iterfind(f"{{{_REL_NS}}}Relationship"):
+        if (rel.get("Type") or "").rsplit("/", 1)[-1] != _OFFICE_DOCUMENT.rsplit("/", 1)[-1]:
+            continue
+        target = (rel.get("Target") or "").lstrip("/")
+        if _MAIN_PART.fullmatch(target) and target in names:
+            return target
+    return None
+
+
+def _renamed_main_part(data: bytes, main: str) -> bytes:
+    """The package with its main part ``main`` (and that part's .rels) under the usual names,
+    word/document.xml and word/_rels/document.xml.rels: the same folder, so the part's
+    relationship targets stay valid."""
+    base = main.split("/", 1)[1]
+    renames = {main: "word/document.xml", f"word/_rels/{base}.rels": "word/_rels/document.xml.rels"}
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            if info.filename == "word/_rels/document.xml.rels":
+                continue   # a stray .rels under the usual name gives way to the main part's
+            dst.writestr(renames.get(info.filename, info.filename), src.read(info))
+    return out.getvalue()
 
 
 def _clean_lines(text: str) -> list[str]:
@@ -592,14 +658,53 @@ def _piece(el) -> str:
     break —, a carriage return; a no-break hyphen prints "-")."""
     tag = el.tag
     if tag == _T:
-        return el.text or ""
+        text = el.text or ""
+        return _symbol_font_text(el, text) if _PUA_SYMBOL.search(text) else text
     if tag == _TAB:
         return "\t"
     if tag == _BR:
         return "\n" if el.get(_W + "type") in (None, "textWrapping") else ""
     if tag == _CR:
         return "\n"
+    if tag == _SYM:
+        return _sym_text(el)
     return "-"
+
+
+_PUA_SYMBOL = re.compile("[\uf020-\uf0ff]")
+_RFONTS = _W + "rFonts"
+
+
+def _symbol_font_text(t_el, text: str) -> str:
+    """A run's text holding private-use F0xx characters: a symbol font's glyphs written as text
+    (LibreOffice exports a w:sym so, the font named in the run's w:rFonts).  In the Symbol font
+    they are read as :func:`_sym_text` reads a w:sym; in any other font (or none named) they are
+    U+FFFD, ink of no known text."""
+    font = ""
+    run_el = t_el.getparent()
+    rpr = _child(run_el, _RPR) if run_el is not None else None
+    fonts = _child(rpr, _RFONTS) if rpr is not None else None
+    if fonts is not None:
+        font = (fonts.get(_W + "ascii") or fonts.get(_W + "hAnsi") or "").strip().lower()
+    glyphs = _SYMBOL_GLYPHS if font == "symbol" else {}
+    return _PUA_SYMBOL.sub(lambda m: glyphs.get(ord(m.group()) - 0xF000, "\ufffd"), text)
+
+
+def _sym_text(el) -> str:
+    """The character a w:sym prints.  A code outside the private-use F000 block is the Unicode
+    character itself; a Symbol-font code is read by :data:`_SYMBOL_GLYPHS`; any other glyph (a
+    dingbat font's picture, a Symbol letter) is U+FFFD: ink of no known text, so that a cell
+    holding it is no clean figure and no blank."""
+    try:
+        code = int(el.get(_W + "char") or "", 16)
+    except ValueError:
+        return "\ufffd"
+    if not 0xF000 <= code <= 0xF0FF:
+        return chr(code) if 0 < code < 0x110000 and code != 0xFFFE else "\ufffd"
+    font = (el.get(_W + "font") or "").strip().lower()
+    if font == "symbol":
+        return _SYMBOL_GLYPHS.get(code - 0xF000, "\ufffd")
+    return "\ufffd"
 
 
 _MISSING = object()
@@ -622,7 +727,7 @@ def _direct_paragraph_text(p_el, raised_ink: bool) -> str | None:
                 elif t == _RPR:
                     if rpr is None:
                         rpr = el
-                elif t == _RUBY:
+                elif t == _RUBY or t in _NOTE_REFS:
                     return None
             if not texts or (rpr is not None
                              and _no_ink_props(_raised_as_ink(_rpr_props(rpr), raised_ink), False)):
@@ -639,6 +744,7 @@ class _Reader:
         self.out = document
         self.n_tables = 0
         self.styles = styles
+        self.boxes = False   # the body holds a text box (set by run)
 
     def paragraph_text(self, p_el, plain_ground: bool, raised_ink: bool = False) -> str:
         return paragraph_text(p_el, self.styles, plain_ground, raised_ink)
@@ -661,15 +767,31 @@ class _Reader:
                 text = self.paragraph_text(item, plain, raised_ink)
                 if text:
                     lines.extend(_clean_lines(text))
+                if self.boxes:
+                    self._cell_boxes(item, nested, lines)
             elif tag == _TBL:
                 self._nested(item, nested, lines, table_plain)
             elif tag in (_SDT, _CUSTOM_XML):
                 for sub in _iter_block_items([item]):
                     if sub.tag == _P:
                         lines.extend(_clean_lines(self.paragraph_text(sub, plain, raised_ink)))
+                        if self.boxes:
+                            self._cell_boxes(sub, nested, lines)
                     else:
                         self._nested(sub, nested, lines, table_plain)
         return join_cell_lines(lines)
+
+    def _cell_boxes(self, p_el, nested: list, lines: list[str]) -> None:
+        """Text boxes anchored in a cell's paragraph (a WPS layout draws a table in a box inside
+        a frame cell): a box holding a table is read as blocks of its own after the table that
+        contains it, as a nested table is; a box of paragraphs only is more of the cell's text."""
+        for box in _text_boxes(p_el):
+            if next(box.iter(_TBL), None) is not None:
+                nested.append(box)
+                continue
+            for sub in _iter_block_items(box):
+                if sub.tag == _P:
+                    lines.extend(_clean_lines(self.paragraph_text(sub, False)))
 
     def _nested(self, tbl, nested: list, lines: list[str], table_plain: bool) -> None:
         """A table inside a cell: a one-cell table is a box around the cell's text (a web page
@@ -749,10 +871,13 @@ class _Reader:
             self.out.blocks.append(Table(grid, index=self.n_tables))
             self.n_tables += 1
         for inner in nested:
-            self.table(inner)
+            if inner.tag == _TXBX:
+                self.blocks(inner, False, True)
+            else:
+                self.table(inner)
 
     def run(self) -> None:
-        boxes = next(self._body.iter(_TXBX), None) is not None
+        boxes = self.boxes = next(self._body.iter(_TXBX), None) is not None
         self.blocks(self._body, self.styles is not None and self.styles.plain_ground(), boxes)
 
     def blocks(self, container, plain: bool, boxes: bool) -> None:
@@ -769,8 +894,9 @@ class _Reader:
                 self.table(item)
 
 
-def read_docx(data: bytes, source: str) -> Document:
-    """Read a .docx file into a Document (fmt="docx")."""
+def read_docx(data: bytes, source: str, _chunk: bool = False) -> Document:
+    """Read a .docx file into a Document (fmt="docx").  ``_chunk``: the file is a DOCX another
+    one imports (w:altChunk); its own imported chunks are not read (one level deep)."""
     # The package is vetted (sizes, ratio, no DTD/entities) and its XML parts inflated once;
     # parse its parts with lxml directly: python-docx's package loading cost 40% of the
     # reader's time.
@@ -783,7 +909,7 @@ def read_docx(data: bytes, source: str) -> Document:
             root = etree.fromstring(document_xml, parser)
             core_xml = parts.get("docProps/core.xml")
             styles_xml, styles_matter = _read_styles(zf, document_xml, parts)
-            if b"altChunk" in document_xml:
+            if b"altChunk" in document_xml and not _chunk:
                 chunks = _alt_chunks(zf, root, parser)
             page_titles = _page_headers(zf, root, parser) if b"headerReference" in document_xml else []
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError, etree.XMLSyntaxError) as e:
@@ -895,9 +1021,10 @@ def _add_chunk(out: Document, name: str, chunk: bytes, source: str) -> None:
     try:
         if looks_mht(chunk[:2048]) or low.endswith((".mht", ".mhtml")):
             doc = read_mht(chunk, source)
+        elif chunk.startswith(b"PK"):
+            # a DOCX imported whole (a document merger's altChunk: Word renders it in place)
+            doc = read_docx(chunk, source, _chunk=True)
         elif low.endswith((".htm", ".html", ".xhtml", ".xml")) or b"<" in chunk[:512]:
-            if chunk.startswith(b"PK"):
-                return
             doc = read_html(chunk, source)
         else:
             return

@@ -7510,3 +7510,194 @@ def _r10tmpl_year_only_in_section_one(rep: dict, fmt: str) -> Plan:
     y = int(rep["year"])
     intro = [f"根据《{y + 1}年政务公开工作要点》的要求编制本报告。{SYNTHETIC_MARK}，仅供测试解析程序使用。"]
     return _r9_yearless(rep, intro)
+# ---- adversary round 10 (r10docx)
+#: LibreOffice writes a Symbol-font glyph as private-use text in a run naming the font
+_R10D_SYMBOL_RUN = '<w:r><w:rPr><w:rFonts w:ascii="Symbol" w:hAnsi="Symbol"/></w:rPr><w:t>\uf02d</w:t></w:r>'
+_R10D_SYM = '<w:r><w:sym w:font="Symbol" w:char="F02D"/></w:r>'
+
+
+def _r10d_tables(fn: Callable[[str], str]) -> Callable[[bytes, str], bytes]:
+    """A DOCX edit of every table's ``<w:tbl>`` markup (the narrative stays as rendered)."""
+    def edit(x: str) -> str:
+        return re.sub(r"<w:tbl>.*?</w:tbl>", lambda m: fn(m.group(0)), x, flags=re.S)
+    return lambda data, f: _docx_edit(data, edit)
+
+
+def _r10d_minus_plan(rep: dict, glyph: str) -> Plan | None:
+    if not any(isinstance(v, (int, float)) and v < 0 for v in rep["cells"].values()):
+        return None
+
+    def fn(t: str) -> str:
+        return re.sub(r"<w:r>(<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?<w:t>-(\d[\d.]*)</w:t></w:r>",
+                      lambda m: f"{glyph}<w:r>{m.group(1) or ''}<w:t>{m.group(2)}</w:t></w:r>", t)
+    return Plan(post=_r10d_tables(fn))
+
+
+@transform("r10d_docx_symbol_minus", "extra", ("docx",))
+def _r10d_docx_symbol_minus(rep: dict, fmt: str) -> Plan | None:
+    """DOCX whose negative 本年增/减 figures begin with a minus inserted from the Symbol font
+    (``<w:sym w:font="Symbol" w:char="F02D"/>`` before the digits): the figure is negative — a
+    reader that prints nothing for a w:sym reads +85 for −85, silently."""
+    return _r10d_minus_plan(rep, _R10D_SYM)
+
+
+@transform("r10d_docx_symbol_minus_lo_text", "extra", ("docx",))
+def _r10d_docx_symbol_minus_lo_text(rep: dict, fmt: str) -> Plan | None:
+    """The same Symbol minus as LibreOffice exports it: private-use U+F02D as text in a run whose
+    ``w:rFonts`` names Symbol."""
+    return _r10d_minus_plan(rep, _R10D_SYMBOL_RUN)
+
+
+def _r10d_dash_plan(rep: dict, glyph: str) -> Plan:
+    zeros = {k for k, v in rep["cells"].items() if k.startswith("t3.") and v == 0}
+    truth = {k: (None if k in zeros else v) for k, v in rep["cells"].items()}
+
+    def fn(t: str) -> str:
+        return re.sub(r"<w:r>(?:<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?<w:t(?: [^>]*)?>[ \u3000\xa0]*0[ \u3000\xa0]*</w:t></w:r>",
+                      glyph, t)
+    # zeros printed as 0 (not blank), so that each becomes the dash
+    return Plan(opts={"blank_zeros": False}, post=_docx_second_table(fn), truth=truth, cells=rep["cells"])
+
+
+@transform("r10d_docx_symbol_dash_for_none", "extra", ("docx",))
+def _r10d_docx_symbol_dash_for_none(rep: dict, fmt: str) -> Plan:
+    """DOCX whose table 三 prints a Symbol-font dash (w:sym F02D) where nothing applies, in
+    place of every zero: each such cell is not applicable (null) — not a blank read as 0."""
+    return _r10d_dash_plan(rep, _R10D_SYM)
+
+
+@transform("r10d_docx_symbol_dash_lo_text", "extra", ("docx",))
+def _r10d_docx_symbol_dash_lo_text(rep: dict, fmt: str) -> Plan:
+    """The Symbol dash of :func:`_r10d_docx_symbol_dash_for_none` as LibreOffice exports it
+    (private-use text in a Symbol-font run): null, never a blank 0 nor a flag on every cell."""
+    return _r10d_dash_plan(rep, _R10D_SYMBOL_RUN)
+
+
+_R10D_NS = {"mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
+            "v": "urn:schemas-microsoft-com:vml",
+            "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+            "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+            "wps": "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"}
+
+
+def _r10d_with_ns(x: str) -> str:
+    decl = " ".join(f'xmlns:{p}="{u}"' for p, u in _R10D_NS.items() if f"xmlns:{p}=" not in x)
+    return x.replace("<w:document ", f"<w:document {decl} ", 1) if decl else x
+
+
+def _r10d_box(inner: str) -> str:
+    """A WPS text box: DrawingML in mc:Choice, its VML copy in mc:Fallback."""
+    choice = ('<w:r><w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="1"'
+              ' behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
+              '<wp:positionH relativeFrom="column"><wp:posOffset>0</wp:posOffset></wp:positionH>'
+              '<wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV>'
+              '<wp:extent cx="5400000" cy="3000000"/><wp:wrapTopAndBottom/><wp:docPr id="31" name="文本框 31"/>'
+              '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+              f'<wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr/><wps:txbx><w:txbxContent>{inner}<w:p/></w:txbxContent>'
+              '</wps:txbx><wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>')
+    fallback = ('<w:r><w:pict><v:shape id="box31" type="#_x0000_t202" style="width:425pt;height:236pt"><v:textbox>'
+                f'<w:txbxContent>{inner}<w:p/></w:txbxContent></v:textbox></v:shape></w:pict></w:r>')
+    return (f'<w:p><mc:AlternateContent><mc:Choice Requires="wps">{choice}</mc:Choice>'
+            f'<mc:Fallback>{fallback}</mc:Fallback></mc:AlternateContent></w:p>')
+
+
+@transform("r10d_docx_table3_box_in_layout_cell", "11", ("docx",))
+def _r10d_docx_table3_box_in_layout_cell(rep: dict, fmt: str) -> Plan:
+    """DOCX (WPS): table 三 inside a text box (DrawingML with its VML copy in mc:Fallback)
+    anchored in the paragraph of a one-cell layout table: the box's table is read once, as
+    if it stood after the layout table — before, every one of its cells came out flagged."""
+    def edit(x: str) -> str:
+        x = _r10d_with_ns(x)
+        m = list(re.finditer(r"<w:tbl>.*?</w:tbl>", x, re.S))[1]
+        frame = ('<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/></w:tblPr><w:tblGrid><w:gridCol w:w="9000"/>'
+                 f'</w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:w="9000" w:type="dxa"/></w:tcPr>{_r10d_box(m.group(0))}'
+                 "</w:tc></w:tr></w:tbl>")
+        return x[:m.start()] + frame + x[m.end():]
+    return Plan(post=lambda data, f: _docx_edit(data, edit))
+
+
+@transform("r10d_title_agency_wrapped_cover", "14")
+def _r10d_title_agency_wrapped_cover(rep: dict, fmt: str) -> Plan:
+    """A cover title whose agency wraps over two lines above ``Y年政府信息公开工作年度报告``
+    (a narrow title box: 示例市 / 示例局 / 2020年…报告), no title in the metadata, the opening
+    naming no agency: the agency is the two lines' name — before, the second half alone
+    (民政局, 人民政府), silently."""
+    a, y = rep["agency"], rep["year"]
+    cut = max(2, len(a) // 2)
+    return Plan(opts={"title_lines": [a[:cut], a[cut:], f"{y}年政府信息公开工作年度报告"], "meta_title": " ",
+                      "intro": _r9_intro(rep, compiled=False, period=_r9_period(y))})
+
+
+@transform("r10d_docx_title_agency_wrapped_in_box", "14", ("docx",))
+def _r10d_docx_title_agency_wrapped_in_box(rep: dict, fmt: str) -> Plan:
+    """DOCX whose cover title sits in a WPS text box (DrawingML with its VML copy), the agency
+    broken by line breaks (w:br) into two lines above the year line, the properties' title
+    empty: the whole agency, read once."""
+    a, y = rep["agency"], rep["year"]
+    cut = max(2, len(a) // 2)
+    lines = (f"<w:r><w:t>{a[:cut]}</w:t></w:r><w:r><w:br/></w:r><w:r><w:t>{a[cut:]}</w:t></w:r><w:r><w:br/></w:r>"
+             f"<w:r><w:t>{y}年政府信息公开工作年度报告</w:t></w:r>")
+
+    def edit(x: str) -> str:
+        return _r10d_with_ns(x).replace("<w:body>", "<w:body>" + _r10d_box(f"<w:p>{lines}</w:p>"), 1)
+    return Plan(opts={"title_lines": [], "meta_title": " ", "intro": _r9_intro(rep, compiled=False, period=_r9_period(y))},
+                post=lambda data, f: _docx_edit(data, edit))
+
+
+@transform("r10d_docx_custom_footnote_mark", "extra", ("docx",))
+def _r10d_docx_custom_footnote_mark(rep: dict, fmt: str) -> Plan:
+    """DOCX whose table-三 totals carry a custom footnote mark (Insert Footnote > Custom mark:
+    ``w:footnoteReference w:customMarkFollows="1"`` and the mark 1 as the run's w:t) with no
+    superscript style: the figure is the total, not the total with a 1 appended."""
+    mark = '<w:r><w:footnoteReference w:customMarkFollows="1" w:id="2"/><w:t>1</w:t></w:r>'
+
+    def fn(t: str) -> str:
+        return re.sub(r"(<w:t>[ \u3000\xa0]*\d[\d.]*[ \u3000\xa0]*</w:t></w:r>)(</w:p></w:tc></w:tr>)",
+                      lambda m: m.group(1) + mark + m.group(2), t)
+    return Plan(post=_docx_second_table(fn))
+
+
+@transform("r10d_docx_alt_chunk_docx", "extra", ("docx",))
+def _r10d_docx_alt_chunk_docx(rep: dict, fmt: str) -> Plan:
+    """A document merger's output (docxcompose, OpenXML DocumentBuilder, a server that never
+    opens Word): a DOCX whose body is one ``w:altChunk`` importing the whole report as another
+    DOCX, which Word renders in place — read it, never refuse the file as empty."""
+    return Plan(post=lambda data, f: docx_alt_chunk(data, data, name="afchunk1.docx"))
+
+
+def _r10d_main_part_renamed(data: bytes, name: str = "word/document2.xml") -> bytes:
+    """The DOCX with its main part under another name (as Word Online writes it), _rels/.rels,
+    [Content_Types].xml and the part's own .rels following."""
+    base = name.split("/")[-1]
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for n in src.namelist():
+            body = src.read(n)
+            if n == "word/document.xml":
+                n = name
+            elif n == "word/_rels/document.xml.rels":
+                n = f"word/_rels/{base}.rels"
+            elif n in ("_rels/.rels", "[Content_Types].xml"):
+                body = body.replace(b"word/document.xml", name.encode())
+            z.writestr(n, body)
+    return out.getvalue()
+
+
+@transform("r10d_docx_main_part_document2", "extra", ("docx",))
+def _r10d_docx_main_part_document2(rep: dict, fmt: str) -> Plan:
+    """A DOCX from Word Online whose main part is ``word/document2.xml`` (named by _rels/.rels
+    and the content types, as the package format allows): read it — before, refused as a
+    package without word/document.xml."""
+    return Plan(post=lambda data, f: _r10d_main_part_renamed(data))
+
+
+@transform("r10d_docx_figures_in_cell_boxes", "extra", ("docx",))
+def _r10d_docx_figures_in_cell_boxes(rep: dict, fmt: str) -> Plan:
+    """DOCX (WPS, PDF-to-Word converters): every table-三 figure drawn in a text box anchored
+    in its cell's paragraph (DrawingML with its VML copy), the cell holding no text of its own:
+    the box's figure is the cell's — before, the cell read blank (0), silently."""
+    def fn(t: str) -> str:
+        return re.sub(r"<w:p>(<w:r>(?:<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?<w:t(?: [^>]*)?>[^<]*\d[^<]*</w:t></w:r>)</w:p>",
+                      lambda m: _r10d_box(f"<w:p>{m.group(1)}</w:p>"), t)
+    return Plan(post=lambda data, f: _docx_second_table(fn)(_docx_edit(data, _r10d_with_ns), f))

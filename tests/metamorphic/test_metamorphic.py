@@ -234,6 +234,12 @@ SWEEP_REGRESSIONS = [
     ("count_printed_negative", "g000", "txt"),
     ("money_printed_negative", "g001", "txt"),
     *(("t4_data_row_wrapped", "g003", f) for f in ("md", "html")),
+    # adversary round 10 (r10docx): a Symbol-font minus (w:sym) printed nothing: −85 read +85;
+    # a Symbol dash for not applicable read as a blank, 0
+    ("r10d_docx_symbol_minus", "g000", "docx"),
+    *(("r10d_docx_symbol_dash_for_none", s, "docx") for s in ("g006", "s_blank_zeros")),
+    # ... and a custom footnote mark (w:customMarkFollows) after a total read as its last digit
+    *(("r10d_docx_custom_footnote_mark", s, "docx") for s in ("g006", "s_2019")),
 ]
 
 
@@ -249,6 +255,22 @@ def test_sweep_regressions(tname, sid, fmt):
 # files of the full sweep once flagged far beyond their damage (right figures flagged: over the
 # flag budget) outside the rotation's sample: each holds the whole property from its fix on.
 BUDGET_REGRESSIONS = [
+    # adversary round 10 (r10docx): table 三 in a WPS text box anchored in a layout table's
+    # cell: the box was never read, every cell of table 三 flagged
+    *(("r10d_docx_table3_box_in_layout_cell", s, "docx") for s in ("g003", "s_2019")),
+    # ... and LibreOffice's Symbol dash (private-use text in a Symbol-font run): every dash flagged
+    *(("r10d_docx_symbol_dash_lo_text", s, "docx") for s in ("g006", "s_blank_zeros")),
+    # ... and a cover title whose agency wraps over two lines above the bare title: the second
+    # half alone taken as the agency (民政局, 例云市教育局), silently (sc.ok checks the title)
+    *(("r10d_title_agency_wrapped_cover", s, f) for s, f in (("g000", "docx"), ("s_2021", "txt"), ("g011", "html"))),
+    ("r10d_docx_title_agency_wrapped_in_box", "g003", "docx"),
+    # ... and a merger's DOCX whose body is one w:altChunk importing the report as a DOCX:
+    # refused as empty (sc.ok checks the refusal)
+    *(("r10d_docx_alt_chunk_docx", s, "docx") for s in ("g000", "s_2021")),
+    # ... and a Word Online package whose main part is word/document2.xml: refused as corrupt
+    *(("r10d_docx_main_part_document2", s, "docx") for s in ("g006", "s_2019")),
+    # ... and every table-三 figure in a text box inside its cell: the cells read blank or missing
+    *(("r10d_docx_figures_in_cell_boxes", s, "docx") for s in ("g003", "s_2021")),
     # adversary round 9 (r9freshB): an unruled table 三 with narrow label columns, every label
     # wrapped beside its figures: 28 to 70 right cells flagged as rows that lost their labels
     *(("pdf_unruled_narrow_labels", s, "pdf") for s in ("g003", "s_2021", "s_2019", "g011")),
