@@ -98,12 +98,34 @@ def _table_rows(table: Table) -> list[Row]:
             continue   # 栏次 1 2 3 … under a header (statistical-form style): no figures
         labels, figure = _label_figure(labels) if vals else (labels, None)
         page = next((c.page for c in real if c.page is not None), table.page)
-        out.append(Row(labels=labels, values=[_cell_value(c) or _unreadable(c) for c in vals], label_figure=figure,
+        values = [_cell_value(c) or _unreadable(c) for c in vals]
+        if not spans_known:
+            values = _dash_spread_blanks(values)
+        out.append(Row(labels=labels, values=values, label_figure=figure,
                        value_cols=[c.col for c in vals], table=table.index, row=r, page=page,
                        header_like=not vals, label_cols=[c.col for c in label_cells],
                        head_cells=[(c.col, c.colspan, c.text) for c in cells]
                        if all(not c.text.strip() for c in vals) else [],
                        spans_known=spans_known, packed=len(real) if table.packed else 0, ragged=ragged))
+    return out
+
+
+#: why a blank right after a "—" cell is doubtful in a table that kept no spans (NOTES L?? r10md)
+DASH_SPREAD_DOUBT = ("紧跟在「{}」格后的空白格：可能是跨两列的合并单元格被转换工具拆成「{}」加一个空格，"
+                     "该格是不适用还是 0 无法确定")
+
+
+def _dash_spread_blanks(values: list[CellValue]) -> list[CellValue]:
+    """A blank value cell right after a not-applicable mark ("—", "/"), in a table whose
+    markup kept no spans (markdown, converter text): a merged "—" over two columns comes out
+    of markdownify, mammoth, markitdown and others as "— |  |" — the second column's blank is
+    the merged mark's, not a printed blank (= 0).  Which it was, the text cannot tell: doubtful."""
+    out = list(values)
+    for i in range(1, len(out)):
+        prev, cv = out[i - 1], out[i]
+        if cv.semantic == "blank" and prev.semantic == "na" and not cv.doubt:
+            mark = prev.raw.strip()
+            out[i] = replace(cv, doubt=DASH_SPREAD_DOUBT.format(mark, mark))
     return out
 
 
@@ -681,6 +703,7 @@ def _t3_values(row: Row, cmap: headers.ColumnMap, same_table: bool = False
         if got is not None:
             return (None, False) if same_table and _off_header(got, row, cmap) else (got, True)
     vals = list(zip(row.values, range(len(row.values))))
+    whole = list(vals)
     while len(vals) > 7 and vals[-1][0].semantic == "blank":
         vals.pop()
     if len(vals) > 7 and (cmap.other or vals[-1][0].raw.strip()[:1] in ("+", "-", "＋", "－")):
@@ -689,12 +712,48 @@ def _t3_values(row: Row, cmap: headers.ColumnMap, same_table: bool = False
         vals.pop(0)
     if len(vals) != 7:
         return None, False
+    if len(whole) > 7 and whole[0][0].semantic == "blank" and whole[-1][0].semantic == "blank":
+        vals = _t3_blank_ends(whole, vals)
+        if vals is None:
+            return None, False
     if cmap.order:
         by_key = dict(zip(cmap.order, vals))
         vals = [by_key[k] for k in vocab.T3_COL_KEYS]
     if cmap.how == "grid" and same_table and _off_header(vals, row, cmap):
         return None, False
     return vals, bool(cmap.order)
+
+
+def _t3_sum_holds(vals: list[tuple[CellValue, int]]) -> bool:
+    """总计 = the six applicant columns (blank and "—" as 0) for seven values in template order."""
+    nums = [cv.value if cv.value is not None else Decimal(0) for cv, _ in vals]
+    return sum(nums[:6]) == nums[6]
+
+
+def _t3_blank_ends(whole: list[tuple[CellValue, int]], end_first: list[tuple[CellValue, int]]
+                   ) -> list[tuple[CellValue, int]] | None:
+    """More than seven cells with blanks at both ends (a converter's row of a table whose
+    merged label cells came out as empty cells, ``| 标签 |  |  | 34 | … |  |``): dropping the
+    blanks from the end first or from the start first reads different sevens.  The start
+    (right-aligned: the last cell is 总计, as in every row the width of the table) wins when
+    only its reading keeps the row's sum; when both or neither do, a cell was lost or added
+    in conversion and the row cannot be placed (NOTES L?? r10md)."""
+    start_first = list(whole)
+    while len(start_first) > 7 and start_first[0][0].semantic == "blank":
+        start_first.pop(0)
+    while len(start_first) > 7 and start_first[-1][0].semantic == "blank":
+        start_first.pop()
+    if len(start_first) != 7:
+        return end_first
+
+    def same(a, b):
+        return all(x[0].semantic == y[0].semantic and x[0].value == y[0].value for x, y in zip(a, b))
+
+    if same(start_first, end_first):
+        return end_first
+    if _t3_sum_holds(start_first) and not _t3_sum_holds(end_first):
+        return start_first
+    return None
 
 
 def _off_header(vals: list[tuple[CellValue, int]], row: Row, cmap: headers.ColumnMap) -> bool:
