@@ -746,8 +746,8 @@ def _t3_blank_ends(whole: list[tuple[CellValue, int]], end_first: list[tuple[Cel
     if len(start_first) != 7:
         return end_first
 
-    def same(a, b):
-        return all(x[0].semantic == y[0].semantic and x[0].value == y[0].value for x, y in zip(a, b))
+    def same(a, b):   # the values stored (a blank is 0, as a printed 0 is)
+        return all(x[0].value == y[0].value for x, y in zip(a, b))
 
     if same(start_first, end_first):
         return end_first

@@ -230,6 +230,15 @@ SWEEP_REGRESSIONS = [
     ("count_printed_negative", "g000", "txt"),
     ("money_printed_negative", "g001", "txt"),
     *(("t4_data_row_wrapped", "g003", f) for f in ("md", "html")),
+    # adversary round 10 (r10md): converter markdown of merged cells — a "—" over two columns
+    # written "— |  |" read the blank as 0; a row that lost a cell, padded blank at its end,
+    # read shifted; pandoc grid tables read without their spans; pandoc gfm's HTML table under
+    # a short title sniffed the file as a web page (refused: no title)
+    *(("r10md_merged_dash_two_cols", s, "md") for s in ("s_2019", "s_2021", "g003")),
+    *(("r10md_md_lost_cell_padded", s, "md") for s in ("s_2019", "g003", "g006")),
+    *(("r10md_md_pandoc_grid_spans", s, "md") for s in ("s_2021", "g008")),
+    ("r10md_md_pandoc_grid_merged_dash", "g008", "md"),
+    *(("r10md_md_gfm_html_table_early", s, "md") for s in ("s_2019", "s_2021")),
 ]
 
 
