@@ -106,7 +106,8 @@ def _table_rows(table: Table) -> list[Row]:
                        header_like=not vals, label_cols=[c.col for c in label_cells],
                        head_cells=[(c.col, c.colspan, c.text) for c in cells]
                        if all(not c.text.strip() for c in vals) else [],
-                       spans_known=spans_known, packed=len(real) if table.packed else 0, ragged=ragged))
+                       spans_known=spans_known, packed=len(real) if table.packed else 0, ragged=ragged,
+                       value_spans=[c.colspan for c in vals] if spans_known else []))
     return out
 
 
@@ -671,6 +672,7 @@ def _put_t2_row(key: str, found: list, state: ParseState) -> None:
 def _t3_by_cols(row: Row, cols: list[int], cmap: headers.ColumnMap) -> list[tuple[CellValue, int]] | None:
     """Place a row's values by the header's grid columns ``cols`` (one per value cell)."""
     placed: dict[str, tuple[CellValue, int]] = {}
+    spans = row.value_spans if len(row.value_spans) == len(row.values) else [1] * len(row.values)
     for i, (cv, col) in enumerate(zip(row.values, cols)):
         key = cmap.by_col.get(col)
         if key is None or key in placed:
@@ -678,6 +680,12 @@ def _t3_by_cols(row: Row, cols: list[int], cmap: headers.ColumnMap) -> list[tupl
                 return None  # ink in a column the header does not name as a value column
             continue  # a column the header names as something else (备注, 同比): not read
         placed[key] = (cv, i)
+        if cv.semantic == "na":
+            # a "—" merged over several columns is every one's mark (NOTES L?? r10md); a
+            # merged figure is never copied (it would count twice)
+            for extra in range(1, spans[i]):
+                if (k2 := cmap.by_col.get(col + extra)) is not None and k2 not in placed:
+                    placed[k2] = (cv, i)
     if len(placed) + len(cmap.absent) != len(vocab.T3_COL_KEYS):
         return None
     return [placed.get(k) for k in vocab.T3_COL_KEYS]  # None: a column the table does not print
@@ -702,7 +710,9 @@ def _t3_values(row: Row, cmap: headers.ColumnMap, same_table: bool = False
             got = _t3_by_cols(row, head_cols, cmap)
         if got is not None:
             return (None, False) if same_table and _off_header(got, row, cmap) else (got, True)
-    vals = list(zip(row.values, range(len(row.values))))
+    spans = row.value_spans if len(row.value_spans) == len(row.values) else [1] * len(row.values)
+    # a "—" merged over several columns is each one's mark (see _t3_by_cols)
+    vals = [(cv, i) for i, cv in enumerate(row.values) for _ in range(spans[i] if cv.semantic == "na" else 1)]
     whole = list(vals)
     while len(vals) > 7 and vals[-1][0].semantic == "blank":
         vals.pop()

@@ -131,3 +131,25 @@ def test_grid_table_merged_cells_are_spans():
     second = table.rows[2]
     assert [c.text for c in second] == ["不予公开", "2", "", "3"]
     assert second[0].is_span_copy and not any(c.is_span_copy for c in second[1:])
+
+
+def test_html_dash_merged_over_two_columns_is_both_columns_mark():
+    """In HTML (spans known) a ``<td colspan="2">—</td>`` is the n/a mark of both columns it
+    covers: both null, read (not flagged as a row short of a cell)."""
+    rep = make_report("2021", seed=1)
+    html = R.render_html(rep).decode("utf-8")
+    lab = "4.保护第三方合法权益"
+    assert rep["cells"]["t3.denied_third_party_rights.social_welfare_org"] == 0
+    assert rep["cells"]["t3.denied_third_party_rights.legal_service_org"] == 0
+    i = html.index(lab)
+    j = html.index("</tr>", i)
+    row = html[i:j]
+    cells = row.split("<td>")
+    # cells[0] is the label's tail; figures follow in T3_COL_KEYS order
+    cells[4:6] = ['<p align="center">—</p></td>']
+    new = "<td>".join(cells[:4]) + '<td colspan="2">' + "<td>".join(cells[4:])
+    got = parse_bytes((html[:i] + new + html[j:]).encode("utf-8"), "converted.html")
+    for col in ("social_welfare_org", "legal_service_org"):
+        key = f"t3.denied_third_party_rights.{col}"
+        assert got.cells.get(key, "MISSING") is None and key not in got.uncertain, (got.cells.get(key), got.uncertain.get(key))
+    assert got.cells["t3.denied_third_party_rights.total"] == rep["cells"]["t3.denied_third_party_rights.total"]
