@@ -1473,6 +1473,13 @@ def _t4_by_grid(row: Row, cmap: headers.ColumnMap) -> list[tuple[str, CellValue,
     keys = [k for k, _, _ in picked]
     if stray or len(keys) < 5 or len(set(keys)) != len(keys):
         return []
+    if len(row.values) == 15 and len(keys) < 15 and any(
+            cv.semantic != "blank" for i, (cv, col) in enumerate(zip(row.values, row.grid_cols))
+            if col not in cmap.by_col):
+        # a full row of the template's fifteen figures, some with ink under a column the grid
+        # names no result for (a converter dropped the rowspans of 行政复议's five result words,
+        # so the words of the row below start at the left edge): the grid does not place it
+        return []
     if row.packed:
         blocks = Counter(k.split(".")[0] for k in keys)
         if any(n < len(vocab.T4_COL_KEYS) for n in blocks.values()):

@@ -153,3 +153,20 @@ def test_html_dash_merged_over_two_columns_is_both_columns_mark():
         key = f"t3.denied_third_party_rights.{col}"
         assert got.cells.get(key, "MISSING") is None and key not in got.uncertain, (got.cells.get(key), got.uncertain.get(key))
     assert got.cells["t3.denied_third_party_rights.total"] == rep["cells"]["t3.denied_third_party_rights.total"]
+
+
+def test_t4_header_whose_rowspans_a_converter_dropped_keeps_the_third_block():
+    """markdownify drops rowspans: table 四's third header row (the ten result words under
+    未经复议直接起诉 and 复议后起诉) starts at the left edge, under 行政复议's columns.  The
+    fifteen-figure data row is the template's order, not ten figures under those words."""
+    rep = make_report("2021", seed=3)
+    truth = rep["cells"]
+    md = R.render_markdown(rep)
+    lines = md.split("\n")
+    i = next(i for i, ln in enumerate(lines) if ln.startswith("|  |  |  |  |  | 结果维持"))
+    lines[i] = "| " + " | ".join(_cells(lines[i])[5:]) + " |"
+    got = parse_bytes("\n".join(lines).encode("utf-8"), "converted.md")
+    keys = [k for k in truth if k.startswith("t4.")]
+    assert len(keys) == 15
+    assert _right_or_flagged(got, truth, keys) == []
+    assert not [k for k in keys if k in got.uncertain]
