@@ -54,9 +54,8 @@ KNOWN_FAILING: set[tuple[str, str]] = {
     # columns, 56 right cells flagged
     ("t3_natural_person_last+t3_repeated_header_blank_zeros", "md"),
     # adversary round 8 (docs/adversary-findings.md "Round 8 (r8text)"): right figures flagged
-    # far beyond the damage, no silent/missing cell — pandoc grid tables (a wrapped cell's
-    # lines read as rows of their own: every cell flagged) and RST simple tables in a .md
-    ("md_pandoc_grid_tables", "md"),
+    # far beyond the damage, no silent/missing cell — RST simple tables in a .md (pandoc grid
+    # tables are read as grids since round 10, r10md)
     ("md_rst_simple_tables", "md"),
     # html2text with zeros printed blank: table 四's all-blank row, pipes at both ends, loses its
     # edge cells (GFM cannot tell them from outer pipes): the 15 cells flagged
