@@ -781,6 +781,9 @@ def _foreign_header(header: list[Row]) -> bool:
     table-三 column word or row label (years, 增减: another table's columns)?"""
     for row in header:
         labels = [vocab.norm(t) for t in row.labels if t.strip()]
+        # one merged cell's text repeated in each column it covers (python-docx's row.cells,
+        # pandas-like dumps): one heading, not several columns (三、本年度办理结果 ×9)
+        labels = [t for i, t in enumerate(labels) if i == 0 or t != labels[i - 1]]
         if len(labels) >= 3 and not any(headers.t3_leaf_keys(t) or vocab.match_t3_row(t) for t in labels):
             return True
     return False

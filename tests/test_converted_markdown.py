@@ -170,3 +170,29 @@ def test_t4_header_whose_rowspans_a_converter_dropped_keeps_the_third_block():
     assert len(keys) == 15
     assert _right_or_flagged(got, truth, keys) == []
     assert not [k for k in keys if k in got.uncertain]
+
+
+def test_tab_dump_with_a_merged_group_row_repeated_in_every_column():
+    """python-docx's ``row.cells`` repeat a merged cell in every column it covers: a group row
+    三、本年度办理结果 merged across table 三 dumps as that text nine times — one heading,
+    not a new table's header of nine columns (which dropped every row below it)."""
+    from etl.document import Paragraph
+    from etl.readers.html import read_html
+    rep = make_report("2021")
+    truth = rep["cells"]
+    doc = read_html(R.render_html(rep), "x.html")
+    lines = []
+    for b in doc.blocks:
+        if isinstance(b, Paragraph):
+            lines.append(b.text)
+            continue
+        for row in b.rows:
+            texts = [c.text for c in row]
+            if texts and texts[0].startswith("三、本年度办理结果"):
+                lines.append("\t".join(["三、本年度办理结果"] * len(texts)))
+                texts = texts[1:]
+            lines.append("\t".join(texts))
+    got = parse_bytes("\n".join(lines).encode("utf-8"), "dump.txt")
+    keys = [k for k in truth if k.startswith("t3.")]
+    assert _right_or_flagged(got, truth, keys) == []
+    assert len([k for k in keys if k in got.uncertain]) <= 10
