@@ -7658,3 +7658,34 @@ def _r10md_md_gfm_html_table_early(rep: dict, fmt: str) -> Plan:
             out.append(part)
         return "".join(out).encode("utf-8")
     return Plan(post=post)
+
+
+@transform("r10md_txt_cells_repeated_group_row", "extra", ("txt",))
+def _r10md_txt_cells_repeated_group_row(rep: dict, fmt: str) -> Plan:
+    """A python-docx text dump (``"\\t".join(c.text for c in row.cells)``): a merged cell's text
+    repeated in every column it covers, and table 三's 三、本年度办理结果 printed as a group row
+    merged across the whole table (so dumped as that text in every column) instead of a label
+    column."""
+    from etl.document import Paragraph as _P
+    from etl.readers.html import read_html
+    doc = read_html(R.render(rep, "html"), "x.html")
+    # a merged figure repeated in each column it covers reads as several figures: where the
+    # rendering merges a figure cell (g011's table 二), the dump's evidence is not complete
+    merged_figure = any(not c.is_span_copy and (c.colspan > 1 or c.rowspan > 1) and re.search(r"\d", c.text)
+                        for t in doc.tables for row in t.rows for c in row)
+
+    def post(data: bytes, f: str) -> bytes:
+        lines: list[str] = []
+        for b in doc.blocks:
+            if isinstance(b, _P):
+                lines.append(b.text)
+                continue
+            for row in b.rows:
+                texts = [c.text for c in row]
+                if texts and texts[0].startswith("三、本年度办理结果"):
+                    if not any(ln.startswith("三、本年度办理结果\t") for ln in lines[-1:]):
+                        lines.append("\t".join(["三、本年度办理结果"] * len(texts)))
+                    texts = texts[1:]
+                lines.append("\t".join(texts))
+        return "\n".join(lines).encode("utf-8")
+    return Plan(post=post, complete=not merged_figure)
