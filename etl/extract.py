@@ -103,12 +103,35 @@ def _table_rows(table: Table) -> list[Row]:
             continue   # 栏次 1 2 3 … under a header (statistical-form style): no figures
         labels, figure = _label_figure(labels) if vals else (labels, None)
         page = next((c.page for c in real if c.page is not None), table.page)
-        out.append(Row(labels=labels, values=[_cell_value(c) or _unreadable(c) for c in vals], label_figure=figure,
+        values = [_cell_value(c) or _unreadable(c) for c in vals]
+        if not spans_known:
+            values = _dash_spread_blanks(values)
+        out.append(Row(labels=labels, values=values, label_figure=figure,
                        value_cols=[c.col for c in vals], table=table.index, row=r, page=page,
                        header_like=not vals, label_cols=[c.col for c in label_cells],
                        head_cells=[(c.col, c.colspan, c.text) for c in cells]
                        if all(not c.text.strip() for c in vals) else [],
-                       spans_known=spans_known, packed=len(real) if table.packed else 0, ragged=ragged))
+                       spans_known=spans_known, packed=len(real) if table.packed else 0, ragged=ragged,
+                       value_spans=[c.colspan for c in vals] if spans_known else []))
+    return out
+
+
+#: why a blank right after a "—" cell is doubtful in a table that kept no spans (NOTES L?? r10md)
+DASH_SPREAD_DOUBT = ("紧跟在「{}」格后的空白格：可能是跨两列的合并单元格被转换工具拆成「{}」加一个空格，"
+                     "该格是不适用还是 0 无法确定")
+
+
+def _dash_spread_blanks(values: list[CellValue]) -> list[CellValue]:
+    """A blank value cell right after a not-applicable mark ("—", "/"), in a table whose
+    markup kept no spans (markdown, converter text): a merged "—" over two columns comes out
+    of markdownify, mammoth, markitdown and others as "— |  |" — the second column's blank is
+    the merged mark's, not a printed blank (= 0).  Which it was, the text cannot tell: doubtful."""
+    out = list(values)
+    for i in range(1, len(out)):
+        prev, cv = out[i - 1], out[i]
+        if cv.semantic == "blank" and prev.semantic == "na" and not cv.doubt:
+            mark = prev.raw.strip()
+            out[i] = replace(cv, doubt=DASH_SPREAD_DOUBT.format(mark, mark))
     return out
 
 
@@ -676,6 +699,7 @@ def _put_t2_row(key: str, found: list, state: ParseState) -> None:
 def _t3_by_cols(row: Row, cols: list[int], cmap: headers.ColumnMap) -> list[tuple[CellValue, int]] | None:
     """Place a row's values by the header's grid columns ``cols`` (one per value cell)."""
     placed: dict[str, tuple[CellValue, int]] = {}
+    spans = row.value_spans if len(row.value_spans) == len(row.values) else [1] * len(row.values)
     for i, (cv, col) in enumerate(zip(row.values, cols)):
         key = cmap.by_col.get(col)
         if key is None or key in placed:
@@ -683,6 +707,12 @@ def _t3_by_cols(row: Row, cols: list[int], cmap: headers.ColumnMap) -> list[tupl
                 return None  # ink in a column the header does not name as a value column
             continue  # a column the header names as something else (备注, 同比): not read
         placed[key] = (cv, i)
+        if cv.semantic == "na":
+            # a "—" merged over several columns is every one's mark (NOTES L?? r10md); a
+            # merged figure is never copied (it would count twice)
+            for extra in range(1, spans[i]):
+                if (k2 := cmap.by_col.get(col + extra)) is not None and k2 not in placed:
+                    placed[k2] = (cv, i)
     if len(placed) + len(cmap.absent) != len(vocab.T3_COL_KEYS):
         return None
     return [placed.get(k) for k in vocab.T3_COL_KEYS]  # None: a column the table does not print
@@ -707,7 +737,10 @@ def _t3_values(row: Row, cmap: headers.ColumnMap, same_table: bool = False
             got = _t3_by_cols(row, head_cols, cmap)
         if got is not None:
             return (None, False) if same_table and _off_header(got, row, cmap) else (got, True)
-    vals = list(zip(row.values, range(len(row.values))))
+    spans = row.value_spans if len(row.value_spans) == len(row.values) else [1] * len(row.values)
+    # a "—" merged over several columns is each one's mark (see _t3_by_cols)
+    vals = [(cv, i) for i, cv in enumerate(row.values) for _ in range(spans[i] if cv.semantic == "na" else 1)]
+    whole = list(vals)
     if cmap.how == "order" and cmap.order == ["total"]:
         # a header naming 总计 and no applicant column in any form: one figure, the row's 总计
         return ([None] * 6 + [vals[0]], True) if len(vals) == 1 else (None, False)
@@ -719,12 +752,48 @@ def _t3_values(row: Row, cmap: headers.ColumnMap, same_table: bool = False
         vals.pop(0)
     if len(vals) != 7:
         return None, False
+    if len(whole) > 7 and whole[0][0].semantic == "blank" and whole[-1][0].semantic == "blank":
+        vals = _t3_blank_ends(whole, vals)
+        if vals is None:
+            return None, False
     if cmap.order:
         by_key = dict(zip(cmap.order, vals))
         vals = [by_key[k] for k in vocab.T3_COL_KEYS]
     if cmap.how == "grid" and same_table and _off_header(vals, row, cmap):
         return None, False
     return vals, bool(cmap.order)
+
+
+def _t3_sum_holds(vals: list[tuple[CellValue, int]]) -> bool:
+    """总计 = the six applicant columns (blank and "—" as 0) for seven values in template order."""
+    nums = [cv.value if cv.value is not None else Decimal(0) for cv, _ in vals]
+    return sum(nums[:6]) == nums[6]
+
+
+def _t3_blank_ends(whole: list[tuple[CellValue, int]], end_first: list[tuple[CellValue, int]]
+                   ) -> list[tuple[CellValue, int]] | None:
+    """More than seven cells with blanks at both ends (a converter's row of a table whose
+    merged label cells came out as empty cells, ``| 标签 |  |  | 34 | … |  |``): dropping the
+    blanks from the end first or from the start first reads different sevens.  The start
+    (right-aligned: the last cell is 总计, as in every row the width of the table) wins when
+    only its reading keeps the row's sum; when both or neither do, a cell was lost or added
+    in conversion and the row cannot be placed (NOTES L?? r10md)."""
+    start_first = list(whole)
+    while len(start_first) > 7 and start_first[0][0].semantic == "blank":
+        start_first.pop(0)
+    while len(start_first) > 7 and start_first[-1][0].semantic == "blank":
+        start_first.pop()
+    if len(start_first) != 7:
+        return end_first
+
+    def same(a, b):   # the values stored (a blank is 0, as a printed 0 is)
+        return all(x[0].value == y[0].value for x, y in zip(a, b))
+
+    if same(start_first, end_first):
+        return end_first
+    if _t3_sum_holds(start_first) and not _t3_sum_holds(end_first):
+        return start_first
+    return None
 
 
 def _off_header(vals: list[tuple[CellValue, int]], row: Row, cmap: headers.ColumnMap) -> bool:
@@ -742,6 +811,9 @@ def _foreign_header(header: list[Row]) -> bool:
     table-三 column word or row label (years, 增减: another table's columns)?"""
     for row in header:
         labels = [vocab.norm(t) for t in row.labels if t.strip()]
+        # one merged cell's text repeated in each column it covers (python-docx's row.cells,
+        # pandas-like dumps): one heading, not several columns (三、本年度办理结果 ×9)
+        labels = [t for i, t in enumerate(labels) if i == 0 or t != labels[i - 1]]
         if len(labels) >= 3 and not any(headers.t3_leaf_keys(t) or vocab.match_t3_row(t) for t in labels):
             return True
     return False
@@ -1452,6 +1524,13 @@ def _t4_by_grid(row: Row, cmap: headers.ColumnMap) -> list[tuple[str, CellValue,
     if set(keys) == _T4_TOTALS and len(keys) == 3 and not stray and not row.packed:
         return picked   # only the three blocks' 总计 printed, each under its own header cell
     if stray or len(keys) < 5 or len(set(keys)) != len(keys):
+        return []
+    if len(row.values) == 15 and len(keys) < 15 and any(
+            cv.semantic != "blank" for i, (cv, col) in enumerate(zip(row.values, row.grid_cols))
+            if col not in cmap.by_col):
+        # a full row of the template's fifteen figures, some with ink under a column the grid
+        # names no result for (a converter dropped the rowspans of 行政复议's five result words,
+        # so the words of the row below start at the left edge): the grid does not place it
         return []
     if row.packed:
         blocks = Counter(k.split(".")[0] for k in keys)

@@ -39,6 +39,8 @@ class Row:
     #: a figure typed after the row's label inside the label cell (``行政许可 708``), taken out
     #: of ``labels``: the figure of one of the row's value cells (tables only)
     label_figure: CellValue | None = None
+    #: each value cell's colspan (tables whose reader kept spans; empty otherwise)
+    value_spans: list[int] = field(default_factory=list)
 
     @property
     def grid_cols(self) -> list[int]:

@@ -54,6 +54,19 @@ def _starts_with_markup(data: bytes) -> bool:
     return _HTML_START.match(data, pos) is not None
 
 
+_MD_HEADING = re.compile(rb"(?m)^#{1,6}[ \t]+\S")
+
+
+def _markdown_before(head: bytes, ext: str, data: bytes) -> bool:
+    """Is the text before a file's first HTML tag markdown (pandoc's gfm keeps a table with
+    merged cells as an HTML <table> inside the markdown; under a short title it starts in the
+    first bytes)?  A .md name whose bytes do not open with markup, or a markdown heading line
+    before the tag."""
+    if ext in (".md", ".markdown"):
+        return not _starts_with_markup(data[:65536])
+    return bool(_MD_HEADING.search(head))
+
+
 def sniff_format(data: bytes, name: str) -> str:
     """Detected format: pdf, docx, html, mht (web archive), wordxml (Word as one XML file), md,
     txt, doc (legacy Office), rtf or zip (other archive)."""
@@ -72,8 +85,12 @@ def sniff_format(data: bytes, name: str) -> str:
     if looks_mht(head) or (ext in (".mht", ".mhtml") and b"multipart/related" in head.lower()):
         return "mht"
     stripped = head.lstrip()
-    if ext in (".html", ".htm", ".shtml", ".xhtml") or _HTML_SNIFF.search(stripped[:512]):
+    if ext in (".html", ".htm", ".shtml", ".xhtml"):
         return "html"
+    if tag := _HTML_SNIFF.search(stripped[:512]):
+        if not _markdown_before(stripped[:tag.start()], ext, data):
+            return "html"
+        return "md"
     if ext not in (".md", ".markdown") and _starts_with_markup(data[:65536]):
         return "html"   # a JSP/ASP page's blank lines, a saved page's comments and scripts first
     utf16 = utf16_without_bom(head[:len(head) // 2 * 2]) if not head.startswith(

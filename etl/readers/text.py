@@ -20,8 +20,9 @@ from collections import Counter
 
 import codecs
 import re
+import unicodedata
 
-from etl.document import Document, Paragraph, ReportError, Table
+from etl.document import Cell, Document, Paragraph, ReportError, Table
 from etl.numbers import parse_cell
 from etl.readers.charset import decode_cjk, looks_binary, utf16_without_bom  # noqa: F401 (re-exported)
 
@@ -359,6 +360,98 @@ def _md_row(s: str, width: int | None, outer: bool) -> list[str]:
     return [_md_cell(c) for c in s.strip("|").split("|")]
 
 
+_GRID_BORDER = re.compile(r"\+(?:[-=:]+\+)+")
+_GRID_SEP_CHARS = frozenset("|+-=: ")
+_GRID_RULE = re.compile(r"\+[-=:]{2,}|[-=:]{2,}\+")
+
+
+def _display(line: str) -> list[str]:
+    """A line's characters by display column: a wide (CJK) character takes two columns (its
+    second is ``""``), as pandoc lays out a grid table."""
+    out: list[str] = []
+    for ch in line.rstrip():
+        out.append(ch)
+        if unicodedata.east_asian_width(ch) in "WF":
+            out.append("")
+    return out
+
+
+def _grid_table(block: list[str]) -> Table | None:
+    """A grid table (pandoc's markdown and plain writers: ``+----+----+`` borders, ``|`` cell
+    edges): merged cells are read as spans, as an HTML table's — a "—" merged over two columns
+    is one cell over both, not a "—" and a blank; a label over several rows is one cell whose
+    lines are joined.  None when the block is not a well-formed grid."""
+    from etl.readers.html import join_cell_lines
+    disp = [_display(ln.strip()) for ln in block]
+    bounds = sorted({i for d in disp if set(d) <= _GRID_SEP_CHARS for i, ch in enumerate(d) if ch == "+"})
+    if len(bounds) < 2:
+        return None
+    ncol = len(bounds) - 1
+    col_of = {b: i for i, b in enumerate(bounds)}
+    # open[j]: column j's cell above continues into the next row (no rule under it)
+    open_cols = [False] * ncol
+    owner: list[list | None] = [None] * ncol    # the cell (a dict) each column belongs to now
+    rows: list[list[dict]] = []
+    group: list[list[str]] = []
+
+    def close_group() -> None:
+        if not group:
+            return
+        pipes = [i for i, ch in enumerate(group[0]) if ch in ("|", "+") and i in col_of]
+        if len(pipes) < 2:
+            return
+        row: list[dict] = []
+        for a, b in zip(pipes, pipes[1:]):
+            c0, c1 = col_of[a], col_of[b]
+            texts = ["".join(d[a + 1:b]).strip() for d in group]
+            if all(open_cols[c0:c1]) and owner[c0] is not None:
+                cell = owner[c0]
+                cell["lines"].extend(texts)
+                cell["rs"] += 1
+                row.append({"copy": cell, "c0": c0, "c1": c1})
+                continue
+            cell = {"lines": texts, "c0": c0, "c1": c1, "rs": 1, "row": len(rows)}
+            for j in range(c0, c1):
+                owner[j] = cell
+            row.append(cell)
+        rows.append(row)
+        group.clear()
+
+    for d in disp:
+        if not d:
+            continue
+        if _GRID_RULE.search("".join(ch or " " for ch in d)):
+            # a rule under some columns; a column without one continues its cell (a label
+            # over several rows), whose text may go on on this line
+            close_group()
+            for j in range(ncol):
+                seg = d[bounds[j] + 1:bounds[j + 1]]
+                rule = bool(seg) and all(ch in "-=:" for ch in seg)
+                open_cols[j] = not rule
+                text = "".join(seg).strip()
+                if not rule and text and owner[j] is not None and owner[j]["c0"] == j:
+                    owner[j]["lines"].append(text)
+            continue
+        if d[0] != "|":
+            return None
+        group.append(d)
+    close_group()
+    if not rows:
+        return None
+    out: list[list[Cell]] = []
+    for r, row in enumerate(rows):
+        cells: list[Cell] = []
+        for item in row:
+            origin = item.get("copy") or item
+            text = join_cell_lines([x for x in origin["lines"] if x])
+            first = "copy" not in item
+            for c in range(item["c0"], item["c1"]):
+                cells.append(Cell(text, r, c, origin["rs"], origin["c1"] - origin["c0"],
+                                  is_span_copy=not (first and c == item["c0"])))
+        out.append(cells)
+    return Table(out)
+
+
 def _markdown_blocks(lines: list[str]) -> list:
     """Paragraphs and pipe tables.  A table has the columns its header and ``|---|`` rows
     print (without a ``|---|`` row: its first row's): a shorter row is padded with empty cells
@@ -375,8 +468,20 @@ def _markdown_blocks(lines: list[str]) -> list:
             rows.clear()
 
     delim_at = -1
+    grid_end = -1
     for i, ln in enumerate(lines):
         s = ln.strip()
+        if i < grid_end:
+            continue
+        if _GRID_BORDER.fullmatch(s):
+            end = next((j for j in range(i + 1, len(lines)) if not lines[j].strip().startswith(("|", "+"))), len(lines))
+            grid = _grid_table(lines[i:end])
+            if grid is not None:
+                flush()
+                width, outer = None, True
+                blocks.append(grid)
+                grid_end = end
+                continue
         if i == delim_at or (rows and _md_delim(s, dashes=3)):
             # the |---|---| delimiter row; converters also print one after every row (a row
             # of single dashes further down is figures: - = not applicable)

@@ -7701,3 +7701,261 @@ def _r10d_docx_figures_in_cell_boxes(rep: dict, fmt: str) -> Plan:
         return re.sub(r"<w:p>(<w:r>(?:<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?<w:t(?: [^>]*)?>[^<]*\d[^<]*</w:t></w:r>)</w:p>",
                       lambda m: _r10d_box(f"<w:p>{m.group(1)}</w:p>"), t)
     return Plan(post=lambda data, f: _docx_second_table(fn)(_docx_edit(data, _r10d_with_ns), f))
+# ---- adversary round 10 (r10md)
+# Converter markdown (markdownify, mammoth, markitdown, pandoc, html2text) and LLM pipelines on
+# reports with merged cells: a "—" merged over two columns written as "— |  |", a row that lost
+# an inner cell and was padded with a blank at its end, pandoc's grid tables with real spans,
+# pandoc gfm's HTML <table> right under a short title.  Scratch generator and real converters:
+# docs/adversary-findings.md "Round 10 (r10md)".
+
+
+def _r10md_zero_pair(rep: dict) -> tuple[str, str, str] | None:
+    """A table-三 row and two adjacent 法人或其他组织 columns both 0 (n/a-able without
+    breaking an identity): (row, col_a, col_b), the first in printed order."""
+    cells = rep["cells"]
+    subs = ["commercial_enterprise", "research_institution", "social_welfare_org", "legal_service_org", "other_org"]
+    for row in vocab.T3_ROW_KEYS:
+        for a, b in zip(subs, subs[1:]):
+            if cells.get(f"t3.{row}.{a}") == 0 and cells.get(f"t3.{row}.{b}") == 0:
+                return row, a, b
+    return None
+
+
+def _r10md_merge_dash(g: Grid, keys: tuple[str, str]) -> None:
+    """The two number slots of ``keys`` become one "—" cell over both columns."""
+    cid = g.new(lit("—"))
+    for row in g.slots:
+        for c, old in enumerate(row):
+            if g.cells[old].kind == "num" and g.cells[old].key in keys:
+                row[c] = cid
+
+
+def _r10md_dash_plan(rep: dict, **plan: Any) -> Plan | None:
+    pair = _r10md_zero_pair(rep)
+    if pair is None:
+        return None
+    row, a, b = pair
+    keys = (f"t3.{row}.{a}", f"t3.{row}.{b}")
+    truth = dict(rep["cells"], **{k: None for k in keys})
+    opts = dict(plan.pop("opts", {}))
+    opts["tables"] = tables_hook(t3=lambda g, r: _r10md_merge_dash(g, keys))
+    # the blank the converter leaves in the second column: n/a or a printed 0, the text cannot say
+    return Plan(opts=opts, truth=truth, cells=rep["cells"], flag_ok={keys[1]}, **plan)
+
+
+@transform("r10md_merged_dash_two_cols", "extra", ("md", "html", "docx"))
+def _r10md_merged_dash_two_cols(rep: dict, fmt: str) -> Plan | None:
+    """A "—" merged over two 法人或其他组织 columns of a table-三 row (the agency's n/a for
+    both).  Markdown writes it as markdownify, mammoth and markitdown do: "— |  |" — the blank
+    is the merged mark's, not a printed 0: null or flagged, never a silent 0."""
+    return _r10md_dash_plan(rep)
+
+
+def _r10md_t3_lines(md: str) -> tuple[list[str], list[int]]:
+    """The markdown's lines and the indices of table 三's figure rows (pipe rows under the
+    三、 heading with seven figure cells at their end)."""
+    lines = md.split("\n")
+    start = next(i for i, ln in enumerate(lines) if ln.startswith("## 三、"))
+    end = next(i for i, ln in enumerate(lines) if ln.startswith("## ") and i > start)
+    rows = [i for i in range(start, end) if lines[i].startswith("|") and not lines[i].startswith("|---")
+            and all(re.fullmatch(r"[\d.]*", c.strip()) for c in lines[i].strip().strip("|").split("|")[-7:])
+            and any(c.strip() for c in lines[i].strip().strip("|").split("|")[-7:])]
+    return lines, rows
+
+
+@transform("r10md_md_lost_cell_padded", "extra", ("md",))
+def _r10md_md_lost_cell_padded(rep: dict, fmt: str) -> Plan | None:
+    """An LLM/converter pass lost one inner figure cell of a table-三 row whose label is a
+    merged cell (``| 标签 |  |  | 34 | 0 | 0 | …``) and padded the row with a blank cell at its
+    end: the figures after the lost one sit one column left, the 总计 is blank.  That row's
+    cells are flagged or right (no shifted figure read as fact)."""
+    cells = rep["cells"]
+    pick = None
+    for row in ("carried_over_from_prior", "new_received", "granted", "carried_to_next"):
+        vals = [cells.get(f"t3.{row}.{c}") for c in vocab.T3_COL_KEYS]
+        if None not in vals and vals[6] and len(set(vals[1:6])) > 1:
+            pick = row
+            break
+    if pick is None:
+        return None
+    label = vocab.row_zh("t3", pick)[:8]
+
+    def post(data: bytes, f: str) -> bytes:
+        lines, rows = _r10md_t3_lines(data.decode("utf-8"))
+        i = next((i for i in rows if label in lines[i]), None)
+        if i is None:
+            return data
+        cs = [c.strip() for c in lines[i].strip().strip("|").split("|")]
+        vals = cs[-7:]
+        k = next(j for j in range(1, 6) if vals[j] != vals[j + 1])   # a loss that moves figures
+        lost = vals[:k] + vals[k + 1:] + [""]
+        lines[i] = "| " + " | ".join(cs[:-7] + lost) + " |"
+        return "\n".join(lines).encode("utf-8")
+    return Plan(post=post, flag_ok={f"t3.{pick}.{c}" for c in vocab.T3_COL_KEYS}, complete=False)
+
+
+def _r10md_grid_text(table: Any) -> list[str]:
+    """A reader's Table (cells with spans) as a pandoc grid table: ``+---+`` rules, ``|``
+    edges, a merged cell one box over its rows and columns, CJK two display columns wide,
+    long text wrapped inside its box."""
+    origins = [c for row in table.rows for c in row if not c.is_span_copy]
+    nrows = len(table.rows)
+    ncols = max(c.col + c.colspan for c in origins)
+    width = [4] * ncols
+    for c in origins:
+        if c.colspan == 1:
+            width[c.col] = max(width[c.col], min(14, _disp(c.text)))
+
+    def wrap(s: str, w: int) -> list[str]:
+        out, cur = [], ""
+        for ch in s:
+            if _disp(cur + ch) > w:
+                out.append(cur)
+                cur = ""
+            cur += ch
+        return out + [cur] if cur or not out else out
+    xs = [0]
+    for w in width:
+        xs.append(xs[-1] + w + 3)
+    box_w = {id(c): xs[c.col + c.colspan] - xs[c.col] - 3 for c in origins}
+    text = {id(c): wrap(c.text, box_w[id(c)]) for c in origins}
+    height = [1] * nrows
+    for c in origins:
+        if c.rowspan == 1:
+            height[c.row] = max(height[c.row], len(text[id(c)]))
+    for c in origins:   # a tall merged cell: its last row grows
+        if c.rowspan > 1:
+            have = sum(height[c.row:c.row + c.rowspan]) + c.rowspan - 1
+            if have < len(text[id(c)]):
+                height[c.row + c.rowspan - 1] += len(text[id(c)]) - have
+    ys = [0]
+    for h in height:
+        ys.append(ys[-1] + h + 1)
+    canvas = [[" "] * (xs[-1] + 1) for _ in range(ys[-1] + 1)]
+    for c in origins:
+        x0, x1 = xs[c.col], xs[c.col + c.colspan]
+        y0, y1 = ys[c.row], ys[c.row + c.rowspan]
+        for x in range(x0, x1 + 1):
+            for y in (y0, y1):
+                canvas[y][x] = "+" if x in (x0, x1) or canvas[y][x] == "+" else "-"
+        for y in range(y0 + 1, y1):
+            for x in (x0, x1):
+                if canvas[y][x] != "+":
+                    canvas[y][x] = "|"
+        for k, ln in enumerate(text[id(c)]):
+            x = x0 + 2
+            for ch in ln:
+                canvas[y0 + 1 + k][x] = ch
+                if _disp(ch) == 2:
+                    canvas[y0 + 1 + k][x + 1] = ""
+                x += _disp(ch)
+    return ["".join(row).rstrip() for row in canvas]
+
+
+def _r10md_grid_md(rep: dict, md: str, cells: dict | None = None, tables: Any = None) -> str:
+    """The markdown with tables 三 and 四 replaced by pandoc grid tables drawn from the HTML
+    rendering's spans (the same cells)."""
+    from etl.readers.html import read_html
+    src = dict(rep, cells=cells) if cells is not None else rep
+    html = R.render(src, "html", **({"tables": tables} if tables else {}))
+    found = read_html(html, "x.html").tables
+    t3 = next(t for t in found if any("自然人" in c.text for row in t.rows for c in row))
+    t4 = next(t for t in found if t is not t3 and any("结果纠正" in c.text for row in t.rows for c in row))
+    lines = md.split("\n")
+    out: list[str] = []
+    i = 0
+    section = ""
+    while i < len(lines):
+        ln = lines[i]
+        if ln.startswith("## "):
+            section = ln
+        if ln.startswith("|") and section.startswith(("## 三、", "## 四、")):
+            j = i
+            while j < len(lines) and lines[j].startswith("|"):
+                j += 1
+            out.extend(_r10md_grid_text(t3 if section.startswith("## 三、") else t4))
+            i = j
+            continue
+        out.append(ln)
+        i += 1
+    return "\n".join(out)
+
+
+@transform("r10md_md_pandoc_grid_spans", "extra", ("md",))
+def _r10md_md_pandoc_grid_spans(rep: dict, fmt: str) -> Plan:
+    """Tables 三 and 四 as pandoc's markdown writer prints tables with merged cells: grid
+    tables whose merged header and label cells are one box over their rows and columns
+    (no ``|`` between merged columns, no rule under a merged row), CJK two columns wide."""
+    return Plan(post=lambda data, f: _r10md_grid_md(rep, data.decode("utf-8")).encode("utf-8"))
+
+
+@transform("r10md_md_pandoc_grid_merged_dash", "extra", ("md",))
+def _r10md_md_pandoc_grid_merged_dash(rep: dict, fmt: str) -> Plan | None:
+    """A pandoc grid table 三 with a "—" merged over two 法人或其他组织 columns: one box over
+    both (pandoc writes ``---`` for the dash); both are n/a."""
+    pair = _r10md_zero_pair(rep)
+    if pair is None:
+        return None
+    row, a, b = pair
+    keys = (f"t3.{row}.{a}", f"t3.{row}.{b}")
+    hook = tables_hook(t3=lambda g, r: _r10md_merge_dash(g, keys))
+    truth = dict(rep["cells"], **{k: None for k in keys})
+
+    def post(data: bytes, f: str) -> bytes:
+        md = _r10md_grid_md(rep, data.decode("utf-8"), tables=hook)
+        return md.replace("| —", "| ---").encode("utf-8")
+    return Plan(opts={"tables": hook}, truth=truth, cells=rep["cells"], post=post)
+
+
+@transform("r10md_md_gfm_html_table_early", "extra", ("md",))
+def _r10md_md_gfm_html_table_early(rep: dict, fmt: str) -> Plan:
+    """pandoc's gfm writer keeps every table with merged cells as an HTML ``<table>`` inside
+    the markdown; the report's title and a short opening line come first, so the first table
+    starts within the file's first bytes: still markdown (title and paragraphs are lines)."""
+    tables = re.findall(r"<table.*?</table>", R.render(rep, "html", style="plain").decode("utf-8"), re.S)
+
+    def post(data: bytes, f: str) -> bytes:
+        text = data.decode("utf-8")
+        title_end = text.index("\n")
+        first = text.index("## 二、")
+        body = text[:title_end] + "\n\n本报告说明如下。\n\n" + text[first:]
+        parts = re.split(r"(?m)^(## .*)$", body)
+        it = iter(tables)
+        out = []
+        for i, part in enumerate(parts):
+            if i and parts[i - 1].startswith(("## 二、", "## 三、", "## 四、")):
+                part = "\n\n" + next(it, "") + "\n\n"
+            out.append(part)
+        return "".join(out).encode("utf-8")
+    return Plan(post=post)
+
+
+@transform("r10md_txt_cells_repeated_group_row", "extra", ("txt",))
+def _r10md_txt_cells_repeated_group_row(rep: dict, fmt: str) -> Plan:
+    """A python-docx text dump (``"\\t".join(c.text for c in row.cells)``): a merged cell's text
+    repeated in every column it covers, and table 三's 三、本年度办理结果 printed as a group row
+    merged across the whole table (so dumped as that text in every column) instead of a label
+    column."""
+    from etl.document import Paragraph as _P
+    from etl.readers.html import read_html
+    doc = read_html(R.render(rep, "html"), "x.html")
+    # a merged figure repeated in each column it covers reads as several figures: where the
+    # rendering merges a figure cell (g011's table 二), the dump's evidence is not complete
+    merged_figure = any(not c.is_span_copy and (c.colspan > 1 or c.rowspan > 1) and re.search(r"\d", c.text)
+                        for t in doc.tables for row in t.rows for c in row)
+
+    def post(data: bytes, f: str) -> bytes:
+        lines: list[str] = []
+        for b in doc.blocks:
+            if isinstance(b, _P):
+                lines.append(b.text)
+                continue
+            for row in b.rows:
+                texts = [c.text for c in row]
+                if texts and texts[0].startswith("三、本年度办理结果"):
+                    if not any(ln.startswith("三、本年度办理结果\t") for ln in lines[-1:]):
+                        lines.append("\t".join(["三、本年度办理结果"] * len(texts)))
+                    texts = texts[1:]
+                lines.append("\t".join(texts))
+        return "\n".join(lines).encode("utf-8")
+    return Plan(post=post, complete=not merged_figure)
