@@ -1460,6 +1460,7 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
     orphan: Row | None = None  # the last all-blank row under a header no data row followed
     read_by: dict[str, list[tuple[int, int, Decimal | None, bool]]] = {}   # key → (header, data row, value, full row)
     segment = 0   # the header block the data rows are under (a table printed again has its own)
+    unread_ink = False   # a row of figures (five or more) that could not be placed
     for row in rows:
         if row.blank:  # a spacer, or the empty continuation of merged header cells
             if len(row.values) >= 15:
@@ -1534,7 +1535,12 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
         if len(vals) >= 15:
             while len(vals) > 15 and vals[-1][0].semantic == "blank":
                 vals.pop()
+            # a row without a label in a page table whose grid has a column more (the label
+            # column left empty): its empty first cell is no figure
+            while len(vals) > 15 and vals[0][0].semantic == "blank":
+                vals.pop(0)
             if len(vals) != 15:
+                unread_ink = unread_ink or inked >= 5
                 continue
             keys, proven = _t4_keys(row, vals, cmap, blocks, cols)
             for key, (cv, idx) in zip(keys, vals):
@@ -1557,7 +1563,8 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
     _t4_rows_disagree(read_by, state)
     if header:
         found = _t4_blank_data(header, orphan, state) or found
-    if not found and spacer is not None:
+    if not found and spacer is not None and not unread_ink:
+        # (a row of figures that could not be placed is the data row: the blank one is not)
         return _read_t4([spacer_as_data(r) if r is spacer else r for r in rows], state, year)
     return found, unproven
 

@@ -166,3 +166,49 @@ def test_a_row_label_with_its_figures_run_in_is_flagged_not_dropped():
     got = parse("\n".join(lines) + "\n", "page.txt").to_json()
     key = "t2.admin_fees.fee_amount_wan_yuan"
     assert key in got["uncertain"] or got["cells"].get(key) == fee
+
+
+def test_inner_text_of_paragraph_cells_keeps_each_figure_in_its_row():
+    from etl.readers.text import _cell_paragraphs_joined
+    lines = ["规章\t", "", "1", "", "\t", "", "20", "", "\t", "", "３", "", "行政许可\t", "", "550", "",
+             "第二十条第（六）项"]
+    got = [line for line in _cell_paragraphs_joined(lines) if line.strip()]
+    assert got == ["规章\t1\t20\t３", "行政许可\t550", "第二十条第（六）项"]
+    # a row's blank last cell before the next row's words stays blank
+    assert _cell_paragraphs_joined(["其他\t", "", "行政强制\t5"]) == ["其他\t", "", "行政强制\t5"]
+
+
+def _hrow(cells: list[str], table: int) -> Row:
+    return Row(labels=[c for c in cells if c], values=[], value_cols=[], table=table, header_like=True,
+               label_cols=[i for i, c in enumerate(cells) if c], head_cells=[(i, 1, c) for i, c in enumerate(cells)])
+
+
+def _vrow(texts: list[str], table: int) -> Row:
+    from etl.numbers import parse_cell
+    return Row(labels=[], values=[parse_cell(t) for t in texts], value_cols=list(range(len(texts))), table=table)
+
+
+def test_table_4_figures_in_a_wider_grid_are_not_replaced_by_a_blank_row():
+    # Chromium at 110 mm: the header on one page (15 columns), on the next a table of 16 (the
+    # label column left empty): an all-blank row (the header's cut continuation), then the
+    # figures.  The blank row must not become the data row (15 zeros, silently).
+    from etl.parse_state import ParseState
+    words = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    header = [_hrow(["行政复议"] * 5 + ["行政诉讼"] * 10, 1),
+              _hrow(words + ["未经复议直接起诉"] * 5 + ["复议后起诉"] * 5, 1),
+              _hrow(words * 3, 1)]
+    figures = [str(n) for n in (7, 6, 1, 3, 17, 1, 4, 8, 1, 14, 2, 1, 1, 6, 10)]
+    state = ParseState()
+    extract._read_t4(header + [_vrow([""] * 16, 2), _vrow([""] + figures, 2)], state, 2024)
+    keys = [f"t4.{r}.{c}" for r in ("admin_reconsideration", "litigation_direct", "litigation_after_reconsideration")
+            for c in ("upheld", "corrected", "other", "pending", "total")]
+    for key, want in zip(keys, figures):
+        assert key in state.uncertain or state.cells.get(key) == int(want), (key, state.cells.get(key))
+
+
+def test_inner_text_of_a_table_of_paragraph_cells_is_read_as_rows():
+    # every cell a paragraph: label alone on a line, each next cell a TAB line, blank lines
+    # around; an empty cell's TAB line is followed by the next TAB line
+    from etl.readers.text import _paragraph_rows
+    lines = ["规章", "", "\t", "", "1", "", "\t", "", "\t", "", "11", "", "行政许可", "", "\t", "", "550", ""]
+    assert _paragraph_rows(lines) == ["规章\t1\t\t11", "行政许可\t550"]

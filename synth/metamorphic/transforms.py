@@ -7493,3 +7493,44 @@ def _r10c_chromium_portal_page(rep: dict, fmt: str) -> Plan | None:
     must still be read from the body, never from a link."""
     y = int(rep["year"])
     return _chromium_plan(rep, _PRINT_CSS, _r10c_site_chrome(f"{y}年度{rep['agency']}政府信息公开工作年度报告", rep))
+
+
+def _r10c_inner_text_paragraph_cells(rep: dict, labels_too: bool) -> Plan:
+    """innerText (Chromium) of a page whose table cells hold paragraphs, as Word-pasted HTML
+    puts every cell's text in ``<p class=MsoNormal>``: a paragraph's text goes on a line of its
+    own between blank lines, after the TAB that opens its cell (``规章\\t``, ``""``, ``1``, ``""``,
+    ``\\t``, ``""``, ``2`` …); ``labels_too``: the label cells' paragraphs as well (the row starts
+    with its label alone on a line, each next cell opens with a TAB line)."""
+    def text(r: Any, c: Any) -> str:
+        return r.value(c.key) if c.kind == "num" else c.text
+
+    def table(r: Any, t: Any) -> list[str]:
+        out: list[str] = []
+        for cells in t.placed:
+            parts = [text(r, c) for _, c, cont in cells if not cont]
+            if not parts:
+                continue
+            if labels_too:
+                out.append("\n\n\t\n\n".join(parts) + "\n")
+            elif not str(t.name).startswith("t2"):
+                out.append("\t".join(parts))   # tables 三 and 四 typed without paragraphs
+            else:
+                out.append(parts[0] + ("\t\n\n" + "\n\n\t\n\n".join(parts[1:]) if parts[1:] else "") + "\n")
+        return out
+    return Plan(post=lambda data, f: tables_as_lines(R._R(rep, {}), table=table).encode("utf-8"))
+
+
+@transform("r10c_inner_text_paragraph_values", "5", ("txt",))
+def _r10c_inner_text_paragraph_values(rep: dict, fmt: str) -> Plan:
+    """innerText of a page whose table 二 was pasted from Word (its figure cells hold paragraphs,
+    labels inline) and whose tables 三/四 were typed in the editor: table 二's figures each on a
+    line of their own after the row's TAB, a blank line between — a row read alone ends in a
+    blank cell (= 0): the figure below is that cell's."""
+    return _r10c_inner_text_paragraph_cells(rep, labels_too=False)
+
+
+@transform("r10c_inner_text_paragraph_cells", "5", ("txt",))
+def _r10c_inner_text_paragraph_cells_all(rep: dict, fmt: str) -> Plan:
+    """innerText of a Word-pasted table (every cell a paragraph): the label alone on a line, each
+    next cell a TAB line and its text after a blank line."""
+    return _r10c_inner_text_paragraph_cells(rep, labels_too=True)

@@ -233,6 +233,9 @@ SWEEP_REGRESSIONS = [
     # adversary round 10 (r10chrome): a page's textContent, table 二's rows with their figures run
     # into the label (行政事业性收费96171.6): the row neither read nor flagged
     ("r10c_text_content_rows", "s_blank_zeros", "txt"),
+    # innerText of Word-pasted table 二 (each figure a paragraph on its own line after the row's
+    # TAB): the row read alone as a blank cell, 0 stored for the figure below (48 cells, 21 files)
+    *(("r10c_inner_text_paragraph_values", s, "txt") for s in ("s_2021", "g001", "g007", "g013")),
 ]
 
 
