@@ -212,3 +212,9 @@ def test_inner_text_of_a_table_of_paragraph_cells_is_read_as_rows():
     from etl.readers.text import _paragraph_rows
     lines = ["规章", "", "\t", "", "1", "", "\t", "", "\t", "", "11", "", "行政许可", "", "\t", "", "550", ""]
     assert _paragraph_rows(lines) == ["规章\t1\t\t11", "行政许可\t550"]
+
+
+def test_a_paragraph_cell_then_the_row_s_plain_cells():
+    from etl.readers.text import _paragraph_rows
+    lines = ["结果维持", "", "\t", "", "总计", "", "１０", "", "\t１\t０\t５", "", "五、存在的主要问题"]
+    assert _paragraph_rows(lines) == ["结果维持\t总计", "１０\t１\t０\t５", "五、存在的主要问题"]

@@ -296,6 +296,14 @@ def _paragraph_rows(lines: list[str]) -> list[str]:
             j = i
             while j < n and _blank(lines[j]):
                 j += 1
+            if (j > i or empty) and j < n and lines[j].startswith("\t") and not _lone_tab(lines[j]):
+                # the row's next cells typed without paragraphs: a line starting with its TAB
+                line += lines[j].rstrip(" \u3000")
+                i, empty = j + 1, False
+                if line.endswith("\t"):
+                    lines[j + 1:j + 1] = ["", "\t"]   # its last cell a paragraph again
+                    n = len(lines)
+                continue
             if not ((j > i or empty) and j < n and _lone_tab(lines[j])):
                 break
             k = j + 1
