@@ -91,6 +91,8 @@ def _agency(text: str, loose: bool = False) -> str | None:
     s = re.sub(r"(?:关于|的|本级)+$", "", s)
     s = re.sub(r"^(?:关于|标题|题目|名称|文件名称)+", "", s)
     s = _PUBLISH_VERB.sub("", s)   # 现公布示例局2020年度…报告: the verb is no part of the name
+    if _REPORTING_VERB.match(s):
+        return None   # 现将示例局2020年度…情况报告如下: a sentence of the report, not its title
     if not _AGENCY.fullmatch(s):
         return None
     core = re.sub(r"[（(][^（）()]*[）)]$", "", s)
@@ -99,6 +101,10 @@ def _agency(text: str, loose: bool = False) -> str | None:
             w in (core[:office.start()] if office else core) for w in _NOT_AGENCY):
         return None
     return s
+
+
+#: a sentence's opening that hands over the report it names (现将…报告如下): never a name's start
+_REPORTING_VERB = re.compile(r"^(?:现将|兹将|特将|今将|谨将)")
 
 
 #: the end of a notice that publishes the report it names (…年度报告的公告, 关于公布…年度报告的通知):

@@ -218,3 +218,16 @@ def test_a_paragraph_cell_then_the_row_s_plain_cells():
     from etl.readers.text import _paragraph_rows
     lines = ["结果维持", "", "\t", "", "总计", "", "１０", "", "\t１\t０\t５", "", "五、存在的主要问题"]
     assert _paragraph_rows(lines) == ["结果维持\t总计", "１０\t１\t０\t５", "五、存在的主要问题"]
+
+
+def test_a_reporting_sentence_is_not_the_title():
+    # the body's title wrapped over three lines (a 110 mm print), the 标题： box's title joined
+    # as metadata: the opening sentence 现将…报告如下 names the report but is no title
+    rep, text = _text_report([])
+    y = rep["year"]
+    a = rep["agency"]
+    head = [f"标题：{y}年度{a}政府信息公开工作年度报告", f"{y}年度{a[:4]}", f"{a[4:]}政府信息公开工作年度报", "告",
+            f"为贯彻落实条例，现将{a}{y}年度", "政府信息公开工作情况报告如下。"]
+    got = parse("\n".join(head) + "\n" + text, "page.txt")
+    assert not got.agency.startswith("现将")
+    assert (got.agency, got.year) == (a, y)
