@@ -393,6 +393,9 @@ def _merge_header_rows(rows: list[Row]) -> Row:
     return Row(["".join(r.label for r in rows)], [], [], header_like=True)
 
 
+_TRAILING_FIGURES = re.compile(r"[\d.,，．/\-—]+(?:万?元)?$")
+
+
 def _read_t2(rows: list[Row], template: str, state: ParseState, year: int | None = None
              ) -> tuple[list[tuple[str | None, str, list[str], int | None]], list[str], set[str]]:
     """Read table 二's rows by their labels and header columns; returns the rows in printed
@@ -430,7 +433,9 @@ def _read_t2(rows: list[Row], template: str, state: ParseState, year: int | None
             # each, as a page read sideways gives them: each label names its own row)
             for text in (row.labels if len(row.labels) > 1 else [row.label]) if not row.values else ():
                 named = vocab.match_t2_row(text)
-                if named and len(vocab.PAREN.sub("", vocab.norm(text))) <= 12:
+                # a label, not a sentence naming the row: short once figures run into it
+                # (行政事业性收费96171.6, a page's text with its cells' separators lost) are cut off
+                if named and len(_TRAILING_FIGURES.sub("", vocab.PAREN.sub("", vocab.norm(text)))) <= 12:
                     bare.append(named.key)
             if "第二十条" in vocab.norm(row.label):
                 cols, unit, header_rows = None, "", []   # a new sub-table: its own header
@@ -822,11 +827,30 @@ def _foreign_header(header: list[Row]) -> bool:
 _SEQ_WORDS = frozenset({"序号", "行次", "栏次", "编号", "序"})
 
 
+def _grid_width(rows: list[Row]) -> int:
+    return max((c + span for r in rows for c, span, _ in r.head_cells), default=0)
+
+
+def _one_grid(header: list[Row]) -> list[Row]:
+    """The header rows whose grid columns are the data rows' (see :func:`_header_map`)."""
+    last = header[-1].table if header else None
+    if last is None or all(r.table in (None, last) for r in header):
+        return header
+    own = [r for r in header if r.table == last]
+    if _grid_width([r for r in header if r.table not in (None, last)]) == _grid_width(own):
+        return header
+    return own
+
+
 def _header_map(header: list[Row], by_grid, by_order, size: int, keyer) -> headers.ColumnMap | None:
     """The column map a header block gives: by grid column, else by word order; None when the
     block holds no column words at all (keep the previous map), an unmapped map when it holds
-    some but cannot be read."""
-    grid = by_grid(header)
+    some but cannot be read.
+
+    A header cut by a page break is rows of two tables (a PDF's pages): grid columns of tables
+    of different widths are not one grid's, so only the rows of the table the data rows are in
+    (the last) are read by grid; the words' order is read from all of them."""
+    grid = by_grid(_one_grid(header))
     order = by_order(header)
     n_keys = len(set(grid.values()))
     # one header cell over two grid columns (a PDF's ruling) names both: each key's columns
@@ -1564,6 +1588,7 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
     orphan: Row | None = None  # the last all-blank row under a header no data row followed
     read_by: dict[str, list[tuple[int, int, Decimal | None, bool]]] = {}   # key → (header, data row, value, full row)
     segment = 0   # the header block the data rows are under (a table printed again has its own)
+    unread_ink = False   # a row of figures (five or more) that could not be placed
     for row in rows:
         if row.blank:  # a spacer, or the empty continuation of merged header cells
             if len(row.values) >= 15:
@@ -1643,7 +1668,12 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
         if len(vals) >= 15:
             while len(vals) > 15 and vals[-1][0].semantic == "blank":
                 vals.pop()
+            # a row without a label in a page table whose grid has a column more (the label
+            # column left empty): its empty first cell is no figure
+            while len(vals) > 15 and vals[0][0].semantic == "blank":
+                vals.pop(0)
             if len(vals) != 15:
+                unread_ink = unread_ink or inked >= 5
                 continue
             keys, proven = _t4_keys(row, vals, cmap, blocks, cols)
             for key, (cv, idx) in zip(keys, vals):
@@ -1666,7 +1696,8 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
     _t4_rows_disagree(read_by, state)
     if header:
         found = _t4_blank_data(header, orphan, state) or found
-    if not found and spacer is not None:
+    if not found and spacer is not None and not unread_ink:
+        # (a row of figures that could not be placed is the data row: the blank one is not)
         return _read_t4([spacer_as_data(r) if r is spacer else r for r in rows], state, year)
     return found, unproven
 

@@ -91,6 +91,8 @@ def _agency(text: str, loose: bool = False) -> str | None:
     s = re.sub(r"(?:关于|的|本级)+$", "", s)
     s = re.sub(r"^(?:关于|标题|题目|名称|文件名称)+", "", s)
     s = _PUBLISH_VERB.sub("", s)   # 现公布示例局2020年度…报告: the verb is no part of the name
+    if _REPORTING_VERB.match(s):
+        return None   # 现将示例局2020年度…情况报告如下: a sentence of the report, not its title
     if not _AGENCY.fullmatch(s):
         return None
     core = re.sub(r"[（(][^（）()]*[）)]$", "", s)
@@ -99,6 +101,10 @@ def _agency(text: str, loose: bool = False) -> str | None:
             w in (core[:office.start()] if office else core) for w in _NOT_AGENCY):
         return None
     return s
+
+
+#: a sentence's opening that hands over the report it names (现将…报告如下): never a name's start
+_REPORTING_VERB = re.compile(r"^(?:现将|兹将|特将|今将|谨将)")
 
 
 #: the end of a notice that publishes the report it names (…年度报告的公告, 关于公布…年度报告的通知):
@@ -476,6 +482,14 @@ def _body_title(lines: list[str], loose: bool = False) -> tuple[str, int, str]:
         if i < skip_to or ("公开" not in _prep(ln) and (i + 1 >= len(lines) or "公开" not in _prep(lines[i + 1]))):
             continue
         if _NAV.match(vocab.norm(ln)):
+            # a side column's bare heading (相关阅读) printed on the title's line, apart from it
+            # (a PDF of a page with a link box beside the article): the rest is the title when
+            # the text below names its agency and year
+            head, _, rest = ln.strip().partition(" ")
+            beside = parse_title(rest, loose) if rest.strip() and _LIST_HEAD.match(vocab.norm(head)) else None
+            below = _prep("".join(lines[i + 1:i + 16]))
+            if beside and beside.agency and beside.agency in below and str(beside.year) in below:
+                return beside.agency, beside.year, beside.text
             continue   # 上一篇：/下一篇：/相关阅读 — a link to another article, not this one's title
         got = parse_title(ln, loose)
         if got and got.agency:
@@ -488,7 +502,8 @@ def _body_title(lines: list[str], loose: bool = False) -> tuple[str, int, str]:
                 listed = listed or got
             continue
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        joined = parse_title(ln + nxt, loose) if nxt else None
+        # a link-list line (相关阅读…) names other articles: its title is no tail of this line
+        joined = parse_title(ln + nxt, loose) if nxt and not _NAV.match(vocab.norm(nxt)) else None
         if joined and joined.agency and (got is None or joined.year == got.year):
             if _wrapped_tail(lines, i, joined):
                 continue   # the next line is the title on its own; this one ends a wrapped line
@@ -585,7 +600,9 @@ def _of_a_list(lines: list[str], i: int, got: Title) -> tuple[Title | None, int]
             continue
         run.append(nxt)
         j += 1
-    if len(run) == 1 and not (i and _LIST_HEAD.match(vocab.norm(lines[i - 1]))):
+    # a title line right under a link line (相关阅读… with its links run together, wrapped
+    # onto this line by a PDF's width) is one more link unless the text below names it
+    if len(run) == 1 and not (i and _NAV.match(vocab.norm(lines[i - 1]))):
         return got, j
     body = _prep("".join(lines[j:j + 15]))
     named = [t for t in run if t.agency in body and str(t.year) in body]
@@ -621,15 +638,25 @@ def report_starts(doc: Document) -> list[Start]:
     starts: list[Start] = []
     seen_t3 = False
     prev: tuple[int, int, str] | None = None   # the line before (an agency above a bare title)
+    links = False   # under a link-list heading (相关阅读): its titles are other pages' links
     for bi, b in enumerate(doc.blocks):
         if not isinstance(b, Paragraph):
             seen_t3 = seen_t3 or any(r and "申请" in r[0].text and _T3_MARK.search(r[0].text) for r in b.rows)
             prev = None
+            links = False
             continue
         for li, ln in enumerate(b.text.split("\n")):
             if not ln.strip():
                 continue
             line_before, prev = prev, (bi, li, ln)
+            if _NAV.match(vocab.norm(ln)):
+                links = True
+                continue
+            if links:
+                got = parse_title(ln)
+                if got and got.agency:
+                    continue   # one more link of the list
+                links = False
             if "公开" not in ln or len(ln) > 80 or ("报告" not in ln and "年报" not in ln):
                 seen_t3 = seen_t3 or ("申请" in ln and bool(_T3_MARK.search(ln)))
                 continue

@@ -413,7 +413,9 @@ _IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 def join_cell_lines(lines: list[str]) -> str:
     """Join the lines of one cell: Word wraps labels across paragraphs ("商业" / "企业",
     "本年新<br>制作数量"), so a boundary between two Chinese ideographs is dropped; any other
-    boundary (digits, punctuation, Latin) stays a newline so numbers never run together."""
+    boundary (digits, punctuation, Latin) stays a newline so numbers never run together.
+    Empty lines add nothing (a cell with no text yet, joined to a cut row's rest)."""
+    lines = [line for line in lines if line]
     if not lines:
         return ""
     out = lines[0]

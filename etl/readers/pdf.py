@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 import zlib
 from statistics import median
 
@@ -166,8 +167,49 @@ def _edges(starts: list[float], end: float) -> list[tuple[float, float]]:
     return [(a, starts[i + 1] if i + 1 < len(starts) else end) for i, a in enumerate(starts)]
 
 
-def _ruled_table(table, page, page_no: int, index: int) -> Table:
-    """Grid from a pdfplumber table, resolving None positions (see module docstring)."""
+#: a figure whose last glyph ends this close to the paper's right edge may have lost glyphs there
+CLIPPED_DOUBT = "表格右侧超出纸张边缘（网页打印时被裁切），该格数字可能不完整"
+
+
+def _open_right(table, page) -> float | None:
+    """The right end of a ruled table's last column when its right rule is not on the page:
+    the table's horizontal rules run on past its last vertical rule and text sits there, on
+    the table's rows (a web page wider than the paper, printed by a browser, is cut at the
+    paper's edge).  None when the table is closed."""
+    tb = table.bbox
+    runs = [e["x1"] for e in page.edges if e.get("orientation") == "h" and tb[1] - 1 <= e["top"] <= tb[3] + 1
+            and e["x0"] <= tb[2] + 1 and e["x1"] > tb[2] + 3]
+    if len(runs) < 2:
+        return None
+    right = min(max(runs), float(page.width))
+    inked = [ch for ch in page.chars if ch["text"].strip() and ch["x0"] >= tb[2] - 0.5 and ch["x1"] <= right + 1
+             and tb[1] <= (ch["top"] + ch["bottom"]) / 2 <= tb[3]]
+    return right if inked else None
+
+
+def _add_open_column(grid: list[list[Cell | None]], page, table, row_rng, right: float, page_no: int) -> None:
+    """One more column from the text between the table's last rule and ``right``, row by row;
+    a figure reaching the paper's edge is doubtful (:data:`CLIPPED_DOUBT`)."""
+    from pdfplumber.utils import extract_text
+
+    tb = table.bbox
+    col = len(grid[0]) if grid else 0
+    for r, row in enumerate(grid):
+        a, z = row_rng[r] if r < len(row_rng) else (0.0, 0.0)
+        chars = [ch for ch in page.chars if ch["text"].strip() and ch["x0"] >= tb[2] - 0.5
+                 and ch["x1"] <= right + 1 and a <= (ch["top"] + ch["bottom"]) / 2 <= z]
+        cell = Cell(_clean_cell_text(extract_text(chars)) if chars else "", r, col, page=page_no,
+                    bbox=(tb[2], a, right, z))
+        if chars:
+            width = max(ch["x1"] - ch["x0"] for ch in chars)
+            if max(ch["x1"] for ch in chars) >= float(page.width) - width:
+                cell.doubt = CLIPPED_DOUBT
+        row.append(cell)
+
+
+def _ruled_table(table, page, page_no: int, index: int, right: float | None = None) -> Table:
+    """Grid from a pdfplumber table, resolving None positions (see module docstring);
+    ``right``: the end of a last column whose right rule is off the page (:func:`_open_right`)."""
     texts = table.extract()
     rows = table.rows
     n_rows = len(rows)
@@ -223,6 +265,8 @@ def _ruled_table(table, page, page_no: int, index: int) -> Table:
             elif cell.is_span_copy and (r, c) in covered_by:
                 orow, ocol = origin_pos[covered_by[(r, c)]]
                 cell.rowspan, cell.colspan = grid[orow][ocol].rowspan, grid[orow][ocol].colspan
+    if right is not None and n_cols:
+        _add_open_column(grid, page, table, row_rng, right, page_no)
     return _spread_wide_lines(_split_banded_rows(Table([list(row) for row in grid], index=index, page=page_no), page), page)
 
 
@@ -1384,12 +1428,13 @@ def _read_page(page, page_no: int, doc: Document, n_tables: int, carry: dict | N
     cut: list[float] = []
     ruled: list[tuple[tuple, Table]] = []
     for t in _find_tables(fpage, cut):
-        table = _ruled_table(t, fpage, page_no, n_tables)
+        right = _open_right(t, fpage)
+        table = _ruled_table(t, fpage, page_no, n_tables, right)
         if not table.rows or not any(c.text for row in table.rows for c in row):
             continue
         if len(table.rows[0]) == 1 and len(table.rows) <= 1:
             continue  # a lone framed box: keep its text as a paragraph instead
-        bboxes.append(t.bbox)
+        bboxes.append(t.bbox if right is None else (t.bbox[0], t.bbox[1], right, t.bbox[3]))
         items.append((t.bbox[1], table))
         ruled.append((t.bbox, table))
         n_tables += 1
@@ -1652,6 +1697,28 @@ def _unrotated(pdf, page):
     return page
 
 
+#: CJK radical code points a font maps a shared glyph to in place of the ideograph (Chrome's
+#: print-to-PDF with Noto CJK writes 人民 as U+2F08 U+2EA0): Kangxi radicals fold by NFKC; the
+#: radicals supplement has no decomposition, so its forms that are whole characters are listed
+#: (component forms such as 氵 or 讠 stay as they are).
+_RADICAL_SUPPLEMENT = {
+    0x2E81: "厂", 0x2E9F: "母", 0x2EA0: "民", 0x2EA9: "王", 0x2EC1: "虎", 0x2EC4: "西", 0x2EC5: "见",
+    0x2EC6: "角", 0x2EC9: "贝", 0x2ECB: "车", 0x2ED1: "長", 0x2ED3: "长", 0x2ED4: "门", 0x2ED8: "青",
+    0x2ED9: "韦", 0x2EDA: "页", 0x2EDB: "风", 0x2EDC: "飞", 0x2EDD: "食", 0x2EE2: "马", 0x2EE3: "骨",
+    0x2EE4: "鬼", 0x2EE5: "鱼", 0x2EE6: "鸟", 0x2EE7: "卤", 0x2EE8: "麦", 0x2EE9: "黄", 0x2EEC: "齐",
+    0x2EEE: "齿", 0x2EEF: "龍", 0x2EF0: "龙", 0x2EF1: "龜", 0x2EF3: "龟",
+}
+_RADICALS = {**{cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0x2F00, 0x2FD6)}, **_RADICAL_SUPPLEMENT}
+
+
+def _radicals_as_ideographs(page) -> None:
+    """Each character drawn as a CJK radical code point read as the ideograph it stands for."""
+    for ch in page.chars:
+        text = ch.get("text") or ""
+        if text and "\u2e80" <= text[0] <= "\u2fdf":
+            ch["text"] = text.translate(_RADICALS)
+
+
 def _read_pages(pdf, pdoc, doc: Document, image_only_pages: list[int]) -> tuple[int, int]:
     n_tables = 0
     n_chars = 0
@@ -1668,6 +1735,7 @@ def _read_pages(pdf, pdoc, doc: Document, image_only_pages: list[int]) -> tuple[
         if objects is None:
             page = _unrotated(pdf, page)
         page = _without_stamps(page)
+        _radicals_as_ideographs(page)
         chars = [ch for ch in page.chars if ch["text"].strip()]
         n_chars += len(chars)
         if chars and _over_page_picture(page):

@@ -81,6 +81,8 @@ def read_text(data: bytes, source: str, fmt: str = "txt") -> Document:
         doc.warnings.append(f"文本编码按 {enc} 读取")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
+    if fmt != "md" and _flanked_tabs(lines) >= 20:
+        lines = _paragraph_rows(lines)   # a browser's innerText of paragraph cells: rows of TABs
     if fmt == "md" and _HTML_TABLE.search(text):
         # converters (MinerU, marker) write a markdown file's tables as HTML <table> blocks
         doc.damaged = True
@@ -221,6 +223,106 @@ def _tab_rows(lines: list[str], lead: int) -> bool:
     return inner >= 10 and 2 * inner >= lead
 
 
+#: a line holding one figure (or a not-applicable mark) and nothing else
+_FIGURE_LINE = re.compile(r"^[ \u3000\xa0]*(?:[-+−]?[\d０-９][\d０-９,，.．]*[ \u3000]*(?:万元|元|%)?|[/／—–－-]{1,2})[ \u3000\xa0]*$")
+
+
+def _blank(line: str) -> bool:
+    return not line.strip(" \u3000\xa0")
+
+
+def _cell_paragraphs_joined(lines: list[str]) -> list[str]:
+    """A browser's innerText of a table whose cells hold paragraphs (Word-pasted ``<p
+    class=MsoNormal>``): a paragraph's text goes on a line of its own between blank lines, after
+    the TAB that opens its cell (``行政许可\t``, ``""``, ``550``, ``""``, ``\t``, ``""``, ``2``).
+    A row line ending in a TAB and followed, after blank lines, by a line of one figure is
+    that cell; a line starting with a TAB after blank lines then opens the row's next cell.
+    Only figures are pulled up: a line of words after a row's blank last cell is the next row."""
+    out: list[str] = []
+    i, n = 0, len(lines)
+    while i < n:
+        line = lines[i]
+        i += 1
+        while line.rstrip(" \u3000").endswith("\t") and line.strip(" \u3000\t"):
+            j = i
+            while j < n and _blank(lines[j]):
+                j += 1
+            if j == i or j >= n or not _FIGURE_LINE.match(lines[j]):
+                break
+            line = line.rstrip(" \u3000") + lines[j].strip(" \u3000\xa0")
+            i = j + 1
+            k = i
+            while k < n and _blank(lines[k]):
+                k += 1
+            if k > i and k < n and lines[k].startswith("\t"):
+                line += lines[k].rstrip(" \u3000")
+                i = k + 1
+        out.append(line)
+    return out
+
+
+def _lone_tab(line: str) -> bool:
+    return line.strip(" \u3000") == "\t"
+
+
+def _flanked_tabs(lines: list[str]) -> int:
+    """Lines holding only a TAB with a blank line on each side: innerText's cell boundary in a
+    table whose every cell is a paragraph (in Word text a TAB line never stands between two
+    blank lines: a row's cells are consecutive lines)."""
+    return sum(1 for i in range(1, len(lines) - 1)
+               if _lone_tab(lines[i]) and _blank(lines[i - 1]) and _blank(lines[i + 1]))
+
+
+def _paragraph_rows(lines: list[str]) -> list[str]:
+    """innerText of a table whose every cell is a paragraph (``规章``, ``""``, ``\t``, ``""``,
+    ``1`` …): each row joined into one TAB-separated line.  A TAB line followed (after blank
+    lines) by another TAB line is an empty cell's."""
+    split: list[str] = []
+    for line in lines:   # a row's first TAB printed at the end of its label's line
+        text = line.rstrip(" \u3000")
+        split += [text[:-1], "", "\t"] if text.endswith("\t") and text.strip("\t") else [line]
+    lines = split
+    out: list[str] = []
+    i, n = 0, len(lines)
+    while i < n:
+        line = lines[i].strip(" \u3000\xa0")
+        i += 1
+        if _blank(line):
+            continue   # paragraph spacing: rows are now one line each
+        if _lone_tab(line):
+            out.append(line)
+            continue
+        empty = False   # the last cell was empty: the row goes on at a TAB line (at ``i``)
+        while True:
+            j = i
+            while j < n and _blank(lines[j]):
+                j += 1
+            if (j > i or empty) and j < n and lines[j].startswith("\t") and not _lone_tab(lines[j]):
+                # the row's next cells typed without paragraphs: a line starting with its TAB
+                line += lines[j].rstrip(" \u3000")
+                i, empty = j + 1, False
+                if line.endswith("\t"):
+                    lines[j + 1:j + 1] = ["", "\t"]   # its last cell a paragraph again
+                    n = len(lines)
+                continue
+            if not ((j > i or empty) and j < n and _lone_tab(lines[j])):
+                break
+            k = j + 1
+            while k < n and _blank(lines[k]):
+                k += 1
+            empty = k < n and _lone_tab(lines[k])
+            if empty:
+                line += "\t"          # an empty cell: the next TAB line opens the cell after it
+                i = k
+                continue
+            if not (k > j + 1 and k < n):
+                break
+            line += "\t" + lines[k].strip(" \u3000\xa0")
+            i = k + 1
+        out.append(line)
+    return out
+
+
 def _tab_row_blocks(lines: list[str]) -> list:
     """Text copied from a web page (a browser's innerText): one line per table row, the cells
     starting in that row joined by TABs, an empty field for a blank cell.  A run of such lines
@@ -231,6 +333,7 @@ def _tab_row_blocks(lines: list[str]) -> list:
     the same number of fields is read as that grid, column by column."""
     blocks: list = []
     rows: list[list[str]] = []
+    lines = _cell_paragraphs_joined(lines)
 
     def flush() -> None:
         if len(rows) > 1 and len({len(r) for r in rows}) == 1:

@@ -7959,3 +7959,106 @@ def _r10md_txt_cells_repeated_group_row(rep: dict, fmt: str) -> Plan:
                 lines.append("\t".join(texts))
         return "\n".join(lines).encode("utf-8")
     return Plan(post=post, complete=not merged_figure)
+# ---- adversary round 10 (r10chrome): what a browser makes of a government CMS page
+
+@transform("r10c_meta_line_then_related_line", "14", ("txt", "md", "html", "docx", "pdf"))
+def _r10c_meta_line_then_related_line(rep: dict, fmt: str) -> Plan:
+    """A CMS page saved as its textContent: the 发布机构 line of the metadata box, then the
+    相关阅读 box with its link titles run into one line, then the title with its year first.
+    Read together, the metadata line and the link line make a title naming another agency."""
+    y = int(rep["year"])
+    t = f"{y}年度{rep['agency']}政府信息公开工作年度报告"
+    return Plan(opts={"title_lines": [
+        f"发布机构：{rep['agency']}发文日期：{y + 1}-01-26",
+        f"相关阅读示例市交通运输局{y}年政府信息公开工作年度报告{y + 1}-01-19"
+        f"示例县教育局{y - 1}年政府信息公开工作年度报告{y}-01-28", t], "meta_title": t})
+
+
+@transform("r10c_text_content_rows", "5", ("txt",))
+def _r10c_text_content_rows(rep: dict, fmt: str) -> Plan:
+    """A web page saved as ``document.body.textContent`` (what a crawler without a layout engine
+    keeps): one line per table row, its cells' texts run together with no separator at all
+    (行政事业性收费96171.6, 规章1011); a CSS-grid table (display:table divs, no spans) keeps an
+    &nbsp; for each empty or merged-over cell.  A row of several figures has lost its cell boundaries:
+    a flag is the honest answer there; no figure may be read silently wrong, and no printed
+    row may go missing without a flag."""
+    def text(r: Any, c: Any, cont: bool) -> str:
+        if cont:
+            return "\u00a0"   # a CSS grid has no spans: a merged cell's other places hold &nbsp;
+        return (r.value(c.key) if c.kind == "num" else c.text) or "\u00a0"
+
+    def table(r: Any, t: Any) -> list[str]:
+        # the white space between a page's tables stays: each table ends in empty lines
+        return ["".join(text(r, c, cont) for _, c, cont in cells) for cells in t.placed] + ["", ""]
+    cells = rep["cells"]
+    return Plan(post=lambda data, f: tables_as_lines(R._R(rep, {}), table=table).encode("utf-8"),
+                flag_ok=_keys(cells, "t2.") | _keys(cells, "t3.") | _keys(cells, "t4."), complete=False)
+
+
+def _r10c_site_chrome(title: str, rep: dict) -> Callable[[bytes], bytes]:
+    """The page's <title> the portal's own name, a layout table holding a 相关阅读 box (other
+    agencies' reports, last and next year) to the left of the article."""
+    y = int(rep["year"])
+    links = "".join(f"<li><a href='#'>{a}{yy}年政府信息公开工作年度报告</a> {yy + 1}-01-20</li>"
+                    for a, yy in (("示例市交通运输局", y - 1), ("示例县教育局", y + 1), ("示例区财政局", y)))
+
+    def post(html: bytes) -> bytes:
+        s = html.decode("utf-8")
+        s = re.sub(r"<title>.*?</title>", "<title>示例市人民政府门户网站</title>", s, count=1, flags=re.S)
+        s = s.replace('<div class="article">',
+                      "<table width='100%'><tr><td width='180' valign='top'><div class='related'><h3>相关阅读</h3>"
+                      f"<ul>{links}</ul></div></td><td valign='top'><div class=\"article\">", 1)
+        s = s.replace("</body>", "</td></tr></table><p>网站标识码：3200000000 主办单位：示例市人民政府办公室</p></body>", 1)
+        return s.replace(f">{rep['agency']}{y}年政府信息公开工作年度报告<", f">{title}<", 1).encode("utf-8")
+    return post
+
+
+@transform("r10c_chromium_portal_page", "14", ("pdf",))
+def _r10c_chromium_portal_page(rep: dict, fmt: str) -> Plan | None:
+    """A portal's article page printed by Chromium: the <title> (the PDF's metadata title) only
+    the portal's name, a 相关阅读 column left of the article naming other agencies' reports, the
+    title with its year first.  Chromium's text layer writes 人民 as radicals (⼈⺠): the title
+    must still be read from the body, never from a link."""
+    y = int(rep["year"])
+    return _chromium_plan(rep, _PRINT_CSS, _r10c_site_chrome(f"{y}年度{rep['agency']}政府信息公开工作年度报告", rep))
+
+
+def _r10c_inner_text_paragraph_cells(rep: dict, labels_too: bool) -> Plan:
+    """innerText (Chromium) of a page whose table cells hold paragraphs, as Word-pasted HTML
+    puts every cell's text in ``<p class=MsoNormal>``: a paragraph's text goes on a line of its
+    own between blank lines, after the TAB that opens its cell (``规章\\t``, ``""``, ``1``, ``""``,
+    ``\\t``, ``""``, ``2`` …); ``labels_too``: the label cells' paragraphs as well (the row starts
+    with its label alone on a line, each next cell opens with a TAB line)."""
+    def text(r: Any, c: Any) -> str:
+        return r.value(c.key) if c.kind == "num" else c.text
+
+    def table(r: Any, t: Any) -> list[str]:
+        out: list[str] = []
+        for cells in t.placed:
+            parts = [text(r, c) for _, c, cont in cells if not cont]
+            if not parts:
+                continue
+            if labels_too:
+                out.append("\n\n\t\n\n".join(parts) + "\n")
+            elif not str(t.name).startswith("t2"):
+                out.append("\t".join(parts))   # tables 三 and 四 typed without paragraphs
+            else:
+                out.append(parts[0] + ("\t\n\n" + "\n\n\t\n\n".join(parts[1:]) if parts[1:] else "") + "\n")
+        return out
+    return Plan(post=lambda data, f: tables_as_lines(R._R(rep, {}), table=table).encode("utf-8"))
+
+
+@transform("r10c_inner_text_paragraph_values", "5", ("txt",))
+def _r10c_inner_text_paragraph_values(rep: dict, fmt: str) -> Plan:
+    """innerText of a page whose table 二 was pasted from Word (its figure cells hold paragraphs,
+    labels inline) and whose tables 三/四 were typed in the editor: table 二's figures each on a
+    line of their own after the row's TAB, a blank line between — a row read alone ends in a
+    blank cell (= 0): the figure below is that cell's."""
+    return _r10c_inner_text_paragraph_cells(rep, labels_too=False)
+
+
+@transform("r10c_inner_text_paragraph_cells", "5", ("txt",))
+def _r10c_inner_text_paragraph_cells_all(rep: dict, fmt: str) -> Plan:
+    """innerText of a Word-pasted table (every cell a paragraph): the label alone on a line, each
+    next cell a TAB line and its text after a blank line."""
+    return _r10c_inner_text_paragraph_cells(rep, labels_too=True)

@@ -251,6 +251,12 @@ SWEEP_REGRESSIONS = [
     # python-docx dump: a group row merged across table 三, its text in every column, read as
     # another table's header: every table-三 row below it dropped
     *(("r10md_txt_cells_repeated_group_row", s, "txt") for s in ("s_2021", "g003")),
+    # adversary round 10 (r10chrome): a page's textContent, table 二's rows with their figures run
+    # into the label (行政事业性收费96171.6): the row neither read nor flagged
+    ("r10c_text_content_rows", "s_blank_zeros", "txt"),
+    # innerText of Word-pasted table 二 (each figure a paragraph on its own line after the row's
+    # TAB): the row read alone as a blank cell, 0 stored for the figure below (48 cells, 21 files)
+    *(("r10c_inner_text_paragraph_values", s, "txt") for s in ("s_2021", "g001", "g007", "g013")),
 ]
 
 
