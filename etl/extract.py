@@ -40,6 +40,7 @@ from etl.report import ParsedReport, looks_synthetic
 from etl.sections import sections_json
 from etl.side_by_side import split_side_by_side
 from etl.titles import annex_unit, find_title, period_year, report_starts, signed_agency, split_reports
+from etl.radicals import fold_radicals
 from etl.traditional import to_simplified
 
 # --------------------------------------------------------------------------- rows
@@ -1463,6 +1464,12 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
         data_row = turned or (lab and len(row.values) == 5 and not headers.t4_leaf_keys(n)) or (
             row.labels and _YEAR.search(n) and len(n) <= 30 and len(row.values) >= 5)
         if not row.values or (row.head_cells and row.labels and not data_row):
+            if block and not lab and row.labels and not headers.t4_leaf_keys(n) \
+                    and not headers.t4_block_of(n):
+                # between a block's label and its figures only table 四's header words stand:
+                # other text (a PDF extractor's header read across its columns, 结结其尚,
+                # r10pdftext) leaves the next five figures unnamed
+                block = None
             if header:
                 # a header is one table's (two tables, the first with no figures read); in Word
                 # text, which prints two tables as one, a blank row the header names every cell
@@ -1529,6 +1536,11 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
                 if not cols:
                     unproven.add(f"t4.{block}.{ck}")
             found = True
+            block = None
+        elif not lab:
+            # a block's label names the five figures right after it, not a later row: figures of
+            # another count in between (a PDF extractor's text that printed the label column
+            # apart from the figures, r10pdftext) leave the next five-figure row unnamed
             block = None
     _t4_rows_disagree(read_by, state)
     if header:
@@ -1647,6 +1659,8 @@ def parse_document(doc: Document) -> ParsedReport:
     (``other_reports``) and carrying them parsed in ``parts`` for ``ingest``."""
     split_side_by_side(doc)
     text = doc.text()
+    if fold_radicals(doc, text):
+        text = doc.text()
     if to_simplified(doc, text):
         text = doc.text()
     starts = report_starts(doc)

@@ -127,6 +127,10 @@ def _unwrapped(lines: list[str], doc: Document) -> list[str]:
     width, n = Counter(lens).most_common(1)[0]
     if n < 20 or n < 0.8 * sum(1 for x in lens if x >= width):
         return lines
+    if sum(1 for ln in lines if len(ln) == width and ln[-1].isspace()) * 2 > n:
+        # lines padded with spaces to one width (an extractor's layout text: pdfplumber
+        # ``layout=True``, pypdf's layout mode, r10pdftext) end in the padding, not in a break
+        return lines
     out: list[str] = []
     carry = ""
     for ln in lines:

@@ -1,0 +1,29 @@
+"""Text that crawlers extract from PDFs (r10pdftext): the round-10 transforms over corpus golds.
+
+* ``r10p_plumber_layout_unruled`` — pdfplumber's layout text pads every line with spaces to the
+  page's width; the text reader took the common line length for a hard wrap and joined the
+  lines, after which nearly every figure was flagged.
+* ``r10p_pdftotext_t4_labels_apart`` — pdftotext read table 四's label column apart from its
+  figures; the last label (复议后起诉) named the first unlabeled figure row: silent wrong values.
+
+Sources are read from the corpus at run time; every pair must pass the metamorphic property.
+"""
+from __future__ import annotations
+
+import pytest
+
+from paths import CORPUS
+from synth.metamorphic import runner
+
+SOURCES = runner.all_sources(CORPUS)
+GOLDS = ["g000", "g001", "g002", "g003", "g006", "g011", "g015"]
+
+
+@pytest.mark.parametrize("tname", ["r10p_plumber_layout_unruled", "r10p_pdftotext_t4_labels_apart"])
+@pytest.mark.parametrize("sid", GOLDS)
+def test_extracted_pdf_text_is_right_or_flagged(tname, sid):
+    if sid not in SOURCES:
+        pytest.skip("corpus not available")
+    s = runner.run(tname, sid, SOURCES[sid], "txt")
+    assert s is not None
+    assert s.ok, (s.silent, s.missing, s.phantom, s.flagged, s.budget, s.details[:5])
