@@ -1772,14 +1772,19 @@ def _parse_one_report(doc: Document, text: str) -> ParsedReport:
 def _t3_shape(rows: list[Row], text: str, single: bool | None) -> bool | None:
     """Whether table 三 prints （六）其他处理 as one row (True) or as its sub-rows (False), by
     the labels of its section (else of the whole text); ``single`` when they do not tell."""
-    for n in (vocab.norm("".join(r.label for r in rows)), vocab.norm(text)):
-        subs = any(lab.matches(n) for lab in vocab.T3_ROWS
+    def subs(n: str) -> bool:
+        return any(lab.matches(n) for lab in vocab.T3_ROWS
                    if lab.key in vocab.T3_OTHER_SUBROWS and lab.key != "other_other")
-        if subs:
-            return False
-        if "其他处理" in n:
-            return True
-    return single
+    section, whole = vocab.norm("".join(r.label for r in rows)), vocab.norm(text)
+    if subs(section):
+        return False
+    if "其他处理" in section:
+        # the sub-rows' labels printed after the section (a PDF extractor's text that put a
+        # page's label column after the next heading, r10pdftext): either form may be printed
+        return None if subs(whole) else True
+    if subs(whole):
+        return False
+    return True if "其他处理" in whole else single
 
 
 def _read_t3_transposed(rows: list[Row], state: ParseState) -> bool:

@@ -7488,6 +7488,9 @@ def _r10p_plumber_layout_unruled(rep: dict, fmt: str) -> Plan:
         # the report's own rows do not add up: with the header's words off their columns,
         # nothing proves the column order of table 三
         lost |= {k for k in cells if k.startswith("t3.")}
+    if (rep.get("options") or {}).get("blank_zeros"):
+        # zeros printed as empty cells leave no trace in the text: the rows cannot be placed
+        lost |= {k for k in cells if k.startswith(("t3.", "t4."))}
     return Plan(post=post, flag_ok=lost)
 
 
@@ -7519,3 +7522,17 @@ def _r10p_pdftotext_t4_labels_apart(rep: dict, fmt: str) -> Plan | None:
         end = next(i for i, ln in enumerate(lines) if ln.startswith("五、"))
         return "\n".join(lines[:start + 1] + _r10p_t4_apart(rep) + lines[end:]).encode("utf-8")
     return Plan(post=post, flag_ok={k for k in rep["cells"] if k.startswith("t4.")})
+
+
+@transform("r10p_layout_text_right_edge", "11", ("txt",))
+def _r10p_layout_text_right_edge(rep: dict, fmt: str) -> Plan:
+    """An unruled PDF saved as layout text without the padding (pypdf's ``extraction_mode=
+    "layout"``, ``pdftotext -layout``): table rows end where their last column ends, so most
+    lines have one length — still no hard wrap (their columns stand apart by runs of spaces)."""
+    def post(data: bytes, f: str) -> bytes:
+        import pdfplumber
+        with pdfplumber.open(io.BytesIO(R.render(rep, "pdf", ruled=False))) as pdf:
+            text = "\n".join(p.extract_text(layout=True) for p in pdf.pages)
+        return "\n".join(ln.rstrip() for ln in text.split("\n")).encode("utf-8")
+    plan = _r10p_plumber_layout_unruled(rep, fmt)
+    return Plan(post=post, flag_ok=plan.flag_ok)
