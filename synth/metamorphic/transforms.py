@@ -7469,6 +7469,24 @@ def _r10p_pdf_text_radicals(rep: dict, fmt: str) -> Plan:
     return Plan(post=post)
 
 
+def _r10p_t3_adds_up(cells: dict) -> bool:
+    """Table 三's figures satisfy its identities: each row's 总计 is the sum of its applicant
+    columns, and per column 一 + 二 = （七）总计 + 四 and （七）总计 = the sum of the outcomes."""
+    def v(r: str, c: str) -> Any:
+        return cells.get(f"t3.{r}.{c}") or 0
+    rows = {k.split(".")[1] for k in cells if k.startswith("t3.")}
+    outcomes = rows - {"new_received", "carried_over_from_prior", "result_total", "carried_to_next"}
+    for r in rows:
+        if v(r, "total") != sum(v(r, c) for c in vocab.T3_COL_KEYS[:-1]):
+            return False
+    for c in vocab.T3_COL_KEYS:
+        if v("new_received", c) + v("carried_over_from_prior", c) != v("result_total", c) + v("carried_to_next", c):
+            return False
+        if v("result_total", c) != sum(v(r, c) for r in outcomes):
+            return False
+    return True
+
+
 @transform("r10p_plumber_layout_unruled", "11", ("txt",))
 def _r10p_plumber_layout_unruled(rep: dict, fmt: str) -> Plan:
     """An unruled PDF saved as text by pdfplumber's ``extract_text(layout=True)``: every line
@@ -7482,9 +7500,7 @@ def _r10p_plumber_layout_unruled(rep: dict, fmt: str) -> Plan:
             return "\n".join(p.extract_text(layout=True) for p in pdf.pages).encode("utf-8")
     cells = rep["cells"]
     lost = {k for k in cells if k.startswith("t4.") or (k.startswith("t3.") and k.endswith(".total"))}
-    rows = {k.rsplit(".", 1)[0] for k in cells if k.startswith("t3.")}
-    if any(cells.get(f"{r}.total") != sum(cells.get(f"{r}.{c}") or 0 for c in vocab.T3_COL_KEYS[:-1])
-           for r in rows):
+    if not _r10p_t3_adds_up(cells):
         # the report's own rows do not add up: with the header's words off their columns,
         # nothing proves the column order of table 三
         lost |= {k for k in cells if k.startswith("t3.")}
