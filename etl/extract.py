@@ -860,6 +860,27 @@ def _column_word(text: str) -> bool:
     return len(n) <= 8 and headers.t3_key(n) is not None and vocab.match_t3_row(text) is None
 
 
+def _label_tails_joined(rows: list[Row]) -> list[Row]:
+    """A label row without figures whose label goes on in the next figureless line(s) (PDF text
+    of a wrapped cell: ``（二）部分公开（…不计其他情`` / ``形）``, the figures on a line of their
+    own before or after the tail; r10pdftext): the tail is part of the label, not a line of its
+    own.  Only a short tail that names no row, starts no numbered label, holds no column word,
+    and leaves the label naming the same row."""
+    out: list[Row] = []
+    for row in rows:
+        prev = out[-1] if out else None
+        if (prev is not None and _no_figures(prev) and _no_figures(row) and prev.labels and row.labels
+                and prev.table == row.table and len(vocab.norm(row.label)) <= 12
+                and vocab.match_t3_row(row.label) is None and not _ORDINAL.match(vocab.norm(row.label))
+                and not _column_word(row.label)):
+            own = vocab.match_t3_row(prev.label)
+            if own is not None and vocab.match_t3_row(prev.label + row.label) == own:
+                out[-1] = replace(prev, labels=prev.labels + row.labels)
+                continue
+        out.append(row)
+    return out
+
+
 def _join_label_above(rows: list[Row]) -> tuple[list[Row], set[str]]:
     """A table-三 label printed on a row of its own, its figures on the next row (a converter
     centring figures on the label's second line, or splitting a tall row in two): the label
@@ -876,6 +897,7 @@ def _join_label_above(rows: list[Row]) -> tuple[list[Row], set[str]]:
     unsure: set[str] = set()
     section = vocab.norm("".join(r.label for r in rows))
     printed = {lab.key for lab in vocab.T3_ROWS if lab.matches(section)}
+    rows = _label_tails_joined(rows)
     i = 0
     while i < len(rows):
         row = rows[i]

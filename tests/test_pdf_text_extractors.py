@@ -5,6 +5,9 @@
   lines, after which nearly every figure was flagged.
 * ``r10p_layout_text_right_edge`` — the same without the padding (pypdf's layout mode): table
   rows end at their last column, one length again; columns apart by runs of spaces.
+* ``r10p_pdfium_text_wrapped_labels`` — pdfium's text of narrow label columns: a wrapped
+  label's first line, the figures, then the label's tail (形）) on a line of its own; the
+  tail was taken for a row, the figures flagged as maybe another row's.
 * ``r10p_pdftotext_t4_labels_apart`` — pdftotext read table 四's label column apart from its
   figures; the last label (复议后起诉) named the first unlabeled figure row: silent wrong values.
 
@@ -24,7 +27,7 @@ GOLDS = ["g000", "g001", "g002", "g003", "g006", "g011", "g015"]
 
 
 @pytest.mark.parametrize("tname", ["r10p_plumber_layout_unruled", "r10p_layout_text_right_edge",
-                                   "r10p_pdftotext_t4_labels_apart"])
+                                   "r10p_pdftotext_t4_labels_apart", "r10p_pdfium_text_wrapped_labels"])
 @pytest.mark.parametrize("sid", GOLDS)
 def test_extracted_pdf_text_is_right_or_flagged(tname, sid):
     if sid not in SOURCES:

@@ -7552,3 +7552,25 @@ def _r10p_layout_text_right_edge(rep: dict, fmt: str) -> Plan:
         return "\n".join(ln.rstrip() for ln in text.split("\n")).encode("utf-8")
     plan = _r10p_plumber_layout_unruled(rep, fmt)
     return Plan(post=post, flag_ok=plan.flag_ok)
+
+
+@transform("r10p_pdfium_text_wrapped_labels", "11", ("txt",))
+def _r10p_pdfium_text_wrapped_labels(rep: dict, fmt: str) -> Plan:
+    """A ruled PDF with narrow label columns saved as text by pdfium (``get_text_range``): a
+    wrapped label comes out as its first line, the row's figures, then the label's tail on a
+    line of its own (``（二）部分公开（…只计这一情`` / figures / ``形，不计其他情形）``) — the
+    tail is no row: the figures are the label's."""
+    def post(data: bytes, f: str) -> bytes:
+        import pypdfium2 as pdfium
+        doc = pdfium.PdfDocument(R.render(rep, "pdf", t3_label_cm=(2.0, 2.0, 3.0)))
+        try:
+            return "\n".join(doc[i].get_textpage().get_text_range() for i in range(len(doc))).encode("utf-8")
+        finally:
+            doc.close()
+    # the narrow table-三 header's words wrap one or two characters a line (总/计): its 总计
+    # column may be flagged, and table 四's wrapped result words
+    lost = {k for k in rep["cells"] if k.startswith("t4.") or (k.startswith("t3.") and k.endswith(".total"))}
+    if (rep.get("options") or {}).get("blank_zeros"):
+        # zeros printed as empty cells leave no trace in the text: the rows cannot be placed
+        lost |= {k for k in rep["cells"] if k.startswith(("t3.", "t4."))}
+    return Plan(post=post, flag_ok=lost)
