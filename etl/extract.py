@@ -865,7 +865,9 @@ def _label_tails_joined(rows: list[Row]) -> list[Row]:
     of a wrapped cell: ``（二）部分公开（…不计其他情`` / ``形）``, the figures on a line of their
     own before or after the tail; r10pdftext): the tail is part of the label, not a line of its
     own.  Only a short tail that names no row, starts no numbered label, holds no column word,
-    and leaves the label naming the same row."""
+    leaves the label naming the same row, and goes on from it (closes its open bracket, or is
+    the next piece of the template's words): a group heading's tail (供, 理 of （四）无法提供
+    wrapped in a merged cell) is no tail of the row label above it."""
     out: list[Row] = []
     for row in rows:
         prev = out[-1] if out else None
@@ -874,11 +876,22 @@ def _label_tails_joined(rows: list[Row]) -> list[Row]:
                 and vocab.match_t3_row(row.label) is None and not _ORDINAL.match(vocab.norm(row.label))
                 and not _column_word(row.label)):
             own = vocab.match_t3_row(prev.label)
-            if own is not None and vocab.match_t3_row(prev.label + row.label) == own:
+            if own is not None and vocab.match_t3_row(prev.label + row.label) == own and _label_goes_on(
+                    prev.label, row.label, own.key):
                 out[-1] = replace(prev, labels=prev.labels + row.labels)
                 continue
         out.append(row)
     return out
+
+
+def _label_goes_on(head: str, tail: str, key: str) -> bool:
+    """``tail`` continues the label ``head``: it closes a bracket ``head`` left open, or it is
+    the next piece of the template's words for the row (…重新出 / 具已获取信息)."""
+    h, t = vocab.norm(head), vocab.norm(tail)
+    if h.count("(") > h.count(")") and t.endswith(")") and t.count(")") > t.count("("):
+        return True
+    words = vocab.norm(vocab.row_zh("t3", key))
+    return len(h) >= 2 and (h[-2:] + t) in words
 
 
 def _join_label_above(rows: list[Row]) -> tuple[list[Row], set[str]]:
