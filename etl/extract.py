@@ -41,6 +41,7 @@ from etl.report import ParsedReport, looks_synthetic
 from etl.sections import sections_json
 from etl.side_by_side import split_side_by_side
 from etl.titles import annex_unit, find_title, period_year, report_starts, signed_agency, split_reports
+from etl.radicals import fold_radicals
 from etl.traditional import to_simplified
 
 # --------------------------------------------------------------------------- rows
@@ -988,6 +989,40 @@ def _column_word(text: str) -> bool:
     return len(n) <= 8 and headers.t3_key(n) is not None and vocab.match_t3_row(text) is None
 
 
+def _label_tails_joined(rows: list[Row]) -> list[Row]:
+    """A label row without figures whose label goes on in the next figureless line(s) (PDF text
+    of a wrapped cell: ``（二）部分公开（…不计其他情`` / ``形）``, the figures on a line of their
+    own before or after the tail; r10pdftext): the tail is part of the label, not a line of its
+    own.  Only a short tail that names no row, starts no numbered label, holds no column word,
+    leaves the label naming the same row, and goes on from it (closes its open bracket, or is
+    the next piece of the template's words): a group heading's tail (供, 理 of （四）无法提供
+    wrapped in a merged cell) is no tail of the row label above it."""
+    out: list[Row] = []
+    for row in rows:
+        prev = out[-1] if out else None
+        if (prev is not None and _no_figures(prev) and _no_figures(row) and prev.labels and row.labels
+                and prev.table == row.table and len(vocab.norm(row.label)) <= 12
+                and vocab.match_t3_row(row.label) is None and not _ORDINAL.match(vocab.norm(row.label))
+                and not _column_word(row.label)):
+            own = vocab.match_t3_row(prev.label)
+            if own is not None and vocab.match_t3_row(prev.label + row.label) == own and _label_goes_on(
+                    prev.label, row.label, own.key):
+                out[-1] = replace(prev, labels=prev.labels + row.labels)
+                continue
+        out.append(row)
+    return out
+
+
+def _label_goes_on(head: str, tail: str, key: str) -> bool:
+    """``tail`` continues the label ``head``: it closes a bracket ``head`` left open, or it is
+    the next piece of the template's words for the row (…重新出 / 具已获取信息)."""
+    h, t = vocab.norm(head), vocab.norm(tail)
+    if h.count("(") > h.count(")") and t.endswith(")") and t.count(")") > t.count("("):
+        return True
+    words = vocab.norm(vocab.row_zh("t3", key))
+    return len(h) >= 2 and (h[-2:] + t) in words
+
+
 def _join_label_above(rows: list[Row]) -> tuple[list[Row], set[str]]:
     """A table-三 label printed on a row of its own, its figures on the next row (a converter
     centring figures on the label's second line, or splitting a tall row in two): the label
@@ -1004,6 +1039,7 @@ def _join_label_above(rows: list[Row]) -> tuple[list[Row], set[str]]:
     unsure: set[str] = set()
     section = vocab.norm("".join(r.label for r in rows))
     printed = {lab.key for lab in vocab.T3_ROWS if lab.matches(section)}
+    rows = _label_tails_joined(rows)
     i = 0
     while i < len(rows):
         row = rows[i]
@@ -1616,6 +1652,12 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
         data_row = turned or (lab and len(row.values) == 5 and not headers.t4_leaf_keys(n)) or (
             row.labels and _YEAR.search(n) and len(n) <= 30 and len(row.values) >= 5)
         if not row.values or (row.head_cells and row.labels and not data_row):
+            if block and not lab and row.labels and not headers.t4_leaf_keys(n) \
+                    and not headers.t4_block_of(n):
+                # between a block's label and its figures only table 四's header words stand:
+                # other text (a PDF extractor's header read across its columns, 结结其尚,
+                # r10pdftext) leaves the next five figures unnamed
+                block = None
             if header:
                 # a header is one table's (two tables, the first with no figures read); in Word
                 # text, which prints two tables as one, a blank row the header names every cell
@@ -1692,6 +1734,11 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
                 if not cols:
                     unproven.add(f"t4.{block}.{ck}")
             found = True
+            block = None
+        elif not lab:
+            # a block's label names the five figures right after it, not a later row: figures of
+            # another count in between (a PDF extractor's text that printed the label column
+            # apart from the figures, r10pdftext) leave the next five-figure row unnamed
             block = None
     _t4_rows_disagree(read_by, state)
     if header:
@@ -1811,6 +1858,8 @@ def parse_document(doc: Document) -> ParsedReport:
     (``other_reports``) and carrying them parsed in ``parts`` for ``ingest``."""
     split_side_by_side(doc)
     text = doc.text()
+    if fold_radicals(doc, text):
+        text = doc.text()
     if to_simplified(doc, text):
         text = doc.text()
     starts = report_starts(doc)
@@ -1922,14 +1971,19 @@ def _parse_one_report(doc: Document, text: str) -> ParsedReport:
 def _t3_shape(rows: list[Row], text: str, single: bool | None) -> bool | None:
     """Whether table 三 prints （六）其他处理 as one row (True) or as its sub-rows (False), by
     the labels of its section (else of the whole text); ``single`` when they do not tell."""
-    for n in (vocab.norm("".join(r.label for r in rows)), vocab.norm(text)):
-        subs = any(lab.matches(n) for lab in vocab.T3_ROWS
+    def subs(n: str) -> bool:
+        return any(lab.matches(n) for lab in vocab.T3_ROWS
                    if lab.key in vocab.T3_OTHER_SUBROWS and lab.key != "other_other")
-        if subs:
-            return False
-        if "其他处理" in n:
-            return True
-    return single
+    section, whole = vocab.norm("".join(r.label for r in rows)), vocab.norm(text)
+    if subs(section):
+        return False
+    if "其他处理" in section:
+        # the sub-rows' labels printed after the section (a PDF extractor's text that put a
+        # page's label column after the next heading, r10pdftext): either form may be printed
+        return None if subs(whole) else True
+    if subs(whole):
+        return False
+    return True if "其他处理" in whole else single
 
 
 def _read_t3_transposed(rows: list[Row], state: ParseState) -> bool:

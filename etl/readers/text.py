@@ -119,6 +119,10 @@ def _cut_in_table(lines: list[str]) -> bool:
     return "\t" in last and last.strip() != ""
 
 
+#: A line laid out by position: padded at its end, or a gap of 3+ spaces between columns.
+_LAID_OUT = re.compile(r"\s$|\S {3,}\S")
+
+
 def _unwrapped(lines: list[str], doc: Document) -> list[str]:
     """Text saved hard-wrapped at a fixed width (a crawler's or mailer's N characters a line):
     the breaks fall inside labels and figures alike, so a line of exactly that width is joined
@@ -129,6 +133,12 @@ def _unwrapped(lines: list[str], doc: Document) -> list[str]:
         return lines
     width, n = Counter(lens).most_common(1)[0]
     if n < 20 or n < 0.8 * sum(1 for x in lens if x >= width):
+        return lines
+    if sum(1 for ln in lines if len(ln) == width and _LAID_OUT.search(ln)) * 2 > n:
+        # an extractor's layout text (pdfplumber ``layout=True``, pypdf's layout mode,
+        # pdftotext -layout; r10pdftext): lines padded with spaces to the page's width, or table
+        # rows whose last column ends at one position, columns kept apart by runs of spaces —
+        # one length, and no break inside a word
         return lines
     out: list[str] = []
     carry = ""

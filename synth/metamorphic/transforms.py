@@ -8062,3 +8062,146 @@ def _r10c_inner_text_paragraph_cells_all(rep: dict, fmt: str) -> Plan:
     """innerText of a Word-pasted table (every cell a paragraph): the label alone on a line, each
     next cell a TAB line and its text after a blank line."""
     return _r10c_inner_text_paragraph_cells(rep, labels_too=True)
+# ---- adversary round 10 (r10pdftext)
+# Text that crawlers extract from PDFs (pdfminer, pdfplumber, pypdf, pymupdf, pdfium, pdftotext)
+# of reports printed to PDF with a CJK font; see docs/adversary-findings.md "Round 10 (r10pdftext)".
+
+
+def _r10p_radical_writer() -> dict[int, str]:
+    """Character → the radical a PDF writer puts in ToUnicode for a glyph the two share (the lowest
+    code point wins: Chromium's print to PDF with Noto/Source Han SC, some Word/WPS exports)."""
+    from etl.radicals import _table
+    inv: dict[int, str] = {}
+    for cp, ch in sorted(_table().items()):
+        if cp < 0x3000 and len(ch) == 1:
+            inv.setdefault(ord(ch), chr(cp))
+    return inv
+
+
+@transform("r10p_pdf_text_radicals", "14", TEXT_FORMATS)
+def _r10p_pdf_text_radicals(rep: dict, fmt: str) -> Plan:
+    """The text a crawler extracted from such a PDF: every character drawn with a glyph shared by
+    a radical comes out as the radical (人民政府 → ⼈⺠政府, 工作 → ⼯作, 行政 → ⾏政, 一、 → ⼀、,
+    门户 → ⻔⼾).  Agency, year and every figure are whole: nothing may be refused or flagged."""
+    inv = _r10p_radical_writer()
+
+    def post(data: bytes, f: str) -> bytes:
+        if f == "docx":
+            zin = zipfile.ZipFile(io.BytesIO(data))
+            out = io.BytesIO()
+            with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+                for item in zin.infolist():
+                    body = zin.read(item.filename)
+                    if item.filename.endswith(".xml"):
+                        body = body.decode("utf-8").translate(inv).encode("utf-8")
+                    zout.writestr(item, body)
+            return out.getvalue()
+        return data.decode("utf-8").translate(inv).encode("utf-8")
+    return Plan(post=post)
+
+
+def _r10p_t3_adds_up(cells: dict) -> bool:
+    """Table 三's figures satisfy its identities: each row's 总计 is the sum of its applicant
+    columns, and per column 一 + 二 = （七）总计 + 四 and （七）总计 = the sum of the outcomes."""
+    def v(r: str, c: str) -> Any:
+        return cells.get(f"t3.{r}.{c}") or 0
+    rows = {k.split(".")[1] for k in cells if k.startswith("t3.")}
+    outcomes = rows - {"new_received", "carried_over_from_prior", "result_total", "carried_to_next"}
+    for r in rows:
+        if v(r, "total") != sum(v(r, c) for c in vocab.T3_COL_KEYS[:-1]):
+            return False
+    for c in vocab.T3_COL_KEYS:
+        if v("new_received", c) + v("carried_over_from_prior", c) != v("result_total", c) + v("carried_to_next", c):
+            return False
+        if v("result_total", c) != sum(v(r, c) for r in outcomes):
+            return False
+    return True
+
+
+@transform("r10p_plumber_layout_unruled", "11", ("txt",))
+def _r10p_plumber_layout_unruled(rep: dict, fmt: str) -> Plan:
+    """An unruled PDF saved as text by pdfplumber's ``extract_text(layout=True)``: every line
+    padded with spaces to the page's width, so most lines have one length — not a text
+    hard-wrapped at that width (whose lines end in a broken word, not in spaces).  The header's
+    wrapped words do not sit over their columns: table 三's 总计 column and table 四 may be
+    flagged, nothing else."""
+    def post(data: bytes, f: str) -> bytes:
+        import pdfplumber
+        with pdfplumber.open(io.BytesIO(R.render(rep, "pdf", ruled=False))) as pdf:
+            return "\n".join(p.extract_text(layout=True) for p in pdf.pages).encode("utf-8")
+    cells = rep["cells"]
+    lost = {k for k in cells if k.startswith("t4.") or (k.startswith("t3.") and k.endswith(".total"))}
+    if not _r10p_t3_adds_up(cells):
+        # the report's own rows do not add up: with the header's words off their columns,
+        # nothing proves the column order of table 三
+        lost |= {k for k in cells if k.startswith("t3.")}
+    if (rep.get("options") or {}).get("blank_zeros"):
+        # zeros printed as empty cells leave no trace in the text: the rows cannot be placed
+        lost |= {k for k in cells if k.startswith(("t3.", "t4."))}
+    return Plan(post=post, flag_ok=lost)
+
+
+def _r10p_t4_apart(rep: dict) -> list[str]:
+    """Table 四 as ``pdftotext`` (no options) reads an unruled page: the label column first,
+    then the wrapped result words read across the columns a line at a time, then the figure
+    rows without their labels."""
+    cells = rep["cells"]
+    out = ["类别", "行政复议", "行政诉讼", "", "未经复议直接起诉", "复议后起诉", "",
+           "结 结 其 尚", "果 果 他 未 总", "维 纠 结 审 计", "持 正 果 结", ""]
+    for b in vocab.T4_ROW_KEYS:
+        vals = [cells.get(f"t4.{b}.{c}") for c in vocab.T4_COL_KEYS]
+        out.append(" ".join("" if v is None else str(v) for v in vals))
+    return out + [""]
+
+
+@transform("r10p_pdftotext_t4_labels_apart", "11", ("txt",))
+def _r10p_pdftotext_t4_labels_apart(rep: dict, fmt: str) -> Plan | None:
+    """Word text whose table 四 came from ``pdftotext`` of an unruled page (a tall table 四, a row
+    per block): the block labels, then header words read across, then three unlabeled rows of
+    five figures.  The last label (复议后起诉) is no evidence for the first figure row: table
+    四 may be flagged, never read into the wrong block."""
+    if any(cells_v is None for k, cells_v in rep["cells"].items() if k.startswith("t4.")):
+        return None
+
+    def post(data: bytes, f: str) -> bytes:
+        lines = data.decode("utf-8").split("\n")
+        start = next(i for i, ln in enumerate(lines) if ln.startswith("四、") and "行政复议" in ln)
+        end = next(i for i, ln in enumerate(lines) if ln.startswith("五、"))
+        return "\n".join(lines[:start + 1] + _r10p_t4_apart(rep) + lines[end:]).encode("utf-8")
+    return Plan(post=post, flag_ok={k for k in rep["cells"] if k.startswith("t4.")})
+
+
+@transform("r10p_layout_text_right_edge", "11", ("txt",))
+def _r10p_layout_text_right_edge(rep: dict, fmt: str) -> Plan:
+    """An unruled PDF saved as layout text without the padding (pypdf's ``extraction_mode=
+    "layout"``, ``pdftotext -layout``): table rows end where their last column ends, so most
+    lines have one length — still no hard wrap (their columns stand apart by runs of spaces)."""
+    def post(data: bytes, f: str) -> bytes:
+        import pdfplumber
+        with pdfplumber.open(io.BytesIO(R.render(rep, "pdf", ruled=False))) as pdf:
+            text = "\n".join(p.extract_text(layout=True) for p in pdf.pages)
+        return "\n".join(ln.rstrip() for ln in text.split("\n")).encode("utf-8")
+    plan = _r10p_plumber_layout_unruled(rep, fmt)
+    return Plan(post=post, flag_ok=plan.flag_ok)
+
+
+@transform("r10p_pdfium_text_wrapped_labels", "11", ("txt",))
+def _r10p_pdfium_text_wrapped_labels(rep: dict, fmt: str) -> Plan:
+    """A ruled PDF with narrow label columns saved as text by pdfium (``get_text_range``): a
+    wrapped label comes out as its first line, the row's figures, then the label's tail on a
+    line of its own (``（二）部分公开（…只计这一情`` / figures / ``形，不计其他情形）``) — the
+    tail is no row: the figures are the label's."""
+    def post(data: bytes, f: str) -> bytes:
+        import pypdfium2 as pdfium
+        doc = pdfium.PdfDocument(R.render(rep, "pdf", t3_label_cm=(2.0, 2.0, 3.0)))
+        try:
+            return "\n".join(doc[i].get_textpage().get_text_range() for i in range(len(doc))).encode("utf-8")
+        finally:
+            doc.close()
+    # the narrow table-三 header's words wrap one or two characters a line (总/计): its 总计
+    # column may be flagged, and table 四's wrapped result words
+    lost = {k for k in rep["cells"] if k.startswith("t4.") or (k.startswith("t3.") and k.endswith(".total"))}
+    if (rep.get("options") or {}).get("blank_zeros"):
+        # zeros printed as empty cells leave no trace in the text: the rows cannot be placed
+        lost |= {k for k in rep["cells"] if k.startswith(("t3.", "t4."))}
+    return Plan(post=post, flag_ok=lost)
