@@ -35,11 +35,11 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 import zlib
 from statistics import median
 
 from etl.document import Cell, Document, Paragraph, ReportError, Table
+from etl.radicals import fold_text
 from etl.readers.html import join_cell_lines
 
 MAX_PAGES = 200
@@ -1697,26 +1697,14 @@ def _unrotated(pdf, page):
     return page
 
 
-#: CJK radical code points a font maps a shared glyph to in place of the ideograph (Chrome's
-#: print-to-PDF with Noto CJK writes 人民 as U+2F08 U+2EA0): Kangxi radicals fold by NFKC; the
-#: radicals supplement has no decomposition, so its forms that are whole characters are listed
-#: (component forms such as 氵 or 讠 stay as they are).
-_RADICAL_SUPPLEMENT = {
-    0x2E81: "厂", 0x2E9F: "母", 0x2EA0: "民", 0x2EA9: "王", 0x2EC1: "虎", 0x2EC4: "西", 0x2EC5: "见",
-    0x2EC6: "角", 0x2EC9: "贝", 0x2ECB: "车", 0x2ED1: "長", 0x2ED3: "长", 0x2ED4: "门", 0x2ED8: "青",
-    0x2ED9: "韦", 0x2EDA: "页", 0x2EDB: "风", 0x2EDC: "飞", 0x2EDD: "食", 0x2EE2: "马", 0x2EE3: "骨",
-    0x2EE4: "鬼", 0x2EE5: "鱼", 0x2EE6: "鸟", 0x2EE7: "卤", 0x2EE8: "麦", 0x2EE9: "黄", 0x2EEC: "齐",
-    0x2EEE: "齿", 0x2EEF: "龍", 0x2EF0: "龙", 0x2EF1: "龜", 0x2EF3: "龟",
-}
-_RADICALS = {**{cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0x2F00, 0x2FD6)}, **_RADICAL_SUPPLEMENT}
-
-
 def _radicals_as_ideographs(page) -> None:
-    """Each character drawn as a CJK radical code point read as the ideograph it stands for."""
+    """Each character drawn as a CJK radical code point read as the ideograph it shares its glyph
+    with (Chrome's print-to-PDF with Noto CJK writes 人民 as U+2F08 U+2EA0; :mod:`etl.radicals`),
+    before the page's words, headers and labels are read."""
     for ch in page.chars:
         text = ch.get("text") or ""
-        if text and "\u2e80" <= text[0] <= "\u2fdf":
-            ch["text"] = text.translate(_RADICALS)
+        if text and ("\u2e80" <= text[0] <= "\u2fdf" or "\uf900" <= text[0] <= "\ufad9"):
+            ch["text"] = fold_text(text)
 
 
 def _read_pages(pdf, pdoc, doc: Document, image_only_pages: list[int]) -> tuple[int, int]:
