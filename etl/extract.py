@@ -96,15 +96,15 @@ def _table_rows(table: Table) -> list[Row]:
         label_cells = [c for c in real[: last_label + 1] if c.text.strip()]
         labels = [c.text for c in label_cells]
         vals = real[last_label + 1:end]
-        if any(zero_word(c.text) for c in vals) and any(cn_numeral(c.text) for c in real):
-            # counts typed in Chinese numerals (十三 | 二 | 〇): its other figures are no value
-            # cells, so the zero's place in the row proves nothing: flagged (NOTES L?? r10tmpl)
-            vals = [_CnZero(c) if zero_word(c.text) else c for c in vals]
+        # counts typed in Chinese numerals (十三 | 二 | 〇): its other figures are no value cells,
+        # so a zero word's place in the row proves nothing: flagged (NOTES L?? r10tmpl)
+        cn_row = any(zero_word(c.text) for c in vals) and any(cn_numeral(c.text) for c in real)
         if _column_numbers(labels, vals):
             continue   # 栏次 1 2 3 … under a header (statistical-form style): no figures
         labels, figure = _label_figure(labels) if vals else (labels, None)
         page = next((c.page for c in real if c.page is not None), table.page)
-        values = [_cell_value(c) or _unreadable(c) for c in vals]
+        values = [_cn_zero(c.text) if cn_row and zero_word(c.text) else _cell_value(c) or _unreadable(c)
+                  for c in vals]
         if not spans_known:
             values = _dash_spread_blanks(values)
         out.append(Row(labels=labels, values=values, label_figure=figure,
@@ -169,17 +169,7 @@ def _unreadable(cell) -> CellValue:
     return CellValue(None, "garbled", "", cell.text, f"数值单元格中印有数字以外的文字（「{raw[:40]}」，如域代码）：无法确定其数值")
 
 
-class _CnZero:
-    """A zero-word cell (〇/零) in a row of Chinese numerals: read as a doubtful figure."""
-
-    def __init__(self, cell):
-        self.cell = cell
-        self.col, self.text, self.page, self.doubt = cell.col, cell.text, cell.page, ""
-
-
 def _cell_value(cell) -> CellValue | None:
-    if isinstance(cell, _CnZero):
-        return _cn_zero(cell.text)
     """A value cell's reading, with the reader's doubt about where its text belongs (a PDF
     word between two rows) kept as the value's own doubt."""
     cv = parse_cell(cell.text)
