@@ -486,7 +486,11 @@ def _body_title(lines: list[str], loose: bool = False) -> tuple[str, int, str]:
             # (a PDF of a page with a link box beside the article): the rest is the title when
             # the text below names its agency and year
             head, _, rest = ln.strip().partition(" ")
-            beside = parse_title(rest, loose) if rest.strip() and _LIST_HEAD.match(vocab.norm(head)) else None
+            beside = None
+            if rest.strip() and _LIST_HEAD.match(vocab.norm(head)):
+                # the title may wrap onto the next line (…工作年 / 度报告) beside the side column
+                beside = parse_title(rest, loose) or (parse_title(rest + lines[i + 1], loose)
+                                                      if i + 1 < len(lines) else None)
             below = _prep("".join(lines[i + 1:i + 16]))
             if beside and beside.agency and beside.agency in below and str(beside.year) in below:
                 return beside.agency, beside.year, beside.text

@@ -139,6 +139,16 @@ def test_a_link_box_beside_the_title_line():
     assert (got.agency, got.year) == (rep["agency"], y)
 
 
+def test_a_link_box_beside_a_title_wrapped_over_two_lines():
+    # the side column's heading on the title's first line, the title's end on the next
+    # (r10c_chromium_portal_page, s_single_other_row_2021: refused before)
+    rep, text = _text_report([])
+    y = rep["year"]
+    head = [f"相关阅读 {y}年度{rep['agency']}政府信息公开工作年", "度报告", "示例市交通运输局"]
+    got = parse("\n".join(head) + "\n" + text, "page.pdf.txt")
+    assert (got.agency, got.year) == (rep["agency"], y)
+
+
 def test_links_after_the_report_are_not_reports_of_the_file():
     rep, text = _text_report([rep_title := "示例省示例市示例局", "2023年政府信息公开工作年度报告"])
     assert rep_title == rep["agency"]
