@@ -97,7 +97,7 @@ def _table_rows(table: Table) -> list[Row]:
         labels = [c.text for c in label_cells]
         vals = real[last_label + 1:end]
         # counts typed in Chinese numerals (十三 | 二 | 〇): its other figures are no value cells,
-        # so a zero word's place in the row proves nothing: flagged (NOTES L?? r10tmpl)
+        # so a zero word's place in the row proves nothing: flagged (NOTES L43)
         cn_row = any(zero_word(c.text) for c in vals) and any(cn_numeral(c.text) for c in real)
         if _column_numbers(labels, vals):
             continue   # 栏次 1 2 3 … under a header (statistical-form style): no figures
@@ -117,7 +117,7 @@ def _table_rows(table: Table) -> list[Row]:
     return out
 
 
-#: why a blank right after a "—" cell is doubtful in a table that kept no spans (NOTES L?? r10md)
+#: why a blank right after a "—" cell is doubtful in a table that kept no spans (NOTES L46)
 DASH_SPREAD_DOUBT = ("紧跟在「{}」格后的空白格：可能是跨两列的合并单元格被转换工具拆成「{}」加一个空格，"
                      "该格是不适用还是 0 无法确定")
 
@@ -704,7 +704,7 @@ def _t3_by_cols(row: Row, cols: list[int], cmap: headers.ColumnMap) -> list[tupl
             continue  # a column the header names as something else (备注, 同比): not read
         placed[key] = (cv, i)
         if cv.semantic == "na":
-            # a "—" merged over several columns is every one's mark (NOTES L?? r10md); a
+            # a "—" merged over several columns is every one's mark (NOTES L46); a
             # merged figure is never copied (it would count twice)
             for extra in range(1, spans[i]):
                 if (k2 := cmap.by_col.get(col + extra)) is not None and k2 not in placed:
@@ -773,7 +773,7 @@ def _t3_blank_ends(whole: list[tuple[CellValue, int]], end_first: list[tuple[Cel
     blanks from the end first or from the start first reads different sevens.  The start
     (right-aligned: the last cell is 总计, as in every row the width of the table) wins when
     only its reading keeps the row's sum; when both or neither do, a cell was lost or added
-    in conversion and the row cannot be placed (NOTES L?? r10md)."""
+    in conversion and the row cannot be placed (NOTES L46)."""
     start_first = list(whole)
     while len(start_first) > 7 and start_first[0][0].semantic == "blank":
         start_first.pop(0)

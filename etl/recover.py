@@ -853,7 +853,7 @@ def flag_damaged_blanks(state: ParseState, single: bool) -> None:
         if sum(cells[k] for k in ks[:6]) != cells[ks[6]]:
             # the 总计 blank and the row's figures not all zero: the shape of a row that lost
             # a cell and was padded with a blank one at its end (every figure after the lost
-            # one sits a column left); which cell was lost is unknown (NOTES L?? r10md)
+            # one sits a column left); which cell was lost is unknown (NOTES L46)
             padded = blank(ks[6]) and any(cells[k] for k in ks[:6])
             for k in ks:
                 if blank(k):
