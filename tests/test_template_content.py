@@ -13,21 +13,10 @@ import pytest
 from etl import vocab
 from etl.document import ReportError
 from etl.extract import parse_bytes
+from test_layouts import _tr
 
 _AGENCY = "示例县示例局"
 _T3_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
-
-
-def _tr(*cells: str) -> str:
-    out = []
-    for c in cells:
-        attrs = ""
-        if "@" in c:
-            c, spec = c.split("@")
-            rs, cs = spec.split("x")
-            attrs = f" rowspan={rs} colspan={cs}"
-        out.append(f"<td{attrs}>{c}</td>")
-    return "<tr>" + "".join(out) + "</tr>"
 
 
 def _t2(extra_col: str | None = None, extra_cells: tuple[str, ...] = ()) -> str:

@@ -4649,23 +4649,26 @@ def _page_nav_next_title_after_tables(rep: dict, fmt: str) -> Plan:
     return Plan(post=lambda data, f: _around_article(data, f, [], after))
 
 
+def _wrap_disp(s: str, w: int) -> list[str]:
+    """``s`` cut into lines of at most ``w`` display columns (CJK two wide), as a grid table's
+    box wraps its text."""
+    out, cur = [], ""
+    for ch in s:
+        if _disp(cur + ch) > w:
+            out.append(cur)
+            cur = ""
+        cur += ch
+    return out + [cur] if cur or not out else out
+
+
 def _md_grid(rows: list[list[str]], widths: list[int], header: int) -> list[str]:
     """Rows as a pandoc grid table: ``+---+`` borders, ``+===+`` under the header rows, cell
     text wrapped inside its column's width (a long label over several lines of one row)."""
-    def wrap(s: str, w: int) -> list[str]:
-        out, cur = [], ""
-        for ch in s:
-            if _disp(cur + ch) > w:
-                out.append(cur)
-                cur = ""
-            cur += ch
-        return out + [cur] if cur or not out else out
-
     def border(ch: str) -> str:
         return "+" + "+".join(ch * (w + 2) for w in widths) + "+"
     lines = [border("-")]
     for i, row in enumerate(rows):
-        parts = [wrap(s, w) for s, w in zip(row, widths)]
+        parts = [_wrap_disp(s, w) for s, w in zip(row, widths)]
         for k in range(max(len(p) for p in parts)):
             cells = [(p[k] if k < len(p) else "") for p in parts]
             lines.append("|" + "|".join(" " + c + " " * (w - _disp(c)) + " " for c, w in zip(cells, widths)) + "|")
@@ -7806,19 +7809,11 @@ def _r10md_grid_text(table: Any) -> list[str]:
         if c.colspan == 1:
             width[c.col] = max(width[c.col], min(14, _disp(c.text)))
 
-    def wrap(s: str, w: int) -> list[str]:
-        out, cur = [], ""
-        for ch in s:
-            if _disp(cur + ch) > w:
-                out.append(cur)
-                cur = ""
-            cur += ch
-        return out + [cur] if cur or not out else out
     xs = [0]
     for w in width:
         xs.append(xs[-1] + w + 3)
     box_w = {id(c): xs[c.col + c.colspan] - xs[c.col] - 3 for c in origins}
-    text = {id(c): wrap(c.text, box_w[id(c)]) for c in origins}
+    text = {id(c): _wrap_disp(c.text, box_w[id(c)]) for c in origins}
     height = [1] * nrows
     for c in origins:
         if c.rowspan == 1:
