@@ -1701,8 +1701,9 @@ def _read_t4(rows: list[Row], state: ParseState, year: int) -> tuple[bool, set[s
             while len(vals) > 15 and vals[-1][0].semantic == "blank":
                 vals.pop()
             # a row without a label in a page table whose grid has a column more (the label
-            # column left empty): its empty first cell is no figure
-            while len(vals) > 15 and vals[0][0].semantic == "blank":
+            # column left empty): its empty first cell is no figure.  One cell only: a row five
+            # longer (a block more, 行政赔偿, its figures after blank zeros) is not shifted
+            if len(vals) == 16 and vals[0][0].semantic == "blank":
                 vals.pop(0)
             if len(vals) != 15:
                 unread_ink = unread_ink or inked >= 5

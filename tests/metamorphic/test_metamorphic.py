@@ -239,6 +239,9 @@ SWEEP_REGRESSIONS = [
     *(("r10d_docx_symbol_dash_for_none", s, "docx") for s in ("g006", "s_blank_zeros")),
     # ... and a custom footnote mark (w:customMarkFollows) after a total read as its last digit
     *(("r10d_docx_custom_footnote_mark", s, "docx") for s in ("g006", "s_2019")),
+    # the merge's full sweep: a table-四 row of twenty cells (a 行政赔偿 block after the three,
+    # zeros blank) lost its five leading blanks and read 行政赔偿's figures as 复议后起诉's
+    ("t4_extra_compensation_block", "s_blank_zeros", "txt"),
     # adversary round 10 (r10md): converter markdown of merged cells — a "—" over two columns
     # written "— |  |" read the blank as 0; a row that lost a cell, padded blank at its end,
     # read shifted; pandoc grid tables read without their spans; pandoc gfm's HTML table under
