@@ -420,7 +420,11 @@ def _flat_t2(region: str, template: str, state: ParseState) -> None:
     seq = False        # the sub-table prints a 序号 column: its numbers run into the rows'
     prev: tuple[str, list[str], str] | None = None   # the row read last: key, layout, its run
     printed: list[tuple[str | None, str, list[str], int | None]] = []   # rows in printed order
-    for label, run, unit in _chunks(region, allow_decimal=True, dashes=True):
+    chunks = _chunks(region, allow_decimal=True, dashes=True)
+    # the text keeps white space between a row's cells (a cell per line, cells joined by spaces):
+    # a row with fewer figures than columns lost blank cells, its digits did not run together
+    state.t2_spaced = any(len(run.split()) >= 2 for _lab, run, _u in chunks)
+    for label, run, unit in chunks:
         before = cols   # the columns in effect before this chunk's header words
         names = list(_T2_ROW_NAMES.finditer(label))
         head = label[:names[-1].start()] if names else label
@@ -506,7 +510,30 @@ def _flat_t2(region: str, template: str, state: ParseState) -> None:
             _flag_t2_row(state, lab.key, sorted(vocab.T2_ROW_COLS.get(lab.key, set()) - set(layout)), why)
         if seq:
             _flag_t2_row(state, lab.key, layout, f"表格有序号列，序号与数字串 {run!r} 连在一起，无法区分")
+    _flag_trailing_t2_rows(region, cols, template, split, printed, state)
     flag_unlabelled_t2(state, template, printed)
+
+
+def _flag_trailing_t2_rows(region: str, cols: list[str], template: str, split: set[str],
+                           printed: list, state: ParseState) -> None:
+    """Rows named after the table's last figure (行政处罚 行政强制 行政事业性收费 whose cells were
+    blank and dropped by the text extraction): printed, not readable — flagged, never dropped."""
+    last = max((m.end() for m in re.finditer(r"\d|—", region)), default=0)
+    tail = region[last:]
+    for m in _T2_ROW_NAMES.finditer(tail):
+        lab = vocab.match_t2_row(m.group(0))
+        if lab is None or lab.key in split or any(k.startswith(f"t2.{lab.key}.") for k in state.cells):
+            continue
+        seg = re.sub(r"\s+", "", tail[:m.start()])
+        own = cols
+        if "信息内容" in seg:
+            own = _flat_t2_cols(seg[seg.rfind("信息内容"):])
+        elif "第二十条" in seg:
+            own = []
+        lay = _t2_row_layout(lab.key, own, template) or sorted(vocab.T2_ROW_COLS.get(lab.key, ()))
+        printed.append((lab.key, m.group(0), own, None))
+        _flag_t2_row(state, lab.key, lay + vocab.t2_unnamed_cols(lab.key, lay, template),
+                     f"「{m.group(0)}」后没有数字（单元格空白或印作／、无等，文本中已看不出）：该行的值无法读取")
 
 
 _SUB_HEAD = re.compile(r"第二十条(?:第\s*[(（]?\s*[0-9一二三四五六七八九十]{1,3}\s*[)）]?\s*项)?")
@@ -811,6 +838,15 @@ def _flat_t2_row(row_key: str, layout: list[str], run: str, unit: str, state: Pa
         # for 11); only the spaces made this cut the one left, and table 二 has no identity
         for k in filter(None, keys):
             state.flag(k, f"数字串 {run!r} 只因其中的空格才有唯一切分，而爬取文本中的空格可能在数字内部：无法确定")
+    toks = run.split()
+    if state.t2_spaced and len(layout) > 1 and len(toks) < len(layout) and \
+            not all(x.startswith("—") for x in toks):
+        # cells printed apart elsewhere in the table, fewer figures than columns here: a blank
+        # cell (0) dropped by the text extraction is as likely as digits run together (1 11 is
+        # 1, blank, 11 rather than 1|1|1) and table 二 has no identity to tell (NOTES L?? r11dump)
+        for k in filter(None, keys):
+            state.flag(k, f"本表各单元格之间有空白分隔，此行数字串 {run!r} 的数字个数少于列数（{len(layout)}）："
+                          "可能有空白单元格在提取时被略去，无法确定各数所属的列")
     if len(cands) > 1:
         alts = _cuts_text(cands)
         for k, fixed in zip(keys, settled):

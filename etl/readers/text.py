@@ -81,13 +81,15 @@ def read_text(data: bytes, source: str, fmt: str = "txt") -> Document:
         doc.warnings.append(f"文本编码按 {enc} 读取")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
+    if sum(1 for ln in lines if _BOX_LINE.search(ln)) >= 5:
+        lines = [ln.translate(_BOX_TO_ASCII) if _BOX_LINE.search(ln) else ln for ln in lines]
     if fmt != "md" and _flanked_tabs(lines) >= 20:
         lines = _paragraph_rows(lines)   # a browser's innerText of paragraph cells: rows of TABs
     if fmt == "md" and _HTML_TABLE.search(text):
         # converters (MinerU, marker) write a markdown file's tables as HTML <table> blocks
         doc.damaged = True
         doc.blocks = _markdown_with_html_tables(text, source)
-    elif fmt == "md" or sum(1 for ln in lines if ln.lstrip().startswith("|")) >= 5:
+    elif fmt == "md" or sum(1 for ln in lines if ln.lstrip().startswith("|")) >= 5 or _pipe_markdown(lines):
         doc.fmt = "md"
         doc.damaged = True
         doc.blocks = _markdown_blocks(lines)
@@ -101,6 +103,27 @@ def read_text(data: bytes, source: str, fmt: str = "txt") -> Document:
     if _cut_in_table(lines):
         doc.mark_cut_tail(CUT_TAIL)
     return doc
+
+
+#: a text browser's table borders (w3m, elinks -dump: ┌─┬─┐ │ ├─┼─┤): drawn in box characters
+#: of one column each, they are the grid table's + - | (NOTES L?? r11dump)
+_BOX_LINE = re.compile(r"^\s*[┌├└╔╠╚┏┣┗│║┃]")
+_BOX_TO_ASCII = str.maketrans({**{c: "+" for c in "┌┬┐├┼┤└┴┘╔╦╗╠╬╣╚╩╝┏┳┓┣╋┫┗┻┛╒╤╕╞╪╡╘╧╛╓╥╖╟╫╢╙╨╜"},
+                               **{c: "-" for c in "─━╌┄"}, "═": "=",
+                               **{c: "|" for c in "│┃║╎┆"}})
+
+
+def _pipe_markdown(lines: list[str]) -> bool:
+    """Markdown under a .txt name (html2text's output saved as text): pipe tables without
+    outer pipes, each under its delimiter row (``---|---``, or ``---`` under a one-cell first
+    row), and ``#`` headings or many `` | `` rows."""
+    delims = 0
+    for i, ln in enumerate(lines[:-1]):
+        s = ln.strip()
+        if " | " in lines[i + 1] and (re.fullmatch(r"-{3,}", s) or (_md_delim(s, dashes=3) is not None)):
+            delims += 1
+    rows = sum(1 for ln in lines if " | " in ln)
+    return delims >= 2 and rows >= 8
 
 
 CUT_TAIL = "文件在表格中途结束（下载不完整或被截断）：最后一个数字可能缺少位数"
@@ -247,7 +270,11 @@ def _cell_paragraphs_joined(lines: list[str]) -> list[str]:
     the TAB that opens its cell (``行政许可\t``, ``""``, ``550``, ``""``, ``\t``, ``""``, ``2``).
     A row line ending in a TAB and followed, after blank lines, by a line of one figure is
     that cell; a line starting with a TAB after blank lines then opens the row's next cell.
-    Only figures are pulled up: a line of words after a row's blank last cell is the next row."""
+    Only figures are pulled up: a line of words after a row's blank last cell is the next row.
+    Word's "save as text" writes a cell's paragraphs on lines of their own with no blank line
+    between: a row line ending in a TAB right before a line of one figure (a cell whose first
+    paragraph is empty: ``3.其他\t108\t2\t0\t0\t0\t0\t`` then ``110``) is that cell too — no
+    row of a report table is a figure alone."""
     out: list[str] = []
     i, n = 0, len(lines)
     while i < n:
@@ -257,7 +284,7 @@ def _cell_paragraphs_joined(lines: list[str]) -> list[str]:
             j = i
             while j < n and _blank(lines[j]):
                 j += 1
-            if j == i or j >= n or not _FIGURE_LINE.match(lines[j]):
+            if j >= n or not _FIGURE_LINE.match(lines[j]) or (j == i and "\t" in lines[j]):
                 break
             line = line.rstrip(" \u3000") + lines[j].strip(" \u3000\xa0")
             i = j + 1
@@ -476,27 +503,61 @@ def _md_row(s: str, width: int | None, outer: bool) -> list[str]:
 _GRID_BORDER = re.compile(r"\+(?:[-=:]+\+)+")
 _GRID_SEP_CHARS = frozenset("|+-=: ")
 _GRID_RULE = re.compile(r"\+[-=:]{2,}|[-=:]{2,}\+")
+_RULE_SEG = re.compile(r"[-=:]{2,}|\s*")
 
 
-def _display(line: str) -> list[str]:
+def _is_rule(text: str) -> bool:
+    """A grid table's rule line: ``+--+`` joints (pandoc), or — links -dump, which draws
+    ``|-----|`` without joints — every segment between edges all dashes or all blank (a label
+    over several rows), at least one of dashes."""
+    if _GRID_RULE.search(text):
+        return True
+    s = text.strip()
+    if len(s) < 3 or s[0] not in "|+" or s[-1] not in "|+":
+        return False
+    segs = re.split(r"[|+]", s[1:-1])
+    return all(_RULE_SEG.fullmatch(x) for x in segs) and any(x and x[0] in "-=:" for x in segs)
+
+
+def _bound_marks(d: list[str]) -> list[int]:
+    """Where a line of separator characters marks column edges: its ``+`` joints, and on a rule
+    line its ``|`` edges too (links -dump)."""
+    if not set(d) <= _GRID_SEP_CHARS:
+        return []
+    marks = "+|" if _is_rule("".join(d)) else "+"
+    return [i for i, ch in enumerate(d) if ch in marks]
+
+
+def _display(line: str, wide: bool = True) -> list[str]:
     """A line's characters by display column: a wide (CJK) character takes two columns (its
-    second is ``""``), as pandoc lays out a grid table."""
+    second is ``""``), as pandoc lays out a grid table; with ``wide`` false every character
+    takes one (links -dump lays a table out by characters)."""
     out: list[str] = []
     for ch in line.rstrip():
         out.append(ch)
-        if unicodedata.east_asian_width(ch) in "WF":
+        if wide and unicodedata.east_asian_width(ch) in "WF":
             out.append("")
     return out
 
 
 def _grid_table(block: list[str]) -> Table | None:
+    """A grid table read by display columns, or by characters where its edges line up only
+    that way (a text browser that counts a CJK character as one column)."""
+    for wide in (True, False):
+        disp = [_display(ln.strip(), wide) for ln in block]
+        bounds = {i for d in disp for i in _bound_marks(d)}
+        if all(i in bounds for d in disp if d and d[0] == "|" for i, ch in enumerate(d) if ch == "|"):
+            return _grid_table_by(disp)
+    return _grid_table_by([_display(ln.strip()) for ln in block])
+
+
+def _grid_table_by(disp: list[list[str]]) -> Table | None:
     """A grid table (pandoc's markdown and plain writers: ``+----+----+`` borders, ``|`` cell
     edges): merged cells are read as spans, as an HTML table's — a "—" merged over two columns
     is one cell over both, not a "—" and a blank; a label over several rows is one cell whose
     lines are joined.  None when the block is not a well-formed grid."""
     from etl.readers.html import join_cell_lines
-    disp = [_display(ln.strip()) for ln in block]
-    bounds = sorted({i for d in disp if set(d) <= _GRID_SEP_CHARS for i, ch in enumerate(d) if ch == "+"})
+    bounds = sorted({i for d in disp for i in _bound_marks(d)})
     if len(bounds) < 2:
         return None
     ncol = len(bounds) - 1
@@ -533,7 +594,7 @@ def _grid_table(block: list[str]) -> Table | None:
     for d in disp:
         if not d:
             continue
-        if _GRID_RULE.search("".join(ch or " " for ch in d)):
+        if _is_rule("".join(ch or " " for ch in d)):
             # a rule under some columns; a column without one continues its cell (a label
             # over several rows), whose text may go on on this line
             close_group()

@@ -8200,3 +8200,271 @@ def _r10p_pdfium_text_wrapped_labels(rep: dict, fmt: str) -> Plan:
         # zeros printed as empty cells leave no trace in the text: the rows cannot be placed
         lost |= {k for k in rep["cells"] if k.startswith(("t3.", "t4."))}
     return Plan(post=post, flag_ok=lost)
+
+
+# ---- adversary round 11 (r11dump)
+# Plain-text renderings of a report web page as text browsers and extractors make them: w3m /
+# elinks -dump (box-drawing grid, a CJK character two columns wide, cells wrapped), links -dump
+# (ASCII grid laid out by characters: its edges line up only counting a CJK character as one
+# column), html2text saved under a .txt name, and an extractor's one-cell-a-line text whose
+# blank cells vanish.  The page around the tables is the renderer's invented text.
+
+
+def _r11d_width(s: str, wide: bool) -> int:
+    import unicodedata
+    return sum(2 if wide and unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+def _r11d_wrap(text: str, w: int, wide: bool) -> list[str]:
+    """The text broken into lines at most ``w`` columns wide (a browser's cell wrap)."""
+    lines: list[str] = []
+    for para in text.split("\n"):
+        cur = ""
+        for ch in para:
+            if cur and _r11d_width(cur + ch, wide) > w:
+                lines.append(cur)
+                cur = ""
+            cur += ch
+        lines.append(cur)
+    return lines or [""]
+
+
+_R11D_JOINTS = {  # (up, down, left, right) -> box character
+    (0, 1, 0, 1): "┌", (0, 1, 1, 0): "┐", (1, 0, 0, 1): "└", (1, 0, 1, 0): "┘",
+    (1, 1, 0, 1): "├", (1, 1, 1, 0): "┤", (0, 1, 1, 1): "┬", (1, 0, 1, 1): "┴",
+    (1, 1, 1, 1): "┼", (0, 0, 1, 1): "─", (1, 1, 0, 0): "│", (0, 0, 1, 0): "─", (0, 0, 0, 1): "─",
+    (1, 0, 0, 0): "│", (0, 1, 0, 0): "│",
+}
+
+
+def _r11d_grid(t: R.Table, text_of: Callable[[Any], str], *, style: str, cap: int = 12) -> list[str]:
+    """A table as a text browser dumps it: ``w3m`` (box drawing, CJK two columns), ``links``
+    (ASCII; ``|----|`` rules, ``+`` joints, laid out counting every character as one column).
+    A cell's text wraps within its column; a label over several rows runs down through the
+    rules between them, as w3m prints it."""
+    wide = style != "links"
+    spans: list[tuple[int, int, int, int, str]] = []   # r0, c0, r1 (excl), c1 (excl), text
+    owner: dict[tuple[int, int], int] = {}
+    for r, line in enumerate(t.placed):
+        for c, cell, cont in line:
+            if cont:
+                continue
+            spans.append((r, c, r + cell.rs, c + cell.cs, text_of(cell)))
+            for dr in range(cell.rs):
+                for dc in range(cell.cs):
+                    owner[(r + dr, c + dc)] = len(spans) - 1
+    nrows, ncols = len(t.placed), t.ncols
+    widths = [2] * ncols
+    for _r0, c0, _r1, c1, text in spans:
+        if c1 - c0 == 1:
+            widths[c0] = max(widths[c0], min(_r11d_width(text, wide), cap if re.search(r"\D", text) else 99))
+    for _r0, c0, _r1, c1, text in spans:
+        inner = sum(widths[c0:c1]) + (c1 - c0 - 1)
+        want = min(_r11d_width(text, wide), cap * (c1 - c0))
+        if want > inner:
+            widths[c1 - 1] += want - inner
+    heights = [1] * nrows
+    for r0, c0, r1, c1, text in spans:
+        if r1 - r0 == 1:
+            inner = sum(widths[c0:c1]) + (c1 - c0 - 1)
+            heights[r0] = max(heights[r0], len(_r11d_wrap(text, inner, wide)))
+    for r0, c0, r1, c1, text in spans:
+        inner = sum(widths[c0:c1]) + (c1 - c0 - 1)
+        need = len(_r11d_wrap(text, inner, wide))
+        have = sum(heights[r0:r1]) + (r1 - r0 - 1)
+        if need > have:
+            heights[r1 - 1] += need - have
+    xs = [0]
+    for w in widths:
+        xs.append(xs[-1] + w + 1)
+    ys = [0]
+    for h in heights:
+        ys.append(ys[-1] + h + 1)
+    canvas = [[" "] * (xs[-1] + 1) for _ in range(ys[-1] + 1)]
+
+    def cell_at(r: int, c: int) -> int | None:
+        return owner.get((r, c)) if 0 <= r < nrows and 0 <= c < ncols else None
+
+    # borders: a vertical edge between two columns where the cells differ, a rule under a row
+    # where they differ
+    vert = [[cell_at(r, c - 1) != cell_at(r, c) for c in range(ncols + 1)] for r in range(nrows)]
+    hor = [[cell_at(r - 1, c) != cell_at(r, c) for c in range(ncols)] for r in range(nrows + 1)]
+    for r in range(nrows):
+        for c in range(ncols + 1):
+            if vert[r][c]:
+                for y in range(ys[r] + 1, ys[r + 1]):
+                    canvas[y][xs[c]] = "│"
+    for r in range(nrows + 1):
+        for c in range(ncols):
+            if hor[r][c]:
+                for x in range(xs[c] + 1, xs[c + 1]):
+                    canvas[ys[r]][x] = "─"
+        for c in range(ncols + 1):
+            up = r > 0 and vert[r - 1][c]
+            down = r < nrows and vert[r][c]
+            left = c > 0 and hor[r][c - 1]
+            right = c < ncols and hor[r][c]
+            key = (int(up), int(down), int(left), int(right))
+            if any(key):
+                canvas[ys[r]][xs[c]] = _R11D_JOINTS[key]
+    # texts, over the cell's lines including the rules its rows span
+    for r0, c0, r1, c1, text in spans:
+        inner = xs[c1] - xs[c0] - 1
+        lines = _r11d_wrap(text, inner, wide)
+        top = ys[r0] + 1
+        room = ys[r1] - top
+        y0 = top + max(0, (room - len(lines)) // 2)
+        for i, ln in enumerate(lines):
+            x = xs[c0] + 1
+            for ch in ln:
+                canvas[y0 + i][x] = ch
+                if wide and _r11d_width(ch, True) == 2:
+                    canvas[y0 + i][x + 1] = ""
+                    x += 2
+                else:
+                    x += 1
+    out = ["".join(row).rstrip() for row in canvas]
+    if style == "links":
+        ascii_ = str.maketrans({"─": "-", "│": "|", **{c: "+" for c in "┌┐└┘├┤┬┴┼"}})
+        fixed = []
+        for i, ln in enumerate(out):
+            ln = ln.translate(ascii_)
+            if 0 < i < len(out) - 1 and ln[:1] == "+":
+                ln = "|" + ln[1:-1] + "|"   # links draws a rule's ends as the table's edges
+            fixed.append("   " + ln)
+        return fixed
+    return out
+
+
+def _r11d_page(rep: dict, tables: Callable[[R.Table, Any], list[str]], head: tuple[str, str] = ("", "")) -> str:
+    """The invented page around the three tables, the tables as ``tables`` renders them."""
+    r = R._R(rep, {})
+    nar = r.narrative()
+    out = [head[0] + r.title(), ""] + nar["intro"] + ["", head[1] + "一、总体情况", ""] + nar["general"] + [""]
+    for t, title in zip(r.tables, (vocab.TABLE_ZH["t2"], vocab.TABLE_ZH["t3"], r.t4_heading())):
+        out += [head[1] + title, ""]
+        for piece in R._pieces(t):
+            out += [piece] if isinstance(piece, str) else tables(piece, r)
+        out.append("")
+    out += [head[1] + "五、存在的主要问题及改进情况", ""] + nar["problems"]
+    out += ["", head[1] + "六、其他需要报告的事项", ""] + nar["other"]
+    return "\n".join(out) + "\n"
+
+
+def _r11d_text_of(r: Any) -> Callable[[Any], str]:
+    return lambda cell: r.value(cell.key) if cell.kind == "num" else cell.text
+
+
+@transform("r11d_w3m_dump_box_grid", "11", ("txt",))
+def _r11d_w3m_dump_box_grid(rep: dict, fmt: str) -> Plan:
+    """``w3m -dump`` of the report page (elinks alike): every table a box-drawing grid
+    (┌─┬─┐ │ ├─┼─┤), a CJK character two columns wide, labels wrapped inside their cells, a
+    label over several rows running down through the rules between them.  Every figure is in
+    its column: nothing may be flagged beyond the budget."""
+    def post(data: bytes, f: str) -> bytes:
+        return _r11d_page(rep, lambda t, r: _r11d_grid(t, _r11d_text_of(r), style="w3m")).encode("utf-8")
+    return Plan(post=post)
+
+
+@transform("r11d_w3m_dump_narrow_cells", "11", ("txt",))
+def _r11d_w3m_dump_narrow_cells(rep: dict, fmt: str) -> Plan:
+    """``w3m -dump -cols 60``: the same box grid with labels and header words wrapped every few
+    characters (自然 / 人, 结果维 / 持)."""
+    def post(data: bytes, f: str) -> bytes:
+        return _r11d_page(rep, lambda t, r: _r11d_grid(t, _r11d_text_of(r), style="w3m", cap=4)).encode("utf-8")
+    return Plan(post=post)
+
+
+@transform("r11d_links_dump_ascii_grid", "11", ("txt",))
+def _r11d_links_dump_ascii_grid(rep: dict, fmt: str) -> Plan:
+    """``links -dump`` of the page: an ASCII grid (``+----+`` borders, ``|----+----|`` rules
+    with the table's edges as ``|``, a rule under a colspan without joints) laid out counting a
+    CJK character as one column, so its edges line up by characters, not on screen."""
+    def post(data: bytes, f: str) -> bytes:
+        return _r11d_page(rep, lambda t, r: _r11d_grid(t, _r11d_text_of(r), style="links")).encode("utf-8")
+    return Plan(post=post)
+
+
+@transform("r11d_html2text_saved_as_txt", "11", ("txt",))
+def _r11d_html2text_saved_as_txt(rep: dict, fmt: str) -> Plan:
+    """html2text's markdown saved under a .txt name: ``#`` headings, each table row its cells
+    joined by `` | `` without outer pipes (merged cells once), a ``---|---`` delimiter under a
+    table's first row (``---`` under a one-cell first row), two spaces ending each line."""
+    def rows(t: R.Table, r: Any) -> list[str]:
+        text = _r11d_text_of(r)
+        out = []
+        for i, line in enumerate(t.placed):
+            cells = [text(cell) for _c, cell, cont in line if not cont]
+            out.append(" | ".join(cells) + "  ")
+            if i == 0:
+                out.append("|".join(["---"] * len(cells)) + "  ")
+        return out
+    def post(data: bytes, f: str) -> bytes:
+        return _r11d_page(rep, rows, head=("# ", "## ")).encode("utf-8")
+    # zeros printed blank: table 四's all-blank figure row is pipes and spaces only, its edge
+    # cells lost (as md_html2text_tables, a known gap): its cells may be flagged
+    blank = (rep.get("options") or {}).get("blank_zeros")
+    return Plan(post=post, flag_ok={k for k in rep["cells"] if k.startswith("t4.")} if blank else set())
+
+
+@transform("r11d_cells_per_line_blanks_dropped", "11", ("txt",))
+def _r11d_cells_per_line_blanks_dropped(rep: dict, fmt: str, joined: bool = False) -> Plan | None:
+    """An extractor's text of the page (BeautifulSoup ``get_text("\\n")``, readability): one cell
+    a line, and zeros printed as empty cells gone without a trace (table 二's too), so a row
+    ``1 | (blank) | 11`` reads ``1`` / ``11``.  A row short of figures cannot be placed: its
+    cells may be flagged, never read as 1 / 1 / 1."""
+    cells = rep["cells"]
+    zeros = {k for k, v in cells.items() if v == 0}
+    if not any(k.startswith("t2.") for k in zeros):
+        return None
+
+    def text(cell: Any) -> str:
+        if cell.kind == "num":
+            return "" if cells.get(cell.key) == 0 else R._R(rep, {}).value(cell.key)
+        return cell.text
+
+    def lines(t: R.Table, r: Any) -> list[str]:
+        out = [s for line in t.placed for _c, cell, cont in line if not cont and (s := text(cell))]
+        return [" ".join(out)] if joined else out
+    def post(data: bytes, f: str) -> bytes:
+        return _r11d_page(rep, lines).encode("utf-8")
+    short_rows = {k.rsplit(".", 1)[0] for k in zeros}
+    lost = {k for k in cells if k.startswith(("t3.", "t4.")) or k.rsplit(".", 1)[0] in short_rows}
+    return Plan(post=post, flag_ok=lost, complete=False)
+
+
+@transform("r11d_cells_space_joined_blanks_dropped", "11", ("txt",))
+def _r11d_cells_space_joined_blanks_dropped(rep: dict, fmt: str) -> Plan | None:
+    """``get_text(" ")`` of the same page: each table one line of its cells joined by spaces,
+    zeros printed blank gone — a row at the table's end whose cells were all blank leaves its
+    label alone after the last figure (行政处罚 行政强制 行政事业性收费): flagged, not dropped."""
+    return _r11d_cells_per_line_blanks_dropped(rep, fmt, joined=True)
+
+
+@transform("r11d_word_text_last_cell_paragraphs", "11", ("txt",))
+def _r11d_word_text_last_cell_paragraphs(rep: dict, fmt: str) -> Plan | None:
+    """Word's "save as plain text" of the report: a row's cells joined by TABs, a vertically
+    merged cell as an empty field, CRLF line ends — and a figure cell whose first paragraph is
+    empty (pasted with a stray paragraph mark) written as ``…\\t0\\t`` then ``110`` on a line of
+    its own.  Here the 总计 cell of every other table-三 row that prints a non-zero total:
+    the figure is that cell's, never a blank (0) followed by a stray line."""
+    cells = rep["cells"]
+    picked = [k for k in cells if k.startswith("t3.") and k.endswith(".total") and cells[k]][::2]
+    if not picked:
+        return None
+
+    def rows(t: R.Table, r: Any) -> list[str]:
+        out = []
+        for line in t.placed:
+            fields = []
+            for _c, cell, cont in line:
+                s = "" if cont else (r.value(cell.key) if cell.kind == "num" else cell.text)
+                if cell.kind == "num" and cell.key in picked and s:
+                    s = "\r\n" + s
+                fields.append(s)
+            out.append("\t".join(fields))
+        return out
+
+    def post(data: bytes, f: str) -> bytes:
+        return _r11d_page(rep, rows).replace("\r\n", "\n").replace("\n", "\r\n").encode("utf-8")
+    return Plan(post=post)

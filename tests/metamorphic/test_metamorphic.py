@@ -90,6 +90,15 @@ def test_right_or_flagged_never_silent(tname, fmt):
 # (transform, source, format) files of the full sweep that once came back silently wrong or
 # with phantom keys: each holds the property from its fix on, whatever the rotation samples.
 SWEEP_REGRESSIONS = [
+    # adversary round 11 (r11dump): an extractor's one-cell-a-line text with zeros printed blank
+    # and gone (1 / 11 for 1 | blank | 11): table 二's short row cut as 1|1|1 — silently
+    *(("r11d_cells_per_line_blanks_dropped", s, "txt") for s in ("g003", "g004", "g015")),
+    # ... joined by spaces (get_text(" ")): table 二's rows printed all blank after its last
+    # figure (行政处罚 行政强制 行政事业性收费) dropped, unflagged
+    *(("r11d_cells_space_joined_blanks_dropped", s, "txt") for s in ("g013", "g014", "g015")),
+    # ... Word's "save as text" with a figure cell whose first paragraph is empty (…\t then
+    # 110 on its own line): read as a blank 总计 (0), the figure dropped — 134 cells, 23 files
+    *(("r11d_word_text_last_cell_paragraphs", s, "txt") for s in ("g003", "g012", "s_2019", "s_shandong_item_count")),
     # adversary round 10 (r10tmpl): with 〇/零 read as 0, a table-四 row typed in Chinese
     # numerals (Word text) had its zero words read as the row's only figures: four cells of
     # the block silently 0 (now a zero word in a row of Chinese numerals stays flagged)
@@ -275,6 +284,13 @@ def test_sweep_regressions(tname, sid, fmt):
 # files of the full sweep once flagged far beyond their damage (right figures flagged: over the
 # flag budget) outside the rotation's sample: each holds the whole property from its fix on.
 BUDGET_REGRESSIONS = [
+    # adversary round 11 (r11dump): w3m / links dumps (box-drawing and ASCII grids) read as
+    # loose lines (every cell flagged, labels wrapped in narrow cells lost unflagged), and
+    # html2text's markdown under a .txt name refused for want of a title (its "# " heading)
+    *(("r11d_w3m_dump_box_grid", s, "txt") for s in ("g000", "g011", "s_2021")),
+    *(("r11d_w3m_dump_narrow_cells", s, "txt") for s in ("g003", "s_shandong_item_count")),
+    *(("r11d_links_dump_ascii_grid", s, "txt") for s in ("g015", "s_2019")),
+    *(("r11d_html2text_saved_as_txt", s, "txt") for s in ("g006", "s_2019")),
     # adversary round 10 (r10docx): table 三 in a WPS text box anchored in a layout table's
     # cell: the box was never read, every cell of table 三 flagged
     *(("r10d_docx_table3_box_in_layout_cell", s, "docx") for s in ("g003", "s_2019")),
