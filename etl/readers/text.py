@@ -81,6 +81,9 @@ def read_text(data: bytes, source: str, fmt: str = "txt") -> Document:
         doc.warnings.append(f"文本编码按 {enc} 读取")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
+    if sum(1 for ln in lines if _BOX_ANY.search(ln)) >= 5 or \
+            any((m := _ASCII_TOP.match(ln)) and m.group(1) for ln in lines):
+        lines = _box_side_text_apart(lines)
     if sum(1 for ln in lines if _BOX_LINE.search(ln)) >= 5:
         lines = [ln.translate(_BOX_TO_ASCII) if _BOX_LINE.search(ln) else ln for ln in lines]
     if fmt != "md" and _flanked_tabs(lines) >= 20:
@@ -111,6 +114,61 @@ _BOX_LINE = re.compile(r"^\s*[┌├└╔╠╚┏┣┗│║┃]")
 _BOX_TO_ASCII = str.maketrans({**{c: "+" for c in "┌┬┐├┼┤└┴┘╔╦╗╠╬╣╚╩╝┏┳┓┣╋┫┗┻┛╒╤╕╞╪╡╘╧╛╓╥╖╟╫╢╙╨╜"},
                                **{c: "-" for c in "─━╌┄"}, "═": "=",
                                **{c: "|" for c in "│┃║╎┆"}})
+
+
+_BOX_ANY = re.compile(r"[┌├└│]")
+_ASCII_TOP = re.compile(r"^([^|+]*?)\+-[-+]*\+\s*$")   # a table's top border: nothing drawn before it
+_BOX_EDGE = frozenset("┌├└│┼┬┴┤┐┘─")
+
+
+def _at_display_col(line: str, col: int) -> tuple[str, str] | None:
+    """The line cut at display column ``col`` (a CJK character two columns wide): (before,
+    from there on); None when a wide character straddles the column."""
+    w = 0
+    for i, ch in enumerate(line):
+        if w == col:
+            return line[:i], line[i:]
+        if w > col:
+            return None
+        w += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+    return (line, "") if w == col else None
+
+
+def _box_side_text_apart(lines: list[str]) -> list[str]:
+    """A text browser's dump of a page laid out in a table (a side column of links beside the
+    report): the side column's words stand on the lines of a drawn table, left of its edge
+    (``机构概况    │  │1.属于国家秘密 │0 …``).  Each drawn table's lines are cut at its left
+    edge (its top border's column); the words cut off follow the table as lines of their own."""
+    out: list[str] = []
+    i, n = 0, len(lines)
+    while i < n:
+        m = re.match(r"^([^│├┌└|+]*?)┌[─┬]+┐\s*$", lines[i])
+        ascii_ = m is None and (m := _ASCII_TOP.match(lines[i])) is not None
+        if not m:
+            out.append(lines[i])
+            i += 1
+            continue
+        # links lays a table out by characters, w3m and elinks by display columns
+        col = len(m.group(1)) if ascii_ else \
+            sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in m.group(1))
+        side: list[str] = []
+        j = i
+        while j < n:
+            cut = (lines[j][:col], lines[j][col:]) if ascii_ else _at_display_col(lines[j], col)
+            if cut is None or not cut[1] or cut[1][0] not in ("|+" if ascii_ else _BOX_EDGE):
+                break
+            if cut[0].strip():
+                side.append(cut[0].strip())
+            out.append(" " * col + cut[1])
+            j += 1
+            if cut[1][0] == "└" or (ascii_ and j - 1 > i and _ASCII_TOP.match(lines[j - 1])):
+                break
+        if j == i:
+            out.append(lines[i])
+            j = i + 1
+        out += side
+        i = j
+    return out
 
 
 def _pipe_markdown(lines: list[str]) -> bool:

@@ -8468,3 +8468,49 @@ def _r11d_word_text_last_cell_paragraphs(rep: dict, fmt: str) -> Plan | None:
     def post(data: bytes, f: str) -> bytes:
         return _r11d_page(rep, rows).replace("\r\n", "\n").replace("\n", "\r\n").encode("utf-8")
     return Plan(post=post)
+
+
+_R11D_SIDE = ("栏目导航", "机构职能", "政策文件", "规划计划", "统计数据", "公开年报", "依申请公开")
+
+
+def _r11d_side_column(text: str, wide: bool) -> str:
+    """The page laid out in a two-column layout table: every line indented by the side
+    column's width, its link words beside the middle of the tallest drawn table."""
+    lines = text.split("\n")
+    width = 18
+    grid = [i for i, ln in enumerate(lines) if ln.lstrip()[:1] in ("│", "├", "┌", "└", "|", "+")]
+    blocks: list[list[int]] = []
+    for i in grid:
+        if blocks and i == blocks[-1][-1] + 1:
+            blocks[-1].append(i)
+        else:
+            blocks.append([i])
+    tall = max(blocks, key=len) if blocks else []
+    start = tall[len(tall) // 2 - len(_R11D_SIDE) // 2] if len(tall) > len(_R11D_SIDE) else -1
+    out = []
+    for i, ln in enumerate(lines):
+        k = i - start
+        word = _R11D_SIDE[k] if start >= 0 and 0 <= k < len(_R11D_SIDE) else ""
+        out.append(word + " " * (width - _r11d_width(word, wide)) + ln if ln or word else ln)
+    return "\n".join(out)
+
+
+@transform("r11d_w3m_dump_side_column", "11", ("txt",))
+def _r11d_w3m_dump_side_column(rep: dict, fmt: str) -> Plan:
+    """``w3m -dump`` of a page laid out in a layout table: the report in the right column, a
+    column of links on its left, whose words stand on the lines of table 三's box grid
+    (``机构职能          │      │1.属于国家秘密 │0 …``).  The words are no part of the table."""
+    def post(data: bytes, f: str) -> bytes:
+        page = _r11d_page(rep, lambda t, r: _r11d_grid(t, _r11d_text_of(r), style="w3m"))
+        return _r11d_side_column(page, True).encode("utf-8")
+    return Plan(post=post)
+
+
+@transform("r11d_links_dump_side_column", "11", ("txt",))
+def _r11d_links_dump_side_column(rep: dict, fmt: str) -> Plan:
+    """``links -dump`` of the same two-column page: the ASCII grid laid out by characters, the
+    side column's words on its lines, padded by characters too."""
+    def post(data: bytes, f: str) -> bytes:
+        page = _r11d_page(rep, lambda t, r: _r11d_grid(t, _r11d_text_of(r), style="links"))
+        return _r11d_side_column(page, False).encode("utf-8")
+    return Plan(post=post)

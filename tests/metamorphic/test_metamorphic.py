@@ -291,6 +291,10 @@ BUDGET_REGRESSIONS = [
     *(("r11d_w3m_dump_narrow_cells", s, "txt") for s in ("g003", "s_shandong_item_count")),
     *(("r11d_links_dump_ascii_grid", s, "txt") for s in ("g015", "s_2019")),
     *(("r11d_html2text_saved_as_txt", s, "txt") for s in ("g006", "s_2019")),
+    # ... and the same dumps of a page laid out with a side column of links whose words stand
+    # on the grid's lines left of its edge: table 三 read as loose lines
+    *(("r11d_w3m_dump_side_column", s, "txt") for s in ("g009", "s_2021")),
+    *(("r11d_links_dump_side_column", s, "txt") for s in ("g001", "s_2019")),
     # adversary round 10 (r10docx): table 三 in a WPS text box anchored in a layout table's
     # cell: the box was never read, every cell of table 三 flagged
     *(("r10d_docx_table3_box_in_layout_cell", s, "docx") for s in ("g003", "s_2019")),
