@@ -649,10 +649,21 @@ def _grid_table_by(disp: list[list[str]]) -> Table | None:
         rows.append(row)
         group.clear()
 
+    after_rule = False   # the line before was a rule right across the table
+    last_rule: list[str] = []
     for d in disp:
         if not d:
             continue
         if _is_rule("".join(ch or " " for ch in d)):
+            full = all(bool(seg := d[bounds[j] + 1:bounds[j + 1]]) and all(ch in "-=:" for ch in seg)
+                       for j in range(ncol))
+            if after_rule and full and not group:
+                # two rules right across with no line between: a row whose every cell is
+                # empty, drawn with no height (w3m -dump of table 四's figure row, zeros blank);
+                # its cells' edges are the joints of either rule (links draws none on the border)
+                edges = {i for x in (last_rule, d) for i, ch in enumerate(x) if ch in "+|"}
+                group.append(["|" if i in edges else " " for i in range(len(d))])
+            after_rule, last_rule = full, d
             # a rule under some columns; a column without one continues its cell (a label
             # over several rows), whose text may go on on this line
             close_group()
@@ -666,6 +677,7 @@ def _grid_table_by(disp: list[list[str]]) -> Table | None:
             continue
         if d[0] != "|":
             return None
+        after_rule = False
         group.append(d)
     close_group()
     if not rows:

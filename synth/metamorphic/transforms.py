@@ -8237,7 +8237,8 @@ _R11D_JOINTS = {  # (up, down, left, right) -> box character
 }
 
 
-def _r11d_grid(t: R.Table, text_of: Callable[[Any], str], *, style: str, cap: int = 12) -> list[str]:
+def _r11d_grid(t: R.Table, text_of: Callable[[Any], str], *, style: str, cap: int = 12,
+               collapse: bool = False) -> list[str]:
     """A table as a text browser dumps it: ``w3m`` (box drawing, CJK two columns), ``links``
     (ASCII; ``|----|`` rules, ``+`` joints, laid out counting every character as one column).
     A cell's text wraps within its column; a label over several rows runs down through the
@@ -8264,6 +8265,10 @@ def _r11d_grid(t: R.Table, text_of: Callable[[Any], str], *, style: str, cap: in
         if want > inner:
             widths[c1 - 1] += want - inner
     heights = [1] * nrows
+    if collapse:   # w3m draws a row whose every cell is empty with no height
+        for r in range(nrows):
+            if all(not text for r0, _c0, r1, _c1, text in spans if r0 <= r < r1):
+                heights[r] = 0
     for r0, c0, r1, c1, text in spans:
         if r1 - r0 == 1:
             inner = sum(widths[c0:c1]) + (c1 - c0 - 1)
@@ -8514,3 +8519,24 @@ def _r11d_links_dump_side_column(rep: dict, fmt: str) -> Plan:
         page = _r11d_page(rep, lambda t, r: _r11d_grid(t, _r11d_text_of(r), style="links"))
         return _r11d_side_column(page, False).encode("utf-8")
     return Plan(post=post)
+
+
+@transform("r11d_w3m_dump_blank_row_collapsed", "11", ("txt",))
+def _r11d_w3m_dump_blank_row_collapsed(rep: dict, fmt: str) -> Plan | None:
+    """``w3m -dump`` of a page whose zeros are printed as empty cells: a row whose every cell is
+    empty (table 四's figure row of an agency with no case) is drawn with no height — its top
+    rule right above its bottom rule.  The row is there: fifteen blank cells, zeros."""
+    cells = rep["cells"]
+    if any(cells.get(f"t4.{b}.{c}") for b in vocab.T4_ROW_KEYS for c in vocab.T4_COL_KEYS):
+        return None
+
+    def text_of(r: Any) -> Callable[[Any], str]:
+        return lambda cell: ("" if cells.get(cell.key) == 0 else r.value(cell.key)) \
+            if cell.kind == "num" else cell.text
+
+    def post(data: bytes, f: str) -> bytes:
+        page = _r11d_page(rep, lambda t, r: _r11d_grid(t, text_of(r), style="w3m", collapse=True))
+        return page.encode("utf-8")
+    # a zero printed blank in a table-三 row or column whose identity fails (the agency's own
+    # figures) may be a lost digit: flagging it is honest (NOTES L46)
+    return Plan(post=post, flag_ok={k for k, v in cells.items() if k.startswith("t3.") and v == 0})
