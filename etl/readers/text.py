@@ -418,6 +418,60 @@ def _paragraph_rows(lines: list[str]) -> list[str]:
     return out
 
 
+_GROUP_HEAD = re.compile(r"^(?:[一二三四]、|[（(][一二三四五六七][）)])")   # 三、本年度办理结果, （三）不予公开
+
+
+def _is_tab_row(line: str) -> bool:
+    return "\t" in line.strip(" \u3000")[1:]
+
+
+def _names_row_only_joined(words: str, row: str) -> bool:
+    """Whether a line of words and the TAB row after it are one row's label: joined they name
+    a table row, and neither part alone names another (a row whose cells all vanished, its
+    label alone on a line, is a row of its own: 行政强制 before 行政事业性收费\t…)."""
+    from etl import vocab
+
+    def key(text: str) -> str | None:
+        lab = vocab.match_t2_row(text) or vocab.match_t3_row(text)
+        return lab.key if lab else None
+    fields = [f.strip() for f in row.split("\t")]
+    if not fields[0] or not all(not f or _FIGURE_LINE.match(f) for f in fields[1:]):
+        return False   # the row's label and then its figures (or blanks): no header row
+    joined = key(words + fields[0])
+    if joined is None or vocab.match_t4_any(words):
+        return False
+    return all(k in (None, joined) for k in (key(words), key(fields[0])))
+
+
+def _label_paragraphs_joined(lines: list[str]) -> list[str]:
+    """Word's "save as text" of a label cell holding two paragraphs (a label broken by hand:
+    ``一、本年新收政府`` / ``信息公开申请数量\t32\t2…``): a short line of words standing
+    between two TAB rows is the first paragraph of the next row's first cell where together
+    with the row's labels they name a row and neither part names another.  A section heading between
+    two tables (…情况) stays a line."""
+    out: list[str] = []
+    n = len(lines)
+    for i, line in enumerate(lines):
+        s = line.strip(" \u3000")
+        nxt = lines[i + 1] if i + 1 < n else ""
+        if s and "\t" not in s and len(s) <= 40 and out and _is_tab_row(out[-1]) and _is_tab_row(nxt) \
+                and not _FIGURE_LINE.match(s) and not s.endswith(("情况", "报告")) \
+                and nxt.strip(" \u3000")[:1] not in ("\t", "") and _names_row_only_joined(s, nxt):
+            lines[i + 1] = s + nxt.lstrip(" \u3000")
+            continue
+        fields = s.split("\t")
+        if "\t" in s and fields[-1].strip() and out and _is_tab_row(out[-1]) and _is_tab_row(nxt) \
+                and all(not f.strip() or _GROUP_HEAD.match(f.strip()) for f in fields[:-1]) \
+                and not any(_FIGURE_LINE.match(f) and f.strip() for f in fields) \
+                and nxt.strip(" \u3000")[:1] not in ("\t", "") and _names_row_only_joined(fields[-1].strip(), nxt):
+            # the same in a row whose label is not its first cell (a merged group cell's row
+            # printed with an empty first field: \t\t2.申请人逾期未按收费通知要求缴纳费 / 用、…)
+            lines[i + 1] = line.rstrip(" \u3000") + nxt.lstrip(" \u3000")
+            continue
+        out.append(line)
+    return out
+
+
 def _tab_row_blocks(lines: list[str]) -> list:
     """Text copied from a web page (a browser's innerText): one line per table row, the cells
     starting in that row joined by TABs, an empty field for a blank cell.  A run of such lines
@@ -428,7 +482,7 @@ def _tab_row_blocks(lines: list[str]) -> list:
     the same number of fields is read as that grid, column by column."""
     blocks: list = []
     rows: list[list[str]] = []
-    lines = _cell_paragraphs_joined(lines)
+    lines = _label_paragraphs_joined(_cell_paragraphs_joined(lines))
 
     def flush() -> None:
         if len(rows) > 1 and len({len(r) for r in rows}) == 1:

@@ -8540,3 +8540,23 @@ def _r11d_w3m_dump_blank_row_collapsed(rep: dict, fmt: str) -> Plan | None:
     # a zero printed blank in a table-三 row or column whose identity fails (the agency's own
     # figures) may be a lost digit: flagging it is honest (NOTES L46)
     return Plan(post=post, flag_ok={k for k, v in cells.items() if k.startswith("t3.") and v == 0})
+
+
+@transform("r11d_word_text_label_paragraphs", "11", ("txt",))
+def _r11d_word_text_label_paragraphs(rep: dict, fmt: str) -> Plan:
+    """Word's "save as plain text" of a report whose long labels were broken by hand into two
+    paragraphs inside their cells: ``一、本年新收政府`` on a line of its own, then
+    ``信息公开申请数量\\t32\\t2…`` — the words line is the first half of the next row's label,
+    no row of its own (a row whose cells all vanished would print its whole label)."""
+    def split(text: str) -> str:
+        if len(text) > 8 and not re.fullmatch(r"[\d.,/—-]*", text):
+            return text[:len(text) // 2] + "\r\n" + text[len(text) // 2:]
+        return text
+
+    def rows(t: R.Table, r: Any) -> list[str]:
+        return ["\t".join("" if cont else (r.value(cell.key) if cell.kind == "num" else split(cell.text))
+                          for _c, cell, cont in line) for line in t.placed]
+
+    def post(data: bytes, f: str) -> bytes:
+        return _r11d_page(rep, rows).replace("\r\n", "\n").replace("\n", "\r\n").encode("utf-8")
+    return Plan(post=post)

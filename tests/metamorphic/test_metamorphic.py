@@ -298,6 +298,9 @@ BUDGET_REGRESSIONS = [
     # ... and w3m's all-blank row drawn with no height (two rules with no line between): table
     # 四's fifteen blank cells not found, flagged (and table 二's missing where it was the row)
     *(("r11d_w3m_dump_blank_row_collapsed", s, "txt") for s in ("g000", "g004", "s_blank_zeros")),
+    # ... and Word text whose long labels hold two paragraphs (一、本年新收政府 / 信息公开申请
+    # 数量\t32…): the rows taken for rows that lost their labels, 21–28 cells flagged a file
+    *(("r11d_word_text_label_paragraphs", s, "txt") for s in ("g015", "s_2021", "s_2019")),
     # adversary round 10 (r10docx): table 三 in a WPS text box anchored in a layout table's
     # cell: the box was never read, every cell of table 三 flagged
     *(("r10d_docx_table3_box_in_layout_cell", s, "docx") for s in ("g003", "s_2019")),
