@@ -84,7 +84,8 @@ def read_text(data: bytes, source: str, fmt: str = "txt") -> Document:
     if sum(1 for ln in lines if _BOX_ANY.search(ln)) >= 5 or \
             any((m := _ASCII_TOP.match(ln)) and m.group(1) for ln in lines):
         lines = _box_side_text_apart(lines)
-    if sum(1 for ln in lines if _BOX_LINE.search(ln)) >= 5:
+    boxed = sum(1 for ln in lines if _BOX_LINE.search(ln)) >= 5
+    if boxed:
         lines = [ln.translate(_BOX_TO_ASCII) if _BOX_LINE.search(ln) else ln for ln in lines]
     if fmt != "md" and _flanked_tabs(lines) >= 20:
         lines = _paragraph_rows(lines)   # a browser's innerText of paragraph cells: rows of TABs
@@ -94,7 +95,9 @@ def read_text(data: bytes, source: str, fmt: str = "txt") -> Document:
         doc.blocks = _markdown_with_html_tables(text, source)
     elif fmt == "md" or sum(1 for ln in lines if ln.lstrip().startswith("|")) >= 5 or _pipe_markdown(lines):
         doc.fmt = "md"
-        doc.damaged = True
+        # a text browser's drawn grid shows a blank cell as plainly as the page does; a
+        # converter's markdown may have lost a figure there (NOTES L46)
+        doc.damaged = not boxed
         doc.blocks = _markdown_blocks(lines)
     elif (lead := sum(1 for ln in lines if ln.startswith("\t"))) >= 20 and not _tab_rows(lines, lead):
         doc.blocks = _word_text_blocks(lines)
