@@ -703,9 +703,9 @@ def _t3_by_cols(row: Row, cols: list[int], cmap: headers.ColumnMap) -> list[tupl
                 return None  # ink in a column the header does not name as a value column
             continue  # a column the header names as something else (备注, 同比): not read
         placed[key] = (cv, i)
-        if cv.semantic == "na":
-            # a "—" merged over several columns is every one's mark (NOTES L46); a
-            # merged figure is never copied (it would count twice)
+        if cv.semantic in ("na", "blank"):
+            # a "—" merged over several columns is every one's mark (NOTES L46), a merged
+            # blank every one's blank; a merged figure is never copied (it would count twice)
             for extra in range(1, spans[i]):
                 if (k2 := cmap.by_col.get(col + extra)) is not None and k2 not in placed:
                     placed[k2] = (cv, i)
@@ -734,8 +734,9 @@ def _t3_values(row: Row, cmap: headers.ColumnMap, same_table: bool = False
         if got is not None:
             return (None, False) if same_table and _off_header(got, row, cmap) else (got, True)
     spans = row.value_spans if len(row.value_spans) == len(row.values) else [1] * len(row.values)
-    # a "—" merged over several columns is each one's mark (see _t3_by_cols)
-    vals = [(cv, i) for i, cv in enumerate(row.values) for _ in range(spans[i] if cv.semantic == "na" else 1)]
+    # a "—" (or a blank) merged over several columns is each one's mark (see _t3_by_cols)
+    vals = [(cv, i) for i, cv in enumerate(row.values)
+            for _ in range(spans[i] if cv.semantic in ("na", "blank") else 1)]
     whole = list(vals)
     if cmap.how == "order" and cmap.order == ["total"]:
         # a header naming 总计 and no applicant column in any form: one figure, the row's 总计
