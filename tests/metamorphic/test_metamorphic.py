@@ -260,6 +260,13 @@ SWEEP_REGRESSIONS = [
     # innerText of Word-pasted table 二 (each figure a paragraph on its own line after the row's
     # TAB): the row read alone as a blank cell, 0 stored for the figure below (48 cells, 21 files)
     *(("r10c_inner_text_paragraph_values", s, "txt") for s in ("s_2021", "g001", "g007", "g013")),
+    # adversary round 11 (r11ue): Excel's "save as web page" — zeros shown as "-" by an
+    # accounting format (x:num="0") read as n/a, null (2,490 cells over 16 golds); negatives
+    # shown without their sign (0;[Red]0, x:num="-6") read as +6; a bare-titled report signed
+    # above a CMS page's chrome refused
+    *(("r11u_xl_accounting_dash_zeros", s, "html") for s in ("s_2021", "g000", "g015")),
+    *(("r11u_xl_negative_without_sign", s, "html") for s in ("s_shandong_item_count", "g000")),
+    ("r11u_bare_title_signed_above_chrome", "g015", "html"),
 ]
 
 
