@@ -8318,3 +8318,24 @@ def _r11u_bare_title_signed_above_chrome(rep: dict, fmt: str) -> Plan | None:
         i = text.rfind("</div>")
         return (text[:i] + chrome + text[i + len("</div>"):]).encode("utf-8") if i >= 0 else data
     return Plan(post=post)
+
+
+@transform("r11u_t4_empty_cells_removed", "5", ("html",))
+def _r11u_t4_empty_cells_removed(rep: dict, fmt: str) -> Plan | None:
+    """A CMS sanitiser (remove-empty-elements) after an editor printed zeros blank: table 四's
+    zero cells are gone from its data row, which now ends columns before its header — which
+    result word each remaining figure stood under is lost: table 四 may be flagged, never
+    read shifted."""
+    t4 = _keys(rep["cells"], "t4.")
+    if not any(rep["cells"][k] == 0 for k in t4):
+        return None
+    zero = re.compile(r"<td(?:(?!colspan)[^>])*>(?:<(?!/)[^>]*>)*\s*0?\s*(?:</[^>]+>)*</td>")
+
+    def post(data: bytes, f: str) -> bytes:
+        text = data.decode("utf-8")
+        lo = text.find("行政复议", text.find("四、"))
+        hi = text.find("五、", lo)
+        if lo < 0 or hi < 0:
+            return data
+        return (text[:lo] + zero.sub("", text[lo:hi]) + text[hi:]).encode("utf-8")
+    return Plan(post=post, flag_ok=t4)

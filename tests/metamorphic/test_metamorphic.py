@@ -267,6 +267,9 @@ SWEEP_REGRESSIONS = [
     *(("r11u_xl_accounting_dash_zeros", s, "html") for s in ("s_2021", "g000", "g015")),
     *(("r11u_xl_negative_without_sign", s, "html") for s in ("s_shandong_item_count", "g000")),
     ("r11u_bare_title_signed_above_chrome", "g015", "html"),
+    # a sanitiser removed table 四's empty (zero) cells: the short data row was placed by grid
+    # column, figures silently under other result words (10 of 22 files)
+    *(("r11u_t4_empty_cells_removed", s, "html") for s in ("s_shandong_item_count", "g002", "g006")),
 ]
 
 
