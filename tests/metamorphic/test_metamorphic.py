@@ -31,7 +31,6 @@ KNOWN_FAILING: set[tuple[str, str]] = {
     *(("t3_column_zeros_merged", f) for f in ("html", "docx", "pdf")),
     ("pdf_chromium_rows_split", "pdf"),
     ("traditional_taiwan_phrases", "docx"),
-    ("html_hidden_cell_in_rows", "html"),
     ("pdf_ocr_layer_skewed_blank_zeros", "pdf"),
     ("t4_litigation_subtotal_block", "txt"),
     ("pdf_chromium_unruled_middle", "pdf"),
@@ -270,6 +269,9 @@ SWEEP_REGRESSIONS = [
     # a sanitiser removed table 四's empty (zero) cells: the short data row was placed by grid
     # column, figures silently under other result words (10 of 22 files)
     *(("r11u_t4_empty_cells_removed", s, "html") for s in ("s_shandong_item_count", "g002", "g006")),
+    # round 3's html_hidden_cell_in_rows (KNOWN_FAILING until round 11): a display:none cell
+    # now takes no grid column (r11ue)
+    ("html_hidden_cell_in_rows", "g015", "html"),
 ]
 
 
