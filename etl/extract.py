@@ -1565,11 +1565,13 @@ def _t4_by_grid(row: Row, cmap: headers.ColumnMap) -> list[tuple[str, CellValue,
     that are not its own."""
     if cmap.how != "grid":
         return []
-    if not row.packed and row.grid_cols and cmap.by_col and max(row.grid_cols) < max(cmap.by_col) \
-            and len(row.values) < len(cmap.by_col):
-        # the row ends columns before its header does: cells are missing (a sanitiser dropped
-        # the empty ones), and one lost before a figure moves it under another column
-        return []
+    if not row.packed and row.grid_cols and cmap.by_col:
+        last = cmap.by_col[max(cmap.by_col)]
+        if max(row.grid_cols) < min(c for c, k in cmap.by_col.items() if k == last) \
+                and len(row.values) < len(set(cmap.by_col.values())):
+            # the row ends before its header's last column: cells are missing (a sanitiser
+            # dropped the empty ones), and one lost before a figure moves it under another column
+            return []
     picked, stray = [], False
     for i, (cv, col) in enumerate(zip(row.values, row.grid_cols)):
         if col in cmap.by_col:
