@@ -8339,3 +8339,18 @@ def _r11u_t4_empty_cells_removed(rep: dict, fmt: str) -> Plan | None:
             return data
         return (text[:lo] + zero.sub("", text[lo:hi]) + text[hi:]).encode("utf-8")
     return Plan(post=post, flag_ok=t4)
+
+
+@transform("r11u_item_change_as_arrows", "extra")
+def _r11u_item_change_as_arrows(rep: dict, fmt: str) -> Plan | None:
+    """本年增/减 typed with arrows (an Excel format ``▲0;▼0`` pasted into the editor as text):
+    ``▲3`` an increase, ``▼6`` a decrease."""
+    keys = {k for k, v in rep["cells"].items() if k.endswith(".item_count_change") and v}
+    if not keys:
+        return None
+
+    def text(k: str, s: str) -> str:
+        if k not in keys:
+            return s
+        return "▼" + s[1:] if s.startswith("-") else "▲" + s
+    return Plan(opts={"value_text": text})
