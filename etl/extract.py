@@ -703,9 +703,9 @@ def _t3_by_cols(row: Row, cols: list[int], cmap: headers.ColumnMap) -> list[tupl
                 return None  # ink in a column the header does not name as a value column
             continue  # a column the header names as something else (备注, 同比): not read
         placed[key] = (cv, i)
-        if cv.semantic == "na":
-            # a "—" merged over several columns is every one's mark (NOTES L46); a
-            # merged figure is never copied (it would count twice)
+        if cv.semantic in ("na", "blank"):
+            # a "—" merged over several columns is every one's mark (NOTES L46), a merged
+            # blank every one's blank; a merged figure is never copied (it would count twice)
             for extra in range(1, spans[i]):
                 if (k2 := cmap.by_col.get(col + extra)) is not None and k2 not in placed:
                     placed[k2] = (cv, i)
@@ -734,8 +734,9 @@ def _t3_values(row: Row, cmap: headers.ColumnMap, same_table: bool = False
         if got is not None:
             return (None, False) if same_table and _off_header(got, row, cmap) else (got, True)
     spans = row.value_spans if len(row.value_spans) == len(row.values) else [1] * len(row.values)
-    # a "—" merged over several columns is each one's mark (see _t3_by_cols)
-    vals = [(cv, i) for i, cv in enumerate(row.values) for _ in range(spans[i] if cv.semantic == "na" else 1)]
+    # a "—" (or a blank) merged over several columns is each one's mark (see _t3_by_cols)
+    vals = [(cv, i) for i, cv in enumerate(row.values)
+            for _ in range(spans[i] if cv.semantic in ("na", "blank") else 1)]
     whole = list(vals)
     if cmap.how == "order" and cmap.order == ["total"]:
         # a header naming 总计 and no applicant column in any form: one figure, the row's 总计
@@ -1564,6 +1565,13 @@ def _t4_by_grid(row: Row, cmap: headers.ColumnMap) -> list[tuple[str, CellValue,
     that are not its own."""
     if cmap.how != "grid":
         return []
+    if not row.packed and row.grid_cols and cmap.by_col:
+        last = cmap.by_col[max(cmap.by_col)]
+        if max(row.grid_cols) < min(c for c, k in cmap.by_col.items() if k == last) \
+                and len(row.values) < len(set(cmap.by_col.values())):
+            # the row ends before its header's last column: cells are missing (a sanitiser
+            # dropped the empty ones), and one lost before a figure moves it under another column
+            return []
     picked, stray = [], False
     for i, (cv, col) in enumerate(zip(row.values, row.grid_cols)):
         if col in cmap.by_col:

@@ -53,6 +53,9 @@ def cn_numeral(text: str) -> bool:
     return bool(_CN_NUMERAL.fullmatch(t)) and not _ZERO_WORD.fullmatch(t)
 
 
+#: An arrow before a figure: the sign of a 本年增/减 (▲ / ↑ an increase, ▼ / ↓ a decrease).
+_ARROW = re.compile(r"([▲↑▼↓])(\d{1,3}(?:,\d{3})+|\d+)")
+
 #: The yuan sign before an amount (￥1036290): the amount is in 元.
 _YUAN_SIGN = re.compile(r"^[￥¥]")
 
@@ -133,6 +136,11 @@ def parse_cell(text: str) -> CellValue | None:
     m = _NUM.match(t)
     if not m and (neg := _BRACKETED.fullmatch(t)):
         return CellValue(-Decimal(neg.group(1)), "number", "", raw, _doubt(body, marks, Decimal(0)), True)
+    if not m and (arrow := _ARROW.fullmatch(t)):
+        # ▲3 / ▼6 (an increase / a decrease): ▼ negative only where a column may be, as brackets
+        num = Decimal(arrow.group(2).replace(",", ""))
+        down = arrow.group(1) in "▼↓"
+        return CellValue(-num if down else num, "number", "", raw, _doubt(body, marks, num), down)
     if not m and (note := _NOTE.fullmatch(t)):
         m = _NUM.match(note.group(1))   # 26（含网上申请24件）: the figure, then a note on it
     if not m:

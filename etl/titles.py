@@ -221,10 +221,27 @@ def _self_names(text: str) -> tuple[str | None, str | None]:
     flat = _prep("".join(text.split()))
     tail = flat[-300:]
     m = _SIGN_DATE.search(tail)
-    signer = _agency(tail[:m.start()]) if m is not None else None
+    signer = _agency(tail[:m.start()]) if m is not None else _signature_lines(text)
     m = _COMPILED_BY.search(flat[:5000])
     compiled = _agency(m.group(1)) if m is not None else None
     return signer, compiled
+
+
+_SIGN_DATE_LINE = re.compile(r"^(?:19|20)\d\d年(?:\d{1,2}|[一二三四五六七八九十]{1,2})月"
+                             r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})日$")
+
+
+def _signature_lines(text: str) -> str | None:
+    """A 落款 that does not end the text: the last line holding only a date whose line above
+    holds only an agency's name — a CMS page's chrome (上一篇/下一篇, the site footer) may follow
+    the signature.  None unless both lines are printed so, each on its own line."""
+    lines = [s for s in (_prep("".join(ln.split())) for ln in text.splitlines()) if s]
+    for i in range(len(lines) - 1, 0, -1):
+        if _SIGN_DATE_LINE.match(lines[i]):
+            name = _agency(lines[i - 1])
+            if name and name == lines[i - 1]:
+                return name
+    return None
 
 
 def signed_agency(text: str, agency: str) -> str:

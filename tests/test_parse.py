@@ -661,3 +661,50 @@ def test_unnumbered_labels_placed_in_their_gap_by_their_own_words_are_read():
         for c in vocab.T3_COL_KEYS:
             key = f"t3.{k}.{c}"
             assert key not in rep.uncertain and rep.cells[key] == report["cells"][key], key
+
+
+def test_a_blank_merged_over_applicant_columns_is_each_columns_blank():
+    """An editor merged a row's five empty 法人或其他组织 cells into one blank cell
+    (``<td colspan="5"></td>``): each covered column prints nothing, 0 as any blank — read, not
+    a row short of five cells and flagged (adversary round 11, r11ue ``tm_merged_blank``)."""
+    rep = make_report("2021")
+    c = rep["cells"]
+    for col in vocab.T3_APPLICANT_COLS[1:]:
+        x = c[f"t3.denied_state_secret.{col}"]
+        c[f"t3.denied_state_secret.{col}"] = 0
+        c[f"t3.result_total.{col}"] -= x
+        c[f"t3.carried_to_next.{col}"] += x
+        for row in ("denied_state_secret", "result_total"):
+            c[f"t3.{row}.total"] -= x
+        c["t3.carried_to_next.total"] += x
+    page = render(rep, "html")
+    page = page.decode("utf-8") if isinstance(page, bytes) else page
+    cell = r"<td[^>]*>(?:<p[^>]*>)?0(?:</p>)?</td>"
+    page, n = re.subn(r"(1\.属于国家秘密.*?</td>(?:<td[^>]*>(?:<p[^>]*>)?\d+(?:</p>)?</td>))(?:%s){5}" % cell,
+                      r'\1<td colspan="5"></td>', page, count=1, flags=re.S)
+    assert n == 1
+    got = parse(page, "r.html")
+    for col in vocab.T3_COL_KEYS:
+        key = f"t3.denied_state_secret.{col}"
+        assert key not in got.uncertain and got.cells[key] == c[key], key
+
+
+def test_a_table_four_row_short_of_its_header_is_not_placed_by_grid():
+    """A CMS sanitiser removed the empty cells of table 四's data row (blank zeros): the row
+    ends columns before the header does, so its figures no longer stand under their own
+    result words — none of them may be stored unflagged where the grid puts them (adversary
+    round 11, r11ue ``drop_all_blanks``)."""
+    rep = make_report("2021")
+    c = rep["cells"]
+    for key in [k for k in c if k.startswith("t4.")]:
+        if key.endswith((".corrected", ".other")):
+            block = key.split(".")[1]
+            c[f"t4.{block}.total"] -= c[key]
+            c[key] = 0
+    page = render(rep, "html")
+    page = page.decode("utf-8") if isinstance(page, bytes) else page
+    head, sep, tail = page.rpartition("行政复议")
+    tail = re.sub(r"<td[^>]*>(?:<p[^>]*>)?\s*0\s*(?:</p>)?</td>", "", tail)
+    got = parse(head + sep + tail, "r.html")
+    wrong = [k for k in c if k.startswith("t4.") and k not in got.uncertain and got.cells.get(k) != c[k]]
+    assert not wrong, wrong

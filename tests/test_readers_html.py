@@ -368,3 +368,51 @@ def test_font_colour_attribute_white_is_no_ink():
             '<td bgcolor="#1F4E79"><font color="#ffffff">9</font>708</td>'
             '<td><font color="#ffffff" style="color:#000">9</font>708</td></tr></table>')
     assert _cells(page) == ["2418", "708", "708", "9708", "9708"]
+
+
+def test_excel_accounting_dash_with_x_num_reads_the_cells_value():
+    """Excel's "save as web page" keeps a cell's value in ``x:num`` when the display differs:
+    the accounting format prints 0 as ``-`` (``<td x:num="0">-</td>``); that cell is 0, not
+    "not applicable".  A dash without ``x:num`` stays a dash, and a displayed figure is read
+    as displayed (adversary round 11, r11ue ``xl_dash_zero``)."""
+    page = ('<table><tr><td class=xl66 x:str>行政许可</td><td class=xl67 x:num="0"> - </td>'
+            '<td class=xl67 x:num="0">－</td><td>-</td><td class=xl67 x:num="1234.5">1,235</td>'
+            '<td class=xl67 x:num>7</td><td class=xl67 x:num="abc">-</td></tr></table>')
+    assert _cells(page) == ["行政许可", "0", "0", "-", "1,235", "7", "-"]
+
+
+def test_excel_overflow_colspan_is_one_cell_and_blanks():
+    """Excel's "save as web page" writes a label overflowing into the empty cells on its right
+    as ``colspan=N style='mso-ignore:colspan'`` (the cells it covers are not written): in the
+    sheet they are cells of their own, empty — blank cells, not copies of the label (adversary
+    round 11, r11ue ``xl_overflow``)."""
+    page = ("<table><tr><td>项目</td><td>自然人</td><td>商业企业</td><td>总计</td></tr>"
+            "<tr><td colspan=2 class=xl65 style='mso-ignore:colspan'>二、上年结转政府信息公开申请数量</td>"
+            "<td x:num>3</td><td x:num>3</td></tr>"
+            "<tr><td colspan=2>合并</td><td>1</td><td>1</td></tr></table>")
+    t = read_html(page.encode("utf-8"), "xl.html").tables[0]
+    assert [[c.text for c in row if not c.is_span_copy] for row in t.rows[1:]] == [
+        ["二、上年结转政府信息公开申请数量", "", "3", "3"], ["合并", "1", "1"]]
+
+
+def test_a_hidden_cell_takes_no_column():
+    """A cell the page does not display (``style='display:none'``, a class that hides it, the
+    ``hidden`` attribute: Excel's hidden column of row numbers) takes no place in the grid, as
+    in a browser; a row of such cells is not a column of figures (adversary round 11, r11ue
+    ``xl_hidden_col``)."""
+    page = ("<html><head><style>td.xl70{display:none}</style></head><body><table>"
+            "<tr><td style='display:none'>100</td><td>项目</td><td>自然人</td><td>总计</td></tr>"
+            "<tr><td class=xl70>101</td><td>一、本年新收</td><td>26</td><td>26</td></tr>"
+            "<tr><td hidden>102</td><td>二、上年结转</td><td>1</td><td>1</td></tr></table></body></html>")
+    t = read_html(page.encode("utf-8"), "hidden.html").tables[0]
+    assert t.texts() == [["项目", "自然人", "总计"], ["一、本年新收", "26", "26"], ["二、上年结转", "1", "1"]]
+
+
+def test_excel_negative_shown_without_its_sign_reads_the_cells_value():
+    """Excel's number format ``0;[Red]0`` shows a negative number in red without its minus
+    sign; the "save as web page" keeps the value in ``x:num`` (``<td x:num="-6">6</td>``): the
+    cell is -6 (a 本年增/减 column), never +6 (adversary round 11, r11ue ``xl_red_nosign``)."""
+    page = ('<table><tr><td>行政许可</td><td class=xl67 style="color:red" x:num="-6">6</td>'
+            '<td class=xl67 x:num="-1234">1,234</td><td class=xl67 x:num="-6">(6)</td>'
+            '<td class=xl67 x:num="6">6</td><td x:num="-7">6</td></tr></table>')
+    assert _cells(page) == ["行政许可", "-6", "-1234", "(6)", "6", "6"]

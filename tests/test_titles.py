@@ -651,3 +651,20 @@ def test_agency_wrapped_over_two_lines_above_a_bare_title(head, tail):
     lines = ["示例市人民政府", "示例市民政局", "2022年政府信息公开工作年度报告", "一、总体情况"]
     doc = Document(source="t.docx", fmt="docx", blocks=[Paragraph(x) for x in lines])
     assert find_title(doc)[:2] == ("示例市民政局", 2022)
+
+
+@pytest.mark.parametrize("fmt", ["txt", "html"])
+def test_title_without_agency_signed_above_page_chrome(monkeypatch, fmt):
+    """A CMS page: the bare-titled report signs with its agency above the date, and the site's
+    chrome follows (上一篇/下一篇 links, the footer): the 落款 on lines of its own still names the
+    report's agency (adversary round 11, r11ue ``title_no_agency``)."""
+    orig = render_mod._R.narrative
+    chrome = [AGENCY, "2023年1月20日", "上一篇：示例市统计局2021年政府信息公开工作年度报告",
+              "下一篇：示例市审计局2022年政府信息公开工作年度报告", "主办单位：示例市人民政府办公室 网站标识码：3213220037"]
+    monkeypatch.setattr(render_mod._R, "narrative", lambda self: {**orig(self), "other": orig(self)["other"] + chrome})
+    data = render_mod.render(make_report("2021", year=2022), fmt, title_lines=["2022年政府信息公开工作年度报告"])
+    text = data.decode("utf-8") if isinstance(data, bytes) else data
+    text = re.sub(r"本报告由[^。<]*编制。?", "", text)
+    assert "本报告由" not in text
+    rep = parse(text, f"r.{fmt}")
+    assert (rep.agency, rep.year) == (AGENCY, 2022)

@@ -344,3 +344,14 @@ def test_one_dotted_count_among_whole_ones_stays_doubtful(monkeypatch, fmt, opts
     report = make_report("2021", year=2022)
     rep = parse_printed(monkeypatch, report, {"t3.granted.natural_person": "2.0"}, fmt, opts, name)
     assert "t3.granted.natural_person" in rep.uncertain
+
+
+def test_arrows_are_the_sign_of_an_increase_or_decrease():
+    """A 本年增/减 typed with arrows (``▲3`` / ``▼6``, an Excel format ``▲0;▼0`` pasted as
+    text): ▼ is the decrease (negative only where a column may be, as accounting brackets),
+    ▲ the increase (adversary round 11, r11ue ``wps_arrows``)."""
+    down, up = parse_cell("▼6"), parse_cell("▲3")
+    assert down.value == -6 and down.bracketed and up.value == 3 and not up.bracketed
+    assert count_value(down, 10**6, signed=True) == (-6, "")
+    assert count_value(down, 10**6)[0] is None
+    assert parse_cell("↓12").value == -12 and parse_cell("↑1,200").value == 1200

@@ -441,6 +441,20 @@ def _direct_rows(table, ink: _Ink = _PLAIN_INK) -> list:
     return [r for r in rows if not ink.no_ink(r, "tr")]   # a hidden row prints nothing
 
 
+def _cell_hidden(td, ink: _Ink = _PLAIN_INK) -> bool:
+    """A cell the page does not display (``display:none`` inline or by the sheet, the ``hidden``
+    attribute — Excel's hidden columns): a browser gives it no place in its row."""
+    if td.get("hidden") is not None:
+        return True
+    props = ink._props(td, _tag(td) or "td") if (ink.by_tag or ink.by_class) else None
+    if props is None:
+        style = td.get("style")
+        if not style:
+            return False
+        props = {k: v for k, (v, _) in _declarations(style).items()}
+    return props.get("display") == "none"
+
+
 def _span(el, attr: str, default: int = 1) -> int:
     v = el.get(attr)
     if not v:
@@ -450,6 +464,35 @@ def _span(el, attr: str, default: int = 1) -> int:
         return default
     n = int(m.group(1)[:7])
     return n
+
+
+# Excel's "save as web page": a cell whose display differs from its value keeps the value in
+# ``x:num`` (``<td x:num="0">-</td>``: the accounting format prints 0 as a dash).
+_DASH_ONLY = re.compile(r"^[\s\u00a0\u3000]*[-\uff0d\u2012-\u2015\u2212\u23af]+[\s\u00a0\u3000]*$")
+_X_NUM = re.compile(r"^\s*-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?\s*$")
+
+
+# Excel's "save as web page": a cell's text running over the empty cells on its right is
+# written as one cell with colspan and ``mso-ignore:colspan`` (the sheet's cells stay apart)
+_IGNORE_COLSPAN = re.compile(r"mso-ignore\s*:\s*colspan", re.I)
+
+
+def _excel_value(td, text: str) -> str:
+    """A cell's text, or its ``x:num`` value where Excel displays that number as a dash (an
+    accounting format's zero) or a negative number without its sign (``0;[Red]0``): the
+    producer's own value is the evidence that the cell holds that number, not "not applicable"
+    nor a positive one.  Any other display is read as displayed."""
+    value = td.get("x:num")
+    if not value or not _X_NUM.match(value):
+        return text
+    number = float(value)
+    exact = str(int(number)) if number == int(number) else value.strip()
+    if _DASH_ONLY.match(text):
+        return exact
+    shown = text.strip().replace(",", "")
+    if number < 0 and _X_NUM.match(shown) and not shown.lstrip().startswith("-") and float(shown) == -number:
+        return exact   # a format that drops the minus sign (0;[Red]0): the sign is the value's
+    return text
 
 
 def build_grid(table, index: int, ink: _Ink = _PLAIN_INK) -> Table:
@@ -466,7 +509,7 @@ def build_grid(table, index: int, ink: _Ink = _PLAIN_INK) -> Table:
     for r, tr in enumerate(trs):
         c = 0
         for td in tr:
-            if _tag(td) not in ("td", "th"):
+            if _tag(td) not in ("td", "th") or _cell_hidden(td, ink):
                 continue
             while c in grid[r]:
                 c += 1
@@ -480,9 +523,14 @@ def build_grid(table, index: int, ink: _Ink = _PLAIN_INK) -> Table:
             budget -= rowspan * colspan
             if budget < 0:
                 raise ReportError(f"网页表格过大（超过 {MAX_GRID_CELLS} 个单元格）", "too_large")
-            text = _cell_text(td, ink)
+            text = _excel_value(td, _cell_text(td, ink))
+            overflow = colspan > 1 and _IGNORE_COLSPAN.search(td.get("style") or "") is not None
             for dr in range(rowspan):
                 for dc in range(colspan):
+                    if overflow:   # Excel: text run over empty cells, each a blank cell of its own
+                        grid[r + dr][c + dc] = Cell("" if dc else text, r + dr, c + dc, rowspan, 1,
+                                                    is_span_copy=dr != 0)
+                        continue
                     grid[r + dr][c + dc] = Cell(text, r + dr, c + dc, rowspan, colspan,
                                                 is_span_copy=(dr or dc) != 0)
             c += colspan

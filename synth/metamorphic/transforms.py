@@ -8560,3 +8560,157 @@ def _r11d_word_text_label_paragraphs(rep: dict, fmt: str) -> Plan:
     def post(data: bytes, f: str) -> bytes:
         return _r11d_page(rep, rows).replace("\r\n", "\n").replace("\n", "\r\n").encode("utf-8")
     return Plan(post=post)
+# ---- adversary round 11 (r11ue)
+# HTML as office suites and rich-text editors make it (Excel's "save as web page", Word pasted
+# into a CMS editor); see docs/adversary-findings.md "Round 11 (r11ue)".
+
+#: a table cell whose only text is one figure (inside any inline/paragraph wrappers)
+_R11U_FIGURE_TD = re.compile(r"<td([^>]*)>((?:<(?!/)[^>]*>)*)\s*([-+]?\d[\d.]*)\s*((?:</[^>]+>)*)</td>")
+
+
+def _r11u_html_tables(post_table: Callable[[str], str], where: tuple[str, str] | None = None
+                      ) -> Callable[[bytes, str], bytes]:
+    """A post edit applying ``post_table`` to every ``<table>…</table>`` of the page (or only to
+    those between the headings ``where``)."""
+    def post(data: bytes, f: str) -> bytes:
+        text = data.decode("utf-8")
+        lo, hi = 0, len(text)
+        if where:
+            lo = text.find(where[0])
+            hi = text.find(where[1], lo + 1) if lo >= 0 else -1
+            if lo < 0 or hi < 0:
+                return data
+        part = re.sub(r"(?s)<table\b.*?</table>", lambda m: post_table(m.group(0)), text[lo:hi])
+        return (text[:lo] + part + text[hi:]).encode("utf-8")
+    return post
+
+
+@transform("r11u_xl_accounting_dash_zeros", "5", ("html",))
+def _r11u_xl_accounting_dash_zeros(rep: dict, fmt: str) -> Plan:
+    """Excel's "save as web page" of a sheet in an accounting format: every 0 shows as ``-``, its
+    value kept in ``x:num="0"`` (``<td class=xl67 x:num="0">-</td>``): still 0, not "not
+    applicable"."""
+    def zero(m: re.Match) -> str:
+        if float(m.group(3)) != 0:
+            return m.group(0)
+        return f'<td{m.group(1)} class=xl67 x:num="0">{m.group(2)} - {m.group(4)}</td>'
+    return Plan(post=_r11u_html_tables(lambda t: _R11U_FIGURE_TD.sub(zero, t)))
+
+
+@transform("r11u_xl_negative_without_sign", "5", ("html",))
+def _r11u_xl_negative_without_sign(rep: dict, fmt: str) -> Plan | None:
+    """Excel's number format ``0;[Red]0``: a negative 本年增/减 shows in red without its minus
+    sign, the value kept in ``x:num`` (``<td style="color:red" x:num="-6">6</td>``): -6."""
+    if not any(isinstance(v, (int, float)) and v < 0 for v in rep["cells"].values()):
+        return None
+
+    def neg(m: re.Match) -> str:
+        if not m.group(3).startswith("-"):
+            return m.group(0)
+        return f'<td{m.group(1)} x:num="{m.group(3)}">{m.group(2)}{m.group(3)[1:]}{m.group(4)}</td>'
+    return Plan(post=_r11u_html_tables(lambda t: _R11U_FIGURE_TD.sub(neg, t)))
+
+
+@transform("r11u_xl_label_overflow", "5", ("html",))
+def _r11u_xl_label_overflow(rep: dict, fmt: str) -> Plan:
+    """Excel's "save as web page" with zeros hidden: a row label runs over the empty cell on its
+    right, written as one cell with ``colspan`` and ``mso-ignore:colspan`` (the empty cell not
+    written) — the figure columns after it keep their places; the covered cell is a blank (0)."""
+    label_then_zero = re.compile(
+        r'<td(?P<a>[^>]*?)(?:\s+colspan="?(?P<cs>\d+)"?)?(?P<b>[^>]*)>(?P<lab>(?:(?!</td>).)*?[\u4e00-\u9fff](?:(?!</td>).)*?)</td>'
+        r'<td(?:(?!colspan)[^>])*>(?:<(?!/)[^>]*>)*\s*0\s*(?:</[^>]+>)*</td>', re.S)
+
+    def row(m: re.Match) -> str:
+        cs = int(m.group("cs") or 1) + 1
+        return (f'<td{m.group("a")} colspan="{cs}"{m.group("b")} style="mso-ignore:colspan">'
+                f'{m.group("lab")}</td>')
+
+    def table(t: str) -> str:
+        return re.sub(r"(?s)<tr\b.*?</tr>", lambda r: label_then_zero.sub(row, r.group(0), count=1), t)
+    return Plan(post=_r11u_html_tables(table))
+
+
+@transform("r11u_hidden_serial_column", "5", ("html",))
+def _r11u_hidden_serial_column(rep: dict, fmt: str) -> Plan:
+    """A sheet's hidden first column of row numbers, saved as web page: every row opens with a
+    cell the page does not display (``<td style="display:none">7</td>``)."""
+    def table(t: str) -> str:
+        n = iter(range(1, 10_000))
+        return re.sub(r"<tr\b([^>]*)>", lambda m: f'<tr{m.group(1)}><td style="display:none">{next(n)}</td>', t)
+    return Plan(post=_r11u_html_tables(table))
+
+
+@transform("r11u_t3_blank_applicants_merged", "5", ("html",))
+def _r11u_t3_blank_applicants_merged(rep: dict, fmt: str) -> Plan | None:
+    """An editor merged the five empty 法人或其他组织 cells of table-三 rows into one blank cell
+    (``<td colspan="5"></td>``) wherever the five are 0: each covered column is blank, 0."""
+    zero = r'<td(?:(?!colspan)[^>])*>(?:<(?!/)[^>]*>)*\s*0?\s*(?:</[^>]+>)*</td>'
+    fig = r'<td(?:(?!colspan)[^>])*>(?:<(?!/)[^>]*>)*\s*\d*\s*(?:</[^>]+>)*</td>'
+    pat = re.compile(rf"({fig})(?:{zero}){{5}}({fig}\s*</tr>)")
+    cells = rep["cells"]
+    if not any(all(cells.get(f"t3.{r}.{c}") == 0 for c in vocab.T3_APPLICANT_COLS[1:])
+               for r in {k.split(".")[1] for k in cells if k.startswith("t3.")}):
+        return None
+
+    def table(t: str) -> str:
+        return pat.sub(lambda m: m.group(1) + '<td colspan="5"></td>' + m.group(2), t)
+    return Plan(post=_r11u_html_tables(table, where=("三、收到和处理", "行政复议")))
+
+
+@transform("r11u_bare_title_signed_above_chrome", "5", ("html",))
+def _r11u_bare_title_signed_above_chrome(rep: dict, fmt: str) -> Plan | None:
+    """A CMS page of a report whose title prints no agency (2022年政府信息公开工作年度报告): the
+    report signs with its agency above the date, then the site's chrome follows (上一篇/下一篇
+    naming other agencies' reports, the footer)."""
+    agency, year = rep["agency"], rep["year"]
+    if re.search(r"(?:办公室|办公厅)$", agency):
+        return None   # an office's name alone is refused by design (NOTES: the office rule)
+
+    def post(data: bytes, f: str) -> bytes:
+        text = data.decode("utf-8").replace(f"{agency}{year}", f"{year}")
+        text = re.sub(r"本报告(?:是)?由[^。<]*?(?:编制|制作|撰写)[^。<]*。?", "", text)
+        if agency in text:
+            return data   # the agency printed elsewhere too: nothing to test
+        chrome = (f"<p>{agency}</p><p>{year + 1}年1月20日</p></div>"
+                  f'<div class="prevnext"><p>上一篇：<a href="/a.html">示例市统计局{year}年政府信息公开工作年度报告</a></p>'
+                  f'<p>下一篇：<a href="/b.html">示例市审计局{year}年政府信息公开工作年度报告</a></p></div>'
+                  '<div class="footer">主办单位：示例市人民政府办公室 网站标识码：3213220037</div>')
+        i = text.rfind("</div>")
+        return (text[:i] + chrome + text[i + len("</div>"):]).encode("utf-8") if i >= 0 else data
+    return Plan(post=post)
+
+
+@transform("r11u_t4_empty_cells_removed", "5", ("html",))
+def _r11u_t4_empty_cells_removed(rep: dict, fmt: str) -> Plan | None:
+    """A CMS sanitiser (remove-empty-elements) after an editor printed zeros blank: table 四's
+    zero cells are gone from its data row, which now ends columns before its header — which
+    result word each remaining figure stood under is lost: table 四 may be flagged, never
+    read shifted."""
+    t4 = _keys(rep["cells"], "t4.")
+    if not any(rep["cells"][k] == 0 for k in t4):
+        return None
+    zero = re.compile(r"<td(?:(?!colspan)[^>])*>(?:<(?!/)[^>]*>)*\s*0?\s*(?:</[^>]+>)*</td>")
+
+    def post(data: bytes, f: str) -> bytes:
+        text = data.decode("utf-8")
+        lo = text.find("行政复议", text.find("四、"))
+        hi = text.find("五、", lo)
+        if lo < 0 or hi < 0:
+            return data
+        return (text[:lo] + zero.sub("", text[lo:hi]) + text[hi:]).encode("utf-8")
+    return Plan(post=post, flag_ok=t4)
+
+
+@transform("r11u_item_change_as_arrows", "extra")
+def _r11u_item_change_as_arrows(rep: dict, fmt: str) -> Plan | None:
+    """本年增/减 typed with arrows (an Excel format ``▲0;▼0`` pasted into the editor as text):
+    ``▲3`` an increase, ``▼6`` a decrease."""
+    keys = {k for k, v in rep["cells"].items() if k.endswith(".item_count_change") and v}
+    if not keys:
+        return None
+
+    def text(k: str, s: str) -> str:
+        if k not in keys:
+            return s
+        return "▼" + s[1:] if s.startswith("-") else "▲" + s
+    return Plan(opts={"value_text": text})

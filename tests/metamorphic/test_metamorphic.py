@@ -31,7 +31,6 @@ KNOWN_FAILING: set[tuple[str, str]] = {
     *(("t3_column_zeros_merged", f) for f in ("html", "docx", "pdf")),
     ("pdf_chromium_rows_split", "pdf"),
     ("traditional_taiwan_phrases", "docx"),
-    ("html_hidden_cell_in_rows", "html"),
     ("pdf_ocr_layer_skewed_blank_zeros", "pdf"),
     ("t4_litigation_subtotal_block", "txt"),
     ("pdf_chromium_unruled_middle", "pdf"),
@@ -269,6 +268,19 @@ SWEEP_REGRESSIONS = [
     # innerText of Word-pasted table 二 (each figure a paragraph on its own line after the row's
     # TAB): the row read alone as a blank cell, 0 stored for the figure below (48 cells, 21 files)
     *(("r10c_inner_text_paragraph_values", s, "txt") for s in ("s_2021", "g001", "g007", "g013")),
+    # adversary round 11 (r11ue): Excel's "save as web page" — zeros shown as "-" by an
+    # accounting format (x:num="0") read as n/a, null (2,490 cells over 16 golds); negatives
+    # shown without their sign (0;[Red]0, x:num="-6") read as +6; a bare-titled report signed
+    # above a CMS page's chrome refused
+    *(("r11u_xl_accounting_dash_zeros", s, "html") for s in ("s_2021", "g000", "g015")),
+    *(("r11u_xl_negative_without_sign", s, "html") for s in ("s_shandong_item_count", "g000")),
+    ("r11u_bare_title_signed_above_chrome", "g015", "html"),
+    # a sanitiser removed table 四's empty (zero) cells: the short data row was placed by grid
+    # column, figures silently under other result words (10 of 22 files)
+    *(("r11u_t4_empty_cells_removed", s, "html") for s in ("s_shandong_item_count", "g002", "g006")),
+    # round 3's html_hidden_cell_in_rows (KNOWN_FAILING until round 11): a display:none cell
+    # now takes no grid column (r11ue)
+    ("html_hidden_cell_in_rows", "g015", "html"),
 ]
 
 
