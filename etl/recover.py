@@ -420,7 +420,11 @@ def _flat_t2(region: str, template: str, state: ParseState) -> None:
     seq = False        # the sub-table prints a 序号 column: its numbers run into the rows'
     prev: tuple[str, list[str], str] | None = None   # the row read last: key, layout, its run
     printed: list[tuple[str | None, str, list[str], int | None]] = []   # rows in printed order
-    for label, run, unit in _chunks(region, allow_decimal=True, dashes=True):
+    chunks = _chunks(region, allow_decimal=True, dashes=True)
+    # the text keeps its cells apart (a page's get_text, a cell a line): some row's figures are
+    # separated — then a row whose figures are fewer than its cells lost blank cells
+    spaced = any(len(_SPACES.split(run.strip())) > 1 for _, run, _ in chunks)
+    for label, run, unit in chunks:
         before = cols   # the columns in effect before this chunk's header words
         names = list(_T2_ROW_NAMES.finditer(label))
         head = label[:names[-1].start()] if names else label
@@ -483,7 +487,7 @@ def _flat_t2(region: str, template: str, state: ParseState) -> None:
             continue
         if re.search(r"[¥￥]\s*$", label):
             unit = unit or "元"   # ¥1036290: the yuan sign before the amount
-        _flat_t2_row(lab.key, layout, run, unit, state)
+        _flat_t2_row(lab.key, layout, run, unit, state, spaced)
         prev = (lab.key, layout, run)
         words = _CN_FIGURE.search(_BRACKETED_NOTE.sub("", label[last.end():]))
         if words:
@@ -761,7 +765,11 @@ def _t2_cuts(run: str, k: int, ok: Callable[[list[str]], bool]) -> list[list[str
     return out
 
 
-def _flat_t2_row(row_key: str, layout: list[str], run: str, unit: str, state: ParseState) -> None:
+_SPACES = re.compile(r"[ \u00a0\u3000]+")
+
+
+def _flat_t2_row(row_key: str, layout: list[str], run: str, unit: str, state: ParseState,
+                 spaced_text: bool = False) -> None:
     def ok(c: list[str]) -> bool:
         if any("." in x for x in c[:-1]) or ("." in c[-1] and layout[-1] not in vocab.MONEY_COLS):
             return False
@@ -811,6 +819,15 @@ def _flat_t2_row(row_key: str, layout: list[str], run: str, unit: str, state: Pa
         # for 11); only the spaces made this cut the one left, and table 二 has no identity
         for k in filter(None, keys):
             state.flag(k, f"数字串 {run!r} 只因其中的空格才有唯一切分，而爬取文本中的空格可能在数字内部：无法确定")
+    spaced = _SPACES.split(run.strip())
+    if len(cands) == 1 and (len(spaced) > 1 or spaced_text) and len(spaced) < len(layout):
+        # fewer space-separated figures than cells in a text that keeps cells apart: a
+        # converter that drops blank cells (a page's get_text, a PDF's text) reads 1 | (blank) |
+        # 11 as '1 11' (or 35 | (blank) as '35') — the one cut (1|1|1, 3|5) splits a figure
+        # the text printed whole: no proof
+        for k in filter(None, keys):
+            state.flag(k, f"数字串 {run!r} 只有 {len(spaced)} 段以空白分开的数字，少于 {len(layout)} 个单元格："
+                          "可能是空白单元格在转换中丢失，也可能是数字连写，无法确定")
     if len(cands) > 1:
         alts = _cuts_text(cands)
         for k, fixed in zip(keys, settled):

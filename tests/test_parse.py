@@ -661,3 +661,20 @@ def test_unnumbered_labels_placed_in_their_gap_by_their_own_words_are_read():
         for c in vocab.T3_COL_KEYS:
             key = f"t3.{k}.{c}"
             assert key not in rep.uncertain and rep.cells[key] == report["cells"][key], key
+
+
+def test_crawled_cell_per_line_text_that_lost_a_blank_t2_cell_is_flagged():
+    """A page's get_text puts each cell on its own line and drops a blank (0) cell: 规章 1 | 0 |
+    11 becomes '1 11', whose only cut into three cells (1|1|1) splits a figure the text printed
+    whole — flagged, not read as 1/1/1 (adversary round 11 r11comp, blank cells + get_text)."""
+    from synth import render as render_mod
+    report = make_report("2021", year=2022)
+    report["cells"].update({"t2.regulations.issued_count": 1, "t2.regulations.repealed_count": 0,
+                            "t2.regulations.in_force_count": 11})
+    lines = [ln.strip(" \t\u3000") for ln in render_mod.render_text(report).split("\n")]
+    text = "\n".join(ln for ln in lines if ln)
+    assert "规章\n1\n0\n11\n" in text
+    rep = parse(text.replace("规章\n1\n0\n11\n", "规章\n1\n11\n", 1), "r.txt")
+    for col, want in (("issued_count", 1), ("repealed_count", 0), ("in_force_count", 11)):
+        key = f"t2.regulations.{col}"
+        assert rep.cells.get(key) == want or key in rep.uncertain, key

@@ -8200,3 +8200,63 @@ def _r10p_pdfium_text_wrapped_labels(rep: dict, fmt: str) -> Plan:
         # zeros printed as empty cells leave no trace in the text: the rows cannot be placed
         lost |= {k for k in rep["cells"] if k.startswith(("t3.", "t4."))}
     return Plan(post=post, flag_ok=lost)
+
+
+# ---- adversary round 11 (r11comp): pipelines of several steps (agency edit, producer,
+# converter, re-posting site), each step a defence of its own; these two are where two steps
+# together got through (docs/adversary-findings.md, "Round 11 (r11comp)")
+
+
+def _r11c_get_text(data: bytes) -> bytes:
+    """A crawler's get_text of a page: every cell on a line of its own, blank cells and blank
+    lines gone, no indentation."""
+    lines = [ln.strip(" \t\u3000\xa0") for ln in data.decode("utf-8").split("\n")]
+    return "\n".join(ln for ln in lines if ln).encode("utf-8")
+
+
+@transform("r11c_get_text_blank_zeros", "5", ("txt",))
+def _r11c_get_text_blank_zeros(rep: dict, fmt: str) -> Plan | None:
+    """Zeros printed as empty cells (an agency's habit) and the page then saved by a crawler's
+    get_text (a cell a line, empty lines dropped): a table-二 row 1 | (blank) | 11 comes out as
+    '1' and '11', whose only cut into three cells is 1|1|1.  Blank cells leave no trace, so any
+    cell may be flagged; none may be read wrong."""
+    if not any(v == 0 for k, v in rep["cells"].items() if k.startswith("t2.")):
+        return None
+
+    def post(data: bytes, f: str) -> bytes:
+        lines = _r11c_get_text(data).decode("utf-8").split("\n")
+        out, in_t2 = [], False
+        for ln in lines:
+            if ln.startswith("第二十条"):
+                in_t2 = True
+            elif ln.startswith("三、"):
+                in_t2 = False
+            if in_t2 and ln == "0":
+                continue   # table 二's zeros printed blank too (the render blanks tables 三/四)
+            out.append(ln)
+        return "\n".join(out).encode("utf-8")
+    return Plan(opts={"blank_zeros": True}, post=post,
+                flag_ok={k for k in rep["cells"] if k.startswith(("t2.", "t3.", "t4."))}, complete=False)
+
+
+@transform("r11c_page_line_above_one_line_title", "extra", ("txt",))
+def _r11c_page_line_above_one_line_title(rep: dict, fmt: str) -> Plan | None:
+    """A re-posting site's date bar (…2024年12月31日 星期二) or the page's <title> (年报) on
+    the line right above a title printed whole on one line, the report's first lines not naming
+    the agency again: the agency is the title's, not 星期二示例局 or 年报示例局."""
+    agency, year = rep["agency"], int(rep["year"])
+
+    def post(data: bytes, f: str) -> bytes:
+        text = data.decode("utf-8")
+        lines = text.split("\n")
+        i = next((i for i, ln in enumerate(lines) if ln.strip().startswith(agency)), None)
+        if i is None:
+            return data
+        if str(year) not in lines[i]:
+            lines[i] = lines[i].rstrip() + lines[i + 1].strip()   # the title on one line
+            del lines[i + 1]
+        for j in range(i + 1, min(len(lines), i + 20)):
+            lines[j] = lines[j].replace(agency, "本机关")
+        bar = "网站首页 | 政务公开 | 2024年12月31日 星期二" if year % 2 else "年报"
+        return "\n".join(lines[:i] + [bar] + lines[i:]).encode("utf-8")
+    return Plan(post=post)

@@ -90,6 +90,10 @@ def test_right_or_flagged_never_silent(tname, fmt):
 # (transform, source, format) files of the full sweep that once came back silently wrong or
 # with phantom keys: each holds the property from its fix on, whatever the rotation samples.
 SWEEP_REGRESSIONS = [
+    # adversary round 11 (r11comp): zeros printed blank, then a crawler's get_text (a cell a line,
+    # blank lines dropped): table-二 rows 1 | (blank) | 11 read as 1/1/1 and 35 | (blank) as
+    # 3/5, unflagged (now a row with fewer separated figures than cells is flagged)
+    *(("r11c_get_text_blank_zeros", s, "txt") for s in ("g003", "g004", "g015")),
     # adversary round 10 (r10tmpl): with 〇/零 read as 0, a table-四 row typed in Chinese
     # numerals (Word text) had its zero words read as the row's only figures: four cells of
     # the block silently 0 (now a zero word in a row of Chinese numerals stays flagged)
@@ -275,6 +279,9 @@ def test_sweep_regressions(tname, sid, fmt):
 # files of the full sweep once flagged far beyond their damage (right figures flagged: over the
 # flag budget) outside the rotation's sample: each holds the whole property from its fix on.
 BUDGET_REGRESSIONS = [
+    # adversary round 11 (r11comp): a page line (年报, a date bar ending 星期二) above a title
+    # printed whole on one line glued to the agency (年报示例局), silently (sc.ok checks the title)
+    *(("r11c_page_line_above_one_line_title", s, "txt") for s in ("g011", "g013", "s_blank_zeros")),
     # adversary round 10 (r10docx): table 三 in a WPS text box anchored in a layout table's
     # cell: the box was never read, every cell of table 三 flagged
     *(("r10d_docx_table3_box_in_layout_cell", s, "docx") for s in ("g003", "s_2019")),
