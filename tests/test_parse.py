@@ -678,3 +678,17 @@ def test_crawled_cell_per_line_text_that_lost_a_blank_t2_cell_is_flagged():
     for col, want in (("issued_count", 1), ("repealed_count", 0), ("in_force_count", 11)):
         key = f"t2.regulations.{col}"
         assert rep.cells.get(key) == want or key in rep.uncertain, key
+
+
+def test_a_yoy_change_column_in_a_2021_table_2_is_no_item_count_change():
+    """A 2021-template table 二 with the agency's 比上年增减 column, via PDF and pdfplumber's
+    text: the signed figures are no 本年增/减 (that counts an item list, after 上一年项目数量):
+    never a plain ``item_count_change`` key (before: phantom keys, adversary round 11 r11comp)."""
+    from synth.metamorphic import runner
+    report = make_report("2021", year=2022)
+    case = runner.make_case("r11c_t2_yoy_change_col_pdf_text", "s", report, "pdf")
+    assert b"\xe6\xaf\x94\xe4\xb8\x8a\xe5\xb9\xb4" in case.data   # 比上年 printed
+    rep = parse(case.data, case.name)
+    for k in rep.cells:
+        if k.endswith(".item_count_change"):
+            assert k in rep.uncertain, k

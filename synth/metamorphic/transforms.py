@@ -8260,3 +8260,36 @@ def _r11c_page_line_above_one_line_title(rep: dict, fmt: str) -> Plan | None:
         bar = "网站首页 | 政务公开 | 2024年12月31日 星期二" if year % 2 else "年报"
         return "\n".join(lines[:i] + [bar] + lines[i:]).encode("utf-8")
     return Plan(post=post)
+
+
+def _r11c_t2_yoy_col(g: Grid, r: Any) -> None:
+    """Table 二 with a 比上年增减 column on the right (signed changes of the figures beside it)."""
+    col: list[Cell | None] = []
+    for i, row in enumerate(g.slots):
+        kinds = {g.cells[c].kind for c in row}
+        if "title" in kinds:
+            col.append(None)
+        elif "head" in kinds:
+            col.append(head("比上年增减"))
+        else:
+            d = (i * 5) % 9 - 4
+            col.append(lit(f"{d:+d}" if d else "0"))
+    g.insert_col(g.ncols, col)
+
+
+@transform("r11c_t2_yoy_change_col_pdf_text", "extra", ("pdf",))
+def _r11c_t2_yoy_change_col_pdf_text(rep: dict, fmt: str) -> Plan | None:
+    """A 2021-template table 二 with a 比上年增减 column added by the agency, printed to PDF and
+    saved as text by pdfplumber: the signed figures are no 本年增/减 (the 2019 item-list
+    change; the row prints no 上一年项目数量) — never a plain item_count_change key."""
+    if rep["template"] != "2021":
+        return None
+
+    def post(data: bytes, f: str) -> bytes:
+        import pdfplumber
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            return "\n".join((p.extract_text() or "") for p in pdf.pages).encode("utf-8")
+    # complete=False: pdfplumber's text of a blank-zero or wrapped-header table loses cells of
+    # table 三 too (round 10, "still weak"); what this transform holds is no phantom key
+    return Plan(opts={"tables": tables_hook(t2=_r11c_t2_yoy_col)}, post=post, ext=".txt",
+                flag_ok={k for k in rep["cells"] if k.startswith("t2.")}, complete=False)

@@ -94,6 +94,9 @@ SWEEP_REGRESSIONS = [
     # blank lines dropped): table-二 rows 1 | (blank) | 11 read as 1/1/1 and 35 | (blank) as
     # 3/5, unflagged (now a row with fewer separated figures than cells is flagged)
     *(("r11c_get_text_blank_zeros", s, "txt") for s in ("g003", "g004", "g015")),
+    # ... and a 2021 table 二 with the agency's 比上年增减 column, PDF to pdfplumber text: the
+    # signed figures stored as item_count_change, phantom keys (now flagged: no 上一年项目数量)
+    *(("r11c_t2_yoy_change_col_pdf_text", s, "pdf") for s in ("g003", "s_2021")),
     # adversary round 10 (r10tmpl): with 〇/零 read as 0, a table-四 row typed in Chinese
     # numerals (Word text) had its zero words read as the row's only figures: four cells of
     # the block silently 0 (now a zero word in a row of Chinese numerals stays flagged)
