@@ -336,6 +336,22 @@ def test_traditional_characters_are_converted(fmt):
     assert any("繁体" in w and "简体" in w for w in rep.warnings)
 
 
+@pytest.mark.parametrize("template,agency", [("2019", "示例市信息中心"), ("2021", "示例市档案馆"),
+                                             ("2021", "示例县发展和改革局")])
+def test_taiwan_phrases_are_turned_back_into_the_template_s_words(template, agency):
+    """A 繁體 switch that converts phrases too (OpenCC s2twp: 政府資訊公開, 規範性檔案, 上一年專案數量):
+    the template's words come back and the report is read, the agency's name too (档案馆 stays
+    档案馆, 資訊中心 comes back 信息中心) — before: refused, title not found (round 11 r11comp)."""
+    from opencc import OpenCC
+    report = make_report(template, year=2022)
+    report["agency"] = agency
+    data = OpenCC("s2twp").convert(render_mod.render_text(report))
+    assert "資訊" in data
+    rep = parse(data, "r.txt")
+    assert (rep.agency, rep.year) == (agency, 2022)
+    assert rep.cells == pytest.approx(report["cells"]) and rep.uncertain == {}
+
+
 def test_simplified_text_is_not_converted():
     rep = parse(render_mod.render_text(make_report("2021")), "r.txt")
     assert not any("繁体" in w for w in rep.warnings)

@@ -8293,3 +8293,21 @@ def _r11c_t2_yoy_change_col_pdf_text(rep: dict, fmt: str) -> Plan | None:
     # table 三 too (round 10, "still weak"); what this transform holds is no phantom key
     return Plan(opts={"tables": tables_hook(t2=_r11c_t2_yoy_col)}, post=post, ext=".txt",
                 flag_ok={k for k in rep["cells"] if k.startswith("t2.")}, complete=False)
+
+
+@transform("r11c_taiwan_phrases_get_text", "13", ("html",))
+def _r11c_taiwan_phrases_get_text(rep: dict, fmt: str) -> Plan:
+    """A page re-posted through a 繁體 switch that converts phrases too (OpenCC s2twp: 政府資訊
+    公開, 規範性檔案, 上一年專案數量), then saved by a crawler's get_text (a cell a line): the
+    template's words come back and the report is read — never refused as a non-report."""
+    import opencc
+    cc = opencc.OpenCC("s2twp")
+
+    def post(data: bytes, f: str) -> bytes:
+        from lxml import html as lhtml
+        root = lhtml.fromstring(data)
+        for bad in root.xpath("//script|//style"):
+            bad.getparent().remove(bad)
+        text = "\n".join(t.strip() for t in root.itertext() if t.strip())
+        return cc.convert(text).encode("utf-8")
+    return Plan(post=post, ext=".txt", complete=False)
