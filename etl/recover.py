@@ -224,13 +224,31 @@ def _flat_t3(region: str, state: ParseState) -> bool | None:
         head = head[head.rfind("申请人情况"):]
     printed_order = headers.flat_t3_header_order(head)
     # 总计 printed first: each split is put in the template's order (总计 last) before the
-    # row-sum test, which then proves the header's reading
+    # row-sum test.  The header's words alone do not tell it from a 总计 head spanning the
+    # three header rows at the right (申请人情况 总计 自然人 … in reading order): the figures must
+    # — some row sums only with 总计 first, none only with 总计 last; else flagged as before
     to_tmpl = None if printed_order in (None, list(vocab.T3_COL_KEYS)) else \
         [printed_order.index(k) for k in vocab.T3_COL_KEYS]
+    chunks = _chunks(region, allow_decimal=False)
+    if to_tmpl is not None:
+        first = last = 0
+        seen: set[str] = set()
+        for label, run, _ in chunks:
+            lab = vocab.match_t3_row(label)
+            if lab is None or lab.key in seen:
+                continue
+            seen.add(lab.key)
+            raw = [[int(x) for x in c] for c in segment(run.split(), 7, limit=500)]
+            f = any(c[0] == sum(c[1:]) for c in raw)
+            t = any(c[6] == sum(c[:6]) for c in raw)
+            first += f and not t
+            last += t and not f
+        if not first or last:
+            to_tmpl = printed_order = None
 
     def tmpl(c: list[int]) -> list[int]:
         return c if to_tmpl is None else [c[i] for i in to_tmpl]
-    for label, run, _ in _chunks(region, allow_decimal=False):
+    for label, run, _ in chunks:
         lab = vocab.match_t3_row(label)
         if lab is not None and lab.key in rows and run.replace(" ", "") != rows[lab.key][0].replace(" ", ""):
             twice.setdefault(lab.key, run)

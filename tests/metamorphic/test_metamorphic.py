@@ -97,6 +97,10 @@ SWEEP_REGRESSIONS = [
     # ... and a 2021 table 二 with the agency's 比上年增减 column, PDF to pdfplumber text: the
     # signed figures stored as item_count_change, phantom keys (now flagged: no 上一年项目数量)
     *(("r11c_t2_yoy_change_col_pdf_text", s, "pdf") for s in ("g003", "s_2021")),
+    # ... and (r11comp's own first try at reading 总计-first run-together text by its header) a
+    # 总计 head spanning the three header rows reads 申请人情况 总计 自然人 … like 总计 first: rows
+    # with one applicant summed either way, 自然人 went to 其他 (now the figures must prove it)
+    *(("t3_total_header_rowspan3", s, "flat") for s in ("g015", "s_2019")),
     # adversary round 10 (r10tmpl): with 〇/零 read as 0, a table-四 row typed in Chinese
     # numerals (Word text) had its zero words read as the row's only figures: four cells of
     # the block silently 0 (now a zero word in a row of Chinese numerals stays flagged)
