@@ -1940,6 +1940,7 @@ def _parse_one_report(doc: Document, text: str) -> ParsedReport:
         single = "other_total" in read_other and not read_other & set(vocab.T3_OTHER_SUBROWS)
     if template == "2019" and not any(k.startswith("t3.other_") and k != "t3.other_total.total" for k in state.cells):
         single = True if found3 else single
+    _flag_change_without_items(state)
     _mark_missing(state, template, single, found3, any(r.values for r in sections["t2"]),
                   _t2_worded(text, template))
     if doc.damaged:
@@ -1965,6 +1966,18 @@ def _parse_one_report(doc: Document, text: str) -> ParsedReport:
                           warnings=state.warnings)
     report.sections = sections_json(doc)   # the text, for the assessment (etl.assess)
     return report
+
+
+def _flag_change_without_items(state: ParseState) -> None:
+    """本年增/减 (``item_count_change``) counts the change of a row's item list: it stands after
+    上一年项目数量 (and Shandong's 本年项目数量).  A 增减 column in a row that prints neither is
+    an agency's 比上年增减 / 同比增减 of the figures beside it (a 2021-template table with a
+    column added): not the template's column — flagged, never a plain key (NOTES L?? r11comp)."""
+    for k in [k for k in state.cells if k.startswith("t2.") and k.endswith(".item_count_change")]:
+        row = k.split(".")[1]
+        if not any(f"t2.{row}.{c}" in state.cells for c in ("prior_year_item_count", "current_item_count")):
+            state.flag(k, "该行没有上一年项目数量列：「增减」列是与上年相比的增减（同比），不是模板的本年增/减（项目数量），"
+                          "无法对应到模板的列")
 
 
 def _t3_shape(rows: list[Row], text: str, single: bool | None) -> bool | None:

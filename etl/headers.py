@@ -504,6 +504,23 @@ def flat_t3_header_is_template(text: str) -> bool:
     return tokens in (_T3_TWO_ROWS, _T3_ONE_ROW)
 
 
+#: 总计 printed first (an agency's re-layout): two header rows, or one row of seven
+_T3_TOTAL_FIRST = (["total", "natural_person", "GROUP", *vocab.T3_COL_KEYS[1:6]],
+                   ["total", *vocab.T3_COL_KEYS[:6]])
+
+
+def flat_t3_header_order(text: str) -> list[str] | None:
+    """Run-together text of table 三's header: the printed order of the seven columns when the
+    words are the template's order or 总计 moved first (every row's sum then proves which
+    figure is 总计); None when the words tell neither."""
+    tokens = _t3_tokens(Row([text], [], []))
+    if tokens in (_T3_TWO_ROWS, _T3_ONE_ROW):
+        return list(vocab.T3_COL_KEYS)
+    if tokens in _T3_TOTAL_FIRST:
+        return ["total", *vocab.T3_COL_KEYS[:6]]
+    return None
+
+
 def flat_t4_header_is_template(text: str) -> bool:
     """Run-together text of table 四's header: blocks and result columns in the template's order."""
     n = vocab.norm(text)

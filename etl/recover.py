@@ -219,18 +219,47 @@ def _flat_t3(region: str, state: ParseState) -> bool | None:
     rows: dict[str, tuple[str, list[list[int]]]] = {}
     no_fit: set[str] = set()  # rows none of whose splits satisfies the row total
     twice: dict[str, str] = {}  # rows printed again with other digits: the second run
-    for label, run, _ in _chunks(region, allow_decimal=False):
+    head = region[:region.find("本年新收")] if "本年新收" in region else ""
+    if "申请人情况" in head:
+        head = head[head.rfind("申请人情况"):]
+    printed_order = headers.flat_t3_header_order(head)
+    # 总计 printed first: each split is put in the template's order (总计 last) before the
+    # row-sum test.  The header's words alone do not tell it from a 总计 head spanning the
+    # three header rows at the right (申请人情况 总计 自然人 … in reading order): the figures must
+    # — some row sums only with 总计 first, none only with 总计 last; else flagged as before
+    to_tmpl = None if printed_order in (None, list(vocab.T3_COL_KEYS)) else \
+        [printed_order.index(k) for k in vocab.T3_COL_KEYS]
+    chunks = _chunks(region, allow_decimal=False)
+    if to_tmpl is not None:
+        first = last = 0
+        seen: set[str] = set()
+        for label, run, _ in chunks:
+            lab = vocab.match_t3_row(label)
+            if lab is None or lab.key in seen:
+                continue
+            seen.add(lab.key)
+            raw = [[int(x) for x in c] for c in segment(run.split(), 7, limit=500)]
+            f = any(c[0] == sum(c[1:]) for c in raw)
+            t = any(c[6] == sum(c[:6]) for c in raw)
+            first += f and not t
+            last += t and not f
+        if not first or last:
+            to_tmpl = printed_order = None
+
+    def tmpl(c: list[int]) -> list[int]:
+        return c if to_tmpl is None else [c[i] for i in to_tmpl]
+    for label, run, _ in chunks:
         lab = vocab.match_t3_row(label)
         if lab is not None and lab.key in rows and run.replace(" ", "") != rows[lab.key][0].replace(" ", ""):
             twice.setdefault(lab.key, run)
         if lab is None or lab.key in rows:
             continue
         toks = run.split()
-        cands = [[int(x) for x in c] for c in segment(toks, 7)]
+        cands = [tmpl([int(x) for x in c]) for c in segment(toks, 7)]
         ok = [c for c in cands if c[6] == sum(c[:6])]
         if len(cands) >= MAX_CANDIDATES:  # too many raw splits to list: keep only valid ones
-            ok = [[int(x) for x in c] for c in segment(
-                toks, 7, prune=lambda p: len(p) < 7 or int(p[6]) == sum(map(int, p[:6])))]
+            ok = [tmpl([int(x) for x in c]) for c in segment(
+                toks, 7, prune=lambda p: len(p) < 7 or (int(tmpl(p)[6]) == sum(map(int, tmpl(p)[:6]))))]
         rows[lab.key] = (run, ok if ok else cands)
         if not ok and cands:
             no_fit.add(lab.key)
@@ -287,10 +316,7 @@ def _flat_t3(region: str, state: ParseState) -> bool | None:
         for c in vocab.T3_COL_KEYS:
             state.uncertain[f"t3.{k}.{c}"] = (f"连写数字串 {rows[k][0]!r} 的任何切分都不满足行合计（总计 = 六类申请人之和）："
                                            "单元格可能在转换中丢失，或原表有误")
-    head = region[:region.find("本年新收")] if "本年新收" in region else ""
-    if "申请人情况" in head:
-        head = head[head.rfind("申请人情况"):]
-    if not headers.flat_t3_header_is_template(head):
+    if printed_order is None:
         for k in chosen:  # the splits verify rows and columns, not which column is which
             for c in vocab.T3_COL_KEYS:
                 state.uncertain.setdefault(

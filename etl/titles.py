@@ -585,6 +585,11 @@ def _name_head(lines: list[str], i: int, joined: Title) -> str:
     return prev if not placed or prev[-1] in _PLACE_END or prev[-1] not in _AGENCY_END else ""
 
 
+#: a line that cannot hold the first part of an agency's name wrapped before the rest: digits,
+#: punctuation, a page's own words (年报, 首页, 当前位置, 星期二)
+_PAGE_LINE = re.compile(r"[\d、：:，,。；;|>/]|年报|首页|位置|星期|栏目|专栏|来源|发布|浏览|点击")
+
+
 #: last characters of a place name inside an agency's (示例市民政局 names its city; 民政局 none)
 _PLACE_END = set("省市区县州旗盟镇乡")
 
@@ -596,7 +601,13 @@ def _wrapped_tail(lines: list[str], i: int, joined: Title) -> bool:
     names the next line's agency but not the agency the two lines would give together."""
     alone = parse_title(lines[i + 1])
     if not (alone and alone.agency and alone.year == joined.year and alone.agency != joined.agency
-            and joined.agency.endswith(alone.agency)) or _agency(_prep(lines[i])):
+            and joined.agency.endswith(alone.agency)):
+        return False
+    if _PAGE_LINE.search(_prep(lines[i])):
+        # a page's line (its <title> 年报, a date bar ending 星期二, 当前位置：首页) above a title
+        # printed whole on the next line: no part of a name, whatever the body repeats
+        return True
+    if _agency(_prep(lines[i])):
         return False
     body = _prep("".join(lines[i + 2:i + 17]))
     return alone.agency in body and joined.agency not in body

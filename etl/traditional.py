@@ -26,6 +26,22 @@ def _converter():
     return OpenCC("t2s")
 
 
+#: Taiwan phrasing (OpenCC s2twp: 信息→資訊, 项目→專案, 文件→檔案): a report always says
+#: 政府信息公开, so 資訊 in it means the switch converted phrases too.  The reverse table
+#: (tw2sp) is not used: it is ambiguous for names (檔案 is both 文件 and 档案: 档案馆 would come
+#: back 文件馆; 查詢 comes back 查找).  After ``t2s`` only the template's words are restored, in
+#: the contexts they have in a report (NOTES L?? r11comp).
+_TAIWAN_MARK = "資訊"
+_TAIWAN_WORDS = (("资讯", "信息"), ("专案", "项目"), ("规范性档案", "规范性文件"), ("公开档案", "公开文件"),
+                 ("资料的勾稽", "数据的勾稽"))
+
+
+def _taiwan_back(text: str) -> str:
+    for tw, cn in _TAIWAN_WORDS:
+        text = text.replace(tw, cn)
+    return text
+
+
 def looks_traditional(text: str) -> bool:
     """Several traditional-only characters in the first 20,000 characters."""
     return any(hits >= _MIN_HITS for hits, _ in enumerate(_TRADITIONAL_ONLY.finditer(text, 0, 20_000), start=1))
@@ -35,7 +51,11 @@ def to_simplified(doc: Document, text: str | None = None) -> bool:
     """Convert ``doc`` in place when it is written in traditional characters; True if it was."""
     if not looks_traditional(doc.text() if text is None else text):
         return False
-    conv = _converter().convert
+    t2s = _converter().convert
+    taiwan = _TAIWAN_MARK in (doc.text() if text is None else text)[:20_000]
+
+    def conv(x: str) -> str:
+        return _taiwan_back(t2s(x)) if taiwan else t2s(x)
     for b in doc.blocks:
         if isinstance(b, Paragraph):
             b.text = conv(b.text)
@@ -45,5 +65,6 @@ def to_simplified(doc: Document, text: str | None = None) -> bool:
                     c.text = conv(c.text)
     if doc.title_hint:
         doc.title_hint = conv(doc.title_hint)
-    doc.warnings.append("文件为繁体字，已转换为简体字读取（机构名称按简体记录）")
+    doc.warnings.append("文件为繁体字" + ("（含台湾用语，如「資訊」，已按模板用语还原）" if taiwan else "")
+                        + "，已转换为简体字读取（机构名称按简体记录）")
     return True

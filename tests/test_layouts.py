@@ -517,11 +517,14 @@ _REORDERED = [c for c in CASES if c.name.startswith(("t3_total", "t3_group", "t3
 def test_reordered_columns_in_crawler_text_are_flagged(case, monkeypatch):
     """Run-together crawler text keeps the header words but not the cell boundaries: a header
     in another order than the template's cannot be applied to the split digits, so the table's
-    cells are flagged, never read in template order."""
+    cells are flagged, never read in template order.  总计 moved first is the exception: the
+    header words say so and every row's sum proves it (round 11, r11comp), so it is read."""
     truth, data = _render(case, "flat", monkeypatch)
     rep = parse_bytes(data, "r.txt")
     silent, phantom, _ = _verdict(truth, rep)
     assert silent == {} and phantom == []
+    if case.name == "t3_total_first":
+        return
     table = case.name[:2]
     assert all(k in rep.uncertain for k in truth if k.startswith(table + "."))
 

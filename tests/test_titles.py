@@ -167,6 +167,19 @@ def test_an_issue_number_above_the_title_is_no_part_of_the_agency(line):
     assert (rep.agency, rep.year) == (AGENCY, 2022) and rep.cells == pytest.approx(report["cells"])
 
 
+@pytest.mark.parametrize("line", ["年报", "政府信息公开年报", "2024年12月31日 星期二",
+                                  "网站首页 | 政务公开 | 2024年12月31日 星期二", "当前位置：首页"])
+def test_a_page_line_above_a_whole_title_line_is_no_part_of_the_agency(line):
+    """A crawler's page line (the page's <title> 年报, a re-posting site's date bar) right above a
+    title printed whole on one line, the body not naming the agency again: the line's tail is not
+    glued to the agency (before: 年报示例市示例局, 星期二示例市示例局; adversary round 11 r11comp)."""
+    report = make_report("2021", year=2022)
+    text = render_mod.render_text(report).replace(f"{AGENCY}\n2022年", f"{AGENCY}2022年", 1)   # one line
+    text = text.replace(f"本报告由{AGENCY}编制，", "")   # the body does not name the agency again
+    rep = parse(line + "\n" + text, "r.txt")
+    assert (rep.agency, rep.year) == (AGENCY, 2022) and rep.cells == pytest.approx(report["cells"])
+
+
 @pytest.mark.parametrize("above", [
     "上一篇：某某县人民政府2021年政府信息公开工作年度报告",          # another agency, another year
     f"下一篇：{AGENCY}2023年政府信息公开工作年度报告",                # this agency's next report
@@ -321,6 +334,22 @@ def test_traditional_characters_are_converted(fmt):
     assert (rep.agency, rep.year) == ("示例省示例市民政局", 2020)
     assert rep.cells == pytest.approx(report["cells"]) and rep.uncertain == {}
     assert any("繁体" in w and "简体" in w for w in rep.warnings)
+
+
+@pytest.mark.parametrize("template,agency", [("2019", "示例市信息中心"), ("2021", "示例市档案馆"),
+                                             ("2021", "示例县发展和改革局")])
+def test_taiwan_phrases_are_turned_back_into_the_template_s_words(template, agency):
+    """A 繁體 switch that converts phrases too (OpenCC s2twp: 政府資訊公開, 規範性檔案, 上一年專案數量):
+    the template's words come back and the report is read, the agency's name too (档案馆 stays
+    档案馆, 資訊中心 comes back 信息中心) — before: refused, title not found (round 11 r11comp)."""
+    from opencc import OpenCC
+    report = make_report(template, year=2022)
+    report["agency"] = agency
+    data = OpenCC("s2twp").convert(render_mod.render_text(report))
+    assert "資訊" in data
+    rep = parse(data, "r.txt")
+    assert (rep.agency, rep.year) == (agency, 2022)
+    assert rep.cells == pytest.approx(report["cells"]) and rep.uncertain == {}
 
 
 def test_simplified_text_is_not_converted():

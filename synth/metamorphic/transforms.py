@@ -8714,3 +8714,112 @@ def _r11u_item_change_as_arrows(rep: dict, fmt: str) -> Plan | None:
             return s
         return "▼" + s[1:] if s.startswith("-") else "▲" + s
     return Plan(opts={"value_text": text})
+# ---- adversary round 11 (r11comp): pipelines of several steps (agency edit, producer,
+# converter, re-posting site), each step a defence of its own; these two are where two steps
+# together got through (docs/adversary-findings.md, "Round 11 (r11comp)")
+
+
+def _r11c_get_text(data: bytes) -> bytes:
+    """A crawler's get_text of a page: every cell on a line of its own, blank cells and blank
+    lines gone, no indentation."""
+    lines = [ln.strip(" \t\u3000\xa0") for ln in data.decode("utf-8").split("\n")]
+    return "\n".join(ln for ln in lines if ln).encode("utf-8")
+
+
+@transform("r11c_get_text_blank_zeros", "5", ("txt",))
+def _r11c_get_text_blank_zeros(rep: dict, fmt: str) -> Plan | None:
+    """Zeros printed as empty cells (an agency's habit) and the page then saved by a crawler's
+    get_text (a cell a line, empty lines dropped): a table-二 row 1 | (blank) | 11 comes out as
+    '1' and '11', whose only cut into three cells is 1|1|1.  Blank cells leave no trace, so any
+    cell may be flagged; none may be read wrong."""
+    if not any(v == 0 for k, v in rep["cells"].items() if k.startswith("t2.")):
+        return None
+
+    def post(data: bytes, f: str) -> bytes:
+        lines = _r11c_get_text(data).decode("utf-8").split("\n")
+        out, in_t2 = [], False
+        for ln in lines:
+            if ln.startswith("第二十条"):
+                in_t2 = True
+            elif ln.startswith("三、"):
+                in_t2 = False
+            if in_t2 and ln == "0":
+                continue   # table 二's zeros printed blank too (the render blanks tables 三/四)
+            out.append(ln)
+        return "\n".join(out).encode("utf-8")
+    return Plan(opts={"blank_zeros": True}, post=post,
+                flag_ok={k for k in rep["cells"] if k.startswith(("t2.", "t3.", "t4."))}, complete=False)
+
+
+@transform("r11c_page_line_above_one_line_title", "extra", ("txt",))
+def _r11c_page_line_above_one_line_title(rep: dict, fmt: str) -> Plan | None:
+    """A re-posting site's date bar (…2024年12月31日 星期二) or the page's <title> (年报) on
+    the line right above a title printed whole on one line, the report's first lines not naming
+    the agency again: the agency is the title's, not 星期二示例局 or 年报示例局."""
+    agency, year = rep["agency"], int(rep["year"])
+
+    def post(data: bytes, f: str) -> bytes:
+        text = data.decode("utf-8")
+        lines = text.split("\n")
+        i = next((i for i, ln in enumerate(lines) if ln.strip().startswith(agency)), None)
+        if i is None:
+            return data
+        if str(year) not in lines[i]:
+            lines[i] = lines[i].rstrip() + lines[i + 1].strip()   # the title on one line
+            del lines[i + 1]
+        for j in range(i + 1, min(len(lines), i + 20)):
+            lines[j] = lines[j].replace(agency, "本机关")
+        bar = "网站首页 | 政务公开 | 2024年12月31日 星期二" if year % 2 else "年报"
+        return "\n".join(lines[:i] + [bar] + lines[i:]).encode("utf-8")
+    return Plan(post=post)
+
+
+def _r11c_t2_yoy_col(g: Grid, r: Any) -> None:
+    """Table 二 with a 比上年增减 column on the right (signed changes of the figures beside it)."""
+    col: list[Cell | None] = []
+    for i, row in enumerate(g.slots):
+        kinds = {g.cells[c].kind for c in row}
+        if "title" in kinds:
+            col.append(None)
+        elif "head" in kinds:
+            col.append(head("比上年增减"))
+        else:
+            d = (i * 5) % 9 - 4
+            col.append(lit(f"{d:+d}" if d else "0"))
+    g.insert_col(g.ncols, col)
+
+
+@transform("r11c_t2_yoy_change_col_pdf_text", "extra", ("pdf",))
+def _r11c_t2_yoy_change_col_pdf_text(rep: dict, fmt: str) -> Plan | None:
+    """A 2021-template table 二 with a 比上年增减 column added by the agency, printed to PDF and
+    saved as text by pdfplumber: the signed figures are no 本年增/减 (the 2019 item-list
+    change; the row prints no 上一年项目数量) — never a plain item_count_change key."""
+    if rep["template"] != "2021":
+        return None
+
+    def post(data: bytes, f: str) -> bytes:
+        import pdfplumber
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            return "\n".join((p.extract_text() or "") for p in pdf.pages).encode("utf-8")
+    # complete=False: pdfplumber's text of a blank-zero or wrapped-header table loses cells of
+    # table 三 too (round 10, "still weak"); what this transform holds is no phantom key
+    return Plan(opts={"tables": tables_hook(t2=_r11c_t2_yoy_col)}, post=post, ext=".txt",
+                flag_ok={k for k in rep["cells"] if k.startswith("t2.")}, complete=False)
+
+
+@transform("r11c_taiwan_phrases_get_text", "13", ("html",))
+def _r11c_taiwan_phrases_get_text(rep: dict, fmt: str) -> Plan:
+    """A page re-posted through a 繁體 switch that converts phrases too (OpenCC s2twp: 政府資訊
+    公開, 規範性檔案, 上一年專案數量), then saved by a crawler's get_text (a cell a line): the
+    template's words come back and the report is read — never refused as a non-report."""
+    import opencc
+    cc = opencc.OpenCC("s2twp")
+
+    def post(data: bytes, f: str) -> bytes:
+        from lxml import html as lhtml
+        root = lhtml.fromstring(data)
+        for bad in root.xpath("//script|//style"):
+            bad.getparent().remove(bad)
+        text = "\n".join(t.strip() for t in root.itertext() if t.strip())
+        return cc.convert(text).encode("utf-8")
+    return Plan(post=post, ext=".txt", complete=False)

@@ -30,7 +30,7 @@ KNOWN_FAILING: set[tuple[str, str]] = {
     *(("t3_legal_zeros_merged", f) for f in ("txt", "html", "docx", "pdf")),
     *(("t3_column_zeros_merged", f) for f in ("html", "docx", "pdf")),
     ("pdf_chromium_rows_split", "pdf"),
-    ("traditional_taiwan_phrases", "docx"),
+    # ("traditional_taiwan_phrases", "docx") read since round 11 (r11comp): Taiwan phrases restored
     ("pdf_ocr_layer_skewed_blank_zeros", "pdf"),
     ("t4_litigation_subtotal_block", "txt"),
     ("pdf_chromium_unruled_middle", "pdf"),
@@ -98,6 +98,17 @@ SWEEP_REGRESSIONS = [
     # ... Word's "save as text" with a figure cell whose first paragraph is empty (…\t then
     # 110 on its own line): read as a blank 总计 (0), the figure dropped — 134 cells, 23 files
     *(("r11d_word_text_last_cell_paragraphs", s, "txt") for s in ("g003", "g012", "s_2019", "s_shandong_item_count")),
+    # adversary round 11 (r11comp): zeros printed blank, then a crawler's get_text (a cell a line,
+    # blank lines dropped): table-二 rows 1 | (blank) | 11 read as 1/1/1 and 35 | (blank) as
+    # 3/5, unflagged (now a row with fewer separated figures than cells is flagged)
+    *(("r11c_get_text_blank_zeros", s, "txt") for s in ("g003", "g004", "g015")),
+    # ... and a 2021 table 二 with the agency's 比上年增减 column, PDF to pdfplumber text: the
+    # signed figures stored as item_count_change, phantom keys (now flagged: no 上一年项目数量)
+    *(("r11c_t2_yoy_change_col_pdf_text", s, "pdf") for s in ("g003", "s_2021")),
+    # ... and (r11comp's own first try at reading 总计-first run-together text by its header) a
+    # 总计 head spanning the three header rows reads 申请人情况 总计 自然人 … like 总计 first: rows
+    # with one applicant summed either way, 自然人 went to 其他 (now the figures must prove it)
+    *(("t3_total_header_rowspan3", s, "flat") for s in ("g015", "s_2019")),
     # adversary round 10 (r10tmpl): with 〇/零 read as 0, a table-四 row typed in Chinese
     # numerals (Word text) had its zero words read as the row's only figures: four cells of
     # the block silently 0 (now a zero word in a row of Chinese numerals stays flagged)
@@ -313,6 +324,9 @@ BUDGET_REGRESSIONS = [
     # ... and Word text whose long labels hold two paragraphs (一、本年新收政府 / 信息公开申请
     # 数量\t32…): the rows taken for rows that lost their labels, 21–28 cells flagged a file
     *(("r11d_word_text_label_paragraphs", s, "txt") for s in ("g015", "s_2021", "s_2019")),
+    # adversary round 11 (r11comp): a page line (年报, a date bar ending 星期二) above a title
+    # printed whole on one line glued to the agency (年报示例局), silently (sc.ok checks the title)
+    *(("r11c_page_line_above_one_line_title", s, "txt") for s in ("g011", "g013", "s_blank_zeros")),
     # adversary round 10 (r10docx): table 三 in a WPS text box anchored in a layout table's
     # cell: the box was never read, every cell of table 三 flagged
     *(("r10d_docx_table3_box_in_layout_cell", s, "docx") for s in ("g003", "s_2019")),
