@@ -302,6 +302,9 @@ _PRE_2019 = ("当面申请", "信息不存在", "不属于本行政机关公开"
 # --------------------------------------------------------------------------- the parse
 
 _PRIOR = re.compile(r"上年|去年|上一年|同比|上期|增长率|增幅")
+#: an item column named by its year (2019年项目数量, 2020年度项目数量): the year says whether it
+#: is the 上一年 or the 本年 count of a 2019-template item row (NOTES L?? r11old)
+_YEAR_ITEMS = re.compile(r"^(?:(?:19|20)\d\d)年度?(?:底|末)?(?:事项)?项目数")
 
 
 def _t2_col_key(cell: str, year: int | None) -> str | None:
@@ -311,6 +314,9 @@ def _t2_col_key(cell: str, year: int | None) -> str | None:
     if lab is None:
         return None
     years = {int(y) for y in re.findall(r"((?:19|20)\d\d)年?", cell)}
+    if year is not None and len(years) == 1 and _YEAR_ITEMS.match(cell):
+        named = years.pop()
+        return {year - 1: "prior_year_item_count", year: "current_item_count"}.get(named, "")
     if year is not None and years and year not in years:
         return ""
     if lab.key != "prior_year_item_count" and _PRIOR.search(cell):
@@ -917,9 +923,13 @@ def _join_wrapped_labels(rows: list[Row]) -> list[Row]:
             if _TOTAL_WORD.search(vocab.norm(prev.label)) and joined is not None and joined.key != "result_total":
                 out.append(row)   # a 总计 / 合计 row is the total's, never another label's first line
                 continue
+            # the group heading cell beside the row's own label (三、本年度办理结果 | （二）, a page
+            # break after the ordinal) is no part of the words that must be the template's
+            head = "".join(lb for lb in prev.labels if joined is None or not _group_heading(lb, joined.key)) \
+                or prev.label
             if joined is not None and keys <= {joined.key} and (
-                    keys and _template_fragment(prev.label) or len(vocab.norm(prev.label)) >= 4 and (
-                        _template_fragment(prev.label) or vocab.norm(prev.label) in vocab.norm(joined.zh))):
+                    keys and _template_fragment(head) or len(vocab.norm(head)) >= 4 and (
+                        _template_fragment(head) or vocab.norm(head) in vocab.norm(joined.zh))):
                 out[-1] = replace(prev, labels=prev.labels + row.labels, values=merged)
                 continue
             if len(prev.labels) == len(row.labels) >= 2 and prev.label_cols == row.label_cols:

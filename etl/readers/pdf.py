@@ -138,6 +138,21 @@ def is_page_furniture(text: str, top: float, bottom: float, page_height: float) 
     return False
 
 
+def _running_line(text: str, top: float, bottom: float, page_height: float, page_no: int,
+                  carry: dict) -> bool:
+    """A running header or footer: a line of words in a page's top or bottom margin that an
+    earlier page printed in its margin too (平潭… 2020年度政府信息公开工作年度报告 on every page).
+    Its repeats are page furniture — between a table's rows cut by a page break they would part
+    the row from the rest of its label (r11old) — and are kept as the document's page titles;
+    its first printing stays a line of the text."""
+    if not (top < page_height * 0.08 or bottom > page_height * 0.92) or len(text) < 6 \
+            or not re.search(r"[\u4e00-\u9fff]", text):
+        return False
+    seen = carry.setdefault("margin_lines", {})
+    first = seen.setdefault(text, page_no)
+    return first != page_no
+
+
 def _fix_pdf_string(s) -> str | None:
     """Metadata strings: pdfminer sometimes leaves UTF-16 with BOM decoded as PDFDocEncoding."""
     if s is None:
@@ -1496,6 +1511,10 @@ def _read_page(page, page_no: int, doc: Document, n_tables: int, carry: dict | N
             continue
         text = _clean_line(line["text"])
         if is_page_furniture(text, line["top"], line["bottom"], height):
+            continue
+        if carry is not None and _running_line(text, line["top"], line["bottom"], height, page_no, carry):
+            if text not in doc.page_titles:
+                doc.page_titles.append(text)
             continue
         cells = _split_line_cells(line["chars"])
         if not cells:
