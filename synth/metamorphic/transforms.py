@@ -8200,3 +8200,55 @@ def _r10p_pdfium_text_wrapped_labels(rep: dict, fmt: str) -> Plan:
         # zeros printed as empty cells leave no trace in the text: the rows cannot be placed
         lost |= {k for k in rep["cells"] if k.startswith(("t3.", "t4."))}
     return Plan(post=post, flag_ok=lost)
+
+
+# ---- adversary round 11 (r11old): the 2019–2020 template and the year boundary
+
+
+def _r11o_t2_heads(rep: dict, words: dict[str, str]) -> Plan | None:
+    if rep["template"] != "2019" or not any(k.endswith(".prior_year_item_count") for k in rep["cells"]):
+        return None
+
+    def t2(g: Grid, r: Any) -> None:
+        g.relabel(lambda c: replace(c, text=words.get(c.text, c.text)) if c.kind == "head" else c)
+    return Plan(opts={"tables": tables_hook(t2=t2)})
+
+
+@transform("r11o_t2_items_named_by_year", "extra")
+def _r11o_t2_items_named_by_year(rep: dict, fmt: str) -> Plan | None:
+    """A 2019-form table 二 whose item columns name their years (``2019年项目数量``, and Shandong's
+    ``2020年项目数量``) instead of 上一年项目数量 / 本年项目数量: the years say which is which."""
+    y = int(rep["year"])
+    return _r11o_t2_heads(rep, {"上一年项目数量": f"{y - 1}年项目数量", "本年项目数量": f"{y}年项目数量"})
+
+
+@transform("r11o_t2_change_increase_decrease", "extra")
+def _r11o_t2_change_increase_decrease(rep: dict, fmt: str) -> Plan | None:
+    """本年增/减 written 本年增加/减少数量, 处理决定数量 written 处理决定数 (2019 form)."""
+    return _r11o_t2_heads(rep, {"本年增/减": "本年增加/减少数量", "处理决定数量": "处理决定数"})
+
+
+@transform("r11o_pdf_running_header_row_cut", "extra", ("pdf",))
+def _r11o_pdf_running_header_row_cut(rep: dict, fmt: str) -> Plan | None:
+    """A Word document printed by LibreOffice: a running page header (agency and year) on every
+    page, and table 三 cut by a page break inside the （二）部分公开 row — its figures stay above
+    the break beside ``（二）``, the label's words go on at the next page's top in a row of blank
+    cells, under the running header.  The blank cells are no zeros: the figures are the row's."""
+    if not any(k.startswith("t3.partially_granted.") for k in rep["cells"]):
+        return None
+
+    def t3(g: Grid, r: Any) -> Any:
+        at = g.row_of("t3.partially_granted.")
+        lab = next(c for c in g.slots[at] if "部分公开" in g.cells[c].text)
+        words = g.cells[lab].text
+        g.cells[lab] = replace(g.cells[lab], text="（二）")
+        col = g.slots[at].index(lab)
+        tail = [lit() for _ in range(g.ncols)]
+        tail[col] = lit(words.replace("（二）", "", 1))
+        g.insert_row(at + 1, tail, keep_spans=False)
+        top, rest = g.copy(), g.copy()
+        top.delete_rows(list(range(at + 1, len(g.slots))))
+        rest.delete_rows(list(range(0, at + 1)))
+        return [top.table(), "\f", rest.table(header_rows=0)]
+    return Plan(opts={"tables": tables_hook(t3=t3),
+                      "running_header": f"{rep['agency']} {rep['year']}年度政府信息公开工作年度报告"})
