@@ -304,7 +304,8 @@ _PRE_2019 = ("当面申请", "信息不存在", "不属于本行政机关公开"
 _PRIOR = re.compile(r"上年|去年|上一年|同比|上期|增长率|增幅")
 #: an item column named by its year (2019年项目数量, 2020年度项目数量): the year says whether it
 #: is the 上一年 or the 本年 count of a 2019-template item row (NOTES L?? r11old)
-_YEAR_ITEMS = re.compile(r"^(?:(?:19|20)\d\d)年度?(?:底|末)?(?:事项)?项目数")
+_YEAR_ITEMS_IN = re.compile(r"(?:截至|截止)?(?:19|20)\d\d年度?(?:底|末)?(?:的)?(?:事项)?项目数量?")
+_YEAR_ITEMS = re.compile(r"^(?:截至|截止|至)?(?:(?:19|20)\d\d)年度?(?:底|末)?(?:的)?(?:事项)?项目数")
 
 
 def _t2_col_key(cell: str, year: int | None) -> str | None:
@@ -354,6 +355,9 @@ def _t2_header_cols_of(labels: tuple[str, ...], year: int | None) -> tuple[tuple
         # run-together header ("信息内容本年处理决定数量…"): find labels by position
         spans = [(m.start(), m.end(), lab.key) for lab in vocab.T2_COLS for frag in lab.match
                  for m in re.finditer(re.escape(frag), n)]
+        if year is not None:   # 2019年项目数量 run into the header line: the year says which count
+            spans += [(m.start(), m.end(), _t2_col_key(m.group(0), year) or "")
+                      for m in _YEAR_ITEMS_IN.finditer(n)]
         # a word overlapping a longer column word is no column of its own (项目数 in 上一年项目数量)
         hits = sorted((a, k) for a, b, k in spans
                       if not any(a2 < b and a < b2 and b2 - a2 > b - a for a2, b2, _ in spans))

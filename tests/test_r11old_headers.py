@@ -131,3 +131,22 @@ def test_running_header_between_the_parts_of_a_cut_row_is_page_furniture():
         key = f"t3.partially_granted.{col}"
         assert key in rep.uncertain or rep.cells.get(key) == v, (key, rep.cells.get(key))
     assert rep.year == 2020
+
+
+def test_item_columns_named_as_year_end_counts():
+    rep = _report(["信息内容", "截至2019年底项目数量", "截至2020年底项目数量", "本年增/减", "处理决定数量"],
+                  [["行政许可", "12", "14", "2", "30"]])
+    want = {"prior_year_item_count": 12, "current_item_count": 14, "item_count_change": 2, "decision_count": 30}
+    for col, v in want.items():
+        key = f"t2.admin_licensing.{col}"
+        assert key not in rep.uncertain, (key, rep.uncertain.get(key))
+        assert rep.cells.get(key) == v, key
+
+
+def test_year_named_item_columns_in_a_header_run_into_one_line():
+    """Word text joined by spaces: the whole header is one label (信息内容 2019年项目数量 …)."""
+    from etl.extract import _t2_header_cols_of
+    cols, _ = _t2_header_cols_of(("信息内容 2019年项目数量 2020年项目数量 增减情况 处理决定数量",), 2020)
+    assert cols == ("prior_year_item_count", "current_item_count", "item_count_change", "decision_count")
+    cols, _ = _t2_header_cols_of(("信息内容 2019年项目数量 增减情况 处理决定数量",), 2020)
+    assert cols == ("prior_year_item_count", "item_count_change", "decision_count")
