@@ -78,7 +78,7 @@ def test_row_cut_by_a_page_break_after_its_ordinal_joins_its_label_tail():
     assert len(rows) == 2 and [v.value for v in rows[1].values] == [3, 0, 3]
 
 
-def _pdf_with_running_header(header: str) -> bytes:
+def _pdf_with_running_header(header: str, at_foot: bool = False, title: str = "示例县示例局2020年政府信息公开工作年度报告") -> bytes:
     """Table 三 cut after （二）'s figures, the label's words going on at the next page's top
     (LibreOffice's split of a tall row), a running header on every page."""
     import io
@@ -115,9 +115,9 @@ def _pdf_with_running_header(header: str) -> bytes:
 
     def deco(canvas, _doc):
         canvas.setFont("STSong-Light", 9)
-        canvas.drawString(60, A4[1] - 30, header)
+        canvas.drawString(60, 30 if at_foot else A4[1] - 30, header)
 
-    story = [Paragraph("示例县示例局2020年政府信息公开工作年度报告", st),
+    story = [Paragraph(title, st),
              Paragraph("三、收到和处理政府信息公开申请情况", st), table(top), PageBreak(), table(rest),
              Paragraph("四、政府信息公开行政复议、行政诉讼情况", st), Paragraph("无。", st)]
     out = io.BytesIO()
@@ -150,3 +150,41 @@ def test_year_named_item_columns_in_a_header_run_into_one_line():
     assert cols == ("prior_year_item_count", "current_item_count", "item_count_change", "decision_count")
     cols, _ = _t2_header_cols_of(("信息内容 2019年项目数量 增减情况 处理决定数量",), 2020)
     assert cols == ("prior_year_item_count", "item_count_change", "decision_count")
+
+
+def test_a_yearless_title_takes_the_year_from_a_line_that_is_only_the_year():
+    """（2020年度） under a yearless title or in the footer is the year reported on; two such
+    lines of different years prove none; a signature date never is a year of report."""
+    from etl.titles import report_year
+    assert report_year("示例局政府信息公开工作年度报告\n一、总体情况\n示例局\n2021年1月20日\n（2020年度）\n") == 2020
+    assert report_year("示例局政府信息公开工作年度报告\n（二〇二〇年度）\n一、总体情况\n") == 2020
+    assert report_year("示例局政府信息公开工作年度报告\n2019年度\n2020年度\n") is None
+    assert report_year("示例局政府信息公开工作年度报告\n一、总体情况\n示例局\n2021年1月20日\n") is None
+
+
+def test_running_footer_naming_the_year_of_a_yearless_title():
+    """A yearless title, （2020年度） in every page's footer (also at the foot of the page a
+    table-三 row is cut on): the year is the footer's, the cut row's figures are its own."""
+    pdf = _pdf_with_running_header("（2020年度）", at_foot=True, title="示例县示例局政府信息公开工作年度报告")
+    rep = parse_bytes(pdf, "r.pdf")
+    assert rep.year == 2020
+    for col, v in (("natural_person", 6), ("total", 6)):
+        key = f"t3.partially_granted.{col}"
+        assert key in rep.uncertain or rep.cells.get(key) == v, (key, rep.cells.get(key))
+
+
+def test_docx_footer_naming_the_year_of_a_yearless_title():
+    import io
+
+    import docx
+    d = docx.Document()
+    d.sections[0].footer.paragraphs[0].text = "（2020年度）"
+    for t in ("示例县示例局政府信息公开工作年度报告", "一、总体情况", "本年度工作平稳推进。",
+              "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况", "无。", "示例县示例局", "2021年1月20日"):
+        d.add_paragraph(t)
+    buf = io.BytesIO()
+    d.save(buf)
+    from etl.readers import read_bytes
+    from etl.titles import find_title
+    agency, year, _ = find_title(read_bytes(buf.getvalue(), "r.docx"))
+    assert (agency, year) == ("示例县示例局", 2020)

@@ -1515,6 +1515,12 @@ def _read_page(page, page_no: int, doc: Document, n_tables: int, carry: dict | N
         if carry is not None and _running_line(text, line["top"], line["bottom"], height, page_no, carry):
             if text not in doc.page_titles:
                 doc.page_titles.append(text)
+                if line["top"] >= height * 0.5:
+                    # a running footer: its first printing, at the foot of an earlier page, would
+                    # stand between a table's rows cut by that page's break too
+                    first = carry["margin_lines"][text]
+                    doc.blocks[:] = [b for b in doc.blocks
+                                     if not (isinstance(b, Paragraph) and b.text == text and b.page == first)]
             continue
         cells = _split_line_cells(line["chars"])
         if not cells:
