@@ -816,7 +816,7 @@ def render_pdf(report: Any, *, ruled: bool = True, split_table3: bool = False,
                cell_size: float | None = None, num_align: int | None = None, width_scale: float = 1.0,
                head_colors: tuple[str, str] | None = None,
                t3_label_cm: tuple[float, float, float] | None = None, running_header: str = "",
-               **opts: Any) -> bytes:
+               running_footer: str = "", **opts: Any) -> bytes:
     """A PDF (reportlab, CID font STSong-Light, whose text pdfplumber extracts as Unicode).
 
     ``ruled=False`` draws no grid lines; ``split_table3`` breaks table 三 before （四）无法提供
@@ -830,7 +830,8 @@ def render_pdf(report: Any, *, ruled: bool = True, split_table3: bool = False,
     one in white ink; ``head_colors`` (fill, text) paints the header cells'
     ground and words, as ``("#1F3864", "#DDDDDD")``; ``t3_label_cm`` the widths (cm) of table
     三's three label columns (narrow ones wrap each label over several lines); ``running_header``
-    a line printed at the top of every page (a Word document's page header).  A ``"\\f"`` piece
+    a line printed at the top of every page (a Word document's page header), ``running_footer``
+    one at the foot.  A ``"\\f"`` piece
     in a table slot's list is a page break."""
     _register_font()
     from reportlab.lib import colors
@@ -948,6 +949,9 @@ def render_pdf(report: Any, *, ruled: bool = True, split_table3: bool = False,
         if running_header:
             canvas.setFont(_FONT, 9)
             canvas.drawString(1.5 * cm, doc.pagesize[1] - 1.0 * cm, running_header)
+        if running_footer:
+            canvas.setFont(_FONT, 9)
+            canvas.drawString(1.5 * cm, 0.6 * cm, running_footer)
         canvas.restoreState()
 
     buf = io.BytesIO()

@@ -8252,3 +8252,19 @@ def _r11o_pdf_running_header_row_cut(rep: dict, fmt: str) -> Plan | None:
         return [top.table(), "\f", rest.table(header_rows=0)]
     return Plan(opts={"tables": tables_hook(t3=t3),
                       "running_header": f"{rep['agency']} {rep['year']}年度政府信息公开工作年度报告"})
+
+
+@transform("r11o_pdf_year_only_in_running_footer", "extra", ("pdf",))
+def _r11o_pdf_year_only_in_running_footer(rep: dict, fmt: str) -> Plan | None:
+    """A yearless title (…政府信息公开工作年度报告, the document properties' title too)
+    whose year is printed only as （2020年度） in every page's footer — also at the foot of the
+    page where table 三 is cut inside its （二）部分公开 row (as in
+    ``r11o_pdf_running_header_row_cut``).  The body's own sentences may name the year too."""
+    plan = _r11o_pdf_running_header_row_cut(rep, fmt)
+    if plan is None:
+        return None
+    opts = dict(plan.opts)
+    opts.pop("running_header")
+    opts.update(title_lines=[f"{rep['agency']}政府信息公开工作年度报告"],
+                meta_title=f"{rep['agency']}政府信息公开工作年度报告", running_footer=f"（{rep['year']}年度）")
+    return Plan(opts=opts)
