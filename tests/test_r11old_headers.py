@@ -188,3 +188,21 @@ def test_docx_footer_naming_the_year_of_a_yearless_title():
     from etl.titles import find_title
     agency, year, _ = find_title(read_bytes(buf.getvalue(), "r.docx"))
     assert (agency, year) == ("示例县示例局", 2020)
+
+
+def test_running_footer_with_its_page_number_is_furniture(monkeypatch):
+    """The footer prints the page number beside its words (…年度报告 第1页 共2页): the same
+    running line on every page, not a line of the text between a cut row's parts."""
+    from reportlab.pdfgen import canvas
+
+    orig = canvas.Canvas.drawString
+
+    def draw(self, x, y, text, *a, **k):
+        if text == "PAGED":
+            text = f"示例县示例局政府信息公开工作年度报告 第{self.getPageNumber()}页 共2页"
+        return orig(self, x, y, text, *a, **k)
+    monkeypatch.setattr(canvas.Canvas, "drawString", draw)
+    rep = parse_bytes(_pdf_with_running_header("PAGED", at_foot=True), "r.pdf")
+    for col, v in (("natural_person", 6), ("total", 6)):
+        key = f"t3.partially_granted.{col}"
+        assert key in rep.uncertain or rep.cells.get(key) == v, (key, rep.cells.get(key))

@@ -149,8 +149,14 @@ def _running_line(text: str, top: float, bottom: float, page_height: float, page
             or not re.search(r"[\u4e00-\u9fff]", text):
         return False
     seen = carry.setdefault("margin_lines", {})
-    first = seen.setdefault(text, page_no)
+    first = seen.setdefault(_running_key(text), page_no)
     return first != page_no
+
+
+def _running_key(text: str) -> str:
+    """A running line's words with its numbers blanked: the page number it prints beside them
+    (…年度报告 第2页 共3页) changes from page to page, the line is the same."""
+    return re.sub(r"\d+", "#", text)
 
 
 def _fix_pdf_string(s) -> str | None:
@@ -1518,9 +1524,9 @@ def _read_page(page, page_no: int, doc: Document, n_tables: int, carry: dict | N
                 if line["top"] >= height * 0.5:
                     # a running footer: its first printing, at the foot of an earlier page, would
                     # stand between a table's rows cut by that page's break too
-                    first = carry["margin_lines"][text]
-                    doc.blocks[:] = [b for b in doc.blocks
-                                     if not (isinstance(b, Paragraph) and b.text == text and b.page == first)]
+                    first = carry["margin_lines"][_running_key(text)]
+                    doc.blocks[:] = [b for b in doc.blocks if not (
+                        isinstance(b, Paragraph) and _running_key(b.text) == _running_key(text) and b.page == first)]
             continue
         cells = _split_line_cells(line["chars"])
         if not cells:

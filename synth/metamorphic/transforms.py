@@ -8268,3 +8268,17 @@ def _r11o_pdf_year_only_in_running_footer(rep: dict, fmt: str) -> Plan | None:
     opts.update(title_lines=[f"{rep['agency']}政府信息公开工作年度报告"],
                 meta_title=f"{rep['agency']}政府信息公开工作年度报告", running_footer=f"（{rep['year']}年度）")
     return Plan(opts=opts)
+
+
+@transform("r11o_pdf_paged_running_footer_row_cut", "extra", ("pdf",))
+def _r11o_pdf_paged_running_footer_row_cut(rep: dict, fmt: str) -> Plan | None:
+    """Table 三 cut inside its （二）部分公开 row (as in ``r11o_pdf_running_header_row_cut``) at
+    the foot of a page whose running footer prints the page number beside its words
+    (``…年度报告 第2页``): the footer differs from page to page only in its number."""
+    plan = _r11o_pdf_running_header_row_cut(rep, fmt)
+    if plan is None:
+        return None
+    opts = dict(plan.opts)
+    opts.pop("running_header")
+    opts["running_footer"] = f"{rep['agency']}{rep['year']}年度政府信息公开工作年度报告 第{{page}}页"
+    return Plan(opts=opts)
