@@ -904,6 +904,16 @@ def _join_wrapped_labels(rows: list[Row]) -> list[Row]:
     out: list[Row] = []
     for row in rows:
         prev = out[-1] if out else None
+        if (prev is not None and len(out) >= 2 and prev.table is None and not prev.values
+                and row.table is not None and out[-2].table is not None and out[-2].table != row.table
+                and row.labels and row.values and not _has_figures(row)
+                and vocab.match_t3_row(prev.label) is None and not _ORDINAL.match(vocab.norm(prev.label))):
+            # a line of text between two pages' tables (a page header or footer the reader did
+            # not know for one: a header first printed on page 2) parts no row cut by the break
+            trial = _join_wrapped_labels([out[-2], row])
+            if len(trial) == 1:
+                out[-2] = trial[0]
+                continue
         merged = _cut_row_values(prev, row) if prev is not None and row.labels and row.values else None
         if merged is not None and merged is not prev.values and any(
                 _ORDINAL.match(vocab.norm(lb)) for lb in row.labels):

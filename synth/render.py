@@ -831,7 +831,8 @@ def render_pdf(report: Any, *, ruled: bool = True, split_table3: bool = False,
     ground and words, as ``("#1F3864", "#DDDDDD")``; ``t3_label_cm`` the widths (cm) of table
     三's three label columns (narrow ones wrap each label over several lines); ``running_header``
     a line printed at the top of every page (a Word document's page header), ``running_footer``
-    one at the foot (``{page}`` in it: the page's number).  A ``"\\f"`` piece
+    one at the foot (``{page}`` in it: the page's number); ``running_header_from`` the first
+    page printing the header (2: Word's different first page).  A ``"\\f"`` piece
     in a table slot's list is a page break."""
     _register_font()
     from reportlab.lib import colors
@@ -946,7 +947,7 @@ def render_pdf(report: Any, *, ruled: bool = True, split_table3: bool = False,
         canvas.saveState()
         canvas.setFont(_FONT, 10)
         canvas.drawCentredString(doc.pagesize[0] / 2, 1.2 * cm, f"- {doc.page} -")
-        if running_header:
+        if running_header and doc.page >= int(opts.get("running_header_from", 1)):
             canvas.setFont(_FONT, 9)
             canvas.drawString(1.5 * cm, doc.pagesize[1] - 1.0 * cm, running_header)
         if running_footer:

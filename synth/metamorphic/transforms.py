@@ -8282,3 +8282,14 @@ def _r11o_pdf_paged_running_footer_row_cut(rep: dict, fmt: str) -> Plan | None:
     opts.pop("running_header")
     opts["running_footer"] = f"{rep['agency']}{rep['year']}年度政府信息公开工作年度报告 第{{page}}页"
     return Plan(opts=opts)
+
+
+@transform("r11o_pdf_header_from_page_two_row_cut", "extra", ("pdf",))
+def _r11o_pdf_header_from_page_two_row_cut(rep: dict, fmt: str) -> Plan | None:
+    """Word's different first page: the running header is printed from page 2 on, so its first
+    printing stands at the top of the page where table 三's cut （二）部分公开 row goes on (as in
+    ``r11o_pdf_running_header_row_cut``) — no repeat yet to know it by."""
+    plan = _r11o_pdf_running_header_row_cut(rep, fmt)
+    if plan is None:
+        return None
+    return Plan(opts=dict(plan.opts, running_header_from=2))

@@ -96,6 +96,7 @@ SWEEP_REGRESSIONS = [
     # … and a running footer (（2020年度）, the only year beside the body's) at the cut page's foot
     *(("r11o_pdf_year_only_in_running_footer", s, "pdf") for s in ("g004", "g012")),
     *(("r11o_pdf_paged_running_footer_row_cut", s, "pdf") for s in ("g008", "g011")),
+    *(("r11o_pdf_header_from_page_two_row_cut", s, "pdf") for s in ("g007", "g010")),
     # adversary round 10 (r10tmpl): with 〇/零 read as 0, a table-四 row typed in Chinese
     # numerals (Word text) had its zero words read as the row's only figures: four cells of
     # the block silently 0 (now a zero word in a row of Chinese numerals stays flagged)
