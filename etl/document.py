@@ -84,7 +84,7 @@ class Document:
     fmt: str
     blocks: list[Paragraph | Table] = field(default_factory=list)
     title_hint: str | None = None
-    page_titles: list[str] = field(default_factory=list)   # text of page headers (DOCX), first page's first
+    page_titles: list[str] = field(default_factory=list)   # text of page headers (then footers; DOCX, PDF), first page's first
     warnings: list[str] = field(default_factory=list)
     damaged: bool = False  # OCR / converter output: blank cells are not trusted as zero
     ocr: dict | None = None  # set when the text was recognised from images (etl.readers.ocr)

@@ -302,6 +302,10 @@ _PRE_2019 = ("当面申请", "信息不存在", "不属于本行政机关公开"
 # --------------------------------------------------------------------------- the parse
 
 _PRIOR = re.compile(r"上年|去年|上一年|同比|上期|增长率|增幅")
+#: an item column named by its year (2019年项目数量, 2020年度项目数量): the year says whether it
+#: is the 上一年 or the 本年 count of a 2019-template item row (NOTES L?? r11old)
+_YEAR_ITEMS_IN = re.compile(r"(?:截至|截止)?(?:19|20)\d\d年度?(?:底|末)?(?:的)?(?:事项)?项目数量?")
+_YEAR_ITEMS = re.compile(r"^(?:截至|截止|至)?(?:(?:19|20)\d\d)年度?(?:底|末)?(?:的)?(?:事项)?项目数")
 
 
 def _t2_col_key(cell: str, year: int | None) -> str | None:
@@ -311,6 +315,9 @@ def _t2_col_key(cell: str, year: int | None) -> str | None:
     if lab is None:
         return None
     years = {int(y) for y in re.findall(r"((?:19|20)\d\d)年?", cell)}
+    if year is not None and len(years) == 1 and _YEAR_ITEMS.match(cell):
+        named = years.pop()
+        return {year - 1: "prior_year_item_count", year: "current_item_count"}.get(named, "")
     if year is not None and years and year not in years:
         return ""
     if lab.key != "prior_year_item_count" and _PRIOR.search(cell):
@@ -348,6 +355,9 @@ def _t2_header_cols_of(labels: tuple[str, ...], year: int | None) -> tuple[tuple
         # run-together header ("信息内容本年处理决定数量…"): find labels by position
         spans = [(m.start(), m.end(), lab.key) for lab in vocab.T2_COLS for frag in lab.match
                  for m in re.finditer(re.escape(frag), n)]
+        if year is not None:   # 2019年项目数量 run into the header line: the year says which count
+            spans += [(m.start(), m.end(), _t2_col_key(m.group(0), year) or "")
+                      for m in _YEAR_ITEMS_IN.finditer(n)]
         # a word overlapping a longer column word is no column of its own (项目数 in 上一年项目数量)
         hits = sorted((a, k) for a, b, k in spans
                       if not any(a2 < b and a < b2 and b2 - a2 > b - a for a2, b2, _ in spans))
@@ -895,6 +905,16 @@ def _join_wrapped_labels(rows: list[Row]) -> list[Row]:
     out: list[Row] = []
     for row in rows:
         prev = out[-1] if out else None
+        if (prev is not None and len(out) >= 2 and prev.table is None and not prev.values
+                and row.table is not None and out[-2].table is not None and out[-2].table != row.table
+                and row.labels and row.values and not _has_figures(row)
+                and vocab.match_t3_row(prev.label) is None and not _ORDINAL.match(vocab.norm(prev.label))):
+            # a line of text between two pages' tables (a page header or footer the reader did
+            # not know for one: a header first printed on page 2) parts no row cut by the break
+            trial = _join_wrapped_labels([out[-2], row])
+            if len(trial) == 1:
+                out[-2] = trial[0]
+                continue
         merged = _cut_row_values(prev, row) if prev is not None and row.labels and row.values else None
         if merged is not None and merged is not prev.values and any(
                 _ORDINAL.match(vocab.norm(lb)) for lb in row.labels):
@@ -918,9 +938,13 @@ def _join_wrapped_labels(rows: list[Row]) -> list[Row]:
             if _TOTAL_WORD.search(vocab.norm(prev.label)) and joined is not None and joined.key != "result_total":
                 out.append(row)   # a 总计 / 合计 row is the total's, never another label's first line
                 continue
+            # the group heading cell beside the row's own label (三、本年度办理结果 | （二）, a page
+            # break after the ordinal) is no part of the words that must be the template's
+            head = "".join(lb for lb in prev.labels if joined is None or not _group_heading(lb, joined.key)) \
+                or prev.label
             if joined is not None and keys <= {joined.key} and (
-                    keys and _template_fragment(prev.label) or len(vocab.norm(prev.label)) >= 4 and (
-                        _template_fragment(prev.label) or vocab.norm(prev.label) in vocab.norm(joined.zh))):
+                    keys and _template_fragment(head) or len(vocab.norm(head)) >= 4 and (
+                        _template_fragment(head) or vocab.norm(head) in vocab.norm(joined.zh))):
                 out[-1] = replace(prev, labels=prev.labels + row.labels, values=merged)
                 continue
             if len(prev.labels) == len(row.labels) >= 2 and prev.label_cols == row.label_cols:

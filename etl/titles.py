@@ -194,7 +194,7 @@ def find_title(doc: Document) -> tuple[str, int, str]:
         # first, then from a container title that agrees with it, then from a 发布机构 line
         partial = _partial_title(text, body, [])
         if partial is not None:
-            return partial.complete(text, body, hints)
+            return partial.complete(text, body, hints, doc.page_titles)
         for hint in hints:
             got = parse_title(hint)
             if got and got.agency:
@@ -308,13 +308,15 @@ class _Partial:
     year: int | None
     text: str
 
-    def complete(self, text: str, lines: list[str], hints: list[str]) -> tuple[str, int, str]:
+    def complete(self, text: str, lines: list[str], hints: list[str],
+                 page_lines: list[str] | None = None) -> tuple[str, int, str]:
         """(agency, year, title): the year from the report's 统计期限/报告期 or an opening
         sentence naming its year (:func:`report_year`), the agency from its 落款 or
         本报告由…编制 (:func:`own_agency`); what they leave open from a container title that
         agrees with what the line prints, else (the agency) from a 发布机构 line; ReportError
-        with the reason otherwise — a publication date is no year."""
-        year = self.year or report_year(text)
+        with the reason otherwise — a publication date is no year.  ``page_lines``: what the
+        pages' running headers and footers print (a footer （2020年度）), read for the year last."""
+        year = self.year or report_year(text) or (report_year("\n".join(page_lines)) if page_lines else None)
         try:
             agency = self.agency or own_agency(text)
         except _OfficeOrAgency as e:   # the office or its agency: a container title may tell
@@ -407,7 +409,16 @@ def report_year(text: str) -> int | None:
         opening = _SECTION_YEAR.match(t, head.end())
         if opening:
             years = {int(opening.group("y"))}
+    if not years:
+        # a line that is only the report's year (（2020年度）: under a yearless title, in a page
+        # footer) names the year the report covers — one year, never a date (r11old)
+        years = {int(m.group("y")) for ln in text[:200_000].splitlines() if "年度" in ln and len(ln) <= 24
+                 for m in [_YEAR_LINE.match(arabic_years(ln))] if m}
     return years.pop() if len(years) == 1 else None
+
+
+#: a line of its own holding only a year of report: （2020年度）, 2020年度, 〔二〇二〇年度〕
+_YEAR_LINE = re.compile(rf"[（(〔\[]?(?P<y>{_YEAR})年度[）)〕\]]?$")
 
 
 #: the opening of section 一 (总体情况) when it starts with a year: 2023年，… / 2023年度，…

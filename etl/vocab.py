@@ -73,7 +73,7 @@ T2_COLS: tuple[Label, ...] = (
     Label("in_force_count", "现行有效件数", ("现行有效",)),
     Label("prior_year_item_count", "上一年项目数量", ("上一年项目", "上年项目")),
     Label("current_item_count", "本年项目数量", ("本年项目数",)),
-    Label("item_count_change", "本年增/减", ("增/减", "增减", "增(减)")),
+    Label("item_count_change", "本年增/减", ("增/减", "增减", "增(减)", "增加/减少", "增加(减少)")),
     Label("decision_count", "处理决定数量", ("处理决定", "决定数")),
     Label("fee_amount_wan_yuan", "本年收费金额（单位：万元）", ("收费金额",)),
     Label("procurement_project_count", "采购项目数量", ("采购项目数", "项目数")),

@@ -815,7 +815,8 @@ def render_pdf(report: Any, *, ruled: bool = True, split_table3: bool = False,
                wrap_headers: bool = False, repeat_header: bool = True, landscape: bool = False,
                cell_size: float | None = None, num_align: int | None = None, width_scale: float = 1.0,
                head_colors: tuple[str, str] | None = None,
-               t3_label_cm: tuple[float, float, float] | None = None, **opts: Any) -> bytes:
+               t3_label_cm: tuple[float, float, float] | None = None, running_header: str = "",
+               running_footer: str = "", **opts: Any) -> bytes:
     """A PDF (reportlab, CID font STSong-Light, whose text pdfplumber extracts as Unicode).
 
     ``ruled=False`` draws no grid lines; ``split_table3`` breaks table 三 before （四）无法提供
@@ -828,7 +829,11 @@ def render_pdf(report: Any, *, ruled: bool = True, split_table3: bool = False,
     raised smaller glyph (a footnote mark), ``<strike>…</strike>`` a struck one, ``<white>…</white>``
     one in white ink; ``head_colors`` (fill, text) paints the header cells'
     ground and words, as ``("#1F3864", "#DDDDDD")``; ``t3_label_cm`` the widths (cm) of table
-    三's three label columns (narrow ones wrap each label over several lines)."""
+    三's three label columns (narrow ones wrap each label over several lines); ``running_header``
+    a line printed at the top of every page (a Word document's page header), ``running_footer``
+    one at the foot (``{page}`` in it: the page's number); ``running_header_from`` the first
+    page printing the header (2: Word's different first page).  A ``"\\f"`` piece
+    in a table slot's list is a page break."""
     _register_font()
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
@@ -907,7 +912,9 @@ def render_pdf(report: Any, *, ruled: bool = True, split_table3: bool = False,
     def pieces(t: Any, widths: list[float], style: ParagraphStyle) -> list[Any]:
         out = []
         for x in _pieces(t):
-            if isinstance(x, str):
+            if x == "\f":
+                out.append(PageBreak())
+            elif isinstance(x, str):
                 out.append(Paragraph(_esc(x), body))
             else:
                 w = widths if x.ncols == len(widths) else _fit_widths(x, 17.2 * cm)
@@ -940,6 +947,12 @@ def render_pdf(report: Any, *, ruled: bool = True, split_table3: bool = False,
         canvas.saveState()
         canvas.setFont(_FONT, 10)
         canvas.drawCentredString(doc.pagesize[0] / 2, 1.2 * cm, f"- {doc.page} -")
+        if running_header and doc.page >= int(opts.get("running_header_from", 1)):
+            canvas.setFont(_FONT, 9)
+            canvas.drawString(1.5 * cm, doc.pagesize[1] - 1.0 * cm, running_header)
+        if running_footer:
+            canvas.setFont(_FONT, 9)
+            canvas.drawString(1.5 * cm, 0.6 * cm, running_footer.replace("{page}", str(doc.page)))
         canvas.restoreState()
 
     buf = io.BytesIO()

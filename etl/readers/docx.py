@@ -912,6 +912,8 @@ def read_docx(data: bytes, source: str, _chunk: bool = False) -> Document:
             if b"altChunk" in document_xml and not _chunk:
                 chunks = _alt_chunks(zf, root, parser)
             page_titles = _page_headers(zf, root, parser) if b"headerReference" in document_xml else []
+            if b"footerReference" in document_xml:   # a footer (（2020年度）) may name the year
+                page_titles += [t for t in _page_headers(zf, root, parser, "footer") if t not in page_titles]
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError, etree.XMLSyntaxError) as e:
         raise ReportError(f"DOCX 文件无法打开（{type(e).__name__}: {str(e)[:80]}）", "corrupt_docx") from e
     body = _child(root, f"{_W}body")
@@ -977,14 +979,15 @@ def _alt_chunks(zf: zipfile.ZipFile, root, parser) -> list[tuple[str, bytes]]:
 _HEADER_ORDER = {"first": 0, "default": 1, "even": 2}
 
 
-def _page_headers(zf: zipfile.ZipFile, root, parser) -> list[str]:
+def _page_headers(zf: zipfile.ZipFile, root, parser, part: str = "header") -> list[str]:
     """The text each page header prints (w:headerReference of the sections: a first page's
     header before the default and the even pages'), each header's paragraphs and cells run
-    together (a title set as agency | 2020年…报告 cells is one line)."""
+    together (a title set as agency | 2020年…报告 cells is one line); ``part="footer"``: the
+    page footers' (w:footerReference)."""
     refs = []
     for sect in root.iter(_W + "sectPr"):
         first_page = sect.find(_W + "titlePg") is not None and sect.find(_W + "titlePg").get(_W + "val") not in _OFF
-        for ref in sect.iterfind(_W + "headerReference"):
+        for ref in sect.iterfind(_W + part + "Reference"):
             kind = ref.get(_W + "type") or "default"
             if kind == "first" and not first_page:
                 continue   # defined but not printed: the section prints no different first page

@@ -138,6 +138,27 @@ def is_page_furniture(text: str, top: float, bottom: float, page_height: float) 
     return False
 
 
+def _running_line(text: str, top: float, bottom: float, page_height: float, page_no: int,
+                  carry: dict) -> bool:
+    """A running header or footer: a line of words in a page's top or bottom margin that an
+    earlier page printed in its margin too (平潭… 2020年度政府信息公开工作年度报告 on every page).
+    Its repeats are page furniture — between a table's rows cut by a page break they would part
+    the row from the rest of its label (r11old) — and are kept as the document's page titles;
+    its first printing stays a line of the text."""
+    if not (top < page_height * 0.08 or bottom > page_height * 0.92) or len(text) < 6 \
+            or not re.search(r"[\u4e00-\u9fff]", text):
+        return False
+    seen = carry.setdefault("margin_lines", {})
+    first = seen.setdefault(_running_key(text), page_no)
+    return first != page_no
+
+
+def _running_key(text: str) -> str:
+    """A running line's words with its numbers blanked: the page number it prints beside them
+    (…年度报告 第2页 共3页) changes from page to page, the line is the same."""
+    return re.sub(r"\d+", "#", text)
+
+
 def _fix_pdf_string(s) -> str | None:
     """Metadata strings: pdfminer sometimes leaves UTF-16 with BOM decoded as PDFDocEncoding."""
     if s is None:
@@ -1496,6 +1517,16 @@ def _read_page(page, page_no: int, doc: Document, n_tables: int, carry: dict | N
             continue
         text = _clean_line(line["text"])
         if is_page_furniture(text, line["top"], line["bottom"], height):
+            continue
+        if carry is not None and _running_line(text, line["top"], line["bottom"], height, page_no, carry):
+            if text not in doc.page_titles:
+                doc.page_titles.append(text)
+                if line["top"] >= height * 0.5:
+                    # a running footer: its first printing, at the foot of an earlier page, would
+                    # stand between a table's rows cut by that page's break too
+                    first = carry["margin_lines"][_running_key(text)]
+                    doc.blocks[:] = [b for b in doc.blocks if not (
+                        isinstance(b, Paragraph) and _running_key(b.text) == _running_key(text) and b.page == first)]
             continue
         cells = _split_line_cells(line["chars"])
         if not cells:

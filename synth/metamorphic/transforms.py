@@ -8823,3 +8823,94 @@ def _r11c_taiwan_phrases_get_text(rep: dict, fmt: str) -> Plan:
         text = "\n".join(t.strip() for t in root.itertext() if t.strip())
         return cc.convert(text).encode("utf-8")
     return Plan(post=post, ext=".txt", complete=False)
+# ---- adversary round 11 (r11old): the 2019–2020 template and the year boundary
+
+
+def _r11o_t2_heads(rep: dict, words: dict[str, str]) -> Plan | None:
+    if rep["template"] != "2019" or not any(k.endswith(".prior_year_item_count") for k in rep["cells"]):
+        return None
+
+    def t2(g: Grid, r: Any) -> None:
+        g.relabel(lambda c: replace(c, text=words.get(c.text, c.text)) if c.kind == "head" else c)
+    return Plan(opts={"tables": tables_hook(t2=t2)})
+
+
+@transform("r11o_t2_items_named_by_year", "extra")
+def _r11o_t2_items_named_by_year(rep: dict, fmt: str) -> Plan | None:
+    """A 2019-form table 二 whose item columns name their years (``2019年项目数量``, and Shandong's
+    ``2020年项目数量``) instead of 上一年项目数量 / 本年项目数量: the years say which is which."""
+    y = int(rep["year"])
+    return _r11o_t2_heads(rep, {"上一年项目数量": f"{y - 1}年项目数量", "本年项目数量": f"{y}年项目数量"})
+
+
+@transform("r11o_t2_change_increase_decrease", "extra")
+def _r11o_t2_change_increase_decrease(rep: dict, fmt: str) -> Plan | None:
+    """本年增/减 written 本年增加/减少数量, 处理决定数量 written 处理决定数 (2019 form)."""
+    return _r11o_t2_heads(rep, {"本年增/减": "本年增加/减少数量", "处理决定数量": "处理决定数"})
+
+
+@transform("r11o_pdf_running_header_row_cut", "extra", ("pdf",))
+def _r11o_pdf_running_header_row_cut(rep: dict, fmt: str) -> Plan | None:
+    """A Word document printed by LibreOffice: a running page header (agency and year) on every
+    page, and table 三 cut by a page break inside the （二）部分公开 row — its figures stay above
+    the break beside ``（二）``, the label's words go on at the next page's top in a row of blank
+    cells, under the running header.  The blank cells are no zeros: the figures are the row's."""
+    if not any(k.startswith("t3.partially_granted.") for k in rep["cells"]):
+        return None
+
+    def t3(g: Grid, r: Any) -> Any:
+        at = g.row_of("t3.partially_granted.")
+        lab = next(c for c in g.slots[at] if "部分公开" in g.cells[c].text)
+        words = g.cells[lab].text
+        g.cells[lab] = replace(g.cells[lab], text="（二）")
+        col = g.slots[at].index(lab)
+        tail = [lit() for _ in range(g.ncols)]
+        tail[col] = lit(words.replace("（二）", "", 1))
+        g.insert_row(at + 1, tail, keep_spans=False)
+        top, rest = g.copy(), g.copy()
+        top.delete_rows(list(range(at + 1, len(g.slots))))
+        rest.delete_rows(list(range(0, at + 1)))
+        return [top.table(), "\f", rest.table(header_rows=0)]
+    return Plan(opts={"tables": tables_hook(t3=t3),
+                      "running_header": f"{rep['agency']} {rep['year']}年度政府信息公开工作年度报告"})
+
+
+@transform("r11o_pdf_year_only_in_running_footer", "extra", ("pdf",))
+def _r11o_pdf_year_only_in_running_footer(rep: dict, fmt: str) -> Plan | None:
+    """A yearless title (…政府信息公开工作年度报告, the document properties' title too)
+    whose year is printed only as （2020年度） in every page's footer — also at the foot of the
+    page where table 三 is cut inside its （二）部分公开 row (as in
+    ``r11o_pdf_running_header_row_cut``).  The body's own sentences may name the year too."""
+    plan = _r11o_pdf_running_header_row_cut(rep, fmt)
+    if plan is None:
+        return None
+    opts = dict(plan.opts)
+    opts.pop("running_header")
+    opts.update(title_lines=[f"{rep['agency']}政府信息公开工作年度报告"],
+                meta_title=f"{rep['agency']}政府信息公开工作年度报告", running_footer=f"（{rep['year']}年度）")
+    return Plan(opts=opts)
+
+
+@transform("r11o_pdf_paged_running_footer_row_cut", "extra", ("pdf",))
+def _r11o_pdf_paged_running_footer_row_cut(rep: dict, fmt: str) -> Plan | None:
+    """Table 三 cut inside its （二）部分公开 row (as in ``r11o_pdf_running_header_row_cut``) at
+    the foot of a page whose running footer prints the page number beside its words
+    (``…年度报告 第2页``): the footer differs from page to page only in its number."""
+    plan = _r11o_pdf_running_header_row_cut(rep, fmt)
+    if plan is None:
+        return None
+    opts = dict(plan.opts)
+    opts.pop("running_header")
+    opts["running_footer"] = f"{rep['agency']}{rep['year']}年度政府信息公开工作年度报告 第{{page}}页"
+    return Plan(opts=opts)
+
+
+@transform("r11o_pdf_header_from_page_two_row_cut", "extra", ("pdf",))
+def _r11o_pdf_header_from_page_two_row_cut(rep: dict, fmt: str) -> Plan | None:
+    """Word's different first page: the running header is printed from page 2 on, so its first
+    printing stands at the top of the page where table 三's cut （二）部分公开 row goes on (as in
+    ``r11o_pdf_running_header_row_cut``) — no repeat yet to know it by."""
+    plan = _r11o_pdf_running_header_row_cut(rep, fmt)
+    if plan is None:
+        return None
+    return Plan(opts=dict(plan.opts, running_header_from=2))

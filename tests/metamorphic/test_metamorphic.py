@@ -109,6 +109,13 @@ SWEEP_REGRESSIONS = [
     # 总计 head spanning the three header rows reads 申请人情况 总计 自然人 … like 总计 first: rows
     # with one applicant summed either way, 自然人 went to 其他 (now the figures must prove it)
     *(("t3_total_header_rowspan3", s, "flat") for s in ("g015", "s_2019")),
+    # adversary round 11 (r11old): a running page header between the parts of a table-三 row
+    # LibreOffice cut at a page break: the label's tail below it read as a row of zeros
+    *(("r11o_pdf_running_header_row_cut", s, "pdf") for s in ("g005", "g009", "g003")),
+    # … and a running footer (（2020年度）, the only year beside the body's) at the cut page's foot
+    *(("r11o_pdf_year_only_in_running_footer", s, "pdf") for s in ("g004", "g012")),
+    *(("r11o_pdf_paged_running_footer_row_cut", s, "pdf") for s in ("g008", "g011")),
+    *(("r11o_pdf_header_from_page_two_row_cut", s, "pdf") for s in ("g007", "g010")),
     # adversary round 10 (r10tmpl): with 〇/零 read as 0, a table-四 row typed in Chinese
     # numerals (Word text) had its zero words read as the row's only figures: four cells of
     # the block silently 0 (now a zero word in a row of Chinese numerals stays flagged)
