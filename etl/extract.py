@@ -907,7 +907,7 @@ def _join_wrapped_labels(rows: list[Row]) -> list[Row]:
                     _group_heading(prev.label, own.key) and before is not None and _group_heading(prev.label, before.key):
                 # the group printed in each row's label (（三）不予公开 / 5.属于…), a page break
                 # after the group's words: the heading's figures are the sub-row's below it
-                out[-1] = replace(prev, labels=prev.labels + row.labels)
+                out[-1] = replace(prev, labels=prev.labels + row.labels, values=_doubt_from(row, prev.values))
                 continue
             if own is not None and any(_ORDINAL.match(vocab.norm(lb)) for lb in row.labels):
                 out.append(row)   # a numbered row its own label names, printed blank (blank = 0)
@@ -920,7 +920,7 @@ def _join_wrapped_labels(rows: list[Row]) -> list[Row]:
             if joined is not None and keys <= {joined.key} and (
                     keys and _template_fragment(prev.label) or len(vocab.norm(prev.label)) >= 4 and (
                         _template_fragment(prev.label) or vocab.norm(prev.label) in vocab.norm(joined.zh))):
-                out[-1] = replace(prev, labels=prev.labels + row.labels, values=merged)
+                out[-1] = replace(prev, labels=prev.labels + row.labels, values=_doubt_from(row, merged))
                 continue
             if len(prev.labels) == len(row.labels) >= 2 and prev.label_cols == row.label_cols:
                 # a row cut by a page break: each label cell goes on in its own column
@@ -930,10 +930,20 @@ def _join_wrapped_labels(rows: list[Row]) -> list[Row]:
                 last = vocab.match_t3_row(cols[-1])
                 if by_cols is not None and last is not None and last.key == by_cols.key and \
                         vocab.match_t3_row(prev.labels[-1]) is None and _template_fragment(prev.labels[-1]):
-                    out[-1] = replace(prev, labels=cols, values=merged)
+                    out[-1] = replace(prev, labels=cols, values=_doubt_from(row, merged))
                     continue
         out.append(row)
     return out
+
+
+def _doubt_from(row: Row, values: list[CellValue]) -> list[CellValue]:
+    """``values`` joined with the figure-less ``row`` below them, each doubtful when ``row``'s
+    cells were read doubtful (the PDF reader's label row beside an unlabelled figures row: which
+    label the figures belong to is not certain, NOTES L?? r11pdf): the join must not drop it."""
+    why = next((v.doubt for v in row.values if v.doubt), None)
+    if why is None:
+        return values
+    return [replace(v, doubt=v.doubt or why) for v in values]
 
 
 def _cut_row_values(prev: Row, row: Row) -> list[CellValue] | None:

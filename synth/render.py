@@ -815,7 +815,8 @@ def render_pdf(report: Any, *, ruled: bool = True, split_table3: bool = False,
                wrap_headers: bool = False, repeat_header: bool = True, landscape: bool = False,
                cell_size: float | None = None, num_align: int | None = None, width_scale: float = 1.0,
                head_colors: tuple[str, str] | None = None,
-               t3_label_cm: tuple[float, float, float] | None = None, **opts: Any) -> bytes:
+               t3_label_cm: tuple[float, float, float] | None = None, num_valign: str | None = None,
+               row_height: float | None = None, **opts: Any) -> bytes:
     """A PDF (reportlab, CID font STSong-Light, whose text pdfplumber extracts as Unicode).
 
     ``ruled=False`` draws no grid lines; ``split_table3`` breaks table 三 before （四）无法提供
@@ -828,7 +829,9 @@ def render_pdf(report: Any, *, ruled: bool = True, split_table3: bool = False,
     raised smaller glyph (a footnote mark), ``<strike>…</strike>`` a struck one, ``<white>…</white>``
     one in white ink; ``head_colors`` (fill, text) paints the header cells'
     ground and words, as ``("#1F3864", "#DDDDDD")``; ``t3_label_cm`` the widths (cm) of table
-    三's three label columns (narrow ones wrap each label over several lines)."""
+    三's three label columns (narrow ones wrap each label over several lines); ``num_valign``
+    ("BOTTOM", "TOP") sets the figures' vertical alignment in their cells (labels stay centred),
+    ``row_height`` (points) the least height of every table row."""
     _register_font()
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
@@ -875,6 +878,8 @@ def render_pdf(report: Any, *, ruled: bool = True, split_table3: bool = False,
                                   colors.HexColor(head_colors[0])))
                 if cell.kind == "num" and num_align is not None:
                     st = ParagraphStyle("num", parent=style, alignment=num_align)
+                if cell.kind == "num" and num_valign is not None:
+                    spans.append(("VALIGN", (c, k), (c + cell.cs - 1, k), num_valign))
                 markup = _esc(text).replace("&lt;br/&gt;", "<br/>")
                 for tag in ("super", "strike"):
                     markup = markup.replace(f"&lt;{tag}&gt;", f"<{tag}>").replace(f"&lt;/{tag}&gt;", f"</{tag}>")
@@ -889,7 +894,8 @@ def render_pdf(report: Any, *, ruled: bool = True, split_table3: bool = False,
               ("LEFTPADDING", (0, 0), (-1, -1), 1.5), ("RIGHTPADDING", (0, 0), (-1, -1), 1.5)] + spans
         if ruled:
             ts.append(("GRID", (0, 0), (-1, -1), 0.5, colors.black))
-        tab = Table(data, colWidths=[x * width_scale for x in widths])
+        tab = Table(data, colWidths=[x * width_scale for x in widths],
+                    rowHeights=[row_height] * len(data) if row_height else None)
         tab.setStyle(TableStyle(ts))
         return tab
 

@@ -260,6 +260,16 @@ SWEEP_REGRESSIONS = [
     # innerText of Word-pasted table 二 (each figure a paragraph on its own line after the row's
     # TAB): the row read alone as a blank cell, 0 stored for the figure below (48 cells, 21 files)
     *(("r10c_inner_text_paragraph_values", s, "txt") for s in ("s_2021", "g001", "g007", "g013")),
+    # adversary round 11 (r11pdf): a 2-up sheet (two pages side by side): the halves' lines
+    # joined, the title lost, the report refused
+    *(("r11p_two_up_sheets", s, "pdf") for s in ("g003", "s_2019")),
+    # ... a /Rotate 90 page printed twice 0.3 pt apart (fake bold), read by pdfminer: 22002233
+    *(("r11p_rotated_fake_bold", s, "pdf") for s in ("g003", "s_2019")),
+    # ... a line through every table-三 figure, nothing beside it: dropped as struck, read as 0
+    *(("r11p_line_through_figures", s, "pdf") for s in ("g003", "s_2019")),
+    # ... an unruled table whose figures sit at the bottom of tall rows, labels centred: every
+    # label row read blank (0), the figures lost or given to the sub-row below a group label
+    *(("r11p_unruled_figures_bottom", s, "pdf") for s in ("g003", "s_2019", "s_2021", "g001")),
 ]
 
 
