@@ -1314,6 +1314,41 @@ def _weak_host(out: list[dict], centred: set[int], after: list[dict], ln: dict) 
     return ("out", before[0]) if before else ("next", touch[0])
 
 
+def _baseline(line: dict) -> tuple[float, float] | None:
+    """A text line's baseline (the glyph origins' height) and its largest glyph size, when every
+    glyph of it is upright and on one baseline; else None."""
+    ys, size = set(), 0.0
+    for ch in line["chars"]:
+        if not ch["text"].strip():
+            continue
+        m = ch.get("matrix") or ()
+        if len(m) < 6 or m[1] or m[2] or m[0] <= 0 or m[3] <= 0:
+            return None
+        ys.add(round(float(m[5]), 1))
+        size = max(size, float(ch.get("size") or 0))
+    if not ys or max(ys) - min(ys) > 0.05 * size:
+        return None
+    return sum(ys) / len(ys), size
+
+
+def _join_one_baseline(lines: list[dict]) -> list[dict]:
+    """Lines that stand side by side on one baseline joined: glyphs of two sizes on one line
+    (a title whose year is set in a Latin font a size larger, 2023 over 淮安市…年…报告) are
+    cut into two lines by their tops, and the title would read without its year.  Only lines
+    whose glyphs share one exact baseline and overlap nowhere across are joined."""
+    out: list[dict] = []
+    for ln in lines:
+        prev = out[-1] if out else None
+        if prev is not None:
+            a, b = _baseline(prev), _baseline(ln)
+            if a is not None and b is not None and abs(a[1] - b[1]) > 0.05 * max(a[1], b[1]) and \
+                    abs(a[0] - b[0]) <= 0.02 * max(a[1], b[1]) and _side_by_side(prev, ln):
+                out[-1] = _joined(prev, ln, [])
+                continue
+        out.append(ln)
+    return out
+
+
 def join_skewed_lines(lines: list[dict]) -> list[dict]:
     """pdfplumber text lines with the pieces of one skewed printed line joined (see above).
     A joined line lists the x-ranges of a piece placed without certainty in ``doubt_spans``,
@@ -1513,6 +1548,8 @@ def _read_page(page, page_no: int, doc: Document, n_tables: int, carry: dict | N
     lines = page.extract_text_lines(return_chars=True)
     if _over_page_picture(page):
         lines = join_skewed_lines(lines)
+    else:
+        lines = _join_one_baseline(lines)
     for line in lines:
         ym = (line["top"] + line["bottom"]) / 2
         xm = (line["x0"] + line["x1"]) / 2

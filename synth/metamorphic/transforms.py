@@ -8319,3 +8319,14 @@ def _r11p_unruled_figures_bottom(rep: dict, fmt: str) -> Plan:
     return Plan(opts={"ruled": False, "num_valign": "BOTTOM", "row_height": 36.0,
                       "split_table3": True},
                 flag_ok=_keys(rep["cells"], "t2.") | _keys(rep["cells"], "t3.") | _keys(rep["cells"], "t4."))
+
+
+@transform("r11p_title_year_larger_latin", "extra", ("pdf",))
+def _r11p_title_year_larger_latin(rep: dict, fmt: str) -> Plan:
+    """The title's year set in Times at 19 pt inside a one-line 15 pt CJK title (Word: Latin text in
+    its own font and size): on one baseline, but the larger glyphs' tops stand higher, so the
+    year came out as a line of its own above 「…年政府信息公开工作年度报告」 and the title had
+    no year: a valid report refused."""
+    title = f"{rep['agency']}{rep['year']}年政府信息公开工作年度报告"
+    # the file's metadata names no report (Word's default: the document's first words or none)
+    return Plan(opts={"title_digits": ("Times-Roman", 19), "title_lines": [title], "meta_title": "附件"})

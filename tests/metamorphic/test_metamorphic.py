@@ -270,6 +270,9 @@ SWEEP_REGRESSIONS = [
     # ... an unruled table whose figures sit at the bottom of tall rows, labels centred: every
     # label row read blank (0), the figures lost or given to the sub-row below a group label
     *(("r11p_unruled_figures_bottom", s, "pdf") for s in ("g003", "s_2019", "s_2021", "g001")),
+    # ... a one-line title whose year is set a size larger in a Latin font: the year read as a
+    # line of its own above the title, the report refused
+    *(("r11p_title_year_larger_latin", s, "pdf") for s in ("g003", "s_2019")),
 ]
 
 
