@@ -1569,6 +1569,7 @@ def _read_page(page, page_no: int, doc: Document, n_tables: int, carry: dict | N
     flush_pending()
 
     items.sort(key=lambda it: it[0])  # stable: ties keep extraction order
+    _doubt_inked_blanks(page, items)
     struck = [ch for ch in page.chars if ch.get("struck")]
     if struck:
         for _, block in items:
@@ -1583,6 +1584,43 @@ def _read_page(page, page_no: int, doc: Document, n_tables: int, carry: dict | N
     for _, block in items:
         doc.blocks.append(block)
     return n_tables
+
+
+INKED_BLANK_DOUBT = "该格没有文字，但格内印有图形（数字被转成曲线或图片？），无法读取，不能当作空白（0）"
+
+
+def _doubt_inked_blanks(page, items: list) -> None:
+    """Blank table cells that hold ink drawn as no text: a filled path or a picture inside the
+    cell (figures in a font that could not be embedded, exported as outlines or as a bitmap).
+    Read as text, the cell is blank (0); it prints something: doubtful."""
+    ink = [o for o in page.curves if o.get("fill")] + list(page.images)
+    if not ink:
+        return
+    def inside(o: dict, box: tuple) -> bool:
+        x0, top, x1, bottom = box
+        return x0 - 0.5 <= o["x0"] and o["x1"] <= x1 + 0.5 and top - 0.5 <= o["top"] and o["bottom"] <= bottom + 0.5
+
+    for _, block in items:
+        if not isinstance(block, Table):
+            continue
+        cells = [c for row in block.rows for c in row if not c.is_span_copy]
+        boxes = [c.bbox for c in cells if c.bbox]
+        for cell in cells:
+            if not cell.text.strip() and cell.bbox and any(inside(o, cell.bbox) for o in ink):
+                cell.doubt = cell.doubt or INKED_BLANK_DOUBT
+        if not boxes:
+            continue
+        # a table without rules: its cells are its lines' heights, and ink on a line of its own
+        # (a row of outlined figures) is in no cell — in the table's span, its blanks are doubtful
+        size = median(b[3] - b[1] for b in boxes)
+        span = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+                max(b[3] for b in boxes) + 3 * size)
+        loose = [o for o in ink if inside(o, span) and o["bottom"] - o["top"] <= 3 * size
+                 and not any(inside(o, b) for b in boxes)]
+        if loose:
+            for cell in cells:
+                if not cell.text.strip():
+                    cell.doubt = cell.doubt or INKED_BLANK_DOUBT
 
 
 _STAMP_GREY = 0.7     # glyphs lighter than this (and not white) are a watermark's tint

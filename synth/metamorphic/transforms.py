@@ -8330,3 +8330,48 @@ def _r11p_title_year_larger_latin(rep: dict, fmt: str) -> Plan:
     title = f"{rep['agency']}{rep['year']}年政府信息公开工作年度报告"
     # the file's metadata names no report (Word's default: the document's first words or none)
     return Plan(opts={"title_digits": ("Times-Roman", 19), "title_lines": [title], "meta_title": "附件"})
+
+
+@transform("r11p_table_figures_as_pictures", "extra", ("pdf",))
+def _r11p_table_figures_as_pictures(rep: dict, fmt: str) -> Plan:
+    """Every figure of tables 二–四 printed as a small picture of itself and no text (Word's
+    "bitmap text when fonts may not be embedded", or a converter outlining a font it may not
+    embed): the cells read blank, and blank means 0.  A blank cell with a picture or a filled
+    outline inside prints something the text layer does not hold: flagged, never 0."""
+    def post(data: bytes, f: str) -> bytes:
+        import pypdfium2 as pdfium
+        import pypdfium2.raw as raw
+        doc = pdfium.PdfDocument(data)
+        try:
+            started = False
+            for page in doc:
+                tp = page.get_textpage()
+                text = tp.get_text_range()
+                started = started or "主动公开政府信息情况" in text
+                if not started:
+                    continue
+                scale = 4
+                picture = page.render(scale=scale).to_pil()
+                height = page.get_height()
+                figures = []
+                for obj in list(page.get_objects(filter=[raw.FPDF_PAGEOBJ_TEXT], textpage=tp)):
+                    got = obj.extract()
+                    if got and re.fullmatch(r"[\d.]+", got.strip()):
+                        figures.append(obj)
+                for obj in figures:
+                    x0, y0, x1, y1 = obj.get_bounds()
+                    crop = picture.crop((int(x0 * scale), int((height - y1) * scale),
+                                         int(x1 * scale) + 1, int((height - y0) * scale) + 1))
+                    page.remove_obj(obj)
+                    img = pdfium.PdfImage.new(doc)
+                    img.set_bitmap(pdfium.PdfBitmap.from_pil(crop.convert("RGB")))
+                    img.set_matrix(pdfium.PdfMatrix().scale(x1 - x0, y1 - y0).translate(x0, y0))
+                    page.insert_obj(img)
+                page.gen_content()
+                tp.close()
+            buf = io.BytesIO()
+            doc.save(buf)
+            return buf.getvalue()
+        finally:
+            doc.close()
+    return Plan(post=post, flag_ok=_keys(rep["cells"], "t2.") | _keys(rep["cells"], "t3.") | _keys(rep["cells"], "t4."))

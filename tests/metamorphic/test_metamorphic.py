@@ -273,6 +273,9 @@ SWEEP_REGRESSIONS = [
     # ... a one-line title whose year is set a size larger in a Latin font: the year read as a
     # line of its own above the title, the report refused
     *(("r11p_title_year_larger_latin", s, "pdf") for s in ("g003", "s_2019")),
+    # ... every table figure printed as a picture of itself (bitmap text, no text layer for it):
+    # the cells read blank, stored as 0
+    *(("r11p_table_figures_as_pictures", s, "pdf") for s in ("g003", "s_2019")),
 ]
 
 
