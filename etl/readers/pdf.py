@@ -1586,7 +1586,13 @@ def _read_page(page, page_no: int, doc: Document, n_tables: int, carry: dict | N
     return n_tables
 
 
-INKED_BLANK_DOUBT = "该格没有文字，但格内印有图形（数字被转成曲线或图片？），无法读取，不能当作空白（0）"
+INKED_BLANK_DOUBT = "该格没有数字文字，但格内印有图形（数字被转成曲线或图片？），无法读取，不能当作空白（0）或不适用"
+
+
+def _no_figure(text: str) -> bool:
+    """A cell's text with no figure and no word: blank, or only a sign (the minus of -6 whose
+    digits are a picture, a dash)."""
+    return not re.search(rf"[\d０-９{_CJK}]", text)
 
 
 def _doubt_inked_blanks(page, items: list) -> None:
@@ -1606,7 +1612,7 @@ def _doubt_inked_blanks(page, items: list) -> None:
         cells = [c for row in block.rows for c in row if not c.is_span_copy]
         boxes = [c.bbox for c in cells if c.bbox]
         for cell in cells:
-            if not cell.text.strip() and cell.bbox and any(inside(o, cell.bbox) for o in ink):
+            if _no_figure(cell.text) and cell.bbox and any(inside(o, cell.bbox) for o in ink):
                 cell.doubt = cell.doubt or INKED_BLANK_DOUBT
         if not boxes:
             continue
@@ -1619,7 +1625,7 @@ def _doubt_inked_blanks(page, items: list) -> None:
                  and not any(inside(o, b) for b in boxes)]
         if loose:
             for cell in cells:
-                if not cell.text.strip():
+                if _no_figure(cell.text):
                     cell.doubt = cell.doubt or INKED_BLANK_DOUBT
 
 
@@ -1737,7 +1743,8 @@ STRUCK_DOUBT = "该格数字被一条横线划过（删除线或错位的表格�
 
 def _struck_alone(chars: list[dict], struck: set[int]) -> set[int]:
     """The struck figures with no new figure printed beside them (ids).  Word's strikethrough
-    keeps the old figure before the new one, and only the new one counts; a line through a figure
+    keeps the old figure before the new one (on its line, or on the next line when the cell
+    wraps between them), and only the new one counts; a line through a figure
     with nothing beside it (a whole row struck, a rule drawn across the figures) leaves the
     figure the only one printed there: dropping it would read the cell as blank (0).  Kept, and
     the cell is flagged."""
@@ -1748,7 +1755,7 @@ def _struck_alone(chars: list[dict], struck: set[int]) -> set[int]:
     for ch in sorted((c for c in digits if id(c) in struck), key=lambda c: (round(float(c["top"])), c["x0"])):
         size = float(ch.get("size") or 0) or (ch["bottom"] - ch["top"])
         last = runs[-1][-1] if runs else None
-        if last is not None and abs(last["top"] - ch["top"]) < 0.3 * size and 0 <= ch["x0"] - last["x1"] < 0.6 * size:
+        if last is not None and abs(last["top"] - ch["top"]) < 0.3 * size and -0.3 * size <= ch["x0"] - last["x1"] < 0.6 * size:
             runs[-1].append(ch)
         else:
             runs.append([ch])
@@ -1757,7 +1764,10 @@ def _struck_alone(chars: list[dict], struck: set[int]) -> set[int]:
     for run in runs:
         size = float(run[0].get("size") or 0) or (run[0]["bottom"] - run[0]["top"])
         x0, x1, top = run[0]["x0"], run[-1]["x1"], run[0]["top"]
-        beside = any(abs(ch["top"] - top) < 0.5 * size and (0 <= ch["x0"] - x1 <= 3 * size or 0 <= x0 - ch["x1"] <= 3 * size)
+        # beside it on its line, or on the next line of a wrapped cell (a line's leading apart)
+        beside = any(abs(ch["top"] - top) < 0.5 * size and (-0.3 * size <= ch["x0"] - x1 <= 3 * size
+                                                             or -0.3 * size <= x0 - ch["x1"] <= 3 * size)
+                     or 0.5 * size <= ch["top"] - top <= 1.4 * size and ch["x0"] < x1 + size and ch["x1"] > x0 - size
                      for ch in free)
         if not beside:
             out |= {id(ch) for ch in run}
