@@ -1905,12 +1905,27 @@ def _unrotated(pdf, page):
     """The page as drawn when its /Rotate turns its text sideways or upside down (a page
     rotated for display whose text layer reads upright unrotated): pdfminer applies /Rotate to
     every character, so table rows would come out as columns.  A page whose text reads upright
-    once rotated (content drawn rotated, as landscape pages are) keeps its rotation."""
-    if not page.rotation or _upright_share(page) >= 0.5:
+    once rotated (content drawn rotated, as landscape pages are) keeps its rotation.  A page
+    without /Rotate whose text is drawn turned (a landscape page printed onto portrait paper)
+    is read turned back by 90° or 270°, whichever makes nine in ten of its glyphs upright."""
+    if _upright_share(page) >= 0.5:
         return page
     from pdfplumber.page import Page
 
     obj = page.page_obj
+    if not page.rotation:
+        # content drawn turned on an upright page (a landscape page printed onto portrait
+        # paper): shown turned back, its text reads upright
+        for turn in (90, 270):
+            obj.attrs["Rotate"], obj.rotate = turn, turn
+            shown = Page(pdf, obj, page_number=page.page_number, initial_doctop=page.initial_doctop)
+            if _upright_share(shown) >= 0.9:
+                page.flush_cache()
+                return shown
+            shown.flush_cache()
+        obj.attrs.pop("Rotate", None)
+        obj.rotate = 0
+        return page
     kept = (obj.attrs.get("Rotate"), obj.rotate)
     obj.attrs["Rotate"], obj.rotate = 0, 0
     plain = Page(pdf, obj, page_number=page.page_number, initial_doctop=page.initial_doctop)

@@ -8375,3 +8375,17 @@ def _r11p_table_figures_as_pictures(rep: dict, fmt: str) -> Plan:
         finally:
             doc.close()
     return Plan(post=post, flag_ok=_keys(rep["cells"], "t2.") | _keys(rep["cells"], "t3.") | _keys(rep["cells"], "t4."))
+
+
+@transform("r11p_landscape_turned_on_portrait", "extra", ("pdf",))
+def _r11p_landscape_turned_on_portrait(rep: dict, fmt: str) -> Plan:
+    """A landscape report printed onto portrait paper (a printer driver's "rotate to fit"):
+    every page portrait with no /Rotate, its content drawn turned 90°.  Read as it lies, every
+    line is a column of sideways glyphs: the title not found, a valid report refused."""
+    def post(data: bytes, f: str) -> bytes:
+        def place(sheet, xobj, pdfium, k):
+            po = xobj().as_pageobject()
+            po.transform(pdfium.PdfMatrix(0, 1, -1, 0, 595, 0))
+            sheet.insert_obj(po)
+        return _r11p_rebuild(data, place, lambda w, h: (595, 842))
+    return Plan(opts={"landscape": True}, post=post)

@@ -276,6 +276,8 @@ SWEEP_REGRESSIONS = [
     # ... every table figure printed as a picture of itself (bitmap text, no text layer for it):
     # the cells read blank, stored as 0
     *(("r11p_table_figures_as_pictures", s, "pdf") for s in ("g003", "s_2019")),
+    # ... a landscape report printed onto portrait paper, content turned, no /Rotate: refused
+    *(("r11p_landscape_turned_on_portrait", s, "pdf") for s in ("g003", "s_2019")),
 ]
 
 
