@@ -52,8 +52,14 @@ _LINE_VALUE = re.compile(r"[+\-−]?\d[\d,]*(?:\.\d+)?(?:万元|元)?|[/—－-]
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+#: a cell of digits and decimal points broken by spaces, no word (1 . of 96171.6 spread over
+#: a cell by distributed alignment): a figure that does not read, never a row's label (an
+#: ordinal alone — 1. or 1、 — stays a label)
+_BROKEN_FIGURE = re.compile(r"[\d０-９.．]+(?:\s+[\d０-９.．]+)+")
+
+
 def _is_label(text: str) -> bool:
-    return parse_cell(text) is None
+    return parse_cell(text) is None and not _BROKEN_FIGURE.fullmatch(text.strip())
 
 
 def _table_rows(table: Table) -> list[Row]:

@@ -8389,3 +8389,4 @@ def _r11p_landscape_turned_on_portrait(rep: dict, fmt: str) -> Plan:
             sheet.insert_obj(po)
         return _r11p_rebuild(data, place, lambda w, h: (595, 842))
     return Plan(opts={"landscape": True}, post=post)
+
