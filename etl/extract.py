@@ -52,8 +52,14 @@ _LINE_VALUE = re.compile(r"[+\-−]?\d[\d,]*(?:\.\d+)?(?:万元|元)?|[/—－-]
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+#: a cell of digits and decimal points broken by spaces, no word (1 . of 96171.6 spread over
+#: a cell by distributed alignment): a figure that does not read, never a row's label (an
+#: ordinal alone — 1. or 1、 — stays a label)
+_BROKEN_FIGURE = re.compile(r"[\d０-９.．]+(?:\s+[\d０-９.．]+)+")
+
+
 def _is_label(text: str) -> bool:
-    return parse_cell(text) is None
+    return parse_cell(text) is None and not _BROKEN_FIGURE.fullmatch(text.strip())
 
 
 def _table_rows(table: Table) -> list[Row]:
@@ -928,7 +934,7 @@ def _join_wrapped_labels(rows: list[Row]) -> list[Row]:
                     _group_heading(prev.label, own.key) and before is not None and _group_heading(prev.label, before.key):
                 # the group printed in each row's label (（三）不予公开 / 5.属于…), a page break
                 # after the group's words: the heading's figures are the sub-row's below it
-                out[-1] = replace(prev, labels=prev.labels + row.labels)
+                out[-1] = replace(prev, labels=prev.labels + row.labels, values=_doubt_from(row, prev.values))
                 continue
             if own is not None and any(_ORDINAL.match(vocab.norm(lb)) for lb in row.labels):
                 out.append(row)   # a numbered row its own label names, printed blank (blank = 0)
@@ -945,7 +951,7 @@ def _join_wrapped_labels(rows: list[Row]) -> list[Row]:
             if joined is not None and keys <= {joined.key} and (
                     keys and _template_fragment(head) or len(vocab.norm(head)) >= 4 and (
                         _template_fragment(head) or vocab.norm(head) in vocab.norm(joined.zh))):
-                out[-1] = replace(prev, labels=prev.labels + row.labels, values=merged)
+                out[-1] = replace(prev, labels=prev.labels + row.labels, values=_doubt_from(row, merged))
                 continue
             if len(prev.labels) == len(row.labels) >= 2 and prev.label_cols == row.label_cols:
                 # a row cut by a page break: each label cell goes on in its own column
@@ -955,10 +961,20 @@ def _join_wrapped_labels(rows: list[Row]) -> list[Row]:
                 last = vocab.match_t3_row(cols[-1])
                 if by_cols is not None and last is not None and last.key == by_cols.key and \
                         vocab.match_t3_row(prev.labels[-1]) is None and _template_fragment(prev.labels[-1]):
-                    out[-1] = replace(prev, labels=cols, values=merged)
+                    out[-1] = replace(prev, labels=cols, values=_doubt_from(row, merged))
                     continue
         out.append(row)
     return out
+
+
+def _doubt_from(row: Row, values: list[CellValue]) -> list[CellValue]:
+    """``values`` joined with the figure-less ``row`` below them, each doubtful when ``row``'s
+    cells were read doubtful (the PDF reader's label row beside an unlabelled figures row: which
+    label the figures belong to is not certain, NOTES L?? r11pdf): the join must not drop it."""
+    why = next((v.doubt for v in row.values if v.doubt), None)
+    if why is None:
+        return values
+    return [replace(v, doubt=v.doubt or why) for v in values]
 
 
 def _cut_row_values(prev: Row, row: Row) -> list[CellValue] | None:

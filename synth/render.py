@@ -46,6 +46,7 @@ from __future__ import annotations
 import html as _html
 import io
 import random
+import re
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -816,7 +817,9 @@ def render_pdf(report: Any, *, ruled: bool = True, split_table3: bool = False,
                cell_size: float | None = None, num_align: int | None = None, width_scale: float = 1.0,
                head_colors: tuple[str, str] | None = None,
                t3_label_cm: tuple[float, float, float] | None = None, running_header: str = "",
-               running_footer: str = "", **opts: Any) -> bytes:
+               running_footer: str = "", num_valign: str | None = None,
+               row_height: float | None = None, title_digits: tuple[str, float] | None = None,
+               **opts: Any) -> bytes:
     """A PDF (reportlab, CID font STSong-Light, whose text pdfplumber extracts as Unicode).
 
     ``ruled=False`` draws no grid lines; ``split_table3`` breaks table 三 before （四）无法提供
@@ -833,7 +836,10 @@ def render_pdf(report: Any, *, ruled: bool = True, split_table3: bool = False,
     a line printed at the top of every page (a Word document's page header), ``running_footer``
     one at the foot (``{page}`` in it: the page's number); ``running_header_from`` the first
     page printing the header (2: Word's different first page).  A ``"\\f"`` piece
-    in a table slot's list is a page break."""
+    in a table slot's list is a page break.  ``num_valign``
+    ("BOTTOM", "TOP") sets the figures' vertical alignment in their cells (labels stay centred),
+    ``row_height`` (points) the least height of every table row; ``title_digits`` (font, size)
+    sets the title's figures (the year) in a Latin font of another size, on the title's baseline."""
     _register_font()
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
@@ -880,6 +886,8 @@ def render_pdf(report: Any, *, ruled: bool = True, split_table3: bool = False,
                                   colors.HexColor(head_colors[0])))
                 if cell.kind == "num" and num_align is not None:
                     st = ParagraphStyle("num", parent=style, alignment=num_align)
+                if cell.kind == "num" and num_valign is not None:
+                    spans.append(("VALIGN", (c, k), (c + cell.cs - 1, k), num_valign))
                 markup = _esc(text).replace("&lt;br/&gt;", "<br/>")
                 for tag in ("super", "strike"):
                     markup = markup.replace(f"&lt;{tag}&gt;", f"<{tag}>").replace(f"&lt;/{tag}&gt;", f"</{tag}>")
@@ -894,7 +902,8 @@ def render_pdf(report: Any, *, ruled: bool = True, split_table3: bool = False,
               ("LEFTPADDING", (0, 0), (-1, -1), 1.5), ("RIGHTPADDING", (0, 0), (-1, -1), 1.5)] + spans
         if ruled:
             ts.append(("GRID", (0, 0), (-1, -1), 0.5, colors.black))
-        tab = Table(data, colWidths=[x * width_scale for x in widths])
+        tab = Table(data, colWidths=[x * width_scale for x in widths],
+                    rowHeights=[row_height] * len(data) if row_height else None)
         tab.setStyle(TableStyle(ts))
         return tab
 
@@ -903,7 +912,13 @@ def render_pdf(report: Any, *, ruled: bool = True, split_table3: bool = False,
     w2 = [5.0 * cm] + [12.0 * cm / (n2 - 1)] * (n2 - 1)
     w3 = [x * cm for x in (t3_label_cm or (1.5, 1.8, 4.8))] + [1.3 * cm] * 7
     w4 = [1.15 * cm] * 15
-    story: list[Any] = [Paragraph(_esc(x), title) for x in
+    def title_markup(x: str) -> str:
+        if title_digits is None:
+            return _esc(x)
+        return re.sub(r"\d+", lambda m: f'<font name="{title_digits[0]}" size="{title_digits[1]}">{m.group()}</font>',
+                      _esc(x))
+
+    story: list[Any] = [Paragraph(title_markup(x), title) for x in
                         r.title_lines([r.agency, f"{r.year}年政府信息公开工作年度报告"])] + [Spacer(1, 8)]
     story += [Paragraph(_esc(p), body) for p in nar["intro"]]
     story.append(Paragraph("一、总体情况", head))

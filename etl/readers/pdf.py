@@ -202,7 +202,7 @@ def _open_right(table, page) -> float | None:
             and e["x0"] <= tb[2] + 1 and e["x1"] > tb[2] + 3]
     if len(runs) < 2:
         return None
-    right = min(max(runs), float(page.width))
+    right = min(max(runs), float(page.bbox[2]))
     inked = [ch for ch in page.chars if ch["text"].strip() and ch["x0"] >= tb[2] - 0.5 and ch["x1"] <= right + 1
              and tb[1] <= (ch["top"] + ch["bottom"]) / 2 <= tb[3]]
     return right if inked else None
@@ -223,7 +223,7 @@ def _add_open_column(grid: list[list[Cell | None]], page, table, row_rng, right:
                     bbox=(tb[2], a, right, z))
         if chars:
             width = max(ch["x1"] - ch["x0"] for ch in chars)
-            if max(ch["x1"] for ch in chars) >= float(page.width) - width:
+            if max(ch["x1"] for ch in chars) >= float(page.bbox[2]) - width:
                 cell.doubt = CLIPPED_DOUBT
         row.append(cell)
 
@@ -830,6 +830,30 @@ def _join_wrapped_label(block: list[tuple[int, dict]], lines: list[dict], labels
             labels[li] = [q for q in labels[li] if q is not p]
 
 
+ORPHAN_DOUBT = "该行标签旁没有数字，而紧邻一行数字没有标签（单元格内数字与标签上下对齐方式不同？），无法确定数字属于哪一行"
+
+
+def _doubt_beside_orphans(rows: list[list[Cell]], n_lab: int, body_start: int) -> None:
+    """A labelled row with every figure cell blank next to a row of figures with no label: in
+    a table without rules, a cell's figures aligned to its bottom (or top) and its label centred
+    stand on lines of their own, and which label the figures belong to is not certain.  Read
+    as they stand, the labelled row's blanks would be zeros: its cells are flagged."""
+    def kind(row: list[Cell]) -> str:
+        lab = any(c.text for c in row[:n_lab])
+        val = any(c.text for c in row[n_lab:])
+        # a line whose only label is a merged group label (三、本年度办理结果, （四）无法提供)
+        # standing beside the figures names no row of its own either
+        item = n_lab < 2 or bool(row[n_lab - 1].text)
+        return "blank" if lab and not val else "orphan" if val and not (lab and item) else ""
+    kinds = [kind(row) if i >= body_start else "" for i, row in enumerate(rows)]
+    for i, k in enumerate(kinds):
+        if k != "blank":
+            continue
+        if (i > 0 and kinds[i - 1] == "orphan") or (i + 1 < len(kinds) and kinds[i + 1] == "orphan"):
+            for c in rows[i][n_lab:]:
+                c.doubt = c.doubt or ORPHAN_DOUBT
+
+
 def _unruled_table(lines: list[dict], body_start: int, next_line: dict | None,
                    index: int, page_no: int) -> Table | None:
     """One region's lines as a Table (see the section comment), or None if it has no rows."""
@@ -921,6 +945,7 @@ def _unruled_table(lines: list[dict], body_start: int, next_line: dict | None,
                           bbox=(xs[c][0], ln["top"], xs[c][1], ln["bottom"]),
                           doubt=SKEWED_DOUBT if c in doubts else None)
                      for c, t in enumerate(texts)])
+    _doubt_beside_orphans(rows, n_lab, body_start)
     if body_start >= len(lines):  # header only
         if n_lab or n_val < 5 or next_line is None or next_line["top"] - lines[-1]["bottom"] < 2.5 * size:
             return None
@@ -1310,6 +1335,41 @@ def _weak_host(out: list[dict], centred: set[int], after: list[dict], ln: dict) 
     return ("out", before[0]) if before else ("next", touch[0])
 
 
+def _baseline(line: dict) -> tuple[float, float] | None:
+    """A text line's baseline (the glyph origins' height) and its largest glyph size, when every
+    glyph of it is upright and on one baseline; else None."""
+    ys, size = set(), 0.0
+    for ch in line["chars"]:
+        if not ch["text"].strip():
+            continue
+        m = ch.get("matrix") or ()
+        if len(m) < 6 or m[1] or m[2] or m[0] <= 0 or m[3] <= 0:
+            return None
+        ys.add(round(float(m[5]), 1))
+        size = max(size, float(ch.get("size") or 0))
+    if not ys or max(ys) - min(ys) > 0.05 * size:
+        return None
+    return sum(ys) / len(ys), size
+
+
+def _join_one_baseline(lines: list[dict]) -> list[dict]:
+    """Lines that stand side by side on one baseline joined: glyphs of two sizes on one line
+    (a title whose year is set in a Latin font a size larger, 2023 over 淮安市…年…报告) are
+    cut into two lines by their tops, and the title would read without its year.  Only lines
+    whose glyphs share one exact baseline and overlap nowhere across are joined."""
+    out: list[dict] = []
+    for ln in lines:
+        prev = out[-1] if out else None
+        if prev is not None:
+            a, b = _baseline(prev), _baseline(ln)
+            if a is not None and b is not None and abs(a[1] - b[1]) > 0.05 * max(a[1], b[1]) and \
+                    abs(a[0] - b[0]) <= 0.02 * max(a[1], b[1]) and _side_by_side(prev, ln):
+                out[-1] = _joined(prev, ln, [])
+                continue
+        out.append(ln)
+    return out
+
+
 def join_skewed_lines(lines: list[dict]) -> list[dict]:
     """pdfplumber text lines with the pieces of one skewed printed line joined (see above).
     A joined line lists the x-ranges of a piece placed without certainty in ``doubt_spans``,
@@ -1509,6 +1569,8 @@ def _read_page(page, page_no: int, doc: Document, n_tables: int, carry: dict | N
     lines = page.extract_text_lines(return_chars=True)
     if _over_page_picture(page):
         lines = join_skewed_lines(lines)
+    else:
+        lines = _join_one_baseline(lines)
     for line in lines:
         ym = (line["top"] + line["bottom"]) / 2
         xm = (line["x0"] + line["x1"]) / 2
@@ -1538,10 +1600,64 @@ def _read_page(page, page_no: int, doc: Document, n_tables: int, carry: dict | N
     flush_pending()
 
     items.sort(key=lambda it: it[0])  # stable: ties keep extraction order
+    _doubt_inked_blanks(page, items)
+    struck = [ch for ch in page.chars if ch.get("struck")]
+    if struck:
+        for _, block in items:
+            if isinstance(block, Table):
+                for row in block.rows:
+                    for cell in row:
+                        if cell.bbox and any(cell.bbox[0] <= (ch["x0"] + ch["x1"]) / 2 <= cell.bbox[2]
+                                             and cell.bbox[1] - 1 <= (ch["top"] + ch["bottom"]) / 2 <= cell.bbox[3] + 1
+                                             for ch in struck):
+                            cell.doubt = cell.doubt or STRUCK_DOUBT
     # renumber tables in page order
     for _, block in items:
         doc.blocks.append(block)
     return n_tables
+
+
+INKED_BLANK_DOUBT = "该格没有数字文字，但格内印有图形（数字被转成曲线或图片？），无法读取，不能当作空白（0）或不适用"
+
+
+def _no_figure(text: str) -> bool:
+    """A cell's text with no figure and no word: blank, or only a sign (the minus of -6 whose
+    digits are a picture, a dash)."""
+    return not re.search(rf"[\d０-９{_CJK}]", text)
+
+
+def _doubt_inked_blanks(page, items: list) -> None:
+    """Blank table cells that hold ink drawn as no text: a filled path or a picture inside the
+    cell (figures in a font that could not be embedded, exported as outlines or as a bitmap).
+    Read as text, the cell is blank (0); it prints something: doubtful."""
+    ink = [o for o in page.curves if o.get("fill")] + list(page.images)
+    if not ink:
+        return
+    def inside(o: dict, box: tuple) -> bool:
+        x0, top, x1, bottom = box
+        return x0 - 0.5 <= o["x0"] and o["x1"] <= x1 + 0.5 and top - 0.5 <= o["top"] and o["bottom"] <= bottom + 0.5
+
+    for _, block in items:
+        if not isinstance(block, Table):
+            continue
+        cells = [c for row in block.rows for c in row if not c.is_span_copy]
+        boxes = [c.bbox for c in cells if c.bbox]
+        for cell in cells:
+            if _no_figure(cell.text) and cell.bbox and any(inside(o, cell.bbox) for o in ink):
+                cell.doubt = cell.doubt or INKED_BLANK_DOUBT
+        if not boxes:
+            continue
+        # a table without rules: its cells are its lines' heights, and ink on a line of its own
+        # (a row of outlined figures) is in no cell — in the table's span, its blanks are doubtful
+        size = median(b[3] - b[1] for b in boxes)
+        span = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+                max(b[3] for b in boxes) + 3 * size)
+        loose = [o for o in ink if inside(o, span) and o["bottom"] - o["top"] <= 3 * size
+                 and not any(inside(o, b) for b in boxes)]
+        if loose:
+            for cell in cells:
+                if _no_figure(cell.text):
+                    cell.doubt = cell.doubt or INKED_BLANK_DOUBT
 
 
 _STAMP_GREY = 0.7     # glyphs lighter than this (and not white) are a watermark's tint
@@ -1653,6 +1769,42 @@ def _struck(page, chars: list[dict]) -> set[int]:
     return out
 
 
+STRUCK_DOUBT = "该格数字被一条横线划过（删除线或错位的表格线），且旁边没有另印的新数字，无法确定是否有效"
+
+
+def _struck_alone(chars: list[dict], struck: set[int]) -> set[int]:
+    """The struck figures with no new figure printed beside them (ids).  Word's strikethrough
+    keeps the old figure before the new one (on its line, or on the next line when the cell
+    wraps between them), and only the new one counts; a line through a figure
+    with nothing beside it (a whole row struck, a rule drawn across the figures) leaves the
+    figure the only one printed there: dropping it would read the cell as blank (0).  Kept, and
+    the cell is flagged."""
+    if not struck:
+        return set()
+    digits = [ch for ch in chars if ch["text"][:1].isdigit() or ch["text"][:1] in "０１２３４５６７８９"]
+    runs: list[list[dict]] = []
+    for ch in sorted((c for c in digits if id(c) in struck), key=lambda c: (round(float(c["top"])), c["x0"])):
+        size = float(ch.get("size") or 0) or (ch["bottom"] - ch["top"])
+        last = runs[-1][-1] if runs else None
+        if last is not None and abs(last["top"] - ch["top"]) < 0.3 * size and -0.3 * size <= ch["x0"] - last["x1"] < 0.6 * size:
+            runs[-1].append(ch)
+        else:
+            runs.append([ch])
+    free = [ch for ch in digits if id(ch) not in struck]
+    out: set[int] = set()
+    for run in runs:
+        size = float(run[0].get("size") or 0) or (run[0]["bottom"] - run[0]["top"])
+        x0, x1, top = run[0]["x0"], run[-1]["x1"], run[0]["top"]
+        # beside it on its line, or on the next line of a wrapped cell (a line's leading apart)
+        beside = any(abs(ch["top"] - top) < 0.5 * size and (-0.3 * size <= ch["x0"] - x1 <= 3 * size
+                                                             or -0.3 * size <= x0 - ch["x1"] <= 3 * size)
+                     or 0.5 * size <= ch["top"] - top <= 1.4 * size and ch["x0"] < x1 + size and ch["x1"] > x0 - size
+                     for ch in free)
+        if not beside:
+            out |= {id(ch) for ch in run}
+    return out
+
+
 def _on_glyph_grid(d: float, w: float, span: float) -> bool:
     """Is offset ``d`` from a text object's origin the origin of one of its glyphs, each ``w``
     wide (a figure's digits are), within the object's ``span``?  pdfium merges a glyph drawn
@@ -1688,11 +1840,84 @@ def _without_stamps(page):
     if len(oblique) < 0.5 * len(inked):   # a page of slanted text is the page's own text
         drop |= {id(ch) for ch in oblique}
     drop |= _painted_over(page, inked)
-    drop |= _struck(page, inked)
+    struck = _struck(page, inked)
+    alone = _struck_alone(inked, struck)
+    for ch in inked:
+        if id(ch) in alone:
+            ch["struck"] = True   # kept, its cell doubtful (_read_page)
+    drop |= struck - alone
     drop |= _note_marks([ch for ch in inked if id(ch) not in drop])
     if not drop:
         return page
     return page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) not in drop)
+
+
+def _without_overprints(page):
+    """The page with each glyph printed twice a fraction of a point apart read once (fake bold:
+    Word/WPS print a bold-less font's row twice, offset ~0.3 pt).  pdfium's text page already
+    merges a glyph drawn twice at one place; pdfminer (rotated pages, fonts pdfium cannot map)
+    keeps both, and 2020 would read 22002200.  Two glyphs of one text, font and size stand that
+    close only when overprinted: a figure's next digit is at least half its size away."""
+    chars = page.chars
+    kept: dict[tuple, list[dict]] = {}
+    drop: set[int] = set()
+    for ch in chars:
+        text = ch.get("text") or ""
+        if not text.strip():
+            continue
+        size = float(ch.get("size") or 0)
+        tol = min(1.0, 0.3 * size)
+        key = (text, ch.get("fontname"), round(size, 1), ch.get("upright"))
+        same = kept.setdefault(key, [])
+        if any(abs(o["x0"] - ch["x0"]) <= tol and abs(o["doctop"] - ch["doctop"]) <= tol for o in same):
+            drop.add(id(ch))
+        else:
+            same.append(ch)
+    if not drop:
+        return page
+    return page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) not in drop)
+
+
+def _two_up(page) -> list:
+    """A sheet printed two pages side by side (2-up: a landscape sheet, each half a portrait
+    page shrunk) as its two halves, left then right; any other page as itself.  Read whole, the
+    halves' lines at one height would join (the left page's title with the right page's table
+    row).  The evidence is a clean gutter: an empty band about the sheet's middle that no glyph,
+    rule or filled box crosses, with text on both sides of it."""
+    width, height = float(page.width), float(page.height)
+    x_left = float(page.bbox[0])
+    if width <= height * 1.2:
+        return [page]
+    chars = [ch for ch in page.chars if ch["text"].strip()]
+    if len(chars) < 40:
+        return [page]
+    mid = x_left + width / 2
+    lo, hi = mid - 0.1 * width, mid + 0.1 * width
+    spans = sorted((ch["x0"], ch["x1"]) for ch in chars if ch["x1"] > lo and ch["x0"] < hi)
+    spans += [(o["x0"], o["x1"]) for o in (*page.lines, *page.rects, *page.curves)
+              if o["x1"] > lo and o["x0"] < hi and o["x1"] - o["x0"] > 2]
+    gaps = []
+    cur = lo
+    for a, z in sorted(spans):
+        if a > cur:
+            gaps.append((cur, a))
+        cur = max(cur, z)
+    if cur < hi:
+        gaps.append((cur, hi))
+    gaps = [g for g in gaps if g[1] - g[0] >= 0.02 * width]
+    if not gaps:
+        return [page]
+    a, z = max(gaps, key=lambda g: g[1] - g[0])
+    cut = (a + z) / 2
+    left = sum(ch["x1"] <= cut for ch in chars)
+    if min(left, len(chars) - left) < 0.2 * len(chars):
+        return [page]
+    # both halves must hold full-height text: lines from near the top of each half
+    tops = [min(ch["top"] for ch in chars if (ch["x1"] <= cut) == side) for side in (True, False)]
+    if max(tops) > 0.4 * height:
+        return [page]
+    top, bottom = float(page.bbox[1]), float(page.bbox[3])
+    return [page.crop((x_left, top, cut, bottom)), page.crop((cut, top, float(page.bbox[2]), bottom))]
 
 
 def _upright_share(page) -> float:
@@ -1711,12 +1936,27 @@ def _unrotated(pdf, page):
     """The page as drawn when its /Rotate turns its text sideways or upside down (a page
     rotated for display whose text layer reads upright unrotated): pdfminer applies /Rotate to
     every character, so table rows would come out as columns.  A page whose text reads upright
-    once rotated (content drawn rotated, as landscape pages are) keeps its rotation."""
-    if not page.rotation or _upright_share(page) >= 0.5:
+    once rotated (content drawn rotated, as landscape pages are) keeps its rotation.  A page
+    without /Rotate whose text is drawn turned (a landscape page printed onto portrait paper)
+    is read turned back by 90° or 270°, whichever makes nine in ten of its glyphs upright."""
+    if _upright_share(page) >= 0.5:
         return page
     from pdfplumber.page import Page
 
     obj = page.page_obj
+    if not page.rotation:
+        # content drawn turned on an upright page (a landscape page printed onto portrait
+        # paper): shown turned back, its text reads upright
+        for turn in (90, 270):
+            obj.attrs["Rotate"], obj.rotate = turn, turn
+            shown = Page(pdf, obj, page_number=page.page_number, initial_doctop=page.initial_doctop)
+            if _upright_share(shown) >= 0.9:
+                page.flush_cache()
+                return shown
+            shown.flush_cache()
+        obj.attrs.pop("Rotate", None)
+        obj.rotate = 0
+        return page
     kept = (obj.attrs.get("Rotate"), obj.rotate)
     obj.attrs["Rotate"], obj.rotate = 0, 0
     plain = Page(pdf, obj, page_number=page.page_number, initial_doctop=page.initial_doctop)
@@ -1753,6 +1993,7 @@ def _read_pages(pdf, pdoc, doc: Document, image_only_pages: list[int]) -> tuple[
                 page._objects = objects  # pdfplumber's cache: pdfminer never parses this page
         if objects is None:
             page = _unrotated(pdf, page)
+        page = _without_overprints(page)
         page = _without_stamps(page)
         _radicals_as_ideographs(page)
         chars = [ch for ch in page.chars if ch["text"].strip()]
@@ -1763,7 +2004,8 @@ def _read_pages(pdf, pdoc, doc: Document, image_only_pages: list[int]) -> tuple[
             if page.images:
                 image_only_pages.append(page_no)
             continue
-        n_tables = _read_page(page, page_no, doc, n_tables, carry)
+        for half in _two_up(page):
+            n_tables = _read_page(half, page_no, doc, n_tables, carry)
         page.flush_cache()
     return n_chars, n_tables
 

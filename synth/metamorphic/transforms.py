@@ -8914,3 +8914,191 @@ def _r11o_pdf_header_from_page_two_row_cut(rep: dict, fmt: str) -> Plan | None:
     if plan is None:
         return None
     return Plan(opts=dict(plan.opts, running_header_from=2))
+# ---- adversary round 11 (r11pdf)
+
+def _r11p_rebuild(data: bytes, place: Callable[[Any, Any, Any, int], None], size: Callable[[float, float], tuple],
+                  per_sheet: int = 1, rotate: int = 0) -> bytes:
+    """A new PDF whose sheets draw the source pages as form XObjects: ``place(sheet, xobj_factory,
+    pdfium, k)`` puts the k-th page of the sheet; ``size(w, h)`` is the sheet's size."""
+    import pypdfium2 as pdfium
+    src = pdfium.PdfDocument(data)
+    dst = pdfium.PdfDocument.new()
+    try:
+        w, h = src[0].get_size()
+        sw, sh = size(w, h)
+        n = len(src)
+        for start in range(0, n, per_sheet):
+            sheet = dst.new_page(sw, sh)
+            for k, i in enumerate(range(start, min(start + per_sheet, n))):
+                place(sheet, lambda i=i: src.page_as_xobject(i, dst), pdfium, k)
+            if rotate:
+                sheet.set_rotation(rotate)
+            sheet.gen_content()
+        buf = io.BytesIO()
+        dst.save(buf)
+        return buf.getvalue()
+    finally:
+        dst.close()
+        src.close()
+
+
+@transform("r11p_two_up_sheets", "extra", ("pdf",))
+def _r11p_two_up_sheets(rep: dict, fmt: str) -> Plan:
+    """Printed 2-up (两页合一): each landscape sheet holds two portrait pages side by side, shrunk
+    to 0.7.  Read whole, the left page's title and the right page's table rows share heights
+    and would join into one line (the title lost: a valid report refused)."""
+    def post(data: bytes, f: str) -> bytes:
+        def place(sheet, xobj, pdfium, k):
+            s = 421 / 595.0
+            po = xobj().as_pageobject()
+            po.transform(pdfium.PdfMatrix().scale(s, s).translate(k * 421, (595 - 842 * s) / 2))
+            sheet.insert_obj(po)
+        return _r11p_rebuild(data, place, lambda w, h: (842, 595), per_sheet=2)
+    return Plan(post=post)
+
+
+@transform("r11p_rotated_fake_bold", "extra", ("pdf",))
+def _r11p_rotated_fake_bold(rep: dict, fmt: str) -> Plan:
+    """A page shown rotated (/Rotate 90, its content drawn turned the other way, as a landscape
+    page saved from a portrait one) whose every glyph is printed twice 0.3 pt apart (fake bold
+    of a font without a bold face).  Such a page is read by pdfminer, which keeps both copies:
+    2023 read as 22002233, 规章 as 规规章章 — the title lost, or every figure doubled."""
+    def post(data: bytes, f: str) -> bytes:
+        def place(sheet, xobj, pdfium, k):
+            for dx in (0.0, 0.3):
+                po = xobj().as_pageobject()
+                # drawn turned 90° counter-clockwise: /Rotate 90 shows it upright
+                po.transform(pdfium.PdfMatrix(0, 1, -1, 0, 595 + dx, 0))
+                sheet.insert_obj(po)
+        return _r11p_rebuild(data, place, lambda w, h: (595, 842), rotate=90)
+    return Plan(post=post)
+
+
+@transform("r11p_line_through_figures", "extra", ("pdf",))
+def _r11p_line_through_figures(rep: dict, fmt: str) -> Plan:
+    """A thin line drawn through the middle of every figure of table 三 (a strikethrough of the
+    whole row, or a rule drawn across the figures) with no other figure beside it: the struck
+    figure is the only one printed there.  Dropped as an old figure, the cell would read blank
+    (0): each struck cell is kept and flagged."""
+    def post(data: bytes, f: str) -> bytes:
+        import pdfplumber
+        import pypdfium2 as pdfium
+        from reportlab.pdfgen import canvas
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            sizes = [(float(p.width), float(p.height)) for p in pdf.pages]
+            marks = []
+            for p in pdf.pages:
+                words = p.extract_words()
+                start = next((w["top"] for w in words if "申请人情况" in w["text"] or "自然人" in w["text"]), None)
+                stop = next((w["top"] for w in words if w["text"].startswith("四、")), None)
+                marks.append([w for w in words if re.fullmatch(r"\d+", w["text"])
+                              and (start is None or w["top"] > start) and (stop is None or w["top"] < stop)]
+                             if start is not None or marks and marks[-1] else [])
+        over = io.BytesIO()
+        c = canvas.Canvas(over)
+        for (w, h), ws in zip(sizes, marks):
+            c.setPageSize((w, h))
+            c.setLineWidth(0.5)
+            for wd in ws:
+                y = h - (wd["top"] + wd["bottom"]) / 2
+                c.line(wd["x0"] - 1, y, wd["x1"] + 1, y)
+            c.showPage()
+        c.save()
+        base, top = pdfium.PdfDocument(data), pdfium.PdfDocument(over.getvalue())
+        try:
+            for i in range(len(base)):
+                po = top.page_as_xobject(i, base).as_pageobject()
+                page = base[i]
+                page.insert_obj(po)
+                page.gen_content()
+            buf = io.BytesIO()
+            base.save(buf)
+            return buf.getvalue()
+        finally:
+            base.close()
+            top.close()
+    return Plan(post=post, flag_ok=_keys(rep["cells"], "t3."))
+
+
+@transform("r11p_unruled_figures_bottom", "extra", ("pdf",))
+def _r11p_unruled_figures_bottom(rep: dict, fmt: str) -> Plan:
+    """A table without rules in tall rows (1.3 cm, table 三 split before （四）), each label centred in its cell and the
+    figures set to the cell's bottom (Word's 靠下对齐): each row prints as a label line, then a
+    line of figures with no label nearer the next row's label.  Read as they stand, every label
+    row is blank (0) and the figures belong to no row; with a group label (三、本年度办理结果)
+    on the figures' line, the figures went to the sub-row below.  Which label owns the figures
+    the text cannot prove: flags allowed, never a wrong figure."""
+    return Plan(opts={"ruled": False, "num_valign": "BOTTOM", "row_height": 36.0,
+                      "split_table3": True},
+                flag_ok=_keys(rep["cells"], "t2.") | _keys(rep["cells"], "t3.") | _keys(rep["cells"], "t4."))
+
+
+@transform("r11p_title_year_larger_latin", "extra", ("pdf",))
+def _r11p_title_year_larger_latin(rep: dict, fmt: str) -> Plan:
+    """The title's year set in Times at 19 pt inside a one-line 15 pt CJK title (Word: Latin text in
+    its own font and size): on one baseline, but the larger glyphs' tops stand higher, so the
+    year came out as a line of its own above 「…年政府信息公开工作年度报告」 and the title had
+    no year: a valid report refused."""
+    title = f"{rep['agency']}{rep['year']}年政府信息公开工作年度报告"
+    # the file's metadata names no report (Word's default: the document's first words or none)
+    return Plan(opts={"title_digits": ("Times-Roman", 19), "title_lines": [title], "meta_title": "附件"})
+
+
+@transform("r11p_table_figures_as_pictures", "extra", ("pdf",))
+def _r11p_table_figures_as_pictures(rep: dict, fmt: str) -> Plan:
+    """Every figure of tables 二–四 printed as a small picture of itself and no text (Word's
+    "bitmap text when fonts may not be embedded", or a converter outlining a font it may not
+    embed): the cells read blank, and blank means 0.  A blank cell with a picture or a filled
+    outline inside prints something the text layer does not hold: flagged, never 0."""
+    def post(data: bytes, f: str) -> bytes:
+        import pypdfium2 as pdfium
+        import pypdfium2.raw as raw
+        doc = pdfium.PdfDocument(data)
+        try:
+            started = False
+            for page in doc:
+                tp = page.get_textpage()
+                text = tp.get_text_range()
+                started = started or "主动公开政府信息情况" in text
+                if not started:
+                    continue
+                scale = 4
+                picture = page.render(scale=scale).to_pil()
+                height = page.get_height()
+                figures = []
+                for obj in list(page.get_objects(filter=[raw.FPDF_PAGEOBJ_TEXT], textpage=tp)):
+                    got = obj.extract()
+                    if got and re.fullmatch(r"[\d.]+", got.strip()):
+                        figures.append(obj)
+                for obj in figures:
+                    x0, y0, x1, y1 = obj.get_bounds()
+                    crop = picture.crop((int(x0 * scale), int((height - y1) * scale),
+                                         int(x1 * scale) + 1, int((height - y0) * scale) + 1))
+                    page.remove_obj(obj)
+                    img = pdfium.PdfImage.new(doc)
+                    img.set_bitmap(pdfium.PdfBitmap.from_pil(crop.convert("RGB")))
+                    img.set_matrix(pdfium.PdfMatrix().scale(x1 - x0, y1 - y0).translate(x0, y0))
+                    page.insert_obj(img)
+                page.gen_content()
+                tp.close()
+            buf = io.BytesIO()
+            doc.save(buf)
+            return buf.getvalue()
+        finally:
+            doc.close()
+    return Plan(post=post, flag_ok=_keys(rep["cells"], "t2.") | _keys(rep["cells"], "t3.") | _keys(rep["cells"], "t4."))
+
+
+@transform("r11p_landscape_turned_on_portrait", "extra", ("pdf",))
+def _r11p_landscape_turned_on_portrait(rep: dict, fmt: str) -> Plan:
+    """A landscape report printed onto portrait paper (a printer driver's "rotate to fit"):
+    every page portrait with no /Rotate, its content drawn turned 90°.  Read as it lies, every
+    line is a column of sideways glyphs: the title not found, a valid report refused."""
+    def post(data: bytes, f: str) -> bytes:
+        def place(sheet, xobj, pdfium, k):
+            po = xobj().as_pageobject()
+            po.transform(pdfium.PdfMatrix(0, 1, -1, 0, 595, 0))
+            sheet.insert_obj(po)
+        return _r11p_rebuild(data, place, lambda w, h: (595, 842))
+    return Plan(opts={"landscape": True}, post=post)
+

@@ -299,6 +299,24 @@ SWEEP_REGRESSIONS = [
     # round 3's html_hidden_cell_in_rows (KNOWN_FAILING until round 11): a display:none cell
     # now takes no grid column (r11ue)
     ("html_hidden_cell_in_rows", "g015", "html"),
+    # adversary round 11 (r11pdf): a 2-up sheet (two pages side by side): the halves' lines
+    # joined, the title lost, the report refused
+    *(("r11p_two_up_sheets", s, "pdf") for s in ("g003", "s_2019")),
+    # ... a /Rotate 90 page printed twice 0.3 pt apart (fake bold), read by pdfminer: 22002233
+    *(("r11p_rotated_fake_bold", s, "pdf") for s in ("g003", "s_2019")),
+    # ... a line through every table-三 figure, nothing beside it: dropped as struck, read as 0
+    *(("r11p_line_through_figures", s, "pdf") for s in ("g003", "s_2019")),
+    # ... an unruled table whose figures sit at the bottom of tall rows, labels centred: every
+    # label row read blank (0), the figures lost or given to the sub-row below a group label
+    *(("r11p_unruled_figures_bottom", s, "pdf") for s in ("g003", "s_2019", "s_2021", "g001")),
+    # ... a one-line title whose year is set a size larger in a Latin font: the year read as a
+    # line of its own above the title, the report refused
+    *(("r11p_title_year_larger_latin", s, "pdf") for s in ("g003", "s_2019")),
+    # ... every table figure printed as a picture of itself (bitmap text, no text layer for it):
+    # the cells read blank, stored as 0
+    *(("r11p_table_figures_as_pictures", s, "pdf") for s in ("g003", "s_2019")),
+    # ... a landscape report printed onto portrait paper, content turned, no /Rotate: refused
+    *(("r11p_landscape_turned_on_portrait", s, "pdf") for s in ("g003", "s_2019")),
 ]
 
 
