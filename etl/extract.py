@@ -309,7 +309,7 @@ _PRE_2019 = ("当面申请", "信息不存在", "不属于本行政机关公开"
 
 _PRIOR = re.compile(r"上年|去年|上一年|同比|上期|增长率|增幅")
 #: an item column named by its year (2019年项目数量, 2020年度项目数量): the year says whether it
-#: is the 上一年 or the 本年 count of a 2019-template item row (NOTES L?? r11old)
+#: is the 上一年 or the 本年 count of a 2019-template item row (NOTES L51)
 _YEAR_ITEMS_IN = re.compile(r"(?:截至|截止)?(?:19|20)\d\d年度?(?:底|末)?(?:的)?(?:事项)?项目数量?")
 _YEAR_ITEMS = re.compile(r"^(?:截至|截止|至)?(?:(?:19|20)\d\d)年度?(?:底|末)?(?:的)?(?:事项)?项目数")
 
@@ -970,7 +970,7 @@ def _join_wrapped_labels(rows: list[Row]) -> list[Row]:
 def _doubt_from(row: Row, values: list[CellValue]) -> list[CellValue]:
     """``values`` joined with the figure-less ``row`` below them, each doubtful when ``row``'s
     cells were read doubtful (the PDF reader's label row beside an unlabelled figures row: which
-    label the figures belong to is not certain, NOTES L?? r11pdf): the join must not drop it."""
+    label the figures belong to is not certain, NOTES L52): the join must not drop it."""
     why = next((v.doubt for v in row.values if v.doubt), None)
     if why is None:
         return values
@@ -2012,7 +2012,7 @@ def _flag_change_without_items(state: ParseState) -> None:
     """本年增/减 (``item_count_change``) counts the change of a row's item list: it stands after
     上一年项目数量 (and Shandong's 本年项目数量).  A 增减 column in a row that prints neither is
     an agency's 比上年增减 / 同比增减 of the figures beside it (a 2021-template table with a
-    column added): not the template's column — flagged, never a plain key (NOTES L?? r11comp)."""
+    column added): not the template's column — flagged, never a plain key (NOTES L50)."""
     for k in [k for k in state.cells if k.startswith("t2.") and k.endswith(".item_count_change")]:
         row = k.split(".")[1]
         if not any(f"t2.{row}.{c}" in state.cells for c in ("prior_year_item_count", "current_item_count")):

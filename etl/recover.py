@@ -869,7 +869,7 @@ def _flat_t2_row(row_key: str, layout: list[str], run: str, unit: str, state: Pa
             not all(x.startswith("—") for x in toks):
         # cells printed apart elsewhere in the table, fewer figures than columns here: a blank
         # cell (0) dropped by the text extraction is as likely as digits run together (1 11 is
-        # 1, blank, 11 rather than 1|1|1) and table 二 has no identity to tell (NOTES L?? r11dump)
+        # 1, blank, 11 rather than 1|1|1) and table 二 has no identity to tell (NOTES L48)
         for k in filter(None, keys):
             state.flag(k, f"本表各单元格之间有空白分隔，此行数字串 {run!r} 的数字个数少于列数（{len(layout)}）："
                           "可能有空白单元格在提取时被略去，无法确定各数所属的列")

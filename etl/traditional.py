@@ -30,7 +30,7 @@ def _converter():
 #: 政府信息公开, so 資訊 in it means the switch converted phrases too.  The reverse table
 #: (tw2sp) is not used: it is ambiguous for names (檔案 is both 文件 and 档案: 档案馆 would come
 #: back 文件馆; 查詢 comes back 查找).  After ``t2s`` only the template's words are restored, in
-#: the contexts they have in a report (NOTES L?? r11comp).
+#: the contexts they have in a report (NOTES L50).
 _TAIWAN_MARK = "資訊"
 _TAIWAN_WORDS = (("资讯", "信息"), ("专案", "项目"), ("规范性档案", "规范性文件"), ("公开档案", "公开文件"),
                  ("资料的勾稽", "数据的勾稽"))

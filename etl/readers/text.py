@@ -112,7 +112,7 @@ def read_text(data: bytes, source: str, fmt: str = "txt") -> Document:
 
 
 #: a text browser's table borders (w3m, elinks -dump: ┌─┬─┐ │ ├─┼─┤): drawn in box characters
-#: of one column each, they are the grid table's + - | (NOTES L?? r11dump)
+#: of one column each, they are the grid table's + - | (NOTES L48)
 _BOX_LINE = re.compile(r"^\s*[┌├└╔╠╚┏┣┗│║┃]")
 _BOX_TO_ASCII = str.maketrans({**{c: "+" for c in "┌┬┐├┼┤└┴┘╔╦╗╠╬╣╚╩╝┏┳┓┣╋┫┗┻┛╒╤╕╞╪╡╘╧╛╓╥╖╟╫╢╙╨╜"},
                                **{c: "-" for c in "─━╌┄"}, "═": "=",

@@ -1,4 +1,4 @@
-"""Round 11 (r11pdf): PDF producers' layouts read right or flagged (NOTES L?? (r11pdf))."""
+"""PDF figures spread over their cells (分散对齐) read right or flagged, never as a label (NOTES L52)."""
 from etl.document import Document, Paragraph, Table
 from etl.extract import parse_document
 

@@ -1,8 +1,10 @@
-"""Round 11 (r11old): the 2019 template's item columns named by year or in other words.
+"""The 2019 template's item columns named by year or in other words; years and page furniture.
 
 An agency on the 2019 form may name its item columns by year (2019年项目数量 | 2020年项目数量)
 instead of 上一年项目数量 | 本年项目数量, or write 本年增加/减少数量 for 本年增/减.  The header's
-own words say which column is which: they are read, not guessed in template order.
+own words say which column is which: they are read, not guessed in template order.  Also: a
+running page header or footer between the parts of a row cut at a page break is furniture, and
+a yearless title takes its year from a line that is only the year (NOTES L51).
 """
 from __future__ import annotations
 
