@@ -1983,6 +1983,7 @@ def _parse_one_report(doc: Document, text: str) -> ParsedReport:
     _flag_change_without_items(state)
     _mark_missing(state, template, single, found3, any(r.values for r in sections["t2"]),
                   _t2_worded(text, template))
+    _flag_local_t2_cols(state, template, text)
     if doc.damaged:
         recover.flag_damaged_blanks(state, single)
     if foreign:
@@ -2174,6 +2175,37 @@ def _t2_worded(text: str, template: str) -> list[str]:
         cols += [c for c in vocab.t2_unnamed_cols(row, cols, template) if c in named_cols]
         keys += [f"t2.{row}.{c}" for c in cols]
     return list(dict.fromkeys(keys))
+
+
+def _flag_local_t2_cols(state: ParseState, template: str, text: str) -> None:
+    """A table-二 row whose reading is already in doubt and which prints more figures after its
+    label than the template has columns (a header dropped by a crawler, so nothing names
+    Shandong's 本年项目数量): the row's local columns are flagged too — the row may print them."""
+    if not any(k.startswith("t2.") for k in state.uncertain):
+        return
+    layout = vocab.T2_LAYOUT.get(template, {})
+    for row, n in _t2_row_figures(text).items():
+        cols = list(layout.get(row, ()))
+        if n <= len(cols) or not any(k.startswith(f"t2.{row}.") for k in state.uncertain):
+            continue
+        for c in vocab.t2_unnamed_cols(row, cols, template):
+            key = f"t2.{row}.{c}"
+            if key not in state.cells and key not in state.uncertain:
+                state.flag(key, f"该行在正文中印有 {n} 个数字，多于模板的 {len(cols)} 列，且表头未能读出："
+                                f"可能印有「{vocab.col_zh('t2', c)}」列，无法确定")
+
+
+def _t2_row_figures(text: str) -> dict[str, int]:
+    """How many figures, apart by white space, stand after each table-二 row's first label in
+    section 二 of ``text``, up to the next row's label (digits run together count once)."""
+    s = re.sub(r"\s+", " ", text)
+    i = s.find("主动公开政府信息情况")
+    j = s.find("收到和处理政府信息公开申请", i + 1) if i >= 0 else -1
+    seg = s[i:j] if 0 <= i < j else ""
+    first = {lab.key: min((seg.find(m) for m in lab.match if m in seg), default=-1) for lab in vocab.T2_ROWS}
+    starts = sorted((k, key) for key, k in first.items() if k >= 0)
+    ends = [k for k, _ in starts[1:]] + [len(seg)]
+    return {key: len(re.findall(r"-?\d+(?:\.\d+)?", seg[k:end])) for (k, key), end in zip(starts, ends)}
 
 
 def _mark_missing(state: ParseState, template: str, single: bool | None, found3: bool,

@@ -68,3 +68,21 @@ def test_html2text_markdown_under_a_txt_name():
     assert rep.agency == "示例市测试局" and rep.year == 2022
     assert rep.cells["t2.regulations.in_force_count"] == 12
     assert rep.cells["t2.admin_penalty.decision_count"] == 5
+
+
+def test_a_doubtful_row_with_more_figures_than_columns_flags_its_local_column():
+    """A 2019-form table 二 whose header rows a crawler dropped, a cell a line: the item rows
+    print four figures (the Shandong 本年项目数量 beside the template's three) and nothing names
+    them.  Whatever is read, the local column is flagged — never silently absent."""
+    lines = ["示例市测试局2020年政府信息公开工作年度报告", "本报告为测试编写的示例文本。",
+             "二、主动公开政府信息情况"]
+    for label, figs in (("规章", "2 1 1"), ("规范性文件", "1 1 1"), ("行政许可", "6 0 -6 0"),
+                        ("其他对外管理服务事项", "92 7 -85 45"), ("行政处罚", "42 3 -39 3"),
+                        ("行政强制", "4 0 -4 0"), ("行政事业性收费", "0 0"), ("政府集中采购", "11 434.936")):
+        lines += [label, *figs.split()]
+    lines += ["三、收到和处理政府信息公开申请情况", "（略）"]
+    rep = parse_bytes("\n".join(lines).encode("utf-8"), "page.txt")
+    want = {"admin_licensing": 0, "other_external_services": 7, "admin_penalty": 3, "admin_coercion": 0}
+    for row, v in want.items():
+        key = f"t2.{row}.current_item_count"
+        assert key in rep.uncertain or (key in rep.cells and rep.cells[key] == v), key
