@@ -8916,6 +8916,13 @@ def _r11o_pdf_header_from_page_two_row_cut(rep: dict, fmt: str) -> Plan | None:
     return Plan(opts=dict(plan.opts, running_header_from=2))
 # ---- adversary round 11 (r11pdf)
 
+def _pdfium_bytes(doc: Any) -> bytes:
+    """A pypdfium2 document saved to bytes."""
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
 def _r11p_rebuild(data: bytes, place: Callable[[Any, Any, Any, int], None], size: Callable[[float, float], tuple],
                   per_sheet: int = 1, rotate: int = 0) -> bytes:
     """A new PDF whose sheets draw the source pages as form XObjects: ``place(sheet, xobj_factory,
@@ -8934,9 +8941,7 @@ def _r11p_rebuild(data: bytes, place: Callable[[Any, Any, Any, int], None], size
             if rotate:
                 sheet.set_rotation(rotate)
             sheet.gen_content()
-        buf = io.BytesIO()
-        dst.save(buf)
-        return buf.getvalue()
+        return _pdfium_bytes(dst)
     finally:
         dst.close()
         src.close()
@@ -9011,9 +9016,7 @@ def _r11p_line_through_figures(rep: dict, fmt: str) -> Plan:
                 page = base[i]
                 page.insert_obj(po)
                 page.gen_content()
-            buf = io.BytesIO()
-            base.save(buf)
-            return buf.getvalue()
+            return _pdfium_bytes(base)
         finally:
             base.close()
             top.close()
