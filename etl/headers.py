@@ -497,13 +497,6 @@ _T3_TWO_ROWS = ["natural_person", "GROUP", "total", *vocab.T3_COL_KEYS[1:6]]
 _T3_ONE_ROW = list(vocab.T3_COL_KEYS)
 
 
-def flat_t3_header_is_template(text: str) -> bool:
-    """Run-together text of table 三's header (crawler text): are the column words in the
-    template's order (the usual two-row header, or one row of seven)?"""
-    tokens = _t3_tokens(Row([text], [], []))
-    return tokens in (_T3_TWO_ROWS, _T3_ONE_ROW)
-
-
 #: 总计 printed first (an agency's re-layout): two header rows, or one row of seven
 _T3_TOTAL_FIRST = (["total", "natural_person", "GROUP", *vocab.T3_COL_KEYS[1:6]],
                    ["total", *vocab.T3_COL_KEYS[:6]])
