@@ -80,8 +80,6 @@ class ParseState:
     t2_claims: Callable[[], dict[str, set[Decimal]]] | None = None
     #: tables whose figures all print one zero-decimal format (12.0): numbers.whole_number_format
     whole_format_tables: set[int] = field(default_factory=set)
-    #: a run-together table 二 whose rows keep white space between cells (etl.recover)
-    t2_spaced: bool = False
 
     def put(self, key: str, cv: CellValue, row: Row, idx: int, *, money_unit: str = "",
             method: str = "cell") -> None:

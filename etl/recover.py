@@ -449,7 +449,7 @@ def _flat_t2(region: str, template: str, state: ParseState) -> None:
     chunks = _chunks(region, allow_decimal=True, dashes=True)
     # the text keeps white space between a row's cells (a cell per line, cells joined by spaces):
     # a row with fewer figures than columns lost blank cells, its digits did not run together
-    state.t2_spaced = any(len(run.split()) >= 2 for _lab, run, _u in chunks)
+    spaced = any(len(run.split()) >= 2 for _lab, run, _u in chunks)
     for label, run, unit in chunks:
         before = cols   # the columns in effect before this chunk's header words
         names = list(_T2_ROW_NAMES.finditer(label))
@@ -513,7 +513,7 @@ def _flat_t2(region: str, template: str, state: ParseState) -> None:
             continue
         if re.search(r"[¥￥]\s*$", label):
             unit = unit or "元"   # ¥1036290: the yuan sign before the amount
-        _flat_t2_row(lab.key, layout, run, unit, state)
+        _flat_t2_row(lab.key, layout, run, unit, state, spaced)
         prev = (lab.key, layout, run)
         words = _CN_FIGURE.search(_BRACKETED_NOTE.sub("", label[last.end():]))
         if words:
@@ -814,7 +814,10 @@ def _t2_cuts(run: str, k: int, ok: Callable[[list[str]], bool]) -> list[list[str
     return out
 
 
-def _flat_t2_row(row_key: str, layout: list[str], run: str, unit: str, state: ParseState) -> None:
+def _flat_t2_row(row_key: str, layout: list[str], run: str, unit: str, state: ParseState,
+                 spaced: bool = False) -> None:
+    """One run-together table-二 row cut into its cells (``spaced``: other rows of the table keep
+    white space between their cells)."""
     def ok(c: list[str]) -> bool:
         if any("." in x for x in c[:-1]) or ("." in c[-1] and layout[-1] not in vocab.MONEY_COLS):
             return False
@@ -865,7 +868,7 @@ def _flat_t2_row(row_key: str, layout: list[str], run: str, unit: str, state: Pa
         for k in filter(None, keys):
             state.flag(k, f"数字串 {run!r} 只因其中的空格才有唯一切分，而爬取文本中的空格可能在数字内部：无法确定")
     toks = run.split()
-    if state.t2_spaced and len(layout) > 1 and len(toks) < len(layout) and \
+    if spaced and len(layout) > 1 and len(toks) < len(layout) and \
             not all(x.startswith("—") for x in toks):
         # cells printed apart elsewhere in the table, fewer figures than columns here: a blank
         # cell (0) dropped by the text extraction is as likely as digits run together (1 11 is
