@@ -49,10 +49,11 @@ def looks_traditional(text: str) -> bool:
 
 def to_simplified(doc: Document, text: str | None = None) -> bool:
     """Convert ``doc`` in place when it is written in traditional characters; True if it was."""
-    if not looks_traditional(doc.text() if text is None else text):
+    text = doc.text() if text is None else text
+    if not looks_traditional(text):
         return False
     t2s = _converter().convert
-    taiwan = _TAIWAN_MARK in (doc.text() if text is None else text)[:20_000]
+    taiwan = _TAIWAN_MARK in text[:20_000]
 
     def conv(x: str) -> str:
         return _taiwan_back(t2s(x)) if taiwan else t2s(x)
