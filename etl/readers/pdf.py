@@ -1358,15 +1358,16 @@ def _join_one_baseline(lines: list[dict]) -> list[dict]:
     cut into two lines by their tops, and the title would read without its year.  Only lines
     whose glyphs share one exact baseline and overlap nowhere across are joined."""
     out: list[dict] = []
+    a = None   # the baseline of out[-1]
     for ln in lines:
-        prev = out[-1] if out else None
-        if prev is not None:
-            a, b = _baseline(prev), _baseline(ln)
-            if a is not None and b is not None and abs(a[1] - b[1]) > 0.05 * max(a[1], b[1]) and \
-                    abs(a[0] - b[0]) <= 0.02 * max(a[1], b[1]) and _side_by_side(prev, ln):
-                out[-1] = _joined(prev, ln, [])
-                continue
+        b = _baseline(ln)
+        if a is not None and b is not None and abs(a[1] - b[1]) > 0.05 * max(a[1], b[1]) and \
+                abs(a[0] - b[0]) <= 0.02 * max(a[1], b[1]) and _side_by_side(out[-1], ln):
+            out[-1] = _joined(out[-1], ln, [])
+            a = _baseline(out[-1])
+            continue
         out.append(ln)
+        a = b
     return out
 
 
